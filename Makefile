@@ -1,0 +1,159 @@
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+# asclass - top-level Makefile.  `make help` lists the targets.
+#
+# Everything generated goes to $(O) (default build/) and is never committed.
+# Helpers add their own targets in mk/*.mk, which this file includes; sources
+# are found by wildcard so new files need no edit here:
+#   bpf/*.bpf.c          -> $(O)/<name>.bpf.o and $(O)/<name>.skel.h
+#   user/*.c             -> $(O)/libasclass.a (all but user/asclass.c, which is main)
+#   tests/unit/test_*.c  -> $(O)/tests/unit/test_*   (cmocka, ASan+UBSan)
+#   tests/prog/test_*.c  -> $(O)/tests/prog/test_*   (BPF_PROG_TEST_RUN, needs root)
+
+O        ?= build
+CLANG    ?= clang-19
+BPFTOOL  ?= bpftool
+CC       ?= gcc
+PREFIX   ?= /usr/local
+SBINDIR  ?= $(PREFIX)/sbin
+MANDIR   ?= $(PREFIX)/share/man
+SYSCONFDIR ?= /etc
+UNITDIR  ?= /lib/systemd/system
+# BTF the BPF programs are compiled against (CO-RE: they run on other kernels).
+VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
+ARCH     := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+VERSION  := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+GIT_REV  := $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
+
+ifeq ($(V),1)
+Q =
+msg =
+else
+Q = @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+WARN     := -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
+CFLAGS   ?= -O2 -g
+CFLAGS   += $(WARN) -std=gnu11 -D_GNU_SOURCE
+CPPFLAGS += -Iinclude -Iuser -I$(O) -DASC_VERSION='"$(VERSION)"' -DASC_GIT_REV='"$(GIT_REV)"'
+LDLIBS   += -lxdp -lbpf -lelf -lz -lbz2 -lmicrohttpd -linih -lcap -lpthread -lm
+SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+BPF_SRCS   := $(wildcard bpf/*.bpf.c)
+BPF_HDRS   := $(wildcard bpf/lib/*.h) include/asclass.h
+BPF_OBJS   := $(patsubst bpf/%.bpf.c,$(O)/%.bpf.o,$(BPF_SRCS))
+SKELS      := $(patsubst bpf/%.bpf.c,$(O)/%.skel.h,$(BPF_SRCS))
+LIB_SRCS   := $(filter-out user/asclass.c,$(wildcard user/*.c))
+LIB_HDRS   := $(wildcard user/*.h) include/asclass.h
+LIB_OBJS   := $(patsubst user/%.c,$(O)/lib/%.o,$(LIB_SRCS))
+SAN_OBJS   := $(patsubst user/%.c,$(O)/san/%.o,$(LIB_SRCS))
+UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
+UNIT_BINS  := $(patsubst tests/unit/%.c,$(O)/tests/unit/%,$(UNIT_SRCS))
+PROG_SRCS  := $(wildcard tests/prog/test_*.c)
+PROG_BINS  := $(patsubst tests/prog/%.c,$(O)/tests/prog/%,$(PROG_SRCS))
+TEST_HDRS  := $(wildcard tests/lib/*.h)
+
+# Targets that mk/*.mk fragments append to.
+ALL_EXTRA   :=
+CHECK_EXTRA :=
+BENCH_EXTRA :=
+CLEAN_EXTRA :=
+
+.DEFAULT_GOAL := all
+.DELETE_ON_ERROR:
+.SECONDARY:
+.PHONY: all test check vmtest install deps demo bench clean help format tests-build
+
+all: $(O)/asclass $(BPF_OBJS) $(SKELS) $(ALL_EXTRA)
+
+$(O) $(O)/lib $(O)/san $(O)/tests/unit $(O)/tests/prog:
+	$(Q)mkdir -p $@
+
+$(O)/vmlinux.h: | $(O)
+	@test -r $(VMLINUX_BTF) || { echo "error: $(VMLINUX_BTF) not found: the kernel needs CONFIG_DEBUG_INFO_BTF=y, or pass VMLINUX_BTF=<file with BTF>" >&2; exit 1; }
+	$(call msg,GEN,$@)
+	$(Q)$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@
+
+$(O)/%.bpf.o: bpf/%.bpf.c $(BPF_HDRS) $(O)/vmlinux.h | $(O)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
+		-I$(O) -Iinclude -Ibpf -c $< -o $@
+
+$(O)/%.skel.h: $(O)/%.bpf.o
+	$(call msg,SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name $(subst -,_,$*)_bpf > $@
+
+$(O)/lib/%.o: user/%.c $(LIB_HDRS) $(SKELS) | $(O)/lib
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+$(O)/san/%.o: user/%.c $(LIB_HDRS) $(SKELS) | $(O)/san
+	$(call msg,CC-SAN,$@)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(SANFLAGS) -c $< -o $@
+
+$(O)/libasclass.a: $(LIB_OBJS)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(O)/libasclass-san.a: $(SAN_OBJS)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(O)/asclass: user/asclass.c $(O)/libasclass.a $(LIB_HDRS) | $(O)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $< $(O)/libasclass.a $(LDLIBS) -o $@
+
+$(O)/tests/unit/%: tests/unit/%.c $(O)/libasclass-san.a $(TEST_HDRS) $(LIB_HDRS) | $(O)/tests/unit
+	$(call msg,TEST,$@)
+	$(Q)$(CC) $(CPPFLAGS) -Itests/lib $(CFLAGS) $(SANFLAGS) $< $(O)/libasclass-san.a -lcmocka $(LDLIBS) -o $@
+
+$(O)/tests/prog/%: tests/prog/%.c $(O)/libasclass.a $(SKELS) $(TEST_HDRS) $(LIB_HDRS) | $(O)/tests/prog
+	$(call msg,TEST,$@)
+	$(Q)$(CC) $(CPPFLAGS) -Itests/lib $(CFLAGS) $< $(O)/libasclass.a $(LDLIBS) -o $@
+
+tests-build: all $(UNIT_BINS) $(PROG_BINS)
+
+-include mk/*.mk
+
+# The inner loop: unit tests and the BPF_PROG_TEST_RUN tables.
+test: deps-quiet tests-build
+	$(Q)O=$(O) tests/run unit prog
+
+# What CI runs: everything.
+check: deps tests-build $(CHECK_EXTRA)
+	$(Q)O=$(O) tests/run all
+
+deps:
+	$(Q)tools/deps.sh
+
+deps-quiet:
+	$(Q)tools/deps.sh --quiet
+
+demo: deps all
+	$(Q)O=$(O) tools/demo.sh
+
+bench: deps all $(BENCH_EXTRA)
+
+install: all
+	install -D -m 0755 $(O)/asclass $(DESTDIR)$(SBINDIR)/asclass
+	install -D -m 0644 docs/asclass.8 $(DESTDIR)$(MANDIR)/man8/asclass.8
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+clean: $(CLEAN_EXTRA)
+	$(Q)rm -rf $(O)
+
+help:
+	@echo "asclass $(VERSION) - make targets:"
+	@echo "  all      build $(O)/asclass, the BPF objects and skeletons (default)"
+	@echo "  test     unit tests + BPF_PROG_TEST_RUN tables (fast; prog tests need root)"
+	@echo "  check    everything: test + network-namespace tests + vmtest + docs checks (root)"
+	@echo "  vmtest   the BPF and integration tests inside QEMU on Debian's 6.1 kernel"
+	@echo "  bench    speed figures (see docs/BENCHMARKS.md)"
+	@echo "  demo     play the AS131279 scenario in network namespaces (root)"
+	@echo "  deps     install missing build and test packages with apt"
+	@echo "  install  $(SBINDIR)/asclass and the man pages (DESTDIR, PREFIX honoured)"
+	@echo "  format   clang-format the C sources"
+	@echo "  clean    remove $(O)/"
+	@echo "Variables: O=$(O) CLANG=$(CLANG) BPFTOOL=$(BPFTOOL) VMLINUX_BTF=$(VMLINUX_BTF) V=1"

@@ -1,0 +1,191 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
+/* include/asclass.h - every type, limit and map name shared by bpf/ and user/.
+ *
+ * Layout is ABI: pinned maps outlive the binary that created them, so a field
+ * is never moved or resized; new fields go where padding was or at the end
+ * of a value, and the _Static_asserts below pin the sizes.
+ */
+#ifndef ASCLASS_H
+#define ASCLASS_H
+
+#ifndef __VMLINUX_H__ /* the BPF side gets __u32 etc. from vmlinux.h */
+#include <linux/types.h>
+#endif
+
+/* ---- limits (override with -D) ---------------------------------------- */
+
+/* Route table sizes.  A 2026 default-free zone is ~1.04M IPv4 and ~223k IPv6
+ * prefixes; leave room for growth. LPM tries allocate per entry, so an unused
+ * limit costs nothing. */
+#ifndef ASC_MAX_PREFIXES_V4
+#define ASC_MAX_PREFIXES_V4 (1U << 21)
+#endif
+#ifndef ASC_MAX_PREFIXES_V6
+#define ASC_MAX_PREFIXES_V6 (1U << 19)
+#endif
+
+/* Distinct counter keys (upstream x dir x family x origin x transit).  A full
+ * table has ~75k origin ASes; a busy link sees a fraction of them.  The map is
+ * preallocated: 128k keys x (12 B key + 16 B x nr_cpus) */
+#ifndef ASC_MAX_COUNTERS
+#define ASC_MAX_COUNTERS (1U << 17)
+#endif
+
+/* Upstream ids are 1..ASC_MAX_UPSTREAMS-1; 0 is "a link nobody configured". */
+#ifndef ASC_MAX_UPSTREAMS
+#define ASC_MAX_UPSTREAMS 256
+#endif
+
+/* (ifindex, VLAN) -> upstream entries: a few per border link. */
+#ifndef ASC_MAX_LINKS
+#define ASC_MAX_LINKS 1024
+#endif
+
+/* VLAN tags parsed in front of IP: 802.1ad S-tag + 802.1Q C-tag. */
+#define ASC_VLAN_MAX 2
+
+/* Upstream names: at most 15 characters, NUL-terminated. */
+#define ASC_NAME_LEN 16
+
+/* The link key for "every frame on this interface, tagged or not". */
+#define ASC_VLAN_ANY 0xffff
+
+#define ASC_PIN_DIR_DEFAULT "/sys/fs/bpf/asclass"
+
+/* ---- enums ------------------------------------------------------------- */
+
+enum asc_dir {
+	ASC_DIR_RX, /* received on the border link: the source is the remote side */
+	ASC_DIR_TX, /* sent on the border link: the destination is the remote side */
+	ASC_DIR_MAX,
+};
+
+enum asc_family {
+	ASC_FAMILY_V4 = 4,
+	ASC_FAMILY_V6 = 6,
+};
+
+/* Index into asc_stats (per-CPU array of __u64).  Every packet moves
+ * ASC_STAT_SEEN and exactly one other counter. */
+enum asc_stat {
+	ASC_STAT_SEEN,          /* every packet the programs ran on */
+	ASC_STAT_CLASSIFIED,    /* IP packet counted in asc_counts (or overflow) */
+	ASC_STAT_NOT_IP,        /* EtherType neither IPv4 nor IPv6 (ARP, LLDP, ...) */
+	ASC_STAT_TRUNC_ETH,     /* frame shorter than an Ethernet header */
+	ASC_STAT_TRUNC_VLAN,    /* a VLAN tag ran past the end of the frame */
+	ASC_STAT_VLAN_DEPTH,    /* more than ASC_VLAN_MAX tags */
+	ASC_STAT_TRUNC_IPV4,    /* IPv4 header (with options) ran past the end */
+	ASC_STAT_BAD_IPV4,      /* version != 4 or IHL < 5 */
+	ASC_STAT_TRUNC_IPV6,    /* IPv6 fixed header ran past the end */
+	ASC_STAT_BAD_IPV6,      /* version != 6 */
+	ASC_STAT_NO_ROUTE,      /* classified, but no prefix covers the address (origin 0) */
+	ASC_STAT_OVERFLOW,      /* asc_counts was full: counted in asc_overflow */
+	ASC_STAT_INTERNAL,      /* a map lookup that cannot fail did */
+	ASC_STAT_MAX,
+};
+
+/* Route flags (struct asc_route.flags). */
+enum asc_route_flag {
+	ASC_RF_AS_SET = 1U << 0,        /* the path ends in an AS_SET: origin unknown (0) */
+	ASC_RF_MOAS = 1U << 1,          /* several origin ASes announce this prefix */
+	ASC_RF_MULTI_TRANSIT = 1U << 2, /* paths show several transit ASes in front of the origin */
+	ASC_RF_NO_TRANSIT = 1U << 3,    /* path is just the origin (peer == origin) */
+};
+
+/* Which route-table implementation the data plane consults. */
+enum asc_lookup_kind {
+	ASC_LOOKUP_LPM, /* BPF_MAP_TYPE_LPM_TRIE: the reference implementation */
+	ASC_LOOKUP_FAST,
+};
+
+/* ---- map keys and values ---------------------------------------------- */
+
+/* What a prefix classifies to. 16 bytes; stored per prefix in the LPM tries. */
+struct asc_route {
+	__u32 origin_asn;  /* last AS of the path, prepending removed; 0 = unknown */
+	__u32 transit_asn; /* the AS in front of the origin; 0 = none */
+	__u32 peer_asn;    /* the first AS of the path (the neighbour that told us) */
+	__u32 flags;       /* enum asc_route_flag */
+};
+
+/* LPM trie keys: prefixlen first, then the address in network byte order. */
+struct asc_lpm_v4 {
+	__u32 prefixlen;
+	__u8 addr[4];
+};
+
+struct asc_lpm_v6 {
+	__u32 prefixlen;
+	__u8 addr[16];
+};
+
+/* asc_counts key: upstream x direction x family x origin AS x transit AS. */
+struct asc_count_key {
+	__u32 origin_asn;
+	__u32 transit_asn;
+	__u16 upstream_id; /* 0 = a link nobody configured */
+	__u8 dir;          /* enum asc_dir */
+	__u8 family;       /* enum asc_family: 4 or 6 */
+};
+
+struct asc_count_val {
+	__u64 packets;
+	__u64 bytes;
+};
+
+/* asc_overflow value, indexed by upstream id: traffic that found asc_counts full. */
+struct asc_overflow_val {
+	struct asc_count_val dir[ASC_DIR_MAX];
+};
+
+/* asc_links key: the border link a frame was seen on. */
+struct asc_link_key {
+	__u32 ifindex;
+	__u16 vlan_id; /* outer VLAN id, 0 = untagged, ASC_VLAN_ANY = any */
+	__u16 pad;     /* always 0 */
+};
+
+struct asc_link_val {
+	__u16 upstream_id;
+	__u16 pad;
+	__u32 upstream_asn;      /* the AS at the other end of the link; 0 = unknown */
+	char name[ASC_NAME_LEN]; /* upstream name, e.g. "cu" */
+};
+
+/* asc_state (array, one entry): what the data plane reads once per packet. */
+struct asc_state {
+	__u32 generation; /* active route-table generation: 0 or 1 */
+	__u32 lookup;     /* enum asc_lookup_kind */
+	__u64 swaps;      /* number of table swaps since the maps were created */
+	__u64 load_time_ns; /* CLOCK_REALTIME of the last successful load, ns */
+	__u32 routes_v4;  /* prefixes in the active generation */
+	__u32 routes_v6;
+};
+
+/* ---- map and program names (pinned under the pin dir by these names) --- */
+#define ASC_MAP_COUNTS "asc_counts"
+#define ASC_MAP_OVERFLOW "asc_overflow"
+#define ASC_MAP_STATS "asc_stats"
+#define ASC_MAP_LINKS "asc_links"
+#define ASC_MAP_STATE "asc_state"
+#define ASC_MAP_LPM4_0 "asc_lpm4_0"
+#define ASC_MAP_LPM4_1 "asc_lpm4_1"
+#define ASC_MAP_LPM6_0 "asc_lpm6_0"
+#define ASC_MAP_LPM6_1 "asc_lpm6_1"
+
+#define ASC_PROG_XDP "asclass_xdp"
+#define ASC_PROG_TC "asclass_tc"
+
+/* tc filter identity on clsact egress: our own handle and priority, so
+ * detach removes exactly our filter and nobody else's. */
+#define ASC_TC_HANDLE 0xa5c1
+#define ASC_TC_PRIORITY 0xa5c1
+
+_Static_assert(sizeof(struct asc_route) == 16, "asc_route is ABI");
+_Static_assert(sizeof(struct asc_count_key) == 12, "asc_count_key is ABI");
+_Static_assert(sizeof(struct asc_count_val) == 16, "asc_count_val is ABI");
+_Static_assert(sizeof(struct asc_link_key) == 8, "asc_link_key is ABI");
+_Static_assert(sizeof(struct asc_link_val) == 24, "asc_link_val is ABI");
+_Static_assert(sizeof(struct asc_state) == 32, "asc_state is ABI");
+
+#endif /* ASCLASS_H */
