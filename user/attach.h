@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
+/* user/attach.h - attaching the classifier to border links.
+ *
+ * XDP goes through libxdp, which uses its multi-program dispatcher where the
+ * kernel accepts it and falls back to a single program where it does not;
+ * tc goes on the clsact egress hook with our own handle and priority.
+ * All maps are shared through the pin directory, so attaching, detaching or
+ * replacing programs never resets a counter. */
+#ifndef ASC_ATTACH_H
+#define ASC_ATTACH_H
+#include <stdbool.h>
+#include "asclass.h"
+
+enum attach_mode { ATTACH_NATIVE, ATTACH_SKB };
+
+struct attach_opts {
+	const char *ifname;
+	const char *upstream;  /* name, at most ASC_NAME_LEN - 1 characters */
+	unsigned int vlan;     /* VLAN id, or ASC_VLAN_ANY for the whole interface */
+	unsigned int asn;      /* the upstream's AS, 0 if unknown */
+	enum attach_mode mode;
+};
+
+struct attach_info {
+	bool xdp;            /* asclass_xdp is on the interface */
+	bool dispatcher;     /* ... through libxdp's dispatcher (else a single program) */
+	const char *xdp_mode; /* "native", "skb", "hw" or "-" */
+	bool tc;             /* asclass_tc is on clsact egress */
+	unsigned int xdp_prog_id, tc_prog_id;
+};
+
+/* Attaches both programs (if not already there) and adds the link entry.
+ * Logs each step; returns 0 or a negative errno. */
+int asc_attach(const char *pin_dir, const struct attach_opts *o, struct attach_info *info);
+/* Removes our programs from the interface and its link entries.  Counters
+ * stay.  Returns 0, -ENOENT if nothing of ours was there, or an error. */
+int asc_detach(const char *pin_dir, const char *ifname);
+/* What of ours is attached to ifindex. */
+int attach_query(int ifindex, struct attach_info *info);
+
+#endif
