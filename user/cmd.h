@@ -8,6 +8,7 @@
  */
 #ifndef ASC_CMD_H
 #define ASC_CMD_H
+#include <getopt.h> /* optind: positional arguments after opt_next() */
 #include <stdio.h>
 
 /* Exit codes, documented under EXIT STATUS in asclass(8). */

@@ -1,0 +1,323 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/* user/attach.c - putting the classifier on border links and taking it off.
+ *
+ * Each attach opens its own bpf_object from the ELF bytes embedded in the
+ * skeleton, with the pin directory as pin root, so every object shares the
+ * same pinned maps.  The XDP object is handed to libxdp (which must load it
+ * itself: in dispatcher mode the program is loaded as an freplace extension);
+ * the tc object is loaded here and put on clsact egress.
+ */
+#include <errno.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <xdp/libxdp.h>
+
+#include "asclass.skel.h"
+#include "attach.h"
+#include "log.h"
+#include "maps.h"
+
+static const char *xdp_errstr(int err)
+{
+	static __thread char buf[128];
+
+	libxdp_strerror(err, buf, sizeof(buf));
+	return buf;
+}
+
+/* A fresh object sharing the pinned maps, with only `prog` set to load. */
+static struct bpf_object *open_obj(const char *pin_dir, const char *prog)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, oo, .pin_root_path = pin_dir, .object_name = "asclass");
+	struct bpf_program *p;
+	struct bpf_object *obj;
+	const void *elf;
+	size_t sz;
+
+	elf = asclass_bpf__elf_bytes(&sz);
+	obj = bpf_object__open_mem(elf, sz, &oo);
+	if (!obj)
+		return NULL;
+	bpf_object__for_each_program(p, obj)
+		bpf_program__set_autoload(p, !strcmp(bpf_program__name(p), prog));
+	return obj;
+}
+
+/* Our XDP program on ifindex, as libxdp sees it; NULL if none.  *mpp must be
+ * closed by the caller when set. */
+static struct xdp_program *find_xdp(int ifindex, struct xdp_multiprog **mpp)
+{
+	struct xdp_multiprog *mp = xdp_multiprog__get_from_ifindex(ifindex);
+	struct xdp_program *p;
+
+	*mpp = NULL;
+	if (libxdp_get_error(mp) || !mp)
+		return NULL;
+	*mpp = mp;
+	if (xdp_multiprog__is_legacy(mp)) {
+		p = xdp_multiprog__main_prog(mp);
+		return p && !strcmp(xdp_program__name(p), ASC_PROG_XDP) ? p : NULL;
+	}
+	for (p = xdp_multiprog__next_prog(NULL, mp); p; p = xdp_multiprog__next_prog(p, mp))
+		if (!strcmp(xdp_program__name(p), ASC_PROG_XDP))
+			return p;
+	return NULL;
+}
+
+static const char *mode_name(enum xdp_attach_mode m)
+{
+	switch (m) {
+	case XDP_MODE_NATIVE:
+		return "native";
+	case XDP_MODE_SKB:
+		return "skb";
+	case XDP_MODE_HW:
+		return "hw";
+	default:
+		return "-";
+	}
+}
+
+int attach_query(int ifindex, struct attach_info *info)
+{
+	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = BPF_TC_EGRESS);
+	LIBBPF_OPTS(bpf_tc_opts, tco, .handle = ASC_TC_HANDLE, .priority = ASC_TC_PRIORITY);
+	struct xdp_multiprog *mp;
+	struct xdp_program *p;
+
+	memset(info, 0, sizeof(*info));
+	info->xdp_mode = "-";
+	p = find_xdp(ifindex, &mp);
+	if (p) {
+		info->xdp = true;
+		info->dispatcher = !xdp_multiprog__is_legacy(mp);
+		info->xdp_mode = mode_name(xdp_multiprog__attach_mode(mp));
+		info->xdp_prog_id = xdp_program__id(p);
+	}
+	if (mp)
+		xdp_multiprog__close(mp);
+	if (bpf_tc_query(&hook, &tco) == 0) {
+		info->tc = true;
+		info->tc_prog_id = tco.prog_id;
+	}
+	return 0;
+}
+
+static int attach_xdp(const char *pin_dir, int ifindex, const char *ifname,
+		      enum attach_mode mode)
+{
+	enum xdp_attach_mode xm = mode == ATTACH_SKB ? XDP_MODE_SKB : XDP_MODE_NATIVE;
+	struct xdp_program *prog;
+	struct bpf_object *obj;
+	int err;
+
+	obj = open_obj(pin_dir, ASC_PROG_XDP);
+	if (!obj) {
+		err = -errno;
+		log_err("open BPF object: %s", errstr(err));
+		return err;
+	}
+	DECLARE_LIBXDP_OPTS(xdp_program_opts, xo, .obj = obj, .prog_name = ASC_PROG_XDP);
+	prog = xdp_program__create(&xo);
+	err = libxdp_get_error(prog);
+	if (err) {
+		log_err("prepare XDP program: %s", xdp_errstr(err));
+		bpf_object__close(obj);
+		return err;
+	}
+	err = xdp_program__attach(prog, ifindex, xm, 0);
+	if (err)
+		log_err("attach XDP program to %s (%s mode): %s%s", ifname, mode_name(xm),
+			xdp_errstr(err),
+			err == -EOPNOTSUPP ? " (the driver may lack native XDP: try --mode skb)"
+					   : "");
+	xdp_program__close(prog);
+	bpf_object__close(obj);
+	return err;
+}
+
+static int attach_tc(const char *pin_dir, int ifindex, const char *ifname)
+{
+	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = BPF_TC_EGRESS);
+	LIBBPF_OPTS(bpf_tc_opts, tco, .handle = ASC_TC_HANDLE, .priority = ASC_TC_PRIORITY,
+		    .flags = BPF_TC_F_REPLACE);
+	struct bpf_object *obj;
+	int err;
+
+	obj = open_obj(pin_dir, ASC_PROG_TC);
+	if (!obj) {
+		err = -errno;
+		log_err("open BPF object: %s", errstr(err));
+		return err;
+	}
+	err = bpf_object__load(obj);
+	if (err) {
+		log_err("load tc program: %s (-vv prints the verifier log)", errstr(err));
+		goto out;
+	}
+	err = bpf_tc_hook_create(&hook);
+	if (err && err != -EEXIST) {
+		log_err("create clsact qdisc on %s: %s", ifname, errstr(err));
+		goto out;
+	}
+	tco.prog_fd = bpf_program__fd(bpf_object__find_program_by_name(obj, ASC_PROG_TC));
+	err = bpf_tc_attach(&hook, &tco);
+	if (err)
+		log_err("attach tc program to %s egress: %s", ifname, errstr(err));
+out:
+	bpf_object__close(obj);
+	return err;
+}
+
+static int detach_tc(int ifindex)
+{
+	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = BPF_TC_EGRESS);
+	LIBBPF_OPTS(bpf_tc_opts, tco, .handle = ASC_TC_HANDLE, .priority = ASC_TC_PRIORITY);
+
+	return bpf_tc_detach(&hook, &tco);
+}
+
+static int detach_xdp(int ifindex)
+{
+	struct xdp_multiprog *mp;
+	struct xdp_program *p;
+	int err = -ENOENT;
+
+	p = find_xdp(ifindex, &mp);
+	if (p)
+		err = xdp_program__detach(p, ifindex, xdp_multiprog__attach_mode(mp), 0);
+	if (mp)
+		xdp_multiprog__close(mp);
+	return err;
+}
+
+/* The upstream id for `name`: the one it already has, else the lowest free. */
+static int upstream_id_for(const struct asc_maps *m, const char *name, __u16 *id)
+{
+	bool used[ASC_MAX_UPSTREAMS] = { [0] = true };
+	struct link_row *rows;
+	size_t n;
+	int err;
+
+	err = links_read(m, &rows, &n);
+	if (err)
+		return err;
+	for (size_t i = 0; i < n; i++) {
+		if (!strncmp(rows[i].val.name, name, ASC_NAME_LEN)) {
+			*id = rows[i].val.upstream_id;
+			free(rows);
+			return 0;
+		}
+		if (rows[i].val.upstream_id < ASC_MAX_UPSTREAMS)
+			used[rows[i].val.upstream_id] = true;
+	}
+	free(rows);
+	for (unsigned int i = 1; i < ASC_MAX_UPSTREAMS; i++)
+		if (!used[i]) {
+			*id = i;
+			return 0;
+		}
+	log_err("all %d upstream ids are in use", ASC_MAX_UPSTREAMS - 1);
+	return -ENOSPC;
+}
+
+int asc_attach(const char *pin_dir, const struct attach_opts *o, struct attach_info *info)
+{
+	struct asc_link_key lk = { .vlan_id = o->vlan };
+	struct asc_link_val lv = { .upstream_asn = o->asn };
+	struct asc_maps m;
+	bool new_xdp = false;
+	int ifindex, err;
+
+	ifindex = if_nametoindex(o->ifname);
+	if (!ifindex) {
+		log_err("interface %s: %s", o->ifname, strerror(errno));
+		return -ENODEV;
+	}
+	if (!o->upstream || !*o->upstream || strlen(o->upstream) >= ASC_NAME_LEN) {
+		log_err("upstream name must be 1 to %d characters", ASC_NAME_LEN - 1);
+		return -EINVAL;
+	}
+	err = maps_create(pin_dir, &m);
+	if (err)
+		return err;
+	err = upstream_id_for(&m, o->upstream, &lv.upstream_id);
+	if (err)
+		goto out;
+	lk.ifindex = ifindex;
+	strncpy(lv.name, o->upstream, sizeof(lv.name) - 1);
+
+	/* The link entry goes in first, so the first packet is already counted
+	 * under its upstream. */
+	if (bpf_map_update_elem(m.links, &lk, &lv, BPF_ANY)) {
+		err = -errno;
+		log_err("add link entry for %s: %s", o->ifname, errstr(err));
+		goto out;
+	}
+	attach_query(ifindex, info);
+	if (!info->xdp) {
+		err = attach_xdp(pin_dir, ifindex, o->ifname, o->mode);
+		if (err)
+			goto undo_link;
+		new_xdp = true;
+	}
+	if (!info->tc) {
+		err = attach_tc(pin_dir, ifindex, o->ifname);
+		if (err)
+			goto undo_xdp;
+	}
+	attach_query(ifindex, info);
+	log_info("attached to %s via %s (%s); upstream %s (id %u%s%u)%s", o->ifname,
+		 info->dispatcher ? "dispatcher" : "single program", info->xdp_mode, o->upstream,
+		 lv.upstream_id, o->asn ? ", AS" : "", o->asn, new_xdp ? "" : " [programs were already attached]");
+	maps_close(&m);
+	return 0;
+
+undo_xdp:
+	if (new_xdp)
+		detach_xdp(ifindex);
+undo_link:
+	bpf_map_delete_elem(m.links, &lk);
+out:
+	maps_close(&m);
+	return err;
+}
+
+int asc_detach(const char *pin_dir, const char *ifname)
+{
+	struct asc_maps m;
+	struct link_row *rows;
+	size_t n;
+	int ifindex, err, found = 0;
+
+	ifindex = if_nametoindex(ifname);
+	if (!ifindex) {
+		log_err("interface %s: %s", ifname, strerror(errno));
+		return -ENODEV;
+	}
+	err = detach_xdp(ifindex);
+	if (!err)
+		found++;
+	else if (err != -ENOENT)
+		log_err("detach XDP program from %s: %s", ifname, xdp_errstr(err));
+	err = detach_tc(ifindex);
+	if (!err)
+		found++;
+	else if (err != -ENOENT && err != -EINVAL)
+		log_err("detach tc program from %s: %s", ifname, errstr(err));
+	if (maps_open(pin_dir, &m) == 0) {
+		if (links_read(&m, &rows, &n) == 0) {
+			for (size_t i = 0; i < n; i++)
+				if (rows[i].key.ifindex == (__u32)ifindex &&
+				    !bpf_map_delete_elem(m.links, &rows[i].key))
+					found++;
+			free(rows);
+		}
+		maps_close(&m);
+	}
+	return found ? 0 : -ENOENT;
+}

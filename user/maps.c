@@ -1,0 +1,299 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/* user/maps.c - opening the pinned maps and reading counters out of them.
+ * Per-CPU values are summed here; nothing in this file writes a counter. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+#include <linux/magic.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "asclass.skel.h"
+#include "log.h"
+#include "maps.h"
+
+static const char *const stat_names[ASC_STAT_MAX] = {
+	[ASC_STAT_SEEN] = "seen",
+	[ASC_STAT_CLASSIFIED] = "classified",
+	[ASC_STAT_NOT_IP] = "not_ip",
+	[ASC_STAT_TRUNC_ETH] = "trunc_eth",
+	[ASC_STAT_TRUNC_VLAN] = "trunc_vlan",
+	[ASC_STAT_VLAN_DEPTH] = "vlan_depth",
+	[ASC_STAT_TRUNC_IPV4] = "trunc_ipv4",
+	[ASC_STAT_BAD_IPV4] = "bad_ipv4",
+	[ASC_STAT_TRUNC_IPV6] = "trunc_ipv6",
+	[ASC_STAT_BAD_IPV6] = "bad_ipv6",
+	[ASC_STAT_NO_ROUTE] = "no_route",
+	[ASC_STAT_OVERFLOW] = "overflow",
+	[ASC_STAT_INTERNAL] = "internal",
+};
+
+const char *stat_name(enum asc_stat s)
+{
+	return s < ASC_STAT_MAX && stat_names[s] ? stat_names[s] : "?";
+}
+
+static int open_pinned(const char *dir, const char *name, int *fd)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	*fd = bpf_obj_get(path);
+	return *fd < 0 ? -errno : 0;
+}
+
+int maps_open(const char *pin_dir, struct asc_maps *m)
+{
+	struct {
+		const char *name;
+		int *fd;
+	} tab[] = {
+		{ ASC_MAP_COUNTS, &m->counts }, { ASC_MAP_OVERFLOW, &m->overflow },
+		{ ASC_MAP_STATS, &m->stats },   { ASC_MAP_LINKS, &m->links },
+		{ ASC_MAP_STATE, &m->state },   { ASC_MAP_LPM4_0, &m->lpm4[0] },
+		{ ASC_MAP_LPM4_1, &m->lpm4[1] }, { ASC_MAP_LPM6_0, &m->lpm6[0] },
+		{ ASC_MAP_LPM6_1, &m->lpm6[1] },
+	};
+	int err;
+
+	memset(m, 0xff, sizeof(*m)); /* every fd -1 */
+	m->nr_cpus = libbpf_num_possible_cpus();
+	if (m->nr_cpus < 0)
+		return m->nr_cpus;
+	for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++) {
+		err = open_pinned(pin_dir, tab[i].name, tab[i].fd);
+		if (err) {
+			if (err == -ENOENT)
+				log_err("no asclass maps in %s (%s missing): run 'asclass attach' or "
+					"'asclass routes load' first",
+					pin_dir, tab[i].name);
+			else
+				log_err("open pinned map %s/%s: %s", pin_dir, tab[i].name,
+					errstr(err));
+			maps_close(m);
+			return err;
+		}
+	}
+	return 0;
+}
+
+void maps_close(struct asc_maps *m)
+{
+	int *fds = &m->counts;
+
+	/* the fds are the leading ints of the struct, up to nr_cpus */
+	for (int *fd = fds; fd < &m->nr_cpus; fd++) {
+		if (*fd >= 0)
+			close(*fd);
+		*fd = -1;
+	}
+}
+
+int bpffs_prepare(const char *dir)
+{
+	char parent[PATH_MAX], *slash;
+	struct statfs st;
+
+	snprintf(parent, sizeof(parent), "%s", dir);
+	slash = strrchr(parent, '/');
+	if (slash && slash != parent)
+		*slash = 0;
+	if (statfs(parent, &st) == 0 && st.f_type == BPF_FS_MAGIC)
+		goto mkdir;
+	/* Not on a bpffs: mount one at /sys/fs/bpf, as iproute2 does. */
+	if (!strncmp(dir, "/sys/fs/bpf", 11) && mount("bpf", "/sys/fs/bpf", "bpf", 0, "mode=0700")) {
+		log_err("mount bpffs on /sys/fs/bpf: %s", strerror(errno));
+		return -errno;
+	}
+	if (statfs(parent, &st) || st.f_type != BPF_FS_MAGIC) {
+		log_err("%s is not on a BPF filesystem (mount -t bpf bpf %s)", dir, parent);
+		return -ENOTSUP;
+	}
+mkdir:
+	if (mkdir(dir, 0700) && errno != EEXIST) {
+		log_err("create pin directory %s: %s", dir, strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+int maps_create(const char *pin_dir, struct asc_maps *m)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, oo, .pin_root_path = pin_dir);
+	struct asclass_bpf *skel;
+	int err;
+
+	/* Loading the object (programs off) reuses every pinned map that is
+	 * there and creates and pins the missing ones, after an upgrade too. */
+	err = bpffs_prepare(pin_dir);
+	if (err)
+		return err;
+	skel = asclass_bpf__open_opts(&oo);
+	if (!skel) {
+		err = -errno;
+		log_err("open BPF object: %s", errstr(err));
+		return err;
+	}
+	/* Load only to create and pin the maps; no program is attached. */
+	bpf_program__set_autoload(skel->progs.asclass_xdp, false);
+	bpf_program__set_autoload(skel->progs.asclass_tc, false);
+	err = asclass_bpf__load(skel);
+	asclass_bpf__destroy(skel);
+	if (err) {
+		log_err("create maps in %s: %s", pin_dir, errstr(err));
+		return err;
+	}
+	return maps_open(pin_dir, m);
+}
+
+int state_read(const struct asc_maps *m, struct asc_state *st)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(m->state, &zero, st) ? -errno : 0;
+}
+
+static int cmp_rows(const void *a, const void *b)
+{
+	const struct asc_count_key *x = &((const struct counter_row *)a)->key;
+	const struct asc_count_key *y = &((const struct counter_row *)b)->key;
+
+	if (x->upstream_id != y->upstream_id)
+		return x->upstream_id < y->upstream_id ? -1 : 1;
+	if (x->dir != y->dir)
+		return x->dir < y->dir ? -1 : 1;
+	if (x->family != y->family)
+		return x->family < y->family ? -1 : 1;
+	if (x->origin_asn != y->origin_asn)
+		return x->origin_asn < y->origin_asn ? -1 : 1;
+	if (x->transit_asn != y->transit_asn)
+		return x->transit_asn < y->transit_asn ? -1 : 1;
+	return 0;
+}
+
+int counters_read(const struct asc_maps *m, struct counter_row **rows, size_t *n)
+{
+	struct asc_count_key key, next, *prev = NULL;
+	struct asc_count_val *vals;
+	struct counter_row *out = NULL;
+	size_t cap = 0, cnt = 0;
+	int err = 0;
+
+	vals = calloc(m->nr_cpus, sizeof(*vals));
+	if (!vals)
+		return -ENOMEM;
+	while (bpf_map_get_next_key(m->counts, prev, &next) == 0) {
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(m->counts, &key, vals))
+			continue; /* deleted meanwhile */
+		if (cnt == cap) {
+			void *p = realloc(out, (cap = cap ? cap * 2 : 256) * sizeof(*out));
+
+			if (!p) {
+				err = -ENOMEM;
+				goto out;
+			}
+			out = p;
+		}
+		out[cnt].key = key;
+		out[cnt].val = (struct asc_count_val){ 0 };
+		for (int c = 0; c < m->nr_cpus; c++) {
+			out[cnt].val.packets += vals[c].packets;
+			out[cnt].val.bytes += vals[c].bytes;
+		}
+		cnt++;
+	}
+	if (cnt)
+		qsort(out, cnt, sizeof(*out), cmp_rows);
+out:
+	free(vals);
+	if (err) {
+		free(out);
+		return err;
+	}
+	*rows = out;
+	*n = cnt;
+	return 0;
+}
+
+int overflow_read(const struct asc_maps *m, struct asc_overflow_val out[ASC_MAX_UPSTREAMS])
+{
+	struct asc_overflow_val *vals = calloc(m->nr_cpus, sizeof(*vals));
+
+	if (!vals)
+		return -ENOMEM;
+	memset(out, 0, sizeof(*out) * ASC_MAX_UPSTREAMS);
+	for (__u32 i = 0; i < ASC_MAX_UPSTREAMS; i++) {
+		if (bpf_map_lookup_elem(m->overflow, &i, vals))
+			continue;
+		for (int c = 0; c < m->nr_cpus; c++)
+			for (int d = 0; d < ASC_DIR_MAX; d++) {
+				out[i].dir[d].packets += vals[c].dir[d].packets;
+				out[i].dir[d].bytes += vals[c].dir[d].bytes;
+			}
+	}
+	free(vals);
+	return 0;
+}
+
+int stats_read(const struct asc_maps *m, uint64_t out[ASC_STAT_MAX])
+{
+	__u64 *vals = calloc(m->nr_cpus, sizeof(*vals));
+
+	if (!vals)
+		return -ENOMEM;
+	for (__u32 i = 0; i < ASC_STAT_MAX; i++) {
+		out[i] = 0;
+		if (bpf_map_lookup_elem(m->stats, &i, vals))
+			continue;
+		for (int c = 0; c < m->nr_cpus; c++)
+			out[i] += vals[c];
+	}
+	free(vals);
+	return 0;
+}
+
+int links_read(const struct asc_maps *m, struct link_row **rows, size_t *n)
+{
+	struct asc_link_key key, next, *prev = NULL;
+	struct link_row *out = NULL;
+	size_t cnt = 0;
+
+	out = calloc(ASC_MAX_LINKS, sizeof(*out));
+	if (!out)
+		return -ENOMEM;
+	while (cnt < ASC_MAX_LINKS && bpf_map_get_next_key(m->links, prev, &next) == 0) {
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(m->links, &key, &out[cnt].val))
+			continue;
+		out[cnt].key = key;
+		cnt++;
+	}
+	*rows = out;
+	*n = cnt;
+	return 0;
+}
+
+const char *upstream_name(const struct link_row *rows, size_t n, unsigned int id, char *buf,
+			  size_t len)
+{
+	for (size_t i = 0; id && i < n; i++)
+		if (rows[i].val.upstream_id == id) {
+			snprintf(buf, len, "%.*s", ASC_NAME_LEN, rows[i].val.name);
+			return buf;
+		}
+	if (id)
+		snprintf(buf, len, "#%u", id);
+	else
+		snprintf(buf, len, "-");
+	return buf;
+}
