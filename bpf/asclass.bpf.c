@@ -17,7 +17,7 @@ struct {
 	__uint(XDP_PASS, 1);
 } XDP_RUN_CONFIG(asclass_xdp);
 
-SEC("xdp")
+SEC("xdp.frags")
 int asclass_xdp(struct xdp_md *ctx)
 {
 	struct cursor c = {
