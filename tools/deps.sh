@@ -10,7 +10,8 @@ libbpf-dev libxdp-dev libelf-dev zlib1g-dev libbz2-dev libcmocka-dev
 libmicrohttpd-dev libinih-dev libcap-dev
 bpftool xdp-tools iproute2 ethtool jq
 bgpdump prometheus python3 python3-scapy
-busybox-static qemu-system-x86 cpio kmod curl"
+busybox-static qemu-system-x86 cpio kmod curl
+iputils-ping netcat-openbsd"
 
 quiet=0
 [ "${1:-}" = "--quiet" ] && quiet=1
