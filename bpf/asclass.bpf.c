@@ -36,16 +36,28 @@ int asclass_xdp(struct xdp_md *ctx)
 	return XDP_PASS;
 }
 
+/* Ethernet + two tags + an IPv4 header with the longest options. */
+#define ASC_HDR_MAX (14 + ASC_VLAN_MAX * 4 + 60)
+
 SEC("tc")
 int asclass_tc(struct __sk_buff *skb)
 {
-	struct cursor c = {
-		.pos = (void *)(long)skb->data,
-		.end = (void *)(long)skb->data_end,
-	};
 	/* A tag the stack left for the driver to insert is not in the data. */
 	__u16 hw_vlan = skb->vlan_present ? (skb->vlan_tci & VLAN_VID_MASK) : 0;
+	__u32 linear = skb->data_end - skb->data;
+	struct cursor c;
 
+	/* Headers of a locally built or GSO skb can sit partly in fragments;
+	 * make them linear (this moves bytes between buffers, it never
+	 * changes the packet) so the parser sees them. */
+	if (linear < ASC_HDR_MAX && skb->len > linear)
+		bpf_skb_pull_data(skb, skb->len < ASC_HDR_MAX ? skb->len : ASC_HDR_MAX);
+	/* Verifier workaround: without this barrier clang keeps &skb->data in a
+	 * register across the call, and "dereference of modified ctx ptr" is
+	 * refused. */
+	asm volatile("" : "+r"(skb));
+	c.pos = (void *)(long)skb->data;
+	c.end = (void *)(long)skb->data_end;
 	classify(&c, ASC_DIR_TX, skb->ifindex, hw_vlan, skb->len);
 	return TC_ACT_OK;
 }
