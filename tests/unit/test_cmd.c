@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/* tests/unit/test_cmd.c - number and AS parsing, option tables, and the
+ * plain-text route format reader. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "cmd.h"
+#include "routes_text.h"
+
+static void test_cmd_parse_asn_forms(void **state)
+{
+	unsigned int a;
+
+	assert_int_equal(parse_asn("131279", &a), 0);
+	assert_int_equal(a, 131279);
+	assert_int_equal(parse_asn("AS4837", &a), 0);
+	assert_int_equal(a, 4837);
+	assert_int_equal(parse_asn("as20485", &a), 0);
+	assert_int_equal(a, 20485);
+	/* asdot: 2.1234 = 2 * 65536 + 1234 */
+	assert_int_equal(parse_asn("2.1234", &a), 0);
+	assert_int_equal(a, 132306);
+	assert_int_equal(parse_asn("4294967295", &a), 0);
+	assert_int_equal(a, 4294967295U);
+}
+
+static void test_cmd_parse_asn_rejects(void **state)
+{
+	unsigned int a;
+
+	assert_int_equal(parse_asn("", &a), -EINVAL);
+	assert_int_equal(parse_asn("4294967296", &a), -EINVAL); /* 2^32 */
+	assert_int_equal(parse_asn("-1", &a), -EINVAL);
+	assert_int_equal(parse_asn("12x", &a), -EINVAL);
+	assert_int_equal(parse_asn("65536.1", &a), -EINVAL);
+	assert_int_equal(parse_asn("1.65536", &a), -EINVAL);
+	assert_int_equal(parse_asn(" 1", &a), -EINVAL);
+}
+
+static void test_cmd_parse_u32_bounds(void **state)
+{
+	unsigned int v;
+
+	assert_int_equal(parse_u32("0", &v), 0);
+	assert_int_equal(v, 0);
+	assert_int_equal(parse_u32("4094", &v), 0);
+	assert_int_equal(v, 4094);
+	assert_int_equal(parse_u32("+1", &v), -EINVAL);
+	assert_int_equal(parse_u32("1 ", &v), -EINVAL);
+	assert_int_equal(parse_u32(NULL, &v), -EINVAL);
+}
+
+enum { T_NAME, T_FLAG };
+static const struct opt t_opts[] = {
+	[T_NAME] = { "name", 'n', "NAME", NULL, "a name" },
+	[T_FLAG] = { "flag", 0, NULL, NULL, "a flag" },
+	{ NULL },
+};
+static const struct cmd_spec t_spec = { .name = "asclass test", .synopsis = "X", .opts = t_opts };
+
+static void test_cmd_opt_next_permutes_and_reports(void **state)
+{
+	char *argv[] = { "test", "eth1", "--name", "cu", "--flag", "-n", "ttk", NULL };
+	const char *arg;
+	int seen_name = 0, seen_flag = 0, i;
+
+	while ((i = opt_next(&t_spec, 7, argv, &arg)) != OPT_END) {
+		assert_true(i >= 0);
+		if (i == T_NAME) {
+			assert_string_equal(arg, seen_name ? "ttk" : "cu");
+			seen_name++;
+		} else {
+			assert_int_equal(i, T_FLAG);
+			assert_null(arg);
+			seen_flag++;
+		}
+	}
+	assert_int_equal(seen_name, 2);
+	assert_int_equal(seen_flag, 1);
+	assert_int_equal(optind, 6); /* glibc moved "eth1" behind the options */
+	assert_string_equal(argv[optind], "eth1");
+}
+
+static void test_cmd_opt_next_unknown_option(void **state)
+{
+	char *argv[] = { "test", "--nmae", "cu", NULL };
+	const char *arg;
+
+	assert_int_equal(opt_next(&t_spec, 3, argv, &arg), OPT_ERR);
+}
+
+static void test_routes_text_line_forms(void **state)
+{
+	struct rt_entry e;
+	char err[128];
+
+	assert_int_equal(routes_text_parse_line("175.45.176.0/22 131279 4837 3356", &e, err, sizeof(err)), 1);
+	assert_int_equal(e.family, 4);
+	assert_int_equal(e.plen, 22);
+	assert_int_equal(e.addr[0], 175);
+	assert_int_equal(e.addr[2], 176);
+	assert_int_equal(e.route.origin_asn, 131279);
+	assert_int_equal(e.route.transit_asn, 4837);
+	assert_int_equal(e.route.peer_asn, 3356);
+	assert_int_equal(e.route.flags, 0);
+
+	assert_int_equal(routes_text_parse_line("2001:db8::/32\tAS64510 # comment", &e, err, sizeof(err)), 1);
+	assert_int_equal(e.family, 6);
+	assert_int_equal(e.plen, 32);
+	assert_int_equal(e.route.origin_asn, 64510);
+	assert_int_equal(e.route.transit_asn, 0);
+	assert_int_equal(e.route.flags, ASC_RF_NO_TRANSIT);
+
+	assert_int_equal(routes_text_parse_line("   # only a comment", &e, err, sizeof(err)), 0);
+	assert_int_equal(routes_text_parse_line("", &e, err, sizeof(err)), 0);
+}
+
+static void test_routes_text_line_errors(void **state)
+{
+	struct rt_entry e;
+	char err[128];
+
+	assert_int_equal(routes_text_parse_line("175.45.176.0/22", &e, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "expected PREFIX ORIGIN_AS [TRANSIT_AS [PEER_AS]], got 1 field");
+	assert_int_equal(routes_text_parse_line("175.45.176.0/33 1", &e, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "bad prefix '175.45.176.0/33'");
+	assert_int_equal(routes_text_parse_line("175.45.176.0/22 1 x4837", &e, err, sizeof(err)), -EINVAL);
+	assert_string_equal(err, "bad transit AS 'x4837'");
+	assert_int_equal(routes_text_parse_line("175.45.176.0/22 1 2 3 4", &e, err, sizeof(err)), -EINVAL);
+	/* host bits set beyond the length are an error, not silently cleared */
+	assert_int_equal(routes_text_parse_line("175.45.176.1/22 1", &e, err, sizeof(err)), -EINVAL);
+}
+
+static void test_routes_text_read_keeps_nothing_on_error(void **state)
+{
+	static const char good_then_bad[] = "# routes\n"
+					    "175.45.176.0/22 131279 4837\n"
+					    "198.51.100.0/24 64500\n"
+					    "198.51.100.0/24 sixty\n";
+	struct rtable t = { 0 };
+	FILE *f = fmemopen((void *)good_then_bad, sizeof(good_then_bad) - 1, "r");
+
+	assert_non_null(f);
+	assert_int_equal(routes_text_read(f, "r.txt", &t), -EINVAL);
+	assert_int_equal(t.n, 0);
+	fclose(f);
+
+	f = fmemopen((void *)good_then_bad, strlen("# routes\n175.45.176.0/22 131279 4837\n198.51.100.0/24 64500\n"), "r");
+	assert_int_equal(routes_text_read(f, "r.txt", &t), 0);
+	assert_int_equal(t.n, 2);
+	assert_int_equal(t.v[1].route.origin_asn, 64500);
+	fclose(f);
+	rtable_free(&t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_cmd_parse_asn_forms),
+		cmocka_unit_test(test_cmd_parse_asn_rejects),
+		cmocka_unit_test(test_cmd_parse_u32_bounds),
+		cmocka_unit_test(test_cmd_opt_next_permutes_and_reports),
+		cmocka_unit_test(test_cmd_opt_next_unknown_option),
+		cmocka_unit_test(test_routes_text_line_forms),
+		cmocka_unit_test(test_routes_text_line_errors),
+		cmocka_unit_test(test_routes_text_read_keeps_nothing_on_error),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
