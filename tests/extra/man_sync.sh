@@ -1,0 +1,41 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+# tests/extra/man_sync.sh - docs/asclass.8 and the --help of every command
+# name the same commands and the same long options, both ways.
+set -eu
+cd "$(dirname "$0")/../.."
+ASCLASS=${ASCLASS:-build/asclass}
+MAN=docs/asclass.8
+[ -x "$ASCLASS" ] || { echo "FAIL: $ASCLASS not built"; exit 1; }
+
+help_opts=$(mktemp) man_opts=$(mktemp)
+trap 'rm -f "$help_opts" "$man_opts"' EXIT
+
+# Commands listed by a --help text: the indented words under "Commands:".
+commands_of() { "$@" --help | awk '/^Commands:/{on=1; next} on && /^  [a-z]/{print $1} on && /^$/{if (seen) exit} on{seen=1}'; }
+
+fail=0
+cmds=$(commands_of "$ASCLASS")
+[ -n "$cmds" ] || { echo "FAIL: no commands in 'asclass --help'"; exit 1; }
+"$ASCLASS" --help | grep -o -- '--[a-z][a-z0-9-]*' >>"$help_opts"
+for c in $cmds; do
+	out=$("$ASCLASS" "$c" --help)
+	if echo "$out" | grep -q '^Commands:'; then
+		for s in $(commands_of "$ASCLASS" "$c"); do
+			"$ASCLASS" "$c" "$s" --help | grep -o -- '--[a-z][a-z0-9-]*' >>"$help_opts"
+			grep -q "^\.SS.*\\b$c $s\\b" "$MAN" || { echo "FAIL: '$c $s' has no .SS section in $MAN"; fail=1; }
+		done
+	else
+		echo "$out" | grep -o -- '--[a-z][a-z0-9-]*' >>"$help_opts"
+		grep -q "^\.SS.*\\b$c\\b" "$MAN" || { echo "FAIL: command '$c' has no .SS section in $MAN"; fail=1; }
+	fi
+done
+sort -u -o "$help_opts" "$help_opts"
+sed 's/\\-/-/g' "$MAN" | grep -o -- '--[a-z][a-z0-9-]*' | sort -u >"$man_opts"
+
+missing=$(comm -23 "$help_opts" "$man_opts")
+extra=$(comm -13 "$help_opts" "$man_opts")
+[ -z "$missing" ] || { echo "FAIL: options in --help but not in $MAN:" $missing; fail=1; }
+[ -z "$extra" ] || { echo "FAIL: options in $MAN but in no --help:" $extra; fail=1; }
+echo "$(wc -l <"$help_opts") long options and $(echo $cmds | wc -w) commands checked"
+exit $fail
