@@ -8,6 +8,8 @@
  * the tc object is loaded here and put on clsact egress.
  */
 #include <errno.h>
+#include <limits.h>
+#include <unistd.h>
 #include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +22,82 @@
 #include "attach.h"
 #include "log.h"
 #include "maps.h"
+
+/* tcx (kernel 6.6+): tc programs attached through a BPF link, which we pin
+ * so the attachment outlives this process; the link also gives atomic
+ * program replacement.  The uapi value is fixed; Debian 12's <linux/bpf.h>
+ * predates it. */
+#define ASC_BPF_TCX_EGRESS 47
+
+const char *asc_attach_pin_dir = ASC_PIN_DIR_DEFAULT;
+
+static void tcx_pin_path(const char *pin_dir, int ifindex, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/tcx_egress_%d", pin_dir, ifindex);
+}
+
+static int tcx_query(const char *pin_dir, int ifindex, unsigned int *prog_id)
+{
+	struct bpf_link_info li = { 0 };
+	__u32 len = sizeof(li);
+	char path[PATH_MAX];
+	int fd, err;
+
+	tcx_pin_path(pin_dir, ifindex, path, sizeof(path));
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return -errno;
+	err = bpf_obj_get_info_by_fd(fd, &li, &len);
+	close(fd);
+	if (err)
+		return -errno;
+	/* A link whose interface went away is defunct: no program. */
+	if (!li.prog_id)
+		return -ENOENT;
+	*prog_id = li.prog_id;
+	return 0;
+}
+
+/* Returns 0, or -EINVAL/-EOPNOTSUPP-ish errors when the kernel has no tcx. */
+static int tcx_attach(const char *pin_dir, int ifindex, int prog_fd, bool replace)
+{
+	char path[PATH_MAX];
+	int fd, err;
+
+	tcx_pin_path(pin_dir, ifindex, path, sizeof(path));
+	if (replace) {
+		fd = bpf_obj_get(path);
+		if (fd >= 0) {
+			err = bpf_link_update(fd, prog_fd, NULL) ? -errno : 0;
+			close(fd);
+			return err;
+		}
+	}
+	fd = bpf_link_create(prog_fd, ifindex, (enum bpf_attach_type)ASC_BPF_TCX_EGRESS, NULL);
+	if (fd < 0)
+		return -errno;
+	unlink(path); /* a stale pin of a defunct link */
+	err = bpf_obj_pin(fd, path) ? -errno : 0;
+	if (err)
+		bpf_link_detach(fd);
+	close(fd);
+	return err;
+}
+
+static int tcx_detach(const char *pin_dir, int ifindex)
+{
+	char path[PATH_MAX];
+	int fd, err;
+
+	tcx_pin_path(pin_dir, ifindex, path, sizeof(path));
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return -errno;
+	err = bpf_link_detach(fd) ? -errno : 0;
+	close(fd);
+	unlink(path);
+	return err;
+}
 
 static const char *xdp_errstr(int err)
 {
@@ -84,6 +162,7 @@ static const char *mode_name(enum xdp_attach_mode m)
 
 int attach_query(int ifindex, struct attach_info *info)
 {
+	const char *pin_dir_for_query = asc_attach_pin_dir;
 	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = BPF_TC_EGRESS);
 	LIBBPF_OPTS(bpf_tc_opts, tco, .handle = ASC_TC_HANDLE, .priority = ASC_TC_PRIORITY);
 	struct xdp_multiprog *mp;
@@ -91,6 +170,7 @@ int attach_query(int ifindex, struct attach_info *info)
 
 	memset(info, 0, sizeof(*info));
 	info->xdp_mode = "-";
+	info->tc_hook = "-";
 	p = find_xdp(ifindex, &mp);
 	if (p) {
 		info->xdp = true;
@@ -100,8 +180,12 @@ int attach_query(int ifindex, struct attach_info *info)
 	}
 	if (mp)
 		xdp_multiprog__close(mp);
-	if (bpf_tc_query(&hook, &tco) == 0) {
+	if (tcx_query(pin_dir_for_query, ifindex, &info->tc_prog_id) == 0) {
 		info->tc = true;
+		info->tc_hook = "tcx";
+	} else if (bpf_tc_query(&hook, &tco) == 0) {
+		info->tc = true;
+		info->tc_hook = "clsact";
 		info->tc_prog_id = tco.prog_id;
 	}
 	return 0;
@@ -140,13 +224,14 @@ static int attach_xdp(const char *pin_dir, int ifindex, const char *ifname,
 	return err;
 }
 
-static int attach_tc(const char *pin_dir, int ifindex, const char *ifname)
+static int attach_tc(const char *pin_dir, int ifindex, const char *ifname, enum tc_hook hook_kind,
+		     bool replace, const char **used)
 {
 	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = BPF_TC_EGRESS);
 	LIBBPF_OPTS(bpf_tc_opts, tco, .handle = ASC_TC_HANDLE, .priority = ASC_TC_PRIORITY,
 		    .flags = BPF_TC_F_REPLACE);
 	struct bpf_object *obj;
-	int err;
+	int err, prog_fd;
 
 	obj = open_obj(pin_dir, ASC_PROG_TC);
 	if (!obj) {
@@ -159,26 +244,47 @@ static int attach_tc(const char *pin_dir, int ifindex, const char *ifname)
 		log_err("load tc program: %s (-vv prints the verifier log)", errstr(err));
 		goto out;
 	}
+	prog_fd = bpf_program__fd(bpf_object__find_program_by_name(obj, ASC_PROG_TC));
+	if (hook_kind != TC_HOOK_CLSACT) {
+		err = tcx_attach(pin_dir, ifindex, prog_fd, replace);
+		if (!err) {
+			*used = "tcx";
+			goto out;
+		}
+		if (hook_kind == TC_HOOK_TCX) {
+			log_err("attach tc program to %s egress via tcx: %s", ifname, errstr(err));
+			goto out;
+		}
+		log_debug("tcx link on %s: %s; using clsact", ifname, errstr(err));
+	}
 	err = bpf_tc_hook_create(&hook);
 	if (err && err != -EEXIST) {
 		log_err("create clsact qdisc on %s: %s", ifname, errstr(err));
 		goto out;
 	}
-	tco.prog_fd = bpf_program__fd(bpf_object__find_program_by_name(obj, ASC_PROG_TC));
+	tco.prog_fd = prog_fd;
+	/* BPF_TC_F_REPLACE: an existing filter of ours is swapped in one
+	 * netlink request, so the hook is never empty. */
 	err = bpf_tc_attach(&hook, &tco);
 	if (err)
 		log_err("attach tc program to %s egress: %s", ifname, errstr(err));
+	else
+		*used = "clsact";
 out:
 	bpf_object__close(obj);
 	return err;
 }
 
-static int detach_tc(int ifindex)
+static int detach_tc(const char *pin_dir, int ifindex)
 {
 	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = BPF_TC_EGRESS);
 	LIBBPF_OPTS(bpf_tc_opts, tco, .handle = ASC_TC_HANDLE, .priority = ASC_TC_PRIORITY);
+	int err;
 
-	return bpf_tc_detach(&hook, &tco);
+	err = tcx_detach(pin_dir, ifindex);
+	if (err == -ENOENT)
+		err = bpf_tc_detach(&hook, &tco);
+	return err;
 }
 
 static int detach_xdp(int ifindex)
@@ -227,6 +333,7 @@ static int upstream_id_for(const struct asc_maps *m, const char *name, __u16 *id
 
 int asc_attach(const char *pin_dir, const struct attach_opts *o, struct attach_info *info)
 {
+	asc_attach_pin_dir = pin_dir;
 	struct asc_link_key lk = { .vlan_id = o->vlan };
 	struct asc_link_val lv = { .upstream_asn = o->asn };
 	struct asc_maps m;
@@ -265,15 +372,19 @@ int asc_attach(const char *pin_dir, const struct attach_opts *o, struct attach_i
 			goto undo_link;
 		new_xdp = true;
 	}
-	if (!info->tc) {
-		err = attach_tc(pin_dir, ifindex, o->ifname);
+	if (!info->tc || o->replace) {
+		const char *used = "-";
+
+		err = attach_tc(pin_dir, ifindex, o->ifname, o->tc_hook, info->tc && o->replace, &used);
 		if (err)
 			goto undo_xdp;
+		log_debug("tc program on %s egress via %s", o->ifname, used);
 	}
 	attach_query(ifindex, info);
-	log_info("attached to %s via %s (%s); upstream %s (id %u%s%u)%s", o->ifname,
-		 info->dispatcher ? "dispatcher" : "single program", info->xdp_mode, o->upstream,
-		 lv.upstream_id, o->asn ? ", AS" : "", o->asn, new_xdp ? "" : " [programs were already attached]");
+	log_info("attached to %s via %s (%s), tc egress via %s; upstream %s (id %u%s%.0u)%s",
+		 o->ifname, info->dispatcher ? "dispatcher" : "single program", info->xdp_mode,
+		 info->tc_hook, o->upstream, lv.upstream_id, o->asn ? ", AS" : "", o->asn,
+		 new_xdp ? "" : " [XDP program was already attached]");
 	maps_close(&m);
 	return 0;
 
@@ -289,6 +400,7 @@ out:
 
 int asc_detach(const char *pin_dir, const char *ifname)
 {
+	asc_attach_pin_dir = pin_dir;
 	struct asc_maps m;
 	struct link_row *rows;
 	size_t n;
@@ -304,7 +416,7 @@ int asc_detach(const char *pin_dir, const char *ifname)
 		found++;
 	else if (err != -ENOENT)
 		log_err("detach XDP program from %s: %s", ifname, xdp_errstr(err));
-	err = detach_tc(ifindex);
+	err = detach_tc(pin_dir, ifindex);
 	if (!err)
 		found++;
 	else if (err != -ENOENT && err != -EINVAL)

@@ -13,19 +13,30 @@
 
 enum attach_mode { ATTACH_NATIVE, ATTACH_SKB };
 
+/* How the tc program is hooked: a tcx BPF link (kernel 6.6+, pinned under the
+ * pin dir as tcx_egress_<ifindex>) or a classic clsact filter via netlink.
+ * AUTO tries tcx first and falls back. */
+enum tc_hook { TC_HOOK_AUTO, TC_HOOK_TCX, TC_HOOK_CLSACT };
+
+/* Pin dir attach_query() looks in for tcx links; asc_attach/asc_detach set it. */
+extern const char *asc_attach_pin_dir;
+
 struct attach_opts {
 	const char *ifname;
 	const char *upstream;  /* name, at most ASC_NAME_LEN - 1 characters */
 	unsigned int vlan;     /* VLAN id, or ASC_VLAN_ANY for the whole interface */
 	unsigned int asn;      /* the upstream's AS, 0 if unknown */
 	enum attach_mode mode;
+	enum tc_hook tc_hook;
+	bool replace;          /* replace our programs in place if attached (tc) */
 };
 
 struct attach_info {
 	bool xdp;            /* asclass_xdp is on the interface */
 	bool dispatcher;     /* ... through libxdp's dispatcher (else a single program) */
 	const char *xdp_mode; /* "native", "skb", "hw" or "-" */
-	bool tc;             /* asclass_tc is on clsact egress */
+	bool tc;             /* asclass_tc is on the egress hook */
+	const char *tc_hook; /* "tcx", "clsact" or "-" */
 	unsigned int xdp_prog_id, tc_prog_id;
 };
 

@@ -12,18 +12,19 @@
 #include "log.h"
 #include "maps.h"
 
-enum { A_UPSTREAM, A_VLAN, A_ASN, A_MODE };
+enum { A_UPSTREAM, A_VLAN, A_ASN, A_MODE, A_TC_HOOK };
 static const struct opt attach_opts[] = {
 	[A_UPSTREAM] = { "upstream", 'u', "NAME", NULL, "name of the upstream on this link (required; at most 15 characters)" },
 	[A_VLAN] = { "vlan", 0, "VID", "the whole interface", "count only frames with this outer VLAN id under this upstream" },
 	[A_ASN] = { "asn", 'a', "ASN", NULL, "AS number of the upstream (shown in status and metrics)" },
 	[A_MODE] = { "mode", 'm', "native|skb", "native", "XDP attach mode" },
+	[A_TC_HOOK] = { "tc-hook", 0, "auto|tcx|clsact", "auto", "hook the egress program with a tcx link (kernel 6.6+) or a clsact filter; auto tries tcx first" },
 	{ NULL },
 };
 
 static const struct cmd_spec attach_spec = {
 	.name = "asclass attach",
-	.synopsis = "IFACE --upstream NAME [--vlan VID] [--asn ASN] [--mode native|skb]",
+	.synopsis = "IFACE --upstream NAME [--vlan VID] [--asn ASN] [--mode native|skb] [--tc-hook auto|tcx|clsact]",
 	.desc = "Attach the XDP program (receive side) and the tc clsact egress program (transmit "
 		"side) to IFACE and count its traffic under upstream NAME.  XDP goes through "
 		"libxdp's dispatcher where the kernel accepts it, else as a single program; the "
@@ -63,6 +64,16 @@ int cmd_attach(int argc, char **argv)
 				o.mode = ATTACH_SKB;
 			else
 				return usage_error(&attach_spec, "--mode: '%s' is not native or skb", arg);
+			break;
+		case A_TC_HOOK:
+			if (!strcmp(arg, "auto"))
+				o.tc_hook = TC_HOOK_AUTO;
+			else if (!strcmp(arg, "tcx"))
+				o.tc_hook = TC_HOOK_TCX;
+			else if (!strcmp(arg, "clsact"))
+				o.tc_hook = TC_HOOK_CLSACT;
+			else
+				return usage_error(&attach_spec, "--tc-hook: '%s' is not auto, tcx or clsact", arg);
 			break;
 		default:
 			return ASC_EXIT_USAGE;
@@ -137,6 +148,7 @@ int cmd_status(int argc, char **argv)
 	err = maps_open(asc_pin_dir, &m);
 	if (err)
 		return ASC_EXIT_BPF;
+	asc_attach_pin_dir = asc_pin_dir;
 	if ((err = links_read(&m, &rows, &n)) || (err = state_read(&m, &st)) ||
 	    (err = stats_read(&m, stats))) {
 		log_err("read maps in %s: %s", asc_pin_dir, errstr(err));
@@ -162,7 +174,7 @@ int cmd_status(int argc, char **argv)
 		       rows[i].val.name, rows[i].val.upstream_id, rows[i].val.upstream_asn,
 		       ai.xdp ? ai.xdp_mode : "no",
 		       ai.xdp ? (ai.dispatcher ? "dispatcher" : "single program") : "-",
-		       ai.tc ? "egress" : "no");
+		       ai.tc ? ai.tc_hook : "no");
 	}
 	if (!n)
 		printf("  (none: see 'asclass attach --help')\n");
