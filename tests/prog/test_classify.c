@@ -190,6 +190,52 @@ static void run_case(const struct asc_maps *m, int prog_fd, int is_tc, const str
 	}
 }
 
+/* Fills asc_counts to its limit with keys no packet uses, then checks that a
+ * packet with a new key goes to its upstream's overflow bucket (and the
+ * overflow reason), and that a packet whose key already exists still counts
+ * normally. */
+static void run_overflow(const struct asc_maps *m, int prog_fd, int is_tc)
+{
+	const char *pname = is_tc ? "tc" : "xdp", *cs = "asc_counts full", *c_local = "203.0.113.1";
+	static struct asc_overflow_val o0[ASC_MAX_UPSTREAMS], o1[ASC_MAX_UPSTREAMS];
+	static uint8_t in[PKT_MAX];
+	/* VLAN 100 and 198.51.100.0/24: a key no case above produced */
+	struct pkt_spec s = { V4("198.51.100.99"), .nvlan = 1, .vid = { 100 } };
+	uint64_t st0[ASC_STAT_MAX], st1[ASC_STAT_MAX];
+	struct asc_count_val *vals;
+	struct asc_count_key k = { .upstream_id = 999 }; /* no real upstream has it */
+	size_t len;
+	int dir = is_tc ? ASC_DIR_TX : ASC_DIR_RX;
+
+	vals = calloc(m->nr_cpus, sizeof(*vals));
+	for (__u32 i = 0;; i++) {
+		k.origin_asn = 4200000000U + i;
+		if (bpf_map_update_elem(m->counts, &k, vals, BPF_NOEXIST))
+			break; /* E2BIG: full */
+	}
+	free(vals);
+	if (is_tc) {
+		s.src = c_local;
+		s.dst = "198.51.100.99";
+	}
+	len = pkt_build(&s, in);
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = in, .data_size_in = (__u32)len, .repeat = 1);
+	stats_read(m, st0);
+	overflow_read(m, o0);
+	checks++;
+	if (bpf_prog_test_run_opts(prog_fd, &o)) {
+		fail(cs, pname, "BPF_PROG_TEST_RUN: %s", strerror(errno));
+		return;
+	}
+	stats_read(m, st1);
+	overflow_read(m, o1);
+	EXPECT_EQ(o.retval, is_tc ? 0 : 2, cs, pname, "verdict");
+	EXPECT_EQ(st1[ASC_STAT_OVERFLOW] - st0[ASC_STAT_OVERFLOW], 1, cs, pname, "asc_stats[overflow] delta");
+	EXPECT_EQ(st1[ASC_STAT_CLASSIFIED] - st0[ASC_STAT_CLASSIFIED], 1, cs, pname, "asc_stats[classified] delta");
+	EXPECT_EQ(o1[UP_VLAN100].dir[dir].packets - o0[UP_VLAN100].dir[dir].packets, 1, cs, pname, "overflow packets delta");
+	EXPECT_EQ(o1[UP_VLAN100].dir[dir].bytes - o0[UP_VLAN100].dir[dir].bytes, len, cs, pname, "overflow bytes delta");
+}
+
 static int setup_tables(const struct asc_maps *m)
 {
 	struct asc_link_key any = { .ifindex = LO_IFINDEX, .vlan_id = ASC_VLAN_ANY };
@@ -256,6 +302,9 @@ int main(void)
 			runs++;
 		}
 	}
+	/* Last: these fill asc_counts for good. */
+	run_overflow(&m, bpf_program__fd(skel->progs.asclass_xdp), 0);
+	run_overflow(&m, bpf_program__fd(skel->progs.asclass_tc), 1);
 	printf("%d cases x programs, %d checks, %d failed\n", runs, checks, failures);
 	maps_close(&m);
 out:
@@ -264,7 +313,7 @@ out:
 	{
 		char cmd[128];
 
-		snprintf(cmd, sizeof(cmd), "rm -rf %s", pin);
+		snprintf(cmd, sizeof(cmd), getenv("KEEP") ? "true %s" : "rm -rf %s", pin);
 		if (system(cmd))
 			printf("could not remove %s\n", pin);
 	}
