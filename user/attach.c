@@ -17,6 +17,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <xdp/libxdp.h>
+#include <linux/if_link.h>
 
 #include "asclass.skel.h"
 #include "attach.h"
@@ -224,6 +225,48 @@ static int attach_xdp(const char *pin_dir, int ifindex, const char *ifname,
 	return err;
 }
 
+/* Swaps our single (non-dispatcher) XDP program for a freshly loaded one in
+ * one netlink request (XDP_FLAGS_REPLACE names the program it replaces, so
+ * the kernel refuses if someone else's is there meanwhile).  The interface
+ * never runs without a classifier. */
+static int replace_xdp(const char *pin_dir, int ifindex, const char *ifname,
+		       const struct attach_info *cur)
+{
+	LIBBPF_OPTS(bpf_xdp_attach_opts, xo);
+	__u32 flags = XDP_FLAGS_REPLACE;
+	struct bpf_object *obj;
+	int err, old_fd;
+
+	if (!strcmp(cur->xdp_mode, "skb"))
+		flags |= XDP_FLAGS_SKB_MODE;
+	else if (!strcmp(cur->xdp_mode, "native"))
+		flags |= XDP_FLAGS_DRV_MODE;
+	old_fd = bpf_prog_get_fd_by_id(cur->xdp_prog_id);
+	if (old_fd < 0)
+		return -errno;
+	obj = open_obj(pin_dir, ASC_PROG_XDP);
+	if (!obj) {
+		err = -errno;
+		goto out_fd;
+	}
+	err = bpf_object__load(obj);
+	if (err) {
+		log_err("load XDP program: %s (-vv prints the verifier log)", errstr(err));
+		goto out;
+	}
+	xo.old_prog_fd = old_fd;
+	err = bpf_xdp_attach(ifindex,
+			     bpf_program__fd(bpf_object__find_program_by_name(obj, ASC_PROG_XDP)),
+			     flags, &xo);
+	if (err)
+		log_err("replace XDP program on %s: %s", ifname, errstr(err));
+out:
+	bpf_object__close(obj);
+out_fd:
+	close(old_fd);
+	return err;
+}
+
 static int attach_tc(const char *pin_dir, int ifindex, const char *ifname, enum tc_hook hook_kind,
 		     bool replace, const char **used)
 {
@@ -371,11 +414,24 @@ int asc_attach(const char *pin_dir, const struct attach_opts *o, struct attach_i
 		if (err)
 			goto undo_link;
 		new_xdp = true;
+	} else if (o->replace && !info->dispatcher) {
+		err = replace_xdp(pin_dir, ifindex, o->ifname, info);
+		if (err)
+			goto out; /* the old program and the link entry stay */
+	} else if (o->replace) {
+		/* libxdp 1.3 cannot swap one component of a dispatcher in
+		 * place; re-adding would count twice meanwhile. */
+		log_warn("%s: XDP program kept (dispatcher mode cannot replace in place)", o->ifname);
 	}
 	if (!info->tc || o->replace) {
 		const char *used = "-";
 
-		err = attach_tc(pin_dir, ifindex, o->ifname, o->tc_hook, info->tc && o->replace, &used);
+		enum tc_hook hook = o->tc_hook;
+
+		/* Replace on the hook in use: a second hook would count twice. */
+		if (info->tc)
+			hook = !strcmp(info->tc_hook, "tcx") ? TC_HOOK_TCX : TC_HOOK_CLSACT;
+		err = attach_tc(pin_dir, ifindex, o->ifname, hook, info->tc, &used);
 		if (err)
 			goto undo_xdp;
 		log_debug("tc program on %s egress via %s", o->ifname, used);
@@ -384,7 +440,7 @@ int asc_attach(const char *pin_dir, const struct attach_opts *o, struct attach_i
 	log_info("attached to %s via %s (%s), tc egress via %s; upstream %s (id %u%s%.0u)%s",
 		 o->ifname, info->dispatcher ? "dispatcher" : "single program", info->xdp_mode,
 		 info->tc_hook, o->upstream, lv.upstream_id, o->asn ? ", AS" : "", o->asn,
-		 new_xdp ? "" : " [XDP program was already attached]");
+		 new_xdp ? "" : o->replace ? " [programs replaced]" : " [XDP program was already attached]");
 	maps_close(&m);
 	return 0;
 

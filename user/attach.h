@@ -28,7 +28,7 @@ struct attach_opts {
 	unsigned int asn;      /* the upstream's AS, 0 if unknown */
 	enum attach_mode mode;
 	enum tc_hook tc_hook;
-	bool replace;          /* replace our programs in place if attached (tc) */
+	bool replace;          /* replace our attached programs in place, atomically */
 };
 
 struct attach_info {

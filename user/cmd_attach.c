@@ -12,19 +12,20 @@
 #include "log.h"
 #include "maps.h"
 
-enum { A_UPSTREAM, A_VLAN, A_ASN, A_MODE, A_TC_HOOK };
+enum { A_UPSTREAM, A_VLAN, A_ASN, A_MODE, A_TC_HOOK, A_REPLACE };
 static const struct opt attach_opts[] = {
 	[A_UPSTREAM] = { "upstream", 'u', "NAME", NULL, "name of the upstream on this link (required; at most 15 characters)" },
 	[A_VLAN] = { "vlan", 0, "VID", "the whole interface", "count only frames with this outer VLAN id under this upstream" },
 	[A_ASN] = { "asn", 'a', "ASN", NULL, "AS number of the upstream (shown in status and metrics)" },
 	[A_MODE] = { "mode", 'm', "native|skb", "native", "XDP attach mode" },
 	[A_TC_HOOK] = { "tc-hook", 0, "auto|tcx|clsact", "auto", "hook the egress program with a tcx link (kernel 6.6+) or a clsact filter; auto tries tcx first" },
+	[A_REPLACE] = { "replace", 0, NULL, NULL, "replace programs already attached with this binary's, atomically (upgrades)" },
 	{ NULL },
 };
 
 static const struct cmd_spec attach_spec = {
 	.name = "asclass attach",
-	.synopsis = "IFACE --upstream NAME [--vlan VID] [--asn ASN] [--mode native|skb] [--tc-hook auto|tcx|clsact]",
+	.synopsis = "IFACE --upstream NAME [--vlan VID] [--asn ASN] [--mode native|skb] [--tc-hook auto|tcx|clsact] [--replace]",
 	.desc = "Attach the XDP program (receive side) and the tc clsact egress program (transmit "
 		"side) to IFACE and count its traffic under upstream NAME.  XDP goes through "
 		"libxdp's dispatcher where the kernel accepts it, else as a single program; the "
@@ -74,6 +75,9 @@ int cmd_attach(int argc, char **argv)
 				o.tc_hook = TC_HOOK_CLSACT;
 			else
 				return usage_error(&attach_spec, "--tc-hook: '%s' is not auto, tcx or clsact", arg);
+			break;
+		case A_REPLACE:
+			o.replace = true;
 			break;
 		default:
 			return ASC_EXIT_USAGE;
