@@ -27,7 +27,8 @@ struct rtable {
 /* Appends a copy of *e (masking host bits). Returns 0 or -ENOMEM. */
 int rtable_add(struct rtable *t, const struct rt_entry *e);
 /* Sorts by family, address, prefix length; later duplicates of the same
- * prefix replace earlier ones.  Returns the number of entries kept. */
+ * prefix replace earlier ones.  Returns the number of entries kept, or
+ * (size_t)-1 when out of memory (the table is then unchanged). */
 size_t rtable_sort_dedup(struct rtable *t);
 void rtable_free(struct rtable *t);
 /* Counts of entries per family (after sort). */
