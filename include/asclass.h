@@ -147,9 +147,15 @@ struct asc_link_key {
 
 struct asc_link_val {
 	__u16 upstream_id;
-	__u16 pad;
-	__u32 upstream_asn;      /* the AS at the other end of the link; 0 = unknown */
-	char name[ASC_NAME_LEN]; /* upstream name, e.g. "cu" */
+	__u16 pad; /* always 0 */
+};
+
+/* asc_upstreams value, indexed by upstream id.  Kept when links are
+ * detached, so counters of past links keep their names. */
+struct asc_upstream {
+	char name[ASC_NAME_LEN]; /* e.g. "cu"; empty = id unused */
+	__u32 asn;               /* the AS at the other end of the link; 0 = unknown */
+	__u32 pad;               /* always 0 */
 };
 
 /* asc_state (array, one entry): what the data plane reads once per packet. */
@@ -167,6 +173,7 @@ struct asc_state {
 #define ASC_MAP_OVERFLOW "asc_overflow"
 #define ASC_MAP_STATS "asc_stats"
 #define ASC_MAP_LINKS "asc_links"
+#define ASC_MAP_UPSTREAMS "asc_upstreams"
 #define ASC_MAP_STATE "asc_state"
 #define ASC_MAP_LPM4_0 "asc_lpm4_0"
 #define ASC_MAP_LPM4_1 "asc_lpm4_1"
@@ -185,7 +192,8 @@ _Static_assert(sizeof(struct asc_route) == 16, "asc_route is ABI");
 _Static_assert(sizeof(struct asc_count_key) == 12, "asc_count_key is ABI");
 _Static_assert(sizeof(struct asc_count_val) == 16, "asc_count_val is ABI");
 _Static_assert(sizeof(struct asc_link_key) == 8, "asc_link_key is ABI");
-_Static_assert(sizeof(struct asc_link_val) == 24, "asc_link_val is ABI");
+_Static_assert(sizeof(struct asc_link_val) == 4, "asc_link_val is ABI");
+_Static_assert(sizeof(struct asc_upstream) == 24, "asc_upstream is ABI");
 _Static_assert(sizeof(struct asc_state) == 32, "asc_state is ABI");
 
 #endif /* ASCLASS_H */

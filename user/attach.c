@@ -344,41 +344,45 @@ static int detach_xdp(int ifindex)
 	return err;
 }
 
-/* The upstream id for `name`: the one it already has, else the lowest free. */
-static int upstream_id_for(const struct asc_maps *m, const char *name, __u16 *id)
+/* The upstream id for `name`: the one it already has, else the lowest
+ * unused; records the name (and the AS, when given) in asc_upstreams. */
+static int upstream_id_for(const struct asc_maps *m, const char *name, unsigned int asn, __u16 *id)
 {
-	bool used[ASC_MAX_UPSTREAMS] = { [0] = true };
-	struct link_row *rows;
-	size_t n;
+	static struct asc_upstream ups[ASC_MAX_UPSTREAMS];
+	unsigned int i, free_id = 0;
 	int err;
 
-	err = links_read(m, &rows, &n);
+	err = upstreams_read(m, ups);
 	if (err)
 		return err;
-	for (size_t i = 0; i < n; i++) {
-		if (!strncmp(rows[i].val.name, name, ASC_NAME_LEN)) {
-			*id = rows[i].val.upstream_id;
-			free(rows);
-			return 0;
-		}
-		if (rows[i].val.upstream_id < ASC_MAX_UPSTREAMS)
-			used[rows[i].val.upstream_id] = true;
+	for (i = 1; i < ASC_MAX_UPSTREAMS; i++) {
+		if (!strncmp(ups[i].name, name, ASC_NAME_LEN))
+			break;
+		if (!free_id && !ups[i].name[0])
+			free_id = i;
 	}
-	free(rows);
-	for (unsigned int i = 1; i < ASC_MAX_UPSTREAMS; i++)
-		if (!used[i]) {
-			*id = i;
-			return 0;
+	if (i == ASC_MAX_UPSTREAMS) {
+		if (!free_id) {
+			log_err("all %d upstream ids are in use", ASC_MAX_UPSTREAMS - 1);
+			return -ENOSPC;
 		}
-	log_err("all %d upstream ids are in use", ASC_MAX_UPSTREAMS - 1);
-	return -ENOSPC;
+		i = free_id;
+		memset(&ups[i], 0, sizeof(ups[i]));
+		strncpy(ups[i].name, name, sizeof(ups[i].name) - 1);
+	}
+	if (asn)
+		ups[i].asn = asn;
+	if (bpf_map_update_elem(m->upstreams, &i, &ups[i], BPF_ANY))
+		return -errno;
+	*id = (__u16)i;
+	return 0;
 }
 
 int asc_attach(const char *pin_dir, const struct attach_opts *o, struct attach_info *info)
 {
 	asc_attach_pin_dir = pin_dir;
 	struct asc_link_key lk = { .vlan_id = o->vlan };
-	struct asc_link_val lv = { .upstream_asn = o->asn };
+	struct asc_link_val lv = { 0 };
 	struct asc_maps m;
 	bool new_xdp = false;
 	int ifindex, err;
@@ -395,11 +399,12 @@ int asc_attach(const char *pin_dir, const struct attach_opts *o, struct attach_i
 	err = maps_create(pin_dir, &m);
 	if (err)
 		return err;
-	err = upstream_id_for(&m, o->upstream, &lv.upstream_id);
-	if (err)
+	err = upstream_id_for(&m, o->upstream, o->asn, &lv.upstream_id);
+	if (err) {
+		log_err("record upstream %s: %s", o->upstream, errstr(err));
 		goto out;
+	}
 	lk.ifindex = ifindex;
-	strncpy(lv.name, o->upstream, sizeof(lv.name) - 1);
 
 	/* The link entry goes in first, so the first packet is already counted
 	 * under its upstream. */

@@ -138,6 +138,7 @@ static const struct cmd_spec status_spec = {
 int cmd_status(int argc, char **argv)
 {
 	uint64_t stats[ASC_STAT_MAX];
+	static struct asc_upstream ups[ASC_MAX_UPSTREAMS];
 	struct link_row *rows;
 	struct asc_state st;
 	struct asc_maps m;
@@ -153,7 +154,8 @@ int cmd_status(int argc, char **argv)
 	if (err)
 		return ASC_EXIT_BPF;
 	asc_attach_pin_dir = asc_pin_dir;
-	if ((err = links_read(&m, &rows, &n)) || (err = state_read(&m, &st)) ||
+	if ((err = links_read(&m, &rows, &n)) || (err = upstreams_read(&m, ups)) ||
+	    (err = state_read(&m, &st)) ||
 	    (err = stats_read(&m, stats))) {
 		log_err("read maps in %s: %s", asc_pin_dir, errstr(err));
 		maps_close(&m);
@@ -174,8 +176,12 @@ int cmd_status(int argc, char **argv)
 			snprintf(vlan, sizeof(vlan), "any");
 		else
 			snprintf(vlan, sizeof(vlan), "%u", rows[i].key.vlan_id);
-		printf("  %-12s %-5s %-8.*s %-4u %-8u %-7s %-16s %s\n", ifname, vlan, ASC_NAME_LEN,
-		       rows[i].val.name, rows[i].val.upstream_id, rows[i].val.upstream_asn,
+		unsigned int id = rows[i].val.upstream_id;
+		char name[ASC_NAME_LEN + 8];
+
+		printf("  %-12s %-5s %-8s %-4u %-8u %-7s %-16s %s\n", ifname, vlan,
+		       upstream_name(ups, id, name, sizeof(name)), id,
+		       id < ASC_MAX_UPSTREAMS ? ups[id].asn : 0,
 		       ai.xdp ? ai.xdp_mode : "no",
 		       ai.xdp ? (ai.dispatcher ? "dispatcher" : "single program") : "-",
 		       ai.tc ? ai.tc_hook : "no");

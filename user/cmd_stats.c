@@ -37,9 +37,9 @@ int cmd_stats(int argc, char **argv)
 	static struct asc_overflow_val ovf[ASC_MAX_UPSTREAMS];
 	uint64_t stats[ASC_STAT_MAX];
 	struct counter_row *rows = NULL;
-	struct link_row *links = NULL;
+	static struct asc_upstream links[ASC_MAX_UPSTREAMS];
 	struct asc_maps m;
-	size_t n, nl;
+	size_t n;
 	const char *arg;
 	char name[32];
 	int i, json = 0, err, first;
@@ -53,12 +53,11 @@ int cmd_stats(int argc, char **argv)
 		return usage_error(&stats_spec, "takes no arguments");
 	if (maps_open(asc_pin_dir, &m))
 		return ASC_EXIT_BPF;
-	if ((err = counters_read(&m, &rows, &n)) || (err = links_read(&m, &links, &nl)) ||
+	if ((err = counters_read(&m, &rows, &n)) || (err = upstreams_read(&m, links)) ||
 	    (err = overflow_read(&m, ovf)) || (err = stats_read(&m, stats))) {
 		log_err("read counters from %s: %s", asc_pin_dir, errstr(err));
 		maps_close(&m);
 		free(rows);
-		free(links);
 		return ASC_EXIT_BPF;
 	}
 	if (json) {
@@ -69,7 +68,7 @@ int cmd_stats(int argc, char **argv)
 			printf("%s\n {\"upstream\":\"%s\",\"upstream_id\":%u,\"direction\":\"%s\","
 			       "\"family\":\"%s\",\"origin_as\":%u,\"transit_as\":%u,"
 			       "\"packets\":%llu,\"bytes\":%llu}",
-			       r ? "," : "", upstream_name(links, nl, c->key.upstream_id, name, sizeof(name)),
+			       r ? "," : "", upstream_name(links, c->key.upstream_id, name, sizeof(name)),
 			       c->key.upstream_id, c->key.dir < ASC_DIR_MAX ? dir_name[c->key.dir] : "?",
 			       fam_name(c->key.family), c->key.origin_asn, c->key.transit_asn,
 			       (unsigned long long)c->val.packets, (unsigned long long)c->val.bytes);
@@ -82,7 +81,7 @@ int cmd_stats(int argc, char **argv)
 					continue;
 				printf("%s\n {\"upstream\":\"%s\",\"upstream_id\":%u,\"direction\":\"%s\","
 				       "\"packets\":%llu,\"bytes\":%llu}",
-				       first ? "" : ",", upstream_name(links, nl, u, name, sizeof(name)), u,
+				       first ? "" : ",", upstream_name(links, u, name, sizeof(name)), u,
 				       dir_name[d], (unsigned long long)ovf[u].dir[d].packets,
 				       (unsigned long long)ovf[u].dir[d].bytes);
 				first = 0;
@@ -98,7 +97,7 @@ int cmd_stats(int argc, char **argv)
 			const struct counter_row *c = &rows[r];
 
 			printf("%-10s %-4s %-5s %10u %10u %14llu %16llu\n",
-			       upstream_name(links, nl, c->key.upstream_id, name, sizeof(name)),
+			       upstream_name(links, c->key.upstream_id, name, sizeof(name)),
 			       c->key.dir < ASC_DIR_MAX ? dir_name[c->key.dir] : "?",
 			       fam_name(c->key.family), c->key.origin_asn, c->key.transit_asn,
 			       (unsigned long long)c->val.packets, (unsigned long long)c->val.bytes);
@@ -107,7 +106,7 @@ int cmd_stats(int argc, char **argv)
 			for (int d = 0; d < ASC_DIR_MAX; d++)
 				if (ovf[u].dir[d].packets)
 					printf("%-10s %-4s %-5s %10s %10s %14llu %16llu\n",
-					       upstream_name(links, nl, u, name, sizeof(name)), dir_name[d],
+					       upstream_name(links, u, name, sizeof(name)), dir_name[d],
 					       "*", "overflow", "*", (unsigned long long)ovf[u].dir[d].packets,
 					       (unsigned long long)ovf[u].dir[d].bytes);
 		printf("\nunclassified:");
@@ -121,7 +120,6 @@ int cmd_stats(int argc, char **argv)
 		printf("\n");
 	}
 	free(rows);
-	free(links);
 	maps_close(&m);
 	return ASC_EXIT_OK;
 }

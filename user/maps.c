@@ -57,6 +57,7 @@ int maps_open(const char *pin_dir, struct asc_maps *m)
 	} tab[] = {
 		{ ASC_MAP_COUNTS, &m->counts }, { ASC_MAP_OVERFLOW, &m->overflow },
 		{ ASC_MAP_STATS, &m->stats },   { ASC_MAP_LINKS, &m->links },
+		{ ASC_MAP_UPSTREAMS, &m->upstreams },
 		{ ASC_MAP_STATE, &m->state },   { ASC_MAP_LPM4_0, &m->lpm4[0] },
 		{ ASC_MAP_LPM4_1, &m->lpm4[1] }, { ASC_MAP_LPM6_0, &m->lpm6[0] },
 		{ ASC_MAP_LPM6_1, &m->lpm6[1] },
@@ -283,17 +284,21 @@ int links_read(const struct asc_maps *m, struct link_row **rows, size_t *n)
 	return 0;
 }
 
-const char *upstream_name(const struct link_row *rows, size_t n, unsigned int id, char *buf,
-			  size_t len)
+int upstreams_read(const struct asc_maps *m, struct asc_upstream out[ASC_MAX_UPSTREAMS])
 {
-	for (size_t i = 0; id && i < n; i++)
-		if (rows[i].val.upstream_id == id) {
-			snprintf(buf, len, "%.*s", ASC_NAME_LEN, rows[i].val.name);
-			return buf;
-		}
-	if (id)
-		snprintf(buf, len, "#%u", id);
-	else
+	for (__u32 i = 0; i < ASC_MAX_UPSTREAMS; i++)
+		if (bpf_map_lookup_elem(m->upstreams, &i, &out[i]))
+			return -errno;
+	return 0;
+}
+
+const char *upstream_name(const struct asc_upstream *ups, unsigned int id, char *buf, size_t len)
+{
+	if (!id)
 		snprintf(buf, len, "-");
+	else if (id < ASC_MAX_UPSTREAMS && ups[id].name[0])
+		snprintf(buf, len, "%.*s", ASC_NAME_LEN, ups[id].name);
+	else
+		snprintf(buf, len, "#%u", id);
 	return buf;
 }

@@ -9,7 +9,7 @@
 #include "asclass.h"
 
 struct asc_maps {
-	int counts, overflow, stats, links, state;
+	int counts, overflow, stats, links, upstreams, state;
 	int lpm4[2], lpm6[2];
 	int nr_cpus; /* libbpf_num_possible_cpus(): per-CPU value count */
 };
@@ -49,8 +49,9 @@ struct link_row {
 	struct asc_link_val val;
 };
 int links_read(const struct asc_maps *m, struct link_row **rows, size_t *n);
-/* Name of an upstream id ("-" for 0 / unknown), from rows links_read gave. */
-const char *upstream_name(const struct link_row *rows, size_t n, unsigned int id, char *buf,
-			  size_t len);
+/* Every asc_upstreams entry (unused ids have an empty name). */
+int upstreams_read(const struct asc_maps *m, struct asc_upstream out[ASC_MAX_UPSTREAMS]);
+/* Name of an upstream id: "-" for 0, "#<id>" for an id without a name. */
+const char *upstream_name(const struct asc_upstream *ups, unsigned int id, char *buf, size_t len);
 
 #endif

@@ -39,6 +39,16 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } asc_links SEC(".maps");
 
+/* Upstream names and AS numbers by id: written and read by userspace only,
+ * declared here so it is created and pinned with BTF like the others. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, ASC_MAX_UPSTREAMS);
+	__type(key, __u32);
+	__type(value, struct asc_upstream);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} asc_upstreams SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);

@@ -240,8 +240,8 @@ static int setup_tables(const struct asc_maps *m)
 {
 	struct asc_link_key any = { .ifindex = LO_IFINDEX, .vlan_id = ASC_VLAN_ANY };
 	struct asc_link_key v100 = { .ifindex = LO_IFINDEX, .vlan_id = 100 };
-	struct asc_link_val lany = { .upstream_id = UP_ANY, .name = "any" };
-	struct asc_link_val l100 = { .upstream_id = UP_VLAN100, .name = "v100" };
+	struct asc_link_val lany = { .upstream_id = UP_ANY };
+	struct asc_link_val l100 = { .upstream_id = UP_VLAN100 };
 	struct tables_result res;
 	struct rtable t = { 0 };
 	int err;
