@@ -1,0 +1,129 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+# tools/demo.sh - the AS131279 scenario (shared/SCENARIO.md) on a border
+# router made of network namespaces: two upstream links, cu (China Unicom,
+# AS4837) and ttk (TransTeleCom, AS20485).  Routing before and after
+# 2017-10-01 09:08 UTC, traffic from Star JV's 175.45.176.0/22 and from other
+# origins over both links, and the per-upstream x origin x transit table.
+# Run by `sudo make demo`.  Everything it creates is removed on exit.
+set -eu
+cd "$(dirname "$0")/.."
+O=${O:-build}
+ASCLASS=${ASCLASS:-$PWD/$O/asclass}
+PY=/usr/bin/python3
+[ "$(id -u)" -eq 0 ] || { echo "demo: needs root (BPF, network namespaces): sudo make demo" >&2; exit 1; }
+[ -x "$ASCLASS" ] || { echo "demo: $ASCLASS not built: make" >&2; exit 1; }
+
+id=$$
+R=asc-demo-$id-router CU=asc-demo-$id-cu TTK=asc-demo-$id-ttk
+PIN=/sys/fs/bpf/asclass-demo-$id
+work=$(mktemp -d)
+cleanup() {
+	for ns in $R $CU $TTK; do ip netns del "$ns" 2>/dev/null || true; done
+	rm -rf "$PIN" "$work"
+}
+trap cleanup EXIT
+
+in_ns() { local ns=$1; shift; nsenter --net=/run/netns/"$ns" "$@"; }
+asc() { in_ns $R "$ASCLASS" --pin-dir "$PIN" "$@"; }
+say() { if [ -t 1 ]; then printf '\n\033[1m== %s\033[0m\n' "$*"; else printf '\n== %s\n' "$*"; fi; }
+
+say "Building the border router: namespaces $R, $CU, $TTK"
+for ns in $R $CU $TTK; do
+	ip netns add "$ns"
+	ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+	ip -n "$ns" link set lo up
+done
+ip link add cu0 netns $R type veth peer name up0 netns $CU
+ip link add ttk0 netns $R type veth peer name up0 netns $TTK
+ip -n $R addr add 198.51.100.1/30 dev cu0
+ip -n $CU addr add 198.51.100.2/30 dev up0
+ip -n $R addr add 198.51.100.5/30 dev ttk0
+ip -n $TTK addr add 198.51.100.6/30 dev up0
+for l in "$R cu0" "$R ttk0" "$CU up0" "$TTK up0"; do ip -n ${l% *} link set ${l#* } up; done
+# The router reaches Star JV's block through both links.
+ip -n $R route add 175.45.176.0/23 via 198.51.100.2
+ip -n $R route add 175.45.178.0/23 via 198.51.100.6
+
+asc attach cu0 --upstream cu --asn 4837
+asc attach ttk0 --upstream ttk --asn 20485
+
+# Routing data as asclass resolves it: PREFIX ORIGIN TRANSIT PEER.
+cat >"$work/before.txt" <<'ROUTES'
+# 2017-10-01 09:00 UTC: every path to AS131279 ends "... 4837 131279"
+175.45.176.0/22   131279  4837   4837
+175.45.176.0/24   131279  4837   4837
+175.45.177.0/24   131279  4837   4837
+175.45.178.0/24   131279  4837   4837
+175.45.179.0/24   131279  4837   4837
+198.51.100.128/25 64500   4837   4837
+203.0.113.0/24    64501   20485  20485
+2001:db8:100::/48 64502   4837   4837
+ROUTES
+cat >"$work/after.txt" <<'ROUTES'
+# 2017-10-01 09:10 UTC: paths "... 20485 131279" appeared for two of the /24s
+175.45.176.0/22   131279  4837   4837
+175.45.176.0/24   131279  4837   4837
+175.45.177.0/24   131279  4837   4837
+175.45.178.0/24   131279  20485  20485
+175.45.179.0/24   131279  20485  20485
+198.51.100.128/25 64500   4837   4837
+203.0.113.0/24    64501   20485  20485
+2001:db8:100::/48 64502   4837   4837
+ROUTES
+
+send() { # ns count src [family]
+	in_ns "$1" $PY - "$2" "$3" "${4:-4}" <<'PYEOF'
+import logging, sys
+logging.getLogger("scapy.runtime").setLevel(logging.ERROR)
+from scapy.all import Ether, IP, IPv6, UDP, Raw, sendp
+count, src, fam = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+if fam == "6":
+    f = Ether() / IPv6(src=src, dst="2001:db8:ffff::1") / UDP(dport=9) / Raw(b"d" * 400)
+else:
+    f = Ether() / IP(src=src, dst="198.51.100.250") / UDP(dport=9) / Raw(b"d" * 400)
+sendp(f, iface="up0", count=count, verbose=False)
+PYEOF
+}
+traffic() {
+	send $CU 40 175.45.176.20      # Star JV over cu
+	send $CU 30 175.45.178.20
+	send $TTK 25 175.45.179.30     # Star JV over ttk
+	send $CU 10 198.51.100.200     # AS64500
+	send $TTK 12 203.0.113.40      # AS64501
+	send $CU 8 2001:db8:100::7 6   # AS64502, IPv6
+	send $TTK 3 198.51.100.99      # a source no prefix covers: origin 0
+	in_ns $R ping -q -c 5 -i 0.2 -W 1 -I 198.51.100.1 175.45.177.1 >/dev/null 2>&1 || true  # out over cu
+	in_ns $R ping -q -c 5 -i 0.2 -W 1 -I 198.51.100.5 175.45.179.1 >/dev/null 2>&1 || true  # out over ttk
+}
+
+say "09:00 UTC: routing shows only AS4837 in front of AS131279"
+asc routes load "$work/before.txt"
+asc lookup 175.45.178.20 175.45.179.30
+traffic
+
+say "09:08 UTC: a path through AS20485 appears; asclass swaps its tables atomically"
+asc routes load "$work/after.txt"
+asc lookup 175.45.178.20 175.45.179.30
+traffic
+
+say "asclass status"
+asc status
+say "asclass stats: packets and bytes per upstream x direction x family x origin AS x transit AS"
+asc stats
+
+cat <<'EOT'
+
+What the table shows:
+- Rows with origin_as 131279 are Star JV's traffic.  Over link cu it arrived
+  while routing put AS4837 in front of it, and, after 09:08, also under
+  transit 20485 for the /24s whose best path changed: the same link now
+  carries traffic that routing says should come through TransTeleCom.
+- Over link ttk, AS131279's traffic appears as soon as it is sent there; the
+  transit column says which AS routing put in front of the origin when each
+  packet was counted.
+- Direction 'out' rows are the router's own pings towards 175.45.177.1 (cu)
+  and 175.45.179.1 (ttk), classified by destination.
+- origin_as 0 is traffic from addresses no prefix covers.
+The same numbers: bpftool map dump pinned <pin dir>/asc_counts, asclass stats --json.
+EOT
