@@ -176,6 +176,8 @@ struct bgp_aspath {
 	uint32_t nasns;
 	bool present; /* the attribute was there (an empty path is present) */
 	uint8_t asn_size; /* 2 or 4: encoding it was received in (0 if merged/absent) */
+	bool error;   /* malformed: bad segment type or a segment past the end; the
+		       * segments decoded before the fault are kept */
 };
 
 struct bgp_large_community {
@@ -192,6 +194,7 @@ struct bgp_mp_reach {
 	const struct mrt_prefix *nlri; /* empty when afi/safi is not decoded */
 	uint32_t n_nlri;
 	bool skipped;           /* afi/safi other than IPv4/IPv6 unicast/multicast */
+	bool abbreviated;       /* RFC 6396 4.3.4 form (next hop only), TABLE_DUMP_V2 */
 };
 
 struct bgp_mp_unreach {
@@ -244,6 +247,20 @@ struct bgp_attrs {
 	uint32_t n_unknown; /* attributes skipped (unknown or not decoded) */
 	const uint8_t *raw; /* the attribute bytes as received */
 	uint32_t raw_len;
+
+	/* Attribute-level faults (RFC 7606 style): the record is still returned.
+	 * malformed has bit (1 << type) for each attribute type < 32 that had a
+	 * bad length or content, or was repeated (the first one is kept); bit 0
+	 * stands for LARGE_COMMUNITIES.  truncated: an attribute header or
+	 * value ran past the end of the attribute block; parsing stopped there. */
+	uint32_t malformed;
+	bool truncated;
+	/* AGGREGATOR / AS4_AGGREGATOR values as received (printers that mimic
+	 * other tools decode them their own way). */
+	const uint8_t *aggregator_raw;
+	uint16_t aggregator_raw_len;
+	const uint8_t *as4_aggregator_raw;
+	uint16_t as4_aggregator_raw_len;
 };
 
 struct bgp_open {
@@ -268,6 +285,10 @@ struct bgp_update {
 	const struct mrt_prefix *nlri;      /* IPv4 NLRI field */
 	uint32_t n_nlri;
 	struct bgp_attrs attrs;             /* incl. mp_reach / mp_unreach */
+	/* A prefix cut by the end of its field, or longer than 32 bits, ends
+	 * that list; the prefixes before it are kept (for MP_(UN)REACH_NLRI
+	 * the attribute's bit in attrs.malformed is set instead). */
+	bool withdrawn_cut, nlri_cut;
 };
 
 struct bgp_msg {
@@ -366,9 +387,14 @@ struct mrt_record {
 struct mrt_opts {
 	bool keep_going;         /* skip and count malformed records */
 	uint32_t max_record_len; /* 0 = default (MRT_MAX_RECORD_DEFAULT) */
+	/* Decode BGP4MP prefix lists exactly as bgpdump 1.6.2 does, faults
+	 * included (prefixes longer than 32/128 bits kept, over-long ones
+	 * mangled as its buffer overflow mangles them).  Only for the bgpdump
+	 * printer (asclass mrt); never for building route tables. */
+	bool bgpdump_compat;
 };
 #ifndef MRT_MAX_RECORD_DEFAULT
-#define MRT_MAX_RECORD_DEFAULT (64U << 20) /* a RIB record with thousands of peers fits */
+#define MRT_MAX_RECORD_DEFAULT (16U << 20) /* a RIB record with thousands of peers fits */
 #endif
 
 struct mrt_error {
@@ -388,6 +414,7 @@ struct mrt_stats {
 	uint64_t afi_skipped;     /* MP_REACH/MP_UNREACH of other AFI/SAFI */
 	uint64_t attrs_unknown;   /* unknown attributes skipped */
 	uint64_t bytes;           /* uncompressed bytes consumed */
+	uint64_t nlri_cut;        /* prefix lists ended early by a malformed prefix */
 };
 
 struct mrt_reader;
