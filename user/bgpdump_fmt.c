@@ -600,7 +600,7 @@ static size_t bgp4mp_name(const struct mrt_record *rec, char *out)
 	n = (size_t)(PUTS(out, "BGP4MP") - out);
 	if (rec->type == MRT_TYPE_BGP4MP_ET)
 		n = (size_t)(PUTS(out + n, "_ET") - out);
-	if (m->local)
+	if (m->local && !m->addpath) /* bgpdump treats LOCAL_ADDPATH as received */
 		n = (size_t)(PUTS(out + n, "_LOCAL") - out);
 	if (m->addpath)
 		n = (size_t)(PUTS(out + n, "_AP") - out);
@@ -620,9 +620,12 @@ static char *line_head(struct bgpdump_fmt *f, const struct mrt_record *rec, cons
 	*p++ = '|';
 	*p++ = x;
 	*p++ = '|';
-	p = put_ip(p, &m->peer_ip, peer_v6);
+	/* bgpdump reads LOCAL_ADDPATH headers local-first but prints them as
+	 * received: the second (local) address and AS come out */
+	bool second = m->local && m->addpath;
+	p = put_ip(p, second ? &m->local_ip : &m->peer_ip, peer_v6);
 	*p++ = '|';
-	p += u32_dec(m->peer_asn, p);
+	p += u32_dec(second ? m->local_asn : m->peer_asn, p);
 	*p++ = '|';
 	return p;
 }
@@ -633,7 +636,7 @@ static void withdraw_lines(struct bgpdump_fmt *f, const struct mrt_record *rec, 
 	const struct mrt_bgp4mp *m = &rec->bgp4mp;
 	/* bgpdump's IPv6 withdrawal line for a LOCAL message over IPv4 prints
 	 * the IPv4 peer address through its IPv6 formatter */
-	bool peer_v6 = m->afi == BGP_AFI_IPV6 || (v6 && m->local);
+	bool peer_v6 = m->afi == BGP_AFI_IPV6 || (v6 && m->local && !m->addpath);
 
 	if (n > BGPDUMP_MAX_PREFIXES)
 		n = BGPDUMP_MAX_PREFIXES;
