@@ -24,7 +24,15 @@ struct bgp_cur {
 
 static inline struct bgp_cur bgp_cur_make(const void *buf, size_t len)
 {
-	struct bgp_cur c = { (const uint8_t *)buf, (const uint8_t *)buf + len };
+	static const uint8_t empty[1];
+	struct bgp_cur c;
+
+	if (!buf) { /* a zero-length record has no buffer yet */
+		buf = empty;
+		len = 0;
+	}
+	c.p = (const uint8_t *)buf;
+	c.end = c.p + len;
 	return c;
 }
 static inline size_t bgp_cur_left(const struct bgp_cur *c)
