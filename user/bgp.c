@@ -698,14 +698,14 @@ int bgp_attrs_parse(const uint8_t *buf, size_t len, const struct bgp_ctx *ctx,
 	/* RFC 6793 4.2.3: merge AS4_PATH (and AS4_AGGREGATOR) into a 2-byte
 	 * AS_PATH, unless AGGREGATOR names an AS other than AS_TRANS. */
 	o->as_path = o->as_path_raw;
-	if (ctx->asn_size == 2 && o->as_path_raw.present) {
+	if (ctx->asn_size == 2) {
 		bool ignore = BGP_HAS(o, BGP_ATTR_AGGREGATOR) && o->aggregator_asn != BGP_AS_TRANS &&
 			      o->has_as4_aggregator;
 		if (!ignore && o->has_as4_aggregator && BGP_HAS(o, BGP_ATTR_AGGREGATOR)) {
 			o->aggregator_asn = o->as4_aggregator_asn;
 			o->aggregator_ip = o->as4_aggregator_ip;
 		}
-		if (!ignore && o->as4_path.present) {
+		if (!ignore && o->as4_path.present && o->as_path_raw.present) {
 			err = bgp_aspath_merge(&o->as_path_raw, &o->as4_path, ctx->arena, &o->as_path);
 			if (err)
 				return err;
