@@ -1,0 +1,568 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/* tests/unit/test_mrt.c - MRT record framing and record decoders
+ * (user/mrt.c, user/mrtio.c): TABLE_DUMP, TABLE_DUMP_V2 with ADD-PATH and
+ * RIB_GENERIC, BGP4MP / BGP4MP_ET, errors with file/record/offset,
+ * keep_going, gzip and bzip2 input.  Records are built here field by field. */
+#include <bzlib.h>
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+#include <cmocka.h>
+
+#include "mrt.h"
+
+/* ---- a byte buffer to build records in ---- */
+struct b {
+	uint8_t d[4096];
+	size_t n;
+};
+static void u8(struct b *b, unsigned int v) { b->d[b->n++] = (uint8_t)v; }
+static void u16(struct b *b, unsigned int v) { u8(b, v >> 8); u8(b, v); }
+static void u32(struct b *b, uint32_t v) { u16(b, v >> 16); u16(b, v & 0xffff); }
+static void raw(struct b *b, const void *p, size_t n) { memcpy(b->d + b->n, p, n); b->n += n; }
+
+/* MRT common header; the length is patched by end_rec() */
+static size_t mrt_hdr(struct b *b, uint32_t ts, unsigned int type, unsigned int sub)
+{
+	u32(b, ts);
+	u16(b, type);
+	u16(b, sub);
+	u32(b, 0);
+	return b->n; /* body start */
+}
+static void end_rec(struct b *b, size_t body)
+{
+	uint32_t len = (uint32_t)(b->n - body);
+	b->d[body - 4] = (uint8_t)(len >> 24);
+	b->d[body - 3] = (uint8_t)(len >> 16);
+	b->d[body - 2] = (uint8_t)(len >> 8);
+	b->d[body - 1] = (uint8_t)len;
+}
+
+#define T0 1506848880 /* 2017-10-01 09:08:00 UTC */
+
+/* PEER_INDEX_TABLE: collector 198.51.100.250, view "v", two peers:
+ * 0: IPv4 198.51.100.1 AS64496 (2-byte), 1: IPv6 2001:db8::1 AS4200000001 */
+static void pit(struct b *b)
+{
+	size_t s = mrt_hdr(b, T0, MRT_TYPE_TABLE_DUMP_V2, MRT_TD2_PEER_INDEX_TABLE);
+	raw(b, "\xc6\x33\x64\xfa", 4);          /* collector BGP id */
+	u16(b, 1);                               /* view name length */
+	raw(b, "v", 1);                          /* view name */
+	u16(b, 2);                               /* peer count */
+	u8(b, 0);                                /* peer 0 type: IPv4, 2-byte AS */
+	raw(b, "\xc6\x33\x64\x01", 4);          /*   BGP id */
+	raw(b, "\xc6\x33\x64\x01", 4);          /*   198.51.100.1 */
+	u16(b, 64496);                           /*   AS */
+	u8(b, 3);                                /* peer 1 type: IPv6, 4-byte AS */
+	raw(b, "\xc6\x33\x64\x02", 4);          /*   BGP id */
+	raw(b, "\x20\x01\x0d\xb8\0\0\0\0\0\0\0\0\0\0\0\x01", 16); /* 2001:db8::1 */
+	u32(b, 4200000001U);                     /*   AS */
+	end_rec(b, s);
+}
+
+/* attributes: ORIGIN IGP, AS_PATH (4-byte) <peer_as> 4837 131279 */
+static void attrs(struct b *b, uint32_t peer_as)
+{
+	u16(b, 4 + 3 + 2 + 12);                  /* attribute length */
+	raw(b, "\x40\x01\x01\x00", 4);          /* ORIGIN IGP */
+	raw(b, "\x40\x02\x0e", 3);              /* AS_PATH, 14 bytes */
+	u8(b, 2);                                /*   AS_SEQUENCE */
+	u8(b, 3);                                /*   3 ASNs */
+	u32(b, peer_as);
+	u32(b, 4837);
+	u32(b, 131279);
+}
+
+/* RIB_IPV4_UNICAST(_ADDPATH) 175.45.176.0/22 with one entry per peer index */
+static void rib4(struct b *b, const uint16_t *peers, int n, int addpath)
+{
+	size_t s = mrt_hdr(b, T0, MRT_TYPE_TABLE_DUMP_V2,
+		       addpath ? MRT_TD2_RIB_IPV4_UNICAST_ADDPATH : MRT_TD2_RIB_IPV4_UNICAST);
+	u32(b, 7);                               /* sequence */
+	u8(b, 22);                               /* prefix length */
+	raw(b, "\xaf\x2d\xb0", 3);              /* 175.45.176 */
+	u16(b, n);                               /* entry count */
+	for (int i = 0; i < n; i++) {
+		u16(b, peers[i]);                /* peer index */
+		u32(b, T0 - 60);                 /* originated */
+		if (addpath)
+			u32(b, 100 + i);         /* path id */
+		attrs(b, 64496 + i);
+	}
+	end_rec(b, s);
+}
+
+static struct mrt_reader *open_b(const struct b *b, bool keep_going)
+{
+	struct mrt_opts o = { .keep_going = keep_going };
+	struct mrt_reader *r = mrt_open_mem(b->d, b->n, "rib.mrt", &o);
+	assert_non_null(r);
+	return r;
+}
+
+static void test_mrt_rejects_truncated_header(void **state)
+{
+	/* MRT header: time 2017-10-01 09:08:00 UTC | type 16 BGP4MP | subtype 4 | length cut off */
+	static const uint8_t r0[] = { 0x59, 0xd0, 0xb0, 0x70, 0x00, 0x10, 0x00, 0x04, 0x00, 0x00 };
+	struct mrt_reader *r = mrt_open_mem(r0, sizeof(r0), NULL, NULL);
+
+	assert_null(mrt_next(r));
+	assert_non_null(mrt_error(r));
+	assert_int_equal(mrt_error(r)->offset, 0);
+	assert_int_equal(mrt_error(r)->record_no, 1);
+	assert_string_equal(mrt_error(r)->text,
+			    "(memory): record 1 (offset 0): MRT header cut short: 10 of 12 bytes");
+	mrt_close(r);
+}
+
+static void test_mrt_empty_input_is_clean_eof(void **state)
+{
+	struct mrt_reader *r = mrt_open_mem("", 0, NULL, NULL);
+
+	assert_null(mrt_next(r));
+	assert_null(mrt_error(r));
+	assert_int_equal(mrt_stats(r)->records, 0);
+	mrt_close(r);
+}
+
+static void test_mrt_peer_index_and_rib(void **state)
+{
+	static struct b b;
+	uint16_t peers[] = { 0, 1 };
+	const struct mrt_record *rec;
+
+	b.n = 0;
+	pit(&b);
+	rib4(&b, peers, 2, 0);
+	struct mrt_reader *r = open_b(&b, false);
+	rec = mrt_next(r);
+	assert_non_null(rec);
+	assert_int_equal(rec->kind, MRT_REC_PEER_INDEX);
+	assert_int_equal(rec->record_no, 1);
+	assert_int_equal(rec->pit.n_peers, 2);
+	assert_string_equal(rec->pit.view_name, "v");
+	assert_int_equal(rec->pit.collector_id.a[3], 250);
+	assert_int_equal(rec->pit.peers[0].asn, 64496);
+	assert_int_equal(rec->pit.peers[0].asn_size, 2);
+	assert_int_equal(rec->pit.peers[1].ip.family, 6);
+	assert_int_equal(rec->pit.peers[1].asn, 4200000001U);
+
+	rec = mrt_next(r);
+	assert_non_null(rec);
+	assert_int_equal(rec->kind, MRT_REC_RIB);
+	assert_int_equal(rec->record_no, 2);
+	assert_int_equal(rec->offset, 12 + 45);    /* PIT record: header + 45-byte body */
+	assert_int_equal(rec->timestamp, T0);
+	assert_int_equal(rec->rib.seq, 7);
+	assert_int_equal(rec->rib.prefix.len, 22);
+	assert_int_equal(rec->rib.prefix.ip.a[2], 176);
+	assert_int_equal(rec->rib.n_entries, 2);
+	assert_false(rec->rib.addpath);
+	assert_int_equal(rec->rib.entries[1].peer->asn, 4200000001U);
+	assert_int_equal(rec->rib.entries[1].originated, T0 - 60);
+	assert_int_equal(rec->rib.entries[0].attrs.as_path.asns[0], 64496);
+	assert_int_equal(rec->rib.entries[1].attrs.as_path.asns[2], 131279);
+	assert_null(mrt_next(r));
+	assert_null(mrt_error(r));
+	assert_int_equal(mrt_stats(r)->records, 2);
+	mrt_close(r);
+}
+
+static void test_mrt_rib_addpath(void **state)
+{
+	static struct b b;
+	uint16_t peers[] = { 1, 0, 1 };
+	const struct mrt_record *rec;
+
+	b.n = 0;
+	pit(&b);
+	rib4(&b, peers, 3, 1);
+	struct mrt_reader *r = open_b(&b, false);
+	mrt_next(r);
+	rec = mrt_next(r);
+	assert_non_null(rec);
+	assert_true(rec->rib.addpath);
+	assert_int_equal(rec->subtype, MRT_TD2_RIB_IPV4_UNICAST_ADDPATH);
+	assert_true(rec->rib.entries[2].has_path_id);
+	assert_int_equal(rec->rib.entries[2].path_id, 102);
+	assert_int_equal(rec->rib.entries[2].peer_index, 1);
+	mrt_close(r);
+}
+
+static void test_mrt_peer_index_missing(void **state)
+{
+	static struct b b;
+	uint16_t peers[] = { 0 };
+
+	b.n = 0;
+	rib4(&b, peers, 1, 0); /* no PEER_INDEX_TABLE before it */
+	struct mrt_reader *r = open_b(&b, false);
+	assert_null(mrt_next(r));
+	assert_string_equal(mrt_error(r)->text,
+			    "rib.mrt: record 1 (offset 0): RIB record before any PEER_INDEX_TABLE");
+	assert_int_equal(mrt_stats(r)->bad_records, 1);
+	mrt_close(r);
+}
+
+static void test_mrt_peer_index_out_of_range_keep_going(void **state)
+{
+	static struct b b;
+	uint16_t bad[] = { 0, 2 }; /* peer 2 of 2 */
+	uint16_t good[] = { 1 };
+	const struct mrt_record *rec;
+
+	b.n = 0;
+	pit(&b);
+	rib4(&b, bad, 2, 0);
+	rib4(&b, good, 1, 0);
+	struct mrt_reader *r = open_b(&b, false);
+	mrt_next(r);
+	assert_null(mrt_next(r));
+	assert_non_null(strstr(mrt_error(r)->text, "record 2 (offset 57): RIB entry 1: peer index 2 out of range (2 peers)"));
+	mrt_close(r);
+
+	r = open_b(&b, true); /* keep going: the bad record is skipped, counted */
+	mrt_next(r);
+	rec = mrt_next(r);
+	assert_non_null(rec);
+	assert_int_equal(rec->record_no, 3);
+	assert_int_equal(rec->rib.entries[0].peer->asn, 4200000001U);
+	assert_int_equal(mrt_stats(r)->bad_records, 1);
+	assert_int_equal(mrt_last_skipped(r)->record_no, 2);
+	assert_null(mrt_next(r));
+	assert_null(mrt_error(r));
+	mrt_close(r);
+}
+
+static void test_mrt_peer_index_repeated_replaces(void **state)
+{
+	static struct b b;
+	uint16_t peers[] = { 0 };
+	const struct mrt_record *rec;
+
+	b.n = 0;
+	pit(&b);
+	/* a second table with a single peer 203.0.113.9 AS64511 */
+	size_t s = mrt_hdr(&b, T0, MRT_TYPE_TABLE_DUMP_V2, MRT_TD2_PEER_INDEX_TABLE);
+	raw(&b, "\xc6\x33\x64\xfa", 4);  /* collector BGP id */
+	u16(&b, 0);                      /* no view name */
+	u16(&b, 1);                      /* 1 peer */
+	u8(&b, 0);                       /* IPv4, 2-byte AS */
+	raw(&b, "\xcb\x00\x71\x09", 4); /* BGP id */
+	raw(&b, "\xcb\x00\x71\x09", 4); /* 203.0.113.9 */
+	u16(&b, 64511);
+	end_rec(&b, s);
+	rib4(&b, peers, 1, 0);
+	struct mrt_reader *r = open_b(&b, false);
+	mrt_next(r);
+	mrt_next(r);
+	rec = mrt_next(r);
+	assert_non_null(rec);
+	assert_int_equal(rec->rib.entries[0].peer->asn, 64511);
+	assert_int_equal(mrt_peer_index(r)->n_peers, 1);
+	assert_string_equal(mrt_peer_index(r)->view_name, "");
+	mrt_close(r);
+}
+
+static void test_mrt_pit_cut(void **state)
+{
+	static struct b b;
+
+	b.n = 0;
+	pit(&b);
+	b.d[11] -= 10; /* record length 10 bytes short: the second peer is cut */
+	b.n -= 10;
+	struct mrt_reader *r = open_b(&b, false);
+	assert_null(mrt_next(r));
+	assert_non_null(strstr(mrt_error(r)->msg, "PEER_INDEX_TABLE cut in peer 1 of 2"));
+	mrt_close(r);
+}
+
+static void test_mrt_rib_generic_non_unicast_skipped(void **state)
+{
+	static struct b b;
+	const struct mrt_record *rec;
+
+	b.n = 0;
+	pit(&b);
+	size_t s = mrt_hdr(&b, T0, MRT_TYPE_TABLE_DUMP_V2, MRT_TD2_RIB_GENERIC);
+	u32(&b, 1);     /* sequence */
+	u16(&b, 1);     /* AFI IPv4 */
+	u8(&b, 128);    /* SAFI 128: MPLS VPN */
+	u8(&b, 0);      /* (NLRI, not decoded) */
+	end_rec(&b, s);
+	struct mrt_reader *r = open_b(&b, false);
+	mrt_next(r);
+	rec = mrt_next(r);
+	assert_non_null(rec);
+	assert_int_equal(rec->kind, MRT_REC_OTHER);
+	assert_int_equal(mrt_stats(r)->rib_generic_skipped, 1);
+	mrt_close(r);
+}
+
+static void test_mrt_table_dump_v1(void **state)
+{
+	static struct b b;
+	const struct mrt_record *rec;
+
+	b.n = 0;
+	size_t s = mrt_hdr(&b, T0, MRT_TYPE_TABLE_DUMP, MRT_TD1_AFI_IPV4);
+	u16(&b, 0);                      /* view */
+	u16(&b, 5);                      /* sequence */
+	raw(&b, "\xcb\x00\x71\x00", 4); /* prefix 203.0.113.0 */
+	u8(&b, 24);                      /* length */
+	u8(&b, 1);                       /* status */
+	u32(&b, T0 - 5);                 /* originated */
+	raw(&b, "\xc6\x33\x64\x01", 4); /* peer 198.51.100.1 */
+	u16(&b, 64496);                  /* peer AS (2 bytes) */
+	u16(&b, 8);                      /* attribute length */
+	raw(&b, "\x40\x02\x04\x02\x01\xfb\xf0", 7); /* AS_PATH 64496 (2-byte) */
+	u8(&b, 0);                       /* one stray byte: attribute header cut */
+	end_rec(&b, s);
+	struct mrt_reader *r = open_b(&b, false);
+	rec = mrt_next(r);
+	assert_non_null(rec);
+	assert_int_equal(rec->kind, MRT_REC_RIB);
+	assert_int_equal(rec->rib.seq, 5);
+	assert_int_equal(rec->rib.prefix.len, 24);
+	assert_int_equal(rec->rib.n_entries, 1);
+	assert_int_equal(rec->rib.entries[0].peer->asn, 64496);
+	assert_int_equal(rec->rib.entries[0].originated, T0 - 5);
+	assert_int_equal(rec->rib.entries[0].attrs.as_path.asns[0], 64496);
+	assert_true(rec->rib.entries[0].attrs.truncated);
+	mrt_close(r);
+}
+
+/* BGP4MP(_ET) header: peer/local AS (2 or 4 bytes), ifindex, AFI IPv4,
+ * peer 198.51.100.1, local 198.51.100.254 */
+static void b4mp_head(struct b *b, int as4)
+{
+	if (as4) {
+		u32(b, 4200000001U);     /* peer AS */
+		u32(b, 64511);           /* local AS */
+	} else {
+		u16(b, 64496);
+		u16(b, 64511);
+	}
+	u16(b, 3);                       /* ifindex */
+	u16(b, 1);                       /* AFI IPv4 */
+	raw(b, "\xc6\x33\x64\x01", 4);  /* peer IP */
+	raw(b, "\xc6\x33\x64\xfe", 4);  /* local IP */
+}
+
+static void test_mrt_bgp4mp_et_state_change(void **state)
+{
+	static struct b b;
+	const struct mrt_record *rec;
+
+	b.n = 0;
+	size_t s = mrt_hdr(&b, T0, MRT_TYPE_BGP4MP_ET, MRT_BGP4MP_STATE_CHANGE_AS4);
+	u32(&b, 123456);                 /* microseconds */
+	b4mp_head(&b, 1);
+	u16(&b, BGP_STATE_OPENCONFIRM);  /* old state */
+	u16(&b, BGP_STATE_ESTABLISHED);  /* new state */
+	end_rec(&b, s);
+	struct mrt_reader *r = open_b(&b, false);
+	rec = mrt_next(r);
+	assert_non_null(rec);
+	assert_int_equal(rec->kind, MRT_REC_BGP4MP_STATE);
+	assert_int_equal(rec->microseconds, 123456);
+	assert_int_equal(rec->body_len, 24);
+	assert_int_equal(rec->bgp4mp.peer_asn, 4200000001U);
+	assert_int_equal(rec->bgp4mp.local_asn, 64511);
+	assert_int_equal(rec->bgp4mp.ifindex, 3);
+	assert_int_equal(rec->bgp4mp.peer_ip.a[3], 1);
+	assert_int_equal(rec->bgp4mp.old_state, 5);
+	assert_int_equal(rec->bgp4mp.new_state, 6);
+	mrt_close(r);
+}
+
+static void test_mrt_bgp4mp_update_addpath(void **state)
+{
+	static struct b b;
+	const struct mrt_record *rec;
+
+	b.n = 0;
+	size_t s = mrt_hdr(&b, T0, MRT_TYPE_BGP4MP, MRT_BGP4MP_MESSAGE_AS4_ADDPATH);
+	b4mp_head(&b, 1);
+	for (int i = 0; i < 16; i++)
+		u8(&b, 0xff);            /* marker */
+	u16(&b, 19 + 2 + 2 + 4 + 8);     /* BGP length */
+	u8(&b, BGP_MSG_UPDATE);
+	u16(&b, 0);                      /* no withdrawn routes */
+	u16(&b, 4);                      /* attribute length */
+	raw(&b, "\x40\x01\x01\x00", 4); /* ORIGIN IGP */
+	u32(&b, 9);                      /* path id 9 */
+	raw(&b, "\x16\xaf\x2d\xb0", 4); /* 175.45.176.0/22 */
+	end_rec(&b, s);
+	struct mrt_reader *r = open_b(&b, false);
+	rec = mrt_next(r);
+	assert_non_null(rec);
+	assert_int_equal(rec->kind, MRT_REC_BGP4MP_MESSAGE);
+	assert_true(rec->bgp4mp.addpath);
+	assert_false(rec->bgp4mp.local);
+	assert_int_equal(rec->bgp4mp.asn_size, 4);
+	assert_int_equal(rec->bgp4mp.msg.type, BGP_MSG_UPDATE);
+	assert_int_equal(rec->bgp4mp.msg.update.n_nlri, 1);
+	assert_int_equal(rec->bgp4mp.msg.update.nlri[0].path_id, 9);
+	assert_int_equal(rec->bgp4mp.msg.update.nlri[0].len, 22);
+	mrt_close(r);
+}
+
+static void test_mrt_bgp4mp_length_exceeds_record(void **state)
+{
+	static struct b b;
+
+	b.n = 0;
+	size_t s = mrt_hdr(&b, T0, MRT_TYPE_BGP4MP, MRT_BGP4MP_MESSAGE);
+	b4mp_head(&b, 0);
+	for (int i = 0; i < 16; i++)
+		u8(&b, 0xff);            /* marker */
+	u16(&b, 4096);                   /* BGP length 4096, far past the record */
+	u8(&b, BGP_MSG_KEEPALIVE);
+	end_rec(&b, s);
+	struct mrt_reader *r = open_b(&b, false);
+	assert_null(mrt_next(r));
+	assert_string_equal(mrt_error(r)->text,
+			    "rib.mrt: record 1 (offset 0): BGP4MP length 4096 exceeds record length 19");
+	mrt_close(r);
+}
+
+static void test_mrt_bgp4mp_bad_afi(void **state)
+{
+	static struct b b;
+
+	b.n = 0;
+	size_t s = mrt_hdr(&b, T0, MRT_TYPE_BGP4MP, MRT_BGP4MP_MESSAGE);
+	u16(&b, 64496);                  /* peer AS */
+	u16(&b, 64511);                  /* local AS */
+	u16(&b, 0);                      /* ifindex */
+	u16(&b, 7);                      /* AFI 7: unknown */
+	end_rec(&b, s);
+	struct mrt_reader *r = open_b(&b, false);
+	assert_null(mrt_next(r));
+	assert_non_null(strstr(mrt_error(r)->msg, "address family 7"));
+	mrt_close(r);
+}
+
+static void test_mrt_record_length_limit(void **state)
+{
+	static struct b b;
+	struct mrt_opts o = { .max_record_len = 100 };
+
+	b.n = 0;
+	mrt_hdr(&b, T0, MRT_TYPE_BGP4MP, MRT_BGP4MP_MESSAGE);
+	b.d[8] = 0x10; /* length 0x10000000 */
+	struct mrt_reader *r = mrt_open_mem(b.d, b.n, "big.mrt", &o);
+	assert_null(mrt_next(r));
+	assert_non_null(strstr(mrt_error(r)->msg, "exceeds the limit of 100 bytes"));
+	mrt_close(r);
+}
+
+static void test_mrt_unknown_type_is_other(void **state)
+{
+	static struct b b;
+	const struct mrt_record *rec;
+
+	b.n = 0;
+	size_t s = mrt_hdr(&b, T0, 99, 1);   /* type 99 */
+	u32(&b, 0);
+	end_rec(&b, s);
+	struct mrt_reader *r = open_b(&b, false);
+	rec = mrt_next(r);
+	assert_non_null(rec);
+	assert_int_equal(rec->kind, MRT_REC_OTHER);
+	assert_int_equal(rec->type, 99);
+	assert_int_equal(mrt_stats(r)->other_records, 1);
+	mrt_close(r);
+}
+
+static void read_all_ribs(struct mrt_reader *r, int want)
+{
+	const struct mrt_record *rec;
+	int n = 0;
+
+	while ((rec = mrt_next(r)))
+		if (rec->kind == MRT_REC_RIB)
+			n += rec->rib.n_entries;
+	assert_null(mrt_error(r));
+	assert_int_equal(n, want);
+}
+
+static void test_mrt_gzip_and_bzip2(void **state)
+{
+	static struct b b;
+	static uint8_t z[8192];
+	static char bz[8192];
+	uint16_t peers[] = { 0, 1, 0 };
+	z_stream zs = { 0 };
+	unsigned int bzlen = sizeof(bz);
+
+	b.n = 0;
+	pit(&b);
+	for (int i = 0; i < 20; i++)
+		rib4(&b, peers, 3, i & 1);
+	/* gzip (zlib with a gzip wrapper) */
+	assert_int_equal(deflateInit2(&zs, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY), Z_OK);
+	zs.next_in = b.d;
+	zs.avail_in = (uInt)b.n;
+	zs.next_out = z;
+	zs.avail_out = sizeof(z);
+	assert_int_equal(deflate(&zs, Z_FINISH), Z_STREAM_END);
+	size_t zlen = sizeof(z) - zs.avail_out;
+	deflateEnd(&zs);
+	assert_int_equal(z[0], 0x1f);
+	struct mrt_reader *r = mrt_open_mem(z, zlen, "x.gz", NULL);
+	read_all_ribs(r, 60);
+	mrt_close(r);
+	/* a gzip stream cut in the middle: an error, not a crash */
+	r = mrt_open_mem(z, zlen / 2, "cut.gz", NULL);
+	while (mrt_next(r))
+		;
+	assert_non_null(mrt_error(r));
+	mrt_close(r);
+	/* bzip2 */
+	assert_int_equal(BZ2_bzBuffToBuffCompress(bz, &bzlen, (char *)b.d, (unsigned int)b.n, 9, 0, 0), BZ_OK);
+	assert_memory_equal(bz, "BZh", 3);
+	r = mrt_open_mem(bz, bzlen, "x.bz2", NULL);
+	read_all_ribs(r, 60);
+	mrt_close(r);
+}
+
+static void test_mrt_open_missing_file(void **state)
+{
+	errno = 0;
+	assert_null(mrt_open("/nonexistent/rib.mrt", NULL));
+	assert_int_equal(errno, ENOENT);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_mrt_rejects_truncated_header),
+		cmocka_unit_test(test_mrt_empty_input_is_clean_eof),
+		cmocka_unit_test(test_mrt_peer_index_and_rib),
+		cmocka_unit_test(test_mrt_rib_addpath),
+		cmocka_unit_test(test_mrt_peer_index_missing),
+		cmocka_unit_test(test_mrt_peer_index_out_of_range_keep_going),
+		cmocka_unit_test(test_mrt_peer_index_repeated_replaces),
+		cmocka_unit_test(test_mrt_pit_cut),
+		cmocka_unit_test(test_mrt_rib_generic_non_unicast_skipped),
+		cmocka_unit_test(test_mrt_table_dump_v1),
+		cmocka_unit_test(test_mrt_bgp4mp_et_state_change),
+		cmocka_unit_test(test_mrt_bgp4mp_update_addpath),
+		cmocka_unit_test(test_mrt_bgp4mp_length_exceeds_record),
+		cmocka_unit_test(test_mrt_bgp4mp_bad_afi),
+		cmocka_unit_test(test_mrt_record_length_limit),
+		cmocka_unit_test(test_mrt_unknown_type_is_other),
+		cmocka_unit_test(test_mrt_gzip_and_bzip2),
+		cmocka_unit_test(test_mrt_open_missing_file),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
