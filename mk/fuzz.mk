@@ -17,7 +17,7 @@ $(FUZZ_BIN): $(FUZZ_SRCS) $(FUZZ_HDRS) | $(O)/tests/fuzz
 	$(call msg,FUZZ-CC,$@)
 	$(Q)$(FUZZ_CC) -g -O1 -D_GNU_SOURCE -std=gnu11 -Iinclude -Iuser \
 		-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
-		$(FUZZ_SRCS) -lz -lbz2 -o $@
+		$(FUZZ_SRCS) -lz -lbz2 -lpthread -o $@
 
 .PHONY: fuzz
 fuzz: $(FUZZ_BIN)
