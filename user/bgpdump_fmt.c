@@ -220,6 +220,12 @@ static size_t aspath_str(const struct bgp_seg *segs, uint32_t nsegs, const uint3
 	for (uint32_t s = 0; s < nsegs; s++) {
 		const struct bgp_seg *sg = &segs[s];
 
+		/* empty segments add text with no ASN: bgpdump overruns its
+		 * buffer there; we cut as it does after an ASN */
+		if (pos > ASPATH_MAX - 100) {
+			memcpy(out + pos, "...", 3);
+			return pos + 3;
+		}
 		if (type != BGP_SEG_AS_SEQUENCE)
 			out[pos++] = seg_end(type);
 		if (space)
