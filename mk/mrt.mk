@@ -12,3 +12,5 @@ $(MRTGEN): tests/gen/mrtgen.c | $(O)/tests/gen
 	$(Q)$(CC) $(CFLAGS) $(SANFLAGS) $< -o $@
 
 ALL_EXTRA += $(MRTGEN)
+# `all` is read before mk/*.mk, so also name it where make check needs it
+CHECK_EXTRA += $(MRTGEN)
