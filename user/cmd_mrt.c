@@ -19,12 +19,14 @@ static const struct opt mrt_opts[] = {
 	{ "fix-nlri", 0, NULL, NULL,
 	  "end a prefix list at a prefix longer than 32/128 bits instead of printing it "
 	  "as bgpdump's buffer overflow mangles it" },
+	{ "fix-bzip2-streams", 0, NULL, NULL,
+	  "read every stream of a multi-stream bzip2 file (pbzip2); bgpdump stops after the first" },
 	{ NULL },
 };
 
 static const struct cmd_spec mrt_spec = {
 	.name = "asclass mrt",
-	.synopsis = "FILE... [--keep-going] [--fix-as4-merge] [--fix-nlri]",
+	.synopsis = "FILE... [--keep-going] [--fix-as4-merge] [--fix-nlri] [--fix-bzip2-streams]",
 	.desc = "Print the records of MRT files (RFC 6396: TABLE_DUMP, TABLE_DUMP_V2 with ADD-PATH, "
 		"BGP4MP, BGP4MP_ET; plain, gzip or bzip2; '-' for standard input) one line per "
 		"route, byte for byte as 'bgpdump -m' prints them.  A malformed record stops the "
@@ -37,7 +39,7 @@ static const struct cmd_spec mrt_spec = {
 
 int cmd_mrt(int argc, char **argv)
 {
-	struct mrt_opts o = { .bgpdump_compat = true };
+	struct mrt_opts o = { .bgpdump_compat = true, .bzip2_first_stream_only = true };
 	struct bgpdump_opts bo = { 0 };
 	struct bgpdump_fmt *f;
 	const char *arg;
@@ -52,6 +54,8 @@ int cmd_mrt(int argc, char **argv)
 			bo.fix_as4_merge = true;
 		else if (!strcmp(mrt_opts[i].name, "fix-nlri"))
 			o.bgpdump_compat = false;
+		else if (!strcmp(mrt_opts[i].name, "fix-bzip2-streams"))
+			o.bzip2_first_stream_only = false;
 	}
 	if (optind >= argc)
 		return usage_error(&mrt_spec, "expected at least one MRT file");

@@ -121,7 +121,7 @@ struct mrt_reader *mrt_open_fd(int fd, const char *name, const struct mrt_opts *
 
 	if (!r)
 		return NULL;
-	r->io = mrtio_open_fd(fd);
+	r->io = mrtio_open_fd(fd, r->opts.bzip2_first_stream_only ? MRTIO_BZIP2_FIRST_STREAM : 0);
 	if (!r->io) {
 		e = errno;
 		free(r->name);
@@ -158,7 +158,7 @@ struct mrt_reader *mrt_open_mem(const void *buf, size_t len, const char *name,
 
 	if (!r)
 		return NULL;
-	r->io = mrtio_open_mem(buf, len);
+	r->io = mrtio_open_mem(buf, len, r->opts.bzip2_first_stream_only ? MRTIO_BZIP2_FIRST_STREAM : 0);
 	if (!r->io) {
 		free(r->name);
 		free(r);

@@ -392,6 +392,9 @@ struct mrt_opts {
 	 * mangled as its buffer overflow mangles them).  Only for the bgpdump
 	 * printer (asclass mrt); never for building route tables. */
 	bool bgpdump_compat;
+	/* Stop at the end of the first bzip2 stream, as bgpdump does (a file
+	 * of concatenated streams, as pbzip2 writes, is otherwise read whole). */
+	bool bzip2_first_stream_only;
 };
 #ifndef MRT_MAX_RECORD_DEFAULT
 #define MRT_MAX_RECORD_DEFAULT (16U << 20) /* a RIB record with thousands of peers fits */

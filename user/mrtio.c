@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "mrtbz2.h"
 #include "mrtio.h"
 
 #define RAW_BUF (256U << 10)
@@ -56,6 +57,8 @@ struct mrtio {
 	struct ring_chunk *cur;   /* consumer's chunk */
 	size_t cur_pos;
 	bool done;                /* consumer saw the last chunk */
+	struct mrtbz2 *bz2par;    /* block-parallel bzip2 (regular files) */
+	unsigned int flags;
 };
 
 static long decode_read(struct mrtio *io, void *dst, size_t n);
@@ -162,13 +165,16 @@ static struct mrtio *alloc_io(void)
 	return io;
 }
 
-struct mrtio *mrtio_open_fd(int fd)
+struct mrtio *mrtio_open_fd(int fd, unsigned int flags)
 {
 	struct mrtio *io = alloc_io();
 	int err;
 
 	if (!io)
 		return NULL;
+	off_t start = lseek(fd, 0, SEEK_CUR);
+
+	io->flags = flags;
 	io->fd = fd;
 	io->raw = malloc(RAW_BUF);
 	if (!io->raw) {
@@ -184,7 +190,12 @@ struct mrtio *mrtio_open_fd(int fd)
 		return NULL;
 	}
 	struct stat st;
-	if (io->comp != MRTIO_PLAIN && !fstat(fd, &st) && S_ISREG(st.st_mode) &&
+	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+	if (io->comp == MRTIO_BZIP2 && start == 0 && ncpu > 1 && !fstat(fd, &st) &&
+	    S_ISREG(st.st_mode) && !getenv("ASCLASS_NO_PARALLEL_BZIP2"))
+		io->bz2par = mrtbz2_open(fd, ncpu > 4 ? 4 : (int)ncpu,
+					 flags & MRTIO_BZIP2_FIRST_STREAM);
+	if (!io->bz2par && io->comp != MRTIO_PLAIN && !fstat(fd, &st) && S_ISREG(st.st_mode) &&
 	    start_thread(io)) {
 		for (int i = 0; i < RING_CHUNKS; i++) {
 			free(io->ring[i].data);
@@ -195,13 +206,14 @@ struct mrtio *mrtio_open_fd(int fd)
 	return io;
 }
 
-struct mrtio *mrtio_open_mem(const void *buf, size_t len)
+struct mrtio *mrtio_open_mem(const void *buf, size_t len, unsigned int flags)
 {
 	struct mrtio *io = alloc_io();
 	int err;
 
 	if (!io)
 		return NULL;
+	io->flags = flags;
 	io->fd = -1;
 	io->mem = buf;
 	io->mem_len = len;
@@ -228,6 +240,8 @@ static int next_stream(struct mrtio *io, int *more)
 	if (err)
 		return err;
 	if (!io->in_len)
+		return 0;
+	if (io->comp == MRTIO_BZIP2 && (io->flags & MRTIO_BZIP2_FIRST_STREAM))
 		return 0;
 	dec_end(io);
 	err = dec_start(io);
@@ -407,10 +421,45 @@ static long ring_read(struct mrtio *io, void *dst, size_t n)
 	return (long)got;
 }
 
+/* The parallel bzip2 decoder gave up after `delivered` bytes: decode the
+ * file again from its start in this thread and skip those bytes. */
+static int bz2par_fallback(struct mrtio *io, uint64_t delivered)
+{
+	uint8_t skip[65536];
+	int err;
+
+	mrtbz2_close(io->bz2par);
+	io->bz2par = NULL;
+	if (lseek(io->fd, 0, SEEK_SET) != 0)
+		return -errno;
+	dec_end(io);
+	io->in_len = 0;
+	io->eof = 0;
+	err = detect(io);
+	if (err)
+		return err;
+	while (delivered) {
+		long k = decode_read(io, skip, delivered < sizeof(skip) ? delivered : sizeof(skip));
+		if (k <= 0)
+			return k < 0 ? (int)k : -EIO;
+		delivered -= (uint64_t)k;
+	}
+	return 0;
+}
+
 long mrtio_read(struct mrtio *io, void *dst, size_t n)
 {
 	if (n > (1UL << 30))
 		n = 1UL << 30;
+	if (io->bz2par) {
+		uint64_t delivered = 0;
+		long k = mrtbz2_read(io->bz2par, dst, n, &delivered);
+		if (k != -EAGAIN)
+			return k;
+		int err = bz2par_fallback(io, delivered);
+		if (err)
+			return err;
+	}
 	return io->threaded ? ring_read(io, dst, n) : decode_read(io, dst, n);
 }
 
@@ -418,6 +467,7 @@ void mrtio_close(struct mrtio *io)
 {
 	if (!io)
 		return;
+	mrtbz2_close(io->bz2par);
 	if (io->threaded) {
 		pthread_mutex_lock(&io->mu);
 		io->stop = true;

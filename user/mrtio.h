@@ -13,11 +13,14 @@ enum mrtio_comp { MRTIO_PLAIN, MRTIO_GZIP, MRTIO_BZIP2 };
 
 struct mrtio;
 
+/* Flags: stop after the first bzip2 stream, as bgpdump does. */
+#define MRTIO_BZIP2_FIRST_STREAM 1U
+
 /* Takes ownership of fd (closed by mrtio_close unless it is 0).  Returns NULL
  * with errno set. */
-struct mrtio *mrtio_open_fd(int fd);
+struct mrtio *mrtio_open_fd(int fd, unsigned int flags);
 /* Memory input, decompressed like a file when it has a magic. */
-struct mrtio *mrtio_open_mem(const void *buf, size_t len);
+struct mrtio *mrtio_open_mem(const void *buf, size_t len, unsigned int flags);
 /* Reads up to n decompressed bytes.  Returns the count (0 at end of input)
  * or a negative errno (-EIO for a corrupt compressed stream). */
 long mrtio_read(struct mrtio *io, void *dst, size_t n);

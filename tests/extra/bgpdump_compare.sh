@@ -23,6 +23,7 @@ mkdir "$tmp/gen"
 gzip -c "$tmp/gen/bgp4mp.mrt" >"$tmp/gen/bgp4mp.mrt.gz"
 bzip2 -c "$tmp/gen/td2.mrt" >"$tmp/gen/td2.mrt.bz2"
 cat "$tmp/gen/bgp4mp.mrt.gz" "$tmp/gen/bgp4mp.mrt.gz" >"$tmp/gen/two-members.gz"
+cat "$tmp/gen/td2.mrt.bz2" "$tmp/gen/td2.mrt.bz2" >"$tmp/gen/two-streams.bz2"
 
 pass=0 fail=0
 check() { # NAME FILE
@@ -71,6 +72,15 @@ if [ "$got" = "$want" ] && [ "$bd" = "64497 64497 4200000001" ]; then
 	echo "ok: --fix-as4-merge gives '$want' where bgpdump gives '$bd'"; pass=$((pass + 1))
 else
 	echo "FAIL: --fix-as4-merge gave '$got' (want '$want'), bgpdump '$bd'"; fail=$((fail + 1))
+fi
+
+# --fix-bzip2-streams reads both streams, bgpdump and the default only the first
+n1=$("$ASCLASS" mrt "$tmp/gen/two-streams.bz2" | wc -l)
+n2=$("$ASCLASS" mrt --fix-bzip2-streams "$tmp/gen/two-streams.bz2" | wc -l)
+if [ "$n1" -gt 0 ] && [ "$n2" -eq $((2 * n1)) ]; then
+	echo "ok: two bzip2 streams: $n1 lines as bgpdump, $n2 with --fix-bzip2-streams"; pass=$((pass + 1))
+else
+	echo "FAIL: two bzip2 streams: $n1 and $n2 lines"; fail=$((fail + 1))
 fi
 
 # scenario content the demo relies on: 5 prefixes x 3 peers via AS20485 at 09:08:00

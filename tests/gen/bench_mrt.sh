@@ -22,8 +22,9 @@ if [ ! -s "$rib" ]; then
 	echo "generating $rib ($ENTRIES RIB entries over $PEERS peers)..."
 	"$MRTGEN" bigrib "$rib" "$ENTRIES" "$PEERS" || exit 1
 fi
-[ -s "$rib.gz" ] || gzip -1 -c "$rib" >"$rib.gz"
-[ -s "$rib.bz2" ] || bzip2 -1 -c "$rib" >"$rib.bz2"
+# default levels, as RIS (gzip) and RouteViews (bzip2) publish their dumps
+[ -s "$rib.gz" ] || gzip -c "$rib" >"$rib.gz"
+[ -s "$rib.bz2" ] || bzip2 -c "$rib" >"$rib.bz2"
 
 best() { # CMD... -> best wall seconds over $RUNS runs
 	local b= t0 t1 t

@@ -5,12 +5,14 @@
  * keep_going, gzip and bzip2 input.  Records are built here field by field. */
 #include <bzlib.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <zlib.h>
 #include <cmocka.h>
 
@@ -535,6 +537,66 @@ static void test_mrt_gzip_and_bzip2(void **state)
 	mrt_close(r);
 }
 
+/* A file of two bzip2 streams, each of several 100k blocks, read through
+ * the block-parallel decoder (regular file) and sequentially (pipe-like
+ * memory input): same records; bzip2_first_stream_only stops after one. */
+static void test_mrt_bzip2_blocks_and_streams(void **state)
+{
+	static struct b b;
+	uint16_t peers[] = { 0, 1, 0, 1 };
+	size_t reps = 3000, rib_len, n;
+	uint8_t *plain;
+	char *bz;
+	unsigned int bzlen;
+	char path[] = "/tmp/test_mrt_XXXXXX";
+
+	b.n = 0;
+	pit(&b);
+	size_t pit_len = b.n;
+	rib4(&b, peers, 4, 0);
+	rib_len = b.n - pit_len;
+	n = pit_len + reps * rib_len; /* ~450 KB: 5 blocks of 100k per stream */
+	plain = malloc(n);
+	bzlen = (unsigned int)(n + n / 100 + 600);
+	bz = malloc(2 * (size_t)bzlen);
+	assert_non_null(plain);
+	assert_non_null(bz);
+	memcpy(plain, b.d, pit_len);
+	for (size_t i = 0; i < reps; i++)
+		memcpy(plain + pit_len + i * rib_len, b.d + pit_len, rib_len);
+	assert_int_equal(BZ2_bzBuffToBuffCompress(bz, &bzlen, (char *)plain, (unsigned int)n, 1, 0, 0), BZ_OK);
+	memcpy(bz + bzlen, bz, bzlen); /* second stream: the same again */
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, bz, 2 * (size_t)bzlen), (ssize_t)(2 * (size_t)bzlen));
+	close(fd);
+
+	struct mrt_reader *r = mrt_open(path, NULL);
+	assert_non_null(r);
+	read_all_ribs(r, (int)(2 * reps * 4));
+	mrt_close(r);
+	struct mrt_opts o = { .bzip2_first_stream_only = true };
+	r = mrt_open(path, &o);
+	read_all_ribs(r, (int)(reps * 4));
+	mrt_close(r);
+	r = mrt_open_mem(bz, 2 * (size_t)bzlen, "mem.bz2", NULL);
+	read_all_ribs(r, (int)(2 * reps * 4));
+	mrt_close(r);
+	/* cut inside the second stream: all of the first, then an error */
+	fd = open(path, O_WRONLY | O_TRUNC);
+	assert_int_equal(write(fd, bz, bzlen + bzlen / 2), (ssize_t)(bzlen + bzlen / 2));
+	close(fd);
+	r = mrt_open(path, NULL);
+	while (mrt_next(r))
+		;
+	assert_non_null(mrt_error(r));
+	assert_true(mrt_stats(r)->records > reps);
+	mrt_close(r);
+	unlink(path);
+	free(plain);
+	free(bz);
+}
+
 static void test_mrt_open_missing_file(void **state)
 {
 	errno = 0;
@@ -562,6 +624,7 @@ int main(void)
 		cmocka_unit_test(test_mrt_record_length_limit),
 		cmocka_unit_test(test_mrt_unknown_type_is_other),
 		cmocka_unit_test(test_mrt_gzip_and_bzip2),
+		cmocka_unit_test(test_mrt_bzip2_blocks_and_streams),
 		cmocka_unit_test(test_mrt_open_missing_file),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
