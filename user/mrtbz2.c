@@ -85,6 +85,13 @@ static const uint8_t *win_at(struct mrtbz2 *z, off_t off, size_t need)
 static bool find_magic(struct mrtbz2 *z, uint64_t from, uint64_t *at, bool *eos)
 {
 	off_t off = (off_t)(from / 8);
+	bool cand[256] = { false };
+
+	/* magic bits 8-s .. 15-s, for a magic starting at bit s of the byte before */
+	for (int s = 0; s < 8; s++) {
+		cand[(BLOCK_MAGIC >> (32 + s)) & 0xff] = true;
+		cand[(EOS_MAGIC >> (32 + s)) & 0xff] = true;
+	}
 
 	while (off + 6 <= z->size) {
 		size_t avail;
@@ -93,6 +100,10 @@ static bool find_magic(struct mrtbz2 *z, uint64_t from, uint64_t *at, bool *eos)
 			return false;
 		avail = z->win_len - (size_t)(off - z->win_off);
 		for (size_t i = 0; i + 8 <= avail; i++) {
+			/* byte i+1 lies inside a magic starting anywhere in byte i:
+			 * a table of the 16 bytes it can be skips almost every i */
+			if (!cand[p[i + 1]])
+				continue;
 			uint64_t w = 0;
 			for (int k = 0; k < 8; k++)
 				w = w << 8 | p[i + k];
