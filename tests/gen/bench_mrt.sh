@@ -10,7 +10,7 @@ cd "$(dirname "$0")/../.."
 O=${O:-build}
 ASCLASS=${ASCLASS:-$O/asclass}
 MRTGEN=$O/tests/gen/mrtgen
-RUNS=${RUNS:-3}
+RUNS=${RUNS:-5}
 ENTRIES=${BENCH_RIB_ENTRIES:-1000000}
 PEERS=${BENCH_RIB_PEERS:-64}
 dir=$O/bench
