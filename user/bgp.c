@@ -397,9 +397,14 @@ static void mark(struct bgp_attrs *o, unsigned int type)
 }
 
 /* Next hop field of MP_REACH_NLRI: 4, 16 or 32 (global + link-local);
- * 24/48 (RFC 4659-style with RD) and others: kept as length only. */
-static void mp_nexthop(struct bgp_mp_reach *m, const uint8_t *p, uint8_t nhlen)
+ * 24/48 (RFC 4659-style with RD) and others: kept as length only.  A field
+ * cut by the end of the attribute is zero-filled (and flagged by the
+ * caller), as route collectors' tools read it. */
+static void mp_nexthop(struct bgp_mp_reach *m, const uint8_t *src, size_t avail, uint8_t nhlen)
 {
+	uint8_t p[32] = { 0 };
+
+	memcpy(p, src, avail < sizeof(p) ? avail : sizeof(p));
 	m->nh_len = nhlen;
 	if (nhlen == 4) {
 		m->nexthop.family = 4;
@@ -433,19 +438,21 @@ static int mp_reach(const uint8_t *v, size_t len, const struct bgp_ctx *ctx, str
 		/* RFC 6396 4.3.4: TABLE_DUMP_V2 keeps only the next hop. */
 		m->abbreviated = true;
 		bgp_get8(&c, &nhlen);
-		if (bgp_cur_left(&c) < nhlen) {
+		mp_nexthop(m, c.p, bgp_cur_left(&c) < nhlen ? bgp_cur_left(&c) : nhlen, nhlen);
+		if (bgp_cur_left(&c) < nhlen)
 			mark(o, BGP_ATTR_MP_REACH_NLRI);
-			return 0;
-		}
-		mp_nexthop(m, c.p, nhlen);
 		return 0;
 	}
-	if (bgp_get16(&c, &m->afi) || bgp_get8(&c, &m->safi) || bgp_get8(&c, &nhlen) ||
-	    bgp_cur_left(&c) < nhlen) {
+	if (bgp_get16(&c, &m->afi) || bgp_get8(&c, &m->safi) || bgp_get8(&c, &nhlen)) {
 		mark(o, BGP_ATTR_MP_REACH_NLRI);
 		return 0;
 	}
-	mp_nexthop(m, c.p, nhlen);
+	if (bgp_cur_left(&c) < nhlen) {
+		mp_nexthop(m, c.p, bgp_cur_left(&c), nhlen);
+		mark(o, BGP_ATTR_MP_REACH_NLRI);
+		return 0;
+	}
+	mp_nexthop(m, c.p, nhlen, nhlen);
 	c.p += nhlen;
 	if (bgp_get8(&c, &snpa)) {
 		mark(o, BGP_ATTR_MP_REACH_NLRI);

@@ -551,6 +551,10 @@ static void fmt_td2(struct bgpdump_fmt *f, const struct mrt_record *rec)
 	    st != MRT_TD2_RIB_IPV4_UNICAST_ADDPATH && st != MRT_TD2_RIB_IPV6_UNICAST_ADDPATH)
 		return;
 	pfxn = (size_t)(put_prefix(pfx, &rib->prefix, v6) - pfx);
+	/* bgpdump's next-hop text buffer lives across the entries of a record:
+	 * an entry whose MP next hop has an odd length prints the previous one */
+	char last_nh[64];
+	size_t last_nh_len = 0;
 	for (unsigned int i = 0; i < rib->n_entries; i++) {
 		const struct mrt_rib_entry *e = &rib->entries[i];
 		const struct bgp_attrs *a = &e->attrs;
@@ -578,17 +582,21 @@ static void fmt_td2(struct bgpdump_fmt *f, const struct mrt_record *rec)
 		p = put_aspath_origin(f, p, a);
 		bool mp6 = m->present && (m->abbreviated || (m->afi == BGP_AFI_IPV6 && m->safi == BGP_SAFI_UNICAST));
 		bool mp4 = m->present && !m->abbreviated && m->afi == BGP_AFI_IPV4 && m->safi == BGP_SAFI_UNICAST;
+		char *nh = p;
 		if (mp6 || mp4) {
 			if (m->nh_len == 4)
 				p = put_ip(p, &m->nexthop, false);
 			else if (m->nh_len == 16 || m->nh_len == 32)
 				p = put_ip(p, &m->nexthop, true);
-			/* other lengths: bgpdump prints an uninitialised buffer; we print nothing */
+			else /* the first entry's buffer is uninitialised: we print nothing */
+				p = put(p, last_nh, last_nh_len);
 		} else if (BGP_HAS(a, BGP_ATTR_NEXT_HOP)) {
 			p = put_ip(p, &a->next_hop, false);
 		} else {
 			p = PUTS(p, "255.255.255.255");
 		}
+		last_nh_len = (size_t)(p - nh);
+		memcpy(last_nh, nh, last_nh_len);
 		*p++ = '|';
 		p = put_pref_med(p, a, false);
 		p = put_tail(f, p, a);
