@@ -78,5 +78,6 @@ int cmd_routes(int argc, char **argv);
 int cmd_lookup(int argc, char **argv);
 int cmd_stats(int argc, char **argv);
 int cmd_mrt(int argc, char **argv);
+int cmd_rib(int argc, char **argv);
 
 #endif

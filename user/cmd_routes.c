@@ -8,68 +8,62 @@
 #include "cmd.h"
 #include "log.h"
 #include "maps.h"
-#include "routes_text.h"
+#include "routes_in.h"
 #include "tables.h"
 
-enum { R_FORMAT };
+enum { R_FORMAT, R_KEEP_GOING };
 static const struct opt load_opts[] = {
-	[R_FORMAT] = { "format", 'f', "text", "text", "format of the routing data" },
+	[R_FORMAT] = { "format", 'f', "FORMAT", "auto", "input format: auto, mrt, bgpdump, pfx2as or text" },
+	[R_KEEP_GOING] = { "keep-going", 'k', NULL, NULL, "skip and count malformed records instead of failing" },
 	{ NULL },
 };
 
 static const struct cmd_spec load_spec = {
 	.name = "asclass routes load",
-	.synopsis = "FILE... [--format text]",
-	.desc = "Read routing data and replace the route tables as a whole.  The new tables are "
-		"built aside and swapped in at once; if any input is bad, the error names "
-		"file:line and the active tables stay as they were.  FILE may be - for standard "
-		"input.  Text lines are PREFIX ORIGIN_AS [TRANSIT_AS [PEER_AS]], # starts a comment.",
+	.synopsis = "FILE... [--format FORMAT] [--keep-going]",
+	.desc = "Read routing data (MRT RIB and update dumps, bgpdump -m text, pfx2as, or text "
+		"lines PREFIX ORIGIN_AS [TRANSIT_AS [PEER_AS]]; gzip and bzip2 detected by their "
+		"magic bytes; - for standard input), resolve it as 'asclass rib' does, and replace "
+		"the route tables as a whole.  The new tables are built aside and swapped in at "
+		"once; if any input is bad, the error names the file and line or record, and the "
+		"active tables and every counter stay as they were.",
 	.opts = load_opts,
-	.examples = "    asclass routes load routes.txt\n"
+	.examples = "    asclass routes load rib.20171001.0800.mrt.bz2 updates.20171001.0905.mrt.gz\n"
+		    "    asclass routes load --format pfx2as routeviews-rv2-20171001-1200.pfx2as.gz\n"
 		    "    echo '175.45.176.0/22 131279 4837' | asclass routes load -\n",
 };
 
-static int read_file(const char *path, struct rtable *t)
-{
-	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
-	int err;
-
-	if (!f) {
-		err = -errno;
-		log_err("%s: %s", path, strerror(errno));
-		return err;
-	}
-	err = routes_text_read(f, strcmp(path, "-") ? path : "<stdin>", t);
-	if (f != stdin)
-		fclose(f);
-	return err;
-}
-
 static int routes_load(int argc, char **argv)
 {
+	struct routes_opts ro = { .format = ROUTES_AUTO };
 	struct tables_result res = { 0 };
+	struct routes_stats rs;
 	struct rtable t = { 0 };
 	struct asc_maps m;
 	const char *arg;
 	int i, err;
 
 	while ((i = opt_next(&load_spec, argc, argv, &arg)) != OPT_END) {
-		if (i == R_FORMAT && strcmp(arg, "text"))
-			return usage_error(&load_spec, "--format: unknown format '%s'", arg);
-		if (i < 0)
+		switch (i) {
+		case R_FORMAT:
+			if (routes_format_parse(arg, &ro.format))
+				return usage_error(&load_spec, "--format: unknown format '%s'", arg);
+			break;
+		case R_KEEP_GOING:
+			ro.keep_going = true;
+			break;
+		default:
 			return ASC_EXIT_USAGE;
+		}
 	}
 	if (optind >= argc)
 		return usage_error(&load_spec, "expected at least one FILE");
-	for (i = optind; i < argc; i++) {
-		err = read_file(argv[i], &t);
-		if (err) {
-			log_err("no routes loaded: the active tables are unchanged");
-			rtable_free(&t);
-			return ASC_EXIT_INPUT;
-		}
+	err = routes_read((const char *const *)argv + optind, argc - optind, &ro, &t, NULL, &rs);
+	if (err) {
+		log_err("no routes loaded: the active tables are unchanged");
+		rtable_free(&t);
+		return err == -EINVAL ? ASC_EXIT_INPUT : ASC_EXIT_FAIL;
 	}
-	rtable_sort_dedup(&t);
 	err = maps_create(asc_pin_dir, &m);
 	if (err) {
 		rtable_free(&t);
@@ -82,8 +76,9 @@ static int routes_load(int argc, char **argv)
 		log_err("no routes loaded: the active tables are unchanged");
 		return ASC_EXIT_BPF;
 	}
-	log_info("loaded %zu IPv4 + %zu IPv6 prefixes into generation %u in %.3f s",
-		 res.routes_v4, res.routes_v6, res.generation, res.build_seconds);
+	log_info("loaded %zu IPv4 + %zu IPv6 prefixes into generation %u in %.3f s%s", res.routes_v4,
+		 res.routes_v6, res.generation, res.build_seconds,
+		 rs.bad ? " (malformed records skipped: see above)" : "");
 	return ASC_EXIT_OK;
 }
 
