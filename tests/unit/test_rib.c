@@ -1,0 +1,294 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/* tests/unit/test_rib.c - resolution rules of user/rib.c: prepending,
+ * AS_SET, ties, MOAS, several transits, withdraw and re-announce, ADD-PATH
+ * path ids, per-peer state, and the per-origin transit history. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "rib.h"
+
+/* 2017-10-01 09:00 and 09:08 UTC */
+#define T0900 1506848400U
+#define T0908 1506848880U
+
+static const struct rib_peer P1 = { .asn = 64496, .family = 4, .ip = { 198, 51, 100, 1 } };
+static const struct rib_peer P2 = { .asn = 64497, .family = 4, .ip = { 198, 51, 100, 2 } };
+static const struct rib_peer P3 = { .asn = 64498, .family = 4, .ip = { 198, 51, 100, 3 } };
+
+static struct rt_entry pfx(const char *s)
+{
+	struct rt_entry e;
+
+	assert_int_equal(prefix_parse(s, &e, 0), 0);
+	return e;
+}
+
+#define ANNOUNCE(r, p, peer, id, set, when, ...)                                              \
+	do {                                                                                 \
+		const uint32_t path_[] = { __VA_ARGS__ };                                    \
+		struct rt_entry e_ = pfx(p);                                                 \
+		assert_int_equal(rib_announce(r, &e_, &peer, id, path_,                      \
+					      sizeof(path_) / sizeof(path_[0]), set, when), 0); \
+	} while (0)
+
+/* The resolved row of one prefix (fails the test if absent). */
+static struct rib_row row_of(struct rib *r, const char *p)
+{
+	struct rt_entry want = pfx(p);
+	struct rib_row *rows, out = { 0 };
+	size_t n;
+	int found = 0;
+
+	assert_int_equal(rib_resolve(r, &rows, &n), 0);
+	for (size_t i = 0; i < n; i++)
+		if (rows[i].e.family == want.family && rows[i].e.plen == want.plen &&
+		    !memcmp(rows[i].e.addr, want.addr, 16)) {
+			out = rows[i];
+			found = 1;
+		}
+	free(rows);
+	assert_true(found);
+	return out;
+}
+
+static size_t nrows(struct rib *r)
+{
+	struct rib_row *rows;
+	size_t n;
+
+	assert_int_equal(rib_resolve(r, &rows, &n), 0);
+	free(rows);
+	return n;
+}
+
+static void test_rib_prepending_removed(void **state)
+{
+	struct rib *r = rib_new();
+	struct rib_row x;
+
+	/* 64496 4837 4837 4837 131279 131279: origin 131279, transit 4837 */
+	ANNOUNCE(r, "175.45.176.0/22", P1, 0, false, T0900, 64496, 4837, 4837, 4837, 131279, 131279);
+	x = row_of(r, "175.45.176.0/22");
+	assert_int_equal(x.e.route.origin_asn, 131279);
+	assert_int_equal(x.e.route.transit_asn, 4837);
+	assert_int_equal(x.e.route.peer_asn, 64496);
+	assert_int_equal(x.e.route.flags, 0);
+	assert_int_equal(x.paths, 1);
+	rib_free(r);
+}
+
+static void test_rib_as_set_gives_origin_0(void **state)
+{
+	struct rib *r = rib_new();
+	struct rib_row x;
+
+	/* 64496 4837 {131279,64500}: the origin is one of the set */
+	ANNOUNCE(r, "175.45.176.0/22", P1, 0, true, T0900, 64496, 4837, 131279, 64500);
+	x = row_of(r, "175.45.176.0/22");
+	assert_int_equal(x.e.route.origin_asn, 0);
+	assert_int_equal(x.e.route.transit_asn, 0);
+	assert_int_equal(x.e.route.flags, ASC_RF_AS_SET | ASC_RF_NO_TRANSIT);
+	rib_free(r);
+}
+
+static void test_rib_single_as_path_has_no_transit(void **state)
+{
+	struct rib *r = rib_new();
+	struct rib_row x;
+
+	ANNOUNCE(r, "198.51.100.0/24", P1, 0, false, T0900, 64496, 64496);
+	x = row_of(r, "198.51.100.0/24");
+	assert_int_equal(x.e.route.origin_asn, 64496);
+	assert_int_equal(x.e.route.transit_asn, 0);
+	assert_int_equal(x.e.route.peer_asn, 64496);
+	assert_int_equal(x.e.route.flags, ASC_RF_NO_TRANSIT);
+	rib_free(r);
+}
+
+static void test_rib_most_common_wins_ties_to_lower(void **state)
+{
+	struct rib *r = rib_new();
+	struct rib_row x;
+
+	/* transits 20485 (one path) and 4837 (one path): a tie -> 4837 */
+	ANNOUNCE(r, "175.45.176.0/22", P1, 0, false, T0908, 64496, 20485, 131279);
+	ANNOUNCE(r, "175.45.176.0/22", P2, 0, false, T0900, 64497, 4837, 131279);
+	x = row_of(r, "175.45.176.0/22");
+	assert_int_equal(x.e.route.transit_asn, 4837);
+	assert_int_equal(x.e.route.peer_asn, 64497);
+	assert_int_equal(x.e.route.flags, ASC_RF_MULTI_TRANSIT);
+	assert_int_equal(x.paths, 2);
+	/* a third path through 20485 makes it the most common */
+	ANNOUNCE(r, "175.45.176.0/22", P3, 0, false, T0908, 64498, 20485, 131279);
+	x = row_of(r, "175.45.176.0/22");
+	assert_int_equal(x.e.route.transit_asn, 20485);
+	assert_int_equal(x.e.route.peer_asn, 64496); /* 64496 and 64498 tie: lower */
+	rib_free(r);
+}
+
+static void test_rib_moas_flagged(void **state)
+{
+	struct rib *r = rib_new();
+	struct rib_row x;
+
+	ANNOUNCE(r, "203.0.113.0/24", P1, 0, false, T0900, 64496, 3356, 64501);
+	ANNOUNCE(r, "203.0.113.0/24", P2, 0, false, T0900, 64497, 3356, 64500);
+	x = row_of(r, "203.0.113.0/24");
+	assert_int_equal(x.e.route.origin_asn, 64500); /* tie: the lower AS */
+	assert_int_equal(x.e.route.flags, ASC_RF_MOAS);
+	rib_free(r);
+}
+
+static void test_rib_update_withdraw_reannounce(void **state)
+{
+	struct rib *r = rib_new();
+	struct rt_entry p = pfx("175.45.178.0/24");
+	struct rib_row x;
+
+	ANNOUNCE(r, "175.45.178.0/24", P1, 0, false, T0900, 64496, 4837, 131279);
+	/* the same peer replaces its path */
+	ANNOUNCE(r, "175.45.178.0/24", P1, 0, false, T0908, 64496, 20485, 131279);
+	x = row_of(r, "175.45.178.0/24");
+	assert_int_equal(x.e.route.transit_asn, 20485);
+	assert_int_equal(x.paths, 1);
+	assert_int_equal(rib_withdraw(r, &p, &P1, 0, T0908 + 60), 0);
+	assert_int_equal(nrows(r), 0);
+	/* withdrawing what is not there changes nothing */
+	assert_int_equal(rib_withdraw(r, &p, &P2, 0, T0908 + 61), 0);
+	ANNOUNCE(r, "175.45.178.0/24", P2, 0, false, T0908 + 120, 64497, 4837, 131279);
+	x = row_of(r, "175.45.178.0/24");
+	assert_int_equal(x.e.route.transit_asn, 4837);
+	rib_free(r);
+}
+
+static void test_rib_addpath_ids_are_separate_paths(void **state)
+{
+	struct rib *r = rib_new();
+	struct rt_entry p = pfx("10.0.0.0/24");
+	struct rib_row x;
+
+	ANNOUNCE(r, "10.0.0.0/24", P1, 1, false, T0900, 65001, 65002, 65003);
+	ANNOUNCE(r, "10.0.0.0/24", P1, 2, false, T0900, 65001, 65004, 65003);
+	x = row_of(r, "10.0.0.0/24");
+	assert_int_equal(x.paths, 2);
+	assert_int_equal(x.e.route.flags, ASC_RF_MULTI_TRANSIT);
+	assert_int_equal(rib_withdraw(r, &p, &P1, 1, T0908), 0);
+	x = row_of(r, "10.0.0.0/24");
+	assert_int_equal(x.paths, 1);
+	assert_int_equal(x.e.route.transit_asn, 65004);
+	rib_free(r);
+}
+
+static void test_rib_peer_down_drops_its_paths(void **state)
+{
+	struct rib *r = rib_new();
+	struct rib_row x;
+
+	ANNOUNCE(r, "175.45.176.0/22", P1, 0, false, T0900, 64496, 4837, 131279);
+	ANNOUNCE(r, "175.45.176.0/22", P2, 0, false, T0900, 64497, 20485, 131279);
+	ANNOUNCE(r, "198.51.100.0/24", P1, 0, false, T0900, 64496, 64500);
+	rib_peer_down(r, &P1, T0908);
+	assert_int_equal(nrows(r), 1);
+	x = row_of(r, "175.45.176.0/22");
+	assert_int_equal(x.e.route.transit_asn, 20485);
+	rib_free(r);
+}
+
+static void test_rib_host_bits_cleared(void **state)
+{
+	struct rib *r = rib_new();
+	struct rt_entry e = { .family = 4, .plen = 13, .addr = { 11, 13, 0, 0 } };
+	const uint32_t path[] = { 64496, 64500 };
+	struct rib_row x;
+
+	assert_int_equal(rib_announce(r, &e, &P1, 0, path, 2, false, T0900), 0);
+	x = row_of(r, "11.8.0.0/13");
+	assert_int_equal(x.e.route.origin_asn, 64500);
+	rib_free(r);
+}
+
+static void test_rib_transit_history(void **state)
+{
+	struct rib *r = rib_new();
+	struct rib_transit *v;
+	size_t n;
+
+	ANNOUNCE(r, "175.45.176.0/22", P1, 0, false, T0900, 64496, 4837, 131279);
+	ANNOUNCE(r, "175.45.177.0/24", P1, 0, false, T0900, 64496, 4837, 131279);
+	/* 09:08: P1 moves both prefixes to 20485 */
+	ANNOUNCE(r, "175.45.176.0/22", P1, 0, false, T0908, 64496, 20485, 131279);
+	ANNOUNCE(r, "175.45.177.0/24", P1, 0, false, T0908 + 5, 64496, 20485, 131279);
+	assert_int_equal(rib_transits(r, &v, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(v[0].origin, 131279);
+	assert_int_equal(v[0].transit, 4837);
+	assert_int_equal(v[0].first_seen, T0900);
+	assert_int_equal(v[0].gone_since, T0908 + 5); /* the last 4837 path left then */
+	assert_int_equal(v[0].prefixes, 0);
+	assert_int_equal(v[1].transit, 20485);
+	assert_int_equal(v[1].first_seen, T0908);
+	assert_int_equal(v[1].gone_since, 0);
+	assert_int_equal(v[1].prefixes, 2);
+	assert_int_equal(v[1].paths, 2);
+	free(v);
+	rib_free(r);
+}
+
+static void test_rib_flags_text(void **state)
+{
+	char buf[64];
+
+	assert_string_equal(route_flags_str(0, buf, sizeof(buf)), "-");
+	assert_string_equal(route_flags_str(ASC_RF_MOAS | ASC_RF_MULTI_TRANSIT, buf, sizeof(buf)),
+			    "moas,multi_transit");
+}
+
+static void test_rib_many_prefixes_grow(void **state)
+{
+	struct rib *r = rib_new();
+	struct rib_row *rows;
+	size_t n;
+
+	/* enough to grow every table several times */
+	for (uint32_t i = 0; i < 50000; i++) {
+		struct rt_entry e = { .family = 4, .plen = 24 };
+		const uint32_t path[] = { 64496, 4837 + (i % 7), 100000 + (i % 1000) };
+
+		e.addr[0] = 100;
+		e.addr[1] = (uint8_t)(i >> 8);
+		e.addr[2] = (uint8_t)i;
+		assert_int_equal(rib_announce(r, &e, i & 1 ? &P1 : &P2, 0, path, 3, false, T0900), 0);
+	}
+	assert_int_equal(rib_resolve(r, &rows, &n), 0);
+	assert_int_equal(n, 50000); /* every prefix distinct */
+	for (size_t i = 1; i < n; i++)
+		assert_true(memcmp(rows[i - 1].e.addr, rows[i].e.addr, 16) < 0);
+	free(rows);
+	rib_free(r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_rib_prepending_removed),
+		cmocka_unit_test(test_rib_as_set_gives_origin_0),
+		cmocka_unit_test(test_rib_single_as_path_has_no_transit),
+		cmocka_unit_test(test_rib_most_common_wins_ties_to_lower),
+		cmocka_unit_test(test_rib_moas_flagged),
+		cmocka_unit_test(test_rib_update_withdraw_reannounce),
+		cmocka_unit_test(test_rib_addpath_ids_are_separate_paths),
+		cmocka_unit_test(test_rib_peer_down_drops_its_paths),
+		cmocka_unit_test(test_rib_host_bits_cleared),
+		cmocka_unit_test(test_rib_transit_history),
+		cmocka_unit_test(test_rib_flags_text),
+		cmocka_unit_test(test_rib_many_prefixes_grow),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
