@@ -453,7 +453,10 @@ static int mp_reach(const uint8_t *v, size_t len, const struct bgp_ctx *ctx, str
 		return 0;
 	}
 	mp_nexthop(m, c.p, nhlen, nhlen);
-	c.p += nhlen;
+	/* bgpdump skips the next hop only for lengths 4, 16 and 32, and reads
+	 * the SNPA count from the next hop otherwise */
+	if (!ctx->bgpdump_compat || nhlen == 4 || nhlen == 16 || nhlen == 32)
+		c.p += nhlen;
 	if (bgp_get8(&c, &snpa)) {
 		mark(o, BGP_ATTR_MP_REACH_NLRI);
 		return 0;
