@@ -503,6 +503,29 @@ static void gen_all(const char *dir)
 		free(a.p);
 		free(b.p);
 	}
+	/* zebra's TABLE_DUMP subtypes 3 and 4 (AFI_IP/AFI_IP6 with 32-bit ASNs),
+	 * which bgpdump reads (and prints subtype 4 through its IPv4 formatter) */
+	for (int st = 3; st <= 4; st++) {
+		struct buf b = { 0 }, a = { 0 };
+		int v6 = st == 4;
+		a_origin(&a, 0);
+		a_aspath(&a, "2:4200000001 131279", 1);
+		a_nexthop(&a, "198.51.100.1");
+		a_aggr(&a, 131279, "198.51.100.8", 1, 7);
+		u16(&b, 0);
+		u16(&b, 10 + st);
+		ipf(&b, v6 ? 6 : 4, v6 ? "2001:db8:5::" : "175.45.178.0");
+		u8(&b, v6 ? 48 : 24);
+		u8(&b, 1);
+		u32(&b, T0 - 600);
+		ipf(&b, v6 ? 6 : 4, v6 ? "2001:db8::1" : "198.51.100.1");
+		u32(&b, 4200000001U);
+		u16(&b, a.n);
+		cat(&b, &a);
+		mrt(f, T0, 12, st, &b, 0, 0);
+		free(a.p);
+		free(b.p);
+	}
 	fclose(f);
 
 	/* TABLE_DUMP_V2: PIT, unicast/multicast, ADD-PATH, RIB_GENERIC */
