@@ -475,6 +475,8 @@ static int mp_reach(const uint8_t *v, size_t len, const struct bgp_ctx *ctx, str
 			ctx->stats->afi_skipped++;
 		return 0;
 	}
+	if (ctx->rib_entry)
+		return 0;
 	err = bgp_nlri_parse(c.p, bgp_cur_left(&c), m->afi == BGP_AFI_IPV6 ? 6 : 4, ctx, &m->nlri,
 			     &m->n_nlri, &cut);
 	if (cut)
@@ -501,6 +503,8 @@ static int mp_unreach(const uint8_t *v, size_t len, const struct bgp_ctx *ctx, s
 			ctx->stats->afi_skipped++;
 		return 0;
 	}
+	if (ctx->rib_entry)
+		return 0;
 	err = bgp_nlri_parse(c.p, bgp_cur_left(&c), m->afi == BGP_AFI_IPV6 ? 6 : 4, ctx,
 			     &m->withdrawn, &m->n_withdrawn, &cut);
 	if (cut)

@@ -97,6 +97,9 @@ struct bgp_ctx {
 	uint8_t asn_size;  /* 2 or 4: AS_PATH and AGGREGATOR encoding */
 	bool addpath;      /* NLRI carry 4-byte path ids */
 	bool bgpdump_compat; /* prefix lists decoded as bgpdump 1.6.2 does */
+	bool rib_entry;    /* TABLE_DUMP_V2 entry: MP_(UN)REACH prefix lists are not
+			    * meaningful there (RFC 6396 4.3.4) and are not decoded,
+			    * which bounds the memory a record can take */
 	struct mrt_arena *arena;
 	struct mrt_stats *stats; /* may be NULL */
 	char *err;         /* message buffer for -EINVAL */

@@ -220,6 +220,7 @@ static long read_full(struct mrt_reader *r, void *dst, size_t n)
 
 static void bgp_ctx_init(struct mrt_reader *r, struct bgp_ctx *ctx, uint8_t asn_size, bool addpath)
 {
+	memset(ctx, 0, sizeof(*ctx));
 	ctx->asn_size = asn_size;
 	ctx->addpath = addpath;
 	ctx->bgpdump_compat = r->opts.bgpdump_compat;
@@ -413,6 +414,7 @@ static int decode_rib(struct mrt_reader *r, struct mrt_record *rec, struct bgp_c
 	if (!ev)
 		return oom(r);
 	bgp_ctx_init(r, &ctx, 4, false);
+	ctx.rib_entry = true;
 	for (unsigned int i = 0; i < n; i++) {
 		struct mrt_rib_entry *e = &ev[i];
 		uint16_t alen;

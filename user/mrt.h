@@ -191,7 +191,8 @@ struct bgp_mp_reach {
 	uint8_t nh_len;         /* length of the next-hop field as received */
 	struct mrt_ip nexthop;  /* global next hop */
 	struct mrt_ip nexthop_ll; /* IPv6 link-local next hop (nh_len 32), else family 0 */
-	const struct mrt_prefix *nlri; /* empty when afi/safi is not decoded */
+	const struct mrt_prefix *nlri; /* empty when afi/safi is not decoded, and
+					* in TABLE_DUMP_V2 entries (RFC 6396 4.3.4) */
 	uint32_t n_nlri;
 	bool skipped;           /* afi/safi other than IPv4/IPv6 unicast/multicast */
 	bool abbreviated;       /* RFC 6396 4.3.4 form (next hop only), TABLE_DUMP_V2 */
