@@ -56,11 +56,13 @@ PROG_SRCS  := $(wildcard tests/prog/test_*.c)
 PROG_BINS  := $(patsubst tests/prog/%.c,$(O)/tests/prog/%,$(PROG_SRCS))
 TEST_HDRS  := $(wildcard tests/lib/*.h)
 
-# Targets that mk/*.mk fragments append to.
+# Targets that mk/*.mk fragments append to.  The fragments are read here,
+# before the rules below, so their additions reach every prerequisite list.
 ALL_EXTRA   :=
 CHECK_EXTRA :=
 BENCH_EXTRA :=
 CLEAN_EXTRA :=
+-include mk/*.mk
 
 .DEFAULT_GOAL := all
 .DELETE_ON_ERROR:
@@ -115,8 +117,6 @@ $(O)/tests/prog/%: tests/prog/%.c $(O)/libasclass.a $(SKELS) $(TEST_HDRS) $(LIB_
 	$(Q)$(CC) $(CPPFLAGS) -Itests/lib $(CFLAGS) $< $(O)/libasclass.a $(LDLIBS) -o $@
 
 tests-build: all $(UNIT_BINS) $(PROG_BINS)
-
--include mk/*.mk
 
 # The inner loop: unit tests and the BPF_PROG_TEST_RUN tables.
 test: deps-quiet tests-build

@@ -48,29 +48,14 @@ ip -n $R route add 175.45.178.0/23 via 198.51.100.6
 asc attach cu0 --upstream cu --asn 4837
 asc attach ttk0 --upstream ttk --asn 20485
 
-# Routing data as asclass resolves it: PREFIX ORIGIN TRANSIT PEER.
-cat >"$work/before.txt" <<'ROUTES'
-# 2017-10-01 09:00 UTC: every path to AS131279 ends "... 4837 131279"
-175.45.176.0/22   131279  4837   4837
-175.45.176.0/24   131279  4837   4837
-175.45.177.0/24   131279  4837   4837
-175.45.178.0/24   131279  4837   4837
-175.45.179.0/24   131279  4837   4837
-198.51.100.128/25 64500   4837   4837
-203.0.113.0/24    64501   20485  20485
-2001:db8:100::/48 64502   4837   4837
-ROUTES
-cat >"$work/after.txt" <<'ROUTES'
-# 2017-10-01 09:10 UTC: paths "... 20485 131279" appeared for two of the /24s
-175.45.176.0/22   131279  4837   4837
-175.45.176.0/24   131279  4837   4837
-175.45.177.0/24   131279  4837   4837
-175.45.178.0/24   131279  20485  20485
-175.45.179.0/24   131279  20485  20485
-198.51.100.128/25 64500   4837   4837
-203.0.113.0/24    64501   20485  20485
-2001:db8:100::/48 64502   4837   4837
-ROUTES
+# Routing data in MRT form, as a route collector would publish it: a RIB dump
+# at 08:00 UTC (every path to AS131279 ends "... 4837 131279") and BGP4MP
+# updates from 09:05 on, in which paths "... 20485 131279" appear at 09:08.
+MRTGEN=${MRTGEN:-$PWD/$O/tests/gen/mrtgen}
+[ -x "$MRTGEN" ] || { echo "demo: $MRTGEN not built: make" >&2; exit 1; }
+"$MRTGEN" scenario "$work" >/dev/null
+RIB=$work/rib.20171001.0800.mrt
+UPD=$work/updates.20171001.0905.mrt
 
 send() { # ns count src [family]
 	in_ns "$1" $PY - "$2" "$3" "${4:-4}" <<'PYEOF'
@@ -92,20 +77,27 @@ traffic() {
 	send $CU 10 198.51.100.200     # AS64500
 	send $TTK 12 203.0.113.40      # AS64501
 	send $CU 8 2001:db8:100::7 6   # AS64502, IPv6
-	send $TTK 3 198.51.100.99      # a source no prefix covers: origin 0
+	send $TTK 3 198.51.100.99      # AS64500 again, over the other link
 	in_ns $R ping -q -c 5 -i 0.2 -W 1 -I 198.51.100.1 175.45.177.1 >/dev/null 2>&1 || true  # out over cu
 	in_ns $R ping -q -c 5 -i 0.2 -W 1 -I 198.51.100.5 175.45.179.1 >/dev/null 2>&1 || true  # out over ttk
 }
 
-say "09:00 UTC: routing shows only AS4837 in front of AS131279"
-asc routes load "$work/before.txt"
+say "The routing data (bgpdump -m compatible): asclass mrt $(basename "$UPD") | grep 131279"
+"$ASCLASS" mrt "$UPD" | grep '|131279|\| 131279|' | head -4
+
+say "Before 09:08 UTC: the RIB dump shows only AS4837 in front of AS131279"
+asc routes load "$RIB"
+"$ASCLASS" rib "$RIB" | awk -F'\t' 'NR == 1 || $2 == 131279' | head -3
 asc lookup 175.45.178.20 175.45.179.30
 traffic
 
-say "09:08 UTC: a path through AS20485 appears; asclass swaps its tables atomically"
-asc routes load "$work/after.txt"
+say "After the updates: paths through AS20485 appeared; asclass swaps its tables atomically"
+asc routes load "$RIB" "$UPD"
 asc lookup 175.45.178.20 175.45.179.30
 traffic
+
+say "When did AS131279's transit change? (asclass rib --transits --origin 131279)"
+"$ASCLASS" rib --transits --origin 131279 "$RIB" "$UPD"
 
 say "asclass status"
 asc status
@@ -116,14 +108,14 @@ cat <<'EOT'
 
 What the table shows:
 - Rows with origin_as 131279 are Star JV's traffic.  Over link cu it arrived
-  while routing put AS4837 in front of it, and, after 09:08, also under
-  transit 20485 for the /24s whose best path changed: the same link now
-  carries traffic that routing says should come through TransTeleCom.
+  while routing put AS4837 in front of it and, after 09:08, under transit
+  20485: the same link now carries traffic that routing says should come
+  through TransTeleCom.
 - Over link ttk, AS131279's traffic appears as soon as it is sent there; the
   transit column says which AS routing put in front of the origin when each
   packet was counted.
 - Direction 'out' rows are the router's own pings towards 175.45.177.1 (cu)
   and 175.45.179.1 (ttk), classified by destination.
-- origin_as 0 is traffic from addresses no prefix covers.
+- Traffic from an address no prefix covers would show as origin_as 0.
 The same numbers: bpftool map dump pinned <pin dir>/asc_counts, asclass stats --json.
 EOT
