@@ -36,6 +36,14 @@
  *   through mrt_last_skipped()); only I/O errors and a truncated file end the
  *   stream.  Records of types not listed here are returned with kind
  *   MRT_REC_OTHER (header only) and counted.
+ * - Faults inside attributes do not fail the record (RFC 7606 style): bad
+ *   lengths, wrong flags, repeats and bad AS_PATH segments set bits in
+ *   attrs.malformed (attrs.truncated when an attribute runs past its block);
+ *   a prefix list with a malformed prefix ends there (update.nlri_cut,
+ *   update.withdrawn_cut, or the MP attribute's malformed bit).  A consumer
+ *   building routes should skip routes whose AS_PATH bit is set.
+ * - bzip2 files are decoded block-parallel on machines with several cores,
+ *   gzip in a second thread; output is the same as sequential decoding.
  * - AS paths: attrs.as_path is the path as a consumer wants it: AS_PATH with
  *   AS4_PATH merged per RFC 6793 section 4.2.3 when the AS_PATH used 2-byte
  *   ASNs.  attrs.as_path_raw is AS_PATH as received (ASNs widened to 32 bit),
