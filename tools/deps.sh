@@ -11,7 +11,7 @@ libmicrohttpd-dev libinih-dev libcap-dev
 bpftool xdp-tools iproute2 ethtool jq
 bgpdump prometheus python3 python3-scapy
 busybox-static qemu-system-x86 cpio kmod curl
-iputils-ping netcat-openbsd"
+iputils-ping netcat-openbsd time"
 
 quiet=0
 [ "${1:-}" = "--quiet" ] && quiet=1
