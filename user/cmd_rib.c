@@ -142,13 +142,9 @@ int cmd_rib(int argc, char **argv)
 		char pfx[64], flags[64];
 		uint32_t paths = 0;
 
-		while (r < n && (rows[r].e.family < t.v[i].family ||
-				 (rows[r].e.family == t.v[i].family &&
-				  (memcmp(rows[r].e.addr, t.v[i].addr, 16) < 0 ||
-				   (!memcmp(rows[r].e.addr, t.v[i].addr, 16) && rows[r].e.plen < t.v[i].plen)))))
+		while (r < n && prefix_cmp(&rows[r].e, &t.v[i]) < 0)
 			r++;
-		if (r < n && rows[r].e.family == t.v[i].family && rows[r].e.plen == t.v[i].plen &&
-		    !memcmp(rows[r].e.addr, t.v[i].addr, 16) &&
+		if (r < n && !prefix_cmp(&rows[r].e, &t.v[i]) &&
 		    !memcmp(&rows[r].e.route, rt, sizeof(*rt)))
 			paths = rows[r].paths;
 		prefix_fmt(&t.v[i], pfx, sizeof(pfx));

@@ -455,15 +455,7 @@ static void resolve_one(const struct rib *r, const struct pfx *x, struct rib_row
 
 static int cmp_row(const void *a, const void *b)
 {
-	const struct rt_entry *x = &((const struct rib_row *)a)->e, *y = &((const struct rib_row *)b)->e;
-	int c;
-
-	if (x->family != y->family)
-		return x->family < y->family ? -1 : 1;
-	c = memcmp(x->addr, y->addr, 16);
-	if (c)
-		return c;
-	return x->plen < y->plen ? -1 : x->plen > y->plen;
+	return prefix_cmp(&((const struct rib_row *)a)->e, &((const struct rib_row *)b)->e);
 }
 
 int rib_resolve(const struct rib *r, struct rib_row **rows, size_t *n)

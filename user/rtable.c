@@ -45,7 +45,7 @@ int rtable_add(struct rtable *t, const struct rt_entry *e)
 	return 0;
 }
 
-static int cmp_prefix(const struct rt_entry *a, const struct rt_entry *b)
+int prefix_cmp(const struct rt_entry *a, const struct rt_entry *b)
 {
 	int c;
 
@@ -63,7 +63,7 @@ static int cmp_pos(const void *x, const void *y, void *ctx)
 {
 	const struct rt_entry *v = ctx;
 	size_t i = *(const size_t *)x, j = *(const size_t *)y;
-	int c = cmp_prefix(&v[i], &v[j]);
+	int c = prefix_cmp(&v[i], &v[j]);
 
 	return c ? c : (i < j ? -1 : i > j);
 }
@@ -92,7 +92,7 @@ size_t rtable_sort_dedup(struct rtable *t)
 	t->v = sorted;
 	t->cap = t->n;
 	for (size_t i = 0; i < t->n; i++) {
-		if (out && !cmp_prefix(&t->v[out - 1], &t->v[i]))
+		if (out && !prefix_cmp(&t->v[out - 1], &t->v[i]))
 			t->v[out - 1] = t->v[i]; /* the later one replaces */
 		else
 			t->v[out++] = t->v[i];

@@ -33,6 +33,8 @@ size_t rtable_sort_dedup(struct rtable *t);
 void rtable_free(struct rtable *t);
 /* Counts of entries per family (after sort). */
 size_t rtable_count(const struct rtable *t, int family);
+/* Table order: family, then address, then prefix length.  <0, 0, >0. */
+int prefix_cmp(const struct rt_entry *a, const struct rt_entry *b);
 /* Zeroes the bits of addr beyond plen. */
 void prefix_mask(uint8_t *addr, int family, int plen);
 
