@@ -7,6 +7,7 @@
 #include "cmd.h"
 #include "log.h"
 #include "maps.h"
+#include "metrics.h"
 
 static const struct opt stats_opts[] = {
 	{ "json", 'j', NULL, NULL, "print JSON" },
@@ -122,4 +123,77 @@ int cmd_stats(int argc, char **argv)
 	free(rows);
 	maps_close(&m);
 	return ASC_EXIT_OK;
+}
+
+enum { M_TOP, M_WATCH };
+static const struct opt metrics_opts_tab[] = {
+	[M_TOP] = { "top", 'n', "N", "500", "export the N (origin, transit) pairs with the most bytes per upstream, direction and family; the rest as origin_as=\"other\"" },
+	[M_WATCH] = { "watch", 'w', "ASN[,ASN...]", NULL, "origin ASes always exported, whatever their rank" },
+	{ NULL },
+};
+
+static const struct cmd_spec metrics_spec = {
+	.name = "asclass metrics",
+	.synopsis = "[--top N] [--watch ASN[,ASN...]]",
+	.desc = "Print the counters in the Prometheus text exposition format, summed over CPUs, "
+		"for a node_exporter textfile collector or a one-off scrape.  The number of "
+		"series is bounded by --top; the remainder of each upstream, direction and "
+		"family is one origin_as=\"other\" series (which, unlike the others, can go down "
+		"when a pair enters the top N).",
+	.opts = metrics_opts_tab,
+	.examples = "    asclass metrics --top 100 --watch 131279 > /var/lib/node_exporter/asclass.prom\n",
+};
+
+#define MAX_WATCH 64
+
+int cmd_metrics(int argc, char **argv)
+{
+	static struct asc_overflow_val ovf[ASC_MAX_UPSTREAMS];
+	static struct asc_upstream ups[ASC_MAX_UPSTREAMS];
+	uint32_t watch[MAX_WATCH];
+	struct metrics_opts mo = { .top_n = 500, .watch = watch };
+	struct counter_row *rows = NULL;
+	uint64_t stats[ASC_STAT_MAX];
+	struct asc_state st;
+	struct asc_maps m;
+	const char *arg;
+	size_t n;
+	int i, err;
+
+	while ((i = opt_next(&metrics_spec, argc, argv, &arg)) != OPT_END) {
+		if (i == M_TOP) {
+			if (parse_u32(arg, &mo.top_n) || !mo.top_n)
+				return usage_error(&metrics_spec, "--top: '%s' is not a positive number", arg);
+		} else if (i == M_WATCH) {
+			char buf[1024], *tok, *save = NULL;
+
+			snprintf(buf, sizeof(buf), "%s", arg);
+			for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+				if (mo.n_watch == MAX_WATCH)
+					return usage_error(&metrics_spec, "--watch: at most %d ASes", MAX_WATCH);
+				if (parse_asn(tok, &watch[mo.n_watch++]))
+					return usage_error(&metrics_spec, "--watch: '%s' is not an AS number", tok);
+			}
+		} else {
+			return ASC_EXIT_USAGE;
+		}
+	}
+	if (optind != argc)
+		return usage_error(&metrics_spec, "takes no arguments");
+	if (maps_open(asc_pin_dir, &m))
+		return ASC_EXIT_BPF;
+	if ((err = counters_read(&m, &rows, &n)) || (err = upstreams_read(&m, ups)) ||
+	    (err = overflow_read(&m, ovf)) || (err = stats_read(&m, stats)) ||
+	    (err = state_read(&m, &st))) {
+		log_err("read counters from %s: %s", asc_pin_dir, errstr(err));
+		maps_close(&m);
+		free(rows);
+		return ASC_EXIT_BPF;
+	}
+	struct metrics_snapshot s = { .rows = rows, .n_rows = n, .ups = ups, .ovf = ovf,
+				      .stats = stats, .state = &st };
+	err = metrics_write(stdout, &s, &mo);
+	free(rows);
+	maps_close(&m);
+	return err ? ASC_EXIT_FAIL : ASC_EXIT_OK;
 }

@@ -20,7 +20,7 @@ R=asc-$id-r U1=asc-$id-cu U2=asc-$id-ttk
 PIN=/sys/fs/bpf/asclass-test-$id
 cleanup() {
 	for ns in $R $U1 $U2; do ip netns del "$ns" 2>/dev/null || true; done
-	rm -rf "$PIN"
+	rm -rf "$PIN" "/tmp/asc-$id.prom"
 }
 trap cleanup EXIT
 
@@ -132,6 +132,18 @@ for w in "${want[@]}"; do
 	[ "$got" = "${w#*|}" ] || fail "bpftool asc_counts: ${w%|*}: got '$got', want '${w#*|}'"
 done
 
+# And as Prometheus sees them: a valid exposition with the same numbers.
+if command -v promtool >/dev/null; then
+	asc metrics --watch 131279 >"/tmp/asc-$id.prom"
+	promtool check metrics <"/tmp/asc-$id.prom" || fail "promtool check metrics failed on asclass metrics"
+	grep -qx 'asclass_bytes_total{upstream="ttk",direction="in",family="ipv4",origin_as="131279",transit_as="20485"} 600' "/tmp/asc-$id.prom" \
+		|| fail "asclass metrics: ttk in ipv4 131279/20485 bytes not 600"
+	grep -qx 'asclass_unclassified_packets_total{reason="not_ip"} 2' "/tmp/asc-$id.prom" || fail "asclass metrics: not_ip not 2"
+	rm -f "/tmp/asc-$id.prom"
+else
+	fail "promtool missing (make deps installs prometheus)"
+fi
+
 # Detach: programs gone, counters kept.
 asc detach r-cu
 asc detach r-ttk
@@ -139,4 +151,4 @@ ip -n $R -d link show r-cu | grep -q "prog/xdp" && fail "XDP program still on r-
 in_ns $R tc filter show dev r-ttk egress | grep -q asclass && fail "tc filter still on r-ttk"
 [ -e "$PIN/tcx_egress_$(ip -n $R -j link show r-cu | jq '.[0].ifindex')" ] && fail "tcx link pin left behind"
 [ "$(stats_line cu in ipv4 131279 4837)" = "5 500" ] || fail "counters changed by detach"
-echo "all ${#want[@]} counter keys exact via asclass stats and bpftool; detach clean"
+echo "all ${#want[@]} counter keys exact via asclass stats, bpftool and asclass metrics (promtool-valid); detach clean"

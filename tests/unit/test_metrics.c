@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/* tests/unit/test_metrics.c - the Prometheus exposition: exact series,
+ * top-N with "other", the watch list, label escaping. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "metrics.h"
+
+static struct asc_upstream ups[ASC_MAX_UPSTREAMS];
+static struct asc_overflow_val ovf[ASC_MAX_UPSTREAMS];
+static uint64_t stats[ASC_STAT_MAX];
+static struct asc_state st = { .routes_v4 = 7, .routes_v6 = 2, .swaps = 3,
+			       .load_time_ns = 1506848880123456789ULL };
+
+/* cu (id 1), in, ipv4: three pairs, as counters_read orders them */
+static const struct counter_row rows[] = {
+	{ { 64500, 3356, 1, ASC_DIR_RX, 4 }, { 10, 1000 } },
+	{ { 131279, 4837, 1, ASC_DIR_RX, 4 }, { 50, 50000 } },
+	{ { 131279, 20485, 1, ASC_DIR_RX, 4 }, { 5, 500 } },
+	{ { 0, 0, 2, ASC_DIR_TX, 6 }, { 1, 90 } },
+};
+
+static char *render(unsigned int top_n, const uint32_t *watch, size_t n_watch)
+{
+	struct metrics_snapshot s = { rows, 4, ups, ovf, stats, &st };
+	struct metrics_opts o = { top_n, watch, n_watch };
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	assert_int_equal(metrics_write(f, &s, &o), 0);
+	fclose(f);
+	return buf;
+}
+
+static int setup(void **state)
+{
+	strcpy(ups[1].name, "cu");
+	strcpy(ups[2].name, "t\"tk"); /* a quote to escape */
+	stats[ASC_STAT_NOT_IP] = 4;
+	stats[ASC_STAT_OVERFLOW] = 2;
+	return 0;
+}
+
+static void test_metrics_all_series(void **state)
+{
+	char *t = render(500, NULL, 0);
+
+	assert_non_null(strstr(t, "# TYPE asclass_bytes_total counter\n"));
+	assert_non_null(strstr(t, "asclass_bytes_total{upstream=\"cu\",direction=\"in\",family=\"ipv4\",origin_as=\"131279\",transit_as=\"4837\"} 50000\n"));
+	assert_non_null(strstr(t, "asclass_packets_total{upstream=\"cu\",direction=\"in\",family=\"ipv4\",origin_as=\"131279\",transit_as=\"20485\"} 5\n"));
+	assert_non_null(strstr(t, "asclass_packets_total{upstream=\"t\\\"tk\",direction=\"out\",family=\"ipv6\",origin_as=\"0\",transit_as=\"0\"} 1\n"));
+	assert_non_null(strstr(t, "asclass_unclassified_packets_total{reason=\"not_ip\"} 4\n"));
+	assert_null(strstr(t, "reason=\"no_route\""));
+	assert_non_null(strstr(t, "asclass_overflow_packets_total 2\n"));
+	assert_non_null(strstr(t, "asclass_routes{family=\"ipv4\"} 7\n"));
+	assert_non_null(strstr(t, "asclass_rib_load_timestamp_seconds 1506848880.123456789\n"));
+	assert_null(strstr(t, "other"));
+	free(t);
+}
+
+static void test_metrics_top_n_and_other(void **state)
+{
+	char *t = render(1, NULL, 0);
+
+	/* the biggest pair stays; the other two are summed */
+	assert_non_null(strstr(t, "origin_as=\"131279\",transit_as=\"4837\"} 50000\n"));
+	assert_null(strstr(t, "origin_as=\"64500\""));
+	assert_non_null(strstr(t, "asclass_bytes_total{upstream=\"cu\",direction=\"in\",family=\"ipv4\",origin_as=\"other\",transit_as=\"other\"} 1500\n"));
+	assert_non_null(strstr(t, "asclass_packets_total{upstream=\"cu\",direction=\"in\",family=\"ipv4\",origin_as=\"other\",transit_as=\"other\"} 15\n"));
+	free(t);
+}
+
+static void test_metrics_watch_list_always_exported(void **state)
+{
+	const uint32_t watch[] = { 64500 };
+	char *t = render(1, watch, 1);
+
+	assert_non_null(strstr(t, "origin_as=\"64500\",transit_as=\"3356\"} 1000\n"));
+	assert_non_null(strstr(t, "origin_as=\"other\",transit_as=\"other\"} 500\n"));
+	free(t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_metrics_all_series),
+		cmocka_unit_test(test_metrics_top_n_and_other),
+		cmocka_unit_test(test_metrics_watch_list_always_exported),
+	};
+
+	return cmocka_run_group_tests(tests, setup, NULL);
+}

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
+/* user/metrics.h - the Prometheus text exposition of the pinned maps.
+ *
+ * Series are bounded: per upstream and direction only the top_n (origin,
+ * transit) pairs by bytes are exported, plus every pair whose origin is on
+ * the watch list; the rest is summed into origin_as="other".  Per-CPU values
+ * are summed by user/maps.c.  Pure formatting over a snapshot, so it is
+ * unit-testable without BPF. */
+#ifndef ASC_METRICS_H
+#define ASC_METRICS_H
+#include <stdint.h>
+#include <stdio.h>
+#include "maps.h"
+
+struct metrics_opts {
+	unsigned int top_n;          /* pairs per upstream and direction; default 500 */
+	const uint32_t *watch;       /* origin ASes always exported */
+	size_t n_watch;
+};
+
+/* Everything read from the maps at one moment. */
+struct metrics_snapshot {
+	const struct counter_row *rows;
+	size_t n_rows;
+	const struct asc_upstream *ups; /* ASC_MAX_UPSTREAMS entries */
+	const struct asc_overflow_val *ovf; /* ASC_MAX_UPSTREAMS entries */
+	const uint64_t *stats;          /* ASC_STAT_MAX entries */
+	const struct asc_state *state;
+};
+
+/* Writes the exposition (text format 0.0.4).  Returns 0 or -errno. */
+int metrics_write(FILE *f, const struct metrics_snapshot *s, const struct metrics_opts *o);
+
+#endif
