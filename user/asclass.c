@@ -15,6 +15,7 @@ static const struct command commands[] = {
 	{ "routes", cmd_routes, "load route tables from routing data" },
 	{ "lookup", cmd_lookup, "print the route an address classifies to" },
 	{ "stats", cmd_stats, "print counters per upstream, direction, family, origin and transit AS" },
+	{ "run", cmd_run, "run as the border-router daemon (config, reloads, /metrics)" },
 	{ "metrics", cmd_metrics, "print the counters in the Prometheus text format" },
 	{ "rib", cmd_rib, "print the route table resolved from routing data, or its transit history" },
 	{ "mrt", cmd_mrt, "print MRT routing data as bgpdump -m does" },

@@ -1,0 +1,167 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+# tests/netns/daemon.sh - asclass run end to end, in namespaces this test
+# creates: config checking, attach on start, /metrics (promtool-valid, exact
+# values), a real Prometheus server scraping it every second and a PromQL
+# query, routing reloads by inotify and SIGHUP, a corrupt routing file (kept
+# tables, error metric), hostile HTTP clients, a missing interface, and
+# kill -9 plus restart without any counter going backwards.
+set -eu
+[ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root (BPF, network namespaces)"; exit 77; }
+ASCLASS=${ASCLASS:-$PWD/build/asclass}
+command -v prometheus >/dev/null || { echo "FAIL: prometheus missing (make deps)"; exit 1; }
+id=$$
+R=asc-$id-dr U1=asc-$id-dcu U2=asc-$id-dttk
+PIN=/sys/fs/bpf/asclass-test-$id
+work=$(mktemp -d)
+dpid= ppid=
+cleanup() {
+	[ -n "$dpid" ] && kill -9 "$dpid" 2>/dev/null
+	[ -n "$ppid" ] && kill -9 "$ppid" 2>/dev/null
+	wait 2>/dev/null
+	for ns in $R $U1 $U2; do ip netns del "$ns" 2>/dev/null || true; done
+	rm -rf "$PIN" "$work"
+}
+trap cleanup EXIT
+fail() { echo "FAIL: $*"; [ -f "$work/daemon.log" ] && tail -20 "$work/daemon.log"; exit 1; }
+in_r() { nsenter --net=/run/netns/$R "$@"; }
+wait_for() { # bounded wait on a condition: wait_for SECONDS CMD...
+	local t=$(( $1 * 10 )); shift
+	while ! "$@" >/dev/null 2>&1; do t=$((t - 1)); [ $t -gt 0 ] || return 1; sleep 0.1; done
+}
+
+for ns in $R $U1 $U2; do
+	ip netns add "$ns"
+	ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+	ip -n "$ns" link set lo up
+done
+ip link add r-cu netns $R type veth peer name u-cu netns $U1
+ip link add r-ttk netns $R type veth peer name u-ttk netns $U2
+ip -n $R addr add 198.51.100.1/30 dev r-cu
+ip -n $U1 addr add 198.51.100.2/30 dev u-cu
+ip -n $R addr add 203.0.113.1/30 dev r-ttk
+ip -n $U2 addr add 203.0.113.2/30 dev u-ttk
+for l in "$R r-cu" "$R r-ttk" "$U1 u-cu" "$U2 u-ttk"; do ip -n ${l% *} link set ${l#* } up; done
+
+cat >"$work/routes.txt" <<'ROUTES'
+198.51.100.0/24 64500 4837 4837
+203.0.113.0/24 64501 20485 20485
+ROUTES
+cat >"$work/asclass.conf" <<EOF2
+# asclass test configuration
+[link cu]
+interface = r-cu
+asn = 4837
+
+[link ttk]
+interface = r-ttk
+asn = 20485
+
+[link gone]
+interface = asc-$id-nope
+
+[routes]
+source = $work/routes*.txt
+
+[metrics]
+listen = 127.0.0.1:9742
+top_n = 10
+watch = 64500
+
+[daemon]
+pin_dir = $PIN
+EOF2
+
+# --check-config: good, then a bad key named by file and line
+"$ASCLASS" run --check-config --config "$work/asclass.conf" | grep -q "OK (3 links, 1 routing sources" || fail "check-config"
+sed 's/^asn = 20485/asm = 20485/' "$work/asclass.conf" >"$work/bad.conf"
+if "$ASCLASS" run --check-config --config "$work/bad.conf" 2>"$work/err"; then fail "a bad key was accepted"; fi
+grep -q "bad.conf:8: \[link ttk\]: unknown key \"asm\"" "$work/err" || fail "bad key error: $(cat "$work/err")"
+
+start_daemon() {
+	# nsenter execs: $! is the daemon itself (a function in the background
+	# would be a subshell, and signals would hit that instead)
+	nsenter --net=/run/netns/$R "$ASCLASS" run --config "$work/asclass.conf" >>"$work/daemon.log" 2>&1 &
+	dpid=$!
+	wait_for 10 in_r curl -sf http://127.0.0.1:9742/metrics || fail "daemon does not serve /metrics"
+	wait_for 10 grep -q "routing loaded" "$work/daemon.log" || fail "no routing load"
+}
+metric() { in_r curl -sf http://127.0.0.1:9742/metrics | awk -v k="$1" '$1 == k {print $2}'; }
+start_daemon
+grep -q "link gone (asc-$id-nope) not attached" "$work/daemon.log" || fail "missing interface not reported"
+[ "$(metric 'asclass_program_attached{upstream="gone",mode="none",via="none"}')" = 0 ] || fail "missing link not 0 in metrics"
+
+ip netns exec $U1 ping -q -c 5 -i 0.1 -W 1 198.51.100.1 >/dev/null || fail "ping over cu"
+ip netns exec $U2 ping -q -c 3 -i 0.1 -W 1 203.0.113.1 >/dev/null || fail "ping over ttk"
+in_r curl -sf http://127.0.0.1:9742/metrics >"$work/scrape"
+promtool check metrics <"$work/scrape" || fail "promtool check metrics"
+k='asclass_packets_total{upstream="cu",direction="in",family="ipv4",origin_as="64500",transit_as="4837"}'
+[ "$(metric "$k")" = 5 ] || fail "$k: got $(metric "$k"), want 5"
+k2='asclass_packets_total{upstream="ttk",direction="out",family="ipv4",origin_as="64501",transit_as="20485"}'
+[ "$(metric "$k2")" = 3 ] || fail "$k2: got $(metric "$k2"), want 3"
+
+# A real Prometheus, scraping every second, inside the router namespace.
+cat >"$work/prom.yml" <<'EOF2'
+global: {scrape_interval: 1s, evaluation_interval: 1s}
+scrape_configs:
+  - job_name: asclass
+    static_configs: [{targets: ['127.0.0.1:9742']}]
+EOF2
+nsenter --net=/run/netns/$R prometheus --config.file="$work/prom.yml" --storage.tsdb.path="$work/prom/tsdb" \
+	--web.listen-address=127.0.0.1:19090 >"$work/prom.log" 2>&1 &
+ppid=$!
+q() { in_r curl -s --get http://127.0.0.1:19090/api/v1/query --data-urlencode "query=$1"; }
+has_series() { q "$1" | jq '.data.result | length > 0' | grep -qx true; }
+wait_for 30 has_series 'asclass_packets_total{upstream="cu",origin_as="64500",direction="in"}' || fail "Prometheus has no asclass series"
+v=$(q 'sum by (upstream) (asclass_packets_total{origin_as="64500",direction="in"})' | tee "$work/q.json" | jq -r '.data.result[0].value[1]')
+[ "$v" = 5 ] || fail "PromQL sum for AS64500 in over cu: got $v, want 5: $(cat "$work/q.json")"
+# traffic keeps flowing: the rate over cu becomes positive
+ip netns exec $U1 ping -q -c 20 -i 0.2 -W 1 198.51.100.1 >/dev/null &
+pingpid=$!
+rate_up() { q 'rate(asclass_packets_total{upstream="cu",origin_as="64500",direction="in"}[5s])' | jq '.data.result[0].value[1] | tonumber > 0' | grep -qx true; }
+wait_for 20 rate_up || fail "PromQL rate() never rose"
+wait $pingpid || true
+
+# Reload by inotify: a new file matching the glob changes the origin.
+printf '198.51.100.0/24 64999 4837 4837\n' >"$work/routes2.txt"
+wait_for 10 sh -c "nsenter --net=/run/netns/$R $ASCLASS --pin-dir $PIN lookup 198.51.100.2 | grep -q AS64999" || fail "inotify reload"
+# A corrupt routing file: reload fails, tables and counters stay.
+before=$(metric "$k")
+printf 'this is not a route\n' >"$work/routes3.txt"
+wait_for 10 sh -c "curl -sf http://127.0.0.1:9742/metrics >/dev/null; nsenter --net=/run/netns/$R curl -sf http://127.0.0.1:9742/metrics | grep -qx 'asclass_rib_load_errors_total 1'" \
+	|| fail "corrupt file did not count a load error"
+grep -q "routes3.txt:1: " "$work/daemon.log" || fail "the error does not name file and line"
+in_r "$ASCLASS" --pin-dir $PIN lookup 198.51.100.2 | grep -q AS64999 || fail "a failed reload changed the tables"
+[ "$(metric "$k")" = "$before" ] || fail "a failed reload changed counters"
+rm -f "$work/routes3.txt"
+kill -HUP "$dpid"
+wait_for 10 sh -c "grep -c 'routing loaded' $work/daemon.log | grep -qx 3" || fail "SIGHUP reload"
+
+# Hostile HTTP: methods, paths, a huge header, many connections.
+[ "$(in_r curl -s -o /dev/null -w '%{http_code}' -X POST http://127.0.0.1:9742/metrics)" = 405 ] || fail "POST not 405"
+[ "$(in_r curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:9742/nope)" = 404 ] || fail "/nope not 404"
+big=$(head -c 100000 /dev/zero | tr '\0' a)
+code=$(in_r curl -s -o /dev/null -w '%{http_code}' -H "X-Big: $big" http://127.0.0.1:9742/metrics || true)
+[ "$code" != 200 ] || fail "a 100 kB header was served"
+pids=
+for i in $(seq 100); do in_r curl -s -m 3 -o /dev/null http://127.0.0.1:9742/metrics & pids="$pids $!"; done
+wait $pids || true
+# a slow client that never finishes its request is cut by the timeout
+in_r bash -c 'exec 3<>/dev/tcp/127.0.0.1/9742; printf "GET /metrics HTTP/1.1\r\n" >&3; sleep 1' &
+slowpid=$!
+in_r curl -sf -m 5 -o /dev/null http://127.0.0.1:9742/metrics || fail "daemon stopped serving after hostile clients"
+wait $slowpid || true
+
+# kill -9 under traffic, restart: nothing goes backwards, the data plane counted meanwhile.
+cu_in() { # every packet received over cu, whatever its class
+	in_r curl -sf http://127.0.0.1:9742/metrics | awk '/^asclass_packets_total\{upstream="cu",direction="in"/ {s += $2} END {print s + 0}'
+}
+before=$(cu_in)
+kill -9 "$dpid"; wait "$dpid" 2>/dev/null || true; dpid=
+ip netns exec $U1 ping -q -c 4 -i 0.1 -W 1 198.51.100.1 >/dev/null || fail "traffic stopped with the daemon dead"
+start_daemon
+after=$(cu_in)
+[ "$after" -ge $((before + 4)) ] || fail "after kill -9 and restart: packets in over cu went from $before to $after (want +4 at least)"
+kill -TERM "$dpid"; wait "$dpid" 2>/dev/null || true; dpid=
+in_r ip -d link show r-cu | grep -q prog/xdp || fail "programs were removed on exit"
+echo "daemon: config, attach, metrics, Prometheus, reloads, hostile clients, kill -9 all as expected"
