@@ -140,6 +140,11 @@ bench: deps all $(BENCH_EXTRA)
 install: all
 	install -D -m 0755 $(O)/asclass $(DESTDIR)$(SBINDIR)/asclass
 	install -D -m 0644 docs/asclass.8 $(DESTDIR)$(MANDIR)/man8/asclass.8
+	install -D -m 0644 docs/asclass.conf.5 $(DESTDIR)$(MANDIR)/man5/asclass.conf.5
+	install -D -m 0644 dist/asclass.service $(DESTDIR)$(UNITDIR)/asclass.service
+	sed -i 's|/usr/local/sbin/asclass|$(SBINDIR)/asclass|' $(DESTDIR)$(UNITDIR)/asclass.service
+	test -e $(DESTDIR)$(SYSCONFDIR)/asclass/asclass.conf || \
+		install -D -m 0644 dist/asclass.conf $(DESTDIR)$(SYSCONFDIR)/asclass/asclass.conf
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
@@ -156,7 +161,7 @@ help:
 	@echo "  bench    speed figures (see docs/BENCHMARKS.md)"
 	@echo "  demo     play the AS131279 scenario in network namespaces (root)"
 	@echo "  deps     install missing build and test packages with apt"
-	@echo "  install  $(SBINDIR)/asclass and the man pages (DESTDIR, PREFIX honoured)"
+	@echo "  install  $(SBINDIR)/asclass, man pages, systemd unit, example config (DESTDIR, PREFIX)"
 	@echo "  format   clang-format the C sources"
 	@echo "  clean    remove $(O)/"
 	@echo "Variables: O=$(O) CLANG=$(CLANG) BPFTOOL=$(BPFTOOL) VMLINUX_BTF=$(VMLINUX_BTF) V=1"

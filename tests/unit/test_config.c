@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/* tests/unit/test_config.c - asclass.conf: a full good file, and each kind
+ * of error with its exact "file:line: [section] key: why" text. */
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "config.h"
+
+static char path[] = "/tmp/asclass-test-conf-XXXXXX";
+static char errs[4096];
+
+/* Writes text to the config file, loads it with stderr captured into errs. */
+static int load(const char *text, struct asc_config *c)
+{
+	char errpath[] = "/tmp/asclass-test-err-XXXXXX";
+	int fd = mkstemp(errpath), saved = dup(2), rc;
+	FILE *f = fopen(path, "w");
+	ssize_t n;
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	fflush(stderr);
+	dup2(fd, 2);
+	rc = config_load(path, c);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	lseek(fd, 0, SEEK_SET);
+	n = read(fd, errs, sizeof(errs) - 1);
+	errs[n > 0 ? n : 0] = 0;
+	close(fd);
+	unlink(errpath);
+	return rc;
+}
+
+static int setup(void **state)
+{
+	int fd = mkstemp(path);
+
+	if (fd < 0)
+		return -1;
+	close(fd);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	unlink(path);
+	return 0;
+}
+
+static void test_config_full(void **state)
+{
+	struct asc_config c;
+
+	assert_int_equal(load("# border router\n"
+			      "[link cu]\ninterface = eth1\nasn = AS4837\n\n"
+			      "[link ttk]\ninterface = eth2\nvlan = 100\nasn = 20485\n"
+			      "[routes]\nsource = /var/lib/asclass/rib.*.mrt\nsource = /var/lib/asclass/upd.*.gz\n"
+			      "format = mrt\nkeep_going = yes\n"
+			      "[metrics]\nlisten = 127.0.0.1:19742\ntop_n = 50\nwatch = 131279, 4837\n"
+			      "max_connections = 8\ntimeout = 3\n"
+			      "[daemon]\npin_dir = /sys/fs/bpf/asc2\nmode = skb\ntc_hook = clsact\n", &c), 0);
+	assert_int_equal(c.n_links, 2);
+	assert_string_equal(c.links[0].name, "cu");
+	assert_string_equal(c.links[0].ifname, "eth1");
+	assert_int_equal(c.links[0].asn, 4837);
+	assert_int_equal(c.links[0].vlan, ASC_VLAN_ANY);
+	assert_int_equal(c.links[1].vlan, 100);
+	assert_int_equal(c.n_sources, 2);
+	assert_string_equal(c.sources[1], "/var/lib/asclass/upd.*.gz");
+	assert_int_equal(c.format, ROUTES_MRT);
+	assert_true(c.keep_going);
+	assert_string_equal(c.listen_host, "127.0.0.1");
+	assert_int_equal(c.listen_port, 19742);
+	assert_int_equal(c.top_n, 50);
+	assert_int_equal(c.n_watch, 2);
+	assert_int_equal(c.watch[0], 131279);
+	assert_int_equal(c.max_connections, 8);
+	assert_int_equal(c.timeout_s, 3);
+	assert_string_equal(c.pin_dir, "/sys/fs/bpf/asc2");
+	assert_int_equal(c.mode, ATTACH_SKB);
+	assert_int_equal(c.tc_hook, TC_HOOK_CLSACT);
+	config_free(&c);
+}
+
+static void test_config_defaults(void **state)
+{
+	struct asc_config c;
+
+	assert_int_equal(load("[link cu]\ninterface = eth1\n", &c), 0);
+	assert_string_equal(c.listen_host, "127.0.0.1");
+	assert_int_equal(c.listen_port, 9742);
+	assert_int_equal(c.top_n, 500);
+	assert_string_equal(c.pin_dir, ASC_PIN_DIR_DEFAULT);
+	assert_int_equal(c.mode, ATTACH_NATIVE);
+	config_free(&c);
+}
+
+static void expect_error(const char *text, const char *msg)
+{
+	struct asc_config c;
+	char want[512];
+
+	assert_int_equal(load(text, &c), -EINVAL);
+	snprintf(want, sizeof(want), "%s:%s", path, msg);
+	if (!strstr(errs, want))
+		fail_msg("want \"%s\" in: %s", want, errs);
+}
+
+static void test_config_errors_name_the_place(void **state)
+{
+	expect_error("[link cu]\ninterface = eth1\n\n[link ttk]\ninterfce = eth2\n",
+		     "5: [link ttk]: unknown key \"interfce\" (known: interface, vlan, asn)");
+	expect_error("[link cu]\ninterface = eth1\nvlan = 4095\n",
+		     "3: [link cu] vlan: '4095' is not a VLAN id (0-4094)");
+	expect_error("[metrics]\nlisten = localhost\n", "2: [metrics] listen: 'localhost' is not HOST:PORT");
+	expect_error("[metrics]\nwatch = 131279 AS-X\n", "2: [metrics] watch: 'AS-X' is not an AS number");
+	expect_error("[routes]\nformat = csv\n", "2: [routes] format: unknown format 'csv'");
+	expect_error("[daemon]\nmode = offload\n", "2: [daemon] mode: 'offload' is not native or skb");
+	expect_error("[link cu]\ninterface = eth1\n[bogus]\nx = 1\n", "4: [bogus]: unknown section");
+	/* the section is reported at its first key: inih gives no line for headers */
+	expect_error("[link cu]\nasn = 4837\n", "2: [link cu]: no interface = ...");
+	expect_error("[link cu]\ninterface eth1\n", "2: syntax error");
+	expect_error("[link averyveryverylongname]\ninterface = eth1\n",
+		     "2: [link averyveryverylongname]: link name \"averyveryverylongname\" must be 1 to 15 characters");
+}
+
+static void test_config_missing_file(void **state)
+{
+	struct asc_config c;
+
+	assert_int_equal(config_load("/nonexistent/asclass.conf", &c), -ENOENT);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_config_full),
+		cmocka_unit_test(test_config_defaults),
+		cmocka_unit_test(test_config_errors_name_the_place),
+		cmocka_unit_test(test_config_missing_file),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
