@@ -242,6 +242,39 @@ static char *render_metrics(size_t *len)
 	return buf;
 }
 
+/* OpenMetrics 1.0 differs from the 0.0.4 text format, for what we write,
+ * in two things: a counter's HELP and TYPE name the family without its
+ * _total suffix, and the exposition ends with "# EOF". */
+static char *to_openmetrics(const char *text, size_t *len)
+{
+	char *out = NULL;
+	size_t olen = 0;
+	FILE *f = open_memstream(&out, &olen);
+	const char *line = text;
+
+	if (!f)
+		return NULL;
+	while (*line) {
+		const char *nl = strchr(line, '\n');
+		size_t n = nl ? (size_t)(nl - line + 1) : strlen(line);
+		const char *sp = line + 7; /* after "# HELP " or "# TYPE " */
+		const char *end = memchr(sp, ' ', n > 7 ? n - 7 : 0);
+
+		if (n > 7 && (!strncmp(line, "# HELP ", 7) || !strncmp(line, "# TYPE ", 7)) && end &&
+		    end - sp > 6 && !strncmp(end - 6, "_total", 6)) {
+			fwrite(line, 1, (size_t)(end - 6 - line), f);
+			fwrite(end, 1, n - (size_t)(end - line), f);
+		} else {
+			fwrite(line, 1, n, f);
+		}
+		line += n;
+	}
+	fputs("# EOF\n", f);
+	fclose(f);
+	*len = olen;
+	return out;
+}
+
 static const char index_html[] =
 	"<!DOCTYPE html><html><head><title>asclass</title></head><body><h1>asclass</h1>"
 	"<p><a href=\"/metrics\">Metrics</a></p></body></html>\n";
@@ -264,10 +297,19 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *u
 		code = MHD_HTTP_METHOD_NOT_ALLOWED;
 		body = strdup("only GET\n");
 	} else if (!strcmp(url, "/metrics")) {
+		const char *accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept");
+
 		body = render_metrics(&len);
 		if (!body) {
 			code = MHD_HTTP_INTERNAL_SERVER_ERROR;
 			body = strdup("cannot read the asclass maps\n");
+			len = 0;
+		} else if (accept && strstr(accept, "application/openmetrics-text")) {
+			char *om = to_openmetrics(body, &len);
+
+			free(body);
+			body = om;
+			type = "application/openmetrics-text; version=1.0.0; charset=utf-8";
 		}
 	} else if (!strcmp(url, "/")) {
 		body = strdup(index_html);

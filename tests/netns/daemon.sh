@@ -100,6 +100,13 @@ k='asclass_packets_total{upstream="cu",direction="in",family="ipv4",origin_as="6
 k2='asclass_packets_total{upstream="ttk",direction="out",family="ipv4",origin_as="64501",transit_as="20485"}'
 [ "$(metric "$k2")" = 3 ] || fail "$k2: got $(metric "$k2"), want 3"
 
+# OpenMetrics when asked for: counter families without _total, and # EOF.
+in_r curl -sf -H 'Accept: application/openmetrics-text; version=1.0.0' -D "$work/hdr" http://127.0.0.1:9742/metrics >"$work/om"
+grep -qi '^content-type: application/openmetrics-text; version=1.0.0' "$work/hdr" || fail "OpenMetrics content type"
+grep -qx '# TYPE asclass_packets counter' "$work/om" || fail "OpenMetrics TYPE line"
+grep -q '^asclass_packets_total{' "$work/om" || fail "OpenMetrics samples"
+[ "$(tail -1 "$work/om")" = "# EOF" ] || fail "OpenMetrics # EOF"
+
 # A real Prometheus, scraping every second, inside the router namespace.
 cat >"$work/prom.yml" <<'EOF2'
 global: {scrape_interval: 1s, evaluation_interval: 1s}
@@ -122,6 +129,40 @@ rate_up() { q 'rate(asclass_packets_total{upstream="cu",origin_as="64500",direct
 wait_for 20 rate_up || fail "PromQL rate() never rose"
 wait $pingpid || true
 
+# Reload under traffic: 20 swaps between two versions of the table while a
+# ping flood runs.  Every echo request is counted under one of the two
+# origins (never under origin 0: no packet saw a half-built or empty table),
+# and the counters only grow.
+printf '198.51.100.0/24 64500 4837 4837\n203.0.113.0/24 64501 20485 20485\n' >"$work/alt-a"
+printf '198.51.100.0/24 64510 4837 4837\n203.0.113.0/24 64501 20485 20485\n' >"$work/alt-b"
+sum_cu_in() { # packets in over cu per origin: "64500 64510 0"
+	in_r curl -sf http://127.0.0.1:9742/metrics | awk '
+		/^asclass_packets_total\{upstream="cu",direction="in"/ {
+			match($0, /origin_as="[0-9]+"/); o = substr($0, RSTART + 11, RLENGTH - 12); s[o] += $2 }
+		END { printf "%d %d %d\n", s["64500"], s["64510"], s["0"] }'
+}
+read -r a0 b0 z0 <<<"$(sum_cu_in)"
+ip netns exec $U1 ping -q -c 200 -i 0.01 -W 1 198.51.100.1 >"$work/ping.out" &
+pingpid=$!
+last=0
+for i in $(seq 20); do
+	cp "$work/alt-$([ $((i % 2)) = 0 ] && echo a || echo b)" "$work/routes.txt.new"
+	mv "$work/routes.txt.new" "$work/routes.txt"   # inotify IN_MOVED_TO: one reload
+	now=$(sum_cu_in | awk '{print $1 + $2 + $3}')
+	[ "$now" -ge "$last" ] || fail "counters went backwards during reloads: $last -> $now"
+	last=$now
+	sleep 0.1
+done
+wait $pingpid || true
+sleep 0.5
+read -r a1 b1 z1 <<<"$(sum_cu_in)"
+sent=$(awk '/packets transmitted/ {print $1}' "$work/ping.out")
+[ "$z1" = "$z0" ] || fail "packets under origin 0 during reloads: $z0 -> $z1"
+[ $(( (a1 - a0) + (b1 - b0) )) -eq "$sent" ] || fail "reloads: $sent echo requests, $(( (a1 - a0) + (b1 - b0) )) counted under the two origins"
+[ $((b1 - b0)) -gt 0 ] || fail "the second table never served a packet"
+cp "$work/alt-a" "$work/routes.txt"
+wait_for 10 sh -c "nsenter --net=/run/netns/$R $ASCLASS --pin-dir $PIN lookup 198.51.100.2 | grep -q AS64500" || fail "last reload"
+
 # Reload by inotify: a new file matching the glob changes the origin.
 printf '198.51.100.0/24 64999 4837 4837\n' >"$work/routes2.txt"
 wait_for 10 sh -c "nsenter --net=/run/netns/$R $ASCLASS --pin-dir $PIN lookup 198.51.100.2 | grep -q AS64999" || fail "inotify reload"
@@ -134,8 +175,9 @@ grep -q "routes3.txt:1: " "$work/daemon.log" || fail "the error does not name fi
 in_r "$ASCLASS" --pin-dir $PIN lookup 198.51.100.2 | grep -q AS64999 || fail "a failed reload changed the tables"
 [ "$(metric "$k")" = "$before" ] || fail "a failed reload changed counters"
 rm -f "$work/routes3.txt"
+n0=$(grep -c 'SIGHUP: reloading' "$work/daemon.log" || true)
 kill -HUP "$dpid"
-wait_for 10 sh -c "grep -c 'routing loaded' $work/daemon.log | grep -qx 3" || fail "SIGHUP reload"
+wait_for 10 sh -c "grep -c 'SIGHUP: reloading' $work/daemon.log | grep -qx $((n0 + 1))" || fail "SIGHUP reload"
 
 # Hostile HTTP: methods, paths, a huge header, many connections.
 [ "$(in_r curl -s -o /dev/null -w '%{http_code}' -X POST http://127.0.0.1:9742/metrics)" = 405 ] || fail "POST not 405"
