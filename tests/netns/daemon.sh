@@ -43,6 +43,10 @@ ip -n $R addr add 203.0.113.1/30 dev r-ttk
 ip -n $U2 addr add 203.0.113.2/30 dev u-ttk
 for l in "$R r-cu" "$R r-ttk" "$U1 u-cu" "$U2 u-ttk"; do ip -n ${l% *} link set ${l#* } up; done
 
+# MRT first (the scenario: AS131279 moves from 4837 to 20485 at 09:08), then
+# text routes, which override resolved ones for the same prefix.
+mkdir -p "$work/mrt"
+"${O:-build}/tests/gen/mrtgen" scenario "$work/mrt" >/dev/null || fail "mrtgen scenario"
 cat >"$work/routes.txt" <<'ROUTES'
 198.51.100.0/24 64500 4837 4837
 203.0.113.0/24 64501 20485 20485
@@ -61,19 +65,21 @@ asn = 20485
 interface = asc-$id-nope
 
 [routes]
+source = $work/mrt/rib.*.mrt
+source = $work/mrt/updates.*.mrt
 source = $work/routes*.txt
 
 [metrics]
 listen = 127.0.0.1:9742
 top_n = 10
-watch = 64500
+watch = 64500 131279
 
 [daemon]
 pin_dir = $PIN
 EOF2
 
 # --check-config: good, then a bad key named by file and line
-"$ASCLASS" run --check-config --config "$work/asclass.conf" | grep -q "OK (3 links, 1 routing sources" || fail "check-config"
+"$ASCLASS" run --check-config --config "$work/asclass.conf" | grep -q "OK (3 links, 3 routing sources" || fail "check-config"
 sed 's/^asn = 20485/asm = 20485/' "$work/asclass.conf" >"$work/bad.conf"
 if "$ASCLASS" run --check-config --config "$work/bad.conf" 2>"$work/err"; then fail "a bad key was accepted"; fi
 grep -q "bad.conf:8: \[link ttk\]: unknown key \"asm\"" "$work/err" || fail "bad key error: $(cat "$work/err")"
@@ -99,6 +105,9 @@ k='asclass_packets_total{upstream="cu",direction="in",family="ipv4",origin_as="6
 [ "$(metric "$k")" = 5 ] || fail "$k: got $(metric "$k"), want 5"
 k2='asclass_packets_total{upstream="ttk",direction="out",family="ipv4",origin_as="64501",transit_as="20485"}'
 [ "$(metric "$k2")" = 3 ] || fail "$k2: got $(metric "$k2"), want 3"
+# the watched origin's transits, from the MRT paths: all 5 prefixes behind 20485 now
+[ "$(metric 'asclass_origin_transit_prefixes{origin_as="131279",transit_as="20485"}')" = 5 ] || fail "131279 behind 20485: want 5 prefixes"
+[ "$(metric 'asclass_origin_transit_prefixes{origin_as="131279",transit_as="4837"}')" = 0 ] || fail "131279 behind 4837: want 0 prefixes"
 
 # OpenMetrics when asked for: counter families without _total, and # EOF.
 in_r curl -sf -H 'Accept: application/openmetrics-text; version=1.0.0' -D "$work/hdr" http://127.0.0.1:9742/metrics >"$work/om"
