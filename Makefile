@@ -1,8 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 # asclass - top-level Makefile.  `make help` lists the targets.
-# NOTE (temporary, removed before release): several engineers share this work tree
-# right now. Read /work/notes/common.md first: build with O=build-<yourname>,
-# commit only your own paths (never git add -A / commit -a / stash / reset).
 #
 # Everything generated goes to $(O) (default build/) and is never committed.
 # Helpers add their own targets in mk/*.mk, which this file includes; sources
