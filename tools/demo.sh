@@ -18,29 +18,24 @@ id=$$
 R=asc-demo-$id-router CU=asc-demo-$id-cu TTK=asc-demo-$id-ttk
 PIN=/sys/fs/bpf/asclass-demo-$id
 work=$(mktemp -d)
+. tests/lib/netns.sh
 cleanup() {
-	for ns in $R $CU $TTK; do ip netns del "$ns" 2>/dev/null || true; done
+	ns_del_all
 	rm -rf "$PIN" "$work"
 }
 trap cleanup EXIT
 
-in_ns() { local ns=$1; shift; nsenter --net=/run/netns/"$ns" "$@"; }
 asc() { in_ns $R "$ASCLASS" --pin-dir "$PIN" "$@"; }
 say() { if [ -t 1 ]; then printf '\n\033[1m== %s\033[0m\n' "$*"; else printf '\n== %s\n' "$*"; fi; }
 
 say "Building the border router: namespaces $R, $CU, $TTK"
-for ns in $R $CU $TTK; do
-	ip netns add "$ns"
-	ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
-	ip -n "$ns" link set lo up
-done
-ip link add cu0 netns $R type veth peer name up0 netns $CU
-ip link add ttk0 netns $R type veth peer name up0 netns $TTK
+ns_add $R $CU $TTK
+veth $R cu0 $CU up0
+veth $R ttk0 $TTK up0
 ip -n $R addr add 198.51.100.1/30 dev cu0
 ip -n $CU addr add 198.51.100.2/30 dev up0
 ip -n $R addr add 198.51.100.5/30 dev ttk0
 ip -n $TTK addr add 198.51.100.6/30 dev up0
-for l in "$R cu0" "$R ttk0" "$CU up0" "$TTK up0"; do ip -n ${l% *} link set ${l#* } up; done
 # The router reaches Star JV's block through both links.
 ip -n $R route add 175.45.176.0/23 via 198.51.100.2
 ip -n $R route add 175.45.178.0/23 via 198.51.100.6

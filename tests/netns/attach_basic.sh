@@ -10,6 +10,7 @@
 # programs and keeps the counters.  Everything lives in namespaces this test
 # creates and removes.
 set -eu
+. "$(dirname "$0")/../lib/netns.sh"
 [ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root (BPF, network namespaces)"; exit 77; }
 ASCLASS=${ASCLASS:-$PWD/build/asclass}
 PY=/usr/bin/python3
@@ -19,28 +20,20 @@ id=$$
 R=asc-$id-r U1=asc-$id-cu U2=asc-$id-ttk
 PIN=/sys/fs/bpf/asclass-test-$id
 cleanup() {
-	for ns in $R $U1 $U2; do ip netns del "$ns" 2>/dev/null || true; done
+	ns_del_all
 	rm -rf "$PIN" "/tmp/asc-$id.prom"
 }
 trap cleanup EXIT
 
-in_ns() { local ns=$1; shift; nsenter --net=/run/netns/"$ns" "$@"; }
 asc() { in_ns $R "$ASCLASS" --pin-dir "$PIN" "$@"; }
 fail() { echo "FAIL: $*"; exit 1; }
 
-for ns in $R $U1 $U2; do
-	ip netns add "$ns"
-	# No IPv6 from the kernel itself (router solicitations, MLD): every
-	# packet the test counts is one it sent.
-	ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
-	ip -n "$ns" link set lo up
-done
-ip link add r-cu netns $R type veth peer name u-cu netns $U1
-ip link add r-ttk netns $R type veth peer name u-ttk netns $U2
+ns_add $R $U1 $U2
+veth $R r-cu $U1 u-cu
+veth $R r-ttk $U2 u-ttk
 ip -n $R addr add 198.51.100.1/24 dev r-cu
 ip -n $U1 addr add 198.51.100.2/24 dev u-cu
 ip -n $R addr add 203.0.113.1/24 dev r-ttk
-for l in "$R r-cu" "$R r-ttk" "$U1 u-cu" "$U2 u-ttk"; do ip -n ${l% *} link set ${l#* } up; done
 # Static neighbours: no ARP in the counted traffic.
 mac_u1=$(ip -n $U1 -j link show u-cu | jq -r '.[0].address')
 mac_r=$(ip -n $R -j link show r-cu | jq -r '.[0].address')
@@ -103,10 +96,8 @@ stats_line() { # the stats --json row for a key, as "packets bytes"
 		'[.counters[] | select(.upstream == $u and .direction == $d and .family == $f and .origin_as == $o and .transit_as == $t)] | if length == 0 then "0 0" else "\(.[0].packets) \(.[0].bytes)" end'
 }
 # Wait (bounded) for the last frames to be counted.
-for _ in $(seq 50); do
-	[ "$(stats_line ttk in ipv4 131279 20485)" = "6 600" ] && [ "$(stats_line cu out ipv4 64500 4837)" = "3 294" ] && break
-	sleep 0.1
-done
+last_counted() { [ "$(stats_line ttk in ipv4 131279 20485)" = "6 600" ] && [ "$(stats_line cu out ipv4 64500 4837)" = "3 294" ]; }
+wait_for 5 last_counted || true # the exact checks below say what is missing
 for w in "${want[@]}"; do
 	got=$(stats_line ${w%|*})
 	[ "$got" = "${w#*|}" ] || fail "asclass stats: ${w%|*}: got '$got', want '${w#*|}'"

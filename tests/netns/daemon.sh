@@ -7,6 +7,7 @@
 # tables, error metric), hostile HTTP clients, a missing interface, and
 # kill -9 plus restart without any counter going backwards.
 set -eu
+. "$(dirname "$0")/../lib/netns.sh"
 [ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root (BPF, network namespaces)"; exit 77; }
 ASCLASS=${ASCLASS:-$PWD/build/asclass}
 command -v prometheus >/dev/null || { echo "FAIL: prometheus missing (make deps)"; exit 1; }
@@ -19,29 +20,20 @@ cleanup() {
 	[ -n "$dpid" ] && kill -9 "$dpid" 2>/dev/null
 	[ -n "$ppid" ] && kill -9 "$ppid" 2>/dev/null
 	wait 2>/dev/null
-	for ns in $R $U1 $U2; do ip netns del "$ns" 2>/dev/null || true; done
+	ns_del_all
 	rm -rf "$PIN" "$work"
 }
 trap cleanup EXIT
 fail() { echo "FAIL: $*"; [ -f "$work/daemon.log" ] && tail -20 "$work/daemon.log"; exit 1; }
-in_r() { nsenter --net=/run/netns/$R "$@"; }
-wait_for() { # bounded wait on a condition: wait_for SECONDS CMD...
-	local t=$(( $1 * 10 )); shift
-	while ! "$@" >/dev/null 2>&1; do t=$((t - 1)); [ $t -gt 0 ] || return 1; sleep 0.1; done
-}
+in_r() { in_ns $R "$@"; }
 
-for ns in $R $U1 $U2; do
-	ip netns add "$ns"
-	ip netns exec "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
-	ip -n "$ns" link set lo up
-done
-ip link add r-cu netns $R type veth peer name u-cu netns $U1
-ip link add r-ttk netns $R type veth peer name u-ttk netns $U2
+ns_add $R $U1 $U2
+veth $R r-cu $U1 u-cu
+veth $R r-ttk $U2 u-ttk
 ip -n $R addr add 198.51.100.1/30 dev r-cu
 ip -n $U1 addr add 198.51.100.2/30 dev u-cu
 ip -n $R addr add 203.0.113.1/30 dev r-ttk
 ip -n $U2 addr add 203.0.113.2/30 dev u-ttk
-for l in "$R r-cu" "$R r-ttk" "$U1 u-cu" "$U2 u-ttk"; do ip -n ${l% *} link set ${l#* } up; done
 
 # MRT first (the scenario: AS131279 moves from 4837 to 20485 at 09:08), then
 # text routes, which override resolved ones for the same prefix.
