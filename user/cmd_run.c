@@ -66,6 +66,9 @@ struct daemon {
 	struct rib_transit *transits; /* of watched origins, from the last good load */
 	size_t n_transits;
 	struct attach_info attached[CFG_MAX_LINKS]; /* as attach left it */
+	/* Which pairs /metrics has exported.  Only libmicrohttpd's one polling
+	 * thread renders metrics, so it needs no lock. */
+	struct metrics_state *mstate;
 };
 
 static struct daemon D;
@@ -217,7 +220,8 @@ static char *render_metrics(size_t *len)
 {
 	static struct asc_overflow_val ovf[ASC_MAX_UPSTREAMS];
 	static struct asc_upstream ups[ASC_MAX_UPSTREAMS];
-	struct metrics_opts mo = { .top_n = D.cfg.top_n, .watch = D.cfg.watch, .n_watch = D.cfg.n_watch };
+	struct metrics_opts mo = { .top_n = D.cfg.top_n, .watch = D.cfg.watch,
+				   .n_watch = D.cfg.n_watch, .state = D.mstate };
 	struct counter_row *rows = NULL;
 	uint64_t stats[ASC_STAT_MAX];
 	struct asc_state st;
@@ -452,6 +456,9 @@ int cmd_run(int argc, char **argv)
 	}
 	log_set_daemon(1);
 	pthread_mutex_init(&D.lock, NULL);
+	D.mstate = metrics_state_new();
+	if (!D.mstate)
+		return ASC_EXIT_FAIL;
 	/* Block the signals we read from a signalfd before any thread (libmicrohttpd's,
 	 * the reloads') exists, so none of them gets the default action. */
 	sigemptyset(&sigs);

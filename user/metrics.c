@@ -3,6 +3,7 @@
  * Names follow Prometheus' guide: asclass_ prefix, base units, _total on
  * counters, # HELP and # TYPE for each metric. */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -57,6 +58,91 @@ static int cmp_bytes_desc(const void *a, const void *b)
 	return x->key.transit_asn < y->key.transit_asn ? -1 : x->key.transit_asn > y->key.transit_asn;
 }
 
+/* ---- sticky selection ---- */
+
+struct metrics_state {
+	struct seen {
+		struct asc_count_key key;
+		bool admitted;
+	} *v;
+	size_t n, cap;
+};
+
+struct metrics_state *metrics_state_new(void)
+{
+	return calloc(1, sizeof(struct metrics_state));
+}
+
+void metrics_state_free(struct metrics_state *st)
+{
+	if (st)
+		free(st->v);
+	free(st);
+}
+
+static int cmp_key(const void *a, const void *b)
+{
+	return memcmp(a, b, sizeof(struct asc_count_key));
+}
+
+static struct seen *seen_find(struct metrics_state *st, const struct asc_count_key *k)
+{
+	return st->n ? bsearch(k, st->v, st->n, sizeof(*st->v), cmp_key) : NULL;
+}
+
+static bool same_group(const struct asc_count_key *a, const struct asc_count_key *b)
+{
+	return a->upstream_id == b->upstream_id && a->dir == b->dir && a->family == b->family;
+}
+
+/* Records the pairs of one group: those seen before keep their fate; new
+ * ones (in order of bytes) are admitted while the group has room.  grp is
+ * sorted by bytes, descending.  Returns 0 or -ENOMEM. */
+static int admit(struct metrics_state *st, const struct counter_row **grp, size_t n,
+		 unsigned int top_n, const struct metrics_opts *o)
+{
+	size_t admitted = 0, add = 0;
+
+	for (size_t i = 0; i < st->n; i++)
+		if (st->v[i].admitted && n && same_group(&st->v[i].key, &grp[0]->key))
+			admitted++;
+	if (st->n + n > st->cap) {
+		size_t cap = (st->n + n) * 2;
+		void *p = realloc(st->v, cap * sizeof(*st->v));
+
+		if (!p)
+			return -ENOMEM;
+		st->v = p;
+		st->cap = cap;
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct seen *s = seen_find(st, &grp[i]->key);
+		bool w = watched(o, grp[i]->key.origin_asn);
+
+		if (s)
+			continue;
+		st->v[st->n + add].key = grp[i]->key;
+		st->v[st->n + add].admitted = w || admitted < top_n;
+		if (!w && admitted < top_n)
+			admitted++;
+		add++;
+	}
+	st->n += add;
+	qsort(st->v, st->n, sizeof(*st->v), cmp_key);
+	return 0;
+}
+
+static bool exported(const struct metrics_opts *o, const struct counter_row *r, size_t rank,
+		     unsigned int top_n)
+{
+	if (o->state) {
+		const struct seen *s = seen_find(o->state, &r->key);
+
+		return s && s->admitted;
+	}
+	return rank < top_n || watched(o, r->key.origin_asn);
+}
+
 static void series(FILE *f, const char *metric, const struct metrics_snapshot *s,
 		   const struct asc_count_key *k, const char *origin, const char *transit, uint64_t v)
 {
@@ -88,11 +174,16 @@ static int write_traffic(FILE *f, const struct metrics_snapshot *s, const struct
 		     j++)
 			grp[n++] = &s->rows[j];
 		qsort(grp, n, sizeof(*grp), cmp_bytes_desc);
+		/* admit new pairs once per scrape: on the packets pass */
+		if (o->state && !bytes && admit(o->state, grp, n, top_n, o)) {
+			free(grp);
+			return -ENOMEM;
+		}
 		for (size_t r = 0; r < n; r++) {
 			uint64_t v = bytes ? grp[r]->val.bytes : grp[r]->val.packets;
 			char origin[16], transit[16];
 
-			if (r < top_n || watched(o, grp[r]->key.origin_asn)) {
+			if (exported(o, grp[r], r, top_n)) {
 				snprintf(origin, sizeof(origin), "%u", grp[r]->key.origin_asn);
 				snprintf(transit, sizeof(transit), "%u", grp[r]->key.transit_asn);
 				series(f, metric, s, &grp[r]->key, origin, transit, v);

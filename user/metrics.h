@@ -12,10 +12,19 @@
 #include <stdio.h>
 #include "maps.h"
 
+/* Which pairs a long-running exporter has shown, so that the set of
+ * exported series only grows and "other" only grows: a pair is admitted the
+ * first time it is seen while its group has room, and a pair first seen in
+ * a full group stays in "other" for good.  Opaque; NULL = plain top-N. */
+struct metrics_state;
+struct metrics_state *metrics_state_new(void);
+void metrics_state_free(struct metrics_state *st);
+
 struct metrics_opts {
-	unsigned int top_n;          /* pairs per upstream and direction; default 500 */
+	unsigned int top_n;          /* pairs per upstream, direction and family; default 500 */
 	const uint32_t *watch;       /* origin ASes always exported */
 	size_t n_watch;
+	struct metrics_state *state; /* NULL: top-N by bytes at this moment */
 };
 
 /* Everything read from the maps at one moment. */

@@ -88,12 +88,54 @@ static void test_metrics_watch_list_always_exported(void **state)
 	free(t);
 }
 
+/* With state (the daemon), the exported set only grows and "other" never
+ * goes down, even when a pair in "other" outgrows an exported one. */
+static void test_metrics_sticky_other_is_monotonic(void **state)
+{
+	struct counter_row r[3] = {
+		{ { 131279, 4837, 1, ASC_DIR_RX, 4 }, { 50, 50000 } },
+		{ { 64500, 3356, 1, ASC_DIR_RX, 4 }, { 10, 1000 } },
+	};
+	struct metrics_snapshot s = { r, 2, ups, ovf, stats, &st };
+	struct metrics_opts o = { .top_n = 2, .state = metrics_state_new() };
+	char *buf = NULL;
+	size_t len;
+	FILE *f;
+
+	/* scrape 1: both pairs fit and are admitted */
+	f = open_memstream(&buf, &len);
+	assert_int_equal(metrics_write(f, &s, &o), 0);
+	fclose(f);
+	assert_null(strstr(buf, "\"other\""));
+	free(buf);
+	/* scrape 2: a third pair arrives, bigger than both: the group is full,
+	 * so it goes to other, and stays there */
+	r[2] = (struct counter_row){ { 64501, 20485, 1, ASC_DIR_RX, 4 }, { 900, 900000 } };
+	s.n_rows = 3;
+	f = open_memstream(&buf, &len);
+	assert_int_equal(metrics_write(f, &s, &o), 0);
+	fclose(f);
+	assert_non_null(strstr(buf, "origin_as=\"other\",transit_as=\"other\"} 900000\n"));
+	assert_non_null(strstr(buf, "origin_as=\"64500\",transit_as=\"3356\"} 1000\n"));
+	assert_null(strstr(buf, "origin_as=\"64501\""));
+	free(buf);
+	/* scrape 3: it grows further; other grows with it */
+	r[2].val.bytes = 950000;
+	f = open_memstream(&buf, &len);
+	assert_int_equal(metrics_write(f, &s, &o), 0);
+	fclose(f);
+	assert_non_null(strstr(buf, "origin_as=\"other\",transit_as=\"other\"} 950000\n"));
+	free(buf);
+	metrics_state_free(o.state);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_metrics_all_series),
 		cmocka_unit_test(test_metrics_top_n_and_other),
 		cmocka_unit_test(test_metrics_watch_list_always_exported),
+		cmocka_unit_test(test_metrics_sticky_other_is_monotonic),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);
