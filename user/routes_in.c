@@ -463,11 +463,14 @@ static int read_one(const char *path, const struct routes_opts *o, struct rib *r
 	}
 	if (fmt == ROUTES_AUTO) {
 		uint8_t head[4096];
-		struct mrtio *m = mrtio_open_fd(dup(fd), 0);
+		int peek = dup(fd);
+		struct mrtio *m = peek >= 0 ? mrtio_open_fd(peek, 0) : NULL;
 		long n = m ? mrtio_read(m, head, sizeof(head)) : -EIO;
 
 		if (m)
-			mrtio_close(m);
+			mrtio_close(m); /* closes peek */
+		else if (peek >= 0)
+			close(peek);
 		if (n < 0 || lseek(fd, 0, SEEK_SET)) {
 			log_err("%s: cannot read: %s", name, n < 0 ? strerror((int)-n) : strerror(errno));
 			close(fd);
