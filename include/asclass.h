@@ -94,9 +94,49 @@ enum asc_route_flag {
 
 /* Which route-table implementation the data plane consults. */
 enum asc_lookup_kind {
-	ASC_LOOKUP_LPM, /* BPF_MAP_TYPE_LPM_TRIE: the reference implementation */
-	ASC_LOOKUP_FAST,
+	ASC_LOOKUP_LPM,  /* BPF_MAP_TYPE_LPM_TRIE: the reference implementation */
+	ASC_LOOKUP_FAST, /* the compressed multibit trie in arrays (docs/LOOKUP.md) */
 };
+
+/* ---- fast tables (docs/LOOKUP.md) --------------------------------------
+ *
+ * A Poptrie-style multibit trie per family in four BPF arrays, each holding
+ * two generations side by side (generation g at offset g x <per-generation
+ * size>).  A lookup reads one direct-pointing entry (the top DIR bits), then
+ * one node per further 6 bits until it reaches a leaf, then the route:
+ *
+ *   entry = dir[top DIR bits]          ASC_FIB_NODE set: a node index,
+ *                                      else a route index (0 = no route)
+ *   node  = nodes[entry & ~NODE]; p = next 6 bits of the address
+ *   p is a child node if vector bit p is set:
+ *           nodes[base1 + popcount(vector & bits 0..p) - 1]
+ *   else a leaf: leaves[base0 + popcount(leafvec & bits 0..p) - 1]
+ *
+ * leafvec has a bit at each leaf position that starts a run of equal leaves,
+ * so runs are stored once.  Indexes are absolute (they include the
+ * generation's offset).  Every size below is per generation. */
+#define ASC_FIB_STRIDE 6
+#define ASC_FIB_DIR4_BITS 18
+#define ASC_FIB_DIR6_BITS 20
+#define ASC_FIB_DIR4_SIZE (1U << ASC_FIB_DIR4_BITS)
+#define ASC_FIB_DIR6_SIZE (1U << ASC_FIB_DIR6_BITS)
+#define ASC_FIB_DIR_GEN (ASC_FIB_DIR4_SIZE + ASC_FIB_DIR6_SIZE)
+/* Levels below the direct array: ceil((32 - 18) / 6), ceil((128 - 20) / 6). */
+#define ASC_FIB_LEVELS4 3
+#define ASC_FIB_LEVELS6 18
+#ifndef ASC_FIB_NODES
+#define ASC_FIB_NODES (1U << 19) /* 24 B each: 12 MiB */
+#endif
+#ifndef ASC_FIB_LEAVES
+#define ASC_FIB_LEAVES (1U << 21) /* 4 B each: 8 MiB */
+#endif
+#ifndef ASC_FIB_ROUTES
+#define ASC_FIB_ROUTES (1U << 18) /* 16 B each: 4 MiB; index 0 of each generation unused */
+#endif
+#define ASC_FIB_NODE 0x80000000U
+/* Direct entries and leaves are __u32 stored 16 to an array element: array
+ * maps round values up to 8 bytes, so single __u32 values would waste half. */
+#define ASC_FIB_PACK 16
 
 /* ---- map keys and values ---------------------------------------------- */
 
@@ -168,6 +208,19 @@ struct asc_state {
 	__u32 routes_v6;
 };
 
+/* A trie node (asc_fib_node map). */
+struct asc_fib_node {
+	__u64 vector;  /* bit p: position p is a child node */
+	__u64 leafvec; /* bit p: position p is a leaf that starts a run */
+	__u32 base0;   /* index of the first leaf of this node's run list */
+	__u32 base1;   /* index of the first child node */
+};
+
+/* Sixteen __u32 direct entries or leaves (asc_fib_dir, asc_fib_leaf). */
+struct asc_fib_pack {
+	__u32 v[ASC_FIB_PACK];
+};
+
 /* ---- map and program names (pinned under the pin dir by these names) --- */
 #define ASC_MAP_COUNTS "asc_counts"
 #define ASC_MAP_OVERFLOW "asc_overflow"
@@ -179,6 +232,10 @@ struct asc_state {
 #define ASC_MAP_LPM4_1 "asc_lpm4_1"
 #define ASC_MAP_LPM6_0 "asc_lpm6_0"
 #define ASC_MAP_LPM6_1 "asc_lpm6_1"
+#define ASC_MAP_FIB_DIR "asc_fib_dir"
+#define ASC_MAP_FIB_NODE "asc_fib_node"
+#define ASC_MAP_FIB_LEAF "asc_fib_leaf"
+#define ASC_MAP_FIB_ROUTE "asc_fib_route"
 
 #define ASC_PROG_XDP "asclass_xdp"
 #define ASC_PROG_TC "asclass_tc"
@@ -195,5 +252,7 @@ _Static_assert(sizeof(struct asc_link_key) == 8, "asc_link_key is ABI");
 _Static_assert(sizeof(struct asc_link_val) == 4, "asc_link_val is ABI");
 _Static_assert(sizeof(struct asc_upstream) == 24, "asc_upstream is ABI");
 _Static_assert(sizeof(struct asc_state) == 32, "asc_state is ABI");
+_Static_assert(sizeof(struct asc_fib_node) == 24, "asc_fib_node is ABI");
+_Static_assert(sizeof(struct asc_fib_pack) == 64, "asc_fib_pack is ABI");
 
 #endif /* ASCLASS_H */

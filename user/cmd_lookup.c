@@ -19,7 +19,8 @@ static const struct cmd_spec lookup_spec = {
 	.name = "asclass lookup",
 	.synopsis = "ADDR... [--json]",
 	.desc = "Look each address up in the active route tables, as the data plane does, and "
-		"print the covering prefix with its origin, transit and peer AS.  An address "
+		"print the covering prefix (with the lpm tables; the fast tables keep routes, not "
+		"prefixes, and print -) with its origin, transit and peer AS.  An address "
 		"no prefix covers prints 'no route' (origin 0) and makes the exit status 1.",
 	.opts = lookup_opts,
 	.examples = "    asclass lookup 175.45.176.10\n    asclass lookup 2001:db8::1 --json\n",
@@ -65,14 +66,14 @@ int cmd_lookup(int argc, char **argv)
 			log_err("lookup %s: %s", argv[i], errstr(err));
 			maps_close(&m);
 			return ASC_EXIT_BPF;
-		} else {
+		} else if (match.plen != 255) {
 			prefix_fmt(&match, pfx, sizeof(pfx));
 		}
 		if (json)
 			printf("%s\n {\"address\":\"%s\",\"prefix\":%s%s%s,\"origin_as\":%u,"
 			       "\"transit_as\":%u,\"peer_as\":%u,\"flags\":%u}",
-			       first ? "" : ",", argv[i], err ? "" : "\"", err ? "null" : pfx,
-			       err ? "" : "\"", rt.origin_asn, rt.transit_asn, rt.peer_asn, rt.flags);
+			       first ? "" : ",", argv[i], *pfx == '-' ? "" : "\"", *pfx == '-' ? "null" : pfx,
+			       *pfx == '-' ? "" : "\"", rt.origin_asn, rt.transit_asn, rt.peer_asn, rt.flags);
 		else if (err)
 			printf("%s\tno route\n", argv[i]);
 		else

@@ -11,16 +11,17 @@
 #include "routes_in.h"
 #include "tables.h"
 
-enum { R_FORMAT, R_KEEP_GOING };
+enum { R_FORMAT, R_KEEP_GOING, R_LOOKUP };
 static const struct opt load_opts[] = {
 	[R_FORMAT] = { "format", 'f', "FORMAT", "auto", "input format: auto, mrt, bgpdump, pfx2as or text" },
 	[R_KEEP_GOING] = { "keep-going", 'k', NULL, NULL, "skip and count malformed records instead of failing" },
+	[R_LOOKUP] = { "lookup", 'l', "KIND", "fast", "route tables for the data plane: fast (compressed trie in arrays) or lpm (the kernel's LPM trie, the reference)" },
 	{ NULL },
 };
 
 static const struct cmd_spec load_spec = {
 	.name = "asclass routes load",
-	.synopsis = "FILE... [--format FORMAT] [--keep-going]",
+	.synopsis = "FILE... [--format FORMAT] [--keep-going] [--lookup fast|lpm]",
 	.desc = "Read routing data (MRT RIB and update dumps, bgpdump -m text, pfx2as, or text "
 		"lines PREFIX ORIGIN_AS [TRANSIT_AS [PEER_AS]]; gzip and bzip2 detected by their "
 		"magic bytes; - for standard input), resolve it as 'asclass rib' does, and replace "
@@ -36,6 +37,7 @@ static const struct cmd_spec load_spec = {
 static int routes_load(int argc, char **argv)
 {
 	struct routes_opts ro = { .format = ROUTES_AUTO };
+	struct tables_opts to = { .which = TABLES_FAST };
 	struct tables_result res = { 0 };
 	struct routes_stats rs;
 	struct rtable t = { 0 };
@@ -51,6 +53,14 @@ static int routes_load(int argc, char **argv)
 			break;
 		case R_KEEP_GOING:
 			ro.keep_going = true;
+			break;
+		case R_LOOKUP:
+			if (!strcmp(arg, "fast"))
+				to.which = TABLES_FAST;
+			else if (!strcmp(arg, "lpm"))
+				to.which = TABLES_LPM;
+			else
+				return usage_error(&load_spec, "--lookup: '%s' is not fast or lpm", arg);
 			break;
 		default:
 			return ASC_EXIT_USAGE;
@@ -69,16 +79,20 @@ static int routes_load(int argc, char **argv)
 		rtable_free(&t);
 		return ASC_EXIT_BPF;
 	}
-	err = tables_load(&m, &t, &res);
+	err = tables_load(&m, &t, &to, &res);
 	maps_close(&m);
 	rtable_free(&t);
 	if (err) {
 		log_err("no routes loaded: the active tables are unchanged");
 		return ASC_EXIT_BPF;
 	}
-	log_info("loaded %zu IPv4 + %zu IPv6 prefixes into generation %u in %.3f s%s", res.routes_v4,
-		 res.routes_v6, res.generation, res.build_seconds,
+	log_info("loaded %zu IPv4 + %zu IPv6 prefixes into generation %u (%s tables) in %.3f s%s",
+		 res.routes_v4, res.routes_v6, res.generation,
+		 res.lookup == ASC_LOOKUP_FAST ? "fast" : "lpm", res.build_seconds,
 		 rs.bad ? " (malformed records skipped: see above)" : "");
+	if (res.lookup == ASC_LOOKUP_FAST)
+		log_info("fast tables: %zu nodes, %zu leaves, %zu distinct routes: %.1f MiB",
+			 res.fast.nodes, res.fast.leaves, res.fast.routes, res.fast.bytes / 1048576.0);
 	return ASC_EXIT_OK;
 }
 

@@ -103,7 +103,10 @@ static void reload_once(void)
 	if (!err && g.gl_pathc)
 		err = routes_read((const char *const *)g.gl_pathv, (int)g.gl_pathc, &ro, &t, &rib, NULL);
 	if (!err)
-		err = tables_load(&D.maps, &t, &res);
+		err = tables_load(&D.maps, &t,
+				  &(struct tables_opts){ .which = D.cfg.lookup == ASC_LOOKUP_LPM ?
+									  TABLES_LPM : TABLES_FAST },
+				  &res);
 	if (!err && rib && !rib_transits(rib, &tr, &ntr)) {
 		for (size_t i = 0; i < ntr; i++)
 			for (size_t w = 0; w < D.cfg.n_watch; w++)

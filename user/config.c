@@ -114,8 +114,15 @@ static int handler(void *user, const char *section, const char *key, const char 
 		} else if (!strcmp(key, "keep_going")) {
 			if (parse_bool(v, &c->keep_going))
 				return fail(p, section, key, "'%s' is not yes or no", v);
+		} else if (!strcmp(key, "lookup")) {
+			if (!strcmp(v, "fast"))
+				c->lookup = ASC_LOOKUP_FAST;
+			else if (!strcmp(v, "lpm"))
+				c->lookup = ASC_LOOKUP_LPM;
+			else
+				return fail(p, section, key, "'%s' is not fast or lpm", v);
 		} else {
-			return fail(p, section, NULL, "unknown key \"%s\" (known: source, format, keep_going)", key);
+			return fail(p, section, NULL, "unknown key \"%s\" (known: source, format, keep_going, lookup)", key);
 		}
 		return 1;
 	}
@@ -192,6 +199,7 @@ int config_load(const char *path, struct asc_config *c)
 	c->top_n = 500;
 	c->max_connections = 32;
 	c->timeout_s = 10;
+	c->lookup = ASC_LOOKUP_FAST;
 	snprintf(c->pin_dir, sizeof(c->pin_dir), "%s", ASC_PIN_DIR_DEFAULT);
 	p.f = fopen(path, "r");
 	if (!p.f) {

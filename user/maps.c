@@ -60,7 +60,9 @@ int maps_open(const char *pin_dir, struct asc_maps *m)
 		{ ASC_MAP_UPSTREAMS, &m->upstreams },
 		{ ASC_MAP_STATE, &m->state },   { ASC_MAP_LPM4_0, &m->lpm4[0] },
 		{ ASC_MAP_LPM4_1, &m->lpm4[1] }, { ASC_MAP_LPM6_0, &m->lpm6[0] },
-		{ ASC_MAP_LPM6_1, &m->lpm6[1] },
+		{ ASC_MAP_LPM6_1, &m->lpm6[1] }, { ASC_MAP_FIB_DIR, &m->fib_dir },
+		{ ASC_MAP_FIB_NODE, &m->fib_node }, { ASC_MAP_FIB_LEAF, &m->fib_leaf },
+		{ ASC_MAP_FIB_ROUTE, &m->fib_route },
 	};
 	int err;
 

@@ -16,15 +16,12 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 
+#include "fib.h"
 #include "log.h"
 #include "tables.h"
 
 #define TABLES_LOCK "/run/asclass.lock"
 
-/* Hook for the fast tables (user/fib.c): fills generation `gen` from `t`.
- * Weak so the LPM reference works on its own. */
-int fib_load(const struct asc_maps *m, const struct rtable *t, unsigned int gen)
-	__attribute__((weak));
 
 static double now_s(void)
 {
@@ -92,8 +89,26 @@ static int lpm_fill(const struct asc_maps *m, const struct rtable *t, unsigned i
 	return 0;
 }
 
-int tables_load(const struct asc_maps *m, const struct rtable *t, struct tables_result *res)
+int tables_lock(void)
 {
+	int lock = open(TABLES_LOCK, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+
+	if (lock < 0 || flock(lock, LOCK_EX)) {
+		int err = -errno;
+
+		log_err("lock %s: %s", TABLES_LOCK, strerror(-err));
+		if (lock >= 0)
+			close(lock);
+		return err;
+	}
+	return lock;
+}
+
+int tables_load(const struct asc_maps *m, const struct rtable *t, const struct tables_opts *o,
+		struct tables_result *res)
+{
+	unsigned int which = o && o->which ? o->which : TABLES_FAST;
+	struct fib *fib = o ? o->fib : NULL;
 	struct asc_state st;
 	unsigned int next;
 	struct timespec wall;
@@ -101,42 +116,68 @@ int tables_load(const struct asc_maps *m, const struct rtable *t, struct tables_
 	double t0;
 	int lock, err;
 
-	lock = open(TABLES_LOCK, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-	if (lock < 0 || flock(lock, LOCK_EX)) {
-		err = -errno;
-		log_err("lock %s: %s", TABLES_LOCK, strerror(-err));
-		if (lock >= 0)
-			close(lock);
-		return err;
-	}
+	lock = tables_lock();
+	if (lock < 0)
+		return lock;
 	err = state_read(m, &st);
 	if (err) {
 		log_err("read asc_state: %s", errstr(err));
 		goto out;
 	}
 	next = !st.generation;
-	t0 = now_s();
-	err = lpm_fill(m, t, next, &res->routes_v4, &res->routes_v6);
-	if (!err && fib_load)
-		err = fib_load(m, t, next);
-	if (err)
-		goto out; /* the active generation was never touched */
-	res->build_seconds = now_s() - t0;
+	res->routes_v4 = rtable_count(t, 4);
+	res->routes_v6 = rtable_count(t, 6);
+	res->lpm_seconds = res->fast_seconds = 0;
+	if (which & TABLES_LPM) {
+		size_t n4, n6;
+
+		t0 = now_s();
+		/* Packets that read asc_state just before the last flip may
+		 * still be walking this generation: let them finish. */
+		err = rcu_grace();
+		if (err)
+			log_err("wait for a grace period: %s", errstr(err));
+		else
+			err = lpm_fill(m, t, next, &n4, &n6);
+		if (err)
+			goto out; /* the active generation was never touched */
+		res->lpm_seconds = now_s() - t0;
+	}
+	if (which & TABLES_FAST) {
+		t0 = now_s();
+		if (!fib)
+			err = fib_open(m, false, &fib);
+		if (!err)
+			err = fib_build(fib, t, next);
+		if (!err) {
+			fib_usage(fib, &res->fast);
+			res->fast_seconds = now_s() - t0;
+		}
+		if (!o || !o->fib)
+			fib_close(fib);
+		if (err)
+			goto out;
+	}
+	res->build_seconds = res->lpm_seconds + res->fast_seconds;
 
 	clock_gettime(CLOCK_REALTIME, &wall);
 	st.generation = next;
+	st.lookup = which & TABLES_FAST ? ASC_LOOKUP_FAST : ASC_LOOKUP_LPM;
 	st.swaps++;
 	st.load_time_ns = (__u64)wall.tv_sec * 1000000000ULL + wall.tv_nsec;
 	st.routes_v4 = res->routes_v4;
 	st.routes_v6 = res->routes_v6;
 	/* The flip: one array-map update.  The data plane reads asc_state
 	 * once per packet, so it sees either generation whole. */
+	t0 = now_s();
 	if (bpf_map_update_elem(m->state, &zero, &st, BPF_ANY)) {
 		err = -errno;
 		log_err("activate generation %u: %s", next, errstr(err));
 		goto out;
 	}
+	res->swap_seconds = now_s() - t0;
 	res->generation = next;
+	res->lookup = st.lookup;
 out:
 	close(lock);
 	return err;
@@ -164,6 +205,18 @@ int tables_lookup(const struct asc_maps *m, int family, const uint8_t *addr,
 	err = state_read(m, &st);
 	if (err)
 		return err;
+	if (st.lookup == ASC_LOOKUP_FAST) {
+		struct fib *f;
+
+		err = fib_open(m, false, &f);
+		if (err)
+			return err;
+		err = fib_lookup(f, st.generation, family, addr, rt);
+		fib_close(f);
+		if (!err && match) /* the fast tables keep routes, not prefixes */
+			*match = (struct rt_entry){ .family = (uint8_t)family, .plen = 255 };
+		return err;
+	}
 	fd = family == 4 ? m->lpm4[st.generation] : m->lpm6[st.generation];
 	key.prefixlen = alen * 8;
 	memcpy(key.addr, addr, alen);

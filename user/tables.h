@@ -8,21 +8,44 @@
  * by an flock on /run/asclass.lock. */
 #ifndef ASC_TABLES_H
 #define ASC_TABLES_H
+#include "fib.h"
 #include "maps.h"
 #include "rtable.h"
 
-struct tables_result {
-	size_t routes_v4, routes_v6;
-	double build_seconds; /* filling the inactive generation */
-	unsigned int generation; /* now active */
+enum tables_which {
+	TABLES_LPM = 1U << 0,  /* the LPM tries (--lookup lpm) */
+	TABLES_FAST = 1U << 1, /* the fast tables (--lookup fast, the default) */
 };
 
-/* Returns 0 or a negative errno; logs what failed. */
-int tables_load(const struct asc_maps *m, const struct rtable *t, struct tables_result *res);
+struct tables_opts {
+	unsigned int which; /* enum tables_which; 0 = TABLES_FAST.  The data
+			       plane then uses the fast tables if written. */
+	struct fib *fib;    /* a fib to build with (kept for fib_update()), or
+			       NULL to open one for this load */
+};
+
+struct tables_result {
+	size_t routes_v4, routes_v6;
+	double build_seconds; /* filling the inactive generation: lpm + fast */
+	double lpm_seconds, fast_seconds;
+	double swap_seconds;  /* the asc_state update that activates it */
+	unsigned int generation; /* now active */
+	unsigned int lookup;     /* enum asc_lookup_kind now active */
+	struct fib_usage fast;   /* when the fast tables were written */
+};
+
+/* Returns 0 or a negative errno; logs what failed.  o may be NULL. */
+int tables_load(const struct asc_maps *m, const struct rtable *t, const struct tables_opts *o,
+		struct tables_result *res);
+
+/* Takes the lock tables_load() holds (for callers that update tables in
+ * place with fib_update()).  Returns a descriptor to close, or -errno. */
+int tables_lock(void);
 
 /* Longest-prefix match in the active tables, as the data plane sees it.
- * Returns 0 and fills *rt (and the matched prefix into *match), -ENOENT if
- * no prefix covers addr. */
+ * Returns 0 and fills *rt (and the matched prefix into *match; with the
+ * fast tables, which keep no prefixes, match->plen is 255), -ENOENT if no
+ * prefix covers addr. */
 int tables_lookup(const struct asc_maps *m, int family, const uint8_t *addr,
 		  struct asc_route *rt, struct rt_entry *match);
 

@@ -8,6 +8,7 @@
  * pass, the frame leaves unchanged, each asc_stats reason moved by exactly
  * what it should (all others by 0), and the counter key the frame should land
  * in grew by one packet and the frame's bytes, and no other key moved.
+ * The whole table runs twice: on the LPM tries and on the fast tables.
  * Needs root (BPF) and a bpffs at /sys/fs/bpf.
  */
 #include <errno.h>
@@ -236,7 +237,7 @@ static void run_overflow(const struct asc_maps *m, int prog_fd, int is_tc)
 	EXPECT_EQ(o1[UP_VLAN100].dir[dir].bytes - o0[UP_VLAN100].dir[dir].bytes, len, cs, pname, "overflow bytes delta");
 }
 
-static int setup_tables(const struct asc_maps *m)
+static int setup_tables(const struct asc_maps *m, unsigned int which)
 {
 	struct asc_link_key any = { .ifindex = LO_IFINDEX, .vlan_id = ASC_VLAN_ANY };
 	struct asc_link_key v100 = { .ifindex = LO_IFINDEX, .vlan_id = 100 };
@@ -257,7 +258,7 @@ static int setup_tables(const struct asc_maps *m)
 			return -ENOMEM;
 	}
 	rtable_sort_dedup(&t);
-	err = tables_load(m, &t, &res);
+	err = tables_load(m, &t, &(struct tables_opts){ .which = which }, &res);
 	rtable_free(&t);
 	if (err)
 		return err;
@@ -288,19 +289,26 @@ int main(void)
 		return 1;
 	}
 	err = maps_open(pin, &m);
-	if (!err)
-		err = setup_tables(&m);
+	/* Every case against each route-table implementation. */
+	for (unsigned int which = TABLES_LPM; !err && which <= TABLES_FAST; which <<= 1) {
+		err = setup_tables(&m, which);
+		if (err) {
+			printf("setup (%s tables): %s\n", which == TABLES_LPM ? "lpm" : "fast",
+			       strerror(-err));
+			goto out;
+		}
+		for (int i = 0; i < ncase; i++) {
+			run_case(&m, bpf_program__fd(skel->progs.asclass_xdp), 0, &cases[i]);
+			runs++;
+			if (!cases[i].xdp_only) {
+				run_case(&m, bpf_program__fd(skel->progs.asclass_tc), 1, &cases[i]);
+				runs++;
+			}
+		}
+	}
 	if (err) {
 		printf("setup: %s\n", strerror(-err));
 		goto out;
-	}
-	for (int i = 0; i < ncase; i++) {
-		run_case(&m, bpf_program__fd(skel->progs.asclass_xdp), 0, &cases[i]);
-		runs++;
-		if (!cases[i].xdp_only) {
-			run_case(&m, bpf_program__fd(skel->progs.asclass_tc), 1, &cases[i]);
-			runs++;
-		}
 	}
 	/* Last: these fill asc_counts for good. */
 	run_overflow(&m, bpf_program__fd(skel->progs.asclass_xdp), 0);
