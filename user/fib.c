@@ -872,10 +872,23 @@ static size_t memlock_of(int fd)
 	return v;
 }
 
+static size_t unused(const struct region *r, const struct blist *q)
+{
+	size_t n = 0;
+
+	for (unsigned int i = 0; i <= NPOS; i++)
+		n += r->free[i].n * i;
+	for (size_t i = 0; i < q->n; i++)
+		n += q->v[i].size;
+	return n;
+}
+
 void fib_usage(const struct fib *f, struct fib_usage *u)
 {
-	u->nodes = f->nodes.top - f->nodes.base;
-	u->leaves = f->leaves.top - f->leaves.base;
+	u->nodes = f->nodes.top - f->nodes.base - unused(&f->nodes, &f->quarantine[0]);
+	u->leaves = f->leaves.top - f->leaves.base - unused(&f->leaves, &f->quarantine[1]);
+	u->nodes_high = f->nodes.top - f->nodes.base;
+	u->leaves_high = f->leaves.top - f->leaves.base;
 	u->routes = f->route_next - f->route_base;
 	u->bytes = ASC_FIB_DIR_GEN * sizeof(uint32_t) + u->nodes * sizeof(struct asc_fib_node) +
 		   u->leaves * sizeof(uint32_t) + u->routes * sizeof(struct asc_route);

@@ -22,6 +22,8 @@ struct fib;
 
 struct fib_usage {
 	size_t nodes, leaves, routes;   /* entries in use in the generation */
+	size_t nodes_high, leaves_high; /* high-water marks (in use, free, or
+					   waiting for a grace period) */
 	size_t bytes;                   /* the same in bytes, direct arrays included */
 	size_t map_bytes;               /* memlock of the four maps (both generations) */
 };

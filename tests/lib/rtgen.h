@@ -1,0 +1,166 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
+/* tests/lib/rtgen.h - random route tables and lookup addresses for the
+ * lookup tests and benchmarks (header-only; deterministic from a seed).
+ *
+ * Full-size tables follow the prefix-length distributions of the IPv4 and
+ * IPv6 default-free zone (approximate shares from public BGP table reports,
+ * e.g. the weekly CIDR report and bgp.potaroo.net, 2024-2026): /24 about
+ * 60 % of IPv4, /48 about half of IPv6.  About a third of the prefixes are
+ * placed inside an earlier, shorter one, so tables nest and overlap as real
+ * ones do (more-specifics inside allocations).
+ */
+#ifndef ASC_TEST_RTGEN_H
+#define ASC_TEST_RTGEN_H
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include "rtable.h"
+
+static inline uint64_t rng_next(uint64_t *s)
+{
+	/* splitmix64 */
+	uint64_t z = (*s += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+static inline uint64_t rng_below(uint64_t *s, uint64_t n)
+{
+	return n ? rng_next(s) % n : 0;
+}
+
+/* Share (per 10,000) of each prefix length. */
+static const struct {
+	int len, share;
+} rtgen_dist4[] = {
+	{ 8, 1 },     { 10, 1 },    { 11, 2 },   { 12, 3 },   { 13, 5 },  { 14, 10 }, { 15, 18 },
+	{ 16, 130 },  { 17, 80 },   { 18, 140 }, { 19, 260 }, { 20, 390 }, { 21, 460 },
+	{ 22, 1100 }, { 23, 1000 }, { 24, 6370 }, { 25, 8 },  { 26, 7 },   { 27, 4 },
+	{ 28, 4 },    { 29, 3 },    { 30, 2 },   { 32, 2 },
+}, rtgen_dist6[] = {
+	{ 19, 5 },   { 20, 10 },  { 22, 10 },  { 24, 15 },  { 26, 10 }, { 28, 30 }, { 29, 300 },
+	{ 30, 100 }, { 31, 50 },  { 32, 1200 }, { 33, 150 }, { 34, 150 }, { 35, 100 },
+	{ 36, 300 }, { 37, 50 },  { 38, 100 }, { 39, 50 },  { 40, 600 }, { 41, 50 },
+	{ 42, 150 }, { 43, 50 },  { 44, 800 }, { 45, 100 }, { 46, 300 }, { 47, 200 },
+	{ 48, 4800 }, { 52, 20 }, { 56, 40 },  { 60, 10 },  { 64, 50 },
+};
+
+static inline int rtgen_len(uint64_t *s, int family)
+{
+	int n = family == 4 ? (int)(sizeof(rtgen_dist4) / sizeof(rtgen_dist4[0]))
+			    : (int)(sizeof(rtgen_dist6) / sizeof(rtgen_dist6[0]));
+	int total = 0, r;
+
+	for (int i = 0; i < n; i++)
+		total += family == 4 ? rtgen_dist4[i].share : rtgen_dist6[i].share;
+	r = (int)rng_below(s, (uint64_t)total);
+	for (int i = 0; i < n; i++) {
+		r -= family == 4 ? rtgen_dist4[i].share : rtgen_dist6[i].share;
+		if (r < 0)
+			return family == 4 ? rtgen_dist4[i].len : rtgen_dist6[i].len;
+	}
+	return family == 4 ? 24 : 48;
+}
+
+static inline void rtgen_random_addr(uint64_t *s, int family, uint8_t *addr)
+{
+	uint64_t a = rng_next(s), b = rng_next(s);
+
+	memset(addr, 0, 16);
+	for (int i = 0; i < 8; i++) {
+		addr[i] = (uint8_t)(a >> (56 - 8 * i));
+		addr[8 + i] = (uint8_t)(b >> (56 - 8 * i));
+	}
+	if (family == 4) {
+		addr[0] = (uint8_t)(1 + addr[0] % 223); /* 1.0.0.0 - 223.255.255.255 */
+		memset(addr + 4, 0, 12);
+	} else {
+		addr[0] = (uint8_t)(0x20 | (addr[0] & 0x1f)); /* 2000::/3 */
+	}
+}
+
+/* A route from a pool of `routes` distinct ones (small pools make adjacent
+ * prefixes share routes, which the run-length leaves must get right). */
+static inline struct asc_route rtgen_route(uint64_t *s, unsigned int routes)
+{
+	uint32_t k = (uint32_t)rng_below(s, routes);
+
+	return (struct asc_route){ .origin_asn = 64512 + k, .transit_asn = 100 + k % 97,
+				   .peer_asn = 10 + k % 7, .flags = k % 5 == 0 ? ASC_RF_MOAS : 0 };
+}
+
+/* Appends n random prefixes of `family` to t (call rtable_sort_dedup after):
+ * lengths from the real distribution, or uniform over 0..32/128 with
+ * `uniform_len` (deep nesting, /0 and host routes included). */
+static inline int rtgen_table(struct rtable *t, int family, size_t n, unsigned int routes,
+			      int uniform_len, uint64_t *s)
+{
+	size_t first = t->n;
+	int max = family == 4 ? 32 : 128;
+
+	for (size_t i = 0; i < n; i++) {
+		struct rt_entry e = { .family = (uint8_t)family };
+		int len = uniform_len ? (int)rng_below(s, (uint64_t)max + 1) : rtgen_len(s, family);
+
+		rtgen_random_addr(s, family, e.addr);
+		/* a third of them inside an earlier, shorter prefix */
+		if (t->n > first && rng_below(s, 3) == 0) {
+			const struct rt_entry *p = &t->v[first + rng_below(s, t->n - first)];
+
+			if (p->plen < len) {
+				int bytes = (p->plen + 7) / 8;
+
+				memcpy(e.addr, p->addr, (size_t)bytes);
+				if (p->plen % 8) { /* keep the parent's bits of the last byte */
+					uint8_t m = (uint8_t)(0xff << (8 - p->plen % 8));
+
+					e.addr[bytes - 1] = (uint8_t)((p->addr[bytes - 1] & m) |
+								      (e.addr[bytes - 1] & ~m));
+				}
+			}
+		}
+		e.plen = (uint8_t)len;
+		prefix_mask(e.addr, family, len);
+		e.route = rtgen_route(s, routes);
+		if (rtable_add(t, &e))
+			return -1;
+	}
+	return 0;
+}
+
+/* An address to look up: mostly inside a random prefix of the table
+ * (uniform over routed prefixes), some at a prefix's first or last address
+ * or just past it, some anywhere. */
+static inline void rtgen_addr(uint64_t *s, const struct rt_entry *v, size_t n, int family,
+			      uint8_t *addr)
+{
+	unsigned int kind = (unsigned int)rng_below(s, 8);
+	int bytes = family == 4 ? 4 : 16;
+	const struct rt_entry *p;
+	uint8_t rnd[16];
+
+	rtgen_random_addr(s, family, rnd);
+	if (!n || kind == 0) {
+		memcpy(addr, rnd, 16);
+		return;
+	}
+	p = &v[rng_below(s, n)];
+	memcpy(addr, p->addr, 16);
+	for (int i = 0; i < bytes * 8; i++) {
+		int inside = i >= p->plen, bit;
+
+		if (!inside)
+			continue;
+		/* kind 1: first address, 2: last, 3: last + 1, else random */
+		bit = kind == 1 ? 0 : (kind == 2 || kind == 3) ? 1 : (rnd[i / 8] >> (7 - i % 8)) & 1;
+		if (bit)
+			addr[i / 8] |= (uint8_t)(0x80 >> (i % 8));
+	}
+	if (kind == 3) /* add one: carry up from the last bit */
+		for (int i = bytes - 1; i >= 0 && ++addr[i] == 0; i--)
+			;
+}
+
+#endif

@@ -1,0 +1,271 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/* tests/unit/test_fib.c - the fast tables' builder and single-prefix
+ * updates, in anonymous memory of the maps' layout, against the reference
+ * LPM (rt_lpm).  The kernel side (bpf/lib/fib.h) is checked against the
+ * same reference and the kernel LPM trie in tests/prog/test_fib.c. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "fib.h"
+#include "rtgen.h"
+#include "rtable.h"
+
+#define WITHDRAWN 0xdeadbeefU /* flags of a test-side withdrawal marker */
+
+/* Every address: the fib and the reference give the same answer. */
+static void check_equal(struct fib *f, const struct rtable *t, size_t naddr, uint64_t seed)
+{
+	struct rt_lpm *ref = rt_lpm_build(t);
+	size_t n4 = rtable_count(t, 4);
+
+	assert_non_null(ref);
+	for (size_t i = 0; i < naddr; i++) {
+		int fam = i & 1 ? 6 : 4;
+		const struct rt_entry *v = fam == 4 ? t->v : t->v + n4;
+		size_t n = fam == 4 ? n4 : t->n - n4;
+		const struct rt_entry *want;
+		struct asc_route got;
+		uint8_t addr[16];
+		int err;
+
+		rtgen_addr(&seed, v, n, fam, addr);
+		want = rt_lpm_lookup(ref, fam, addr);
+		err = fib_lookup(f, 0, fam, addr, &got);
+		if (!want) {
+			if (err != -ENOENT) {
+				char buf[64];
+				struct rt_entry a = { .family = (uint8_t)fam, .plen = fam == 4 ? 32 : 128 };
+
+				memcpy(a.addr, addr, 16);
+				fail_msg("%s: want no route, got err %d origin %u",
+					 prefix_fmt(&a, buf, sizeof(buf)), err, got.origin_asn);
+			}
+			continue;
+		}
+		if (err || memcmp(&got, &want->route, sizeof(got))) {
+			char buf[64], pb[64];
+			struct rt_entry a = { .family = (uint8_t)fam, .plen = fam == 4 ? 32 : 128 };
+
+			memcpy(a.addr, addr, 16);
+			fail_msg("%s (in %s): want origin %u, got err %d origin %u",
+				 prefix_fmt(&a, buf, sizeof(buf)), prefix_fmt(want, pb, sizeof(pb)),
+				 want->route.origin_asn, err, err ? 0 : got.origin_asn);
+		}
+	}
+	rt_lpm_free(ref);
+}
+
+static void add(struct rtable *t, const char *pfx, uint32_t origin)
+{
+	struct rt_entry e;
+
+	assert_int_equal(prefix_parse(pfx, &e, 0), 0);
+	e.route = (struct asc_route){ origin, origin + 1, origin + 2, 0 };
+	assert_int_equal(rtable_add(t, &e), 0);
+}
+
+static void build(struct fib *f, struct rtable *t)
+{
+	assert_int_not_equal(rtable_sort_dedup(t), (size_t)-1);
+	assert_int_equal(fib_build(f, t, 0), 0);
+}
+
+static void test_fib_edges(void **state)
+{
+	struct rtable t = { 0 };
+	struct asc_route r;
+	struct fib *f;
+	uint8_t a[16];
+	int fam;
+
+	assert_int_equal(fib_open(NULL, true, &f), 0);
+	/* empty table: nothing found */
+	build(f, &t);
+	addr_parse("175.45.176.1", a, &fam);
+	assert_int_equal(fib_lookup(f, 0, 4, a, &r), -ENOENT);
+
+	add(&t, "0.0.0.0/0", 1);
+	add(&t, "::/0", 2);
+	add(&t, "175.45.176.0/22", 131279);
+	add(&t, "175.45.178.0/24", 20485);
+	add(&t, "175.45.178.7/32", 7);
+	add(&t, "175.45.178.8/31", 8); /* adjacent to the /32 above */
+	add(&t, "2001:db8::/32", 64510);
+	add(&t, "2001:db8::1/128", 11);
+	add(&t, "2001:db8::/127", 12);
+	add(&t, "2001:db8:0:1::/64", 13);
+	add(&t, "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/128", 14);
+	add(&t, "255.255.255.255/32", 15);
+	build(f, &t);
+	check_equal(f, &t, 20000, 1);
+
+	{
+		static const struct {
+			const char *a;
+			uint32_t origin;
+		} want[] = {
+			{ "1.2.3.4", 1 },          { "175.45.176.0", 131279 }, { "175.45.179.255", 131279 },
+			{ "175.45.178.6", 20485 }, { "175.45.178.7", 7 },      { "175.45.178.8", 8 },
+			{ "175.45.178.9", 8 },     { "175.45.178.10", 20485 }, { "255.255.255.255", 15 },
+			{ "255.255.255.254", 1 },  { "2001:db8::", 12 },       { "2001:db8::1", 11 },
+			{ "2001:db8::2", 64510 },  { "2001:db8:0:1::5", 13 },  { "3fff::", 2 },
+			{ "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", 14 },
+		};
+
+		for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+			assert_int_equal(addr_parse(want[i].a, a, &fam), 0);
+			assert_int_equal(fib_lookup(f, 0, fam, a, &r), 0);
+			if (r.origin_asn != want[i].origin)
+				fail_msg("%s: origin %u, want %u", want[i].a, r.origin_asn, want[i].origin);
+		}
+	}
+	rtable_free(&t);
+	fib_close(f);
+}
+
+/* Random tables, deep nesting (uniform lengths) and the real distribution. */
+static void test_fib_random_tables(void **state)
+{
+	struct fib *f;
+
+	assert_int_equal(fib_open(NULL, false, &f), 0);
+	for (uint64_t seed = 1; seed <= 6; seed++) {
+		struct rtable t = { 0 };
+		uint64_t s = seed;
+		int uniform = seed % 2;
+
+		assert_int_equal(rtgen_table(&t, 4, uniform ? 3000 : 40000, seed < 3 ? 3 : 200,
+					     uniform, &s), 0);
+		assert_int_equal(rtgen_table(&t, 6, uniform ? 3000 : 20000, seed < 3 ? 3 : 200,
+					     uniform, &s), 0);
+		build(f, &t);
+		check_equal(f, &t, 100000, seed * 77);
+		rtable_free(&t);
+	}
+	fib_close(f);
+}
+
+/* Drops the withdrawal markers from a sorted, deduplicated table. */
+static void drop_withdrawn(struct rtable *t)
+{
+	size_t out = 0;
+
+	for (size_t i = 0; i < t->n; i++)
+		if (t->v[i].route.flags != WITHDRAWN)
+			t->v[out++] = t->v[i];
+	t->n = out;
+}
+
+/* Announce, change, withdraw, re-announce, one prefix at a time, checking
+ * against a reference rebuilt from the same history. */
+static void test_fib_updates(void **state)
+{
+	struct rtable t = { 0 }, hist = { 0 };
+	uint64_t s = 42;
+	struct fib *f;
+	struct fib_usage u0, u1;
+
+	assert_int_equal(fib_open(NULL, true, &f), 0);
+	assert_int_equal(rtgen_table(&t, 4, 20000, 50, 0, &s), 0);
+	assert_int_equal(rtgen_table(&t, 6, 10000, 50, 0, &s), 0);
+	assert_int_not_equal(rtable_sort_dedup(&t), (size_t)-1);
+	for (size_t i = 0; i < t.n; i++)
+		assert_int_equal(rtable_add(&hist, &t.v[i]), 0);
+	assert_int_equal(fib_build(f, &t, 0), 0);
+	fib_usage(f, &u0);
+
+	for (int round = 0; round < 8; round++) {
+		struct rtable cur = { 0 };
+
+		for (int k = 0; k < 1500; k++) {
+			struct rt_entry e;
+			unsigned int op = (unsigned int)rng_below(&s, 10);
+			int fam = rng_below(&s, 2) ? 6 : 4;
+
+			if (op < 4 && hist.n) { /* an existing prefix: withdraw or change */
+				e = hist.v[rng_below(&s, hist.n)];
+				if (e.family != fam)
+					fam = e.family;
+			} else { /* new prefix: sometimes very short or very long */
+				struct rtable one = { 0 };
+
+				assert_int_equal(rtgen_table(&one, fam, 1, 50, op == 9, &s), 0);
+				e = one.v[0];
+				rtable_free(&one);
+			}
+			if (op < 2) {
+				assert_int_equal(fib_update(f, &e, true), 0);
+				e.route.flags = WITHDRAWN;
+			} else {
+				e.route = rtgen_route(&s, 50);
+				assert_int_equal(fib_update(f, &e, false), 0);
+			}
+			assert_int_equal(rtable_add(&hist, &e), 0);
+		}
+		/* the reference: the history replayed, last word per prefix */
+		for (size_t i = 0; i < hist.n; i++)
+			assert_int_equal(rtable_add(&cur, &hist.v[i]), 0);
+		assert_int_not_equal(rtable_sort_dedup(&cur), (size_t)-1);
+		drop_withdrawn(&cur);
+		check_equal(f, &cur, 40000, (uint64_t)round + 1000);
+		rtable_free(&cur);
+	}
+	/* Nothing leaks: what the updated tables hold is exactly what a fresh
+	 * build of the same table holds. */
+	fib_usage(f, &u1);
+	{
+		struct rtable cur = { 0 };
+		struct fib *g;
+		struct fib_usage u2;
+
+		for (size_t i = 0; i < hist.n; i++)
+			assert_int_equal(rtable_add(&cur, &hist.v[i]), 0);
+		assert_int_not_equal(rtable_sort_dedup(&cur), (size_t)-1);
+		drop_withdrawn(&cur);
+		assert_int_equal(fib_open(NULL, false, &g), 0);
+		assert_int_equal(fib_build(g, &cur, 0), 0);
+		fib_usage(g, &u2);
+		fib_close(g);
+		rtable_free(&cur);
+		if (u1.nodes != u2.nodes || u1.leaves != u2.leaves)
+			fail_msg("after updates %zu nodes, %zu leaves in use; a rebuild has %zu, %zu "
+				 "(started from %zu, %zu)", u1.nodes, u1.leaves, u2.nodes, u2.leaves,
+				 u0.nodes, u0.leaves);
+	}
+
+	/* withdraw everything: nothing is found any more */
+	{
+		struct rtable cur = { 0 };
+
+		for (size_t i = 0; i < hist.n; i++)
+			assert_int_equal(rtable_add(&cur, &hist.v[i]), 0);
+		assert_int_not_equal(rtable_sort_dedup(&cur), (size_t)-1);
+		drop_withdrawn(&cur);
+		for (size_t i = 0; i < cur.n; i++)
+			assert_int_equal(fib_update(f, &cur.v[i], true), 0);
+		cur.n = 0;
+		check_equal(f, &cur, 20000, 9);
+		rtable_free(&cur);
+	}
+	rtable_free(&hist);
+	rtable_free(&t);
+	fib_close(f);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_fib_edges),
+		cmocka_unit_test(test_fib_random_tables),
+		cmocka_unit_test(test_fib_updates),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
