@@ -117,18 +117,18 @@ enum asc_lookup_kind {
  * generation's offset).  Every size below is per generation. */
 #define ASC_FIB_STRIDE 6
 #define ASC_FIB_DIR4_BITS 18
-#define ASC_FIB_DIR6_BITS 20
+#define ASC_FIB_DIR6_BITS 16
 #define ASC_FIB_DIR4_SIZE (1U << ASC_FIB_DIR4_BITS)
 #define ASC_FIB_DIR6_SIZE (1U << ASC_FIB_DIR6_BITS)
 #define ASC_FIB_DIR_GEN (ASC_FIB_DIR4_SIZE + ASC_FIB_DIR6_SIZE)
-/* Levels below the direct array: ceil((32 - 18) / 6), ceil((128 - 20) / 6). */
+/* Levels below the direct array: ceil((32 - 18) / 6), ceil((128 - 16) / 6). */
 #define ASC_FIB_LEVELS4 3
-#define ASC_FIB_LEVELS6 18
+#define ASC_FIB_LEVELS6 19
 #ifndef ASC_FIB_NODES
-#define ASC_FIB_NODES (1U << 19) /* 24 B each: 12 MiB */
+#define ASC_FIB_NODES (3U << 18) /* 24 B each: 18 MiB */
 #endif
 #ifndef ASC_FIB_LEAVES
-#define ASC_FIB_LEAVES (1U << 21) /* 4 B each: 8 MiB */
+#define ASC_FIB_LEAVES (11U << 18) /* 4 B each: 11 MiB */
 #endif
 #ifndef ASC_FIB_ROUTES
 #define ASC_FIB_ROUTES (1U << 18) /* 16 B each: 4 MiB; index 0 of each generation unused */

@@ -93,11 +93,14 @@ static inline uint64_t upto(unsigned int p)
 	return bit | (bit - 1);
 }
 
-/* The six bits of the key at bit offset s (s + 6 <= 128). */
+/* The six bits of the key at bit offset s; bits past 128 are zero (the last
+ * IPv6 level starts at bit 124). */
 static inline unsigned int bits6(uint64_t hi, uint64_t lo, unsigned int s)
 {
 	if (s + STRIDE <= 64)
 		return (hi >> (64 - STRIDE - s)) & (NPOS - 1);
+	if (s + STRIDE > 128)
+		return (lo << (s + STRIDE - 128)) & (NPOS - 1);
 	if (s >= 64)
 		return (lo >> (128 - STRIDE - s)) & (NPOS - 1);
 	return ((hi << (s + STRIDE - 64)) | (lo >> (128 - STRIDE - s))) & (NPOS - 1);
@@ -193,17 +196,58 @@ int rcu_grace(void)
 	return err;
 }
 
+static int cmp_blk(const void *a, const void *b)
+{
+	const struct blk *x = a, *y = b;
+
+	return x->off < y->off ? -1 : x->off > y->off;
+}
+
+/* Puts the quarantined blocks with the free ones, merging neighbours (a run
+ * that reaches the bump pointer goes back to it) so that freed memory
+ * serves requests of any size. */
+static void release_region(struct region *r, struct blist *q)
+{
+	struct blist all = { 0 };
+	size_t out = 0;
+
+	for (unsigned int k = 1; k <= NPOS; k++)
+		for (size_t i = 0; i < r->free[k].n; i++)
+			if (blist_push(&all, r->free[k].v[i].off, k))
+				goto nomem;
+	for (size_t i = 0; i < q->n; i++)
+		if (blist_push(&all, q->v[i].off, q->v[i].size))
+			goto nomem;
+	q->n = 0;
+	if (all.n)
+		qsort(all.v, all.n, sizeof(*all.v), cmp_blk);
+	for (size_t i = 0; i < all.n; i++) {
+		if (out && all.v[out - 1].off + all.v[out - 1].size == all.v[i].off)
+			all.v[out - 1].size += all.v[i].size;
+		else
+			all.v[out++] = all.v[i];
+	}
+	all.n = out;
+	if (all.n && all.v[all.n - 1].off + all.v[all.n - 1].size == r->top)
+		r->top = all.v[--all.n].off;
+	for (unsigned int k = 1; k <= NPOS; k++)
+		r->free[k].n = 0;
+	for (size_t i = 0; i < all.n; i++)
+		for (uint32_t off = all.v[i].off, left = all.v[i].size; left;) {
+			uint32_t k = left < NPOS ? left : NPOS;
+
+			blist_push(&r->free[k], off, k); /* out of memory: lost till the next build */
+			off += k;
+			left -= k;
+		}
+nomem:
+	free(all.v);
+}
+
 static void release_quarantine(struct fib *f)
 {
-	for (int r = 0; r < 2; r++) {
-		struct region *rg = r ? &f->leaves : &f->nodes;
-		struct blist *q = &f->quarantine[r];
-
-		for (size_t i = 0; i < q->n; i++)
-			if (blist_push(&rg->free[q->v[i].size], q->v[i].off, q->v[i].size))
-				return; /* out of memory: the block stays lost, harmlessly */
-		q->n = 0;
-	}
+	release_region(&f->nodes, &f->quarantine[0]);
+	release_region(&f->leaves, &f->quarantine[1]);
 }
 
 int fib_sync(struct fib *f)
@@ -225,20 +269,34 @@ static void region_reset(struct region *r, uint32_t base, uint32_t size)
 		r->free[i].n = 0;
 }
 
+/* A free block of exactly `size`, else the first part of the smallest
+ * larger one (the rest stays free). */
+static int take_free(struct region *r, uint32_t size, uint32_t *off)
+{
+	for (uint32_t k = size; k <= NPOS; k++) {
+		struct blist *fl = &r->free[k];
+
+		if (!fl->n)
+			continue;
+		*off = fl->v[--fl->n].off;
+		if (k > size && blist_push(&r->free[k - size], *off + size, k - size))
+			return 0; /* out of memory: the rest is lost until the next build */
+		return 0;
+	}
+	return -ENOSPC;
+}
+
 static int region_alloc(struct fib *f, struct region *r, uint32_t size, uint32_t *off)
 {
 	for (int tries = 0; tries < 2; tries++) {
-		struct blist *fl = &r->free[size];
-
-		if (fl->n) {
-			*off = fl->v[--fl->n].off;
+		if (!take_free(r, size, off))
 			return 0;
-		}
 		if (r->end - r->top >= size) {
 			*off = r->top;
 			r->top += size;
 			return 0;
 		}
+		/* What updates replaced becomes free after a grace period. */
 		if (!f->quarantine[r == &f->leaves].n || fib_sync(f))
 			break;
 	}
@@ -655,7 +713,7 @@ static int update_slot(struct fib *f, int v6, uint32_t slot)
 	return 0;
 }
 
-int fib_update(struct fib *f, const struct rt_entry *e, bool withdraw)
+static int update_one(struct fib *f, const struct rt_entry *e, bool withdraw)
 {
 	int v6 = e->family == 6;
 	unsigned int d = dir_bits(v6), len = e->plen, t;
@@ -667,10 +725,6 @@ int fib_update(struct fib *f, const struct rt_entry *e, bool withdraw)
 	bool changed, has;
 	int err, j, inh_len;
 
-	if (!f->updates || !f->valid)
-		return -EINVAL;
-	if ((e->family != 4 && e->family != 6) || len > (v6 ? 128U : 32U))
-		return -EINVAL;
 	key_of(e, &hi, &lo);
 	key_mask(&hi, &lo, len);
 	if (!withdraw && (err = route_intern(f, &e->route, &rid)))
@@ -754,6 +808,26 @@ int fib_update(struct fib *f, const struct rt_entry *e, bool withdraw)
 		retire(f, 0, old_blocks[i].off, old_blocks[i].size);
 	retire(f, 0, idx[0], 1);
 	return 0;
+}
+
+int fib_update(struct fib *f, const struct rt_entry *e, bool withdraw)
+{
+	int err;
+
+	if (!f->updates || !f->valid)
+		return -EINVAL;
+	if ((e->family != 4 && e->family != 6) || e->plen > (e->family == 6 ? 128 : 32))
+		return -EINVAL;
+	err = update_one(f, e, withdraw);
+	if (err) {
+		/* What the data plane sees is whole (every store was a
+		 * complete subtree), but it may lag the prefix set: refuse
+		 * further updates until the next fib_build(). */
+		f->valid = false;
+		log_err("fast tables: update failed (%s): the next whole load resynchronises them",
+			errstr(err));
+	}
+	return err;
 }
 
 /* ---- whole builds ------------------------------------------------------- */

@@ -42,7 +42,9 @@ int fib_build(struct fib *f, const struct rtable *t, unsigned int gen);
 
 /* Announces e->family/addr/plen with e->route, or withdraws it when
  * `withdraw`, in the generation fib_build() wrote last.  Needs `updates`.
- * Returns 0 (also when nothing changed) or a negative errno. */
+ * Returns 0 (also when nothing changed) or a negative errno; after an
+ * error the tables stay whole but further updates are refused (-EINVAL)
+ * until the next fib_build(). */
 int fib_update(struct fib *f, const struct rt_entry *e, bool withdraw);
 
 /* Lookup in generation `gen`, walking the arrays exactly as the data plane

@@ -5,9 +5,7 @@
  * Full-size tables follow the prefix-length distributions of the IPv4 and
  * IPv6 default-free zone (approximate shares from public BGP table reports,
  * e.g. the weekly CIDR report and bgp.potaroo.net, 2024-2026): /24 about
- * 60 % of IPv4, /48 about half of IPv6.  About a third of the prefixes are
- * placed inside an earlier, shorter one, so tables nest and overlap as real
- * ones do (more-specifics inside allocations).
+ * 60 % of IPv4, /48 about half of IPv6; placement below (rtgen_table).
  */
 #ifndef ASC_TEST_RTGEN_H
 #define ASC_TEST_RTGEN_H
@@ -91,42 +89,88 @@ static inline struct asc_route rtgen_route(uint64_t *s, unsigned int routes)
 				   .peer_asn = 10 + k % 7, .flags = k % 5 == 0 ? ASC_RF_MOAS : 0 };
 }
 
-/* Appends n random prefixes of `family` to t (call rtable_sort_dedup after):
- * lengths from the real distribution, or uniform over 0..32/128 with
- * `uniform_len` (deep nesting, /0 and host routes included). */
+/* Places e (length already set) inside `p` if p is shorter, keeping the
+ * rest of e's address random. */
+static inline void rtgen_inside(struct rt_entry *e, const struct rt_entry *p)
+{
+	int bytes;
+
+	if (p->plen >= e->plen)
+		return;
+	bytes = (p->plen + 7) / 8;
+	if (p->plen % 8) { /* keep the parent's bits of the last byte */
+		uint8_t m = (uint8_t)(0xff << (8 - p->plen % 8));
+
+		e->addr[bytes - 1] = (uint8_t)((p->addr[bytes - 1] & m) | (e->addr[bytes - 1] & ~m));
+		bytes--;
+	}
+	memcpy(e->addr, p->addr, (size_t)bytes);
+}
+
+/* Appends n random prefixes of `family` to t (call rtable_sort_dedup after).
+ *
+ * Real mode: lengths from the real distribution, placed as address space is
+ * handed out.  There are n/20 allocations (IPv4 /12 to /22, IPv6 /26 to /32,
+ * the IPv6 ones inside 16 registry blocks); 80 % of the prefixes fall inside
+ * an allocation, and half of those carry the allocation's route (an
+ * organisation announcing its space in pieces).  The rest land anywhere in
+ * 1.0.0.0-223.255.255.255 or 2000::/3.
+ *
+ * With `uniform_len`: lengths uniform over 0..32/128 and no allocations,
+ * for deep, irregular nesting (/0 and host routes included).  In both modes
+ * a third of the prefixes go inside an earlier, shorter one. */
 static inline int rtgen_table(struct rtable *t, int family, size_t n, unsigned int routes,
 			      int uniform_len, uint64_t *s)
 {
-	size_t first = t->n;
+	size_t first = t->n, nalloc = n / 20 + 1;
 	int max = family == 4 ? 32 : 128;
+	struct rt_entry *alloc = NULL, reg[16];
 
+	if (!uniform_len) {
+		alloc = calloc(nalloc, sizeof(*alloc));
+		if (!alloc)
+			return -1;
+		for (int r = 0; r < 16; r++) { /* registry blocks: 2001::/16, 2400::/12 style */
+			rtgen_random_addr(s, 6, reg[r].addr);
+			reg[r].family = 6;
+			reg[r].plen = 12;
+			prefix_mask(reg[r].addr, 6, 12);
+		}
+		for (size_t i = 0; i < nalloc; i++) {
+			struct rt_entry *a = &alloc[i];
+
+			a->family = (uint8_t)family;
+			rtgen_random_addr(s, family, a->addr);
+			a->plen = (uint8_t)(family == 4 ? 12 + rng_below(s, 11) : 26 + rng_below(s, 7));
+			if (family == 6)
+				rtgen_inside(a, &reg[rng_below(s, 16)]);
+			prefix_mask(a->addr, family, a->plen);
+			a->route = rtgen_route(s, routes);
+		}
+	}
 	for (size_t i = 0; i < n; i++) {
 		struct rt_entry e = { .family = (uint8_t)family };
 		int len = uniform_len ? (int)rng_below(s, (uint64_t)max + 1) : rtgen_len(s, family);
 
 		rtgen_random_addr(s, family, e.addr);
-		/* a third of them inside an earlier, shorter prefix */
-		if (t->n > first && rng_below(s, 3) == 0) {
-			const struct rt_entry *p = &t->v[first + rng_below(s, t->n - first)];
-
-			if (p->plen < len) {
-				int bytes = (p->plen + 7) / 8;
-
-				memcpy(e.addr, p->addr, (size_t)bytes);
-				if (p->plen % 8) { /* keep the parent's bits of the last byte */
-					uint8_t m = (uint8_t)(0xff << (8 - p->plen % 8));
-
-					e.addr[bytes - 1] = (uint8_t)((p->addr[bytes - 1] & m) |
-								      (e.addr[bytes - 1] & ~m));
-				}
-			}
-		}
 		e.plen = (uint8_t)len;
-		prefix_mask(e.addr, family, len);
 		e.route = rtgen_route(s, routes);
-		if (rtable_add(t, &e))
+		if (alloc && rng_below(s, 5) != 0) {
+			const struct rt_entry *a = &alloc[rng_below(s, nalloc)];
+
+			rtgen_inside(&e, a);
+			if (a->plen < len && rng_below(s, 2))
+				e.route = a->route;
+		} else if (t->n > first && rng_below(s, 3) == 0) {
+			rtgen_inside(&e, &t->v[first + rng_below(s, t->n - first)]);
+		}
+		prefix_mask(e.addr, family, len);
+		if (rtable_add(t, &e)) {
+			free(alloc);
 			return -1;
+		}
 	}
+	free(alloc);
 	return 0;
 }
 

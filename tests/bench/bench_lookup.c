@@ -1,0 +1,357 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/* tests/bench/bench_lookup.c - `make bench-lookup`: the classifier per
+ * packet with no lookup (bare), with the LPM tries and with the fast
+ * tables, side by side in one run; map memory; build, swap and update times.
+ *
+ *   bench_lookup [--quick] [--table FILE]
+ *
+ * Tables are synthesised with the real prefix-length distributions
+ * (tests/lib/rtgen.h) at 10k, 100k and full size (1.04M IPv4 + 223k IPv6),
+ * or read from FILE (any format `asclass routes load` reads).  Addresses
+ * are uniform over routed prefixes, or Zipf-skewed (s = 1) over them.  Each
+ * figure is the median of 3 BPF_PROG_TEST_RUN calls of 2^20 packets.
+ * Needs root.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "asclass.skel.h"
+#include "bench.h"
+#include "bench.skel.h"
+#include "bench_bare.skel.h"
+#include "fib.h"
+#include "maps.h"
+#include "pkt.h"
+#include "routes_in.h"
+#include "rtgen.h"
+#include "tables.h"
+
+static struct bench_bpf *full;
+static struct bench_bare_bpf *bare;
+static struct bench_addr *addrs;
+static struct asc_maps m;
+static int quick;
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+static int cmp_d(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* ns per packet: median of 3 runs of BENCH_ADDRS packets. */
+static double run(int prog_fd, int family)
+{
+	static uint8_t pkt[PKT_MAX];
+	struct pkt_spec s = { .family = family, .src = family == 4 ? "198.51.100.1" : "2001:db8::1",
+			      .dst = family == 4 ? "203.0.113.1" : "2001:db8:1::1", .payload = 18 };
+	size_t len = pkt_build(&s, pkt);
+	double v[3];
+
+	for (int i = 0; i < 3; i++) {
+		LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = pkt, .data_size_in = (__u32)len,
+			    .repeat = quick ? BENCH_ADDRS / 8 : BENCH_ADDRS);
+		if (bpf_prog_test_run_opts(prog_fd, &o)) {
+			fprintf(stderr, "BPF_PROG_TEST_RUN: %s\n", strerror(errno));
+			exit(1);
+		}
+		v[i] = o.duration;
+	}
+	qsort(v, 3, sizeof(v[0]), cmp_d);
+	return v[1];
+}
+
+static void set_lookup(unsigned int kind)
+{
+	struct asc_state st;
+	__u32 zero = 0;
+
+	state_read(&m, &st);
+	st.lookup = kind;
+	bpf_map_update_elem(m.state, &zero, &st, BPF_ANY);
+}
+
+/* Fills bench_addrs: uniform over the prefixes, or Zipf over them. */
+static void fill_addrs(const struct rt_entry *v, size_t n, int family, int zipf, uint64_t seed)
+{
+	double *cdf = NULL, h = 0;
+	size_t *perm = NULL;
+
+	if (zipf) {
+		cdf = malloc(n * sizeof(*cdf));
+		perm = malloc(n * sizeof(*perm));
+		for (size_t i = 0; i < n; i++) {
+			h += 1.0 / (double)(i + 1);
+			cdf[i] = h;
+			perm[i] = i;
+		}
+		for (size_t i = n - 1; i > 0; i--) { /* popular prefixes anywhere */
+			size_t j = rng_below(&seed, i + 1), t = perm[i];
+
+			perm[i] = perm[j];
+			perm[j] = t;
+		}
+	}
+	for (uint32_t i = 0; i < BENCH_ADDRS; i++) {
+		const struct rt_entry *p;
+
+		if (zipf) {
+			double u = (double)(rng_next(&seed) >> 11) / 9007199254740992.0 * h;
+			size_t lo = 0, hi = n - 1;
+
+			while (lo < hi) {
+				size_t mid = (lo + hi) / 2;
+
+				if (cdf[mid] < u)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			p = &v[perm[lo]];
+		} else {
+			p = &v[rng_below(&seed, n)];
+		}
+		/* a random address inside p */
+		rtgen_addr(&seed, p, 1, family, addrs[i].addr);
+		{
+			uint8_t a[16];
+
+			memcpy(a, addrs[i].addr, 16);
+			prefix_mask(a, family, p->plen);
+			if (memcmp(a, p->addr, 16)) /* "last + 1" stepped outside: use the first */
+				memcpy(addrs[i].addr, p->addr, 16);
+		}
+	}
+	free(cdf);
+	free(perm);
+}
+
+static double memlock(int fd)
+{
+	char path[64], line[128];
+	unsigned long long v = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	f = fopen(path, "re");
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "memlock: %llu", &v) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return v / 1048576.0;
+}
+
+/* Single-prefix updates: new /24 and /48 announcements, route changes and
+ * withdrawals of existing prefixes, each undone later. Returns µs each. */
+static double updates(struct fib *f, const struct rtable *t, int count, double *worst)
+{
+	uint64_t s = 5;
+	double total = 0;
+
+	*worst = 0;
+	for (int i = 0; i < count; i++) {
+		struct rt_entry e = t->v[rng_below(&s, t->n)];
+		unsigned int op = (unsigned int)rng_below(&s, 3);
+		double a, b;
+		bool withdraw = false;
+
+		if (op == 0) { /* a new more-specific inside a routed prefix */
+			int max = e.family == 4 ? 24 : 48;
+
+			rtgen_addr(&s, &e, 1, e.family, e.addr);
+			e.plen = (uint8_t)(e.plen < max ? max : e.plen);
+			prefix_mask(e.addr, e.family, e.plen);
+			e.route = rtgen_route(&s, 1000);
+		} else if (op == 1) {
+			e.route = rtgen_route(&s, 1000);
+		} else {
+			withdraw = true;
+		}
+		a = now();
+		if (fib_update(f, &e, withdraw)) {
+			fprintf(stderr, "update failed\n");
+			exit(1);
+		}
+		b = now();
+		total += b - a;
+		if (b - a > *worst)
+			*worst = b - a;
+		/* put it back, untimed, so the table keeps its size */
+		if (withdraw)
+			fib_update(f, &e, false);
+	}
+	*worst *= 1e6;
+	return total / count * 1e6;
+}
+
+static void bench_table(const char *name, struct rtable *t, int with_lpm, struct fib *fib)
+{
+	struct tables_result r;
+	size_t n4 = rtable_count(t, 4);
+	int bare_fd = bpf_program__fd(bare->progs.bench_xdp), full_fd = bpf_program__fd(full->progs.bench_xdp);
+	double build = 0, swap = 0, upd, worst;
+
+	for (int i = 0; i < 3; i++) { /* fast tables: build + swap, best of 3 */
+		double t0 = now();
+
+		if (tables_load(&m, t, &(struct tables_opts){ .which = TABLES_FAST, .fib = fib }, &r))
+			exit(1);
+		if (!i || now() - t0 < build + swap) {
+			build = r.fast_seconds;
+			swap = now() - t0 - r.fast_seconds;
+		}
+	}
+	/* both kinds into one generation, for the side-by-side runs (the LPM
+	 * tries are slow to fill) */
+	if (tables_load(&m, t,
+			&(struct tables_opts){ .which = TABLES_FAST | (with_lpm ? TABLES_LPM : 0),
+					       .fib = fib },
+			&r))
+		exit(1);
+	printf("\n%s: %zu IPv4 + %zu IPv6 prefixes, %zu distinct routes\n", name, n4, t->n - n4,
+	       r.fast.routes - 1);
+	printf("  fast tables: %zu nodes, %zu leaves: %.1f MiB used per generation; "
+	       "maps (both generations) %.1f MiB as bpftool reports\n",
+	       r.fast.nodes, r.fast.leaves, r.fast.bytes / 1048576.0,
+	       memlock(m.fib_dir) + memlock(m.fib_node) + memlock(m.fib_leaf) + memlock(m.fib_route));
+	printf("  build %.0f ms + swap %.2f ms (grace period and asc_state flip)\n", build * 1e3,
+	       swap * 1e3);
+	printf("  %-6s %-8s %9s %9s %9s %10s %10s\n", "family", "addrs", "bare ns", "lpm ns",
+	       "fast ns", "fast/bare", "lpm/fast");
+	for (int fam = 4; fam <= 6; fam += 2) {
+		const struct rt_entry *v = fam == 4 ? t->v : t->v + n4;
+		size_t nv = fam == 4 ? n4 : t->n - n4;
+
+		for (int zipf = 0; zipf < 2; zipf++) {
+			double b, l = 0, f;
+
+			if (!nv)
+				continue;
+			fill_addrs(v, nv, fam, zipf, 11 + fam + zipf);
+			b = run(bare_fd, fam);
+			set_lookup(ASC_LOOKUP_FAST);
+			f = run(full_fd, fam);
+			if (with_lpm) {
+				set_lookup(ASC_LOOKUP_LPM);
+				l = run(full_fd, fam);
+				set_lookup(ASC_LOOKUP_FAST);
+			}
+			if (with_lpm)
+				printf("  IPv%-3d %-8s %9.1f %9.1f %9.1f %9.2fx %9.1fx\n", fam,
+				       zipf ? "zipf" : "uniform", b, l, f, f / b, l / f);
+			else
+				printf("  IPv%-3d %-8s %9.1f %9s %9.1f %9.2fx %10s\n", fam,
+				       zipf ? "zipf" : "uniform", b, "-", f, f / b, "-");
+		}
+	}
+	upd = updates(fib, t, quick ? 2000 : 20000, &worst);
+	printf("  single-prefix update: %.2f us on average, %.0f us at worst (%d updates)\n", upd,
+	       worst, quick ? 2000 : 20000);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct {
+		const char *name;
+		size_t n4, n6;
+	} sizes[] = {
+		{ "10k table", 10000, 10000 },
+		{ "100k table", 100000, 100000 },
+		{ "full-size table", 1040000, 223000 },
+	};
+	const char *table = NULL;
+	char pin[64];
+	LIBBPF_OPTS(bpf_object_open_opts, oo, .pin_root_path = pin);
+	struct asclass_bpf *skel;
+	struct fib *fib;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--quick"))
+			quick = 1;
+		else if (!strcmp(argv[i], "--table") && i + 1 < argc)
+			table = argv[++i];
+		else {
+			fprintf(stderr, "usage: %s [--quick] [--table FILE]\n", argv[0]);
+			return 2;
+		}
+	}
+	snprintf(pin, sizeof(pin), "/sys/fs/bpf/asclass-bench-%d", (int)getpid());
+	if (bpffs_prepare(pin))
+		return 1;
+	skel = asclass_bpf__open_opts(&oo);
+	if (!skel || asclass_bpf__load(skel))
+		return 1;
+	full = bench_bpf__open_opts(&oo);
+	bare = bench_bare_bpf__open_opts(&oo);
+	if (!full || bench_bpf__load(full) || !bare || bench_bare_bpf__load(bare))
+		return 1;
+	addrs = mmap(NULL, BENCH_ADDRS * sizeof(*addrs), PROT_READ | PROT_WRITE, MAP_SHARED,
+		     bpf_map__fd(full->maps.bench_addrs), 0);
+	if (addrs == MAP_FAILED || maps_open(pin, &m) || fib_open(&m, true, &fib))
+		return 1;
+
+	printf("asclass lookup benchmark: %s, %ld CPUs, kernel ", quick ? "quick" : "full",
+	       sysconf(_SC_NPROCESSORS_ONLN));
+	fflush(stdout);
+	if (system("uname -r"))
+		return 1;
+	printf("ns per packet = XDP program run time (BPF_PROG_TEST_RUN), bare = parse + count "
+	       "without a lookup\n");
+	if (table) {
+		struct routes_opts ro = { .format = ROUTES_AUTO };
+		struct routes_stats rs;
+		struct rtable t = { 0 };
+
+		if (routes_read((const char *const *)&table, 1, &ro, &t, NULL, &rs))
+			return 1;
+		bench_table(table, &t, 1, fib);
+		rtable_free(&t);
+	} else {
+		for (size_t k = quick ? 0 : 0; k < sizeof(sizes) / sizeof(sizes[0]); k++) {
+			struct rtable t = { 0 };
+			uint64_t s = 2026 + k;
+
+			if (quick && k == 2)
+				break;
+			/* top up until de-duplication leaves the size wanted */
+			for (int fam = 4; fam <= 6; fam += 2) {
+				size_t want = fam == 4 ? sizes[k].n4 : sizes[k].n6;
+
+				while (rtable_count(&t, fam) < want) {
+					rtgen_table(&t, fam, want - rtable_count(&t, fam), 100000, 0, &s);
+					rtable_sort_dedup(&t);
+				}
+			}
+			bench_table(sizes[k].name, &t, 1, fib);
+			rtable_free(&t);
+		}
+	}
+	fib_close(fib);
+	maps_close(&m);
+	bench_bpf__destroy(full);
+	bench_bare_bpf__destroy(bare);
+	asclass_bpf__destroy(skel);
+	{
+		char cmd[128];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf %s", pin);
+		return system(cmd) ? 1 : 0;
+	}
+}

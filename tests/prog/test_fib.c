@@ -1,0 +1,438 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/* tests/prog/test_fib.c - the fast tables in the kernel.
+ *
+ * 1. Equivalence: random tables (deep nesting with /0, /32 and /128, and
+ *    the real length distributions), loaded into both the LPM tries and the
+ *    fast tables; 10^6 addresses per family looked up by the data plane's
+ *    own code (tests/bpf/fib_test.bpf.c) in both, and in the userspace
+ *    reference (rt_lpm): all three agree on every address.
+ * 2. Single-prefix updates in place (announce, change, withdraw,
+ *    re-announce): the kernel's answers still match the reference.
+ * 3. Under load: one thread runs lookups through BPF_PROG_TEST_RUN without
+ *    pause while the main thread swaps whole tables and updates prefixes;
+ *    every answer must be one that was valid at some moment of the run.
+ * Needs root (BPF) and a bpffs at /sys/fs/bpf.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "asclass.skel.h"
+#include "fib.h"
+#include "fib_test.skel.h"
+#include "fib_test.h"
+#include "maps.h"
+#include "rtgen.h"
+#include "tables.h"
+
+#define BATCH 65536
+
+static struct fib_test_bpf *ft;
+static struct ft_addr *addrs;
+static struct ft_res *res;
+static int failures;
+
+#define FAIL(...)                                                                            \
+	do {                                                                                 \
+		if (failures++ < 20)                                                         \
+			printf(__VA_ARGS__);                                                 \
+	} while (0)
+
+static void upd_check(int err)
+{
+	if (err)
+		FAIL("fib_update: %s\n", strerror(-err));
+}
+
+/* Looks up n addresses (already in `addrs` from index 0) of `family`. */
+static int run_batch(unsigned int gen, int family, size_t n, int skip_lpm)
+{
+	for (size_t start = 0; start < n; start += BATCH) {
+		LIBBPF_OPTS(bpf_test_run_opts, o, .repeat = 1);
+		static unsigned char pkt[64];
+
+		o.data_in = pkt;
+		o.data_size_in = sizeof(pkt);
+		ft->bss->ft_gen = gen;
+		ft->bss->ft_family = (__u32)family;
+		ft->bss->ft_start = (__u32)start;
+		ft->bss->ft_count = (__u32)(n - start < BATCH ? n - start : BATCH);
+		ft->bss->ft_skip_lpm = (__u32)skip_lpm;
+		if (bpf_prog_test_run_opts(bpf_program__fd(ft->progs.ft_run), &o)) {
+			printf("BPF_PROG_TEST_RUN: %s\n", strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static const char *addr_str(int family, const uint8_t *a, char *buf)
+{
+	struct rt_entry e = { .family = (uint8_t)family, .plen = family == 4 ? 32 : 128 };
+
+	memcpy(e.addr, a, 16);
+	return prefix_fmt(&e, buf, 64);
+}
+
+/* n addresses per family through fast, LPM and the reference. */
+static void check_three_way(const struct rtable *t, unsigned int gen, size_t n, uint64_t seed,
+			    int skip_lpm, const char *what)
+{
+	struct rt_lpm *ref = rt_lpm_build(t);
+	size_t n4 = rtable_count(t, 4), bad0 = (size_t)failures;
+
+	for (int family = 4; family <= 6; family += 2) {
+		const struct rt_entry *v = family == 4 ? t->v : t->v + n4;
+		size_t nv = family == 4 ? n4 : t->n - n4;
+
+		for (size_t i = 0; i < n; i++)
+			rtgen_addr(&seed, v, nv, family, addrs[i].addr);
+		if (run_batch(gen, family, n, skip_lpm)) {
+			failures++;
+			break;
+		}
+		for (size_t i = 0; i < n; i++) {
+			const struct rt_entry *want = rt_lpm_lookup(ref, family, addrs[i].addr);
+			const struct ft_res *r = &res[i];
+			char buf[64];
+
+			if (!!want != (r->found & 1) ||
+			    (want && memcmp(&want->route, &r->fast, sizeof(r->fast))))
+				FAIL("%s: %s: fast tables: %s origin %u, reference: %s origin %u\n", what,
+				     addr_str(family, addrs[i].addr, buf),
+				     r->found & 1 ? "route" : "none", r->fast.origin_asn,
+				     want ? "route" : "none", want ? want->route.origin_asn : 0);
+			if (!skip_lpm && (!!want != !!(r->found & 2) ||
+					  (want && memcmp(&want->route, &r->lpm, sizeof(r->lpm)))))
+				FAIL("%s: %s: LPM trie: %s origin %u, reference: %s origin %u\n", what,
+				     addr_str(family, addrs[i].addr, buf),
+				     r->found & 2 ? "route" : "none", r->lpm.origin_asn,
+				     want ? "route" : "none", want ? want->route.origin_asn : 0);
+		}
+	}
+	rt_lpm_free(ref);
+	printf("%-44s %zu addresses per family: %s\n", what, n,
+	       (size_t)failures == bad0 ? "all agree" : "MISMATCH");
+}
+
+static int load(const struct asc_maps *m, struct fib *f, const struct rtable *t, unsigned int which,
+		unsigned int *gen)
+{
+	struct tables_result r;
+	int err = tables_load(m, t, &(struct tables_opts){ .which = which, .fib = f }, &r);
+
+	if (err)
+		printf("tables_load: %s\n", strerror(-err));
+	*gen = r.generation;
+	if (!err && getenv("VERBOSE"))
+		printf("loaded %zu + %zu prefixes: %zu nodes, %zu leaves, %zu routes, %.1f MiB\n",
+		       r.routes_v4, r.routes_v6, r.fast.nodes, r.fast.leaves, r.fast.routes,
+		       r.fast.bytes / 1048576.0);
+	return err;
+}
+
+/* ---- 1 and 2 ------------------------------------------------------------ */
+
+static void equivalence(const struct asc_maps *m, struct fib *f)
+{
+	struct {
+		const char *what;
+		size_t n4, n6;
+		unsigned int routes;
+		int uniform;
+	} tabs[] = {
+		{ "nested tables (uniform lengths, 3 routes)", 5000, 5000, 3, 1 },
+		{ "nested tables (uniform lengths, 500 routes)", 20000, 20000, 500, 1 },
+		{ "real length distribution, 100k + 50k", 100000, 50000, 20000, 0 },
+	};
+	uint64_t s = 7;
+	unsigned int gen;
+
+	for (size_t k = 0; k < sizeof(tabs) / sizeof(tabs[0]); k++) {
+		struct rtable t = { 0 };
+
+		if (rtgen_table(&t, 4, tabs[k].n4, tabs[k].routes, tabs[k].uniform, &s) ||
+		    rtgen_table(&t, 6, tabs[k].n6, tabs[k].routes, tabs[k].uniform, &s) ||
+		    rtable_sort_dedup(&t) == (size_t)-1 || load(m, f, &t, TABLES_LPM | TABLES_FAST, &gen)) {
+			failures++;
+			rtable_free(&t);
+			return;
+		}
+		/* 10^6 per family over the three tables */
+		check_three_way(&t, gen, k == 2 ? 600000 : 200000, s, 0, tabs[k].what);
+
+		if (k == 2) { /* 2: updates in place, then the kernel against the reference */
+			struct rtable cur = { 0 };
+
+			for (size_t i = 0; i < t.n; i++)
+				rtable_add(&cur, &t.v[i]);
+			for (int u = 0; u < 20000; u++) {
+				struct rt_entry e = cur.v[rng_below(&s, cur.n)];
+				unsigned int op = (unsigned int)rng_below(&s, 4);
+
+				if (op == 0) { /* withdraw: the reference drops it below */
+					upd_check(fib_update(f, &e, true));
+					e.route.flags = 0xdeadbeef;
+				} else if (op == 1) { /* a new prefix */
+					struct rtable one = { 0 };
+
+					rtgen_table(&one, e.family, 1, 1000, u % 2, &s);
+					e = one.v[0];
+					rtable_free(&one);
+					e.route = rtgen_route(&s, 1000);
+					upd_check(fib_update(f, &e, false));
+				} else { /* change, or re-announce if withdrawn earlier */
+					e.route = rtgen_route(&s, 1000);
+					upd_check(fib_update(f, &e, false));
+				}
+				rtable_add(&cur, &e);
+			}
+			rtable_sort_dedup(&cur);
+			{
+				size_t out = 0;
+
+				for (size_t i = 0; i < cur.n; i++)
+					if (cur.v[i].route.flags != 0xdeadbeef)
+						cur.v[out++] = cur.v[i];
+				cur.n = out;
+			}
+			check_three_way(&cur, gen, 200000, s, 1, "after 20000 single-prefix updates");
+			rtable_free(&cur);
+		}
+		rtable_free(&t);
+	}
+}
+
+/* ---- 3: under load ------------------------------------------------------ */
+
+#define PROBES 4096
+#define NUPD 64
+
+struct probe {
+	int family;
+	uint8_t addr[16];
+	uint32_t valid[2 + NUPD]; /* origins that may be answered; 0 = "no route" allowed */
+	int nvalid;
+};
+
+static struct probe probes[2][PROBES];
+static atomic_int stop;
+static atomic_long answers, wrong;
+
+static void *reader(void *arg)
+{
+	(void)arg;
+	while (!atomic_load(&stop)) {
+		for (int fi = 0; fi < 2; fi++) {
+			int family = fi ? 6 : 4;
+
+			for (int i = 0; i < PROBES; i++)
+				memcpy(addrs[i].addr, probes[fi][i].addr, 16);
+			if (run_batch(2 /* the active generation, per lookup */, family, PROBES, 1)) {
+				atomic_fetch_add(&wrong, 1);
+				return NULL;
+			}
+			for (int i = 0; i < PROBES; i++) {
+				const struct probe *p = &probes[fi][i];
+				uint32_t got = res[i].found & 1 ? res[i].fast.origin_asn : 0;
+				int ok = 0;
+
+				for (int k = 0; k < p->nvalid && !ok; k++)
+					ok = p->valid[k] == got;
+				if (!ok && atomic_fetch_add(&wrong, 1) < 10) {
+					char buf[64];
+
+					printf("under load: %s answered origin %u, not one of the %d valid\n",
+					       addr_str(family, p->addr, buf), got, p->nvalid);
+				}
+			}
+			atomic_fetch_add(&answers, PROBES);
+		}
+	}
+	return NULL;
+}
+
+static void add_valid(struct probe *p, uint32_t origin)
+{
+	for (int k = 0; k < p->nvalid; k++)
+		if (p->valid[k] == origin)
+			return;
+	p->valid[p->nvalid++] = origin;
+}
+
+static int covers(const struct rt_entry *e, const uint8_t *addr)
+{
+	uint8_t a[16];
+
+	memcpy(a, addr, 16);
+	prefix_mask(a, e->family, e->plen);
+	return !memcmp(a, e->addr, 16);
+}
+
+static void under_load(const struct asc_maps *m, struct fib *f)
+{
+	struct rtable ta = { 0 }, tb = { 0 }, upd = { 0 };
+	struct rt_lpm *ra, *rb;
+	uint64_t s = 99;
+	unsigned int gen;
+	pthread_t th;
+	long swaps = 0, updates = 0;
+	struct timespec t0, t1;
+
+	/* A and B: the same prefixes, every prefix its own origin in each. */
+	rtgen_table(&ta, 4, 20000, 1, 0, &s);
+	rtgen_table(&ta, 6, 10000, 1, 0, &s);
+	rtable_sort_dedup(&ta);
+	for (size_t i = 0; i < ta.n; i++) {
+		ta.v[i].route = (struct asc_route){ .origin_asn = 100000 + (uint32_t)i };
+		rtable_add(&tb, &ta.v[i]);
+		tb.v[i].route.origin_asn = 200000 + (uint32_t)i;
+	}
+	/* Prefixes the updates toggle: inside table prefixes, /24 and /48 or longer. */
+	for (int k = 0; k < NUPD; k++) {
+		const struct rt_entry *p = &ta.v[rng_below(&s, ta.n)];
+		struct rt_entry e = *p;
+		int max = p->family == 4 ? 32 : 128;
+
+		rtgen_addr(&s, p, 1, p->family, e.addr);
+		e.plen = (uint8_t)(p->plen + (max - p->plen) / 2);
+		prefix_mask(e.addr, e.family, e.plen);
+		e.route = (struct asc_route){ .origin_asn = 300000 + (uint32_t)k };
+		rtable_add(&upd, &e);
+	}
+	ra = rt_lpm_build(&ta);
+	rb = rt_lpm_build(&tb);
+	for (int fi = 0; fi < 2; fi++) {
+		int family = fi ? 6 : 4;
+		size_t n4 = rtable_count(&ta, 4);
+		const struct rt_entry *v = fi ? ta.v + n4 : ta.v;
+		size_t nv = fi ? ta.n - n4 : n4;
+
+		for (int i = 0; i < PROBES; i++) {
+			struct probe *p = &probes[fi][i];
+			const struct rt_entry *a, *b;
+
+			p->family = family;
+			p->nvalid = 0;
+			/* a quarter of the probes inside an update prefix */
+			if (i % 4 == 0) {
+				const struct rt_entry *u = &upd.v[rng_below(&s, NUPD)];
+
+				if (u->family == family)
+					rtgen_addr(&s, u, 1, family, p->addr);
+				else
+					rtgen_addr(&s, v, nv, family, p->addr);
+			} else {
+				rtgen_addr(&s, v, nv, family, p->addr);
+			}
+			a = rt_lpm_lookup(ra, family, p->addr);
+			b = rt_lpm_lookup(rb, family, p->addr);
+			add_valid(p, a ? a->route.origin_asn : 0);
+			add_valid(p, b ? b->route.origin_asn : 0);
+			for (int k = 0; k < NUPD; k++)
+				if (upd.v[k].family == family && covers(&upd.v[k], p->addr))
+					add_valid(p, upd.v[k].route.origin_asn);
+		}
+	}
+	rt_lpm_free(ra);
+	rt_lpm_free(rb);
+
+	if (load(m, f, &ta, TABLES_FAST, &gen)) {
+		failures++;
+		goto out;
+	}
+	pthread_create(&th, NULL, reader, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	do {
+		const struct rtable *t = swaps % 2 ? &ta : &tb;
+
+		if (load(m, f, t, TABLES_FAST, &gen))
+			break;
+		swaps++;
+		for (int r = 0; r < 500; r++) {
+			const struct rt_entry *u = &upd.v[rng_below(&s, NUPD)];
+
+			upd_check(fib_update(f, u, rng_below(&s, 2)));
+			updates++;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+	} while (t1.tv_sec - t0.tv_sec < 3);
+	atomic_store(&stop, 1);
+	pthread_join(th, NULL);
+	if (atomic_load(&wrong))
+		failures++;
+	printf("under load: %ld whole-table swaps and %ld single-prefix updates while %ld lookups "
+	       "ran: %ld wrong answers\n",
+	       swaps, updates, atomic_load(&answers), atomic_load(&wrong));
+	if (atomic_load(&answers) < 10 * PROBES) {
+		printf("under load: too few lookups ran to mean anything\n");
+		failures++;
+	}
+out:
+	rtable_free(&ta);
+	rtable_free(&tb);
+	rtable_free(&upd);
+}
+
+int main(void)
+{
+	char pin[64];
+	LIBBPF_OPTS(bpf_object_open_opts, oo, .pin_root_path = pin);
+	struct asclass_bpf *skel = NULL;
+	struct asc_maps m;
+	struct fib *f = NULL;
+	int err = 1;
+
+	if (geteuid() != 0) {
+		printf("SKIP: needs root (BPF_PROG_TEST_RUN)\n");
+		return 77;
+	}
+	snprintf(pin, sizeof(pin), "/sys/fs/bpf/asclass-fibtest-%d", (int)getpid());
+	if (bpffs_prepare(pin))
+		return 1;
+	skel = asclass_bpf__open_opts(&oo);
+	if (!skel || asclass_bpf__load(skel)) {
+		printf("load BPF object: %s\n", strerror(errno));
+		goto out;
+	}
+	ft = fib_test_bpf__open_opts(&oo);
+	if (!ft || fib_test_bpf__load(ft)) {
+		printf("load test BPF object: %s\n", strerror(errno));
+		goto out;
+	}
+	addrs = mmap(NULL, FT_MAX * sizeof(*addrs), PROT_READ | PROT_WRITE, MAP_SHARED,
+		     bpf_map__fd(ft->maps.ft_addrs), 0);
+	res = mmap(NULL, FT_MAX * sizeof(*res), PROT_READ | PROT_WRITE, MAP_SHARED,
+		   bpf_map__fd(ft->maps.ft_res), 0);
+	if (addrs == MAP_FAILED || res == MAP_FAILED) {
+		printf("mmap test maps: %s\n", strerror(errno));
+		goto out;
+	}
+	if (maps_open(pin, &m) || fib_open(&m, true, &f))
+		goto out;
+	equivalence(&m, f);
+	under_load(&m, f);
+	fib_close(f);
+	maps_close(&m);
+	err = failures ? 1 : 0;
+	printf("%s\n", err ? "FAILED" : "ok");
+out:
+	fib_test_bpf__destroy(ft);
+	asclass_bpf__destroy(skel);
+	{
+		char cmd[128];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf %s", pin);
+		if (system(cmd))
+			printf("could not remove %s\n", pin);
+	}
+	return err;
+}
