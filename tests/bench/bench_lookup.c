@@ -261,6 +261,34 @@ static void bench_table(const char *name, struct rtable *t, int with_lpm, struct
 			       zipf ? "zipf" : "uniform", b, b2, l, f, f / b, f / b2, l / f);
 		}
 	}
+	/* equivalence on this table too: the arrays the kernel reads, walked in
+	 * userspace, against the reference (tests/prog/test_fib.c checks the
+	 * BPF walk itself) */
+	{
+		struct rt_lpm *ref = rt_lpm_build(t);
+		size_t bad = 0, n = quick ? 200000 : 2000000;
+		uint64_t s = 77;
+
+		for (size_t i = 0; i < 2 * n; i++) {
+			int fam = i < n ? 4 : 6;
+			const struct rt_entry *v = fam == 4 ? t->v : t->v + n4, *want;
+			size_t nv = fam == 4 ? n4 : t->n - n4;
+			struct asc_route got;
+			uint8_t a[16];
+			int err;
+
+			rtgen_addr(&s, v, nv, fam, a);
+			want = rt_lpm_lookup(ref, fam, a);
+			err = fib_lookup(fib, r.generation, fam, a, &got);
+			if (want ? err || memcmp(&got, &want->route, sizeof(got)) : err != -ENOENT)
+				bad++;
+		}
+		rt_lpm_free(ref);
+		printf("  equivalence: %zu addresses per family, fast tables vs reference: %zu differ\n",
+		       n, bad);
+		if (bad)
+			exit(1);
+	}
 	upd = updates(fib, t, quick ? 2000 : 20000, &worst);
 	printf("  single-prefix update: %.2f us on average, %.0f us at worst (%d updates)\n", upd,
 	       worst, quick ? 2000 : 20000);
