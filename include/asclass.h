@@ -121,8 +121,8 @@ enum asc_lookup_kind {
 #define ASC_FIB_DIR4_SIZE (1U << ASC_FIB_DIR4_BITS)
 #define ASC_FIB_DIR6_SIZE (1U << ASC_FIB_DIR6_BITS)
 #define ASC_FIB_DIR_GEN (ASC_FIB_DIR4_SIZE + ASC_FIB_DIR6_SIZE)
-/* Levels below the direct array: ceil((32 - 18) / 6), ceil((128 - 16) / 6). */
-#define ASC_FIB_LEVELS4 3
+/* Most levels below the direct array: ceil((128 - 16) / 6); IPv4 needs
+ * ceil((32 - 18) / 6) = 3. */
 #define ASC_FIB_LEVELS6 19
 #ifndef ASC_FIB_NODES
 #define ASC_FIB_NODES (3U << 18) /* 24 B each: 18 MiB */

@@ -55,12 +55,13 @@ struct snode {
 
 struct strie {
 	struct snode *v;
-	uint32_t n, cap, freelist;
+	size_t n, cap;
+	uint32_t freelist;
 };
 
 struct fib {
 	int fd[4];
-	size_t len[4];
+	void *mem[4]; /* the mmap'ed maps, by M_*; the typed views below */
 	uint32_t *dir;
 	struct asc_fib_node *node;
 	uint32_t *leaf;
@@ -71,13 +72,20 @@ struct fib {
 	unsigned int gen;
 	struct region nodes, leaves;
 	uint32_t route_base, route_next;
-	uint32_t *rhash; /* open addressing: route index, 0 = empty */
+	uint32_t *rhash; /* open addressing: route index, 0 = empty; made by the first build */
 	uint32_t rhash_mask;
 	struct blist quarantine[2]; /* [0] nodes, [1] leaves */
 	struct strie trie[2];       /* [0] IPv4, [1] IPv6 */
 };
 
 enum { M_DIR, M_NODE, M_LEAF, M_ROUTE };
+
+static const size_t map_len[4] = {
+	[M_DIR] = 2 * (size_t)ASC_FIB_DIR_GEN * sizeof(uint32_t),
+	[M_NODE] = 2 * (size_t)ASC_FIB_NODES * sizeof(struct asc_fib_node),
+	[M_LEAF] = 2 * (size_t)ASC_FIB_LEAVES * sizeof(uint32_t),
+	[M_ROUTE] = 2 * (size_t)ASC_FIB_ROUTES * sizeof(struct asc_route),
+};
 
 /* ---- small helpers ------------------------------------------------------ */
 
@@ -111,18 +119,14 @@ static inline unsigned int bit1(uint64_t hi, uint64_t lo, unsigned int i)
 	return i < 64 ? (hi >> (63 - i)) & 1 : (lo >> (127 - i)) & 1;
 }
 
-static void key_of(const struct rt_entry *e, uint64_t *hi, uint64_t *lo)
+/* The address bytes as a key (an rt_entry's IPv4 bytes 4..15 are zero). */
+static void key_of(const uint8_t addr[16], uint64_t *hi, uint64_t *lo)
 {
 	uint64_t h = 0, l = 0;
 
-	if (e->family == 4) {
-		h = (uint64_t)e->addr[0] << 56 | (uint64_t)e->addr[1] << 48 |
-		    (uint64_t)e->addr[2] << 40 | (uint64_t)e->addr[3] << 32;
-	} else {
-		for (int i = 0; i < 8; i++) {
-			h = h << 8 | e->addr[i];
-			l = l << 8 | e->addr[8 + i];
-		}
+	for (int i = 0; i < 8; i++) {
+		h = h << 8 | addr[i];
+		l = l << 8 | addr[8 + i];
 	}
 	*hi = h;
 	*lo = l;
@@ -133,23 +137,31 @@ static inline unsigned int dir_bits(int v6)
 	return v6 ? ASC_FIB_DIR6_BITS : ASC_FIB_DIR4_BITS;
 }
 
-static inline uint32_t dir_base(const struct fib *f, unsigned int gen, int v6)
+static inline uint32_t dir_base(unsigned int gen, int v6)
 {
-	(void)f;
 	return gen * ASC_FIB_DIR_GEN + (v6 ? ASC_FIB_DIR4_SIZE : 0);
+}
+
+/* Makes room for one more element in a growable array *v of *cap. */
+static int grow(void **v, size_t n, size_t *cap, size_t elem)
+{
+	size_t c = *cap ? *cap * 2 : 64;
+	void *p;
+
+	if (n < *cap)
+		return 0;
+	p = realloc(*v, c * elem);
+	if (!p)
+		return -ENOMEM;
+	*v = p;
+	*cap = c;
+	return 0;
 }
 
 static int blist_push(struct blist *l, uint32_t off, uint32_t size)
 {
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 64;
-		struct blk *v = realloc(l->v, cap * sizeof(*v));
-
-		if (!v)
-			return -ENOMEM;
-		l->v = v;
-		l->cap = cap;
-	}
+	if (grow((void **)&l->v, l->n, &l->cap, sizeof(*l->v)))
+		return -ENOMEM;
 	l->v[l->n++] = (struct blk){ off, size };
 	return 0;
 }
@@ -250,9 +262,15 @@ static void release_quarantine(struct fib *f)
 	release_region(&f->leaves, &f->quarantine[1]);
 }
 
+/* Anonymous memory (tests) has no BPF reader to wait for. */
+static int fib_grace(struct fib *f)
+{
+	return f->sync_outer < 0 ? 0 : grace_wait(f->sync_outer, f->sync_inner);
+}
+
 int fib_sync(struct fib *f)
 {
-	int err = f->sync_outer < 0 ? 0 : grace_wait(f->sync_outer, f->sync_inner);
+	int err = fib_grace(f);
 
 	if (!err)
 		release_quarantine(f);
@@ -279,8 +297,8 @@ static int take_free(struct region *r, uint32_t size, uint32_t *off)
 		if (!fl->n)
 			continue;
 		*off = fl->v[--fl->n].off;
-		if (k > size && blist_push(&r->free[k - size], *off + size, k - size))
-			return 0; /* out of memory: the rest is lost until the next build */
+		if (k > size) /* out of memory: the rest is lost until the next build */
+			blist_push(&r->free[k - size], *off + size, k - size);
 		return 0;
 	}
 	return -ENOSPC;
@@ -439,21 +457,16 @@ static int build_node(struct fib *f, const struct fent *v, size_t n, unsigned in
 	return 0;
 }
 
-/* A direct slot with prefixes below it: a standalone node.  Returns the
- * entry value to publish in *entry. */
-static int build_slot(struct fib *f, const struct fent *v, size_t n, unsigned int d,
-		      uint32_t inh, uint32_t *entry)
+/* A node a direct entry points to stands alone: gives it a slot of its own
+ * and returns the direct-entry value for it. */
+static int place_top(struct fib *f, const struct asc_fib_node *nd, uint32_t *entry)
 {
-	struct asc_fib_node nd;
 	uint32_t idx;
-	int err;
+	int err = region_alloc(f, &f->nodes, 1, &idx);
 
-	err = build_node(f, v, n, d, inh, &nd);
-	if (!err)
-		err = region_alloc(f, &f->nodes, 1, &idx);
 	if (err)
 		return err;
-	f->node[idx] = nd;
+	f->node[idx] = *nd;
 	*entry = ASC_FIB_NODE | idx;
 	return 0;
 }
@@ -461,7 +474,8 @@ static int build_slot(struct fib *f, const struct fent *v, size_t n, unsigned in
 static int build_family(struct fib *f, const struct fent *v, size_t n, unsigned int gen, int v6)
 {
 	unsigned int d = dir_bits(v6);
-	uint32_t *dir = f->dir + dir_base(f, gen, v6);
+	uint32_t *dir = f->dir + dir_base(gen, v6);
+	struct asc_fib_node nd;
 	int err;
 
 	memset(dir, 0, ((size_t)1 << d) * sizeof(*dir));
@@ -481,7 +495,9 @@ static int build_family(struct fib *f, const struct fent *v, size_t n, unsigned 
 		}
 		for (j = i; j < n && v[j].len > d && (uint32_t)(v[j].hi >> (64 - d)) == slot; j++)
 			;
-		err = build_slot(f, v + i, j - i, d, dir[slot], &entry);
+		err = build_node(f, v + i, j - i, d, dir[slot], &nd);
+		if (!err)
+			err = place_top(f, &nd, &entry);
 		if (err)
 			return err;
 		dir[slot] = entry;
@@ -498,16 +514,9 @@ static int strie_node(struct strie *t, uint32_t *out)
 		*out = t->freelist;
 		t->freelist = t->v[*out].c[0];
 	} else {
-		if (t->n == t->cap) {
-			uint32_t cap = t->cap ? t->cap * 2 : 1024;
-			struct snode *v = realloc(t->v, (size_t)cap * sizeof(*v));
-
-			if (!v)
-				return -ENOMEM;
-			t->v = v;
-			t->cap = cap;
-		}
-		*out = t->n++;
+		if (grow((void **)&t->v, t->n, &t->cap, sizeof(*t->v)))
+			return -ENOMEM;
+		*out = (uint32_t)t->n++;
 	}
 	t->v[*out] = (struct snode){ { 0, 0 }, 0 };
 	return 0;
@@ -532,8 +541,6 @@ static int strie_set(struct strie *t, uint64_t hi, uint64_t lo, unsigned int len
 	int err;
 
 	*changed = false;
-	if (!t->n && (err = strie_node(t, &cur)))
-		return err;
 	for (d = 0; d < len; d++) {
 		unsigned int b = bit1(hi, lo, d);
 		uint32_t nx = t->v[cur].c[b];
@@ -575,8 +582,6 @@ static uint32_t strie_walk(const struct strie *t, uint64_t hi, uint64_t lo, unsi
 
 	*inh = 0;
 	*inh_len = -1;
-	if (!t->n)
-		return 0;
 	for (unsigned int d = 0;; d++) {
 		if (t->v[cur].rid) {
 			*inh = t->v[cur].rid;
@@ -613,15 +618,8 @@ static int strie_collect(const struct strie *t, uint32_t x, unsigned int d, uint
 				l |= 1ULL << (127 - d);
 		}
 		if (t->v[c].rid) {
-			if (out->n == out->cap) {
-				size_t cap = out->cap ? out->cap * 2 : 256;
-				struct fent *v = realloc(out->v, cap * sizeof(*v));
-
-				if (!v)
-					return -ENOMEM;
-				out->v = v;
-				out->cap = cap;
-			}
+			if (grow((void **)&out->v, out->n, &out->cap, sizeof(*out->v)))
+				return -ENOMEM;
 			out->v[out->n++] = (struct fent){ h, l, t->v[c].rid, (uint8_t)(d + 1) };
 		}
 		if (strie_collect(t, c, d + 1, h, l, out))
@@ -691,7 +689,7 @@ static void retire_entry(struct fib *f, uint32_t entry)
 static int update_slot(struct fib *f, int v6, uint32_t slot)
 {
 	unsigned int d = dir_bits(v6);
-	uint32_t *ent = &f->dir[dir_base(f, f->gen, v6) + slot], old = *ent, inh, idx;
+	uint32_t *ent = &f->dir[dir_base(f->gen, v6) + slot], old = *ent, inh, entry;
 	uint64_t hi = (uint64_t)slot << (64 - d);
 	struct asc_fib_node nd;
 	bool has;
@@ -700,15 +698,10 @@ static int update_slot(struct fib *f, int v6, uint32_t slot)
 	err = rebuild_range(f, v6, hi, 0, d, &has, &inh, &nd);
 	if (err)
 		return err;
-	if (has) {
-		err = region_alloc(f, &f->nodes, 1, &idx);
-		if (err)
-			return err;
-		f->node[idx] = nd;
-		publish(ent, ASC_FIB_NODE | idx);
-	} else {
-		publish(ent, inh);
-	}
+	entry = inh;
+	if (has && (err = place_top(f, &nd, &entry)))
+		return err;
+	publish(ent, entry);
 	retire_entry(f, old);
 	return 0;
 }
@@ -725,7 +718,7 @@ static int update_one(struct fib *f, const struct rt_entry *e, bool withdraw)
 	bool changed, has;
 	int err, j, inh_len;
 
-	key_of(e, &hi, &lo);
+	key_of(e->addr, &hi, &lo);
 	key_mask(&hi, &lo, len);
 	if (!withdraw && (err = route_intern(f, &e->route, &rid)))
 		return err;
@@ -751,7 +744,7 @@ static int update_one(struct fib *f, const struct rt_entry *e, bool withdraw)
 	}
 
 	/* Walk down to the deepest node whose range holds the prefix. */
-	entry = f->dir[dir_base(f, f->gen, v6) + slot];
+	entry = f->dir[dir_base(f->gen, v6) + slot];
 	t = 0;
 	for (unsigned int s = d; entry & ASC_FIB_NODE; s += STRIDE) {
 		const struct asc_fib_node *n;
@@ -794,14 +787,9 @@ static int update_one(struct fib *f, const struct rt_entry *e, bool withdraw)
 		parent.base1 = nb;
 		nv = parent;
 	}
-	{
-		uint32_t top;
-
-		if ((err = region_alloc(f, &f->nodes, 1, &top)))
-			return err;
-		f->node[top] = nv;
-		publish(&f->dir[dir_base(f, f->gen, v6) + slot], ASC_FIB_NODE | top);
-	}
+	if ((err = place_top(f, &nv, &entry)))
+		return err;
+	publish(&f->dir[dir_base(f->gen, v6) + slot], entry);
 	/* Published: what the old path held can go once no reader has it. */
 	retire_below(f, &old_nj);
 	for (int i = 0; i < j; i++)
@@ -840,7 +828,17 @@ int fib_build(struct fib *f, const struct rtable *t, unsigned int gen)
 
 	gen &= 1;
 	f->valid = false;
-	err = fib_sync(f); /* the generation may have been active a moment ago */
+	if (!f->rhash) {
+		f->rhash = calloc((size_t)f->rhash_mask + 1, sizeof(*f->rhash));
+		if (!f->rhash)
+			return -ENOMEM;
+	}
+	if (f->fd[M_DIR] >= 0 && f->sync_outer < 0 &&
+	    (err = grace_maps(&f->sync_outer, &f->sync_inner))) {
+		log_err("fast tables: create the grace-period map: %s", errstr(err));
+		return err;
+	}
+	err = fib_grace(f); /* the generation may have been active a moment ago */
 	if (err) {
 		log_err("fast tables: wait for a grace period: %s", errstr(err));
 		return err;
@@ -857,7 +855,7 @@ int fib_build(struct fib *f, const struct rtable *t, unsigned int gen)
 		const struct rt_entry *e = &t->v[i];
 		struct fent *x = &v[i];
 
-		key_of(e, &x->hi, &x->lo);
+		key_of(e->addr, &x->hi, &x->lo);
 		x->len = e->plen;
 		err = route_intern(f, &e->route, &x->rid);
 		if (err)
@@ -897,16 +895,16 @@ out:
 int fib_lookup(const struct fib *f, unsigned int gen, int family, const uint8_t *addr,
 	       struct asc_route *rt)
 {
-	struct rt_entry e = { .family = (uint8_t)family };
+	uint8_t a[16] = { 0 };
 	int v6 = family == 6;
 	unsigned int d = dir_bits(v6);
 	uint64_t hi, lo;
 	uint32_t entry;
 
 	gen &= 1;
-	memcpy(e.addr, addr, v6 ? 16 : 4);
-	key_of(&e, &hi, &lo);
-	entry = f->dir[dir_base(f, gen, v6) + (uint32_t)(hi >> (64 - d))];
+	memcpy(a, addr, v6 ? 16 : 4);
+	key_of(a, &hi, &lo);
+	entry = f->dir[dir_base(gen, v6) + (uint32_t)(hi >> (64 - d))];
 	for (unsigned int s = d; entry & ASC_FIB_NODE; s += STRIDE) {
 		const struct asc_fib_node *n = &f->node[entry & ~ASC_FIB_NODE];
 		unsigned int p;
@@ -961,29 +959,18 @@ void fib_usage(const struct fib *f, struct fib_usage *u)
 {
 	u->nodes = f->nodes.top - f->nodes.base - unused(&f->nodes, &f->quarantine[0]);
 	u->leaves = f->leaves.top - f->leaves.base - unused(&f->leaves, &f->quarantine[1]);
-	u->nodes_high = f->nodes.top - f->nodes.base;
-	u->leaves_high = f->leaves.top - f->leaves.base;
 	u->routes = f->route_next - f->route_base;
 	u->bytes = ASC_FIB_DIR_GEN * sizeof(uint32_t) + u->nodes * sizeof(struct asc_fib_node) +
 		   u->leaves * sizeof(uint32_t) + u->routes * sizeof(struct asc_route);
 	u->map_bytes = 0;
 	for (int i = 0; i < 4; i++)
-		u->map_bytes += f->fd[i] >= 0 ? memlock_of(f->fd[i]) : f->len[i];
+		u->map_bytes += f->fd[i] >= 0 ? memlock_of(f->fd[i]) : map_len[i];
 }
 
 int fib_open(const struct asc_maps *m, bool updates, struct fib **out)
 {
-	static const size_t sizes[4] = {
-		2 * (size_t)ASC_FIB_DIR_GEN * sizeof(uint32_t),
-		2 * (size_t)ASC_FIB_NODES * sizeof(struct asc_fib_node),
-		2 * (size_t)ASC_FIB_LEAVES * sizeof(uint32_t),
-		2 * (size_t)ASC_FIB_ROUTES * sizeof(struct asc_route),
-	};
-	void *maps[4] = { NULL, NULL, NULL, NULL };
-	struct fib *f;
-	int err;
+	struct fib *f = calloc(1, sizeof(*f));
 
-	f = calloc(1, sizeof(*f));
 	if (!f)
 		return -ENOMEM;
 	f->sync_outer = f->sync_inner = -1;
@@ -992,61 +979,40 @@ int fib_open(const struct asc_maps *m, bool updates, struct fib **out)
 	f->fd[M_LEAF] = m ? m->fib_leaf : -1;
 	f->fd[M_ROUTE] = m ? m->fib_route : -1;
 	for (int i = 0; i < 4; i++) {
-		f->len[i] = sizes[i];
-		maps[i] = mmap(NULL, sizes[i], PROT_READ | PROT_WRITE,
+		void *p = mmap(NULL, map_len[i], PROT_READ | PROT_WRITE,
 			       m ? MAP_SHARED : MAP_PRIVATE | MAP_ANONYMOUS, f->fd[i], 0);
-		if (maps[i] == MAP_FAILED) {
-			err = -errno;
+
+		if (p == MAP_FAILED) {
+			int err = -errno;
+
 			log_err("fast tables: mmap map %d: %s (maps from an older asclass? "
 				"detach and attach again)", i, errstr(err));
-			maps[i] = NULL;
-			goto fail;
+			fib_close(f);
+			return err;
 		}
+		f->mem[i] = p;
 	}
-	f->dir = maps[M_DIR];
-	f->node = maps[M_NODE];
-	f->leaf = maps[M_LEAF];
-	f->route = maps[M_ROUTE];
+	f->dir = f->mem[M_DIR];
+	f->node = f->mem[M_NODE];
+	f->leaf = f->mem[M_LEAF];
+	f->route = f->mem[M_ROUTE];
 	f->nodes.what = "node array";
 	f->nodes.limit = "ASC_FIB_NODES";
 	f->leaves.what = "leaf array";
 	f->leaves.limit = "ASC_FIB_LEAVES";
 	f->rhash_mask = 2 * ASC_FIB_ROUTES - 1;
-	f->rhash = calloc(f->rhash_mask + 1, sizeof(*f->rhash));
-	if (!f->rhash) {
-		err = -ENOMEM;
-		goto fail;
-	}
-	err = m ? grace_maps(&f->sync_outer, &f->sync_inner) : 0;
-	if (err) {
-		log_err("fast tables: create the grace-period map: %s", errstr(err));
-		goto fail;
-	}
 	f->updates = updates;
 	*out = f;
 	return 0;
-fail:
-	f->dir = maps[M_DIR];
-	f->node = maps[M_NODE];
-	f->leaf = maps[M_LEAF];
-	f->route = maps[M_ROUTE];
-	fib_close(f);
-	return err;
 }
 
 void fib_close(struct fib *f)
 {
-	void *maps[4];
-
 	if (!f)
 		return;
-	maps[M_DIR] = f->dir;
-	maps[M_NODE] = f->node;
-	maps[M_LEAF] = f->leaf;
-	maps[M_ROUTE] = f->route;
 	for (int i = 0; i < 4; i++)
-		if (maps[i])
-			munmap(maps[i], f->len[i]);
+		if (f->mem[i])
+			munmap(f->mem[i], map_len[i]);
 	if (f->sync_outer >= 0)
 		close(f->sync_outer);
 	if (f->sync_inner >= 0)

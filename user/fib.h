@@ -10,7 +10,10 @@
  * published with one 4-byte store, so a lookup sees the old subtree or the
  * new one; replaced memory is reused only after an RCU grace period.
  *
- * One writer at a time: callers serialise on the tables lock. */
+ * One writer at a time.  tables_load() serialises whole loads between
+ * processes (flock on /run/asclass.lock); fib_update() has no caller outside
+ * the tests yet, and the live feed that will call it must hold that lock
+ * too, or a load by another process would flip the generation under it. */
 #ifndef ASC_FIB_H
 #define ASC_FIB_H
 #include <stdbool.h>
@@ -22,8 +25,6 @@ struct fib;
 
 struct fib_usage {
 	size_t nodes, leaves, routes;   /* entries in use in the generation */
-	size_t nodes_high, leaves_high; /* high-water marks (in use, free, or
-					   waiting for a grace period) */
 	size_t bytes;                   /* the same in bytes, direct arrays included */
 	size_t map_bytes;               /* memlock of the four maps (both generations) */
 };

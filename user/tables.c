@@ -22,7 +22,6 @@
 
 #define TABLES_LOCK "/run/asclass.lock"
 
-
 static double now_s(void)
 {
 	struct timespec ts;
@@ -44,8 +43,7 @@ static int lpm_clear(int fd, size_t key_size)
 	return 0;
 }
 
-static int lpm_fill(const struct asc_maps *m, const struct rtable *t, unsigned int gen,
-		    size_t *n4, size_t *n6)
+static int lpm_fill(const struct asc_maps *m, const struct rtable *t, unsigned int gen)
 {
 	int err;
 
@@ -56,7 +54,6 @@ static int lpm_fill(const struct asc_maps *m, const struct rtable *t, unsigned i
 		log_err("empty inactive route table (generation %u): %s", gen, errstr(err));
 		return err;
 	}
-	*n4 = *n6 = 0;
 	for (size_t i = 0; i < t->n; i++) {
 		const struct rt_entry *e = &t->v[i];
 		int fd;
@@ -67,14 +64,12 @@ static int lpm_fill(const struct asc_maps *m, const struct rtable *t, unsigned i
 			memcpy(k.addr, e->addr, 4);
 			fd = m->lpm4[gen];
 			err = bpf_map_update_elem(fd, &k, &e->route, BPF_ANY);
-			(*n4)++;
 		} else {
 			struct asc_lpm_v6 k = { .prefixlen = e->plen };
 
 			memcpy(k.addr, e->addr, 16);
 			fd = m->lpm6[gen];
 			err = bpf_map_update_elem(fd, &k, &e->route, BPF_ANY);
-			(*n6)++;
 		}
 		if (err) {
 			char buf[64];
@@ -89,7 +84,7 @@ static int lpm_fill(const struct asc_maps *m, const struct rtable *t, unsigned i
 	return 0;
 }
 
-int tables_lock(void)
+static int tables_lock(void)
 {
 	int lock = open(TABLES_LOCK, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 
@@ -129,8 +124,6 @@ int tables_load(const struct asc_maps *m, const struct rtable *t, const struct t
 	res->routes_v6 = rtable_count(t, 6);
 	res->lpm_seconds = res->fast_seconds = 0;
 	if (which & TABLES_LPM) {
-		size_t n4, n6;
-
 		t0 = now_s();
 		/* Packets that read asc_state just before the last flip may
 		 * still be walking this generation: let them finish. */
@@ -138,7 +131,7 @@ int tables_load(const struct asc_maps *m, const struct rtable *t, const struct t
 		if (err)
 			log_err("wait for a grace period: %s", errstr(err));
 		else
-			err = lpm_fill(m, t, next, &n4, &n6);
+			err = lpm_fill(m, t, next);
 		if (err)
 			goto out; /* the active generation was never touched */
 		res->lpm_seconds = now_s() - t0;

@@ -38,10 +38,6 @@ struct tables_result {
 int tables_load(const struct asc_maps *m, const struct rtable *t, const struct tables_opts *o,
 		struct tables_result *res);
 
-/* Takes the lock tables_load() holds (for callers that update tables in
- * place with fib_update()).  Returns a descriptor to close, or -errno. */
-int tables_lock(void);
-
 /* Longest-prefix match in the active tables, as the data plane sees it.
  * Returns 0 and fills *rt (and the matched prefix into *match; with the
  * fast tables, which keep no prefixes, match->plen is 255), -ENOENT if no

@@ -191,8 +191,6 @@ static void test_fib_updates(void **state)
 
 			if (op < 4 && hist.n) { /* an existing prefix: withdraw or change */
 				e = hist.v[rng_below(&s, hist.n)];
-				if (e.family != fam)
-					fam = e.family;
 			} else { /* new prefix: sometimes very short or very long */
 				struct rtable one = { 0 };
 
