@@ -55,7 +55,7 @@ int cmd_lookup(int argc, char **argv)
 		struct asc_route rt;
 		char pfx[64] = "-";
 		uint8_t addr[16];
-		int fam, err;
+		int fam, err, known = 0; /* the matched prefix is in pfx */
 
 		addr_parse(argv[i], addr, &fam);
 		err = tables_lookup(&m, fam, addr, &rt, &match);
@@ -66,14 +66,15 @@ int cmd_lookup(int argc, char **argv)
 			log_err("lookup %s: %s", argv[i], errstr(err));
 			maps_close(&m);
 			return ASC_EXIT_BPF;
-		} else if (match.plen != 255) {
+		} else if (match.plen != TABLES_PLEN_UNKNOWN) {
 			prefix_fmt(&match, pfx, sizeof(pfx));
+			known = 1;
 		}
 		if (json)
 			printf("%s\n {\"address\":\"%s\",\"prefix\":%s%s%s,\"origin_as\":%u,"
 			       "\"transit_as\":%u,\"peer_as\":%u,\"flags\":%u}",
-			       first ? "" : ",", argv[i], *pfx == '-' ? "" : "\"", *pfx == '-' ? "null" : pfx,
-			       *pfx == '-' ? "" : "\"", rt.origin_asn, rt.transit_asn, rt.peer_asn, rt.flags);
+			       first ? "" : ",", argv[i], known ? "\"" : "", known ? pfx : "null",
+			       known ? "\"" : "", rt.origin_asn, rt.transit_asn, rt.peer_asn, rt.flags);
 		else if (err)
 			printf("%s\tno route\n", argv[i]);
 		else

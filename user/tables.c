@@ -206,8 +206,9 @@ int tables_lookup(const struct asc_maps *m, int family, const uint8_t *addr,
 			return err;
 		err = fib_lookup(f, st.generation, family, addr, rt);
 		fib_close(f);
-		if (!err && match) /* the fast tables keep routes, not prefixes */
-			*match = (struct rt_entry){ .family = (uint8_t)family, .plen = 255 };
+		if (!err && match)
+			*match = (struct rt_entry){ .family = (uint8_t)family,
+						    .plen = TABLES_PLEN_UNKNOWN };
 		return err;
 	}
 	fd = family == 4 ? m->lpm4[st.generation] : m->lpm6[st.generation];

@@ -38,10 +38,14 @@ struct tables_result {
 int tables_load(const struct asc_maps *m, const struct rtable *t, const struct tables_opts *o,
 		struct tables_result *res);
 
+/* match->plen when the tables cannot tell the matched prefix: the fast
+ * tables keep routes, not prefixes. */
+#define TABLES_PLEN_UNKNOWN 255
+
 /* Longest-prefix match in the active tables, as the data plane sees it.
- * Returns 0 and fills *rt (and the matched prefix into *match; with the
- * fast tables, which keep no prefixes, match->plen is 255), -ENOENT if no
- * prefix covers addr. */
+ * Returns 0 and fills *rt (and the matched prefix into *match, with plen
+ * TABLES_PLEN_UNKNOWN under the fast tables), -ENOENT if no prefix covers
+ * addr. */
 int tables_lookup(const struct asc_maps *m, int family, const uint8_t *addr,
 		  struct asc_route *rt, struct rt_entry *match);
 

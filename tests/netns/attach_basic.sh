@@ -47,13 +47,20 @@ asc status | grep -q "r-cu .* cu .* native .* tcx" || asc status | grep -q "r-cu
 	|| fail "status does not show r-cu attached: $(asc status)"
 asc status | grep -q "r-ttk .* ttk .* native .* clsact" || fail "status does not show r-ttk on clsact"
 
-cat <<'ROUTES' | asc routes load -
-# prefix            origin  transit peer
+routes='# prefix            origin  transit peer
 175.45.176.0/22     131279  4837    4837
 175.45.178.0/24     131279  20485   20485
 198.51.100.0/24     64500   4837    4837
-2001:db8:100::/48   64501   20485   20485
-ROUTES
+2001:db8:100::/48   64501   20485   20485'
+# The LPM tries name the matched prefix; the fast tables (the default, used
+# for the traffic below) answer without it.
+echo "$routes" | asc routes load --lookup lpm -
+asc lookup --json 175.45.178.9 | jq -e '.[0] | .prefix == "175.45.178.0/24" and .origin_as == 131279' \
+	| grep -qx true || fail "lookup under the lpm tables: $(asc lookup --json 175.45.178.9)"
+echo "$routes" | asc routes load -
+asc status | grep -q "lookup fast" || fail "fast tables are not the default: $(asc status)"
+asc lookup --json 175.45.178.9 | jq -e '.[0] | .prefix == null and .origin_as == 131279 and .transit_as == 20485' \
+	| grep -qx true || fail "lookup under the fast tables: $(asc lookup --json 175.45.178.9)"
 
 # Frames: IPv4 100 bytes, IPv6 120 bytes on the wire (without FCS), sent to
 # an address nobody owns (the router does not forward): no replies, no ARP.
