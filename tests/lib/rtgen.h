@@ -207,4 +207,25 @@ static inline void rtgen_addr(uint64_t *s, const struct rt_entry *v, size_t n, i
 			;
 }
 
+/* Update histories: a withdrawal is recorded as its prefix with flags
+ * RTGEN_WITHDRAWN.  rtgen_replay() builds the table a history leaves: the
+ * last word per prefix, withdrawn ones dropped, sorted.  0 or -1. */
+#define RTGEN_WITHDRAWN 0xdeadbeefU
+
+static inline int rtgen_replay(const struct rtable *hist, struct rtable *out)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < hist->n; i++)
+		if (rtable_add(out, &hist->v[i]))
+			return -1;
+	if (rtable_sort_dedup(out) == (size_t)-1)
+		return -1;
+	for (size_t i = 0; i < out->n; i++)
+		if (out->v[i].route.flags != RTGEN_WITHDRAWN)
+			out->v[kept++] = out->v[i];
+	out->n = kept;
+	return 0;
+}
+
 #endif
