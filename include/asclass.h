@@ -113,8 +113,20 @@ enum asc_lookup_kind {
  *   else a leaf: leaves[base0 + popcount(leafvec & bits 0..p) - 1]
  *
  * leafvec has a bit at each leaf position that starts a run of equal leaves,
- * so runs are stored once.  Indexes are absolute (they include the
- * generation's offset).  Every size below is per generation. */
+ * so runs are stored once.
+ *
+ * A skip node (ASC_FIB_SKIP set in base0) stands for a chain of nodes that
+ * each have a single child and one route everywhere else, as sparse IPv6
+ * space makes them, or for a range holding a single longer prefix:
+ *
+ *   vector = the bits expected next (at most 60), leafvec = a mask of
+ *   them | m; the address's next bits differ: the route is base0 & ~SKIP;
+ *   they match: base1 is the next entry.  Either a node (ASC_FIB_NODE set),
+ *   which starts m x 6 bits further on (1 <= m <= ASC_FIB_SKIP_MAX), or
+ *   the route itself (m = 0).
+ *
+ * Indexes are absolute (they include the generation's offset).  Every size
+ * below is per generation. */
 #define ASC_FIB_STRIDE 6
 #define ASC_FIB_DIR4_BITS 18
 #define ASC_FIB_DIR6_BITS 16
@@ -125,15 +137,18 @@ enum asc_lookup_kind {
  * ceil((32 - 18) / 6) = 3. */
 #define ASC_FIB_LEVELS6 19
 #ifndef ASC_FIB_NODES
-#define ASC_FIB_NODES (3U << 18) /* 24 B each: 18 MiB */
+#define ASC_FIB_NODES (5U << 17) /* 24 B each: 15 MiB */
 #endif
 #ifndef ASC_FIB_LEAVES
-#define ASC_FIB_LEAVES (11U << 18) /* 4 B each: 11 MiB */
+#define ASC_FIB_LEAVES (5U << 19) /* 4 B each: 10 MiB */
 #endif
 #ifndef ASC_FIB_ROUTES
 #define ASC_FIB_ROUTES (1U << 18) /* 16 B each: 4 MiB; index 0 of each generation unused */
 #endif
 #define ASC_FIB_NODE 0x80000000U
+#define ASC_FIB_SKIP 0x80000000U   /* in asc_fib_node.base0 */
+#define ASC_FIB_SKIP_LEVELS 0xfULL /* in a skip node's leafvec: m */
+#define ASC_FIB_SKIP_MAX 10        /* 60 bits, leaving leafvec's low 4 for m */
 /* Direct entries and leaves are __u32 stored 16 to an array element: array
  * maps round values up to 8 bytes, so single __u32 values would waste half. */
 #define ASC_FIB_PACK 16

@@ -382,22 +382,133 @@ static void publish(uint32_t *slot, uint32_t v)
 	__atomic_store_n(slot, v, __ATOMIC_RELEASE);
 }
 
+/* A skip node stands for a chain of nodes that each have one child and the
+ * same route everywhere else (include/asclass.h). */
+static inline bool is_skip(const struct asc_fib_node *n)
+{
+	return n->base0 & ASC_FIB_SKIP;
+}
+
+static inline unsigned int skip_levels(const struct asc_fib_node *n)
+{
+	return (unsigned int)(n->leafvec & ASC_FIB_SKIP_LEVELS);
+}
+
+/* A node's child nodes and leaves, as blocks in the node and leaf arrays. */
+static inline unsigned int kids_of(const struct asc_fib_node *n)
+{
+	return is_skip(n) ? !!(n->base1 & ASC_FIB_NODE) : pop64(n->vector);
+}
+
+/* Where a node's children block starts (a skip node's base1 carries
+ * ASC_FIB_NODE when it leads to a node). */
+static inline uint32_t kids_base(const struct asc_fib_node *n)
+{
+	return n->base1 & ~ASC_FIB_NODE;
+}
+
+static inline uint64_t skip_mask(const struct asc_fib_node *n)
+{
+	return n->leafvec & ~ASC_FIB_SKIP_LEVELS;
+}
+
+static inline unsigned int leaves_of(const struct asc_fib_node *n)
+{
+	return is_skip(n) ? 0 : pop64(n->leafvec);
+}
+
+/* The 64 bits of the key from bit offset s on, left-aligned. */
+static inline uint64_t key_from(uint64_t hi, uint64_t lo, unsigned int s)
+{
+	if (s >= 64)
+		return s >= 128 ? 0 : lo << (s - 64);
+	return s ? hi << s | lo >> (64 - s) : hi;
+}
+
+/* One step of a walk from node n at bit s: the next entry (a node index with
+ * ASC_FIB_NODE, or a route index) and, for a node, the bits it consumed. */
+static inline uint32_t step(const struct fib *f, const struct asc_fib_node *n, uint64_t hi,
+			    uint64_t lo, unsigned int s, unsigned int *used)
+{
+	unsigned int p;
+
+	if (is_skip(n)) {
+		*used = skip_levels(n) * STRIDE;
+		if ((key_from(hi, lo, s) & skip_mask(n)) != n->vector)
+			return n->base0 & ~ASC_FIB_SKIP;
+		return n->base1;
+	}
+	*used = STRIDE;
+	p = bits6(hi, lo, s);
+	if (n->vector >> p & 1)
+		return ASC_FIB_NODE | (n->base1 + pop64(n->vector & upto(p)) - 1);
+	return f->leaf[n->base0 + pop64(n->leafvec & upto(p)) - 1];
+}
+
+/* The skip node for a node whose only child, at position p, is `kid` and
+ * whose 63 other positions all hold route `rid`.  A kid that is itself a
+ * skip node with the same route is absorbed while the bits fit: a fresh
+ * build merges bottom up, and updates keep that form (update_one). */
+static int build_skip(struct fib *f, unsigned int p, const struct asc_fib_node *kid, uint32_t rid,
+		      struct asc_fib_node *out)
+{
+	uint64_t expect = (uint64_t)p << (64 - STRIDE);
+	unsigned int bits = STRIDE, m = 1;
+	uint32_t next;
+	int err;
+
+	if (is_skip(kid) && (kid->base0 & ~ASC_FIB_SKIP) == rid &&
+	    STRIDE + pop64(skip_mask(kid)) <= ASC_FIB_SKIP_MAX * STRIDE) {
+		bits += pop64(skip_mask(kid));
+		m = (kid->base1 & ASC_FIB_NODE) ? 1 + skip_levels(kid) : 0;
+		expect |= kid->vector >> STRIDE;
+		next = kid->base1;
+	} else {
+		if ((err = region_alloc(f, &f->nodes, 1, &next)))
+			return err;
+		f->node[next] = *kid;
+		next |= ASC_FIB_NODE;
+	}
+	*out = (struct asc_fib_node){ .vector = expect,
+				      .leafvec = ~0ULL << (64 - bits) | m,
+				      .base0 = ASC_FIB_SKIP | rid,
+				      .base1 = next };
+	return 0;
+}
+
 /* Builds the node that covers bits s..s+5 of the prefixes v[0..n) (all
  * longer than s and under the node's range, in table order: a covering
  * prefix before the ones it covers), below which addresses default to route
  * `inh`.  Children and leaves go to freshly allocated memory; the node itself
- * is returned in *out for the caller to place. */
+ * is returned in *out for the caller to place (0).  When one route covers
+ * the whole range after all (longer prefixes that repeat the route they sit
+ * in), nothing is allocated and the route is returned in *route (1). */
 static int build_node(struct fib *f, const struct fent *v, size_t n, unsigned int s, uint32_t inh,
-		      struct asc_fib_node *out)
+		      struct asc_fib_node *out, uint32_t *route)
 {
 	struct {
 		size_t i, j;
 	} grp[NPOS];
+	struct asc_fib_node kid[NPOS];
 	uint32_t val[NPOS], base1 = 0, base0 = 0, prev = 0;
 	uint64_t vector = 0, leafvec = 0;
-	unsigned int nchild, nleaf, k;
+	unsigned int nchild, nleaf, k, first_leaf = 0;
 	int err;
 
+	if (n == 1 && v[0].len - s <= ASC_FIB_SKIP_MAX * STRIDE) {
+		/* One prefix: its bits from s on decide between two routes. */
+		uint64_t mask = ~0ULL << (64 - (v[0].len - s));
+
+		if (v[0].rid == inh) {
+			*route = inh;
+			return 1;
+		}
+		*out = (struct asc_fib_node){ .vector = key_from(v[0].hi, v[0].lo, s) & mask,
+					      .leafvec = mask,
+					      .base0 = ASC_FIB_SKIP | inh,
+					      .base1 = v[0].rid };
+		return 0;
+	}
 	for (unsigned int p = 0; p < NPOS; p++)
 		val[p] = inh;
 	for (size_t i = 0; i < n;) {
@@ -418,20 +529,16 @@ static int build_node(struct fib *f, const struct fent *v, size_t n, unsigned in
 		vector |= 1ULL << p;
 	}
 
-	nchild = pop64(vector);
-	if (nchild) {
-		err = region_alloc(f, &f->nodes, nchild, &base1);
-		if (err)
+	/* Children first: one that comes out as a single route is a leaf. */
+	for (unsigned int p = 0; p < NPOS; p++) {
+		if (!(vector >> p & 1))
+			continue;
+		err = build_node(f, v + grp[p].i, grp[p].j - grp[p].i, s + STRIDE, val[p], &kid[p],
+				 &val[p]);
+		if (err < 0)
 			return err;
-		k = 0;
-		for (unsigned int p = 0; p < NPOS; p++) {
-			if (!(vector >> p & 1))
-				continue;
-			err = build_node(f, v + grp[p].i, grp[p].j - grp[p].i, s + STRIDE, val[p],
-					 &f->node[base1 + k++]);
-			if (err)
-				return err;
-		}
+		if (err == 1)
+			vector &= ~(1ULL << p);
 	}
 
 	for (unsigned int p = 0, first = 1; p < NPOS; p++) {
@@ -439,13 +546,31 @@ static int build_node(struct fib *f, const struct fent *v, size_t n, unsigned in
 			continue;
 		if (first || val[p] != prev)
 			leafvec |= 1ULL << p;
+		if (first)
+			first_leaf = p;
 		prev = val[p];
 		first = 0;
 	}
+	nchild = pop64(vector);
 	nleaf = pop64(leafvec);
+	if (!nchild) {
+		if (nleaf == 1) {
+			*route = val[0];
+			return 1;
+		}
+	} else if (nchild == 1 && nleaf == 1) {
+		return build_skip(f, (unsigned int)__builtin_ctzll(vector), &kid[__builtin_ctzll(vector)],
+				  val[first_leaf], out);
+	} else {
+		if ((err = region_alloc(f, &f->nodes, nchild, &base1)))
+			return err;
+		k = 0;
+		for (unsigned int p = 0; p < NPOS; p++)
+			if (vector >> p & 1)
+				f->node[base1 + k++] = kid[p];
+	}
 	if (nleaf) {
-		err = region_alloc(f, &f->leaves, nleaf, &base0);
-		if (err)
+		if ((err = region_alloc(f, &f->leaves, nleaf, &base0)))
 			return err;
 		k = 0;
 		for (unsigned int p = 0; p < NPOS; p++)
@@ -495,10 +620,10 @@ static int build_family(struct fib *f, const struct fent *v, size_t n, unsigned 
 		}
 		for (j = i; j < n && v[j].len > d && (uint32_t)(v[j].hi >> (64 - d)) == slot; j++)
 			;
-		err = build_node(f, v + i, j - i, d, dir[slot], &nd);
+		err = build_node(f, v + i, j - i, d, dir[slot], &nd, &entry);
 		if (!err)
 			err = place_top(f, &nd, &entry);
-		if (err)
+		if (err < 0)
 			return err;
 		dir[slot] = entry;
 		i = j;
@@ -641,8 +766,9 @@ static void key_mask(uint64_t *hi, uint64_t *lo, unsigned int s)
 
 /* Builds the node for the range of the first s bits of the key from the
  * prefix set (s = the direct bits for a slot, or a node's start bit).
- * *has is false when nothing longer than s lies below: no node needed, and
- * *inh is the route for the whole range. */
+ * *has is false when one route covers the whole range (nothing longer lies
+ * below, or only prefixes that repeat the route they sit in): no node is
+ * needed, and *inh is that route. */
 static int rebuild_range(struct fib *f, int v6, uint64_t hi, uint64_t lo, unsigned int s,
 			 bool *has, uint32_t *inh, struct asc_fib_node *out)
 {
@@ -658,8 +784,12 @@ static int rebuild_range(struct fib *f, int v6, uint64_t hi, uint64_t lo, unsign
 		return 0;
 	err = strie_collect(t, x, s, hi, lo, &fv);
 	if (!err)
-		err = build_node(f, fv.v, fv.n, s, *inh, out);
+		err = build_node(f, fv.v, fv.n, s, *inh, out, inh);
 	free(fv.v);
+	if (err == 1) { /* the longer prefixes only repeat the route they sit in */
+		*has = false;
+		err = 0;
+	}
 	return err;
 }
 
@@ -667,12 +797,12 @@ static int rebuild_range(struct fib *f, int v6, uint64_t hi, uint64_t lo, unsign
  * node's own slot. */
 static void retire_below(struct fib *f, const struct asc_fib_node *n)
 {
-	unsigned int nc = pop64(n->vector);
+	unsigned int nc = kids_of(n);
 
-	retire(f, 1, n->base0, pop64(n->leafvec));
-	retire(f, 0, n->base1, nc);
+	retire(f, 1, n->base0, leaves_of(n));
+	retire(f, 0, kids_base(n), nc);
 	for (unsigned int k = 0; k < nc; k++)
-		retire_below(f, &f->node[n->base1 + k]);
+		retire_below(f, &f->node[kids_base(n) + k]);
 }
 
 static void retire_entry(struct fib *f, uint32_t entry)
@@ -710,7 +840,8 @@ static int update_one(struct fib *f, const struct rt_entry *e, bool withdraw)
 {
 	int v6 = e->family == 6;
 	unsigned int d = dir_bits(v6), len = e->plen, t;
-	uint32_t rid = 0, slot, entry, idx[ASC_FIB_LEVELS6 + 1], pos[ASC_FIB_LEVELS6 + 1];
+	uint32_t rid = 0, slot, entry, idx[ASC_FIB_LEVELS6 + 1], rank[ASC_FIB_LEVELS6 + 1];
+	unsigned int start[ASC_FIB_LEVELS6 + 1];
 	struct strie *tr = &f->trie[v6];
 	struct blk old_blocks[ASC_FIB_LEVELS6 + 1];
 	struct asc_fib_node nv, old_nj;
@@ -746,23 +877,28 @@ static int update_one(struct fib *f, const struct rt_entry *e, bool withdraw)
 	/* Walk down to the deepest node whose range holds the prefix. */
 	entry = f->dir[dir_base(f->gen, v6) + slot];
 	t = 0;
-	for (unsigned int s = d; entry & ASC_FIB_NODE; s += STRIDE) {
+	for (unsigned int s = d, used; entry & ASC_FIB_NODE; s += used) {
 		const struct asc_fib_node *n;
 
 		idx[t] = entry & ~ASC_FIB_NODE;
-		pos[t] = bits6(hi, lo, s);
+		start[t] = s;
 		n = &f->node[idx[t]];
+		entry = step(f, n, hi, lo, s, &used);
+		rank[t] = (entry & ASC_FIB_NODE) ? (entry & ~ASC_FIB_NODE) - kids_base(n) : 0;
 		t++;
-		if (s + STRIDE >= len || !(n->vector >> pos[t - 1] & 1))
+		if (s + used >= len)
 			break;
-		entry = ASC_FIB_NODE | (n->base1 + pop64(n->vector & upto(pos[t - 1])) - 1);
 	}
-	/* The node to rebuild: the deepest one that still has something longer
-	 * than its start bit below it (a withdrawal can empty deeper ones). */
+	/* The node to rebuild: the deepest one under which something longer
+	 * than its start bit still changes the answer (a withdrawal can empty
+	 * deeper ones), and never the child of a skip node, which could merge
+	 * into it now: then the whole run of skip nodes above it. */
 	for (j = (int)t - 1; j >= 0; j--) {
 		uint32_t inh;
 
-		err = rebuild_range(f, v6, hi, lo, d + STRIDE * (unsigned int)j, &has, &inh, &nv);
+		while (j > 0 && is_skip(&f->node[idx[j - 1]]))
+			j--;
+		err = rebuild_range(f, v6, hi, lo, start[j], &has, &inh, &nv);
 		if (err)
 			return err;
 		if (has)
@@ -776,15 +912,15 @@ static int update_one(struct fib *f, const struct rt_entry *e, bool withdraw)
 	old_nj = f->node[idx[j]];
 	for (int i = j - 1; i >= 0; i--) {
 		struct asc_fib_node parent = f->node[idx[i]];
-		unsigned int nc = pop64(parent.vector), rank = pop64(parent.vector & upto(pos[i])) - 1;
+		unsigned int nc = kids_of(&parent);
 		uint32_t nb;
 
 		if ((err = region_alloc(f, &f->nodes, nc, &nb)))
 			return err;
-		memcpy(&f->node[nb], &f->node[parent.base1], nc * sizeof(*f->node));
-		f->node[nb + rank] = nv;
-		old_blocks[i] = (struct blk){ parent.base1, nc };
-		parent.base1 = nb;
+		memcpy(&f->node[nb], &f->node[kids_base(&parent)], nc * sizeof(*f->node));
+		f->node[nb + rank[i]] = nv;
+		old_blocks[i] = (struct blk){ kids_base(&parent), nc };
+		parent.base1 = nb | (parent.base1 & ASC_FIB_NODE);
 		nv = parent;
 	}
 	if ((err = place_top(f, &nv, &entry)))
@@ -905,17 +1041,10 @@ int fib_lookup(const struct fib *f, unsigned int gen, int family, const uint8_t 
 	memcpy(a, addr, v6 ? 16 : 4);
 	key_of(a, &hi, &lo);
 	entry = f->dir[dir_base(gen, v6) + (uint32_t)(hi >> (64 - d))];
-	for (unsigned int s = d; entry & ASC_FIB_NODE; s += STRIDE) {
-		const struct asc_fib_node *n = &f->node[entry & ~ASC_FIB_NODE];
-		unsigned int p;
-
+	for (unsigned int s = d, used; entry & ASC_FIB_NODE; s += used) {
 		if (s >= 128 || (entry & ~ASC_FIB_NODE) >= 2 * ASC_FIB_NODES)
 			return -EIO;
-		p = bits6(hi, lo, s);
-		if (n->vector >> p & 1)
-			entry = ASC_FIB_NODE | (n->base1 + pop64(n->vector & upto(p)) - 1);
-		else
-			entry = f->leaf[n->base0 + pop64(n->leafvec & upto(p)) - 1];
+		entry = step(f, &f->node[entry & ~ASC_FIB_NODE], hi, lo, s, &used);
 	}
 	if (!entry)
 		return -ENOENT;

@@ -49,13 +49,28 @@ static __always_inline const struct asc_route *fib_walk(__u32 entry, __u64 hi, _
 {
 	struct asc_fib_node *n;
 	__u64 bit, mask;
-	__u32 idx, i;
+	__u32 idx, i, shift;
 
 	for (i = 0; i < ASC_FIB_LEVELS6 && (entry & ASC_FIB_NODE); i++) {
 		idx = entry & ~ASC_FIB_NODE;
 		n = bpf_map_lookup_elem(&asc_fib_node, &idx);
 		if (!n)
 			return NULL;
+		if (n->base0 & ASC_FIB_SKIP) {
+			mask = n->leafvec & ~ASC_FIB_SKIP_LEVELS;
+			if ((hi & mask) != n->vector) {
+				entry = n->base0 & ~ASC_FIB_SKIP;
+				break;
+			}
+			entry = n->base1;
+			if (!(entry & ASC_FIB_NODE))
+				break;
+			/* a node further on: 6 to 60 bits, never 0 or 64 */
+			shift = (__u32)(n->leafvec & ASC_FIB_SKIP_LEVELS) * ASC_FIB_STRIDE;
+			hi = hi << shift | lo >> (64 - shift);
+			lo <<= shift;
+			continue;
+		}
 		bit = 1ULL << (hi >> (64 - ASC_FIB_STRIDE));
 		hi = hi << ASC_FIB_STRIDE | lo >> (64 - ASC_FIB_STRIDE);
 		lo <<= ASC_FIB_STRIDE;

@@ -129,6 +129,56 @@ static void test_fib_edges(void **state)
 	fib_close(f);
 }
 
+/* Skip nodes (a chain of single-child nodes, or a range holding one longer
+ * prefix): an address that differs from a lone host route in any one bit
+ * gets the covering route, at every depth a chain can start, end or merge;
+ * and a lone IPv6 /48 costs one node below its direct entry, not six. */
+static void test_fib_skip(void **state)
+{
+	static const char *const lone[] = {
+		"2001:db8:1234:5678:9abc:def0:1234:5678/128", "10.1.2.3/32",
+		"2001:db8:ffff:ffff:ffff:ffff:ffff:ffff/128", "2001:db8::/128",
+	};
+	struct rtable t = { 0 };
+	struct fib_usage u;
+	struct asc_route r;
+	struct fib *f;
+
+	assert_int_equal(fib_open(NULL, false, &f), 0);
+	add(&t, "2001:db8:aaaa::/48", 7);
+	build(f, &t);
+	fib_usage(f, &u);
+	assert_int_equal(u.nodes, 1);
+	assert_int_equal(u.leaves, 0);
+	rtable_free(&t);
+
+	for (size_t k = 0; k < sizeof(lone) / sizeof(lone[0]); k++) {
+		struct rt_entry host;
+		int fam;
+
+		t = (struct rtable){ 0 };
+		add(&t, strchr(lone[k], '.') ? "10.0.0.0/8" : "2001:db8::/32", 1);
+		add(&t, lone[k], 2);
+		build(f, &t);
+		assert_int_equal(prefix_parse(lone[k], &host, 0), 0);
+		fam = host.family;
+		assert_int_equal(fib_lookup(f, 0, fam, host.addr, &r), 0);
+		assert_int_equal(r.origin_asn, 2);
+		for (unsigned int b = fam == 4 ? 8 : 32; b < host.plen; b++) {
+			uint8_t a[16];
+
+			memcpy(a, host.addr, 16);
+			a[b / 8] ^= (uint8_t)(0x80 >> (b % 8));
+			assert_int_equal(fib_lookup(f, 0, fam, a, &r), 0);
+			if (r.origin_asn != 1)
+				fail_msg("%s with bit %u flipped: origin %u, want 1", lone[k], b,
+					 r.origin_asn);
+		}
+		rtable_free(&t);
+	}
+	fib_close(f);
+}
+
 /* Random tables, deep nesting (uniform lengths) and the real distribution. */
 static void test_fib_random_tables(void **state)
 {
@@ -240,6 +290,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_fib_edges),
+		cmocka_unit_test(test_fib_skip),
 		cmocka_unit_test(test_fib_random_tables),
 		cmocka_unit_test(test_fib_updates),
 	};
