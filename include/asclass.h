@@ -221,6 +221,12 @@ struct asc_state {
 	__u64 load_time_ns; /* CLOCK_REALTIME of the last successful load, ns */
 	__u32 routes_v4;  /* prefixes in the active generation */
 	__u32 routes_v6;
+	/* Fast tables: entries the active generation uses as loaded, against
+	 * ASC_FIB_NODES, ASC_FIB_LEAVES and ASC_FIB_ROUTES (0 under lpm). */
+	__u32 fib_nodes;
+	__u32 fib_leaves;
+	__u32 fib_routes;
+	__u32 pad;        /* always 0 */
 };
 
 /* A trie node (asc_fib_node map). */
@@ -229,6 +235,7 @@ struct asc_fib_node {
 	__u64 leafvec; /* bit p: position p is a leaf that starts a run */
 	__u32 base0;   /* index of the first leaf of this node's run list */
 	__u32 base1;   /* index of the first child node */
+	/* (a skip node uses the same fields otherwise: see ASC_FIB_SKIP) */
 };
 
 /* Sixteen __u32 direct entries or leaves (asc_fib_dir, asc_fib_leaf). */
@@ -266,7 +273,7 @@ _Static_assert(sizeof(struct asc_count_val) == 16, "asc_count_val is ABI");
 _Static_assert(sizeof(struct asc_link_key) == 8, "asc_link_key is ABI");
 _Static_assert(sizeof(struct asc_link_val) == 4, "asc_link_val is ABI");
 _Static_assert(sizeof(struct asc_upstream) == 24, "asc_upstream is ABI");
-_Static_assert(sizeof(struct asc_state) == 32, "asc_state is ABI");
+_Static_assert(sizeof(struct asc_state) == 48, "asc_state is ABI");
 _Static_assert(sizeof(struct asc_fib_node) == 24, "asc_fib_node is ABI");
 _Static_assert(sizeof(struct asc_fib_pack) == 64, "asc_fib_pack is ABI");
 

@@ -129,11 +129,16 @@ static const struct cmd_spec status_spec = {
 	.name = "asclass status",
 	.synopsis = "",
 	.desc = "Show the configured upstream links with their attach state (XDP mode, dispatcher "
-		"or single program, tc egress), the active route tables and the reasons packets "
-		"went unclassified.",
+		"or single program, tc egress), the active route tables (and how full the fast "
+		"tables are) and the reasons packets went unclassified.",
 	.opts = no_opts,
 	.examples = "    asclass status\n",
 };
+
+static unsigned int pct(uint32_t used, uint32_t cap)
+{
+	return (unsigned int)((uint64_t)used * 100 / cap);
+}
 
 int cmd_status(int argc, char **argv)
 {
@@ -198,6 +203,11 @@ int cmd_status(int argc, char **argv)
 		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
 		printf(", loaded %s", when);
 	}
+	if (st.lookup == ASC_LOOKUP_FAST && st.swaps)
+		printf("\nfast:     %u of %u nodes (%u%%), %u of %u leaves (%u%%), %u of %u routes (%u%%)",
+		       st.fib_nodes, ASC_FIB_NODES, pct(st.fib_nodes, ASC_FIB_NODES), st.fib_leaves,
+		       ASC_FIB_LEAVES, pct(st.fib_leaves, ASC_FIB_LEAVES), st.fib_routes,
+		       ASC_FIB_ROUTES - 1, pct(st.fib_routes, ASC_FIB_ROUTES - 1));
 	printf("\npackets:  ");
 	for (int s = 0; s < ASC_STAT_MAX; s++)
 		printf("%s%s %llu", s ? ", " : "", stat_name(s), (unsigned long long)stats[s]);

@@ -1088,9 +1088,9 @@ void fib_usage(const struct fib *f, struct fib_usage *u)
 {
 	u->nodes = f->nodes.top - f->nodes.base - unused(&f->nodes, &f->quarantine[0]);
 	u->leaves = f->leaves.top - f->leaves.base - unused(&f->leaves, &f->quarantine[1]);
-	u->routes = f->route_next - f->route_base;
+	u->routes = f->route_next - f->route_base - 1; /* slot 0 is "none" */
 	u->bytes = ASC_FIB_DIR_GEN * sizeof(uint32_t) + u->nodes * sizeof(struct asc_fib_node) +
-		   u->leaves * sizeof(uint32_t) + u->routes * sizeof(struct asc_route);
+		   u->leaves * sizeof(uint32_t) + (u->routes + 1) * sizeof(struct asc_route);
 	u->map_bytes = 0;
 	for (int i = 0; i < 4; i++)
 		u->map_bytes += f->fd[i] >= 0 ? memlock_of(f->fd[i]) : map_len[i];

@@ -24,7 +24,7 @@
 struct fib;
 
 struct fib_usage {
-	size_t nodes, leaves, routes;   /* entries in use in the generation */
+	size_t nodes, leaves, routes;   /* entries in use in the generation (routes: distinct) */
 	size_t bytes;                   /* the same in bytes, direct arrays included */
 	size_t map_bytes;               /* memlock of the four maps (both generations) */
 };

@@ -233,6 +233,21 @@ int metrics_write(FILE *f, const struct metrics_snapshot *s, const struct metric
 	      "# TYPE asclass_routes gauge\n", f);
 	fprintf(f, "asclass_routes{family=\"ipv4\"} %u\nasclass_routes{family=\"ipv6\"} %u\n",
 		s->state->routes_v4, s->state->routes_v6);
+	if (s->state->lookup == ASC_LOOKUP_FAST) {
+		static const char *const what[3] = { "nodes", "leaves", "routes" };
+		const uint32_t used[3] = { s->state->fib_nodes, s->state->fib_leaves,
+					   s->state->fib_routes };
+		const uint32_t cap[3] = { ASC_FIB_NODES, ASC_FIB_LEAVES, ASC_FIB_ROUTES - 1 };
+
+		fputs("# HELP asclass_fast_table_entries Entries the active fast tables use, per array.\n"
+		      "# TYPE asclass_fast_table_entries gauge\n", f);
+		for (int i = 0; i < 3; i++)
+			fprintf(f, "asclass_fast_table_entries{array=\"%s\"} %u\n", what[i], used[i]);
+		fputs("# HELP asclass_fast_table_capacity Entries a generation of the fast tables can hold, per array.\n"
+		      "# TYPE asclass_fast_table_capacity gauge\n", f);
+		for (int i = 0; i < 3; i++)
+			fprintf(f, "asclass_fast_table_capacity{array=\"%s\"} %u\n", what[i], cap[i]);
+	}
 	fputs("# HELP asclass_rib_load_timestamp_seconds When the active route tables were loaded.\n"
 	      "# TYPE asclass_rib_load_timestamp_seconds gauge\n", f);
 	fprintf(f, "asclass_rib_load_timestamp_seconds %llu.%09llu\n",

@@ -160,6 +160,10 @@ int tables_load(const struct asc_maps *m, const struct rtable *t, const struct t
 	st.load_time_ns = (__u64)wall.tv_sec * 1000000000ULL + wall.tv_nsec;
 	st.routes_v4 = res->routes_v4;
 	st.routes_v6 = res->routes_v6;
+	st.fib_nodes = st.lookup == ASC_LOOKUP_FAST ? (__u32)res->fast.nodes : 0;
+	st.fib_leaves = st.lookup == ASC_LOOKUP_FAST ? (__u32)res->fast.leaves : 0;
+	st.fib_routes = st.lookup == ASC_LOOKUP_FAST ? (__u32)res->fast.routes : 0;
+	st.pad = 0;
 	/* The flip: one array-map update.  The data plane reads asc_state
 	 * once per packet, so it sees either generation whole. */
 	t0 = now_s();

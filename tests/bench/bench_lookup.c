@@ -215,7 +215,7 @@ static void bench_table(const char *name, struct rtable *t, struct fib *fib)
 			&r))
 		exit(1);
 	printf("\n%s: %zu IPv4 + %zu IPv6 prefixes, %zu distinct routes\n", name, n4, t->n - n4,
-	       r.fast.routes - 1);
+	       r.fast.routes);
 	printf("  fast tables: %zu nodes, %zu leaves: %.1f MiB used per generation; "
 	       "maps (both generations) %.1f MiB as bpftool reports\n",
 	       r.fast.nodes, r.fast.leaves, r.fast.bytes / 1048576.0, r.fast.map_bytes / 1048576.0);

@@ -59,6 +59,10 @@ asc lookup --json 175.45.178.9 | jq -e '.[0] | .prefix == "175.45.178.0/24" and 
 	| grep -qx true || fail "lookup under the lpm tables: $(asc lookup --json 175.45.178.9)"
 echo "$routes" | asc routes load -
 asc status | grep -q "lookup fast" || fail "fast tables are not the default: $(asc status)"
+# Usage as loaded: one node for the two prefixes under 175.45.128.0/18 (5
+# leaf runs), one skip node each for the lone /24 and /48; 4 distinct routes.
+asc status | grep -Eq "^fast: +3 of [0-9]+ nodes \(0%\), 5 of [0-9]+ leaves \(0%\), 4 of [0-9]+ routes" \
+	|| fail "status does not show the fast tables' usage: $(asc status)"
 asc lookup --json 175.45.178.9 | jq -e '.[0] | .prefix == null and .origin_as == 131279 and .transit_as == 20485' \
 	| grep -qx true || fail "lookup under the fast tables: $(asc lookup --json 175.45.178.9)"
 
@@ -137,6 +141,7 @@ if command -v promtool >/dev/null; then
 	grep -qx 'asclass_bytes_total{upstream="ttk",direction="in",family="ipv4",origin_as="131279",transit_as="20485"} 600' "/tmp/asc-$id.prom" \
 		|| fail "asclass metrics: ttk in ipv4 131279/20485 bytes not 600"
 	grep -qx 'asclass_unclassified_packets_total{reason="not_ip"} 2' "/tmp/asc-$id.prom" || fail "asclass metrics: not_ip not 2"
+	grep -qx 'asclass_fast_table_entries{array="routes"} 4' "/tmp/asc-$id.prom" || fail "asclass metrics: fast-table routes not 4"
 	rm -f "/tmp/asc-$id.prom"
 else
 	fail "promtool missing (make deps installs prometheus)"

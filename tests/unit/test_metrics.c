@@ -16,7 +16,8 @@ static struct asc_upstream ups[ASC_MAX_UPSTREAMS];
 static struct asc_overflow_val ovf[ASC_MAX_UPSTREAMS];
 static uint64_t stats[ASC_STAT_MAX];
 static struct asc_state st = { .routes_v4 = 7, .routes_v6 = 2, .swaps = 3,
-			       .load_time_ns = 1506848880123456789ULL };
+			       .load_time_ns = 1506848880123456789ULL, .lookup = ASC_LOOKUP_FAST,
+			       .fib_nodes = 5, .fib_leaves = 9, .fib_routes = 4 };
 
 /* cu (id 1), in, ipv4: three pairs, as counters_read orders them */
 static const struct counter_row rows[] = {
@@ -61,6 +62,8 @@ static void test_metrics_all_series(void **state)
 	assert_null(strstr(t, "reason=\"no_route\""));
 	assert_non_null(strstr(t, "asclass_overflow_packets_total 2\n"));
 	assert_non_null(strstr(t, "asclass_routes{family=\"ipv4\"} 7\n"));
+	assert_non_null(strstr(t, "asclass_fast_table_entries{array=\"leaves\"} 9\n"));
+	assert_non_null(strstr(t, "asclass_fast_table_capacity{array=\"nodes\"} "));
 	assert_non_null(strstr(t, "asclass_rib_load_timestamp_seconds 1506848880.123456789\n"));
 	assert_null(strstr(t, "other"));
 	free(t);
