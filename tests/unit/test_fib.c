@@ -286,6 +286,46 @@ static void test_fib_updates(void **state)
 	fib_close(f);
 }
 
+/* A table with more distinct routes than a generation holds: the build
+ * fails with ENOSPC and writes nothing the active generation uses, and
+ * updates wait for the next build that succeeds. */
+static void test_fib_full(void **state)
+{
+	struct rtable small = { 0 }, big = { 0 };
+	struct rt_entry e;
+	struct fib *f;
+
+	assert_int_equal(fib_open(NULL, true, &f), 0);
+	add(&small, "0.0.0.0/0", 1);
+	add(&small, "175.45.176.0/22", 131279);
+	add(&small, "2001:db8::/32", 64510);
+	build(f, &small);
+	for (uint32_t i = 0; i < ASC_FIB_ROUTES; i++) {
+		e = (struct rt_entry){ .family = 4, .plen = 32,
+				       .route = { 100000 + i, 1, 1, 0 } };
+		e.addr[0] = 10;
+		e.addr[1] = (uint8_t)(i >> 16);
+		e.addr[2] = (uint8_t)(i >> 8);
+		e.addr[3] = (uint8_t)i;
+		assert_int_equal(rtable_add(&big, &e), 0);
+	}
+	assert_int_not_equal(rtable_sort_dedup(&big), (size_t)-1);
+	assert_int_equal(fib_build(f, &big, 1), -ENOSPC);
+	check_equal(f, &small, 20000, 3); /* generation 0, as built */
+
+	assert_int_equal(prefix_parse("198.51.100.0/24", &e, 0), 0);
+	e.route = (struct asc_route){ 64500, 1, 1, 0 };
+	assert_int_equal(fib_update(f, &e, false), -EINVAL);
+	build(f, &small);
+	assert_int_equal(fib_update(f, &e, false), 0);
+	assert_int_equal(rtable_add(&small, &e), 0);
+	assert_int_not_equal(rtable_sort_dedup(&small), (size_t)-1);
+	check_equal(f, &small, 20000, 4);
+	rtable_free(&small);
+	rtable_free(&big);
+	fib_close(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -293,6 +333,7 @@ int main(void)
 		cmocka_unit_test(test_fib_skip),
 		cmocka_unit_test(test_fib_random_tables),
 		cmocka_unit_test(test_fib_updates),
+		cmocka_unit_test(test_fib_full),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
