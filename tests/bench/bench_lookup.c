@@ -10,8 +10,11 @@
  * Tables are synthesised with the real prefix-length distributions
  * (tests/lib/rtgen.h) at 10k, 100k and full size (1.04M IPv4 + 223k IPv6),
  * or read from FILE (any format `asclass routes load` reads).  Addresses
- * are uniform over routed prefixes, or Zipf-skewed (s = 1) over them.  Each
- * figure is the median of 3 BPF_PROG_TEST_RUN calls of 2^20 packets.
+ * are uniform over routed prefixes, or Zipf-skewed (s = 1) over them.  The
+ * four programs take turns over 5 rounds, one BPF_PROG_TEST_RUN call of
+ * 2^20 packets each per round; each figure is the median over the rounds,
+ * and each ratio the median of the ratios within a round, so that the
+ * machine's drift between rounds does not enter them.
  * Needs root.
  */
 #include <errno.h>
@@ -59,26 +62,29 @@ static int cmp_d(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* ns per packet: median of 3 runs of BENCH_ADDRS packets. */
+#define ROUNDS 5
+
+/* ns per packet over one BPF_PROG_TEST_RUN of BENCH_ADDRS packets. */
 static double run(int prog_fd, int family)
 {
 	static uint8_t pkt[PKT_MAX];
 	struct pkt_spec s = { .family = family, .src = family == 4 ? "198.51.100.1" : "2001:db8::1",
 			      .dst = family == 4 ? "203.0.113.1" : "2001:db8:1::1", .payload = 18 };
 	size_t len = pkt_build(&s, pkt);
-	double v[3];
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = pkt, .data_size_in = (__u32)len,
+		    .repeat = quick ? BENCH_ADDRS / 8 : BENCH_ADDRS);
 
-	for (int i = 0; i < 3; i++) {
-		LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = pkt, .data_size_in = (__u32)len,
-			    .repeat = quick ? BENCH_ADDRS / 8 : BENCH_ADDRS);
-		if (bpf_prog_test_run_opts(prog_fd, &o)) {
-			fprintf(stderr, "BPF_PROG_TEST_RUN: %s\n", strerror(errno));
-			exit(1);
-		}
-		v[i] = o.duration;
+	if (bpf_prog_test_run_opts(prog_fd, &o)) {
+		fprintf(stderr, "BPF_PROG_TEST_RUN: %s\n", strerror(errno));
+		exit(1);
 	}
-	qsort(v, 3, sizeof(v[0]), cmp_d);
-	return v[1];
+	return o.duration;
+}
+
+static double median(double *v)
+{
+	qsort(v, ROUNDS, sizeof(v[0]), cmp_d);
+	return v[ROUNDS / 2];
 }
 
 static void set_lookup(unsigned int kind)
@@ -228,20 +234,26 @@ static void bench_table(const char *name, struct rtable *t, struct fib *fib)
 		size_t nv = fam == 4 ? n4 : t->n - n4;
 
 		for (int zipf = 0; zipf < 2; zipf++) {
-			double b, b2, l, f;
+			/* ns: bare, bare*, lpm, fast; ratios: fast/bare, fast/bare*, lpm/fast */
+			double ns[4][ROUNDS], x[3][ROUNDS];
 
 			if (!nv)
 				continue;
 			fill_addrs(v, nv, fam, zipf, 11 + fam + zipf);
-			b = run(bare_fd, fam);
-			b2 = run(spread_fd, fam);
-			set_lookup(ASC_LOOKUP_FAST);
-			f = run(full_fd, fam);
-			set_lookup(ASC_LOOKUP_LPM);
-			l = run(full_fd, fam);
-			set_lookup(ASC_LOOKUP_FAST);
+			for (int r = 0; r < ROUNDS; r++) {
+				ns[0][r] = run(bare_fd, fam);
+				ns[1][r] = run(spread_fd, fam);
+				set_lookup(ASC_LOOKUP_LPM);
+				ns[2][r] = run(full_fd, fam);
+				set_lookup(ASC_LOOKUP_FAST);
+				ns[3][r] = run(full_fd, fam);
+				x[0][r] = ns[3][r] / ns[0][r];
+				x[1][r] = ns[3][r] / ns[1][r];
+				x[2][r] = ns[2][r] / ns[3][r];
+			}
 			printf("  IPv%-3d %-8s %8.1f %8.1f %8.1f %8.1f %9.2fx %10.2fx %8.1fx\n", fam,
-			       zipf ? "zipf" : "uniform", b, b2, l, f, f / b, f / b2, l / f);
+			       zipf ? "zipf" : "uniform", median(ns[0]), median(ns[1]), median(ns[2]),
+			       median(ns[3]), median(x[0]), median(x[1]), median(x[2]));
 		}
 	}
 	/* equivalence on this table too: the arrays the kernel reads, walked in
