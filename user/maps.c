@@ -127,6 +127,57 @@ mkdir:
 	return 0;
 }
 
+/* A map pinned by an asclass with another layout cannot be reused: libbpf
+ * would only say "parameter mismatch".  Names the map, what differs and
+ * what to do. */
+static int check_pinned(struct bpf_object *obj)
+{
+	struct bpf_map *map;
+	int err = 0;
+
+	bpf_object__for_each_map(map, obj) {
+		const char *path = bpf_map__pin_path(map);
+		struct bpf_map_info info = { 0 };
+		__u32 len = sizeof(info);
+		int fd;
+
+		if (!path || access(path, F_OK))
+			continue;
+		fd = bpf_obj_get(path);
+		if (fd < 0 || bpf_obj_get_info_by_fd(fd, &info, &len)) {
+			err = -errno;
+			log_err("%s: cannot read the pinned map: %s", path, errstr(err));
+			if (fd >= 0)
+				close(fd);
+			return err;
+		}
+		close(fd);
+
+		const struct {
+			const char *what;
+			unsigned int have, want;
+		} f[] = {
+			{ "map type", info.type, bpf_map__type(map) },
+			{ "key size", info.key_size, bpf_map__key_size(map) },
+			{ "value size", info.value_size, bpf_map__value_size(map) },
+			{ "max entries", info.max_entries, bpf_map__max_entries(map) },
+			{ "flags", info.map_flags, bpf_map__map_flags(map) },
+		};
+		for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+			if (f[i].have == f[i].want)
+				continue;
+			log_err("%s was pinned by an asclass with another map layout (%s %u, this "
+				"one needs %u): detach every link, remove it and run this again; "
+				"route tables come back with the next 'routes load', counters in a "
+				"removed asc_counts are lost",
+				path, f[i].what, f[i].have, f[i].want);
+			err = -EINVAL;
+			break;
+		}
+	}
+	return err;
+}
+
 int maps_create(const char *pin_dir, struct asc_maps *m)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, oo, .pin_root_path = pin_dir);
@@ -142,6 +193,11 @@ int maps_create(const char *pin_dir, struct asc_maps *m)
 	if (!skel) {
 		err = -errno;
 		log_err("open BPF object: %s", errstr(err));
+		return err;
+	}
+	err = check_pinned(skel->obj);
+	if (err) {
+		asclass_bpf__destroy(skel);
 		return err;
 	}
 	/* Load only to create and pin the maps; no program is attached. */
