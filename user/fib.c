@@ -559,8 +559,9 @@ static int build_node(struct fib *f, const struct fent *v, size_t n, unsigned in
 			return 1;
 		}
 	} else if (nchild == 1 && nleaf == 1) {
-		return build_skip(f, (unsigned int)__builtin_ctzll(vector), &kid[__builtin_ctzll(vector)],
-				  val[first_leaf], out);
+		unsigned int p = (unsigned int)__builtin_ctzll(vector);
+
+		return build_skip(f, p, &kid[p], val[first_leaf], out);
 	} else {
 		if ((err = region_alloc(f, &f->nodes, nchild, &base1)))
 			return err;
