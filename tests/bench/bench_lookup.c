@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* tests/bench/bench_lookup.c - `make bench-lookup`: the classifier per
  * packet with no lookup (bare: one counter key; bare*: as many keys as the
- * routes give), with the LPM tries and with the fast tables, side by side in
+ * routes give), with the LPM tries and with the fast tables, and the fast
+ * tables counting in a per-CPU array (tally, a what-if), side by side in
  * one run; map memory; load, build, swap and update times; equivalence of
  * the fast tables with the reference on every table measured.
  *
@@ -11,7 +12,7 @@
  * (tests/lib/rtgen.h) at 10k, 100k and full size (1.04M IPv4 + 223k IPv6),
  * or read from FILE (any format `asclass routes load` reads).  Addresses
  * are uniform over routed prefixes, or Zipf-skewed (s = 1) over them.  The
- * four programs take turns over 5 rounds, one BPF_PROG_TEST_RUN call of
+ * five runs take turns over 5 rounds, one BPF_PROG_TEST_RUN call of
  * 2^20 packets each per round; each figure is the median over the rounds,
  * and each ratio the median of the ratios within a round, so that the
  * machine's drift between rounds does not enter them.
@@ -33,6 +34,7 @@
 #include "bench.skel.h"
 #include "bench_bare.skel.h"
 #include "bench_spread.skel.h"
+#include "bench_tally.skel.h"
 #include "fib.h"
 #include "maps.h"
 #include "pkt.h"
@@ -43,6 +45,7 @@
 static struct bench_bpf *full;
 static struct bench_bare_bpf *bare;
 static struct bench_spread_bpf *spread;
+static struct bench_tally_bpf *tally;
 static struct bench_addr *addrs;
 static struct asc_maps m;
 static int quick;
@@ -201,6 +204,7 @@ static void bench_table(const char *name, struct rtable *t, struct fib *fib)
 	size_t n4 = rtable_count(t, 4);
 	int bare_fd = bpf_program__fd(bare->progs.bench_xdp), full_fd = bpf_program__fd(full->progs.bench_xdp);
 	int spread_fd = bpf_program__fd(spread->progs.bench_xdp);
+	int tally_fd = bpf_program__fd(tally->progs.bench_xdp);
 	double load = 0, build = 0, flip = 0, upd, worst;
 
 	for (int i = 0; i < 3; i++) { /* a whole fast-table load, best of 3 */
@@ -227,15 +231,17 @@ static void bench_table(const char *name, struct rtable *t, struct fib *fib)
 	       r.fast.nodes, r.fast.leaves, r.fast.bytes / 1048576.0, r.fast.map_bytes / 1048576.0);
 	printf("  load %.0f ms end to end: build %.0f ms (after a grace period), swap %.3f ms "
 	       "(the asc_state flip)\n", load * 1e3, build * 1e3, flip * 1e3);
-	printf("  %-6s %-8s %8s %8s %8s %8s %10s %11s %9s\n", "family", "addrs", "bare ns",
-	       "bare* ns", "lpm ns", "fast ns", "fast/bare", "fast/bare*", "lpm/fast");
+	printf("  %-6s %-8s %8s %8s %8s %8s %10s %11s %9s %9s %11s\n", "family", "addrs", "bare ns",
+	       "bare* ns", "lpm ns", "fast ns", "fast/bare", "fast/bare*", "lpm/fast", "tally ns",
+	       "tally/bare");
 	for (int fam = 4; fam <= 6; fam += 2) {
 		const struct rt_entry *v = fam == 4 ? t->v : t->v + n4;
 		size_t nv = fam == 4 ? n4 : t->n - n4;
 
 		for (int zipf = 0; zipf < 2; zipf++) {
-			/* ns: bare, bare*, lpm, fast; ratios: fast/bare, fast/bare*, lpm/fast */
-			double ns[4][ROUNDS], x[3][ROUNDS];
+			/* ns: bare, bare*, lpm, fast, tally; ratios: fast/bare,
+			 * fast/bare*, lpm/fast, tally/bare */
+			double ns[5][ROUNDS], x[4][ROUNDS];
 
 			if (!nv)
 				continue;
@@ -247,13 +253,16 @@ static void bench_table(const char *name, struct rtable *t, struct fib *fib)
 				ns[2][r] = run(full_fd, fam);
 				set_lookup(ASC_LOOKUP_FAST);
 				ns[3][r] = run(full_fd, fam);
+				ns[4][r] = run(tally_fd, fam);
 				x[0][r] = ns[3][r] / ns[0][r];
 				x[1][r] = ns[3][r] / ns[1][r];
 				x[2][r] = ns[2][r] / ns[3][r];
+				x[3][r] = ns[4][r] / ns[0][r];
 			}
-			printf("  IPv%-3d %-8s %8.1f %8.1f %8.1f %8.1f %9.2fx %10.2fx %8.1fx\n", fam,
-			       zipf ? "zipf" : "uniform", median(ns[0]), median(ns[1]), median(ns[2]),
-			       median(ns[3]), median(x[0]), median(x[1]), median(x[2]));
+			printf("  IPv%-3d %-8s %8.1f %8.1f %8.1f %8.1f %9.2fx %10.2fx %8.1fx %9.1f %10.2fx\n",
+			       fam, zipf ? "zipf" : "uniform", median(ns[0]), median(ns[1]),
+			       median(ns[2]), median(ns[3]), median(x[0]), median(x[1]), median(x[2]),
+			       median(ns[4]), median(x[3]));
 		}
 	}
 	/* equivalence on this table too: the arrays the kernel reads, walked in
@@ -324,8 +333,9 @@ int main(int argc, char **argv)
 	full = bench_bpf__open_opts(&oo);
 	bare = bench_bare_bpf__open_opts(&oo);
 	spread = bench_spread_bpf__open_opts(&oo);
+	tally = bench_tally_bpf__open_opts(&oo);
 	if (!full || bench_bpf__load(full) || !bare || bench_bare_bpf__load(bare) || !spread ||
-	    bench_spread_bpf__load(spread))
+	    bench_spread_bpf__load(spread) || !tally || bench_tally_bpf__load(tally))
 		return 1;
 	addrs = mmap(NULL, BENCH_ADDRS * sizeof(*addrs), PROT_READ | PROT_WRITE, MAP_SHARED,
 		     bpf_map__fd(full->maps.bench_addrs), 0);
@@ -339,7 +349,8 @@ int main(int argc, char **argv)
 		return 1;
 	printf("ns per packet = XDP program run time (BPF_PROG_TEST_RUN); bare = parse + count "
 	       "without a lookup, one counter key; bare* = the same over ~100k counter keys, "
-	       "as a full table's routes give\n");
+	       "as a full table's routes give; tally = the fast tables counting in a per-CPU "
+	       "array instead of the hash (a what-if: docs/LOOKUP.md)\n");
 	if (table) {
 		struct routes_opts ro = { .format = ROUTES_AUTO };
 		struct routes_stats rs;
@@ -373,6 +384,7 @@ int main(int argc, char **argv)
 	bench_bpf__destroy(full);
 	bench_bare_bpf__destroy(bare);
 	bench_spread_bpf__destroy(spread);
+	bench_tally_bpf__destroy(tally);
 	asclass_bpf__destroy(skel);
 	{
 		char cmd[128];
