@@ -431,6 +431,7 @@ static inline uint32_t step(const struct fib *f, const struct asc_fib_node *n, u
 			    uint64_t lo, unsigned int s, unsigned int *used)
 {
 	unsigned int p;
+	uint32_t leaf;
 
 	if (is_skip(n)) {
 		*used = skip_levels(n) * STRIDE;
@@ -442,7 +443,11 @@ static inline uint32_t step(const struct fib *f, const struct asc_fib_node *n, u
 	p = bits6(hi, lo, s);
 	if (n->vector >> p & 1)
 		return ASC_FIB_NODE | (n->base1 + pop64(n->vector & upto(p)) - 1);
-	return f->leaf[n->base0 + pop64(n->leafvec & upto(p)) - 1];
+	leaf = n->base0 + pop64(n->leafvec & upto(p)) - 1;
+	/* Pinned maps can be written by anyone with the rights: a leaf index
+	 * out of the array reads as a node index out of its array, which
+	 * fib_lookup reports. */
+	return leaf < 2 * ASC_FIB_LEAVES ? f->leaf[leaf] : UINT32_MAX;
 }
 
 /* The skip node for a node whose only child, at position p, is `kid` and

@@ -376,6 +376,43 @@ out:
 	rtable_free(&upd);
 }
 
+/* Pinned maps can be written by anyone with the rights: `asclass lookup`
+ * walking a node whose leaf index points past the leaf array reports an
+ * error instead of reading past it. */
+static void corrupt_node(const struct asc_maps *m, struct fib *f)
+{
+	static const char *const pfx[] = { "10.0.0.0/8", "10.1.0.0/24", "10.1.1.0/24" };
+	struct rtable t = { 0 };
+	struct asc_fib_pack pack;
+	struct asc_fib_node n;
+	struct asc_route rt;
+	uint8_t a[16] = { 10, 1, 0, 1 };
+	__u32 slot = (10U << 24 | 1U << 16) >> (32 - ASC_FIB_DIR4_BITS), k = slot / ASC_FIB_PACK,
+	      idx;
+
+	for (unsigned int i = 0; i < 3; i++) {
+		struct rt_entry e;
+
+		prefix_parse(pfx[i], &e, 0);
+		e.route = (struct asc_route){ 64500 + i, 1, 1, 0 };
+		rtable_add(&t, &e);
+	}
+	rtable_sort_dedup(&t);
+	if (fib_build(f, &t, 0) || fib_lookup(f, 0, 4, a, &rt) || rt.origin_asn != 64501)
+		FAIL("corrupt node: the table before the damage does not answer 10.1.0.1\n");
+	if (bpf_map_lookup_elem(m->fib_dir, &k, &pack) || !(pack.v[slot % ASC_FIB_PACK] & ASC_FIB_NODE))
+		FAIL("corrupt node: no node under 10.1.0.0/18\n");
+	idx = pack.v[slot % ASC_FIB_PACK] & ~ASC_FIB_NODE;
+	bpf_map_lookup_elem(m->fib_node, &idx, &n);
+	n.base0 = 2 * ASC_FIB_LEAVES; /* just past the leaf array */
+	bpf_map_update_elem(m->fib_node, &idx, &n, BPF_ANY);
+	if (fib_lookup(f, 0, 4, a, &rt) != -EIO)
+		FAIL("corrupt node: a leaf index past the array was not reported\n");
+	else
+		printf("a node whose leaves lie past the leaf array: lookup reports EIO\n");
+	rtable_free(&t);
+}
+
 int main(void)
 {
 	char pin[64];
@@ -414,6 +451,7 @@ int main(void)
 		goto out;
 	equivalence(&m, f);
 	under_load(&m, f);
+	corrupt_node(&m, f);
 	fib_close(f);
 	maps_close(&m);
 	err = failures ? 1 : 0;
