@@ -1,7 +1,8 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 # tools/bench_rib.sh - make bench-rib: the time to resolve a full-size table
-# from an MRT RIB and to load it into the data plane (LPM reference tables).
+# from an MRT RIB and to load it into the data plane (fast tables, then the
+# LPM reference tables).
 # Prints one table; figures go to docs/BENCHMARKS.md, "Route resolution".
 #   PREFIXES (default 1000000) prefixes seen by PEERS (default 4) peers.
 set -eu
@@ -38,15 +39,18 @@ printf '%-44s %12d %10.3f %14.0f %8d MB\n' "asclass rib ($entries RIB entries, $
 if [ "$(id -u)" -eq 0 ]; then
 	pin=/sys/fs/bpf/asclass-bench-$$
 	trap 'rm -rf "$pin" "$tf"' EXIT
-	for i in 1 2 3; do
-		start=$(date +%s.%N)
-		msg=$("$ASCLASS" --pin-dir "$pin" routes load "$rib" 2>&1)
-		end=$(date +%s.%N)
-		fill=$(echo "$msg" | sed -n 's/.* in \([0-9.]*\) s.*/\1/p')
-		printf '%-44s %12d %10.3f %14.0f\n' "routes load #$i: resolve + fill + swap (LPM)" "$n" \
-			"$(echo "$start $end" | awk '{print $2 - $1}')" "$(echo "$n $start $end" | awk '{print $1 / ($3 - $2)}')"
-		printf '%-44s %12d %10.3f %14.0f\n' "  of which emptying + filling the LPM tries" "$n" "$fill" \
-			"$(echo "$n $fill" | awk '{print $1 / $2}')"
+	for kind in fast lpm; do
+		for i in 1 2 3; do
+			start=$(date +%s.%N)
+			msg=$("$ASCLASS" --pin-dir "$pin" routes load --lookup "$kind" "$rib" 2>&1)
+			end=$(date +%s.%N)
+			fill=$(echo "$msg" | sed -n 's/.* in \([0-9.]*\) s.*/\1/p')
+			printf '%-44s %12d %10.3f %14.0f\n' "routes load --lookup $kind #$i" "$n" \
+				"$(echo "$start $end" | awk '{print $2 - $1}')" \
+				"$(echo "$n $start $end" | awk '{print $1 / ($3 - $2)}')"
+			printf '%-44s %12d %10.3f %14.0f\n' "  of which building the $kind tables" "$n" \
+				"$fill" "$(echo "$n $fill" | awk '{print $1 / $2}')"
+		done
 	done
 else
 	echo "(routes load needs root: not measured)"
