@@ -12,7 +12,7 @@
  * (tests/lib/rtgen.h) at 10k, 100k and full size (1.04M IPv4 + 223k IPv6),
  * or read from FILE (any format `asclass routes load` reads).  Addresses
  * are uniform over routed prefixes, or Zipf-skewed (s = 1) over them.  The
- * five runs take turns over 5 rounds, one BPF_PROG_TEST_RUN call of
+ * five configurations take turns over 5 rounds, one BPF_PROG_TEST_RUN call of
  * 2^20 packets each per round; each figure is the median over the rounds,
  * and each ratio the median of the ratios within a round, so that the
  * machine's drift between rounds does not enter them.
