@@ -9,6 +9,7 @@
 
 #include "attach.h"
 #include "cmd.h"
+#include "fib.h"
 #include "log.h"
 #include "maps.h"
 
@@ -203,11 +204,11 @@ int cmd_status(int argc, char **argv)
 		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
 		printf(", loaded %s", when);
 	}
-	if (st.lookup == ASC_LOOKUP_FAST && st.swaps)
+	if (st.lookup == ASC_LOOKUP_FAST) /* set by a load, with the usage */
 		printf("\nfast:     %u of %u nodes (%u%%), %u of %u leaves (%u%%), %u of %u routes (%u%%)",
 		       st.fib_nodes, ASC_FIB_NODES, pct(st.fib_nodes, ASC_FIB_NODES), st.fib_leaves,
 		       ASC_FIB_LEAVES, pct(st.fib_leaves, ASC_FIB_LEAVES), st.fib_routes,
-		       ASC_FIB_ROUTES - 1, pct(st.fib_routes, ASC_FIB_ROUTES - 1));
+		       FIB_ROUTES_USABLE, pct(st.fib_routes, FIB_ROUTES_USABLE));
 	printf("\npackets:  ");
 	for (int s = 0; s < ASC_STAT_MAX; s++)
 		printf("%s%s %llu", s ? ", " : "", stat_name(s), (unsigned long long)stats[s]);

@@ -364,7 +364,7 @@ static int route_intern(struct fib *f, const struct asc_route *r, uint32_t *rid)
 	}
 	if (f->route_next >= f->route_base + ASC_FIB_ROUTES) {
 		log_err("fast tables: more than %u distinct routes: raise ASC_FIB_ROUTES",
-			ASC_FIB_ROUTES - 1);
+			FIB_ROUTES_USABLE);
 		return -ENOSPC;
 	}
 	/* Written before any leaf can point at it. */
@@ -383,7 +383,8 @@ static void publish(uint32_t *slot, uint32_t v)
 }
 
 /* A skip node stands for a chain of nodes that each have one child and the
- * same route everywhere else (include/asclass.h). */
+ * same route everywhere else, or for a range holding one longer prefix
+ * (include/asclass.h). */
 static inline bool is_skip(const struct asc_fib_node *n)
 {
 	return n->base0 & ASC_FIB_SKIP;
@@ -497,7 +498,7 @@ static int build_node(struct fib *f, const struct fent *v, size_t n, unsigned in
 	struct asc_fib_node kid[NPOS];
 	uint32_t val[NPOS], base1 = 0, base0 = 0, prev = 0;
 	uint64_t vector = 0, leafvec = 0;
-	unsigned int nchild, nleaf, k, first_leaf = 0;
+	unsigned int nchild, nleaf, k;
 	int err;
 
 	if (n == 1 && v[0].len - s <= ASC_FIB_SKIP_MAX * STRIDE) {
@@ -551,8 +552,6 @@ static int build_node(struct fib *f, const struct fent *v, size_t n, unsigned in
 			continue;
 		if (first || val[p] != prev)
 			leafvec |= 1ULL << p;
-		if (first)
-			first_leaf = p;
 		prev = val[p];
 		first = 0;
 	}
@@ -566,7 +565,7 @@ static int build_node(struct fib *f, const struct fent *v, size_t n, unsigned in
 	} else if (nchild == 1 && nleaf == 1) {
 		unsigned int p = (unsigned int)__builtin_ctzll(vector);
 
-		return build_skip(f, p, &kid[p], val[first_leaf], out);
+		return build_skip(f, p, &kid[p], val[__builtin_ctzll(leafvec)], out);
 	} else {
 		if ((err = region_alloc(f, &f->nodes, nchild, &base1)))
 			return err;

@@ -23,6 +23,9 @@
 
 struct fib;
 
+/* Distinct routes a generation holds: its route slot 0 means "none". */
+#define FIB_ROUTES_USABLE (ASC_FIB_ROUTES - 1)
+
 struct fib_usage {
 	size_t nodes, leaves, routes;   /* entries in use in the generation (routes: distinct) */
 	size_t bytes;                   /* the same in bytes, direct arrays included */

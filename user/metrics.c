@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fib.h"
 #include "metrics.h"
 
 static const char *const dir_label[ASC_DIR_MAX] = { [ASC_DIR_RX] = "in", [ASC_DIR_TX] = "out" };
@@ -237,7 +238,7 @@ int metrics_write(FILE *f, const struct metrics_snapshot *s, const struct metric
 		static const char *const what[3] = { "nodes", "leaves", "routes" };
 		const uint32_t used[3] = { s->state->fib_nodes, s->state->fib_leaves,
 					   s->state->fib_routes };
-		const uint32_t cap[3] = { ASC_FIB_NODES, ASC_FIB_LEAVES, ASC_FIB_ROUTES - 1 };
+		const uint32_t cap[3] = { ASC_FIB_NODES, ASC_FIB_LEAVES, FIB_ROUTES_USABLE };
 
 		fputs("# HELP asclass_fast_table_entries Entries the active fast tables use, per array.\n"
 		      "# TYPE asclass_fast_table_entries gauge\n", f);
