@@ -119,15 +119,12 @@ static __always_inline void classify(struct cursor *c, enum asc_dir dir, __u32 i
 	} else {
 		count_stat(ASC_STAT_NO_ROUTE);
 	}
-#ifdef ASC_BENCH_SPREAD /* tests/bench: as many counter keys as real routes give */
-	key.origin_asn = (*(__u32 *)&a.addr[a.family == ASC_FAMILY_V4 ? 0 : 4] * 2654435761U) % 100000;
-#endif
 	key.upstream_id = lookup_upstream(ifindex, vlan_id);
 	key.dir = dir;
 	key.family = a.family;
 	count_stat(ASC_STAT_CLASSIFIED);
-#ifdef ASC_BENCH_COUNT /* tests/bench: another way to count the same key */
-	ASC_BENCH_COUNT(&key, bytes);
+#ifdef ASC_BENCH_COUNT /* tests/bpf/bench_*.bpf.c: counting done another way */
+	ASC_BENCH_COUNT(&key, &a, bytes);
 #else
 	count_packet(&key, bytes);
 #endif

@@ -18,7 +18,10 @@ struct {
 	__type(value, struct asc_count_val);
 } bench_tally SEC(".maps");
 
-static __always_inline void tally(const struct asc_count_key *k, __u64 bytes)
+struct asc_addr;
+
+static __always_inline void tally(const struct asc_count_key *k, const struct asc_addr *a,
+				  __u64 bytes)
 {
 	__u32 i = (k->origin_asn * 2654435761U ^ k->transit_asn * 40503U ^ k->upstream_id ^
 		   (__u32)k->dir << 8 ^ (__u32)k->family << 9) & (TALLY_SLOTS - 1);
