@@ -198,6 +198,26 @@ static double updates(struct fib *f, const struct rtable *t, int count, double *
 	return total / count * 1e6;
 }
 
+/* Nodes and leaves each family takes when built alone (anonymous memory):
+ * where the memory goes. */
+static void per_family(const struct rtable *t, size_t n4)
+{
+	printf("  per family:");
+	for (int fam = 4; fam <= 6; fam += 2) {
+		struct rtable one = { .v = fam == 4 ? t->v : t->v + n4, .n = fam == 4 ? n4 : t->n - n4 };
+		struct fib_usage u;
+		struct fib *g;
+
+		if (fib_open(NULL, false, &g) || fib_build(g, &one, 0))
+			exit(1);
+		fib_usage(g, &u);
+		fib_close(g);
+		printf(" IPv%d %zu nodes, %zu leaves (%.1f MiB)%s", fam, u.nodes, u.leaves,
+		       (u.nodes * sizeof(struct asc_fib_node) + u.leaves * sizeof(uint32_t)) / 1048576.0,
+		       fam == 4 ? ";" : "\n");
+	}
+}
+
 static void bench_table(const char *name, struct rtable *t, struct fib *fib)
 {
 	struct tables_result r;
@@ -229,6 +249,7 @@ static void bench_table(const char *name, struct rtable *t, struct fib *fib)
 	printf("  fast tables: %zu nodes, %zu leaves: %.1f MiB used per generation; "
 	       "maps (both generations) %.1f MiB as bpftool reports\n",
 	       r.fast.nodes, r.fast.leaves, r.fast.bytes / 1048576.0, r.fast.map_bytes / 1048576.0);
+	per_family(t, n4);
 	printf("  load %.0f ms end to end: build %.0f ms (after a grace period), swap %.3f ms "
 	       "(the asc_state flip)\n", load * 1e3, build * 1e3, flip * 1e3);
 	printf("  %-6s %-8s %8s %8s %8s %8s %10s %11s %9s %9s %11s\n", "family", "addrs", "bare ns",

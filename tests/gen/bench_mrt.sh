@@ -50,3 +50,13 @@ for f in "$rib" "$rib.gz" "$rib.bz2" tests/data/mrt/updates.20160811.1600.gz tes
 	awk -v f="$(basename "$f")" -v n="$n" -v tb="$tb" -v ta="$ta" \
 		'BEGIN { printf "%-34s %9d %10.3f %12.0f %10.3f %12.0f %6.1fx\n", f, n, tb, n / tb, ta, n / ta, tb / ta }'
 done
+
+# The bzip2 floor: CPU seconds (user + sys) that decoding alone costs, which
+# both tools pay, and what asclass spends in all on the same file.
+cpu() { # CMD... -> user + sys seconds of one run
+	/usr/bin/time -f '%U %S' -o "$dir/cpu" "$@" >/dev/null 2>&1
+	awk '{ printf "%.2f", $1 + $2 }' "$dir/cpu"
+}
+printf '\nbzip2 CPU seconds on %s: bzip2 -dc %s' "$(basename "$rib.bz2")" "$(cpu bzip2 -dc "$rib.bz2")"
+command -v lbzip2 >/dev/null && printf ', lbzip2 -dc %s' "$(cpu lbzip2 -dc "$rib.bz2")"
+printf ', asclass mrt %s (%s cores)\n' "$(cpu "$ASCLASS" mrt "$rib.bz2")" "$(nproc)"
