@@ -121,6 +121,12 @@ static struct bpf_object *open_obj(const char *pin_dir, const char *prog)
 	obj = bpf_object__open_mem(elf, sz, &oo);
 	if (!obj)
 		return NULL;
+	/* asc_counts is pinned by now (asc_attach creates the maps first);
+	 * take its size, which may not be the default */
+	if (maps_size_counts(obj, 0)) {
+		bpf_object__close(obj);
+		return NULL;
+	}
 	bpf_object__for_each_program(p, obj)
 		bpf_program__set_autoload(p, !strcmp(bpf_program__name(p), prog));
 	return obj;
@@ -396,7 +402,7 @@ int asc_attach(const char *pin_dir, const struct attach_opts *o, struct attach_i
 		log_err("upstream name must be 1 to %d characters", ASC_NAME_LEN - 1);
 		return -EINVAL;
 	}
-	err = maps_create(pin_dir, &m);
+	err = maps_create(pin_dir, o->counters, &m);
 	if (err)
 		return err;
 	err = upstream_id_for(&m, o->upstream, o->asn, &lv.upstream_id);

@@ -29,6 +29,7 @@ struct attach_opts {
 	enum attach_mode mode;
 	enum tc_hook tc_hook;
 	bool replace;          /* replace our attached programs in place, atomically */
+	unsigned int counters; /* keys a new asc_counts holds; 0: the default */
 };
 
 struct attach_info {

@@ -13,7 +13,7 @@
 #include "log.h"
 #include "maps.h"
 
-enum { A_UPSTREAM, A_VLAN, A_ASN, A_MODE, A_TC_HOOK, A_REPLACE };
+enum { A_UPSTREAM, A_VLAN, A_ASN, A_MODE, A_TC_HOOK, A_REPLACE, A_COUNTERS };
 static const struct opt attach_opts[] = {
 	[A_UPSTREAM] = { "upstream", 'u', "NAME", NULL, "name of the upstream on this link (required; at most 15 characters)" },
 	[A_VLAN] = { "vlan", 0, "VID", "the whole interface", "count only frames with this outer VLAN id under this upstream" },
@@ -21,12 +21,13 @@ static const struct opt attach_opts[] = {
 	[A_MODE] = { "mode", 'm', "native|skb", "native", "XDP attach mode" },
 	[A_TC_HOOK] = { "tc-hook", 0, "auto|tcx|clsact", "auto", "hook the egress program with a tcx link (kernel 6.6+) or a clsact filter; auto tries tcx first" },
 	[A_REPLACE] = { "replace", 0, NULL, NULL, "replace programs already attached with this binary's, atomically (upgrades)" },
+	[A_COUNTERS] = { "counters", 0, "N", "131072", "how many counter keys (upstream x direction x family x origin x transit) asc_counts holds when this creates it; an existing one keeps its size" },
 	{ NULL },
 };
 
 static const struct cmd_spec attach_spec = {
 	.name = "asclass attach",
-	.synopsis = "IFACE --upstream NAME [--vlan VID] [--asn ASN] [--mode native|skb] [--tc-hook auto|tcx|clsact] [--replace]",
+	.synopsis = "IFACE --upstream NAME [--vlan VID] [--asn ASN] [--mode native|skb] [--tc-hook auto|tcx|clsact] [--replace] [--counters N]",
 	.desc = "Attach the XDP program (receive side) and the tc clsact egress program (transmit "
 		"side) to IFACE and count its traffic under upstream NAME.  XDP goes through "
 		"libxdp's dispatcher where the kernel accepts it, else as a single program; the "
@@ -80,6 +81,10 @@ int cmd_attach(int argc, char **argv)
 		case A_REPLACE:
 			o.replace = true;
 			break;
+		case A_COUNTERS:
+			if (parse_u32(arg, &o.counters) || o.counters < COUNTERS_MIN || o.counters > COUNTERS_MAX)
+				return usage_error(&attach_spec, "--counters: '%s' is not a number of counter keys from 1024 to 16777216", arg);
+			break;
 		default:
 			return ASC_EXIT_USAGE;
 		}
@@ -131,7 +136,8 @@ static const struct cmd_spec status_spec = {
 	.synopsis = "",
 	.desc = "Show the configured upstream links with their attach state (XDP mode, dispatcher "
 		"or single program, tc egress), the active route tables (and how full the fast "
-		"tables are) and the reasons packets went unclassified.",
+		"tables are), how full the counter map is and the reasons packets went "
+		"unclassified.",
 	.opts = no_opts,
 	.examples = "    asclass status\n",
 };
@@ -149,7 +155,7 @@ int cmd_status(int argc, char **argv)
 	struct asc_state st;
 	struct asc_maps m;
 	const char *arg;
-	size_t n;
+	size_t n, nkeys;
 	int err;
 
 	if (opt_next(&status_spec, argc, argv, &arg) != OPT_END)
@@ -162,7 +168,7 @@ int cmd_status(int argc, char **argv)
 	asc_attach_pin_dir = asc_pin_dir;
 	if ((err = links_read(&m, &rows, &n)) || (err = upstreams_read(&m, ups)) ||
 	    (err = state_read(&m, &st)) ||
-	    (err = stats_read(&m, stats))) {
+	    (err = stats_read(&m, stats)) || (err = counters_keys(&m, &nkeys))) {
 		log_err("read maps in %s: %s", asc_pin_dir, errstr(err));
 		maps_close(&m);
 		return ASC_EXIT_BPF;
@@ -209,6 +215,11 @@ int cmd_status(int argc, char **argv)
 		       st.fib_nodes, ASC_FIB_NODES, pct(st.fib_nodes, ASC_FIB_NODES), st.fib_leaves,
 		       ASC_FIB_LEAVES, pct(st.fib_leaves, ASC_FIB_LEAVES), st.fib_routes,
 		       FIB_ROUTES_USABLE, pct(st.fib_routes, FIB_ROUTES_USABLE));
+	printf("\ncounters: %zu of %u keys (%u%%)", nkeys, m.counts_max,
+	       pct((uint32_t)nkeys, m.counts_max));
+	if (stats[ASC_STAT_OVERFLOW])
+		printf(", %llu packets found it full (a larger map: attach --counters)",
+		       (unsigned long long)stats[ASC_STAT_OVERFLOW]);
 	printf("\npackets:  ");
 	for (int s = 0; s < ASC_STAT_MAX; s++)
 		printf("%s%s %llu", s ? ", " : "", stat_name(s), (unsigned long long)stats[s]);

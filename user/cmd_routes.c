@@ -74,7 +74,7 @@ static int routes_load(int argc, char **argv)
 		rtable_free(&t);
 		return err == -EINVAL ? ASC_EXIT_INPUT : ASC_EXIT_FAIL;
 	}
-	err = maps_create(asc_pin_dir, &m);
+	err = maps_create(asc_pin_dir, 0, &m);
 	if (err) {
 		rtable_free(&t);
 		return ASC_EXIT_BPF;

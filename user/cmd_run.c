@@ -175,7 +175,7 @@ static void attach_links(void)
 		const struct cfg_link *l = &D.cfg.links[i];
 		struct attach_opts o = { .ifname = l->ifname, .upstream = l->name, .vlan = l->vlan,
 					 .asn = l->asn, .mode = D.cfg.mode, .tc_hook = D.cfg.tc_hook,
-					 .replace = true };
+					 .replace = true, .counters = D.cfg.counters };
 		struct attach_info *info = &D.attached[i];
 
 		if (asc_attach(D.cfg.pin_dir, &o, info))
@@ -239,7 +239,7 @@ static char *render_metrics(size_t *len)
 	}
 	f = open_memstream(&buf, len);
 	if (f) {
-		struct metrics_snapshot s = { rows, n, ups, ovf, stats, &st };
+		struct metrics_snapshot s = { rows, n, ups, ovf, stats, &st, D.maps.counts_max };
 
 		metrics_write(f, &s, &mo);
 		daemon_metrics(f);
@@ -469,7 +469,7 @@ int cmd_run(int argc, char **argv)
 	sigaddset(&sigs, SIGTERM);
 	sigaddset(&sigs, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
-	if (maps_create(D.cfg.pin_dir, &D.maps))
+	if (maps_create(D.cfg.pin_dir, D.cfg.counters, &D.maps))
 		return ASC_EXIT_BPF;
 	attach_links();
 	http = http_start();

@@ -191,7 +191,7 @@ int cmd_metrics(int argc, char **argv)
 		return ASC_EXIT_BPF;
 	}
 	struct metrics_snapshot s = { .rows = rows, .n_rows = n, .ups = ups, .ovf = ovf,
-				      .stats = stats, .state = &st };
+				      .stats = stats, .state = &st, .counts_max = m.counts_max };
 	err = metrics_write(stdout, &s, &mo);
 	free(rows);
 	maps_close(&m);

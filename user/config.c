@@ -10,6 +10,7 @@
 
 #include "cmd.h"
 #include "config.h"
+#include "maps.h"
 #include "log.h"
 
 struct parse {
@@ -180,8 +181,12 @@ static int handler(void *user, const char *section, const char *key, const char 
 				c->tc_hook = TC_HOOK_CLSACT;
 			else
 				return fail(p, section, key, "'%s' is not auto, tcx or clsact", v);
+		} else if (!strcmp(key, "counters")) {
+			if (parse_u32(v, &c->counters) || c->counters < COUNTERS_MIN ||
+			    c->counters > COUNTERS_MAX)
+				return fail(p, section, key, "'%s' is not a number of counter keys from 1024 to 16777216", v);
 		} else {
-			return fail(p, section, NULL, "unknown key \"%s\" (known: pin_dir, mode, tc_hook)", key);
+			return fail(p, section, NULL, "unknown key \"%s\" (known: pin_dir, mode, tc_hook, counters)", key);
 		}
 		return 1;
 	}

@@ -41,6 +41,7 @@ struct asc_config {
 	char pin_dir[PATH_MAX];
 	enum attach_mode mode;
 	enum tc_hook tc_hook;
+	unsigned int counters; /* asc_counts keys when it is created; 0: default */
 };
 
 /* Returns 0, -EINVAL (logged with file and line), or -errno if unreadable. */

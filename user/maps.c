@@ -84,6 +84,17 @@ int maps_open(const char *pin_dir, struct asc_maps *m)
 			return err;
 		}
 	}
+	{
+		struct bpf_map_info info = { 0 };
+		__u32 len = sizeof(info);
+
+		if (bpf_obj_get_info_by_fd(m->counts, &info, &len)) {
+			err = -errno;
+			maps_close(m);
+			return err;
+		}
+		m->counts_max = info.max_entries;
+	}
 	return 0;
 }
 
@@ -178,7 +189,38 @@ static int check_pinned(struct bpf_object *obj)
 	return err;
 }
 
-int maps_create(const char *pin_dir, struct asc_maps *m)
+int maps_size_counts(struct bpf_object *obj, unsigned int counters)
+{
+	struct bpf_map *map = bpf_object__find_map_by_name(obj, ASC_MAP_COUNTS);
+	const char *path = map ? bpf_map__pin_path(map) : NULL;
+	struct bpf_map_info info = { 0 };
+	__u32 len = sizeof(info);
+	int fd, err;
+
+	if (!map)
+		return -ENOENT;
+	if (!path || access(path, F_OK))
+		return bpf_map__set_max_entries(map, counters ? counters : ASC_MAX_COUNTERS);
+	fd = bpf_obj_get(path);
+	if (fd < 0 || bpf_obj_get_info_by_fd(fd, &info, &len)) {
+		err = -errno;
+		log_err("%s: cannot read the pinned map: %s", path, errstr(err));
+		if (fd >= 0)
+			close(fd);
+		return err;
+	}
+	close(fd);
+	if (counters && counters != info.max_entries) {
+		log_err("%s holds %u counter keys and %u were asked for: a map cannot be resized; "
+			"to resize, save what 'asclass stats' shows, detach every link, remove %s "
+			"and attach again (its counters are lost)",
+			path, info.max_entries, counters, path);
+		return -EEXIST;
+	}
+	return bpf_map__set_max_entries(map, info.max_entries);
+}
+
+int maps_create(const char *pin_dir, unsigned int counters, struct asc_maps *m)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, oo, .pin_root_path = pin_dir);
 	struct asclass_bpf *skel;
@@ -195,7 +237,9 @@ int maps_create(const char *pin_dir, struct asc_maps *m)
 		log_err("open BPF object: %s", errstr(err));
 		return err;
 	}
-	err = check_pinned(skel->obj);
+	err = maps_size_counts(skel->obj, counters);
+	if (!err)
+		err = check_pinned(skel->obj);
 	if (err) {
 		asclass_bpf__destroy(skel);
 		return err;
@@ -281,6 +325,16 @@ out:
 	*rows = out;
 	*n = cnt;
 	return 0;
+}
+
+int counters_keys(const struct asc_maps *m, size_t *n)
+{
+	struct asc_count_key k[2];
+
+	*n = 0;
+	while (!bpf_map_get_next_key(m->counts, *n ? &k[(*n - 1) & 1] : NULL, &k[*n & 1]))
+		++*n;
+	return errno == ENOENT ? 0 : -errno;
 }
 
 int overflow_read(const struct asc_maps *m, struct asc_overflow_val out[ASC_MAX_UPSTREAMS])

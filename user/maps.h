@@ -8,19 +8,32 @@
 #include <stdint.h>
 #include "asclass.h"
 
+struct bpf_object;
+
 struct asc_maps {
 	int counts, overflow, stats, links, upstreams, state;
 	int lpm4[2], lpm6[2];
 	int fib_dir, fib_node, fib_leaf, fib_route; /* fast tables, both generations */
 	int nr_cpus; /* libbpf_num_possible_cpus(): per-CPU value count */
+	unsigned int counts_max; /* keys asc_counts holds (its max_entries) */
 };
+
+/* Bounds of the counters setting (attach --counters, [daemon] counters). */
+#define COUNTERS_MIN 1024U
+#define COUNTERS_MAX (1U << 24)
 
 /* Opens every pinned map under pin_dir.  -ENOENT when asclass has never
  * been loaded there (logs a hint to run `asclass attach` or `routes load`). */
 int maps_open(const char *pin_dir, struct asc_maps *m);
 /* Creates (loads the BPF object without attaching) and pins every map under
- * pin_dir if they are not there yet, mounting bpffs when needed; then opens. */
-int maps_create(const char *pin_dir, struct asc_maps *m);
+ * pin_dir if they are not there yet, mounting bpffs when needed; then opens.
+ * counters: how many keys a new asc_counts holds (0: ASC_MAX_COUNTERS, or
+ * what the pinned one holds). */
+int maps_create(const char *pin_dir, unsigned int counters, struct asc_maps *m);
+/* Sizes obj's asc_counts before it is loaded: as the pinned one when there
+ * is one (an error, logged, when `counters` asks for another size), else
+ * `counters` or ASC_MAX_COUNTERS. */
+int maps_size_counts(struct bpf_object *obj, unsigned int counters);
 void maps_close(struct asc_maps *m);
 
 /* Ensures a bpffs is mounted at or above `dir` and `dir` exists. */
@@ -37,6 +50,8 @@ struct counter_row {
 /* Reads every asc_counts entry summed over CPUs into a malloc'd array
  * (*rows, *n); caller frees.  Sorted by upstream, dir, family, origin, transit. */
 int counters_read(const struct asc_maps *m, struct counter_row **rows, size_t *n);
+/* How many keys asc_counts holds now. */
+int counters_keys(const struct asc_maps *m, size_t *n);
 /* asc_overflow summed over CPUs: out[upstream_id] for ids < ASC_MAX_UPSTREAMS. */
 int overflow_read(const struct asc_maps *m, struct asc_overflow_val out[ASC_MAX_UPSTREAMS]);
 /* asc_stats summed over CPUs. */

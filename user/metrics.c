@@ -230,6 +230,14 @@ int metrics_write(FILE *f, const struct metrics_snapshot *s, const struct metric
 	      "# TYPE asclass_overflow_packets_total counter\n", f);
 	fprintf(f, "asclass_overflow_packets_total %llu\n",
 		(unsigned long long)s->stats[ASC_STAT_OVERFLOW]);
+	if (s->counts_max) {
+		fputs("# HELP asclass_count_map_entries Keys in asc_counts, one per upstream, direction, family, origin and transit that saw traffic.\n"
+		      "# TYPE asclass_count_map_entries gauge\n", f);
+		fprintf(f, "asclass_count_map_entries %zu\n", s->n_rows);
+		fputs("# HELP asclass_count_map_capacity Keys asc_counts holds; traffic under a new key beyond them goes to the overflow bucket.\n"
+		      "# TYPE asclass_count_map_capacity gauge\n", f);
+		fprintf(f, "asclass_count_map_capacity %u\n", s->counts_max);
+	}
 	fputs("# HELP asclass_routes Prefixes in the active route tables.\n"
 	      "# TYPE asclass_routes gauge\n", f);
 	fprintf(f, "asclass_routes{family=\"ipv4\"} %u\nasclass_routes{family=\"ipv6\"} %u\n",

@@ -35,6 +35,7 @@ struct metrics_snapshot {
 	const struct asc_overflow_val *ovf; /* ASC_MAX_UPSTREAMS entries */
 	const uint64_t *stats;          /* ASC_STAT_MAX entries */
 	const struct asc_state *state;
+	unsigned int counts_max;        /* keys asc_counts holds; 0: not shown */
 };
 
 /* Writes the exposition (text format 0.0.4).  Returns 0 or -errno. */

@@ -41,7 +41,18 @@ mac_r2=$(ip -n $R -j link show r-ttk | jq -r '.[0].address')
 ip -n $R neigh add 198.51.100.2 lladdr "$mac_u1" dev r-cu nud permanent
 ip -n $U1 neigh add 198.51.100.1 lladdr "$mac_r" dev u-cu nud permanent
 
-asc attach r-cu --upstream cu --asn 4837 --mode native
+# The first attach creates the maps, asc_counts sized by --counters; a later
+# attach asking for another size is refused before it changes anything, and
+# one that asks for none takes the pinned map's size.
+asc attach r-cu --upstream cu --asn 4837 --mode native --counters 4096
+[ "$(bpftool -j map show pinned "$PIN/asc_counts" | jq .max_entries)" = 4096 ] \
+	|| fail "--counters 4096 did not size asc_counts: $(bpftool map show pinned "$PIN/asc_counts")"
+if out=$(asc attach r-ttk --upstream ttk --asn 20485 --counters 8192 2>&1); then
+	fail "attach with --counters 8192 went on over an asc_counts of 4096"
+fi
+echo "$out" | grep -q "$PIN/asc_counts holds 4096 counter keys and 8192 were asked for" \
+	|| fail "the size mismatch is not named: $out"
+ip -n $R -d link show r-ttk | grep -q "prog/xdp" && fail "the refused attach left XDP on r-ttk"
 asc attach r-ttk --upstream ttk --asn 20485 --mode native --tc-hook clsact
 asc status | grep -q "r-cu .* cu .* native .* tcx" || asc status | grep -q "r-cu .* cu .* native .* clsact" \
 	|| fail "status does not show r-cu attached: $(asc status)"
@@ -115,6 +126,7 @@ for w in "${want[@]}"; do
 done
 rows=$(asc stats --json | jq '.counters | length')
 [ "$rows" -eq ${#want[@]} ] || fail "asclass stats: $rows counter rows, want ${#want[@]}: $(asc stats)"
+asc status | grep -Eq "^counters: ${#want[@]} of 4096 keys \(0%\)" || fail "status does not show the counter map's fill: $(asc status)"
 not_ip=$(asc stats --json | jq '.packets.not_ip')
 [ "$not_ip" -eq 2 ] || fail "not_ip: got $not_ip, want 2 (the ARP request in, the router's reply out)"
 
@@ -142,6 +154,8 @@ if command -v promtool >/dev/null; then
 		|| fail "asclass metrics: ttk in ipv4 131279/20485 bytes not 600"
 	grep -qx 'asclass_unclassified_packets_total{reason="not_ip"} 2' "/tmp/asc-$id.prom" || fail "asclass metrics: not_ip not 2"
 	grep -qx 'asclass_fast_table_entries{array="routes"} 4' "/tmp/asc-$id.prom" || fail "asclass metrics: fast-table routes not 4"
+	grep -qx "asclass_count_map_entries ${#want[@]}" "/tmp/asc-$id.prom" || fail "asclass metrics: counter map entries not ${#want[@]}"
+	grep -qx 'asclass_count_map_capacity 4096' "/tmp/asc-$id.prom" || fail "asclass metrics: counter map capacity not 4096"
 	rm -f "/tmp/asc-$id.prom"
 else
 	fail "promtool missing (make deps installs prometheus)"

@@ -68,6 +68,7 @@ watch = 64500 131279
 
 [daemon]
 pin_dir = $PIN
+counters = 2048
 EOF2
 
 # --check-config: good, then a bad key named by file and line
@@ -93,6 +94,7 @@ ip netns exec $U1 ping -q -c 5 -i 0.1 -W 1 198.51.100.1 >/dev/null || fail "ping
 ip netns exec $U2 ping -q -c 3 -i 0.1 -W 1 203.0.113.1 >/dev/null || fail "ping over ttk"
 in_r curl -sf http://127.0.0.1:9742/metrics >"$work/scrape"
 promtool check metrics <"$work/scrape" || fail "promtool check metrics"
+[ "$(metric asclass_count_map_capacity)" = 2048 ] || fail "counters = 2048 did not size asc_counts"
 k='asclass_packets_total{upstream="cu",direction="in",family="ipv4",origin_as="64500",transit_as="4837"}'
 [ "$(metric "$k")" = 5 ] || fail "$k: got $(metric "$k"), want 5"
 k2='asclass_packets_total{upstream="ttk",direction="out",family="ipv4",origin_as="64501",transit_as="20485"}'

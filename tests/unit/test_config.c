@@ -70,7 +70,8 @@ static void test_config_full(void **state)
 			      "format = mrt\nkeep_going = yes\n"
 			      "[metrics]\nlisten = 127.0.0.1:19742\ntop_n = 50\nwatch = 131279, 4837\n"
 			      "max_connections = 8\ntimeout = 3\n"
-			      "[daemon]\npin_dir = /sys/fs/bpf/asc2\nmode = skb\ntc_hook = clsact\n", &c), 0);
+			      "[daemon]\npin_dir = /sys/fs/bpf/asc2\nmode = skb\ntc_hook = clsact\n"
+			      "counters = 1048576\n", &c), 0);
 	assert_int_equal(c.n_links, 2);
 	assert_string_equal(c.links[0].name, "cu");
 	assert_string_equal(c.links[0].ifname, "eth1");
@@ -91,6 +92,7 @@ static void test_config_full(void **state)
 	assert_string_equal(c.pin_dir, "/sys/fs/bpf/asc2");
 	assert_int_equal(c.mode, ATTACH_SKB);
 	assert_int_equal(c.tc_hook, TC_HOOK_CLSACT);
+	assert_int_equal(c.counters, 1048576);
 	config_free(&c);
 }
 
@@ -104,6 +106,7 @@ static void test_config_defaults(void **state)
 	assert_int_equal(c.top_n, 500);
 	assert_string_equal(c.pin_dir, ASC_PIN_DIR_DEFAULT);
 	assert_int_equal(c.mode, ATTACH_NATIVE);
+	assert_int_equal(c.counters, 0); /* the map's own default, or the pinned map's size */
 	config_free(&c);
 }
 
@@ -128,6 +131,8 @@ static void test_config_errors_name_the_place(void **state)
 	expect_error("[metrics]\nwatch = 131279 AS-X\n", "2: [metrics] watch: 'AS-X' is not an AS number");
 	expect_error("[routes]\nformat = csv\n", "2: [routes] format: unknown format 'csv'");
 	expect_error("[daemon]\nmode = offload\n", "2: [daemon] mode: 'offload' is not native or skb");
+	expect_error("[daemon]\ncounters = 100\n",
+		     "2: [daemon] counters: '100' is not a number of counter keys from 1024 to 16777216");
 	expect_error("[link cu]\ninterface = eth1\n[bogus]\nx = 1\n", "4: [bogus]: unknown section");
 	/* the section is reported at its first key: inih gives no line for headers */
 	expect_error("[link cu]\nasn = 4837\n", "2: [link cu]: no interface = ...");

@@ -29,7 +29,7 @@ static const struct counter_row rows[] = {
 
 static char *render(unsigned int top_n, const uint32_t *watch, size_t n_watch)
 {
-	struct metrics_snapshot s = { rows, 4, ups, ovf, stats, &st };
+	struct metrics_snapshot s = { rows, 4, ups, ovf, stats, &st, 131072 };
 	struct metrics_opts o = { top_n, watch, n_watch };
 	char *buf = NULL;
 	size_t len = 0;
@@ -61,6 +61,9 @@ static void test_metrics_all_series(void **state)
 	assert_non_null(strstr(t, "asclass_unclassified_packets_total{reason=\"not_ip\"} 4\n"));
 	assert_null(strstr(t, "reason=\"no_route\""));
 	assert_non_null(strstr(t, "asclass_overflow_packets_total 2\n"));
+	/* every key, not only the exported ones */
+	assert_non_null(strstr(t, "asclass_count_map_entries 4\n"));
+	assert_non_null(strstr(t, "asclass_count_map_capacity 131072\n"));
 	assert_non_null(strstr(t, "asclass_routes{family=\"ipv4\"} 7\n"));
 	assert_non_null(strstr(t, "asclass_fast_table_entries{array=\"leaves\"} 9\n"));
 	assert_non_null(strstr(t, "asclass_fast_table_capacity{array=\"nodes\"} "));
