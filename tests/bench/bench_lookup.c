@@ -15,7 +15,10 @@
  * five configurations take turns over 5 rounds, one BPF_PROG_TEST_RUN call of
  * 2^20 packets each per round; each figure is the median over the rounds,
  * and each ratio the median of the ratios within a round, so that the
- * machine's drift between rounds does not enter them.
+ * machine's drift between rounds does not enter them.  asc_counts is
+ * emptied before each table and sized to hold every key, and an untimed
+ * run makes the keys first, so that counting is measured, not inserting
+ * keys or the overflow path.
  * Needs root.
  */
 #include <errno.h>
@@ -82,6 +85,55 @@ static double run(int prog_fd, int family)
 		exit(1);
 	}
 	return o.duration;
+}
+
+/* The bench's asc_counts holds every key its programs make (about 380k on
+ * the full table: both families' routes, and bare*'s), as `attach
+ * --counters 524288` would, so that no run measures the overflow path
+ * instead of counting.  Each table checks that none overflowed. */
+#define BENCH_COUNTERS (1U << 19)
+
+/* Empties asc_counts, so that each table starts with only its own keys. */
+static void counts_clear(void)
+{
+	struct asc_count_key k, *keys = NULL;
+	size_t n = 0, cap = 0;
+	void *prev = NULL;
+
+	while (!bpf_map_get_next_key(m.counts, prev, &k)) {
+		if (n == cap) {
+			cap = cap ? 2 * cap : 4096;
+			keys = realloc(keys, cap * sizeof(*keys));
+			if (!keys)
+				exit(1);
+		}
+		keys[n] = k;
+		prev = &keys[n++];
+	}
+	for (size_t i = 0; i < n; i++)
+		bpf_map_delete_elem(m.counts, &keys[i]);
+	free(keys);
+}
+
+static uint64_t stat_of(unsigned int reason)
+{
+	uint64_t st[ASC_STAT_MAX];
+
+	if (stats_read(&m, st))
+		exit(1);
+	return st[reason];
+}
+
+static size_t counts_keys(void)
+{
+	struct asc_count_key k, prev;
+	size_t n = 0;
+
+	while (!bpf_map_get_next_key(m.counts, n ? &prev : NULL, &k)) {
+		prev = k;
+		n++;
+	}
+	return n;
 }
 
 static double median(double *v)
@@ -226,6 +278,7 @@ static void bench_table(const char *name, struct rtable *t, struct fib *fib)
 	int spread_fd = bpf_program__fd(spread->progs.bench_xdp);
 	int tally_fd = bpf_program__fd(tally->progs.bench_xdp);
 	double load = 0, build = 0, flip = 0, upd, worst;
+	uint64_t ovf;
 
 	for (int i = 0; i < 3; i++) { /* a whole fast-table load, best of 3 */
 		double t0 = now(), t1;
@@ -252,6 +305,8 @@ static void bench_table(const char *name, struct rtable *t, struct fib *fib)
 	per_family(t, n4);
 	printf("  load %.0f ms end to end: build %.0f ms (after a grace period), swap %.3f ms "
 	       "(the asc_state flip)\n", load * 1e3, build * 1e3, flip * 1e3);
+	counts_clear();
+	ovf = stat_of(ASC_STAT_OVERFLOW);
 	printf("  %-6s %-8s %8s %8s %8s %8s %10s %11s %9s %9s %11s\n", "family", "addrs", "bare ns",
 	       "bare* ns", "lpm ns", "fast ns", "fast/bare", "fast/bare*", "lpm/fast", "tally ns",
 	       "tally/bare");
@@ -267,6 +322,10 @@ static void bench_table(const char *name, struct rtable *t, struct fib *fib)
 			if (!nv)
 				continue;
 			fill_addrs(v, nv, fam, zipf, 11 + fam + zipf);
+			/* untimed: make the counter keys, so that no timed run
+			 * pays for inserting them */
+			run(spread_fd, fam);
+			run(full_fd, fam);
 			for (int r = 0; r < ROUNDS; r++) {
 				ns[0][r] = run(bare_fd, fam);
 				ns[1][r] = run(spread_fd, fam);
@@ -285,6 +344,13 @@ static void bench_table(const char *name, struct rtable *t, struct fib *fib)
 			       median(ns[2]), median(ns[3]), median(x[0]), median(x[1]), median(x[2]),
 			       median(ns[4]), median(x[3]));
 		}
+	}
+	ovf = stat_of(ASC_STAT_OVERFLOW) - ovf;
+	printf("  counting: %zu keys in asc_counts (capacity %u), %llu packets overflowed\n",
+	       counts_keys(), BENCH_COUNTERS, (unsigned long long)ovf);
+	if (ovf) {
+		fprintf(stderr, "asc_counts overflowed: the figures above measure the overflow path\n");
+		exit(1);
 	}
 	/* equivalence on this table too: the arrays the kernel reads, walked in
 	 * userspace, against the reference (tests/prog/test_fib.c checks the
@@ -349,12 +415,20 @@ int main(int argc, char **argv)
 	if (bpffs_prepare(pin))
 		return 1;
 	skel = asclass_bpf__open_opts(&oo);
-	if (!skel || asclass_bpf__load(skel))
-		return 1;
 	full = bench_bpf__open_opts(&oo);
 	bare = bench_bare_bpf__open_opts(&oo);
 	spread = bench_spread_bpf__open_opts(&oo);
 	tally = bench_tally_bpf__open_opts(&oo);
+	if (!skel || !full || !bare || !spread || !tally)
+		return 1;
+	/* all share the pinned asc_counts, so all must ask for one size */
+	bpf_map__set_max_entries(skel->maps.asc_counts, BENCH_COUNTERS);
+	bpf_map__set_max_entries(full->maps.asc_counts, BENCH_COUNTERS);
+	bpf_map__set_max_entries(bare->maps.asc_counts, BENCH_COUNTERS);
+	bpf_map__set_max_entries(spread->maps.asc_counts, BENCH_COUNTERS);
+	bpf_map__set_max_entries(tally->maps.asc_counts, BENCH_COUNTERS);
+	if (asclass_bpf__load(skel))
+		return 1;
 	if (!full || bench_bpf__load(full) || !bare || bench_bare_bpf__load(bare) || !spread ||
 	    bench_spread_bpf__load(spread) || !tally || bench_tally_bpf__load(tally))
 		return 1;
