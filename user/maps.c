@@ -138,6 +138,28 @@ mkdir:
 	return 0;
 }
 
+/* What the kernel says of the map pinned at path: 0, -ENOENT when nothing
+ * is pinned there, else -errno (logged). */
+static int pinned_info(const char *path, struct bpf_map_info *info)
+{
+	__u32 len = sizeof(*info);
+	int fd, err;
+
+	if (!path || access(path, F_OK))
+		return -ENOENT;
+	memset(info, 0, sizeof(*info));
+	fd = bpf_obj_get(path);
+	if (fd < 0 || bpf_obj_get_info_by_fd(fd, info, &len)) {
+		err = -errno;
+		log_err("%s: cannot read the pinned map: %s", path, errstr(err));
+		if (fd >= 0)
+			close(fd);
+		return err == -ENOENT ? -EIO : err;
+	}
+	close(fd);
+	return 0;
+}
+
 /* A map pinned by an asclass with another layout cannot be reused: libbpf
  * would only say "parameter mismatch".  Names the map, what differs and
  * what to do. */
@@ -148,21 +170,13 @@ static int check_pinned(struct bpf_object *obj)
 
 	bpf_object__for_each_map(map, obj) {
 		const char *path = bpf_map__pin_path(map);
-		struct bpf_map_info info = { 0 };
-		__u32 len = sizeof(info);
-		int fd;
+		struct bpf_map_info info;
+		int e = pinned_info(path, &info);
 
-		if (!path || access(path, F_OK))
+		if (e == -ENOENT)
 			continue;
-		fd = bpf_obj_get(path);
-		if (fd < 0 || bpf_obj_get_info_by_fd(fd, &info, &len)) {
-			err = -errno;
-			log_err("%s: cannot read the pinned map: %s", path, errstr(err));
-			if (fd >= 0)
-				close(fd);
-			return err;
-		}
-		close(fd);
+		if (e)
+			return e;
 
 		const struct {
 			const char *what;
@@ -193,23 +207,16 @@ int maps_size_counts(struct bpf_object *obj, unsigned int counters)
 {
 	struct bpf_map *map = bpf_object__find_map_by_name(obj, ASC_MAP_COUNTS);
 	const char *path = map ? bpf_map__pin_path(map) : NULL;
-	struct bpf_map_info info = { 0 };
-	__u32 len = sizeof(info);
-	int fd, err;
+	struct bpf_map_info info;
+	int err;
 
 	if (!map)
 		return -ENOENT;
-	if (!path || access(path, F_OK))
+	err = pinned_info(path, &info);
+	if (err == -ENOENT)
 		return bpf_map__set_max_entries(map, counters ? counters : ASC_MAX_COUNTERS);
-	fd = bpf_obj_get(path);
-	if (fd < 0 || bpf_obj_get_info_by_fd(fd, &info, &len)) {
-		err = -errno;
-		log_err("%s: cannot read the pinned map: %s", path, errstr(err));
-		if (fd >= 0)
-			close(fd);
+	if (err)
 		return err;
-	}
-	close(fd);
 	if (counters && counters != info.max_entries) {
 		log_err("%s holds %u counter keys and %u were asked for: a map cannot be resized; "
 			"to resize, save what 'asclass stats' shows, detach every link, remove %s "
