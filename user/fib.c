@@ -1061,23 +1061,6 @@ int fib_lookup(const struct fib *f, unsigned int gen, int family, const uint8_t 
 
 /* ---- open, close, usage ------------------------------------------------- */
 
-static size_t memlock_of(int fd)
-{
-	char path[64], line[128];
-	size_t v = 0;
-	FILE *fp;
-
-	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
-	fp = fopen(path, "re");
-	if (!fp)
-		return 0;
-	while (fgets(line, sizeof(line), fp))
-		if (sscanf(line, "memlock: %zu", &v) == 1)
-			break;
-	fclose(fp);
-	return v;
-}
-
 static size_t unused(const struct region *r, const struct blist *q)
 {
 	size_t n = 0;
@@ -1098,7 +1081,7 @@ void fib_usage(const struct fib *f, struct fib_usage *u)
 		   u->leaves * sizeof(uint32_t) + (u->routes + 1) * sizeof(struct asc_route);
 	u->map_bytes = 0;
 	for (int i = 0; i < 4; i++)
-		u->map_bytes += f->fd[i] >= 0 ? memlock_of(f->fd[i]) : map_len[i];
+		u->map_bytes += f->fd[i] >= 0 ? map_memlock(f->fd[i]) : map_len[i];
 }
 
 int fib_open(const struct asc_maps *m, bool updates, struct fib **out)

@@ -263,6 +263,23 @@ int maps_create(const char *pin_dir, unsigned int counters, struct asc_maps *m)
 	return maps_open(pin_dir, m);
 }
 
+size_t map_memlock(int fd)
+{
+	char path[64], line[128];
+	size_t v = 0;
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	fp = fopen(path, "re");
+	if (!fp)
+		return 0;
+	while (fgets(line, sizeof(line), fp))
+		if (sscanf(line, "memlock: %zu", &v) == 1)
+			break;
+	fclose(fp);
+	return v;
+}
+
 int state_read(const struct asc_maps *m, struct asc_state *st)
 {
 	__u32 zero = 0;

@@ -40,6 +40,9 @@ void maps_close(struct asc_maps *m);
 int bpffs_prepare(const char *dir);
 
 int state_read(const struct asc_maps *m, struct asc_state *st);
+/* The memory the kernel charges for a map (its fdinfo "memlock", as
+ * bpftool reports it); 0 if unknown. */
+size_t map_memlock(int fd);
 
 /* One counter row, summed over CPUs. */
 struct counter_row {

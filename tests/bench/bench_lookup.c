@@ -36,6 +36,7 @@
 #include "bench.h"
 #include "bench.skel.h"
 #include "bench_bare.skel.h"
+#include "bench_chase.skel.h"
 #include "bench_spread.skel.h"
 #include "bench_tally.skel.h"
 #include "fib.h"
@@ -205,6 +206,56 @@ static void fill_addrs(const struct rt_entry *v, size_t n, int family, int zipf,
 	}
 	free(cdf);
 	free(perm);
+}
+
+/* What one dependent read at a random place costs, by working-set size
+ * (tests/bpf/bench_chase.bpf.c): the lookup figures below are read against
+ * it.  Each figure is the median of 5 runs of 2^20 x 8 reads. */
+static void memory_latency(void)
+{
+	static const unsigned int mib[] = { 4, 16, 32, 64, 128 };
+	const uint32_t max = 128U << 17; /* 128 MiB of u64 */
+	struct bench_chase_bpf *c = bench_chase_bpf__open();
+	uint64_t *next, s = 99;
+	uint32_t *keys, n;
+	int fd;
+
+	if (!c || bpf_map__set_max_entries(c->maps.chase_next, max) || bench_chase_bpf__load(c))
+		exit(1);
+	fd = bpf_map__fd(c->maps.chase_next);
+	next = malloc((size_t)max * sizeof(*next));
+	keys = malloc((size_t)max * sizeof(*keys));
+	if (!next || !keys)
+		exit(1);
+	printf("memory: one dependent read at a random place, by working set:");
+	for (size_t k = 0; k < sizeof(mib) / sizeof(mib[0]); k++) {
+		LIBBPF_OPTS(bpf_map_batch_opts, bo);
+		double ns[ROUNDS];
+
+		n = mib[k] << 17;
+		for (uint32_t i = 0; i < n; i++) {
+			next[i] = i;
+			keys[i] = i;
+		}
+		for (uint32_t i = n - 1; i > 0; i--) { /* Sattolo: one cycle through all n */
+			uint32_t j = (uint32_t)rng_below(&s, i);
+			uint64_t t = next[i];
+
+			next[i] = next[j];
+			next[j] = t;
+		}
+		if (bpf_map_update_batch(fd, keys, next, &n, &bo)) {
+			fprintf(stderr, "chase_next: %s\n", strerror(errno));
+			exit(1);
+		}
+		c->bss->chase_pos = 0;
+		for (int r = 0; r < ROUNDS; r++)
+			ns[r] = run(bpf_program__fd(c->progs.chase), 4) / 8;
+		printf(" %u MiB %.0f ns%s", mib[k], median(ns), k + 1 < sizeof(mib) / sizeof(mib[0]) ? "," : "\n");
+	}
+	free(next);
+	free(keys);
+	bench_chase_bpf__destroy(c);
 }
 
 /* Single-prefix updates: new /24 and /48 announcements, route changes and
@@ -442,6 +493,7 @@ int main(int argc, char **argv)
 	fflush(stdout);
 	if (system("uname -r"))
 		return 1;
+	memory_latency();
 	printf("ns per packet = XDP program run time (BPF_PROG_TEST_RUN); bare = parse + count "
 	       "without a lookup, one counter key; bare* = the same over ~100k counter keys, "
 	       "as a full table's routes give; tally = the fast tables counting in a per-CPU "
