@@ -397,8 +397,9 @@ static void bench_table(const char *name, struct rtable *t, struct fib *fib)
 		}
 	}
 	ovf = stat_of(ASC_STAT_OVERFLOW) - ovf;
-	printf("  counting: %zu keys in asc_counts (capacity %u), %llu packets overflowed\n",
-	       counts_keys(), BENCH_COUNTERS, (unsigned long long)ovf);
+	printf("  counting: %zu keys in asc_counts (capacity %u, %.1f MiB as bpftool reports), "
+	       "%llu packets overflowed\n", counts_keys(), BENCH_COUNTERS,
+	       map_memlock(m.counts) / 1048576.0, (unsigned long long)ovf);
 	if (ovf) {
 		fprintf(stderr, "asc_counts overflowed: the figures above measure the overflow path\n");
 		exit(1);
