@@ -218,8 +218,9 @@ int cmd_status(int argc, char **argv)
 	printf("\ncounters: %zu of %u keys (%u%%)", nkeys, m.counts_max,
 	       pct((uint32_t)nkeys, m.counts_max));
 	if (stats[ASC_STAT_OVERFLOW])
-		printf(", %llu packets found it full (a larger map: attach --counters)",
-		       (unsigned long long)stats[ASC_STAT_OVERFLOW]);
+		printf(", %llu packet%s found it full (a larger map: attach --counters)",
+		       (unsigned long long)stats[ASC_STAT_OVERFLOW],
+		       stats[ASC_STAT_OVERFLOW] == 1 ? "" : "s");
 	printf("\npackets:  ");
 	for (int s = 0; s < ASC_STAT_MAX; s++)
 		printf("%s%s %llu", s ? ", " : "", stat_name(s), (unsigned long long)stats[s]);

@@ -21,7 +21,7 @@ R=asc-$id-r U1=asc-$id-cu U2=asc-$id-ttk
 PIN=/sys/fs/bpf/asclass-test-$id
 cleanup() {
 	ns_del_all
-	rm -rf "$PIN" "/tmp/asc-$id.prom"
+	rm -rf "$PIN" "/tmp/asc-$id.prom" "/tmp/asc-$id.batch"
 }
 trap cleanup EXIT
 
@@ -160,6 +160,21 @@ if command -v promtool >/dev/null; then
 else
 	fail "promtool missing (make deps installs prometheus)"
 fi
+
+# A full counter map: fill asc_counts (4096 keys) with keys of an upstream
+# id nobody uses, then a frame under a new key (IPv6 from an unrouted
+# address) must go to cu's overflow bucket, and status must say so.
+have=$(asc stats --json | jq '.counters | length')
+awk -v n=$((4096 - have)) -v pin="$PIN" 'BEGIN { for (i = 1; i <= n; i++)
+	printf "map update pinned %s key %d %d %d %d 0 0 0 0 99 0 0 6 value 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n",
+		pin "/asc_counts", i % 256, int(i / 256), 0, 0 }' >"/tmp/asc-$id.batch"
+bpftool batch file "/tmp/asc-$id.batch" >/dev/null || fail "filling asc_counts with bpftool"
+asc status | grep -Eq "^counters: 4096 of 4096 keys \(100%\)" || fail "status does not show a full counter map: $(asc status)"
+send $U1 u-cu "$mac_r" 1 2001:db8:ffff::9 6
+overflowed() { [ "$(asc stats --json | jq '[.overflow[] | select(.upstream == "cu" and .direction == "in") | .packets] | add // 0')" = 1 ]; }
+wait_for 5 overflowed || fail "the frame under a new key did not reach cu's overflow bucket: $(asc stats --json | jq -c .overflow)"
+asc status | grep -Eq "^counters: 4096 of 4096 keys \(100%\), 1 packet found it full" \
+	|| fail "status does not say the counter map overflowed: $(asc status)"
 
 # Detach: programs gone, counters kept.
 asc detach r-cu
