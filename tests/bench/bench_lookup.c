@@ -125,18 +125,6 @@ static uint64_t stat_of(unsigned int reason)
 	return st[reason];
 }
 
-static size_t counts_keys(void)
-{
-	struct asc_count_key k, prev;
-	size_t n = 0;
-
-	while (!bpf_map_get_next_key(m.counts, n ? &prev : NULL, &k)) {
-		prev = k;
-		n++;
-	}
-	return n;
-}
-
 static double median(double *v)
 {
 	qsort(v, ROUNDS, sizeof(v[0]), cmp_d);
@@ -210,7 +198,7 @@ static void fill_addrs(const struct rt_entry *v, size_t n, int family, int zipf,
 
 /* What one dependent read at a random place costs, by working-set size
  * (tests/bpf/bench_chase.bpf.c): the lookup figures below are read against
- * it.  Each figure is the median of 5 runs of 2^20 x 8 reads. */
+ * it.  Each figure is the median of ROUNDS runs of 8 reads per packet. */
 static void memory_latency(void)
 {
 	static const unsigned int mib[] = { 4, 16, 32, 64, 128 };
@@ -330,6 +318,7 @@ static void bench_table(const char *name, struct rtable *t, struct fib *fib)
 	int tally_fd = bpf_program__fd(tally->progs.bench_xdp);
 	double load = 0, build = 0, flip = 0, upd, worst;
 	uint64_t ovf;
+	size_t keys;
 
 	for (int i = 0; i < 3; i++) { /* a whole fast-table load, best of 3 */
 		double t0 = now(), t1;
@@ -397,9 +386,11 @@ static void bench_table(const char *name, struct rtable *t, struct fib *fib)
 		}
 	}
 	ovf = stat_of(ASC_STAT_OVERFLOW) - ovf;
+	if (counters_keys(&m, &keys))
+		exit(1);
 	printf("  counting: %zu keys in asc_counts (capacity %u, %.1f MiB as bpftool reports), "
-	       "%llu packets overflowed\n", counts_keys(), BENCH_COUNTERS,
-	       map_memlock(m.counts) / 1048576.0, (unsigned long long)ovf);
+	       "%llu packets overflowed\n", keys, m.counts_max, map_memlock(m.counts) / 1048576.0,
+	       (unsigned long long)ovf);
 	if (ovf) {
 		fprintf(stderr, "asc_counts overflowed: the figures above measure the overflow path\n");
 		exit(1);
