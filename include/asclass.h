@@ -68,33 +68,33 @@ enum asc_family {
 /* Index into asc_stats (per-CPU array of __u64).  Every packet moves
  * ASC_STAT_SEEN and exactly one other counter. */
 enum asc_stat {
-	ASC_STAT_SEEN,          /* every packet the programs ran on */
-	ASC_STAT_CLASSIFIED,    /* IP packet counted in asc_counts (or overflow) */
-	ASC_STAT_NOT_IP,        /* EtherType neither IPv4 nor IPv6 (ARP, LLDP, ...) */
-	ASC_STAT_TRUNC_ETH,     /* frame shorter than an Ethernet header */
-	ASC_STAT_TRUNC_VLAN,    /* a VLAN tag ran past the end of the frame */
-	ASC_STAT_VLAN_DEPTH,    /* more than ASC_VLAN_MAX tags */
-	ASC_STAT_TRUNC_IPV4,    /* IPv4 header (with options) ran past the end */
-	ASC_STAT_BAD_IPV4,      /* version != 4 or IHL < 5 */
-	ASC_STAT_TRUNC_IPV6,    /* IPv6 fixed header ran past the end */
-	ASC_STAT_BAD_IPV6,      /* version != 6 */
-	ASC_STAT_NO_ROUTE,      /* classified, but no prefix covers the address (origin 0) */
-	ASC_STAT_OVERFLOW,      /* asc_counts was full: counted in asc_overflow */
-	ASC_STAT_INTERNAL,      /* a map lookup that cannot fail did */
+	ASC_STAT_SEEN,	     /* every packet the programs ran on */
+	ASC_STAT_CLASSIFIED, /* IP packet counted in asc_counts (or overflow) */
+	ASC_STAT_NOT_IP,     /* EtherType neither IPv4 nor IPv6 (ARP, LLDP, ...) */
+	ASC_STAT_TRUNC_ETH,  /* frame shorter than an Ethernet header */
+	ASC_STAT_TRUNC_VLAN, /* a VLAN tag ran past the end of the frame */
+	ASC_STAT_VLAN_DEPTH, /* more than ASC_VLAN_MAX tags */
+	ASC_STAT_TRUNC_IPV4, /* IPv4 header (with options) ran past the end */
+	ASC_STAT_BAD_IPV4,   /* version != 4 or IHL < 5 */
+	ASC_STAT_TRUNC_IPV6, /* IPv6 fixed header ran past the end */
+	ASC_STAT_BAD_IPV6,   /* version != 6 */
+	ASC_STAT_NO_ROUTE,   /* classified, but no prefix covers the address (origin 0) */
+	ASC_STAT_OVERFLOW,   /* asc_counts was full: counted in asc_overflow */
+	ASC_STAT_INTERNAL,   /* a map lookup that cannot fail did */
 	ASC_STAT_MAX,
 };
 
 /* Route flags (struct asc_route.flags). */
 enum asc_route_flag {
-	ASC_RF_AS_SET = 1U << 0,        /* the path ends in an AS_SET: origin unknown (0) */
-	ASC_RF_MOAS = 1U << 1,          /* several origin ASes announce this prefix */
+	ASC_RF_AS_SET = 1U << 0,	/* the path ends in an AS_SET: origin unknown (0) */
+	ASC_RF_MOAS = 1U << 1,		/* several origin ASes announce this prefix */
 	ASC_RF_MULTI_TRANSIT = 1U << 2, /* paths show several transit ASes in front of the origin */
-	ASC_RF_NO_TRANSIT = 1U << 3,    /* path is just the origin (peer == origin) */
+	ASC_RF_NO_TRANSIT = 1U << 3,	/* path is just the origin (peer == origin) */
 };
 
 /* Which route-table implementation the data plane consults. */
 enum asc_lookup_kind {
-	ASC_LOOKUP_LPM,  /* BPF_MAP_TYPE_LPM_TRIE: the reference implementation */
+	ASC_LOOKUP_LPM,	 /* BPF_MAP_TYPE_LPM_TRIE: the reference implementation */
 	ASC_LOOKUP_FAST, /* the compressed multibit trie in arrays (docs/LOOKUP.md) */
 };
 
@@ -148,7 +148,7 @@ enum asc_lookup_kind {
 #define ASC_FIB_NODE 0x80000000U
 #define ASC_FIB_SKIP 0x80000000U   /* in asc_fib_node.base0 */
 #define ASC_FIB_SKIP_LEVELS 0xfULL /* in a skip node's leafvec: m */
-#define ASC_FIB_SKIP_MAX 10        /* 60 bits, leaving leafvec's low 4 for m */
+#define ASC_FIB_SKIP_MAX 10	   /* 60 bits, leaving leafvec's low 4 for m */
 /* Direct entries and leaves are __u32 stored 16 to an array element: array
  * maps round values up to 8 bytes, so single __u32 values would waste half. */
 #define ASC_FIB_PACK 16
@@ -159,8 +159,8 @@ enum asc_lookup_kind {
 struct asc_route {
 	__u32 origin_asn;  /* last AS of the path, prepending removed; 0 = unknown */
 	__u32 transit_asn; /* the AS in front of the origin; 0 = none */
-	__u32 peer_asn;    /* the first AS of the path (the neighbour that told us) */
-	__u32 flags;       /* enum asc_route_flag */
+	__u32 peer_asn;	   /* the first AS of the path (the neighbour that told us) */
+	__u32 flags;	   /* enum asc_route_flag */
 };
 
 /* LPM trie keys: prefixlen first, then the address in network byte order. */
@@ -179,8 +179,8 @@ struct asc_count_key {
 	__u32 origin_asn;
 	__u32 transit_asn;
 	__u16 upstream_id; /* 0 = a link nobody configured */
-	__u8 dir;          /* enum asc_dir */
-	__u8 family;       /* enum asc_family: 4 or 6 */
+	__u8 dir;	   /* enum asc_dir */
+	__u8 family;	   /* enum asc_family: 4 or 6 */
 };
 
 struct asc_count_val {
@@ -209,24 +209,24 @@ struct asc_link_val {
  * detached, so counters of past links keep their names. */
 struct asc_upstream {
 	char name[ASC_NAME_LEN]; /* e.g. "cu"; empty = id unused */
-	__u32 asn;               /* the AS at the other end of the link; 0 = unknown */
-	__u32 pad;               /* always 0 */
+	__u32 asn;		 /* the AS at the other end of the link; 0 = unknown */
+	__u32 pad;		 /* always 0 */
 };
 
 /* asc_state (array, one entry): what the data plane reads once per packet. */
 struct asc_state {
-	__u32 generation; /* active route-table generation: 0 or 1 */
-	__u32 lookup;     /* enum asc_lookup_kind */
-	__u64 swaps;      /* number of table swaps since the maps were created */
+	__u32 generation;   /* active route-table generation: 0 or 1 */
+	__u32 lookup;	    /* enum asc_lookup_kind */
+	__u64 swaps;	    /* number of table swaps since the maps were created */
 	__u64 load_time_ns; /* CLOCK_REALTIME of the last successful load, ns */
-	__u32 routes_v4;  /* prefixes in the active generation */
+	__u32 routes_v4;    /* prefixes in the active generation */
 	__u32 routes_v6;
 	/* Fast tables: entries the active generation uses as loaded, against
 	 * ASC_FIB_NODES, ASC_FIB_LEAVES and ASC_FIB_ROUTES (0 under lpm). */
 	__u32 fib_nodes;
 	__u32 fib_leaves;
 	__u32 fib_routes;
-	__u32 pad;        /* always 0 */
+	__u32 pad; /* always 0 */
 };
 
 /* A trie node (asc_fib_node map). */
@@ -235,7 +235,7 @@ struct asc_fib_node {
 	__u64 leafvec; /* bit p: position p is a leaf that starts a run */
 	__u32 base0;   /* index of the first leaf of this node's run list */
 	__u32 base1;   /* index of the first child node */
-	/* (a skip node uses the same fields otherwise: see ASC_FIB_SKIP) */
+		       /* (a skip node uses the same fields otherwise: see ASC_FIB_SKIP) */
 };
 
 /* Sixteen __u32 direct entries or leaves (asc_fib_dir, asc_fib_leaf). */

@@ -14,24 +14,27 @@ static const struct command commands[] = {
 	{ "status", cmd_status, "show links, attach modes and route tables" },
 	{ "routes", cmd_routes, "load route tables from routing data" },
 	{ "lookup", cmd_lookup, "print the route an address classifies to" },
-	{ "stats", cmd_stats, "print counters per upstream, direction, family, origin and transit AS" },
+	{ "stats", cmd_stats,
+	  "print counters per upstream, direction, family, origin and transit AS" },
 	{ "run", cmd_run, "run as the border-router daemon (config, reloads, /metrics)" },
 	{ "metrics", cmd_metrics, "print the counters in the Prometheus text format" },
-	{ "rib", cmd_rib, "print the route table resolved from routing data, or its transit history" },
+	{ "rib", cmd_rib,
+	  "print the route table resolved from routing data, or its transit history" },
 	{ "mrt", cmd_mrt, "print MRT routing data as bgpdump -m does" },
 	{ NULL },
 };
 
 static void usage(FILE *f)
 {
-	fprintf(f, "asclass %s - per-upstream, per-origin-AS traffic classifier for border links\n\n"
-		   "Usage: asclass [-v|-vv] [--pin-dir DIR] COMMAND [ARGS...]\n\n"
-		   "Global options:\n"
-		   "    -v, --verbose          more log output (-vv: libbpf/libxdp debug output)\n"
-		   "    --pin-dir DIR          where the maps are pinned (default: %s,\n"
-		   "                           or $ASCLASS_PIN_DIR)\n"
-		   "    -V, --version          print the version and exit\n"
-		   "    -h, --help             print this help and exit\n\n",
+	fprintf(f,
+		"asclass %s - per-upstream, per-origin-AS traffic classifier for border links\n\n"
+		"Usage: asclass [-v|-vv] [--pin-dir DIR] COMMAND [ARGS...]\n\n"
+		"Global options:\n"
+		"    -v, --verbose          more log output (-vv: libbpf/libxdp debug output)\n"
+		"    --pin-dir DIR          where the maps are pinned (default: %s,\n"
+		"                           or $ASCLASS_PIN_DIR)\n"
+		"    -V, --version          print the version and exit\n"
+		"    -h, --help             print this help and exit\n\n",
 		ASC_VERSION, ASC_PIN_DIR_DEFAULT);
 	commands_usage(commands, "asclass", f);
 }

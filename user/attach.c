@@ -127,7 +127,7 @@ static struct bpf_object *open_obj(const char *pin_dir, const char *prog)
 		bpf_object__close(obj);
 		return NULL;
 	}
-	bpf_object__for_each_program(p, obj)
+	bpf_object__for_each_program (p, obj)
 		bpf_program__set_autoload(p, !strcmp(bpf_program__name(p), prog));
 	return obj;
 }
@@ -198,8 +198,7 @@ int attach_query(int ifindex, struct attach_info *info)
 	return 0;
 }
 
-static int attach_xdp(const char *pin_dir, int ifindex, const char *ifname,
-		      enum attach_mode mode)
+static int attach_xdp(const char *pin_dir, int ifindex, const char *ifname, enum attach_mode mode)
 {
 	enum xdp_attach_mode xm = mode == ATTACH_SKB ? XDP_MODE_SKB : XDP_MODE_NATIVE;
 	struct xdp_program *prog;
@@ -432,7 +431,8 @@ int asc_attach(const char *pin_dir, const struct attach_opts *o, struct attach_i
 	} else if (o->replace) {
 		/* libxdp 1.3 cannot swap one component of a dispatcher in
 		 * place; re-adding would count twice meanwhile. */
-		log_warn("%s: XDP program kept (dispatcher mode cannot replace in place)", o->ifname);
+		log_warn("%s: XDP program kept (dispatcher mode cannot replace in place)",
+			 o->ifname);
 	}
 	if (!info->tc || o->replace) {
 		const char *used = "-";
@@ -451,7 +451,9 @@ int asc_attach(const char *pin_dir, const struct attach_opts *o, struct attach_i
 	log_info("attached to %s via %s (%s), tc egress via %s; upstream %s (id %u%s%.0u)%s",
 		 o->ifname, info->dispatcher ? "dispatcher" : "single program", info->xdp_mode,
 		 info->tc_hook, o->upstream, lv.upstream_id, o->asn ? ", AS" : "", o->asn,
-		 new_xdp ? "" : o->replace ? " [programs replaced]" : " [XDP program was already attached]");
+		 new_xdp      ? ""
+		 : o->replace ? " [programs replaced]"
+			      : " [XDP program was already attached]");
 	maps_close(&m);
 	return 0;
 

@@ -23,21 +23,21 @@ extern const char *asc_attach_pin_dir;
 
 struct attach_opts {
 	const char *ifname;
-	const char *upstream;  /* name, at most ASC_NAME_LEN - 1 characters */
-	unsigned int vlan;     /* VLAN id, or ASC_VLAN_ANY for the whole interface */
-	unsigned int asn;      /* the upstream's AS, 0 if unknown */
+	const char *upstream; /* name, at most ASC_NAME_LEN - 1 characters */
+	unsigned int vlan;    /* VLAN id, or ASC_VLAN_ANY for the whole interface */
+	unsigned int asn;     /* the upstream's AS, 0 if unknown */
 	enum attach_mode mode;
 	enum tc_hook tc_hook;
-	bool replace;          /* replace our attached programs in place, atomically */
+	bool replace;	       /* replace our attached programs in place, atomically */
 	unsigned int counters; /* keys a new asc_counts holds; 0: the default */
 };
 
 struct attach_info {
-	bool xdp;            /* asclass_xdp is on the interface */
-	bool dispatcher;     /* ... through libxdp's dispatcher (else a single program) */
+	bool xdp;	      /* asclass_xdp is on the interface */
+	bool dispatcher;      /* ... through libxdp's dispatcher (else a single program) */
 	const char *xdp_mode; /* "native", "skb", "hw" or "-" */
-	bool tc;             /* asclass_tc is on the egress hook */
-	const char *tc_hook; /* "tcx", "clsact" or "-" */
+	bool tc;	      /* asclass_tc is on the egress hook */
+	const char *tc_hook;  /* "tcx", "clsact" or "-" */
 	unsigned int xdp_prog_id, tc_prog_id;
 };
 

@@ -117,7 +117,8 @@ static int nlri_parse_compat(const uint8_t *buf, size_t len, int family, const s
 				size_t k = bgp_cur_left(&c) < 4 ? bgp_cur_left(&c) : 4;
 				memcpy(b, c.p, k);
 				c.p += k;
-				pid = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+				pid = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
+				      (uint32_t)b[2] << 8 | b[3];
 			}
 			bgp_get8(&c, &plen);
 			size_t nb = (plen + 7u) / 8u;
@@ -134,12 +135,13 @@ static int nlri_parse_compat(const uint8_t *buf, size_t len, int family, const s
 				memcpy(p->ip.a, pb, 16);
 				p->len = nb > 16 ? pb[16] : plen;
 				if (nb > 20) {
-					uint8_t h[4] = { (uint8_t)pid, (uint8_t)(pid >> 8), (uint8_t)(pid >> 16),
+					uint8_t h[4] = { (uint8_t)pid, (uint8_t)(pid >> 8),
+							 (uint8_t)(pid >> 16),
 							 (uint8_t)(pid >> 24) };
 					for (size_t k = 0; k < 4 && 20 + k < nb; k++)
 						h[k] = pb[20 + k];
-					pid = (uint32_t)h[0] | (uint32_t)h[1] << 8 | (uint32_t)h[2] << 16 |
-					      (uint32_t)h[3] << 24;
+					pid = (uint32_t)h[0] | (uint32_t)h[1] << 8 |
+					      (uint32_t)h[2] << 16 | (uint32_t)h[3] << 24;
 				}
 				p->path_id = pid;
 				p->has_path_id = ctx->addpath;
@@ -333,7 +335,8 @@ int bgp_aspath_merge(const struct bgp_aspath *path, const struct bgp_aspath *as4
 	for (uint32_t i = 0; i < as4->nsegs; i++) {
 		segs[ns] = as4->segs[i];
 		segs[ns].first = na;
-		memcpy(asns + na, as4->asns + as4->segs[i].first, as4->segs[i].count * sizeof(*asns));
+		memcpy(asns + na, as4->asns + as4->segs[i].first,
+		       as4->segs[i].count * sizeof(*asns));
 		na += as4->segs[i].count;
 		ns++;
 	}
@@ -348,8 +351,8 @@ int bgp_aspath_merge(const struct bgp_aspath *path, const struct bgp_aspath *as4
 	return 0;
 }
 
-uint32_t bgp_aspath_flat(const struct bgp_aspath *p, uint32_t *out, uint32_t max,
-			 bool *ends_in_set, uint32_t *n_set_asns)
+uint32_t bgp_aspath_flat(const struct bgp_aspath *p, uint32_t *out, uint32_t max, bool *ends_in_set,
+			 uint32_t *n_set_asns)
 {
 	uint32_t n = 0;
 	bool set = false;
@@ -541,8 +544,7 @@ static bool flags_ok(uint8_t type, uint8_t flags)
 	}
 }
 
-int bgp_attrs_parse(const uint8_t *buf, size_t len, const struct bgp_ctx *ctx,
-		    struct bgp_attrs *o)
+int bgp_attrs_parse(const uint8_t *buf, size_t len, const struct bgp_ctx *ctx, struct bgp_attrs *o)
 {
 	struct bgp_cur c = bgp_cur_make(buf, len);
 	int err;
@@ -580,8 +582,8 @@ int bgp_attrs_parse(const uint8_t *buf, size_t len, const struct bgp_ctx *ctx,
 		c.p += alen;
 
 		bool seen = type == BGP_ATTR_LARGE_COMMUNITIES ? o->has_large_communities
-			    : type < 32			      ? (o->present >> type) & 1U
-							      : false;
+			    : type < 32			       ? (o->present >> type) & 1U
+							       : false;
 		if (seen && type != 0) {
 			mark(o, type); /* repeated: the first one is kept */
 			continue;
@@ -636,11 +638,13 @@ int bgp_attrs_parse(const uint8_t *buf, size_t len, const struct bgp_ctx *ctx,
 			o->aggregator_raw_len = alen;
 			if (alen == 8 || (alen != 6 && ctx->asn_size == 4)) {
 				o->aggregator_asn = rd32_zf(v, alen);
-				ip4_zf(&o->aggregator_ip, alen > 4 ? v + 4 : v + alen, alen > 4 ? alen - 4u : 0);
+				ip4_zf(&o->aggregator_ip, alen > 4 ? v + 4 : v + alen,
+				       alen > 4 ? alen - 4u : 0);
 				o->aggregator_asn_size = 4;
 			} else {
 				o->aggregator_asn = rd32_zf(v, alen < 2 ? alen : 2) >> 16;
-				ip4_zf(&o->aggregator_ip, alen > 2 ? v + 2 : v + alen, alen > 2 ? alen - 2u : 0);
+				ip4_zf(&o->aggregator_ip, alen > 2 ? v + 2 : v + alen,
+				       alen > 2 ? alen - 2u : 0);
 				o->aggregator_asn_size = 2;
 			}
 			if (alen != 6 && alen != 8)
@@ -651,7 +655,8 @@ int bgp_attrs_parse(const uint8_t *buf, size_t len, const struct bgp_ctx *ctx,
 			o->as4_aggregator_raw_len = alen;
 			o->has_as4_aggregator = true;
 			o->as4_aggregator_asn = rd32_zf(v, alen);
-			ip4_zf(&o->as4_aggregator_ip, alen > 4 ? v + 4 : v + alen, alen > 4 ? alen - 4u : 0);
+			ip4_zf(&o->as4_aggregator_ip, alen > 4 ? v + 4 : v + alen,
+			       alen > 4 ? alen - 4u : 0);
 			if (alen != 8)
 				mark(o, type);
 			break;
@@ -713,14 +718,15 @@ int bgp_attrs_parse(const uint8_t *buf, size_t len, const struct bgp_ctx *ctx,
 	 * AS_PATH, unless AGGREGATOR names an AS other than AS_TRANS. */
 	o->as_path = o->as_path_raw;
 	if (ctx->asn_size == 2) {
-		bool ignore = BGP_HAS(o, BGP_ATTR_AGGREGATOR) && o->aggregator_asn != BGP_AS_TRANS &&
-			      o->has_as4_aggregator;
+		bool ignore = BGP_HAS(o, BGP_ATTR_AGGREGATOR) &&
+			      o->aggregator_asn != BGP_AS_TRANS && o->has_as4_aggregator;
 		if (!ignore && o->has_as4_aggregator && BGP_HAS(o, BGP_ATTR_AGGREGATOR)) {
 			o->aggregator_asn = o->as4_aggregator_asn;
 			o->aggregator_ip = o->as4_aggregator_ip;
 		}
 		if (!ignore && o->as4_path.present && o->as_path_raw.present) {
-			err = bgp_aspath_merge(&o->as_path_raw, &o->as4_path, ctx->arena, &o->as_path);
+			err = bgp_aspath_merge(&o->as_path_raw, &o->as4_path, ctx->arena,
+					       &o->as_path);
 			if (err)
 				return err;
 		}
@@ -730,7 +736,8 @@ int bgp_attrs_parse(const uint8_t *buf, size_t len, const struct bgp_ctx *ctx,
 
 /* ---- messages ---- */
 
-static int update_parse(const uint8_t *b, size_t len, const struct bgp_ctx *ctx, struct bgp_update *u)
+static int update_parse(const uint8_t *b, size_t len, const struct bgp_ctx *ctx,
+			struct bgp_update *u)
 {
 	struct bgp_cur c = bgp_cur_make(b, len), wc, ac;
 	uint16_t wlen, alen;
@@ -744,8 +751,8 @@ static int update_parse(const uint8_t *b, size_t len, const struct bgp_ctx *ctx,
 	if (bgp_get16(&c, &alen))
 		return ctx_err(ctx, "UPDATE too short for path attribute length");
 	if (bgp_sub(&c, alen, &ac))
-		return ctx_err(ctx, "UPDATE path attribute length %u exceeds message (%zu left)", alen,
-			       bgp_cur_left(&c));
+		return ctx_err(ctx, "UPDATE path attribute length %u exceeds message (%zu left)",
+			       alen, bgp_cur_left(&c));
 	err = bgp_nlri_parse(wc.p, bgp_cur_left(&wc), 4, ctx, &u->withdrawn, &u->n_withdrawn,
 			     &u->withdrawn_cut);
 	if (err)
@@ -802,7 +809,8 @@ int bgp_msg_parse(const uint8_t *buf, size_t len, const struct bgp_ctx *ctx, str
 
 	memset(m, 0, sizeof(*m));
 	if (len < 19)
-		return ctx_err(ctx, "BGP message of %zu bytes is shorter than its 19-byte header", len);
+		return ctx_err(ctx, "BGP message of %zu bytes is shorter than its 19-byte header",
+			       len);
 	if (memcmp(buf, marker, 16))
 		return ctx_err(ctx, "BGP message marker is not all ones");
 	c.p += 16;

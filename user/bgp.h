@@ -94,15 +94,15 @@ void mrt_arena_free(struct mrt_arena *a);
 
 /* ---- decoding ---- */
 struct bgp_ctx {
-	uint8_t asn_size;  /* 2 or 4: AS_PATH and AGGREGATOR encoding */
-	bool addpath;      /* NLRI carry 4-byte path ids */
+	uint8_t asn_size;    /* 2 or 4: AS_PATH and AGGREGATOR encoding */
+	bool addpath;	     /* NLRI carry 4-byte path ids */
 	bool bgpdump_compat; /* prefix lists decoded as bgpdump 1.6.2 does */
-	bool rib_entry;    /* TABLE_DUMP_V2 entry: MP_(UN)REACH prefix lists are not
-			    * meaningful there (RFC 6396 4.3.4) and are not decoded,
-			    * which bounds the memory a record can take */
+	bool rib_entry;	     /* TABLE_DUMP_V2 entry: MP_(UN)REACH prefix lists are not
+			      * meaningful there (RFC 6396 4.3.4) and are not decoded,
+			      * which bounds the memory a record can take */
 	struct mrt_arena *arena;
 	struct mrt_stats *stats; /* may be NULL */
-	char *err;         /* message buffer for -EINVAL */
+	char *err;		 /* message buffer for -EINVAL */
 	size_t errlen;
 };
 
@@ -123,8 +123,7 @@ int bgp_nlri_parse(const uint8_t *buf, size_t len, int family, const struct bgp_
 
 /* One BGP message starting at its 16-byte marker; `len` is what the MRT
  * record holds.  -EINVAL if the length field exceeds `len` or is < 19. */
-int bgp_msg_parse(const uint8_t *buf, size_t len, const struct bgp_ctx *ctx,
-		  struct bgp_msg *out);
+int bgp_msg_parse(const uint8_t *buf, size_t len, const struct bgp_ctx *ctx, struct bgp_msg *out);
 
 /* An AS_PATH / AS4_PATH value with asn_size 2 or 4.  Never fails on bad
  * input: sets p->error and keeps the segments decoded up to the fault.

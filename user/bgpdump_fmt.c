@@ -18,8 +18,8 @@
 
 #define OUT_CAP (1U << 20)
 #define LINE_MAX_BYTES (64U << 10) /* flush when less than this is free */
-#define ASPATH_MAX 8000            /* bgpdump's MAX_ASPATH_LEN */
-#define COMM_BUFSIZ 8192           /* bgpdump's BUFSIZ community buffer */
+#define ASPATH_MAX 8000		   /* bgpdump's MAX_ASPATH_LEN */
+#define COMM_BUFSIZ 8192	   /* bgpdump's BUFSIZ community buffer */
 #define BGPDUMP_MAX_PREFIXES 2050  /* bgpdump prints at most this many per list */
 
 struct bgpdump_fmt {
@@ -131,7 +131,8 @@ size_t bgpdump_fmt_ipv6(const uint8_t a[16], char *buf)
 		return 7 + bgpdump_fmt_ipv4(a + 12, buf + 7);
 	}
 	if (!memcmp(a, zero12, 12)) {
-		uint32_t last = (uint32_t)a[12] << 24 | (uint32_t)a[13] << 16 | (uint32_t)a[14] << 8 | a[15];
+		uint32_t last = (uint32_t)a[12] << 24 | (uint32_t)a[13] << 16 |
+				(uint32_t)a[14] << 8 | a[15];
 		if (last > 1) {
 			buf[0] = buf[1] = ':';
 			return 2 + bgpdump_fmt_ipv4(a + 12, buf + 2);
@@ -199,13 +200,17 @@ static inline char *put_ip(char *p, const struct mrt_ip *ip, bool v6)
 
 static char seg_start(uint8_t type)
 {
-	return type == BGP_SEG_AS_SET ? '{' : type == BGP_SEG_AS_CONFED_SET ? '[' :
-	       type == BGP_SEG_AS_CONFED_SEQUENCE ? '(' : ' ';
+	return type == BGP_SEG_AS_SET		    ? '{'
+	       : type == BGP_SEG_AS_CONFED_SET	    ? '['
+	       : type == BGP_SEG_AS_CONFED_SEQUENCE ? '('
+						    : ' ';
 }
 static char seg_end(uint8_t type)
 {
-	return type == BGP_SEG_AS_SET ? '}' : type == BGP_SEG_AS_CONFED_SET ? ']' :
-	       type == BGP_SEG_AS_CONFED_SEQUENCE ? ')' : ' ';
+	return type == BGP_SEG_AS_SET		    ? '}'
+	       : type == BGP_SEG_AS_CONFED_SET	    ? ']'
+	       : type == BGP_SEG_AS_CONFED_SEQUENCE ? ')'
+						    : ' ';
 }
 
 /* bgpdump's aspath string: sets joined by ',', segments by ' ', cut with
@@ -235,7 +240,10 @@ static size_t aspath_str(const struct bgp_seg *segs, uint32_t nsegs, const uint3
 		space = 0;
 		for (uint32_t i = 0; i < sg->count; i++) {
 			if (space)
-				out[pos++] = (sg->type == BGP_SEG_AS_SET || sg->type == BGP_SEG_AS_CONFED_SET) ? ',' : ' ';
+				out[pos++] = (sg->type == BGP_SEG_AS_SET ||
+					      sg->type == BGP_SEG_AS_CONFED_SET)
+						     ? ','
+						     : ' ';
 			else
 				space = 1;
 			pos += u32_dec(asns[sg->first + i], out + pos);
@@ -261,8 +269,9 @@ static uint32_t bd_count(const struct bgp_aspath *p)
 	if (p->error)
 		return 0;
 	for (uint32_t i = 0; i < p->nsegs; i++)
-		n += (p->segs[i].type == BGP_SEG_AS_SET || p->segs[i].type == BGP_SEG_AS_CONFED_SET) ?
-			     1 : p->segs[i].count;
+		n += (p->segs[i].type == BGP_SEG_AS_SET || p->segs[i].type == BGP_SEG_AS_CONFED_SET)
+			     ? 1
+			     : p->segs[i].count;
 	return n;
 }
 
@@ -277,7 +286,8 @@ static size_t bd_merge_str(const struct bgp_aspath *path, const struct bgp_aspat
 	uint32_t ns = 0, na = 0, count = 0;
 
 	if (as4->error)
-		return (size_t)(memcpy(out, ASPATH_ERROR, sizeof(ASPATH_ERROR) - 1), sizeof(ASPATH_ERROR) - 1);
+		return (size_t)(memcpy(out, ASPATH_ERROR, sizeof(ASPATH_ERROR) - 1),
+				sizeof(ASPATH_ERROR) - 1);
 	if (target && path->nsegs) {
 		const struct bgp_seg *s0 = &path->segs[0];
 		bool set = s0->type == BGP_SEG_AS_SET || s0->type == BGP_SEG_AS_CONFED_SET;
@@ -292,7 +302,8 @@ static size_t bd_merge_str(const struct bgp_aspath *path, const struct bgp_aspat
 			} else {
 				count += s0->count;
 				if (count > target)
-					segs[ns].count = (uint16_t)(segs[ns].count - (count - target));
+					segs[ns].count =
+						(uint16_t)(segs[ns].count - (count - target));
 			}
 			na += segs[ns].count;
 			ns++;
@@ -346,28 +357,33 @@ static void prep_attrs(struct bgpdump_fmt *f, const struct bgp_attrs *a, unsigne
 			if (aggr_asn != BGP_AS_TRANS)
 				merge = false; /* bgpdump returns before looking at AS4_PATH */
 			else
-				bd_aggr(a->as4_aggregator_raw, a->as4_aggregator_raw_len, 4, &aggr_asn, aggr_ip);
+				bd_aggr(a->as4_aggregator_raw, a->as4_aggregator_raw_len, 4,
+					&aggr_asn, aggr_ip);
 		}
 	}
 
 	/* AS path */
 	if (!BGP_HAS(a, BGP_ATTR_AS_PATH)) {
 		f->aspath_len = 0;
-	} else if (merge && a->as4_path.present && bd_count(&a->as_path_raw) >= bd_count(&a->as4_path)) {
+	} else if (merge && a->as4_path.present &&
+		   bd_count(&a->as_path_raw) >= bd_count(&a->as4_path)) {
 		if (f->opts.fix_as4_merge)
-			f->aspath_len = a->as_path.error ? 0 : aspath_str(a->as_path.segs, a->as_path.nsegs,
-									  a->as_path.asns, f->aspath);
+			f->aspath_len = a->as_path.error
+						? 0
+						: aspath_str(a->as_path.segs, a->as_path.nsegs,
+							     a->as_path.asns, f->aspath);
 		else
 			f->aspath_len = bd_merge_str(&a->as_path_raw, &a->as4_path, f->aspath);
 		if (f->opts.fix_as4_merge && a->as_path.error)
-			f->aspath_len = (size_t)(memcpy(f->aspath, ASPATH_ERROR, sizeof(ASPATH_ERROR) - 1),
-						 sizeof(ASPATH_ERROR) - 1);
+			f->aspath_len =
+				(size_t)(memcpy(f->aspath, ASPATH_ERROR, sizeof(ASPATH_ERROR) - 1),
+					 sizeof(ASPATH_ERROR) - 1);
 	} else if (a->as_path_raw.error) {
 		memcpy(f->aspath, ASPATH_ERROR, sizeof(ASPATH_ERROR) - 1);
 		f->aspath_len = sizeof(ASPATH_ERROR) - 1;
 	} else {
-		f->aspath_len = aspath_str(a->as_path_raw.segs, a->as_path_raw.nsegs, a->as_path_raw.asns,
-					   f->aspath);
+		f->aspath_len = aspath_str(a->as_path_raw.segs, a->as_path_raw.nsegs,
+					   a->as_path_raw.asns, f->aspath);
 	}
 
 	/* communities: " a:b" each, names for the three well-known ones, in a
@@ -380,9 +396,10 @@ static void prep_attrs(struct bgpdump_fmt *f, const struct bgp_attrs *a, unsigne
 			uint32_t c = a->communities[i];
 			char tmp[32];
 			size_t n;
-			const char *name = c == 0xFFFFFF01 ? " no-export" :
-					   c == 0xFFFFFF02 ? " no-advertise" :
-					   c == 0xFFFFFF03 ? " local-AS" : NULL;
+			const char *name = c == 0xFFFFFF01   ? " no-export"
+					   : c == 0xFFFFFF02 ? " no-advertise"
+					   : c == 0xFFFFFF03 ? " local-AS"
+							     : NULL;
 			if (name) {
 				n = strlen(name);
 				if (L + n >= COMM_BUFSIZ)
@@ -406,7 +423,8 @@ static void prep_attrs(struct bgpdump_fmt *f, const struct bgp_attrs *a, unsigne
 	/* aggregator: printed unless its address is 255.255.255.255 (bgpdump's
 	 * "unset" value) */
 	f->aggr_len = 0;
-	if (has_aggr && !(aggr_ip[0] == 0xff && aggr_ip[1] == 0xff && aggr_ip[2] == 0xff && aggr_ip[3] == 0xff)) {
+	if (has_aggr && !(aggr_ip[0] == 0xff && aggr_ip[1] == 0xff && aggr_ip[2] == 0xff &&
+			  aggr_ip[3] == 0xff)) {
 		size_t n = u32_dec(aggr_asn, f->aggr);
 		f->aggr[n++] = ' ';
 		n += bgpdump_fmt_ipv4(aggr_ip, f->aggr + n);
@@ -519,8 +537,9 @@ static void fmt_td1(struct bgpdump_fmt *f, const struct mrt_record *rec)
 	p = put_prefix(p, &rib->prefix, v6);
 	*p++ = '|';
 	p = put_aspath_origin(f, p, a);
-	if (a->mp_reach.present && (a->mp_reach.abbreviated ||
-				    (a->mp_reach.afi == BGP_AFI_IPV6 && a->mp_reach.safi == BGP_SAFI_UNICAST))) {
+	if (a->mp_reach.present &&
+	    (a->mp_reach.abbreviated ||
+	     (a->mp_reach.afi == BGP_AFI_IPV6 && a->mp_reach.safi == BGP_SAFI_UNICAST))) {
 		/* bgpdump prints the stored 16 bytes as IPv6 whatever their length */
 		struct mrt_ip nh = a->mp_reach.nexthop;
 		if (a->mp_reach.nh_len != 4 && a->mp_reach.nh_len != 16 && a->mp_reach.nh_len != 32)
@@ -580,8 +599,10 @@ static void fmt_td2(struct bgpdump_fmt *f, const struct mrt_record *rec)
 			*p++ = '|';
 		}
 		p = put_aspath_origin(f, p, a);
-		bool mp6 = m->present && (m->abbreviated || (m->afi == BGP_AFI_IPV6 && m->safi == BGP_SAFI_UNICAST));
-		bool mp4 = m->present && !m->abbreviated && m->afi == BGP_AFI_IPV4 && m->safi == BGP_SAFI_UNICAST;
+		bool mp6 = m->present && (m->abbreviated ||
+					  (m->afi == BGP_AFI_IPV6 && m->safi == BGP_SAFI_UNICAST));
+		bool mp4 = m->present && !m->abbreviated && m->afi == BGP_AFI_IPV4 &&
+			   m->safi == BGP_SAFI_UNICAST;
 		char *nh = p;
 		if (mp6 || mp4) {
 			if (m->nh_len == 4)
@@ -682,7 +703,8 @@ static void fmt_update(struct bgpdump_fmt *f, const struct mrt_record *rec)
 	if (u->n_withdrawn)
 		withdraw_lines(f, rec, name, nl, u->withdrawn, u->n_withdrawn, false);
 	if (mu_ok)
-		withdraw_lines(f, rec, name, nl, mu->withdrawn, mu->n_withdrawn, mu->afi == BGP_AFI_IPV6);
+		withdraw_lines(f, rec, name, nl, mu->withdrawn, mu->n_withdrawn,
+			       mu->afi == BGP_AFI_IPV6);
 	if (!u->n_nlri && !mr_ok)
 		return;
 	prep_attrs(f, a, m->asn_size);

@@ -94,9 +94,10 @@ int opt_next(const struct cmd_spec *spec, int argc, char **argv, const char **ar
 		started = (const char *const *)argv;
 		/* glibc permutes, so "attach eth1 --upstream cu" works too */
 		for (const struct opt *o = spec->opts; o && o->name && n < OPT_MAX; o++, n++) {
-			longopts[n] = (struct option){ o->name, o->metavar ? required_argument
-									  : no_argument,
-						       NULL, o->short_name ? o->short_name : 0x100 + n };
+			longopts[n] =
+				(struct option){ o->name,
+						 o->metavar ? required_argument : no_argument, NULL,
+						 o->short_name ? o->short_name : 0x100 + n };
 			if (o->short_name) {
 				shortopts[s++] = (char)o->short_name;
 				if (o->metavar)

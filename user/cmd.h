@@ -33,18 +33,18 @@ void commands_usage(const struct command *cmds, const char *prog, FILE *f);
 
 struct opt {
 	const char *name;    /* long name, without "--" */
-	int short_name;      /* 0 for none */
+	int short_name;	     /* 0 for none */
 	const char *metavar; /* NULL: a flag that takes no argument */
 	const char *def;     /* default shown in --help, or NULL */
 	const char *help;
 };
 
 struct cmd_spec {
-	const char *name;     /* "asclass attach" */
-	const char *synopsis; /* "IFACE --upstream NAME [OPTIONS]" */
-	const char *desc;     /* a paragraph */
+	const char *name;	/* "asclass attach" */
+	const char *synopsis;	/* "IFACE --upstream NAME [OPTIONS]" */
+	const char *desc;	/* a paragraph */
 	const struct opt *opts; /* terminated by { NULL } */
-	const char *examples; /* lines, each already indented */
+	const char *examples;	/* lines, each already indented */
 };
 
 enum { OPT_END = -1, OPT_ERR = -2 };

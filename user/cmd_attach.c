@@ -15,19 +15,29 @@
 
 enum { A_UPSTREAM, A_VLAN, A_ASN, A_MODE, A_TC_HOOK, A_REPLACE, A_COUNTERS };
 static const struct opt attach_opts[] = {
-	[A_UPSTREAM] = { "upstream", 'u', "NAME", NULL, "name of the upstream on this link (required; at most 15 characters)" },
-	[A_VLAN] = { "vlan", 0, "VID", "the whole interface", "count only frames with this outer VLAN id under this upstream" },
-	[A_ASN] = { "asn", 'a', "ASN", NULL, "AS number of the upstream (shown in status and metrics)" },
+	[A_UPSTREAM] = { "upstream", 'u', "NAME", NULL,
+			 "name of the upstream on this link (required; at most 15 characters)" },
+	[A_VLAN] = { "vlan", 0, "VID", "the whole interface",
+		     "count only frames with this outer VLAN id under this upstream" },
+	[A_ASN] = { "asn", 'a', "ASN", NULL,
+		    "AS number of the upstream (shown in status and metrics)" },
 	[A_MODE] = { "mode", 'm', "native|skb", "native", "XDP attach mode" },
-	[A_TC_HOOK] = { "tc-hook", 0, "auto|tcx|clsact", "auto", "hook the egress program with a tcx link (kernel 6.6+) or a clsact filter; auto tries tcx first" },
-	[A_REPLACE] = { "replace", 0, NULL, NULL, "replace programs already attached with this binary's, atomically (upgrades)" },
-	[A_COUNTERS] = { "counters", 0, "N", "131072", "how many counter keys (upstream x direction x family x origin x transit) asc_counts holds when this creates it; an existing one keeps its size" },
+	[A_TC_HOOK] = { "tc-hook", 0, "auto|tcx|clsact", "auto",
+			"hook the egress program with a tcx link (kernel 6.6+) or a clsact filter; "
+			"auto tries tcx first" },
+	[A_REPLACE] = { "replace", 0, NULL, NULL,
+			"replace programs already attached with this binary's, atomically "
+			"(upgrades)" },
+	[A_COUNTERS] = { "counters", 0, "N", "131072",
+			 "how many counter keys (upstream x direction x family x origin x transit) "
+			 "asc_counts holds when this creates it; an existing one keeps its size" },
 	{ NULL },
 };
 
 static const struct cmd_spec attach_spec = {
 	.name = "asclass attach",
-	.synopsis = "IFACE --upstream NAME [--vlan VID] [--asn ASN] [--mode native|skb] [--tc-hook auto|tcx|clsact] [--replace] [--counters N]",
+	.synopsis = "IFACE --upstream NAME [--vlan VID] [--asn ASN] [--mode native|skb] [--tc-hook "
+		    "auto|tcx|clsact] [--replace] [--counters N]",
 	.desc = "Attach the XDP program (receive side) and the tc clsact egress program (transmit "
 		"side) to IFACE and count its traffic under upstream NAME.  XDP goes through "
 		"libxdp's dispatcher where the kernel accepts it, else as a single program; the "
@@ -54,11 +64,13 @@ int cmd_attach(int argc, char **argv)
 			break;
 		case A_VLAN:
 			if (parse_u32(arg, &o.vlan) || o.vlan > 4094)
-				return usage_error(&attach_spec, "--vlan: '%s' is not a VLAN id (0-4094)", arg);
+				return usage_error(&attach_spec,
+						   "--vlan: '%s' is not a VLAN id (0-4094)", arg);
 			break;
 		case A_ASN:
 			if (parse_asn(arg, &o.asn))
-				return usage_error(&attach_spec, "--asn: '%s' is not an AS number", arg);
+				return usage_error(&attach_spec, "--asn: '%s' is not an AS number",
+						   arg);
 			break;
 		case A_MODE:
 			if (!strcmp(arg, "native"))
@@ -66,7 +78,8 @@ int cmd_attach(int argc, char **argv)
 			else if (!strcmp(arg, "skb"))
 				o.mode = ATTACH_SKB;
 			else
-				return usage_error(&attach_spec, "--mode: '%s' is not native or skb", arg);
+				return usage_error(&attach_spec,
+						   "--mode: '%s' is not native or skb", arg);
 			break;
 		case A_TC_HOOK:
 			if (!strcmp(arg, "auto"))
@@ -76,14 +89,20 @@ int cmd_attach(int argc, char **argv)
 			else if (!strcmp(arg, "clsact"))
 				o.tc_hook = TC_HOOK_CLSACT;
 			else
-				return usage_error(&attach_spec, "--tc-hook: '%s' is not auto, tcx or clsact", arg);
+				return usage_error(&attach_spec,
+						   "--tc-hook: '%s' is not auto, tcx or clsact",
+						   arg);
 			break;
 		case A_REPLACE:
 			o.replace = true;
 			break;
 		case A_COUNTERS:
-			if (parse_u32(arg, &o.counters) || o.counters < COUNTERS_MIN || o.counters > COUNTERS_MAX)
-				return usage_error(&attach_spec, "--counters: '%s' is not a number of counter keys from 1024 to 16777216", arg);
+			if (parse_u32(arg, &o.counters) || o.counters < COUNTERS_MIN ||
+			    o.counters > COUNTERS_MAX)
+				return usage_error(&attach_spec,
+						   "--counters: '%s' is not a number of counter "
+						   "keys from 1024 to 16777216",
+						   arg);
 			break;
 		default:
 			return ASC_EXIT_USAGE;
@@ -167,8 +186,8 @@ int cmd_status(int argc, char **argv)
 		return ASC_EXIT_BPF;
 	asc_attach_pin_dir = asc_pin_dir;
 	if ((err = links_read(&m, &rows, &n)) || (err = upstreams_read(&m, ups)) ||
-	    (err = state_read(&m, &st)) ||
-	    (err = stats_read(&m, stats)) || (err = counters_keys(&m, &nkeys))) {
+	    (err = state_read(&m, &st)) || (err = stats_read(&m, stats)) ||
+	    (err = counters_keys(&m, &nkeys))) {
 		log_err("read maps in %s: %s", asc_pin_dir, errstr(err));
 		maps_close(&m);
 		return ASC_EXIT_BPF;
@@ -193,8 +212,7 @@ int cmd_status(int argc, char **argv)
 
 		printf("  %-12s %-5s %-8s %-4u %-8u %-7s %-16s %s\n", ifname, vlan,
 		       upstream_name(ups, id, name, sizeof(name)), id,
-		       id < ASC_MAX_UPSTREAMS ? ups[id].asn : 0,
-		       ai.xdp ? ai.xdp_mode : "no",
+		       id < ASC_MAX_UPSTREAMS ? ups[id].asn : 0, ai.xdp ? ai.xdp_mode : "no",
 		       ai.xdp ? (ai.dispatcher ? "dispatcher" : "single program") : "-",
 		       ai.tc ? ai.tc_hook : "no");
 	}
@@ -211,7 +229,8 @@ int cmd_status(int argc, char **argv)
 		printf(", loaded %s", when);
 	}
 	if (st.lookup == ASC_LOOKUP_FAST) /* set by a load, with the usage */
-		printf("\nfast:     %u of %u nodes (%u%%), %u of %u leaves (%u%%), %u of %u routes (%u%%)",
+		printf("\nfast:     %u of %u nodes (%u%%), %u of %u leaves (%u%%), %u of %u routes "
+		       "(%u%%)",
 		       st.fib_nodes, ASC_FIB_NODES, pct(st.fib_nodes, ASC_FIB_NODES), st.fib_leaves,
 		       ASC_FIB_LEAVES, pct(st.fib_leaves, ASC_FIB_LEAVES), st.fib_routes,
 		       FIB_ROUTES_USABLE, pct(st.fib_routes, FIB_ROUTES_USABLE));

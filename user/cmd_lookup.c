@@ -44,7 +44,8 @@ int cmd_lookup(int argc, char **argv)
 		int fam;
 
 		if (addr_parse(argv[i], addr, &fam))
-			return usage_error(&lookup_spec, "'%s' is not an IPv4 or IPv6 address", argv[i]);
+			return usage_error(&lookup_spec, "'%s' is not an IPv4 or IPv6 address",
+					   argv[i]);
 	}
 	if (maps_open(asc_pin_dir, &m))
 		return ASC_EXIT_BPF;
@@ -74,12 +75,13 @@ int cmd_lookup(int argc, char **argv)
 			printf("%s\n {\"address\":\"%s\",\"prefix\":%s%s%s,\"origin_as\":%u,"
 			       "\"transit_as\":%u,\"peer_as\":%u,\"flags\":%u}",
 			       first ? "" : ",", argv[i], known ? "\"" : "", known ? pfx : "null",
-			       known ? "\"" : "", rt.origin_asn, rt.transit_asn, rt.peer_asn, rt.flags);
+			       known ? "\"" : "", rt.origin_asn, rt.transit_asn, rt.peer_asn,
+			       rt.flags);
 		else if (err)
 			printf("%s\tno route\n", argv[i]);
 		else
-			printf("%s\t%s\torigin AS%u\ttransit AS%u\tpeer AS%u\tflags 0x%x\n", argv[i],
-			       pfx, rt.origin_asn, rt.transit_asn, rt.peer_asn, rt.flags);
+			printf("%s\t%s\torigin AS%u\ttransit AS%u\tpeer AS%u\tflags 0x%x\n",
+			       argv[i], pfx, rt.origin_asn, rt.transit_asn, rt.peer_asn, rt.flags);
 		first = 0;
 	}
 	if (json)

@@ -20,14 +20,16 @@ static const struct opt mrt_opts[] = {
 	  "end a prefix list at a prefix longer than 32/128 bits instead of printing it "
 	  "as bgpdump's buffer overflow mangles it" },
 	{ "fix-bzip2-streams", 0, NULL, NULL,
-	  "read every stream of a multi-stream bzip2 file (pbzip2); bgpdump stops after the first" },
+	  "read every stream of a multi-stream bzip2 file (pbzip2); bgpdump stops after the "
+	  "first" },
 	{ NULL },
 };
 
 static const struct cmd_spec mrt_spec = {
 	.name = "asclass mrt",
 	.synopsis = "FILE... [--keep-going] [--fix-as4-merge] [--fix-nlri] [--fix-bzip2-streams]",
-	.desc = "Print the records of MRT files (RFC 6396: TABLE_DUMP, TABLE_DUMP_V2 with ADD-PATH, "
+	.desc = "Print the records of MRT files (RFC 6396: TABLE_DUMP, TABLE_DUMP_V2 with "
+		"ADD-PATH, "
 		"BGP4MP, BGP4MP_ET; plain, gzip or bzip2; '-' for standard input) one line per "
 		"route, byte for byte as 'bgpdump -m' prints them.  A malformed record stops the "
 		"command with an error naming the file, record number and byte offset, unless "
@@ -88,7 +90,8 @@ int cmd_mrt(int argc, char **argv)
 		if (mrt_stats(r)->bad_records && o.keep_going && mrt_last_skipped(r)) {
 			bgpdump_fmt_flush(f);
 			log_warn("%s: skipped %llu malformed record(s); last: %s", argv[i],
-				 (unsigned long long)mrt_stats(r)->bad_records, mrt_last_skipped(r)->text);
+				 (unsigned long long)mrt_stats(r)->bad_records,
+				 mrt_last_skipped(r)->text);
 		}
 		mrt_close(r);
 	}

@@ -14,9 +14,13 @@
 enum { B_JSON, B_FORMAT, B_KEEP_GOING, B_TRANSITS, B_ORIGIN };
 static const struct opt rib_opts[] = {
 	[B_JSON] = { "json", 'j', NULL, NULL, "print JSON" },
-	[B_FORMAT] = { "format", 'f', "FORMAT", "auto", "input format: auto, mrt, bgpdump, pfx2as or text" },
-	[B_KEEP_GOING] = { "keep-going", 'k', NULL, NULL, "skip and count malformed records instead of failing" },
-	[B_TRANSITS] = { "transits", 't', NULL, NULL, "print, per origin AS, each transit AS seen in front of it, when it first appeared and when it went away" },
+	[B_FORMAT] = { "format", 'f', "FORMAT", "auto",
+		       "input format: auto, mrt, bgpdump, pfx2as or text" },
+	[B_KEEP_GOING] = { "keep-going", 'k', NULL, NULL,
+			   "skip and count malformed records instead of failing" },
+	[B_TRANSITS] = { "transits", 't', NULL, NULL,
+			 "print, per origin AS, each transit AS seen in front of it, when it first "
+			 "appeared and when it went away" },
 	[B_ORIGIN] = { "origin", 'o', "ASN", NULL, "with --transits: only this origin AS" },
 	{ NULL },
 };
@@ -66,15 +70,18 @@ static void print_transits(struct rib *rib, int json, int have_origin, unsigned 
 		if (have_origin && v[i].origin != origin)
 			continue;
 		if (json)
-			printf("%s\n {\"origin_as\":%u,\"transit_as\":%u,\"prefixes\":%u,\"paths\":%u,"
+			printf("%s\n "
+			       "{\"origin_as\":%u,\"transit_as\":%u,\"prefixes\":%u,\"paths\":%u,"
 			       "\"first_seen\":\"%s\",\"gone_since\":%s%s%s}",
-			       first ? "" : ",", v[i].origin, v[i].transit, v[i].prefixes, v[i].paths,
-			       utc(v[i].first_seen, a, sizeof(a)), v[i].gone_since ? "\"" : "",
+			       first ? "" : ",", v[i].origin, v[i].transit, v[i].prefixes,
+			       v[i].paths, utc(v[i].first_seen, a, sizeof(a)),
+			       v[i].gone_since ? "\"" : "",
 			       v[i].gone_since ? utc(v[i].gone_since, b, sizeof(b)) : "null",
 			       v[i].gone_since ? "\"" : "");
 		else
 			printf("%u\t%u\t%u\t%s\t%s\n", v[i].origin, v[i].transit, v[i].prefixes,
-			       utc(v[i].first_seen, a, sizeof(a)), utc(v[i].gone_since, b, sizeof(b)));
+			       utc(v[i].first_seen, a, sizeof(a)),
+			       utc(v[i].gone_since, b, sizeof(b)));
 		first = 0;
 	}
 	if (json)
@@ -110,7 +117,8 @@ int cmd_rib(int argc, char **argv)
 			break;
 		case B_ORIGIN:
 			if (parse_asn(arg, &origin))
-				return usage_error(&rib_spec, "--origin: '%s' is not an AS number", arg);
+				return usage_error(&rib_spec, "--origin: '%s' is not an AS number",
+						   arg);
 			have_origin = 1;
 			break;
 		default:
@@ -150,10 +158,12 @@ int cmd_rib(int argc, char **argv)
 		prefix_fmt(&t.v[i], pfx, sizeof(pfx));
 		route_flags_str(rt->flags, flags, sizeof(flags));
 		if (json)
-			printf("%s\n {\"prefix\":\"%s\",\"origin_as\":%u,\"transit_as\":%u,\"peer_as\":%u,"
+			printf("%s\n "
+			       "{\"prefix\":\"%s\",\"origin_as\":%u,\"transit_as\":%u,\"peer_as\":%"
+			       "u,"
 			       "\"paths\":%u,\"flags\":\"%s\"}",
-			       i ? "," : "", pfx, rt->origin_asn, rt->transit_asn, rt->peer_asn, paths,
-			       flags);
+			       i ? "," : "", pfx, rt->origin_asn, rt->transit_asn, rt->peer_asn,
+			       paths, flags);
 		else
 			printf("%s\t%u\t%u\t%u\t%u\t%s\n", pfx, rt->origin_asn, rt->transit_asn,
 			       rt->peer_asn, paths, flags);

@@ -13,9 +13,13 @@
 
 enum { R_FORMAT, R_KEEP_GOING, R_LOOKUP };
 static const struct opt load_opts[] = {
-	[R_FORMAT] = { "format", 'f', "FORMAT", "auto", "input format: auto, mrt, bgpdump, pfx2as or text" },
-	[R_KEEP_GOING] = { "keep-going", 'k', NULL, NULL, "skip and count malformed records instead of failing" },
-	[R_LOOKUP] = { "lookup", 'l', "KIND", "fast", "route tables for the data plane: fast (compressed trie in arrays) or lpm (the kernel's LPM trie, the reference)" },
+	[R_FORMAT] = { "format", 'f', "FORMAT", "auto",
+		       "input format: auto, mrt, bgpdump, pfx2as or text" },
+	[R_KEEP_GOING] = { "keep-going", 'k', NULL, NULL,
+			   "skip and count malformed records instead of failing" },
+	[R_LOOKUP] = { "lookup", 'l', "KIND", "fast",
+		       "route tables for the data plane: fast (compressed trie in arrays) or lpm "
+		       "(the kernel's LPM trie, the reference)" },
 	{ NULL },
 };
 
@@ -29,9 +33,10 @@ static const struct cmd_spec load_spec = {
 		"once; if any input is bad, the error names the file and line or record, and the "
 		"active tables and every counter stay as they were.",
 	.opts = load_opts,
-	.examples = "    asclass routes load rib.20171001.0800.mrt.bz2 updates.20171001.0905.mrt.gz\n"
-		    "    asclass routes load --format pfx2as routeviews-rv2-20171001-1200.pfx2as.gz\n"
-		    "    echo '175.45.176.0/22 131279 4837' | asclass routes load -\n",
+	.examples =
+		"    asclass routes load rib.20171001.0800.mrt.bz2 updates.20171001.0905.mrt.gz\n"
+		"    asclass routes load --format pfx2as routeviews-rv2-20171001-1200.pfx2as.gz\n"
+		"    echo '175.45.176.0/22 131279 4837' | asclass routes load -\n",
 };
 
 static int routes_load(int argc, char **argv)
@@ -49,7 +54,8 @@ static int routes_load(int argc, char **argv)
 		switch (i) {
 		case R_FORMAT:
 			if (routes_format_parse(arg, &ro.format))
-				return usage_error(&load_spec, "--format: unknown format '%s'", arg);
+				return usage_error(&load_spec, "--format: unknown format '%s'",
+						   arg);
 			break;
 		case R_KEEP_GOING:
 			ro.keep_going = true;
@@ -60,7 +66,8 @@ static int routes_load(int argc, char **argv)
 			else if (!strcmp(arg, "lpm"))
 				to.which = TABLES_LPM;
 			else
-				return usage_error(&load_spec, "--lookup: '%s' is not fast or lpm", arg);
+				return usage_error(&load_spec, "--lookup: '%s' is not fast or lpm",
+						   arg);
 			break;
 		default:
 			return ASC_EXIT_USAGE;
@@ -92,7 +99,8 @@ static int routes_load(int argc, char **argv)
 		 rs.bad ? " (malformed records skipped: see above)" : "");
 	if (res.lookup == ASC_LOOKUP_FAST)
 		log_info("fast tables: %zu nodes, %zu leaves, %zu distinct routes: %.1f MiB",
-			 res.fast.nodes, res.fast.leaves, res.fast.routes, res.fast.bytes / 1048576.0);
+			 res.fast.nodes, res.fast.leaves, res.fast.routes,
+			 res.fast.bytes / 1048576.0);
 	return ASC_EXIT_OK;
 }
 

@@ -37,8 +37,10 @@
 
 enum { RUN_CONFIG, RUN_CHECK };
 static const struct opt run_opts[] = {
-	[RUN_CONFIG] = { "config", 'c', "FILE", "/etc/asclass/asclass.conf", "the configuration file (asclass.conf(5))" },
-	[RUN_CHECK] = { "check-config", 0, NULL, NULL, "read and check the configuration, then exit" },
+	[RUN_CONFIG] = { "config", 'c', "FILE", "/etc/asclass/asclass.conf",
+			 "the configuration file (asclass.conf(5))" },
+	[RUN_CHECK] = { "check-config", 0, NULL, NULL,
+			"read and check the configuration, then exit" },
 	{ NULL },
 };
 
@@ -101,11 +103,13 @@ static void reload_once(void)
 	clock_gettime(CLOCK_MONOTONIC, &a);
 	err = expand_sources(&D.cfg, &g);
 	if (!err && g.gl_pathc)
-		err = routes_read((const char *const *)g.gl_pathv, (int)g.gl_pathc, &ro, &t, &rib, NULL);
+		err = routes_read((const char *const *)g.gl_pathv, (int)g.gl_pathc, &ro, &t, &rib,
+				  NULL);
 	if (!err)
 		err = tables_load(&D.maps, &t,
-				  &(struct tables_opts){ .which = D.cfg.lookup == ASC_LOOKUP_LPM ?
-									  TABLES_LPM : TABLES_FAST },
+				  &(struct tables_opts){ .which = D.cfg.lookup == ASC_LOOKUP_LPM
+									  ? TABLES_LPM
+									  : TABLES_FAST },
 				  &res);
 	if (!err && rib && !rib_transits(rib, &tr, &ntr)) {
 		for (size_t i = 0; i < ntr; i++)
@@ -173,15 +177,21 @@ static void attach_links(void)
 {
 	for (int i = 0; i < D.cfg.n_links; i++) {
 		const struct cfg_link *l = &D.cfg.links[i];
-		struct attach_opts o = { .ifname = l->ifname, .upstream = l->name, .vlan = l->vlan,
-					 .asn = l->asn, .mode = D.cfg.mode, .tc_hook = D.cfg.tc_hook,
-					 .replace = true, .counters = D.cfg.counters };
+		struct attach_opts o = { .ifname = l->ifname,
+					 .upstream = l->name,
+					 .vlan = l->vlan,
+					 .asn = l->asn,
+					 .mode = D.cfg.mode,
+					 .tc_hook = D.cfg.tc_hook,
+					 .replace = true,
+					 .counters = D.cfg.counters };
 		struct attach_info *info = &D.attached[i];
 
 		if (asc_attach(D.cfg.pin_dir, &o, info))
 			memset(info, 0, sizeof(*info));
 		if (!info->xdp)
-			log_err("link %s (%s) not attached; fix it and send SIGHUP", l->name, l->ifname);
+			log_err("link %s (%s) not attached; fix it and send SIGHUP", l->name,
+				l->ifname);
 	}
 }
 
@@ -190,20 +200,29 @@ static void attach_links(void)
 static void daemon_metrics(FILE *f)
 {
 	pthread_mutex_lock(&D.lock);
-	fputs("# HELP asclass_rib_load_duration_seconds How long the last successful routing load took.\n"
-	      "# TYPE asclass_rib_load_duration_seconds gauge\n", f);
+	fputs("# HELP asclass_rib_load_duration_seconds How long the last successful routing load "
+	      "took.\n"
+	      "# TYPE asclass_rib_load_duration_seconds gauge\n",
+	      f);
 	fprintf(f, "asclass_rib_load_duration_seconds %.6f\n", D.load_duration);
-	fputs("# HELP asclass_rib_load_errors_total Routing reloads that failed (the active tables were kept).\n"
-	      "# TYPE asclass_rib_load_errors_total counter\n", f);
+	fputs("# HELP asclass_rib_load_errors_total Routing reloads that failed (the active tables "
+	      "were kept).\n"
+	      "# TYPE asclass_rib_load_errors_total counter\n",
+	      f);
 	fprintf(f, "asclass_rib_load_errors_total %llu\n", (unsigned long long)D.load_errors);
-	fputs("# HELP asclass_origin_transit_prefixes Prefixes of a watched origin AS that the routing data shows behind a transit AS.\n"
-	      "# TYPE asclass_origin_transit_prefixes gauge\n", f);
+	fputs("# HELP asclass_origin_transit_prefixes Prefixes of a watched origin AS that the "
+	      "routing data shows behind a transit AS.\n"
+	      "# TYPE asclass_origin_transit_prefixes gauge\n",
+	      f);
 	for (size_t i = 0; i < D.n_transits; i++)
-		fprintf(f, "asclass_origin_transit_prefixes{origin_as=\"%u\",transit_as=\"%u\"} %u\n",
+		fprintf(f,
+			"asclass_origin_transit_prefixes{origin_as=\"%u\",transit_as=\"%u\"} %u\n",
 			D.transits[i].origin, D.transits[i].transit, D.transits[i].prefixes);
 	pthread_mutex_unlock(&D.lock);
-	fputs("# HELP asclass_program_attached Whether the classifier is attached to an upstream link, by XDP mode.\n"
-	      "# TYPE asclass_program_attached gauge\n", f);
+	fputs("# HELP asclass_program_attached Whether the classifier is attached to an upstream "
+	      "link, by XDP mode.\n"
+	      "# TYPE asclass_program_attached gauge\n",
+	      f);
 	for (int i = 0; i < D.cfg.n_links; i++) {
 		const struct attach_info *ai = &D.attached[i];
 		unsigned int ifindex = if_nametoindex(D.cfg.links[i].ifname);
@@ -215,7 +234,8 @@ static void daemon_metrics(FILE *f)
 			bpf_xdp_query_id((int)ifindex, 0, &id);
 		fprintf(f, "asclass_program_attached{upstream=\"%s\",mode=\"%s\",via=\"%s\"} %d\n",
 			D.cfg.links[i].name, ai->xdp ? ai->xdp_mode : "none",
-			ai->xdp ? (ai->dispatcher ? "dispatcher" : "single") : "none", ai->xdp && id != 0);
+			ai->xdp ? (ai->dispatcher ? "dispatcher" : "single") : "none",
+			ai->xdp && id != 0);
 	}
 }
 
@@ -223,8 +243,10 @@ static char *render_metrics(size_t *len)
 {
 	static struct asc_overflow_val ovf[ASC_MAX_UPSTREAMS];
 	static struct asc_upstream ups[ASC_MAX_UPSTREAMS];
-	struct metrics_opts mo = { .top_n = D.cfg.top_n, .watch = D.cfg.watch,
-				   .n_watch = D.cfg.n_watch, .state = D.mstate };
+	struct metrics_opts mo = { .top_n = D.cfg.top_n,
+				   .watch = D.cfg.watch,
+				   .n_watch = D.cfg.n_watch,
+				   .state = D.mstate };
 	struct counter_row *rows = NULL;
 	uint64_t stats[ASC_STAT_MAX];
 	struct asc_state st;
@@ -267,8 +289,8 @@ static char *to_openmetrics(const char *text, size_t *len)
 		const char *sp = line + 7; /* after "# HELP " or "# TYPE " */
 		const char *end = memchr(sp, ' ', n > 7 ? n - 7 : 0);
 
-		if (n > 7 && (!strncmp(line, "# HELP ", 7) || !strncmp(line, "# TYPE ", 7)) && end &&
-		    end - sp > 6 && !strncmp(end - 6, "_total", 6)) {
+		if (n > 7 && (!strncmp(line, "# HELP ", 7) || !strncmp(line, "# TYPE ", 7)) &&
+		    end && end - sp > 6 && !strncmp(end - 6, "_total", 6)) {
 			fwrite(line, 1, (size_t)(end - 6 - line), f);
 			fwrite(end, 1, n - (size_t)(end - line), f);
 		} else {
@@ -363,11 +385,10 @@ static struct MHD_Daemon *http_start(void)
 	/* Bounded: connections in all and per client, a time limit per
 	 * connection, and a memory limit that caps the request headers. */
 	return MHD_start_daemon(flags, (uint16_t)D.cfg.listen_port, NULL, NULL, answer, NULL,
-				MHD_OPTION_SOCK_ADDR, sa,
-				MHD_OPTION_CONNECTION_LIMIT, D.cfg.max_connections,
-				MHD_OPTION_PER_IP_CONNECTION_LIMIT, D.cfg.max_connections,
-				MHD_OPTION_CONNECTION_TIMEOUT, D.cfg.timeout_s,
-				MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32768,
+				MHD_OPTION_SOCK_ADDR, sa, MHD_OPTION_CONNECTION_LIMIT,
+				D.cfg.max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+				D.cfg.max_connections, MHD_OPTION_CONNECTION_TIMEOUT,
+				D.cfg.timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32768,
 				MHD_OPTION_END);
 }
 
@@ -402,7 +423,8 @@ static int watch_sources(int ifd)
 		if (!copy)
 			return -ENOMEM;
 		if (inotify_add_watch(ifd, dirname(copy), IN_CLOSE_WRITE | IN_MOVED_TO) < 0)
-			log_warn("cannot watch %s for changes: %s (SIGHUP still reloads)", copy, strerror(errno));
+			log_warn("cannot watch %s for changes: %s (SIGHUP still reloads)", copy,
+				 strerror(errno));
 		free(copy);
 	}
 	return 0;
@@ -453,8 +475,8 @@ int cmd_run(int argc, char **argv)
 	if (config_load(path, &D.cfg))
 		return ASC_EXIT_INPUT;
 	if (check) {
-		printf("%s: OK (%d links, %d routing sources, metrics on %s:%u)\n", path, D.cfg.n_links,
-		       D.cfg.n_sources, D.cfg.listen_host, D.cfg.listen_port);
+		printf("%s: OK (%d links, %d routing sources, metrics on %s:%u)\n", path,
+		       D.cfg.n_links, D.cfg.n_sources, D.cfg.listen_host, D.cfg.listen_port);
 		return ASC_EXIT_OK;
 	}
 	log_set_daemon(1);
@@ -511,7 +533,8 @@ int cmd_run(int argc, char **argv)
 				continue;
 			}
 			log_info("exiting on signal %u; the programs stay attached and counting "
-				 "('asclass detach IFACE' removes them)", si.ssi_signo);
+				 "('asclass detach IFACE' removes them)",
+				 si.ssi_signo);
 			break;
 		}
 	}

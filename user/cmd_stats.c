@@ -23,7 +23,8 @@ static const struct cmd_spec stats_spec = {
 		"traffic no prefix covers.  Direction 'in' is received on the link (classified "
 		"by source address), 'out' is sent on it (by destination address).",
 	.opts = stats_opts,
-	.examples = "    asclass stats\n    asclass stats --json | jq '.counters[] | select(.origin_as == 131279)'\n",
+	.examples = "    asclass stats\n    asclass stats --json | jq '.counters[] | "
+		    "select(.origin_as == 131279)'\n",
 };
 
 static const char *const dir_name[ASC_DIR_MAX] = { [ASC_DIR_RX] = "in", [ASC_DIR_TX] = "out" };
@@ -69,10 +70,13 @@ int cmd_stats(int argc, char **argv)
 			printf("%s\n {\"upstream\":\"%s\",\"upstream_id\":%u,\"direction\":\"%s\","
 			       "\"family\":\"%s\",\"origin_as\":%u,\"transit_as\":%u,"
 			       "\"packets\":%llu,\"bytes\":%llu}",
-			       r ? "," : "", upstream_name(links, c->key.upstream_id, name, sizeof(name)),
-			       c->key.upstream_id, c->key.dir < ASC_DIR_MAX ? dir_name[c->key.dir] : "?",
+			       r ? "," : "",
+			       upstream_name(links, c->key.upstream_id, name, sizeof(name)),
+			       c->key.upstream_id,
+			       c->key.dir < ASC_DIR_MAX ? dir_name[c->key.dir] : "?",
 			       fam_name(c->key.family), c->key.origin_asn, c->key.transit_asn,
-			       (unsigned long long)c->val.packets, (unsigned long long)c->val.bytes);
+			       (unsigned long long)c->val.packets,
+			       (unsigned long long)c->val.bytes);
 		}
 		printf("\n],\"overflow\":[");
 		first = 1;
@@ -80,20 +84,24 @@ int cmd_stats(int argc, char **argv)
 			for (int d = 0; d < ASC_DIR_MAX; d++) {
 				if (!ovf[u].dir[d].packets)
 					continue;
-				printf("%s\n {\"upstream\":\"%s\",\"upstream_id\":%u,\"direction\":\"%s\","
+				printf("%s\n "
+				       "{\"upstream\":\"%s\",\"upstream_id\":%u,\"direction\":\"%"
+				       "s\","
 				       "\"packets\":%llu,\"bytes\":%llu}",
-				       first ? "" : ",", upstream_name(links, u, name, sizeof(name)), u,
-				       dir_name[d], (unsigned long long)ovf[u].dir[d].packets,
+				       first ? "" : ",",
+				       upstream_name(links, u, name, sizeof(name)), u, dir_name[d],
+				       (unsigned long long)ovf[u].dir[d].packets,
 				       (unsigned long long)ovf[u].dir[d].bytes);
 				first = 0;
 			}
 		printf("\n],\"packets\":{");
 		for (int s = 0; s < ASC_STAT_MAX; s++)
-			printf("%s\"%s\":%llu", s ? "," : "", stat_name(s), (unsigned long long)stats[s]);
+			printf("%s\"%s\":%llu", s ? "," : "", stat_name(s),
+			       (unsigned long long)stats[s]);
 		printf("}}\n");
 	} else {
-		printf("%-10s %-4s %-5s %10s %10s %14s %16s\n", "upstream", "dir", "fam", "origin_as",
-		       "transit_as", "packets", "bytes");
+		printf("%-10s %-4s %-5s %10s %10s %14s %16s\n", "upstream", "dir", "fam",
+		       "origin_as", "transit_as", "packets", "bytes");
 		for (size_t r = 0; r < n; r++) {
 			const struct counter_row *c = &rows[r];
 
@@ -101,21 +109,24 @@ int cmd_stats(int argc, char **argv)
 			       upstream_name(links, c->key.upstream_id, name, sizeof(name)),
 			       c->key.dir < ASC_DIR_MAX ? dir_name[c->key.dir] : "?",
 			       fam_name(c->key.family), c->key.origin_asn, c->key.transit_asn,
-			       (unsigned long long)c->val.packets, (unsigned long long)c->val.bytes);
+			       (unsigned long long)c->val.packets,
+			       (unsigned long long)c->val.bytes);
 		}
 		for (unsigned int u = 0; u < ASC_MAX_UPSTREAMS; u++)
 			for (int d = 0; d < ASC_DIR_MAX; d++)
 				if (ovf[u].dir[d].packets)
 					printf("%-10s %-4s %-5s %10s %10s %14llu %16llu\n",
-					       upstream_name(links, u, name, sizeof(name)), dir_name[d],
-					       "*", "overflow", "*", (unsigned long long)ovf[u].dir[d].packets,
+					       upstream_name(links, u, name, sizeof(name)),
+					       dir_name[d], "*", "overflow", "*",
+					       (unsigned long long)ovf[u].dir[d].packets,
 					       (unsigned long long)ovf[u].dir[d].bytes);
 		printf("\nunclassified:");
 		first = 1;
 		for (int s = ASC_STAT_NOT_IP; s < ASC_STAT_MAX; s++) {
 			if (s == ASC_STAT_NO_ROUTE || s == ASC_STAT_OVERFLOW)
 				continue; /* those packets are in the table above */
-			printf("%s %s %llu", first ? "" : ",", stat_name(s), (unsigned long long)stats[s]);
+			printf("%s %s %llu", first ? "" : ",", stat_name(s),
+			       (unsigned long long)stats[s]);
 			first = 0;
 		}
 		printf("\n");
@@ -127,8 +138,11 @@ int cmd_stats(int argc, char **argv)
 
 enum { M_TOP, M_WATCH };
 static const struct opt metrics_opts_tab[] = {
-	[M_TOP] = { "top", 'n', "N", "500", "export the N (origin, transit) pairs with the most bytes per upstream, direction and family; the rest as origin_as=\"other\"" },
-	[M_WATCH] = { "watch", 'w', "ASN[,ASN...]", NULL, "origin ASes always exported, whatever their rank" },
+	[M_TOP] = { "top", 'n', "N", "500",
+		    "export the N (origin, transit) pairs with the most bytes per upstream, "
+		    "direction and family; the rest as origin_as=\"other\"" },
+	[M_WATCH] = { "watch", 'w', "ASN[,ASN...]", NULL,
+		      "origin ASes always exported, whatever their rank" },
 	{ NULL },
 };
 
@@ -141,7 +155,8 @@ static const struct cmd_spec metrics_spec = {
 		"family is one origin_as=\"other\" series (which, unlike the others, can go down "
 		"when a pair enters the top N).",
 	.opts = metrics_opts_tab,
-	.examples = "    asclass metrics --top 100 --watch 131279 > /var/lib/node_exporter/asclass.prom\n",
+	.examples = "    asclass metrics --top 100 --watch 131279 > "
+		    "/var/lib/node_exporter/asclass.prom\n",
 };
 
 #define MAX_WATCH 64
@@ -163,16 +178,21 @@ int cmd_metrics(int argc, char **argv)
 	while ((i = opt_next(&metrics_spec, argc, argv, &arg)) != OPT_END) {
 		if (i == M_TOP) {
 			if (parse_u32(arg, &mo.top_n) || !mo.top_n)
-				return usage_error(&metrics_spec, "--top: '%s' is not a positive number", arg);
+				return usage_error(&metrics_spec,
+						   "--top: '%s' is not a positive number", arg);
 		} else if (i == M_WATCH) {
 			char buf[1024], *tok, *save = NULL;
 
 			snprintf(buf, sizeof(buf), "%s", arg);
-			for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+			for (tok = strtok_r(buf, ",", &save); tok;
+			     tok = strtok_r(NULL, ",", &save)) {
 				if (mo.n_watch == MAX_WATCH)
-					return usage_error(&metrics_spec, "--watch: at most %d ASes", MAX_WATCH);
+					return usage_error(&metrics_spec,
+							   "--watch: at most %d ASes", MAX_WATCH);
 				if (parse_asn(tok, &watch[mo.n_watch++]))
-					return usage_error(&metrics_spec, "--watch: '%s' is not an AS number", tok);
+					return usage_error(&metrics_spec,
+							   "--watch: '%s' is not an AS number",
+							   tok);
 			}
 		} else {
 			return ASC_EXIT_USAGE;
@@ -190,8 +210,13 @@ int cmd_metrics(int argc, char **argv)
 		free(rows);
 		return ASC_EXIT_BPF;
 	}
-	struct metrics_snapshot s = { .rows = rows, .n_rows = n, .ups = ups, .ovf = ovf,
-				      .stats = stats, .state = &st, .counts_max = m.counts_max };
+	struct metrics_snapshot s = { .rows = rows,
+				      .n_rows = n,
+				      .ups = ups,
+				      .ovf = ovf,
+				      .stats = stats,
+				      .state = &st,
+				      .counts_max = m.counts_max };
 	err = metrics_write(stdout, &s, &mo);
 	free(rows);
 	maps_close(&m);

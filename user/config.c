@@ -38,7 +38,8 @@ static int fail(struct parse *p, const char *section, const char *key, const cha
 	char why[256];
 
 	snprintf(why, sizeof(why), fmt, val);
-	log_err("%s:%d: [%s]%s%s: %s", p->path, p->line, section, key ? " " : "", key ? key : "", why);
+	log_err("%s:%d: [%s]%s%s: %s", p->path, p->line, section, key ? " " : "", key ? key : "",
+		why);
 	p->failed = 1;
 	return 0; /* inih: stop at the first error (see config_load) */
 }
@@ -69,7 +70,8 @@ static int link_key(struct parse *p, const char *section, const char *key, const
 		if (parse_asn(v, &l->asn))
 			return fail(p, section, key, "'%s' is not an AS number", v);
 	} else {
-		return fail(p, section, NULL, "unknown key \"%s\" (known: interface, vlan, asn)", key);
+		return fail(p, section, NULL, "unknown key \"%s\" (known: interface, vlan, asn)",
+			    key);
 	}
 	return 1;
 }
@@ -93,7 +95,9 @@ static int handler(void *user, const char *section, const char *key, const char 
 					p->link = &c->links[i];
 			if (!p->link) {
 				if (!*name || strlen(name) >= ASC_NAME_LEN)
-					return fail(p, section, NULL, "link name \"%s\" must be 1 to 15 characters", name);
+					return fail(p, section, NULL,
+						    "link name \"%s\" must be 1 to 15 characters",
+						    name);
 				if (c->n_links == CFG_MAX_LINKS)
 					return fail(p, section, NULL, "more than %s links", "64");
 				p->link = &c->links[c->n_links++];
@@ -111,7 +115,10 @@ static int handler(void *user, const char *section, const char *key, const char 
 			c->sources[c->n_sources++] = strdup(v);
 		} else if (!strcmp(key, "format")) {
 			if (routes_format_parse(v, &c->format))
-				return fail(p, section, key, "unknown format '%s' (auto, mrt, bgpdump, pfx2as, text)", v);
+				return fail(
+					p, section, key,
+					"unknown format '%s' (auto, mrt, bgpdump, pfx2as, text)",
+					v);
 		} else if (!strcmp(key, "keep_going")) {
 			if (parse_bool(v, &c->keep_going))
 				return fail(p, section, key, "'%s' is not yes or no", v);
@@ -123,7 +130,10 @@ static int handler(void *user, const char *section, const char *key, const char 
 			else
 				return fail(p, section, key, "'%s' is not fast or lpm", v);
 		} else {
-			return fail(p, section, NULL, "unknown key \"%s\" (known: source, format, keep_going, lookup)", key);
+			return fail(
+				p, section, NULL,
+				"unknown key \"%s\" (known: source, format, keep_going, lookup)",
+				key);
 		}
 		return 1;
 	}
@@ -132,7 +142,8 @@ static int handler(void *user, const char *section, const char *key, const char 
 			const char *colon = strrchr(v, ':');
 
 			if (!colon || colon == v || (size_t)(colon - v) >= sizeof(c->listen_host) ||
-			    parse_u32(colon + 1, &c->listen_port) || !c->listen_port || c->listen_port > 65535)
+			    parse_u32(colon + 1, &c->listen_port) || !c->listen_port ||
+			    c->listen_port > 65535)
 				return fail(p, section, key, "'%s' is not HOST:PORT", v);
 			memcpy(c->listen_host, v, colon - v);
 			c->listen_host[colon - v] = 0;
@@ -143,20 +154,26 @@ static int handler(void *user, const char *section, const char *key, const char 
 			char buf[1024], *tok, *save = NULL;
 
 			snprintf(buf, sizeof(buf), "%s", v);
-			for (tok = strtok_r(buf, " ,", &save); tok; tok = strtok_r(NULL, " ,", &save)) {
+			for (tok = strtok_r(buf, " ,", &save); tok;
+			     tok = strtok_r(NULL, " ,", &save)) {
 				if (c->n_watch == CFG_MAX_WATCH)
 					return fail(p, section, key, "more than %s ASes", "64");
 				if (parse_asn(tok, &c->watch[c->n_watch++]))
-					return fail(p, section, key, "'%s' is not an AS number", tok);
+					return fail(p, section, key, "'%s' is not an AS number",
+						    tok);
 			}
 		} else if (!strcmp(key, "max_connections")) {
 			if (parse_u32(v, &c->max_connections) || !c->max_connections)
 				return fail(p, section, key, "'%s' is not a positive number", v);
 		} else if (!strcmp(key, "timeout")) {
 			if (parse_u32(v, &c->timeout_s) || !c->timeout_s)
-				return fail(p, section, key, "'%s' is not a positive number of seconds", v);
+				return fail(p, section, key,
+					    "'%s' is not a positive number of seconds", v);
 		} else {
-			return fail(p, section, NULL, "unknown key \"%s\" (known: listen, top_n, watch, max_connections, timeout)", key);
+			return fail(p, section, NULL,
+				    "unknown key \"%s\" (known: listen, top_n, watch, "
+				    "max_connections, timeout)",
+				    key);
 		}
 		return 1;
 	}
@@ -184,13 +201,21 @@ static int handler(void *user, const char *section, const char *key, const char 
 		} else if (!strcmp(key, "counters")) {
 			if (parse_u32(v, &c->counters) || c->counters < COUNTERS_MIN ||
 			    c->counters > COUNTERS_MAX)
-				return fail(p, section, key, "'%s' is not a number of counter keys from 1024 to 16777216", v);
+				return fail(p, section, key,
+					    "'%s' is not a number of counter keys from 1024 to "
+					    "16777216",
+					    v);
 		} else {
-			return fail(p, section, NULL, "unknown key \"%s\" (known: pin_dir, mode, tc_hook, counters)", key);
+			return fail(p, section, NULL,
+				    "unknown key \"%s\" (known: pin_dir, mode, tc_hook, counters)",
+				    key);
 		}
 		return 1;
 	}
-	return fail(p, section, NULL, "unknown section (known: [link NAME], [routes], [metrics], [daemon]): key \"%s\"", key);
+	return fail(
+		p, section, NULL,
+		"unknown section (known: [link NAME], [routes], [metrics], [daemon]): key \"%s\"",
+		key);
 }
 
 int config_load(const char *path, struct asc_config *c)
@@ -220,7 +245,8 @@ int config_load(const char *path, struct asc_config *c)
 	}
 	for (int i = 0; !p.failed && i < c->n_links; i++)
 		if (!c->links[i].ifname[0]) {
-			log_err("%s:%d: [link %s]: no interface = ...", path, c->links[i].line, c->links[i].name);
+			log_err("%s:%d: [link %s]: no interface = ...", path, c->links[i].line,
+				c->links[i].name);
 			p.failed = 1;
 		}
 	if (!p.failed && rc < 0) {

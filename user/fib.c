@@ -75,7 +75,7 @@ struct fib {
 	uint32_t *rhash; /* open addressing: route index, 0 = empty; made by the first build */
 	uint32_t rhash_mask;
 	struct blist quarantine[2]; /* [0] nodes, [1] leaves */
-	struct strie trie[2];       /* [0] IPv4, [1] IPv6 */
+	struct strie trie[2];	    /* [0] IPv4, [1] IPv6 */
 };
 
 enum { M_DIR, M_NODE, M_LEAF, M_ROUTE };
@@ -248,7 +248,8 @@ static void release_region(struct region *r, struct blist *q)
 		for (uint32_t off = all.v[i].off, left = all.v[i].size; left;) {
 			uint32_t k = left < NPOS ? left : NPOS;
 
-			blist_push(&r->free[k], off, k); /* out of memory: lost till the next build */
+			blist_push(&r->free[k], off,
+				   k); /* out of memory: lost till the next build */
 			off += k;
 			left -= k;
 		}
@@ -582,8 +583,9 @@ static int build_node(struct fib *f, const struct fent *v, size_t n, unsigned in
 			if (leafvec >> p & 1)
 				f->leaf[base0 + k++] = val[p];
 	}
-	*out = (struct asc_fib_node){ .vector = vector, .leafvec = leafvec, .base0 = base0,
-				      .base1 = base1 };
+	*out = (struct asc_fib_node){
+		.vector = vector, .leafvec = leafvec, .base0 = base0, .base1 = base1
+	};
 	return 0;
 }
 
@@ -774,8 +776,8 @@ static void key_mask(uint64_t *hi, uint64_t *lo, unsigned int s)
  * *has is false when one route covers the whole range (nothing longer lies
  * below, or only prefixes that repeat the route they sit in): no node is
  * needed, and *inh is that route. */
-static int rebuild_range(struct fib *f, int v6, uint64_t hi, uint64_t lo, unsigned int s,
-			 bool *has, uint32_t *inh, struct asc_fib_node *out)
+static int rebuild_range(struct fib *f, int v6, uint64_t hi, uint64_t lo, unsigned int s, bool *has,
+			 uint32_t *inh, struct asc_fib_node *out)
 {
 	const struct strie *t = &f->trie[v6];
 	struct fent_vec fv = { 0 };
@@ -1103,7 +1105,8 @@ int fib_open(const struct asc_maps *m, bool updates, struct fib **out)
 			int err = -errno;
 
 			log_err("fast tables: mmap map %d: %s (maps from an older asclass? "
-				"detach and attach again)", i, errstr(err));
+				"detach and attach again)",
+				i, errstr(err));
 			fib_close(f);
 			return err;
 		}

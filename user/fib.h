@@ -27,9 +27,9 @@ struct fib;
 #define FIB_ROUTES_USABLE (ASC_FIB_ROUTES - 1)
 
 struct fib_usage {
-	size_t nodes, leaves, routes;   /* entries in use in the generation (routes: distinct) */
-	size_t bytes;                   /* the same in bytes, direct arrays included */
-	size_t map_bytes;               /* memlock of the four maps (both generations) */
+	size_t nodes, leaves, routes; /* entries in use in the generation (routes: distinct) */
+	size_t bytes;		      /* the same in bytes, direct arrays included */
+	size_t map_bytes;	      /* memlock of the four maps (both generations) */
 };
 
 /* Maps the fast-table arrays of `m` (NULL: anonymous memory of the same

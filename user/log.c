@@ -14,9 +14,8 @@ enum log_level log_level = LOG_LVL_INFO;
 static int log_daemon;
 
 static const char *const lvl_name[] = {
-	[LOG_LVL_ERR] = "error: ", [LOG_LVL_WARN] = "warning: ",
-	[LOG_LVL_INFO] = "",       [LOG_LVL_DEBUG] = "debug: ",
-	[LOG_LVL_TRACE] = "trace: ",
+	[LOG_LVL_ERR] = "error: ",   [LOG_LVL_WARN] = "warning: ", [LOG_LVL_INFO] = "",
+	[LOG_LVL_DEBUG] = "debug: ", [LOG_LVL_TRACE] = "trace: ",
 };
 
 void log_set_daemon(int on)

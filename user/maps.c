@@ -55,14 +55,13 @@ int maps_open(const char *pin_dir, struct asc_maps *m)
 		const char *name;
 		int *fd;
 	} tab[] = {
-		{ ASC_MAP_COUNTS, &m->counts }, { ASC_MAP_OVERFLOW, &m->overflow },
-		{ ASC_MAP_STATS, &m->stats },   { ASC_MAP_LINKS, &m->links },
-		{ ASC_MAP_UPSTREAMS, &m->upstreams },
-		{ ASC_MAP_STATE, &m->state },   { ASC_MAP_LPM4_0, &m->lpm4[0] },
-		{ ASC_MAP_LPM4_1, &m->lpm4[1] }, { ASC_MAP_LPM6_0, &m->lpm6[0] },
-		{ ASC_MAP_LPM6_1, &m->lpm6[1] }, { ASC_MAP_FIB_DIR, &m->fib_dir },
-		{ ASC_MAP_FIB_NODE, &m->fib_node }, { ASC_MAP_FIB_LEAF, &m->fib_leaf },
-		{ ASC_MAP_FIB_ROUTE, &m->fib_route },
+		{ ASC_MAP_COUNTS, &m->counts },	      { ASC_MAP_OVERFLOW, &m->overflow },
+		{ ASC_MAP_STATS, &m->stats },	      { ASC_MAP_LINKS, &m->links },
+		{ ASC_MAP_UPSTREAMS, &m->upstreams }, { ASC_MAP_STATE, &m->state },
+		{ ASC_MAP_LPM4_0, &m->lpm4[0] },      { ASC_MAP_LPM4_1, &m->lpm4[1] },
+		{ ASC_MAP_LPM6_0, &m->lpm6[0] },      { ASC_MAP_LPM6_1, &m->lpm6[1] },
+		{ ASC_MAP_FIB_DIR, &m->fib_dir },     { ASC_MAP_FIB_NODE, &m->fib_node },
+		{ ASC_MAP_FIB_LEAF, &m->fib_leaf },   { ASC_MAP_FIB_ROUTE, &m->fib_route },
 	};
 	int err;
 
@@ -74,7 +73,8 @@ int maps_open(const char *pin_dir, struct asc_maps *m)
 		err = open_pinned(pin_dir, tab[i].name, tab[i].fd);
 		if (err) {
 			if (err == -ENOENT)
-				log_err("no asclass maps in %s (%s missing): run 'asclass attach' or "
+				log_err("no asclass maps in %s (%s missing): run 'asclass attach' "
+					"or "
 					"'asclass routes load' first",
 					pin_dir, tab[i].name);
 			else
@@ -122,7 +122,8 @@ int bpffs_prepare(const char *dir)
 	if (statfs(parent, &st) == 0 && st.f_type == BPF_FS_MAGIC)
 		goto mkdir;
 	/* Not on a bpffs: mount one at /sys/fs/bpf, as iproute2 does. */
-	if (!strncmp(dir, "/sys/fs/bpf", 11) && mount("bpf", "/sys/fs/bpf", "bpf", 0, "mode=0700")) {
+	if (!strncmp(dir, "/sys/fs/bpf", 11) &&
+	    mount("bpf", "/sys/fs/bpf", "bpf", 0, "mode=0700")) {
 		log_err("mount bpffs on /sys/fs/bpf: %s", strerror(errno));
 		return -errno;
 	}
@@ -168,7 +169,7 @@ static int check_pinned(struct bpf_object *obj)
 	struct bpf_map *map;
 	int err = 0;
 
-	bpf_object__for_each_map(map, obj) {
+	bpf_object__for_each_map (map, obj) {
 		const char *path = bpf_map__pin_path(map);
 		struct bpf_map_info info;
 		int e = pinned_info(path, &info);

@@ -14,7 +14,7 @@ struct asc_maps {
 	int counts, overflow, stats, links, upstreams, state;
 	int lpm4[2], lpm6[2];
 	int fib_dir, fib_node, fib_leaf, fib_route; /* fast tables, both generations */
-	int nr_cpus; /* libbpf_num_possible_cpus(): per-CPU value count */
+	int nr_cpus;		 /* libbpf_num_possible_cpus(): per-CPU value count */
 	unsigned int counts_max; /* keys asc_counts holds (its max_entries) */
 };
 

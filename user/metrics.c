@@ -56,7 +56,8 @@ static int cmp_bytes_desc(const void *a, const void *b)
 		return x->val.bytes > y->val.bytes ? -1 : 1;
 	if (x->key.origin_asn != y->key.origin_asn)
 		return x->key.origin_asn < y->key.origin_asn ? -1 : 1;
-	return x->key.transit_asn < y->key.transit_asn ? -1 : x->key.transit_asn > y->key.transit_asn;
+	return x->key.transit_asn < y->key.transit_asn ? -1
+						       : x->key.transit_asn > y->key.transit_asn;
 }
 
 /* ---- sticky selection ---- */
@@ -145,13 +146,14 @@ static bool exported(const struct metrics_opts *o, const struct counter_row *r, 
 }
 
 static void series(FILE *f, const char *metric, const struct metrics_snapshot *s,
-		   const struct asc_count_key *k, const char *origin, const char *transit, uint64_t v)
+		   const struct asc_count_key *k, const char *origin, const char *transit,
+		   uint64_t v)
 {
 	fprintf(f, "%s{upstream=\"", metric);
 	upstream_label(f, s, k->upstream_id);
 	fprintf(f, "\",direction=\"%s\",family=\"%s\",origin_as=\"%s\",transit_as=\"%s\"} %llu\n",
-		k->dir < ASC_DIR_MAX ? dir_label[k->dir] : "?", fam_label(k->family), origin, transit,
-		(unsigned long long)v);
+		k->dir < ASC_DIR_MAX ? dir_label[k->dir] : "?", fam_label(k->family), origin,
+		transit, (unsigned long long)v);
 }
 
 /* One pass per metric (packets, bytes) over groups of rows that share
@@ -205,19 +207,25 @@ int metrics_write(FILE *f, const struct metrics_snapshot *s, const struct metric
 {
 	int err;
 
-	fputs("# HELP asclass_packets_total Packets per upstream link, direction, family, origin AS and transit AS.\n"
-	      "# TYPE asclass_packets_total counter\n", f);
+	fputs("# HELP asclass_packets_total Packets per upstream link, direction, family, origin "
+	      "AS and transit AS.\n"
+	      "# TYPE asclass_packets_total counter\n",
+	      f);
 	err = write_traffic(f, s, o, "asclass_packets_total", 0);
 	if (err)
 		return err;
-	fputs("# HELP asclass_bytes_total Bytes (frame length) per upstream link, direction, family, origin AS and transit AS.\n"
-	      "# TYPE asclass_bytes_total counter\n", f);
+	fputs("# HELP asclass_bytes_total Bytes (frame length) per upstream link, direction, "
+	      "family, origin AS and transit AS.\n"
+	      "# TYPE asclass_bytes_total counter\n",
+	      f);
 	err = write_traffic(f, s, o, "asclass_bytes_total", 1);
 	if (err)
 		return err;
 
-	fputs("# HELP asclass_unclassified_packets_total Packets not counted per origin AS, by reason.\n"
-	      "# TYPE asclass_unclassified_packets_total counter\n", f);
+	fputs("# HELP asclass_unclassified_packets_total Packets not counted per origin AS, by "
+	      "reason.\n"
+	      "# TYPE asclass_unclassified_packets_total counter\n",
+	      f);
 	for (int r = ASC_STAT_NOT_IP; r < ASC_STAT_MAX; r++) {
 		if (r == ASC_STAT_NO_ROUTE || r == ASC_STAT_OVERFLOW)
 			continue; /* counted per origin (0) and in the overflow metric */
@@ -226,20 +234,27 @@ int metrics_write(FILE *f, const struct metrics_snapshot *s, const struct metric
 	}
 	/* Issue 5 calls it asclass_counter_overflow_total; promtool's linter
 	 * rejects "counter" inside a counter's name, hence this one. */
-	fputs("# HELP asclass_overflow_packets_total Packets counted in the overflow bucket because the counter map was full.\n"
-	      "# TYPE asclass_overflow_packets_total counter\n", f);
+	fputs("# HELP asclass_overflow_packets_total Packets counted in the overflow bucket "
+	      "because the counter map was full.\n"
+	      "# TYPE asclass_overflow_packets_total counter\n",
+	      f);
 	fprintf(f, "asclass_overflow_packets_total %llu\n",
 		(unsigned long long)s->stats[ASC_STAT_OVERFLOW]);
 	if (s->counts_max) {
-		fputs("# HELP asclass_count_map_entries Keys in asc_counts, one per upstream, direction, family, origin and transit that saw traffic.\n"
-		      "# TYPE asclass_count_map_entries gauge\n", f);
+		fputs("# HELP asclass_count_map_entries Keys in asc_counts, one per upstream, "
+		      "direction, family, origin and transit that saw traffic.\n"
+		      "# TYPE asclass_count_map_entries gauge\n",
+		      f);
 		fprintf(f, "asclass_count_map_entries %zu\n", s->n_rows);
-		fputs("# HELP asclass_count_map_capacity Keys asc_counts holds; traffic under a new key beyond them goes to the overflow bucket.\n"
-		      "# TYPE asclass_count_map_capacity gauge\n", f);
+		fputs("# HELP asclass_count_map_capacity Keys asc_counts holds; traffic under a "
+		      "new key beyond them goes to the overflow bucket.\n"
+		      "# TYPE asclass_count_map_capacity gauge\n",
+		      f);
 		fprintf(f, "asclass_count_map_capacity %u\n", s->counts_max);
 	}
 	fputs("# HELP asclass_routes Prefixes in the active route tables.\n"
-	      "# TYPE asclass_routes gauge\n", f);
+	      "# TYPE asclass_routes gauge\n",
+	      f);
 	fprintf(f, "asclass_routes{family=\"ipv4\"} %u\nasclass_routes{family=\"ipv6\"} %u\n",
 		s->state->routes_v4, s->state->routes_v6);
 	if (s->state->lookup == ASC_LOOKUP_FAST) {
@@ -248,25 +263,36 @@ int metrics_write(FILE *f, const struct metrics_snapshot *s, const struct metric
 					   s->state->fib_routes };
 		const uint32_t cap[3] = { ASC_FIB_NODES, ASC_FIB_LEAVES, FIB_ROUTES_USABLE };
 
-		fputs("# HELP asclass_fast_table_entries Entries the active fast tables use, per array.\n"
-		      "# TYPE asclass_fast_table_entries gauge\n", f);
+		fputs("# HELP asclass_fast_table_entries Entries the active fast tables use, per "
+		      "array.\n"
+		      "# TYPE asclass_fast_table_entries gauge\n",
+		      f);
 		for (int i = 0; i < 3; i++)
-			fprintf(f, "asclass_fast_table_entries{array=\"%s\"} %u\n", what[i], used[i]);
-		fputs("# HELP asclass_fast_table_capacity Entries a generation of the fast tables can hold, per array.\n"
-		      "# TYPE asclass_fast_table_capacity gauge\n", f);
+			fprintf(f, "asclass_fast_table_entries{array=\"%s\"} %u\n", what[i],
+				used[i]);
+		fputs("# HELP asclass_fast_table_capacity Entries a generation of the fast tables "
+		      "can hold, per array.\n"
+		      "# TYPE asclass_fast_table_capacity gauge\n",
+		      f);
 		for (int i = 0; i < 3; i++)
-			fprintf(f, "asclass_fast_table_capacity{array=\"%s\"} %u\n", what[i], cap[i]);
+			fprintf(f, "asclass_fast_table_capacity{array=\"%s\"} %u\n", what[i],
+				cap[i]);
 	}
-	fputs("# HELP asclass_rib_load_timestamp_seconds When the active route tables were loaded.\n"
-	      "# TYPE asclass_rib_load_timestamp_seconds gauge\n", f);
+	fputs("# HELP asclass_rib_load_timestamp_seconds When the active route tables were "
+	      "loaded.\n"
+	      "# TYPE asclass_rib_load_timestamp_seconds gauge\n",
+	      f);
 	fprintf(f, "asclass_rib_load_timestamp_seconds %llu.%09llu\n",
 		(unsigned long long)(s->state->load_time_ns / 1000000000ULL),
 		(unsigned long long)(s->state->load_time_ns % 1000000000ULL));
 	fputs("# HELP asclass_table_swaps_total Route table swaps since the maps were created.\n"
-	      "# TYPE asclass_table_swaps_total counter\n", f);
+	      "# TYPE asclass_table_swaps_total counter\n",
+	      f);
 	fprintf(f, "asclass_table_swaps_total %llu\n", (unsigned long long)s->state->swaps);
 	fputs("# HELP asclass_build_info Version of the asclass binary that wrote these metrics.\n"
-	      "# TYPE asclass_build_info gauge\n", f);
-	fprintf(f, "asclass_build_info{version=\"%s\",revision=\"%s\"} 1\n", ASC_VERSION, ASC_GIT_REV);
+	      "# TYPE asclass_build_info gauge\n",
+	      f);
+	fprintf(f, "asclass_build_info{version=\"%s\",revision=\"%s\"} 1\n", ASC_VERSION,
+		ASC_GIT_REV);
 	return ferror(f) ? -EIO : 0;
 }

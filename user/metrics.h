@@ -21,8 +21,8 @@ struct metrics_state *metrics_state_new(void);
 void metrics_state_free(struct metrics_state *st);
 
 struct metrics_opts {
-	unsigned int top_n;          /* pairs per upstream, direction and family; default 500 */
-	const uint32_t *watch;       /* origin ASes always exported */
+	unsigned int top_n;    /* pairs per upstream, direction and family; default 500 */
+	const uint32_t *watch; /* origin ASes always exported */
 	size_t n_watch;
 	struct metrics_state *state; /* NULL: top-N by bytes at this moment */
 };
@@ -31,11 +31,11 @@ struct metrics_opts {
 struct metrics_snapshot {
 	const struct counter_row *rows;
 	size_t n_rows;
-	const struct asc_upstream *ups; /* ASC_MAX_UPSTREAMS entries */
+	const struct asc_upstream *ups;	    /* ASC_MAX_UPSTREAMS entries */
 	const struct asc_overflow_val *ovf; /* ASC_MAX_UPSTREAMS entries */
-	const uint64_t *stats;          /* ASC_STAT_MAX entries */
+	const uint64_t *stats;		    /* ASC_STAT_MAX entries */
 	const struct asc_state *state;
-	unsigned int counts_max;        /* keys asc_counts holds; 0: not shown */
+	unsigned int counts_max; /* keys asc_counts holds; 0: not shown */
 };
 
 /* Writes the exposition (text format 0.0.4).  Returns 0 or -errno. */

@@ -90,10 +90,12 @@ static void set_error(struct mrt_reader *r, struct mrt_error *e, int err, uint64
 	e->err = err;
 	snprintf(e->msg, sizeof(e->msg), "%s", r->msg);
 	if (recno)
-		snprintf(e->text, sizeof(e->text), "%s: record %" PRIu64 " (offset %" PRIu64 "): %s",
-			 r->name, recno, off, r->msg);
+		snprintf(e->text, sizeof(e->text),
+			 "%s: record %" PRIu64 " (offset %" PRIu64 "): %s", r->name, recno, off,
+			 r->msg);
 	else
-		snprintf(e->text, sizeof(e->text), "%s: offset %" PRIu64 ": %s", r->name, off, r->msg);
+		snprintf(e->text, sizeof(e->text), "%s: offset %" PRIu64 ": %s", r->name, off,
+			 r->msg);
 }
 
 static struct mrt_reader *reader_new(const char *name, const struct mrt_opts *opts)
@@ -158,7 +160,8 @@ struct mrt_reader *mrt_open_mem(const void *buf, size_t len, const char *name,
 
 	if (!r)
 		return NULL;
-	r->io = mrtio_open_mem(buf, len, r->opts.bzip2_first_stream_only ? MRTIO_BZIP2_FIRST_STREAM : 0);
+	r->io = mrtio_open_mem(buf, len,
+			       r->opts.bzip2_first_stream_only ? MRTIO_BZIP2_FIRST_STREAM : 0);
 	if (!r->io) {
 		free(r->name);
 		free(r);
@@ -270,9 +273,9 @@ static int decode_td1(struct mrt_reader *r, struct mrt_record *rec, struct bgp_c
 	uint16_t seq16;
 	struct mrt_peer *p = &r->td1_peer;
 	memset(p, 0, sizeof(*p));
-	if (bgp_get16(c, &rib->td1_view) || bgp_get16(c, &seq16) || get_ip(c, fam, &rib->prefix.ip) ||
-	    bgp_get8(c, &plen) || bgp_get8(c, &rib->td1_status) || bgp_get32(c, &e->originated) ||
-	    get_ip(c, fam, &p->ip))
+	if (bgp_get16(c, &rib->td1_view) || bgp_get16(c, &seq16) ||
+	    get_ip(c, fam, &rib->prefix.ip) || bgp_get8(c, &plen) ||
+	    bgp_get8(c, &rib->td1_status) || bgp_get32(c, &e->originated) || get_ip(c, fam, &p->ip))
 		return fail(r, "TABLE_DUMP record of %u bytes is too short", rec->body_len);
 	if (plen > (fam == 6 ? 128 : 32))
 		return fail(r, "TABLE_DUMP prefix length %u exceeds %u", plen, fam == 6 ? 128 : 32);
@@ -434,8 +437,8 @@ static int decode_rib(struct mrt_reader *r, struct mrt_record *rec, struct bgp_c
 			return fail(r, "RIB entry %u: peer index %u out of range (%u peers)", i,
 				    e->peer_index, r->pit.n_peers);
 		if (bgp_cur_left(c) < alen)
-			return fail(r, "RIB entry %u attribute length %u exceeds record (%zu left)", i,
-				    alen, bgp_cur_left(c));
+			return fail(r, "RIB entry %u attribute length %u exceeds record (%zu left)",
+				    i, alen, bgp_cur_left(c));
 		e->peer = &r->pit.peers[e->peer_index];
 		err = bgp_attrs_parse(c->p, alen, &ctx, &e->attrs);
 		if (err)
@@ -493,13 +496,14 @@ static int decode_bgp4mp(struct mrt_reader *r, struct mrt_record *rec, struct bg
 		return 0;
 	}
 	m->local = st == MRT_BGP4MP_MESSAGE_LOCAL || st == MRT_BGP4MP_MESSAGE_AS4_LOCAL ||
-		   st == MRT_BGP4MP_MESSAGE_LOCAL_ADDPATH || st == MRT_BGP4MP_MESSAGE_AS4_LOCAL_ADDPATH;
+		   st == MRT_BGP4MP_MESSAGE_LOCAL_ADDPATH ||
+		   st == MRT_BGP4MP_MESSAGE_AS4_LOCAL_ADDPATH;
 	m->addpath = st >= MRT_BGP4MP_MESSAGE_ADDPATH;
 	if (m->asn_size == 2) {
 		uint16_t a, b;
 		if (bgp_get16(c, &a) || bgp_get16(c, &b))
-			return fail(r, "%s record of %u bytes is too short", mrt_type_name(rec->type),
-				    rec->body_len);
+			return fail(r, "%s record of %u bytes is too short",
+				    mrt_type_name(rec->type), rec->body_len);
 		m->peer_asn = a;
 		m->local_asn = b;
 	} else if (bgp_get32(c, &m->peer_asn) || bgp_get32(c, &m->local_asn)) {
@@ -566,7 +570,8 @@ const struct mrt_record *mrt_next(struct mrt_reader *r)
 		mrt_arena_reset(&r->arena);
 		got = read_full(r, h, sizeof(h));
 		if (got < 0) {
-			fail(r, "read error: %s", got == -EIO ? "corrupt compressed data" : strerror((int)-got));
+			fail(r, "read error: %s",
+			     got == -EIO ? "corrupt compressed data" : strerror((int)-got));
 			goto fatal_io;
 		}
 		if (got == 0) {
@@ -579,15 +584,17 @@ const struct mrt_record *mrt_next(struct mrt_reader *r)
 			goto fatal;
 		}
 		memset(rec, 0, sizeof(*rec));
-		rec->timestamp = (uint32_t)h[0] << 24 | (uint32_t)h[1] << 16 | (uint32_t)h[2] << 8 | h[3];
+		rec->timestamp =
+			(uint32_t)h[0] << 24 | (uint32_t)h[1] << 16 | (uint32_t)h[2] << 8 | h[3];
 		rec->type = (uint16_t)(h[4] << 8 | h[5]);
 		rec->subtype = (uint16_t)(h[6] << 8 | h[7]);
-		rec->length = (uint32_t)h[8] << 24 | (uint32_t)h[9] << 16 | (uint32_t)h[10] << 8 | h[11];
+		rec->length =
+			(uint32_t)h[8] << 24 | (uint32_t)h[9] << 16 | (uint32_t)h[10] << 8 | h[11];
 		rec->record_no = recno;
 		rec->offset = off;
 		if (rec->length > r->opts.max_record_len) {
-			fail(r, "%s length %u exceeds the limit of %u bytes", mrt_type_name(rec->type),
-			     rec->length, r->opts.max_record_len);
+			fail(r, "%s length %u exceeds the limit of %u bytes",
+			     mrt_type_name(rec->type), rec->length, r->opts.max_record_len);
 			goto fatal;
 		}
 		if (r->cap < rec->length) {
@@ -604,12 +611,13 @@ const struct mrt_record *mrt_next(struct mrt_reader *r)
 		}
 		got = read_full(r, r->buf, rec->length);
 		if (got < 0) {
-			fail(r, "read error: %s", got == -EIO ? "corrupt compressed data" : strerror((int)-got));
+			fail(r, "read error: %s",
+			     got == -EIO ? "corrupt compressed data" : strerror((int)-got));
 			goto fatal_io;
 		}
 		if ((uint32_t)got < rec->length) {
-			fail(r, "%s record cut short: %ld of %u bytes", mrt_type_name(rec->type), got,
-			     rec->length);
+			fail(r, "%s record cut short: %ld of %u bytes", mrt_type_name(rec->type),
+			     got, rec->length);
 			goto fatal;
 		}
 		r->offset += sizeof(h) + rec->length;
@@ -617,7 +625,9 @@ const struct mrt_record *mrt_next(struct mrt_reader *r)
 		rec->body_len = rec->length;
 		if (rec->type == MRT_TYPE_BGP4MP_ET) {
 			if (rec->length < 4) {
-				err = fail(r, "BGP4MP_ET length %u is shorter than its 4-byte microsecond field",
+				err = fail(r,
+					   "BGP4MP_ET length %u is shorter than its 4-byte "
+					   "microsecond field",
 					   rec->length);
 				goto bad;
 			}
@@ -629,7 +639,7 @@ const struct mrt_record *mrt_next(struct mrt_reader *r)
 		err = decode(r, rec);
 		if (!err)
 			return rec;
-bad:
+	bad:
 		if (err == -ENOMEM) {
 			set_error(r, &r->err, err, recno, off);
 			r->has_err = true;
@@ -646,9 +656,9 @@ bad:
 		r->has_err = true;
 		r->done = true;
 		return NULL;
-fatal:
+	fatal:
 		r->st.bad_records++;
-fatal_io:
+	fatal_io:
 		set_error(r, &r->err, -EINVAL, recno, off);
 		r->has_err = true;
 		r->done = true;

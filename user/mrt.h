@@ -89,7 +89,7 @@ enum mrt_td2_subtype {
 enum mrt_bgp4mp_subtype {
 	MRT_BGP4MP_STATE_CHANGE = 0,
 	MRT_BGP4MP_MESSAGE = 1,
-	MRT_BGP4MP_ENTRY = 2, /* deprecated, not decoded (kind MRT_REC_OTHER) */
+	MRT_BGP4MP_ENTRY = 2,	 /* deprecated, not decoded (kind MRT_REC_OTHER) */
 	MRT_BGP4MP_SNAPSHOT = 3, /* deprecated, not decoded */
 	MRT_BGP4MP_MESSAGE_AS4 = 4,
 	MRT_BGP4MP_STATE_CHANGE_AS4 = 5,
@@ -164,14 +164,14 @@ struct mrt_ip {
 
 struct mrt_prefix {
 	struct mrt_ip ip; /* host bits are kept as received (bgpdump prints them) */
-	uint8_t len;      /* 0..32 or 0..128 */
+	uint8_t len;	  /* 0..32 or 0..128 */
 	bool has_path_id; /* ADD-PATH encodings (RFC 7911 / RFC 8050) */
 	uint8_t pad[2];
 	uint32_t path_id;
 };
 
 struct bgp_seg {
-	uint8_t type;   /* enum bgp_seg_type (other values kept as received) */
+	uint8_t type; /* enum bgp_seg_type (other values kept as received) */
 	uint8_t pad;
 	uint16_t count; /* ASNs in this segment */
 	uint32_t first; /* index of its first ASN in bgp_aspath.asns */
@@ -182,10 +182,10 @@ struct bgp_aspath {
 	const uint32_t *asns; /* all segments' ASNs, in order */
 	uint32_t nsegs;
 	uint32_t nasns;
-	bool present; /* the attribute was there (an empty path is present) */
+	bool present;	  /* the attribute was there (an empty path is present) */
 	uint8_t asn_size; /* 2 or 4: encoding it was received in (0 if merged/absent) */
-	bool error;   /* malformed: bad segment type or a segment past the end; the
-		       * segments decoded before the fault are kept */
+	bool error;	  /* malformed: bad segment type or a segment past the end; the
+			   * segments decoded before the fault are kept */
 };
 
 struct bgp_large_community {
@@ -196,14 +196,14 @@ struct bgp_mp_reach {
 	bool present;
 	uint16_t afi;
 	uint8_t safi;
-	uint8_t nh_len;         /* length of the next-hop field as received */
-	struct mrt_ip nexthop;  /* global next hop */
-	struct mrt_ip nexthop_ll; /* IPv6 link-local next hop (nh_len 32), else family 0 */
+	uint8_t nh_len;		       /* length of the next-hop field as received */
+	struct mrt_ip nexthop;	       /* global next hop */
+	struct mrt_ip nexthop_ll;      /* IPv6 link-local next hop (nh_len 32), else family 0 */
 	const struct mrt_prefix *nlri; /* empty when afi/safi is not decoded, and
 					* in TABLE_DUMP_V2 entries (RFC 6396 4.3.4) */
 	uint32_t n_nlri;
-	bool skipped;           /* afi/safi other than IPv4/IPv6 unicast/multicast */
-	bool abbreviated;       /* RFC 6396 4.3.4 form (next hop only), TABLE_DUMP_V2 */
+	bool skipped;	  /* afi/safi other than IPv4/IPv6 unicast/multicast */
+	bool abbreviated; /* RFC 6396 4.3.4 form (next hop only), TABLE_DUMP_V2 */
 };
 
 struct bgp_mp_unreach {
@@ -217,8 +217,9 @@ struct bgp_mp_unreach {
 
 /* Flags for bgp_attrs.present (bit 1 << type, types 1..31) and the
  * large-communities bit kept separately. */
-#define BGP_HAS(a, type) (((type) < 32) ? (((a)->present >> (type)) & 1U) : \
-			  ((type) == BGP_ATTR_LARGE_COMMUNITIES ? (a)->has_large_communities : 0))
+#define BGP_HAS(a, type)                                                                           \
+	(((type) < 32) ? (((a)->present >> (type)) & 1U)                                           \
+		       : ((type) == BGP_ATTR_LARGE_COMMUNITIES ? (a)->has_large_communities : 0))
 
 struct bgp_attrs {
 	uint32_t present; /* bit (1 << type) for every attribute type < 32 seen */
@@ -274,8 +275,8 @@ struct bgp_attrs {
 
 struct bgp_open {
 	uint8_t version;
-	uint16_t asn;       /* "My Autonomous System" (AS_TRANS for 4-byte speakers) */
-	uint32_t asn4;      /* from the 4-octet AS capability, or asn if none */
+	uint16_t asn;  /* "My Autonomous System" (AS_TRANS for 4-byte speakers) */
+	uint32_t asn4; /* from the 4-octet AS capability, or asn if none */
 	uint16_t hold_time;
 	struct mrt_ip bgp_id;
 	uint8_t opt_len;
@@ -291,9 +292,9 @@ struct bgp_notification {
 struct bgp_update {
 	const struct mrt_prefix *withdrawn; /* IPv4 withdrawn routes field */
 	uint32_t n_withdrawn;
-	const struct mrt_prefix *nlri;      /* IPv4 NLRI field */
+	const struct mrt_prefix *nlri; /* IPv4 NLRI field */
 	uint32_t n_nlri;
-	struct bgp_attrs attrs;             /* incl. mp_reach / mp_unreach */
+	struct bgp_attrs attrs; /* incl. mp_reach / mp_unreach */
 	/* A prefix cut by the end of its field, or longer than 32 bits, ends
 	 * that list; the prefixes before it are kept (for MP_(UN)REACH_NLRI
 	 * the attribute's bit in attrs.malformed is set instead). */
@@ -301,8 +302,8 @@ struct bgp_update {
 };
 
 struct bgp_msg {
-	uint8_t type; /* enum bgp_msg_type */
-	uint16_t len; /* BGP header length field */
+	uint8_t type;	     /* enum bgp_msg_type */
+	uint16_t len;	     /* BGP header length field */
 	const uint8_t *body; /* after the 19-byte header */
 	uint32_t body_len;
 	union {
@@ -322,11 +323,11 @@ struct mrt_peer {
 /* ---- records ---- */
 
 enum mrt_rec_kind {
-	MRT_REC_OTHER = 0,      /* type/subtype not decoded: header only */
-	MRT_REC_PEER_INDEX,     /* TABLE_DUMP_V2 PEER_INDEX_TABLE */
-	MRT_REC_RIB,            /* TABLE_DUMP (v1) or TABLE_DUMP_V2 RIB_* */
+	MRT_REC_OTHER = 0,	/* type/subtype not decoded: header only */
+	MRT_REC_PEER_INDEX,	/* TABLE_DUMP_V2 PEER_INDEX_TABLE */
+	MRT_REC_RIB,		/* TABLE_DUMP (v1) or TABLE_DUMP_V2 RIB_* */
 	MRT_REC_BGP4MP_MESSAGE, /* BGP4MP(_ET) MESSAGE* */
-	MRT_REC_BGP4MP_STATE,   /* BGP4MP(_ET) STATE_CHANGE(_AS4) */
+	MRT_REC_BGP4MP_STATE,	/* BGP4MP(_ET) STATE_CHANGE(_AS4) */
 };
 
 struct mrt_peer_index {
@@ -338,21 +339,21 @@ struct mrt_peer_index {
 };
 
 struct mrt_rib_entry {
-	uint16_t peer_index;         /* TABLE_DUMP_V2; 0 for TABLE_DUMP v1 */
+	uint16_t peer_index;	     /* TABLE_DUMP_V2; 0 for TABLE_DUMP v1 */
 	const struct mrt_peer *peer; /* never NULL */
-	uint32_t originated;         /* originated time, seconds */
+	uint32_t originated;	     /* originated time, seconds */
 	bool has_path_id;
-	uint32_t path_id;            /* ADD-PATH subtypes */
+	uint32_t path_id; /* ADD-PATH subtypes */
 	struct bgp_attrs attrs;
 };
 
 struct mrt_rib {
-	uint32_t seq;         /* sequence number */
+	uint32_t seq;		  /* sequence number */
 	struct mrt_prefix prefix; /* path_id/has_path_id unset: see entries */
-	uint16_t afi;         /* 1 or 2 */
-	uint8_t safi;         /* 1 or 2 */
-	uint8_t td1_status;   /* TABLE_DUMP v1 status byte */
-	uint16_t td1_view;    /* TABLE_DUMP v1 view number */
+	uint16_t afi;		  /* 1 or 2 */
+	uint8_t safi;		  /* 1 or 2 */
+	uint8_t td1_status;	  /* TABLE_DUMP v1 status byte */
+	uint16_t td1_view;	  /* TABLE_DUMP v1 view number */
 	bool addpath;
 	uint16_t n_entries;
 	const struct mrt_rib_entry *entries;
@@ -360,12 +361,12 @@ struct mrt_rib {
 
 struct mrt_bgp4mp {
 	uint32_t peer_asn, local_asn;
-	uint8_t asn_size;     /* 2 or 4 */
+	uint8_t asn_size; /* 2 or 4 */
 	uint16_t ifindex;
-	uint16_t afi;         /* 1 or 2: family of peer_ip/local_ip */
+	uint16_t afi; /* 1 or 2: family of peer_ip/local_ip */
 	struct mrt_ip peer_ip, local_ip;
-	bool local;           /* *_LOCAL subtypes: sent by the local speaker */
-	bool addpath;         /* *_ADDPATH subtypes: NLRI carry path ids */
+	bool local;   /* *_LOCAL subtypes: sent by the local speaker */
+	bool addpath; /* *_ADDPATH subtypes: NLRI carry path ids */
 	/* STATE_CHANGE(_AS4) */
 	uint16_t old_state, new_state;
 	/* MESSAGE* */
@@ -374,13 +375,13 @@ struct mrt_bgp4mp {
 
 struct mrt_record {
 	/* header */
-	uint32_t timestamp;   /* seconds */
-	uint32_t microseconds;/* _ET types; 0 otherwise */
+	uint32_t timestamp;    /* seconds */
+	uint32_t microseconds; /* _ET types; 0 otherwise */
 	uint16_t type, subtype;
-	uint32_t length;      /* MRT length field (for _ET includes the 4 us bytes) */
-	uint64_t record_no;   /* 1-based */
-	uint64_t offset;      /* of the MRT header, in the uncompressed stream */
-	const uint8_t *body;  /* message body (after the microsecond field for _ET) */
+	uint32_t length;     /* MRT length field (for _ET includes the 4 us bytes) */
+	uint64_t record_no;  /* 1-based */
+	uint64_t offset;     /* of the MRT header, in the uncompressed stream */
+	const uint8_t *body; /* message body (after the microsecond field for _ET) */
 	uint32_t body_len;
 
 	enum mrt_rec_kind kind;
@@ -394,7 +395,7 @@ struct mrt_record {
 /* ---- reader ---- */
 
 struct mrt_opts {
-	bool keep_going;         /* skip and count malformed records */
+	bool keep_going;	 /* skip and count malformed records */
 	uint32_t max_record_len; /* 0 = default (MRT_MAX_RECORD_DEFAULT) */
 	/* Decode BGP4MP prefix lists exactly as bgpdump 1.6.2 does, faults
 	 * included (prefixes longer than 32/128 bits kept, over-long ones
@@ -410,23 +411,24 @@ struct mrt_opts {
 #endif
 
 struct mrt_error {
-	const char *file;    /* name as given ("-" shown as "(stdin)") */
-	uint64_t offset;     /* of the record's header, uncompressed stream */
-	uint64_t record_no;  /* 1-based; 0 when the error is not about a record */
-	int err;             /* negative errno: -EIO, -EINVAL (malformed), -ENOMEM... */
-	char msg[192];       /* "BGP4MP length 4096 exceeds record length 512" */
-	char text[512];      /* "file: record N (offset O): msg" */
+	const char *file;   /* name as given ("-" shown as "(stdin)") */
+	uint64_t offset;    /* of the record's header, uncompressed stream */
+	uint64_t record_no; /* 1-based; 0 when the error is not about a record */
+	int err;	    /* negative errno: -EIO, -EINVAL (malformed), -ENOMEM... */
+	char msg[192];	    /* "BGP4MP length 4096 exceeds record length 512" */
+	char text[512];	    /* "file: record N (offset O): msg" */
 };
 
 struct mrt_stats {
-	uint64_t records;         /* headers read (good, bad and skipped) */
-	uint64_t bad_records;     /* malformed, skipped under keep_going */
-	uint64_t other_records;   /* types/subtypes not decoded (MRT_REC_OTHER) */
-	uint64_t rib_generic_skipped; /* RIB_GENERIC entries that are not IPv4/IPv6 unicast/multicast */
-	uint64_t afi_skipped;     /* MP_REACH/MP_UNREACH of other AFI/SAFI */
-	uint64_t attrs_unknown;   /* unknown attributes skipped */
-	uint64_t bytes;           /* uncompressed bytes consumed */
-	uint64_t nlri_cut;        /* prefix lists ended early by a malformed prefix */
+	uint64_t records;	      /* headers read (good, bad and skipped) */
+	uint64_t bad_records;	      /* malformed, skipped under keep_going */
+	uint64_t other_records;	      /* types/subtypes not decoded (MRT_REC_OTHER) */
+	uint64_t rib_generic_skipped; /* RIB_GENERIC entries that are not IPv4/IPv6
+					 unicast/multicast */
+	uint64_t afi_skipped;	      /* MP_REACH/MP_UNREACH of other AFI/SAFI */
+	uint64_t attrs_unknown;	      /* unknown attributes skipped */
+	uint64_t bytes;		      /* uncompressed bytes consumed */
+	uint64_t nlri_cut;	      /* prefix lists ended early by a malformed prefix */
 };
 
 struct mrt_reader;
@@ -462,8 +464,8 @@ void mrt_close(struct mrt_reader *r);
  * non-confederation segment is an AS_SET (the origin is then ambiguous).
  * *n_set_asns, if not NULL, receives the size of that final set (0 if none):
  * the final set's members are the last *n_set_asns entries of the list. */
-uint32_t bgp_aspath_flat(const struct bgp_aspath *p, uint32_t *out, uint32_t max,
-			 bool *ends_in_set, uint32_t *n_set_asns);
+uint32_t bgp_aspath_flat(const struct bgp_aspath *p, uint32_t *out, uint32_t max, bool *ends_in_set,
+			 uint32_t *n_set_asns);
 
 /* Text names, for messages and printers. */
 const char *mrt_type_name(uint16_t type);

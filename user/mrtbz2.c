@@ -27,7 +27,7 @@
 
 #define BLOCK_MAGIC 0x314159265359ULL
 #define EOS_MAGIC 0x177245385090ULL
-#define WIN (4U << 20)       /* scan window */
+#define WIN (4U << 20)		   /* scan window */
 #define MAX_BLOCK_BYTES (2U << 20) /* a compressed block is < 1 MB; more means a bad guess */
 
 enum slot_state { SLOT_FREE, SLOT_BUSY, SLOT_DONE, SLOT_FAILED, SLOT_END };
@@ -54,11 +54,11 @@ struct mrtbz2 {
 	uint8_t *win;
 	off_t win_off;
 	size_t win_len;
-	uint64_t next_bit;   /* bit offset of the next block magic */
+	uint64_t next_bit; /* bit offset of the next block magic */
 	char level;
-	uint64_t next_seq;   /* next block number to hand out */
+	uint64_t next_seq; /* next block number to hand out */
 	bool scan_end, scan_err;
-	bool first_only;     /* stop after the first stream (bgpdump) */
+	bool first_only; /* stop after the first stream (bgpdump) */
 	/* consumer */
 	uint64_t cseq;
 	size_t cpos;
@@ -95,7 +95,8 @@ static bool find_magic(struct mrtbz2 *z, uint64_t from, uint64_t *at, bool *eos)
 
 	while (off + 6 <= z->size) {
 		size_t avail;
-		const uint8_t *p = win_at(z, off, 64 <= z->size - off ? 64 : (size_t)(z->size - off));
+		const uint8_t *p =
+			win_at(z, off, 64 <= z->size - off ? 64 : (size_t)(z->size - off));
 		if (!p)
 			return false;
 		avail = z->win_len - (size_t)(off - z->win_off);
@@ -164,7 +165,8 @@ static bool next_block(struct mrtbz2 *z, uint64_t *b0, uint64_t *b1, char *level
 			}
 			continue;
 		}
-		if (!find_magic(z, at + 48, &nxt, &eos2) || nxt - at > (uint64_t)MAX_BLOCK_BYTES * 8) {
+		if (!find_magic(z, at + 48, &nxt, &eos2) ||
+		    nxt - at > (uint64_t)MAX_BLOCK_BYTES * 8) {
 			z->scan_err = true;
 			return false;
 		}
@@ -218,7 +220,8 @@ static long build_stream(struct mrtbz2 *z, struct slot *s, uint64_t b0, uint64_t
 	uint64_t bit = 32 + full * 8;
 	int rest = (int)(nbits % 8);
 	if (rest) {
-		uint8_t last = sh ? (uint8_t)(src[full] << sh | src[full + 1] >> (8 - sh)) : src[full];
+		uint8_t last =
+			sh ? (uint8_t)(src[full] << sh | src[full + 1] >> (8 - sh)) : src[full];
 		put_bits(s->in, &bit, last >> (8 - rest), rest);
 	}
 	/* block CRC: the 32 bits after the block magic, = the combined CRC */
@@ -357,7 +360,8 @@ long mrtbz2_read(struct mrtbz2 *z, void *dst, size_t n, uint64_t *delivered)
 	while (got < n) {
 		struct slot *s = &z->slots[z->cseq % (uint64_t)z->nslots];
 
-		while (!(s->seq == z->cseq && (s->st == SLOT_DONE || s->st == SLOT_FAILED || s->st == SLOT_END)))
+		while (!(s->seq == z->cseq &&
+			 (s->st == SLOT_DONE || s->st == SLOT_FAILED || s->st == SLOT_END)))
 			pthread_cond_wait(&z->cv, &z->mu);
 		if (s->st == SLOT_END)
 			break;

@@ -34,15 +34,15 @@ struct ring_chunk {
 };
 
 struct mrtio {
-	int fd;                /* -1 for memory input */
-	const uint8_t *mem;    /* memory input */
+	int fd;		    /* -1 for memory input */
+	const uint8_t *mem; /* memory input */
 	size_t mem_len, mem_pos;
-	uint8_t *raw;          /* raw block buffer (fd input) */
-	const uint8_t *in;     /* unread raw bytes */
+	uint8_t *raw;	   /* raw block buffer (fd input) */
+	const uint8_t *in; /* unread raw bytes */
 	size_t in_len;
-	int eof;               /* raw input exhausted */
+	int eof; /* raw input exhausted */
 	enum mrtio_comp comp;
-	int stream_done;       /* current gzip/bzip2 stream ended */
+	int stream_done; /* current gzip/bzip2 stream ended */
 	z_stream z;
 	bz_stream bz;
 	int dec_init;
@@ -54,10 +54,10 @@ struct mrtio {
 	struct ring_chunk ring[RING_CHUNKS];
 	unsigned int head, count; /* head: next chunk the consumer takes */
 	bool stop;
-	struct ring_chunk *cur;   /* consumer's chunk */
+	struct ring_chunk *cur; /* consumer's chunk */
 	size_t cur_pos;
-	bool done;                /* consumer saw the last chunk */
-	struct mrtbz2 *bz2par;    /* block-parallel bzip2 (regular files) */
+	bool done;	       /* consumer saw the last chunk */
+	struct mrtbz2 *bz2par; /* block-parallel bzip2 (regular files) */
 	unsigned int flags;
 };
 
@@ -193,8 +193,8 @@ struct mrtio *mrtio_open_fd(int fd, unsigned int flags)
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	if (io->comp == MRTIO_BZIP2 && start == 0 && ncpu > 1 && !fstat(fd, &st) &&
 	    S_ISREG(st.st_mode) && !getenv("ASCLASS_NO_PARALLEL_BZIP2"))
-		io->bz2par = mrtbz2_open(fd, ncpu > 4 ? 4 : (int)ncpu,
-					 flags & MRTIO_BZIP2_FIRST_STREAM);
+		io->bz2par =
+			mrtbz2_open(fd, ncpu > 4 ? 4 : (int)ncpu, flags & MRTIO_BZIP2_FIRST_STREAM);
 	if (!io->bz2par && io->comp != MRTIO_PLAIN && !fstat(fd, &st) && S_ISREG(st.st_mode) &&
 	    start_thread(io)) {
 		for (int i = 0; i < RING_CHUNKS; i++) {

@@ -116,7 +116,8 @@ static int itab_grow(const struct rib *r, struct itab *t, hash_fn h)
 /* Finds the slot for a key: the one holding an equal element, or the empty
  * one where it would go.  `eq` compares element idx with the key. */
 static uint32_t *itab_slot(struct itab *t, uint64_t h, const struct rib *r,
-			   int (*eq)(const struct rib *r, uint32_t idx, const void *key), const void *key)
+			   int (*eq)(const struct rib *r, uint32_t idx, const void *key),
+			   const void *key)
 {
 	uint32_t j = (uint32_t)h & t->mask;
 
@@ -166,29 +167,29 @@ static int pair_eq(const struct rib *r, uint32_t i, const void *key)
 
 /* Returns the index of the element equal to key, adding it (copied from
  * `init`) when `add`; -1 when absent and !add; -ENOMEM-ish < -1 on failure. */
-#define INTERN(r, tab, arr, n, cap, hashf, eqf, keyp, hval, init, add)                      \
-	({                                                                                   \
-		long res_ = -1;                                                              \
-		uint32_t *s_;                                                                \
-		if ((r)->tab.used * 2 >= (r)->tab.mask && itab_grow(r, &(r)->tab, hashf))  \
-			res_ = -2;                                                           \
-		else {                                                                       \
-			s_ = itab_slot(&(r)->tab, hval, r, eqf, keyp);                       \
-			if (*s_)                                                             \
-				res_ = *s_ - 1;                                              \
-			else if (add) {                                                      \
-				if (grow_array((void **)&(r)->arr, &(r)->cap, (r)->n,        \
-					       sizeof(*(r)->arr)))                           \
-					res_ = -2;                                           \
-				else {                                                       \
-					(r)->arr[(r)->n] = init;                             \
-					*s_ = (uint32_t)++(r)->n;                            \
-					(r)->tab.used++;                                     \
-					res_ = (long)(r)->n - 1;                             \
-				}                                                            \
-			}                                                                    \
-		}                                                                            \
-		res_;                                                                        \
+#define INTERN(r, tab, arr, n, cap, hashf, eqf, keyp, hval, init, add)                             \
+	({                                                                                         \
+		long res_ = -1;                                                                    \
+		uint32_t *s_;                                                                      \
+		if ((r)->tab.used * 2 >= (r)->tab.mask && itab_grow(r, &(r)->tab, hashf))          \
+			res_ = -2;                                                                 \
+		else {                                                                             \
+			s_ = itab_slot(&(r)->tab, hval, r, eqf, keyp);                             \
+			if (*s_)                                                                   \
+				res_ = *s_ - 1;                                                    \
+			else if (add) {                                                            \
+				if (grow_array((void **)&(r)->arr, &(r)->cap, (r)->n,              \
+					       sizeof(*(r)->arr)))                                 \
+					res_ = -2;                                                 \
+				else {                                                             \
+					(r)->arr[(r)->n] = init;                                   \
+					*s_ = (uint32_t)++(r)->n;                                  \
+					(r)->tab.used++;                                           \
+					res_ = (long)(r)->n - 1;                                   \
+				}                                                                  \
+			}                                                                          \
+		}                                                                                  \
+		res_;                                                                              \
 	})
 
 struct rib *rib_new(void)
@@ -392,7 +393,10 @@ static uint32_t vote(const struct rib *r, const struct pfx *x, int field, const 
 
 	for (uint16_t i = 0; i < x->nrefs; i++) {
 		const struct path *pi = &r->path[x->refs[i].path];
-		uint32_t v = field == 0 ? pi->origin : field == 1 ? pi->transit : pi->first, cnt = 0;
+		uint32_t v = field == 0	  ? pi->origin
+			     : field == 1 ? pi->transit
+					  : pi->first,
+			 cnt = 0;
 		int seen_before = 0;
 
 		if (match >= 1 && pi->origin != want->origin)
@@ -556,7 +560,8 @@ const char *route_flags_str(uint32_t flags, char *buf, size_t len)
 	buf[0] = 0;
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (flags & names[i].bit)
-			o += snprintf(buf + o, o < len ? len - o : 0, "%s%s", o ? "," : "", names[i].name);
+			o += snprintf(buf + o, o < len ? len - o : 0, "%s%s", o ? "," : "",
+				      names[i].name);
 	if (!o)
 		snprintf(buf, len, "-");
 	return buf;

@@ -56,7 +56,7 @@ void rib_peer_down(struct rib *r, const struct rib_peer *peer, uint32_t when);
 
 struct rib_row {
 	struct rt_entry e; /* prefix and resolved route */
-	uint32_t paths;    /* paths for the prefix */
+	uint32_t paths;	   /* paths for the prefix */
 };
 
 /* Resolves every prefix that has a path.  *rows is malloc'd, sorted by
@@ -67,10 +67,10 @@ int rib_to_rtable(const struct rib *r, struct rtable *t);
 
 struct rib_transit {
 	uint32_t origin, transit;
-	uint32_t first_seen;  /* time of the first path that showed the pair */
-	uint32_t gone_since;  /* time the last such path went away; 0 while present */
-	uint32_t prefixes;    /* prefixes that now have a path showing the pair */
-	uint32_t paths;       /* paths (prefix, peer, path id) now showing it */
+	uint32_t first_seen; /* time of the first path that showed the pair */
+	uint32_t gone_since; /* time the last such path went away; 0 while present */
+	uint32_t prefixes;   /* prefixes that now have a path showing the pair */
+	uint32_t paths;	     /* paths (prefix, peer, path id) now showing it */
 };
 
 /* Every (origin, transit) pair ever seen, sorted by origin then transit.

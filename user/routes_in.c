@@ -20,7 +20,7 @@
 #define PATH_MAX_ASNS 1024 /* longer AS paths are cut: only both ends matter */
 
 static const char *const fmt_names[] = {
-	[ROUTES_AUTO] = "auto", [ROUTES_MRT] = "mrt", [ROUTES_BGPDUMP] = "bgpdump",
+	[ROUTES_AUTO] = "auto",	    [ROUTES_MRT] = "mrt",   [ROUTES_BGPDUMP] = "bgpdump",
 	[ROUTES_PFX2AS] = "pfx2as", [ROUTES_TEXT] = "text",
 };
 
@@ -192,7 +192,7 @@ static int bgpdump_line(struct reader *rd, char *line)
 	int fam;
 
 	/* split on '|' keeping empty fields */
-	for (p = line; nf < 16; ) {
+	for (p = line; nf < 16;) {
 		f[nf++] = p;
 		p = strchr(p, '|');
 		if (!p)
@@ -303,7 +303,8 @@ static int read_lines(struct reader *rd, FILE *f, int (*fn)(struct reader *, cha
 			continue;
 		}
 		if (err) {
-			log_err("%s:%lu: %s", rd->name, rd->line, rd->err[0] ? rd->err : strerror(-err));
+			log_err("%s:%lu: %s", rd->name, rd->line,
+				rd->err[0] ? rd->err : strerror(-err));
 			break;
 		}
 	}
@@ -365,8 +366,9 @@ static int mrt_apply(struct rib *rib, const struct mrt_record *rec, struct route
 
 			peer_of(&peer, en->peer->asn, &en->peer->ip);
 			st->announced++;
-			err = announce_attrs(rib, &rec->rib.prefix, &peer, en->has_path_id ? en->path_id : 0,
-					     &en->attrs, rec->timestamp);
+			err = announce_attrs(rib, &rec->rib.prefix, &peer,
+					     en->has_path_id ? en->path_id : 0, &en->attrs,
+					     rec->timestamp);
 		}
 		return err;
 	case MRT_REC_BGP4MP_STATE:
@@ -386,17 +388,21 @@ static int mrt_apply(struct rib *rib, const struct mrt_record *rec, struct route
 			err = rib_withdraw(rib, &e, &peer, u->withdrawn[i].path_id, rec->timestamp);
 		}
 		if (a->mp_unreach.present && a->mp_unreach.safi == BGP_SAFI_UNICAST)
-			for (uint32_t i = 0; i < a->mp_unreach.n_withdrawn && !err; i++, st->withdrawn++) {
+			for (uint32_t i = 0; i < a->mp_unreach.n_withdrawn && !err;
+			     i++, st->withdrawn++) {
 				pfx_of(&e, &a->mp_unreach.withdrawn[i]);
-				err = rib_withdraw(rib, &e, &peer, a->mp_unreach.withdrawn[i].path_id,
+				err = rib_withdraw(rib, &e, &peer,
+						   a->mp_unreach.withdrawn[i].path_id,
 						   rec->timestamp);
 			}
 		for (uint32_t i = 0; i < u->n_nlri && !err; i++, st->announced++)
-			err = announce_attrs(rib, &u->nlri[i], &peer, u->nlri[i].path_id, a, rec->timestamp);
+			err = announce_attrs(rib, &u->nlri[i], &peer, u->nlri[i].path_id, a,
+					     rec->timestamp);
 		if (a->mp_reach.present && a->mp_reach.safi == BGP_SAFI_UNICAST)
 			for (uint32_t i = 0; i < a->mp_reach.n_nlri && !err; i++, st->announced++)
 				err = announce_attrs(rib, &a->mp_reach.nlri[i], &peer,
-						     a->mp_reach.nlri[i].path_id, a, rec->timestamp);
+						     a->mp_reach.nlri[i].path_id, a,
+						     rec->timestamp);
 		return err;
 	}
 	default:
@@ -472,7 +478,8 @@ static int read_one(const char *path, const struct routes_opts *o, struct rib *r
 		else if (peek >= 0)
 			close(peek);
 		if (n < 0 || lseek(fd, 0, SEEK_SET)) {
-			log_err("%s: cannot read: %s", name, n < 0 ? strerror((int)-n) : strerror(errno));
+			log_err("%s: cannot read: %s", name,
+				n < 0 ? strerror((int)-n) : strerror(errno));
 			close(fd);
 			return -EIO;
 		}
@@ -489,7 +496,9 @@ static int read_one(const char *path, const struct routes_opts *o, struct rib *r
 		return err;
 	}
 	err = read_lines(&rd, f,
-			 fmt == ROUTES_BGPDUMP ? bgpdump_line : fmt == ROUTES_PFX2AS ? pfx2as_line : text_line);
+			 fmt == ROUTES_BGPDUMP	? bgpdump_line
+			 : fmt == ROUTES_PFX2AS ? pfx2as_line
+						: text_line);
 	fclose(f);
 	return err;
 }

@@ -31,8 +31,8 @@ struct routes_opts {
 };
 
 struct routes_stats {
-	uint64_t records;     /* MRT records or text lines read */
-	uint64_t bad;         /* skipped under keep_going */
+	uint64_t records; /* MRT records or text lines read */
+	uint64_t bad;	  /* skipped under keep_going */
 	uint64_t announced, withdrawn;
 };
 

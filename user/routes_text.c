@@ -24,8 +24,9 @@ int routes_text_parse_line(const char *line, struct rt_entry *e, char *err, size
 	if (n == 0)
 		return 0;
 	if (n < 2 || n > 4) {
-		snprintf(err, errlen, "expected PREFIX ORIGIN_AS [TRANSIT_AS [PEER_AS]], got %d field%s",
-			 n, n == 1 ? "" : "s");
+		snprintf(err, errlen,
+			 "expected PREFIX ORIGIN_AS [TRANSIT_AS [PEER_AS]], got %d field%s", n,
+			 n == 1 ? "" : "s");
 		return -EINVAL;
 	}
 	memset(e, 0, sizeof(*e));

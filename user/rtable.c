@@ -186,7 +186,7 @@ struct rt_lpm_level {
 
 struct rt_lpm {
 	struct rt_lpm_level lv[2][129]; /* [v6?][plen] */
-	int lens[2][129];               /* prefix lengths present, longest first */
+	int lens[2][129];		/* prefix lengths present, longest first */
 	int nlens[2];
 };
 
@@ -239,7 +239,7 @@ const struct rt_entry *rt_lpm_lookup(const struct rt_lpm *l, int family, const u
 	for (int i = 0; i < l->nlens[f]; i++) {
 		const struct rt_lpm_level *lv = &l->lv[f][l->lens[f][i]];
 		struct rt_entry key = { 0 };
-		const struct rt_entry *kp = &key, *const *hit;
+		const struct rt_entry *kp = &key, *const * hit;
 
 		memcpy(key.addr, addr, family == 4 ? 4 : 16);
 		prefix_mask(key.addr, family, lv->plen);

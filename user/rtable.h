@@ -13,7 +13,7 @@
 
 struct rt_entry {
 	uint8_t family; /* 4 or 6 */
-	uint8_t plen;   /* 0..32 or 0..128 */
+	uint8_t plen;	/* 0..32 or 0..128 */
 	uint8_t pad[2];
 	uint8_t addr[16]; /* IPv4 in the first 4 bytes */
 	struct asc_route route;

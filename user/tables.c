@@ -75,9 +75,10 @@ static int lpm_fill(const struct asc_maps *m, const struct rtable *t, unsigned i
 			char buf[64];
 
 			err = -errno;
-			log_err("write route %s into generation %u: %s%s", prefix_fmt(e, buf, sizeof(buf)),
-				gen, errstr(err),
-				err == -ENOSPC ? " (table full: raise ASC_MAX_PREFIXES_V4/V6)" : "");
+			log_err("write route %s into generation %u: %s%s",
+				prefix_fmt(e, buf, sizeof(buf)), gen, errstr(err),
+				err == -ENOSPC ? " (table full: raise ASC_MAX_PREFIXES_V4/V6)"
+					       : "");
 			return err;
 		}
 	}
@@ -191,8 +192,8 @@ static int lpm_has(int fd, const void *key, void *first, void *next, size_t ksz)
 	return memcmp(next, first, ksz) != 0;
 }
 
-int tables_lookup(const struct asc_maps *m, int family, const uint8_t *addr,
-		  struct asc_route *rt, struct rt_entry *match)
+int tables_lookup(const struct asc_maps *m, int family, const uint8_t *addr, struct asc_route *rt,
+		  struct rt_entry *match)
 {
 	struct asc_lpm_v6 key = { 0 }, first, next;
 	struct asc_state st;

@@ -28,10 +28,10 @@ struct tables_result {
 	size_t routes_v4, routes_v6;
 	double build_seconds; /* filling the inactive generation: lpm + fast */
 	double lpm_seconds, fast_seconds;
-	double swap_seconds;  /* the asc_state update that activates it */
+	double swap_seconds;	 /* the asc_state update that activates it */
 	unsigned int generation; /* now active */
-	unsigned int lookup;     /* enum asc_lookup_kind now active */
-	struct fib_usage fast;   /* when the fast tables were written */
+	unsigned int lookup;	 /* enum asc_lookup_kind now active */
+	struct fib_usage fast;	 /* when the fast tables were written */
 };
 
 /* Returns 0 or a negative errno; logs what failed.  o may be NULL. */
@@ -46,7 +46,7 @@ int tables_load(const struct asc_maps *m, const struct rtable *t, const struct t
  * Returns 0 and fills *rt (and the matched prefix into *match, with plen
  * TABLES_PLEN_UNKNOWN under the fast tables), -ENOENT if no prefix covers
  * addr. */
-int tables_lookup(const struct asc_maps *m, int family, const uint8_t *addr,
-		  struct asc_route *rt, struct rt_entry *match);
+int tables_lookup(const struct asc_maps *m, int family, const uint8_t *addr, struct asc_route *rt,
+		  struct rt_entry *match);
 
 #endif

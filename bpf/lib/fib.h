@@ -11,14 +11,14 @@
 #ifndef ASC_BPF_FIB_H
 #define ASC_BPF_FIB_H
 
-#define ASC_FIB_ARRAY(name, vtype, size)                                                     \
-	struct {                                                                             \
-		__uint(type, BPF_MAP_TYPE_ARRAY);                                            \
-		__uint(max_entries, size);                                                   \
-		__uint(map_flags, BPF_F_MMAPABLE);                                           \
-		__type(key, __u32);                                                          \
-		__type(value, vtype);                                                        \
-		__uint(pinning, LIBBPF_PIN_BY_NAME);                                         \
+#define ASC_FIB_ARRAY(name, vtype, size)                                                           \
+	struct {                                                                                   \
+		__uint(type, BPF_MAP_TYPE_ARRAY);                                                  \
+		__uint(max_entries, size);                                                         \
+		__uint(map_flags, BPF_F_MMAPABLE);                                                 \
+		__type(key, __u32);                                                                \
+		__type(value, vtype);                                                              \
+		__uint(pinning, LIBBPF_PIN_BY_NAME);                                               \
 	} name SEC(".maps")
 
 ASC_FIB_ARRAY(asc_fib_dir, struct asc_fib_pack, 2 * ASC_FIB_DIR_GEN / ASC_FIB_PACK);
@@ -76,7 +76,8 @@ static __always_inline const struct asc_route *fib_walk(__u32 entry, __u64 hi, _
 		lo <<= ASC_FIB_STRIDE;
 		mask = bit | (bit - 1);
 		if (n->vector & bit)
-			entry = ASC_FIB_NODE | (n->base1 + (__u32)fib_popcount(n->vector & mask) - 1);
+			entry = ASC_FIB_NODE |
+				(n->base1 + (__u32)fib_popcount(n->vector & mask) - 1);
 		else
 			entry = fib_pack_get(&asc_fib_leaf,
 					     n->base0 + (__u32)fib_popcount(n->leafvec & mask) - 1);
@@ -89,8 +90,8 @@ static __always_inline const struct asc_route *fib_walk(__u32 entry, __u64 hi, _
 static __always_inline const struct asc_route *fib_lookup_v4(__u32 gen, const __u8 *addr)
 {
 	__u32 a = bpf_ntohl(*(const __u32 *)addr);
-	__u32 entry = fib_pack_get(&asc_fib_dir,
-				   gen * ASC_FIB_DIR_GEN + (a >> (32 - ASC_FIB_DIR4_BITS)));
+	__u32 entry =
+		fib_pack_get(&asc_fib_dir, gen * ASC_FIB_DIR_GEN + (a >> (32 - ASC_FIB_DIR4_BITS)));
 
 	return fib_walk(entry, (__u64)a << (32 + ASC_FIB_DIR4_BITS), 0);
 }

@@ -9,14 +9,14 @@
 #ifndef ASC_BPF_LPM_H
 #define ASC_BPF_LPM_H
 
-#define ASC_LPM_MAP(name, keytype, size)                                                     \
-	struct {                                                                             \
-		__uint(type, BPF_MAP_TYPE_LPM_TRIE);                                         \
-		__uint(max_entries, size);                                                   \
-		__uint(map_flags, BPF_F_NO_PREALLOC);                                        \
-		__type(key, keytype);                                                        \
-		__type(value, struct asc_route);                                             \
-		__uint(pinning, LIBBPF_PIN_BY_NAME);                                         \
+#define ASC_LPM_MAP(name, keytype, size)                                                           \
+	struct {                                                                                   \
+		__uint(type, BPF_MAP_TYPE_LPM_TRIE);                                               \
+		__uint(max_entries, size);                                                         \
+		__uint(map_flags, BPF_F_NO_PREALLOC);                                              \
+		__type(key, keytype);                                                              \
+		__type(value, struct asc_route);                                                   \
+		__uint(pinning, LIBBPF_PIN_BY_NAME);                                               \
 	} name SEC(".maps")
 
 ASC_LPM_MAP(asc_lpm4_0, struct asc_lpm_v4, ASC_MAX_PREFIXES_V4);

@@ -24,7 +24,7 @@ struct asc_vlan_hdr {
 /* The remote address of a packet: IPv4 in the first 4 bytes of addr. */
 struct asc_addr {
 	__u8 addr[16] __attribute__((aligned(8))); /* read as words by the fast tables */
-	__u8 family; /* enum asc_family */
+	__u8 family;				   /* enum asc_family */
 };
 
 /* Ethernet plus up to ASC_VLAN_MAX 802.1Q/802.1ad tags.  Returns the inner

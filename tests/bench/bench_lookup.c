@@ -75,8 +75,10 @@ static int cmp_d(const void *a, const void *b)
 static double run(int prog_fd, int family)
 {
 	static uint8_t pkt[PKT_MAX];
-	struct pkt_spec s = { .family = family, .src = family == 4 ? "198.51.100.1" : "2001:db8::1",
-			      .dst = family == 4 ? "203.0.113.1" : "2001:db8:1::1", .payload = 18 };
+	struct pkt_spec s = { .family = family,
+			      .src = family == 4 ? "198.51.100.1" : "2001:db8::1",
+			      .dst = family == 4 ? "203.0.113.1" : "2001:db8:1::1",
+			      .payload = 18 };
 	size_t len = pkt_build(&s, pkt);
 	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = pkt, .data_size_in = (__u32)len,
 		    .repeat = quick ? BENCH_ADDRS / 8 : BENCH_ADDRS);
@@ -239,7 +241,8 @@ static void memory_latency(void)
 		c->bss->chase_pos = 0;
 		for (int r = 0; r < ROUNDS; r++)
 			ns[r] = run(bpf_program__fd(c->progs.chase), 4) / 8;
-		printf(" %u MiB %.0f ns%s", mib[k], median(ns), k + 1 < sizeof(mib) / sizeof(mib[0]) ? "," : "\n");
+		printf(" %u MiB %.0f ns%s", mib[k], median(ns),
+		       k + 1 < sizeof(mib) / sizeof(mib[0]) ? "," : "\n");
 	}
 	free(next);
 	free(keys);
@@ -295,7 +298,8 @@ static void per_family(const struct rtable *t, size_t n4)
 {
 	printf("  per family:");
 	for (int fam = 4; fam <= 6; fam += 2) {
-		struct rtable one = { .v = fam == 4 ? t->v : t->v + n4, .n = fam == 4 ? n4 : t->n - n4 };
+		struct rtable one = { .v = fam == 4 ? t->v : t->v + n4,
+				      .n = fam == 4 ? n4 : t->n - n4 };
 		struct fib_usage u;
 		struct fib *g;
 
@@ -304,7 +308,8 @@ static void per_family(const struct rtable *t, size_t n4)
 		fib_usage(g, &u);
 		fib_close(g);
 		printf(" IPv%d %zu nodes, %zu leaves (%.1f MiB)%s", fam, u.nodes, u.leaves,
-		       (u.nodes * sizeof(struct asc_fib_node) + u.leaves * sizeof(uint32_t)) / 1048576.0,
+		       (u.nodes * sizeof(struct asc_fib_node) + u.leaves * sizeof(uint32_t)) /
+			       1048576.0,
 		       fam == 4 ? ";" : "\n");
 	}
 }
@@ -313,7 +318,8 @@ static void bench_table(const char *name, struct rtable *t, struct fib *fib)
 {
 	struct tables_result r;
 	size_t n4 = rtable_count(t, 4);
-	int bare_fd = bpf_program__fd(bare->progs.bench_xdp), full_fd = bpf_program__fd(full->progs.bench_xdp);
+	int bare_fd = bpf_program__fd(bare->progs.bench_xdp),
+	    full_fd = bpf_program__fd(full->progs.bench_xdp);
 	int spread_fd = bpf_program__fd(spread->progs.bench_xdp);
 	int tally_fd = bpf_program__fd(tally->progs.bench_xdp);
 	double load = 0, build = 0, flip = 0, upd, worst;
@@ -323,7 +329,8 @@ static void bench_table(const char *name, struct rtable *t, struct fib *fib)
 	for (int i = 0; i < 3; i++) { /* a whole fast-table load, best of 3 */
 		double t0 = now(), t1;
 
-		if (tables_load(&m, t, &(struct tables_opts){ .which = TABLES_FAST, .fib = fib }, &r))
+		if (tables_load(&m, t, &(struct tables_opts){ .which = TABLES_FAST, .fib = fib },
+				&r))
 			exit(1);
 		t1 = now();
 		if (!i || t1 - t0 < load) {
@@ -334,8 +341,8 @@ static void bench_table(const char *name, struct rtable *t, struct fib *fib)
 	}
 	/* both kinds into one generation, for the side-by-side runs (the LPM
 	 * tries are slow to fill) */
-	if (tables_load(&m, t, &(struct tables_opts){ .which = TABLES_FAST | TABLES_LPM, .fib = fib },
-			&r))
+	if (tables_load(&m, t,
+			&(struct tables_opts){ .which = TABLES_FAST | TABLES_LPM, .fib = fib }, &r))
 		exit(1);
 	printf("\n%s: %zu IPv4 + %zu IPv6 prefixes, %zu distinct routes\n", name, n4, t->n - n4,
 	       r.fast.routes);
@@ -344,7 +351,8 @@ static void bench_table(const char *name, struct rtable *t, struct fib *fib)
 	       r.fast.nodes, r.fast.leaves, r.fast.bytes / 1048576.0, r.fast.map_bytes / 1048576.0);
 	per_family(t, n4);
 	printf("  load %.0f ms end to end: build %.0f ms (after a grace period), swap %.3f ms "
-	       "(the asc_state flip)\n", load * 1e3, build * 1e3, flip * 1e3);
+	       "(the asc_state flip)\n",
+	       load * 1e3, build * 1e3, flip * 1e3);
 	counts_clear();
 	ovf = stat_of(ASC_STAT_OVERFLOW);
 	printf("  %-6s %-8s %8s %8s %8s %8s %10s %11s %9s %9s %11s\n", "family", "addrs", "bare ns",
@@ -379,20 +387,22 @@ static void bench_table(const char *name, struct rtable *t, struct fib *fib)
 				x[2][r] = ns[2][r] / ns[3][r];
 				x[3][r] = ns[4][r] / ns[0][r];
 			}
-			printf("  IPv%-3d %-8s %8.1f %8.1f %8.1f %8.1f %9.2fx %10.2fx %8.1fx %9.1f %10.2fx\n",
+			printf("  IPv%-3d %-8s %8.1f %8.1f %8.1f %8.1f %9.2fx %10.2fx %8.1fx %9.1f "
+			       "%10.2fx\n",
 			       fam, zipf ? "zipf" : "uniform", median(ns[0]), median(ns[1]),
-			       median(ns[2]), median(ns[3]), median(x[0]), median(x[1]), median(x[2]),
-			       median(ns[4]), median(x[3]));
+			       median(ns[2]), median(ns[3]), median(x[0]), median(x[1]),
+			       median(x[2]), median(ns[4]), median(x[3]));
 		}
 	}
 	ovf = stat_of(ASC_STAT_OVERFLOW) - ovf;
 	if (counters_keys(&m, &keys))
 		exit(1);
 	printf("  counting: %zu keys in asc_counts (capacity %u, %.1f MiB as bpftool reports), "
-	       "%llu packets overflowed\n", keys, m.counts_max, map_memlock(m.counts) / 1048576.0,
-	       (unsigned long long)ovf);
+	       "%llu packets overflowed\n",
+	       keys, m.counts_max, map_memlock(m.counts) / 1048576.0, (unsigned long long)ovf);
 	if (ovf) {
-		fprintf(stderr, "asc_counts overflowed: the figures above measure the overflow path\n");
+		fprintf(stderr,
+			"asc_counts overflowed: the figures above measure the overflow path\n");
 		exit(1);
 	}
 	/* equivalence on this table too: the arrays the kernel reads, walked in
@@ -418,7 +428,8 @@ static void bench_table(const char *name, struct rtable *t, struct fib *fib)
 				bad++;
 		}
 		rt_lpm_free(ref);
-		printf("  equivalence: %zu addresses per family, fast tables vs reference: %zu differ\n",
+		printf("  equivalence: %zu addresses per family, fast tables vs reference: %zu "
+		       "differ\n",
 		       n, bad);
 		if (bad)
 			exit(1);
@@ -510,7 +521,8 @@ int main(int argc, char **argv)
 				size_t want = fam == 4 ? sizes[k].n4 : sizes[k].n6;
 
 				while (rtable_count(&t, fam) < want) {
-					rtgen_table(&t, fam, want - rtable_count(&t, fam), 100000, 0, &s);
+					rtgen_table(&t, fam, want - rtable_count(&t, fam), 100000,
+						    0, &s);
 					rtable_sort_dedup(&t);
 				}
 			}

@@ -19,7 +19,8 @@ static __always_inline void spread_count(struct asc_count_key *k, const struct a
 static __always_inline void spread_count(struct asc_count_key *k, const struct asc_addr *a,
 					 __u64 bytes)
 {
-	k->origin_asn = (*(const __u32 *)&a->addr[a->family == ASC_FAMILY_V4 ? 0 : 4] *
-			 2654435761U) % 100000;
+	k->origin_asn =
+		(*(const __u32 *)&a->addr[a->family == ASC_FAMILY_V4 ? 0 : 4] * 2654435761U) %
+		100000;
 	count_packet(k, bytes);
 }

@@ -24,7 +24,8 @@ static __always_inline void tally(const struct asc_count_key *k, const struct as
 				  __u64 bytes)
 {
 	__u32 i = (k->origin_asn * 2654435761U ^ k->transit_asn * 40503U ^ k->upstream_id ^
-		   (__u32)k->dir << 8 ^ (__u32)k->family << 9) & (TALLY_SLOTS - 1);
+		   (__u32)k->dir << 8 ^ (__u32)k->family << 9) &
+		  (TALLY_SLOTS - 1);
 	struct asc_count_val *v = bpf_map_lookup_elem(&bench_tally, &i);
 
 	if (v) {

@@ -134,7 +134,8 @@ static void aspath_val(struct buf *v, const char *segs, int asn4)
 		uint32_t as[300];
 		int n = 0;
 		char *save2, *t;
-		for (t = strtok_r(list + 1, " ", &save2); t && n < 300; t = strtok_r(NULL, " ", &save2))
+		for (t = strtok_r(list + 1, " ", &save2); t && n < 300;
+		     t = strtok_r(NULL, " ", &save2))
 			as[n++] = (uint32_t)strtoul(t, NULL, 10);
 		u8(v, type);
 		u8(v, n);
@@ -273,7 +274,8 @@ static void a_mpreach_abbr(struct buf *b, const char *nh, const char *nhll)
 }
 
 /* ---- records ---- */
-static void mrt(FILE *f, uint32_t ts, int type, int sub, const struct buf *body, int et, uint32_t us)
+static void mrt(FILE *f, uint32_t ts, int type, int sub, const struct buf *body, int et,
+		uint32_t us)
 {
 	struct buf h = { 0 };
 	u32(&h, ts);
@@ -349,7 +351,8 @@ static void rib(FILE *f, uint32_t ts, int sub, uint32_t seq, int fam, const char
 
 /* BGP4MP header + message */
 static void bgp4mp(FILE *f, uint32_t ts, int et, uint32_t us, int sub, int fam, uint32_t pas,
-		   uint32_t las, const char *pip, const char *lip, int msgtype, const struct buf *msg)
+		   uint32_t las, const char *pip, const char *lip, int msgtype,
+		   const struct buf *msg)
 {
 	struct buf b = { 0 };
 	int as4 = sub == 4 || sub == 5 || sub == 7 || sub == 9 || sub == 11;
@@ -448,7 +451,8 @@ static void gen_all(const char *dir)
 		{ "2001:db8:0:1::5", 4200000001U, "198.51.100.4" },
 		{ "203.0.113.9", 4200000002U, "198.51.100.5" },
 	};
-	uint32_t comm[] = { 64496u << 16 | 100, 0xFFFFFF01, 0xFFFFFF02, 0xFFFFFF03, 65535u << 16 | 65535, 0 };
+	uint32_t comm[] = { 64496u << 16 | 100, 0xFFFFFF01,	      0xFFFFFF02,
+			    0xFFFFFF03,		65535u << 16 | 65535, 0 };
 	uint32_t lcomm[] = { 4200000001U, 1, 2, 64496, 0, 4294967295U };
 	FILE *f;
 
@@ -489,7 +493,9 @@ static void gen_all(const char *dir)
 		u16(&b, 0); /* view */
 		u16(&b, k); /* sequence */
 		if (v6)
-			ip6(&b, k == 3 ? "2001:db8::" : k == 4 ? "2001:db8:100::" : "2001:db8:0:1::");
+			ip6(&b, k == 3	 ? "2001:db8::"
+				: k == 4 ? "2001:db8:100::"
+					 : "2001:db8:0:1::");
 		else
 			ip4(&b, k == 0 ? "175.45.176.0" : k == 1 ? "198.51.100.0" : "203.0.113.0");
 		u8(&b, v6 ? (k == 3 ? 32 : k == 4 ? 48 : 64) : (k == 0 ? 22 : 24));
@@ -547,11 +553,14 @@ static void gen_all(const char *dir)
 			if (i == 0)
 				snprintf(path, sizeof(path), "2:%u 3356 4837 131279", peers[i].as);
 			else if (i == 1)
-				snprintf(path, sizeof(path), "2:%u 20485 131279;1:64500 4200000005", peers[i].as);
+				snprintf(path, sizeof(path), "2:%u 20485 131279;1:64500 4200000005",
+					 peers[i].as);
 			else if (i == 2)
-				snprintf(path, sizeof(path), "4:64512;3:64513 64514;2:%u 64502", peers[i].as);
+				snprintf(path, sizeof(path), "4:64512;3:64513 64514;2:%u 64502",
+					 peers[i].as);
 			else if (i == 3)
-				snprintf(path, sizeof(path), "2:%u %u %u 64503", peers[i].as, peers[i].as, peers[i].as);
+				snprintf(path, sizeof(path), "2:%u %u %u 64503", peers[i].as,
+					 peers[i].as, peers[i].as);
 			else
 				path[0] = 0;
 			if (path[0])
@@ -577,7 +586,8 @@ static void gen_all(const char *dir)
 			if (i == 3)
 				a_unknown(a);
 		}
-		rib(f, T0, sub, si, v6 ? 6 : 4, v6 ? "2001:db8:1234::" : "175.45.176.0", v6 ? 48 : 22, e, 5);
+		rib(f, T0, sub, si, v6 ? 6 : 4, v6 ? "2001:db8:1234::" : "175.45.176.0",
+		    v6 ? 48 : 22, e, 5);
 		for (int i = 0; i < 5; i++)
 			free(e[i].attrs.p);
 	}
@@ -617,16 +627,20 @@ static void gen_all(const char *dir)
 				a_comm(&a, comm, 3);
 				a_lcomm(&a, lcomm, 1);
 				if (fam == 4) {
-					a_mpreach(&a, 1, 1, "198.51.100.1", NULL, "203.0.113.0/24,203.0.113.128/25", ap, 7);
+					a_mpreach(&a, 1, 1, "198.51.100.1", NULL,
+						  "203.0.113.0/24,203.0.113.128/25", ap, 7);
 					a_mpunreach(&a, 2, 1, "2001:db8:dead::/48", ap);
-					update_msg(&m, "198.51.100.0/24", &a, "175.45.176.0/22,175.45.177.0/24", ap, 1);
+					update_msg(&m, "198.51.100.0/24", &a,
+						   "175.45.176.0/22,175.45.177.0/24", ap, 1);
 				} else {
-					a_mpreach(&a, 2, 1, "2001:db8::1", si % 2 ? "fe80::1" : NULL,
+					a_mpreach(&a, 2, 1, "2001:db8::1",
+						  si % 2 ? "fe80::1" : NULL,
 						  "2001:db8::/32,2001:db8:100::/48", ap, 11);
 					a_mpunreach(&a, 1, 1, "175.45.178.0/24", ap);
 					update_msg(&m, NULL, &a, NULL, ap, 1);
 				}
-				bgp4mp(f, ts + si, et, 500000 + si, sub, fam, pas, 64511, pip, lip, 2, &m);
+				bgp4mp(f, ts + si, et, 500000 + si, sub, fam, pas, 64511, pip, lip,
+				       2, &m);
 				free(m.p);
 				m = (struct buf){ 0 };
 				/* a withdrawal-only update and a keepalive */
@@ -652,12 +666,14 @@ static void gen_all(const char *dir)
 		u8(&m, 65);
 		u8(&m, 4);
 		u32(&m, 4200000001U);
-		bgp4mp(f, T0 + 4000, 0, 0, 4, 4, 4200000001U, 64511, "198.51.100.1", "198.51.100.254", 1, &m);
+		bgp4mp(f, T0 + 4000, 0, 0, 4, 4, 4200000001U, 64511, "198.51.100.1",
+		       "198.51.100.254", 1, &m);
 		free(m.p);
 		m = (struct buf){ 0 };
 		u8(&m, 6);
 		u8(&m, 2);
-		bgp4mp(f, T0 + 4001, 0, 0, 4, 4, 4200000001U, 64511, "198.51.100.1", "198.51.100.254", 3, &m);
+		bgp4mp(f, T0 + 4001, 0, 0, 4, 4, 4200000001U, 64511, "198.51.100.1",
+		       "198.51.100.254", 3, &m);
 		free(m.p);
 	}
 	fclose(f);
@@ -725,11 +741,13 @@ static void gen_scenario(const char *dir)
 			char path[128];
 			memset(&e[i], 0, sizeof(e[i]));
 			e[i].peer = i;
-			snprintf(path, sizeof(path), "2:%u %s %s", sc_peers[i].as, tr[i], others[k].tail);
+			snprintf(path, sizeof(path), "2:%u %s %s", sc_peers[i].as, tr[i],
+				 others[k].tail);
 			sc_attrs(&e[i].attrs, path, others[k].fam == 6,
 				 others[k].fam == 6 ? "2001:db8::1" : "198.51.100.1");
 		}
-		rib(f, T0, others[k].fam == 6 ? 4 : 2, seq++, others[k].fam, others[k].p, others[k].len, e, 3);
+		rib(f, T0, others[k].fam == 6 ? 4 : 2, seq++, others[k].fam, others[k].p,
+		    others[k].len, e, 3);
 		for (int i = 0; i < 3; i++)
 			free(e[i].attrs.p);
 	}
@@ -759,7 +777,8 @@ static void gen_scenario(const char *dir)
 		a_aspath(&a, path, 1);
 		a_nexthop(&a, i == 2 ? "198.51.100.3" : sc_peers[i].ip);
 		update_msg(&m, NULL, &a,
-			   "175.45.176.0/22,175.45.176.0/24,175.45.177.0/24,175.45.178.0/24,175.45.179.0/24",
+			   "175.45.176.0/22,175.45.176.0/24,175.45.177.0/24,175.45.178.0/"
+			   "24,175.45.179.0/24",
 			   0, 0);
 		bgp4mp(f, t + 180, 0, 0, 4, i == 2 ? 6 : 4, sc_peers[i].as, 64511, sc_peers[i].ip,
 		       i == 2 ? "2001:db8::fe" : "198.51.100.254", 2, &m);
@@ -769,7 +788,8 @@ static void gen_scenario(const char *dir)
 	/* 09:09: a keepalive */
 	{
 		struct buf m = { 0 };
-		bgp4mp(f, t + 240, 0, 0, 4, 4, 64496, 64511, "198.51.100.1", "198.51.100.254", 4, &m);
+		bgp4mp(f, t + 240, 0, 0, 4, 4, 64496, 64511, "198.51.100.1", "198.51.100.254", 4,
+		       &m);
 	}
 	fclose(f);
 }
@@ -779,7 +799,7 @@ static void gen_bigrib(const char *path, unsigned long entries, unsigned int npe
 {
 	FILE *f = fopen(path, "wb");
 	struct peer *p = calloc(npeers, sizeof(*p));
-	char (*ips)[64] = calloc(npeers, 64);
+	char(*ips)[64] = calloc(npeers, 64);
 	unsigned long done = 0;
 	uint32_t seq = 0;
 
@@ -809,8 +829,9 @@ static void gen_bigrib(const char *path, unsigned long entries, unsigned int npe
 			char pathb[256];
 			unsigned int pi = (seq * 7 + i * 3) % npeers;
 			e[i].peer = (int)pi;
-			snprintf(pathb, sizeof(pathb), "2:%u %u %u %u %u", p[pi].as, 3356 + (seq % 5),
-				 1299 + (i % 7), 64500 + (seq % 11), 131000 + (seq % 977));
+			snprintf(pathb, sizeof(pathb), "2:%u %u %u %u %u", p[pi].as,
+				 3356 + (seq % 5), 1299 + (i % 7), 64500 + (seq % 11),
+				 131000 + (seq % 977));
 			a_origin(&e[i].attrs, 0);
 			a_aspath(&e[i].attrs, pathb, 1);
 			a_nexthop(&e[i].attrs, "198.51.100.1");
@@ -819,7 +840,8 @@ static void gen_bigrib(const char *path, unsigned long entries, unsigned int npe
 			a_comm(&e[i].attrs, c, 2);
 		}
 		char a[32];
-		snprintf(a, sizeof(a), "%u.%u.%u.0", net >> 24, (net >> 16) & 255, (net >> 8) & 255);
+		snprintf(a, sizeof(a), "%u.%u.%u.0", net >> 24, (net >> 16) & 255,
+			 (net >> 8) & 255);
 		rib(f, T0, 2, seq++, 4, a, 24, e, (int)n);
 		for (unsigned int i = 0; i < n; i++)
 			free(e[i].attrs.p);
@@ -847,6 +869,7 @@ int main(int argc, char **argv)
 			   argc > 4 ? (unsigned int)strtoul(argv[4], NULL, 10) : 40);
 		return 0;
 	}
-	fprintf(stderr, "usage: mrtgen all OUTDIR | scenario OUTDIR | bigrib FILE [ENTRIES [PEERS]]\n");
+	fprintf(stderr,
+		"usage: mrtgen all OUTDIR | scenario OUTDIR | bigrib FILE [ENTRIES [PEERS]]\n");
 	return 2;
 }

@@ -12,18 +12,18 @@
 #define PKT_MAX 10000
 
 struct pkt_spec {
-	int family;          /* 4, 6, or 0 for a non-IP frame */
+	int family; /* 4, 6, or 0 for a non-IP frame */
 	const char *src, *dst;
-	uint16_t ethertype;  /* non-IP frames: e.g. 0x0806 (ARP) */
-	int nvlan;           /* 0..3 tags */
-	uint16_t tpid[3];    /* 0x8100 (802.1Q) or 0x88a8 (802.1ad); default 0x8100 */
+	uint16_t ethertype; /* non-IP frames: e.g. 0x0806 (ARP) */
+	int nvlan;	    /* 0..3 tags */
+	uint16_t tpid[3];   /* 0x8100 (802.1Q) or 0x88a8 (802.1ad); default 0x8100 */
 	uint16_t vid[3];
-	int ip_opt_words;    /* IPv4 options, in 4-byte words (IHL = 5 + this) */
-	int frag;            /* 0: whole, 1: first fragment (MF), 2: later fragment */
-	size_t payload;      /* UDP payload bytes */
-	size_t total;        /* if set, pad/cut the frame to exactly this many bytes */
-	int ip_version;      /* if set, write this into the version field (bad headers) */
-	int ihl;             /* if set, write this IHL (bad headers) */
+	int ip_opt_words; /* IPv4 options, in 4-byte words (IHL = 5 + this) */
+	int frag;	  /* 0: whole, 1: first fragment (MF), 2: later fragment */
+	size_t payload;	  /* UDP payload bytes */
+	size_t total;	  /* if set, pad/cut the frame to exactly this many bytes */
+	int ip_version;	  /* if set, write this into the version field (bad headers) */
+	int ihl;	  /* if set, write this IHL (bad headers) */
 };
 
 static inline void pkt_put16(uint8_t *p, uint16_t v)
@@ -48,7 +48,8 @@ static inline uint16_t pkt_csum(const uint8_t *p, size_t n)
 /* Builds the frame into buf (PKT_MAX bytes); returns its length. */
 static inline size_t pkt_build(const struct pkt_spec *s, uint8_t *buf)
 {
-	static const uint8_t dmac[6] = { 0x02, 0, 0, 0, 0, 0x02 }, smac[6] = { 0x02, 0, 0, 0, 0, 0x01 };
+	static const uint8_t dmac[6] = { 0x02, 0, 0, 0, 0, 0x02 },
+			     smac[6] = { 0x02, 0, 0, 0, 0, 0x01 };
 	uint8_t *p = buf;
 	size_t l4len = 8 + s->payload, len;
 
@@ -66,19 +67,20 @@ static inline size_t pkt_build(const struct pkt_spec *s, uint8_t *buf)
 		uint8_t *ip = p + 2;
 
 		pkt_put16(p, 0x0800);
-		ip[0] = (uint8_t)((s->ip_version ? s->ip_version : 4) << 4 | (s->ihl ? s->ihl : ihl));
+		ip[0] = (uint8_t)((s->ip_version ? s->ip_version : 4) << 4 |
+				  (s->ihl ? s->ihl : ihl));
 		pkt_put16(ip + 2, (uint16_t)(ihl * 4 + l4len));
 		pkt_put16(ip + 4, 0x1234);
 		if (s->frag == 1)
-			pkt_put16(ip + 6, 0x2000);      /* MF, offset 0 */
+			pkt_put16(ip + 6, 0x2000); /* MF, offset 0 */
 		else if (s->frag == 2)
-			pkt_put16(ip + 6, 185);         /* offset 185 * 8 = 1480 */
+			pkt_put16(ip + 6, 185); /* offset 185 * 8 = 1480 */
 		ip[8] = 64;
 		ip[9] = 17;
 		inet_pton(AF_INET, s->src, ip + 12);
 		inet_pton(AF_INET, s->dst, ip + 16);
 		for (int i = 0; i < s->ip_opt_words * 4; i++)
-			ip[20 + i] = 1;                 /* NOP options */
+			ip[20 + i] = 1; /* NOP options */
 		pkt_put16(ip + 10, pkt_csum(ip, ihl * 4));
 		p = ip + ihl * 4;
 	} else if (s->family == 6) {
@@ -97,8 +99,8 @@ static inline size_t pkt_build(const struct pkt_spec *s, uint8_t *buf)
 		p += 2;
 	}
 	if (s->family) {
-		pkt_put16(p, 40000);    /* UDP source port */
-		pkt_put16(p + 2, 9);    /* discard */
+		pkt_put16(p, 40000); /* UDP source port */
+		pkt_put16(p + 2, 9); /* discard */
 		pkt_put16(p + 4, (uint16_t)l4len);
 		for (size_t i = 0; i < s->payload && p + 8 + i < buf + PKT_MAX; i++)
 			p[8 + i] = (uint8_t)i;

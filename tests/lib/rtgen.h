@@ -85,8 +85,10 @@ static inline struct asc_route rtgen_route(uint64_t *s, unsigned int routes)
 {
 	uint32_t k = (uint32_t)rng_below(s, routes);
 
-	return (struct asc_route){ .origin_asn = 64512 + k, .transit_asn = 100 + k % 97,
-				   .peer_asn = 10 + k % 7, .flags = k % 5 == 0 ? ASC_RF_MOAS : 0 };
+	return (struct asc_route){ .origin_asn = 64512 + k,
+				   .transit_asn = 100 + k % 97,
+				   .peer_asn = 10 + k % 7,
+				   .flags = k % 5 == 0 ? ASC_RF_MOAS : 0 };
 }
 
 /* Places e (length already set) inside `p` if p is shorter, keeping the
@@ -101,7 +103,8 @@ static inline void rtgen_inside(struct rt_entry *e, const struct rt_entry *p)
 	if (p->plen % 8) { /* keep the parent's bits of the last byte */
 		uint8_t m = (uint8_t)(0xff << (8 - p->plen % 8));
 
-		e->addr[bytes - 1] = (uint8_t)((p->addr[bytes - 1] & m) | (e->addr[bytes - 1] & ~m));
+		e->addr[bytes - 1] =
+			(uint8_t)((p->addr[bytes - 1] & m) | (e->addr[bytes - 1] & ~m));
 		bytes--;
 	}
 	memcpy(e->addr, p->addr, (size_t)bytes);
@@ -141,7 +144,8 @@ static inline int rtgen_table(struct rtable *t, int family, size_t n, unsigned i
 
 			a->family = (uint8_t)family;
 			rtgen_random_addr(s, family, a->addr);
-			a->plen = (uint8_t)(family == 4 ? 12 + rng_below(s, 11) : 26 + rng_below(s, 7));
+			a->plen = (uint8_t)(family == 4 ? 12 + rng_below(s, 11)
+							: 26 + rng_below(s, 7));
 			if (family == 6)
 				rtgen_inside(a, &reg[rng_below(s, 16)]);
 			prefix_mask(a->addr, family, a->plen);
@@ -198,7 +202,9 @@ static inline void rtgen_addr(uint64_t *s, const struct rt_entry *v, size_t n, i
 		if (!inside)
 			continue;
 		/* kind 1: first address, 2: last, 3: last + 1, else random */
-		bit = kind == 1 ? 0 : (kind == 2 || kind == 3) ? 1 : (rnd[i / 8] >> (7 - i % 8)) & 1;
+		bit = kind == 1			 ? 0
+		      : (kind == 2 || kind == 3) ? 1
+						 : (rnd[i / 8] >> (7 - i % 8)) & 1;
 		if (bit)
 			addr[i / 8] |= (uint8_t)(0x80 >> (i % 8));
 	}

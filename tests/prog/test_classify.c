@@ -40,12 +40,12 @@ enum { UP_ANY = 1, UP_VLAN100 = 2 }; /* upstream ids configured on lo */
 
 struct pkt_case {
 	const char *name;
-	struct pkt_spec spec;     /* src = the remote address (swapped for tc) */
-	enum asc_stat stat;       /* the reason that must move besides SEEN */
-	__u32 origin, transit;    /* the counter key, when classified */
+	struct pkt_spec spec;  /* src = the remote address (swapped for tc) */
+	enum asc_stat stat;    /* the reason that must move besides SEEN */
+	__u32 origin, transit; /* the counter key, when classified */
 	__u16 upstream;
-	int no_route;             /* NO_ROUTE moves too (origin 0) */
-	int xdp_only;             /* the kernel's skb test run refuses the frame */
+	int no_route; /* NO_ROUTE moves too (origin 0) */
+	int xdp_only; /* the kernel's skb test run refuses the frame */
 };
 
 /* The macros set a default payload that some cases override on purpose. */
@@ -54,46 +54,151 @@ struct pkt_case {
 #define V6(a) .family = 6, .src = a, .dst = "2001:db8:1::1", .payload = 32
 
 static const struct pkt_case cases[] = {
-	/* name                         packet                                    reason                origin  transit upstream */
-	{ "v4 from Star JV /22", { V4("175.45.176.10") }, ASC_STAT_CLASSIFIED, 131279, 4837, UP_ANY },
-	{ "v4 from the more specific /24", { V4("175.45.178.200") }, ASC_STAT_CLASSIFIED, 131279, 20485, UP_ANY },
+	/* name                         packet                                    reason origin
+	   transit upstream */
+	{ "v4 from Star JV /22",
+	  { V4("175.45.176.10") },
+	  ASC_STAT_CLASSIFIED,
+	  131279,
+	  4837,
+	  UP_ANY },
+	{ "v4 from the more specific /24",
+	  { V4("175.45.178.200") },
+	  ASC_STAT_CLASSIFIED,
+	  131279,
+	  20485,
+	  UP_ANY },
 	{ "v4 other origin", { V4("198.51.100.77") }, ASC_STAT_CLASSIFIED, 64500, 64501, UP_ANY },
-	{ "v4 unannounced source", { V4("203.0.113.7") }, ASC_STAT_CLASSIFIED, 0, 0, UP_ANY, .no_route = 1 },
+	{ "v4 unannounced source",
+	  { V4("203.0.113.7") },
+	  ASC_STAT_CLASSIFIED,
+	  0,
+	  0,
+	  UP_ANY,
+	  .no_route = 1 },
 	{ "v6 /32", { V6("2001:db8:1234::5") }, ASC_STAT_CLASSIFIED, 64510, 64511, UP_ANY },
 	{ "v6 nested /40", { V6("2001:db8:ff12::1") }, ASC_STAT_CLASSIFIED, 64520, 4837, UP_ANY },
-	{ "v6 unannounced", { V6("2001:db9::1") }, ASC_STAT_CLASSIFIED, 0, 0, UP_ANY, .no_route = 1 },
-	{ "802.1Q vlan 100 v4", { V4("175.45.176.1"), .nvlan = 1, .vid = { 100 } }, ASC_STAT_CLASSIFIED, 131279, 4837, UP_VLAN100 },
-	{ "802.1Q vlan 200 falls back to the interface", { V4("175.45.176.1"), .nvlan = 1, .vid = { 200 } }, ASC_STAT_CLASSIFIED, 131279, 4837, UP_ANY },
-	{ "QinQ 802.1ad+802.1Q v6", { V6("2001:db8::1"), .nvlan = 2, .tpid = { 0x88a8, 0x8100 }, .vid = { 100, 7 } }, ASC_STAT_CLASSIFIED, 64510, 64511, UP_VLAN100 },
-	{ "two 802.1Q tags v4", { V4("198.51.100.1"), .nvlan = 2, .vid = { 300, 100 } }, ASC_STAT_CLASSIFIED, 64500, 64501, UP_ANY },
-	{ "three tags: too deep", { V4("198.51.100.1"), .nvlan = 3, .vid = { 1, 2, 3 } }, ASC_STAT_VLAN_DEPTH },
-	{ "v4 with 40 B of options", { V4("175.45.179.1"), .ip_opt_words = 10 }, ASC_STAT_CLASSIFIED, 131279, 4837, UP_ANY },
-	{ "v4 first fragment", { V4("175.45.176.9"), .frag = 1 }, ASC_STAT_CLASSIFIED, 131279, 4837, UP_ANY },
-	{ "v4 later fragment", { V4("175.45.176.9"), .frag = 2 }, ASC_STAT_CLASSIFIED, 131279, 4837, UP_ANY },
+	{ "v6 unannounced",
+	  { V6("2001:db9::1") },
+	  ASC_STAT_CLASSIFIED,
+	  0,
+	  0,
+	  UP_ANY,
+	  .no_route = 1 },
+	{ "802.1Q vlan 100 v4",
+	  { V4("175.45.176.1"), .nvlan = 1, .vid = { 100 } },
+	  ASC_STAT_CLASSIFIED,
+	  131279,
+	  4837,
+	  UP_VLAN100 },
+	{ "802.1Q vlan 200 falls back to the interface",
+	  { V4("175.45.176.1"), .nvlan = 1, .vid = { 200 } },
+	  ASC_STAT_CLASSIFIED,
+	  131279,
+	  4837,
+	  UP_ANY },
+	{ "QinQ 802.1ad+802.1Q v6",
+	  { V6("2001:db8::1"), .nvlan = 2, .tpid = { 0x88a8, 0x8100 }, .vid = { 100, 7 } },
+	  ASC_STAT_CLASSIFIED,
+	  64510,
+	  64511,
+	  UP_VLAN100 },
+	{ "two 802.1Q tags v4",
+	  { V4("198.51.100.1"), .nvlan = 2, .vid = { 300, 100 } },
+	  ASC_STAT_CLASSIFIED,
+	  64500,
+	  64501,
+	  UP_ANY },
+	{ "three tags: too deep",
+	  { V4("198.51.100.1"), .nvlan = 3, .vid = { 1, 2, 3 } },
+	  ASC_STAT_VLAN_DEPTH },
+	{ "v4 with 40 B of options",
+	  { V4("175.45.179.1"), .ip_opt_words = 10 },
+	  ASC_STAT_CLASSIFIED,
+	  131279,
+	  4837,
+	  UP_ANY },
+	{ "v4 first fragment",
+	  { V4("175.45.176.9"), .frag = 1 },
+	  ASC_STAT_CLASSIFIED,
+	  131279,
+	  4837,
+	  UP_ANY },
+	{ "v4 later fragment",
+	  { V4("175.45.176.9"), .frag = 2 },
+	  ASC_STAT_CLASSIFIED,
+	  131279,
+	  4837,
+	  UP_ANY },
 	{ "ARP", { .family = 0, .ethertype = 0x0806 }, ASC_STAT_NOT_IP },
 	{ "LLDP", { .family = 0, .ethertype = 0x88cc }, ASC_STAT_NOT_IP },
-	{ "minimum frame (60 B)", { V4("175.45.176.3"), .payload = 0, .total = 60 }, ASC_STAT_CLASSIFIED, 131279, 4837, UP_ANY },
+	{ "minimum frame (60 B)",
+	  { V4("175.45.176.3"), .payload = 0, .total = 60 },
+	  ASC_STAT_CLASSIFIED,
+	  131279,
+	  4837,
+	  UP_ANY },
 	/* A frame shorter than an Ethernet header (ASC_STAT_TRUNC_ETH) cannot be
 	 * run: BPF_PROG_TEST_RUN refuses data shorter than ETH_HLEN. */
-	{ "VLAN tag cut at 16 B", { V4("175.45.176.3"), .nvlan = 1, .total = 16 }, ASC_STAT_TRUNC_VLAN },
-	{ "second VLAN tag cut at 20 B", { V4("175.45.176.3"), .nvlan = 2, .total = 20 }, ASC_STAT_TRUNC_VLAN },
+	{ "VLAN tag cut at 16 B",
+	  { V4("175.45.176.3"), .nvlan = 1, .total = 16 },
+	  ASC_STAT_TRUNC_VLAN },
+	{ "second VLAN tag cut at 20 B",
+	  { V4("175.45.176.3"), .nvlan = 2, .total = 20 },
+	  ASC_STAT_TRUNC_VLAN },
 	/* The skb test run refuses an IPv4/IPv6 EtherType without a whole
 	 * fixed header behind it (it pulls one), so these run on XDP only. */
-	{ "EtherType only, no IPv4", { V4("175.45.176.3"), .total = 14 }, ASC_STAT_TRUNC_IPV4, .xdp_only = 1 },
-	{ "IPv4 header cut at 19 B", { V4("175.45.176.3"), .total = 14 + 19 }, ASC_STAT_TRUNC_IPV4, .xdp_only = 1 },
-	{ "IPv4 options cut", { V4("175.45.176.3"), .ip_opt_words = 3, .total = 14 + 28 }, ASC_STAT_TRUNC_IPV4 },
-	{ "IPv4 header, no payload", { V4("175.45.176.3"), .total = 14 + 20 }, ASC_STAT_CLASSIFIED, 131279, 4837, UP_ANY },
-	{ "IPv4 behind a tag cut at 19 B", { V4("175.45.176.3"), .nvlan = 1, .total = 18 + 19 }, ASC_STAT_TRUNC_IPV4 },
-	{ "IPv6 header cut at 39 B", { V6("2001:db8::1"), .total = 14 + 39 }, ASC_STAT_TRUNC_IPV6, .xdp_only = 1 },
-	{ "IPv6 behind a tag cut at 39 B", { V6("2001:db8::1"), .nvlan = 1, .total = 18 + 39 }, ASC_STAT_TRUNC_IPV6 },
-	{ "IPv6 header, no payload", { V6("2001:db8::1"), .total = 14 + 40 }, ASC_STAT_CLASSIFIED, 64510, 64511, UP_ANY },
+	{ "EtherType only, no IPv4",
+	  { V4("175.45.176.3"), .total = 14 },
+	  ASC_STAT_TRUNC_IPV4,
+	  .xdp_only = 1 },
+	{ "IPv4 header cut at 19 B",
+	  { V4("175.45.176.3"), .total = 14 + 19 },
+	  ASC_STAT_TRUNC_IPV4,
+	  .xdp_only = 1 },
+	{ "IPv4 options cut",
+	  { V4("175.45.176.3"), .ip_opt_words = 3, .total = 14 + 28 },
+	  ASC_STAT_TRUNC_IPV4 },
+	{ "IPv4 header, no payload",
+	  { V4("175.45.176.3"), .total = 14 + 20 },
+	  ASC_STAT_CLASSIFIED,
+	  131279,
+	  4837,
+	  UP_ANY },
+	{ "IPv4 behind a tag cut at 19 B",
+	  { V4("175.45.176.3"), .nvlan = 1, .total = 18 + 19 },
+	  ASC_STAT_TRUNC_IPV4 },
+	{ "IPv6 header cut at 39 B",
+	  { V6("2001:db8::1"), .total = 14 + 39 },
+	  ASC_STAT_TRUNC_IPV6,
+	  .xdp_only = 1 },
+	{ "IPv6 behind a tag cut at 39 B",
+	  { V6("2001:db8::1"), .nvlan = 1, .total = 18 + 39 },
+	  ASC_STAT_TRUNC_IPV6 },
+	{ "IPv6 header, no payload",
+	  { V6("2001:db8::1"), .total = 14 + 40 },
+	  ASC_STAT_CLASSIFIED,
+	  64510,
+	  64511,
+	  UP_ANY },
 	{ "IPv4 EtherType, version 6", { V4("175.45.176.3"), .ip_version = 6 }, ASC_STAT_BAD_IPV4 },
 	{ "IPv4 IHL 4", { V4("175.45.176.3"), .ihl = 4 }, ASC_STAT_BAD_IPV4 },
 	{ "IPv6 EtherType, version 4", { V6("2001:db8::1"), .ip_version = 4 }, ASC_STAT_BAD_IPV6 },
-	{ "1500 B frame", { V4("175.45.177.1"), .payload = 1500 - 14 - 20 - 8 }, ASC_STAT_CLASSIFIED, 131279, 4837, UP_ANY },
+	{ "1500 B frame",
+	  { V4("175.45.177.1"), .payload = 1500 - 14 - 20 - 8 },
+	  ASC_STAT_CLASSIFIED,
+	  131279,
+	  4837,
+	  UP_ANY },
 	/* A 9000 B jumbo is multi-buffer for XDP (xdp.frags); the skb test run
 	 * only builds linear skbs of at most a page. */
-	{ "jumbo 9000 B frame", { V6("2001:db8::9"), .payload = 9000 - 14 - 40 - 8 }, ASC_STAT_CLASSIFIED, 64510, 64511, UP_ANY, .xdp_only = 1 },
+	{ "jumbo 9000 B frame",
+	  { V6("2001:db8::9"), .payload = 9000 - 14 - 40 - 8 },
+	  ASC_STAT_CLASSIFIED,
+	  64510,
+	  64511,
+	  UP_ANY,
+	  .xdp_only = 1 },
 };
 
 static int failures, checks;
@@ -110,12 +215,12 @@ static void fail(const char *cs, const char *prog, const char *fmt, ...)
 	failures++;
 }
 
-#define EXPECT_EQ(got, want, cs, prog, what)                                                 \
-	do {                                                                                 \
-		unsigned long long g_ = (got), w_ = (want);                                  \
-		checks++;                                                                    \
-		if (g_ != w_)                                                                \
-			fail(cs, prog, "%s: got %llu, want %llu", what, g_, w_);             \
+#define EXPECT_EQ(got, want, cs, prog, what)                                                       \
+	do {                                                                                       \
+		unsigned long long g_ = (got), w_ = (want);                                        \
+		checks++;                                                                          \
+		if (g_ != w_)                                                                      \
+			fail(cs, prog, "%s: got %llu, want %llu", what, g_, w_);                   \
 	} while (0)
 
 static uint64_t total_packets(const struct asc_maps *m, const struct asc_count_key *k,
@@ -144,8 +249,11 @@ static void run_case(const struct asc_maps *m, int prog_fd, int is_tc, const str
 	struct pkt_spec s = c->spec;
 	uint64_t st0[ASC_STAT_MAX], st1[ASC_STAT_MAX], tot0, tot1;
 	struct asc_count_key key = {
-		.origin_asn = c->origin, .transit_asn = c->transit, .upstream_id = c->upstream,
-		.dir = is_tc ? ASC_DIR_TX : ASC_DIR_RX, .family = (__u8)s.family,
+		.origin_asn = c->origin,
+		.transit_asn = c->transit,
+		.upstream_id = c->upstream,
+		.dir = is_tc ? ASC_DIR_TX : ASC_DIR_RX,
+		.family = (__u8)s.family,
 	};
 	struct asc_count_val v0, v1;
 	size_t len;
@@ -169,7 +277,8 @@ static void run_case(const struct asc_maps *m, int prog_fd, int is_tc, const str
 	stats_read(m, st1);
 	tot1 = total_packets(m, &key, &v1);
 
-	EXPECT_EQ(o.retval, is_tc ? 0 /* TC_ACT_OK */ : 2 /* XDP_PASS */, c->name, pname, "verdict");
+	EXPECT_EQ(o.retval, is_tc ? 0 /* TC_ACT_OK */ : 2 /* XDP_PASS */, c->name, pname,
+		  "verdict");
 	EXPECT_EQ(o.data_size_out, len, c->name, pname, "output length");
 	checks++;
 	if (o.data_size_out == len && memcmp(in, out, len))
@@ -231,10 +340,14 @@ static void run_overflow(const struct asc_maps *m, int prog_fd, int is_tc)
 	stats_read(m, st1);
 	overflow_read(m, o1);
 	EXPECT_EQ(o.retval, is_tc ? 0 : 2, cs, pname, "verdict");
-	EXPECT_EQ(st1[ASC_STAT_OVERFLOW] - st0[ASC_STAT_OVERFLOW], 1, cs, pname, "asc_stats[overflow] delta");
-	EXPECT_EQ(st1[ASC_STAT_CLASSIFIED] - st0[ASC_STAT_CLASSIFIED], 1, cs, pname, "asc_stats[classified] delta");
-	EXPECT_EQ(o1[UP_VLAN100].dir[dir].packets - o0[UP_VLAN100].dir[dir].packets, 1, cs, pname, "overflow packets delta");
-	EXPECT_EQ(o1[UP_VLAN100].dir[dir].bytes - o0[UP_VLAN100].dir[dir].bytes, len, cs, pname, "overflow bytes delta");
+	EXPECT_EQ(st1[ASC_STAT_OVERFLOW] - st0[ASC_STAT_OVERFLOW], 1, cs, pname,
+		  "asc_stats[overflow] delta");
+	EXPECT_EQ(st1[ASC_STAT_CLASSIFIED] - st0[ASC_STAT_CLASSIFIED], 1, cs, pname,
+		  "asc_stats[classified] delta");
+	EXPECT_EQ(o1[UP_VLAN100].dir[dir].packets - o0[UP_VLAN100].dir[dir].packets, 1, cs, pname,
+		  "overflow packets delta");
+	EXPECT_EQ(o1[UP_VLAN100].dir[dir].bytes - o0[UP_VLAN100].dir[dir].bytes, len, cs, pname,
+		  "overflow bytes delta");
 }
 
 static int setup_tables(const struct asc_maps *m, unsigned int which)
@@ -252,7 +365,8 @@ static int setup_tables(const struct asc_maps *m, unsigned int which)
 
 		if (prefix_parse(routes_txt[i][0], &e, 0))
 			return -EINVAL;
-		e.route = (struct asc_route){ (__u32)atoi(routes_txt[i][1]), (__u32)atoi(routes_txt[i][2]),
+		e.route = (struct asc_route){ (__u32)atoi(routes_txt[i][1]),
+					      (__u32)atoi(routes_txt[i][2]),
 					      (__u32)atoi(routes_txt[i][3]), 0 };
 		if (rtable_add(&t, &e))
 			return -ENOMEM;

@@ -40,10 +40,10 @@ static struct ft_addr *addrs;
 static struct ft_res *res;
 static int failures;
 
-#define FAIL(...)                                                                            \
-	do {                                                                                 \
-		if (failures++ < 20)                                                         \
-			printf(__VA_ARGS__);                                                 \
+#define FAIL(...)                                                                                  \
+	do {                                                                                       \
+		if (failures++ < 20)                                                               \
+			printf(__VA_ARGS__);                                                       \
 	} while (0)
 
 static void upd_check(int err)
@@ -106,14 +106,14 @@ static void check_three_way(const struct rtable *t, unsigned int gen, size_t n, 
 
 			if (!!want != (r->found & 1) ||
 			    (want && memcmp(&want->route, &r->fast, sizeof(r->fast))))
-				FAIL("%s: %s: fast tables: %s origin %u, reference: %s origin %u\n", what,
-				     addr_str(family, addrs[i].addr, buf),
+				FAIL("%s: %s: fast tables: %s origin %u, reference: %s origin %u\n",
+				     what, addr_str(family, addrs[i].addr, buf),
 				     r->found & 1 ? "route" : "none", r->fast.origin_asn,
 				     want ? "route" : "none", want ? want->route.origin_asn : 0);
 			if (!skip_lpm && (!!want != !!(r->found & 2) ||
 					  (want && memcmp(&want->route, &r->lpm, sizeof(r->lpm)))))
-				FAIL("%s: %s: LPM trie: %s origin %u, reference: %s origin %u\n", what,
-				     addr_str(family, addrs[i].addr, buf),
+				FAIL("%s: %s: LPM trie: %s origin %u, reference: %s origin %u\n",
+				     what, addr_str(family, addrs[i].addr, buf),
 				     r->found & 2 ? "route" : "none", r->lpm.origin_asn,
 				     want ? "route" : "none", want ? want->route.origin_asn : 0);
 		}
@@ -161,7 +161,8 @@ static void equivalence(const struct asc_maps *m, struct fib *f)
 
 		if (rtgen_table(&t, 4, tabs[k].n4, tabs[k].routes, tabs[k].uniform, &s) ||
 		    rtgen_table(&t, 6, tabs[k].n6, tabs[k].routes, tabs[k].uniform, &s) ||
-		    rtable_sort_dedup(&t) == (size_t)-1 || load(m, f, &t, TABLES_LPM | TABLES_FAST, &gen)) {
+		    rtable_sort_dedup(&t) == (size_t)-1 ||
+		    load(m, f, &t, TABLES_LPM | TABLES_FAST, &gen)) {
 			failures++;
 			rtable_free(&t);
 			return;
@@ -197,7 +198,8 @@ static void equivalence(const struct asc_maps *m, struct fib *f)
 			}
 			if (rtgen_replay(&hist, &cur))
 				failures++;
-			check_three_way(&cur, gen, 200000, s, 1, "after 20000 single-prefix updates");
+			check_three_way(&cur, gen, 200000, s, 1,
+					"after 20000 single-prefix updates");
 			rtable_free(&cur);
 			rtable_free(&hist);
 		}
@@ -230,7 +232,8 @@ static void *reader(void *arg)
 
 			for (int i = 0; i < PROBES; i++)
 				memcpy(addrs[i].addr, probes[fi][i].addr, 16);
-			if (run_batch(2 /* the active generation, per lookup */, family, PROBES, 1)) {
+			if (run_batch(2 /* the active generation, per lookup */, family, PROBES,
+				      1)) {
 				atomic_fetch_add(&wrong, 1);
 				return NULL;
 			}
@@ -244,7 +247,8 @@ static void *reader(void *arg)
 				if (!ok && atomic_fetch_add(&wrong, 1) < 10) {
 					char buf[64];
 
-					printf("under load: %s answered origin %u, not one of the %d valid\n",
+					printf("under load: %s answered origin %u, not one of the "
+					       "%d valid\n",
 					       addr_str(family, p->addr, buf), got, p->nvalid);
 				}
 			}
@@ -400,7 +404,8 @@ static void corrupt_node(const struct asc_maps *m, struct fib *f)
 	rtable_sort_dedup(&t);
 	if (fib_build(f, &t, 0) || fib_lookup(f, 0, 4, a, &rt) || rt.origin_asn != 64501)
 		FAIL("corrupt node: the table before the damage does not answer 10.1.0.1\n");
-	if (bpf_map_lookup_elem(m->fib_dir, &k, &pack) || !(pack.v[slot % ASC_FIB_PACK] & ASC_FIB_NODE))
+	if (bpf_map_lookup_elem(m->fib_dir, &k, &pack) ||
+	    !(pack.v[slot % ASC_FIB_PACK] & ASC_FIB_NODE))
 		FAIL("corrupt node: no node under 10.1.0.0/18\n");
 	idx = pack.v[slot % ASC_FIB_PACK] & ~ASC_FIB_NODE;
 	bpf_map_lookup_elem(m->fib_node, &idx, &n);

@@ -20,8 +20,12 @@ static char errbuf[192];
 
 static struct bgp_ctx ctx(uint8_t asn_size, bool addpath)
 {
-	struct bgp_ctx c = { .asn_size = asn_size, .addpath = addpath, .arena = &arena,
-			     .stats = &stats, .err = errbuf, .errlen = sizeof(errbuf) };
+	struct bgp_ctx c = { .asn_size = asn_size,
+			     .addpath = addpath,
+			     .arena = &arena,
+			     .stats = &stats,
+			     .err = errbuf,
+			     .errlen = sizeof(errbuf) };
 	mrt_arena_reset(&arena);
 	memset(&stats, 0, sizeof(stats));
 	errbuf[0] = 0;
@@ -37,11 +41,11 @@ static int parse(const uint8_t *b, size_t n, uint8_t asn_size, struct bgp_attrs 
 static void test_bgp_origin_nexthop_med_localpref(void **state)
 {
 	static const uint8_t b[] = {
-		0x40, 1, 1, 2,                       /* ORIGIN: INCOMPLETE */
-		0x40, 3, 4, 198, 51, 100, 1,         /* NEXT_HOP 198.51.100.1 */
-		0x80, 4, 4, 0xee, 0x6b, 0x28, 0x00,  /* MED 4000000000 */
-		0x40, 5, 4, 0, 0, 0, 100,            /* LOCAL_PREF 100 */
-		0x40, 6, 0,                          /* ATOMIC_AGGREGATE */
+		0x40, 1, 1, 2,			    /* ORIGIN: INCOMPLETE */
+		0x40, 3, 4, 198,  51,	100,  1,    /* NEXT_HOP 198.51.100.1 */
+		0x80, 4, 4, 0xee, 0x6b, 0x28, 0x00, /* MED 4000000000 */
+		0x40, 5, 4, 0,	  0,	0,    100,  /* LOCAL_PREF 100 */
+		0x40, 6, 0,			    /* ATOMIC_AGGREGATE */
 	};
 	struct bgp_attrs a;
 
@@ -61,13 +65,13 @@ static void test_bgp_origin_nexthop_med_localpref(void **state)
 static void test_bgp_aspath_2byte_sets_and_confeds(void **state)
 {
 	static const uint8_t b[] = {
-		0x40, 2, 18,        /* AS_PATH, 18 bytes, 2-byte ASNs */
-		3, 1, 0xfc, 0x00,   /* AS_CONFED_SEQUENCE (64512) */
-		2, 3, 0xfb, 0xf0,   /* AS_SEQUENCE 64496 */
-		0x12, 0xe5,         /*   4837 */
-		0x5b, 0xa0,         /*   23456 */
-		1, 2, 0xfb, 0xf4,   /* AS_SET {64500, */
-		0xfb, 0xf5,         /*   64501} */
+		0x40, 2,    18,		/* AS_PATH, 18 bytes, 2-byte ASNs */
+		3,    1,    0xfc, 0x00, /* AS_CONFED_SEQUENCE (64512) */
+		2,    3,    0xfb, 0xf0, /* AS_SEQUENCE 64496 */
+		0x12, 0xe5,		/*   4837 */
+		0x5b, 0xa0,		/*   23456 */
+		1,    2,    0xfb, 0xf4, /* AS_SET {64500, */
+		0xfb, 0xf5,		/*   64501} */
 	};
 	struct bgp_attrs a;
 	uint32_t flat[8];
@@ -100,9 +104,9 @@ static void test_bgp_aspath_2byte_sets_and_confeds(void **state)
 static void test_bgp_aspath_4byte(void **state)
 {
 	static const uint8_t b[] = {
-		0x40, 2, 10,                         /* AS_PATH, 4-byte ASNs */
-		2, 2, 0xfa, 0x56, 0xea, 0x01,        /* AS_SEQUENCE 4200000001 */
-		0x00, 0x02, 0x00, 0xcf,              /*   131279 */
+		0x40, 2,    10,			    /* AS_PATH, 4-byte ASNs */
+		2,    2,    0xfa, 0x56, 0xea, 0x01, /* AS_SEQUENCE 4200000001 */
+		0x00, 0x02, 0x00, 0xcf,		    /*   131279 */
 	};
 	struct bgp_attrs a;
 	uint32_t flat[4];
@@ -118,13 +122,13 @@ static void test_bgp_aspath_4byte(void **state)
 static void test_bgp_as4_path_merge_rfc6793(void **state)
 {
 	static const uint8_t b[] = {
-		0x40, 2, 12,                 /* AS_PATH (2-byte) */
-		2, 1, 0xfb, 0xf1,            /* AS_SEQUENCE 64497 */
-		2, 3, 0xfb, 0xf2,            /* AS_SEQUENCE 64498 */
-		0x5b, 0xa0, 0x5b, 0xa0,      /*   23456 23456 */
-		0xc0, 17, 10,                /* AS4_PATH */
-		2, 2, 0xfa, 0x56, 0xea, 0x01,/* AS_SEQUENCE 4200000001 */
-		0x00, 0x02, 0x00, 0xcf,      /*   131279 */
+		0x40, 2,    12,			    /* AS_PATH (2-byte) */
+		2,    1,    0xfb, 0xf1,		    /* AS_SEQUENCE 64497 */
+		2,    3,    0xfb, 0xf2,		    /* AS_SEQUENCE 64498 */
+		0x5b, 0xa0, 0x5b, 0xa0,		    /*   23456 23456 */
+		0xc0, 17,   10,			    /* AS4_PATH */
+		2,    2,    0xfa, 0x56, 0xea, 0x01, /* AS_SEQUENCE 4200000001 */
+		0x00, 0x02, 0x00, 0xcf,		    /*   131279 */
 	};
 	struct bgp_attrs a;
 	uint32_t flat[8];
@@ -145,9 +149,9 @@ static void test_bgp_as4_path_merge_rfc6793(void **state)
 static void test_bgp_as4_path_longer_than_as_path_ignored(void **state)
 {
 	static const uint8_t b[] = {
-		0x40, 2, 4, 2, 1, 0xfb, 0xf1,        /* AS_PATH 64497 */
-		0xc0, 17, 10, 2, 2, 0, 0, 0, 1,      /* AS4_PATH 1 2 */
-		0, 0, 0, 2,
+		0x40, 2,  4,  2, 1, 0xfb, 0xf1,	      /* AS_PATH 64497 */
+		0xc0, 17, 10, 2, 2, 0,	  0,	0, 1, /* AS4_PATH 1 2 */
+		0,    0,  0,  2,
 	};
 	struct bgp_attrs a;
 	uint32_t flat[4];
@@ -160,11 +164,12 @@ static void test_bgp_as4_path_longer_than_as_path_ignored(void **state)
 static void test_bgp_aggregator_as4_aggregator(void **state)
 {
 	static const uint8_t b[] = {
-		0xc0, 7, 6, 0x5b, 0xa0, 198, 51, 100, 4,        /* AGGREGATOR AS_TRANS 198.51.100.4 */
-		0xc0, 18, 8, 0xfa, 0x56, 0xea, 0x04, 198, 51, 100, 5, /* AS4_AGGREGATOR 4200000004 */
+		0xc0, 7,  6, 0x5b, 0xa0, 198,  51,   100, 4, /* AGGREGATOR AS_TRANS 198.51.100.4 */
+		0xc0, 18, 8, 0xfa, 0x56, 0xea, 0x04, 198, 51,
+		100,  5, /* AS4_AGGREGATOR 4200000004 */
 	};
 	static const uint8_t c[] = {
-		0xc0, 7, 6, 0xfb, 0xf0, 198, 51, 100, 4,        /* AGGREGATOR 64496: not AS_TRANS */
+		0xc0, 7,  6, 0xfb, 0xf0, 198,  51,   100, 4, /* AGGREGATOR 64496: not AS_TRANS */
 		0xc0, 18, 8, 0xfa, 0x56, 0xea, 0x04, 198, 51, 100, 5,
 	};
 	struct bgp_attrs a;
@@ -181,10 +186,10 @@ static void test_bgp_aggregator_as4_aggregator(void **state)
 static void test_bgp_communities_and_large(void **state)
 {
 	static const uint8_t b[] = {
-		0xc0, 8, 8,                          /* COMMUNITIES */
-		0xfb, 0xf0, 0x00, 0x64,              /*   64496:100 */
-		0xff, 0xff, 0xff, 0x01,              /*   no-export */
-		0xc0, 32, 12,                        /* LARGE_COMMUNITIES */
+		0xc0, 8,    8,					/* COMMUNITIES */
+		0xfb, 0xf0, 0x00, 0x64,				/*   64496:100 */
+		0xff, 0xff, 0xff, 0x01,				/*   no-export */
+		0xc0, 32,   12,					/* LARGE_COMMUNITIES */
 		0xfa, 0x56, 0xea, 0x01, 0, 0, 0, 1, 0, 0, 0, 2, /* 4200000001:1:2 */
 	};
 	struct bgp_attrs a;
@@ -202,16 +207,16 @@ static void test_bgp_communities_and_large(void **state)
 static void test_bgp_mp_reach_unreach_ipv6(void **state)
 {
 	static const uint8_t b[] = {
-		0x80, 14, 42,                /* MP_REACH_NLRI, 42 bytes */
-		0, 2, 1,                     /* AFI IPv6, SAFI unicast */
-		32,                          /* next hop length: global + link-local */
-		0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, /* 2001:db8::1 */
-		0xfe, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1,       /* fe80::1 */
-		0,                           /* no SNPA */
-		32, 0x20, 0x01, 0x0d, 0xb8,  /* 2001:db8::/32 */
-		0x80, 15, 7,                 /* MP_UNREACH_NLRI */
-		0, 1, 1,                     /* AFI IPv4 unicast */
-		24, 175, 45, 178,            /* 175.45.178.0/24 */
+		0x80, 14,   42, /* MP_REACH_NLRI, 42 bytes */
+		0,    2,    1,	/* AFI IPv6, SAFI unicast */
+		32,		/* next hop length: global + link-local */
+		0x20, 0x01, 0x0d, 0xb8, 0,    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, /* 2001:db8::1 */
+		0xfe, 0x80, 0,	  0,	0,    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, /* fe80::1 */
+		0,							       /* no SNPA */
+		32,   0x20, 0x01, 0x0d, 0xb8,				       /* 2001:db8::/32 */
+		0x80, 15,   7,						       /* MP_UNREACH_NLRI */
+		0,    1,    1,	       /* AFI IPv4 unicast */
+		24,   175,  45,	  178, /* 175.45.178.0/24 */
 	};
 	struct bgp_attrs a;
 
@@ -234,9 +239,9 @@ static void test_bgp_mp_reach_unreach_ipv6(void **state)
 static void test_bgp_mp_reach_other_afi_skipped(void **state)
 {
 	static const uint8_t b[] = {
-		0x80, 14, 9, 0, 1, 128,  /* MP_REACH_NLRI AFI 1, SAFI 128 (VPNv4) */
-		4, 198, 51, 100, 1, 0,   /* next hop, no SNPA */
-		0,                       /* (NLRI not decoded) */
+		0x80, 14,  9,  0,   1, 128, /* MP_REACH_NLRI AFI 1, SAFI 128 (VPNv4) */
+		4,    198, 51, 100, 1, 0,   /* next hop, no SNPA */
+		0,			    /* (NLRI not decoded) */
 	};
 	struct bgp_attrs a;
 
@@ -249,7 +254,7 @@ static void test_bgp_mp_reach_other_afi_skipped(void **state)
 static void test_bgp_mp_reach_abbreviated(void **state)
 {
 	static const uint8_t b[] = {
-		0x80, 14, 17, 16,        /* MP_REACH_NLRI, RFC 6396 form: next hop length 16 */
+		0x80, 14,   17,	  16, /* MP_REACH_NLRI, RFC 6396 form: next hop length 16 */
 		0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 9, /* 2001:db8::9 */
 	};
 	struct bgp_attrs a;
@@ -264,7 +269,7 @@ static void test_bgp_unknown_attribute_skipped(void **state)
 {
 	static const uint8_t b[] = {
 		0xc0, 99, 4, 0xde, 0xad, 0xbe, 0xef, /* unknown type 99 */
-		0x40, 1, 1, 0,                       /* ORIGIN IGP after it */
+		0x40, 1,  1, 0,			     /* ORIGIN IGP after it */
 	};
 	struct bgp_attrs a;
 
@@ -278,8 +283,8 @@ static void test_bgp_unknown_attribute_skipped(void **state)
 static void test_bgp_extended_length(void **state)
 {
 	static const uint8_t b[] = {
-		0x50, 2, 0x00, 0x06,     /* AS_PATH with the extended-length flag, 6 bytes */
-		2, 1, 0, 0, 0xfb, 0xf0,  /* AS_SEQUENCE 64496 */
+		0x50, 2, 0x00, 0x06, /* AS_PATH with the extended-length flag, 6 bytes */
+		2,    1, 0,    0,    0xfb, 0xf0, /* AS_SEQUENCE 64496 */
 	};
 	struct bgp_attrs a;
 
@@ -294,8 +299,8 @@ static void test_bgp_extended_length(void **state)
 static void test_bgp_attr_length_past_end(void **state)
 {
 	static const uint8_t b[] = {
-		0x40, 1, 1, 0,           /* ORIGIN IGP */
-		0x40, 3, 4, 198, 51,     /* NEXT_HOP claims 4 bytes, 2 are there */
+		0x40, 1, 1, 0,	     /* ORIGIN IGP */
+		0x40, 3, 4, 198, 51, /* NEXT_HOP claims 4 bytes, 2 are there */
 	};
 	struct bgp_attrs a;
 
@@ -318,11 +323,11 @@ static void test_bgp_attr_header_cut(void **state)
 static void test_bgp_zero_lengths(void **state)
 {
 	static const uint8_t b[] = {
-		0x40, 1, 0,              /* ORIGIN of length 0 */
-		0x40, 3, 0,              /* NEXT_HOP of length 0 */
-		0x80, 4, 0,              /* MED of length 0 */
-		0xc0, 8, 0,              /* COMMUNITIES of length 0 */
-		0x40, 2, 0,              /* AS_PATH of length 0: an empty path, valid */
+		0x40, 1, 0, /* ORIGIN of length 0 */
+		0x40, 3, 0, /* NEXT_HOP of length 0 */
+		0x80, 4, 0, /* MED of length 0 */
+		0xc0, 8, 0, /* COMMUNITIES of length 0 */
+		0x40, 2, 0, /* AS_PATH of length 0: an empty path, valid */
 	};
 	struct bgp_attrs a;
 
@@ -332,7 +337,7 @@ static void test_bgp_zero_lengths(void **state)
 	assert_true(a.malformed & (1U << BGP_ATTR_MED));
 	assert_true(a.malformed & (1U << BGP_ATTR_COMMUNITIES));
 	assert_false(a.malformed & (1U << BGP_ATTR_AS_PATH));
-	assert_int_equal(a.origin, 0);          /* zero-filled */
+	assert_int_equal(a.origin, 0); /* zero-filled */
 	assert_int_equal(a.med, 0);
 	assert_int_equal(a.n_communities, 0);
 	assert_true(a.as_path.present);
@@ -352,24 +357,24 @@ static void test_bgp_short_value_zero_filled(void **state)
 static void test_bgp_wrong_attribute_flags(void **state)
 {
 	static const uint8_t b[] = {
-		0x80, 1, 1, 0,           /* ORIGIN marked optional: wrong */
-		0x40, 8, 4, 0, 1, 0, 2,  /* COMMUNITIES marked well-known: wrong */
+		0x80, 1, 1, 0,		/* ORIGIN marked optional: wrong */
+		0x40, 8, 4, 0, 1, 0, 2, /* COMMUNITIES marked well-known: wrong */
 	};
 	struct bgp_attrs a;
 
 	assert_int_equal(parse(b, sizeof(b), 4, &a), 0);
 	assert_true(a.malformed & (1U << BGP_ATTR_ORIGIN));
 	assert_true(a.malformed & (1U << BGP_ATTR_COMMUNITIES));
-	assert_int_equal(a.origin, 0);          /* values still decoded */
+	assert_int_equal(a.origin, 0); /* values still decoded */
 	assert_int_equal(a.communities[0], 0x00010002U);
 }
 
 static void test_bgp_segment_count_past_end(void **state)
 {
 	static const uint8_t b[] = {
-		0x40, 2, 8,              /* AS_PATH */
-		2, 1, 0, 0, 0xfb, 0xf0,  /* AS_SEQUENCE 64496 */
-		2, 5,                    /* AS_SEQUENCE of 5 ASNs, none there */
+		0x40, 2, 8,		   /* AS_PATH */
+		2,    1, 0, 0, 0xfb, 0xf0, /* AS_SEQUENCE 64496 */
+		2,    5,		   /* AS_SEQUENCE of 5 ASNs, none there */
 	};
 	struct bgp_attrs a;
 
@@ -393,8 +398,8 @@ static void test_bgp_bad_segment_type(void **state)
 static void test_bgp_repeated_attribute_first_kept(void **state)
 {
 	static const uint8_t b[] = {
-		0x40, 1, 1, 1,           /* ORIGIN EGP */
-		0x40, 1, 1, 2,           /* ORIGIN INCOMPLETE again */
+		0x40, 1, 1, 1, /* ORIGIN EGP */
+		0x40, 1, 1, 2, /* ORIGIN INCOMPLETE again */
 	};
 	struct bgp_attrs a;
 
@@ -406,12 +411,14 @@ static void test_bgp_repeated_attribute_first_kept(void **state)
 static void test_bgp_nlri(void **state)
 {
 	static const uint8_t ok[] = {
-		22, 175, 45, 176,        /* 175.45.176.0/22 */
-		0,                       /* 0.0.0.0/0 */
-		32, 198, 51, 100, 7,     /* 198.51.100.7/32 */
+		22, 175, 45, 176,    /* 175.45.176.0/22 */
+		0,		     /* 0.0.0.0/0 */
+		32, 198, 51, 100, 7, /* 198.51.100.7/32 */
 	};
-	static const uint8_t addpath[] = { 0, 0, 0, 5, 24, 203, 0, 113 }; /* path id 5, 203.0.113.0/24 */
-	static const uint8_t cut[] = { 24, 203, 0, 113, 24, 198, 51 };    /* second prefix cut */
+	static const uint8_t addpath[] = {
+		0, 0, 0, 5, 24, 203, 0, 113
+	}; /* path id 5, 203.0.113.0/24 */
+	static const uint8_t cut[] = { 24, 203, 0, 113, 24, 198, 51 }; /* second prefix cut */
 	static const uint8_t toolong[] = { 24, 203, 0, 113, 33, 1, 2, 3, 4, 5 }; /* /33 in IPv4 */
 	const struct mrt_prefix *p;
 	uint32_t n;
@@ -459,11 +466,11 @@ static void test_bgp_msg_update_and_errors(void **state)
 	m[n++] = 0; /* length, set below */
 	m[n++] = 2; /* UPDATE */
 	m[n++] = 0;
-	m[n++] = 4; /* withdrawn routes length 4 */
+	m[n++] = 4;					      /* withdrawn routes length 4 */
 	m[n++] = 24, m[n++] = 198, m[n++] = 51, m[n++] = 100; /* 198.51.100.0/24 */
 	m[n++] = 0;
-	m[n++] = 4; /* path attribute length 4 */
-	m[n++] = 0x40, m[n++] = 1, m[n++] = 1, m[n++] = 0; /* ORIGIN IGP */
+	m[n++] = 4;					      /* path attribute length 4 */
+	m[n++] = 0x40, m[n++] = 1, m[n++] = 1, m[n++] = 0;    /* ORIGIN IGP */
 	m[n++] = 22, m[n++] = 175, m[n++] = 45, m[n++] = 176; /* NLRI 175.45.176.0/22 */
 	m[17] = (uint8_t)n;
 	assert_int_equal(bgp_msg_parse(m, n, &x, &msg), 0);
@@ -494,13 +501,12 @@ static void test_bgp_msg_update_and_errors(void **state)
 static void test_bgp_open_as4_capability(void **state)
 {
 	static const uint8_t m[] = {
-		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, /* marker */
-		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-		0, 37, 1,                    /* length 37, OPEN */
-		4, 0x5b, 0xa0, 0, 180,       /* version 4, AS_TRANS, hold 180 */
-		198, 51, 100, 1,             /* BGP id */
-		8, 2, 6, 65, 4,              /* opt len 8: capability 65 (4-octet AS) */
-		0xfa, 0x56, 0xea, 0x01,      /*   4200000001 */
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,		  /* marker */
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 37, 1, /* length 37, OPEN */
+		4,    0x5b, 0xa0, 0,	180, /* version 4, AS_TRANS, hold 180 */
+		198,  51,   100,  1,	     /* BGP id */
+		8,    2,    6,	  65,	4,   /* opt len 8: capability 65 (4-octet AS) */
+		0xfa, 0x56, 0xea, 0x01,	     /*   4200000001 */
 	};
 	struct bgp_msg msg;
 	struct bgp_ctx x = ctx(4, false);

@@ -100,7 +100,9 @@ static void test_routes_text_line_forms(void **state)
 	struct rt_entry e;
 	char err[128];
 
-	assert_int_equal(routes_text_parse_line("175.45.176.0/22 131279 4837 3356", &e, err, sizeof(err)), 1);
+	assert_int_equal(
+		routes_text_parse_line("175.45.176.0/22 131279 4837 3356", &e, err, sizeof(err)),
+		1);
 	assert_int_equal(e.family, 4);
 	assert_int_equal(e.plen, 22);
 	assert_int_equal(e.addr[0], 175);
@@ -110,7 +112,9 @@ static void test_routes_text_line_forms(void **state)
 	assert_int_equal(e.route.peer_asn, 3356);
 	assert_int_equal(e.route.flags, 0);
 
-	assert_int_equal(routes_text_parse_line("2001:db8::/32\tAS64510 # comment", &e, err, sizeof(err)), 1);
+	assert_int_equal(
+		routes_text_parse_line("2001:db8::/32\tAS64510 # comment", &e, err, sizeof(err)),
+		1);
 	assert_int_equal(e.family, 6);
 	assert_int_equal(e.plen, 32);
 	assert_int_equal(e.route.origin_asn, 64510);
@@ -128,13 +132,17 @@ static void test_routes_text_line_errors(void **state)
 
 	assert_int_equal(routes_text_parse_line("175.45.176.0/22", &e, err, sizeof(err)), -EINVAL);
 	assert_string_equal(err, "expected PREFIX ORIGIN_AS [TRANSIT_AS [PEER_AS]], got 1 field");
-	assert_int_equal(routes_text_parse_line("175.45.176.0/33 1", &e, err, sizeof(err)), -EINVAL);
+	assert_int_equal(routes_text_parse_line("175.45.176.0/33 1", &e, err, sizeof(err)),
+			 -EINVAL);
 	assert_string_equal(err, "bad prefix '175.45.176.0/33'");
-	assert_int_equal(routes_text_parse_line("175.45.176.0/22 1 x4837", &e, err, sizeof(err)), -EINVAL);
+	assert_int_equal(routes_text_parse_line("175.45.176.0/22 1 x4837", &e, err, sizeof(err)),
+			 -EINVAL);
 	assert_string_equal(err, "bad transit AS 'x4837'");
-	assert_int_equal(routes_text_parse_line("175.45.176.0/22 1 2 3 4", &e, err, sizeof(err)), -EINVAL);
+	assert_int_equal(routes_text_parse_line("175.45.176.0/22 1 2 3 4", &e, err, sizeof(err)),
+			 -EINVAL);
 	/* host bits set beyond the length are an error, not silently cleared */
-	assert_int_equal(routes_text_parse_line("175.45.176.1/22 1", &e, err, sizeof(err)), -EINVAL);
+	assert_int_equal(routes_text_parse_line("175.45.176.1/22 1", &e, err, sizeof(err)),
+			 -EINVAL);
 }
 
 static void test_routes_text_read_keeps_nothing_on_error(void **state)
@@ -151,7 +159,8 @@ static void test_routes_text_read_keeps_nothing_on_error(void **state)
 	assert_int_equal(t.n, 0);
 	fclose(f);
 
-	f = fmemopen((void *)good_then_bad, strlen("# routes\n175.45.176.0/22 131279 4837\n198.51.100.0/24 64500\n"), "r");
+	f = fmemopen((void *)good_then_bad,
+		     strlen("# routes\n175.45.176.0/22 131279 4837\n198.51.100.0/24 64500\n"), "r");
 	assert_int_equal(routes_text_read(f, "r.txt", &t), 0);
 	assert_int_equal(t.n, 2);
 	assert_int_equal(t.v[1].route.origin_asn, 64500);

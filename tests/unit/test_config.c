@@ -63,15 +63,19 @@ static void test_config_full(void **state)
 {
 	struct asc_config c;
 
-	assert_int_equal(load("# border router\n"
-			      "[link cu]\ninterface = eth1\nasn = AS4837\n\n"
-			      "[link ttk]\ninterface = eth2\nvlan = 100\nasn = 20485\n"
-			      "[routes]\nsource = /var/lib/asclass/rib.*.mrt\nsource = /var/lib/asclass/upd.*.gz\n"
-			      "format = mrt\nkeep_going = yes\n"
-			      "[metrics]\nlisten = 127.0.0.1:19742\ntop_n = 50\nwatch = 131279, 4837\n"
-			      "max_connections = 8\ntimeout = 3\n"
-			      "[daemon]\npin_dir = /sys/fs/bpf/asc2\nmode = skb\ntc_hook = clsact\n"
-			      "counters = 1048576\n", &c), 0);
+	assert_int_equal(
+		load("# border router\n"
+		     "[link cu]\ninterface = eth1\nasn = AS4837\n\n"
+		     "[link ttk]\ninterface = eth2\nvlan = 100\nasn = 20485\n"
+		     "[routes]\nsource = /var/lib/asclass/rib.*.mrt\nsource = "
+		     "/var/lib/asclass/upd.*.gz\n"
+		     "format = mrt\nkeep_going = yes\n"
+		     "[metrics]\nlisten = 127.0.0.1:19742\ntop_n = 50\nwatch = 131279, 4837\n"
+		     "max_connections = 8\ntimeout = 3\n"
+		     "[daemon]\npin_dir = /sys/fs/bpf/asc2\nmode = skb\ntc_hook = clsact\n"
+		     "counters = 1048576\n",
+		     &c),
+		0);
 	assert_int_equal(c.n_links, 2);
 	assert_string_equal(c.links[0].name, "cu");
 	assert_string_equal(c.links[0].ifname, "eth1");
@@ -127,18 +131,23 @@ static void test_config_errors_name_the_place(void **state)
 		     "5: [link ttk]: unknown key \"interfce\" (known: interface, vlan, asn)");
 	expect_error("[link cu]\ninterface = eth1\nvlan = 4095\n",
 		     "3: [link cu] vlan: '4095' is not a VLAN id (0-4094)");
-	expect_error("[metrics]\nlisten = localhost\n", "2: [metrics] listen: 'localhost' is not HOST:PORT");
-	expect_error("[metrics]\nwatch = 131279 AS-X\n", "2: [metrics] watch: 'AS-X' is not an AS number");
+	expect_error("[metrics]\nlisten = localhost\n",
+		     "2: [metrics] listen: 'localhost' is not HOST:PORT");
+	expect_error("[metrics]\nwatch = 131279 AS-X\n",
+		     "2: [metrics] watch: 'AS-X' is not an AS number");
 	expect_error("[routes]\nformat = csv\n", "2: [routes] format: unknown format 'csv'");
-	expect_error("[daemon]\nmode = offload\n", "2: [daemon] mode: 'offload' is not native or skb");
-	expect_error("[daemon]\ncounters = 100\n",
-		     "2: [daemon] counters: '100' is not a number of counter keys from 1024 to 16777216");
-	expect_error("[link cu]\ninterface = eth1\n[bogus]\nx = 1\n", "4: [bogus]: unknown section");
+	expect_error("[daemon]\nmode = offload\n",
+		     "2: [daemon] mode: 'offload' is not native or skb");
+	expect_error("[daemon]\ncounters = 100\n", "2: [daemon] counters: '100' is not a number of "
+						   "counter keys from 1024 to 16777216");
+	expect_error("[link cu]\ninterface = eth1\n[bogus]\nx = 1\n",
+		     "4: [bogus]: unknown section");
 	/* the section is reported at its first key: inih gives no line for headers */
 	expect_error("[link cu]\nasn = 4837\n", "2: [link cu]: no interface = ...");
 	expect_error("[link cu]\ninterface eth1\n", "2: syntax error");
 	expect_error("[link averyveryverylongname]\ninterface = eth1\n",
-		     "2: [link averyveryverylongname]: link name \"averyveryverylongname\" must be 1 to 15 characters");
+		     "2: [link averyveryverylongname]: link name \"averyveryverylongname\" must be "
+		     "1 to 15 characters");
 }
 
 static void test_config_missing_file(void **state)

@@ -17,7 +17,6 @@
 #include "rtgen.h"
 #include "rtable.h"
 
-
 /* Every address: the fib and the reference give the same answer. */
 static void check_equal(struct fib *f, const struct rtable *t, size_t naddr, uint64_t seed)
 {
@@ -40,7 +39,8 @@ static void check_equal(struct fib *f, const struct rtable *t, size_t naddr, uin
 		if (!want) {
 			if (err != -ENOENT) {
 				char buf[64];
-				struct rt_entry a = { .family = (uint8_t)fam, .plen = fam == 4 ? 32 : 128 };
+				struct rt_entry a = { .family = (uint8_t)fam,
+						      .plen = fam == 4 ? 32 : 128 };
 
 				memcpy(a.addr, addr, 16);
 				fail_msg("%s: want no route, got err %d origin %u",
@@ -110,11 +110,21 @@ static void test_fib_edges(void **state)
 			const char *a;
 			uint32_t origin;
 		} want[] = {
-			{ "1.2.3.4", 1 },          { "175.45.176.0", 131279 }, { "175.45.179.255", 131279 },
-			{ "175.45.178.6", 20485 }, { "175.45.178.7", 7 },      { "175.45.178.8", 8 },
-			{ "175.45.178.9", 8 },     { "175.45.178.10", 20485 }, { "255.255.255.255", 15 },
-			{ "255.255.255.254", 1 },  { "2001:db8::", 12 },       { "2001:db8::1", 11 },
-			{ "2001:db8::2", 64510 },  { "2001:db8:0:1::5", 13 },  { "3fff::", 2 },
+			{ "1.2.3.4", 1 },
+			{ "175.45.176.0", 131279 },
+			{ "175.45.179.255", 131279 },
+			{ "175.45.178.6", 20485 },
+			{ "175.45.178.7", 7 },
+			{ "175.45.178.8", 8 },
+			{ "175.45.178.9", 8 },
+			{ "175.45.178.10", 20485 },
+			{ "255.255.255.255", 15 },
+			{ "255.255.255.254", 1 },
+			{ "2001:db8::", 12 },
+			{ "2001:db8::1", 11 },
+			{ "2001:db8::2", 64510 },
+			{ "2001:db8:0:1::5", 13 },
+			{ "3fff::", 2 },
 			{ "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff", 14 },
 		};
 
@@ -122,7 +132,8 @@ static void test_fib_edges(void **state)
 			assert_int_equal(addr_parse(want[i].a, a, &fam), 0);
 			assert_int_equal(fib_lookup(f, 0, fam, a, &r), 0);
 			if (r.origin_asn != want[i].origin)
-				fail_msg("%s: origin %u, want %u", want[i].a, r.origin_asn, want[i].origin);
+				fail_msg("%s: origin %u, want %u", want[i].a, r.origin_asn,
+					 want[i].origin);
 		}
 	}
 	rtable_free(&t);
@@ -136,8 +147,10 @@ static void test_fib_edges(void **state)
 static void test_fib_skip(void **state)
 {
 	static const char *const lone[] = {
-		"2001:db8:1234:5678:9abc:def0:1234:5678/128", "10.1.2.3/32",
-		"2001:db8:ffff:ffff:ffff:ffff:ffff:ffff/128", "2001:db8::/128",
+		"2001:db8:1234:5678:9abc:def0:1234:5678/128",
+		"10.1.2.3/32",
+		"2001:db8:ffff:ffff:ffff:ffff:ffff:ffff/128",
+		"2001:db8::/128",
 	};
 	struct rtable t = { 0 };
 	struct fib_usage u;
@@ -190,10 +203,12 @@ static void test_fib_random_tables(void **state)
 		uint64_t s = seed;
 		int uniform = seed % 2;
 
-		assert_int_equal(rtgen_table(&t, 4, uniform ? 3000 : 40000, seed < 3 ? 3 : 200,
-					     uniform, &s), 0);
-		assert_int_equal(rtgen_table(&t, 6, uniform ? 3000 : 20000, seed < 3 ? 3 : 200,
-					     uniform, &s), 0);
+		assert_int_equal(
+			rtgen_table(&t, 4, uniform ? 3000 : 40000, seed < 3 ? 3 : 200, uniform, &s),
+			0);
+		assert_int_equal(
+			rtgen_table(&t, 6, uniform ? 3000 : 20000, seed < 3 ? 3 : 200, uniform, &s),
+			0);
 		build(f, &t);
 		check_equal(f, &t, 100000, seed * 77);
 		rtable_free(&t);
@@ -265,9 +280,10 @@ static void test_fib_updates(void **state)
 		fib_close(g);
 		rtable_free(&cur);
 		if (u1.nodes != u2.nodes || u1.leaves != u2.leaves)
-			fail_msg("after updates %zu nodes, %zu leaves in use; a rebuild has %zu, %zu "
-				 "(started from %zu, %zu)", u1.nodes, u1.leaves, u2.nodes, u2.leaves,
-				 u0.nodes, u0.leaves);
+			fail_msg("after updates %zu nodes, %zu leaves in use; a rebuild has %zu, "
+				 "%zu "
+				 "(started from %zu, %zu)",
+				 u1.nodes, u1.leaves, u2.nodes, u2.leaves, u0.nodes, u0.leaves);
 	}
 
 	/* withdraw everything: nothing is found any more */
@@ -301,8 +317,7 @@ static void test_fib_full(void **state)
 	add(&small, "2001:db8::/32", 64510);
 	build(f, &small);
 	for (uint32_t i = 0; i < ASC_FIB_ROUTES; i++) {
-		e = (struct rt_entry){ .family = 4, .plen = 32,
-				       .route = { 100000 + i, 1, 1, 0 } };
+		e = (struct rt_entry){ .family = 4, .plen = 32, .route = { 100000 + i, 1, 1, 0 } };
 		e.addr[0] = 10;
 		e.addr[1] = (uint8_t)(i >> 16);
 		e.addr[2] = (uint8_t)(i >> 8);
@@ -329,10 +344,8 @@ static void test_fib_full(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_fib_edges),
-		cmocka_unit_test(test_fib_skip),
-		cmocka_unit_test(test_fib_random_tables),
-		cmocka_unit_test(test_fib_updates),
+		cmocka_unit_test(test_fib_edges),	  cmocka_unit_test(test_fib_skip),
+		cmocka_unit_test(test_fib_random_tables), cmocka_unit_test(test_fib_updates),
 		cmocka_unit_test(test_fib_full),
 	};
 

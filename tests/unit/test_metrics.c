@@ -15,9 +15,14 @@
 static struct asc_upstream ups[ASC_MAX_UPSTREAMS];
 static struct asc_overflow_val ovf[ASC_MAX_UPSTREAMS];
 static uint64_t stats[ASC_STAT_MAX];
-static struct asc_state st = { .routes_v4 = 7, .routes_v6 = 2, .swaps = 3,
-			       .load_time_ns = 1506848880123456789ULL, .lookup = ASC_LOOKUP_FAST,
-			       .fib_nodes = 5, .fib_leaves = 9, .fib_routes = 4 };
+static struct asc_state st = { .routes_v4 = 7,
+			       .routes_v6 = 2,
+			       .swaps = 3,
+			       .load_time_ns = 1506848880123456789ULL,
+			       .lookup = ASC_LOOKUP_FAST,
+			       .fib_nodes = 5,
+			       .fib_leaves = 9,
+			       .fib_routes = 4 };
 
 /* cu (id 1), in, ipv4: three pairs, as counters_read orders them */
 static const struct counter_row rows[] = {
@@ -55,9 +60,12 @@ static void test_metrics_all_series(void **state)
 	char *t = render(500, NULL, 0);
 
 	assert_non_null(strstr(t, "# TYPE asclass_bytes_total counter\n"));
-	assert_non_null(strstr(t, "asclass_bytes_total{upstream=\"cu\",direction=\"in\",family=\"ipv4\",origin_as=\"131279\",transit_as=\"4837\"} 50000\n"));
-	assert_non_null(strstr(t, "asclass_packets_total{upstream=\"cu\",direction=\"in\",family=\"ipv4\",origin_as=\"131279\",transit_as=\"20485\"} 5\n"));
-	assert_non_null(strstr(t, "asclass_packets_total{upstream=\"t\\\"tk\",direction=\"out\",family=\"ipv6\",origin_as=\"0\",transit_as=\"0\"} 1\n"));
+	assert_non_null(strstr(t, "asclass_bytes_total{upstream=\"cu\",direction=\"in\",family="
+				  "\"ipv4\",origin_as=\"131279\",transit_as=\"4837\"} 50000\n"));
+	assert_non_null(strstr(t, "asclass_packets_total{upstream=\"cu\",direction=\"in\",family="
+				  "\"ipv4\",origin_as=\"131279\",transit_as=\"20485\"} 5\n"));
+	assert_non_null(strstr(t, "asclass_packets_total{upstream=\"t\\\"tk\",direction=\"out\","
+				  "family=\"ipv6\",origin_as=\"0\",transit_as=\"0\"} 1\n"));
 	assert_non_null(strstr(t, "asclass_unclassified_packets_total{reason=\"not_ip\"} 4\n"));
 	assert_null(strstr(t, "reason=\"no_route\""));
 	assert_non_null(strstr(t, "asclass_overflow_packets_total 2\n"));
@@ -79,8 +87,10 @@ static void test_metrics_top_n_and_other(void **state)
 	/* the biggest pair stays; the other two are summed */
 	assert_non_null(strstr(t, "origin_as=\"131279\",transit_as=\"4837\"} 50000\n"));
 	assert_null(strstr(t, "origin_as=\"64500\""));
-	assert_non_null(strstr(t, "asclass_bytes_total{upstream=\"cu\",direction=\"in\",family=\"ipv4\",origin_as=\"other\",transit_as=\"other\"} 1500\n"));
-	assert_non_null(strstr(t, "asclass_packets_total{upstream=\"cu\",direction=\"in\",family=\"ipv4\",origin_as=\"other\",transit_as=\"other\"} 15\n"));
+	assert_non_null(strstr(t, "asclass_bytes_total{upstream=\"cu\",direction=\"in\",family="
+				  "\"ipv4\",origin_as=\"other\",transit_as=\"other\"} 1500\n"));
+	assert_non_null(strstr(t, "asclass_packets_total{upstream=\"cu\",direction=\"in\",family="
+				  "\"ipv4\",origin_as=\"other\",transit_as=\"other\"} 15\n"));
 	free(t);
 }
 

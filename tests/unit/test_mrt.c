@@ -23,10 +23,25 @@ struct b {
 	uint8_t d[4096];
 	size_t n;
 };
-static void u8(struct b *b, unsigned int v) { b->d[b->n++] = (uint8_t)v; }
-static void u16(struct b *b, unsigned int v) { u8(b, v >> 8); u8(b, v); }
-static void u32(struct b *b, uint32_t v) { u16(b, v >> 16); u16(b, v & 0xffff); }
-static void raw(struct b *b, const void *p, size_t n) { memcpy(b->d + b->n, p, n); b->n += n; }
+static void u8(struct b *b, unsigned int v)
+{
+	b->d[b->n++] = (uint8_t)v;
+}
+static void u16(struct b *b, unsigned int v)
+{
+	u8(b, v >> 8);
+	u8(b, v);
+}
+static void u32(struct b *b, uint32_t v)
+{
+	u16(b, v >> 16);
+	u16(b, v & 0xffff);
+}
+static void raw(struct b *b, const void *p, size_t n)
+{
+	memcpy(b->d + b->n, p, n);
+	b->n += n;
+}
 
 /* MRT common header; the length is patched by end_rec() */
 static size_t mrt_hdr(struct b *b, uint32_t ts, unsigned int type, unsigned int sub)
@@ -53,29 +68,29 @@ static void end_rec(struct b *b, size_t body)
 static void pit(struct b *b)
 {
 	size_t s = mrt_hdr(b, T0, MRT_TYPE_TABLE_DUMP_V2, MRT_TD2_PEER_INDEX_TABLE);
-	raw(b, "\xc6\x33\x64\xfa", 4);          /* collector BGP id */
-	u16(b, 1);                               /* view name length */
-	raw(b, "v", 1);                          /* view name */
-	u16(b, 2);                               /* peer count */
-	u8(b, 0);                                /* peer 0 type: IPv4, 2-byte AS */
-	raw(b, "\xc6\x33\x64\x01", 4);          /*   BGP id */
-	raw(b, "\xc6\x33\x64\x01", 4);          /*   198.51.100.1 */
-	u16(b, 64496);                           /*   AS */
-	u8(b, 3);                                /* peer 1 type: IPv6, 4-byte AS */
-	raw(b, "\xc6\x33\x64\x02", 4);          /*   BGP id */
+	raw(b, "\xc6\x33\x64\xfa", 4);				  /* collector BGP id */
+	u16(b, 1);						  /* view name length */
+	raw(b, "v", 1);						  /* view name */
+	u16(b, 2);						  /* peer count */
+	u8(b, 0);						  /* peer 0 type: IPv4, 2-byte AS */
+	raw(b, "\xc6\x33\x64\x01", 4);				  /*   BGP id */
+	raw(b, "\xc6\x33\x64\x01", 4);				  /*   198.51.100.1 */
+	u16(b, 64496);						  /*   AS */
+	u8(b, 3);						  /* peer 1 type: IPv6, 4-byte AS */
+	raw(b, "\xc6\x33\x64\x02", 4);				  /*   BGP id */
 	raw(b, "\x20\x01\x0d\xb8\0\0\0\0\0\0\0\0\0\0\0\x01", 16); /* 2001:db8::1 */
-	u32(b, 4200000001U);                     /*   AS */
+	u32(b, 4200000001U);					  /*   AS */
 	end_rec(b, s);
 }
 
 /* attributes: ORIGIN IGP, AS_PATH (4-byte) <peer_as> 4837 131279 */
 static void attrs(struct b *b, uint32_t peer_as)
 {
-	u16(b, 4 + 3 + 2 + 12);                  /* attribute length */
-	raw(b, "\x40\x01\x01\x00", 4);          /* ORIGIN IGP */
-	raw(b, "\x40\x02\x0e", 3);              /* AS_PATH, 14 bytes */
-	u8(b, 2);                                /*   AS_SEQUENCE */
-	u8(b, 3);                                /*   3 ASNs */
+	u16(b, 4 + 3 + 2 + 12);	       /* attribute length */
+	raw(b, "\x40\x01\x01\x00", 4); /* ORIGIN IGP */
+	raw(b, "\x40\x02\x0e", 3);     /* AS_PATH, 14 bytes */
+	u8(b, 2);		       /*   AS_SEQUENCE */
+	u8(b, 3);		       /*   3 ASNs */
 	u32(b, peer_as);
 	u32(b, 4837);
 	u32(b, 131279);
@@ -85,16 +100,16 @@ static void attrs(struct b *b, uint32_t peer_as)
 static void rib4(struct b *b, const uint16_t *peers, int n, int addpath)
 {
 	size_t s = mrt_hdr(b, T0, MRT_TYPE_TABLE_DUMP_V2,
-		       addpath ? MRT_TD2_RIB_IPV4_UNICAST_ADDPATH : MRT_TD2_RIB_IPV4_UNICAST);
-	u32(b, 7);                               /* sequence */
-	u8(b, 22);                               /* prefix length */
-	raw(b, "\xaf\x2d\xb0", 3);              /* 175.45.176 */
-	u16(b, n);                               /* entry count */
+			   addpath ? MRT_TD2_RIB_IPV4_UNICAST_ADDPATH : MRT_TD2_RIB_IPV4_UNICAST);
+	u32(b, 7);		   /* sequence */
+	u8(b, 22);		   /* prefix length */
+	raw(b, "\xaf\x2d\xb0", 3); /* 175.45.176 */
+	u16(b, n);		   /* entry count */
 	for (int i = 0; i < n; i++) {
-		u16(b, peers[i]);                /* peer index */
-		u32(b, T0 - 60);                 /* originated */
+		u16(b, peers[i]); /* peer index */
+		u32(b, T0 - 60);  /* originated */
 		if (addpath)
-			u32(b, 100 + i);         /* path id */
+			u32(b, 100 + i); /* path id */
 		attrs(b, 64496 + i);
 	}
 	end_rec(b, s);
@@ -159,7 +174,7 @@ static void test_mrt_peer_index_and_rib(void **state)
 	assert_non_null(rec);
 	assert_int_equal(rec->kind, MRT_REC_RIB);
 	assert_int_equal(rec->record_no, 2);
-	assert_int_equal(rec->offset, 12 + 45);    /* PIT record: header + 45-byte body */
+	assert_int_equal(rec->offset, 12 + 45); /* PIT record: header + 45-byte body */
 	assert_int_equal(rec->timestamp, T0);
 	assert_int_equal(rec->rib.seq, 7);
 	assert_int_equal(rec->rib.prefix.len, 22);
@@ -226,7 +241,9 @@ static void test_mrt_peer_index_out_of_range_keep_going(void **state)
 	struct mrt_reader *r = open_b(&b, false);
 	mrt_next(r);
 	assert_null(mrt_next(r));
-	assert_non_null(strstr(mrt_error(r)->text, "record 2 (offset 57): RIB entry 1: peer index 2 out of range (2 peers)"));
+	assert_non_null(
+		strstr(mrt_error(r)->text,
+		       "record 2 (offset 57): RIB entry 1: peer index 2 out of range (2 peers)"));
 	mrt_close(r);
 
 	r = open_b(&b, true); /* keep going: the bad record is skipped, counted */
@@ -252,10 +269,10 @@ static void test_mrt_peer_index_repeated_replaces(void **state)
 	pit(&b);
 	/* a second table with a single peer 203.0.113.9 AS64511 */
 	size_t s = mrt_hdr(&b, T0, MRT_TYPE_TABLE_DUMP_V2, MRT_TD2_PEER_INDEX_TABLE);
-	raw(&b, "\xc6\x33\x64\xfa", 4);  /* collector BGP id */
-	u16(&b, 0);                      /* no view name */
-	u16(&b, 1);                      /* 1 peer */
-	u8(&b, 0);                       /* IPv4, 2-byte AS */
+	raw(&b, "\xc6\x33\x64\xfa", 4); /* collector BGP id */
+	u16(&b, 0);			/* no view name */
+	u16(&b, 1);			/* 1 peer */
+	u8(&b, 0);			/* IPv4, 2-byte AS */
 	raw(&b, "\xcb\x00\x71\x09", 4); /* BGP id */
 	raw(&b, "\xcb\x00\x71\x09", 4); /* 203.0.113.9 */
 	u16(&b, 64511);
@@ -294,10 +311,10 @@ static void test_mrt_rib_generic_non_unicast_skipped(void **state)
 	b.n = 0;
 	pit(&b);
 	size_t s = mrt_hdr(&b, T0, MRT_TYPE_TABLE_DUMP_V2, MRT_TD2_RIB_GENERIC);
-	u32(&b, 1);     /* sequence */
-	u16(&b, 1);     /* AFI IPv4 */
-	u8(&b, 128);    /* SAFI 128: MPLS VPN */
-	u8(&b, 0);      /* (NLRI, not decoded) */
+	u32(&b, 1);  /* sequence */
+	u16(&b, 1);  /* AFI IPv4 */
+	u8(&b, 128); /* SAFI 128: MPLS VPN */
+	u8(&b, 0);   /* (NLRI, not decoded) */
 	end_rec(&b, s);
 	struct mrt_reader *r = open_b(&b, false);
 	mrt_next(r);
@@ -315,17 +332,17 @@ static void test_mrt_table_dump_v1(void **state)
 
 	b.n = 0;
 	size_t s = mrt_hdr(&b, T0, MRT_TYPE_TABLE_DUMP, MRT_TD1_AFI_IPV4);
-	u16(&b, 0);                      /* view */
-	u16(&b, 5);                      /* sequence */
-	raw(&b, "\xcb\x00\x71\x00", 4); /* prefix 203.0.113.0 */
-	u8(&b, 24);                      /* length */
-	u8(&b, 1);                       /* status */
-	u32(&b, T0 - 5);                 /* originated */
-	raw(&b, "\xc6\x33\x64\x01", 4); /* peer 198.51.100.1 */
-	u16(&b, 64496);                  /* peer AS (2 bytes) */
-	u16(&b, 8);                      /* attribute length */
+	u16(&b, 0);				    /* view */
+	u16(&b, 5);				    /* sequence */
+	raw(&b, "\xcb\x00\x71\x00", 4);		    /* prefix 203.0.113.0 */
+	u8(&b, 24);				    /* length */
+	u8(&b, 1);				    /* status */
+	u32(&b, T0 - 5);			    /* originated */
+	raw(&b, "\xc6\x33\x64\x01", 4);		    /* peer 198.51.100.1 */
+	u16(&b, 64496);				    /* peer AS (2 bytes) */
+	u16(&b, 8);				    /* attribute length */
 	raw(&b, "\x40\x02\x04\x02\x01\xfb\xf0", 7); /* AS_PATH 64496 (2-byte) */
-	u8(&b, 0);                       /* one stray byte: attribute header cut */
+	u8(&b, 0);				    /* one stray byte: attribute header cut */
 	end_rec(&b, s);
 	struct mrt_reader *r = open_b(&b, false);
 	rec = mrt_next(r);
@@ -346,16 +363,16 @@ static void test_mrt_table_dump_v1(void **state)
 static void b4mp_head(struct b *b, int as4)
 {
 	if (as4) {
-		u32(b, 4200000001U);     /* peer AS */
-		u32(b, 64511);           /* local AS */
+		u32(b, 4200000001U); /* peer AS */
+		u32(b, 64511);	     /* local AS */
 	} else {
 		u16(b, 64496);
 		u16(b, 64511);
 	}
-	u16(b, 3);                       /* ifindex */
-	u16(b, 1);                       /* AFI IPv4 */
-	raw(b, "\xc6\x33\x64\x01", 4);  /* peer IP */
-	raw(b, "\xc6\x33\x64\xfe", 4);  /* local IP */
+	u16(b, 3);		       /* ifindex */
+	u16(b, 1);		       /* AFI IPv4 */
+	raw(b, "\xc6\x33\x64\x01", 4); /* peer IP */
+	raw(b, "\xc6\x33\x64\xfe", 4); /* local IP */
 }
 
 static void test_mrt_bgp4mp_et_state_change(void **state)
@@ -365,10 +382,10 @@ static void test_mrt_bgp4mp_et_state_change(void **state)
 
 	b.n = 0;
 	size_t s = mrt_hdr(&b, T0, MRT_TYPE_BGP4MP_ET, MRT_BGP4MP_STATE_CHANGE_AS4);
-	u32(&b, 123456);                 /* microseconds */
+	u32(&b, 123456); /* microseconds */
 	b4mp_head(&b, 1);
-	u16(&b, BGP_STATE_OPENCONFIRM);  /* old state */
-	u16(&b, BGP_STATE_ESTABLISHED);  /* new state */
+	u16(&b, BGP_STATE_OPENCONFIRM); /* old state */
+	u16(&b, BGP_STATE_ESTABLISHED); /* new state */
 	end_rec(&b, s);
 	struct mrt_reader *r = open_b(&b, false);
 	rec = mrt_next(r);
@@ -394,13 +411,13 @@ static void test_mrt_bgp4mp_update_addpath(void **state)
 	size_t s = mrt_hdr(&b, T0, MRT_TYPE_BGP4MP, MRT_BGP4MP_MESSAGE_AS4_ADDPATH);
 	b4mp_head(&b, 1);
 	for (int i = 0; i < 16; i++)
-		u8(&b, 0xff);            /* marker */
-	u16(&b, 19 + 2 + 2 + 4 + 8);     /* BGP length */
+		u8(&b, 0xff);	     /* marker */
+	u16(&b, 19 + 2 + 2 + 4 + 8); /* BGP length */
 	u8(&b, BGP_MSG_UPDATE);
-	u16(&b, 0);                      /* no withdrawn routes */
-	u16(&b, 4);                      /* attribute length */
+	u16(&b, 0);			/* no withdrawn routes */
+	u16(&b, 4);			/* attribute length */
 	raw(&b, "\x40\x01\x01\x00", 4); /* ORIGIN IGP */
-	u32(&b, 9);                      /* path id 9 */
+	u32(&b, 9);			/* path id 9 */
 	raw(&b, "\x16\xaf\x2d\xb0", 4); /* 175.45.176.0/22 */
 	end_rec(&b, s);
 	struct mrt_reader *r = open_b(&b, false);
@@ -425,14 +442,15 @@ static void test_mrt_bgp4mp_length_exceeds_record(void **state)
 	size_t s = mrt_hdr(&b, T0, MRT_TYPE_BGP4MP, MRT_BGP4MP_MESSAGE);
 	b4mp_head(&b, 0);
 	for (int i = 0; i < 16; i++)
-		u8(&b, 0xff);            /* marker */
-	u16(&b, 4096);                   /* BGP length 4096, far past the record */
+		u8(&b, 0xff); /* marker */
+	u16(&b, 4096);	      /* BGP length 4096, far past the record */
 	u8(&b, BGP_MSG_KEEPALIVE);
 	end_rec(&b, s);
 	struct mrt_reader *r = open_b(&b, false);
 	assert_null(mrt_next(r));
-	assert_string_equal(mrt_error(r)->text,
-			    "rib.mrt: record 1 (offset 0): BGP4MP length 4096 exceeds record length 19");
+	assert_string_equal(
+		mrt_error(r)->text,
+		"rib.mrt: record 1 (offset 0): BGP4MP length 4096 exceeds record length 19");
 	mrt_close(r);
 }
 
@@ -442,10 +460,10 @@ static void test_mrt_bgp4mp_bad_afi(void **state)
 
 	b.n = 0;
 	size_t s = mrt_hdr(&b, T0, MRT_TYPE_BGP4MP, MRT_BGP4MP_MESSAGE);
-	u16(&b, 64496);                  /* peer AS */
-	u16(&b, 64511);                  /* local AS */
-	u16(&b, 0);                      /* ifindex */
-	u16(&b, 7);                      /* AFI 7: unknown */
+	u16(&b, 64496); /* peer AS */
+	u16(&b, 64511); /* local AS */
+	u16(&b, 0);	/* ifindex */
+	u16(&b, 7);	/* AFI 7: unknown */
 	end_rec(&b, s);
 	struct mrt_reader *r = open_b(&b, false);
 	assert_null(mrt_next(r));
@@ -473,7 +491,7 @@ static void test_mrt_unknown_type_is_other(void **state)
 	const struct mrt_record *rec;
 
 	b.n = 0;
-	size_t s = mrt_hdr(&b, T0, 99, 1);   /* type 99 */
+	size_t s = mrt_hdr(&b, T0, 99, 1); /* type 99 */
 	u32(&b, 0);
 	end_rec(&b, s);
 	struct mrt_reader *r = open_b(&b, false);
@@ -511,7 +529,8 @@ static void test_mrt_gzip_and_bzip2(void **state)
 	for (int i = 0; i < 20; i++)
 		rib4(&b, peers, 3, i & 1);
 	/* gzip (zlib with a gzip wrapper) */
-	assert_int_equal(deflateInit2(&zs, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY), Z_OK);
+	assert_int_equal(deflateInit2(&zs, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY),
+			 Z_OK);
 	zs.next_in = b.d;
 	zs.avail_in = (uInt)b.n;
 	zs.next_out = z;
@@ -530,7 +549,9 @@ static void test_mrt_gzip_and_bzip2(void **state)
 	assert_non_null(mrt_error(r));
 	mrt_close(r);
 	/* bzip2 */
-	assert_int_equal(BZ2_bzBuffToBuffCompress(bz, &bzlen, (char *)b.d, (unsigned int)b.n, 9, 0, 0), BZ_OK);
+	assert_int_equal(
+		BZ2_bzBuffToBuffCompress(bz, &bzlen, (char *)b.d, (unsigned int)b.n, 9, 0, 0),
+		BZ_OK);
 	assert_memory_equal(bz, "BZh", 3);
 	r = mrt_open_mem(bz, bzlen, "x.bz2", NULL);
 	read_all_ribs(r, 60);
@@ -564,7 +585,9 @@ static void test_mrt_bzip2_blocks_and_streams(void **state)
 	memcpy(plain, b.d, pit_len);
 	for (size_t i = 0; i < reps; i++)
 		memcpy(plain + pit_len + i * rib_len, b.d + pit_len, rib_len);
-	assert_int_equal(BZ2_bzBuffToBuffCompress(bz, &bzlen, (char *)plain, (unsigned int)n, 1, 0, 0), BZ_OK);
+	assert_int_equal(
+		BZ2_bzBuffToBuffCompress(bz, &bzlen, (char *)plain, (unsigned int)n, 1, 0, 0),
+		BZ_OK);
 	memcpy(bz + bzlen, bz, bzlen); /* second stream: the same again */
 	int fd = mkstemp(path);
 	assert_true(fd >= 0);

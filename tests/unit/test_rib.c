@@ -29,12 +29,13 @@ static struct rt_entry pfx(const char *s)
 	return e;
 }
 
-#define ANNOUNCE(r, p, peer, id, set, when, ...)                                              \
-	do {                                                                                 \
-		const uint32_t path_[] = { __VA_ARGS__ };                                    \
-		struct rt_entry e_ = pfx(p);                                                 \
-		assert_int_equal(rib_announce(r, &e_, &peer, id, path_,                      \
-					      sizeof(path_) / sizeof(path_[0]), set, when), 0); \
+#define ANNOUNCE(r, p, peer, id, set, when, ...)                                                   \
+	do {                                                                                       \
+		const uint32_t path_[] = { __VA_ARGS__ };                                          \
+		struct rt_entry e_ = pfx(p);                                                       \
+		assert_int_equal(rib_announce(r, &e_, &peer, id, path_,                            \
+					      sizeof(path_) / sizeof(path_[0]), set, when),        \
+				 0);                                                               \
 	} while (0)
 
 /* The resolved row of one prefix (fails the test if absent). */
@@ -73,7 +74,8 @@ static void test_rib_prepending_removed(void **state)
 	struct rib_row x;
 
 	/* 64496 4837 4837 4837 131279 131279: origin 131279, transit 4837 */
-	ANNOUNCE(r, "175.45.176.0/22", P1, 0, false, T0900, 64496, 4837, 4837, 4837, 131279, 131279);
+	ANNOUNCE(r, "175.45.176.0/22", P1, 0, false, T0900, 64496, 4837, 4837, 4837, 131279,
+		 131279);
 	x = row_of(r, "175.45.176.0/22");
 	assert_int_equal(x.e.route.origin_asn, 131279);
 	assert_int_equal(x.e.route.transit_asn, 4837);
@@ -263,7 +265,8 @@ static void test_rib_many_prefixes_grow(void **state)
 		e.addr[0] = 100;
 		e.addr[1] = (uint8_t)(i >> 8);
 		e.addr[2] = (uint8_t)i;
-		assert_int_equal(rib_announce(r, &e, i & 1 ? &P1 : &P2, 0, path, 3, false, T0900), 0);
+		assert_int_equal(rib_announce(r, &e, i & 1 ? &P1 : &P2, 0, path, 3, false, T0900),
+				 0);
 	}
 	assert_int_equal(rib_resolve(r, &rows, &n), 0);
 	assert_int_equal(n, 50000); /* every prefix distinct */

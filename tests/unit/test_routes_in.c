@@ -56,8 +56,11 @@ static const char *write_file(const char *name, const char *text, int gz)
 static void test_routes_sniff(void **state)
 {
 	/* MRT header: 2017-10-01 09:08 | type 13 TABLE_DUMP_V2 | subtype 1 | length 42 */
-	static const uint8_t mrt[] = { 0x59, 0xd0, 0xb0, 0x70, 0x00, 0x0d, 0x00, 0x01, 0, 0, 0, 42 };
-	const char *bgpdump = "TABLE_DUMP2|1506848400|B|198.51.100.1|64496|175.45.176.0/22|64496 4837 131279|IGP|198.51.100.1|0|0||NAG||\n";
+	static const uint8_t mrt[] = {
+		0x59, 0xd0, 0xb0, 0x70, 0x00, 0x0d, 0x00, 0x01, 0, 0, 0, 42
+	};
+	const char *bgpdump = "TABLE_DUMP2|1506848400|B|198.51.100.1|64496|175.45.176.0/22|64496 "
+			      "4837 131279|IGP|198.51.100.1|0|0||NAG||\n";
 	const char *pfx2as = "175.45.176.0\t22\t131279\n";
 	const char *text = "175.45.176.0/22 131279 4837\n";
 
@@ -83,14 +86,19 @@ static const struct rt_entry *find(const struct rtable *t, const char *p)
 
 static void test_routes_bgpdump_text_gz(void **state)
 {
-	const char *text =
-		"TABLE_DUMP2|1506848400|B|198.51.100.1|64496|175.45.176.0/22|64496 4837 4837 131279|IGP|198.51.100.1|0|0||NAG||\n"
-		"TABLE_DUMP2|1506848400|B|198.51.100.2|64497|175.45.176.0/22|64497 4837 131279|IGP|198.51.100.2|0|0||NAG||\n"
-		"TABLE_DUMP2|1506848400|B|198.51.100.2|64497|203.0.113.0/24|64497 3356 {64500,64501}|IGP|198.51.100.2|0|0||AG|64497 198.51.100.2|\n"
-		"TABLE_DUMP2|1506848400|B|2001:db8::1|64498|2001:db8:100::/48|64498 (65001 65002) 20485 64502|IGP|2001:db8::1|0|0||NAG||\n"
-		"BGP4MP|1506848880|A|198.51.100.1|64496|175.45.176.0/22|64496 20485 131279|IGP|198.51.100.1|0|0||NAG||\n"
-		"BGP4MP|1506848880|A|198.51.100.3|64498|175.45.176.0/22|64498 20485 131279|IGP|198.51.100.3|0|0||NAG||\n"
-		"BGP4MP|1506848900|STATE|2001:db8::1|64498|6|1\n";
+	const char *text = "TABLE_DUMP2|1506848400|B|198.51.100.1|64496|175.45.176.0/22|64496 4837 "
+			   "4837 131279|IGP|198.51.100.1|0|0||NAG||\n"
+			   "TABLE_DUMP2|1506848400|B|198.51.100.2|64497|175.45.176.0/22|64497 4837 "
+			   "131279|IGP|198.51.100.2|0|0||NAG||\n"
+			   "TABLE_DUMP2|1506848400|B|198.51.100.2|64497|203.0.113.0/24|64497 3356 "
+			   "{64500,64501}|IGP|198.51.100.2|0|0||AG|64497 198.51.100.2|\n"
+			   "TABLE_DUMP2|1506848400|B|2001:db8::1|64498|2001:db8:100::/48|64498 "
+			   "(65001 65002) 20485 64502|IGP|2001:db8::1|0|0||NAG||\n"
+			   "BGP4MP|1506848880|A|198.51.100.1|64496|175.45.176.0/22|64496 20485 "
+			   "131279|IGP|198.51.100.1|0|0||NAG||\n"
+			   "BGP4MP|1506848880|A|198.51.100.3|64498|175.45.176.0/22|64498 20485 "
+			   "131279|IGP|198.51.100.3|0|0||NAG||\n"
+			   "BGP4MP|1506848900|STATE|2001:db8::1|64498|6|1\n";
 	const char *path = write_file("dump.txt.gz", text, 1);
 	struct routes_opts o = { .format = ROUTES_AUTO };
 	struct routes_stats st;
@@ -115,7 +123,8 @@ static void test_routes_bgpdump_text_gz(void **state)
 
 static void test_routes_confed_left_out(void **state)
 {
-	const char *text = "TABLE_DUMP2|1506848400|B|2001:db8::1|64498|2001:db8:100::/48|64498 (65001 65002) 20485 64502|IGP|2001:db8::1|0|0||NAG||\n";
+	const char *text = "TABLE_DUMP2|1506848400|B|2001:db8::1|64498|2001:db8:100::/48|64498 "
+			   "(65001 65002) 20485 64502|IGP|2001:db8::1|0|0||NAG||\n";
 	const char *path = write_file("confed.txt", text, 0);
 	struct routes_opts o = { .format = ROUTES_BGPDUMP };
 	struct rtable t = { 0 };
@@ -163,8 +172,12 @@ static void test_routes_text_overrides_resolved(void **state)
 	struct rtable t = { 0 };
 	const struct rt_entry *e;
 
-	files[0] = strdup(write_file("a.txt", "TABLE_DUMP2|1506848400|B|198.51.100.1|64496|175.45.176.0/22|64496 4837 131279|IGP|198.51.100.1|0|0||NAG||\n", 0));
-	files[1] = strdup(write_file("b.txt", "# operator override\n175.45.176.0/22 131279 20485 64496\n", 0));
+	files[0] = strdup(write_file("a.txt",
+				     "TABLE_DUMP2|1506848400|B|198.51.100.1|64496|175.45.176.0/"
+				     "22|64496 4837 131279|IGP|198.51.100.1|0|0||NAG||\n",
+				     0));
+	files[1] = strdup(write_file(
+		"b.txt", "# operator override\n175.45.176.0/22 131279 20485 64496\n", 0));
 	assert_int_equal(routes_read(files, 2, &o, &t, NULL, NULL), 0);
 	assert_int_equal(t.n, 1);
 	e = find(&t, "175.45.176.0/22");
@@ -176,10 +189,12 @@ static void test_routes_text_overrides_resolved(void **state)
 
 static void test_routes_bad_line_keeps_nothing(void **state)
 {
-	const char *text =
-		"TABLE_DUMP2|1506848400|B|198.51.100.1|64496|175.45.176.0/22|64496 4837 131279|IGP|198.51.100.1|0|0||NAG||\n"
-		"TABLE_DUMP2|1506848400|B|198.51.100.1|64496|175.45.177.0/33|64496 4837 131279|IGP|198.51.100.1|0|0||NAG||\n"
-		"TABLE_DUMP2|1506848400|B|198.51.100.1|AS-x|175.45.178.0/24|64496 4837 131279|IGP|198.51.100.1|0|0||NAG||\n";
+	const char *text = "TABLE_DUMP2|1506848400|B|198.51.100.1|64496|175.45.176.0/22|64496 4837 "
+			   "131279|IGP|198.51.100.1|0|0||NAG||\n"
+			   "TABLE_DUMP2|1506848400|B|198.51.100.1|64496|175.45.177.0/33|64496 4837 "
+			   "131279|IGP|198.51.100.1|0|0||NAG||\n"
+			   "TABLE_DUMP2|1506848400|B|198.51.100.1|AS-x|175.45.178.0/24|64496 4837 "
+			   "131279|IGP|198.51.100.1|0|0||NAG||\n";
 	const char *path = write_file("bad.txt", text, 0);
 	struct routes_opts o = { .format = ROUTES_AUTO };
 	struct routes_stats st;
