@@ -12,6 +12,7 @@
 O        ?= build
 CLANG    ?= clang-19
 BPFTOOL  ?= bpftool
+CLANG_FORMAT ?= clang-format-19
 CC       ?= gcc
 PREFIX   ?= /usr/local
 SBINDIR  ?= $(PREFIX)/sbin
@@ -144,7 +145,7 @@ install: all
 		install -D -m 0644 dist/asclass.conf $(DESTDIR)$(SYSCONFDIR)/asclass/asclass.conf
 
 format:
-	clang-format -i $$(git ls-files '*.c' '*.h')
+	$(CLANG_FORMAT) -i $$(git ls-files '*.c' '*.h')
 
 clean: $(CLEAN_EXTRA)
 	$(Q)rm -rf $(O)
