@@ -5,7 +5,8 @@
 # Helpers add their own targets in mk/*.mk, which this file includes; sources
 # are found by wildcard so new files need no edit here:
 #   bpf/*.bpf.c          -> $(O)/<name>.bpf.o and $(O)/<name>.skel.h
-#   user/*.c             -> $(O)/libasclass.a (all but user/asclass.c, which is main)
+#   user/*/*.c           -> $(O)/libasclass.a (user/asclass.c is main; the folders
+#                           are layers, see README.md "Architecture")
 #   tests/unit/test_*.c  -> $(O)/tests/unit/test_*   (cmocka, ASan+UBSan)
 #   tests/prog/test_*.c  -> $(O)/tests/prog/test_*   (BPF_PROG_TEST_RUN, needs root)
 
@@ -44,8 +45,8 @@ BPF_SRCS   := $(wildcard bpf/*.bpf.c)
 BPF_HDRS   := $(wildcard bpf/lib/*.h) include/asclass.h
 BPF_OBJS   := $(patsubst bpf/%.bpf.c,$(O)/%.bpf.o,$(BPF_SRCS))
 SKELS      := $(patsubst bpf/%.bpf.c,$(O)/%.skel.h,$(BPF_SRCS))
-LIB_SRCS   := $(filter-out user/asclass.c,$(wildcard user/*.c))
-LIB_HDRS   := $(wildcard user/*.h) include/asclass.h
+LIB_SRCS   := $(wildcard user/*/*.c)
+LIB_HDRS   := $(wildcard user/*/*.h) include/asclass.h
 LIB_OBJS   := $(patsubst user/%.c,$(O)/lib/%.o,$(LIB_SRCS))
 SAN_OBJS   := $(patsubst user/%.c,$(O)/san/%.o,$(LIB_SRCS))
 UNIT_SRCS  := $(wildcard tests/unit/test_*.c)
@@ -69,7 +70,7 @@ CLEAN_EXTRA :=
 
 all: $(O)/asclass $(BPF_OBJS) $(SKELS) $(ALL_EXTRA)
 
-$(O) $(O)/lib $(O)/san $(O)/tests/unit $(O)/tests/prog:
+$(O) $(O)/tests/unit $(O)/tests/prog:
 	$(Q)mkdir -p $@
 
 $(O)/vmlinux.h: | $(O)
@@ -86,12 +87,14 @@ $(O)/%.skel.h: $(O)/%.bpf.o
 	$(call msg,SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name $(subst -,_,$*)_bpf > $@
 
-$(O)/lib/%.o: user/%.c $(LIB_HDRS) $(SKELS) | $(O)/lib
+$(O)/lib/%.o: user/%.c $(LIB_HDRS) $(SKELS) | $(O)
 	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
-$(O)/san/%.o: user/%.c $(LIB_HDRS) $(SKELS) | $(O)/san
+$(O)/san/%.o: user/%.c $(LIB_HDRS) $(SKELS) | $(O)
 	$(call msg,CC-SAN,$@)
+	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $(SANFLAGS) -c $< -o $@
 
 $(O)/libasclass.a: $(LIB_OBJS)

@@ -7,8 +7,8 @@
 FUZZ_SECONDS ?= 60
 FUZZ_CC      ?= clang-19
 FUZZ_BIN     := $(O)/tests/fuzz/fuzz_mrt
-FUZZ_SRCS    := tests/fuzz/fuzz_mrt.c user/mrt.c user/bgp.c user/mrtio.c user/mrtbz2.c user/bgpdump_fmt.c
-FUZZ_HDRS    := user/mrt.h user/bgp.h user/mrtio.h user/mrtbz2.h user/bgpdump_fmt.h
+FUZZ_SRCS    := tests/fuzz/fuzz_mrt.c $(wildcard user/bgp/*.c)
+FUZZ_HDRS    := $(wildcard user/bgp/*.h)
 
 $(O)/tests/fuzz:
 	$(Q)mkdir -p $@

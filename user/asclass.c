@@ -5,8 +5,8 @@
 #include <string.h>
 
 #include "asclass.h"
-#include "cmd.h"
-#include "log.h"
+#include "cli/cmd.h"
+#include "common/log.h"
 
 static const struct command commands[] = {
 	{ "attach", cmd_attach, "attach the classifier to an upstream link" },

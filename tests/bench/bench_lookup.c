@@ -33,18 +33,18 @@
 #include <bpf/libbpf.h>
 
 #include "asclass.skel.h"
-#include "bench.h"
 #include "bench.skel.h"
 #include "bench_bare.skel.h"
 #include "bench_chase.skel.h"
 #include "bench_spread.skel.h"
 #include "bench_tally.skel.h"
-#include "fib.h"
-#include "maps.h"
+#include "bench.h"
+#include "dataplane/fib.h"
+#include "dataplane/maps.h"
+#include "dataplane/tables.h"
 #include "pkt.h"
-#include "routes_in.h"
+#include "routes/routes_in.h"
 #include "rtgen.h"
-#include "tables.h"
 
 static struct bench_bpf *full;
 static struct bench_bare_bpf *bare;

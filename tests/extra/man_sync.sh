@@ -38,7 +38,7 @@ extra=$(comm -13 "$help_opts" "$man_opts")
 [ -z "$missing" ] || { echo "FAIL: options in --help but not in $MAN:" $missing; fail=1; }
 [ -z "$extra" ] || { echo "FAIL: options in $MAN but in no --help:" $extra; fail=1; }
 # asclass.conf(5) documents every key the config parser knows, and no other.
-conf_keys=$(grep -o 'strcmp(key, "[a-z_]*")' user/config.c | sed 's/.*"\(.*\)".*/\1/' | sort -u)
+conf_keys=$(grep -o 'strcmp(key, "[a-z_]*")' user/daemon/config.c | sed 's/.*"\(.*\)".*/\1/' | sort -u)
 man_keys=$(grep -o '^\.BI [a-z_]* " = ' docs/asclass.conf.5 | awk '{print $2}' | sort -u)
 [ "$conf_keys" = "$man_keys" ] || { echo "FAIL: config keys and asclass.conf(5) differ:"; diff <(echo "$conf_keys") <(echo "$man_keys"); fail=1; }
 echo "$(wc -l <"$help_opts") long options, $(echo $cmds | wc -w) commands and $(echo $conf_keys | wc -w) config keys checked"

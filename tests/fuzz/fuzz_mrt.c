@@ -12,9 +12,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "bgp.h"
-#include "bgpdump_fmt.h"
-#include "mrt.h"
+#include "bgp/bgp.h"
+#include "bgp/bgpdump_fmt.h"
+#include "bgp/mrt.h"
 
 static FILE *devnull;
 

@@ -12,7 +12,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include "rtable.h"
+#include "routes/rtable.h"
 
 static inline uint64_t rng_next(uint64_t *s)
 {

@@ -21,9 +21,9 @@
 #include <bpf/libbpf.h>
 
 #include "asclass.skel.h"
-#include "maps.h"
+#include "dataplane/maps.h"
+#include "dataplane/tables.h"
 #include "pkt.h"
-#include "tables.h"
 
 #define LO_IFINDEX 1 /* BPF_PROG_TEST_RUN runs on the namespace's loopback */
 

@@ -26,12 +26,12 @@
 #include <bpf/libbpf.h>
 
 #include "asclass.skel.h"
-#include "fib.h"
 #include "fib_test.skel.h"
+#include "dataplane/fib.h"
+#include "dataplane/maps.h"
+#include "dataplane/tables.h"
 #include "fib_test.h"
-#include "maps.h"
 #include "rtgen.h"
-#include "tables.h"
 
 #define BATCH 65536
 

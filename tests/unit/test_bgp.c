@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* tests/unit/test_bgp.c - BGP attribute, AS path, NLRI and message decoding
- * (user/bgp.c), malformed cases included.  Every input is built here with
+ * (user/bgp/bgp.c), malformed cases included.  Every input is built here with
  * its fields commented. */
 #include <errno.h>
 #include <setjmp.h>
@@ -11,8 +11,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "bgp.h"
-#include "bgpdump_fmt.h"
+#include "bgp/bgp.h"
+#include "bgp/bgpdump_fmt.h"
 
 static struct mrt_arena arena;
 static struct mrt_stats stats;

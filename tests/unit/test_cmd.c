@@ -10,8 +10,9 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "cmd.h"
-#include "routes_text.h"
+#include "cli/cmd.h"
+#include "common/parse.h"
+#include "routes/routes_text.h"
 
 static void test_cmd_parse_asn_forms(void **state)
 {

@@ -13,7 +13,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "config.h"
+#include "daemon/config.h"
 
 static char path[] = "/tmp/asclass-test-conf-XXXXXX";
 static char errs[4096];

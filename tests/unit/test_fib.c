@@ -13,9 +13,9 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "fib.h"
+#include "dataplane/fib.h"
+#include "routes/rtable.h"
 #include "rtgen.h"
-#include "rtable.h"
 
 /* Every address: the fib and the reference give the same answer. */
 static void check_equal(struct fib *f, const struct rtable *t, size_t naddr, uint64_t seed)

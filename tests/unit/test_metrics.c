@@ -10,7 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "metrics.h"
+#include "output/metrics.h"
 
 static struct asc_upstream ups[ASC_MAX_UPSTREAMS];
 static struct asc_overflow_val ovf[ASC_MAX_UPSTREAMS];

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* tests/unit/test_mrt.c - MRT record framing and record decoders
- * (user/mrt.c, user/mrtio.c): TABLE_DUMP, TABLE_DUMP_V2 with ADD-PATH and
+ * (user/bgp/mrt.c, user/bgp/mrtio.c): TABLE_DUMP, TABLE_DUMP_V2 with ADD-PATH and
  * RIB_GENERIC, BGP4MP / BGP4MP_ET, errors with file/record/offset,
  * keep_going, gzip and bzip2 input.  Records are built here field by field. */
 #include <bzlib.h>
@@ -16,7 +16,7 @@
 #include <zlib.h>
 #include <cmocka.h>
 
-#include "mrt.h"
+#include "bgp/mrt.h"
 
 /* ---- a byte buffer to build records in ---- */
 struct b {

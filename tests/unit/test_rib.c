@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
-/* tests/unit/test_rib.c - resolution rules of user/rib.c: prepending,
+/* tests/unit/test_rib.c - resolution rules of user/routes/rib.c: prepending,
  * AS_SET, ties, MOAS, several transits, withdraw and re-announce, ADD-PATH
  * path ids, per-peer state, and the per-origin transit history. */
 #include <errno.h>
@@ -11,7 +11,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "rib.h"
+#include "routes/rib.h"
 
 /* 2017-10-01 09:00 and 09:08 UTC */
 #define T0900 1506848400U

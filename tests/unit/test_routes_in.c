@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* tests/unit/test_routes_in.c - format detection and the bgpdump text,
- * pfx2as and text readers of user/routes_in.c, compressed and plain, with
+ * pfx2as and text readers of user/routes/routes_in.c, compressed and plain, with
  * their errors.  (MRT input is covered end to end by tests/extra/rib_resolve.sh
  * against bgpdump's own text of the same files.) */
 #include <errno.h>
@@ -15,7 +15,7 @@
 #include <zlib.h>
 #include <cmocka.h>
 
-#include "routes_in.h"
+#include "routes/routes_in.h"
 
 static char dir[] = "/tmp/asclass-test-routes-XXXXXX";
 

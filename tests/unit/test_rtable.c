@@ -10,7 +10,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "rtable.h"
+#include "routes/rtable.h"
 
 static void test_rtable_prefix_parse_and_fmt(void **state)
 {

@@ -1,0 +1,668 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/* user/bgp/mrt.c - streaming MRT reader: record framing, TABLE_DUMP,
+ * TABLE_DUMP_V2 (RFC 6396, RFC 8050 ADD-PATH) and BGP4MP / BGP4MP_ET.
+ *
+ * One record is read at a time into a buffer that grows to the largest
+ * record seen (bounded by opts.max_record_len); decoded data goes to an
+ * arena reset per record.  See user/bgp/mrt.h for the API contract.  Does not
+ * log: errors are returned through mrt_error().
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bgp/bgp.h"
+#include "bgp/mrt.h"
+#include "bgp/mrtio.h"
+
+struct mrt_reader {
+	struct mrtio *io;
+	char *name;
+	struct mrt_opts opts;
+	uint8_t *buf;
+	size_t cap;
+	struct mrt_arena arena;
+	struct mrt_record rec;
+	struct mrt_error err, skipped;
+	bool has_err, has_skipped, done;
+	struct mrt_stats st;
+	uint64_t offset;
+	/* current PEER_INDEX_TABLE, kept across records */
+	struct mrt_peer_index pit;
+	struct mrt_peer *peers;
+	size_t peers_cap;
+	char *view;
+	size_t view_cap;
+	struct mrt_peer td1_peer;
+	char msg[192];
+};
+
+const char *mrt_type_name(uint16_t type)
+{
+	switch (type) {
+	case MRT_TYPE_TABLE_DUMP:
+		return "TABLE_DUMP";
+	case MRT_TYPE_TABLE_DUMP_V2:
+		return "TABLE_DUMP_V2";
+	case MRT_TYPE_BGP4MP:
+		return "BGP4MP";
+	case MRT_TYPE_BGP4MP_ET:
+		return "BGP4MP_ET";
+	default:
+		return "MRT";
+	}
+}
+
+const char *mrt_ip_fmt(const struct mrt_ip *ip, char *buf, size_t len)
+{
+	if (ip->family == 6)
+		inet_ntop(AF_INET6, ip->a, buf, (socklen_t)len);
+	else if (ip->family == 4)
+		inet_ntop(AF_INET, ip->a, buf, (socklen_t)len);
+	else
+		snprintf(buf, len, "-");
+	return buf;
+}
+
+static int fail(struct mrt_reader *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static int fail(struct mrt_reader *r, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(r->msg, sizeof(r->msg), fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+static void set_error(struct mrt_reader *r, struct mrt_error *e, int err, uint64_t recno,
+		      uint64_t off)
+{
+	e->file = r->name;
+	e->offset = off;
+	e->record_no = recno;
+	e->err = err;
+	snprintf(e->msg, sizeof(e->msg), "%s", r->msg);
+	if (recno)
+		snprintf(e->text, sizeof(e->text),
+			 "%s: record %" PRIu64 " (offset %" PRIu64 "): %s", r->name, recno, off,
+			 r->msg);
+	else
+		snprintf(e->text, sizeof(e->text), "%s: offset %" PRIu64 ": %s", r->name, off,
+			 r->msg);
+}
+
+static struct mrt_reader *reader_new(const char *name, const struct mrt_opts *opts)
+{
+	struct mrt_reader *r = calloc(1, sizeof(*r));
+
+	if (!r)
+		return NULL;
+	r->name = strdup(name);
+	if (!r->name) {
+		free(r);
+		return NULL;
+	}
+	if (opts)
+		r->opts = *opts;
+	if (!r->opts.max_record_len)
+		r->opts.max_record_len = MRT_MAX_RECORD_DEFAULT;
+	return r;
+}
+
+struct mrt_reader *mrt_open_fd(int fd, const char *name, const struct mrt_opts *opts)
+{
+	struct mrt_reader *r = reader_new(name ? name : "(fd)", opts);
+	int e;
+
+	if (!r)
+		return NULL;
+	r->io = mrtio_open_fd(fd, r->opts.bzip2_first_stream_only ? MRTIO_BZIP2_FIRST_STREAM : 0);
+	if (!r->io) {
+		e = errno;
+		free(r->name);
+		free(r);
+		errno = e;
+		return NULL;
+	}
+	return r;
+}
+
+struct mrt_reader *mrt_open(const char *path, const struct mrt_opts *opts)
+{
+	int fd;
+	struct mrt_reader *r;
+
+	if (!strcmp(path, "-"))
+		return mrt_open_fd(0, "(stdin)", opts);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	r = mrt_open_fd(fd, path, opts);
+	if (!r) {
+		int e = errno;
+		close(fd);
+		errno = e;
+	}
+	return r;
+}
+
+struct mrt_reader *mrt_open_mem(const void *buf, size_t len, const char *name,
+				const struct mrt_opts *opts)
+{
+	struct mrt_reader *r = reader_new(name ? name : "(memory)", opts);
+
+	if (!r)
+		return NULL;
+	r->io = mrtio_open_mem(buf, len,
+			       r->opts.bzip2_first_stream_only ? MRTIO_BZIP2_FIRST_STREAM : 0);
+	if (!r->io) {
+		free(r->name);
+		free(r);
+		errno = ENOMEM;
+		return NULL;
+	}
+	return r;
+}
+
+void mrt_close(struct mrt_reader *r)
+{
+	if (!r)
+		return;
+	mrtio_close(r->io);
+	mrt_arena_free(&r->arena);
+	free(r->buf);
+	free(r->peers);
+	free(r->view);
+	free(r->name);
+	free(r);
+}
+
+const struct mrt_error *mrt_error(const struct mrt_reader *r)
+{
+	return r->has_err ? &r->err : NULL;
+}
+
+const struct mrt_error *mrt_last_skipped(const struct mrt_reader *r)
+{
+	return r->has_skipped ? &r->skipped : NULL;
+}
+
+const struct mrt_stats *mrt_stats(const struct mrt_reader *r)
+{
+	return &r->st;
+}
+
+const struct mrt_peer_index *mrt_peer_index(const struct mrt_reader *r)
+{
+	return &r->pit;
+}
+
+/* Reads exactly n bytes unless the input ends; returns bytes read or -errno. */
+static long read_full(struct mrt_reader *r, void *dst, size_t n)
+{
+	size_t got = 0;
+
+	while (got < n) {
+		long k = mrtio_read(r->io, (uint8_t *)dst + got, n - got);
+		if (k < 0)
+			return k;
+		if (k == 0)
+			break;
+		got += (size_t)k;
+	}
+	r->st.bytes += got;
+	return (long)got;
+}
+
+static void bgp_ctx_init(struct mrt_reader *r, struct bgp_ctx *ctx, uint8_t asn_size, bool addpath)
+{
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->asn_size = asn_size;
+	ctx->addpath = addpath;
+	ctx->bgpdump_compat = r->opts.bgpdump_compat;
+	ctx->arena = &r->arena;
+	ctx->stats = &r->st;
+	ctx->err = r->msg;
+	ctx->errlen = sizeof(r->msg);
+}
+
+static int get_ip(struct bgp_cur *c, int family, struct mrt_ip *ip)
+{
+	memset(ip, 0, sizeof(*ip));
+	ip->family = (uint8_t)family;
+	return bgp_getn(c, ip->a, family == 6 ? 16 : 4);
+}
+
+static int oom(struct mrt_reader *r)
+{
+	snprintf(r->msg, sizeof(r->msg), "out of memory");
+	return -ENOMEM;
+}
+
+/* ---- TABLE_DUMP (v1) ---- */
+static int decode_td1(struct mrt_reader *r, struct mrt_record *rec, struct bgp_cur *c)
+{
+	int fam = (rec->subtype == 2 || rec->subtype == 4) ? 6 : 4;
+	uint8_t asn_size = rec->subtype >= 3 ? 4 : 2; /* 3, 4: 32-bit AS variants (zebra) */
+	struct mrt_rib *rib = &rec->rib;
+	struct mrt_rib_entry *e;
+	uint16_t alen;
+	uint8_t plen;
+	struct bgp_ctx ctx;
+	int err;
+
+	if (rec->subtype < 1 || rec->subtype > 4) {
+		rec->kind = MRT_REC_OTHER;
+		r->st.other_records++;
+		return 0;
+	}
+	memset(rib, 0, sizeof(*rib));
+	rib->afi = fam == 6 ? BGP_AFI_IPV6 : BGP_AFI_IPV4;
+	rib->safi = BGP_SAFI_UNICAST;
+	e = mrt_arena_alloc(&r->arena, sizeof(*e));
+	if (!e)
+		return oom(r);
+	memset(e, 0, sizeof(*e));
+	uint16_t seq16;
+	struct mrt_peer *p = &r->td1_peer;
+	memset(p, 0, sizeof(*p));
+	if (bgp_get16(c, &rib->td1_view) || bgp_get16(c, &seq16) ||
+	    get_ip(c, fam, &rib->prefix.ip) || bgp_get8(c, &plen) ||
+	    bgp_get8(c, &rib->td1_status) || bgp_get32(c, &e->originated) || get_ip(c, fam, &p->ip))
+		return fail(r, "TABLE_DUMP record of %u bytes is too short", rec->body_len);
+	if (plen > (fam == 6 ? 128 : 32))
+		return fail(r, "TABLE_DUMP prefix length %u exceeds %u", plen, fam == 6 ? 128 : 32);
+	rib->seq = seq16;
+	rib->prefix.len = plen;
+	p->asn_size = asn_size;
+	if (asn_size == 2) {
+		uint16_t a16;
+		if (bgp_get16(c, &a16))
+			return fail(r, "TABLE_DUMP record cut in peer AS");
+		p->asn = a16;
+	} else if (bgp_get32(c, &p->asn)) {
+		return fail(r, "TABLE_DUMP record cut in peer AS");
+	}
+	if (bgp_get16(c, &alen))
+		return fail(r, "TABLE_DUMP record cut before attribute length");
+	if (bgp_cur_left(c) < alen)
+		return fail(r, "TABLE_DUMP attribute length %u exceeds record (%zu left)", alen,
+			    bgp_cur_left(c));
+	bgp_ctx_init(r, &ctx, asn_size, false);
+	err = bgp_attrs_parse(c->p, alen, &ctx, &e->attrs);
+	if (err)
+		return err == -ENOMEM ? oom(r) : err;
+	e->peer = p;
+	rib->n_entries = 1;
+	rib->entries = e;
+	rec->kind = MRT_REC_RIB;
+	return 0;
+}
+
+/* ---- TABLE_DUMP_V2 ---- */
+static int decode_pit(struct mrt_reader *r, struct mrt_record *rec, struct bgp_cur *c)
+{
+	struct mrt_peer_index *pit = &r->pit;
+	uint16_t vlen, n;
+	struct mrt_ip cid;
+
+	if (get_ip(c, 4, &cid) || bgp_get16(c, &vlen))
+		return fail(r, "PEER_INDEX_TABLE of %u bytes is too short", rec->body_len);
+	if (bgp_cur_left(c) < vlen)
+		return fail(r, "PEER_INDEX_TABLE view name length %u exceeds record", vlen);
+	if (r->view_cap < (size_t)vlen + 1) {
+		char *v = realloc(r->view, (size_t)vlen + 1);
+		if (!v)
+			return oom(r);
+		r->view = v;
+		r->view_cap = (size_t)vlen + 1;
+	}
+	memcpy(r->view, c->p, vlen);
+	r->view[vlen] = 0;
+	c->p += vlen;
+	if (bgp_get16(c, &n))
+		return fail(r, "PEER_INDEX_TABLE cut before peer count");
+	if (r->peers_cap < n) {
+		struct mrt_peer *pv = realloc(r->peers, (size_t)n * sizeof(*pv));
+		if (!pv)
+			return oom(r);
+		r->peers = pv;
+		r->peers_cap = n;
+	}
+	for (unsigned int i = 0; i < n; i++) {
+		struct mrt_peer *p = &r->peers[i];
+		uint8_t type;
+
+		memset(p, 0, sizeof(*p));
+		if (bgp_get8(c, &type) || get_ip(c, 4, &p->bgp_id) ||
+		    get_ip(c, (type & 1) ? 6 : 4, &p->ip)) {
+			pit->n_peers = 0;
+			return fail(r, "PEER_INDEX_TABLE cut in peer %u of %u", i, n);
+		}
+		p->asn_size = (type & 2) ? 4 : 2;
+		if (type & 2) {
+			if (bgp_get32(c, &p->asn)) {
+				pit->n_peers = 0;
+				return fail(r, "PEER_INDEX_TABLE cut in peer %u of %u", i, n);
+			}
+		} else {
+			uint16_t a;
+			if (bgp_get16(c, &a)) {
+				pit->n_peers = 0;
+				return fail(r, "PEER_INDEX_TABLE cut in peer %u of %u", i, n);
+			}
+			p->asn = a;
+		}
+	}
+	pit->collector_id = cid;
+	pit->view_name = r->view;
+	pit->view_name_len = vlen;
+	pit->n_peers = n;
+	pit->peers = r->peers;
+	rec->pit = *pit;
+	rec->kind = MRT_REC_PEER_INDEX;
+	return 0;
+}
+
+static int decode_rib(struct mrt_reader *r, struct mrt_record *rec, struct bgp_cur *c)
+{
+	struct mrt_rib *rib = &rec->rib;
+	unsigned int st = rec->subtype;
+	bool addpath = st >= MRT_TD2_RIB_IPV4_UNICAST_ADDPATH;
+	unsigned int base = addpath ? st - 6 : st; /* map 8..12 onto 2..6 */
+	uint8_t plen;
+	uint16_t n;
+	int fam;
+	struct bgp_ctx ctx;
+
+	memset(rib, 0, sizeof(*rib));
+	rib->addpath = addpath;
+	if (bgp_get32(c, &rib->seq))
+		return fail(r, "RIB record of %u bytes is too short", rec->body_len);
+	if (base == MRT_TD2_RIB_GENERIC) {
+		if (bgp_get16(c, &rib->afi) || bgp_get8(c, &rib->safi))
+			return fail(r, "RIB_GENERIC record cut before AFI/SAFI");
+		if ((rib->afi != BGP_AFI_IPV4 && rib->afi != BGP_AFI_IPV6) ||
+		    (rib->safi != BGP_SAFI_UNICAST && rib->safi != BGP_SAFI_MULTICAST)) {
+			r->st.rib_generic_skipped++;
+			r->st.other_records++;
+			rec->kind = MRT_REC_OTHER;
+			return 0;
+		}
+	} else {
+		rib->afi = (base == 2 || base == 3) ? BGP_AFI_IPV4 : BGP_AFI_IPV6;
+		rib->safi = (base == 2 || base == 4) ? BGP_SAFI_UNICAST : BGP_SAFI_MULTICAST;
+	}
+	fam = rib->afi == BGP_AFI_IPV6 ? 6 : 4;
+	if (bgp_get8(c, &plen))
+		return fail(r, "RIB record cut before prefix length");
+	if (plen > (fam == 6 ? 128 : 32))
+		return fail(r, "RIB prefix length %u exceeds %u", plen, fam == 6 ? 128 : 32);
+	rib->prefix.ip.family = (uint8_t)fam;
+	rib->prefix.len = plen;
+	if (bgp_getn(c, rib->prefix.ip.a, (plen + 7u) / 8u))
+		return fail(r, "RIB record cut in prefix /%u", plen);
+	if (bgp_get16(c, &n))
+		return fail(r, "RIB record cut before entry count");
+	if (n && !r->pit.peers)
+		return fail(r, "RIB record before any PEER_INDEX_TABLE");
+	struct mrt_rib_entry *ev = mrt_arena_alloc(&r->arena, (n ? n : 1) * sizeof(*ev));
+	if (!ev)
+		return oom(r);
+	bgp_ctx_init(r, &ctx, 4, false);
+	ctx.rib_entry = true;
+	for (unsigned int i = 0; i < n; i++) {
+		struct mrt_rib_entry *e = &ev[i];
+		uint16_t alen;
+		int err;
+
+		memset(e, 0, sizeof(*e));
+		if (bgp_get16(c, &e->peer_index) || bgp_get32(c, &e->originated))
+			return fail(r, "RIB entry %u of %u cut in its header", i, n);
+		if (addpath) {
+			if (bgp_get32(c, &e->path_id))
+				return fail(r, "RIB entry %u of %u cut in its path id", i, n);
+			e->has_path_id = true;
+		}
+		if (bgp_get16(c, &alen))
+			return fail(r, "RIB entry %u of %u cut before attribute length", i, n);
+		if (e->peer_index >= r->pit.n_peers)
+			return fail(r, "RIB entry %u: peer index %u out of range (%u peers)", i,
+				    e->peer_index, r->pit.n_peers);
+		if (bgp_cur_left(c) < alen)
+			return fail(r, "RIB entry %u attribute length %u exceeds record (%zu left)",
+				    i, alen, bgp_cur_left(c));
+		e->peer = &r->pit.peers[e->peer_index];
+		err = bgp_attrs_parse(c->p, alen, &ctx, &e->attrs);
+		if (err)
+			return err == -ENOMEM ? oom(r) : err;
+		c->p += alen;
+	}
+	rib->n_entries = n;
+	rib->entries = ev;
+	rec->kind = MRT_REC_RIB;
+	return 0;
+}
+
+static int decode_td2(struct mrt_reader *r, struct mrt_record *rec, struct bgp_cur *c)
+{
+	switch (rec->subtype) {
+	case MRT_TD2_PEER_INDEX_TABLE:
+		return decode_pit(r, rec, c);
+	case MRT_TD2_RIB_IPV4_UNICAST ... MRT_TD2_RIB_GENERIC:
+	case MRT_TD2_RIB_IPV4_UNICAST_ADDPATH ... MRT_TD2_RIB_GENERIC_ADDPATH:
+		return decode_rib(r, rec, c);
+	default:
+		rec->kind = MRT_REC_OTHER;
+		r->st.other_records++;
+		return 0;
+	}
+}
+
+/* ---- BGP4MP / BGP4MP_ET ---- */
+static int decode_bgp4mp(struct mrt_reader *r, struct mrt_record *rec, struct bgp_cur *c)
+{
+	struct mrt_bgp4mp *m = &rec->bgp4mp;
+	unsigned int st = rec->subtype;
+	bool state = st == MRT_BGP4MP_STATE_CHANGE || st == MRT_BGP4MP_STATE_CHANGE_AS4;
+	int fam;
+
+	memset(m, 0, sizeof(*m));
+	switch (st) {
+	case MRT_BGP4MP_STATE_CHANGE:
+	case MRT_BGP4MP_MESSAGE:
+	case MRT_BGP4MP_MESSAGE_LOCAL:
+	case MRT_BGP4MP_MESSAGE_ADDPATH:
+	case MRT_BGP4MP_MESSAGE_LOCAL_ADDPATH:
+		m->asn_size = 2;
+		break;
+	case MRT_BGP4MP_STATE_CHANGE_AS4:
+	case MRT_BGP4MP_MESSAGE_AS4:
+	case MRT_BGP4MP_MESSAGE_AS4_LOCAL:
+	case MRT_BGP4MP_MESSAGE_AS4_ADDPATH:
+	case MRT_BGP4MP_MESSAGE_AS4_LOCAL_ADDPATH:
+		m->asn_size = 4;
+		break;
+	default:
+		rec->kind = MRT_REC_OTHER;
+		r->st.other_records++;
+		return 0;
+	}
+	m->local = st == MRT_BGP4MP_MESSAGE_LOCAL || st == MRT_BGP4MP_MESSAGE_AS4_LOCAL ||
+		   st == MRT_BGP4MP_MESSAGE_LOCAL_ADDPATH ||
+		   st == MRT_BGP4MP_MESSAGE_AS4_LOCAL_ADDPATH;
+	m->addpath = st >= MRT_BGP4MP_MESSAGE_ADDPATH;
+	if (m->asn_size == 2) {
+		uint16_t a, b;
+		if (bgp_get16(c, &a) || bgp_get16(c, &b))
+			return fail(r, "%s record of %u bytes is too short",
+				    mrt_type_name(rec->type), rec->body_len);
+		m->peer_asn = a;
+		m->local_asn = b;
+	} else if (bgp_get32(c, &m->peer_asn) || bgp_get32(c, &m->local_asn)) {
+		return fail(r, "%s record of %u bytes is too short", mrt_type_name(rec->type),
+			    rec->body_len);
+	}
+	if (bgp_get16(c, &m->ifindex) || bgp_get16(c, &m->afi))
+		return fail(r, "%s record of %u bytes is too short", mrt_type_name(rec->type),
+			    rec->body_len);
+	if (m->afi != BGP_AFI_IPV4 && m->afi != BGP_AFI_IPV6)
+		return fail(r, "%s address family %u is not IPv4 (1) or IPv6 (2)",
+			    mrt_type_name(rec->type), m->afi);
+	fam = m->afi == BGP_AFI_IPV6 ? 6 : 4;
+	if (get_ip(c, fam, &m->peer_ip) || get_ip(c, fam, &m->local_ip))
+		return fail(r, "%s record of %u bytes is cut in its addresses",
+			    mrt_type_name(rec->type), rec->body_len);
+	if (state) {
+		if (bgp_get16(c, &m->old_state) || bgp_get16(c, &m->new_state))
+			return fail(r, "%s STATE_CHANGE of %u bytes is cut in its states",
+				    mrt_type_name(rec->type), rec->body_len);
+		rec->kind = MRT_REC_BGP4MP_STATE;
+		return 0;
+	}
+	struct bgp_ctx ctx;
+	int err;
+
+	bgp_ctx_init(r, &ctx, m->asn_size, m->addpath);
+	err = bgp_msg_parse(c->p, bgp_cur_left(c), &ctx, &m->msg);
+	if (err)
+		return err == -ENOMEM ? oom(r) : err;
+	rec->kind = MRT_REC_BGP4MP_MESSAGE;
+	return 0;
+}
+
+static int decode(struct mrt_reader *r, struct mrt_record *rec)
+{
+	struct bgp_cur c = bgp_cur_make(rec->body, rec->body_len);
+
+	switch (rec->type) {
+	case MRT_TYPE_TABLE_DUMP:
+		return decode_td1(r, rec, &c);
+	case MRT_TYPE_TABLE_DUMP_V2:
+		return decode_td2(r, rec, &c);
+	case MRT_TYPE_BGP4MP:
+	case MRT_TYPE_BGP4MP_ET:
+		return decode_bgp4mp(r, rec, &c);
+	default:
+		rec->kind = MRT_REC_OTHER;
+		r->st.other_records++;
+		return 0;
+	}
+}
+
+const struct mrt_record *mrt_next(struct mrt_reader *r)
+{
+	struct mrt_record *rec = &r->rec;
+	uint8_t h[12];
+	long got;
+	int err;
+
+	while (!r->done) {
+		uint64_t off = r->offset, recno = r->st.records + 1;
+
+		mrt_arena_reset(&r->arena);
+		got = read_full(r, h, sizeof(h));
+		if (got < 0) {
+			fail(r, "read error: %s",
+			     got == -EIO ? "corrupt compressed data" : strerror((int)-got));
+			goto fatal_io;
+		}
+		if (got == 0) {
+			r->done = true;
+			return NULL;
+		}
+		r->st.records++;
+		if (got < (long)sizeof(h)) {
+			fail(r, "MRT header cut short: %ld of 12 bytes", got);
+			goto fatal;
+		}
+		memset(rec, 0, sizeof(*rec));
+		rec->timestamp =
+			(uint32_t)h[0] << 24 | (uint32_t)h[1] << 16 | (uint32_t)h[2] << 8 | h[3];
+		rec->type = (uint16_t)(h[4] << 8 | h[5]);
+		rec->subtype = (uint16_t)(h[6] << 8 | h[7]);
+		rec->length =
+			(uint32_t)h[8] << 24 | (uint32_t)h[9] << 16 | (uint32_t)h[10] << 8 | h[11];
+		rec->record_no = recno;
+		rec->offset = off;
+		if (rec->length > r->opts.max_record_len) {
+			fail(r, "%s length %u exceeds the limit of %u bytes",
+			     mrt_type_name(rec->type), rec->length, r->opts.max_record_len);
+			goto fatal;
+		}
+		if (r->cap < rec->length) {
+			size_t nc = r->cap ? r->cap : 65536;
+			while (nc < rec->length)
+				nc *= 2;
+			uint8_t *nb = realloc(r->buf, nc);
+			if (!nb) {
+				oom(r);
+				goto fatal;
+			}
+			r->buf = nb;
+			r->cap = nc;
+		}
+		got = read_full(r, r->buf, rec->length);
+		if (got < 0) {
+			fail(r, "read error: %s",
+			     got == -EIO ? "corrupt compressed data" : strerror((int)-got));
+			goto fatal_io;
+		}
+		if ((uint32_t)got < rec->length) {
+			fail(r, "%s record cut short: %ld of %u bytes", mrt_type_name(rec->type),
+			     got, rec->length);
+			goto fatal;
+		}
+		r->offset += sizeof(h) + rec->length;
+		rec->body = r->buf;
+		rec->body_len = rec->length;
+		if (rec->type == MRT_TYPE_BGP4MP_ET) {
+			if (rec->length < 4) {
+				err = fail(r,
+					   "BGP4MP_ET length %u is shorter than its 4-byte "
+					   "microsecond field",
+					   rec->length);
+				goto bad;
+			}
+			rec->microseconds = (uint32_t)r->buf[0] << 24 | (uint32_t)r->buf[1] << 16 |
+					    (uint32_t)r->buf[2] << 8 | r->buf[3];
+			rec->body += 4;
+			rec->body_len -= 4;
+		}
+		err = decode(r, rec);
+		if (!err)
+			return rec;
+	bad:
+		if (err == -ENOMEM) {
+			set_error(r, &r->err, err, recno, off);
+			r->has_err = true;
+			r->done = true;
+			return NULL;
+		}
+		r->st.bad_records++;
+		if (r->opts.keep_going) {
+			set_error(r, &r->skipped, err, recno, off);
+			r->has_skipped = true;
+			continue;
+		}
+		set_error(r, &r->err, err, recno, off);
+		r->has_err = true;
+		r->done = true;
+		return NULL;
+	fatal:
+		r->st.bad_records++;
+	fatal_io:
+		set_error(r, &r->err, -EINVAL, recno, off);
+		r->has_err = true;
+		r->done = true;
+		return NULL;
+	}
+	return NULL;
+}

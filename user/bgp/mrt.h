@@ -1,0 +1,475 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
+/* user/bgp/mrt.h - streaming MRT reader (RFC 6396, RFC 8050, RFC 6793, RFC 4760).
+ *
+ * DESIGN SUMMARY (stable API: later changes are additive only)
+ *
+ *   struct mrt_opts o = { .keep_going = true };
+ *   struct mrt_reader *r = mrt_open("rib.mrt.gz", &o);   // "-" = stdin
+ *   if (!r) ... errno-style failure: see mrt_open()
+ *   const struct mrt_record *rec;
+ *   while ((rec = mrt_next(r))) {
+ *           switch (rec->kind) {
+ *           case MRT_REC_PEER_INDEX: rec->pit.peers[i] ...
+ *           case MRT_REC_RIB:        rec->rib.prefix, rec->rib.entries[i].peer->asn,
+ *                                    rec->rib.entries[i].attrs.as_path ...
+ *           case MRT_REC_BGP4MP_MESSAGE: rec->bgp4mp.peer_asn, rec->bgp4mp.msg.update ...
+ *           case MRT_REC_BGP4MP_STATE:   rec->bgp4mp.old_state / new_state
+ *           default: ...
+ *           }
+ *   }
+ *   if (mrt_error(r)) log_err("%s", mrt_error(r)->text);   // NULL at clean EOF
+ *   mrt_close(r);
+ *
+ * - Input: plain, gzip or bzip2 (detected by magic bytes, not by name), read
+ *   in large blocks; memory is bounded by the largest record, never the file.
+ * - Everything a record points to (peers of the current PEER_INDEX_TABLE
+ *   excepted) lives in reader-owned memory that is reused: it is valid until
+ *   the next mrt_next() or mrt_close().  Copy what you keep.  The peer table
+ *   pointed to by rib entries stays valid until the next PEER_INDEX_TABLE.
+ * - Nothing is allocated per record once the reader has warmed up.
+ * - Every read of input goes through a bounds-checked cursor: any byte
+ *   sequence gives records or errors, never a crash.
+ * - Errors: mrt_next() returns NULL and mrt_error() describes the failure
+ *   ("rib.mrt: record 1532 (offset 48213): BGP4MP length 4096 exceeds record
+ *   length 512").  With opts.keep_going, a malformed record is skipped and
+ *   counted in mrt_stats()->bad_records (the last such error stays readable
+ *   through mrt_last_skipped()); only I/O errors and a truncated file end the
+ *   stream.  Records of types not listed here are returned with kind
+ *   MRT_REC_OTHER (header only) and counted.
+ * - Faults inside attributes do not fail the record (RFC 7606 style): bad
+ *   lengths, wrong flags, repeats and bad AS_PATH segments set bits in
+ *   attrs.malformed (attrs.truncated when an attribute runs past its block);
+ *   a prefix list with a malformed prefix ends there (update.nlri_cut,
+ *   update.withdrawn_cut, or the MP attribute's malformed bit).  A consumer
+ *   building routes should skip routes whose AS_PATH bit is set.
+ * - bzip2 files are decoded block-parallel on machines with several cores,
+ *   gzip in a second thread; output is the same as sequential decoding.
+ * - AS paths: attrs.as_path is the path as a consumer wants it: AS_PATH with
+ *   AS4_PATH merged per RFC 6793 section 4.2.3 when the AS_PATH used 2-byte
+ *   ASNs.  attrs.as_path_raw is AS_PATH as received (ASNs widened to 32 bit),
+ *   attrs.as4_path the AS4_PATH attribute.  bgp_aspath_flat() gives a plain
+ *   ASN list plus an "ends in AS_SET" flag (origin resolution).
+ * - Addresses: struct mrt_ip, family 4 or 6 (0 = absent), bytes in network
+ *   order, IPv4 in the first 4 bytes (same convention as user/routes/rtable.h).
+ *
+ * Record numbers count from 1 (the first record in a file is record 1);
+ * offsets are byte offsets of the MRT header in the uncompressed stream.
+ */
+#ifndef ASC_MRT_H
+#define ASC_MRT_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- MRT type and subtype numbers (RFC 6396, RFC 8050) ---- */
+enum mrt_type {
+	MRT_TYPE_TABLE_DUMP = 12,
+	MRT_TYPE_TABLE_DUMP_V2 = 13,
+	MRT_TYPE_BGP4MP = 16,
+	MRT_TYPE_BGP4MP_ET = 17,
+};
+
+enum mrt_td1_subtype { MRT_TD1_AFI_IPV4 = 1, MRT_TD1_AFI_IPV6 = 2 };
+
+enum mrt_td2_subtype {
+	MRT_TD2_PEER_INDEX_TABLE = 1,
+	MRT_TD2_RIB_IPV4_UNICAST = 2,
+	MRT_TD2_RIB_IPV4_MULTICAST = 3,
+	MRT_TD2_RIB_IPV6_UNICAST = 4,
+	MRT_TD2_RIB_IPV6_MULTICAST = 5,
+	MRT_TD2_RIB_GENERIC = 6,
+	MRT_TD2_GEO_PEER_TABLE = 7,
+	MRT_TD2_RIB_IPV4_UNICAST_ADDPATH = 8,
+	MRT_TD2_RIB_IPV4_MULTICAST_ADDPATH = 9,
+	MRT_TD2_RIB_IPV6_UNICAST_ADDPATH = 10,
+	MRT_TD2_RIB_IPV6_MULTICAST_ADDPATH = 11,
+	MRT_TD2_RIB_GENERIC_ADDPATH = 12,
+};
+
+enum mrt_bgp4mp_subtype {
+	MRT_BGP4MP_STATE_CHANGE = 0,
+	MRT_BGP4MP_MESSAGE = 1,
+	MRT_BGP4MP_ENTRY = 2,	 /* deprecated, not decoded (kind MRT_REC_OTHER) */
+	MRT_BGP4MP_SNAPSHOT = 3, /* deprecated, not decoded */
+	MRT_BGP4MP_MESSAGE_AS4 = 4,
+	MRT_BGP4MP_STATE_CHANGE_AS4 = 5,
+	MRT_BGP4MP_MESSAGE_LOCAL = 6,
+	MRT_BGP4MP_MESSAGE_AS4_LOCAL = 7,
+	MRT_BGP4MP_MESSAGE_ADDPATH = 8,
+	MRT_BGP4MP_MESSAGE_AS4_ADDPATH = 9,
+	MRT_BGP4MP_MESSAGE_LOCAL_ADDPATH = 10,
+	MRT_BGP4MP_MESSAGE_AS4_LOCAL_ADDPATH = 11,
+};
+
+/* BGP AFI/SAFI (RFC 4760). */
+enum { BGP_AFI_IPV4 = 1, BGP_AFI_IPV6 = 2 };
+enum { BGP_SAFI_UNICAST = 1, BGP_SAFI_MULTICAST = 2 };
+
+/* BGP message types (RFC 4271). */
+enum bgp_msg_type {
+	BGP_MSG_OPEN = 1,
+	BGP_MSG_UPDATE = 2,
+	BGP_MSG_NOTIFICATION = 3,
+	BGP_MSG_KEEPALIVE = 4,
+	BGP_MSG_ROUTE_REFRESH = 5,
+};
+
+/* BGP FSM states as STATE_CHANGE records carry them. */
+enum bgp_state {
+	BGP_STATE_IDLE = 1,
+	BGP_STATE_CONNECT = 2,
+	BGP_STATE_ACTIVE = 3,
+	BGP_STATE_OPENSENT = 4,
+	BGP_STATE_OPENCONFIRM = 5,
+	BGP_STATE_ESTABLISHED = 6,
+};
+
+/* Path attribute type codes. */
+enum bgp_attr_type {
+	BGP_ATTR_ORIGIN = 1,
+	BGP_ATTR_AS_PATH = 2,
+	BGP_ATTR_NEXT_HOP = 3,
+	BGP_ATTR_MED = 4,
+	BGP_ATTR_LOCAL_PREF = 5,
+	BGP_ATTR_ATOMIC_AGGREGATE = 6,
+	BGP_ATTR_AGGREGATOR = 7,
+	BGP_ATTR_COMMUNITIES = 8,
+	BGP_ATTR_ORIGINATOR_ID = 9,
+	BGP_ATTR_CLUSTER_LIST = 10,
+	BGP_ATTR_MP_REACH_NLRI = 14,
+	BGP_ATTR_MP_UNREACH_NLRI = 15,
+	BGP_ATTR_EXT_COMMUNITIES = 16,
+	BGP_ATTR_AS4_PATH = 17,
+	BGP_ATTR_AS4_AGGREGATOR = 18,
+	BGP_ATTR_LARGE_COMMUNITIES = 32,
+};
+
+enum bgp_origin { BGP_ORIGIN_IGP = 0, BGP_ORIGIN_EGP = 1, BGP_ORIGIN_INCOMPLETE = 2 };
+
+/* AS_PATH segment types (RFC 4271, RFC 5065). */
+enum bgp_seg_type {
+	BGP_SEG_AS_SET = 1,
+	BGP_SEG_AS_SEQUENCE = 2,
+	BGP_SEG_AS_CONFED_SEQUENCE = 3,
+	BGP_SEG_AS_CONFED_SET = 4,
+};
+
+/* ---- decoded values ---- */
+
+struct mrt_ip {
+	uint8_t family; /* 4 or 6; 0 = absent */
+	uint8_t pad[3];
+	uint8_t a[16]; /* network order; IPv4 in a[0..3] */
+};
+
+struct mrt_prefix {
+	struct mrt_ip ip; /* host bits are kept as received (bgpdump prints them) */
+	uint8_t len;	  /* 0..32 or 0..128 */
+	bool has_path_id; /* ADD-PATH encodings (RFC 7911 / RFC 8050) */
+	uint8_t pad[2];
+	uint32_t path_id;
+};
+
+struct bgp_seg {
+	uint8_t type; /* enum bgp_seg_type (other values kept as received) */
+	uint8_t pad;
+	uint16_t count; /* ASNs in this segment */
+	uint32_t first; /* index of its first ASN in bgp_aspath.asns */
+};
+
+struct bgp_aspath {
+	const struct bgp_seg *segs;
+	const uint32_t *asns; /* all segments' ASNs, in order */
+	uint32_t nsegs;
+	uint32_t nasns;
+	bool present;	  /* the attribute was there (an empty path is present) */
+	uint8_t asn_size; /* 2 or 4: encoding it was received in (0 if merged/absent) */
+	bool error;	  /* malformed: bad segment type or a segment past the end; the
+			   * segments decoded before the fault are kept */
+};
+
+struct bgp_large_community {
+	uint32_t global, local1, local2;
+};
+
+struct bgp_mp_reach {
+	bool present;
+	uint16_t afi;
+	uint8_t safi;
+	uint8_t nh_len;		       /* length of the next-hop field as received */
+	struct mrt_ip nexthop;	       /* global next hop */
+	struct mrt_ip nexthop_ll;      /* IPv6 link-local next hop (nh_len 32), else family 0 */
+	const struct mrt_prefix *nlri; /* empty when afi/safi is not decoded, and
+					* in TABLE_DUMP_V2 entries (RFC 6396 4.3.4) */
+	uint32_t n_nlri;
+	bool skipped;	  /* afi/safi other than IPv4/IPv6 unicast/multicast */
+	bool abbreviated; /* RFC 6396 4.3.4 form (next hop only), TABLE_DUMP_V2 */
+};
+
+struct bgp_mp_unreach {
+	bool present;
+	uint16_t afi;
+	uint8_t safi;
+	const struct mrt_prefix *withdrawn;
+	uint32_t n_withdrawn;
+	bool skipped;
+};
+
+/* Flags for bgp_attrs.present (bit 1 << type, types 1..31) and the
+ * large-communities bit kept separately. */
+#define BGP_HAS(a, type)                                                                           \
+	(((type) < 32) ? (((a)->present >> (type)) & 1U)                                           \
+		       : ((type) == BGP_ATTR_LARGE_COMMUNITIES ? (a)->has_large_communities : 0))
+
+struct bgp_attrs {
+	uint32_t present; /* bit (1 << type) for every attribute type < 32 seen */
+	bool has_large_communities;
+	uint8_t origin; /* enum bgp_origin; valid when BGP_HAS(a, BGP_ATTR_ORIGIN) */
+	bool atomic_aggregate;
+
+	struct bgp_aspath as_path;     /* merged AS_PATH + AS4_PATH (use this one) */
+	struct bgp_aspath as_path_raw; /* AS_PATH as received */
+	struct bgp_aspath as4_path;    /* AS4_PATH as received (present=false if none) */
+
+	struct mrt_ip next_hop; /* NEXT_HOP attribute (IPv4) */
+	uint32_t med;
+	uint32_t local_pref;
+
+	/* AGGREGATOR merged with AS4_AGGREGATOR (RFC 6793: AS4_AGGREGATOR wins
+	 * when AGGREGATOR's AS is AS_TRANS 23456).  aggregator_asn_size is the
+	 * AGGREGATOR encoding (2 or 4). */
+	uint32_t aggregator_asn;
+	struct mrt_ip aggregator_ip;
+	uint8_t aggregator_asn_size;
+	bool has_as4_aggregator;
+	uint32_t as4_aggregator_asn;
+	struct mrt_ip as4_aggregator_ip;
+
+	const uint32_t *communities; /* host order: (asn << 16) | value */
+	uint32_t n_communities;
+	const struct bgp_large_community *large_communities;
+	uint32_t n_large_communities;
+
+	struct mrt_ip originator_id;
+	struct bgp_mp_reach mp_reach;
+	struct bgp_mp_unreach mp_unreach;
+
+	uint32_t n_unknown; /* attributes skipped (unknown or not decoded) */
+	const uint8_t *raw; /* the attribute bytes as received */
+	uint32_t raw_len;
+
+	/* Attribute-level faults (RFC 7606 style): the record is still returned.
+	 * malformed has bit (1 << type) for each attribute type < 32 that had a
+	 * bad length or content, or was repeated (the first one is kept); bit 0
+	 * stands for LARGE_COMMUNITIES.  truncated: an attribute header or
+	 * value ran past the end of the attribute block; parsing stopped there. */
+	uint32_t malformed;
+	bool truncated;
+	/* AGGREGATOR / AS4_AGGREGATOR values as received (printers that mimic
+	 * other tools decode them their own way). */
+	const uint8_t *aggregator_raw;
+	uint16_t aggregator_raw_len;
+	const uint8_t *as4_aggregator_raw;
+	uint16_t as4_aggregator_raw_len;
+};
+
+struct bgp_open {
+	uint8_t version;
+	uint16_t asn;  /* "My Autonomous System" (AS_TRANS for 4-byte speakers) */
+	uint32_t asn4; /* from the 4-octet AS capability, or asn if none */
+	uint16_t hold_time;
+	struct mrt_ip bgp_id;
+	uint8_t opt_len;
+	const uint8_t *opt; /* optional parameters, raw */
+};
+
+struct bgp_notification {
+	uint8_t code, subcode;
+	const uint8_t *data;
+	uint32_t data_len;
+};
+
+struct bgp_update {
+	const struct mrt_prefix *withdrawn; /* IPv4 withdrawn routes field */
+	uint32_t n_withdrawn;
+	const struct mrt_prefix *nlri; /* IPv4 NLRI field */
+	uint32_t n_nlri;
+	struct bgp_attrs attrs; /* incl. mp_reach / mp_unreach */
+	/* A prefix cut by the end of its field, or longer than 32 bits, ends
+	 * that list; the prefixes before it are kept (for MP_(UN)REACH_NLRI
+	 * the attribute's bit in attrs.malformed is set instead). */
+	bool withdrawn_cut, nlri_cut;
+};
+
+struct bgp_msg {
+	uint8_t type;	     /* enum bgp_msg_type */
+	uint16_t len;	     /* BGP header length field */
+	const uint8_t *body; /* after the 19-byte header */
+	uint32_t body_len;
+	union {
+		struct bgp_update update;
+		struct bgp_open open;
+		struct bgp_notification notification;
+	};
+};
+
+struct mrt_peer {
+	struct mrt_ip bgp_id;
+	struct mrt_ip ip;
+	uint32_t asn;
+	uint8_t asn_size; /* 2 or 4 as encoded */
+};
+
+/* ---- records ---- */
+
+enum mrt_rec_kind {
+	MRT_REC_OTHER = 0,	/* type/subtype not decoded: header only */
+	MRT_REC_PEER_INDEX,	/* TABLE_DUMP_V2 PEER_INDEX_TABLE */
+	MRT_REC_RIB,		/* TABLE_DUMP (v1) or TABLE_DUMP_V2 RIB_* */
+	MRT_REC_BGP4MP_MESSAGE, /* BGP4MP(_ET) MESSAGE* */
+	MRT_REC_BGP4MP_STATE,	/* BGP4MP(_ET) STATE_CHANGE(_AS4) */
+};
+
+struct mrt_peer_index {
+	struct mrt_ip collector_id;
+	const char *view_name; /* NUL-terminated copy (may be "") */
+	uint16_t view_name_len;
+	uint16_t n_peers;
+	const struct mrt_peer *peers;
+};
+
+struct mrt_rib_entry {
+	uint16_t peer_index;	     /* TABLE_DUMP_V2; 0 for TABLE_DUMP v1 */
+	const struct mrt_peer *peer; /* never NULL */
+	uint32_t originated;	     /* originated time, seconds */
+	bool has_path_id;
+	uint32_t path_id; /* ADD-PATH subtypes */
+	struct bgp_attrs attrs;
+};
+
+struct mrt_rib {
+	uint32_t seq;		  /* sequence number */
+	struct mrt_prefix prefix; /* path_id/has_path_id unset: see entries */
+	uint16_t afi;		  /* 1 or 2 */
+	uint8_t safi;		  /* 1 or 2 */
+	uint8_t td1_status;	  /* TABLE_DUMP v1 status byte */
+	uint16_t td1_view;	  /* TABLE_DUMP v1 view number */
+	bool addpath;
+	uint16_t n_entries;
+	const struct mrt_rib_entry *entries;
+};
+
+struct mrt_bgp4mp {
+	uint32_t peer_asn, local_asn;
+	uint8_t asn_size; /* 2 or 4 */
+	uint16_t ifindex;
+	uint16_t afi; /* 1 or 2: family of peer_ip/local_ip */
+	struct mrt_ip peer_ip, local_ip;
+	bool local;   /* *_LOCAL subtypes: sent by the local speaker */
+	bool addpath; /* *_ADDPATH subtypes: NLRI carry path ids */
+	/* STATE_CHANGE(_AS4) */
+	uint16_t old_state, new_state;
+	/* MESSAGE* */
+	struct bgp_msg msg;
+};
+
+struct mrt_record {
+	/* header */
+	uint32_t timestamp;    /* seconds */
+	uint32_t microseconds; /* _ET types; 0 otherwise */
+	uint16_t type, subtype;
+	uint32_t length;     /* MRT length field (for _ET includes the 4 us bytes) */
+	uint64_t record_no;  /* 1-based */
+	uint64_t offset;     /* of the MRT header, in the uncompressed stream */
+	const uint8_t *body; /* message body (after the microsecond field for _ET) */
+	uint32_t body_len;
+
+	enum mrt_rec_kind kind;
+	union {
+		struct mrt_peer_index pit;
+		struct mrt_rib rib;
+		struct mrt_bgp4mp bgp4mp;
+	};
+};
+
+/* ---- reader ---- */
+
+struct mrt_opts {
+	bool keep_going;	 /* skip and count malformed records */
+	uint32_t max_record_len; /* 0 = default (MRT_MAX_RECORD_DEFAULT) */
+	/* Decode BGP4MP prefix lists exactly as bgpdump 1.6.2 does, faults
+	 * included (prefixes longer than 32/128 bits kept, over-long ones
+	 * mangled as its buffer overflow mangles them).  Only for the bgpdump
+	 * printer (asclass mrt); never for building route tables. */
+	bool bgpdump_compat;
+	/* Stop at the end of the first bzip2 stream, as bgpdump does (a file
+	 * of concatenated streams, as pbzip2 writes, is otherwise read whole). */
+	bool bzip2_first_stream_only;
+};
+#ifndef MRT_MAX_RECORD_DEFAULT
+#define MRT_MAX_RECORD_DEFAULT (16U << 20) /* a RIB record with thousands of peers fits */
+#endif
+
+struct mrt_error {
+	const char *file;   /* name as given ("-" shown as "(stdin)") */
+	uint64_t offset;    /* of the record's header, uncompressed stream */
+	uint64_t record_no; /* 1-based; 0 when the error is not about a record */
+	int err;	    /* negative errno: -EIO, -EINVAL (malformed), -ENOMEM... */
+	char msg[192];	    /* "BGP4MP length 4096 exceeds record length 512" */
+	char text[512];	    /* "file: record N (offset O): msg" */
+};
+
+struct mrt_stats {
+	uint64_t records;	      /* headers read (good, bad and skipped) */
+	uint64_t bad_records;	      /* malformed, skipped under keep_going */
+	uint64_t other_records;	      /* types/subtypes not decoded (MRT_REC_OTHER) */
+	uint64_t rib_generic_skipped; /* RIB_GENERIC entries that are not IPv4/IPv6
+					 unicast/multicast */
+	uint64_t afi_skipped;	      /* MP_REACH/MP_UNREACH of other AFI/SAFI */
+	uint64_t attrs_unknown;	      /* unknown attributes skipped */
+	uint64_t bytes;		      /* uncompressed bytes consumed */
+	uint64_t nlri_cut;	      /* prefix lists ended early by a malformed prefix */
+};
+
+struct mrt_reader;
+
+/* Opens `path` ("-" = standard input); gzip/bzip2 by magic bytes.  opts may
+ * be NULL.  Returns NULL with errno set on failure (and logs nothing). */
+struct mrt_reader *mrt_open(const char *path, const struct mrt_opts *opts);
+/* Reads an already open descriptor; `name` is used in errors.  The reader
+ * closes fd in mrt_close() unless it is 0 (stdin). */
+struct mrt_reader *mrt_open_fd(int fd, const char *name, const struct mrt_opts *opts);
+/* Reads a memory buffer (not copied: it must outlive the reader).  Not
+ * decompressed.  `name` may be NULL ("(memory)"). */
+struct mrt_reader *mrt_open_mem(const void *buf, size_t len, const char *name,
+				const struct mrt_opts *opts);
+
+/* The next record, or NULL at end of input or on error (then mrt_error()
+ * is non-NULL).  The record and all it points to are valid until the next
+ * call.  Does not log. */
+const struct mrt_record *mrt_next(struct mrt_reader *r);
+/* The error that ended the stream, or NULL (clean end of input). */
+const struct mrt_error *mrt_error(const struct mrt_reader *r);
+/* Under keep_going: the last malformed record skipped, or NULL. */
+const struct mrt_error *mrt_last_skipped(const struct mrt_reader *r);
+const struct mrt_stats *mrt_stats(const struct mrt_reader *r);
+/* The current PEER_INDEX_TABLE (n_peers 0 / peers NULL if none yet). */
+const struct mrt_peer_index *mrt_peer_index(const struct mrt_reader *r);
+void mrt_close(struct mrt_reader *r);
+
+/* Plain AS path for origin resolution: the ASNs of AS_SEQUENCE segments and,
+ * for AS_SET segments, their members in order; confederation segments are
+ * left out.  Writes up to `max` ASNs to out and returns how many the path
+ * has (may exceed max, like snprintf).  *ends_in_set is set when the last
+ * non-confederation segment is an AS_SET (the origin is then ambiguous).
+ * *n_set_asns, if not NULL, receives the size of that final set (0 if none):
+ * the final set's members are the last *n_set_asns entries of the list. */
+uint32_t bgp_aspath_flat(const struct bgp_aspath *p, uint32_t *out, uint32_t max, bool *ends_in_set,
+			 uint32_t *n_set_asns);
+
+/* Text names, for messages and printers. */
+const char *mrt_type_name(uint16_t type);
+/* "a.b.c.d" or IPv6 text as inet_ntop would write it; returns buf. */
+const char *mrt_ip_fmt(const struct mrt_ip *ip, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
+/* user/bgp/mrtio.h - input byte stream for the MRT reader: a file descriptor or
+ * a memory buffer, decompressed on the fly when it starts with the gzip
+ * (1f 8b) or bzip2 ("BZh") magic.  Concatenated gzip members and bzip2
+ * streams are read through.  Reads in large blocks; no whole-file buffers.
+ */
+#ifndef ASC_MRTIO_H
+#define ASC_MRTIO_H
+#include <stddef.h>
+#include <stdint.h>
+
+enum mrtio_comp { MRTIO_PLAIN, MRTIO_GZIP, MRTIO_BZIP2 };
+
+struct mrtio;
+
+/* Flags: stop after the first bzip2 stream, as bgpdump does. */
+#define MRTIO_BZIP2_FIRST_STREAM 1U
+
+/* Takes ownership of fd (closed by mrtio_close unless it is 0).  Returns NULL
+ * with errno set. */
+struct mrtio *mrtio_open_fd(int fd, unsigned int flags);
+/* Memory input, decompressed like a file when it has a magic. */
+struct mrtio *mrtio_open_mem(const void *buf, size_t len, unsigned int flags);
+/* Reads up to n decompressed bytes.  Returns the count (0 at end of input)
+ * or a negative errno (-EIO for a corrupt compressed stream). */
+long mrtio_read(struct mrtio *io, void *dst, size_t n);
+enum mrtio_comp mrtio_compression(const struct mrtio *io);
+void mrtio_close(struct mrtio *io);
+
+#endif

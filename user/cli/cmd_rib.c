@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/* user/cli/cmd_rib.c - asclass rib: the resolved table (or the per-origin
+ * transit history) from routing data, without touching any BPF map. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli/cmd.h"
+#include "common/log.h"
+#include "common/parse.h"
+#include "routes/routes_in.h"
+
+enum { B_JSON, B_FORMAT, B_KEEP_GOING, B_TRANSITS, B_ORIGIN };
+static const struct opt rib_opts[] = {
+	[B_JSON] = { "json", 'j', NULL, NULL, "print JSON" },
+	[B_FORMAT] = { "format", 'f', "FORMAT", "auto",
+		       "input format: auto, mrt, bgpdump, pfx2as or text" },
+	[B_KEEP_GOING] = { "keep-going", 'k', NULL, NULL,
+			   "skip and count malformed records instead of failing" },
+	[B_TRANSITS] = { "transits", 't', NULL, NULL,
+			 "print, per origin AS, each transit AS seen in front of it, when it first "
+			 "appeared and when it went away" },
+	[B_ORIGIN] = { "origin", 'o', "ASN", NULL, "with --transits: only this origin AS" },
+	{ NULL },
+};
+
+static const struct cmd_spec rib_spec = {
+	.name = "asclass rib",
+	.synopsis = "FILE... [--json] [--format FORMAT] [--keep-going] [--transits [--origin ASN]]",
+	.desc = "Resolve routing data into the table the data plane would get and print it, one "
+		"line per prefix, sorted: prefix, origin AS, transit AS, peer AS, number of paths, "
+		"flags.  Files apply in order, so a RIB dump followed by update dumps gives the "
+		"table as of the last update.  Origin is the last AS of a path with prepending "
+		"removed (0 when the path ends in an AS_SET), transit the AS in front of it, peer "
+		"the first AS; over several paths the most common wins, ties to the lower AS.",
+	.opts = rib_opts,
+	.examples = "    asclass rib rib.20171001.0800.mrt updates.20171001.0905.mrt\n"
+		    "    asclass rib --transits --origin 131279 rib.mrt updates.mrt\n",
+};
+
+static const char *utc(uint32_t t, char *buf, size_t len)
+{
+	time_t tt = t;
+	struct tm tm;
+
+	if (!t)
+		return "-";
+	gmtime_r(&tt, &tm);
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return buf;
+}
+
+static void print_transits(struct rib *rib, int json, int have_origin, unsigned int origin)
+{
+	struct rib_transit *v;
+	char a[32], b[32];
+	size_t n;
+	int first = 1;
+
+	if (rib_transits(rib, &v, &n)) {
+		log_err("out of memory");
+		return;
+	}
+	if (json)
+		printf("[");
+	else
+		printf("origin_as\ttransit_as\tprefixes\tfirst_seen\tgone_since\n");
+	for (size_t i = 0; i < n; i++) {
+		if (have_origin && v[i].origin != origin)
+			continue;
+		if (json)
+			printf("%s\n "
+			       "{\"origin_as\":%u,\"transit_as\":%u,\"prefixes\":%u,\"paths\":%u,"
+			       "\"first_seen\":\"%s\",\"gone_since\":%s%s%s}",
+			       first ? "" : ",", v[i].origin, v[i].transit, v[i].prefixes,
+			       v[i].paths, utc(v[i].first_seen, a, sizeof(a)),
+			       v[i].gone_since ? "\"" : "",
+			       v[i].gone_since ? utc(v[i].gone_since, b, sizeof(b)) : "null",
+			       v[i].gone_since ? "\"" : "");
+		else
+			printf("%u\t%u\t%u\t%s\t%s\n", v[i].origin, v[i].transit, v[i].prefixes,
+			       utc(v[i].first_seen, a, sizeof(a)),
+			       utc(v[i].gone_since, b, sizeof(b)));
+		first = 0;
+	}
+	if (json)
+		printf("\n]\n");
+	free(v);
+}
+
+int cmd_rib(int argc, char **argv)
+{
+	struct routes_opts ro = { .format = ROUTES_AUTO };
+	struct rtable t = { 0 };
+	struct rib *rib = NULL;
+	struct rib_row *rows;
+	int i, json = 0, transits = 0, have_origin = 0, err;
+	unsigned int origin = 0;
+	const char *arg;
+	size_t n;
+
+	while ((i = opt_next(&rib_spec, argc, argv, &arg)) != OPT_END) {
+		switch (i) {
+		case B_JSON:
+			json = 1;
+			break;
+		case B_FORMAT:
+			if (routes_format_parse(arg, &ro.format))
+				return usage_error(&rib_spec, "--format: unknown format '%s'", arg);
+			break;
+		case B_KEEP_GOING:
+			ro.keep_going = true;
+			break;
+		case B_TRANSITS:
+			transits = 1;
+			break;
+		case B_ORIGIN:
+			if (parse_asn(arg, &origin))
+				return usage_error(&rib_spec, "--origin: '%s' is not an AS number",
+						   arg);
+			have_origin = 1;
+			break;
+		default:
+			return ASC_EXIT_USAGE;
+		}
+	}
+	if (optind >= argc)
+		return usage_error(&rib_spec, "expected at least one FILE");
+	err = routes_read((const char *const *)argv + optind, argc - optind, &ro, &t, &rib, NULL);
+	if (err) {
+		rtable_free(&t);
+		return err == -EINVAL ? ASC_EXIT_INPUT : ASC_EXIT_FAIL;
+	}
+	if (transits) {
+		print_transits(rib, json, have_origin, origin);
+		goto out;
+	}
+	if (rib_resolve(rib, &rows, &n)) {
+		log_err("out of memory");
+		err = -ENOMEM;
+		goto out;
+	}
+	if (json)
+		printf("[");
+	/* t and rows are in the same order; rows give the path counts (text
+	 * and pfx2as routes have none) */
+	for (size_t i = 0, r = 0; i < t.n; i++) {
+		const struct asc_route *rt = &t.v[i].route;
+		char pfx[64], flags[64];
+		uint32_t paths = 0;
+
+		while (r < n && prefix_cmp(&rows[r].e, &t.v[i]) < 0)
+			r++;
+		if (r < n && !prefix_cmp(&rows[r].e, &t.v[i]) &&
+		    !memcmp(&rows[r].e.route, rt, sizeof(*rt)))
+			paths = rows[r].paths;
+		prefix_fmt(&t.v[i], pfx, sizeof(pfx));
+		route_flags_str(rt->flags, flags, sizeof(flags));
+		if (json)
+			printf("%s\n "
+			       "{\"prefix\":\"%s\",\"origin_as\":%u,\"transit_as\":%u,\"peer_as\":%"
+			       "u,"
+			       "\"paths\":%u,\"flags\":\"%s\"}",
+			       i ? "," : "", pfx, rt->origin_asn, rt->transit_asn, rt->peer_asn,
+			       paths, flags);
+		else
+			printf("%s\t%u\t%u\t%u\t%u\t%s\n", pfx, rt->origin_asn, rt->transit_asn,
+			       rt->peer_asn, paths, flags);
+	}
+	if (json)
+		printf("\n]\n");
+	free(rows);
+out:
+	rtable_free(&t);
+	rib_free(rib);
+	return err ? ASC_EXIT_FAIL : ASC_EXIT_OK;
+}

@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/* user/cli/cmd_routes.c - asclass routes load: routing data -> route tables. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cmd.h"
+#include "common/log.h"
+#include "dataplane/maps.h"
+#include "dataplane/tables.h"
+#include "routes/routes_in.h"
+
+enum { R_FORMAT, R_KEEP_GOING, R_LOOKUP };
+static const struct opt load_opts[] = {
+	[R_FORMAT] = { "format", 'f', "FORMAT", "auto",
+		       "input format: auto, mrt, bgpdump, pfx2as or text" },
+	[R_KEEP_GOING] = { "keep-going", 'k', NULL, NULL,
+			   "skip and count malformed records instead of failing" },
+	[R_LOOKUP] = { "lookup", 'l', "KIND", "fast",
+		       "route tables for the data plane: fast (compressed trie in arrays) or lpm "
+		       "(the kernel's LPM trie, the reference)" },
+	{ NULL },
+};
+
+static const struct cmd_spec load_spec = {
+	.name = "asclass routes load",
+	.synopsis = "FILE... [--format FORMAT] [--keep-going] [--lookup fast|lpm]",
+	.desc = "Read routing data (MRT RIB and update dumps, bgpdump -m text, pfx2as, or text "
+		"lines PREFIX ORIGIN_AS [TRANSIT_AS [PEER_AS]]; gzip and bzip2 detected by their "
+		"magic bytes; - for standard input), resolve it as 'asclass rib' does, and replace "
+		"the route tables as a whole.  The new tables are built aside and swapped in at "
+		"once; if any input is bad, the error names the file and line or record, and the "
+		"active tables and every counter stay as they were.",
+	.opts = load_opts,
+	.examples =
+		"    asclass routes load rib.20171001.0800.mrt.bz2 updates.20171001.0905.mrt.gz\n"
+		"    asclass routes load --format pfx2as routeviews-rv2-20171001-1200.pfx2as.gz\n"
+		"    echo '175.45.176.0/22 131279 4837' | asclass routes load -\n",
+};
+
+static int routes_load(int argc, char **argv)
+{
+	struct routes_opts ro = { .format = ROUTES_AUTO };
+	struct tables_opts to = { .which = TABLES_FAST };
+	struct tables_result res = { 0 };
+	struct routes_stats rs;
+	struct rtable t = { 0 };
+	struct asc_maps m;
+	const char *arg;
+	int i, err;
+
+	while ((i = opt_next(&load_spec, argc, argv, &arg)) != OPT_END) {
+		switch (i) {
+		case R_FORMAT:
+			if (routes_format_parse(arg, &ro.format))
+				return usage_error(&load_spec, "--format: unknown format '%s'",
+						   arg);
+			break;
+		case R_KEEP_GOING:
+			ro.keep_going = true;
+			break;
+		case R_LOOKUP:
+			if (!strcmp(arg, "fast"))
+				to.which = TABLES_FAST;
+			else if (!strcmp(arg, "lpm"))
+				to.which = TABLES_LPM;
+			else
+				return usage_error(&load_spec, "--lookup: '%s' is not fast or lpm",
+						   arg);
+			break;
+		default:
+			return ASC_EXIT_USAGE;
+		}
+	}
+	if (optind >= argc)
+		return usage_error(&load_spec, "expected at least one FILE");
+	err = routes_read((const char *const *)argv + optind, argc - optind, &ro, &t, NULL, &rs);
+	if (err) {
+		log_err("no routes loaded: the active tables are unchanged");
+		rtable_free(&t);
+		return err == -EINVAL ? ASC_EXIT_INPUT : ASC_EXIT_FAIL;
+	}
+	err = maps_create(asc_pin_dir, 0, &m);
+	if (err) {
+		rtable_free(&t);
+		return ASC_EXIT_BPF;
+	}
+	err = tables_load(&m, &t, &to, &res);
+	maps_close(&m);
+	rtable_free(&t);
+	if (err) {
+		log_err("no routes loaded: the active tables are unchanged");
+		return ASC_EXIT_BPF;
+	}
+	log_info("loaded %zu IPv4 + %zu IPv6 prefixes into generation %u (%s tables) in %.3f s%s",
+		 res.routes_v4, res.routes_v6, res.generation,
+		 res.lookup == ASC_LOOKUP_FAST ? "fast" : "lpm", res.build_seconds,
+		 rs.bad ? " (malformed records skipped: see above)" : "");
+	if (res.lookup == ASC_LOOKUP_FAST)
+		log_info("fast tables: %zu nodes, %zu leaves, %zu distinct routes: %.1f MiB",
+			 res.fast.nodes, res.fast.leaves, res.fast.routes,
+			 res.fast.bytes / 1048576.0);
+	return ASC_EXIT_OK;
+}
+
+static const struct command routes_cmds[] = {
+	{ "load", routes_load, "replace the route tables from routing data" },
+	{ NULL },
+};
+
+int cmd_routes(int argc, char **argv)
+{
+	return dispatch(routes_cmds, "asclass routes", argc - 1, argv + 1);
+}

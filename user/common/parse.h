@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
+/* user/common/parse.h - strict parsing of numbers and AS numbers. */
+#ifndef ASC_PARSE_H
+#define ASC_PARSE_H
+
+/* Strict number parsing; 0 on success, -EINVAL otherwise. */
+int parse_u32(const char *s, unsigned int *out);
+int parse_u64(const char *s, unsigned long long *out);
+/* AS numbers: "131279", "AS131279", asdot "2.1234". */
+int parse_asn(const char *s, unsigned int *out);
+
+#endif

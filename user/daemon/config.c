@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/* user/daemon/config.c - asclass.conf through inih.  inih as Debian builds it does
+ * not pass line numbers to the handler, so lines are counted in our own
+ * reader (ini_parse_stream), and the first error stops the parse. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <ini.h>
+
+#include "common/log.h"
+#include "common/parse.h"
+#include "daemon/config.h"
+#include "dataplane/maps.h"
+
+struct parse {
+	struct asc_config *c;
+	const char *path;
+	FILE *f;
+	int line;
+	int failed;
+	struct cfg_link *link; /* the [link NAME] being read */
+};
+
+static char *reader(char *buf, int size, void *stream)
+{
+	struct parse *p = stream;
+	char *r = fgets(buf, size, p->f);
+
+	if (r)
+		p->line++;
+	return r;
+}
+
+static int fail(struct parse *p, const char *section, const char *key, const char *fmt,
+		const char *val)
+{
+	char why[256];
+
+	snprintf(why, sizeof(why), fmt, val);
+	log_err("%s:%d: [%s]%s%s: %s", p->path, p->line, section, key ? " " : "", key ? key : "",
+		why);
+	p->failed = 1;
+	return 0; /* inih: stop at the first error (see config_load) */
+}
+
+static int parse_bool(const char *v, bool *out)
+{
+	if (!strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "1"))
+		*out = true;
+	else if (!strcmp(v, "no") || !strcmp(v, "false") || !strcmp(v, "0"))
+		*out = false;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+static int link_key(struct parse *p, const char *section, const char *key, const char *v)
+{
+	struct cfg_link *l = p->link;
+
+	if (!strcmp(key, "interface")) {
+		if (!*v || strlen(v) >= IF_NAMESIZE)
+			return fail(p, section, key, "'%s' is not an interface name", v);
+		strcpy(l->ifname, v);
+	} else if (!strcmp(key, "vlan")) {
+		if (parse_u32(v, &l->vlan) || l->vlan > 4094)
+			return fail(p, section, key, "'%s' is not a VLAN id (0-4094)", v);
+	} else if (!strcmp(key, "asn")) {
+		if (parse_asn(v, &l->asn))
+			return fail(p, section, key, "'%s' is not an AS number", v);
+	} else {
+		return fail(p, section, NULL, "unknown key \"%s\" (known: interface, vlan, asn)",
+			    key);
+	}
+	return 1;
+}
+
+static int handler(void *user, const char *section, const char *key, const char *v)
+{
+	struct parse *p = user;
+	struct asc_config *c = p->c;
+
+	if (p->failed)
+		return 0;
+	if (!key) /* a new section (inih calls with NULL name when it starts) */
+		return 1;
+	if (!strncmp(section, "link ", 5)) {
+		const char *name = section + 5;
+
+		if (!p->link || strcmp(p->link->name, name)) {
+			p->link = NULL;
+			for (int i = 0; i < c->n_links; i++)
+				if (!strcmp(c->links[i].name, name))
+					p->link = &c->links[i];
+			if (!p->link) {
+				if (!*name || strlen(name) >= ASC_NAME_LEN)
+					return fail(p, section, NULL,
+						    "link name \"%s\" must be 1 to 15 characters",
+						    name);
+				if (c->n_links == CFG_MAX_LINKS)
+					return fail(p, section, NULL, "more than %s links", "64");
+				p->link = &c->links[c->n_links++];
+				strcpy(p->link->name, name);
+				p->link->vlan = ASC_VLAN_ANY;
+				p->link->line = p->line;
+			}
+		}
+		return link_key(p, section, key, v);
+	}
+	if (!strcmp(section, "routes")) {
+		if (!strcmp(key, "source")) {
+			if (c->n_sources == CFG_MAX_SOURCES)
+				return fail(p, section, key, "more than %s sources", "64");
+			c->sources[c->n_sources++] = strdup(v);
+		} else if (!strcmp(key, "format")) {
+			if (routes_format_parse(v, &c->format))
+				return fail(
+					p, section, key,
+					"unknown format '%s' (auto, mrt, bgpdump, pfx2as, text)",
+					v);
+		} else if (!strcmp(key, "keep_going")) {
+			if (parse_bool(v, &c->keep_going))
+				return fail(p, section, key, "'%s' is not yes or no", v);
+		} else if (!strcmp(key, "lookup")) {
+			if (!strcmp(v, "fast"))
+				c->lookup = ASC_LOOKUP_FAST;
+			else if (!strcmp(v, "lpm"))
+				c->lookup = ASC_LOOKUP_LPM;
+			else
+				return fail(p, section, key, "'%s' is not fast or lpm", v);
+		} else {
+			return fail(
+				p, section, NULL,
+				"unknown key \"%s\" (known: source, format, keep_going, lookup)",
+				key);
+		}
+		return 1;
+	}
+	if (!strcmp(section, "metrics")) {
+		if (!strcmp(key, "listen")) {
+			const char *colon = strrchr(v, ':');
+
+			if (!colon || colon == v || (size_t)(colon - v) >= sizeof(c->listen_host) ||
+			    parse_u32(colon + 1, &c->listen_port) || !c->listen_port ||
+			    c->listen_port > 65535)
+				return fail(p, section, key, "'%s' is not HOST:PORT", v);
+			memcpy(c->listen_host, v, colon - v);
+			c->listen_host[colon - v] = 0;
+		} else if (!strcmp(key, "top_n")) {
+			if (parse_u32(v, &c->top_n) || !c->top_n)
+				return fail(p, section, key, "'%s' is not a positive number", v);
+		} else if (!strcmp(key, "watch")) {
+			char buf[1024], *tok, *save = NULL;
+
+			snprintf(buf, sizeof(buf), "%s", v);
+			for (tok = strtok_r(buf, " ,", &save); tok;
+			     tok = strtok_r(NULL, " ,", &save)) {
+				if (c->n_watch == CFG_MAX_WATCH)
+					return fail(p, section, key, "more than %s ASes", "64");
+				if (parse_asn(tok, &c->watch[c->n_watch++]))
+					return fail(p, section, key, "'%s' is not an AS number",
+						    tok);
+			}
+		} else if (!strcmp(key, "max_connections")) {
+			if (parse_u32(v, &c->max_connections) || !c->max_connections)
+				return fail(p, section, key, "'%s' is not a positive number", v);
+		} else if (!strcmp(key, "timeout")) {
+			if (parse_u32(v, &c->timeout_s) || !c->timeout_s)
+				return fail(p, section, key,
+					    "'%s' is not a positive number of seconds", v);
+		} else {
+			return fail(p, section, NULL,
+				    "unknown key \"%s\" (known: listen, top_n, watch, "
+				    "max_connections, timeout)",
+				    key);
+		}
+		return 1;
+	}
+	if (!strcmp(section, "daemon")) {
+		if (!strcmp(key, "pin_dir")) {
+			if (*v != '/' || strlen(v) >= sizeof(c->pin_dir))
+				return fail(p, section, key, "'%s' is not an absolute path", v);
+			strcpy(c->pin_dir, v);
+		} else if (!strcmp(key, "mode")) {
+			if (!strcmp(v, "native"))
+				c->mode = ATTACH_NATIVE;
+			else if (!strcmp(v, "skb"))
+				c->mode = ATTACH_SKB;
+			else
+				return fail(p, section, key, "'%s' is not native or skb", v);
+		} else if (!strcmp(key, "tc_hook")) {
+			if (!strcmp(v, "auto"))
+				c->tc_hook = TC_HOOK_AUTO;
+			else if (!strcmp(v, "tcx"))
+				c->tc_hook = TC_HOOK_TCX;
+			else if (!strcmp(v, "clsact"))
+				c->tc_hook = TC_HOOK_CLSACT;
+			else
+				return fail(p, section, key, "'%s' is not auto, tcx or clsact", v);
+		} else if (!strcmp(key, "counters")) {
+			if (parse_u32(v, &c->counters) || c->counters < COUNTERS_MIN ||
+			    c->counters > COUNTERS_MAX)
+				return fail(p, section, key,
+					    "'%s' is not a number of counter keys from 1024 to "
+					    "16777216",
+					    v);
+		} else {
+			return fail(p, section, NULL,
+				    "unknown key \"%s\" (known: pin_dir, mode, tc_hook, counters)",
+				    key);
+		}
+		return 1;
+	}
+	return fail(
+		p, section, NULL,
+		"unknown section (known: [link NAME], [routes], [metrics], [daemon]): key \"%s\"",
+		key);
+}
+
+int config_load(const char *path, struct asc_config *c)
+{
+	struct parse p = { .c = c, .path = path };
+	int rc;
+
+	memset(c, 0, sizeof(*c));
+	snprintf(c->listen_host, sizeof(c->listen_host), "127.0.0.1");
+	c->listen_port = 9742;
+	c->top_n = 500;
+	c->max_connections = 32;
+	c->timeout_s = 10;
+	c->lookup = ASC_LOOKUP_FAST;
+	snprintf(c->pin_dir, sizeof(c->pin_dir), "%s", ASC_PIN_DIR_DEFAULT);
+	p.f = fopen(path, "r");
+	if (!p.f) {
+		rc = -errno;
+		log_err("%s: %s", path, strerror(errno));
+		return rc;
+	}
+	rc = ini_parse_stream(reader, &p, handler, &p);
+	fclose(p.f);
+	if (!p.failed && rc > 0) { /* a syntax error inih found itself */
+		log_err("%s:%d: syntax error (expected [section] or key = value)", path, rc);
+		p.failed = 1;
+	}
+	for (int i = 0; !p.failed && i < c->n_links; i++)
+		if (!c->links[i].ifname[0]) {
+			log_err("%s:%d: [link %s]: no interface = ...", path, c->links[i].line,
+				c->links[i].name);
+			p.failed = 1;
+		}
+	if (!p.failed && rc < 0) {
+		log_err("%s: read error", path);
+		p.failed = 1;
+	}
+	if (p.failed) {
+		config_free(c);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+void config_free(struct asc_config *c)
+{
+	for (int i = 0; i < c->n_sources; i++)
+		free(c->sources[i]);
+	c->n_sources = 0;
+}

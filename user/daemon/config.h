@@ -1,0 +1,51 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
+/* user/daemon/config.h - asclass.conf, the daemon's INI configuration (inih).
+ * See docs/asclass.conf.5 for the keys.  config_load() reads the whole file
+ * or nothing: the first error is logged as "FILE:LINE: [SECTION] KEY: why"
+ * and the caller gets -EINVAL. */
+#ifndef ASC_CONFIG_H
+#define ASC_CONFIG_H
+#include <limits.h>
+#include <net/if.h>
+#include <stdint.h>
+#include "dataplane/attach.h"
+#include "routes/routes_in.h"
+
+#define CFG_MAX_LINKS 64
+#define CFG_MAX_SOURCES 64
+#define CFG_MAX_WATCH 64
+
+struct cfg_link {
+	char name[ASC_NAME_LEN];
+	char ifname[IF_NAMESIZE];
+	unsigned int vlan; /* ASC_VLAN_ANY when not set */
+	unsigned int asn;
+	int line;
+};
+
+struct asc_config {
+	struct cfg_link links[CFG_MAX_LINKS];
+	int n_links;
+	char *sources[CFG_MAX_SOURCES]; /* files or glob patterns */
+	int n_sources;
+	enum routes_format format;
+	bool keep_going;
+	enum asc_lookup_kind lookup; /* default ASC_LOOKUP_FAST */
+	char listen_host[64];
+	unsigned int listen_port;
+	unsigned int top_n;
+	uint32_t watch[CFG_MAX_WATCH];
+	size_t n_watch;
+	unsigned int max_connections;
+	unsigned int timeout_s;
+	char pin_dir[PATH_MAX];
+	enum attach_mode mode;
+	enum tc_hook tc_hook;
+	unsigned int counters; /* asc_counts keys when it is created; 0: default */
+};
+
+/* Returns 0, -EINVAL (logged with file and line), or -errno if unreadable. */
+int config_load(const char *path, struct asc_config *c);
+void config_free(struct asc_config *c);
+
+#endif

@@ -1,0 +1,504 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/* user/dataplane/attach.c - putting the classifier on border links and taking it off.
+ *
+ * Each attach opens its own bpf_object from the ELF bytes embedded in the
+ * skeleton, with the pin directory as pin root, so every object shares the
+ * same pinned maps.  The XDP object is handed to libxdp (which must load it
+ * itself: in dispatcher mode the program is loaded as an freplace extension);
+ * the tc object is loaded here and put on clsact egress.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <unistd.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <xdp/libxdp.h>
+#include <linux/if_link.h>
+
+#include "asclass.skel.h"
+#include "common/log.h"
+#include "dataplane/attach.h"
+#include "dataplane/maps.h"
+
+/* tcx (kernel 6.6+): tc programs attached through a BPF link, which we pin
+ * so the attachment outlives this process; the link also gives atomic
+ * program replacement.  The uapi value is fixed; Debian 12's <linux/bpf.h>
+ * predates it. */
+#define ASC_BPF_TCX_EGRESS 47
+
+const char *asc_attach_pin_dir = ASC_PIN_DIR_DEFAULT;
+
+static void tcx_pin_path(const char *pin_dir, int ifindex, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s/tcx_egress_%d", pin_dir, ifindex);
+}
+
+static int tcx_query(const char *pin_dir, int ifindex, unsigned int *prog_id)
+{
+	struct bpf_link_info li = { 0 };
+	__u32 len = sizeof(li);
+	char path[PATH_MAX];
+	int fd, err;
+
+	tcx_pin_path(pin_dir, ifindex, path, sizeof(path));
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return -errno;
+	err = bpf_obj_get_info_by_fd(fd, &li, &len);
+	close(fd);
+	if (err)
+		return -errno;
+	/* A link whose interface went away is defunct: no program. */
+	if (!li.prog_id)
+		return -ENOENT;
+	*prog_id = li.prog_id;
+	return 0;
+}
+
+/* Returns 0, or -EINVAL/-EOPNOTSUPP-ish errors when the kernel has no tcx. */
+static int tcx_attach(const char *pin_dir, int ifindex, int prog_fd, bool replace)
+{
+	char path[PATH_MAX];
+	int fd, err;
+
+	tcx_pin_path(pin_dir, ifindex, path, sizeof(path));
+	if (replace) {
+		fd = bpf_obj_get(path);
+		if (fd >= 0) {
+			err = bpf_link_update(fd, prog_fd, NULL) ? -errno : 0;
+			close(fd);
+			return err;
+		}
+	}
+	fd = bpf_link_create(prog_fd, ifindex, (enum bpf_attach_type)ASC_BPF_TCX_EGRESS, NULL);
+	if (fd < 0)
+		return -errno;
+	unlink(path); /* a stale pin of a defunct link */
+	err = bpf_obj_pin(fd, path) ? -errno : 0;
+	if (err)
+		bpf_link_detach(fd);
+	close(fd);
+	return err;
+}
+
+static int tcx_detach(const char *pin_dir, int ifindex)
+{
+	char path[PATH_MAX];
+	int fd, err;
+
+	tcx_pin_path(pin_dir, ifindex, path, sizeof(path));
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return -errno;
+	err = bpf_link_detach(fd) ? -errno : 0;
+	close(fd);
+	unlink(path);
+	return err;
+}
+
+static const char *xdp_errstr(int err)
+{
+	static __thread char buf[128];
+
+	libxdp_strerror(err, buf, sizeof(buf));
+	return buf;
+}
+
+/* A fresh object sharing the pinned maps, with only `prog` set to load. */
+static struct bpf_object *open_obj(const char *pin_dir, const char *prog)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, oo, .pin_root_path = pin_dir, .object_name = "asclass");
+	struct bpf_program *p;
+	struct bpf_object *obj;
+	const void *elf;
+	size_t sz;
+
+	elf = asclass_bpf__elf_bytes(&sz);
+	obj = bpf_object__open_mem(elf, sz, &oo);
+	if (!obj)
+		return NULL;
+	/* asc_counts is pinned by now (asc_attach creates the maps first);
+	 * take its size, which may not be the default */
+	if (maps_size_counts(obj, 0)) {
+		bpf_object__close(obj);
+		return NULL;
+	}
+	bpf_object__for_each_program (p, obj)
+		bpf_program__set_autoload(p, !strcmp(bpf_program__name(p), prog));
+	return obj;
+}
+
+/* Our XDP program on ifindex, as libxdp sees it; NULL if none.  *mpp must be
+ * closed by the caller when set. */
+static struct xdp_program *find_xdp(int ifindex, struct xdp_multiprog **mpp)
+{
+	struct xdp_multiprog *mp = xdp_multiprog__get_from_ifindex(ifindex);
+	struct xdp_program *p;
+
+	*mpp = NULL;
+	if (libxdp_get_error(mp) || !mp)
+		return NULL;
+	*mpp = mp;
+	if (xdp_multiprog__is_legacy(mp)) {
+		p = xdp_multiprog__main_prog(mp);
+		return p && !strcmp(xdp_program__name(p), ASC_PROG_XDP) ? p : NULL;
+	}
+	for (p = xdp_multiprog__next_prog(NULL, mp); p; p = xdp_multiprog__next_prog(p, mp))
+		if (!strcmp(xdp_program__name(p), ASC_PROG_XDP))
+			return p;
+	return NULL;
+}
+
+static const char *mode_name(enum xdp_attach_mode m)
+{
+	switch (m) {
+	case XDP_MODE_NATIVE:
+		return "native";
+	case XDP_MODE_SKB:
+		return "skb";
+	case XDP_MODE_HW:
+		return "hw";
+	default:
+		return "-";
+	}
+}
+
+int attach_query(int ifindex, struct attach_info *info)
+{
+	const char *pin_dir_for_query = asc_attach_pin_dir;
+	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = BPF_TC_EGRESS);
+	LIBBPF_OPTS(bpf_tc_opts, tco, .handle = ASC_TC_HANDLE, .priority = ASC_TC_PRIORITY);
+	struct xdp_multiprog *mp;
+	struct xdp_program *p;
+
+	memset(info, 0, sizeof(*info));
+	info->xdp_mode = "-";
+	info->tc_hook = "-";
+	p = find_xdp(ifindex, &mp);
+	if (p) {
+		info->xdp = true;
+		info->dispatcher = !xdp_multiprog__is_legacy(mp);
+		info->xdp_mode = mode_name(xdp_multiprog__attach_mode(mp));
+		info->xdp_prog_id = xdp_program__id(p);
+	}
+	if (mp)
+		xdp_multiprog__close(mp);
+	if (tcx_query(pin_dir_for_query, ifindex, &info->tc_prog_id) == 0) {
+		info->tc = true;
+		info->tc_hook = "tcx";
+	} else if (bpf_tc_query(&hook, &tco) == 0) {
+		info->tc = true;
+		info->tc_hook = "clsact";
+		info->tc_prog_id = tco.prog_id;
+	}
+	return 0;
+}
+
+static int attach_xdp(const char *pin_dir, int ifindex, const char *ifname, enum attach_mode mode)
+{
+	enum xdp_attach_mode xm = mode == ATTACH_SKB ? XDP_MODE_SKB : XDP_MODE_NATIVE;
+	struct xdp_program *prog;
+	struct bpf_object *obj;
+	int err;
+
+	obj = open_obj(pin_dir, ASC_PROG_XDP);
+	if (!obj) {
+		err = -errno;
+		log_err("open BPF object: %s", errstr(err));
+		return err;
+	}
+	DECLARE_LIBXDP_OPTS(xdp_program_opts, xo, .obj = obj, .prog_name = ASC_PROG_XDP);
+	prog = xdp_program__create(&xo);
+	err = libxdp_get_error(prog);
+	if (err) {
+		log_err("prepare XDP program: %s", xdp_errstr(err));
+		bpf_object__close(obj);
+		return err;
+	}
+	err = xdp_program__attach(prog, ifindex, xm, 0);
+	if (err)
+		log_err("attach XDP program to %s (%s mode): %s%s", ifname, mode_name(xm),
+			xdp_errstr(err),
+			err == -EOPNOTSUPP ? " (the driver may lack native XDP: try --mode skb)"
+					   : "");
+	xdp_program__close(prog);
+	bpf_object__close(obj);
+	return err;
+}
+
+/* Swaps our single (non-dispatcher) XDP program for a freshly loaded one in
+ * one netlink request (XDP_FLAGS_REPLACE names the program it replaces, so
+ * the kernel refuses if someone else's is there meanwhile).  The interface
+ * never runs without a classifier. */
+static int replace_xdp(const char *pin_dir, int ifindex, const char *ifname,
+		       const struct attach_info *cur)
+{
+	LIBBPF_OPTS(bpf_xdp_attach_opts, xo);
+	__u32 flags = XDP_FLAGS_REPLACE;
+	struct bpf_object *obj;
+	int err, old_fd;
+
+	if (!strcmp(cur->xdp_mode, "skb"))
+		flags |= XDP_FLAGS_SKB_MODE;
+	else if (!strcmp(cur->xdp_mode, "native"))
+		flags |= XDP_FLAGS_DRV_MODE;
+	old_fd = bpf_prog_get_fd_by_id(cur->xdp_prog_id);
+	if (old_fd < 0)
+		return -errno;
+	obj = open_obj(pin_dir, ASC_PROG_XDP);
+	if (!obj) {
+		err = -errno;
+		goto out_fd;
+	}
+	err = bpf_object__load(obj);
+	if (err) {
+		log_err("load XDP program: %s (-vv prints the verifier log)", errstr(err));
+		goto out;
+	}
+	xo.old_prog_fd = old_fd;
+	err = bpf_xdp_attach(ifindex,
+			     bpf_program__fd(bpf_object__find_program_by_name(obj, ASC_PROG_XDP)),
+			     flags, &xo);
+	if (err)
+		log_err("replace XDP program on %s: %s", ifname, errstr(err));
+out:
+	bpf_object__close(obj);
+out_fd:
+	close(old_fd);
+	return err;
+}
+
+static int attach_tc(const char *pin_dir, int ifindex, const char *ifname, enum tc_hook hook_kind,
+		     bool replace, const char **used)
+{
+	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = BPF_TC_EGRESS);
+	LIBBPF_OPTS(bpf_tc_opts, tco, .handle = ASC_TC_HANDLE, .priority = ASC_TC_PRIORITY,
+		    .flags = BPF_TC_F_REPLACE);
+	struct bpf_object *obj;
+	int err, prog_fd;
+
+	obj = open_obj(pin_dir, ASC_PROG_TC);
+	if (!obj) {
+		err = -errno;
+		log_err("open BPF object: %s", errstr(err));
+		return err;
+	}
+	err = bpf_object__load(obj);
+	if (err) {
+		log_err("load tc program: %s (-vv prints the verifier log)", errstr(err));
+		goto out;
+	}
+	prog_fd = bpf_program__fd(bpf_object__find_program_by_name(obj, ASC_PROG_TC));
+	if (hook_kind != TC_HOOK_CLSACT) {
+		err = tcx_attach(pin_dir, ifindex, prog_fd, replace);
+		if (!err) {
+			*used = "tcx";
+			goto out;
+		}
+		if (hook_kind == TC_HOOK_TCX) {
+			log_err("attach tc program to %s egress via tcx: %s", ifname, errstr(err));
+			goto out;
+		}
+		log_debug("tcx link on %s: %s; using clsact", ifname, errstr(err));
+	}
+	err = bpf_tc_hook_create(&hook);
+	if (err && err != -EEXIST) {
+		log_err("create clsact qdisc on %s: %s", ifname, errstr(err));
+		goto out;
+	}
+	tco.prog_fd = prog_fd;
+	/* BPF_TC_F_REPLACE: an existing filter of ours is swapped in one
+	 * netlink request, so the hook is never empty. */
+	err = bpf_tc_attach(&hook, &tco);
+	if (err)
+		log_err("attach tc program to %s egress: %s", ifname, errstr(err));
+	else
+		*used = "clsact";
+out:
+	bpf_object__close(obj);
+	return err;
+}
+
+static int detach_tc(const char *pin_dir, int ifindex)
+{
+	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = BPF_TC_EGRESS);
+	LIBBPF_OPTS(bpf_tc_opts, tco, .handle = ASC_TC_HANDLE, .priority = ASC_TC_PRIORITY);
+	int err;
+
+	err = tcx_detach(pin_dir, ifindex);
+	if (err == -ENOENT)
+		err = bpf_tc_detach(&hook, &tco);
+	return err;
+}
+
+static int detach_xdp(int ifindex)
+{
+	struct xdp_multiprog *mp;
+	struct xdp_program *p;
+	int err = -ENOENT;
+
+	p = find_xdp(ifindex, &mp);
+	if (p)
+		err = xdp_program__detach(p, ifindex, xdp_multiprog__attach_mode(mp), 0);
+	if (mp)
+		xdp_multiprog__close(mp);
+	return err;
+}
+
+/* The upstream id for `name`: the one it already has, else the lowest
+ * unused; records the name (and the AS, when given) in asc_upstreams. */
+static int upstream_id_for(const struct asc_maps *m, const char *name, unsigned int asn, __u16 *id)
+{
+	static struct asc_upstream ups[ASC_MAX_UPSTREAMS];
+	unsigned int i, free_id = 0;
+	int err;
+
+	err = upstreams_read(m, ups);
+	if (err)
+		return err;
+	for (i = 1; i < ASC_MAX_UPSTREAMS; i++) {
+		if (!strncmp(ups[i].name, name, ASC_NAME_LEN))
+			break;
+		if (!free_id && !ups[i].name[0])
+			free_id = i;
+	}
+	if (i == ASC_MAX_UPSTREAMS) {
+		if (!free_id) {
+			log_err("all %d upstream ids are in use", ASC_MAX_UPSTREAMS - 1);
+			return -ENOSPC;
+		}
+		i = free_id;
+		memset(&ups[i], 0, sizeof(ups[i]));
+		strncpy(ups[i].name, name, sizeof(ups[i].name) - 1);
+	}
+	if (asn)
+		ups[i].asn = asn;
+	if (bpf_map_update_elem(m->upstreams, &i, &ups[i], BPF_ANY))
+		return -errno;
+	*id = (__u16)i;
+	return 0;
+}
+
+int asc_attach(const char *pin_dir, const struct attach_opts *o, struct attach_info *info)
+{
+	asc_attach_pin_dir = pin_dir;
+	struct asc_link_key lk = { .vlan_id = o->vlan };
+	struct asc_link_val lv = { 0 };
+	struct asc_maps m;
+	bool new_xdp = false;
+	int ifindex, err;
+
+	ifindex = if_nametoindex(o->ifname);
+	if (!ifindex) {
+		log_err("interface %s: %s", o->ifname, strerror(errno));
+		return -ENODEV;
+	}
+	if (!o->upstream || !*o->upstream || strlen(o->upstream) >= ASC_NAME_LEN) {
+		log_err("upstream name must be 1 to %d characters", ASC_NAME_LEN - 1);
+		return -EINVAL;
+	}
+	err = maps_create(pin_dir, o->counters, &m);
+	if (err)
+		return err;
+	err = upstream_id_for(&m, o->upstream, o->asn, &lv.upstream_id);
+	if (err) {
+		log_err("record upstream %s: %s", o->upstream, errstr(err));
+		goto out;
+	}
+	lk.ifindex = ifindex;
+
+	/* The link entry goes in first, so the first packet is already counted
+	 * under its upstream. */
+	if (bpf_map_update_elem(m.links, &lk, &lv, BPF_ANY)) {
+		err = -errno;
+		log_err("add link entry for %s: %s", o->ifname, errstr(err));
+		goto out;
+	}
+	attach_query(ifindex, info);
+	if (!info->xdp) {
+		err = attach_xdp(pin_dir, ifindex, o->ifname, o->mode);
+		if (err)
+			goto undo_link;
+		new_xdp = true;
+	} else if (o->replace && !info->dispatcher) {
+		err = replace_xdp(pin_dir, ifindex, o->ifname, info);
+		if (err)
+			goto out; /* the old program and the link entry stay */
+	} else if (o->replace) {
+		/* libxdp 1.3 cannot swap one component of a dispatcher in
+		 * place; re-adding would count twice meanwhile. */
+		log_warn("%s: XDP program kept (dispatcher mode cannot replace in place)",
+			 o->ifname);
+	}
+	if (!info->tc || o->replace) {
+		const char *used = "-";
+
+		enum tc_hook hook = o->tc_hook;
+
+		/* Replace on the hook in use: a second hook would count twice. */
+		if (info->tc)
+			hook = !strcmp(info->tc_hook, "tcx") ? TC_HOOK_TCX : TC_HOOK_CLSACT;
+		err = attach_tc(pin_dir, ifindex, o->ifname, hook, info->tc, &used);
+		if (err)
+			goto undo_xdp;
+		log_debug("tc program on %s egress via %s", o->ifname, used);
+	}
+	attach_query(ifindex, info);
+	log_info("attached to %s via %s (%s), tc egress via %s; upstream %s (id %u%s%.0u)%s",
+		 o->ifname, info->dispatcher ? "dispatcher" : "single program", info->xdp_mode,
+		 info->tc_hook, o->upstream, lv.upstream_id, o->asn ? ", AS" : "", o->asn,
+		 new_xdp      ? ""
+		 : o->replace ? " [programs replaced]"
+			      : " [XDP program was already attached]");
+	maps_close(&m);
+	return 0;
+
+undo_xdp:
+	if (new_xdp)
+		detach_xdp(ifindex);
+undo_link:
+	bpf_map_delete_elem(m.links, &lk);
+out:
+	maps_close(&m);
+	return err;
+}
+
+int asc_detach(const char *pin_dir, const char *ifname)
+{
+	asc_attach_pin_dir = pin_dir;
+	struct asc_maps m;
+	struct link_row *rows;
+	size_t n;
+	int ifindex, err, found = 0;
+
+	ifindex = if_nametoindex(ifname);
+	if (!ifindex) {
+		log_err("interface %s: %s", ifname, strerror(errno));
+		return -ENODEV;
+	}
+	err = detach_xdp(ifindex);
+	if (!err)
+		found++;
+	else if (err != -ENOENT)
+		log_err("detach XDP program from %s: %s", ifname, xdp_errstr(err));
+	err = detach_tc(pin_dir, ifindex);
+	if (!err)
+		found++;
+	else if (err != -ENOENT && err != -EINVAL)
+		log_err("detach tc program from %s: %s", ifname, errstr(err));
+	if (maps_open(pin_dir, &m) == 0) {
+		if (links_read(&m, &rows, &n) == 0) {
+			for (size_t i = 0; i < n; i++)
+				if (rows[i].key.ifindex == (__u32)ifindex &&
+				    !bpf_map_delete_elem(m.links, &rows[i].key))
+					found++;
+			free(rows);
+		}
+		maps_close(&m);
+	}
+	return found ? 0 : -ENOENT;
+}

@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
+/* user/dataplane/attach.h - attaching the classifier to border links.
+ *
+ * XDP goes through libxdp, which uses its multi-program dispatcher where the
+ * kernel accepts it and falls back to a single program where it does not;
+ * tc goes on the clsact egress hook with our own handle and priority.
+ * All maps are shared through the pin directory, so attaching, detaching or
+ * replacing programs never resets a counter. */
+#ifndef ASC_ATTACH_H
+#define ASC_ATTACH_H
+#include <stdbool.h>
+#include "asclass.h"
+
+enum attach_mode { ATTACH_NATIVE, ATTACH_SKB };
+
+/* How the tc program is hooked: a tcx BPF link (kernel 6.6+, pinned under the
+ * pin dir as tcx_egress_<ifindex>) or a classic clsact filter via netlink.
+ * AUTO tries tcx first and falls back. */
+enum tc_hook { TC_HOOK_AUTO, TC_HOOK_TCX, TC_HOOK_CLSACT };
+
+/* Pin dir attach_query() looks in for tcx links; asc_attach/asc_detach set it. */
+extern const char *asc_attach_pin_dir;
+
+struct attach_opts {
+	const char *ifname;
+	const char *upstream; /* name, at most ASC_NAME_LEN - 1 characters */
+	unsigned int vlan;    /* VLAN id, or ASC_VLAN_ANY for the whole interface */
+	unsigned int asn;     /* the upstream's AS, 0 if unknown */
+	enum attach_mode mode;
+	enum tc_hook tc_hook;
+	bool replace;	       /* replace our attached programs in place, atomically */
+	unsigned int counters; /* keys a new asc_counts holds; 0: the default */
+};
+
+struct attach_info {
+	bool xdp;	      /* asclass_xdp is on the interface */
+	bool dispatcher;      /* ... through libxdp's dispatcher (else a single program) */
+	const char *xdp_mode; /* "native", "skb", "hw" or "-" */
+	bool tc;	      /* asclass_tc is on the egress hook */
+	const char *tc_hook;  /* "tcx", "clsact" or "-" */
+	unsigned int xdp_prog_id, tc_prog_id;
+};
+
+/* Attaches both programs (if not already there) and adds the link entry.
+ * Logs each step; returns 0 or a negative errno. */
+int asc_attach(const char *pin_dir, const struct attach_opts *o, struct attach_info *info);
+/* Removes our programs from the interface and its link entries.  Counters
+ * stay.  Returns 0, -ENOENT if nothing of ours was there, or an error. */
+int asc_detach(const char *pin_dir, const char *ifname);
+/* What of ours is attached to ifindex. */
+int attach_query(int ifindex, struct attach_info *info);
+
+#endif

@@ -1,0 +1,1150 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/* user/dataplane/fib.c - builds and updates the fast route tables.  See fib.h and
+ * docs/LOOKUP.md.
+ *
+ * Keys are 128-bit numbers held as (hi, lo), left-aligned: an IPv4 address
+ * sits in the top 32 bits of hi.  A node that starts at bit s covers the six
+ * bits s..s+5 of the key; IPv4 keys are zero past bit 31, so the last IPv4
+ * level simply repeats each leaf 16 times and run-length storage (leafvec)
+ * stores it once.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+
+#include "common/log.h"
+#include "dataplane/fib.h"
+
+#define STRIDE ASC_FIB_STRIDE
+#define NPOS (1U << STRIDE)
+
+/* A prefix as the builder sees it: key, length, route index. */
+struct fent {
+	uint64_t hi, lo;
+	uint32_t rid;
+	uint8_t len;
+};
+
+/* A block of memory replaced by an update, reusable after a grace period. */
+struct blk {
+	uint32_t off, size;
+};
+
+struct blist {
+	struct blk *v;
+	size_t n, cap;
+};
+
+/* Bump allocation in one generation's part of a map, plus free lists by
+ * block size (1..64: a node's children or leaf runs). */
+struct region {
+	const char *what, *limit;
+	uint32_t base, end, top;
+	struct blist free[NPOS + 1];
+};
+
+/* The prefix set kept for updates: a plain binary trie over array slots. */
+struct snode {
+	uint32_t c[2];
+	uint32_t rid; /* 0: no prefix ends here */
+};
+
+struct strie {
+	struct snode *v;
+	size_t n, cap;
+	uint32_t freelist;
+};
+
+struct fib {
+	int fd[4];
+	void *mem[4]; /* the mmap'ed maps, by M_*; the typed views below */
+	uint32_t *dir;
+	struct asc_fib_node *node;
+	uint32_t *leaf;
+	struct asc_route *route;
+
+	int sync_outer, sync_inner;
+	bool updates, valid;
+	unsigned int gen;
+	struct region nodes, leaves;
+	uint32_t route_base, route_next;
+	uint32_t *rhash; /* open addressing: route index, 0 = empty; made by the first build */
+	uint32_t rhash_mask;
+	struct blist quarantine[2]; /* [0] nodes, [1] leaves */
+	struct strie trie[2];	    /* [0] IPv4, [1] IPv6 */
+};
+
+enum { M_DIR, M_NODE, M_LEAF, M_ROUTE };
+
+static const size_t map_len[4] = {
+	[M_DIR] = 2 * (size_t)ASC_FIB_DIR_GEN * sizeof(uint32_t),
+	[M_NODE] = 2 * (size_t)ASC_FIB_NODES * sizeof(struct asc_fib_node),
+	[M_LEAF] = 2 * (size_t)ASC_FIB_LEAVES * sizeof(uint32_t),
+	[M_ROUTE] = 2 * (size_t)ASC_FIB_ROUTES * sizeof(struct asc_route),
+};
+
+/* ---- small helpers ------------------------------------------------------ */
+
+static inline unsigned int pop64(uint64_t x)
+{
+	return (unsigned int)__builtin_popcountll(x);
+}
+
+static inline uint64_t upto(unsigned int p)
+{
+	uint64_t bit = 1ULL << p;
+
+	return bit | (bit - 1);
+}
+
+/* The six bits of the key at bit offset s; bits past 128 are zero (the last
+ * IPv6 level starts at bit 124). */
+static inline unsigned int bits6(uint64_t hi, uint64_t lo, unsigned int s)
+{
+	if (s + STRIDE <= 64)
+		return (hi >> (64 - STRIDE - s)) & (NPOS - 1);
+	if (s + STRIDE > 128)
+		return (lo << (s + STRIDE - 128)) & (NPOS - 1);
+	if (s >= 64)
+		return (lo >> (128 - STRIDE - s)) & (NPOS - 1);
+	return ((hi << (s + STRIDE - 64)) | (lo >> (128 - STRIDE - s))) & (NPOS - 1);
+}
+
+static inline unsigned int bit1(uint64_t hi, uint64_t lo, unsigned int i)
+{
+	return i < 64 ? (hi >> (63 - i)) & 1 : (lo >> (127 - i)) & 1;
+}
+
+/* The address bytes as a key (an rt_entry's IPv4 bytes 4..15 are zero). */
+static void key_of(const uint8_t addr[16], uint64_t *hi, uint64_t *lo)
+{
+	uint64_t h = 0, l = 0;
+
+	for (int i = 0; i < 8; i++) {
+		h = h << 8 | addr[i];
+		l = l << 8 | addr[8 + i];
+	}
+	*hi = h;
+	*lo = l;
+}
+
+static inline unsigned int dir_bits(int v6)
+{
+	return v6 ? ASC_FIB_DIR6_BITS : ASC_FIB_DIR4_BITS;
+}
+
+static inline uint32_t dir_base(unsigned int gen, int v6)
+{
+	return gen * ASC_FIB_DIR_GEN + (v6 ? ASC_FIB_DIR4_SIZE : 0);
+}
+
+/* Makes room for one more element in a growable array *v of *cap. */
+static int grow(void **v, size_t n, size_t *cap, size_t elem)
+{
+	size_t c = *cap ? *cap * 2 : 64;
+	void *p;
+
+	if (n < *cap)
+		return 0;
+	p = realloc(*v, c * elem);
+	if (!p)
+		return -ENOMEM;
+	*v = p;
+	*cap = c;
+	return 0;
+}
+
+static int blist_push(struct blist *l, uint32_t off, uint32_t size)
+{
+	if (grow((void **)&l->v, l->n, &l->cap, sizeof(*l->v)))
+		return -ENOMEM;
+	l->v[l->n++] = (struct blk){ off, size };
+	return 0;
+}
+
+/* ---- grace periods ------------------------------------------------------
+ * Updating an ARRAY_OF_MAPS slot makes the kernel wait in synchronize_rcu()
+ * before the syscall returns (maybe_wait_bpf_programs() in
+ * kernel/bpf/syscall.c), and XDP and tc programs run inside RCU read-side
+ * sections: after the update returns, every program run that could have
+ * seen replaced memory has finished. */
+
+static int grace_maps(int *outer, int *inner)
+{
+	LIBBPF_OPTS(bpf_map_create_opts, o);
+
+	*inner = bpf_map_create(BPF_MAP_TYPE_ARRAY, "asc_grace_in", 4, 4, 1, NULL);
+	if (*inner < 0)
+		return -errno;
+	o.inner_map_fd = *inner;
+	*outer = bpf_map_create(BPF_MAP_TYPE_ARRAY_OF_MAPS, "asc_grace", 4, 4, 1, &o);
+	if (*outer < 0)
+		return -errno;
+	return 0;
+}
+
+static int grace_wait(int outer, int inner)
+{
+	__u32 zero = 0, fd = (__u32)inner;
+
+	return bpf_map_update_elem(outer, &zero, &fd, BPF_ANY) ? -errno : 0;
+}
+
+int rcu_grace(void)
+{
+	int outer = -1, inner = -1, err;
+
+	err = grace_maps(&outer, &inner);
+	if (!err)
+		err = grace_wait(outer, inner);
+	if (outer >= 0)
+		close(outer);
+	if (inner >= 0)
+		close(inner);
+	return err;
+}
+
+static int cmp_blk(const void *a, const void *b)
+{
+	const struct blk *x = a, *y = b;
+
+	return x->off < y->off ? -1 : x->off > y->off;
+}
+
+/* Puts the quarantined blocks with the free ones, merging neighbours (a run
+ * that reaches the bump pointer goes back to it) so that freed memory
+ * serves requests of any size. */
+static void release_region(struct region *r, struct blist *q)
+{
+	struct blist all = { 0 };
+	size_t out = 0;
+
+	for (unsigned int k = 1; k <= NPOS; k++)
+		for (size_t i = 0; i < r->free[k].n; i++)
+			if (blist_push(&all, r->free[k].v[i].off, k))
+				goto nomem;
+	for (size_t i = 0; i < q->n; i++)
+		if (blist_push(&all, q->v[i].off, q->v[i].size))
+			goto nomem;
+	q->n = 0;
+	if (all.n)
+		qsort(all.v, all.n, sizeof(*all.v), cmp_blk);
+	for (size_t i = 0; i < all.n; i++) {
+		if (out && all.v[out - 1].off + all.v[out - 1].size == all.v[i].off)
+			all.v[out - 1].size += all.v[i].size;
+		else
+			all.v[out++] = all.v[i];
+	}
+	all.n = out;
+	if (all.n && all.v[all.n - 1].off + all.v[all.n - 1].size == r->top)
+		r->top = all.v[--all.n].off;
+	for (unsigned int k = 1; k <= NPOS; k++)
+		r->free[k].n = 0;
+	for (size_t i = 0; i < all.n; i++)
+		for (uint32_t off = all.v[i].off, left = all.v[i].size; left;) {
+			uint32_t k = left < NPOS ? left : NPOS;
+
+			blist_push(&r->free[k], off,
+				   k); /* out of memory: lost till the next build */
+			off += k;
+			left -= k;
+		}
+nomem:
+	free(all.v);
+}
+
+static void release_quarantine(struct fib *f)
+{
+	release_region(&f->nodes, &f->quarantine[0]);
+	release_region(&f->leaves, &f->quarantine[1]);
+}
+
+/* Anonymous memory (tests) has no BPF reader to wait for. */
+static int fib_grace(struct fib *f)
+{
+	return f->sync_outer < 0 ? 0 : grace_wait(f->sync_outer, f->sync_inner);
+}
+
+int fib_sync(struct fib *f)
+{
+	int err = fib_grace(f);
+
+	if (!err)
+		release_quarantine(f);
+	return err;
+}
+
+/* ---- allocation --------------------------------------------------------- */
+
+static void region_reset(struct region *r, uint32_t base, uint32_t size)
+{
+	r->base = r->top = base;
+	r->end = base + size;
+	for (unsigned int i = 0; i <= NPOS; i++)
+		r->free[i].n = 0;
+}
+
+/* A free block of exactly `size`, else the first part of the smallest
+ * larger one (the rest stays free). */
+static int take_free(struct region *r, uint32_t size, uint32_t *off)
+{
+	for (uint32_t k = size; k <= NPOS; k++) {
+		struct blist *fl = &r->free[k];
+
+		if (!fl->n)
+			continue;
+		*off = fl->v[--fl->n].off;
+		if (k > size) /* out of memory: the rest is lost until the next build */
+			blist_push(&r->free[k - size], *off + size, k - size);
+		return 0;
+	}
+	return -ENOSPC;
+}
+
+static int region_alloc(struct fib *f, struct region *r, uint32_t size, uint32_t *off)
+{
+	for (int tries = 0; tries < 2; tries++) {
+		if (!take_free(r, size, off))
+			return 0;
+		if (r->end - r->top >= size) {
+			*off = r->top;
+			r->top += size;
+			return 0;
+		}
+		/* What updates replaced becomes free after a grace period. */
+		if (!f->quarantine[r == &f->leaves].n || fib_sync(f))
+			break;
+	}
+	log_err("fast tables: %s full (%u per generation): raise %s", r->what, r->end - r->base,
+		r->limit);
+	return -ENOSPC;
+}
+
+static void retire(struct fib *f, int leaves, uint32_t off, uint32_t size)
+{
+	if (size)
+		blist_push(&f->quarantine[leaves], off, size);
+}
+
+/* ---- routes: stored once each ------------------------------------------- */
+
+static uint32_t route_hash(const struct asc_route *r)
+{
+	uint64_t h = (uint64_t)r->origin_asn * 0x9e3779b97f4a7c15ULL;
+
+	h ^= (h >> 29) + (uint64_t)r->transit_asn * 0xbf58476d1ce4e5b9ULL;
+	h ^= (h >> 31) + (uint64_t)r->peer_asn * 0x94d049bb133111ebULL;
+	h ^= (h >> 27) + r->flags;
+	return (uint32_t)(h ^ (h >> 32));
+}
+
+static void routes_reset(struct fib *f, unsigned int gen)
+{
+	f->route_base = gen * ASC_FIB_ROUTES;
+	f->route_next = f->route_base + 1; /* index 0 of each generation is "none" */
+	memset(f->rhash, 0, (size_t)(f->rhash_mask + 1) * sizeof(*f->rhash));
+}
+
+static int route_intern(struct fib *f, const struct asc_route *r, uint32_t *rid)
+{
+	uint32_t h = route_hash(r) & f->rhash_mask;
+
+	for (;; h = (h + 1) & f->rhash_mask) {
+		uint32_t id = f->rhash[h];
+
+		if (!id)
+			break;
+		if (!memcmp(&f->route[id], r, sizeof(*r))) {
+			*rid = id;
+			return 0;
+		}
+	}
+	if (f->route_next >= f->route_base + ASC_FIB_ROUTES) {
+		log_err("fast tables: more than %u distinct routes: raise ASC_FIB_ROUTES",
+			FIB_ROUTES_USABLE);
+		return -ENOSPC;
+	}
+	/* Written before any leaf can point at it. */
+	f->route[f->route_next] = *r;
+	f->rhash[h] = f->route_next;
+	*rid = f->route_next++;
+	return 0;
+}
+
+/* ---- building ----------------------------------------------------------- */
+
+static void publish(uint32_t *slot, uint32_t v)
+{
+	/* Everything the new value points to was stored before this store. */
+	__atomic_store_n(slot, v, __ATOMIC_RELEASE);
+}
+
+/* A skip node stands for a chain of nodes that each have one child and the
+ * same route everywhere else, or for a range holding one longer prefix
+ * (include/asclass.h). */
+static inline bool is_skip(const struct asc_fib_node *n)
+{
+	return n->base0 & ASC_FIB_SKIP;
+}
+
+static inline unsigned int skip_levels(const struct asc_fib_node *n)
+{
+	return (unsigned int)(n->leafvec & ASC_FIB_SKIP_LEVELS);
+}
+
+/* A node's child nodes and leaves, as blocks in the node and leaf arrays. */
+static inline unsigned int kids_of(const struct asc_fib_node *n)
+{
+	return is_skip(n) ? !!(n->base1 & ASC_FIB_NODE) : pop64(n->vector);
+}
+
+/* Where a node's children block starts (a skip node's base1 carries
+ * ASC_FIB_NODE when it leads to a node). */
+static inline uint32_t kids_base(const struct asc_fib_node *n)
+{
+	return n->base1 & ~ASC_FIB_NODE;
+}
+
+static inline uint64_t skip_mask(const struct asc_fib_node *n)
+{
+	return n->leafvec & ~ASC_FIB_SKIP_LEVELS;
+}
+
+static inline unsigned int leaves_of(const struct asc_fib_node *n)
+{
+	return is_skip(n) ? 0 : pop64(n->leafvec);
+}
+
+/* The 64 bits of the key from bit offset s on, left-aligned. */
+static inline uint64_t key_from(uint64_t hi, uint64_t lo, unsigned int s)
+{
+	if (s >= 64)
+		return s >= 128 ? 0 : lo << (s - 64);
+	return s ? hi << s | lo >> (64 - s) : hi;
+}
+
+/* One step of a walk from node n at bit s: the next entry (a node index with
+ * ASC_FIB_NODE, or a route index) and, for a node, the bits it consumed. */
+static inline uint32_t step(const struct fib *f, const struct asc_fib_node *n, uint64_t hi,
+			    uint64_t lo, unsigned int s, unsigned int *used)
+{
+	unsigned int p;
+	uint32_t leaf;
+
+	if (is_skip(n)) {
+		*used = skip_levels(n) * STRIDE;
+		if ((key_from(hi, lo, s) & skip_mask(n)) != n->vector)
+			return n->base0 & ~ASC_FIB_SKIP;
+		return n->base1;
+	}
+	*used = STRIDE;
+	p = bits6(hi, lo, s);
+	if (n->vector >> p & 1)
+		return ASC_FIB_NODE | (n->base1 + pop64(n->vector & upto(p)) - 1);
+	leaf = n->base0 + pop64(n->leafvec & upto(p)) - 1;
+	/* Pinned maps can be written by anyone with the rights: a leaf index
+	 * out of the array reads as a node index out of its array, which
+	 * fib_lookup reports. */
+	return leaf < 2 * ASC_FIB_LEAVES ? f->leaf[leaf] : UINT32_MAX;
+}
+
+/* The skip node for a node whose only child, at position p, is `kid` and
+ * whose 63 other positions all hold route `rid`.  A kid that is itself a
+ * skip node with the same route is absorbed while the bits fit: a fresh
+ * build merges bottom up, and updates keep that form (update_one). */
+static int build_skip(struct fib *f, unsigned int p, const struct asc_fib_node *kid, uint32_t rid,
+		      struct asc_fib_node *out)
+{
+	uint64_t expect = (uint64_t)p << (64 - STRIDE);
+	unsigned int bits = STRIDE, m = 1;
+	uint32_t next;
+	int err;
+
+	if (is_skip(kid) && (kid->base0 & ~ASC_FIB_SKIP) == rid &&
+	    STRIDE + pop64(skip_mask(kid)) <= ASC_FIB_SKIP_MAX * STRIDE) {
+		bits += pop64(skip_mask(kid));
+		m = (kid->base1 & ASC_FIB_NODE) ? 1 + skip_levels(kid) : 0;
+		expect |= kid->vector >> STRIDE;
+		next = kid->base1;
+	} else {
+		if ((err = region_alloc(f, &f->nodes, 1, &next)))
+			return err;
+		f->node[next] = *kid;
+		next |= ASC_FIB_NODE;
+	}
+	*out = (struct asc_fib_node){ .vector = expect,
+				      .leafvec = ~0ULL << (64 - bits) | m,
+				      .base0 = ASC_FIB_SKIP | rid,
+				      .base1 = next };
+	return 0;
+}
+
+/* Builds the node that covers bits s..s+5 of the prefixes v[0..n) (all
+ * longer than s and under the node's range, in table order: a covering
+ * prefix before the ones it covers), below which addresses default to route
+ * `inh`.  Children and leaves go to freshly allocated memory; the node itself
+ * is returned in *out for the caller to place (0).  When one route covers
+ * the whole range after all (longer prefixes that repeat the route they sit
+ * in), nothing is allocated and the route is returned in *route (1). */
+static int build_node(struct fib *f, const struct fent *v, size_t n, unsigned int s, uint32_t inh,
+		      struct asc_fib_node *out, uint32_t *route)
+{
+	struct {
+		size_t i, j;
+	} grp[NPOS];
+	struct asc_fib_node kid[NPOS];
+	uint32_t val[NPOS], base1 = 0, base0 = 0, prev = 0;
+	uint64_t vector = 0, leafvec = 0;
+	unsigned int nchild, nleaf, k;
+	int err;
+
+	if (n == 1 && v[0].len - s <= ASC_FIB_SKIP_MAX * STRIDE) {
+		/* One prefix: its bits from s on decide between two routes. */
+		uint64_t mask = ~0ULL << (64 - (v[0].len - s));
+
+		if (v[0].rid == inh) {
+			*route = inh;
+			return 1;
+		}
+		*out = (struct asc_fib_node){ .vector = key_from(v[0].hi, v[0].lo, s) & mask,
+					      .leafvec = mask,
+					      .base0 = ASC_FIB_SKIP | inh,
+					      .base1 = v[0].rid };
+		return 0;
+	}
+	for (unsigned int p = 0; p < NPOS; p++)
+		val[p] = inh;
+	for (size_t i = 0; i < n;) {
+		unsigned int p = bits6(v[i].hi, v[i].lo, s);
+
+		if (v[i].len <= s + STRIDE) {
+			unsigned int span = 1U << (s + STRIDE - v[i].len);
+
+			for (unsigned int q = p; q < p + span; q++)
+				val[q] = v[i].rid;
+			i++;
+			continue;
+		}
+		grp[p].i = i;
+		while (i < n && v[i].len > s + STRIDE && bits6(v[i].hi, v[i].lo, s) == p)
+			i++;
+		grp[p].j = i;
+		vector |= 1ULL << p;
+	}
+
+	/* Children first: one that comes out as a single route is a leaf. */
+	for (unsigned int p = 0; p < NPOS; p++) {
+		if (!(vector >> p & 1))
+			continue;
+		err = build_node(f, v + grp[p].i, grp[p].j - grp[p].i, s + STRIDE, val[p], &kid[p],
+				 &val[p]);
+		if (err < 0)
+			return err;
+		if (err == 1)
+			vector &= ~(1ULL << p);
+	}
+
+	for (unsigned int p = 0, first = 1; p < NPOS; p++) {
+		if (vector >> p & 1)
+			continue;
+		if (first || val[p] != prev)
+			leafvec |= 1ULL << p;
+		prev = val[p];
+		first = 0;
+	}
+	nchild = pop64(vector);
+	nleaf = pop64(leafvec);
+	if (!nchild) {
+		if (nleaf == 1) {
+			*route = val[0];
+			return 1;
+		}
+	} else if (nchild == 1 && nleaf == 1) {
+		unsigned int p = (unsigned int)__builtin_ctzll(vector);
+
+		return build_skip(f, p, &kid[p], val[__builtin_ctzll(leafvec)], out);
+	} else {
+		if ((err = region_alloc(f, &f->nodes, nchild, &base1)))
+			return err;
+		k = 0;
+		for (unsigned int p = 0; p < NPOS; p++)
+			if (vector >> p & 1)
+				f->node[base1 + k++] = kid[p];
+	}
+	if (nleaf) {
+		if ((err = region_alloc(f, &f->leaves, nleaf, &base0)))
+			return err;
+		k = 0;
+		for (unsigned int p = 0; p < NPOS; p++)
+			if (leafvec >> p & 1)
+				f->leaf[base0 + k++] = val[p];
+	}
+	*out = (struct asc_fib_node){
+		.vector = vector, .leafvec = leafvec, .base0 = base0, .base1 = base1
+	};
+	return 0;
+}
+
+/* A node a direct entry points to stands alone: gives it a slot of its own
+ * and returns the direct-entry value for it. */
+static int place_top(struct fib *f, const struct asc_fib_node *nd, uint32_t *entry)
+{
+	uint32_t idx;
+	int err = region_alloc(f, &f->nodes, 1, &idx);
+
+	if (err)
+		return err;
+	f->node[idx] = *nd;
+	*entry = ASC_FIB_NODE | idx;
+	return 0;
+}
+
+static int build_family(struct fib *f, const struct fent *v, size_t n, unsigned int gen, int v6)
+{
+	unsigned int d = dir_bits(v6);
+	uint32_t *dir = f->dir + dir_base(gen, v6);
+	struct asc_fib_node nd;
+	int err;
+
+	memset(dir, 0, ((size_t)1 << d) * sizeof(*dir));
+	for (size_t i = 0; i < n;) {
+		uint32_t slot = (uint32_t)(v[i].hi >> (64 - d)), entry;
+		size_t j;
+
+		if (v[i].len <= d) {
+			/* Covering prefixes come first in table order, so
+			 * painting in order leaves each slot its longest match. */
+			uint32_t span = 1U << (d - v[i].len);
+
+			for (uint32_t k = slot; k < slot + span; k++)
+				dir[k] = v[i].rid;
+			i++;
+			continue;
+		}
+		for (j = i; j < n && v[j].len > d && (uint32_t)(v[j].hi >> (64 - d)) == slot; j++)
+			;
+		err = build_node(f, v + i, j - i, d, dir[slot], &nd, &entry);
+		if (!err)
+			err = place_top(f, &nd, &entry);
+		if (err < 0)
+			return err;
+		dir[slot] = entry;
+		i = j;
+	}
+	return 0;
+}
+
+/* ---- the prefix set for updates ----------------------------------------- */
+
+static int strie_node(struct strie *t, uint32_t *out)
+{
+	if (t->freelist) {
+		*out = t->freelist;
+		t->freelist = t->v[*out].c[0];
+	} else {
+		if (grow((void **)&t->v, t->n, &t->cap, sizeof(*t->v)))
+			return -ENOMEM;
+		*out = (uint32_t)t->n++;
+	}
+	t->v[*out] = (struct snode){ { 0, 0 }, 0 };
+	return 0;
+}
+
+static int strie_reset(struct strie *t)
+{
+	uint32_t root;
+
+	t->n = 0;
+	t->freelist = 0;
+	return strie_node(t, &root); /* the root: slot 0 */
+}
+
+/* Sets (rid != 0) or clears (rid == 0) a prefix.  *changed tells whether
+ * the set changed. */
+static int strie_set(struct strie *t, uint64_t hi, uint64_t lo, unsigned int len, uint32_t rid,
+		     bool *changed)
+{
+	uint32_t path[129], cur = 0;
+	unsigned int d;
+	int err;
+
+	*changed = false;
+	for (d = 0; d < len; d++) {
+		unsigned int b = bit1(hi, lo, d);
+		uint32_t nx = t->v[cur].c[b];
+
+		path[d] = cur;
+		if (!nx) {
+			if (!rid)
+				return 0; /* withdrawing a prefix that is not there */
+			if ((err = strie_node(t, &nx)))
+				return err;
+			t->v[cur].c[b] = nx;
+		}
+		cur = nx;
+	}
+	if (t->v[cur].rid == rid)
+		return 0;
+	t->v[cur].rid = rid;
+	*changed = true;
+	/* Withdrawn: prune nodes that lead nowhere, so "has a child" means
+	 * "has a longer prefix below". */
+	while (!rid && d > 0 && !t->v[cur].rid && !t->v[cur].c[0] && !t->v[cur].c[1]) {
+		uint32_t parent = path[--d];
+
+		t->v[parent].c[bit1(hi, lo, d)] = 0;
+		t->v[cur].c[0] = t->freelist;
+		t->freelist = cur;
+		cur = parent;
+	}
+	return 0;
+}
+
+/* Walks to depth s along the key: returns the node there (0 if none; the
+ * root is never asked for below depth 0) and the route of the longest prefix
+ * of length <= s on the way in *inh (with its length in *inh_len). */
+static uint32_t strie_walk(const struct strie *t, uint64_t hi, uint64_t lo, unsigned int s,
+			   uint32_t *inh, int *inh_len)
+{
+	uint32_t cur = 0;
+
+	*inh = 0;
+	*inh_len = -1;
+	for (unsigned int d = 0;; d++) {
+		if (t->v[cur].rid) {
+			*inh = t->v[cur].rid;
+			*inh_len = (int)d;
+		}
+		if (d == s)
+			return cur;
+		cur = t->v[cur].c[bit1(hi, lo, d)];
+		if (!cur)
+			return 0;
+	}
+}
+
+struct fent_vec {
+	struct fent *v;
+	size_t n, cap;
+};
+
+/* Appends the prefixes strictly below node `x` (depth d, key hi:lo) in
+ * table order: each node before its subtrees, 0-branch first. */
+static int strie_collect(const struct strie *t, uint32_t x, unsigned int d, uint64_t hi,
+			 uint64_t lo, struct fent_vec *out)
+{
+	for (unsigned int b = 0; b < 2; b++) {
+		uint32_t c = t->v[x].c[b];
+		uint64_t h = hi, l = lo;
+
+		if (!c)
+			continue;
+		if (b) {
+			if (d < 64)
+				h |= 1ULL << (63 - d);
+			else
+				l |= 1ULL << (127 - d);
+		}
+		if (t->v[c].rid) {
+			if (grow((void **)&out->v, out->n, &out->cap, sizeof(*out->v)))
+				return -ENOMEM;
+			out->v[out->n++] = (struct fent){ h, l, t->v[c].rid, (uint8_t)(d + 1) };
+		}
+		if (strie_collect(t, c, d + 1, h, l, out))
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/* The key masked to its first s bits. */
+static void key_mask(uint64_t *hi, uint64_t *lo, unsigned int s)
+{
+	if (s < 64) {
+		*hi = s ? *hi & ~(~0ULL >> s) : 0;
+		*lo = 0;
+	} else if (s < 128) {
+		*lo = s > 64 ? *lo & ~(~0ULL >> (s - 64)) : 0;
+	}
+}
+
+/* Builds the node for the range of the first s bits of the key from the
+ * prefix set (s = the direct bits for a slot, or a node's start bit).
+ * *has is false when one route covers the whole range (nothing longer lies
+ * below, or only prefixes that repeat the route they sit in): no node is
+ * needed, and *inh is that route. */
+static int rebuild_range(struct fib *f, int v6, uint64_t hi, uint64_t lo, unsigned int s, bool *has,
+			 uint32_t *inh, struct asc_fib_node *out)
+{
+	const struct strie *t = &f->trie[v6];
+	struct fent_vec fv = { 0 };
+	uint32_t x;
+	int inh_len, err;
+
+	key_mask(&hi, &lo, s);
+	x = strie_walk(t, hi, lo, s, inh, &inh_len);
+	*has = x && (t->v[x].c[0] || t->v[x].c[1]);
+	if (!*has)
+		return 0;
+	err = strie_collect(t, x, s, hi, lo, &fv);
+	if (!err)
+		err = build_node(f, fv.v, fv.n, s, *inh, out, inh);
+	free(fv.v);
+	if (err == 1) { /* the longer prefixes only repeat the route they sit in */
+		*has = false;
+		err = 0;
+	}
+	return err;
+}
+
+/* Retires everything below a node (its leaf runs and child nodes), not the
+ * node's own slot. */
+static void retire_below(struct fib *f, const struct asc_fib_node *n)
+{
+	unsigned int nc = kids_of(n);
+
+	retire(f, 1, n->base0, leaves_of(n));
+	retire(f, 0, kids_base(n), nc);
+	for (unsigned int k = 0; k < nc; k++)
+		retire_below(f, &f->node[kids_base(n) + k]);
+}
+
+static void retire_entry(struct fib *f, uint32_t entry)
+{
+	if (entry & ASC_FIB_NODE) {
+		uint32_t idx = entry & ~ASC_FIB_NODE;
+
+		retire_below(f, &f->node[idx]);
+		retire(f, 0, idx, 1);
+	}
+}
+
+/* Recomputes direct slot `slot` from the prefix set and publishes it. */
+static int update_slot(struct fib *f, int v6, uint32_t slot)
+{
+	unsigned int d = dir_bits(v6);
+	uint32_t *ent = &f->dir[dir_base(f->gen, v6) + slot], old = *ent, inh, entry;
+	uint64_t hi = (uint64_t)slot << (64 - d);
+	struct asc_fib_node nd;
+	bool has;
+	int err;
+
+	err = rebuild_range(f, v6, hi, 0, d, &has, &inh, &nd);
+	if (err)
+		return err;
+	entry = inh;
+	if (has && (err = place_top(f, &nd, &entry)))
+		return err;
+	publish(ent, entry);
+	retire_entry(f, old);
+	return 0;
+}
+
+static int update_one(struct fib *f, const struct rt_entry *e, bool withdraw)
+{
+	int v6 = e->family == 6;
+	unsigned int d = dir_bits(v6), len = e->plen, t;
+	uint32_t rid = 0, slot, entry, idx[ASC_FIB_LEVELS6 + 1], rank[ASC_FIB_LEVELS6 + 1];
+	unsigned int start[ASC_FIB_LEVELS6 + 1];
+	struct strie *tr = &f->trie[v6];
+	struct blk old_blocks[ASC_FIB_LEVELS6 + 1];
+	struct asc_fib_node nv, old_nj;
+	uint64_t hi, lo;
+	bool changed, has;
+	int err, j, inh_len;
+
+	key_of(e->addr, &hi, &lo);
+	key_mask(&hi, &lo, len);
+	if (!withdraw && (err = route_intern(f, &e->route, &rid)))
+		return err;
+	err = strie_set(tr, hi, lo, len, rid, &changed);
+	if (err || !changed)
+		return err;
+
+	slot = (uint32_t)(hi >> (64 - d));
+	if (len <= d) {
+		/* Every slot the prefix spans whose longest match of length
+		 * <= d is this prefix (or was, before a withdrawal). */
+		for (uint32_t k = slot; k < slot + (1U << (d - len)); k++) {
+			uint64_t sh = (uint64_t)k << (64 - d);
+			uint32_t inh;
+
+			strie_walk(tr, sh, 0, d, &inh, &inh_len);
+			if (inh_len > (int)len)
+				continue;
+			if ((err = update_slot(f, v6, k)))
+				return err;
+		}
+		return 0;
+	}
+
+	/* Walk down to the deepest node whose range holds the prefix. */
+	entry = f->dir[dir_base(f->gen, v6) + slot];
+	t = 0;
+	for (unsigned int s = d, used; entry & ASC_FIB_NODE; s += used) {
+		const struct asc_fib_node *n;
+
+		idx[t] = entry & ~ASC_FIB_NODE;
+		start[t] = s;
+		n = &f->node[idx[t]];
+		entry = step(f, n, hi, lo, s, &used);
+		rank[t] = (entry & ASC_FIB_NODE) ? (entry & ~ASC_FIB_NODE) - kids_base(n) : 0;
+		t++;
+		if (s + used >= len)
+			break;
+	}
+	/* The node to rebuild: the deepest one under which something longer
+	 * than its start bit still changes the answer (a withdrawal can empty
+	 * deeper ones), and never the child of a skip node, which could merge
+	 * into it now: then the whole run of skip nodes above it. */
+	for (j = (int)t - 1; j >= 0; j--) {
+		uint32_t inh;
+
+		while (j > 0 && is_skip(&f->node[idx[j - 1]]))
+			j--;
+		err = rebuild_range(f, v6, hi, lo, start[j], &has, &inh, &nv);
+		if (err)
+			return err;
+		if (has)
+			break;
+	}
+	if (j < 0)
+		return update_slot(f, v6, slot);
+
+	/* Path copy: each ancestor gets a fresh copy of its children block
+	 * with the rebuilt child in place; the top node gets a fresh slot. */
+	old_nj = f->node[idx[j]];
+	for (int i = j - 1; i >= 0; i--) {
+		struct asc_fib_node parent = f->node[idx[i]];
+		unsigned int nc = kids_of(&parent);
+		uint32_t nb;
+
+		if ((err = region_alloc(f, &f->nodes, nc, &nb)))
+			return err;
+		memcpy(&f->node[nb], &f->node[kids_base(&parent)], nc * sizeof(*f->node));
+		f->node[nb + rank[i]] = nv;
+		old_blocks[i] = (struct blk){ kids_base(&parent), nc };
+		parent.base1 = nb | (parent.base1 & ASC_FIB_NODE);
+		nv = parent;
+	}
+	if ((err = place_top(f, &nv, &entry)))
+		return err;
+	publish(&f->dir[dir_base(f->gen, v6) + slot], entry);
+	/* Published: what the old path held can go once no reader has it. */
+	retire_below(f, &old_nj);
+	for (int i = 0; i < j; i++)
+		retire(f, 0, old_blocks[i].off, old_blocks[i].size);
+	retire(f, 0, idx[0], 1);
+	return 0;
+}
+
+int fib_update(struct fib *f, const struct rt_entry *e, bool withdraw)
+{
+	int err;
+
+	if (!f->updates || !f->valid)
+		return -EINVAL;
+	if ((e->family != 4 && e->family != 6) || e->plen > (e->family == 6 ? 128 : 32))
+		return -EINVAL;
+	err = update_one(f, e, withdraw);
+	if (err) {
+		/* What the data plane sees is whole (every store was a
+		 * complete subtree), but it may lag the prefix set: refuse
+		 * further updates until the next fib_build(). */
+		f->valid = false;
+		log_err("fast tables: update failed (%s): the next whole load resynchronises them",
+			errstr(err));
+	}
+	return err;
+}
+
+/* ---- whole builds ------------------------------------------------------- */
+
+int fib_build(struct fib *f, const struct rtable *t, unsigned int gen)
+{
+	struct fent *v;
+	size_t n[2] = { 0, 0 };
+	int err;
+
+	gen &= 1;
+	f->valid = false;
+	if (!f->rhash) {
+		f->rhash = calloc((size_t)f->rhash_mask + 1, sizeof(*f->rhash));
+		if (!f->rhash)
+			return -ENOMEM;
+	}
+	if (f->fd[M_DIR] >= 0 && f->sync_outer < 0 &&
+	    (err = grace_maps(&f->sync_outer, &f->sync_inner))) {
+		log_err("fast tables: create the grace-period map: %s", errstr(err));
+		return err;
+	}
+	err = fib_grace(f); /* the generation may have been active a moment ago */
+	if (err) {
+		log_err("fast tables: wait for a grace period: %s", errstr(err));
+		return err;
+	}
+	region_reset(&f->nodes, gen * ASC_FIB_NODES, ASC_FIB_NODES);
+	region_reset(&f->leaves, gen * ASC_FIB_LEAVES, ASC_FIB_LEAVES);
+	f->quarantine[0].n = f->quarantine[1].n = 0;
+	routes_reset(f, gen);
+
+	v = malloc((t->n ? t->n : 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	for (size_t i = 0; i < t->n; i++) {
+		const struct rt_entry *e = &t->v[i];
+		struct fent *x = &v[i];
+
+		key_of(e->addr, &x->hi, &x->lo);
+		x->len = e->plen;
+		err = route_intern(f, &e->route, &x->rid);
+		if (err)
+			goto out;
+		n[e->family == 6]++;
+	}
+	/* The table is sorted by family: IPv4 first. */
+	err = build_family(f, v, n[0], gen, 0);
+	if (!err)
+		err = build_family(f, v + n[0], n[1], gen, 1);
+	if (err)
+		goto out;
+	f->gen = gen;
+	if (f->updates) {
+		for (int fam = 0; fam < 2; fam++) {
+			err = strie_reset(&f->trie[fam]);
+			if (err)
+				goto out;
+			for (size_t i = fam ? n[0] : 0; i < (fam ? n[0] + n[1] : n[0]); i++) {
+				bool changed;
+
+				err = strie_set(&f->trie[fam], v[i].hi, v[i].lo, v[i].len, v[i].rid,
+						&changed);
+				if (err)
+					goto out;
+			}
+		}
+	}
+	f->valid = true;
+out:
+	free(v);
+	return err;
+}
+
+/* ---- lookup ------------------------------------------------------------- */
+
+int fib_lookup(const struct fib *f, unsigned int gen, int family, const uint8_t *addr,
+	       struct asc_route *rt)
+{
+	uint8_t a[16] = { 0 };
+	int v6 = family == 6;
+	unsigned int d = dir_bits(v6);
+	uint64_t hi, lo;
+	uint32_t entry;
+
+	gen &= 1;
+	memcpy(a, addr, v6 ? 16 : 4);
+	key_of(a, &hi, &lo);
+	entry = f->dir[dir_base(gen, v6) + (uint32_t)(hi >> (64 - d))];
+	for (unsigned int s = d, used; entry & ASC_FIB_NODE; s += used) {
+		if (s >= 128 || (entry & ~ASC_FIB_NODE) >= 2 * ASC_FIB_NODES)
+			return -EIO;
+		entry = step(f, &f->node[entry & ~ASC_FIB_NODE], hi, lo, s, &used);
+	}
+	if (!entry)
+		return -ENOENT;
+	if (entry >= 2 * ASC_FIB_ROUTES)
+		return -EIO;
+	*rt = f->route[entry];
+	return 0;
+}
+
+/* ---- open, close, usage ------------------------------------------------- */
+
+static size_t unused(const struct region *r, const struct blist *q)
+{
+	size_t n = 0;
+
+	for (unsigned int i = 0; i <= NPOS; i++)
+		n += r->free[i].n * i;
+	for (size_t i = 0; i < q->n; i++)
+		n += q->v[i].size;
+	return n;
+}
+
+void fib_usage(const struct fib *f, struct fib_usage *u)
+{
+	u->nodes = f->nodes.top - f->nodes.base - unused(&f->nodes, &f->quarantine[0]);
+	u->leaves = f->leaves.top - f->leaves.base - unused(&f->leaves, &f->quarantine[1]);
+	u->routes = f->route_next - f->route_base - 1; /* slot 0 is "none" */
+	u->bytes = ASC_FIB_DIR_GEN * sizeof(uint32_t) + u->nodes * sizeof(struct asc_fib_node) +
+		   u->leaves * sizeof(uint32_t) + (u->routes + 1) * sizeof(struct asc_route);
+	u->map_bytes = 0;
+	for (int i = 0; i < 4; i++)
+		u->map_bytes += f->fd[i] >= 0 ? map_memlock(f->fd[i]) : map_len[i];
+}
+
+int fib_open(const struct asc_maps *m, bool updates, struct fib **out)
+{
+	struct fib *f = calloc(1, sizeof(*f));
+
+	if (!f)
+		return -ENOMEM;
+	f->sync_outer = f->sync_inner = -1;
+	f->fd[M_DIR] = m ? m->fib_dir : -1;
+	f->fd[M_NODE] = m ? m->fib_node : -1;
+	f->fd[M_LEAF] = m ? m->fib_leaf : -1;
+	f->fd[M_ROUTE] = m ? m->fib_route : -1;
+	for (int i = 0; i < 4; i++) {
+		void *p = mmap(NULL, map_len[i], PROT_READ | PROT_WRITE,
+			       m ? MAP_SHARED : MAP_PRIVATE | MAP_ANONYMOUS, f->fd[i], 0);
+
+		if (p == MAP_FAILED) {
+			int err = -errno;
+
+			log_err("fast tables: mmap map %d: %s (maps from an older asclass? "
+				"detach and attach again)",
+				i, errstr(err));
+			fib_close(f);
+			return err;
+		}
+		f->mem[i] = p;
+	}
+	f->dir = f->mem[M_DIR];
+	f->node = f->mem[M_NODE];
+	f->leaf = f->mem[M_LEAF];
+	f->route = f->mem[M_ROUTE];
+	f->nodes.what = "node array";
+	f->nodes.limit = "ASC_FIB_NODES";
+	f->leaves.what = "leaf array";
+	f->leaves.limit = "ASC_FIB_LEAVES";
+	f->rhash_mask = 2 * ASC_FIB_ROUTES - 1;
+	f->updates = updates;
+	*out = f;
+	return 0;
+}
+
+void fib_close(struct fib *f)
+{
+	if (!f)
+		return;
+	for (int i = 0; i < 4; i++)
+		if (f->mem[i])
+			munmap(f->mem[i], map_len[i]);
+	if (f->sync_outer >= 0)
+		close(f->sync_outer);
+	if (f->sync_inner >= 0)
+		close(f->sync_inner);
+	for (int r = 0; r < 2; r++) {
+		free(f->quarantine[r].v);
+		free(f->trie[r].v);
+	}
+	for (unsigned int i = 0; i <= NPOS; i++) {
+		free(f->nodes.free[i].v);
+		free(f->leaves.free[i].v);
+	}
+	free(f->rhash);
+	free(f);
+}

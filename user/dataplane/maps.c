@@ -1,0 +1,441 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/* user/dataplane/maps.c - opening the pinned maps and reading counters out of them.
+ * Per-CPU values are summed here; nothing in this file writes a counter. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+#include <linux/magic.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "asclass.skel.h"
+#include "common/log.h"
+#include "dataplane/maps.h"
+
+static const char *const stat_names[ASC_STAT_MAX] = {
+	[ASC_STAT_SEEN] = "seen",
+	[ASC_STAT_CLASSIFIED] = "classified",
+	[ASC_STAT_NOT_IP] = "not_ip",
+	[ASC_STAT_TRUNC_ETH] = "trunc_eth",
+	[ASC_STAT_TRUNC_VLAN] = "trunc_vlan",
+	[ASC_STAT_VLAN_DEPTH] = "vlan_depth",
+	[ASC_STAT_TRUNC_IPV4] = "trunc_ipv4",
+	[ASC_STAT_BAD_IPV4] = "bad_ipv4",
+	[ASC_STAT_TRUNC_IPV6] = "trunc_ipv6",
+	[ASC_STAT_BAD_IPV6] = "bad_ipv6",
+	[ASC_STAT_NO_ROUTE] = "no_route",
+	[ASC_STAT_OVERFLOW] = "overflow",
+	[ASC_STAT_INTERNAL] = "internal",
+};
+
+const char *stat_name(enum asc_stat s)
+{
+	return s < ASC_STAT_MAX && stat_names[s] ? stat_names[s] : "?";
+}
+
+static int open_pinned(const char *dir, const char *name, int *fd)
+{
+	char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	*fd = bpf_obj_get(path);
+	return *fd < 0 ? -errno : 0;
+}
+
+int maps_open(const char *pin_dir, struct asc_maps *m)
+{
+	struct {
+		const char *name;
+		int *fd;
+	} tab[] = {
+		{ ASC_MAP_COUNTS, &m->counts },	      { ASC_MAP_OVERFLOW, &m->overflow },
+		{ ASC_MAP_STATS, &m->stats },	      { ASC_MAP_LINKS, &m->links },
+		{ ASC_MAP_UPSTREAMS, &m->upstreams }, { ASC_MAP_STATE, &m->state },
+		{ ASC_MAP_LPM4_0, &m->lpm4[0] },      { ASC_MAP_LPM4_1, &m->lpm4[1] },
+		{ ASC_MAP_LPM6_0, &m->lpm6[0] },      { ASC_MAP_LPM6_1, &m->lpm6[1] },
+		{ ASC_MAP_FIB_DIR, &m->fib_dir },     { ASC_MAP_FIB_NODE, &m->fib_node },
+		{ ASC_MAP_FIB_LEAF, &m->fib_leaf },   { ASC_MAP_FIB_ROUTE, &m->fib_route },
+	};
+	int err;
+
+	memset(m, 0xff, sizeof(*m)); /* every fd -1 */
+	m->nr_cpus = libbpf_num_possible_cpus();
+	if (m->nr_cpus < 0)
+		return m->nr_cpus;
+	for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++) {
+		err = open_pinned(pin_dir, tab[i].name, tab[i].fd);
+		if (err) {
+			if (err == -ENOENT)
+				log_err("no asclass maps in %s (%s missing): run 'asclass attach' "
+					"or "
+					"'asclass routes load' first",
+					pin_dir, tab[i].name);
+			else
+				log_err("open pinned map %s/%s: %s", pin_dir, tab[i].name,
+					errstr(err));
+			maps_close(m);
+			return err;
+		}
+	}
+	{
+		struct bpf_map_info info = { 0 };
+		__u32 len = sizeof(info);
+
+		if (bpf_obj_get_info_by_fd(m->counts, &info, &len)) {
+			err = -errno;
+			maps_close(m);
+			return err;
+		}
+		m->counts_max = info.max_entries;
+	}
+	return 0;
+}
+
+void maps_close(struct asc_maps *m)
+{
+	int *fds = &m->counts;
+
+	/* the fds are the leading ints of the struct, up to nr_cpus */
+	for (int *fd = fds; fd < &m->nr_cpus; fd++) {
+		if (*fd >= 0)
+			close(*fd);
+		*fd = -1;
+	}
+}
+
+int bpffs_prepare(const char *dir)
+{
+	char parent[PATH_MAX], *slash;
+	struct statfs st;
+
+	snprintf(parent, sizeof(parent), "%s", dir);
+	slash = strrchr(parent, '/');
+	if (slash && slash != parent)
+		*slash = 0;
+	if (statfs(parent, &st) == 0 && st.f_type == BPF_FS_MAGIC)
+		goto mkdir;
+	/* Not on a bpffs: mount one at /sys/fs/bpf, as iproute2 does. */
+	if (!strncmp(dir, "/sys/fs/bpf", 11) &&
+	    mount("bpf", "/sys/fs/bpf", "bpf", 0, "mode=0700")) {
+		log_err("mount bpffs on /sys/fs/bpf: %s", strerror(errno));
+		return -errno;
+	}
+	if (statfs(parent, &st) || st.f_type != BPF_FS_MAGIC) {
+		log_err("%s is not on a BPF filesystem (mount -t bpf bpf %s)", dir, parent);
+		return -ENOTSUP;
+	}
+mkdir:
+	if (mkdir(dir, 0700) && errno != EEXIST) {
+		log_err("create pin directory %s: %s", dir, strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+/* What the kernel says of the map pinned at path: 0, -ENOENT when nothing
+ * is pinned there, else -errno (logged). */
+static int pinned_info(const char *path, struct bpf_map_info *info)
+{
+	__u32 len = sizeof(*info);
+	int fd, err;
+
+	if (!path || access(path, F_OK))
+		return -ENOENT;
+	memset(info, 0, sizeof(*info));
+	fd = bpf_obj_get(path);
+	if (fd < 0 || bpf_obj_get_info_by_fd(fd, info, &len)) {
+		err = -errno;
+		log_err("%s: cannot read the pinned map: %s", path, errstr(err));
+		if (fd >= 0)
+			close(fd);
+		return err == -ENOENT ? -EIO : err;
+	}
+	close(fd);
+	return 0;
+}
+
+/* A map pinned by an asclass with another layout cannot be reused: libbpf
+ * would only say "parameter mismatch".  Names the map, what differs and
+ * what to do. */
+static int check_pinned(struct bpf_object *obj)
+{
+	struct bpf_map *map;
+	int err = 0;
+
+	bpf_object__for_each_map (map, obj) {
+		const char *path = bpf_map__pin_path(map);
+		struct bpf_map_info info;
+		int e = pinned_info(path, &info);
+
+		if (e == -ENOENT)
+			continue;
+		if (e)
+			return e;
+
+		const struct {
+			const char *what;
+			unsigned int have, want;
+		} f[] = {
+			{ "map type", info.type, bpf_map__type(map) },
+			{ "key size", info.key_size, bpf_map__key_size(map) },
+			{ "value size", info.value_size, bpf_map__value_size(map) },
+			{ "max entries", info.max_entries, bpf_map__max_entries(map) },
+			{ "flags", info.map_flags, bpf_map__map_flags(map) },
+		};
+		for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+			if (f[i].have == f[i].want)
+				continue;
+			log_err("%s was pinned by an asclass with another map layout (%s %u, this "
+				"one needs %u): detach every link, remove it and run this again; "
+				"route tables come back with the next 'routes load', counters in a "
+				"removed asc_counts are lost",
+				path, f[i].what, f[i].have, f[i].want);
+			err = -EINVAL;
+			break;
+		}
+	}
+	return err;
+}
+
+int maps_size_counts(struct bpf_object *obj, unsigned int counters)
+{
+	struct bpf_map *map = bpf_object__find_map_by_name(obj, ASC_MAP_COUNTS);
+	const char *path = map ? bpf_map__pin_path(map) : NULL;
+	struct bpf_map_info info;
+	int err;
+
+	if (!map)
+		return -ENOENT;
+	err = pinned_info(path, &info);
+	if (err == -ENOENT)
+		return bpf_map__set_max_entries(map, counters ? counters : ASC_MAX_COUNTERS);
+	if (err)
+		return err;
+	if (counters && counters != info.max_entries) {
+		log_err("%s holds %u counter keys and %u were asked for: a map cannot be resized; "
+			"to resize, save what 'asclass stats' shows, detach every link, remove %s "
+			"and attach again (its counters are lost)",
+			path, info.max_entries, counters, path);
+		return -EEXIST;
+	}
+	return bpf_map__set_max_entries(map, info.max_entries);
+}
+
+int maps_create(const char *pin_dir, unsigned int counters, struct asc_maps *m)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, oo, .pin_root_path = pin_dir);
+	struct asclass_bpf *skel;
+	int err;
+
+	/* Loading the object (programs off) reuses every pinned map that is
+	 * there and creates and pins the missing ones, after an upgrade too. */
+	err = bpffs_prepare(pin_dir);
+	if (err)
+		return err;
+	skel = asclass_bpf__open_opts(&oo);
+	if (!skel) {
+		err = -errno;
+		log_err("open BPF object: %s", errstr(err));
+		return err;
+	}
+	err = maps_size_counts(skel->obj, counters);
+	if (!err)
+		err = check_pinned(skel->obj);
+	if (err) {
+		asclass_bpf__destroy(skel);
+		return err;
+	}
+	/* Load only to create and pin the maps; no program is attached. */
+	bpf_program__set_autoload(skel->progs.asclass_xdp, false);
+	bpf_program__set_autoload(skel->progs.asclass_tc, false);
+	err = asclass_bpf__load(skel);
+	asclass_bpf__destroy(skel);
+	if (err) {
+		log_err("create maps in %s: %s", pin_dir, errstr(err));
+		return err;
+	}
+	return maps_open(pin_dir, m);
+}
+
+size_t map_memlock(int fd)
+{
+	char path[64], line[128];
+	size_t v = 0;
+	FILE *fp;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	fp = fopen(path, "re");
+	if (!fp)
+		return 0;
+	while (fgets(line, sizeof(line), fp))
+		if (sscanf(line, "memlock: %zu", &v) == 1)
+			break;
+	fclose(fp);
+	return v;
+}
+
+int state_read(const struct asc_maps *m, struct asc_state *st)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(m->state, &zero, st) ? -errno : 0;
+}
+
+static int cmp_rows(const void *a, const void *b)
+{
+	const struct asc_count_key *x = &((const struct counter_row *)a)->key;
+	const struct asc_count_key *y = &((const struct counter_row *)b)->key;
+
+	if (x->upstream_id != y->upstream_id)
+		return x->upstream_id < y->upstream_id ? -1 : 1;
+	if (x->dir != y->dir)
+		return x->dir < y->dir ? -1 : 1;
+	if (x->family != y->family)
+		return x->family < y->family ? -1 : 1;
+	if (x->origin_asn != y->origin_asn)
+		return x->origin_asn < y->origin_asn ? -1 : 1;
+	if (x->transit_asn != y->transit_asn)
+		return x->transit_asn < y->transit_asn ? -1 : 1;
+	return 0;
+}
+
+int counters_read(const struct asc_maps *m, struct counter_row **rows, size_t *n)
+{
+	struct asc_count_key key, next, *prev = NULL;
+	struct asc_count_val *vals;
+	struct counter_row *out = NULL;
+	size_t cap = 0, cnt = 0;
+	int err = 0;
+
+	vals = calloc(m->nr_cpus, sizeof(*vals));
+	if (!vals)
+		return -ENOMEM;
+	while (bpf_map_get_next_key(m->counts, prev, &next) == 0) {
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(m->counts, &key, vals))
+			continue; /* deleted meanwhile */
+		if (cnt == cap) {
+			void *p = realloc(out, (cap = cap ? cap * 2 : 256) * sizeof(*out));
+
+			if (!p) {
+				err = -ENOMEM;
+				goto out;
+			}
+			out = p;
+		}
+		out[cnt].key = key;
+		out[cnt].val = (struct asc_count_val){ 0 };
+		for (int c = 0; c < m->nr_cpus; c++) {
+			out[cnt].val.packets += vals[c].packets;
+			out[cnt].val.bytes += vals[c].bytes;
+		}
+		cnt++;
+	}
+	if (cnt)
+		qsort(out, cnt, sizeof(*out), cmp_rows);
+out:
+	free(vals);
+	if (err) {
+		free(out);
+		return err;
+	}
+	*rows = out;
+	*n = cnt;
+	return 0;
+}
+
+int counters_keys(const struct asc_maps *m, size_t *n)
+{
+	struct asc_count_key k[2];
+
+	*n = 0;
+	while (!bpf_map_get_next_key(m->counts, *n ? &k[(*n - 1) & 1] : NULL, &k[*n & 1]))
+		++*n;
+	return errno == ENOENT ? 0 : -errno;
+}
+
+int overflow_read(const struct asc_maps *m, struct asc_overflow_val out[ASC_MAX_UPSTREAMS])
+{
+	struct asc_overflow_val *vals = calloc(m->nr_cpus, sizeof(*vals));
+
+	if (!vals)
+		return -ENOMEM;
+	memset(out, 0, sizeof(*out) * ASC_MAX_UPSTREAMS);
+	for (__u32 i = 0; i < ASC_MAX_UPSTREAMS; i++) {
+		if (bpf_map_lookup_elem(m->overflow, &i, vals))
+			continue;
+		for (int c = 0; c < m->nr_cpus; c++)
+			for (int d = 0; d < ASC_DIR_MAX; d++) {
+				out[i].dir[d].packets += vals[c].dir[d].packets;
+				out[i].dir[d].bytes += vals[c].dir[d].bytes;
+			}
+	}
+	free(vals);
+	return 0;
+}
+
+int stats_read(const struct asc_maps *m, uint64_t out[ASC_STAT_MAX])
+{
+	__u64 *vals = calloc(m->nr_cpus, sizeof(*vals));
+
+	if (!vals)
+		return -ENOMEM;
+	for (__u32 i = 0; i < ASC_STAT_MAX; i++) {
+		out[i] = 0;
+		if (bpf_map_lookup_elem(m->stats, &i, vals))
+			continue;
+		for (int c = 0; c < m->nr_cpus; c++)
+			out[i] += vals[c];
+	}
+	free(vals);
+	return 0;
+}
+
+int links_read(const struct asc_maps *m, struct link_row **rows, size_t *n)
+{
+	struct asc_link_key key, next, *prev = NULL;
+	struct link_row *out = NULL;
+	size_t cnt = 0;
+
+	out = calloc(ASC_MAX_LINKS, sizeof(*out));
+	if (!out)
+		return -ENOMEM;
+	while (cnt < ASC_MAX_LINKS && bpf_map_get_next_key(m->links, prev, &next) == 0) {
+		key = next;
+		prev = &key;
+		if (bpf_map_lookup_elem(m->links, &key, &out[cnt].val))
+			continue;
+		out[cnt].key = key;
+		cnt++;
+	}
+	*rows = out;
+	*n = cnt;
+	return 0;
+}
+
+int upstreams_read(const struct asc_maps *m, struct asc_upstream out[ASC_MAX_UPSTREAMS])
+{
+	for (__u32 i = 0; i < ASC_MAX_UPSTREAMS; i++)
+		if (bpf_map_lookup_elem(m->upstreams, &i, &out[i]))
+			return -errno;
+	return 0;
+}
+
+const char *upstream_name(const struct asc_upstream *ups, unsigned int id, char *buf, size_t len)
+{
+	if (!id)
+		snprintf(buf, len, "-");
+	else if (id < ASC_MAX_UPSTREAMS && ups[id].name[0])
+		snprintf(buf, len, "%.*s", ASC_NAME_LEN, ups[id].name);
+	else
+		snprintf(buf, len, "#%u", id);
+	return buf;
+}

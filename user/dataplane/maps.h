@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
+/* user/dataplane/maps.h - the pinned maps, opened by path, and what userspace reads
+ * from them.  Every function returns 0 or a negative errno and logs nothing
+ * unless it says so. */
+#ifndef ASC_MAPS_H
+#define ASC_MAPS_H
+#include <stddef.h>
+#include <stdint.h>
+#include "asclass.h"
+
+struct bpf_object;
+
+struct asc_maps {
+	int counts, overflow, stats, links, upstreams, state;
+	int lpm4[2], lpm6[2];
+	int fib_dir, fib_node, fib_leaf, fib_route; /* fast tables, both generations */
+	int nr_cpus;		 /* libbpf_num_possible_cpus(): per-CPU value count */
+	unsigned int counts_max; /* keys asc_counts holds (its max_entries) */
+};
+
+/* Bounds of the counters setting (attach --counters, [daemon] counters). */
+#define COUNTERS_MIN 1024U
+#define COUNTERS_MAX (1U << 24)
+
+/* Opens every pinned map under pin_dir.  -ENOENT when asclass has never
+ * been loaded there (logs a hint to run `asclass attach` or `routes load`). */
+int maps_open(const char *pin_dir, struct asc_maps *m);
+/* Creates (loads the BPF object without attaching) and pins every map under
+ * pin_dir if they are not there yet, mounting bpffs when needed; then opens.
+ * counters: how many keys a new asc_counts holds (0: ASC_MAX_COUNTERS, or
+ * what the pinned one holds). */
+int maps_create(const char *pin_dir, unsigned int counters, struct asc_maps *m);
+/* Sizes obj's asc_counts before it is loaded: as the pinned one when there
+ * is one (an error, logged, when `counters` asks for another size), else
+ * `counters` or ASC_MAX_COUNTERS. */
+int maps_size_counts(struct bpf_object *obj, unsigned int counters);
+void maps_close(struct asc_maps *m);
+
+/* Ensures a bpffs is mounted at or above `dir` and `dir` exists. */
+int bpffs_prepare(const char *dir);
+
+int state_read(const struct asc_maps *m, struct asc_state *st);
+/* The memory the kernel charges for a map (its fdinfo "memlock", as
+ * bpftool reports it); 0 if unknown. */
+size_t map_memlock(int fd);
+
+/* One counter row, summed over CPUs. */
+struct counter_row {
+	struct asc_count_key key;
+	struct asc_count_val val;
+};
+
+/* Reads every asc_counts entry summed over CPUs into a malloc'd array
+ * (*rows, *n); caller frees.  Sorted by upstream, dir, family, origin, transit. */
+int counters_read(const struct asc_maps *m, struct counter_row **rows, size_t *n);
+/* How many keys asc_counts holds now. */
+int counters_keys(const struct asc_maps *m, size_t *n);
+/* asc_overflow summed over CPUs: out[upstream_id] for ids < ASC_MAX_UPSTREAMS. */
+int overflow_read(const struct asc_maps *m, struct asc_overflow_val out[ASC_MAX_UPSTREAMS]);
+/* asc_stats summed over CPUs. */
+int stats_read(const struct asc_maps *m, uint64_t out[ASC_STAT_MAX]);
+/* Short machine name of a stat ("not_ip", "trunc_ipv4", ...). */
+const char *stat_name(enum asc_stat s);
+
+/* Upstream links configured in asc_links. */
+struct link_row {
+	struct asc_link_key key;
+	struct asc_link_val val;
+};
+int links_read(const struct asc_maps *m, struct link_row **rows, size_t *n);
+/* Every asc_upstreams entry (unused ids have an empty name). */
+int upstreams_read(const struct asc_maps *m, struct asc_upstream out[ASC_MAX_UPSTREAMS]);
+/* Name of an upstream id: "-" for 0, "#<id>" for an id without a name. */
+const char *upstream_name(const struct asc_upstream *ups, unsigned int id, char *buf, size_t len);
+
+#endif

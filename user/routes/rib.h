@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
+/* user/routes/rib.h - routing state and its resolution into a route table.
+ *
+ * The RIB holds, per prefix, the paths that peers announced: one per
+ * (peer, path id).  A path is kept only as what resolution needs from it
+ * (origin, transit and first AS, and whether it ends in an AS_SET), interned
+ * once however many prefixes use it, so a full collector RIB (~1M prefixes
+ * x tens of peers) fits in modest memory.
+ *
+ * Resolution of one prefix:
+ *   origin  = the most common origin among its paths (ties: the lower AS);
+ *             a path whose last segment is an AS_SET has origin 0 (flag as_set)
+ *   transit = the most common transit among the paths with that origin
+ *   peer    = the most common first AS among the paths with that origin and
+ *             transit
+ *   flags   = moas (several non-zero origins), multi_transit (several transits
+ *             behind the chosen origin), no_transit (transit 0), as_set.
+ * Per path: prepending is removed first (repeated ASNs count once); origin =
+ * the last AS, transit = the AS in front of it, first AS = the neighbour.  An
+ * empty path (a route of the peer's own network, as in iBGP dumps) has origin
+ * 0 and no transit.
+ *
+ * Alongside, for every (origin, transit) pair the RIB records when a path
+ * first showed it, and when the last path showing it went away: that is how
+ * "origin 131279 gained transit 20485 at 2017-10-01 09:08 UTC" is seen.
+ */
+#ifndef ASC_RIB_H
+#define ASC_RIB_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "routes/rtable.h"
+
+struct rib;
+
+struct rib_peer {
+	uint32_t asn;
+	uint8_t family; /* of ip; 0 if unknown */
+	uint8_t ip[16];
+};
+
+struct rib *rib_new(void);
+void rib_free(struct rib *r);
+
+/* Adds or replaces the path of (peer, path_id) for prefix p (family, plen,
+ * addr; host bits are cleared).  path: the AS path flattened, AS_SET members
+ * last when ends_in_set.  `when` is the time (UNIX seconds) of the record.
+ * Returns 0 or -ENOMEM. */
+int rib_announce(struct rib *r, const struct rt_entry *p, const struct rib_peer *peer,
+		 uint32_t path_id, const uint32_t *path, size_t n, bool ends_in_set, uint32_t when);
+/* Removes the path of (peer, path_id) for p, if any.  Returns 0 or -ENOMEM. */
+int rib_withdraw(struct rib *r, const struct rt_entry *p, const struct rib_peer *peer,
+		 uint32_t path_id, uint32_t when);
+/* Removes every path of a peer (its session left Established). */
+void rib_peer_down(struct rib *r, const struct rib_peer *peer, uint32_t when);
+
+struct rib_row {
+	struct rt_entry e; /* prefix and resolved route */
+	uint32_t paths;	   /* paths for the prefix */
+};
+
+/* Resolves every prefix that has a path.  *rows is malloc'd, sorted by
+ * family, address, length.  Returns 0 or -ENOMEM. */
+int rib_resolve(const struct rib *r, struct rib_row **rows, size_t *n);
+/* The same, appended to a route table. */
+int rib_to_rtable(const struct rib *r, struct rtable *t);
+
+struct rib_transit {
+	uint32_t origin, transit;
+	uint32_t first_seen; /* time of the first path that showed the pair */
+	uint32_t gone_since; /* time the last such path went away; 0 while present */
+	uint32_t prefixes;   /* prefixes that now have a path showing the pair */
+	uint32_t paths;	     /* paths (prefix, peer, path id) now showing it */
+};
+
+/* Every (origin, transit) pair ever seen, sorted by origin then transit.
+ * *out is malloc'd.  Returns 0 or -ENOMEM. */
+int rib_transits(const struct rib *r, struct rib_transit **out, size_t *n);
+
+/* Human-readable flags: "moas,multi_transit" or "-". */
+const char *route_flags_str(uint32_t flags, char *buf, size_t len);
+
+#endif

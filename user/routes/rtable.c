@@ -1,0 +1,261 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/* user/routes/rtable.c - the resolved route table, prefix text forms, and the
+ * userspace longest-prefix-match reference.
+ *
+ * rt_lpm is deliberately plain: one sorted array of prefixes per prefix
+ * length, searched from the longest length down.  It is the oracle the BPF
+ * tables are tested against, so it favours being obviously right. */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "routes/rtable.h"
+
+void prefix_mask(uint8_t *addr, int family, int plen)
+{
+	int bytes = family == 4 ? 4 : 16;
+
+	for (int i = 0; i < 16; i++) {
+		int keep = plen - i * 8; /* bits of this byte inside the prefix */
+
+		if (i >= bytes || keep <= 0)
+			addr[i] = 0;
+		else if (keep < 8)
+			addr[i] &= (uint8_t)(0xff << (8 - keep));
+	}
+}
+
+int rtable_add(struct rtable *t, const struct rt_entry *e)
+{
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 1024;
+		void *p = realloc(t->v, cap * sizeof(*t->v));
+
+		if (!p)
+			return -ENOMEM;
+		t->v = p;
+		t->cap = cap;
+	}
+	t->v[t->n] = *e;
+	memset(t->v[t->n].pad, 0, sizeof(t->v[t->n].pad));
+	prefix_mask(t->v[t->n].addr, e->family, e->plen);
+	t->n++;
+	return 0;
+}
+
+int prefix_cmp(const struct rt_entry *a, const struct rt_entry *b)
+{
+	int c;
+
+	if (a->family != b->family)
+		return a->family < b->family ? -1 : 1;
+	c = memcmp(a->addr, b->addr, 16);
+	if (c)
+		return c;
+	return a->plen < b->plen ? -1 : a->plen > b->plen;
+}
+
+/* qsort is not stable: sort positions by (prefix, position), so that of
+ * equal prefixes the one added last is kept. */
+static int cmp_pos(const void *x, const void *y, void *ctx)
+{
+	const struct rt_entry *v = ctx;
+	size_t i = *(const size_t *)x, j = *(const size_t *)y;
+	int c = prefix_cmp(&v[i], &v[j]);
+
+	return c ? c : (i < j ? -1 : i > j);
+}
+
+size_t rtable_sort_dedup(struct rtable *t)
+{
+	struct rt_entry *sorted;
+	size_t out = 0, *pos;
+
+	if (!t->n)
+		return 0;
+	pos = malloc(t->n * sizeof(*pos));
+	sorted = malloc(t->n * sizeof(*sorted));
+	if (!pos || !sorted) {
+		free(pos);
+		free(sorted);
+		return (size_t)-1;
+	}
+	for (size_t i = 0; i < t->n; i++)
+		pos[i] = i;
+	qsort_r(pos, t->n, sizeof(*pos), cmp_pos, t->v);
+	for (size_t i = 0; i < t->n; i++)
+		sorted[i] = t->v[pos[i]];
+	free(pos);
+	free(t->v);
+	t->v = sorted;
+	t->cap = t->n;
+	for (size_t i = 0; i < t->n; i++) {
+		if (out && !prefix_cmp(&t->v[out - 1], &t->v[i]))
+			t->v[out - 1] = t->v[i]; /* the later one replaces */
+		else
+			t->v[out++] = t->v[i];
+	}
+	t->n = out;
+	return out;
+}
+
+void rtable_free(struct rtable *t)
+{
+	free(t->v);
+	t->v = NULL;
+	t->n = t->cap = 0;
+}
+
+size_t rtable_count(const struct rtable *t, int family)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < t->n; i++)
+		n += t->v[i].family == family;
+	return n;
+}
+
+int addr_parse(const char *s, uint8_t addr[16], int *family)
+{
+	memset(addr, 0, 16);
+	if (strchr(s, ':')) {
+		if (inet_pton(AF_INET6, s, addr) != 1)
+			return -EINVAL;
+		*family = 6;
+	} else {
+		if (inet_pton(AF_INET, s, addr) != 1)
+			return -EINVAL;
+		*family = 4;
+	}
+	return 0;
+}
+
+int prefix_parse(const char *s, struct rt_entry *e, int allow_host_bits)
+{
+	char buf[INET6_ADDRSTRLEN + 8], *slash, *end;
+	uint8_t masked[16];
+	int family;
+	long len;
+
+	if (strlen(s) >= sizeof(buf))
+		return -EINVAL;
+	strcpy(buf, s);
+	slash = strchr(buf, '/');
+	if (slash)
+		*slash = 0;
+	memset(e, 0, sizeof(*e));
+	if (addr_parse(buf, e->addr, &family))
+		return -EINVAL;
+	e->family = (uint8_t)family;
+	if (!slash) {
+		e->plen = family == 4 ? 32 : 128;
+		return 0;
+	}
+	if (slash[1] < '0' || slash[1] > '9')
+		return -EINVAL;
+	len = strtol(slash + 1, &end, 10);
+	if (*end || len < 0 || len > (family == 4 ? 32 : 128))
+		return -EINVAL;
+	e->plen = (uint8_t)len;
+	memcpy(masked, e->addr, 16);
+	prefix_mask(masked, family, e->plen);
+	if (memcmp(masked, e->addr, 16) && !allow_host_bits)
+		return -EINVAL;
+	memcpy(e->addr, masked, 16);
+	return 0;
+}
+
+const char *prefix_fmt(const struct rt_entry *e, char *buf, size_t len)
+{
+	char a[INET6_ADDRSTRLEN];
+
+	inet_ntop(e->family == 4 ? AF_INET : AF_INET6, e->addr, a, sizeof(a));
+	snprintf(buf, len, "%s/%u", a, e->plen);
+	return buf;
+}
+
+/* ---- reference LPM ------------------------------------------------------ */
+
+struct rt_lpm_level {
+	int plen;
+	size_t n;
+	const struct rt_entry **v; /* sorted by address */
+};
+
+struct rt_lpm {
+	struct rt_lpm_level lv[2][129]; /* [v6?][plen] */
+	int lens[2][129];		/* prefix lengths present, longest first */
+	int nlens[2];
+};
+
+static int cmp_ptr_addr(const void *a, const void *b)
+{
+	return memcmp((*(const struct rt_entry *const *)a)->addr,
+		      (*(const struct rt_entry *const *)b)->addr, 16);
+}
+
+struct rt_lpm *rt_lpm_build(const struct rtable *t)
+{
+	struct rt_lpm *l = calloc(1, sizeof(*l));
+
+	if (!l)
+		return NULL;
+	for (size_t i = 0; i < t->n; i++)
+		l->lv[t->v[i].family == 6][t->v[i].plen].n++;
+	for (int f = 0; f < 2; f++)
+		for (int p = 0; p <= 128; p++) {
+			struct rt_lpm_level *lv = &l->lv[f][p];
+
+			lv->plen = p;
+			if (lv->n && !(lv->v = calloc(lv->n, sizeof(*lv->v)))) {
+				rt_lpm_free(l);
+				return NULL;
+			}
+			lv->n = 0;
+		}
+	for (size_t i = 0; i < t->n; i++) {
+		struct rt_lpm_level *lv = &l->lv[t->v[i].family == 6][t->v[i].plen];
+
+		lv->v[lv->n++] = &t->v[i];
+	}
+	for (int f = 0; f < 2; f++)
+		for (int p = 128; p >= 0; p--) {
+			struct rt_lpm_level *lv = &l->lv[f][p];
+
+			if (!lv->n)
+				continue;
+			qsort(lv->v, lv->n, sizeof(*lv->v), cmp_ptr_addr);
+			l->lens[f][l->nlens[f]++] = p;
+		}
+	return l;
+}
+
+const struct rt_entry *rt_lpm_lookup(const struct rt_lpm *l, int family, const uint8_t *addr)
+{
+	int f = family == 6;
+
+	for (int i = 0; i < l->nlens[f]; i++) {
+		const struct rt_lpm_level *lv = &l->lv[f][l->lens[f][i]];
+		struct rt_entry key = { 0 };
+		const struct rt_entry *kp = &key, *const * hit;
+
+		memcpy(key.addr, addr, family == 4 ? 4 : 16);
+		prefix_mask(key.addr, family, lv->plen);
+		hit = bsearch(&kp, lv->v, lv->n, sizeof(*lv->v), cmp_ptr_addr);
+		if (hit)
+			return *hit;
+	}
+	return NULL;
+}
+
+void rt_lpm_free(struct rt_lpm *l)
+{
+	if (!l)
+		return;
+	for (int f = 0; f < 2; f++)
+		for (int p = 0; p <= 128; p++)
+			free(l->lv[f][p].v);
+	free(l);
+}
