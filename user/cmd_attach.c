@@ -51,6 +51,27 @@ static const struct cmd_spec attach_spec = {
 		    "    asclass attach eth3 --vlan 100 --upstream cu\n",
 };
 
+/* Upstream names show in text tables, logs, Prometheus labels and JSON, so
+ * they are UTF-8 without control characters (C0, DEL, C1); quotes,
+ * backslashes and any other character are fine, escaped where an output
+ * needs it.  Returns 0, or prints a usage error naming the byte. */
+static int upstream_name_check(const char *name)
+{
+	size_t n = strlen(name), ok = json_out_utf8_span(name, n);
+
+	if (ok != n)
+		return usage_error(&attach_spec, "--upstream: byte %zu (0x%02x) is not UTF-8", ok,
+				   (unsigned char)name[ok]);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = name[i], next = name[i + 1];
+
+		if (c < 0x20 || c == 0x7f || (c == 0xc2 && next >= 0x80 && next <= 0x9f))
+			return usage_error(&attach_spec,
+					   "--upstream: byte %zu is a control character", i);
+	}
+	return 0;
+}
+
 int cmd_attach(int argc, char **argv)
 {
 	struct attach_opts o = { .vlan = ASC_VLAN_ANY, .mode = ATTACH_NATIVE };
@@ -61,6 +82,8 @@ int cmd_attach(int argc, char **argv)
 	while ((i = opt_next(&attach_spec, argc, argv, &arg)) != OPT_END) {
 		switch (i) {
 		case A_UPSTREAM:
+			if (upstream_name_check(arg))
+				return ASC_EXIT_USAGE;
 			o.upstream = arg;
 			break;
 		case A_VLAN:
