@@ -7,7 +7,7 @@ set -eu
 
 PKGS="make gcc pkg-config clang-19 llvm-19 libclang-rt-19-dev
 libbpf-dev libxdp-dev libelf-dev zlib1g-dev libbz2-dev libcmocka-dev
-libmicrohttpd-dev libinih-dev libcap-dev
+libmicrohttpd-dev libinih-dev libcap-dev libjansson-dev
 bpftool xdp-tools iproute2 ethtool jq clang-format-19
 bgpdump prometheus python3 python3-scapy
 busybox-static qemu-system-x86 cpio kmod curl

@@ -27,6 +27,8 @@ trap cleanup EXIT
 
 asc() { in_ns $R "$ASCLASS" --pin-dir "$PIN" "$@"; }
 fail() { echo "FAIL: $*"; exit 1; }
+# stdin's JSON makes the jq filter ARGS true (jq 1.6's -e passes empty input)
+jq_ok() { [ "$(jq "$@")" = true ]; }
 
 ns_add $R $U1 $U2
 veth $R r-cu $U1 u-cu
@@ -57,6 +59,12 @@ asc attach r-ttk --upstream ttk --asn 20485 --mode native --tc-hook clsact
 asc status | grep -q "r-cu .* cu .* native .* tcx" || asc status | grep -q "r-cu .* cu .* native .* clsact" \
 	|| fail "status does not show r-cu attached: $(asc status)"
 asc status | grep -q "r-ttk .* ttk .* native .* clsact" || fail "status does not show r-ttk on clsact"
+# The same through status --json: one link object per interface.
+asc status --json | jq_ok '[.links[] | select(.interface == "r-cu")] | length == 1 and (.[0] |
+	.upstream == "cu" and .upstream_as == 4837 and .vlan == null and .xdp_mode == "native" and
+	(.tc_hook == "tcx" or .tc_hook == "clsact"))' || fail "status --json: r-cu: $(asc status --json)"
+asc status --json | jq_ok '.links[] | select(.interface == "r-ttk") | .upstream == "ttk" and .tc_hook == "clsact"' \
+	|| fail "status --json: r-ttk: $(asc status --json)"
 
 routes='# prefix            origin  transit peer
 175.45.176.0/22     131279  4837    4837
@@ -74,8 +82,17 @@ asc status | grep -q "lookup fast" || fail "fast tables are not the default: $(a
 # leaf runs), one skip node each for the lone /24 and /48; 4 distinct routes.
 asc status | grep -Eq "^fast: +3 of [0-9]+ nodes \(0%\), 5 of [0-9]+ leaves \(0%\), 4 of [0-9]+ routes" \
 	|| fail "status does not show the fast tables' usage: $(asc status)"
-asc lookup --json 175.45.178.9 | jq -e '.[0] | .prefix == null and .origin_as == 131279 and .transit_as == 20485' \
+asc lookup --json 175.45.178.9 | jq -e '.[0] | .found and .prefix == null and .origin_as == 131279 and .transit_as == 20485 and .flags == []' \
 	| grep -qx true || fail "lookup under the fast tables: $(asc lookup --json 175.45.178.9)"
+# An address no prefix covers: found false, the route's fields empty, exit 1.
+rc=0
+out=$(asc lookup --json 203.0.113.9) || rc=$?
+[ $rc -eq 1 ] || fail "lookup of an uncovered address: exit $rc, want 1"
+echo "$out" | jq_ok '.[0] | .address == "203.0.113.9" and .found == false and .prefix == null and .origin_as == 0 and .flags == []' \
+	|| fail "lookup --json of an uncovered address: $out"
+asc status --json | jq_ok '.routes.lookup == "fast" and .routes.ipv4 == 3 and .routes.ipv6 == 1 and
+	(.routes.loaded | test("^[0-9-]+T[0-9:]+Z$")) and .fast.nodes.used == 3 and .fast.leaves.used == 5 and
+	.fast.routes.used == 4' || fail "status --json: tables: $(asc status --json | jq -c '.routes, .fast')"
 
 # Frames: IPv4 100 bytes, IPv6 120 bytes on the wire (without FCS), sent to
 # an address nobody owns (the router does not forward): no replies, no ARP.
@@ -127,6 +144,8 @@ done
 rows=$(asc stats --json | jq '.counters | length')
 [ "$rows" -eq ${#want[@]} ] || fail "asclass stats: $rows counter rows, want ${#want[@]}: $(asc stats)"
 asc status | grep -Eq "^counters: ${#want[@]} of 4096 keys \(0%\)" || fail "status does not show the counter map's fill: $(asc status)"
+asc status --json | jq_ok ".counters.keys == ${#want[@]} and .counters.capacity == 4096" \
+	|| fail "status --json: counter map fill: $(asc status --json | jq -c .counters)"
 not_ip=$(asc stats --json | jq '.packets.not_ip')
 [ "$not_ip" -eq 2 ] || fail "not_ip: got $not_ip, want 2 (the ARP request in, the router's reply out)"
 
@@ -175,6 +194,8 @@ overflowed() { [ "$(asc stats --json | jq '[.overflow[] | select(.upstream == "c
 wait_for 5 overflowed || fail "the frame under a new key did not reach cu's overflow bucket: $(asc stats --json | jq -c .overflow)"
 asc status | grep -Eq "^counters: 4096 of 4096 keys \(100%\), 1 packet found it full" \
 	|| fail "status does not say the counter map overflowed: $(asc status)"
+asc status --json | jq_ok '.counters.keys == 4096 and .packets.overflow == 1' \
+	|| fail "status --json does not show the full map: $(asc status --json | jq -c '.counters, .packets')"
 
 # Detach: programs gone, counters kept.
 asc detach r-cu

@@ -136,3 +136,17 @@ int opt_next(const struct cmd_spec *spec, int argc, char **argv, const char **ar
 			return i;
 	return OPT_ERR;
 }
+
+int opt_json_only(const struct cmd_spec *spec, int argc, char **argv, int *json)
+{
+	const char *arg;
+	int i;
+
+	*json = 0;
+	while ((i = opt_next(spec, argc, argv, &arg)) != OPT_END) {
+		if (i < 0)
+			return ASC_EXIT_USAGE;
+		*json = 1;
+	}
+	return 0;
+}

@@ -55,6 +55,11 @@ enum { OPT_END = -1, OPT_ERR = -2 };
  * error.  -h/--help prints the help and exits 0.  Resets getopt state on the
  * first call for a given argv. */
 int opt_next(const struct cmd_spec *spec, int argc, char **argv, const char **arg);
+/* The --json option, spelled the same in every command that has one. */
+#define OPT_JSON { "json", 'j', NULL, NULL, "print JSON (see JSON OUTPUT in asclass(8))" }
+/* opt_next() for a command whose only option is OPT_JSON: sets *json (0 or
+ * 1).  Returns 0, or ASC_EXIT_USAGE after printing a usage error. */
+int opt_json_only(const struct cmd_spec *spec, int argc, char **argv, int *json);
 void cmd_help(const struct cmd_spec *spec, FILE *f);
 
 /* Usage error: prints "asclass CMD: <msg>" and a --help hint; returns ASC_EXIT_USAGE. */

@@ -13,6 +13,7 @@
 #include "dataplane/attach.h"
 #include "dataplane/fib.h"
 #include "dataplane/maps.h"
+#include "output/json_out.h"
 
 enum { A_UPSTREAM, A_VLAN, A_ASN, A_MODE, A_TC_HOOK, A_REPLACE, A_COUNTERS };
 static const struct opt attach_opts[] = {
@@ -51,6 +52,27 @@ static const struct cmd_spec attach_spec = {
 		    "    asclass attach eth3 --vlan 100 --upstream cu\n",
 };
 
+/* Upstream names show in text tables, logs, Prometheus labels and JSON, so
+ * they are UTF-8 without control characters (C0, DEL, C1); quotes,
+ * backslashes and any other character are fine, escaped where an output
+ * needs it.  Returns 0, or prints a usage error naming the byte. */
+static int upstream_name_check(const char *name)
+{
+	size_t n = strlen(name), ok = json_out_utf8_span(name, n);
+
+	if (ok != n)
+		return usage_error(&attach_spec, "--upstream: byte %zu (0x%02x) is not UTF-8", ok,
+				   (unsigned char)name[ok]);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = name[i], next = name[i + 1];
+
+		if (c < 0x20 || c == 0x7f || (c == 0xc2 && next >= 0x80 && next <= 0x9f))
+			return usage_error(&attach_spec,
+					   "--upstream: byte %zu is a control character", i);
+	}
+	return 0;
+}
+
 int cmd_attach(int argc, char **argv)
 {
 	struct attach_opts o = { .vlan = ASC_VLAN_ANY, .mode = ATTACH_NATIVE };
@@ -61,6 +83,8 @@ int cmd_attach(int argc, char **argv)
 	while ((i = opt_next(&attach_spec, argc, argv, &arg)) != OPT_END) {
 		switch (i) {
 		case A_UPSTREAM:
+			if (upstream_name_check(arg))
+				return ASC_EXIT_USAGE;
 			o.upstream = arg;
 			break;
 		case A_VLAN:
@@ -151,101 +175,172 @@ int cmd_detach(int argc, char **argv)
 	return ASC_EXIT_OK;
 }
 
+static const struct opt status_opts[] = {
+	OPT_JSON,
+	{ NULL },
+};
+
 static const struct cmd_spec status_spec = {
 	.name = "asclass status",
-	.synopsis = "",
+	.synopsis = "[--json]",
 	.desc = "Show the configured upstream links with their attach state (XDP mode, dispatcher "
 		"or single program, tc egress), the active route tables (and how full the fast "
 		"tables are), how full the counter map is and the reasons packets went "
 		"unclassified.",
-	.opts = no_opts,
-	.examples = "    asclass status\n",
+	.opts = status_opts,
+	.examples = "    asclass status\n    asclass status --json | jq '.links[] | "
+		    "select(.xdp_mode == null)'\n",
 };
+
+/* What status reads from the maps. */
+struct status {
+	struct link_row *rows;
+	size_t n, nkeys;
+	struct asc_upstream ups[ASC_MAX_UPSTREAMS];
+	struct asc_state st;
+	uint64_t stats[ASC_STAT_MAX];
+	unsigned int counts_max;
+};
+
+static int status_read(struct status *s)
+{
+	struct asc_maps m;
+	int err;
+
+	err = maps_open(asc_pin_dir, &m);
+	if (err)
+		return err;
+	if ((err = links_read(&m, &s->rows, &s->n)) || (err = upstreams_read(&m, s->ups)) ||
+	    (err = state_read(&m, &s->st)) || (err = stats_read(&m, s->stats)) ||
+	    (err = counters_keys(&m, &s->nkeys)))
+		log_err("read maps in %s: %s", asc_pin_dir, errstr(err));
+	s->counts_max = m.counts_max;
+	maps_close(&m);
+	return err;
+}
+
+/* The interface of a link row (NULL when it is gone) and what is on it. */
+static const char *link_query(const struct link_row *l, char ifname[IF_NAMESIZE],
+			      struct attach_info *ai)
+{
+	attach_query(l->key.ifindex, ai);
+	return if_indextoname(l->key.ifindex, ifname);
+}
 
 static unsigned int pct(uint32_t used, uint32_t cap)
 {
 	return (unsigned int)((uint64_t)used * 100 / cap);
 }
 
-int cmd_status(int argc, char **argv)
+static void print_links_text(const struct status *s)
 {
-	uint64_t stats[ASC_STAT_MAX];
-	static struct asc_upstream ups[ASC_MAX_UPSTREAMS];
-	struct link_row *rows;
-	struct asc_state st;
-	struct asc_maps m;
-	const char *arg;
-	size_t n, nkeys;
-	int err;
-
-	if (opt_next(&status_spec, argc, argv, &arg) != OPT_END)
-		return ASC_EXIT_USAGE;
-	if (optind != argc)
-		return usage_error(&status_spec, "takes no arguments");
-	err = maps_open(asc_pin_dir, &m);
-	if (err)
-		return ASC_EXIT_BPF;
-	asc_attach_pin_dir = asc_pin_dir;
-	if ((err = links_read(&m, &rows, &n)) || (err = upstreams_read(&m, ups)) ||
-	    (err = state_read(&m, &st)) || (err = stats_read(&m, stats)) ||
-	    (err = counters_keys(&m, &nkeys))) {
-		log_err("read maps in %s: %s", asc_pin_dir, errstr(err));
-		maps_close(&m);
-		return ASC_EXIT_BPF;
-	}
-	printf("pin dir:  %s\n", asc_pin_dir);
 	printf("links:\n");
 	printf("  %-12s %-5s %-8s %-4s %-8s %-7s %-16s %s\n", "interface", "vlan", "upstream", "id",
 	       "asn", "xdp", "via", "tc");
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < s->n; i++) {
+		const struct link_row *l = &s->rows[i];
+		unsigned int id = l->val.upstream_id;
+		char ifname[IF_NAMESIZE] = "?", vlan[8], name[ASC_NAME_LEN + 8];
 		struct attach_info ai;
-		char ifname[IF_NAMESIZE] = "?", vlan[8];
 
-		if (!if_indextoname(rows[i].key.ifindex, ifname))
-			snprintf(ifname, sizeof(ifname), "#%u(gone)", rows[i].key.ifindex);
-		attach_query(rows[i].key.ifindex, &ai);
-		if (rows[i].key.vlan_id == ASC_VLAN_ANY)
+		if (!link_query(l, ifname, &ai))
+			snprintf(ifname, sizeof(ifname), "#%u(gone)", l->key.ifindex);
+		if (l->key.vlan_id == ASC_VLAN_ANY)
 			snprintf(vlan, sizeof(vlan), "any");
 		else
-			snprintf(vlan, sizeof(vlan), "%u", rows[i].key.vlan_id);
-		unsigned int id = rows[i].val.upstream_id;
-		char name[ASC_NAME_LEN + 8];
-
+			snprintf(vlan, sizeof(vlan), "%u", l->key.vlan_id);
 		printf("  %-12s %-5s %-8s %-4u %-8u %-7s %-16s %s\n", ifname, vlan,
-		       upstream_name(ups, id, name, sizeof(name)), id,
-		       id < ASC_MAX_UPSTREAMS ? ups[id].asn : 0, ai.xdp ? ai.xdp_mode : "no",
+		       upstream_name(s->ups, id, name, sizeof(name)), id,
+		       id < ASC_MAX_UPSTREAMS ? s->ups[id].asn : 0, ai.xdp ? ai.xdp_mode : "no",
 		       ai.xdp ? (ai.dispatcher ? "dispatcher" : "single program") : "-",
 		       ai.tc ? ai.tc_hook : "no");
 	}
-	if (!n)
+	if (!s->n)
 		printf("  (none: see 'asclass attach --help')\n");
+}
+
+static void print_status_text(const struct status *s)
+{
+	const struct asc_state *st = &s->st;
+
+	printf("pin dir:  %s\n", asc_pin_dir);
+	print_links_text(s);
 	printf("routes:   generation %u, lookup %s, %u IPv4 + %u IPv6 prefixes, %llu swaps",
-	       st.generation, st.lookup == ASC_LOOKUP_FAST ? "fast" : "lpm", st.routes_v4,
-	       st.routes_v6, (unsigned long long)st.swaps);
-	if (st.load_time_ns) {
-		time_t t = st.load_time_ns / 1000000000ULL;
+	       st->generation, st->lookup == ASC_LOOKUP_FAST ? "fast" : "lpm", st->routes_v4,
+	       st->routes_v6, (unsigned long long)st->swaps);
+	if (st->load_time_ns) {
+		time_t t = st->load_time_ns / 1000000000ULL;
 		char when[32];
 
 		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", gmtime(&t));
 		printf(", loaded %s", when);
 	}
-	if (st.lookup == ASC_LOOKUP_FAST) /* set by a load, with the usage */
+	if (st->lookup == ASC_LOOKUP_FAST) /* set by a load, with the usage */
 		printf("\nfast:     %u of %u nodes (%u%%), %u of %u leaves (%u%%), %u of %u routes "
 		       "(%u%%)",
-		       st.fib_nodes, ASC_FIB_NODES, pct(st.fib_nodes, ASC_FIB_NODES), st.fib_leaves,
-		       ASC_FIB_LEAVES, pct(st.fib_leaves, ASC_FIB_LEAVES), st.fib_routes,
-		       FIB_ROUTES_USABLE, pct(st.fib_routes, FIB_ROUTES_USABLE));
-	printf("\ncounters: %zu of %u keys (%u%%)", nkeys, m.counts_max,
-	       pct((uint32_t)nkeys, m.counts_max));
-	if (stats[ASC_STAT_OVERFLOW])
+		       st->fib_nodes, ASC_FIB_NODES, pct(st->fib_nodes, ASC_FIB_NODES),
+		       st->fib_leaves, ASC_FIB_LEAVES, pct(st->fib_leaves, ASC_FIB_LEAVES),
+		       st->fib_routes, FIB_ROUTES_USABLE, pct(st->fib_routes, FIB_ROUTES_USABLE));
+	printf("\ncounters: %zu of %u keys (%u%%)", s->nkeys, s->counts_max,
+	       pct((uint32_t)s->nkeys, s->counts_max));
+	if (s->stats[ASC_STAT_OVERFLOW])
 		printf(", %llu packet%s found it full (a larger map: attach --counters)",
-		       (unsigned long long)stats[ASC_STAT_OVERFLOW],
-		       stats[ASC_STAT_OVERFLOW] == 1 ? "" : "s");
+		       (unsigned long long)s->stats[ASC_STAT_OVERFLOW],
+		       s->stats[ASC_STAT_OVERFLOW] == 1 ? "" : "s");
 	printf("\npackets:  ");
-	for (int s = 0; s < ASC_STAT_MAX; s++)
-		printf("%s%s %llu", s ? ", " : "", stat_name(s), (unsigned long long)stats[s]);
+	for (int i = 0; i < ASC_STAT_MAX; i++)
+		printf("%s%s %llu", i ? ", " : "", stat_name(i), (unsigned long long)s->stats[i]);
 	printf("\n");
-	free(rows);
-	maps_close(&m);
-	return ASC_EXIT_OK;
+}
+
+/* {pin_dir, links: [link...], routes, fast, counters, packets} */
+static int print_status_json(const struct status *s)
+{
+	struct json_out w;
+
+	json_out_init(&w, stdout);
+	json_out_object(&w);
+	json_out_key(&w, "pin_dir");
+	json_out_add(&w, json_out_text(asc_pin_dir, strlen(asc_pin_dir)));
+	json_out_key(&w, "links");
+	json_out_array(&w);
+	for (size_t i = 0; i < s->n; i++) {
+		char ifname[IF_NAMESIZE];
+		struct attach_info ai;
+		const char *name = link_query(&s->rows[i], ifname, &ai);
+
+		json_out_add(&w, json_out_link(&s->rows[i], s->ups, name, &ai));
+	}
+	json_out_end(&w);
+	json_out_key(&w, "routes");
+	json_out_add(&w, json_out_tables(&s->st));
+	json_out_key(&w, "fast");
+	json_out_add(&w, json_out_fast(&s->st));
+	json_out_key(&w, "counters");
+	json_out_add(&w, json_out_count_map(s->nkeys, s->counts_max));
+	json_out_key(&w, "packets");
+	json_out_add(&w, json_out_packets(s->stats));
+	return json_out_finish(&w);
+}
+
+int cmd_status(int argc, char **argv)
+{
+	static struct status s;
+	int json, err = 0;
+
+	if (opt_json_only(&status_spec, argc, argv, &json))
+		return ASC_EXIT_USAGE;
+	if (optind != argc)
+		return usage_error(&status_spec, "takes no arguments");
+	asc_attach_pin_dir = asc_pin_dir;
+	if (status_read(&s)) {
+		free(s.rows);
+		return ASC_EXIT_BPF;
+	}
+	if (json)
+		err = print_status_json(&s);
+	else
+		print_status_text(&s);
+	free(s.rows);
+	return err ? ASC_EXIT_FAIL : ASC_EXIT_OK;
 }

@@ -9,9 +9,10 @@
 #include "common/log.h"
 #include "dataplane/maps.h"
 #include "dataplane/tables.h"
+#include "output/json_out.h"
 
 static const struct opt lookup_opts[] = {
-	{ "json", 'j', NULL, NULL, "print JSON" },
+	OPT_JSON,
 	{ NULL },
 };
 
@@ -26,17 +27,39 @@ static const struct cmd_spec lookup_spec = {
 	.examples = "    asclass lookup 175.45.176.10\n    asclass lookup 2001:db8::1 --json\n",
 };
 
+/* One lookup result as JSON: {address, found} and the route's fields; an
+ * address no prefix covers has found false, prefix null, ASes 0, no flags. */
+static json_t *lookup_json(const char *addr, int found, const struct rt_entry *match,
+			   const struct asc_route *rt)
+{
+	json_t *o = json_pack("{s:s, s:b}", "address", addr, "found", found);
+	json_t *r = json_out_route(match, rt);
+
+	if (!o || !r || json_object_update(o, r)) {
+		json_decref(o);
+		o = NULL;
+	}
+	json_decref(r);
+	return o;
+}
+
+static void print_text(const char *addr, int found, const char *pfx, const struct asc_route *rt)
+{
+	if (!found)
+		printf("%s\tno route\n", addr);
+	else
+		printf("%s\t%s\torigin AS%u\ttransit AS%u\tpeer AS%u\tflags 0x%x\n", addr, pfx,
+		       rt->origin_asn, rt->transit_asn, rt->peer_asn, rt->flags);
+}
+
 int cmd_lookup(int argc, char **argv)
 {
+	struct json_out w;
 	struct asc_maps m;
-	const char *arg;
-	int i, json = 0, missing = 0, first = 1;
+	int i, json, missing = 0;
 
-	while ((i = opt_next(&lookup_spec, argc, argv, &arg)) != OPT_END) {
-		if (i < 0)
-			return ASC_EXIT_USAGE;
-		json = 1;
-	}
+	if (opt_json_only(&lookup_spec, argc, argv, &json))
+		return ASC_EXIT_USAGE;
 	if (optind >= argc)
 		return usage_error(&lookup_spec, "expected at least one address");
 	for (i = optind; i < argc; i++) {
@@ -49,14 +72,15 @@ int cmd_lookup(int argc, char **argv)
 	}
 	if (maps_open(asc_pin_dir, &m))
 		return ASC_EXIT_BPF;
+	json_out_init(&w, stdout);
 	if (json)
-		printf("[");
+		json_out_array(&w);
 	for (i = optind; i < argc; i++) {
 		struct rt_entry match;
 		struct asc_route rt;
 		char pfx[64] = "-";
 		uint8_t addr[16];
-		int fam, err, known = 0; /* the matched prefix is in pfx */
+		int fam, err, known = 0; /* the matched prefix is in match */
 
 		addr_parse(argv[i], addr, &fam);
 		err = tables_lookup(&m, fam, addr, &rt, &match);
@@ -72,20 +96,12 @@ int cmd_lookup(int argc, char **argv)
 			known = 1;
 		}
 		if (json)
-			printf("%s\n {\"address\":\"%s\",\"prefix\":%s%s%s,\"origin_as\":%u,"
-			       "\"transit_as\":%u,\"peer_as\":%u,\"flags\":%u}",
-			       first ? "" : ",", argv[i], known ? "\"" : "", known ? pfx : "null",
-			       known ? "\"" : "", rt.origin_asn, rt.transit_asn, rt.peer_asn,
-			       rt.flags);
-		else if (err)
-			printf("%s\tno route\n", argv[i]);
+			json_out_add(&w, lookup_json(argv[i], !err, known ? &match : NULL, &rt));
 		else
-			printf("%s\t%s\torigin AS%u\ttransit AS%u\tpeer AS%u\tflags 0x%x\n",
-			       argv[i], pfx, rt.origin_asn, rt.transit_asn, rt.peer_asn, rt.flags);
-		first = 0;
+			print_text(argv[i], !err, pfx, &rt);
 	}
-	if (json)
-		printf("\n]\n");
 	maps_close(&m);
+	if (json && json_out_finish(&w))
+		return ASC_EXIT_FAIL;
 	return missing ? ASC_EXIT_FAIL : ASC_EXIT_OK;
 }

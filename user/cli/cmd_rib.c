@@ -10,11 +10,12 @@
 #include "cli/cmd.h"
 #include "common/log.h"
 #include "common/parse.h"
+#include "output/json_out.h"
 #include "routes/routes_in.h"
 
 enum { B_JSON, B_FORMAT, B_KEEP_GOING, B_TRANSITS, B_ORIGIN };
 static const struct opt rib_opts[] = {
-	[B_JSON] = { "json", 'j', NULL, NULL, "print JSON" },
+	[B_JSON] = OPT_JSON,
 	[B_FORMAT] = { "format", 'f', "FORMAT", "auto",
 		       "input format: auto, mrt, bgpdump, pfx2as or text" },
 	[B_KEEP_GOING] = { "keep-going", 'k', NULL, NULL,
@@ -52,42 +53,85 @@ static const char *utc(uint32_t t, char *buf, size_t len)
 	return buf;
 }
 
-static void print_transits(struct rib *rib, int json, int have_origin, unsigned int origin)
+/* Returns 0 or a negative errno (logged). */
+static int print_transits(struct rib *rib, int json, int have_origin, unsigned int origin)
 {
 	struct rib_transit *v;
+	struct json_out w;
 	char a[32], b[32];
 	size_t n;
-	int first = 1;
+	int err = 0;
 
 	if (rib_transits(rib, &v, &n)) {
 		log_err("out of memory");
-		return;
+		return -ENOMEM;
 	}
+	json_out_init(&w, stdout);
 	if (json)
-		printf("[");
+		json_out_array(&w);
 	else
 		printf("origin_as\ttransit_as\tprefixes\tfirst_seen\tgone_since\n");
 	for (size_t i = 0; i < n; i++) {
 		if (have_origin && v[i].origin != origin)
 			continue;
 		if (json)
-			printf("%s\n "
-			       "{\"origin_as\":%u,\"transit_as\":%u,\"prefixes\":%u,\"paths\":%u,"
-			       "\"first_seen\":\"%s\",\"gone_since\":%s%s%s}",
-			       first ? "" : ",", v[i].origin, v[i].transit, v[i].prefixes,
-			       v[i].paths, utc(v[i].first_seen, a, sizeof(a)),
-			       v[i].gone_since ? "\"" : "",
-			       v[i].gone_since ? utc(v[i].gone_since, b, sizeof(b)) : "null",
-			       v[i].gone_since ? "\"" : "");
+			json_out_add(&w, json_out_transit(&v[i]));
 		else
 			printf("%u\t%u\t%u\t%s\t%s\n", v[i].origin, v[i].transit, v[i].prefixes,
 			       utc(v[i].first_seen, a, sizeof(a)),
 			       utc(v[i].gone_since, b, sizeof(b)));
-		first = 0;
 	}
 	if (json)
-		printf("\n]\n");
+		err = json_out_finish(&w);
 	free(v);
+	return err;
+}
+
+/* A route with its path count, as JSON: the route object and "paths". */
+static json_t *route_json(const struct rt_entry *e, uint32_t paths)
+{
+	json_t *o = json_out_route(e, &e->route);
+
+	if (o && json_object_set_new(o, "paths", json_integer(paths))) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+/* t and rows are in the same order; rows give the path counts (text and
+ * pfx2as routes have none).  JSON streams one route at a time: a full table
+ * is a million of them.  Returns 0 or a negative errno (logged). */
+static int print_routes(const struct rtable *t, const struct rib_row *rows, size_t n, int json)
+{
+	struct json_out w;
+	int err = 0;
+
+	json_out_init(&w, stdout);
+	if (json)
+		json_out_array(&w);
+	for (size_t i = 0, r = 0; i < t->n; i++) {
+		const struct asc_route *rt = &t->v[i].route;
+		char pfx[64], flags[64];
+		uint32_t paths = 0;
+
+		while (r < n && prefix_cmp(&rows[r].e, &t->v[i]) < 0)
+			r++;
+		if (r < n && !prefix_cmp(&rows[r].e, &t->v[i]) &&
+		    !memcmp(&rows[r].e.route, rt, sizeof(*rt)))
+			paths = rows[r].paths;
+		if (json) {
+			json_out_add(&w, route_json(&t->v[i], paths));
+			continue;
+		}
+		prefix_fmt(&t->v[i], pfx, sizeof(pfx));
+		route_flags_str(rt->flags, flags, sizeof(flags));
+		printf("%s\t%u\t%u\t%u\t%u\t%s\n", pfx, rt->origin_asn, rt->transit_asn,
+		       rt->peer_asn, paths, flags);
+	}
+	if (json)
+		err = json_out_finish(&w);
+	return err;
 }
 
 int cmd_rib(int argc, char **argv)
@@ -134,7 +178,7 @@ int cmd_rib(int argc, char **argv)
 		return err == -EINVAL ? ASC_EXIT_INPUT : ASC_EXIT_FAIL;
 	}
 	if (transits) {
-		print_transits(rib, json, have_origin, origin);
+		err = print_transits(rib, json, have_origin, origin);
 		goto out;
 	}
 	if (rib_resolve(rib, &rows, &n)) {
@@ -142,35 +186,7 @@ int cmd_rib(int argc, char **argv)
 		err = -ENOMEM;
 		goto out;
 	}
-	if (json)
-		printf("[");
-	/* t and rows are in the same order; rows give the path counts (text
-	 * and pfx2as routes have none) */
-	for (size_t i = 0, r = 0; i < t.n; i++) {
-		const struct asc_route *rt = &t.v[i].route;
-		char pfx[64], flags[64];
-		uint32_t paths = 0;
-
-		while (r < n && prefix_cmp(&rows[r].e, &t.v[i]) < 0)
-			r++;
-		if (r < n && !prefix_cmp(&rows[r].e, &t.v[i]) &&
-		    !memcmp(&rows[r].e.route, rt, sizeof(*rt)))
-			paths = rows[r].paths;
-		prefix_fmt(&t.v[i], pfx, sizeof(pfx));
-		route_flags_str(rt->flags, flags, sizeof(flags));
-		if (json)
-			printf("%s\n "
-			       "{\"prefix\":\"%s\",\"origin_as\":%u,\"transit_as\":%u,\"peer_as\":%"
-			       "u,"
-			       "\"paths\":%u,\"flags\":\"%s\"}",
-			       i ? "," : "", pfx, rt->origin_asn, rt->transit_asn, rt->peer_asn,
-			       paths, flags);
-		else
-			printf("%s\t%u\t%u\t%u\t%u\t%s\n", pfx, rt->origin_asn, rt->transit_asn,
-			       rt->peer_asn, paths, flags);
-	}
-	if (json)
-		printf("\n]\n");
+	err = print_routes(&t, rows, n, json);
 	free(rows);
 out:
 	rtable_free(&t);

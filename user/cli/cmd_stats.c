@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* user/cli/cmd_stats.c - asclass stats: counters summed over CPUs, with names. */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,10 +9,11 @@
 #include "common/log.h"
 #include "common/parse.h"
 #include "dataplane/maps.h"
+#include "output/json_out.h"
 #include "output/metrics.h"
 
 static const struct opt stats_opts[] = {
-	{ "json", 'j', NULL, NULL, "print JSON" },
+	OPT_JSON,
 	{ NULL },
 };
 
@@ -28,11 +30,72 @@ static const struct cmd_spec stats_spec = {
 		    "select(.origin_as == 131279)'\n",
 };
 
-static const char *const dir_name[ASC_DIR_MAX] = { [ASC_DIR_RX] = "in", [ASC_DIR_TX] = "out" };
-
-static const char *fam_name(unsigned int f)
+/* The counters, then the non-empty overflow buckets, then packets by reason:
+ * {"counters": [counter...], "overflow": [overflow...], "packets": {...}}.
+ * The counter list streams: asc_counts may hold millions of keys. */
+static int print_json(const struct counter_row *rows, size_t n, const struct asc_upstream *ups,
+		      const struct asc_overflow_val *ovf, const uint64_t *stats)
 {
-	return f == ASC_FAMILY_V4 ? "ipv4" : f == ASC_FAMILY_V6 ? "ipv6" : "?";
+	struct json_out w;
+
+	json_out_init(&w, stdout);
+	json_out_object(&w);
+	json_out_key(&w, "counters");
+	json_out_array(&w);
+	for (size_t r = 0; r < n; r++)
+		json_out_add(&w, json_out_counter(&rows[r], ups));
+	json_out_end(&w);
+	json_out_key(&w, "overflow");
+	json_out_array(&w);
+	for (unsigned int u = 0; u < ASC_MAX_UPSTREAMS; u++)
+		for (unsigned int d = 0; d < ASC_DIR_MAX; d++)
+			if (ovf[u].dir[d].packets)
+				json_out_add(&w, json_out_overflow(ups, u, d, &ovf[u].dir[d]));
+	json_out_end(&w);
+	json_out_key(&w, "packets");
+	json_out_add(&w, json_out_packets(stats));
+	return json_out_finish(&w);
+}
+
+static int print_text(const struct counter_row *rows, size_t n, const struct asc_upstream *links,
+		      const struct asc_overflow_val *ovf, const uint64_t *stats)
+{
+	char name[32];
+	int first;
+
+	printf("%-10s %-4s %-5s %10s %10s %14s %16s\n", "upstream", "dir", "fam", "origin_as",
+	       "transit_as", "packets", "bytes");
+	for (size_t r = 0; r < n; r++) {
+		const struct counter_row *c = &rows[r];
+
+		printf("%-10s %-4s %-5s %10u %10u %14llu %16llu\n",
+		       upstream_name(links, c->key.upstream_id, name, sizeof(name)),
+		       dir_name(c->key.dir), family_name(c->key.family), c->key.origin_asn,
+		       c->key.transit_asn, (unsigned long long)c->val.packets,
+		       (unsigned long long)c->val.bytes);
+	}
+	for (unsigned int u = 0; u < ASC_MAX_UPSTREAMS; u++)
+		for (int d = 0; d < ASC_DIR_MAX; d++)
+			if (ovf[u].dir[d].packets)
+				printf("%-10s %-4s %-5s %10s %10s %14llu %16llu\n",
+				       upstream_name(links, u, name, sizeof(name)), dir_name(d),
+				       "*", "overflow", "*",
+				       (unsigned long long)ovf[u].dir[d].packets,
+				       (unsigned long long)ovf[u].dir[d].bytes);
+	printf("\nunclassified:");
+	first = 1;
+	for (int s = ASC_STAT_NOT_IP; s < ASC_STAT_MAX; s++) {
+		if (s == ASC_STAT_NO_ROUTE || s == ASC_STAT_OVERFLOW)
+			continue; /* those packets are in the table above */
+		printf("%s %s %llu", first ? "" : ",", stat_name(s), (unsigned long long)stats[s]);
+		first = 0;
+	}
+	printf("\n");
+	if (fflush(stdout) || ferror(stdout)) {
+		log_err("write the counters: %s", errstr(-EIO));
+		return -EIO;
+	}
+	return 0;
 }
 
 int cmd_stats(int argc, char **argv)
@@ -43,15 +106,10 @@ int cmd_stats(int argc, char **argv)
 	static struct asc_upstream links[ASC_MAX_UPSTREAMS];
 	struct asc_maps m;
 	size_t n;
-	const char *arg;
-	char name[32];
-	int i, json = 0, err, first;
+	int json, err;
 
-	while ((i = opt_next(&stats_spec, argc, argv, &arg)) != OPT_END) {
-		if (i < 0)
-			return ASC_EXIT_USAGE;
-		json = 1;
-	}
+	if (opt_json_only(&stats_spec, argc, argv, &json))
+		return ASC_EXIT_USAGE;
 	if (optind != argc)
 		return usage_error(&stats_spec, "takes no arguments");
 	if (maps_open(asc_pin_dir, &m))
@@ -63,78 +121,11 @@ int cmd_stats(int argc, char **argv)
 		free(rows);
 		return ASC_EXIT_BPF;
 	}
-	if (json) {
-		printf("{\"counters\":[");
-		for (size_t r = 0; r < n; r++) {
-			const struct counter_row *c = &rows[r];
-
-			printf("%s\n {\"upstream\":\"%s\",\"upstream_id\":%u,\"direction\":\"%s\","
-			       "\"family\":\"%s\",\"origin_as\":%u,\"transit_as\":%u,"
-			       "\"packets\":%llu,\"bytes\":%llu}",
-			       r ? "," : "",
-			       upstream_name(links, c->key.upstream_id, name, sizeof(name)),
-			       c->key.upstream_id,
-			       c->key.dir < ASC_DIR_MAX ? dir_name[c->key.dir] : "?",
-			       fam_name(c->key.family), c->key.origin_asn, c->key.transit_asn,
-			       (unsigned long long)c->val.packets,
-			       (unsigned long long)c->val.bytes);
-		}
-		printf("\n],\"overflow\":[");
-		first = 1;
-		for (unsigned int u = 0; u < ASC_MAX_UPSTREAMS; u++)
-			for (int d = 0; d < ASC_DIR_MAX; d++) {
-				if (!ovf[u].dir[d].packets)
-					continue;
-				printf("%s\n "
-				       "{\"upstream\":\"%s\",\"upstream_id\":%u,\"direction\":\"%"
-				       "s\","
-				       "\"packets\":%llu,\"bytes\":%llu}",
-				       first ? "" : ",",
-				       upstream_name(links, u, name, sizeof(name)), u, dir_name[d],
-				       (unsigned long long)ovf[u].dir[d].packets,
-				       (unsigned long long)ovf[u].dir[d].bytes);
-				first = 0;
-			}
-		printf("\n],\"packets\":{");
-		for (int s = 0; s < ASC_STAT_MAX; s++)
-			printf("%s\"%s\":%llu", s ? "," : "", stat_name(s),
-			       (unsigned long long)stats[s]);
-		printf("}}\n");
-	} else {
-		printf("%-10s %-4s %-5s %10s %10s %14s %16s\n", "upstream", "dir", "fam",
-		       "origin_as", "transit_as", "packets", "bytes");
-		for (size_t r = 0; r < n; r++) {
-			const struct counter_row *c = &rows[r];
-
-			printf("%-10s %-4s %-5s %10u %10u %14llu %16llu\n",
-			       upstream_name(links, c->key.upstream_id, name, sizeof(name)),
-			       c->key.dir < ASC_DIR_MAX ? dir_name[c->key.dir] : "?",
-			       fam_name(c->key.family), c->key.origin_asn, c->key.transit_asn,
-			       (unsigned long long)c->val.packets,
-			       (unsigned long long)c->val.bytes);
-		}
-		for (unsigned int u = 0; u < ASC_MAX_UPSTREAMS; u++)
-			for (int d = 0; d < ASC_DIR_MAX; d++)
-				if (ovf[u].dir[d].packets)
-					printf("%-10s %-4s %-5s %10s %10s %14llu %16llu\n",
-					       upstream_name(links, u, name, sizeof(name)),
-					       dir_name[d], "*", "overflow", "*",
-					       (unsigned long long)ovf[u].dir[d].packets,
-					       (unsigned long long)ovf[u].dir[d].bytes);
-		printf("\nunclassified:");
-		first = 1;
-		for (int s = ASC_STAT_NOT_IP; s < ASC_STAT_MAX; s++) {
-			if (s == ASC_STAT_NO_ROUTE || s == ASC_STAT_OVERFLOW)
-				continue; /* those packets are in the table above */
-			printf("%s %s %llu", first ? "" : ",", stat_name(s),
-			       (unsigned long long)stats[s]);
-			first = 0;
-		}
-		printf("\n");
-	}
+	err = json ? print_json(rows, n, links, ovf, stats)
+		   : print_text(rows, n, links, ovf, stats);
 	free(rows);
 	maps_close(&m);
-	return ASC_EXIT_OK;
+	return err ? ASC_EXIT_FAIL : ASC_EXIT_OK;
 }
 
 enum { M_TOP, M_WATCH };
