@@ -8,7 +8,7 @@
 # line CI reads.  The all-passing tree must exit 0, so this control can fail
 # both ways.
 set -u
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/expect.sh
 scratch=$(mktemp -d /tmp/asc-harness-run.XXXXXX)
 trap 'rm -rf "$scratch"' EXIT

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+# shellcheck shell=bash
 # tests/lib/expect.sh - for the negative controls of the test harness
 # (tests/extra/harness_*.sh), which run a harness on a case made to pass or
 # to fail and check what it said.  Source it; it defines:
