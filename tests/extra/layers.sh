@@ -3,7 +3,7 @@
 # tests/extra/layers.sh - user/ is built in layers, each using only the ones
 # below it (README.md, "Architecture"):
 #
-#   common  <  bgp  <  routes  <  dataplane  <  output  <  cli  <  daemon  <  asclass.c
+#   common  <  bgp  <  routes  <  feed  <  dataplane  <  output  <  cli  <  daemon  <  asclass.c
 #
 # bgp/ (the routing-data library) uses nothing else of the project, not even
 # common/.  Every '#include "layer/..."' in user/ is checked against that
@@ -11,7 +11,7 @@
 # header name (which would hide where it comes from) fails the test.
 set -u
 cd "$(dirname "$0")/../.."
-order=(common bgp routes dataplane output cli daemon)
+order=(common bgp routes feed dataplane output cli daemon)
 rank() { local i; for i in "${!order[@]}"; do [ "${order[$i]}" = "$1" ] && { echo "$i"; return; }; done; echo -1; }
 # Layers a layer may not use although they are below it.
 forbidden() { [ "$1" = bgp ] && [ "$2" = common ]; }
