@@ -5,7 +5,8 @@
  * directory as pin root, so every object shares the same pinned maps.  The
  * XDP object is handed to libxdp (which must load it itself: in dispatcher
  * mode the program is loaded as an freplace extension); the tc object is
- * loaded here and put on clsact egress.
+ * loaded here and put on egress: through a tcx link where the kernel has tcx
+ * (6.6+), else, or when asked, as a filter on a clsact qdisc.
  */
 #include <errno.h>
 #include <limits.h>
