@@ -66,7 +66,10 @@ enum asc_family {
 };
 
 /* Index into asc_stats (per-CPU array of __u64).  Every packet moves
- * ASC_STAT_SEEN and exactly one other counter. */
+ * ASC_STAT_SEEN and exactly one outcome: CLASSIFIED, or one of the reasons
+ * it was not (NOT_IP, TRUNC_*, VLAN_DEPTH, BAD_*, INTERNAL).  A classified
+ * packet may move NO_ROUTE and OVERFLOW as well: these say how it was
+ * counted, not whether. */
 enum asc_stat {
 	ASC_STAT_SEEN,	     /* every packet the programs ran on */
 	ASC_STAT_CLASSIFIED, /* IP packet counted in asc_counts (or overflow) */

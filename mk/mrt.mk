@@ -11,6 +11,6 @@ $(MRTGEN): tests/gen/mrtgen.c | $(O)/tests/gen
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) $(SANFLAGS) $< -o $@
 
+# The Makefile reads mk/*.mk before its rules, so `all`, and with it
+# `make check` (through tests-build), builds the generator.
 ALL_EXTRA += $(MRTGEN)
-# `all` is read before mk/*.mk, so also name it where make check needs it
-CHECK_EXTRA += $(MRTGEN)

@@ -300,10 +300,20 @@ static void run_case(const struct asc_maps *m, int prog_fd, int is_tc, const str
 	}
 }
 
+/* A frame whose key the cases above created (as "v4 from Star JV /22"). */
+static const struct pkt_case full_existing = {
+	"asc_counts full, key exists",
+	{ V4("175.45.176.10") },
+	ASC_STAT_CLASSIFIED,
+	131279,
+	4837,
+	UP_ANY,
+};
+
 /* Fills asc_counts to its limit with keys no packet uses, then checks that a
  * packet with a new key goes to its upstream's overflow bucket (and the
  * overflow reason), and that a packet whose key already exists still counts
- * normally. */
+ * normally: in its key, with no overflow. */
 static void run_overflow(const struct asc_maps *m, int prog_fd, int is_tc)
 {
 	const char *pname = is_tc ? "tc" : "xdp", *cs = "asc_counts full", *c_local = "203.0.113.1";
@@ -348,6 +358,7 @@ static void run_overflow(const struct asc_maps *m, int prog_fd, int is_tc)
 		  "overflow packets delta");
 	EXPECT_EQ(o1[UP_VLAN100].dir[dir].bytes - o0[UP_VLAN100].dir[dir].bytes, len, cs, pname,
 		  "overflow bytes delta");
+	run_case(m, prog_fd, is_tc, &full_existing);
 }
 
 static int setup_tables(const struct asc_maps *m, unsigned int which)

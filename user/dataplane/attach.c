@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* user/dataplane/attach.c - putting the classifier on border links and taking it off.
  *
- * Each attach opens its own bpf_object from the ELF bytes embedded in the
- * skeleton, with the pin directory as pin root, so every object shares the
- * same pinned maps.  The XDP object is handed to libxdp (which must load it
- * itself: in dispatcher mode the program is loaded as an freplace extension);
- * the tc object is loaded here and put on clsact egress.
+ * Each attach opens its own skeleton (build/asclass.skel.h) with the pin
+ * directory as pin root, so every object shares the same pinned maps.  The
+ * XDP object is handed to libxdp (which must load it itself: in dispatcher
+ * mode the program is loaded as an freplace extension); the tc object is
+ * loaded here and put on egress: through a tcx link where the kernel has tcx
+ * (6.6+), else, or when asked, as a filter on a clsact qdisc.
  */
 #include <errno.h>
 #include <limits.h>
@@ -108,28 +109,29 @@ static const char *xdp_errstr(int err)
 	return buf;
 }
 
-/* A fresh object sharing the pinned maps, with only `prog` set to load. */
-static struct bpf_object *open_obj(const char *pin_dir, const char *prog)
+/* A fresh skeleton sharing the pinned maps, with only `prog` set to load;
+ * NULL and errno on failure. */
+static struct asclass_bpf *open_skel(const char *pin_dir, const char *prog)
 {
-	LIBBPF_OPTS(bpf_object_open_opts, oo, .pin_root_path = pin_dir, .object_name = "asclass");
+	LIBBPF_OPTS(bpf_object_open_opts, oo, .pin_root_path = pin_dir);
+	struct asclass_bpf *skel;
 	struct bpf_program *p;
-	struct bpf_object *obj;
-	const void *elf;
-	size_t sz;
+	int err;
 
-	elf = asclass_bpf__elf_bytes(&sz);
-	obj = bpf_object__open_mem(elf, sz, &oo);
-	if (!obj)
+	skel = asclass_bpf__open_opts(&oo);
+	if (!skel)
 		return NULL;
 	/* asc_counts is pinned by now (asc_attach creates the maps first);
 	 * take its size, which may not be the default */
-	if (maps_size_counts(obj, 0)) {
-		bpf_object__close(obj);
+	err = maps_size_counts(skel, 0);
+	if (err) {
+		asclass_bpf__destroy(skel);
+		errno = -err;
 		return NULL;
 	}
-	bpf_object__for_each_program (p, obj)
+	bpf_object__for_each_program (p, skel->obj)
 		bpf_program__set_autoload(p, !strcmp(bpf_program__name(p), prog));
-	return obj;
+	return skel;
 }
 
 /* Our XDP program on ifindex, as libxdp sees it; NULL if none.  *mpp must be
@@ -202,21 +204,21 @@ static int attach_xdp(const char *pin_dir, int ifindex, const char *ifname, enum
 {
 	enum xdp_attach_mode xm = mode == ATTACH_SKB ? XDP_MODE_SKB : XDP_MODE_NATIVE;
 	struct xdp_program *prog;
-	struct bpf_object *obj;
+	struct asclass_bpf *skel;
 	int err;
 
-	obj = open_obj(pin_dir, ASC_PROG_XDP);
-	if (!obj) {
+	skel = open_skel(pin_dir, ASC_PROG_XDP);
+	if (!skel) {
 		err = -errno;
 		log_err("open BPF object: %s", errstr(err));
 		return err;
 	}
-	DECLARE_LIBXDP_OPTS(xdp_program_opts, xo, .obj = obj, .prog_name = ASC_PROG_XDP);
+	DECLARE_LIBXDP_OPTS(xdp_program_opts, xo, .obj = skel->obj, .prog_name = ASC_PROG_XDP);
 	prog = xdp_program__create(&xo);
 	err = libxdp_get_error(prog);
 	if (err) {
 		log_err("prepare XDP program: %s", xdp_errstr(err));
-		bpf_object__close(obj);
+		asclass_bpf__destroy(skel);
 		return err;
 	}
 	err = xdp_program__attach(prog, ifindex, xm, 0);
@@ -226,7 +228,7 @@ static int attach_xdp(const char *pin_dir, int ifindex, const char *ifname, enum
 			err == -EOPNOTSUPP ? " (the driver may lack native XDP: try --mode skb)"
 					   : "");
 	xdp_program__close(prog);
-	bpf_object__close(obj);
+	asclass_bpf__destroy(skel);
 	return err;
 }
 
@@ -239,7 +241,7 @@ static int replace_xdp(const char *pin_dir, int ifindex, const char *ifname,
 {
 	LIBBPF_OPTS(bpf_xdp_attach_opts, xo);
 	__u32 flags = XDP_FLAGS_REPLACE;
-	struct bpf_object *obj;
+	struct asclass_bpf *skel;
 	int err, old_fd;
 
 	if (!strcmp(cur->xdp_mode, "skb"))
@@ -249,24 +251,22 @@ static int replace_xdp(const char *pin_dir, int ifindex, const char *ifname,
 	old_fd = bpf_prog_get_fd_by_id(cur->xdp_prog_id);
 	if (old_fd < 0)
 		return -errno;
-	obj = open_obj(pin_dir, ASC_PROG_XDP);
-	if (!obj) {
+	skel = open_skel(pin_dir, ASC_PROG_XDP);
+	if (!skel) {
 		err = -errno;
 		goto out_fd;
 	}
-	err = bpf_object__load(obj);
+	err = asclass_bpf__load(skel);
 	if (err) {
 		log_err("load XDP program: %s (-vv prints the verifier log)", errstr(err));
 		goto out;
 	}
 	xo.old_prog_fd = old_fd;
-	err = bpf_xdp_attach(ifindex,
-			     bpf_program__fd(bpf_object__find_program_by_name(obj, ASC_PROG_XDP)),
-			     flags, &xo);
+	err = bpf_xdp_attach(ifindex, bpf_program__fd(skel->progs.asclass_xdp), flags, &xo);
 	if (err)
 		log_err("replace XDP program on %s: %s", ifname, errstr(err));
 out:
-	bpf_object__close(obj);
+	asclass_bpf__destroy(skel);
 out_fd:
 	close(old_fd);
 	return err;
@@ -278,21 +278,21 @@ static int attach_tc(const char *pin_dir, int ifindex, const char *ifname, enum 
 	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = BPF_TC_EGRESS);
 	LIBBPF_OPTS(bpf_tc_opts, tco, .handle = ASC_TC_HANDLE, .priority = ASC_TC_PRIORITY,
 		    .flags = BPF_TC_F_REPLACE);
-	struct bpf_object *obj;
+	struct asclass_bpf *skel;
 	int err, prog_fd;
 
-	obj = open_obj(pin_dir, ASC_PROG_TC);
-	if (!obj) {
+	skel = open_skel(pin_dir, ASC_PROG_TC);
+	if (!skel) {
 		err = -errno;
 		log_err("open BPF object: %s", errstr(err));
 		return err;
 	}
-	err = bpf_object__load(obj);
+	err = asclass_bpf__load(skel);
 	if (err) {
 		log_err("load tc program: %s (-vv prints the verifier log)", errstr(err));
 		goto out;
 	}
-	prog_fd = bpf_program__fd(bpf_object__find_program_by_name(obj, ASC_PROG_TC));
+	prog_fd = bpf_program__fd(skel->progs.asclass_tc);
 	if (hook_kind != TC_HOOK_CLSACT) {
 		err = tcx_attach(pin_dir, ifindex, prog_fd, replace);
 		if (!err) {
@@ -319,7 +319,7 @@ static int attach_tc(const char *pin_dir, int ifindex, const char *ifname, enum 
 	else
 		*used = "clsact";
 out:
-	bpf_object__close(obj);
+	asclass_bpf__destroy(skel);
 	return err;
 }
 

@@ -3,7 +3,8 @@
  *
  * XDP goes through libxdp, which uses its multi-program dispatcher where the
  * kernel accepts it and falls back to a single program where it does not;
- * tc goes on the clsact egress hook with our own handle and priority.
+ * tc goes on egress through a tcx link where the kernel has tcx, else as a
+ * clsact filter with our own handle and priority (enum tc_hook).
  * All maps are shared through the pin directory, so attaching, detaching or
  * replacing programs never resets a counter. */
 #ifndef ASC_ATTACH_H

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
-/* user/dataplane/maps.c - opening the pinned maps and reading counters out of them.
- * Per-CPU values are summed here; nothing in this file writes a counter. */
+/* user/dataplane/maps.c - the pinned maps, opened, created and closed through
+ * the BPF object's skeleton (the maps are the ones it declares), and reading
+ * counters out of them.  Per-CPU values are summed here; nothing in this
+ * file writes a counter. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -40,74 +42,111 @@ const char *stat_name(enum asc_stat s)
 	return s < ASC_STAT_MAX && stat_names[s] ? stat_names[s] : "?";
 }
 
-static int open_pinned(const char *dir, const char *name, int *fd)
+/* A map's fd, -1 for none. */
+static int fd_of(const struct bpf_map *map)
 {
-	char path[PATH_MAX];
+	return map ? bpf_map__fd(map) : -1;
+}
 
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	*fd = bpf_obj_get(path);
-	return *fd < 0 ? -errno : 0;
+/* Gives m the fds of skel's maps (every fd -1 when skel is NULL); m owns
+ * skel from here on. */
+static void maps_take(struct asc_maps *m, struct asclass_bpf *skel)
+{
+	static const struct asclass_bpf none; /* no map: every fd -1 */
+	const struct asclass_bpf *s = skel ? skel : &none;
+
+	m->skel = skel;
+	m->counts = fd_of(s->maps.asc_counts);
+	m->overflow = fd_of(s->maps.asc_overflow);
+	m->stats = fd_of(s->maps.asc_stats);
+	m->links = fd_of(s->maps.asc_links);
+	m->upstreams = fd_of(s->maps.asc_upstreams);
+	m->state = fd_of(s->maps.asc_state);
+	m->lpm4[0] = fd_of(s->maps.asc_lpm4_0);
+	m->lpm4[1] = fd_of(s->maps.asc_lpm4_1);
+	m->lpm6[0] = fd_of(s->maps.asc_lpm6_0);
+	m->lpm6[1] = fd_of(s->maps.asc_lpm6_1);
+	m->fib_dir = fd_of(s->maps.asc_fib_dir);
+	m->fib_node = fd_of(s->maps.asc_fib_node);
+	m->fib_leaf = fd_of(s->maps.asc_fib_leaf);
+	m->fib_route = fd_of(s->maps.asc_fib_route);
+	m->counts_max = skel ? bpf_map__max_entries(s->maps.asc_counts) : 0;
+}
+
+/* m with no map open, and its CPU count. */
+static int maps_init(struct asc_maps *m)
+{
+	maps_take(m, NULL);
+	m->nr_cpus = libbpf_num_possible_cpus();
+	return m->nr_cpus < 0 ? m->nr_cpus : 0;
+}
+
+/* The skeleton with pin_dir as its pin root, opened: ELF parsed, nothing
+ * loaded into the kernel.  Logs failures. */
+static int skel_open(const char *pin_dir, struct asclass_bpf **skel)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, oo, .pin_root_path = pin_dir);
+	int err;
+
+	*skel = asclass_bpf__open_opts(&oo);
+	if (*skel)
+		return 0;
+	err = -errno;
+	log_err("open BPF object: %s", errstr(err));
+	return err;
+}
+
+/* Points each pinned map of obj at the map pinned under its pin path (maps
+ * without one, such as global data, belong to one loaded object only). */
+static int reuse_pinned(struct bpf_object *obj, const char *pin_dir)
+{
+	struct bpf_map *map;
+	int fd, err;
+
+	bpf_object__for_each_map (map, obj) {
+		const char *path = bpf_map__pin_path(map);
+
+		if (!path)
+			continue;
+		fd = bpf_obj_get(path);
+		err = fd < 0 ? -errno : bpf_map__reuse_fd(map, fd);
+		if (fd >= 0)
+			close(fd); /* the map holds a dup */
+		if (err == -ENOENT)
+			log_err("no asclass maps in %s (%s missing): run 'asclass attach' or "
+				"'asclass routes load' first",
+				pin_dir, bpf_map__name(map));
+		else if (err)
+			log_err("open pinned map %s: %s", path, errstr(err));
+		if (err)
+			return err;
+	}
+	return 0;
 }
 
 int maps_open(const char *pin_dir, struct asc_maps *m)
 {
-	struct {
-		const char *name;
-		int *fd;
-	} tab[] = {
-		{ ASC_MAP_COUNTS, &m->counts },	      { ASC_MAP_OVERFLOW, &m->overflow },
-		{ ASC_MAP_STATS, &m->stats },	      { ASC_MAP_LINKS, &m->links },
-		{ ASC_MAP_UPSTREAMS, &m->upstreams }, { ASC_MAP_STATE, &m->state },
-		{ ASC_MAP_LPM4_0, &m->lpm4[0] },      { ASC_MAP_LPM4_1, &m->lpm4[1] },
-		{ ASC_MAP_LPM6_0, &m->lpm6[0] },      { ASC_MAP_LPM6_1, &m->lpm6[1] },
-		{ ASC_MAP_FIB_DIR, &m->fib_dir },     { ASC_MAP_FIB_NODE, &m->fib_node },
-		{ ASC_MAP_FIB_LEAF, &m->fib_leaf },   { ASC_MAP_FIB_ROUTE, &m->fib_route },
-	};
+	struct asclass_bpf *skel;
 	int err;
 
-	memset(m, 0xff, sizeof(*m)); /* every fd -1 */
-	m->nr_cpus = libbpf_num_possible_cpus();
-	if (m->nr_cpus < 0)
-		return m->nr_cpus;
-	for (size_t i = 0; i < sizeof(tab) / sizeof(tab[0]); i++) {
-		err = open_pinned(pin_dir, tab[i].name, tab[i].fd);
-		if (err) {
-			if (err == -ENOENT)
-				log_err("no asclass maps in %s (%s missing): run 'asclass attach' "
-					"or "
-					"'asclass routes load' first",
-					pin_dir, tab[i].name);
-			else
-				log_err("open pinned map %s/%s: %s", pin_dir, tab[i].name,
-					errstr(err));
-			maps_close(m);
-			return err;
-		}
+	err = maps_init(m);
+	if (!err)
+		err = skel_open(pin_dir, &skel);
+	if (err)
+		return err;
+	err = reuse_pinned(skel->obj, pin_dir);
+	if (err) {
+		asclass_bpf__destroy(skel);
+		return err;
 	}
-	{
-		struct bpf_map_info info = { 0 };
-		__u32 len = sizeof(info);
-
-		if (bpf_obj_get_info_by_fd(m->counts, &info, &len)) {
-			err = -errno;
-			maps_close(m);
-			return err;
-		}
-		m->counts_max = info.max_entries;
-	}
+	maps_take(m, skel);
 	return 0;
 }
 
 void maps_close(struct asc_maps *m)
 {
-	int *fds = &m->counts;
-
-	/* the fds are the leading ints of the struct, up to nr_cpus */
-	for (int *fd = fds; fd < &m->nr_cpus; fd++) {
-		if (*fd >= 0)
-			close(*fd);
-		*fd = -1;
-	}
+	asclass_bpf__destroy(m->skel); /* closes every map's fd */
+	maps_take(m, NULL);
 }
 
 int bpffs_prepare(const char *dir)
@@ -204,15 +243,13 @@ static int check_pinned(struct bpf_object *obj)
 	return err;
 }
 
-int maps_size_counts(struct bpf_object *obj, unsigned int counters)
+int maps_size_counts(struct asclass_bpf *skel, unsigned int counters)
 {
-	struct bpf_map *map = bpf_object__find_map_by_name(obj, ASC_MAP_COUNTS);
-	const char *path = map ? bpf_map__pin_path(map) : NULL;
+	struct bpf_map *map = skel->maps.asc_counts;
+	const char *path = bpf_map__pin_path(map);
 	struct bpf_map_info info;
 	int err;
 
-	if (!map)
-		return -ENOENT;
 	err = pinned_info(path, &info);
 	if (err == -ENOENT)
 		return bpf_map__set_max_entries(map, counters ? counters : ASC_MAX_COUNTERS);
@@ -230,38 +267,37 @@ int maps_size_counts(struct bpf_object *obj, unsigned int counters)
 
 int maps_create(const char *pin_dir, unsigned int counters, struct asc_maps *m)
 {
-	LIBBPF_OPTS(bpf_object_open_opts, oo, .pin_root_path = pin_dir);
 	struct asclass_bpf *skel;
+	struct bpf_program *p;
 	int err;
 
-	/* Loading the object (programs off) reuses every pinned map that is
-	 * there and creates and pins the missing ones, after an upgrade too. */
-	err = bpffs_prepare(pin_dir);
+	err = maps_init(m);
+	if (!err)
+		err = bpffs_prepare(pin_dir);
+	if (!err)
+		err = skel_open(pin_dir, &skel);
 	if (err)
 		return err;
-	skel = asclass_bpf__open_opts(&oo);
-	if (!skel) {
-		err = -errno;
-		log_err("open BPF object: %s", errstr(err));
-		return err;
-	}
-	err = maps_size_counts(skel->obj, counters);
+	err = maps_size_counts(skel, counters);
 	if (!err)
 		err = check_pinned(skel->obj);
-	if (err) {
-		asclass_bpf__destroy(skel);
-		return err;
-	}
-	/* Load only to create and pin the maps; no program is attached. */
-	bpf_program__set_autoload(skel->progs.asclass_xdp, false);
-	bpf_program__set_autoload(skel->progs.asclass_tc, false);
+	if (err)
+		goto fail;
+	/* Loading the object reuses every pinned map that is there and creates
+	 * and pins the missing ones, after an upgrade too.  No program is
+	 * loaded, let alone attached. */
+	bpf_object__for_each_program (p, skel->obj)
+		bpf_program__set_autoload(p, false);
 	err = asclass_bpf__load(skel);
-	asclass_bpf__destroy(skel);
 	if (err) {
 		log_err("create maps in %s: %s", pin_dir, errstr(err));
-		return err;
+		goto fail;
 	}
-	return maps_open(pin_dir, m);
+	maps_take(m, skel);
+	return 0;
+fail:
+	asclass_bpf__destroy(skel);
+	return err;
 }
 
 size_t map_memlock(int fd)

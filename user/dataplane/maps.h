@@ -8,32 +8,39 @@
 #include <stdint.h>
 #include "asclass.h"
 
-struct bpf_object;
+struct asclass_bpf;
 
+/* The pinned maps as fds.  They belong to `skel`, the BPF object's skeleton
+ * (build/asclass.skel.h), which names every map and whose maps hold these
+ * fds: maps_close() closes them by closing it.  An fd is -1 when closed. */
 struct asc_maps {
 	int counts, overflow, stats, links, upstreams, state;
 	int lpm4[2], lpm6[2];
 	int fib_dir, fib_node, fib_leaf, fib_route; /* fast tables, both generations */
-	int nr_cpus;		 /* libbpf_num_possible_cpus(): per-CPU value count */
-	unsigned int counts_max; /* keys asc_counts holds (its max_entries) */
+	int nr_cpus;		  /* libbpf_num_possible_cpus(): per-CPU value count */
+	unsigned int counts_max;  /* keys asc_counts holds (its max_entries) */
+	struct asclass_bpf *skel; /* maps_create() loads its maps, never a program */
 };
 
 /* Bounds of the counters setting (attach --counters, [daemon] counters). */
 #define COUNTERS_MIN 1024U
 #define COUNTERS_MAX (1U << 24)
 
-/* Opens every pinned map under pin_dir.  -ENOENT when asclass has never
- * been loaded there (logs a hint to run `asclass attach` or `routes load`). */
+/* Opens every map of the skeleton pinned under pin_dir (no program is
+ * loaded).  -ENOENT when asclass has never been loaded there (logs a hint to
+ * run `asclass attach` or `routes load`); other errors are logged too. */
 int maps_open(const char *pin_dir, struct asc_maps *m);
-/* Creates (loads the BPF object without attaching) and pins every map under
- * pin_dir if they are not there yet, mounting bpffs when needed; then opens.
- * counters: how many keys a new asc_counts holds (0: ASC_MAX_COUNTERS, or
- * what the pinned one holds). */
+/* Creates (loads the BPF object, programs left out) and pins every map under
+ * pin_dir if they are not there yet, mounting bpffs when needed, and opens
+ * them.  A pinned map of another layout is an error naming it and the remedy
+ * (logged); nothing is replaced.  counters: how many keys a new asc_counts
+ * holds (0: ASC_MAX_COUNTERS, or what the pinned one holds). */
 int maps_create(const char *pin_dir, unsigned int counters, struct asc_maps *m);
-/* Sizes obj's asc_counts before it is loaded: as the pinned one when there
+/* Sizes skel's asc_counts before it is loaded: as the pinned one when there
  * is one (an error, logged, when `counters` asks for another size), else
  * `counters` or ASC_MAX_COUNTERS. */
-int maps_size_counts(struct bpf_object *obj, unsigned int counters);
+int maps_size_counts(struct asclass_bpf *skel, unsigned int counters);
+/* Closes every map of m (a closed or failed-to-open m too). */
 void maps_close(struct asc_maps *m);
 
 /* Ensures a bpffs is mounted at or above `dir` and `dir` exists. */
