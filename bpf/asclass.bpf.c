@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* bpf/asclass.bpf.c - the entry points: XDP on the receive side of a border
- * link, tc (clsact egress) on its transmit side.  Both are thin wrappers over
+ * link, tc egress (a tcx link, or a clsact filter
+ * where there is no tcx) on its transmit side.  Both are thin wrappers over
  * classify() and pass every packet, whatever happens. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>

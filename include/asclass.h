@@ -246,22 +246,8 @@ struct asc_fib_pack {
 	__u32 v[ASC_FIB_PACK];
 };
 
-/* ---- map and program names (pinned under the pin dir by these names) --- */
-#define ASC_MAP_COUNTS "asc_counts"
-#define ASC_MAP_OVERFLOW "asc_overflow"
-#define ASC_MAP_STATS "asc_stats"
-#define ASC_MAP_LINKS "asc_links"
-#define ASC_MAP_UPSTREAMS "asc_upstreams"
-#define ASC_MAP_STATE "asc_state"
-#define ASC_MAP_LPM4_0 "asc_lpm4_0"
-#define ASC_MAP_LPM4_1 "asc_lpm4_1"
-#define ASC_MAP_LPM6_0 "asc_lpm6_0"
-#define ASC_MAP_LPM6_1 "asc_lpm6_1"
-#define ASC_MAP_FIB_DIR "asc_fib_dir"
-#define ASC_MAP_FIB_NODE "asc_fib_node"
-#define ASC_MAP_FIB_LEAF "asc_fib_leaf"
-#define ASC_MAP_FIB_ROUTE "asc_fib_route"
-
+/* ---- program names (the maps are named by bpf/lib/maps.h and reached
+ * through the skeleton, see user/dataplane/maps.c) ---- */
 #define ASC_PROG_XDP "asclass_xdp"
 #define ASC_PROG_TC "asclass_tc"
 

@@ -40,8 +40,9 @@ static const struct cmd_spec attach_spec = {
 	.name = "asclass attach",
 	.synopsis = "IFACE --upstream NAME [--vlan VID] [--asn ASN] [--mode native|skb] [--tc-hook "
 		    "auto|tcx|clsact] [--replace] [--counters N]",
-	.desc = "Attach the XDP program (receive side) and the tc clsact egress program (transmit "
-		"side) to IFACE and count its traffic under upstream NAME.  XDP goes through "
+	.desc = "Attach the XDP program (receive side) and the tc egress program (transmit side: "
+		"a tcx link, or a clsact filter) to IFACE and count its traffic under upstream "
+		"NAME.  XDP goes through "
 		"libxdp's dispatcher where the kernel accepts it, else as a single program; the "
 		"message says which.  Attaching again to the same interface with another --vlan "
 		"adds a link entry and keeps the programs.  Maps are created and pinned under the "
