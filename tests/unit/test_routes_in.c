@@ -4,6 +4,7 @@
  * their errors.  (MRT input is covered end to end by tests/extra/rib_resolve.sh
  * against bgpdump's own text of the same files.) */
 #include <errno.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -51,6 +52,43 @@ static const char *write_file(const char *name, const char *text, int gz)
 		fclose(f);
 	}
 	return path;
+}
+
+/* routes_read with stderr caught: the messages it logged are in log[]. */
+static int read_logged(const char *const *files, int n, const struct routes_opts *o,
+		       struct rtable *t, char *log, size_t loglen)
+{
+	char path[256];
+	int saved, fd, err;
+	ssize_t k;
+
+	snprintf(path, sizeof(path), "%s/stderr", dir);
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	assert_true(fd >= 0);
+	fflush(stderr);
+	saved = dup(2);
+	dup2(fd, 2);
+	err = routes_read(files, n, o, t, NULL, NULL);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	k = pread(fd, log, loglen - 1, 0);
+	log[k > 0 ? k : 0] = 0;
+	close(fd);
+	return err;
+}
+
+/* One file through read_logged: the error, and the log must contain `want`. */
+static void expect_error(const char *path, const struct routes_opts *o, int err, const char *want)
+{
+	struct rtable t = { 0 };
+	char log[1024];
+
+	assert_int_equal(read_logged(&path, 1, o, &t, log, sizeof(log)), err);
+	assert_int_equal(t.n, 0);
+	if (!strstr(log, want))
+		fail_msg("log lacks \"%s\": %s", want, log);
+	rtable_free(&t);
 }
 
 static void test_routes_sniff(void **state)
@@ -231,6 +269,34 @@ static void test_routes_format_names(void **state)
 	assert_int_equal(routes_format_parse("csv", &f), -EINVAL);
 }
 
+/* A field of the text format is never cut to fit a buffer (it was at 511
+ * bytes of line: "56203" became 56), and limits of fields are errors. */
+static void test_routes_text_fields_not_cut(void **state)
+{
+	char line[1200], field[80];
+	struct routes_opts o = { .format = ROUTES_TEXT };
+	struct rtable t = { 0 };
+	const char *path;
+
+	snprintf(line, sizeof(line), "1.0.6.0/24%500s56203\n", "");
+	path = write_file("wide.txt", line, 0);
+	assert_int_equal(routes_read(&path, 1, &o, &t, NULL, NULL), 0);
+	assert_int_equal(find(&t, "1.0.6.0/24")->route.origin_asn, 56203);
+	rtable_free(&t);
+
+	/* an AS number field of 63 bytes (leading zeros) is read; of 64, refused */
+	snprintf(field, sizeof(field), "%063u", 56203);
+	snprintf(line, sizeof(line), "1.0.6.0/24 %s\n", field);
+	path = write_file("wide.txt", line, 0);
+	assert_int_equal(routes_read(&path, 1, &o, &t, NULL, NULL), 0);
+	assert_int_equal(find(&t, "1.0.6.0/24")->route.origin_asn, 56203);
+	rtable_free(&t);
+	snprintf(field, sizeof(field), "%064u", 56203);
+	snprintf(line, sizeof(line), "1.0.6.0/24 %s\n", field);
+	expect_error(write_file("wide.txt", line, 0), &o, -EINVAL,
+		     "wide.txt:1: field 2 is 64 bytes long");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -242,6 +308,7 @@ int main(void)
 		cmocka_unit_test(test_routes_bad_line_keeps_nothing),
 		cmocka_unit_test(test_routes_missing_file),
 		cmocka_unit_test(test_routes_format_names),
+		cmocka_unit_test(test_routes_text_fields_not_cut),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
