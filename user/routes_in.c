@@ -819,6 +819,12 @@ static int read_one(const char *path, const struct routes_opts *o, struct rib *r
 		err = fmt == ROUTES_MRT ? read_mrt_input(&in, o, rib, st, &data)
 					: read_text(&in, fmt, o, rib, direct, st, &data);
 	input_close(&in);
+	if (!err && !data && !o->allow_empty) {
+		log_err("%s: no routes: the file is empty%s (allow_empty, or --allow-empty, "
+			"accepts that)",
+			in.name, fmt == ROUTES_MRT ? "" : " or has only comments and blank lines");
+		err = -ENODATA;
+	}
 	return err;
 }
 
@@ -845,6 +851,11 @@ int routes_read(const char *const *files, int n, const struct routes_opts *o, st
 	rtable_free(&direct);
 	if (!err && rtable_sort_dedup(t) == (size_t)-1)
 		err = -ENOMEM;
+	if (!err && !t->n && !o->allow_empty) {
+		log_err("no routes: every route in the input was withdrawn (allow_empty, or "
+			"--allow-empty, accepts that)");
+		err = -ENODATA;
+	}
 	if (err) {
 		t->n = 0;
 		rib_free(rib);
@@ -855,4 +866,9 @@ int routes_read(const char *const *files, int n, const struct routes_opts *o, st
 	else
 		rib_free(rib);
 	return 0;
+}
+
+bool routes_bad_input(int err)
+{
+	return err == -EINVAL || err == -ENODATA;
 }

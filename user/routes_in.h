@@ -21,7 +21,10 @@
  *   - a file that is none of the formats (binary data that is not MRT);
  *   - text that is not whole lines (user/routes_text.h): a NUL byte, a line
  *     over ROUTES_LINE_MAX, a last line without its newline;
- *   - corrupt or cut gzip/bzip2 data.
+ *   - corrupt or cut gzip/bzip2 data;
+ *   - unless allow_empty, a file without routes (empty, or only comments and
+ *     blank lines) and input that leaves no route at all, so that a file
+ *     caught while being rewritten never empties the tables.
  */
 #ifndef ASC_ROUTES_IN_H
 #define ASC_ROUTES_IN_H
@@ -42,6 +45,7 @@ enum routes_format {
 struct routes_opts {
 	enum routes_format format;
 	bool keep_going;  /* skip and count bad records and lines */
+	bool allow_empty; /* a file without routes, or no routes at all, is not an error */
 };
 
 struct routes_stats {
@@ -61,8 +65,12 @@ enum routes_format routes_sniff(const uint8_t *buf, size_t len);
  * rib_out is not NULL, hands over the RIB (per-origin transit history) to
  * the caller, who frees it.  Errors name file:line or file, record and
  * offset, are logged, and leave t empty.  Returns 0 or a negative errno:
- * -EINVAL for bad input, -ENOENT, -EISDIR, ... for a file that cannot be opened or read. */
+ * -EINVAL for bad input, -ENODATA for input without routes (see above),
+ * -ENOENT, -EISDIR, ... for a file that cannot be opened or read. */
 int routes_read(const char *const *files, int n, const struct routes_opts *o, struct rtable *t,
 		struct rib **rib_out, struct routes_stats *st);
+/* Whether an error of routes_read() is the input's fault (exit status 3,
+ * ASC_EXIT_INPUT) rather than the system's. */
+bool routes_bad_input(int err);
 
 #endif

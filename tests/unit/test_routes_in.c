@@ -815,6 +815,69 @@ static void test_routes_fifo_and_stdin(void **state)
 	free(b.d);
 }
 
+/* Input without routes never gives an empty table, unless allow_empty:
+ * an empty file, comments only, /dev/null, empty gzip, an empty file after
+ * a good one (a file being rewritten), all lines skipped as malformed, and
+ * input whose every route is withdrawn. */
+static void test_routes_empty_input_refused(void **state)
+{
+	struct routes_opts o = { .format = ROUTES_AUTO };
+	const char *files[2];
+	uint8_t *gz;
+	size_t n;
+	struct {
+		const char *path, *want;
+		bool keep_going;
+	} c[] = {
+		{ strdup(write_file("empty.txt", "", 0)), "empty.txt: no routes" },
+		{ strdup(write_file("comments.txt", "# nothing yet\n\n   \n# still nothing\n", 0)),
+		  "comments.txt: no routes" },
+		{ "/dev/null", "/dev/null: no routes" },
+		{ strdup(write_raw("empty.gz", (gz = gz_mem("", 0, &n)), n)),
+		  "empty.gz: no routes" },
+		{ strdup(write_file("junk.txt", "junk\nmore junk\n", 0)), "junk.txt: no routes",
+		  true },
+		{ strdup(write_file("withdrawn.bgpdump",
+				    "BGP4MP|1506848880|A|198.51.100.1|64496|175.45.176.0/22|64496 "
+				    "4837 131279|IGP|198.51.100.1|0|0||NAG||\n"
+				    "BGP4MP|1506848890|W|198.51.100.1|64496|175.45.176.0/22\n",
+				    0)),
+		  "no routes: every route in the input was withdrawn" },
+	};
+
+	free(gz);
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		struct rtable t = { 0 };
+
+		o.keep_going = c[i].keep_going;
+		o.allow_empty = false;
+		expect_error(c[i].path, &o, -ENODATA, c[i].want);
+		assert_true(routes_bad_input(-ENODATA));
+		o.allow_empty = true;
+		assert_int_equal(routes_read(&c[i].path, 1, &o, &t, NULL, NULL), 0);
+		assert_int_equal(t.n, 0);
+		rtable_free(&t);
+	}
+	/* a good file, then one being rewritten (empty for now) */
+	files[0] = strdup(write_file("good.txt", "175.45.176.0/22 131279 4837\n", 0));
+	files[1] = c[0].path;
+	o.keep_going = false;
+	o.allow_empty = false;
+	{
+		struct rtable t = { 0 };
+		char log[1024];
+
+		assert_int_equal(read_logged(files, 2, &o, &t, log, sizeof(log)), -ENODATA);
+		assert_int_equal(t.n, 0);
+		assert_non_null(strstr(log, "empty.txt: no routes"));
+		rtable_free(&t);
+	}
+	free((void *)files[0]);
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++)
+		if (strcmp(c[i].path, "/dev/null"))
+			free((void *)c[i].path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -839,6 +902,7 @@ int main(void)
 		cmocka_unit_test(test_routes_corrupt_compressed_named),
 		cmocka_unit_test(test_routes_directory),
 		cmocka_unit_test(test_routes_fifo_and_stdin),
+		cmocka_unit_test(test_routes_empty_input_refused),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
