@@ -11,16 +11,13 @@
 #include "log.h"
 #include "routes_in.h"
 
-enum { B_JSON, B_FORMAT, B_KEEP_GOING, B_ALLOW_EMPTY, B_TRANSITS, B_ORIGIN };
+enum { B_JSON, B_FORMAT, B_KEEP_GOING, B_TRANSITS, B_ORIGIN };
 static const struct opt rib_opts[] = {
 	[B_JSON] = { "json", 'j', NULL, NULL, "print JSON" },
 	[B_FORMAT] = { "format", 'f', "FORMAT", "auto",
 		       "input format: auto, mrt, bgpdump, pfx2as or text" },
 	[B_KEEP_GOING] = { "keep-going", 'k', NULL, NULL,
 			   "skip and count malformed records instead of failing" },
-	[B_ALLOW_EMPTY] = { "allow-empty", 0, NULL, NULL,
-			    "accept input without routes (an empty file, only comments, every "
-			    "route withdrawn) instead of failing" },
 	[B_TRANSITS] = { "transits", 't', NULL, NULL,
 			 "print, per origin AS, each transit AS seen in front of it, when it first "
 			 "appeared and when it went away" },
@@ -30,8 +27,7 @@ static const struct opt rib_opts[] = {
 
 static const struct cmd_spec rib_spec = {
 	.name = "asclass rib",
-	.synopsis = "FILE... [--json] [--format FORMAT] [--keep-going] [--allow-empty] "
-		    "[--transits [--origin ASN]]",
+	.synopsis = "FILE... [--json] [--format FORMAT] [--keep-going] [--transits [--origin ASN]]",
 	.desc = "Resolve routing data into the table the data plane would get and print it, one "
 		"line per prefix, sorted: prefix, origin AS, transit AS, peer AS, number of paths, "
 		"flags.  Files apply in order, so a RIB dump followed by update dumps gives the "
@@ -95,7 +91,9 @@ static void print_transits(struct rib *rib, int json, int have_origin, unsigned 
 
 int cmd_rib(int argc, char **argv)
 {
-	struct routes_opts ro = { .format = ROUTES_AUTO };
+	/* Printing replaces no table: input without routes (an MRT dump of
+	 * other address families, every route withdrawn) is an empty answer. */
+	struct routes_opts ro = { .format = ROUTES_AUTO, .allow_empty = true };
 	struct rtable t = { 0 };
 	struct rib *rib = NULL;
 	struct rib_row *rows;
@@ -115,9 +113,6 @@ int cmd_rib(int argc, char **argv)
 			break;
 		case B_KEEP_GOING:
 			ro.keep_going = true;
-			break;
-		case B_ALLOW_EMPTY:
-			ro.allow_empty = true;
 			break;
 		case B_TRANSITS:
 			transits = 1;
