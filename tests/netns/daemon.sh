@@ -4,8 +4,10 @@
 # creates: config checking, attach on start, /metrics (promtool-valid, exact
 # values), a real Prometheus server scraping it every second and a PromQL
 # query, routing reloads by inotify and SIGHUP, a corrupt routing file (kept
-# tables, error metric), hostile HTTP clients, a missing interface, and
-# kill -9 plus restart without any counter going backwards.
+# tables, error metric), a source caught empty, binary or cut mid-line while
+# it is rewritten (kept tables, traffic classified by them) and allow_empty,
+# hostile HTTP clients, a missing interface, kill -9 plus restart without any
+# counter going backwards, and routes load refusing input without routes.
 set -eu
 . "$(dirname "$0")/../lib/netns.sh"
 [ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root (BPF, network namespaces)"; exit 77; }
@@ -178,6 +180,39 @@ grep -q "routes3.txt:1: " "$work/daemon.log" || fail "the error does not name fi
 in_r "$ASCLASS" --pin-dir $PIN lookup 198.51.100.2 | grep -q AS64999 || fail "a failed reload changed the tables"
 [ "$(metric "$k")" = "$before" ] || fail "a failed reload changed counters"
 rm -f "$work/routes3.txt"
+
+# A source rewritten in place is empty, binary or cut mid-line for a moment.
+# Each reload that catches it fails and names the file; the tables stay, and
+# the data plane keeps classifying with them (never under origin 0).
+cu_origin() { # packets in over cu under one origin AS
+	in_r curl -sf http://127.0.0.1:9742/metrics | awk -v o="origin_as=\"$1\"" '
+		/^asclass_packets_total\{upstream="cu",direction="in"/ && index($0, o) {s += $2}
+		END {print s + 0}'
+}
+errors_above() { [ "$(metric asclass_rib_load_errors_total)" -gt "$1" ]; }
+source_caught() { # ERRORS_BEFORE WANT WHAT: routes2.txt was just rewritten to something bad
+	local e0=$1 want=$2 what=$3 p0 z0
+	wait_for 10 errors_above "$e0" || fail "$what: no failed reload counted"
+	grep -qF "$want" "$work/daemon.log" || fail "$what: no error '$want' in the log"
+	in_r "$ASCLASS" --pin-dir $PIN lookup 198.51.100.2 | grep -q AS64999 || fail "$what: the tables changed"
+	p0=$(cu_origin 64999) z0=$(cu_origin 0)
+	ip netns exec $U1 ping -q -c 3 -i 0.1 -W 1 198.51.100.1 >/dev/null || fail "$what: ping over cu"
+	[ $(($(cu_origin 64999) - p0)) = 3 ] || fail "$what: 3 echo requests, $(($(cu_origin 64999) - p0)) under AS64999"
+	[ "$(cu_origin 0)" = "$z0" ] || fail "$what: packets under origin 0"
+}
+e=$(metric asclass_rib_load_errors_total)
+: >"$work/routes2.txt"
+source_caught "$e" "routes2.txt: no routes" "an emptied source"
+e=$(metric asclass_rib_load_errors_total)
+head -c 4096 /dev/zero >"$work/routes2.txt"
+source_caught "$e" "routes2.txt: unrecognised format" "a source of zeros"
+e=$(metric asclass_rib_load_errors_total)
+printf '198.51.100.0/24 649' >"$work/routes2.txt"   # 64999 cut mid-write: origin 649 if read
+source_caught "$e" "routes2.txt:1: no newline at the end of the last line" "a source cut mid-line"
+n0=$(grep -c 'routing loaded' "$work/daemon.log")
+printf '198.51.100.0/24 64999 4837 4837\n' >"$work/routes2.txt.new"
+mv "$work/routes2.txt.new" "$work/routes2.txt"
+wait_for 10 sh -c "[ \$(grep -c 'routing loaded' $work/daemon.log) -gt $n0 ]" || fail "the restored source did not load"
 n0=$(grep -c 'SIGHUP: reloading' "$work/daemon.log" || true)
 kill -HUP "$dpid"
 wait_for 10 sh -c "grep -c 'SIGHUP: reloading' $work/daemon.log | grep -qx $((n0 + 1))" || fail "SIGHUP reload"
@@ -209,4 +244,35 @@ after=$(cu_in)
 [ "$after" -ge $((before + 4)) ] || fail "after kill -9 and restart: packets in over cu went from $before to $after (want +4 at least)"
 kill -TERM "$dpid"; wait "$dpid" 2>/dev/null || true; dpid=
 in_r ip -d link show r-cu | grep -q prog/xdp || fail "programs were removed on exit"
-echo "daemon: config, attach, metrics, Prometheus, reloads, hostile clients, kill -9 all as expected"
+
+# The operator's explicit way to let input without routes through:
+# allow_empty = yes.  The emptied override file is then loaded (as no routes),
+# and the MRT and routes.txt routes show through.
+sed -i 's/^\[routes\]$/[routes]\nallow_empty = yes/' "$work/asclass.conf"
+start_daemon
+n0=$(grep -c 'routing loaded' "$work/daemon.log")
+: >"$work/routes2.txt"
+wait_for 10 sh -c "[ \$(grep -c 'routing loaded' $work/daemon.log) -gt $n0 ]" || fail "allow_empty: the emptied source was refused"
+in_r "$ASCLASS" --pin-dir $PIN lookup 198.51.100.2 | grep -q AS64500 || fail "allow_empty: routes2.txt's empty table did not apply"
+kill -TERM "$dpid"; wait "$dpid" 2>/dev/null || true; dpid=
+
+# asclass routes load: input without routes, binary or cut is bad input
+# (exit 3) and the active tables stay; --allow-empty loads an empty table.
+printf '198.51.100.0/24 64777 4837\n' >"$work/one.txt"
+in_r "$ASCLASS" --pin-dir $PIN routes load "$work/one.txt" 2>/dev/null || fail "routes load one.txt"
+: >"$work/empty.txt"
+printf '# nothing\n\n' >"$work/comments.txt"
+head -c 1000 /dev/zero >"$work/zeros"
+printf '198.51.100.0/24 64999 48' >"$work/cut.txt"
+for f in empty.txt comments.txt zeros cut.txt; do
+	rc=0
+	in_r "$ASCLASS" --pin-dir $PIN routes load "$work/$f" 2>"$work/err" || rc=$?
+	[ "$rc" = 3 ] || fail "routes load $f: exit $rc, want 3 ($(cat "$work/err"))"
+	grep -q "$f" "$work/err" || fail "routes load $f: the error does not name the file: $(cat "$work/err")"
+	in_r "$ASCLASS" --pin-dir $PIN lookup 198.51.100.2 | grep -q AS64777 || fail "routes load $f changed the tables"
+	in_r "$ASCLASS" --pin-dir $PIN status | grep -q ' 1 IPv4 + 0 IPv6 prefixes' || fail "routes load $f: status changed"
+done
+in_r "$ASCLASS" --pin-dir $PIN routes load --allow-empty "$work/empty.txt" 2>/dev/null || fail "routes load --allow-empty"
+in_r "$ASCLASS" --pin-dir $PIN lookup 198.51.100.2 | grep -q 'no route' || fail "--allow-empty did not empty the tables"
+in_r "$ASCLASS" --pin-dir $PIN status | grep -q ' 0 IPv4 + 0 IPv6 prefixes' || fail "--allow-empty: status"
+echo "daemon: config, attach, metrics, Prometheus, reloads, sources caught mid-rewrite, allow_empty, hostile clients, kill -9, routes load of empty input all as expected"

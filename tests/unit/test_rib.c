@@ -276,6 +276,28 @@ static void test_rib_many_prefixes_grow(void **state)
 	rib_free(r);
 }
 
+/* A prefix holds RIB_MAX_PATHS paths (peer, path id): the last one fits,
+ * one more is -ENOSPC and changes nothing; a replacement still works. */
+static void test_rib_paths_per_prefix_limit(void **state)
+{
+	struct rib *r = rib_new();
+	struct rt_entry e = pfx("175.45.176.0/22");
+	const uint32_t path[] = { 64496, 4837, 131279 }, other[] = { 64496, 20485, 131279 };
+	struct rib_transit *tr;
+	size_t n;
+
+	for (uint32_t id = 0; id < RIB_MAX_PATHS; id++)
+		assert_int_equal(rib_announce(r, &e, &P1, id, path, 3, false, T0900), 0);
+	assert_int_equal(rib_announce(r, &e, &P1, RIB_MAX_PATHS, other, 3, false, T0908), -ENOSPC);
+	assert_int_equal(rib_transits(r, &tr, &n), 0);
+	assert_int_equal(n, 1); /* 131279 behind 20485 was never recorded */
+	assert_int_equal(tr[0].paths, RIB_MAX_PATHS);
+	free(tr);
+	/* an existing (peer, path id) is replaced, not added */
+	assert_int_equal(rib_announce(r, &e, &P1, 0, other, 3, false, T0908), 0);
+	rib_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -291,6 +313,7 @@ int main(void)
 		cmocka_unit_test(test_rib_transit_history),
 		cmocka_unit_test(test_rib_flags_text),
 		cmocka_unit_test(test_rib_many_prefixes_grow),
+		cmocka_unit_test(test_rib_paths_per_prefix_limit),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* tests/unit/test_routes_in.c - format detection and the bgpdump text,
  * pfx2as and text readers of user/routes/routes_in.c, compressed and plain, with
- * their errors.  (MRT input is covered end to end by tests/extra/rib_resolve.sh
- * against bgpdump's own text of the same files.) */
+ * their errors: each named by file and line, each limit tested at and past
+ * it; FIFOs and standard input as streams; input without routes refused.
+ * (MRT input is covered end to end by tests/extra/rib_resolve.sh against
+ * bgpdump's own text of the same files; here only what routes_in adds.) */
+#include <bzlib.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,11 +15,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include <zlib.h>
 #include <cmocka.h>
 
 #include "routes/routes_in.h"
+#include "routes/routes_text.h"
 
 static char dir[] = "/tmp/asclass-test-routes-XXXXXX";
 
@@ -51,6 +58,76 @@ static const char *write_file(const char *name, const char *text, int gz)
 		fclose(f);
 	}
 	return path;
+}
+
+/* Writes len bytes as they are (NUL bytes and all). */
+static const char *write_raw(const char *name, const void *data, size_t len)
+{
+	static char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	assert_int_equal(fwrite(data, 1, len, f), len);
+	fclose(f);
+	return path;
+}
+
+/* gzip (level 6) of len bytes, in memory; *out_len set.  Caller frees. */
+static uint8_t *gz_mem(const void *data, size_t len, size_t *out_len)
+{
+	z_stream z = { 0 };
+	uint8_t *out = malloc(len + len / 2 + 1024);
+
+	assert_non_null(out);
+	assert_int_equal(deflateInit2(&z, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY),
+			 Z_OK);
+	z.next_in = (Bytef *)data;
+	z.avail_in = (uInt)len;
+	z.next_out = out;
+	z.avail_out = (uInt)(len + len / 2 + 1024);
+	assert_int_equal(deflate(&z, Z_FINISH), Z_STREAM_END);
+	*out_len = z.total_out;
+	deflateEnd(&z);
+	return out;
+}
+
+/* routes_read with stderr caught: the messages it logged are in log[]. */
+static int read_logged(const char *const *files, int n, const struct routes_opts *o,
+		       struct rtable *t, char *log, size_t loglen)
+{
+	char path[256];
+	int saved, fd, err;
+	ssize_t k;
+
+	snprintf(path, sizeof(path), "%s/stderr", dir);
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+	assert_true(fd >= 0);
+	fflush(stderr);
+	saved = dup(2);
+	dup2(fd, 2);
+	err = routes_read(files, n, o, t, NULL, NULL);
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	k = pread(fd, log, loglen - 1, 0);
+	log[k > 0 ? k : 0] = 0;
+	close(fd);
+	return err;
+}
+
+/* One file through read_logged: the error, and the log must contain `want`. */
+static void expect_error(const char *path, const struct routes_opts *o, int err, const char *want)
+{
+	struct rtable t = { 0 };
+	char log[1024];
+
+	assert_int_equal(read_logged(&path, 1, o, &t, log, sizeof(log)), err);
+	assert_int_equal(t.n, 0);
+	if (!strstr(log, want))
+		fail_msg("log lacks \"%s\": %s", want, log);
+	rtable_free(&t);
 }
 
 static void test_routes_sniff(void **state)
@@ -231,6 +308,576 @@ static void test_routes_format_names(void **state)
 	assert_int_equal(routes_format_parse("csv", &f), -EINVAL);
 }
 
+/* A bgpdump -m B line for prefix p whose AS path has n ASNs: 64496 (the
+ * peer), then n - 3 distinct ASNs 100000.., then 4837 131279.  Malloc'd. */
+static char *long_path_line(const char *p, size_t n)
+{
+	size_t cap = 256 + 12 * n, o;
+	char *s = malloc(cap);
+
+	assert_non_null(s);
+	o = (size_t)snprintf(s, cap, "TABLE_DUMP2|1506848400|B|198.51.100.1|64496|%s|64496", p);
+	for (size_t i = 0; i + 3 < n; i++)
+		o += (size_t)snprintf(s + o, cap - o, " %zu", 100000 + i);
+	snprintf(s + o, cap - o, " 4837 131279|IGP|198.51.100.1|0|0||NAG||\n");
+	return s;
+}
+
+static void test_routes_long_aspath_text(void **state)
+{
+	/* 1024 ASNs was the old limit: at it, just past it, far past it */
+	char *l1 = long_path_line("175.45.176.0/24", 1024),
+	     *l2 = long_path_line("175.45.177.0/24", 1025),
+	     *l3 = long_path_line("175.45.178.0/24", 20000);
+	size_t n = strlen(l1) + strlen(l2) + strlen(l3);
+	char *text = malloc(n + 1);
+	const char *path;
+	struct routes_opts o = { .format = ROUTES_AUTO };
+	struct rtable t = { 0 };
+	static const char *const pfx[] = { "175.45.176.0/24", "175.45.177.0/24",
+					   "175.45.178.0/24" };
+
+	snprintf(text, n + 1, "%s%s%s", l1, l2, l3);
+	path = write_file("longpath.txt", text, 0);
+	assert_int_equal(routes_read(&path, 1, &o, &t, NULL, NULL), 0);
+	assert_int_equal(t.n, 3);
+	for (int i = 0; i < 3; i++) {
+		const struct rt_entry *e = find(&t, pfx[i]);
+
+		assert_int_equal(e->route.origin_asn, 131279);
+		assert_int_equal(e->route.transit_asn, 4837);
+		assert_int_equal(e->route.peer_asn, 64496);
+	}
+	rtable_free(&t);
+	free(text);
+	free(l1);
+	free(l2);
+	free(l3);
+}
+
+/* ---- MRT records, built field by field ---- */
+struct mrtb {
+	uint8_t *d;
+	size_t n, cap;
+};
+static void b_u8(struct mrtb *b, unsigned int v)
+{
+	if (b->n == b->cap) {
+		b->cap = b->cap ? b->cap * 2 : 4096;
+		b->d = realloc(b->d, b->cap);
+		assert_non_null(b->d);
+	}
+	b->d[b->n++] = (uint8_t)v;
+}
+static void b_u16(struct mrtb *b, unsigned int v)
+{
+	b_u8(b, v >> 8);
+	b_u8(b, v & 0xff);
+}
+static void b_u32(struct mrtb *b, uint32_t v)
+{
+	b_u16(b, v >> 16);
+	b_u16(b, v & 0xffff);
+}
+/* MRT header of a TABLE_DUMP_V2 (type 13) record; body length follows */
+static void b_td2(struct mrtb *b, unsigned int subtype, uint32_t body_len)
+{
+	b_u32(b, 1506848400); /* 2017-10-01 09:00:00 UTC */
+	b_u16(b, 13);	      /* TABLE_DUMP_V2 */
+	b_u16(b, subtype);
+	b_u32(b, body_len);
+}
+
+/* PEER_INDEX_TABLE with one peer (198.51.100.1, AS64496), then
+ * RIB_IPV4_UNICAST 175.45.176.0/22 whose one entry's AS_PATH has n ASNs:
+ * 64496, n - 3 distinct ones from 100000, 4837, 131279. */
+static void mrt_long_path(struct mrtb *b, uint32_t n)
+{
+	uint32_t segs = (n + 254) / 255, path_len = 2 * segs + 4 * n, attr_len = 4 + 4 + path_len;
+
+	b_td2(b, 1, 4 + 2 + 2 + 1 + 4 + 4 + 4);		   /* PEER_INDEX_TABLE */
+	b_u32(b, 0xc6336401);				   /* collector BGP id */
+	b_u16(b, 0);					   /* view name length */
+	b_u16(b, 1);					   /* peer count */
+	b_u8(b, 2);					   /* peer type: IPv4, 4-byte AS */
+	b_u32(b, 0xc6336401);				   /*   BGP id */
+	b_u32(b, 0xc6336401);				   /*   198.51.100.1 */
+	b_u32(b, 64496);				   /*   AS */
+	b_td2(b, 2, 4 + 1 + 3 + 2 + 2 + 4 + 2 + attr_len); /* RIB_IPV4_UNICAST */
+	b_u32(b, 0);					   /* sequence */
+	b_u8(b, 22);					   /* prefix length */
+	b_u8(b, 175);					   /* 175.45.176 */
+	b_u8(b, 45);
+	b_u8(b, 176);
+	b_u16(b, 1);	      /* entry count */
+	b_u16(b, 0);	      /*   peer index */
+	b_u32(b, 1506848340); /*   originated */
+	b_u16(b, attr_len);   /*   attribute length */
+	b_u32(b, 0x40010100); /*   ORIGIN (well-known, 1 byte) IGP */
+	b_u8(b, 0x50);	      /*   AS_PATH: transitive, extended length */
+	b_u8(b, 2);
+	b_u16(b, path_len);
+	for (uint32_t i = 0; i < n; i++) {
+		if (i % 255 == 0) {
+			b_u8(b, 2); /* AS_SEQUENCE */
+			b_u8(b, n - i < 255 ? n - i : 255);
+		}
+		b_u32(b, i == 0 ? 64496 : i == n - 2 ? 4837 : i == n - 1 ? 131279 : 99999 + i);
+	}
+}
+
+static void test_routes_long_aspath_mrt(void **state)
+{
+	struct routes_opts o = { .format = ROUTES_AUTO };
+	struct mrtb b = { 0 };
+	struct rtable t = { 0 };
+	const struct rt_entry *e;
+	const char *path;
+
+	mrt_long_path(&b, 1100); /* past the old limit of 1024 */
+	path = write_raw("longpath.mrt", b.d, b.n);
+	assert_int_equal(routes_read(&path, 1, &o, &t, NULL, NULL), 0);
+	e = find(&t, "175.45.176.0/22");
+	assert_int_equal(e->route.origin_asn, 131279);
+	assert_int_equal(e->route.transit_asn, 4837);
+	assert_int_equal(e->route.peer_asn, 64496);
+	rtable_free(&t);
+	free(b.d);
+}
+
+/* A last line without its newline is a file cut short (or caught while it
+ * is written): an error naming it in every text format, plain or gzip,
+ * --keep-going or not; the same line with its newline loads. */
+static void test_routes_cut_last_line(void **state)
+{
+	static const struct {
+		const char *name, *whole, *cut;
+	} c[] = {
+		{ "cut.bgpdump",
+		  "TABLE_DUMP2|1506848400|B|198.51.100.1|64496|175.45.176.0/22|64496 4837 "
+		  "131279|IGP|198.51.100.1|0|0||NAG||\n",
+		  /* cut inside its AS path: origin 131 if it were read */
+		  "TABLE_DUMP2|1506848400|B|198.51.100.1|64496|175.45.176.0/22|64496 4837 131" },
+		{ "cut.pfx2as", "1.0.4.0\t22\t38803\n1.0.6.0\t24\t56203\n",
+		  "1.0.4.0\t22\t38803\n1.0.6.0\t24\t56" },
+		{ "cut.txt", "# routes\n175.45.176.0/22 131279 4837\n",
+		  "# routes\n175.45.176.0/22 131279 48" },
+	};
+	struct routes_opts o = { .format = ROUTES_AUTO };
+
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		char name[64], want[128];
+		struct rtable t = { 0 };
+		const char *path;
+		int lines = 0;
+
+		for (const char *p = c[i].cut; *p; p++)
+			lines += *p == '\n';
+		snprintf(want, sizeof(want), "%s:%d: no newline at the end of the last line",
+			 c[i].name, lines + 1);
+		path = write_file(c[i].name, c[i].whole, 0);
+		assert_int_equal(routes_read(&path, 1, &o, &t, NULL, NULL), 0);
+		assert_true(t.n > 0);
+		rtable_free(&t);
+		o.keep_going = false;
+		expect_error(write_file(c[i].name, c[i].cut, 0), &o, -EINVAL, want);
+		o.keep_going = true;
+		expect_error(write_file(c[i].name, c[i].cut, 0), &o, -EINVAL, want);
+		snprintf(name, sizeof(name), "%s", c[i].name);
+		o.keep_going = false;
+		expect_error(write_file(name, c[i].cut, 1), &o, -EINVAL, want);
+	}
+}
+
+/* A bgpdump line needs all its fields: cut after the AS path but ended by a
+ * newline, one too many, a W line with attributes, a STATE line short. */
+static void test_routes_bgpdump_needs_all_fields(void **state)
+{
+	static const struct {
+		const char *line, *want;
+	} c[] = {
+		{ "TABLE_DUMP2|1506848400|B|198.51.100.1|64496|175.45.176.0/22|64496 4837 131279\n",
+		  "bad.bgpdump:1: 1 fields after the prefix, expected 8" },
+		{ "TABLE_DUMP2|1506848400|B|198.51.100.1|64496|175.45.176.0/22|64496 4837 "
+		  "131279|IGP|198.51.100.1|0|0||NAG\n",
+		  "bad.bgpdump:1: 7 fields after the prefix, expected 8" },
+		{ "TABLE_DUMP2|1506848400|B|198.51.100.1|64496|175.45.176.0/22|64496 4837 "
+		  "131279|IGP|198.51.100.1|0|0||NAG||x\n",
+		  "bad.bgpdump:1: 9 fields after the prefix, expected 8" },
+		/* 17 fields: one past the most a line has (TABLE_DUMP2_AP with the final '|') */
+		{ "TABLE_DUMP2_AP|1506848400|B|198.51.100.1|64496|175.45.176.0/22|1|64496 4837 "
+		  "131279|IGP|198.51.100.1|0|0||NAG|||\n",
+		  "bad.bgpdump:1: more than 16 fields" },
+		{ "TABLE_DUMP2|1506848400|B|198.51.100.1|64496|175.45.176.0/22|64496 4837 "
+		  "131279|198.51.100.1|0|0||NAG||\n", /* no origin: the final '|' makes up the count
+						       */
+		  "bad.bgpdump:1: bad origin '198.51.100.1'" },
+		{ "TABLE_DUMP2|1506848400|B|198.51.100.1|64496|175.45.176.0/22|64496 4837 "
+		  "131279|0|198.51.100.1|0||NAG||\n",
+		  "bad.bgpdump:1: bad origin '0'" },
+		{ "BGP4MP|1506848880|W|198.51.100.1|64496|175.45.176.0/22|64496 4837 131279\n",
+		  "bad.bgpdump:1: a W line ends with the prefix" },
+		{ "BGP4MP|1506848880|STATE|198.51.100.1|64496|6\n", "bad.bgpdump:1: a STATE line" },
+		{ "BGP4MP|10/01/17 09:08:00|A|198.51.100.1|64496|175.45.176.0/22|64496 4837 "
+		  "131279|IGP|198.51.100.1|0|0||NAG||\n",
+		  "bad.bgpdump:1: bad time '10/01/17 09:08:00'" },
+		{ "TABLE_DUMP2|1506848400|B|198.51.100.1|64496|175.45.176.0/22|64496 {4837 "
+		  "131279|IGP|198.51.100.1|0|0||NAG||\n",
+		  "bad.bgpdump:1: bad AS path '64496 {4837 131279'" },
+		{ "TABLE_DUMP2|1506848400|B|198.51.100.1|64496|175.45.176.0/22|64496 4837} "
+		  "131279|IGP|198.51.100.1|0|0||NAG||\n",
+		  "bad.bgpdump:1: bad AS path" },
+	};
+	struct routes_opts o = { .format = ROUTES_BGPDUMP };
+
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++)
+		expect_error(write_file("bad.bgpdump", c[i].line, 0), &o, -EINVAL, c[i].want);
+}
+
+/* Every complete form loads: with and without bgpdump's final '|', with a
+ * path id (16 fields, the most), W and STATE lines. */
+static void test_routes_bgpdump_complete_forms(void **state)
+{
+	const char *text = "TABLE_DUMP2|1506848400|B|198.51.100.1|64496|175.45.176.0/24|64496 4837 "
+			   "131279|IGP|198.51.100.1|0|0||NAG||\n"
+			   "TABLE_DUMP2|1506848400|B|198.51.100.1|64496|175.45.177.0/24|64496 4837 "
+			   "131279|IGP|198.51.100.1|0|0||NAG|\n"
+			   "TABLE_DUMP2_AP|1506848400|B|198.51.100.1|64496|175.45.178.0/24|7|64496 "
+			   "4837 131279|IGP|198.51.100.1|0|0|4837:1|AG|4837 10.0.0.1|\n"
+			   "BGP4MP_AP|1506848880|W|198.51.100.1|64496|175.45.178.0/24|7\n"
+			   "BGP4MP|1506848880|A|198.51.100.2|64497|175.45.179.0/24|64497 20485 "
+			   "131279|INCOMPLETE|198.51.100.2|0|0||NAG||\n"
+			   "BGP4MP|1506848890|STATE|198.51.100.3|64498|6|1\n";
+	const char *path = write_file("forms.bgpdump", text, 0);
+	struct routes_opts o = { .format = ROUTES_AUTO };
+	struct routes_stats st;
+	struct rtable t = { 0 };
+
+	assert_int_equal(routes_read(&path, 1, &o, &t, NULL, &st), 0);
+	assert_int_equal(st.announced, 4);
+	assert_int_equal(st.withdrawn, 1);
+	assert_int_equal(t.n, 3); /* 175.45.178.0/24 was withdrawn */
+	assert_int_equal(find(&t, "175.45.177.0/24")->route.origin_asn, 131279);
+	assert_int_equal(find(&t, "175.45.179.0/24")->route.transit_asn, 20485);
+	rtable_free(&t);
+}
+
+/* A NUL byte ends no line early: the line and its column are named. */
+static void test_routes_nul_byte(void **state)
+{
+	static const char first[] = "175.45.176.0/22 131279\0 4837\n";
+	static const char third[] = "# routes\n175.45.176.0/22 131279 4837\n198.5\0.100.0/24 1\n";
+	struct routes_opts o = { .format = ROUTES_AUTO };
+
+	expect_error(write_raw("nul.txt", first, sizeof(first) - 1), &o, -EINVAL,
+		     "nul.txt:1: NUL byte at column 23");
+	expect_error(write_raw("nul.txt", third, sizeof(third) - 1), &o, -EINVAL,
+		     "nul.txt:3: NUL byte at column 6");
+	o.keep_going = true;
+	expect_error(write_raw("nul.txt", third, sizeof(third) - 1), &o, -EINVAL,
+		     "nul.txt:3: NUL byte at column 6");
+}
+
+/* Lines up to ROUTES_LINE_MAX bytes load whole; one byte more is an error
+ * naming the line, however much follows (no line grows without bound). */
+static void test_routes_line_limit(void **state)
+{
+	const char *route = "175.45.176.0/22 131279", *tail = " 4837\n";
+	size_t len = ROUTES_LINE_MAX + 1 + 1 + 1000; /* past the limit, then more text */
+	char *text = malloc(len + 1);
+	struct routes_opts o = { .format = ROUTES_TEXT };
+	struct rtable t = { 0 };
+	const char *path;
+
+	/* "# x\n" then a line of exactly ROUTES_LINE_MAX bytes: route, blanks, transit */
+	memset(text, ' ', len);
+	memcpy(text, "# x\n", 4);
+	memcpy(text + 4, route, strlen(route));
+	memcpy(text + 4 + ROUTES_LINE_MAX - (strlen(tail) - 1), tail, strlen(tail));
+	path = write_raw("long.txt", text, 4 + ROUTES_LINE_MAX + 1);
+	assert_int_equal(routes_read(&path, 1, &o, &t, NULL, NULL), 0);
+	assert_int_equal(find(&t, "175.45.176.0/22")->route.transit_asn, 4837);
+	rtable_free(&t);
+
+	/* the same line one blank longer */
+	memset(text + 4 + strlen(route), ' ', ROUTES_LINE_MAX);
+	memcpy(text + 4 + ROUTES_LINE_MAX + 1 - (strlen(tail) - 1), tail, strlen(tail));
+	expect_error(write_raw("long.txt", text, 4 + ROUTES_LINE_MAX + 2), &o, -EINVAL,
+		     "long.txt:2: line longer than 1048576 bytes");
+	/* no newline at all for far longer: stops at the limit */
+	memset(text, 'x', len);
+	expect_error(write_raw("long.txt", text, len), &o, -EINVAL,
+		     "long.txt:1: line longer than 1048576 bytes");
+	free(text);
+}
+
+/* A field of the text format is never cut to fit a buffer (it was at 511
+ * bytes of line: "56203" became 56), and limits of fields are errors. */
+static void test_routes_text_fields_not_cut(void **state)
+{
+	char line[1200], field[80];
+	struct routes_opts o = { .format = ROUTES_TEXT };
+	struct rtable t = { 0 };
+	const char *path;
+
+	snprintf(line, sizeof(line), "1.0.6.0/24%500s56203\n", "");
+	path = write_file("wide.txt", line, 0);
+	assert_int_equal(routes_read(&path, 1, &o, &t, NULL, NULL), 0);
+	assert_int_equal(find(&t, "1.0.6.0/24")->route.origin_asn, 56203);
+	rtable_free(&t);
+
+	/* an AS number field of 63 bytes (leading zeros) is read; of 64, refused */
+	snprintf(field, sizeof(field), "%063u", 56203);
+	snprintf(line, sizeof(line), "1.0.6.0/24 %s\n", field);
+	path = write_file("wide.txt", line, 0);
+	assert_int_equal(routes_read(&path, 1, &o, &t, NULL, NULL), 0);
+	assert_int_equal(find(&t, "1.0.6.0/24")->route.origin_asn, 56203);
+	rtable_free(&t);
+	snprintf(field, sizeof(field), "%064u", 56203);
+	snprintf(line, sizeof(line), "1.0.6.0/24 %s\n", field);
+	expect_error(write_file("wide.txt", line, 0), &o, -EINVAL,
+		     "wide.txt:1: field 2 is 64 bytes long");
+}
+
+/* pfx2as: exactly three fields, every AS number checked, and a prefix text
+ * too long for its buffer refused rather than cut (0.0.0.0/0 out of
+ * 0.0.0.0/000...024). */
+static void test_routes_pfx2as_strict(void **state)
+{
+	char line[200];
+	struct routes_opts o = { .format = ROUTES_PFX2AS };
+
+	expect_error(write_file("bad.pfx2as", "1.0.6.0\t24\t56203\t9\n", 0), &o, -EINVAL,
+		     "bad.pfx2as:1: expected PREFIX<TAB>LENGTH<TAB>ASN, got a fourth field '9'");
+	expect_error(write_file("bad.pfx2as", "1.0.6.0\t24\t64500,6450x\n", 0), &o, -EINVAL,
+		     "bad.pfx2as:1: bad AS number '6450x'");
+	expect_error(write_file("bad.pfx2as", "1.0.6.0\t24\t_\n", 0), &o, -EINVAL,
+		     "bad.pfx2as:1: no AS number in '_'");
+	snprintf(line, sizeof(line), "0.0.0.0\t%060u\t64500\n", 24);
+	expect_error(write_file("bad.pfx2as", line, 0), &o, -EINVAL, "bad.pfx2as:1: bad prefix");
+}
+
+/* Binary data is no routing file: "unrecognised format" with its first
+ * bytes in hex, plain or compressed; a text file with a stray NUL is text. */
+static void test_routes_binary_unrecognised(void **state)
+{
+	uint8_t zeros[1000] = { 0 }, *gz;
+	struct routes_opts o = { .format = ROUTES_AUTO };
+	static const char stray[] = "175.45.176.0/22 131279\0 4837\n";
+	size_t n;
+
+	assert_int_equal(routes_sniff(zeros, sizeof(zeros)), ROUTES_UNKNOWN);
+	assert_int_equal(routes_sniff((const uint8_t *)stray, sizeof(stray) - 1), ROUTES_TEXT);
+	expect_error(write_raw("zeros", zeros, sizeof(zeros)), &o, -EINVAL,
+		     "zeros: unrecognised format: not MRT, bgpdump -m, pfx2as or text (first "
+		     "bytes: 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00 00)");
+	gz = gz_mem(zeros, sizeof(zeros), &n);
+	expect_error(write_raw("zeros.gz", gz, n), &o, -EINVAL,
+		     "zeros.gz: unrecognised format: not MRT, bgpdump -m, pfx2as or text (first "
+		     "bytes decompressed: 00 00");
+	free(gz);
+	/* asked to read it as text: the first line's NUL */
+	o.format = ROUTES_TEXT;
+	expect_error(write_raw("zeros", zeros, sizeof(zeros)), &o, -EINVAL,
+		     "zeros:1: NUL byte at column 1");
+}
+
+/* Text of n lines "10.x.y.0/24 ASN", distinct enough to compress poorly. */
+static char *many_lines(size_t n, size_t *len)
+{
+	char *s = malloc(n * 40);
+	size_t o = 0;
+
+	assert_non_null(s);
+	for (size_t i = 0; i < n; i++)
+		o += (size_t)sprintf(s + o, "10.%zu.%zu.0/24 %zu\n", i >> 8 & 255, i & 255,
+				     (i * 2654435761U) % 4000000000U + 1);
+	*len = o;
+	return s;
+}
+
+/* Corrupt or cut gzip and bzip2 data past the first block of text: bad
+ * input (-EINVAL, exit 3), named by file and the line reached. */
+static void test_routes_corrupt_compressed_named(void **state)
+{
+	size_t len, n;
+	char *text = many_lines(60000, &len); /* about 1.5 MB */
+	uint8_t *gz = gz_mem(text, len, &n), *bz;
+	unsigned int bzn = (unsigned int)(len + len / 100 + 600);
+	struct routes_opts o = { .format = ROUTES_AUTO };
+
+	/* gzip whose CRC (the trailer's first 4 bytes) does not match: found at
+	 * the end, named at the line the decompressed text reached (mrtio
+	 * drops what the failing read decoded, so not always line 60001) */
+	gz[n - 8] ^= 0xff;
+	expect_error(write_raw("bad.txt.gz", gz, n), &o, -EINVAL, "bad.txt.gz:");
+	expect_error(write_raw("bad.txt.gz", gz, n), &o, -EINVAL,
+		     ": corrupt or truncated gzip data after byte");
+	/* cut in the middle: the line reached is named */
+	expect_error(write_raw("cut.txt.gz", gz, n / 2), &o, -EINVAL, "cut.txt.gz:");
+	expect_error(write_raw("cut.txt.gz", gz, n / 2), &o, -EINVAL,
+		     ": corrupt or truncated gzip data after byte");
+	/* bytes changed in the middle: whatever fails first (the inflater, or
+	 * a line of garbage it let through) names the file and a line */
+	gz[n - 8] ^= 0xff;
+	memset(gz + n / 2, 0xa5, 64);
+	expect_error(write_raw("bad.txt.gz", gz, n), &o, -EINVAL, "bad.txt.gz:");
+	free(gz);
+
+	/* bzip2 in 100k blocks, cut in its fifth block */
+	bz = malloc(bzn);
+	assert_int_equal(
+		BZ2_bzBuffToBuffCompress((char *)bz, &bzn, text, (unsigned int)len, 1, 0, 0),
+		BZ_OK);
+	expect_error(write_raw("cut.txt.bz2", bz, bzn / 3), &o, -EINVAL,
+		     "corrupt or truncated bzip2 data after byte");
+	free(bz);
+	free(text);
+}
+
+static void test_routes_directory(void **state)
+{
+	struct routes_opts o = { .format = ROUTES_AUTO };
+
+	expect_error(dir, &o, -EISDIR, "is a directory");
+}
+
+/* A writer process feeding `path` (a FIFO, or a pipe on fd 0) with len bytes. */
+static pid_t feed(const char *path, int fd, const void *data, size_t len)
+{
+	pid_t pid = fork();
+
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		if (path)
+			fd = open(path, O_WRONLY);
+		_exit(fd >= 0 && write(fd, data, len) == (ssize_t)len ? 0 : 1);
+	}
+	return pid;
+}
+
+static void reap(pid_t pid)
+{
+	int st;
+
+	assert_int_equal(waitpid(pid, &st, 0), pid);
+	assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+}
+
+/* FIFOs and standard input are streams: text (gzip) and MRT (gzip, which
+ * needs the bytes read to guess the format passed on) both load. */
+static void test_routes_fifo_and_stdin(void **state)
+{
+	static const char text[] = "175.45.176.0/22 131279 4837\n";
+	struct routes_opts o = { .format = ROUTES_AUTO };
+	struct mrtb b = { 0 };
+	struct rtable t = { 0 };
+	char fifo[256];
+	const char *path = fifo, *dash = "-";
+	uint8_t *gz;
+	int pfd[2], saved;
+	size_t n;
+	pid_t pid;
+
+	snprintf(fifo, sizeof(fifo), "%s/fifo", dir);
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	gz = gz_mem(text, sizeof(text) - 1, &n);
+	pid = feed(fifo, -1, gz, n);
+	assert_int_equal(routes_read(&path, 1, &o, &t, NULL, NULL), 0);
+	reap(pid);
+	assert_int_equal(find(&t, "175.45.176.0/22")->route.transit_asn, 4837);
+	rtable_free(&t);
+	free(gz);
+
+	mrt_long_path(&b, 5);
+	gz = gz_mem(b.d, b.n, &n);
+	pid = feed(fifo, -1, gz, n);
+	assert_int_equal(routes_read(&path, 1, &o, &t, NULL, NULL), 0);
+	reap(pid);
+	assert_int_equal(find(&t, "175.45.176.0/22")->route.origin_asn, 131279);
+	rtable_free(&t);
+	unlink(fifo);
+
+	/* "-": the same MRT on a pipe */
+	assert_int_equal(pipe(pfd), 0);
+	pid = feed(NULL, pfd[1], gz, n);
+	close(pfd[1]);
+	saved = dup(0);
+	dup2(pfd[0], 0);
+	close(pfd[0]);
+	assert_int_equal(routes_read(&dash, 1, &o, &t, NULL, NULL), 0);
+	dup2(saved, 0);
+	close(saved);
+	reap(pid);
+	assert_int_equal(find(&t, "175.45.176.0/22")->route.origin_asn, 131279);
+	rtable_free(&t);
+	free(gz);
+	free(b.d);
+}
+
+/* Input without routes never gives an empty table, unless allow_empty:
+ * an empty file, comments only, /dev/null, empty gzip, an empty file after
+ * a good one (a file being rewritten), all lines skipped as malformed, and
+ * input whose every route is withdrawn. */
+static void test_routes_empty_input_refused(void **state)
+{
+	struct routes_opts o = { .format = ROUTES_AUTO };
+	const char *files[2];
+	uint8_t *gz;
+	size_t n;
+	struct {
+		const char *path, *want;
+		bool keep_going;
+	} c[] = {
+		{ strdup(write_file("empty.txt", "", 0)), "empty.txt: no routes" },
+		{ strdup(write_file("comments.txt", "# nothing yet\n\n   \n# still nothing\n", 0)),
+		  "comments.txt: no routes" },
+		{ "/dev/null", "/dev/null: no routes" },
+		{ strdup(write_raw("empty.gz", (gz = gz_mem("", 0, &n)), n)),
+		  "empty.gz: no routes" },
+		{ strdup(write_file("junk.txt", "junk\nmore junk\n", 0)), "junk.txt: no routes",
+		  true },
+		{ strdup(write_file("withdrawn.bgpdump",
+				    "BGP4MP|1506848880|A|198.51.100.1|64496|175.45.176.0/22|64496 "
+				    "4837 131279|IGP|198.51.100.1|0|0||NAG||\n"
+				    "BGP4MP|1506848890|W|198.51.100.1|64496|175.45.176.0/22\n",
+				    0)),
+		  "no routes: every route in the input was withdrawn" },
+	};
+
+	free(gz);
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+		struct rtable t = { 0 };
+
+		o.keep_going = c[i].keep_going;
+		o.allow_empty = false;
+		expect_error(c[i].path, &o, -ENODATA, c[i].want);
+		assert_true(routes_bad_input(-ENODATA));
+		o.allow_empty = true;
+		assert_int_equal(routes_read(&c[i].path, 1, &o, &t, NULL, NULL), 0);
+		assert_int_equal(t.n, 0);
+		rtable_free(&t);
+	}
+	/* a good file, then one being rewritten (empty for now) */
+	files[0] = strdup(write_file("good.txt", "175.45.176.0/22 131279 4837\n", 0));
+	files[1] = c[0].path;
+	o.keep_going = false;
+	o.allow_empty = false;
+	{
+		struct rtable t = { 0 };
+		char log[1024];
+
+		assert_int_equal(read_logged(files, 2, &o, &t, log, sizeof(log)), -ENODATA);
+		assert_int_equal(t.n, 0);
+		assert_non_null(strstr(log, "empty.txt: no routes"));
+		rtable_free(&t);
+	}
+	free((void *)files[0]);
+	for (size_t i = 0; i < sizeof(c) / sizeof(c[0]); i++)
+		if (strcmp(c[i].path, "/dev/null"))
+			free((void *)c[i].path);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -242,6 +889,20 @@ int main(void)
 		cmocka_unit_test(test_routes_bad_line_keeps_nothing),
 		cmocka_unit_test(test_routes_missing_file),
 		cmocka_unit_test(test_routes_format_names),
+		cmocka_unit_test(test_routes_long_aspath_text),
+		cmocka_unit_test(test_routes_long_aspath_mrt),
+		cmocka_unit_test(test_routes_cut_last_line),
+		cmocka_unit_test(test_routes_bgpdump_needs_all_fields),
+		cmocka_unit_test(test_routes_bgpdump_complete_forms),
+		cmocka_unit_test(test_routes_nul_byte),
+		cmocka_unit_test(test_routes_line_limit),
+		cmocka_unit_test(test_routes_text_fields_not_cut),
+		cmocka_unit_test(test_routes_pfx2as_strict),
+		cmocka_unit_test(test_routes_binary_unrecognised),
+		cmocka_unit_test(test_routes_corrupt_compressed_named),
+		cmocka_unit_test(test_routes_directory),
+		cmocka_unit_test(test_routes_fifo_and_stdin),
+		cmocka_unit_test(test_routes_empty_input_refused),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -2,6 +2,7 @@
 /* tests/unit/test_rtable.c - prefix parsing and formatting, table sorting
  * and de-duplication, and the reference LPM against a brute-force scan. */
 #include <errno.h>
+#include <stdio.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -43,6 +44,13 @@ static void test_rtable_prefix_parse_rejects(void **state)
 	assert_int_equal(prefix_parse("175.45.176.0/-1", &e, 0), -EINVAL);
 	assert_int_equal(prefix_parse("175.45.176/22", &e, 0), -EINVAL);
 	assert_int_equal(prefix_parse("", &e, 0), -EINVAL);
+	/* text of 53 bytes (INET6_ADDRSTRLEN + 7) is read whole; 54 refused, not cut */
+	snprintf(buf, sizeof(buf), "1.0.6.0/%045u", 24);
+	assert_int_equal(strlen(buf), 53);
+	assert_int_equal(prefix_parse(buf, &e, 0), 0);
+	assert_int_equal(e.plen, 24);
+	snprintf(buf, sizeof(buf), "1.0.6.0/%046u", 24);
+	assert_int_equal(prefix_parse(buf, &e, 0), -EINVAL);
 	/* host bits: refused, or cleared on request (as some dumps need) */
 	assert_int_equal(prefix_parse("11.13.0.0/13", &e, 0), -EINVAL);
 	assert_int_equal(prefix_parse("11.13.0.0/13", &e, 1), 0);

@@ -136,7 +136,9 @@ static int print_routes(const struct rtable *t, const struct rib_row *rows, size
 
 int cmd_rib(int argc, char **argv)
 {
-	struct routes_opts ro = { .format = ROUTES_AUTO };
+	/* Printing replaces no table: input without routes (an MRT dump of
+	 * other address families, every route withdrawn) is an empty answer. */
+	struct routes_opts ro = { .format = ROUTES_AUTO, .allow_empty = true };
 	struct rtable t = { 0 };
 	struct rib *rib = NULL;
 	struct rib_row *rows;
@@ -175,7 +177,7 @@ int cmd_rib(int argc, char **argv)
 	err = routes_read((const char *const *)argv + optind, argc - optind, &ro, &t, &rib, NULL);
 	if (err) {
 		rtable_free(&t);
-		return err == -EINVAL ? ASC_EXIT_INPUT : ASC_EXIT_FAIL;
+		return routes_bad_input(err) ? ASC_EXIT_INPUT : ASC_EXIT_FAIL;
 	}
 	if (transits) {
 		err = print_transits(rib, json, have_origin, origin);

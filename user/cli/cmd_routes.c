@@ -11,12 +11,16 @@
 #include "dataplane/tables.h"
 #include "routes/routes_in.h"
 
-enum { R_FORMAT, R_KEEP_GOING, R_LOOKUP };
+enum { R_FORMAT, R_KEEP_GOING, R_ALLOW_EMPTY, R_LOOKUP };
 static const struct opt load_opts[] = {
 	[R_FORMAT] = { "format", 'f', "FORMAT", "auto",
 		       "input format: auto, mrt, bgpdump, pfx2as or text" },
 	[R_KEEP_GOING] = { "keep-going", 'k', NULL, NULL,
 			   "skip and count malformed records instead of failing" },
+	[R_ALLOW_EMPTY] = { "allow-empty", 0, NULL, NULL,
+			    "accept input without routes (an empty file, only comments, every "
+			    "route withdrawn) and load the empty table it gives; without it that "
+			    "input is an error and the active tables stay" },
 	[R_LOOKUP] = { "lookup", 'l', "KIND", "fast",
 		       "route tables for the data plane: fast (compressed trie in arrays) or lpm "
 		       "(the kernel's LPM trie, the reference)" },
@@ -25,13 +29,15 @@ static const struct opt load_opts[] = {
 
 static const struct cmd_spec load_spec = {
 	.name = "asclass routes load",
-	.synopsis = "FILE... [--format FORMAT] [--keep-going] [--lookup fast|lpm]",
+	.synopsis = "FILE... [--format FORMAT] [--keep-going] [--allow-empty] [--lookup fast|lpm]",
 	.desc = "Read routing data (MRT RIB and update dumps, bgpdump -m text, pfx2as, or text "
 		"lines PREFIX ORIGIN_AS [TRANSIT_AS [PEER_AS]]; gzip and bzip2 detected by their "
 		"magic bytes; - for standard input), resolve it as 'asclass rib' does, and replace "
 		"the route tables as a whole.  The new tables are built aside and swapped in at "
 		"once; if any input is bad, the error names the file and line or record, and the "
-		"active tables and every counter stay as they were.",
+		"active tables and every counter stay as they were.  Input without routes is bad "
+		"input too (a file caught while it is being rewritten must not empty the tables), "
+		"unless --allow-empty.",
 	.opts = load_opts,
 	.examples =
 		"    asclass routes load rib.20171001.0800.mrt.bz2 updates.20171001.0905.mrt.gz\n"
@@ -60,6 +66,9 @@ static int routes_load(int argc, char **argv)
 		case R_KEEP_GOING:
 			ro.keep_going = true;
 			break;
+		case R_ALLOW_EMPTY:
+			ro.allow_empty = true;
+			break;
 		case R_LOOKUP:
 			if (!strcmp(arg, "fast"))
 				to.which = TABLES_FAST;
@@ -79,7 +88,7 @@ static int routes_load(int argc, char **argv)
 	if (err) {
 		log_err("no routes loaded: the active tables are unchanged");
 		rtable_free(&t);
-		return err == -EINVAL ? ASC_EXIT_INPUT : ASC_EXIT_FAIL;
+		return routes_bad_input(err) ? ASC_EXIT_INPUT : ASC_EXIT_FAIL;
 	}
 	err = maps_create(asc_pin_dir, 0, &m);
 	if (err) {

@@ -90,7 +90,9 @@ static int expand_sources(const struct asc_config *c, glob_t *g)
 
 static void reload_once(void)
 {
-	struct routes_opts ro = { .format = D.cfg.format, .keep_going = D.cfg.keep_going };
+	struct routes_opts ro = { .format = D.cfg.format,
+				  .keep_going = D.cfg.keep_going,
+				  .allow_empty = D.cfg.allow_empty };
 	struct tables_result res;
 	struct rtable t = { 0 };
 	struct rib *rib = NULL;

@@ -122,6 +122,9 @@ static int handler(void *user, const char *section, const char *key, const char 
 		} else if (!strcmp(key, "keep_going")) {
 			if (parse_bool(v, &c->keep_going))
 				return fail(p, section, key, "'%s' is not yes or no", v);
+		} else if (!strcmp(key, "allow_empty")) {
+			if (parse_bool(v, &c->allow_empty))
+				return fail(p, section, key, "'%s' is not yes or no", v);
 		} else if (!strcmp(key, "lookup")) {
 			if (!strcmp(v, "fast"))
 				c->lookup = ASC_LOOKUP_FAST;
@@ -130,10 +133,11 @@ static int handler(void *user, const char *section, const char *key, const char 
 			else
 				return fail(p, section, key, "'%s' is not fast or lpm", v);
 		} else {
-			return fail(
-				p, section, NULL,
-				"unknown key \"%s\" (known: source, format, keep_going, lookup)",
-				key);
+			return fail(p, section, NULL,
+				    "unknown key \"%s\" (known: source, format, keep_going, "
+				    "allow_empty, "
+				    "lookup)",
+				    key);
 		}
 		return 1;
 	}

@@ -30,6 +30,7 @@ struct asc_config {
 	int n_sources;
 	enum routes_format format;
 	bool keep_going;
+	bool allow_empty; /* [routes] allow_empty: input without routes may empty the tables */
 	enum asc_lookup_kind lookup; /* default ASC_LOOKUP_FAST */
 	char listen_host[64];
 	unsigned int listen_port;

@@ -322,10 +322,10 @@ int rib_announce(struct rib *r, const struct rt_entry *p, const struct rib_peer 
 		return 0;
 	}
 	if (x->nrefs == x->cap) {
-		uint16_t cap = x->cap ? (x->cap >= 32768 ? 65535 : x->cap * 2) : 2;
+		uint16_t cap = x->cap ? (x->cap >= 32768 ? RIB_MAX_PATHS : x->cap * 2) : 2;
 		void *v;
 
-		if (x->nrefs == 65535)
+		if (x->nrefs == RIB_MAX_PATHS)
 			return -ENOSPC;
 		v = realloc(x->refs, cap * sizeof(*x->refs));
 		if (!v)

@@ -33,6 +33,11 @@
 
 struct rib;
 
+/* Paths one prefix holds: one per (peer, path id).  A collector's full
+ * table has tens per prefix (hundreds with ADD-PATH); the count is 16 bits
+ * to keep a prefix at 32 bytes, and resolution is quadratic in it. */
+#define RIB_MAX_PATHS 65535U
+
 struct rib_peer {
 	uint32_t asn;
 	uint8_t family; /* of ip; 0 if unknown */
@@ -45,7 +50,8 @@ void rib_free(struct rib *r);
 /* Adds or replaces the path of (peer, path_id) for prefix p (family, plen,
  * addr; host bits are cleared).  path: the AS path flattened, AS_SET members
  * last when ends_in_set.  `when` is the time (UNIX seconds) of the record.
- * Returns 0 or -ENOMEM. */
+ * Returns 0, -ENOMEM, or -ENOSPC when the prefix holds RIB_MAX_PATHS paths
+ * already (the RIB is unchanged then). */
 int rib_announce(struct rib *r, const struct rt_entry *p, const struct rib_peer *peer,
 		 uint32_t path_id, const uint32_t *path, size_t n, bool ends_in_set, uint32_t when);
 /* Removes the path of (peer, path_id) for p, if any.  Returns 0 or -ENOMEM. */

@@ -14,7 +14,17 @@
  * "rib.mrt upd1.mrt upd2.mrt" is the table as of the last update; text and
  * pfx2as lines are routes as they are, and replace a resolved route for the
  * same prefix.  gzip and bzip2 are detected by their magic bytes for every
- * format; "-" is standard input.
+ * format; "-" is standard input.  Pipes, FIFOs and standard input are read
+ * as streams, in bounded memory, like files.
+ *
+ * What is refused (the error names the file, and the line or record):
+ *   - a file that is none of the formats (binary data that is not MRT);
+ *   - text that is not whole lines (user/routes_text.h): a NUL byte, a line
+ *     over ROUTES_LINE_MAX, a last line without its newline;
+ *   - corrupt or cut gzip/bzip2 data;
+ *   - unless allow_empty, a file without routes (empty, or only comments and
+ *     blank lines) and input that leaves no route at all, so that a file
+ *     caught while being rewritten never empties the tables.
  */
 #ifndef ASC_ROUTES_IN_H
 #define ASC_ROUTES_IN_H
@@ -23,11 +33,19 @@
 #include "routes/rib.h"
 #include "routes/rtable.h"
 
-enum routes_format { ROUTES_AUTO, ROUTES_MRT, ROUTES_BGPDUMP, ROUTES_PFX2AS, ROUTES_TEXT };
+enum routes_format {
+	ROUTES_AUTO,
+	ROUTES_MRT,
+	ROUTES_BGPDUMP,
+	ROUTES_PFX2AS,
+	ROUTES_TEXT,
+	ROUTES_UNKNOWN, /* routes_sniff(): none of them (binary data that is not MRT) */
+};
 
 struct routes_opts {
 	enum routes_format format;
-	bool keep_going; /* skip and count bad records and lines */
+	bool keep_going;  /* skip and count bad records and lines */
+	bool allow_empty; /* a file without routes, or no routes at all, is not an error */
 };
 
 struct routes_stats {
@@ -39,15 +57,20 @@ struct routes_stats {
 /* "auto", "mrt", "bgpdump", "pfx2as", "text".  0 or -EINVAL. */
 int routes_format_parse(const char *s, enum routes_format *f);
 const char *routes_format_name(enum routes_format f);
-/* Guesses the format of a file's first bytes (already decompressed). */
+/* Guesses the format of a file's first bytes (already decompressed);
+ * ROUTES_UNKNOWN for bytes that are neither MRT nor text. */
 enum routes_format routes_sniff(const uint8_t *buf, size_t len);
 
 /* Reads `n` files in order.  Fills t (sorted, one entry per prefix) and, if
  * rib_out is not NULL, hands over the RIB (per-origin transit history) to
  * the caller, who frees it.  Errors name file:line or file, record and
- * offset, are logged, and leave t empty.  Returns 0 or a negative errno
- * (-EINVAL for bad input). */
+ * offset, are logged, and leave t empty.  Returns 0 or a negative errno:
+ * -EINVAL for bad input, -ENODATA for input without routes (see above),
+ * -ENOENT, -EISDIR, ... for a file that cannot be opened or read. */
 int routes_read(const char *const *files, int n, const struct routes_opts *o, struct rtable *t,
 		struct rib **rib_out, struct routes_stats *st);
+/* Whether an error of routes_read() is the input's fault (exit status 3,
+ * ASC_EXIT_INPUT) rather than the system's. */
+bool routes_bad_input(int err);
 
 #endif

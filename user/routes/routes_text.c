@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
-/* user/routes/routes_text.c - reader for the plain-text route format. */
-#include <ctype.h>
+/* user/routes/routes_text.c - whole text lines from a byte stream, and the reader
+ * for the plain-text route format.  Must not: hand out a line it has not
+ * seen the end of, or grow a line past ROUTES_LINE_MAX. */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,18 +11,161 @@
 #include "common/parse.h"
 #include "routes/routes_text.h"
 
+/* ---- lines -------------------------------------------------------------- */
+
+#define LINES_CHUNK (64U << 10) /* bytes asked of the source at a time */
+/* room for the longest line, its newline, and one more read behind it */
+#define LINES_CAP (ROUTES_LINE_MAX + 1 + LINES_CHUNK)
+
+int routes_text_lines_init(struct routes_text_lines *l, routes_text_read_fn read, void *src,
+			   const void *head, size_t head_len)
+{
+	memset(l, 0, sizeof(*l));
+	l->read = read;
+	l->src = src;
+	l->cap = 2 * LINES_CHUNK > head_len ? 2 * LINES_CHUNK : head_len + LINES_CHUNK;
+	l->buf = malloc(l->cap);
+	if (!l->buf)
+		return -ENOMEM;
+	if (head_len)
+		memcpy(l->buf, head, head_len);
+	l->end = head_len;
+	return 0;
+}
+
+void routes_text_lines_free(struct routes_text_lines *l)
+{
+	free(l->buf);
+	l->buf = NULL;
+}
+
+uint64_t routes_text_lines_read_bytes(const struct routes_text_lines *l)
+{
+	return l->base + l->end;
+}
+
+/* Moves the unreturned bytes to the front and reads more behind them.
+ * Called with at most ROUTES_LINE_MAX bytes unreturned, so there is room. */
+static int lines_fill(struct routes_text_lines *l)
+{
+	long k;
+
+	if (l->start) {
+		memmove(l->buf, l->buf + l->start, l->end - l->start);
+		l->base += l->start;
+		l->end -= l->start;
+		l->start = 0;
+	}
+	if (l->cap - l->end < LINES_CHUNK && l->cap < LINES_CAP) {
+		size_t cap = l->cap * 2 < LINES_CAP ? l->cap * 2 : LINES_CAP;
+		char *b = realloc(l->buf, cap);
+
+		if (!b)
+			return -ENOMEM;
+		l->buf = b;
+		l->cap = cap;
+	}
+	k = l->read(l->src, l->buf + l->end, l->cap - l->end);
+	if (k < 0)
+		return (int)k;
+	l->eof = !k;
+	l->end += (size_t)k;
+	return 0;
+}
+
+static int __attribute__((format(printf, 2, 3))) lines_fail(struct routes_text_lines *l,
+							    const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(l->err, sizeof(l->err), fmt, ap);
+	va_end(ap);
+	l->line++;
+	return -EINVAL;
+}
+
+/* Hands out buf[start, nl) as a line. */
+static int lines_take(struct routes_text_lines *l, char *nl, char **line)
+{
+	char *s = l->buf + l->start;
+
+	*nl = 0;
+	if (nl > s && nl[-1] == '\r')
+		nl[-1] = 0;
+	l->start = (size_t)(nl + 1 - l->buf);
+	l->line++;
+	*line = s;
+	return 1;
+}
+
+int routes_text_lines_next(struct routes_text_lines *l, char **line)
+{
+	size_t scan = 0; /* bytes after start already searched */
+	int err;
+
+	for (;;) {
+		char *s = l->buf + l->start, *p = s + scan;
+		char *nl = memchr(p, '\n', l->end - l->start - scan);
+		char *nul = memchr(p, 0, (size_t)((nl ? nl : l->buf + l->end) - p));
+
+		if (nul)
+			return lines_fail(l, "NUL byte at column %zu: binary data, not text",
+					  (size_t)(nul - s) + 1);
+		if (nl && (size_t)(nl - s) <= ROUTES_LINE_MAX)
+			return lines_take(l, nl, line);
+		if (l->end - l->start > ROUTES_LINE_MAX)
+			return lines_fail(l, "line longer than %u bytes", ROUTES_LINE_MAX);
+		if (l->eof && l->start == l->end)
+			return 0;
+		if (l->eof)
+			return lines_fail(l, "no newline at the end of the last line: the file "
+					     "is cut short, or still being written");
+		scan = l->end - l->start;
+		err = lines_fill(l);
+		if (err) {
+			l->line++;
+			return err;
+		}
+	}
+}
+
+/* ---- the plain-text route format ---------------------------------------- */
+
+/* Longer than any prefix ("ffff:...:255.255.255.255/128" is 49 bytes) or AS
+ * number text; a longer field is an error, not cut to fit. */
+#define FIELD_MAX 64
+
+/* The next field of *s (ended by a blank, a '#' or the end of the line):
+ * returns its length, 0 when there is none, and moves *s past it. */
+static size_t next_field(const char **s, const char **field)
+{
+	*s += strspn(*s, " \t\r\n");
+	*field = *s;
+	*s += strcspn(*s, " \t\r\n#");
+	return (size_t)(*s - *field);
+}
+
 int routes_text_parse_line(const char *line, struct rt_entry *e, char *err, size_t errlen)
 {
-	char buf[512], *tok[5], *save = NULL, *p;
+	static const char *const what[] = { "prefix", "origin AS", "transit AS", "peer AS" };
+	char tok[4][FIELD_MAX];
 	unsigned int asn[3] = { 0 };
-	int n = 0;
+	const char *p = line, *f;
+	size_t len;
+	int n;
 
-	snprintf(buf, sizeof(buf), "%s", line);
-	p = strchr(buf, '#');
-	if (p)
-		*p = 0;
-	for (p = strtok_r(buf, " \t\r\n", &save); p && n < 5; p = strtok_r(NULL, " \t\r\n", &save))
-		tok[n++] = p;
+	for (n = 0; (len = next_field(&p, &f)); n++) {
+		if (n >= 4)
+			continue; /* counted for the message below */
+		if (len >= FIELD_MAX) {
+			snprintf(err, errlen, "field %d is %zu bytes long: too long for a %s",
+				 n + 1, len, what[n]);
+			return -EINVAL;
+		}
+		memcpy(tok[n], f, len);
+		tok[n][len] = 0;
+	}
 	if (n == 0)
 		return 0;
 	if (n < 2 || n > 4) {
@@ -36,9 +181,7 @@ int routes_text_parse_line(const char *line, struct rt_entry *e, char *err, size
 	}
 	for (int i = 1; i < n; i++)
 		if (parse_asn(tok[i], &asn[i - 1])) {
-			static const char *const what[] = { "origin", "transit", "peer" };
-
-			snprintf(err, errlen, "bad %s AS '%s'", what[i - 1], tok[i]);
+			snprintf(err, errlen, "bad %s '%s'", what[i], tok[i]);
 			return -EINVAL;
 		}
 	e->route.origin_asn = asn[0];
@@ -49,32 +192,38 @@ int routes_text_parse_line(const char *line, struct rt_entry *e, char *err, size
 	return 1;
 }
 
+static long file_read(void *src, void *buf, size_t n)
+{
+	size_t k = fread(buf, 1, n, src);
+
+	if (!k && ferror(src))
+		return errno ? -errno : -EIO;
+	return (long)k;
+}
+
 int routes_text_read(FILE *f, const char *name, struct rtable *t)
 {
-	size_t start = t->n, cap = 0;
-	char *line = NULL, err[160];
-	unsigned long lineno = 0;
+	struct routes_text_lines l;
+	size_t start = t->n;
 	struct rt_entry e;
-	int rc = 0;
+	char err[160], *line;
+	int rc = routes_text_lines_init(&l, file_read, f, NULL, 0);
 
-	while (getline(&line, &cap, f) >= 0) {
-		lineno++;
+	while (!rc) {
+		rc = routes_text_lines_next(&l, &line);
+		if (rc <= 0) {
+			if (rc)
+				log_err("%s:%lu: %s", name, l.line,
+					rc == -EINVAL ? l.err : strerror(-rc));
+			break;
+		}
 		rc = routes_text_parse_line(line, &e, err, sizeof(err));
-		if (rc < 0) {
-			log_err("%s:%lu: %s", name, lineno, err);
-			break;
-		}
-		if (rc == 1 && (rc = rtable_add(t, &e)) < 0) {
-			log_err("%s:%lu: %s", name, lineno, strerror(-rc));
-			break;
-		}
-		rc = 0;
+		if (rc == 1)
+			rc = rtable_add(t, &e);
+		if (rc < 0)
+			log_err("%s:%lu: %s", name, l.line, rc == -EINVAL ? err : strerror(-rc));
 	}
-	if (!rc && ferror(f)) {
-		rc = -errno;
-		log_err("%s: read: %s", name, strerror(errno));
-	}
-	free(line);
+	routes_text_lines_free(&l);
 	if (rc < 0)
 		t->n = start; /* nothing from a bad file is kept */
 	return rc;
