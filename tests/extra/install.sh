@@ -17,9 +17,9 @@ files() { (cd "$1" && find . -type f -o -type l | sed 's|^\./||' | sort); }
 want() { printf '%s\n' "$@" | sort; }
 
 # Paths a wrong DESTDIR handling would write to on this machine.
-outside="/usr/local/sbin/asclass /usr/local/lib/systemd/system/asclass.service
-/usr/local/share/doc/asclass /usr/local/share/man/man8/asclass.8 /etc/asclass/asclass.conf"
-before=$(ls -d $outside 2>/dev/null || true)
+outside=(/usr/local/sbin/asclass /usr/local/lib/systemd/system/asclass.service
+	/usr/local/share/doc/asclass /usr/local/share/man/man8/asclass.8 /etc/asclass/asclass.conf)
+before=$(ls -d "${outside[@]}" 2>/dev/null || true)
 
 # PREFIX=/usr/local: the local administrator's unit directory.
 r=$work/local
@@ -66,6 +66,6 @@ grep -qx 'ExecStart=/usr/sbin/asclass run --config /etc/asclass/asclass.conf' "$
 mk uninstall PREFIX=/usr DESTDIR="$r" >/dev/null
 [ -z "$(files "$r")" ] || fail "PREFIX=/usr uninstall left: $(files "$r")"
 
-after=$(ls -d $outside 2>/dev/null || true)
+after=$(ls -d "${outside[@]}" 2>/dev/null || true)
 [ "$before" = "$after" ] || fail "files outside DESTDIR appeared or went: '$before' -> '$after'"
 echo "install/uninstall: PREFIX=/usr/local (unit in /usr/local/lib/systemd/system) and /usr (unit in $unitdir), changed config kept"

@@ -25,5 +25,5 @@ out=$(unshare -m --propagation private sh -c 'mount --bind "$1/usr/local" /usr/l
 sec=$(systemd-analyze security --offline=yes --threshold=25 "$root$unit" 2>&1) && rc=0 || rc=$?
 score=$(echo "$sec" | sed -n 's/.*Overall exposure level for asclass.service: \([0-9.]*\).*/\1/p')
 [ -n "$score" ] || { echo "FAIL: systemd-analyze security: $sec"; exit 1; }
-[ $rc -eq 0 ] || { echo "FAIL: systemd-analyze security scores $score, above 2.5:"; echo "$sec" | grep '✗'; exit 1; }
+[ "$rc" -eq 0 ] || { echo "FAIL: systemd-analyze security scores $score, above 2.5:"; echo "$sec" | grep '✗'; exit 1; }
 echo "$unit: verify clean, systemd-analyze security $score (at most 2.5)"
