@@ -18,8 +18,16 @@ CC       ?= gcc
 PREFIX   ?= /usr/local
 SBINDIR  ?= $(PREFIX)/sbin
 MANDIR   ?= $(PREFIX)/share/man
+DOCDIR   ?= $(PREFIX)/share/doc/asclass
 SYSCONFDIR ?= /etc
-UNITDIR  ?= /lib/systemd/system
+# systemd reads the local administrator's units from /usr/local/lib/systemd/system
+# and the distribution's from the directory systemd.pc names (/lib/systemd/system
+# on Debian 12, /usr/lib/systemd/system on newer systems).
+ifeq ($(PREFIX),/usr)
+UNITDIR  ?= $(shell pkg-config --variable=systemdsystemunitdir systemd 2>/dev/null || echo /lib/systemd/system)
+else
+UNITDIR  ?= $(PREFIX)/lib/systemd/system
+endif
 # BTF the BPF programs are compiled against (CO-RE: they run on other kernels).
 VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
 ARCH     := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
@@ -66,7 +74,7 @@ CLEAN_EXTRA :=
 .DEFAULT_GOAL := all
 .DELETE_ON_ERROR:
 .SECONDARY:
-.PHONY: all test check vmtest install deps demo bench clean help format tests-build
+.PHONY: all test check vmtest install uninstall deps demo bench clean help format tests-build
 
 all: $(O)/asclass $(BPF_OBJS) $(SKELS) $(ALL_EXTRA)
 
@@ -138,14 +146,42 @@ demo: deps all
 
 bench: deps all $(BENCH_EXTRA)
 
+# Everything goes under $(DESTDIR); nothing else on the machine is touched
+# (no systemctl: run `systemctl daemon-reload` after installing).  The config
+# is installed only where none exists: a changed one is never overwritten, and
+# uninstall removes it only while it is still the example.
+INST_CONF := $(DESTDIR)$(SYSCONFDIR)/asclass/asclass.conf
+INST_UNIT := $(DESTDIR)$(UNITDIR)/asclass.service
 install: all
 	install -D -m 0755 $(O)/asclass $(DESTDIR)$(SBINDIR)/asclass
 	install -D -m 0644 docs/asclass.8 $(DESTDIR)$(MANDIR)/man8/asclass.8
 	install -D -m 0644 docs/asclass.conf.5 $(DESTDIR)$(MANDIR)/man5/asclass.conf.5
-	install -D -m 0644 dist/asclass.service $(DESTDIR)$(UNITDIR)/asclass.service
-	sed -i 's|/usr/local/sbin/asclass|$(SBINDIR)/asclass|' $(DESTDIR)$(UNITDIR)/asclass.service
-	test -e $(DESTDIR)$(SYSCONFDIR)/asclass/asclass.conf || \
-		install -D -m 0644 dist/asclass.conf $(DESTDIR)$(SYSCONFDIR)/asclass/asclass.conf
+	install -D -m 0644 dist/asclass.conf $(DESTDIR)$(DOCDIR)/examples/asclass.conf
+	install -d $(DESTDIR)$(UNITDIR)
+	sed -e 's|/usr/local/sbin/asclass|$(SBINDIR)/asclass|g' \
+	    -e 's|/etc/asclass/|$(SYSCONFDIR)/asclass/|g' dist/asclass.service >$(INST_UNIT).tmp
+	chmod 0644 $(INST_UNIT).tmp && mv $(INST_UNIT).tmp $(INST_UNIT)
+	@if [ ! -e $(INST_CONF) ]; then \
+		echo "install -D -m 0644 dist/asclass.conf $(INST_CONF)"; \
+		install -D -m 0644 dist/asclass.conf $(INST_CONF); \
+	elif ! cmp -s dist/asclass.conf $(INST_CONF); then \
+		echo "kept $(INST_CONF), which differs from the example $(DESTDIR)$(DOCDIR)/examples/asclass.conf"; \
+	fi
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/asclass $(DESTDIR)$(MANDIR)/man8/asclass.8 \
+	      $(DESTDIR)$(MANDIR)/man5/asclass.conf.5 $(INST_UNIT) \
+	      $(DESTDIR)$(DOCDIR)/examples/asclass.conf
+	@if cmp -s dist/asclass.conf $(INST_CONF); then \
+		echo "rm -f $(INST_CONF)"; rm -f $(INST_CONF); \
+	elif [ -e $(INST_CONF) ]; then \
+		echo "kept $(INST_CONF), which differs from the example"; \
+	fi
+	@for d in $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR) $(DESTDIR)$(SYSCONFDIR)/asclass; do \
+		[ ! -d $$d ] || rmdir --ignore-fail-on-non-empty $$d; \
+	done
+	@[ ! -L $(DESTDIR)/etc/systemd/system/multi-user.target.wants/asclass.service ] || \
+		echo "asclass.service is still enabled: systemctl disable asclass.service"
 
 format:
 	$(CLANG_FORMAT) -i $$(git ls-files '*.c' '*.h')
@@ -163,6 +199,7 @@ help:
 	@echo "  demo     play the AS131279 scenario in network namespaces (root)"
 	@echo "  deps     install missing build and test packages with apt"
 	@echo "  install  $(SBINDIR)/asclass, man pages, systemd unit, example config (DESTDIR, PREFIX)"
+	@echo "  uninstall  remove what install put there (a changed config stays)"
 	@echo "  format   clang-format the C sources"
 	@echo "  clean    remove $(O)/"
 	@echo "Variables: O=$(O) CLANG=$(CLANG) BPFTOOL=$(BPFTOOL) VMLINUX_BTF=$(VMLINUX_BTF) V=1"
