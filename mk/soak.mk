@@ -10,7 +10,7 @@
 SOAK_VERSION := $(VERSION)+soak2
 
 soak-bins: $(O)/asclass $(O)/soak/asan/asclass
-	$(Q)$(MAKE) --no-print-directory O=$(O)/soak/v2 VERSION=$(SOAK_VERSION) $(O)/soak/v2/asclass
+	$(Q)$(MAKE) -s --no-print-directory O=$(O)/soak/v2 VERSION=$(SOAK_VERSION) $(O)/soak/v2/asclass
 
 $(O)/soak/asan/asclass: user/asclass.c $(O)/libasclass-san.a $(LIB_HDRS)
 	$(call msg,LINK,$@)

@@ -99,14 +99,16 @@ class Soak:
         self.samples = []  # (t0, t1, snapshot)
         self.rss = []  # every 100 ms: (t, instance, reloads in instance, kB)
         self.idle = []  # just before each reload, the same
+        self.latency = []  # seconds from a rename to seeing its set active
         self.procs = []
         self.daemon = None
         self.instance = 0
         self.instance_reloads = 0
         self.asan = False
         self.stop_sampling = threading.Event()
-        self.counts = {"reloads": 0, "kill9_restarts": 0, "kill9_mid_reload": 0, "upgrades": 0,
-                       "asan_runs": 0, "scrapes": 0}
+        self.counts = {"reloads": 0, "sighup": 0, "bursts": 0, "failed_reloads": 0,
+                       "kill9_restarts": 0, "kill9_mid_reload": 0, "upgrades": 0, "asan_runs": 0,
+                       "scrapes": 0}
         self.steady_instance = 1
         self.set_idx = 0
         self.current = "A"
@@ -150,11 +152,11 @@ class Soak:
             lines.append("2001:db8:%x::/48 %d 1299 1299" % (0x1000 + i, 65000 + rnd.randrange(500)))
         return "\n".join(lines) + "\n"
 
-    def write_routes(self, pair, path=None):
+    def write_routes(self, pair, path=None, tail=""):
         path = path or self.a.routes
         tmp = os.path.join(os.path.dirname(path), ".routes.tmp")
         with open(tmp, "w") as f:
-            f.write(self.routes_text(pair))
+            f.write(self.routes_text(pair) + tail)
         os.rename(tmp, path)  # one IN_MOVED_TO, and the daemon never reads half a file
 
     def swaps(self):
@@ -162,35 +164,87 @@ class Soak:
                         self.a.pin_dir + "/asc_state", "key", "0", "0", "0", "0"])
         return json.loads(out)["formatted"]["value"]["swaps"]
 
+    def lookups(self):
+        return [(row["address"], (row["origin_as"], row["transit_as"]))
+                for row in json.loads(self.asc("lookup", "--json", *TRAFFIC_ADDRS))]
+
+    def tables_are(self, name):
+        return all(got == SETS[name] for _, got in self.lookups())
+
     def verify_tables(self, name):
-        want = SETS[name]
-        for row in json.loads(self.asc("lookup", "--json", *TRAFFIC_ADDRS)):
-            got = (row["origin_as"], row["transit_as"])
-            if got != want:
+        for addr, got in self.lookups():
+            if got != SETS[name]:
                 raise Fail("after loading set %s %s, %s looks up to %s" %
-                           (name, want, row["address"], got))
+                           (name, SETS[name], addr, got))
+
+    def wait_active(self, name, before, what):
+        """Until a swap after `before` has made `name` the active set."""
+        wait_until(SWAP_TIMEOUT_S, lambda: self.check_alive() or (
+            self.swaps() > before and self.tables_are(name)), what)
+        self.timeline.add("active", name)
+        self.current = name
 
     def next_set(self):
         self.set_idx += 1
         return "ABC"[self.set_idx % 3]
 
     def reload(self):
+        """One routing change; every fifth also sends SIGHUP, so the daemon
+        gets two requests at once and must queue the second."""
         self.deadline_check()
-        kb = self.daemon_rss_kb()
-        if kb is not None:
-            self.idle.append((now(), self.instance, self.instance_reloads, kb))
+        self.sample_idle_rss()
         name = self.next_set()
         before = self.swaps()
         self.timeline.add("write", name)
+        t_write = now()
         self.write_routes(SETS[name])
-        wait_until(SWAP_TIMEOUT_S, lambda: self.check_alive() or self.swaps() > before,
-                   "reload %d (set %s) to be swapped in" % (self.counts["reloads"] + 1, name))
-        self.timeline.add("active", name)
-        self.current = name
-        self.verify_tables(name)
+        if self.counts["reloads"] % 5 == 4:
+            self.daemon.send_signal(signal.SIGHUP)
+            self.counts["sighup"] += 1
+        self.wait_active(name, before, "reload %d (set %s) to be swapped in" %
+                         (self.counts["reloads"] + 1, name))
+        self.latency.append(now() - t_write)
         self.counts["reloads"] += 1
         self.instance_reloads += 1
         time.sleep(self.a.interval)
+
+    def bad_reload(self):
+        """A routing file with the next set's routes and a bad last line: the
+        reload must fail as a whole and leave the active tables counting."""
+        failed = self.daemon_log().count("reload failed")
+        self.write_routes(SETS["ABC"[(self.set_idx + 1) % 3]], tail="198.18.0.0/33 1 1 1\n")
+        wait_until(SWAP_TIMEOUT_S, lambda: self.check_alive() or
+                   self.daemon_log().count("reload failed") > failed, "a bad file to be refused")
+        self.verify_tables(self.current)
+        before = self.swaps()  # a good file again, before anything restarts
+        self.write_routes(SETS[self.current])
+        self.wait_active(self.current, before, "the routing file to be good again")
+        self.counts["failed_reloads"] += 1
+
+    def burst(self):
+        """Three routing files in a row, faster than a reload: the daemon
+        coalesces them and must end on the last one."""
+        before = self.swaps()
+        for _ in range(3):
+            name = self.next_set()
+            self.timeline.add("write", name)
+            self.write_routes(SETS[name])
+        self.wait_active(name, before, "the last file of a burst (set %s) to be active" % name)
+        self.counts["bursts"] += 1
+
+    def sample_idle_rss(self):
+        """The daemon's RSS once no reload thread runs (main + libmicrohttpd's
+        polling thread are left): what it keeps, without a reload's
+        transient buffers and mmap'ed fast-table maps."""
+        if self.asan:
+            return
+        wait_until(SWAP_TIMEOUT_S, lambda: self.daemon_threads() <= 2, "the daemon to go idle")
+        kb = self.daemon_rss_kb()
+        if kb is not None:
+            self.idle.append((now(), self.instance, self.instance_reloads, kb))
+
+    def daemon_threads(self):
+        return int(self.proc_status("Threads") or 0)
 
     # ---- the daemon --------------------------------------------------------
 
@@ -301,18 +355,22 @@ class Soak:
             c[("stat", k, None, None, None)] = (v, 0)
         return c
 
-    def daemon_rss_kb(self):
+    def proc_status(self, field):
         p = self.daemon
-        if self.asan or p is None or p.poll() is not None:
+        if p is None or p.poll() is not None:
             return None
         try:
             with open("/proc/%d/status" % p.pid) as f:
                 for line in f:
-                    if line.startswith("VmRSS:"):
-                        return int(line.split()[1])
+                    if line.startswith(field + ":"):
+                        return line.split()[1]
         except OSError:
             return None
         return None
+
+    def daemon_rss_kb(self):
+        kb = None if self.asan else self.proc_status("VmRSS")
+        return int(kb) if kb else None
 
     def scraper(self):
         """/metrics once a second, as Prometheus would, whichever daemon runs."""
@@ -477,6 +535,8 @@ class Soak:
             raise Fail("--reloads %d is less than --steady + --asan-runs x --asan-reloads" % a.reloads)
         acts = ["kill9"] * a.restarts
         acts[len(acts) // 2:len(acts) // 2] = ["upgrade"] * a.upgrades
+        for i in range(a.bursts + a.bad_reloads):  # every other gap
+            acts.insert(min(2 * i + 1, len(acts)), "burst" if i < a.bursts else "bad")
         steps = []
         for i, act in enumerate(acts):
             n = middle * (i + 1) // (len(acts) + 1) - middle * i // (len(acts) + 1)
@@ -534,7 +594,8 @@ class Soak:
                 self.reload()
             for step in self.plan():
                 {"reload": self.reload, "kill9": lambda: self.restart_kill9(
-                    self.counts["kill9_restarts"] % 2 == 1), "upgrade": self.upgrade}[step]()
+                    self.counts["kill9_restarts"] % 2 == 1), "upgrade": self.upgrade,
+                 "burst": self.burst, "bad": self.bad_reload}[step]()
             for _ in range(a.asan_runs):
                 self.asan_run(a.asan_reloads)
             time.sleep(1)
@@ -586,6 +647,10 @@ class Soak:
         summary = {"duration_s": round(dur, 1), **self.counts, "samples": len(self.samples),
                    "max_sample_gap_s": round(max(gaps), 3) if gaps else None,
                    "pps_per_sender": a.pps}
+        if self.latency:
+            lat = sorted(self.latency)
+            summary.update(reload_seen_median_s=round(lat[len(lat) // 2], 3),
+                           reload_seen_max_s=round(lat[-1], 3))
         if rss and idle:
             summary.update(rss_idle_start_kb=idle[0], rss_idle_end_kb=idle[-1],
                            rss_idle_max_kb=max(idle), rss_warmup_peak_kb=base,
@@ -635,6 +700,8 @@ def parse():
     p.add_argument("--warmup", type=int, default=10, help="reloads before RSS must stay flat")
     p.add_argument("--restarts", type=int, default=10)
     p.add_argument("--upgrades", type=int, default=1)
+    p.add_argument("--bursts", type=int, default=3, help="three files in a row, coalesced")
+    p.add_argument("--bad-reloads", type=int, default=3, help="files that fail to load")
     p.add_argument("--asan-runs", type=int, default=2)
     p.add_argument("--asan-reloads", type=int, default=10)
     p.add_argument("--interval", type=float, default=1.0, help="seconds between reloads")
