@@ -107,7 +107,8 @@ class Soak:
         self.asan = False
         self.stop_sampling = threading.Event()
         self.counts = {"reloads": 0, "sighup": 0, "bursts": 0, "failed_reloads": 0,
-                       "kill9_restarts": 0, "kill9_mid_reload": 0, "upgrades": 0, "asan_runs": 0,
+                       "kill9_restarts": 0, "kill9_mid_reload": 0,
+                       "kill9_mid_start": 0, "upgrades": 0, "asan_runs": 0,
                        "scrapes": 0}
         self.steady_instance = 1
         self.set_idx = 0
@@ -251,7 +252,7 @@ class Soak:
     def log_path(self):
         return os.path.join(self.work, "daemon-%02d.log" % self.instance)
 
-    def start_daemon(self, binary, asan=False):
+    def spawn_daemon(self, binary, asan=False):
         self.instance += 1
         self.instance_reloads = 0
         env = dict(os.environ)
@@ -261,6 +262,9 @@ class Soak:
         self.asan = asan
         self.daemon = self.spawn(self.a.router_ns, [binary, "run", "--config", self.a.config],
                                  self.log_path(), env)
+
+    def start_daemon(self, binary, asan=False):
+        self.spawn_daemon(binary, asan)
         wait_until(START_TIMEOUT_S, lambda: any(m in self.daemon_log() for m in (
             "routing loaded", "reload failed")) or self.daemon.poll() is not None,
                    "daemon %d to load its routes" % self.instance)
@@ -298,8 +302,10 @@ class Soak:
             self.fails.append("ASan/LSan report from daemon %d (%s):\n%s" %
                               (self.instance, self.log_path(), log[-4000:]))
 
-    def restart_kill9(self, mid_reload):
-        if mid_reload:
+    def restart_kill9(self, when):
+        """kill -9 while idle, in the middle of a reload, or (the restarted
+        daemon again) while it starts: creating maps, replacing programs."""
+        if when == "reload":
             # kill while the daemon reads or swaps in a new file: the restarted
             # daemon loads it; until then either table may count
             name = self.next_set()
@@ -310,6 +316,11 @@ class Soak:
             self.counts["kill9_mid_reload"] += 1
         self.kill9()
         time.sleep(random.uniform(0.1, 0.5))  # traffic goes on with no daemon
+        if when == "start":
+            self.spawn_daemon(self.a.install)
+            time.sleep(random.uniform(0.05, 0.5))
+            self.kill9()
+            self.counts["kill9_mid_start"] += 1
         self.start_daemon(self.a.install)
         self.counts["kill9_restarts"] += 1
 
@@ -594,7 +605,8 @@ class Soak:
                 self.reload()
             for step in self.plan():
                 {"reload": self.reload, "kill9": lambda: self.restart_kill9(
-                    self.counts["kill9_restarts"] % 2 == 1), "upgrade": self.upgrade,
+                    ("idle", "reload", "start")[self.counts["kill9_restarts"] % 3]),
+                 "upgrade": self.upgrade,
                  "burst": self.burst, "bad": self.bad_reload}[step]()
             for _ in range(a.asan_runs):
                 self.asan_run(a.asan_reloads)

@@ -41,7 +41,7 @@ done
 case $profile in
 full) plan=(--reloads 100 --steady 40 --warmup 10 --restarts 10 --upgrades 1 --bursts 3
 	--bad-reloads 3 --asan-runs 2 --asan-reloads 10 --interval 1.0 --deadline 900) ;;
-short) plan=(--reloads 16 --steady 6 --warmup 3 --restarts 2 --upgrades 1 --bursts 1
+short) plan=(--reloads 16 --steady 6 --warmup 3 --restarts 3 --upgrades 1 --bursts 1
 	--bad-reloads 1 --asan-runs 1 --asan-reloads 3 --interval 0.2 --deadline 240) ;;
 esac
 
