@@ -26,6 +26,7 @@ import argparse
 import json
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -216,6 +217,10 @@ class Soak:
         self.write_routes(SETS["ABC"[(self.set_idx + 1) % 3]], tail="198.18.0.0/33 1 1 1\n")
         wait_until(SWAP_TIMEOUT_S, lambda: self.check_alive() or
                    self.daemon_log().count("reload failed") > failed, "a bad file to be refused")
+        where = "%s:%d: " % (os.path.basename(self.a.routes), 4 + FILLER_V4 + FILLER_V6 + 1)
+        if where not in self.daemon_log():
+            raise Fail("the refused file's error does not name '%s':\n%s" %
+                       (where, self.daemon_log()[-1000:]))
         self.verify_tables(self.current)
         before = self.swaps()  # a good file again, before anything restarts
         self.write_routes(SETS[self.current])
@@ -249,8 +254,8 @@ class Soak:
 
     # ---- the daemon --------------------------------------------------------
 
-    def log_path(self):
-        return os.path.join(self.work, "daemon-%02d.log" % self.instance)
+    def log_path(self, instance=None):
+        return os.path.join(self.work, "daemon-%02d.log" % (instance or self.instance))
 
     def spawn_daemon(self, binary, asan=False):
         self.instance += 1
@@ -275,8 +280,8 @@ class Soak:
         self.timeline.add("active", self.current)
         self.verify_tables(self.current)
 
-    def daemon_log(self):
-        with open(self.log_path(), errors="replace") as f:
+    def daemon_log(self, instance=None):
+        with open(self.log_path(instance), errors="replace") as f:
             return f.read()
 
     def check_alive(self):
@@ -650,6 +655,14 @@ class Soak:
         base = self.check_rss()
         return self.report(sent, tot, base)
 
+    def load_times(self):
+        """What the daemons logged: "routing loaded: ... in 0.123 s"."""
+        out = []
+        for i in range(1, self.instance + 1):
+            log = self.daemon_log(i)
+            out += [float(x) for x in re.findall(r"routing loaded: .* in ([0-9.]+) s", log)]
+        return out
+
     def report(self, sent, tot, base=None):
         a = self.a
         dur = now() - self.t_start
@@ -659,10 +672,11 @@ class Soak:
         summary = {"duration_s": round(dur, 1), **self.counts, "samples": len(self.samples),
                    "max_sample_gap_s": round(max(gaps), 3) if gaps else None,
                    "pps_per_sender": a.pps}
-        if self.latency:
-            lat = sorted(self.latency)
-            summary.update(reload_seen_median_s=round(lat[len(lat) // 2], 3),
-                           reload_seen_max_s=round(lat[-1], 3))
+        for name, v in (("reload_seen", self.latency), ("daemon_load", self.load_times())):
+            if v:
+                v = sorted(v)
+                summary[name + "_median_s"] = round(v[len(v) // 2], 3)
+                summary[name + "_max_s"] = round(v[-1], 3)
         if rss and idle:
             summary.update(rss_idle_start_kb=idle[0], rss_idle_end_kb=idle[-1],
                            rss_idle_max_kb=max(idle), rss_warmup_peak_kb=base,

@@ -4,7 +4,10 @@
 # and upgrades.  `make soak` runs it in full (minutes); tests/netns/soak_short.sh
 # runs --short under make check.
 #
-#   tests/soak/soak.sh [--full | --short] [--break lost|backwards|key|stale]
+#   tests/soak/soak.sh [--full | --short] [--break lost|backwards|key|stale] [-- SOAK.PY-OPTIONS]
+#
+# Options after -- go to soak.py and override the profile's (e.g. -- --reloads
+# 300 --steady 300 --restarts 0 for a long look at the daemon's RSS).
 #
 # A router namespace with two upstream links (cu, ttk: veth pairs into two
 # upstream namespaces) runs `asclass run` from a config file.  Paced raw
@@ -34,7 +37,8 @@ while [ $# -gt 0 ]; do
 	--full) profile=full ;;
 	--short) profile=short ;;
 	--break) brk=$2; shift ;;
-	*) echo "usage: $0 [--full | --short] [--break lost|backwards|key|stale]" >&2; exit 2 ;;
+	--) shift; break ;;
+	*) echo "usage: $0 [--full | --short] [--break lost|backwards|key|stale] [-- SOAK.PY-OPTIONS]" >&2; exit 2 ;;
 	esac
 	shift
 done
@@ -64,6 +68,7 @@ cleanup() {
 		echo "soak: logs kept in $O/tests/log/soak-$profile-$id"
 	fi
 	[ -f "$work/summary.json" ] && cp "$work/summary.json" "$O/tests/soak-$profile.json"
+	[ -f "$work/trace.json" ] && cp "$work/trace.json" "$O/tests/soak-$profile-trace.json"
 	rm -rf "$work"
 }
 trap cleanup EXIT
@@ -100,5 +105,5 @@ echo "soak ($profile): $("$ASCLASS" --version) -> $("$V2" --version), ASan build
 	--asclass "$ASCLASS" --install "$work/bin/asclass" --asclass-v2 "$V2" --asclass-asan "$ASAN" \
 	--sender "$PWD/tests/soak/sender.py" --pin-dir "$PIN" --work "$work" \
 	--config "$work/asclass.conf" --routes "$work/routes/routes.txt" --router-ns $R \
-	--link cu:r-cu:$U1:u-cu --link ttk:r-ttk:$U2:u-ttk && rc=0 || rc=$?
+	--link cu:r-cu:$U1:u-cu --link ttk:r-ttk:$U2:u-ttk "$@" && rc=0 || rc=$?
 exit $rc
