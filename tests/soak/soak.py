@@ -112,6 +112,7 @@ class Soak:
                        "kill9_mid_start": 0, "upgrades": 0, "asan_runs": 0,
                        "scrapes": 0}
         self.steady_instance = 1
+        self.asan_instances = set()
         self.set_idx = 0
         self.current = "A"
         self.t_start = now()
@@ -265,6 +266,8 @@ class Soak:
             env["ASAN_OPTIONS"] = "detect_leaks=1:abort_on_error=0"
             env["UBSAN_OPTIONS"] = "print_stacktrace=1"
         self.asan = asan
+        if asan:
+            self.asan_instances.add(self.instance)
         self.daemon = self.spawn(self.a.router_ns, [binary, "run", "--config", self.a.config],
                                  self.log_path(), env)
 
@@ -655,10 +658,12 @@ class Soak:
         base = self.check_rss()
         return self.report(sent, tot, base)
 
-    def load_times(self):
+    def load_times(self, asan):
         """What the daemons logged: "routing loaded: ... in 0.123 s"."""
         out = []
         for i in range(1, self.instance + 1):
+            if (i in self.asan_instances) != asan:
+                continue
             log = self.daemon_log(i)
             out += [float(x) for x in re.findall(r"routing loaded: .* in ([0-9.]+) s", log)]
         return out
@@ -670,9 +675,9 @@ class Soak:
         rss = [r[3] for r in self.rss]
         idle = [r[3] for r in self.idle]
         summary = {"duration_s": round(dur, 1), **self.counts, "samples": len(self.samples),
-                   "max_sample_gap_s": round(max(gaps), 3) if gaps else None,
                    "pps_per_sender": a.pps}
-        for name, v in (("reload_seen", self.latency), ("daemon_load", self.load_times())):
+        for name, v in (("reload_seen", self.latency), ("daemon_load", self.load_times(False)),
+                        ("asan_daemon_load", self.load_times(True)), ("sample_gap", gaps)):
             if v:
                 v = sorted(v)
                 summary[name + "_median_s"] = round(v[len(v) // 2], 3)
