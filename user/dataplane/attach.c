@@ -387,9 +387,9 @@ int asc_attach(const char *pin_dir, const struct attach_opts *o, struct attach_i
 {
 	asc_attach_pin_dir = pin_dir;
 	struct asc_link_key lk = { .vlan_id = o->vlan };
-	struct asc_link_val lv = { 0 };
+	struct asc_link_val lv = { 0 }, old_lv;
 	struct asc_maps m;
-	bool new_xdp = false;
+	bool new_xdp = false, had_link;
 	int ifindex, err;
 
 	ifindex = if_nametoindex(o->ifname);
@@ -412,7 +412,8 @@ int asc_attach(const char *pin_dir, const struct attach_opts *o, struct attach_i
 	lk.ifindex = ifindex;
 
 	/* The link entry goes in first, so the first packet is already counted
-	 * under its upstream. */
+	 * under its upstream.  What it was before is kept for the undo. */
+	had_link = !bpf_map_lookup_elem(m.links, &lk, &old_lv);
 	if (bpf_map_update_elem(m.links, &lk, &lv, BPF_ANY)) {
 		err = -errno;
 		log_err("add link entry for %s: %s", o->ifname, errstr(err));
@@ -461,7 +462,12 @@ undo_xdp:
 	if (new_xdp)
 		detach_xdp(ifindex);
 undo_link:
-	bpf_map_delete_elem(m.links, &lk);
+	/* The link as it was: an XDP program that was there before (replaced
+	 * or not) stays attached, and must keep counting under its upstream. */
+	if (had_link)
+		bpf_map_update_elem(m.links, &lk, &old_lv, BPF_ANY);
+	else
+		bpf_map_delete_elem(m.links, &lk);
 out:
 	maps_close(&m);
 	return err;
