@@ -36,8 +36,8 @@ if [ $rc -ne 0 ]; then
 	# own checks) on, or the end of the log
 	first=$(grep -n -m1 -E '^==[0-9]+== ?ERROR|runtime error|ALARM|out-of-memory|^fuzz_' \
 		"$tmp/log" | cut -d: -f1)
-	if [ -n "$first" ]; then
-		tail -n +"$first" "$tmp/log" | head -n 60
+	if [ -n "$first" ]; then # up to the sanitizer's summary line, at most 60 lines
+		tail -n +"$first" "$tmp/log" | sed '/^SUMMARY: /q' | head -n 60
 	else
 		tail -n 60 "$tmp/log"
 	fi
