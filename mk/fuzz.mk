@@ -37,7 +37,7 @@ FUZZ_CC      ?= $(CLANG)
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_CFLAGS  := -g -O1 $(WARN) -std=gnu11 -D_GNU_SOURCE $(FUZZ_SAN)
 
-FUZZ_TARGETS ?= mrt bgpdump pfx2as text config
+FUZZ_TARGETS ?= mrt bgpdump pfx2as text config http
 # FUZZ_TARGETS += bgp bmp        <- the BGP/BMP decoders' targets go here
 FUZZ_ROUTES  := bgpdump pfx2as text
 FUZZ_BINS    := $(foreach t,$(FUZZ_TARGETS),$(O)/tests/fuzz/fuzz_$(t))
