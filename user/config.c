@@ -314,39 +314,31 @@ static int parse_stream(FILE *f, const char *path, struct asc_config *c)
 	return 0;
 }
 
-int config_load(const char *path, struct asc_config *c)
+/* Reads the file f that fopen() or fmemopen() gave (NULL: errno says why),
+ * and closes it. */
+static int parse_opened(FILE *f, const char *name, struct asc_config *c)
 {
-	FILE *f;
-	int rc;
+	int rc = f ? 0 : -errno;
 
 	set_defaults(c);
-	f = fopen(path, "r");
 	if (!f) {
-		rc = -errno;
-		log_err("%s: %s", path, strerror(errno));
-		return rc;
-	}
-	rc = parse_stream(f, path, c);
-	fclose(f);
-	return rc;
-}
-
-int config_parse(const char *name, const char *text, size_t len, struct asc_config *c)
-{
-	/* fmemopen reads text as it is (NUL bytes too) and never writes in "r" */
-	FILE *f;
-	int rc;
-
-	set_defaults(c);
-	f = fmemopen((void *)text, len, "r");
-	if (!f) {
-		rc = -errno;
-		log_err("%s: %s", name, strerror(errno));
+		log_err("%s: %s", name, strerror(-rc));
 		return rc;
 	}
 	rc = parse_stream(f, name, c);
 	fclose(f);
 	return rc;
+}
+
+int config_load(const char *path, struct asc_config *c)
+{
+	return parse_opened(fopen(path, "r"), path, c);
+}
+
+int config_parse(const char *name, const char *text, size_t len, struct asc_config *c)
+{
+	/* fmemopen reads text as it is (NUL bytes too) and never writes in "r" */
+	return parse_opened(fmemopen((void *)text, len, "r"), name, c);
 }
 
 void config_free(struct asc_config *c)
