@@ -27,10 +27,12 @@ mkdir -p "$work" "$findings"
 dict=()
 [ -f "tests/fuzz/$name.dict" ] && dict=(-dict="tests/fuzz/$name.dict")
 
+start=$(date +%s)
 "$bin" -max_total_time="$secs" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
 	-print_final_stats=1 -artifact_prefix="$findings/$name-" "${dict[@]}" \
 	"$work" "$seeds" >"$tmp/log" 2>&1
 rc=$?
+took=$(($(date +%s) - start))
 if [ $rc -ne 0 ]; then
 	# the report: from the first alarm (sanitizer, libFuzzer, the target's
 	# own checks) on, or the end of the log
@@ -48,7 +50,7 @@ if [ $rc -ne 0 ]; then
 		xxd "$f" | head -n 16
 	done
 	[ $found -eq 1 ] || echo "(libFuzzer wrote no reproducer; the log's end is above)"
-	echo "FAIL: fuzz_$name exited $rc"
+	echo "FAIL: fuzz_$name exited $rc after ${took}s"
 	exit 1
 fi
 runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$tmp/log")
