@@ -132,8 +132,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		rtable_free(&t);
 		return 0;
 	}
-	if (st.bad > st.records)
-		die("more bad records than records", st.bad);
+	/* a text reader counts every line, bad ones too (an MRT reader, which
+	 * "auto" may pick, counts the good records only) */
+	if (f != ROUTES_AUTO && st.bad > st.records)
+		die("more bad lines than lines", st.bad);
 	check_table(&t);
 	check_rib(rib, &t);
 	if (!keep_going) {
