@@ -150,6 +150,34 @@ static void test_config_errors_name_the_place(void **state)
 		     "1 to 15 characters");
 }
 
+/* What inih would cut silently is an error naming the line: a line longer
+ * than inih holds (its tail would be read as a line of its own: here a
+ * comment whose tail sets pin_dir), a NUL byte, and a listener the daemon
+ * could not open. */
+static void test_config_rejects_what_inih_would_cut(void **state)
+{
+	char text[512];
+	struct asc_config c;
+
+	snprintf(text, sizeof(text), "[daemon]\n# %0197d pin_dir = /evil\nmode = skb\n", 0);
+	expect_error(text, "2: line longer than 199 bytes");
+	/* 199 bytes fit */
+	snprintf(text, sizeof(text), "[daemon]\n# %0197d\nmode = skb\n", 0);
+	assert_int_equal(load(text, &c), 0);
+	assert_int_equal(c.mode, ATTACH_SKB);
+	config_free(&c);
+	assert_int_equal(config_parse("mem.conf", "[daemon]\nmode = skb\0\n", 20, &c), -EINVAL);
+	assert_int_equal(config_parse("mem.conf", "[daemon]\nmode = skb\n", 19, &c), 0);
+	assert_int_equal(c.mode, ATTACH_SKB);
+	expect_error("[metrics]\nlisten = localhost:9742\n",
+		     "2: [metrics] listen: 'localhost:9742' is not HOST:PORT");
+	expect_error("[metrics]\nlisten = [::1]:9742\n",
+		     "2: [metrics] listen: '[::1]:9742' is not HOST:PORT");
+	assert_int_equal(load("[metrics]\nlisten = ::1:9742\n", &c), 0);
+	assert_string_equal(c.listen_host, "::1");
+	assert_int_equal(c.listen_port, 9742);
+}
+
 static void test_config_missing_file(void **state)
 {
 	struct asc_config c;
@@ -163,6 +191,7 @@ int main(void)
 		cmocka_unit_test(test_config_full),
 		cmocka_unit_test(test_config_defaults),
 		cmocka_unit_test(test_config_errors_name_the_place),
+		cmocka_unit_test(test_config_rejects_what_inih_would_cut),
 		cmocka_unit_test(test_config_missing_file),
 	};
 

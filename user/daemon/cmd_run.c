@@ -11,7 +11,6 @@
 #include <fnmatch.h>
 #include <glob.h>
 #include <libgen.h>
-#include <microhttpd.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -24,7 +23,6 @@
 #include <sys/signalfd.h>
 #include <time.h>
 #include <unistd.h>
-#include <arpa/inet.h>
 #include <bpf/libbpf.h>
 
 #include "cli/cmd.h"
@@ -241,7 +239,8 @@ static void daemon_metrics(FILE *f)
 	}
 }
 
-static char *render_metrics(size_t *len)
+/* The exposition of one scrape (metrics_http_opts.render). */
+static int render_metrics(FILE *f, void *arg)
 {
 	static struct asc_overflow_val ovf[ASC_MAX_UPSTREAMS];
 	static struct asc_upstream ups[ASC_MAX_UPSTREAMS];
@@ -252,146 +251,32 @@ static char *render_metrics(size_t *len)
 	struct counter_row *rows = NULL;
 	uint64_t stats[ASC_STAT_MAX];
 	struct asc_state st;
-	char *buf = NULL;
 	size_t n;
-	FILE *f;
+	int err;
 
+	(void)arg;
 	if (counters_read(&D.maps, &rows, &n) || upstreams_read(&D.maps, ups) ||
 	    overflow_read(&D.maps, ovf) || stats_read(&D.maps, stats) || state_read(&D.maps, &st)) {
 		free(rows);
-		return NULL;
+		return -EIO;
 	}
-	f = open_memstream(&buf, len);
-	if (f) {
-		struct metrics_snapshot s = { rows, n, ups, ovf, stats, &st, D.maps.counts_max };
-
-		metrics_write(f, &s, &mo);
-		daemon_metrics(f);
-		fclose(f);
-	}
+	err = metrics_write(
+		f, &(struct metrics_snapshot){ rows, n, ups, ovf, stats, &st, D.maps.counts_max },
+		&mo);
+	daemon_metrics(f);
 	free(rows);
-	return buf;
+	return err;
 }
 
-/* OpenMetrics 1.0 differs from the 0.0.4 text format, for what we write,
- * in two things: a counter's HELP and TYPE name the family without its
- * _total suffix, and the exposition ends with "# EOF". */
-static char *to_openmetrics(const char *text, size_t *len)
+static struct metrics_http *http_start(void)
 {
-	char *out = NULL;
-	size_t olen = 0;
-	FILE *f = open_memstream(&out, &olen);
-	const char *line = text;
+	struct metrics_http_opts o = { .host = D.cfg.listen_host,
+				       .port = D.cfg.listen_port,
+				       .max_connections = D.cfg.max_connections,
+				       .timeout_s = D.cfg.timeout_s,
+				       .render = render_metrics };
 
-	if (!f)
-		return NULL;
-	while (*line) {
-		const char *nl = strchr(line, '\n');
-		size_t n = nl ? (size_t)(nl - line + 1) : strlen(line);
-		const char *sp = line + 7; /* after "# HELP " or "# TYPE " */
-		const char *end = memchr(sp, ' ', n > 7 ? n - 7 : 0);
-
-		if (n > 7 && (!strncmp(line, "# HELP ", 7) || !strncmp(line, "# TYPE ", 7)) &&
-		    end && end - sp > 6 && !strncmp(end - 6, "_total", 6)) {
-			fwrite(line, 1, (size_t)(end - 6 - line), f);
-			fwrite(end, 1, n - (size_t)(end - line), f);
-		} else {
-			fwrite(line, 1, n, f);
-		}
-		line += n;
-	}
-	fputs("# EOF\n", f);
-	fclose(f);
-	*len = olen;
-	return out;
-}
-
-static const char index_html[] =
-	"<!DOCTYPE html><html><head><title>asclass</title></head><body><h1>asclass</h1>"
-	"<p><a href=\"/metrics\">Metrics</a></p></body></html>\n";
-
-static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *url,
-			      const char *method, const char *version, const char *upload,
-			      size_t *upload_len, void **state)
-{
-	struct MHD_Response *r;
-	enum MHD_Result ret;
-	unsigned int code = MHD_HTTP_OK;
-	const char *type = "text/plain; version=0.0.4; charset=utf-8";
-	char *body = NULL;
-	size_t len = 0;
-
-	(void)cls, (void)version, (void)upload, (void)state;
-	if (*upload_len)
-		return MHD_NO; /* no bodies: close the connection */
-	if (strcmp(method, "GET") && strcmp(method, "HEAD")) {
-		code = MHD_HTTP_METHOD_NOT_ALLOWED;
-		body = strdup("only GET\n");
-	} else if (!strcmp(url, "/metrics")) {
-		const char *accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept");
-
-		body = render_metrics(&len);
-		if (!body) {
-			code = MHD_HTTP_INTERNAL_SERVER_ERROR;
-			body = strdup("cannot read the asclass maps\n");
-			len = 0;
-		} else if (accept && strstr(accept, "application/openmetrics-text")) {
-			char *om = to_openmetrics(body, &len);
-
-			free(body);
-			body = om;
-			type = "application/openmetrics-text; version=1.0.0; charset=utf-8";
-		}
-	} else if (!strcmp(url, "/")) {
-		body = strdup(index_html);
-		type = "text/html; charset=utf-8";
-	} else {
-		code = MHD_HTTP_NOT_FOUND;
-		body = strdup("not found: try /metrics\n");
-	}
-	if (!body)
-		return MHD_NO;
-	if (!len)
-		len = strlen(body);
-	r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
-	if (!r) {
-		free(body);
-		return MHD_NO;
-	}
-	MHD_add_response_header(r, "Content-Type", type);
-	if (code == MHD_HTTP_METHOD_NOT_ALLOWED)
-		MHD_add_response_header(r, "Allow", "GET, HEAD");
-	ret = MHD_queue_response(c, code, r);
-	MHD_destroy_response(r);
-	return ret;
-}
-
-static struct MHD_Daemon *http_start(void)
-{
-	struct sockaddr_in6 a6 = { .sin6_family = AF_INET6 };
-	struct sockaddr_in a4 = { .sin_family = AF_INET };
-	const struct sockaddr *sa;
-	unsigned int flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG;
-
-	if (inet_pton(AF_INET, D.cfg.listen_host, &a4.sin_addr) == 1) {
-		a4.sin_port = htons(D.cfg.listen_port);
-		sa = (const struct sockaddr *)&a4;
-	} else if (inet_pton(AF_INET6, D.cfg.listen_host, &a6.sin6_addr) == 1) {
-		a6.sin6_port = htons(D.cfg.listen_port);
-		sa = (const struct sockaddr *)&a6;
-		flags |= MHD_USE_IPv6;
-	} else {
-		log_err("metrics listen address '%s' is not an IP address", D.cfg.listen_host);
-		return NULL;
-	}
-	/* Bounded: connections in all and per client, a time limit per
-	 * connection, and a memory limit that caps the request headers. */
-	return MHD_start_daemon(flags, (uint16_t)D.cfg.listen_port, NULL, NULL, answer, NULL,
-				MHD_OPTION_SOCK_ADDR, sa, MHD_OPTION_CONNECTION_LIMIT,
-				D.cfg.max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-				D.cfg.max_connections, MHD_OPTION_CONNECTION_TIMEOUT,
-				D.cfg.timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32768,
-				MHD_OPTION_END);
+	return metrics_http_start(&o);
 }
 
 /* ---- privileges ------------------------------------------------------------ */
@@ -459,7 +344,7 @@ static bool source_changed(int ifd)
 int cmd_run(int argc, char **argv)
 {
 	const char *path = "/etc/asclass/asclass.conf", *arg;
-	struct MHD_Daemon *http;
+	struct metrics_http *http;
 	struct pollfd pf[2];
 	sigset_t sigs;
 	int i, check = 0, sfd, ifd;
@@ -497,10 +382,8 @@ int cmd_run(int argc, char **argv)
 		return ASC_EXIT_BPF;
 	attach_links();
 	http = http_start();
-	if (!http) {
-		log_err("cannot serve metrics on %s:%u", D.cfg.listen_host, D.cfg.listen_port);
+	if (!http)
 		return ASC_EXIT_FAIL;
-	}
 	sfd = signalfd(-1, &sigs, SFD_CLOEXEC);
 	ifd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
 	if (sfd < 0 || ifd < 0 || watch_sources(ifd)) {
@@ -540,6 +423,6 @@ int cmd_run(int argc, char **argv)
 			break;
 		}
 	}
-	MHD_stop_daemon(http);
+	metrics_http_stop(http);
 	return ASC_EXIT_OK;
 }

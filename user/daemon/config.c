@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
 #include <ini.h>
 
 #include "common/log.h"
@@ -17,19 +18,46 @@ struct parse {
 	struct asc_config *c;
 	const char *path;
 	FILE *f;
+	char *buf; /* the line being read, as getline() gives it */
+	size_t cap;
 	int line;
 	int failed;
 	struct cfg_link *link; /* the [link NAME] being read */
 };
 
+/* A line inih cannot take whole: logged, and the parse stops. */
+static char *bad_line(struct parse *p, const char *why)
+{
+	log_err("%s:%d: %s", p->path, p->line, why);
+	p->failed = 1;
+	return NULL;
+}
+
+/* inih's reader, one line per call.  inih (as Debian builds it) holds lines
+ * of up to INI_MAX_LINE - 1 bytes and would read the rest of a longer line
+ * as a line of its own, and a NUL byte would end a line early: both are
+ * errors naming the line, never a silent cut. */
 static char *reader(char *buf, int size, void *stream)
 {
 	struct parse *p = stream;
-	char *r = fgets(buf, size, p->f);
+	ssize_t n = getline(&p->buf, &p->cap, p->f);
 
-	if (r)
-		p->line++;
-	return r;
+	if (n < 0)
+		return NULL;
+	p->line++;
+	if (strlen(p->buf) != (size_t)n)
+		return bad_line(p, "a NUL byte (is this a text file?)");
+	if (n && p->buf[n - 1] == '\n')
+		n--;
+	if (n >= size) {
+		char why[64];
+
+		snprintf(why, sizeof(why), "line longer than %d bytes", size - 1);
+		return bad_line(p, why);
+	}
+	memcpy(buf, p->buf, (size_t)n);
+	buf[n] = 0;
+	return buf;
 }
 
 static int fail(struct parse *p, const char *section, const char *key, const char *fmt,
@@ -76,6 +104,46 @@ static int link_key(struct parse *p, const char *section, const char *key, const
 	return 1;
 }
 
+/* "ADDRESS:PORT", the address an IPv4 or IPv6 literal (IPv6 without
+ * brackets: the last colon ends it), as the listener needs it. */
+static int parse_listen(const char *v, struct asc_config *c)
+{
+	const char *colon = strrchr(v, ':');
+	unsigned char addr[sizeof(struct in6_addr)];
+	unsigned int port;
+	size_t len = colon ? (size_t)(colon - v) : 0;
+
+	if (!len || len >= sizeof(c->listen_host) || parse_u32(colon + 1, &port) || !port ||
+	    port > 65535)
+		return -EINVAL;
+	memcpy(c->listen_host, v, len);
+	c->listen_host[len] = 0;
+	if (inet_pton(AF_INET, c->listen_host, addr) != 1 &&
+	    inet_pton(AF_INET6, c->listen_host, addr) != 1)
+		return -EINVAL;
+	c->listen_port = port;
+	return 0;
+}
+
+/* "131279, 4837 AS20485": AS numbers separated by commas or spaces. */
+static int parse_watch(struct parse *p, const char *section, const char *key, const char *v)
+{
+	struct asc_config *c = p->c;
+	char *buf = strdup(v), *tok, *save = NULL;
+	int ok = 1;
+
+	if (!buf)
+		return fail(p, section, key, "%s", strerror(ENOMEM));
+	for (tok = strtok_r(buf, " ,", &save); ok && tok; tok = strtok_r(NULL, " ,", &save)) {
+		if (c->n_watch == CFG_MAX_WATCH)
+			ok = fail(p, section, key, "more than %s ASes", "64");
+		else if (parse_asn(tok, &c->watch[c->n_watch++]))
+			ok = fail(p, section, key, "'%s' is not an AS number", tok);
+	}
+	free(buf);
+	return ok;
+}
+
 static int handler(void *user, const char *section, const char *key, const char *v)
 {
 	struct parse *p = user;
@@ -112,7 +180,9 @@ static int handler(void *user, const char *section, const char *key, const char 
 		if (!strcmp(key, "source")) {
 			if (c->n_sources == CFG_MAX_SOURCES)
 				return fail(p, section, key, "more than %s sources", "64");
-			c->sources[c->n_sources++] = strdup(v);
+			c->sources[c->n_sources] = strdup(v);
+			if (!c->sources[c->n_sources++])
+				return fail(p, section, key, "%s", strerror(ENOMEM));
 		} else if (!strcmp(key, "format")) {
 			if (routes_format_parse(v, &c->format))
 				return fail(
@@ -143,29 +213,15 @@ static int handler(void *user, const char *section, const char *key, const char 
 	}
 	if (!strcmp(section, "metrics")) {
 		if (!strcmp(key, "listen")) {
-			const char *colon = strrchr(v, ':');
-
-			if (!colon || colon == v || (size_t)(colon - v) >= sizeof(c->listen_host) ||
-			    parse_u32(colon + 1, &c->listen_port) || !c->listen_port ||
-			    c->listen_port > 65535)
-				return fail(p, section, key, "'%s' is not HOST:PORT", v);
-			memcpy(c->listen_host, v, colon - v);
-			c->listen_host[colon - v] = 0;
+			if (parse_listen(v, c))
+				return fail(p, section, key,
+					    "'%s' is not HOST:PORT (HOST an IPv4 or IPv6 address)",
+					    v);
 		} else if (!strcmp(key, "top_n")) {
 			if (parse_u32(v, &c->top_n) || !c->top_n)
 				return fail(p, section, key, "'%s' is not a positive number", v);
 		} else if (!strcmp(key, "watch")) {
-			char buf[1024], *tok, *save = NULL;
-
-			snprintf(buf, sizeof(buf), "%s", v);
-			for (tok = strtok_r(buf, " ,", &save); tok;
-			     tok = strtok_r(NULL, " ,", &save)) {
-				if (c->n_watch == CFG_MAX_WATCH)
-					return fail(p, section, key, "more than %s ASes", "64");
-				if (parse_asn(tok, &c->watch[c->n_watch++]))
-					return fail(p, section, key, "'%s' is not an AS number",
-						    tok);
-			}
+			return parse_watch(p, section, key, v);
 		} else if (!strcmp(key, "max_connections")) {
 			if (parse_u32(v, &c->max_connections) || !c->max_connections)
 				return fail(p, section, key, "'%s' is not a positive number", v);
@@ -222,11 +278,8 @@ static int handler(void *user, const char *section, const char *key, const char 
 		key);
 }
 
-int config_load(const char *path, struct asc_config *c)
+static void set_defaults(struct asc_config *c)
 {
-	struct parse p = { .c = c, .path = path };
-	int rc;
-
 	memset(c, 0, sizeof(*c));
 	snprintf(c->listen_host, sizeof(c->listen_host), "127.0.0.1");
 	c->listen_port = 9742;
@@ -235,14 +288,15 @@ int config_load(const char *path, struct asc_config *c)
 	c->timeout_s = 10;
 	c->lookup = ASC_LOOKUP_FAST;
 	snprintf(c->pin_dir, sizeof(c->pin_dir), "%s", ASC_PIN_DIR_DEFAULT);
-	p.f = fopen(path, "r");
-	if (!p.f) {
-		rc = -errno;
-		log_err("%s: %s", path, strerror(errno));
-		return rc;
-	}
-	rc = ini_parse_stream(reader, &p, handler, &p);
-	fclose(p.f);
+}
+
+/* The whole of f, then the checks that need the whole file. */
+static int parse_stream(FILE *f, const char *path, struct asc_config *c)
+{
+	struct parse p = { .c = c, .path = path, .f = f };
+	int rc = ini_parse_stream(reader, &p, handler, &p);
+
+	free(p.buf);
 	if (!p.failed && rc > 0) { /* a syntax error inih found itself */
 		log_err("%s:%d: syntax error (expected [section] or key = value)", path, rc);
 		p.failed = 1;
@@ -253,7 +307,7 @@ int config_load(const char *path, struct asc_config *c)
 				c->links[i].name);
 			p.failed = 1;
 		}
-	if (!p.failed && rc < 0) {
+	if (!p.failed && (rc < 0 || ferror(f))) {
 		log_err("%s: read error", path);
 		p.failed = 1;
 	}
@@ -262,6 +316,33 @@ int config_load(const char *path, struct asc_config *c)
 		return -EINVAL;
 	}
 	return 0;
+}
+
+/* Reads the file f that fopen() or fmemopen() gave (NULL: errno says why),
+ * and closes it. */
+static int parse_opened(FILE *f, const char *name, struct asc_config *c)
+{
+	int rc = f ? 0 : -errno;
+
+	set_defaults(c);
+	if (!f) {
+		log_err("%s: %s", name, strerror(-rc));
+		return rc;
+	}
+	rc = parse_stream(f, name, c);
+	fclose(f);
+	return rc;
+}
+
+int config_load(const char *path, struct asc_config *c)
+{
+	return parse_opened(fopen(path, "r"), path, c);
+}
+
+int config_parse(const char *name, const char *text, size_t len, struct asc_config *c)
+{
+	/* fmemopen reads text as it is (NUL bytes too) and never writes in "r" */
+	return parse_opened(fmemopen((void *)text, len, "r"), name, c);
 }
 
 void config_free(struct asc_config *c)

@@ -47,6 +47,9 @@ struct asc_config {
 
 /* Returns 0, -EINVAL (logged with file and line), or -errno if unreadable. */
 int config_load(const char *path, struct asc_config *c);
+/* The same over len bytes of text (NUL bytes included), named `name` in
+ * messages.  Returns 0, -EINVAL (logged with name and line) or -ENOMEM. */
+int config_parse(const char *name, const char *text, size_t len, struct asc_config *c);
 void config_free(struct asc_config *c);
 
 #endif
