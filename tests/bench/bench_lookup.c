@@ -6,7 +6,7 @@
  * one run; map memory; load, build, swap and update times; equivalence of
  * the fast tables with the reference on every table measured.
  *
- *   bench_lookup [--quick] [--table FILE]
+ *   bench_lookup [--quick] [--table FILE] [--memory]
  *
  * Tables are synthesised with the real prefix-length distributions
  * (tests/lib/rtgen.h) at 10k, 100k and full size (1.04M IPv4 + 223k IPv6),
@@ -52,7 +52,7 @@ static struct bench_spread_bpf *spread;
 static struct bench_tally_bpf *tally;
 static struct bench_addr *addrs;
 static struct asc_maps m;
-static int quick;
+static int quick, memory_only; /* --memory: the yardstick alone (bench-realpath) */
 
 static double now(void)
 {
@@ -458,10 +458,12 @@ int main(int argc, char **argv)
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--quick"))
 			quick = 1;
+		else if (!strcmp(argv[i], "--memory"))
+			memory_only = 1;
 		else if (!strcmp(argv[i], "--table") && i + 1 < argc)
 			table = argv[++i];
 		else {
-			fprintf(stderr, "usage: %s [--quick] [--table FILE]\n", argv[0]);
+			fprintf(stderr, "usage: %s [--quick] [--table FILE] [--memory]\n", argv[0]);
 			return 2;
 		}
 	}
@@ -497,6 +499,8 @@ int main(int argc, char **argv)
 	if (system("uname -r"))
 		return 1;
 	memory_latency();
+	if (memory_only)
+		goto done;
 	printf("ns per packet = XDP program run time (BPF_PROG_TEST_RUN); bare = parse + count "
 	       "without a lookup, one counter key; bare* = the same over ~100k counter keys, "
 	       "as a full table's routes give; tally = the fast tables counting in a per-CPU "
@@ -530,6 +534,7 @@ int main(int argc, char **argv)
 			rtable_free(&t);
 		}
 	}
+done:
 	fib_close(fib);
 	maps_close(&m);
 	bench_bpf__destroy(full);

@@ -1,0 +1,17 @@
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+# mk/bench-realpath.mk - make bench-realpath: the classifier on real packets
+# (tcpreplay over a veth pair into native XDP, the kernel's run statistics),
+# against the bare program on the same link (docs/BENCHMARKS.md, "The real
+# path").  Variables: REALPATH_PACKETS, REALPATH_ROUNDS, REALPATH_TABLES.
+$(O)/tests/bench/realpath: tests/bench/realpath.c $(O)/libasclass.a $(O)/tests/bpf/realpath_bare.skel.h $(TEST_HDRS) $(LIB_HDRS) | $(O)/tests/bench
+	$(call msg,BENCH,$@)
+	$(Q)$(CC) $(CPPFLAGS) -I$(O)/tests/bpf -Itests/lib $(CFLAGS) $< $(O)/libasclass.a $(LDLIBS) -o $@
+
+# The bare program is the classifier's own source with the lookup compiled out.
+$(O)/tests/bpf/realpath_bare.bpf.o: bpf/asclass.bpf.c
+
+.PHONY: bench-realpath
+bench-realpath: $(O)/asclass $(O)/tests/bench/realpath $(O)/tests/bench/bench_lookup
+	$(Q)O=$(O) ASCLASS=$(O)/asclass tests/bench/realpath.sh
+
+BENCH_EXTRA += bench-realpath
