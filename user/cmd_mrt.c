@@ -22,12 +22,21 @@ static const struct opt mrt_opts[] = {
 	{ "fix-bzip2-streams", 0, NULL, NULL,
 	  "read every stream of a multi-stream bzip2 file (pbzip2); bgpdump stops after the "
 	  "first" },
+	{ "fix-limits", 0, NULL, NULL,
+	  "print every prefix of a list, the whole AS path and every community; bgpdump "
+	  "prints 8192 prefixes per list, 7900 characters of path and 8191 bytes of "
+	  "communities (each cut is reported on stderr)" },
 	{ NULL },
 };
 
+/* Records whose cuts are reported one by one; the rest of a file's are
+ * counted in one line at its end, so a file of them cannot flood stderr. */
+#define CUT_WARNINGS 10
+
 static const struct cmd_spec mrt_spec = {
 	.name = "asclass mrt",
-	.synopsis = "FILE... [--keep-going] [--fix-as4-merge] [--fix-nlri] [--fix-bzip2-streams]",
+	.synopsis = "FILE... [--keep-going] [--fix-as4-merge] [--fix-nlri] [--fix-bzip2-streams] "
+		    "[--fix-limits]",
 	.desc = "Print the records of MRT files (RFC 6396: TABLE_DUMP, TABLE_DUMP_V2 with "
 		"ADD-PATH, "
 		"BGP4MP, BGP4MP_ET; plain, gzip or bzip2; '-' for standard input) one line per "
@@ -39,13 +48,40 @@ static const struct cmd_spec mrt_spec = {
 		    "    asclass mrt --keep-going updates.20171001.0905.gz\n",
 };
 
+/* Says on stderr what bgpdump_fmt left out of a record, as bgpdump does;
+ * *n counts such records. */
+static void warn_cuts(const char *file, const struct mrt_record *rec, const struct bgpdump_cuts *c,
+		      uint64_t *n)
+{
+	char what[256];
+	int k = 0;
+
+	if (!c->prefixes && !c->aspath_asns && !c->communities)
+		return;
+	if (++*n > CUT_WARNINGS)
+		return;
+	if (c->prefixes)
+		k += snprintf(what + k, sizeof(what) - (size_t)k,
+			      "a list of %u prefixes (8192 printed)", c->prefixes);
+	if (c->aspath_asns)
+		k += snprintf(what + k, sizeof(what) - (size_t)k,
+			      "%san AS path of %u ASNs (7900 characters printed)", k ? ", " : "",
+			      c->aspath_asns);
+	if (c->communities)
+		snprintf(what + k, sizeof(what) - (size_t)k,
+			 "%s%u communities (8191 bytes printed)", k ? ", " : "", c->communities);
+	log_warn("%s: record %llu (offset %llu): cut as bgpdump cuts it: %s (--fix-limits prints "
+		 "all)",
+		 file, (unsigned long long)rec->record_no, (unsigned long long)rec->offset, what);
+}
+
 int cmd_mrt(int argc, char **argv)
 {
 	struct mrt_opts o = { .bgpdump_compat = true, .bzip2_first_stream_only = true };
 	struct bgpdump_opts bo = { 0 };
 	struct bgpdump_fmt *f;
 	const char *arg;
-	int i, rc = ASC_EXIT_OK;
+	int i, err, rc = ASC_EXIT_OK;
 
 	while ((i = opt_next(&mrt_spec, argc, argv, &arg)) != OPT_END) {
 		if (i < 0)
@@ -58,6 +94,8 @@ int cmd_mrt(int argc, char **argv)
 			o.bgpdump_compat = false;
 		else if (!strcmp(mrt_opts[i].name, "fix-bzip2-streams"))
 			o.bzip2_first_stream_only = false;
+		else if (!strcmp(mrt_opts[i].name, "fix-limits"))
+			bo.full = true;
 	}
 	if (optind >= argc)
 		return usage_error(&mrt_spec, "expected at least one MRT file");
@@ -69,6 +107,7 @@ int cmd_mrt(int argc, char **argv)
 	for (i = optind; i < argc && rc == ASC_EXIT_OK; i++) {
 		struct mrt_reader *r = mrt_open(argv[i], &o);
 		const struct mrt_record *rec;
+		uint64_t cut = 0;
 
 		if (!r) {
 			log_err("%s: %s", argv[i], strerror(errno));
@@ -76,12 +115,18 @@ int cmd_mrt(int argc, char **argv)
 			break;
 		}
 		while ((rec = mrt_next(r))) {
-			if (bgpdump_fmt_record(f, rec)) {
-				log_err("writing output: %s", strerror(EIO));
+			err = bgpdump_fmt_record(f, rec);
+			if (err) {
+				log_err("writing output: %s", strerror(-err));
 				rc = ASC_EXIT_FAIL;
 				break;
 			}
+			warn_cuts(argv[i], rec, bgpdump_fmt_cuts(f), &cut);
 		}
+		if (cut > CUT_WARNINGS)
+			log_warn("%s: %llu records in all cut as bgpdump cuts them (--fix-limits "
+				 "prints all)",
+				 argv[i], (unsigned long long)cut);
 		if (mrt_error(r)) {
 			bgpdump_fmt_flush(f);
 			log_err("%s", mrt_error(r)->text);
@@ -95,8 +140,9 @@ int cmd_mrt(int argc, char **argv)
 		}
 		mrt_close(r);
 	}
-	if (bgpdump_fmt_free(f) && rc == ASC_EXIT_OK) {
-		log_err("writing output: %s", strerror(EIO));
+	err = bgpdump_fmt_free(f);
+	if (err && rc == ASC_EXIT_OK) {
+		log_err("writing output: %s", strerror(-err));
 		rc = ASC_EXIT_FAIL;
 	}
 	return rc;

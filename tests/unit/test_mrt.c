@@ -16,11 +16,12 @@
 #include <zlib.h>
 #include <cmocka.h>
 
+#include "bgpdump_fmt.h"
 #include "mrt.h"
 
 /* ---- a byte buffer to build records in ---- */
 struct b {
-	uint8_t d[4096];
+	uint8_t d[1U << 20]; /* a 65535-byte BGP message and then some */
 	size_t n;
 };
 static void u8(struct b *b, unsigned int v)
@@ -59,6 +60,13 @@ static void end_rec(struct b *b, size_t body)
 	b->d[body - 3] = (uint8_t)(len >> 16);
 	b->d[body - 2] = (uint8_t)(len >> 8);
 	b->d[body - 1] = (uint8_t)len;
+}
+/* writes v big-endian at offset `at` (a length field written as 0 before) */
+static void patch16(struct b *b, size_t at, size_t v)
+{
+	assert_true(v <= 0xffff);
+	b->d[at] = (uint8_t)(v >> 8);
+	b->d[at + 1] = (uint8_t)v;
 }
 
 #define T0 1506848880 /* 2017-10-01 09:08:00 UTC */
@@ -375,6 +383,285 @@ static void b4mp_head(struct b *b, int as4)
 	raw(b, "\xc6\x33\x64\xfe", 4); /* local IP */
 }
 
+/* BGP4MP record (AS4 subtypes) and the BGP header of an UPDATE, up to its
+ * withdrawn routes length; *rec: the record body start for end_rec().
+ * Returns where the BGP length field is, for update_end(). */
+static size_t update_start(struct b *b, unsigned int sub, size_t *rec)
+{
+	*rec = mrt_hdr(b, T0, MRT_TYPE_BGP4MP, sub);
+	b4mp_head(b, sub == MRT_BGP4MP_MESSAGE_AS4 || sub == MRT_BGP4MP_MESSAGE_AS4_ADDPATH);
+	for (int i = 0; i < 16; i++)
+		u8(b, 0xff); /* marker */
+	size_t at = b->n;
+	u16(b, 0); /* BGP length, set by update_end() */
+	u8(b, BGP_MSG_UPDATE);
+	return at;
+}
+static void update_end(struct b *b, size_t rec, size_t at)
+{
+	patch16(b, at, b->n - (at - 16)); /* from the marker on */
+	end_rec(b, rec);
+}
+/* an attribute header with the extended-length flag; attr_end() sets the length */
+static size_t attr_start(struct b *b, unsigned int flags, unsigned int type)
+{
+	u8(b, flags | 0x10);
+	u8(b, type);
+	u16(b, 0);
+	return b->n;
+}
+static void attr_end(struct b *b, size_t start)
+{
+	patch16(b, start - 2, b->n - start);
+}
+/* ORIGIN IGP and an AS_PATH of 4-byte ASNs: 4200000001 20485 131279 */
+static void short_attrs(struct b *b)
+{
+	raw(b, "\x40\x01\x01\x00", 4); /* ORIGIN IGP */
+	raw(b, "\x40\x02\x0e", 3);     /* AS_PATH, 14 bytes */
+	u8(b, 2);		       /*   AS_SEQUENCE */
+	u8(b, 3);		       /*   3 ASNs */
+	u32(b, 4200000001U);
+	u32(b, 20485);
+	u32(b, 131279);
+	raw(b, "\x40\x03\x04\xc6\x33\x64\x01", 7); /* NEXT_HOP 198.51.100.1 */
+}
+
+/* Prints the records of b as `bgpdump -m` does; returns the text (free it),
+ * its line count and what the last record's lines left out. */
+static char *print_b(const struct b *b, bool compat, bool full, size_t *lines,
+		     struct bgpdump_cuts *cuts)
+{
+	struct mrt_opts o = { .bgpdump_compat = compat };
+	struct bgpdump_opts bo = { .full = full };
+	struct mrt_reader *r = mrt_open_mem(b->d, b->n, "big.mrt", &o);
+	const struct mrt_record *rec;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&text, &len);
+	struct bgpdump_fmt *f = bgpdump_fmt_new(out, &bo);
+
+	assert_non_null(r);
+	assert_non_null(f);
+	memset(cuts, 0, sizeof(*cuts));
+	while ((rec = mrt_next(r))) {
+		assert_int_equal(bgpdump_fmt_record(f, rec), 0);
+		*cuts = *bgpdump_fmt_cuts(f);
+	}
+	assert_null(mrt_error(r));
+	assert_int_equal(bgpdump_fmt_free(f), 0);
+	fclose(out);
+	mrt_close(r);
+	*lines = 0;
+	for (size_t i = 0; i < len; i++)
+		*lines += text[i] == '\n';
+	return text;
+}
+
+/* 4096 IPv6 /64s withdrawn in MP_UNREACH_NLRI: an RFC 8654 extended UPDATE
+ * of 36,894 bytes.  bgpdump -m prints 4096 W lines; so must the printer,
+ * and the reader must return them all (a lost withdrawal is a stale route). */
+static void test_mrt_extended_update_4096_withdrawals(void **state)
+{
+	static struct b b;
+	const struct mrt_record *rec;
+	struct bgpdump_cuts cuts;
+	size_t s, at, al, a, lines;
+
+	b.n = 0;
+	at = update_start(&b, MRT_BGP4MP_MESSAGE_AS4, &s);
+	u16(&b, 0); /* no IPv4 withdrawn routes */
+	al = b.n;
+	u16(&b, 0); /* path attribute length, set below */
+	a = attr_start(&b, 0x80, BGP_ATTR_MP_UNREACH_NLRI);
+	u16(&b, BGP_AFI_IPV6);
+	u8(&b, BGP_SAFI_UNICAST);
+	for (uint32_t i = 0; i < 4096; i++) {
+		u8(&b, 64);	     /* /64 */
+		u32(&b, 0x20010db8); /* 2001:db8: */
+		u32(&b, i);	     /*   i>>16 : i&0xffff */
+	}
+	attr_end(&b, a);
+	patch16(&b, al, b.n - al - 2);
+	update_end(&b, s, at);
+	for (int compat = 0; compat < 2; compat++) {
+		struct mrt_opts o = { .bgpdump_compat = compat };
+		struct mrt_reader *r = mrt_open_mem(b.d, b.n, "ext.mrt", &o);
+		rec = mrt_next(r);
+		assert_non_null(rec);
+		assert_int_equal(rec->bgp4mp.msg.len, 36894);
+		assert_int_equal(rec->bgp4mp.msg.update.attrs.mp_unreach.n_withdrawn, 4096);
+		assert_int_equal(rec->bgp4mp.msg.update.attrs.mp_unreach.withdrawn[4095].ip.a[7],
+				 0xff);
+		mrt_close(r);
+	}
+	char *text = print_b(&b, true, false, &lines, &cuts);
+	assert_int_equal(lines, 4096);
+	assert_int_equal(cuts.prefixes, 0);
+	assert_non_null(strstr(text, "|W|198.51.100.1|4200000001|2001:db8:0:fff::/64\n"));
+	free(text);
+}
+
+/* IPv4 withdrawn routes filling a 65535-byte UPDATE with n /32s: bgpdump
+ * prints 8192 of a longer list (Debian's 1.6.2-2, measured), and so does
+ * the printer, saying so; with opts.full it prints them all. */
+static void prefix_list_update(struct b *b, uint32_t n)
+{
+	size_t s, at;
+
+	b->n = 0;
+	at = update_start(b, MRT_BGP4MP_MESSAGE_AS4, &s);
+	u16(b, 5 * n); /* withdrawn routes length */
+	for (uint32_t i = 0; i < n; i++) {
+		u8(b, 32);		 /* /32 */
+		u32(b, 0xc6120000U + i); /* in 198.18.0.0/15 */
+	}
+	u16(b, 0); /* no attributes, no NLRI */
+	update_end(b, s, at);
+}
+
+static void test_mrt_print_prefix_list_cut_as_bgpdump(void **state)
+{
+	static struct b b;
+	struct bgpdump_cuts cuts;
+	size_t lines;
+	char *text;
+
+	prefix_list_update(&b, 8192); /* at the limit: all printed, no cut */
+	free(print_b(&b, true, false, &lines, &cuts));
+	assert_int_equal(lines, 8192);
+	assert_int_equal(cuts.prefixes, 0);
+	prefix_list_update(&b, 13100); /* past it: a 65519-byte message */
+	text = print_b(&b, true, false, &lines, &cuts);
+	assert_int_equal(lines, 8192);
+	assert_int_equal(cuts.prefixes, 13100);
+	assert_non_null(strstr(text, "|198.18.31.255/32\n")); /* prefix 8191 */
+	assert_null(strstr(text, "|198.18.32.0/32\n"));	      /* prefix 8192 */
+	free(text);
+	text = print_b(&b, true, true, &lines, &cuts);
+	assert_int_equal(lines, 13100);
+	assert_int_equal(cuts.prefixes, 0);
+	free(text);
+}
+
+/* Field k (0-based) of a '|'-separated line: its start; *len its length. */
+static const char *field(const char *line, int k, size_t *len)
+{
+	for (; k; k--)
+		line = strchr(line, '|') + 1;
+	*len = strcspn(line, "|\n");
+	return line;
+}
+static size_t count_str(const char *s, size_t len, const char *what)
+{
+	size_t n = 0, wl = strlen(what);
+
+	for (const char *p = s; (p = memmem(p, len - (size_t)(p - s), what, wl)); p += wl)
+		n++;
+	return n;
+}
+
+/* A 2-byte-ASN UPDATE whose AS_PATH and AS4_PATH are longer than the 7900
+ * characters bgpdump prints.  bgpdump counts a path's ASes while it builds
+ * its text, so it counts only the segments its text reached: the AS4_PATH
+ * of 900 ASNs counts 750 (three segments of 250), and its merge copies
+ * AS_PATH's first segment (64496) 1500 - 750 times (Debian's bgpdump prints
+ * 750 "64496", measured). */
+static void test_mrt_print_as4_merge_of_long_paths(void **state)
+{
+	static struct b b;
+	struct bgpdump_cuts cuts;
+	size_t s, at, al, a, lines, n;
+	const char *path;
+	char *text;
+
+	b.n = 0;
+	at = update_start(&b, MRT_BGP4MP_MESSAGE, &s);
+	u16(&b, 0); /* no withdrawn routes */
+	al = b.n;
+	u16(&b, 0);			/* path attribute length, set below */
+	raw(&b, "\x40\x01\x01\x00", 4); /* ORIGIN IGP */
+	a = attr_start(&b, 0x40, BGP_ATTR_AS_PATH);
+	u8(&b, 2); /* AS_SEQUENCE of 1: 64496 */
+	u8(&b, 1);
+	u16(&b, 64496);
+	for (int seg = 0; seg < 6; seg++) { /* 1499 AS_TRANS: 5 x 250 + 249 */
+		u8(&b, 2);
+		u8(&b, seg < 5 ? 250 : 249);
+		for (int i = 0; i < (seg < 5 ? 250 : 249); i++)
+			u16(&b, 23456);
+	}
+	attr_end(&b, a);
+	a = attr_start(&b, 0xc0, BGP_ATTR_AS4_PATH);
+	for (int seg = 0; seg < 4; seg++) { /* 900 ASNs: 250, 250, 250, 150 */
+		u8(&b, 2);
+		u8(&b, seg < 3 ? 250 : 150);
+		for (int i = 0; i < (seg < 3 ? 250 : 150); i++)
+			u32(&b, 4200000000U + (uint32_t)(250 * seg + i));
+	}
+	attr_end(&b, a);
+	raw(&b, "\x40\x03\x04\xc6\x33\x64\x01", 7); /* NEXT_HOP 198.51.100.1 */
+	patch16(&b, al, b.n - al - 2);
+	raw(&b, "\x16\xaf\x2d\xb0", 4); /* NLRI 175.45.176.0/22 */
+	update_end(&b, s, at);
+
+	text = print_b(&b, true, false, &lines, &cuts);
+	assert_int_equal(lines, 1);
+	path = field(text, 6, &n);
+	assert_int_equal(count_str(path, n, "64496 "), 750);
+	assert_memory_equal(path + 750 * 6, "4200000000 4200000001 ", 22);
+	assert_memory_equal(path + n - 3, "...", 3);
+	assert_true(n < 7920);
+	assert_int_equal(cuts.aspath_asns, 750 + 900);
+	free(text);
+	/* whole: bgpdump's merge without its cut counts all 900 of AS4_PATH */
+	text = print_b(&b, true, true, &lines, &cuts);
+	path = field(text, 6, &n);
+	assert_int_equal(count_str(path, n, "64496 "), 600);
+	assert_int_equal(n, 600 * 6 + 900 * 11 - 1);
+	assert_memory_equal(path + n - 10, "4200000899", 10);
+	assert_int_equal(cuts.aspath_asns, 0);
+	free(text);
+}
+
+/* COMMUNITIES filling most of a 65535-byte UPDATE: bgpdump builds their
+ * text in an 8192-byte buffer and drops what does not fit */
+static void test_mrt_print_communities_past_bgpdump_buffer(void **state)
+{
+	static struct b b;
+	struct bgpdump_cuts cuts;
+	size_t s, at, al, a, lines, n;
+	const char *comm;
+	char *text;
+
+	b.n = 0;
+	at = update_start(&b, MRT_BGP4MP_MESSAGE_AS4, &s);
+	u16(&b, 0); /* no withdrawn routes */
+	al = b.n;
+	u16(&b, 0); /* path attribute length, set below */
+	short_attrs(&b);
+	a = attr_start(&b, 0xc0, BGP_ATTR_COMMUNITIES);
+	for (uint32_t i = 0; i < 16000; i++)
+		u32(&b, (64496U + i % 16) << 16 | (i & 0xffff)); /* 64496+i%16 : i */
+	attr_end(&b, a);
+	patch16(&b, al, b.n - al - 2);
+	raw(&b, "\x16\xaf\x2d\xb0", 4); /* NLRI 175.45.176.0/22 */
+	update_end(&b, s, at);
+
+	text = print_b(&b, true, false, &lines, &cuts);
+	comm = field(text, 11, &n);
+	assert_int_equal(n, 8191 - 1); /* bgpdump's buffer less its leading space */
+	assert_memory_equal(comm, "64496:0 64497:1 ", 16);
+	assert_int_equal(cuts.communities, 16000);
+	free(text);
+	text = print_b(&b, true, true, &lines, &cuts);
+	comm = field(text, 11, &n);
+	assert_int_equal(count_str(comm, n, " ") + 1, 16000);
+	assert_memory_equal(comm + n - 11, "64511:15999", 11); /* the last */
+	assert_int_equal(cuts.communities, 0);
+	free(text);
+}
+
 static void test_mrt_bgp4mp_et_state_change(void **state)
 {
 	static struct b b;
@@ -649,6 +936,10 @@ int main(void)
 		cmocka_unit_test(test_mrt_gzip_and_bzip2),
 		cmocka_unit_test(test_mrt_bzip2_blocks_and_streams),
 		cmocka_unit_test(test_mrt_open_missing_file),
+		cmocka_unit_test(test_mrt_extended_update_4096_withdrawals),
+		cmocka_unit_test(test_mrt_print_prefix_list_cut_as_bgpdump),
+		cmocka_unit_test(test_mrt_print_as4_merge_of_long_paths),
+		cmocka_unit_test(test_mrt_print_communities_past_bgpdump_buffer),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
