@@ -17,8 +17,9 @@ static const struct opt mrt_opts[] = {
 	  "merge AS4_PATH as RFC 6793 says instead of repeating bgpdump's error "
 	  "(see docs/bgpdump-differences.md)" },
 	{ "fix-nlri", 0, NULL, NULL,
-	  "end a prefix list at a prefix longer than 32/128 bits instead of printing it "
-	  "as bgpdump's buffer overflow mangles it" },
+	  "a malformed prefix (longer than 32/128 bits, or cut by the end of its list) is an "
+	  "error naming the record; bgpdump prints an over-long one as its buffer overflow "
+	  "mangles it and ends the list at a cut one" },
 	{ "fix-bzip2-streams", 0, NULL, NULL,
 	  "read every stream of a multi-stream bzip2 file (pbzip2); bgpdump stops after the "
 	  "first" },
@@ -48,31 +49,39 @@ static const struct cmd_spec mrt_spec = {
 		    "    asclass mrt --keep-going updates.20171001.0905.gz\n",
 };
 
-/* Says on stderr what bgpdump_fmt left out of a record, as bgpdump does;
- * *n counts such records. */
+/* Says on stderr what the output of a record left out, as bgpdump does:
+ * what bgpdump_fmt cut, and prefix lists the reader ended at a malformed
+ * prefix (`lists_cut`); *n counts such records. */
 static void warn_cuts(const char *file, const struct mrt_record *rec, const struct bgpdump_cuts *c,
-		      uint64_t *n)
+		      uint64_t lists_cut, uint64_t *n)
 {
-	char what[256];
+	char what[384];
 	int k = 0;
 
-	if (!c->prefixes && !c->aspath_asns && !c->communities)
+	if (!c->prefixes && !c->aspath_asns && !c->communities && !lists_cut)
 		return;
 	if (++*n > CUT_WARNINGS)
 		return;
+	what[0] = 0;
+	if (lists_cut)
+		k += snprintf(what, sizeof(what),
+			      ", a prefix list ends at a malformed prefix (--fix-nlri makes that "
+			      "an error)");
 	if (c->prefixes)
 		k += snprintf(what + k, sizeof(what) - (size_t)k,
-			      "a list of %u prefixes (8192 printed)", c->prefixes);
+			      ", a list of %u prefixes (8192 printed; --fix-limits prints all)",
+			      c->prefixes);
 	if (c->aspath_asns)
 		k += snprintf(what + k, sizeof(what) - (size_t)k,
-			      "%san AS path of %u ASNs (7900 characters printed)", k ? ", " : "",
+			      ", an AS path of %u ASNs (7900 characters printed; --fix-limits "
+			      "prints it)",
 			      c->aspath_asns);
 	if (c->communities)
 		snprintf(what + k, sizeof(what) - (size_t)k,
-			 "%s%u communities (8191 bytes printed)", k ? ", " : "", c->communities);
-	log_warn("%s: record %llu (offset %llu): cut as bgpdump cuts it: %s (--fix-limits prints "
-		 "all)",
-		 file, (unsigned long long)rec->record_no, (unsigned long long)rec->offset, what);
+			 ", %u communities (8191 bytes printed; --fix-limits prints all)",
+			 c->communities);
+	log_warn("%s: record %llu (offset %llu): cut as bgpdump cuts it: %s", file,
+		 (unsigned long long)rec->record_no, (unsigned long long)rec->offset, what + 2);
 }
 
 int cmd_mrt(int argc, char **argv)
@@ -107,7 +116,7 @@ int cmd_mrt(int argc, char **argv)
 	for (i = optind; i < argc && rc == ASC_EXIT_OK; i++) {
 		struct mrt_reader *r = mrt_open(argv[i], &o);
 		const struct mrt_record *rec;
-		uint64_t cut = 0;
+		uint64_t cut = 0, lists_cut = 0;
 
 		if (!r) {
 			log_err("%s: %s", argv[i], strerror(errno));
@@ -121,12 +130,13 @@ int cmd_mrt(int argc, char **argv)
 				rc = ASC_EXIT_FAIL;
 				break;
 			}
-			warn_cuts(argv[i], rec, bgpdump_fmt_cuts(f), &cut);
+			warn_cuts(argv[i], rec, bgpdump_fmt_cuts(f),
+				  mrt_stats(r)->nlri_cut - lists_cut, &cut);
+			lists_cut = mrt_stats(r)->nlri_cut;
 		}
 		if (cut > CUT_WARNINGS)
-			log_warn("%s: %llu records in all cut as bgpdump cuts them (--fix-limits "
-				 "prints all)",
-				 argv[i], (unsigned long long)cut);
+			log_warn("%s: %llu records in all cut as bgpdump cuts them", argv[i],
+				 (unsigned long long)cut);
 		if (mrt_error(r)) {
 			bgpdump_fmt_flush(f);
 			log_err("%s", mrt_error(r)->text);

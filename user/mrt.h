@@ -38,10 +38,16 @@
  *   MRT_REC_OTHER (header only) and counted.
  * - Faults inside attributes do not fail the record (RFC 7606 style): bad
  *   lengths, wrong flags, repeats and bad AS_PATH segments set bits in
- *   attrs.malformed (attrs.truncated when an attribute runs past its block);
- *   a prefix list with a malformed prefix ends there (update.nlri_cut,
- *   update.withdrawn_cut, or the MP attribute's malformed bit).  A consumer
- *   building routes should skip routes whose AS_PATH bit is set.
+ *   attrs.malformed (attrs.truncated when an attribute runs past its block).
+ *   A consumer building routes should skip routes whose AS_PATH bit is set.
+ * - Faults that would lose prefixes fail the record (an error naming it, or
+ *   skipped and counted under keep_going), in every record type: a prefix
+ *   longer than its family allows or cut by the end of its list, an
+ *   MP_REACH_NLRI cut before its prefixes, and in an UPDATE an attribute
+ *   running past the attribute block (what follows, MP_(UN)REACH_NLRI
+ *   included, would be lost).  Only opts.bgpdump_compat reads as bgpdump
+ *   does: the list ends there (update.nlri_cut, update.withdrawn_cut, or
+ *   the MP attribute's malformed bit) and the record is returned.
  * - bzip2 files are decoded block-parallel on machines with several cores,
  *   gzip in a second thread; output is the same as sequential decoding.
  * - AS paths: attrs.as_path is the path as a consumer wants it: AS_PATH with
@@ -295,9 +301,10 @@ struct bgp_update {
 	const struct mrt_prefix *nlri; /* IPv4 NLRI field */
 	uint32_t n_nlri;
 	struct bgp_attrs attrs; /* incl. mp_reach / mp_unreach */
-	/* A prefix cut by the end of its field, or longer than 32 bits, ends
-	 * that list; the prefixes before it are kept (for MP_(UN)REACH_NLRI
-	 * the attribute's bit in attrs.malformed is set instead). */
+	/* bgpdump_compat only (otherwise the record is an error): a prefix cut
+	 * by the end of its field ended that list; the prefixes before it are
+	 * kept (for MP_(UN)REACH_NLRI the attribute's bit in attrs.malformed
+	 * is set instead). */
 	bool withdrawn_cut, nlri_cut;
 };
 
@@ -428,7 +435,8 @@ struct mrt_stats {
 	uint64_t afi_skipped;	      /* MP_REACH/MP_UNREACH of other AFI/SAFI */
 	uint64_t attrs_unknown;	      /* unknown attributes skipped */
 	uint64_t bytes;		      /* uncompressed bytes consumed */
-	uint64_t nlri_cut;	      /* prefix lists ended early by a malformed prefix */
+	uint64_t nlri_cut;	      /* prefix lists ended early by a malformed prefix
+					 (bgpdump_compat only; an error otherwise) */
 };
 
 struct mrt_reader;

@@ -425,7 +425,7 @@ static void test_bgp_nlri(void **state)
 	bool c;
 	struct bgp_ctx x = ctx(4, false);
 
-	assert_int_equal(bgp_nlri_parse(ok, sizeof(ok), 4, &x, &p, &n, &c), 0);
+	assert_int_equal(bgp_nlri_parse(ok, sizeof(ok), 4, "NLRI", &x, &p, &n, &c), 0);
 	assert_int_equal(n, 3);
 	assert_false(c);
 	assert_int_equal(p[0].len, 22);
@@ -433,21 +433,35 @@ static void test_bgp_nlri(void **state)
 	assert_int_equal(p[1].len, 0);
 	assert_int_equal(p[2].ip.a[3], 7);
 	x = ctx(4, true);
-	assert_int_equal(bgp_nlri_parse(addpath, sizeof(addpath), 4, &x, &p, &n, &c), 0);
+	assert_int_equal(bgp_nlri_parse(addpath, sizeof(addpath), 4, "NLRI", &x, &p, &n, &c), 0);
 	assert_int_equal(n, 1);
 	assert_true(p[0].has_path_id);
 	assert_int_equal(p[0].path_id, 5);
+	/* a malformed prefix fails the list: every prefix after it would be lost */
 	x = ctx(4, false);
-	assert_int_equal(bgp_nlri_parse(cut, sizeof(cut), 4, &x, &p, &n, &c), 0);
+	assert_int_equal(bgp_nlri_parse(cut, sizeof(cut), 4, "NLRI", &x, &p, &n, &c), -EINVAL);
+	assert_string_equal(errbuf,
+			    "NLRI: prefix at byte 4 of 7 is cut: /24 needs 3 bytes, 2 left");
+	assert_int_equal(
+		bgp_nlri_parse(toolong, sizeof(toolong), 4, "withdrawn routes", &x, &p, &n, &c),
+		-EINVAL);
+	assert_string_equal(errbuf, "withdrawn routes: prefix at byte 4 of 10 has length 33 (at "
+				    "most 32)");
+	x = ctx(4, true);
+	assert_int_equal(bgp_nlri_parse(addpath, 6, 4, "NLRI", &x, &p, &n, &c), -EINVAL);
+	assert_string_equal(errbuf,
+			    "NLRI: prefix at byte 0 of 6 is cut: /24 needs 3 bytes, 1 left");
+	assert_int_equal(bgp_nlri_parse(addpath, 3, 4, "NLRI", &x, &p, &n, &c), -EINVAL);
+	assert_string_equal(errbuf, "NLRI: prefix at byte 0 of 3 is cut in its path id");
+	/* bgpdump-compatible mode ends the list at a cut prefix, and keeps
+	 * the /33 as bgpdump prints it */
+	x = ctx(4, false);
+	x.bgpdump_compat = true;
+	assert_int_equal(bgp_nlri_parse(cut, sizeof(cut), 4, "NLRI", &x, &p, &n, &c), 0);
 	assert_int_equal(n, 1);
 	assert_true(c);
 	assert_int_equal(stats.nlri_cut, 1);
-	assert_int_equal(bgp_nlri_parse(toolong, sizeof(toolong), 4, &x, &p, &n, &c), 0);
-	assert_int_equal(n, 1);
-	assert_true(c);
-	/* bgpdump-compatible mode keeps the /33 as bgpdump prints it */
-	x.bgpdump_compat = true;
-	assert_int_equal(bgp_nlri_parse(toolong, sizeof(toolong), 4, &x, &p, &n, &c), 0);
+	assert_int_equal(bgp_nlri_parse(toolong, sizeof(toolong), 4, "NLRI", &x, &p, &n, &c), 0);
 	assert_int_equal(n, 2);
 	assert_int_equal(p[1].len, 33);
 	assert_int_equal(p[1].ip.a[0], 1);

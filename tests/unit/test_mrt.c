@@ -40,7 +40,8 @@ static void u32(struct b *b, uint32_t v)
 }
 static void raw(struct b *b, const void *p, size_t n)
 {
-	memcpy(b->d + b->n, p, n);
+	if (n) /* p may be NULL then */
+		memcpy(b->d + b->n, p, n);
 	b->n += n;
 }
 
@@ -662,6 +663,118 @@ static void test_mrt_print_communities_past_bgpdump_buffer(void **state)
 	free(text);
 }
 
+/* A BGP4MP_MESSAGE_AS4 UPDATE of the given fields (withdrawn routes, path
+ * attributes, NLRI), each given as bytes */
+static void update(struct b *b, const void *wd, size_t wdlen, const void *attrs, size_t alen,
+		   const void *nlri, size_t nlen)
+{
+	size_t s, at = update_start(b, MRT_BGP4MP_MESSAGE_AS4, &s);
+
+	u16(b, wdlen);
+	raw(b, wd, wdlen);
+	u16(b, alen);
+	raw(b, attrs, alen);
+	raw(b, nlri, nlen);
+	update_end(b, s, at);
+}
+
+static const uint8_t origin_igp[] = { 0x40, 0x01, 0x01, 0x00 }; /* ORIGIN IGP */
+
+/* A prefix longer than its family allows inside an UPDATE: as in a
+ * TABLE_DUMP_V2 RIB record, an error naming the record (it and every prefix
+ * after it would be lost), skipped and counted under keep_going.  Only the
+ * bgpdump-compatible reading keeps it, as bgpdump prints it. */
+static void test_mrt_bgp4mp_prefix_too_long_is_error(void **state)
+{
+	static struct b b;
+	static const uint8_t nlri[] = {
+		22, 175, 45, 176,	/* 175.45.176.0/22 */
+		33, 198, 51, 100, 7, 0, /* /33: too long for IPv4 */
+		24, 175, 45, 177,	/* 175.45.177.0/24 */
+	};
+	static const uint8_t good[] = { 24, 175, 45, 178 }; /* 175.45.178.0/24 */
+	const struct mrt_record *rec;
+	struct mrt_reader *r;
+
+	b.n = 0;
+	update(&b, NULL, 0, origin_igp, sizeof(origin_igp), nlri, sizeof(nlri));
+	update(&b, NULL, 0, origin_igp, sizeof(origin_igp), good, sizeof(good));
+	r = open_b(&b, false);
+	assert_null(mrt_next(r));
+	assert_string_equal(mrt_error(r)->text,
+			    "rib.mrt: record 1 (offset 0): NLRI: prefix at byte 4 "
+			    "of 14 has length 33 (at most 32)");
+	assert_int_equal(mrt_stats(r)->bad_records, 1);
+	mrt_close(r);
+	r = open_b(&b, true);
+	rec = mrt_next(r);
+	assert_non_null(rec);
+	assert_int_equal(rec->record_no, 2);
+	assert_int_equal(rec->bgp4mp.msg.update.n_nlri, 1);
+	assert_int_equal(mrt_stats(r)->bad_records, 1);
+	assert_int_equal(mrt_last_skipped(r)->record_no, 1);
+	mrt_close(r);
+	struct mrt_opts o = { .bgpdump_compat = true };
+	r = mrt_open_mem(b.d, b.n, "rib.mrt", &o);
+	rec = mrt_next(r);
+	assert_non_null(rec);
+	assert_int_equal(rec->bgp4mp.msg.update.n_nlri, 3);
+	assert_int_equal(rec->bgp4mp.msg.update.nlri[1].len, 33);
+	mrt_close(r);
+}
+
+/* Other faults that would lose prefixes, each an error naming the record:
+ * a cut prefix in MP_UNREACH_NLRI, an MP_REACH_NLRI cut in its next hop,
+ * an attribute running past the attribute block (what follows it, here an
+ * MP_UNREACH_NLRI, is never read). */
+static void test_mrt_bgp4mp_faults_that_lose_prefixes(void **state)
+{
+	static const uint8_t unreach[] = {
+		0x80, 15,   9,		      /* MP_UNREACH_NLRI, 9 bytes */
+		0,    2,    1,		      /*   AFI IPv6, SAFI unicast */
+		32,   0x20, 0x01, 0x0d, 0xb8, /*   2001:db8::/32 */
+		64,			      /*   a /64 with no bytes */
+	};
+	static const uint8_t reach[] = {
+		0x80, 14,   8,		/* MP_REACH_NLRI, 8 bytes */
+		0,    2,    1,		/*   AFI IPv6, SAFI unicast */
+		16,			/*   next hop of 16 bytes ... */
+		0x20, 0x01, 0x0d, 0xb8, /*   ... 4 of them there */
+	};
+	static const uint8_t past[] = {
+		0x40, 1,  5, 0, /* ORIGIN claiming 5 bytes, 4 left in the block */
+		0x80, 15, 0,	/* (the MP_UNREACH_NLRI it hides) */
+	};
+	static const struct {
+		const uint8_t *attrs;
+		size_t len;
+		const char *msg;
+	} cases[] = {
+		{ unreach, sizeof(unreach),
+		  "MP_UNREACH_NLRI: prefix at byte 5 of 6 is cut: /64 needs 8 bytes, 0 left" },
+		{ reach, sizeof(reach), "MP_REACH_NLRI of 8 bytes is cut in its next hop" },
+		{ past, sizeof(past),
+		  "path attribute at byte 0 of 7 (type 1) runs past the block" },
+	};
+	static struct b b;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		b.n = 0;
+		update(&b, NULL, 0, cases[i].attrs, cases[i].len, NULL, 0);
+		struct mrt_reader *r = open_b(&b, false);
+		assert_null(mrt_next(r));
+		assert_non_null(mrt_error(r));
+		assert_string_equal(mrt_error(r)->msg, cases[i].msg);
+		assert_int_equal(mrt_error(r)->record_no, 1);
+		mrt_close(r);
+		/* bgpdump's reading returns the record */
+		struct mrt_opts o = { .bgpdump_compat = true };
+		r = mrt_open_mem(b.d, b.n, "x", &o);
+		assert_non_null(mrt_next(r));
+		mrt_close(r);
+	}
+}
+
 static void test_mrt_bgp4mp_et_state_change(void **state)
 {
 	static struct b b;
@@ -940,6 +1053,8 @@ int main(void)
 		cmocka_unit_test(test_mrt_print_prefix_list_cut_as_bgpdump),
 		cmocka_unit_test(test_mrt_print_as4_merge_of_long_paths),
 		cmocka_unit_test(test_mrt_print_communities_past_bgpdump_buffer),
+		cmocka_unit_test(test_mrt_bgp4mp_prefix_too_long_is_error),
+		cmocka_unit_test(test_mrt_bgp4mp_faults_that_lose_prefixes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
