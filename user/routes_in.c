@@ -338,17 +338,25 @@ static void pfx_of(struct rt_entry *e, const struct mrt_prefix *p)
 static int announce_attrs(struct rib *rib, const struct mrt_prefix *p, const struct rib_peer *peer,
 			  uint32_t path_id, const struct bgp_attrs *a, uint32_t when)
 {
-	uint32_t path[PATH_MAX_ASNS], n;
+	uint32_t stack[PATH_MAX_ASNS], *path = stack, n;
 	struct rt_entry e;
 	bool set = false;
+	int err;
 
 	if ((p->ip.family == 4 && p->len > 32) || p->len > 128)
 		return 0; /* bgpdump_compat only; never here */
 	n = bgp_aspath_flat(&a->as_path, path, PATH_MAX_ASNS, &set, NULL);
-	if (n > PATH_MAX_ASNS) /* keep both ends: the origin matters most */
-		n = PATH_MAX_ASNS;
+	if (n > PATH_MAX_ASNS) { /* a longer path (legal): flattened again whole */
+		path = malloc(n * sizeof(*path));
+		if (!path)
+			return -ENOMEM;
+		bgp_aspath_flat(&a->as_path, path, n, &set, NULL);
+	}
 	pfx_of(&e, p);
-	return rib_announce(rib, &e, peer, path_id, path, n, set, when);
+	err = rib_announce(rib, &e, peer, path_id, path, n, set, when);
+	if (path != stack)
+		free(path);
+	return err;
 }
 
 static int mrt_apply(struct rib *rib, const struct mrt_record *rec, struct routes_stats *st)

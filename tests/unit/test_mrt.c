@@ -18,6 +18,8 @@
 
 #include "bgpdump_fmt.h"
 #include "mrt.h"
+#include "rib.h"
+#include "routes_in.h"
 
 /* ---- a byte buffer to build records in ---- */
 struct b {
@@ -775,6 +777,89 @@ static void test_mrt_bgp4mp_faults_that_lose_prefixes(void **state)
 	}
 }
 
+/* An AS_PATH attribute (extended length) of n 4-byte ASNs in AS_SEQUENCEs of
+ * 250: `first`, then 4200000000 + i, and `transit` `origin` last. */
+static void long_aspath(struct b *b, uint32_t n, uint32_t first, uint32_t transit, uint32_t origin)
+{
+	size_t a = attr_start(b, 0x40, BGP_ATTR_AS_PATH);
+
+	for (uint32_t i = 0; i < n; i += 250) {
+		uint32_t k = n - i < 250 ? n - i : 250;
+		u8(b, 2); /* AS_SEQUENCE */
+		u8(b, k); /* of k ASNs */
+		for (uint32_t j = i; j < i + k; j++)
+			u32(b, j == 0	    ? first
+			       : j == n - 2 ? transit
+			       : j == n - 1 ? origin
+					    : 4200000000U + j);
+	}
+	attr_end(b, a);
+}
+
+static const struct rt_entry *find_route(const struct rtable *t, uint8_t plen, uint8_t third)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (t->v[i].plen == plen && t->v[i].addr[0] == 175 && t->v[i].addr[2] == third)
+			return &t->v[i];
+	fail_msg("no route for 175.45.%u.0/%u", third, plen);
+	return NULL;
+}
+
+/* AS paths longer than 1024 ASNs (legal: AS_PATH segments repeat), in a
+ * TABLE_DUMP_V2 entry and an UPDATE, loaded as `asclass rib` and `routes
+ * load` load MRT: the origin is the path's last AS, the transit the one
+ * before (not the 1024th AS). */
+static void test_mrt_long_as_path_origin_in_routes(void **state)
+{
+	static struct b b;
+	char path[] = "/tmp/test_mrt_XXXXXX";
+	const char *files[] = { path };
+	struct routes_opts o = { .format = ROUTES_MRT };
+	struct rtable t = { 0 };
+	size_t s, at, al;
+	int fd;
+
+	b.n = 0;
+	pit(&b);
+	s = mrt_hdr(&b, T0, MRT_TYPE_TABLE_DUMP_V2, MRT_TD2_RIB_IPV4_UNICAST);
+	u32(&b, 1);		    /* sequence */
+	u8(&b, 22);		    /* 175.45.176.0/22 */
+	raw(&b, "\xaf\x2d\xb0", 3); /*   175.45.176 */
+	u16(&b, 1);		    /* one entry */
+	u16(&b, 0);		    /*   peer 0 */
+	u32(&b, T0 - 60);	    /*   originated */
+	al = b.n;
+	u16(&b, 0); /*   attribute length, set below */
+	raw(&b, origin_igp, sizeof(origin_igp));
+	long_aspath(&b, 1100, 64496, 20485, 131279);
+	patch16(&b, al, b.n - al - 2);
+	end_rec(&b, s);
+	at = update_start(&b, MRT_BGP4MP_MESSAGE_AS4, &s);
+	u16(&b, 0); /* no withdrawn routes */
+	al = b.n;
+	u16(&b, 0); /* path attribute length, set below */
+	raw(&b, origin_igp, sizeof(origin_igp));
+	long_aspath(&b, 3000, 4200000001U, 3356, 64500);
+	raw(&b, "\x40\x03\x04\xc6\x33\x64\x01", 7); /* NEXT_HOP 198.51.100.1 */
+	patch16(&b, al, b.n - al - 2);
+	raw(&b, "\x18\xaf\x2d\xb1", 4); /* NLRI 175.45.177.0/24 */
+	update_end(&b, s, at);
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, b.d, b.n), (ssize_t)b.n);
+	close(fd);
+
+	assert_int_equal(routes_read(files, 1, &o, &t, NULL, NULL), 0);
+	assert_int_equal(t.n, 2);
+	assert_int_equal(find_route(&t, 22, 176)->route.origin_asn, 131279);
+	assert_int_equal(find_route(&t, 22, 176)->route.transit_asn, 20485);
+	assert_int_equal(find_route(&t, 22, 176)->route.peer_asn, 64496);
+	assert_int_equal(find_route(&t, 24, 177)->route.origin_asn, 64500);
+	assert_int_equal(find_route(&t, 24, 177)->route.transit_asn, 3356);
+	rtable_free(&t);
+	unlink(path);
+}
+
 static void test_mrt_bgp4mp_et_state_change(void **state)
 {
 	static struct b b;
@@ -1055,6 +1140,7 @@ int main(void)
 		cmocka_unit_test(test_mrt_print_communities_past_bgpdump_buffer),
 		cmocka_unit_test(test_mrt_bgp4mp_prefix_too_long_is_error),
 		cmocka_unit_test(test_mrt_bgp4mp_faults_that_lose_prefixes),
+		cmocka_unit_test(test_mrt_long_as_path_origin_in_routes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
