@@ -557,6 +557,8 @@ static int decode(struct mrt_reader *r, struct mrt_record *rec)
 	}
 }
 
+static const uint8_t zero_header[12];
+
 const struct mrt_record *mrt_next(struct mrt_reader *r)
 {
 	struct mrt_record *rec = &r->rec;
@@ -581,6 +583,13 @@ const struct mrt_record *mrt_next(struct mrt_reader *r)
 		r->st.records++;
 		if (got < (long)sizeof(h)) {
 			fail(r, "MRT header cut short: %ld of 12 bytes", got);
+			goto fatal;
+		}
+		/* time 0, type 0 (NULL, deprecated), length 0 is a zero-filled
+		 * region (or /dev/zero), not a record: skipping it could go on
+		 * forever, so it ends the stream even under keep_going */
+		if (!memcmp(h, zero_header, sizeof(h))) {
+			fail(r, "MRT header is all zeros: not MRT data (a zero-filled region?)");
 			goto fatal;
 		}
 		memset(rec, 0, sizeof(*rec));

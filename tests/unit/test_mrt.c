@@ -1105,6 +1105,29 @@ static void test_mrt_bzip2_blocks_and_streams(void **state)
 	free(bz);
 }
 
+/* /dev/zero reads as endless 12-byte headers of time 0, type 0, length 0:
+ * an error at the first one (even with keep_going), not endless records.
+ * Bounded: at most 1000 calls. */
+static void test_mrt_dev_zero_ends_with_error(void **state)
+{
+	for (int keep_going = 0; keep_going < 2; keep_going++) {
+		struct mrt_opts o = { .keep_going = keep_going };
+		struct mrt_reader *r = mrt_open("/dev/zero", &o);
+		int n = 0;
+
+		assert_non_null(r);
+		while (n < 1000 && mrt_next(r))
+			n++;
+		assert_int_equal(n, 0);
+		assert_non_null(mrt_error(r));
+		assert_string_equal(
+			mrt_error(r)->text,
+			"/dev/zero: record 1 (offset 0): MRT header is all zeros: not MRT "
+			"data (a zero-filled region?)");
+		mrt_close(r);
+	}
+}
+
 static void test_mrt_open_missing_file(void **state)
 {
 	errno = 0;
@@ -1141,6 +1164,7 @@ int main(void)
 		cmocka_unit_test(test_mrt_bgp4mp_prefix_too_long_is_error),
 		cmocka_unit_test(test_mrt_bgp4mp_faults_that_lose_prefixes),
 		cmocka_unit_test(test_mrt_long_as_path_origin_in_routes),
+		cmocka_unit_test(test_mrt_dev_zero_ends_with_error),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
