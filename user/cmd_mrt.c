@@ -140,7 +140,8 @@ int cmd_mrt(int argc, char **argv)
 		if (mrt_error(r)) {
 			bgpdump_fmt_flush(f);
 			log_err("%s", mrt_error(r)->text);
-			rc = ASC_EXIT_INPUT;
+			/* bad input (exit 3) or the system failing (a read error) */
+			rc = mrt_error(r)->err == -EINVAL ? ASC_EXIT_INPUT : ASC_EXIT_FAIL;
 		}
 		if (mrt_stats(r)->bad_records && o.keep_going && mrt_last_skipped(r)) {
 			bgpdump_fmt_flush(f);

@@ -22,8 +22,18 @@ struct mrtio *mrtio_open_fd(int fd, unsigned int flags);
 /* Memory input, decompressed like a file when it has a magic. */
 struct mrtio *mrtio_open_mem(const void *buf, size_t len, unsigned int flags);
 /* Reads up to n decompressed bytes.  Returns the count (0 at end of input)
- * or a negative errno (-EIO for a corrupt compressed stream). */
+ * or a negative errno: -EIO for a corrupt or cut-short compressed stream
+ * (see mrtio_error()) as for a read error, -ENOMEM.  Does not log. */
 long mrtio_read(struct mrtio *io, void *dst, size_t n);
+/* After mrtio_read() failed: when the input itself is bad (corrupt or
+ * cut-short gzip/bzip2 data), what and where, as the compressed byte offset
+ * the decoder had reached ("gzip data corrupt at compressed byte 1234:
+ * invalid block type", "bzip2 data cut short: the file ends at compressed
+ * byte 5678");
+ * the caller adds the file name and its own place (record, line).  NULL
+ * when the failure was the system's (a read error: report the errno).
+ * Owned by io, valid until mrtio_close(). */
+const char *mrtio_error(const struct mrtio *io);
 enum mrtio_comp mrtio_compression(const struct mrtio *io);
 void mrtio_close(struct mrtio *io);
 

@@ -12,12 +12,14 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 #include <zlib.h>
 #include <cmocka.h>
 
 #include "bgpdump_fmt.h"
 #include "mrt.h"
+#include "mrtio.h"
 #include "rib.h"
 #include "routes_in.h"
 
@@ -1128,6 +1130,146 @@ static void test_mrt_dev_zero_ends_with_error(void **state)
 	}
 }
 
+/* b as gzip into z (one member); returns its length */
+static size_t gzip_b(const struct b *b, uint8_t *z, size_t cap)
+{
+	z_stream zs = { 0 };
+	size_t n;
+
+	assert_int_equal(deflateInit2(&zs, 6, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY),
+			 Z_OK);
+	zs.next_in = (Bytef *)b->d;
+	zs.avail_in = (uInt)b->n;
+	zs.next_out = z;
+	zs.avail_out = (uInt)cap;
+	assert_int_equal(deflate(&zs, Z_FINISH), Z_STREAM_END);
+	n = cap - zs.avail_out;
+	deflateEnd(&zs);
+	return n;
+}
+
+static const char *write_tmp(char *path, const void *p, size_t n)
+{
+	int fd = mkstemp(path);
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, p, n), (ssize_t)n);
+	close(fd);
+	return path;
+}
+
+/* Reads all of a file (through the decompression thread) or of memory
+ * (in the caller's thread): the RIB entries before the error (-1: any; the
+ * count is returned), and the error, which must be bad input (-EINVAL) with
+ * `want` in its text. */
+static int expect_bad_input(struct mrt_reader *r, int entries, const char *want)
+{
+	const struct mrt_record *rec;
+	int n = 0;
+
+	assert_non_null(r);
+	while ((rec = mrt_next(r)))
+		if (rec->kind == MRT_REC_RIB)
+			n += rec->rib.n_entries;
+	if (entries >= 0)
+		assert_int_equal(n, entries);
+	assert_non_null(mrt_error(r));
+	assert_int_equal(mrt_error(r)->err, -EINVAL);
+	if (!strstr(mrt_error(r)->text, want))
+		fail_msg("error '%s' does not say '%s'", mrt_error(r)->text, want);
+	mrt_close(r);
+	return n;
+}
+
+/* Corrupt or cut-short gzip input: an error that is bad input (exit status
+ * 3, not an I/O error), naming the record reached and the compressed byte
+ * offset; the records before it are read. */
+static void test_mrt_corrupt_gzip_names_place(void **state)
+{
+	static struct b b;
+	static uint8_t z[8192];
+	uint16_t peers[] = { 0, 1, 0 };
+	char path[] = "/tmp/test_mrt_XXXXXX";
+	char want[160];
+	size_t zlen;
+
+	b.n = 0;
+	pit(&b);
+	for (int i = 0; i < 20; i++)
+		rib4(&b, peers, 3, 0); /* 20 records of 3 entries, 109 bytes each */
+	zlen = gzip_b(&b, z, sizeof(z));
+	/* the gzip trailer's CRC-32 (8 bytes from the end) wrong: every record
+	 * reads, then the check fails where record 22 would start */
+	z[zlen - 8] ^= 0xff;
+	snprintf(want, sizeof(want),
+		 "record 22 (offset %zu): gzip data corrupt at compressed byte %zu: incorrect "
+		 "data check",
+		 b.n, zlen - 4);
+	expect_bad_input(mrt_open_mem(z, zlen, "x.gz", NULL), 60, want);
+	expect_bad_input(mrt_open(write_tmp(path, z, zlen), NULL), 60, want);
+	unlink(path);
+	z[zlen - 8] ^= 0xff;
+	/* the last 20 bytes missing: cut inside the deflate data; the error
+	 * names the record after the last whole one (the PIT is record 1) */
+	snprintf(want, sizeof(want), "gzip data cut short: the file ends at compressed byte %zu",
+		 zlen - 20);
+	int n = expect_bad_input(mrt_open_mem(z, zlen - 20, "x.gz", NULL), -1, want);
+	assert_true(n > 0 && n < 60);
+	snprintf(want, sizeof(want), "x.gz: record %d (offset %d): gzip data cut short", n / 3 + 2,
+		 45 + 12 + (n / 3) * 109);
+	expect_bad_input(mrt_open_mem(z, zlen - 20, "x.gz", NULL), n, want);
+	strcpy(path, "/tmp/test_mrt_XXXXXX");
+	expect_bad_input(mrt_open(write_tmp(path, z, zlen - 20), NULL), n,
+			 "gzip data cut short: the file ends at compressed byte");
+	unlink(path);
+
+	/* mrtio_read: the data, then -EIO as before, from then on; mrtio_error
+	 * tells bad input */
+	z[zlen - 8] ^= 0xff;
+	snprintf(want, sizeof(want),
+		 "gzip data corrupt at compressed byte %zu: incorrect data check", zlen - 4);
+	struct mrtio *io = mrtio_open_mem(z, zlen, 0);
+	static uint8_t out[8192];
+	assert_int_equal(mrtio_read(io, out, sizeof(out)), (long)b.n);
+	assert_int_equal(mrtio_read(io, out, sizeof(out)), -EIO);
+	assert_int_equal(mrtio_read(io, out, sizeof(out)), -EIO);
+	assert_non_null(mrtio_error(io));
+	assert_string_equal(mrtio_error(io), want);
+	mrtio_close(io);
+}
+
+/* A read error of the system (here EIO from /proc/self/mem past a mapping)
+ * is not bad input: its own errno, "read error", and exit status 1 in
+ * asclass mrt; mrtio_error() is NULL for it. */
+static void test_mrt_read_error_is_not_bad_input(void **state)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+	uint8_t *m = mmap(NULL, 2 * (size_t)pg, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+			  -1, 0);
+	/* MRT header: time, type 99 (not decoded), subtype 0, length 4; body */
+	static const uint8_t rec[] = {
+		0x59, 0xd0, 0xb0, 0x70, 0, 99, 0, 0, 0, 0, 0, 4, 1, 2, 3, 4
+	};
+	int fd = open("/proc/self/mem", O_RDONLY);
+	struct mrt_reader *r;
+
+	assert_true(m != MAP_FAILED);
+	assert_true(fd >= 0);
+	assert_int_equal(munmap(m + pg, (size_t)pg), 0); /* reads past the page fail */
+	memcpy(m + pg - sizeof(rec), rec, sizeof(rec));
+	assert_true(lseek(fd, (off_t)(uintptr_t)(m + pg - sizeof(rec)), SEEK_SET) != -1);
+	r = mrt_open_fd(fd, "mem", NULL);
+	assert_non_null(r);
+	assert_non_null(mrt_next(r));
+	assert_null(mrt_next(r));
+	assert_non_null(mrt_error(r));
+	assert_int_equal(mrt_error(r)->err, -EIO);
+	assert_string_equal(mrt_error(r)->text,
+			    "mem: record 2 (offset 16): read error: Input/output error");
+	mrt_close(r);
+	munmap(m, (size_t)pg);
+}
+
 static void test_mrt_open_missing_file(void **state)
 {
 	errno = 0;
@@ -1165,6 +1307,8 @@ int main(void)
 		cmocka_unit_test(test_mrt_bgp4mp_faults_that_lose_prefixes),
 		cmocka_unit_test(test_mrt_long_as_path_origin_in_routes),
 		cmocka_unit_test(test_mrt_dev_zero_ends_with_error),
+		cmocka_unit_test(test_mrt_corrupt_gzip_names_place),
+		cmocka_unit_test(test_mrt_read_error_is_not_bad_input),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
