@@ -269,7 +269,7 @@ static const char *bz_error_name(int br)
 {
 	switch (br) {
 	case BZ_DATA_ERROR:
-		return "a block's CRC or content is wrong";
+		return "a CRC does not match the data";
 	case BZ_DATA_ERROR_MAGIC:
 		return "no bzip2 stream header";
 	default:
@@ -519,6 +519,7 @@ static int bz2par_fallback(struct mrtio *io, uint64_t delivered)
 	dec_end(io);
 	io->in_len = 0;
 	io->eof = 0;
+	io->raw_pos = 0;
 	err = detect(io);
 	if (err)
 		return err;

@@ -19,6 +19,7 @@
 
 #include "bgpdump_fmt.h"
 #include "mrt.h"
+#include "mrtbz2.h"
 #include "mrtio.h"
 #include "rib.h"
 #include "routes_in.h"
@@ -1270,6 +1271,87 @@ static void test_mrt_read_error_is_not_bad_input(void **state)
 	munmap(m, (size_t)pg);
 }
 
+/* All the parallel bzip2 decoder gives for a file: the byte count, and in
+ * *rc its last return (0 at a good end, -EAGAIN when it hands over to
+ * sequential decoding). */
+static size_t bz2par_all(const char *path, long *rc)
+{
+	static char out[1 << 20];
+	int fd = open(path, O_RDONLY);
+	struct mrtbz2 *z = mrtbz2_open(fd, 2, false);
+	uint64_t delivered = 0;
+	size_t n = 0;
+	long k;
+
+	assert_non_null(z);
+	while ((k = mrtbz2_read(z, out, sizeof(out), &delivered)) > 0)
+		n += (size_t)k;
+	*rc = k;
+	mrtbz2_close(z);
+	close(fd);
+	return n;
+}
+
+/* The block-parallel bzip2 decoder checks a stream's end as libbz2 does:
+ * its combined CRC over the blocks, and that the file holds all of it.  A
+ * file missing its last byte, or with a wrong stream CRC, goes to
+ * sequential decoding, which reports it; good files of several blocks and
+ * streams stay parallel. */
+static void test_mrt_bzip2_parallel_checks_stream_end(void **state)
+{
+	static struct b b;
+	uint16_t peers[] = { 0, 1, 0, 1 };
+	size_t reps = 3000, rib_len, pit_len, n;
+	unsigned int bzlen;
+	char path[] = "/tmp/test_mrt_XXXXXX";
+	uint8_t *plain;
+	char *bz;
+	long rc;
+
+	b.n = 0;
+	pit(&b);
+	pit_len = b.n;
+	rib4(&b, peers, 4, 0);
+	rib_len = b.n - pit_len;
+	n = pit_len + reps * rib_len; /* ~450 KB: 5 blocks of 100k at level 1 */
+	plain = malloc(n);
+	bzlen = (unsigned int)(n + n / 100 + 600);
+	bz = malloc(2 * (size_t)bzlen);
+	assert_non_null(plain);
+	assert_non_null(bz);
+	memcpy(plain, b.d, pit_len);
+	for (size_t i = 0; i < reps; i++)
+		memcpy(plain + pit_len + i * rib_len, b.d + pit_len, rib_len);
+	assert_int_equal(
+		BZ2_bzBuffToBuffCompress(bz, &bzlen, (char *)plain, (unsigned int)n, 1, 0, 0),
+		BZ_OK);
+	memcpy(bz + bzlen, bz, bzlen); /* a second stream: the same again */
+
+	write_tmp(path, bz, 2 * (size_t)bzlen); /* good: parallel to the end */
+	assert_int_equal(bz2par_all(path, &rc), 2 * n);
+	assert_int_equal(rc, 0);
+	unlink(path);
+
+	strcpy(path, "/tmp/test_mrt_XXXXXX"); /* the last byte missing */
+	write_tmp(path, bz, bzlen - 1);
+	assert_int_equal(bz2par_all(path, &rc), n);
+	assert_int_equal(rc, -EAGAIN);
+	expect_bad_input(mrt_open(path, NULL), (int)reps * 4,
+			 "bzip2 data cut short: the file ends at compressed byte");
+	unlink(path);
+
+	strcpy(path, "/tmp/test_mrt_XXXXXX"); /* the stream CRC (last bits) wrong */
+	bz[bzlen - 2] ^= 1;
+	write_tmp(path, bz, bzlen);
+	assert_int_equal(bz2par_all(path, &rc), n);
+	assert_int_equal(rc, -EAGAIN);
+	expect_bad_input(mrt_open(path, NULL), (int)reps * 4,
+			 "bzip2 data corrupt at compressed byte");
+	unlink(path);
+	free(plain);
+	free(bz);
+}
+
 static void test_mrt_open_missing_file(void **state)
 {
 	errno = 0;
@@ -1309,6 +1391,7 @@ int main(void)
 		cmocka_unit_test(test_mrt_dev_zero_ends_with_error),
 		cmocka_unit_test(test_mrt_corrupt_gzip_names_place),
 		cmocka_unit_test(test_mrt_read_error_is_not_bad_input),
+		cmocka_unit_test(test_mrt_bzip2_parallel_checks_stream_end),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
