@@ -84,6 +84,25 @@ static void warn_cuts(const char *file, const struct mrt_record *rec, const stru
 		 (unsigned long long)rec->record_no, (unsigned long long)rec->offset, what + 2);
 }
 
+/* bgpdump stops after a file's first bzip2 stream; so does asclass mrt by
+ * default, but not silently. */
+static void warn_unread(const char *file, struct mrt_reader *r)
+{
+	uint64_t streams, bytes = mrt_unread(r, &streams);
+
+	if (!bytes)
+		return;
+	if (streams)
+		log_warn("%s: stopped after the first bzip2 stream, as bgpdump does: %llu more "
+			 "bzip2 stream(s) in %llu bytes left unread (--fix-bzip2-streams reads "
+			 "them)",
+			 file, (unsigned long long)streams, (unsigned long long)bytes);
+	else
+		log_warn("%s: stopped after the first bzip2 stream, as bgpdump does: %llu bytes "
+			 "after it left unread, not bzip2 data",
+			 file, (unsigned long long)bytes);
+}
+
 int cmd_mrt(int argc, char **argv)
 {
 	struct mrt_opts o = { .bgpdump_compat = true, .bzip2_first_stream_only = true };
@@ -137,6 +156,8 @@ int cmd_mrt(int argc, char **argv)
 		if (cut > CUT_WARNINGS)
 			log_warn("%s: %llu records in all cut as bgpdump cuts them", argv[i],
 				 (unsigned long long)cut);
+		if (!mrt_error(r))
+			warn_unread(argv[i], r);
 		if (mrt_error(r)) {
 			bgpdump_fmt_flush(f);
 			log_err("%s", mrt_error(r)->text);

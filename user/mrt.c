@@ -204,6 +204,11 @@ const struct mrt_peer_index *mrt_peer_index(const struct mrt_reader *r)
 	return &r->pit;
 }
 
+uint64_t mrt_unread(const struct mrt_reader *r, uint64_t *streams)
+{
+	return mrtio_unread(r->io, streams);
+}
+
 /* Reads exactly n bytes unless the input ends; returns bytes read or -errno. */
 static long read_full(struct mrt_reader *r, void *dst, size_t n)
 {

@@ -410,7 +410,8 @@ struct mrt_opts {
 	 * printer (asclass mrt); never for building route tables. */
 	bool bgpdump_compat;
 	/* Stop at the end of the first bzip2 stream, as bgpdump does (a file
-	 * of concatenated streams, as pbzip2 writes, is otherwise read whole). */
+	 * of concatenated streams, as pbzip2 writes, is otherwise read whole);
+	 * mrt_unread() says what was left. */
 	bool bzip2_first_stream_only;
 };
 #ifndef MRT_MAX_RECORD_DEFAULT
@@ -463,6 +464,11 @@ const struct mrt_error *mrt_last_skipped(const struct mrt_reader *r);
 const struct mrt_stats *mrt_stats(const struct mrt_reader *r);
 /* The current PEER_INDEX_TABLE (n_peers 0 / peers NULL if none yet). */
 const struct mrt_peer_index *mrt_peer_index(const struct mrt_reader *r);
+/* With opts.bzip2_first_stream_only, at the end of input (mrt_next()
+ * returned NULL and mrt_error() is NULL): the compressed bytes after the
+ * first bzip2 stream, left unread (0 if none), and in *streams (if not
+ * NULL) how many bzip2 streams start in them. */
+uint64_t mrt_unread(const struct mrt_reader *r, uint64_t *streams);
 void mrt_close(struct mrt_reader *r);
 
 /* Plain AS path for origin resolution: the ASNs of AS_SEQUENCE segments and,

@@ -68,6 +68,9 @@ struct mrtio {
 	bool bad_input;
 	char errmsg[160];
 	int pending; /* the error decode_read returns from now on */
+	/* MRTIO_BZIP2_FIRST_STREAM: what followed the first stream, unread */
+	uint64_t unread_bytes, unread_streams;
+	bool unread_counted;
 };
 
 static long decode_read(struct mrtio *io, void *dst, size_t n);
@@ -248,6 +251,13 @@ const char *mrtio_error(const struct mrtio *io)
 	return io->bad_input ? io->errmsg : NULL;
 }
 
+uint64_t mrtio_unread(const struct mrtio *io, uint64_t *streams)
+{
+	if (streams)
+		*streams = io->unread_streams;
+	return io->unread_bytes;
+}
+
 static const char *comp_name(const struct mrtio *io)
 {
 	return io->comp == MRTIO_GZIP ? "gzip" : "bzip2";
@@ -277,6 +287,60 @@ static const char *bz_error_name(int br)
 	}
 }
 
+/* A bzip2 stream starts at p (10 bytes): "BZh1".."BZh9", then the magic
+ * of a block or of the end of the stream.  Compressed data holds these 80
+ * bits by chance about once in 10^23 bytes. */
+static bool bzip2_stream_at(const uint8_t *p)
+{
+	static const uint8_t block[6] = { 0x31, 0x41, 0x59, 0x26, 0x53, 0x59 };
+	static const uint8_t eos[6] = { 0x17, 0x72, 0x45, 0x38, 0x50, 0x90 };
+
+	return p[0] == 'B' && p[1] == 'Z' && p[2] == 'h' && p[3] >= '1' && p[3] <= '9' &&
+	       (!memcmp(p + 4, block, 6) || !memcmp(p + 4, eos, 6));
+}
+
+/* Counts what is left of the input after the first bzip2 stream, bytes and
+ * bzip2 streams: `p`, n bytes at hand, then the source to its end (read()
+ * on, or with pos >= 0 pread() from pos).  Each piece is scanned with the
+ * 9 bytes before it, so a header across pieces is seen once. */
+static void count_unread(struct mrtio *io, const uint8_t *p, size_t n, off_t pos)
+{
+	uint8_t *buf = malloc(RAW_BUF + 9);
+	size_t keep = 0;
+
+	io->unread_counted = true;
+	if (!buf) { /* out of memory: the bytes at hand at least */
+		io->unread_bytes = n;
+		return;
+	}
+	for (;;) {
+		ssize_t k = (ssize_t)(n < RAW_BUF ? n : RAW_BUF);
+
+		if (k) {
+			memcpy(buf + keep, p, (size_t)k);
+			p += k;
+			n -= (size_t)k;
+		} else if (io->fd >= 0) {
+			k = pos >= 0 ? pread(io->fd, buf + keep, RAW_BUF, pos)
+				     : read(io->fd, buf + keep, RAW_BUF);
+			if (k < 0 && errno == EINTR)
+				continue;
+			if (pos >= 0 && k > 0)
+				pos += k;
+		}
+		if (k <= 0)
+			break;
+		io->unread_bytes += (uint64_t)k;
+		size_t total = keep + (size_t)k;
+		for (const uint8_t *q = buf; (q = memchr(q, 'B', total - (size_t)(q - buf))); q++)
+			if ((size_t)(q - buf) + 10 <= total && bzip2_stream_at(q))
+				io->unread_streams++;
+		keep = total < 9 ? total : 9;
+		memmove(buf, buf + total - keep, keep);
+	}
+	free(buf);
+}
+
 /* After a stream ends: another one follows if more non-empty input does. */
 static int next_stream(struct mrtio *io, int *more)
 {
@@ -287,8 +351,12 @@ static int next_stream(struct mrtio *io, int *more)
 		return err;
 	if (!io->in_len)
 		return 0;
-	if (io->comp == MRTIO_BZIP2 && (io->flags & MRTIO_BZIP2_FIRST_STREAM))
+	if (io->comp == MRTIO_BZIP2 && (io->flags & MRTIO_BZIP2_FIRST_STREAM)) {
+		count_unread(io, io->in, io->in_len, -1);
+		io->in_len = 0;
+		io->eof = 1;
 		return 0;
+	}
 	dec_end(io);
 	err = dec_start(io);
 	if (err)
@@ -539,6 +607,9 @@ long mrtio_read(struct mrtio *io, void *dst, size_t n)
 	if (io->bz2par) {
 		uint64_t delivered = 0;
 		long k = mrtbz2_read(io->bz2par, dst, n, &delivered);
+		off_t end;
+		if (k == 0 && !io->unread_counted && (end = mrtbz2_first_end(io->bz2par)) >= 0)
+			count_unread(io, NULL, 0, end);
 		if (k != -EAGAIN)
 			return k;
 		int err = bz2par_fallback(io, delivered);

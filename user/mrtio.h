@@ -13,7 +13,8 @@ enum mrtio_comp { MRTIO_PLAIN, MRTIO_GZIP, MRTIO_BZIP2 };
 
 struct mrtio;
 
-/* Flags: stop after the first bzip2 stream, as bgpdump does. */
+/* Flags: stop after the first bzip2 stream, as bgpdump does (what follows
+ * is counted: see mrtio_unread). */
 #define MRTIO_BZIP2_FIRST_STREAM 1U
 
 /* Takes ownership of fd (closed by mrtio_close unless it is 0).  Returns NULL
@@ -35,6 +36,12 @@ long mrtio_read(struct mrtio *io, void *dst, size_t n);
  * Owned by io, valid until mrtio_close(). */
 const char *mrtio_error(const struct mrtio *io);
 enum mrtio_comp mrtio_compression(const struct mrtio *io);
+/* With MRTIO_BZIP2_FIRST_STREAM, once mrtio_read() has returned 0: the
+ * bytes of input after the first bzip2 stream, which were not decoded (0
+ * if none), and in *streams (if not NULL) how many bzip2 streams start in
+ * them (0: they are not bzip2 data).  Counting them reads the input to its
+ * end, once. */
+uint64_t mrtio_unread(const struct mrtio *io, uint64_t *streams);
 void mrtio_close(struct mrtio *io);
 
 #endif

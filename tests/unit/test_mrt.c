@@ -1352,6 +1352,61 @@ static void test_mrt_bzip2_parallel_checks_stream_end(void **state)
 	free(bz);
 }
 
+/* bgpdump reads only a file's first bzip2 stream; so does the reader with
+ * bzip2_first_stream_only, but it says what it left: the bytes after the
+ * first stream and the bzip2 streams in them (through the parallel
+ * decoder, the decompression thread and memory input alike). */
+static void test_mrt_bzip2_first_stream_says_what_is_left(void **state)
+{
+	static struct b b;
+	static char bz[3 * 4096 + 16];
+	uint16_t peers[] = { 0, 1 };
+	unsigned int bzlen = 4096;
+	struct mrt_opts o = { .bzip2_first_stream_only = true };
+	char path[] = "/tmp/test_mrt_XXXXXX";
+	uint64_t streams = 99;
+
+	b.n = 0;
+	pit(&b);
+	rib4(&b, peers, 2, 0);
+	assert_int_equal(
+		BZ2_bzBuffToBuffCompress(bz, &bzlen, (char *)b.d, (unsigned int)b.n, 9, 0, 0),
+		BZ_OK);
+	memcpy(bz + bzlen, bz, bzlen); /* three streams, as pbzip2 writes */
+	memcpy(bz + 2 * bzlen, bz, bzlen);
+	write_tmp(path, bz, 3 * (size_t)bzlen);
+	for (int way = 0; way < 3; way++) {
+		struct mrt_reader *r;
+
+		if (way == 2) {
+			r = mrt_open_mem(bz, 3 * (size_t)bzlen, "mem.bz2", &o);
+		} else {
+			setenv("ASCLASS_NO_PARALLEL_BZIP2", "1", 1); /* the thread */
+			if (!way)
+				unsetenv("ASCLASS_NO_PARALLEL_BZIP2"); /* block-parallel */
+			r = mrt_open(path, &o);
+		}
+		read_all_ribs(r, 2);
+		assert_int_equal(mrt_unread(r, &streams), 2 * (uint64_t)bzlen);
+		assert_int_equal(streams, 2);
+		mrt_close(r);
+	}
+	unsetenv("ASCLASS_NO_PARALLEL_BZIP2");
+	unlink(path);
+	/* what follows is not bzip2: counted as bytes, no stream */
+	memcpy(bz + bzlen, "garbage", 7);
+	struct mrt_reader *r = mrt_open_mem(bz, bzlen + 7, "mem.bz2", &o);
+	read_all_ribs(r, 2);
+	assert_int_equal(mrt_unread(r, &streams), 7);
+	assert_int_equal(streams, 0);
+	mrt_close(r);
+	/* a single stream: nothing left */
+	r = mrt_open_mem(bz, bzlen, "mem.bz2", &o);
+	read_all_ribs(r, 2);
+	assert_int_equal(mrt_unread(r, &streams), 0);
+	mrt_close(r);
+}
+
 static void test_mrt_open_missing_file(void **state)
 {
 	errno = 0;
@@ -1392,6 +1447,7 @@ int main(void)
 		cmocka_unit_test(test_mrt_corrupt_gzip_names_place),
 		cmocka_unit_test(test_mrt_read_error_is_not_bad_input),
 		cmocka_unit_test(test_mrt_bzip2_parallel_checks_stream_end),
+		cmocka_unit_test(test_mrt_bzip2_first_stream_says_what_is_left),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
