@@ -23,6 +23,9 @@ struct mrt_arena_chunk {
 	_Alignas(16) unsigned char data[];
 };
 
+/* Smallest chunk the arena allocates (a larger request gets a chunk of its
+ * own size): a granularity, not a limit.  A.limit is 0 (none) in the reader:
+ * a record's decoded data is bounded by the record's size times a constant. */
 #define ARENA_CHUNK_MIN (256U << 10)
 
 void *mrt_arena_alloc(struct mrt_arena *a, size_t n)
@@ -110,6 +113,8 @@ static int nlri_parse_compat(const uint8_t *buf, size_t len, int family, const s
 		c = bgp_cur_make(buf, len);
 		uint32_t i = 0;
 		while (bgp_cur_left(&c)) {
+			/* pb: (255 + 7) / 8 = 32 bytes, the longest any length
+			 * byte can ask for */
 			uint8_t b[4] = { 0 }, plen = 0, pb[32] = { 0 };
 			uint32_t pid = 0;
 
@@ -424,7 +429,7 @@ static void mark(struct bgp_attrs *o, unsigned int type)
  * caller), as route collectors' tools read it. */
 static void mp_nexthop(struct bgp_mp_reach *m, const uint8_t *src, size_t avail, uint8_t nhlen)
 {
-	uint8_t p[32] = { 0 };
+	uint8_t p[32] = { 0 }; /* the longest next hop decoded; nh_len keeps the length */
 
 	memcpy(p, src, avail < sizeof(p) ? avail : sizeof(p));
 	m->nh_len = nhlen;
@@ -796,9 +801,26 @@ static int update_parse(const uint8_t *b, size_t len, const struct bgp_ctx *ctx,
 			      &u->nlri_cut);
 }
 
+/* The 4-octet AS capability (65) among the capabilities of one optional
+ * parameter of type 2, if there. */
+static void open_caps(struct bgp_cur cc, struct bgp_open *o)
+{
+	while (bgp_cur_left(&cc) >= 2) {
+		uint8_t code = 0, cl = 0;
+		bgp_get8(&cc, &code);
+		bgp_get8(&cc, &cl);
+		if (bgp_cur_left(&cc) < cl)
+			break;
+		if (code == 65 && cl == 4)
+			o->asn4 = rd32_zf(cc.p, 4);
+		cc.p += cl;
+	}
+}
+
 static void open_parse(const uint8_t *b, size_t len, struct bgp_open *o)
 {
-	struct bgp_cur c = bgp_cur_make(b, len);
+	struct bgp_cur c = bgp_cur_make(b, len), pc;
+	bool ext;
 
 	bgp_get8(&c, &o->version);
 	bgp_get16(&c, &o->asn);
@@ -806,31 +828,38 @@ static void open_parse(const uint8_t *b, size_t len, struct bgp_open *o)
 	o->bgp_id.family = 4;
 	bgp_getn(&c, o->bgp_id.a, 4);
 	bgp_get8(&c, &o->opt_len);
+	/* RFC 9072: optional parameters longer than 255 bytes (an RFC 8654
+	 * OPEN may carry them) are marked by length 255 and type 255, then a
+	 * 2-byte length; each parameter then has a 2-byte length */
+	ext = o->opt_len == 255 && bgp_cur_left(&c) && c.p[0] == 255;
+	/* raw, as far as the message holds them (the OPEN is not used to
+	 * build routes: only its 4-octet AS is decoded) */
 	if (o->opt_len > bgp_cur_left(&c))
 		o->opt_len = (uint8_t)bgp_cur_left(&c);
 	o->opt = c.p;
 	o->asn4 = o->asn;
-	/* capabilities: optional parameter 2, capability 65 = 4-octet AS */
-	struct bgp_cur pc = bgp_cur_make(c.p, o->opt_len);
-	while (bgp_cur_left(&pc) >= 2) {
-		uint8_t pt = 0, pl = 0;
+	if (ext) {
+		uint16_t l16 = 0;
+		c.p++;
+		bgp_get16(&c, &l16);
+		pc = bgp_cur_make(c.p, l16 < bgp_cur_left(&c) ? l16 : bgp_cur_left(&c));
+	} else {
+		pc = bgp_cur_make(c.p, o->opt_len);
+	}
+	while (bgp_cur_left(&pc) >= (ext ? 3u : 2u)) {
+		uint8_t pt = 0, pl8 = 0;
+		uint16_t pl = 0;
 		struct bgp_cur cc;
+
 		bgp_get8(&pc, &pt);
-		bgp_get8(&pc, &pl);
+		if (ext)
+			bgp_get16(&pc, &pl);
+		else if (!bgp_get8(&pc, &pl8))
+			pl = pl8;
 		if (bgp_sub(&pc, pl, &cc))
 			break;
-		if (pt != 2)
-			continue;
-		while (bgp_cur_left(&cc) >= 2) {
-			uint8_t code = 0, cl = 0;
-			bgp_get8(&cc, &code);
-			bgp_get8(&cc, &cl);
-			if (bgp_cur_left(&cc) < cl)
-				break;
-			if (code == 65 && cl == 4)
-				o->asn4 = rd32_zf(cc.p, 4);
-			cc.p += cl;
-		}
+		if (pt == 2) /* capabilities */
+			open_caps(cc, o);
 	}
 }
 
@@ -853,6 +882,12 @@ int bgp_msg_parse(const uint8_t *buf, size_t len, const struct bgp_ctx *ctx, str
 		return ctx_err(ctx, "BGP length %u is shorter than the 19-byte header", m->len);
 	if (m->len > len)
 		return ctx_err(ctx, "BGP4MP length %u exceeds record length %zu", m->len, len);
+	/* RFC 6396: one message per record.  What follows it (a second message,
+	 * or a message longer than 65535 bytes wrongly framed) would be lost;
+	 * bgpdump ignores it */
+	if (m->len < len && !ctx->bgpdump_compat)
+		return ctx_err(ctx, "BGP4MP record holds %zu bytes after its BGP message of %u",
+			       len - m->len, m->len);
 	m->body = buf + 19;
 	m->body_len = m->len - 19u;
 	switch (m->type) {

@@ -45,9 +45,9 @@ struct bgpdump_fmt {
 	struct bgp_seg *mseg;
 	uint32_t *masn;
 	size_t mseg_cap, masn_cap;
-	char aggr[64];
+	char aggr[64]; /* "4294967295 255.255.255.255": 26 bytes */
 	size_t aggr_len;
-	char ts[40];
+	char ts[40]; /* "4294967295.4294967295": the microsecond field is 32 bits */
 	size_t ts_len;
 	struct bgpdump_cuts cuts; /* of the current record */
 };
@@ -482,7 +482,7 @@ static size_t comm_text(struct bgpdump_fmt *f, const struct bgp_attrs *a)
 	}
 	for (uint32_t i = 0; i < a->n_communities; i++) {
 		uint32_t c = a->communities[i];
-		char tmp[32];
+		char tmp[32]; /* " 65535:65535": 12 bytes */
 		size_t n;
 		const char *name = c == 0xFFFFFF01   ? " no-export"
 				   : c == 0xFFFFFF02 ? " no-advertise"
@@ -679,7 +679,7 @@ static void fmt_td2(struct bgpdump_fmt *f, const struct mrt_record *rec)
 	unsigned int st = rec->subtype;
 	bool ap = rib->addpath;
 	bool v6 = rib->afi == BGP_AFI_IPV6;
-	char pfx[64];
+	char pfx[64]; /* an IPv6 text (45 bytes at most) and "/128" */
 	size_t pfxn;
 
 	/* bgpdump prints only the unicast RIB subtypes */
@@ -689,7 +689,7 @@ static void fmt_td2(struct bgpdump_fmt *f, const struct mrt_record *rec)
 	pfxn = (size_t)(put_prefix(pfx, &rib->prefix, v6) - pfx);
 	/* bgpdump's next-hop text buffer lives across the entries of a record:
 	 * an entry whose MP next hop has an odd length prints the previous one */
-	char last_nh[64];
+	char last_nh[64]; /* an IPv6 text: 45 bytes at most */
 	size_t last_nh_len = 0;
 	for (unsigned int i = 0; i < rib->n_entries; i++) {
 		const struct mrt_rib_entry *e = &rib->entries[i];
@@ -827,7 +827,7 @@ static void fmt_update(struct bgpdump_fmt *f, const struct mrt_record *rec)
 	const struct bgp_mp_reach *mr = &a->mp_reach;
 	const struct bgp_mp_unreach *mu = &a->mp_unreach;
 	bool peer_v6 = m->afi == BGP_AFI_IPV6;
-	char name[32];
+	char name[32]; /* "BGP4MP_ET_LOCAL": the longest is 15 bytes */
 	size_t nl = bgp4mp_name(rec, name);
 	bool mu_ok = mu->present && !mu->skipped && mu->n_withdrawn;
 	bool mr_ok = mr->present && !mr->skipped && !mr->abbreviated && mr->n_nlri;

@@ -55,7 +55,7 @@ static const struct cmd_spec mrt_spec = {
 static void warn_cuts(const char *file, const struct mrt_record *rec, const struct bgpdump_cuts *c,
 		      uint64_t lists_cut, uint64_t *n)
 {
-	char what[384];
+	char what[384]; /* the four parts at their longest: about 330 bytes */
 	int k = 0;
 
 	if (!c->prefixes && !c->aspath_asns && !c->communities && !lists_cut)

@@ -40,7 +40,7 @@ struct mrt_reader {
 	char *view;
 	size_t view_cap;
 	struct mrt_peer td1_peer;
-	char msg[192];
+	char msg[192]; /* as struct mrt_error's */
 };
 
 const char *mrt_type_name(uint16_t type)
@@ -88,14 +88,21 @@ static void set_error(struct mrt_reader *r, struct mrt_error *e, int err, uint64
 	e->offset = off;
 	e->record_no = recno;
 	e->err = err;
+	const char *name = r->name, *tail = "";
+	int keep = MRT_ERROR_NAME_MAX;
+
 	snprintf(e->msg, sizeof(e->msg), "%s", r->msg);
+	if (strlen(name) > MRT_ERROR_NAME_MAX) { /* its start and end */
+		keep = MRT_ERROR_NAME_MAX / 2 - 3;
+		tail = name + strlen(name) - keep;
+	}
 	if (recno)
 		snprintf(e->text, sizeof(e->text),
-			 "%s: record %" PRIu64 " (offset %" PRIu64 "): %s", r->name, recno, off,
-			 r->msg);
+			 "%.*s%s%s: record %" PRIu64 " (offset %" PRIu64 "): %s", keep, name,
+			 *tail ? "..." : "", tail, recno, off, r->msg);
 	else
-		snprintf(e->text, sizeof(e->text), "%s: offset %" PRIu64 ": %s", r->name, off,
-			 r->msg);
+		snprintf(e->text, sizeof(e->text), "%.*s%s%s: offset %" PRIu64 ": %s", keep, name,
+			 *tail ? "..." : "", tail, off, r->msg);
 }
 
 static struct mrt_reader *reader_new(const char *name, const struct mrt_opts *opts)

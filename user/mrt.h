@@ -415,16 +415,26 @@ struct mrt_opts {
 	bool bzip2_first_stream_only;
 };
 #ifndef MRT_MAX_RECORD_DEFAULT
-#define MRT_MAX_RECORD_DEFAULT (16U << 20) /* a RIB record with thousands of peers fits */
+/* Guards memory against a garbage length field; a longer record is an
+ * error naming it (never cut).  Real records are far smaller: a BGP4MP
+ * record holds at most a 65535-byte RFC 8654 message and 44 bytes of
+ * header, a PEER_INDEX_TABLE of 65535 IPv6 peers 2.4 MiB, a RIB record of
+ * a prefix seen by 1000 peers about 100 KiB. */
+#define MRT_MAX_RECORD_DEFAULT (16U << 20)
 #endif
 
+#define MRT_ERROR_NAME_MAX 4096 /* PATH_MAX on Linux: a file name mrt_open() can open */
 struct mrt_error {
 	const char *file;   /* name as given ("-" shown as "(stdin)") */
 	uint64_t offset;    /* of the record's header, uncompressed stream */
 	uint64_t record_no; /* 1-based; 0 when the error is not about a record */
 	int err;	    /* negative errno: -EIO, -EINVAL (malformed), -ENOMEM... */
-	char msg[192];	    /* "BGP4MP length 4096 exceeds record length 512" */
-	char text[512];	    /* "file: record N (offset O): msg" */
+	/* The longest message is under 160 bytes (mrtio's, with a 20-digit
+	 * offset and zlib's longest text); text holds a name of PATH_MAX
+	 * bytes, the place and msg; a longer name (mrt_open_fd, mrt_open_mem)
+	 * is cut in its middle ("/a/b/.../rib.mrt"), never the place. */
+	char msg[192];			     /* "BGP4MP length 4096 exceeds record length 512" */
+	char text[MRT_ERROR_NAME_MAX + 256]; /* "file: record N (offset O): msg" */
 };
 
 struct mrt_stats {

@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#define MRTBZ2_MAX_WORKERS 8
+#define MRTBZ2_MAX_WORKERS 8 /* threads; mrtio asks for at most 4 (a CPU count, not a limit) */
 
 struct mrtbz2;
 

@@ -24,6 +24,7 @@
 #include "mrtbz2.h"
 #include "mrtio.h"
 
+/* Read and hand-over sizes, not limits: any input length passes through. */
 #define RAW_BUF (256U << 10)
 #define RING_CHUNKS 4
 #define RING_CHUNK (1U << 20)
@@ -66,6 +67,9 @@ struct mrtio {
 	/* set with the failure, before it is returned (and, threaded, before
 	 * the chunk carrying it is published): what is wrong with the input */
 	bool bad_input;
+	/* "bzip2 data cut short: the file ends at compressed byte " + 20
+	 * digits, or "... corrupt at ...: " + zlib's longest text (about 30):
+	 * under 120 bytes */
 	char errmsg[160];
 	int pending; /* the error decode_read returns from now on */
 	/* MRTIO_BZIP2_FIRST_STREAM: what followed the first stream, unread */

@@ -532,6 +532,46 @@ static void test_bgp_open_as4_capability(void **state)
 	assert_int_equal(msg.open.hold_time, 180);
 }
 
+/* RFC 9072 (optional parameters past 255 bytes, as an RFC 8654 OPEN may
+ * carry): length 255, type 255, a 2-byte length, 2-byte parameter lengths */
+static void test_bgp_open_extended_optional_parameters(void **state)
+{
+	static const uint8_t m[] = {
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,		  /* marker */
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 41, 1, /* length 41, OPEN */
+		4,    0x5b, 0xa0, 0,	180,	    /* version 4, AS_TRANS, hold 180 */
+		198,  51,   100,  1,		    /* BGP id */
+		255,				    /* opt len 255: RFC 9072 form ... */
+		255,  0,    9,			    /*   ... type 255, 9 bytes follow */
+		2,    0,    6,			    /*   capabilities, 6 bytes */
+		65,   4,    0xfa, 0x56, 0xea, 0x01, /*     4-octet AS 4200000001 */
+	};
+	struct bgp_msg msg;
+	struct bgp_ctx x = ctx(4, false);
+
+	assert_int_equal(bgp_msg_parse(m, sizeof(m), &x, &msg), 0);
+	assert_int_equal(msg.open.asn, 23456);
+	assert_int_equal(msg.open.asn4, 4200000001U);
+}
+
+/* RFC 6396: one BGP message per record.  Bytes after it would be lost: an
+ * error, except in bgpdump's reading (bgpdump ignores them). */
+static void test_bgp_msg_bytes_after_message(void **state)
+{
+	static const uint8_t m[] = {
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,		  /* marker */
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 19, 4, /* KEEPALIVE */
+		0xff, 0xff,						  /* 2 more bytes */
+	};
+	struct bgp_msg msg;
+	struct bgp_ctx x = ctx(4, false);
+
+	assert_int_equal(bgp_msg_parse(m, sizeof(m), &x, &msg), -EINVAL);
+	assert_string_equal(errbuf, "BGP4MP record holds 2 bytes after its BGP message of 19");
+	x.bgpdump_compat = true;
+	assert_int_equal(bgp_msg_parse(m, sizeof(m), &x, &msg), 0);
+}
+
 static void test_bgp_bgpdump_ipv6_text(void **state)
 {
 	char buf[64];
@@ -577,6 +617,8 @@ int main(void)
 		cmocka_unit_test(test_bgp_msg_update_and_errors),
 		cmocka_unit_test(test_bgp_open_as4_capability),
 		cmocka_unit_test(test_bgp_bgpdump_ipv6_text),
+		cmocka_unit_test(test_bgp_open_extended_optional_parameters),
+		cmocka_unit_test(test_bgp_msg_bytes_after_message),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 

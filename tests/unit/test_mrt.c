@@ -971,6 +971,141 @@ static void test_mrt_record_length_limit(void **state)
 	assert_null(mrt_next(r));
 	assert_non_null(strstr(mrt_error(r)->msg, "exceeds the limit of 100 bytes"));
 	mrt_close(r);
+	/* at the limit a record reads; one byte past it is an error naming it */
+	b.n = 0;
+	size_t s = mrt_hdr(&b, T0, 99, 0); /* type 99: not decoded */
+	b.n += 100;
+	end_rec(&b, s);
+	s = mrt_hdr(&b, T0, 99, 0);
+	b.n += 101;
+	end_rec(&b, s);
+	r = mrt_open_mem(b.d, b.n, "big.mrt", &o);
+	assert_non_null(mrt_next(r));
+	assert_null(mrt_next(r));
+	assert_string_equal(mrt_error(r)->text, "big.mrt: record 2 (offset 112): MRT length 101 "
+						"exceeds the limit of 100 bytes");
+	mrt_close(r);
+}
+
+/* The counts TABLE_DUMP_V2 allows, at their limits: 65535 peers (the
+ * last, index 65534, named by an entry), and 65535 entries in one RIB
+ * record.  Nothing in the reader is smaller. */
+static void test_mrt_peer_and_entry_counts_at_limit(void **state)
+{
+	static struct b b;
+	const struct mrt_record *rec;
+	struct mrt_reader *r;
+	size_t s;
+
+	b.n = 0;
+	s = mrt_hdr(&b, T0, MRT_TYPE_TABLE_DUMP_V2, MRT_TD2_PEER_INDEX_TABLE);
+	raw(&b, "\xc6\x33\x64\xfa", 4); /* collector BGP id */
+	u16(&b, 0);			/* no view name */
+	u16(&b, 65535);			/* peer count */
+	for (uint32_t i = 0; i < 65535; i++) {
+		u8(&b, 0);		  /* IPv4, 2-byte AS */
+		u32(&b, 0xc6120000U + i); /*   BGP id */
+		u32(&b, 0xc6120000U + i); /*   198.18.x.y */
+		u16(&b, 64496 + i % 16);  /*   AS */
+	}
+	end_rec(&b, s);
+	uint16_t peers[] = { 0, 65534 };
+	rib4(&b, peers, 2, 0);
+	r = open_b(&b, false);
+	rec = mrt_next(r);
+	assert_non_null(rec);
+	assert_int_equal(rec->pit.n_peers, 65535);
+	rec = mrt_next(r);
+	assert_non_null(rec);
+	assert_int_equal(rec->rib.entries[1].peer_index, 65534);
+	assert_int_equal(rec->rib.entries[1].peer->ip.a[2], 0xff); /* 198.18.255.254 */
+	assert_int_equal(rec->rib.entries[1].peer->ip.a[3], 0xfe);
+	assert_int_equal(rec->rib.entries[1].peer->asn, 64496 + 65534 % 16);
+	mrt_close(r);
+
+	b.n = 0;
+	pit(&b);
+	s = mrt_hdr(&b, T0, MRT_TYPE_TABLE_DUMP_V2, MRT_TD2_RIB_IPV4_UNICAST);
+	u32(&b, 1);		    /* sequence */
+	u8(&b, 22);		    /* 175.45.176.0/22 */
+	raw(&b, "\xaf\x2d\xb0", 3); /*   175.45.176 */
+	u16(&b, 65535);		    /* entry count */
+	for (uint32_t i = 0; i < 65535; i++) {
+		u16(&b, i & 1);	 /* peer index */
+		u32(&b, T0 - i); /* originated */
+		u16(&b, 4);	 /* attribute length */
+		raw(&b, origin_igp, sizeof(origin_igp));
+	}
+	end_rec(&b, s);
+	r = open_b(&b, false);
+	mrt_next(r);
+	rec = mrt_next(r);
+	assert_non_null(rec);
+	assert_int_equal(rec->rib.n_entries, 65535);
+	assert_int_equal(rec->rib.entries[65534].originated, T0 - 65534);
+	assert_int_equal(rec->rib.entries[65534].peer->asn, 64496);
+	mrt_close(r);
+}
+
+/* An UPDATE of 65535 bytes, the most RFC 8654 allows: a withdrawn routes
+ * field of 13102 /32s and a /8 (65512 bytes).  The reader returns all
+ * 13103; the printer prints 8192 as bgpdump does, and all with full. */
+static void test_mrt_update_of_65535_bytes(void **state)
+{
+	static struct b b;
+	const struct mrt_record *rec;
+	struct bgpdump_cuts cuts;
+	size_t lines;
+
+	size_t s, at;
+
+	b.n = 0;
+	at = update_start(&b, MRT_BGP4MP_MESSAGE_AS4, &s);
+	u16(&b, 65512); /* withdrawn routes length */
+	for (uint32_t i = 0; i < 13102; i++) {
+		u8(&b, 32);		  /* /32 */
+		u32(&b, 0xc6120000U + i); /* in 198.18.0.0/15 */
+	}
+	u8(&b, 8);  /* 10.0.0.0/8 */
+	u8(&b, 10); /*   10 */
+	u16(&b, 0); /* no attributes, no NLRI */
+	update_end(&b, s, at);
+	struct mrt_reader *r = open_b(&b, false);
+	rec = mrt_next(r);
+	assert_non_null(rec);
+	assert_int_equal(rec->bgp4mp.msg.len, 65535);
+	assert_int_equal(rec->bgp4mp.msg.update.n_withdrawn, 13103);
+	assert_int_equal(rec->bgp4mp.msg.update.withdrawn[13102].len, 8);
+	mrt_close(r);
+	free(print_b(&b, true, false, &lines, &cuts));
+	assert_int_equal(lines, 8192);
+	assert_int_equal(cuts.prefixes, 13103);
+	free(print_b(&b, true, true, &lines, &cuts));
+	assert_int_equal(lines, 13103);
+}
+
+/* An error names the file whatever its name's length: a name mrt_open()
+ * can open (PATH_MAX) whole; a longer one given to mrt_open_mem() by its
+ * start and end, the place and message never cut. */
+static void test_mrt_error_text_keeps_place(void **state)
+{
+	static const uint8_t r0[] = { 0x59, 0xd0, 0xb0, 0x70, 0x00, 0x10 }; /* header cut */
+	static char name[6000];
+	char want[300];
+
+	for (size_t len = 4095; len <= 5000; len += 905) {
+		memset(name, 'a', len);
+		name[len] = 0;
+		name[len - 1] = 'z';
+		struct mrt_reader *r = mrt_open_mem(r0, sizeof(r0), name, NULL);
+		assert_null(mrt_next(r));
+		const char *t = mrt_error(r)->text;
+		snprintf(want, sizeof(want),
+			 "z: record 1 (offset 0): MRT header cut short: 6 of 12 bytes");
+		assert_string_equal(t + strlen(t) - strlen(want), want);
+		assert_int_equal(strlen(t), (len < 4096 ? len : 4096 - 3) + strlen(want) - 1);
+		mrt_close(r);
+	}
 }
 
 static void test_mrt_unknown_type_is_other(void **state)
@@ -1448,6 +1583,9 @@ int main(void)
 		cmocka_unit_test(test_mrt_read_error_is_not_bad_input),
 		cmocka_unit_test(test_mrt_bzip2_parallel_checks_stream_end),
 		cmocka_unit_test(test_mrt_bzip2_first_stream_says_what_is_left),
+		cmocka_unit_test(test_mrt_peer_and_entry_counts_at_limit),
+		cmocka_unit_test(test_mrt_update_of_65535_bytes),
+		cmocka_unit_test(test_mrt_error_text_keeps_place),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
