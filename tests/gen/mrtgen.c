@@ -944,6 +944,13 @@ static void a_long_aspath(struct buf *a, uint32_t peer, uint32_t n)
 	free(v.p);
 }
 
+/* ORIGIN IGP, AS_PATH 4200000001 20485 131279 */
+static void a_short(struct buf *a)
+{
+	a_origin(a, 0);
+	a_aspath(a, "2:4200000001 20485 131279", 1);
+}
+
 static void gen_big(const char *dir)
 {
 	const char *pip = "198.51.100.1", *lip = "198.51.100.254";
@@ -973,8 +980,7 @@ static void gen_big(const char *dir)
 		check_size(&m, BGP_MAX_MSG);
 		bgp4mp(f, T0 + 4201, 0, 0, sub, 4, 4200000001U, 64511, pip, lip, 2, &m);
 		a.n = m.n = l.n = 0;
-		a_origin(&a, 0);
-		a_aspath(&a, "2:4200000001 20485 131279", 1);
+		a_short(&a);
 		a_nexthop(&a, pip);
 		fill_v4(&l, BGP_MAX_MSG - 19 - 4 - a.n, ap);
 		update_raw(&m, NULL, &a, &l);
@@ -988,8 +994,7 @@ static void gen_big(const char *dir)
 	f = out(dir, "ext-max6.mrt");
 	{
 		struct buf mp = { 0 };
-		a_origin(&a, 0);
-		a_aspath(&a, "2:4200000001 20485 131279", 1);
+		a_short(&a);
 		u16(&mp, 2);
 		u8(&mp, 1);
 		u8(&mp, 16);
@@ -1068,8 +1073,7 @@ static void gen_big(const char *dir)
 	f = out(dir, "ext-communities.mrt");
 	{
 		struct buf c = { 0 };
-		a_origin(&a, 0);
-		a_aspath(&a, "2:4200000001 20485 131279", 1);
+		a_short(&a);
 		a_nexthop(&a, pip);
 		u8(&l, 22);
 		u8(&l, 175), u8(&l, 45), u8(&l, 176);

@@ -14,6 +14,11 @@
 #include "bgp.h"
 #include "bgpdump_fmt.h"
 
+/* the 16-byte all-ones marker of a BGP message header */
+#define BGP_MARKER                                                                                 \
+	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,  \
+		0xff
+
 static struct mrt_arena arena;
 static struct mrt_stats stats;
 static char errbuf[192];
@@ -515,12 +520,11 @@ static void test_bgp_msg_update_and_errors(void **state)
 static void test_bgp_open_as4_capability(void **state)
 {
 	static const uint8_t m[] = {
-		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,		  /* marker */
-		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 37, 1, /* length 37, OPEN */
-		4,    0x5b, 0xa0, 0,	180, /* version 4, AS_TRANS, hold 180 */
-		198,  51,   100,  1,	     /* BGP id */
-		8,    2,    6,	  65,	4,   /* opt len 8: capability 65 (4-octet AS) */
-		0xfa, 0x56, 0xea, 0x01,	     /*   4200000001 */
+		BGP_MARKER, 0,	  37,	1,	   /* length 37, OPEN */
+		4,	    0x5b, 0xa0, 0,    180, /* version 4, AS_TRANS, hold 180 */
+		198,	    51,	  100,	1,	   /* BGP id */
+		8,	    2,	  6,	65,   4,   /* opt len 8: capability 65 (4-octet AS) */
+		0xfa,	    0x56, 0xea, 0x01,	   /*   4200000001 */
 	};
 	struct bgp_msg msg;
 	struct bgp_ctx x = ctx(4, false);
@@ -537,14 +541,13 @@ static void test_bgp_open_as4_capability(void **state)
 static void test_bgp_open_extended_optional_parameters(void **state)
 {
 	static const uint8_t m[] = {
-		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,		  /* marker */
-		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 41, 1, /* length 41, OPEN */
-		4,    0x5b, 0xa0, 0,	180,	    /* version 4, AS_TRANS, hold 180 */
-		198,  51,   100,  1,		    /* BGP id */
-		255,				    /* opt len 255: RFC 9072 form ... */
-		255,  0,    9,			    /*   ... type 255, 9 bytes follow */
-		2,    0,    6,			    /*   capabilities, 6 bytes */
-		65,   4,    0xfa, 0x56, 0xea, 0x01, /*     4-octet AS 4200000001 */
+		BGP_MARKER, 0,	  41,	1,		  /* length 41, OPEN */
+		4,	    0x5b, 0xa0, 0,    180,	  /* version 4, AS_TRANS, hold 180 */
+		198,	    51,	  100,	1,		  /* BGP id */
+		255,					  /* opt len 255: RFC 9072 form ... */
+		255,	    0,	  9,			  /*   ... type 255, 9 bytes follow */
+		2,	    0,	  6,			  /*   capabilities, 6 bytes */
+		65,	    4,	  0xfa, 0x56, 0xea, 0x01, /*     4-octet AS 4200000001 */
 	};
 	struct bgp_msg msg;
 	struct bgp_ctx x = ctx(4, false);
@@ -559,9 +562,8 @@ static void test_bgp_open_extended_optional_parameters(void **state)
 static void test_bgp_msg_bytes_after_message(void **state)
 {
 	static const uint8_t m[] = {
-		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,		  /* marker */
-		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 19, 4, /* KEEPALIVE */
-		0xff, 0xff,						  /* 2 more bytes */
+		BGP_MARKER, 0,	  19, 4, /* length 19, KEEPALIVE */
+		0xff,	    0xff,	 /* 2 more bytes */
 	};
 	struct bgp_msg msg;
 	struct bgp_ctx x = ctx(4, false);

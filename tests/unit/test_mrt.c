@@ -408,6 +408,20 @@ static void update_end(struct b *b, size_t rec, size_t at)
 	patch16(b, at, b->n - (at - 16)); /* from the marker on */
 	end_rec(b, rec);
 }
+/* An UPDATE with no withdrawn routes, up to its path attributes, which the
+ * caller writes; returns where their length goes, for len_end() */
+static size_t update_attrs(struct b *b, unsigned int sub, size_t *rec, size_t *at)
+{
+	*at = update_start(b, sub, rec);
+	u16(b, 0); /* no withdrawn routes */
+	u16(b, 0); /* path attribute length, set by len_end() */
+	return b->n - 2;
+}
+/* sets the 2-byte length field at `at` to what follows it */
+static void len_end(struct b *b, size_t at)
+{
+	patch16(b, at, b->n - at - 2);
+}
 /* an attribute header with the extended-length flag; attr_end() sets the length */
 static size_t attr_start(struct b *b, unsigned int flags, unsigned int type)
 {
@@ -420,13 +434,15 @@ static void attr_end(struct b *b, size_t start)
 {
 	patch16(b, start - 2, b->n - start);
 }
+static const uint8_t origin_igp[] = { 0x40, 0x01, 0x01, 0x00 }; /* ORIGIN IGP */
+
 /* ORIGIN IGP and an AS_PATH of 4-byte ASNs: 4200000001 20485 131279 */
 static void short_attrs(struct b *b)
 {
-	raw(b, "\x40\x01\x01\x00", 4); /* ORIGIN IGP */
-	raw(b, "\x40\x02\x0e", 3);     /* AS_PATH, 14 bytes */
-	u8(b, 2);		       /*   AS_SEQUENCE */
-	u8(b, 3);		       /*   3 ASNs */
+	raw(b, origin_igp, sizeof(origin_igp));
+	raw(b, "\x40\x02\x0e", 3); /* AS_PATH, 14 bytes */
+	u8(b, 2);		   /*   AS_SEQUENCE */
+	u8(b, 3);		   /*   3 ASNs */
 	u32(b, 4200000001U);
 	u32(b, 20485);
 	u32(b, 131279);
@@ -475,10 +491,7 @@ static void test_mrt_extended_update_4096_withdrawals(void **state)
 	size_t s, at, al, a, lines;
 
 	b.n = 0;
-	at = update_start(&b, MRT_BGP4MP_MESSAGE_AS4, &s);
-	u16(&b, 0); /* no IPv4 withdrawn routes */
-	al = b.n;
-	u16(&b, 0); /* path attribute length, set below */
+	al = update_attrs(&b, MRT_BGP4MP_MESSAGE_AS4, &s, &at);
 	a = attr_start(&b, 0x80, BGP_ATTR_MP_UNREACH_NLRI);
 	u16(&b, BGP_AFI_IPV6);
 	u8(&b, BGP_SAFI_UNICAST);
@@ -488,7 +501,7 @@ static void test_mrt_extended_update_4096_withdrawals(void **state)
 		u32(&b, i);	     /*   i>>16 : i&0xffff */
 	}
 	attr_end(&b, a);
-	patch16(&b, al, b.n - al - 2);
+	len_end(&b, al);
 	update_end(&b, s, at);
 	for (int compat = 0; compat < 2; compat++) {
 		struct mrt_opts o = { .bgpdump_compat = compat };
@@ -582,11 +595,8 @@ static void test_mrt_print_as4_merge_of_long_paths(void **state)
 	char *text;
 
 	b.n = 0;
-	at = update_start(&b, MRT_BGP4MP_MESSAGE, &s);
-	u16(&b, 0); /* no withdrawn routes */
-	al = b.n;
-	u16(&b, 0);			/* path attribute length, set below */
-	raw(&b, "\x40\x01\x01\x00", 4); /* ORIGIN IGP */
+	al = update_attrs(&b, MRT_BGP4MP_MESSAGE, &s, &at);
+	raw(&b, origin_igp, sizeof(origin_igp));
 	a = attr_start(&b, 0x40, BGP_ATTR_AS_PATH);
 	u8(&b, 2); /* AS_SEQUENCE of 1: 64496 */
 	u8(&b, 1);
@@ -607,7 +617,7 @@ static void test_mrt_print_as4_merge_of_long_paths(void **state)
 	}
 	attr_end(&b, a);
 	raw(&b, "\x40\x03\x04\xc6\x33\x64\x01", 7); /* NEXT_HOP 198.51.100.1 */
-	patch16(&b, al, b.n - al - 2);
+	len_end(&b, al);
 	raw(&b, "\x16\xaf\x2d\xb0", 4); /* NLRI 175.45.176.0/22 */
 	update_end(&b, s, at);
 
@@ -641,16 +651,13 @@ static void test_mrt_print_communities_past_bgpdump_buffer(void **state)
 	char *text;
 
 	b.n = 0;
-	at = update_start(&b, MRT_BGP4MP_MESSAGE_AS4, &s);
-	u16(&b, 0); /* no withdrawn routes */
-	al = b.n;
-	u16(&b, 0); /* path attribute length, set below */
+	al = update_attrs(&b, MRT_BGP4MP_MESSAGE_AS4, &s, &at);
 	short_attrs(&b);
 	a = attr_start(&b, 0xc0, BGP_ATTR_COMMUNITIES);
 	for (uint32_t i = 0; i < 16000; i++)
 		u32(&b, (64496U + i % 16) << 16 | (i & 0xffff)); /* 64496+i%16 : i */
 	attr_end(&b, a);
-	patch16(&b, al, b.n - al - 2);
+	len_end(&b, al);
 	raw(&b, "\x16\xaf\x2d\xb0", 4); /* NLRI 175.45.176.0/22 */
 	update_end(&b, s, at);
 
@@ -682,8 +689,6 @@ static void update(struct b *b, const void *wd, size_t wdlen, const void *attrs,
 	raw(b, nlri, nlen);
 	update_end(b, s, at);
 }
-
-static const uint8_t origin_igp[] = { 0x40, 0x01, 0x01, 0x00 }; /* ORIGIN IGP */
 
 /* A prefix longer than its family allows inside an UPDATE: as in a
  * TABLE_DUMP_V2 RIB record, an error naming the record (it and every prefix
@@ -835,16 +840,13 @@ static void test_mrt_long_as_path_origin_in_routes(void **state)
 	u16(&b, 0); /*   attribute length, set below */
 	raw(&b, origin_igp, sizeof(origin_igp));
 	long_aspath(&b, 1100, 64496, 20485, 131279);
-	patch16(&b, al, b.n - al - 2);
+	len_end(&b, al);
 	end_rec(&b, s);
-	at = update_start(&b, MRT_BGP4MP_MESSAGE_AS4, &s);
-	u16(&b, 0); /* no withdrawn routes */
-	al = b.n;
-	u16(&b, 0); /* path attribute length, set below */
+	al = update_attrs(&b, MRT_BGP4MP_MESSAGE_AS4, &s, &at);
 	raw(&b, origin_igp, sizeof(origin_igp));
 	long_aspath(&b, 3000, 4200000001U, 3356, 64500);
 	raw(&b, "\x40\x03\x04\xc6\x33\x64\x01", 7); /* NEXT_HOP 198.51.100.1 */
-	patch16(&b, al, b.n - al - 2);
+	len_end(&b, al);
 	raw(&b, "\x18\xaf\x2d\xb1", 4); /* NLRI 175.45.177.0/24 */
 	update_end(&b, s, at);
 	fd = mkstemp(path);
@@ -1181,37 +1183,48 @@ static void test_mrt_gzip_and_bzip2(void **state)
 	mrt_close(r);
 }
 
-/* A file of two bzip2 streams, each of several 100k blocks, read through
- * the block-parallel decoder (regular file) and sequentially (pipe-like
- * memory input): same records; bzip2_first_stream_only stops after one. */
-static void test_mrt_bzip2_blocks_and_streams(void **state)
+/* A PEER_INDEX_TABLE and `reps` RIB records of 4 entries (*n bytes),
+ * bzip2-compressed at level 1 (100k blocks), twice: two streams of *bzlen
+ * bytes each, in a buffer to free. */
+static char *two_bzip2_streams(size_t reps, size_t *n, unsigned int *bzlen)
 {
 	static struct b b;
 	uint16_t peers[] = { 0, 1, 0, 1 };
-	size_t reps = 3000, rib_len, n;
+	size_t rib_len, pit_len;
 	uint8_t *plain;
 	char *bz;
-	unsigned int bzlen;
-	char path[] = "/tmp/test_mrt_XXXXXX";
 
 	b.n = 0;
 	pit(&b);
-	size_t pit_len = b.n;
+	pit_len = b.n;
 	rib4(&b, peers, 4, 0);
 	rib_len = b.n - pit_len;
-	n = pit_len + reps * rib_len; /* ~450 KB: 5 blocks of 100k per stream */
-	plain = malloc(n);
-	bzlen = (unsigned int)(n + n / 100 + 600);
-	bz = malloc(2 * (size_t)bzlen);
+	*n = pit_len + reps * rib_len;
+	plain = malloc(*n);
+	*bzlen = (unsigned int)(*n + *n / 100 + 600);
+	bz = malloc(2 * (size_t)*bzlen);
 	assert_non_null(plain);
 	assert_non_null(bz);
 	memcpy(plain, b.d, pit_len);
 	for (size_t i = 0; i < reps; i++)
 		memcpy(plain + pit_len + i * rib_len, b.d + pit_len, rib_len);
 	assert_int_equal(
-		BZ2_bzBuffToBuffCompress(bz, &bzlen, (char *)plain, (unsigned int)n, 1, 0, 0),
+		BZ2_bzBuffToBuffCompress(bz, bzlen, (char *)plain, (unsigned int)*n, 1, 0, 0),
 		BZ_OK);
-	memcpy(bz + bzlen, bz, bzlen); /* second stream: the same again */
+	memcpy(bz + *bzlen, bz, *bzlen); /* the second stream: the same again */
+	free(plain);
+	return bz;
+}
+
+/* A file of two bzip2 streams, each of several 100k blocks, read through
+ * the block-parallel decoder (regular file) and sequentially (pipe-like
+ * memory input): same records; bzip2_first_stream_only stops after one. */
+static void test_mrt_bzip2_blocks_and_streams(void **state)
+{
+	size_t reps = 3000, n;
+	unsigned int bzlen;
+	char *bz = two_bzip2_streams(reps, &n, &bzlen);
+	char path[] = "/tmp/test_mrt_XXXXXX";
 	int fd = mkstemp(path);
 	assert_true(fd >= 0);
 	assert_int_equal(write(fd, bz, 2 * (size_t)bzlen), (ssize_t)(2 * (size_t)bzlen));
@@ -1239,7 +1252,6 @@ static void test_mrt_bzip2_blocks_and_streams(void **state)
 	assert_true(mrt_stats(r)->records > reps);
 	mrt_close(r);
 	unlink(path);
-	free(plain);
 	free(bz);
 }
 
@@ -1434,33 +1446,11 @@ static size_t bz2par_all(const char *path, long *rc)
  * streams stay parallel. */
 static void test_mrt_bzip2_parallel_checks_stream_end(void **state)
 {
-	static struct b b;
-	uint16_t peers[] = { 0, 1, 0, 1 };
-	size_t reps = 3000, rib_len, pit_len, n;
+	size_t reps = 3000, n; /* ~450 KB a stream: 5 blocks */
 	unsigned int bzlen;
+	char *bz = two_bzip2_streams(reps, &n, &bzlen);
 	char path[] = "/tmp/test_mrt_XXXXXX";
-	uint8_t *plain;
-	char *bz;
 	long rc;
-
-	b.n = 0;
-	pit(&b);
-	pit_len = b.n;
-	rib4(&b, peers, 4, 0);
-	rib_len = b.n - pit_len;
-	n = pit_len + reps * rib_len; /* ~450 KB: 5 blocks of 100k at level 1 */
-	plain = malloc(n);
-	bzlen = (unsigned int)(n + n / 100 + 600);
-	bz = malloc(2 * (size_t)bzlen);
-	assert_non_null(plain);
-	assert_non_null(bz);
-	memcpy(plain, b.d, pit_len);
-	for (size_t i = 0; i < reps; i++)
-		memcpy(plain + pit_len + i * rib_len, b.d + pit_len, rib_len);
-	assert_int_equal(
-		BZ2_bzBuffToBuffCompress(bz, &bzlen, (char *)plain, (unsigned int)n, 1, 0, 0),
-		BZ_OK);
-	memcpy(bz + bzlen, bz, bzlen); /* a second stream: the same again */
 
 	write_tmp(path, bz, 2 * (size_t)bzlen); /* good: parallel to the end */
 	assert_int_equal(bz2par_all(path, &rc), 2 * n);
@@ -1483,7 +1473,6 @@ static void test_mrt_bzip2_parallel_checks_stream_end(void **state)
 	expect_bad_input(mrt_open(path, NULL), (int)reps * 4,
 			 "bzip2 data corrupt at compressed byte");
 	unlink(path);
-	free(plain);
 	free(bz);
 }
 
