@@ -33,9 +33,13 @@
  *   ("rib.mrt: record 1532 (offset 48213): BGP4MP length 4096 exceeds record
  *   length 512").  With opts.keep_going, a malformed record is skipped and
  *   counted in mrt_stats()->bad_records (the last such error stays readable
- *   through mrt_last_skipped()); only I/O errors and a truncated file end the
- *   stream.  Records of types not listed here are returned with kind
- *   MRT_REC_OTHER (header only) and counted.
+ *   through mrt_last_skipped()); only framing faults end the stream: a
+ *   truncated file, a length past opts.max_record_len, an all-zero header
+ *   (a zero-filled region, /dev/zero), corrupt or cut-short compressed data
+ *   (named by the compressed byte offset reached), and read errors.
+ *   mrt_error()->err tells bad input (-EINVAL) from the system failing
+ *   (-EIO or another errno; -ENOMEM).  Records of types not listed here are
+ *   returned with kind MRT_REC_OTHER (header only) and counted.
  * - Faults inside attributes do not fail the record (RFC 7606 style): bad
  *   lengths, wrong flags, repeats and bad AS_PATH segments set bits in
  *   attrs.malformed (attrs.truncated when an attribute runs past its block).
