@@ -103,6 +103,49 @@ static void warn_unread(const char *file, struct mrt_reader *r)
 			 file, (unsigned long long)bytes);
 }
 
+/* Prints one file's records; says what it cut, left or skipped.  Returns
+ * an exit status. */
+static int print_file(struct bgpdump_fmt *f, const char *path, const struct mrt_opts *o)
+{
+	struct mrt_reader *r = mrt_open(path, o);
+	const struct mrt_record *rec;
+	uint64_t cut = 0, lists_cut = 0;
+	int err, rc = ASC_EXIT_OK;
+
+	if (!r) {
+		log_err("%s: %s", path, strerror(errno));
+		return ASC_EXIT_INPUT;
+	}
+	while ((rec = mrt_next(r))) {
+		err = bgpdump_fmt_record(f, rec);
+		if (err) {
+			log_err("writing output: %s", strerror(-err));
+			rc = ASC_EXIT_FAIL;
+			break;
+		}
+		warn_cuts(path, rec, bgpdump_fmt_cuts(f), mrt_stats(r)->nlri_cut - lists_cut, &cut);
+		lists_cut = mrt_stats(r)->nlri_cut;
+	}
+	if (cut > CUT_WARNINGS)
+		log_warn("%s: %llu records in all cut as bgpdump cuts them", path,
+			 (unsigned long long)cut);
+	if (!mrt_error(r))
+		warn_unread(path, r);
+	if (mrt_error(r)) {
+		bgpdump_fmt_flush(f);
+		log_err("%s", mrt_error(r)->text);
+		/* bad input (exit 3) or the system failing (a read error) */
+		rc = mrt_error(r)->err == -EINVAL ? ASC_EXIT_INPUT : ASC_EXIT_FAIL;
+	}
+	if (mrt_stats(r)->bad_records && o->keep_going && mrt_last_skipped(r)) {
+		bgpdump_fmt_flush(f);
+		log_warn("%s: skipped %llu malformed record(s); last: %s", path,
+			 (unsigned long long)mrt_stats(r)->bad_records, mrt_last_skipped(r)->text);
+	}
+	mrt_close(r);
+	return rc;
+}
+
 int cmd_mrt(int argc, char **argv)
 {
 	struct mrt_opts o = { .bgpdump_compat = true, .bzip2_first_stream_only = true };
@@ -132,46 +175,8 @@ int cmd_mrt(int argc, char **argv)
 		log_err("out of memory");
 		return ASC_EXIT_FAIL;
 	}
-	for (i = optind; i < argc && rc == ASC_EXIT_OK; i++) {
-		struct mrt_reader *r = mrt_open(argv[i], &o);
-		const struct mrt_record *rec;
-		uint64_t cut = 0, lists_cut = 0;
-
-		if (!r) {
-			log_err("%s: %s", argv[i], strerror(errno));
-			rc = ASC_EXIT_INPUT;
-			break;
-		}
-		while ((rec = mrt_next(r))) {
-			err = bgpdump_fmt_record(f, rec);
-			if (err) {
-				log_err("writing output: %s", strerror(-err));
-				rc = ASC_EXIT_FAIL;
-				break;
-			}
-			warn_cuts(argv[i], rec, bgpdump_fmt_cuts(f),
-				  mrt_stats(r)->nlri_cut - lists_cut, &cut);
-			lists_cut = mrt_stats(r)->nlri_cut;
-		}
-		if (cut > CUT_WARNINGS)
-			log_warn("%s: %llu records in all cut as bgpdump cuts them", argv[i],
-				 (unsigned long long)cut);
-		if (!mrt_error(r))
-			warn_unread(argv[i], r);
-		if (mrt_error(r)) {
-			bgpdump_fmt_flush(f);
-			log_err("%s", mrt_error(r)->text);
-			/* bad input (exit 3) or the system failing (a read error) */
-			rc = mrt_error(r)->err == -EINVAL ? ASC_EXIT_INPUT : ASC_EXIT_FAIL;
-		}
-		if (mrt_stats(r)->bad_records && o.keep_going && mrt_last_skipped(r)) {
-			bgpdump_fmt_flush(f);
-			log_warn("%s: skipped %llu malformed record(s); last: %s", argv[i],
-				 (unsigned long long)mrt_stats(r)->bad_records,
-				 mrt_last_skipped(r)->text);
-		}
-		mrt_close(r);
-	}
+	for (i = optind; i < argc && rc == ASC_EXIT_OK; i++)
+		rc = print_file(f, argv[i], &o);
 	err = bgpdump_fmt_free(f);
 	if (err && rc == ASC_EXIT_OK) {
 		log_err("writing output: %s", strerror(-err));
