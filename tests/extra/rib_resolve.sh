@@ -16,8 +16,19 @@ trap 'rm -rf "$work"' EXIT
 "$MRTGEN" scenario "$work" >/dev/null
 
 fail=0 n=0
+# Samples with a malformed prefix in an UPDATE (BIRD's ADD-PATH NLRI in plain
+# BGP4MP records; a prefix cut by the end of its list): the MRT reader refuses
+# the record, naming it, where bgpdump's text keeps what came before it.
+malformed=" bird6_bgp bird_bgp updates.nlri_mask_trailing_bits.gz "
 for f in tests/data/mrt/* "$work"/*.mrt; do
 	case $f in *.md) continue ;; esac
+	if [[ $malformed == *" $(basename "$f") "* ]]; then
+		rc=0
+		"$ASCLASS" rib "$f" >/dev/null 2>"$work/err" || rc=$?
+		[ $rc -eq 3 ] && grep -q ": record [0-9]* (offset [0-9]*): .*prefix at byte" "$work/err" ||
+			{ echo "FAIL: asclass rib $f: exit $rc, want 3 naming the record: $(cat "$work/err")"; fail=1; }
+		continue
+	fi
 	"$ASCLASS" rib "$f" >"$work/mrt.out" 2>"$work/err" || { echo "FAIL: asclass rib $f: $(cat "$work/err")"; fail=1; continue; }
 	bgpdump -m "$f" 2>/dev/null | "$ASCLASS" rib --format bgpdump - >"$work/text.out" 2>"$work/err" \
 		|| { echo "FAIL: asclass rib of bgpdump text of $f: $(cat "$work/err")"; fail=1; continue; }

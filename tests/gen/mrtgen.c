@@ -5,6 +5,10 @@
  *                            type and attribute the reader decodes
  *   mrtgen scenario OUTDIR   the AS131279 scenario: rib.20171001.0800.mrt and
  *                            updates.20171001.0905.mrt (see docs below)
+ *   mrtgen big OUTDIR        records at the sizes the formats allow: RFC 8654
+ *                            extended UPDATEs of 65535 bytes (prefix lists,
+ *                            communities), 4096 withdrawn IPv6 /64s, AS paths
+ *                            of 3000 ASNs, 65535 peers and RIB entries
  *   mrtgen bigrib FILE [ENTRIES [PEERS]]
  *                            a TABLE_DUMP_V2 RIB with ENTRIES route entries
  *                            (default 1000000) over PEERS peers (default 40)
@@ -854,6 +858,271 @@ static void gen_bigrib(const char *path, unsigned long entries, unsigned int npe
 	free(ips);
 }
 
+/* ---- mrtgen big ---- */
+/* Large records: RFC 8654 extended BGP messages (up to 65535 bytes) and
+ * every count the formats allow, to test the reader and printer at and
+ * past their sizes.  Prefixes: 198.18.0.0/15 and 2001:db8::/32. */
+#define BGP_MAX_MSG 65535 /* RFC 8654: the largest BGP message */
+
+/* IPv4 prefix i as a /32 in 198.18.0.0/15 (5 bytes) */
+static void v4_host(struct buf *b, uint32_t i)
+{
+	u8(b, 32);
+	u32(b, 0xC6120000u + (i & 0x1ffff));
+}
+/* IPv6 prefix i as a /64 in 2001:db8::/32 (9 bytes) */
+static void v6_64(struct buf *b, uint32_t i)
+{
+	u8(b, 64);
+	u32(b, 0x20010db8u);
+	u32(b, i);
+}
+/* IPv4 prefixes (with path ids when addpath) that fill exactly `n` bytes:
+ * /32s in 198.18.0.0/15, and shorter ones (/0 .. /24) where a /32 would not
+ * leave room for another prefix */
+static uint32_t fill_v4(struct buf *b, size_t n, int addpath)
+{
+	size_t id = addpath ? 4 : 0, full = id + 5, min = id + 1;
+	uint32_t k = 0;
+
+	while (n) {
+		size_t take = n <= full ? n : n - full >= min ? full : n - min;
+		if (addpath)
+			u32(b, k + 1);
+		if (take == full) {
+			v4_host(b, k);
+		} else {
+			u8(b, (unsigned int)(take - id - 1) * 8);
+			for (size_t i = 0; i < take - id - 1; i++)
+				u8(b, i ? 18 : 198);
+		}
+		k++;
+		n -= take;
+	}
+	return k;
+}
+
+/* An UPDATE message body: withdrawn field, attributes, NLRI field */
+static void update_raw(struct buf *m, const struct buf *wd, const struct buf *attrs,
+		       const struct buf *nlri)
+{
+	u16(m, wd ? wd->n : 0);
+	if (wd)
+		cat(m, wd);
+	u16(m, attrs ? attrs->n : 0);
+	if (attrs)
+		cat(m, attrs);
+	if (nlri)
+		cat(m, nlri);
+}
+
+static void check_size(const struct buf *m, size_t want)
+{
+	if (19 + m->n > BGP_MAX_MSG || (want && 19 + m->n != want)) {
+		fprintf(stderr, "mrtgen: message of %zu bytes (want %zu)\n", 19 + m->n, want);
+		exit(1);
+	}
+}
+
+/* long AS path: AS_SEQUENCEs of 250 4-byte ASNs, n ASNs in all, first the
+ * peer, last "20485 131279" (origin 131279, transit 20485) */
+static void a_long_aspath(struct buf *a, uint32_t peer, uint32_t n)
+{
+	struct buf v = { 0 };
+
+	for (uint32_t i = 0; i < n; i += 250) {
+		uint32_t k = n - i < 250 ? n - i : 250;
+		u8(&v, 2);
+		u8(&v, k);
+		for (uint32_t j = i; j < i + k; j++)
+			u32(&v, j == 0	     ? peer
+				: j == n - 1 ? 131279
+				: j == n - 2 ? 20485
+					     : 64512 + j % 1000);
+	}
+	attr(a, 0x40, 2, &v);
+	free(v.p);
+}
+
+/* ORIGIN IGP, AS_PATH 4200000001 20485 131279 */
+static void a_short(struct buf *a)
+{
+	a_origin(a, 0);
+	a_aspath(a, "2:4200000001 20485 131279", 1);
+}
+
+static void gen_big(const char *dir)
+{
+	const char *pip = "198.51.100.1", *lip = "198.51.100.254";
+	struct buf a = { 0 }, m = { 0 }, l = { 0 };
+	FILE *f;
+
+	/* 4096 IPv6 /64s withdrawn in MP_UNREACH_NLRI: a 36,894-byte UPDATE */
+	f = out(dir, "ext-withdraw6.mrt");
+	u16(&l, 2); /* AFI IPv6 */
+	u8(&l, 1);  /* SAFI unicast */
+	for (uint32_t i = 0; i < 4096; i++)
+		v6_64(&l, i);
+	attr(&a, 0x80, 15, &l);
+	update_raw(&m, NULL, &a, NULL);
+	check_size(&m, 0);
+	bgp4mp(f, T0 + 4200, 0, 0, 4, 4, 4200000001U, 64511, pip, lip, 2, &m);
+	fclose(f);
+	a.n = m.n = l.n = 0;
+
+	/* 65535-byte UPDATEs: IPv4 withdrawn field, IPv4 NLRI field, both with
+	 * and without ADD-PATH */
+	f = out(dir, "ext-max4.mrt");
+	for (int ap = 0; ap < 2; ap++) {
+		int sub = ap ? 9 : 4;
+		fill_v4(&l, BGP_MAX_MSG - 19 - 4, ap);
+		update_raw(&m, &l, NULL, NULL);
+		check_size(&m, BGP_MAX_MSG);
+		bgp4mp(f, T0 + 4201, 0, 0, sub, 4, 4200000001U, 64511, pip, lip, 2, &m);
+		a.n = m.n = l.n = 0;
+		a_short(&a);
+		a_nexthop(&a, pip);
+		fill_v4(&l, BGP_MAX_MSG - 19 - 4 - a.n, ap);
+		update_raw(&m, NULL, &a, &l);
+		check_size(&m, BGP_MAX_MSG);
+		bgp4mp(f, T0 + 4202, 1, 999999, sub, 4, 4200000001U, 64511, pip, lip, 2, &m);
+		a.n = m.n = l.n = 0;
+	}
+	fclose(f);
+
+	/* a 65535-byte UPDATE announcing IPv6 /64s in MP_REACH_NLRI */
+	f = out(dir, "ext-max6.mrt");
+	{
+		struct buf mp = { 0 };
+		a_short(&a);
+		u16(&mp, 2);
+		u8(&mp, 1);
+		u8(&mp, 16);
+		ip6(&mp, "2001:db8::1");
+		u8(&mp, 0); /* SNPA */
+		/* attribute header 4 bytes (extended length) */
+		size_t room = BGP_MAX_MSG - 19 - 4 - a.n - 4 - mp.n;
+		uint32_t i = 0;
+		for (; room >= 9; room -= 9)
+			v6_64(&mp, i++);
+		while (room--) /* the rest: ::/0 (one byte each) */
+			u8(&mp, 0);
+		attr(&a, 0x80, 14, &mp);
+		update_raw(&m, NULL, &a, NULL);
+		check_size(&m, BGP_MAX_MSG);
+		bgp4mp(f, T0 + 4203, 0, 0, 4, 6, 4200000001U, 64511, "2001:db8::1", "2001:db8::fe",
+		       2, &m);
+		free(mp.p);
+		a.n = m.n = l.n = 0;
+	}
+	fclose(f);
+
+	/* AS paths of 3000 ASNs: an UPDATE, a RIB entry, and a 2-byte AS_PATH
+	 * with AS4_PATH (bgpdump's merge repeats the first segment) */
+	f = out(dir, "long-aspath.mrt");
+	{
+		static const struct peer pp[] = { { "198.51.100.1", 64496, "198.51.100.1" } };
+		struct entry e = { 0 };
+		a_origin(&a, 0);
+		a_long_aspath(&a, 4200000001U, 3000);
+		a_nexthop(&a, pip);
+		u8(&l, 22);
+		u8(&l, 175), u8(&l, 45), u8(&l, 176); /* 175.45.176.0/22 */
+		update_raw(&m, NULL, &a, &l);
+		check_size(&m, 0);
+		bgp4mp(f, T0 + 4204, 0, 0, 4, 4, 4200000001U, 64511, pip, lip, 2, &m);
+		a.n = m.n = l.n = 0;
+		pit(f, T0, pp, 1);
+		a_origin(&e.attrs, 0);
+		a_long_aspath(&e.attrs, 64496, 3000);
+		a_nexthop(&e.attrs, pip);
+		rib(f, T0, 2, 1, 4, "175.45.177.0", 24, &e, 1);
+		free(e.attrs.p);
+		/* AS_PATH (2-byte): one AS then 1499 AS_TRANS; AS4_PATH: 900
+		 * ASNs.  bgpdump copies the first segment (1 AS) 600 times. */
+		struct buf v = { 0 };
+		u8(&v, 2), u8(&v, 1), u16(&v, 64496);
+		for (int s = 0; s < 6; s++) {
+			u8(&v, 2);
+			u8(&v, 250 - (s == 5));
+			for (int j = 0; j < 250 - (s == 5); j++)
+				u16(&v, 23456);
+		}
+		a_origin(&a, 0);
+		attr(&a, 0x40, 2, &v);
+		v.n = 0;
+		for (int s = 0; s < 4; s++) {
+			u8(&v, 2);
+			u8(&v, s == 3 ? 150 : 250);
+			for (int j = 0; j < (s == 3 ? 150 : 250); j++)
+				u32(&v, 4200000000U + (uint32_t)(s * 250 + j));
+		}
+		attr(&a, 0xC0, 17, &v);
+		free(v.p);
+		a_nexthop(&a, pip);
+		u8(&l, 24);
+		u8(&l, 175), u8(&l, 45), u8(&l, 178); /* 175.45.178.0/24 */
+		update_raw(&m, NULL, &a, &l);
+		check_size(&m, 0);
+		bgp4mp(f, T0 + 4205, 0, 0, 1, 4, 64496, 64511, pip, lip, 2, &m);
+		a.n = m.n = l.n = 0;
+	}
+	fclose(f);
+
+	/* COMMUNITIES filling a 65535-byte UPDATE (16,363 values) */
+	f = out(dir, "ext-communities.mrt");
+	{
+		struct buf c = { 0 };
+		a_short(&a);
+		a_nexthop(&a, pip);
+		u8(&l, 22);
+		u8(&l, 175), u8(&l, 45), u8(&l, 176);
+		size_t room = BGP_MAX_MSG - 19 - 4 - a.n - 4 - l.n;
+		for (uint32_t i = 0; room >= 4; room -= 4, i++)
+			u32(&c,
+			    i % 1000 == 999 ? 0xFFFFFF01u : (64496u + i % 16) << 16 | (i & 0xffff));
+		attr(&a, 0xC0, 8, &c);
+		free(c.p);
+		update_raw(&m, NULL, &a, &l);
+		check_size(&m, BGP_MAX_MSG);
+		bgp4mp(f, T0 + 4206, 0, 0, 4, 4, 4200000001U, 64511, pip, lip, 2, &m);
+		a.n = m.n = l.n = 0;
+	}
+	fclose(f);
+
+	/* PEER_INDEX_TABLE of 65535 peers; a RIB record of 65535 entries, the
+	 * last naming peer 65534 */
+	f = out(dir, "rib-max-peers.mrt");
+	{
+		enum { N = 65535 };
+		struct peer *p = calloc(N, sizeof(*p));
+		char(*ips)[32] = calloc(N, 32);
+		struct entry *e = calloc(N, sizeof(*e));
+		for (unsigned int i = 0; i < N; i++) {
+			snprintf(ips[i], 32, "198.18.%u.%u", i >> 8, i & 255);
+			p[i] = (struct peer){ ips[i], 64496 + i % 16, ips[i] };
+			e[i].peer = (int)i;
+			a_origin(&e[i].attrs, 0);
+			a_nexthop(&e[i].attrs, ips[i]);
+			struct buf v = { 0 };
+			u8(&v, 2), u8(&v, 2), u32(&v, 64496 + i % 16), u32(&v, 131279);
+			attr(&e[i].attrs, 0x40, 2, &v);
+			free(v.p);
+		}
+		pit(f, T0, p, N);
+		rib(f, T0, 2, 1, 4, "175.45.176.0", 22, e, N);
+		for (unsigned int i = 0; i < N; i++)
+			free(e[i].attrs.p);
+		free(e);
+		free(p);
+		free(ips);
+	}
+	fclose(f);
+	free(a.p);
+	free(m.p);
+	free(l.p);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc >= 3 && !strcmp(argv[1], "all")) {
@@ -864,12 +1133,16 @@ int main(int argc, char **argv)
 		gen_scenario(argv[2]);
 		return 0;
 	}
+	if (argc >= 3 && !strcmp(argv[1], "big")) {
+		gen_big(argv[2]);
+		return 0;
+	}
 	if (argc >= 3 && !strcmp(argv[1], "bigrib")) {
 		gen_bigrib(argv[2], argc > 3 ? strtoul(argv[3], NULL, 10) : 1000000,
 			   argc > 4 ? (unsigned int)strtoul(argv[4], NULL, 10) : 40);
 		return 0;
 	}
-	fprintf(stderr,
-		"usage: mrtgen all OUTDIR | scenario OUTDIR | bigrib FILE [ENTRIES [PEERS]]\n");
+	fprintf(stderr, "usage: mrtgen all OUTDIR | scenario OUTDIR | big OUTDIR | bigrib FILE "
+			"[ENTRIES [PEERS]]\n");
 	return 2;
 }

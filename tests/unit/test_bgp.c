@@ -14,6 +14,11 @@
 #include "bgp/bgp.h"
 #include "bgp/bgpdump_fmt.h"
 
+/* the 16-byte all-ones marker of a BGP message header */
+#define BGP_MARKER                                                                                 \
+	0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,  \
+		0xff
+
 static struct mrt_arena arena;
 static struct mrt_stats stats;
 static char errbuf[192];
@@ -425,7 +430,7 @@ static void test_bgp_nlri(void **state)
 	bool c;
 	struct bgp_ctx x = ctx(4, false);
 
-	assert_int_equal(bgp_nlri_parse(ok, sizeof(ok), 4, &x, &p, &n, &c), 0);
+	assert_int_equal(bgp_nlri_parse(ok, sizeof(ok), 4, "NLRI", &x, &p, &n, &c), 0);
 	assert_int_equal(n, 3);
 	assert_false(c);
 	assert_int_equal(p[0].len, 22);
@@ -433,21 +438,35 @@ static void test_bgp_nlri(void **state)
 	assert_int_equal(p[1].len, 0);
 	assert_int_equal(p[2].ip.a[3], 7);
 	x = ctx(4, true);
-	assert_int_equal(bgp_nlri_parse(addpath, sizeof(addpath), 4, &x, &p, &n, &c), 0);
+	assert_int_equal(bgp_nlri_parse(addpath, sizeof(addpath), 4, "NLRI", &x, &p, &n, &c), 0);
 	assert_int_equal(n, 1);
 	assert_true(p[0].has_path_id);
 	assert_int_equal(p[0].path_id, 5);
+	/* a malformed prefix fails the list: every prefix after it would be lost */
 	x = ctx(4, false);
-	assert_int_equal(bgp_nlri_parse(cut, sizeof(cut), 4, &x, &p, &n, &c), 0);
+	assert_int_equal(bgp_nlri_parse(cut, sizeof(cut), 4, "NLRI", &x, &p, &n, &c), -EINVAL);
+	assert_string_equal(errbuf,
+			    "NLRI: prefix at byte 4 of 7 is cut: /24 needs 3 bytes, 2 left");
+	assert_int_equal(
+		bgp_nlri_parse(toolong, sizeof(toolong), 4, "withdrawn routes", &x, &p, &n, &c),
+		-EINVAL);
+	assert_string_equal(errbuf, "withdrawn routes: prefix at byte 4 of 10 has length 33 (at "
+				    "most 32)");
+	x = ctx(4, true);
+	assert_int_equal(bgp_nlri_parse(addpath, 6, 4, "NLRI", &x, &p, &n, &c), -EINVAL);
+	assert_string_equal(errbuf,
+			    "NLRI: prefix at byte 0 of 6 is cut: /24 needs 3 bytes, 1 left");
+	assert_int_equal(bgp_nlri_parse(addpath, 3, 4, "NLRI", &x, &p, &n, &c), -EINVAL);
+	assert_string_equal(errbuf, "NLRI: prefix at byte 0 of 3 is cut in its path id");
+	/* bgpdump-compatible mode ends the list at a cut prefix, and keeps
+	 * the /33 as bgpdump prints it */
+	x = ctx(4, false);
+	x.bgpdump_compat = true;
+	assert_int_equal(bgp_nlri_parse(cut, sizeof(cut), 4, "NLRI", &x, &p, &n, &c), 0);
 	assert_int_equal(n, 1);
 	assert_true(c);
 	assert_int_equal(stats.nlri_cut, 1);
-	assert_int_equal(bgp_nlri_parse(toolong, sizeof(toolong), 4, &x, &p, &n, &c), 0);
-	assert_int_equal(n, 1);
-	assert_true(c);
-	/* bgpdump-compatible mode keeps the /33 as bgpdump prints it */
-	x.bgpdump_compat = true;
-	assert_int_equal(bgp_nlri_parse(toolong, sizeof(toolong), 4, &x, &p, &n, &c), 0);
+	assert_int_equal(bgp_nlri_parse(toolong, sizeof(toolong), 4, "NLRI", &x, &p, &n, &c), 0);
 	assert_int_equal(n, 2);
 	assert_int_equal(p[1].len, 33);
 	assert_int_equal(p[1].ip.a[0], 1);
@@ -501,12 +520,11 @@ static void test_bgp_msg_update_and_errors(void **state)
 static void test_bgp_open_as4_capability(void **state)
 {
 	static const uint8_t m[] = {
-		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,		  /* marker */
-		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 37, 1, /* length 37, OPEN */
-		4,    0x5b, 0xa0, 0,	180, /* version 4, AS_TRANS, hold 180 */
-		198,  51,   100,  1,	     /* BGP id */
-		8,    2,    6,	  65,	4,   /* opt len 8: capability 65 (4-octet AS) */
-		0xfa, 0x56, 0xea, 0x01,	     /*   4200000001 */
+		BGP_MARKER, 0,	  37,	1,	   /* length 37, OPEN */
+		4,	    0x5b, 0xa0, 0,    180, /* version 4, AS_TRANS, hold 180 */
+		198,	    51,	  100,	1,	   /* BGP id */
+		8,	    2,	  6,	65,   4,   /* opt len 8: capability 65 (4-octet AS) */
+		0xfa,	    0x56, 0xea, 0x01,	   /*   4200000001 */
 	};
 	struct bgp_msg msg;
 	struct bgp_ctx x = ctx(4, false);
@@ -516,6 +534,44 @@ static void test_bgp_open_as4_capability(void **state)
 	assert_int_equal(msg.open.asn, 23456);
 	assert_int_equal(msg.open.asn4, 4200000001U);
 	assert_int_equal(msg.open.hold_time, 180);
+}
+
+/* RFC 9072 (optional parameters past 255 bytes, as an RFC 8654 OPEN may
+ * carry): length 255, type 255, a 2-byte length, 2-byte parameter lengths */
+static void test_bgp_open_extended_optional_parameters(void **state)
+{
+	static const uint8_t m[] = {
+		BGP_MARKER, 0,	  41,	1,		  /* length 41, OPEN */
+		4,	    0x5b, 0xa0, 0,    180,	  /* version 4, AS_TRANS, hold 180 */
+		198,	    51,	  100,	1,		  /* BGP id */
+		255,					  /* opt len 255: RFC 9072 form ... */
+		255,	    0,	  9,			  /*   ... type 255, 9 bytes follow */
+		2,	    0,	  6,			  /*   capabilities, 6 bytes */
+		65,	    4,	  0xfa, 0x56, 0xea, 0x01, /*     4-octet AS 4200000001 */
+	};
+	struct bgp_msg msg;
+	struct bgp_ctx x = ctx(4, false);
+
+	assert_int_equal(bgp_msg_parse(m, sizeof(m), &x, &msg), 0);
+	assert_int_equal(msg.open.asn, 23456);
+	assert_int_equal(msg.open.asn4, 4200000001U);
+}
+
+/* RFC 6396: one BGP message per record.  Bytes after it would be lost: an
+ * error, except in bgpdump's reading (bgpdump ignores them). */
+static void test_bgp_msg_bytes_after_message(void **state)
+{
+	static const uint8_t m[] = {
+		BGP_MARKER, 0,	  19, 4, /* length 19, KEEPALIVE */
+		0xff,	    0xff,	 /* 2 more bytes */
+	};
+	struct bgp_msg msg;
+	struct bgp_ctx x = ctx(4, false);
+
+	assert_int_equal(bgp_msg_parse(m, sizeof(m), &x, &msg), -EINVAL);
+	assert_string_equal(errbuf, "BGP4MP record holds 2 bytes after its BGP message of 19");
+	x.bgpdump_compat = true;
+	assert_int_equal(bgp_msg_parse(m, sizeof(m), &x, &msg), 0);
 }
 
 static void test_bgp_bgpdump_ipv6_text(void **state)
@@ -563,6 +619,8 @@ int main(void)
 		cmocka_unit_test(test_bgp_msg_update_and_errors),
 		cmocka_unit_test(test_bgp_open_as4_capability),
 		cmocka_unit_test(test_bgp_bgpdump_ipv6_text),
+		cmocka_unit_test(test_bgp_open_extended_optional_parameters),
+		cmocka_unit_test(test_bgp_msg_bytes_after_message),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 

@@ -440,19 +440,23 @@ static void test_json_rib_routes(void **state)
 
 static void test_json_rib_transits(void **state)
 {
-	/* BIRD's BGP dump: AS64512 behind AS4200000000, AS65534 behind
-	 * AS4294967194 until its withdrawal */
-	static char *argv[] = { "rib", "--json", "--transits", "tests/data/mrt/bird_bgp", NULL };
-	json_t *a = rib_json(4, argv), *t;
+	/* RIS rrc06 updates: AS701 behind AS2914, then AS1299 (both gone since),
+	 * then AS6939 (still there) */
+	static char *argv[] = { "rib",	      "--json",
+				"--transits", "--origin",
+				"701",	      "tests/data/mrt/ris.rrc06.updates.1427846400.gz",
+				NULL };
+	json_t *a = rib_json(6, argv), *t;
 
-	assert_int_equal(json_array_size(a), 2);
+	assert_int_equal(json_array_size(a), 3);
 	t = json_array_get(a, 1);
 	CHECK_SCHEMA(t, { "origin_as", JSON_INTEGER }, { "transit_as", JSON_INTEGER },
 		     { "prefixes", JSON_INTEGER }, { "paths", JSON_INTEGER },
 		     { "first_seen", JSON_STRING }, { "gone_since", JSON_STRING });
-	assert_int_equal(int_of(t, "origin_as"), 65534);
-	assert_string_equal(str_of(t, "gone_since"), "2017-02-11T09:34:03Z");
-	assert_true(json_is_null(json_object_get(json_array_get(a, 0), "gone_since")));
+	assert_int_equal(int_of(t, "origin_as"), 701);
+	assert_int_equal(int_of(t, "transit_as"), 2914);
+	assert_string_equal(str_of(t, "gone_since"), "2015-04-01T00:02:26Z");
+	assert_true(json_is_null(json_object_get(json_array_get(a, 2), "gone_since")));
 	json_decref(a);
 }
 

@@ -23,6 +23,9 @@ struct mrt_arena_chunk {
 	_Alignas(16) unsigned char data[];
 };
 
+/* Smallest chunk the arena allocates (a larger request gets a chunk of its
+ * own size): a granularity, not a limit.  A.limit is 0 (none) in the reader:
+ * a record's decoded data is bounded by the record's size times a constant. */
 #define ARENA_CHUNK_MIN (256U << 10)
 
 void *mrt_arena_alloc(struct mrt_arena *a, size_t n)
@@ -110,6 +113,8 @@ static int nlri_parse_compat(const uint8_t *buf, size_t len, int family, const s
 		c = bgp_cur_make(buf, len);
 		uint32_t i = 0;
 		while (bgp_cur_left(&c)) {
+			/* pb: (255 + 7) / 8 = 32 bytes, the longest any length
+			 * byte can ask for */
 			uint8_t b[4] = { 0 }, plen = 0, pb[32] = { 0 };
 			uint32_t pid = 0;
 
@@ -164,33 +169,52 @@ static int nlri_parse_compat(const uint8_t *buf, size_t len, int family, const s
 	return 0;
 }
 
-int bgp_nlri_parse(const uint8_t *buf, size_t len, int family, const struct bgp_ctx *ctx,
-		   const struct mrt_prefix **out, uint32_t *n, bool *cut)
+/* Checks one prefix at the cursor and steps over it: 0, or -EINVAL naming
+ * the list, where the prefix starts and what is wrong with it. */
+static int nlri_next(struct bgp_cur *c, const uint8_t *buf, size_t len, unsigned int maxlen,
+		     const struct bgp_ctx *ctx, const char *list)
+{
+	size_t at = (size_t)(c->p - buf);
+	uint32_t pid;
+	uint8_t plen;
+
+	if (ctx->addpath && bgp_get32(c, &pid))
+		return ctx_err(ctx, "%s: prefix at byte %zu of %zu is cut in its path id", list, at,
+			       len);
+	if (bgp_get8(c, &plen))
+		return ctx_err(ctx, "%s: prefix at byte %zu of %zu is cut before its length", list,
+			       at, len);
+	if (plen > maxlen)
+		return ctx_err(ctx, "%s: prefix at byte %zu of %zu has length %u (at most %u)",
+			       list, at, len, plen, maxlen);
+	if (bgp_cur_left(c) < (plen + 7u) / 8u)
+		return ctx_err(ctx,
+			       "%s: prefix at byte %zu of %zu is cut: /%u needs %u bytes, %zu left",
+			       list, at, len, plen, (plen + 7u) / 8u, bgp_cur_left(c));
+	c->p += (plen + 7u) / 8u;
+	return 0;
+}
+
+int bgp_nlri_parse(const uint8_t *buf, size_t len, int family, const char *list,
+		   const struct bgp_ctx *ctx, const struct mrt_prefix **out, uint32_t *n, bool *cut)
 {
 	struct bgp_cur c = bgp_cur_make(buf, len);
 	unsigned int maxlen = family == 6 ? 128 : 32;
 	uint32_t count = 0;
 	struct mrt_prefix *v;
+	int err;
 
 	*out = NULL;
 	*n = 0;
 	*cut = false;
 	if (ctx->bgpdump_compat)
 		return nlri_parse_compat(buf, len, family, ctx, out, n, cut);
-	/* pass 1: count the well-formed prefixes; a prefix cut by the end or
-	 * longer than the family allows ends the list (as bgpdump does) */
+	/* pass 1: count the prefixes; a malformed one fails the list, since
+	 * every prefix after it would be lost */
 	while (bgp_cur_left(&c)) {
-		uint8_t plen;
-		uint32_t pid;
-
-		if ((ctx->addpath && bgp_get32(&c, &pid)) || bgp_get8(&c, &plen) || plen > maxlen ||
-		    bgp_cur_left(&c) < (plen + 7u) / 8u) {
-			*cut = true;
-			if (ctx->stats)
-				ctx->stats->nlri_cut++;
-			break;
-		}
-		c.p += (plen + 7u) / 8u;
+		err = nlri_next(&c, buf, len, maxlen, ctx, list);
+		if (err)
+			return err;
 		count++;
 	}
 	if (!count)
@@ -405,7 +429,7 @@ static void mark(struct bgp_attrs *o, unsigned int type)
  * caller), as route collectors' tools read it. */
 static void mp_nexthop(struct bgp_mp_reach *m, const uint8_t *src, size_t avail, uint8_t nhlen)
 {
-	uint8_t p[32] = { 0 };
+	uint8_t p[32] = { 0 }; /* the longest next hop decoded; nh_len keeps the length */
 
 	memcpy(p, src, avail < sizeof(p) ? avail : sizeof(p));
 	m->nh_len = nhlen;
@@ -427,6 +451,18 @@ static bool afi_safi_ok(uint16_t afi, uint8_t safi)
 	return (afi == BGP_AFI_IPV4 || afi == BGP_AFI_IPV6) && safi >= 1 && safi <= 3;
 }
 
+/* An MP_REACH_NLRI whose prefixes cannot be found: flagged; -EINVAL (they
+ * would be lost) unless the reading is bgpdump's, the attribute is in a
+ * TABLE_DUMP_V2 entry (no prefixes there) or of a family not decoded. */
+static int mp_cut(const struct bgp_ctx *ctx, struct bgp_attrs *o, size_t len, const char *where)
+{
+	mark(o, BGP_ATTR_MP_REACH_NLRI);
+	if (ctx->bgpdump_compat || ctx->rib_entry ||
+	    !afi_safi_ok(o->mp_reach.afi, o->mp_reach.safi))
+		return 0;
+	return ctx_err(ctx, "MP_REACH_NLRI of %zu bytes is cut %s", len, where);
+}
+
 static int mp_reach(const uint8_t *v, size_t len, const struct bgp_ctx *ctx, struct bgp_attrs *o)
 {
 	struct bgp_mp_reach *m = &o->mp_reach;
@@ -446,30 +482,23 @@ static int mp_reach(const uint8_t *v, size_t len, const struct bgp_ctx *ctx, str
 			mark(o, BGP_ATTR_MP_REACH_NLRI);
 		return 0;
 	}
-	if (bgp_get16(&c, &m->afi) || bgp_get8(&c, &m->safi) || bgp_get8(&c, &nhlen)) {
-		mark(o, BGP_ATTR_MP_REACH_NLRI);
-		return 0;
-	}
+	if (bgp_get16(&c, &m->afi) || bgp_get8(&c, &m->safi) || bgp_get8(&c, &nhlen))
+		return mp_cut(ctx, o, len, "before its next hop");
 	if (bgp_cur_left(&c) < nhlen) {
 		mp_nexthop(m, c.p, bgp_cur_left(&c), nhlen);
-		mark(o, BGP_ATTR_MP_REACH_NLRI);
-		return 0;
+		return mp_cut(ctx, o, len, "in its next hop");
 	}
 	mp_nexthop(m, c.p, nhlen, nhlen);
 	/* bgpdump skips the next hop only for lengths 4, 16 and 32, and reads
 	 * the SNPA count from the next hop otherwise */
 	if (!ctx->bgpdump_compat || nhlen == 4 || nhlen == 16 || nhlen == 32)
 		c.p += nhlen;
-	if (bgp_get8(&c, &snpa)) {
-		mark(o, BGP_ATTR_MP_REACH_NLRI);
-		return 0;
-	}
+	if (bgp_get8(&c, &snpa))
+		return mp_cut(ctx, o, len, "before its SNPA count");
 	for (; snpa; snpa--) { /* SNPAs: obsolete, skipped */
 		uint8_t l;
-		if (bgp_get8(&c, &l) || bgp_cur_left(&c) < l) {
-			mark(o, BGP_ATTR_MP_REACH_NLRI);
-			return 0;
-		}
+		if (bgp_get8(&c, &l) || bgp_cur_left(&c) < l)
+			return mp_cut(ctx, o, len, "in its SNPAs");
 		c.p += l;
 	}
 	if (!afi_safi_ok(m->afi, m->safi)) {
@@ -480,8 +509,8 @@ static int mp_reach(const uint8_t *v, size_t len, const struct bgp_ctx *ctx, str
 	}
 	if (ctx->rib_entry)
 		return 0;
-	err = bgp_nlri_parse(c.p, bgp_cur_left(&c), m->afi == BGP_AFI_IPV6 ? 6 : 4, ctx, &m->nlri,
-			     &m->n_nlri, &cut);
+	err = bgp_nlri_parse(c.p, bgp_cur_left(&c), m->afi == BGP_AFI_IPV6 ? 6 : 4, "MP_REACH_NLRI",
+			     ctx, &m->nlri, &m->n_nlri, &cut);
 	if (cut)
 		mark(o, BGP_ATTR_MP_REACH_NLRI);
 	return err;
@@ -508,8 +537,8 @@ static int mp_unreach(const uint8_t *v, size_t len, const struct bgp_ctx *ctx, s
 	}
 	if (ctx->rib_entry)
 		return 0;
-	err = bgp_nlri_parse(c.p, bgp_cur_left(&c), m->afi == BGP_AFI_IPV6 ? 6 : 4, ctx,
-			     &m->withdrawn, &m->n_withdrawn, &cut);
+	err = bgp_nlri_parse(c.p, bgp_cur_left(&c), m->afi == BGP_AFI_IPV6 ? 6 : 4,
+			     "MP_UNREACH_NLRI", ctx, &m->withdrawn, &m->n_withdrawn, &cut);
 	if (cut)
 		mark(o, BGP_ATTR_MP_UNREACH_NLRI);
 	return err;
@@ -544,6 +573,22 @@ static bool flags_ok(uint8_t type, uint8_t flags)
 	}
 }
 
+/* Flags, type and length (1 or 2 bytes, by the extended-length flag);
+ * -1 when the header is cut. */
+static int attr_header(struct bgp_cur *c, uint8_t *flags, uint8_t *type, uint16_t *alen)
+{
+	uint8_t l8;
+
+	if (bgp_get8(c, flags) || bgp_get8(c, type))
+		return -1;
+	if (*flags & 0x10)
+		return bgp_get16(c, alen);
+	if (bgp_get8(c, &l8))
+		return -1;
+	*alen = l8;
+	return 0;
+}
+
 int bgp_attrs_parse(const uint8_t *buf, size_t len, const struct bgp_ctx *ctx, struct bgp_attrs *o)
 {
 	struct bgp_cur c = bgp_cur_make(buf, len);
@@ -553,29 +598,17 @@ int bgp_attrs_parse(const uint8_t *buf, size_t len, const struct bgp_ctx *ctx, s
 	o->raw = buf;
 	o->raw_len = (uint32_t)len;
 	while (bgp_cur_left(&c)) {
-		uint8_t flags, type;
-		uint16_t alen;
+		size_t at = len - bgp_cur_left(&c);
+		uint8_t flags = 0, type = 0;
+		uint16_t alen = 0;
 		const uint8_t *v;
 
-		if (bgp_get8(&c, &flags) || bgp_get8(&c, &type)) {
+		if (attr_header(&c, &flags, &type, &alen) || bgp_cur_left(&c) < alen) {
 			o->truncated = true;
-			break;
-		}
-		if (flags & 0x10) {
-			if (bgp_get16(&c, &alen)) {
-				o->truncated = true;
-				break;
-			}
-		} else {
-			uint8_t l8;
-			if (bgp_get8(&c, &l8)) {
-				o->truncated = true;
-				break;
-			}
-			alen = l8;
-		}
-		if (bgp_cur_left(&c) < alen) {
-			o->truncated = true;
+			/* the message is for update_parse(), which fails on it */
+			ctx_err(ctx,
+				"path attribute at byte %zu of %zu (type %u) runs past the block",
+				at, len, type);
 			break;
 		}
 		v = c.p;
@@ -753,19 +786,41 @@ static int update_parse(const uint8_t *b, size_t len, const struct bgp_ctx *ctx,
 	if (bgp_sub(&c, alen, &ac))
 		return ctx_err(ctx, "UPDATE path attribute length %u exceeds message (%zu left)",
 			       alen, bgp_cur_left(&c));
-	err = bgp_nlri_parse(wc.p, bgp_cur_left(&wc), 4, ctx, &u->withdrawn, &u->n_withdrawn,
-			     &u->withdrawn_cut);
+	err = bgp_nlri_parse(wc.p, bgp_cur_left(&wc), 4, "withdrawn routes", ctx, &u->withdrawn,
+			     &u->n_withdrawn, &u->withdrawn_cut);
 	if (err)
 		return err;
 	err = bgp_attrs_parse(ac.p, bgp_cur_left(&ac), ctx, &u->attrs);
 	if (err)
 		return err;
-	return bgp_nlri_parse(c.p, bgp_cur_left(&c), 4, ctx, &u->nlri, &u->n_nlri, &u->nlri_cut);
+	/* the rest of the block, MP_(UN)REACH_NLRI included, was not read
+	 * (bgp_attrs_parse left the message saying where) */
+	if (u->attrs.truncated && !ctx->bgpdump_compat)
+		return -EINVAL;
+	return bgp_nlri_parse(c.p, bgp_cur_left(&c), 4, "NLRI", ctx, &u->nlri, &u->n_nlri,
+			      &u->nlri_cut);
+}
+
+/* The 4-octet AS capability (65) among the capabilities of one optional
+ * parameter of type 2, if there. */
+static void open_caps(struct bgp_cur cc, struct bgp_open *o)
+{
+	while (bgp_cur_left(&cc) >= 2) {
+		uint8_t code = 0, cl = 0;
+		bgp_get8(&cc, &code);
+		bgp_get8(&cc, &cl);
+		if (bgp_cur_left(&cc) < cl)
+			break;
+		if (code == 65 && cl == 4)
+			o->asn4 = rd32_zf(cc.p, 4);
+		cc.p += cl;
+	}
 }
 
 static void open_parse(const uint8_t *b, size_t len, struct bgp_open *o)
 {
-	struct bgp_cur c = bgp_cur_make(b, len);
+	struct bgp_cur c = bgp_cur_make(b, len), pc;
+	bool ext;
 
 	bgp_get8(&c, &o->version);
 	bgp_get16(&c, &o->asn);
@@ -773,31 +828,38 @@ static void open_parse(const uint8_t *b, size_t len, struct bgp_open *o)
 	o->bgp_id.family = 4;
 	bgp_getn(&c, o->bgp_id.a, 4);
 	bgp_get8(&c, &o->opt_len);
+	/* RFC 9072: optional parameters longer than 255 bytes (an RFC 8654
+	 * OPEN may carry them) are marked by length 255 and type 255, then a
+	 * 2-byte length; each parameter then has a 2-byte length */
+	ext = o->opt_len == 255 && bgp_cur_left(&c) && c.p[0] == 255;
+	/* raw, as far as the message holds them (the OPEN is not used to
+	 * build routes: only its 4-octet AS is decoded) */
 	if (o->opt_len > bgp_cur_left(&c))
 		o->opt_len = (uint8_t)bgp_cur_left(&c);
 	o->opt = c.p;
 	o->asn4 = o->asn;
-	/* capabilities: optional parameter 2, capability 65 = 4-octet AS */
-	struct bgp_cur pc = bgp_cur_make(c.p, o->opt_len);
-	while (bgp_cur_left(&pc) >= 2) {
-		uint8_t pt = 0, pl = 0;
+	if (ext) {
+		uint16_t l16 = 0;
+		c.p++;
+		bgp_get16(&c, &l16);
+		pc = bgp_cur_make(c.p, l16 < bgp_cur_left(&c) ? l16 : bgp_cur_left(&c));
+	} else {
+		pc = bgp_cur_make(c.p, o->opt_len);
+	}
+	while (bgp_cur_left(&pc) >= (ext ? 3u : 2u)) {
+		uint8_t pt = 0, pl8 = 0;
+		uint16_t pl = 0;
 		struct bgp_cur cc;
+
 		bgp_get8(&pc, &pt);
-		bgp_get8(&pc, &pl);
+		if (ext)
+			bgp_get16(&pc, &pl);
+		else if (!bgp_get8(&pc, &pl8))
+			pl = pl8;
 		if (bgp_sub(&pc, pl, &cc))
 			break;
-		if (pt != 2)
-			continue;
-		while (bgp_cur_left(&cc) >= 2) {
-			uint8_t code = 0, cl = 0;
-			bgp_get8(&cc, &code);
-			bgp_get8(&cc, &cl);
-			if (bgp_cur_left(&cc) < cl)
-				break;
-			if (code == 65 && cl == 4)
-				o->asn4 = rd32_zf(cc.p, 4);
-			cc.p += cl;
-		}
+		if (pt == 2) /* capabilities */
+			open_caps(cc, o);
 	}
 }
 
@@ -820,6 +882,12 @@ int bgp_msg_parse(const uint8_t *buf, size_t len, const struct bgp_ctx *ctx, str
 		return ctx_err(ctx, "BGP length %u is shorter than the 19-byte header", m->len);
 	if (m->len > len)
 		return ctx_err(ctx, "BGP4MP length %u exceeds record length %zu", m->len, len);
+	/* RFC 6396: one message per record.  What follows it (a second message,
+	 * or a message longer than 65535 bytes wrongly framed) would be lost;
+	 * bgpdump ignores it */
+	if (m->len < len && !ctx->bgpdump_compat)
+		return ctx_err(ctx, "BGP4MP record holds %zu bytes after its BGP message of %u",
+			       len - m->len, m->len);
 	m->body = buf + 19;
 	m->body_len = m->len - 19u;
 	switch (m->type) {

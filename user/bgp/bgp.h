@@ -108,21 +108,30 @@ struct bgp_ctx {
 
 /* Path attributes (the block after the "Total Path Attribute Length").
  * Framing faults inside the block (an attribute running past it) set
- * out->truncated; bad values set bits in out->malformed; neither is an
- * error.  Errors: -EINVAL for a malformed NLRI inside MP_(UN)REACH_NLRI,
- * -ENOMEM. */
+ * out->truncated (and a message in ctx->err saying where); bad values set
+ * bits in out->malformed; neither is an error here.  Errors (unless
+ * ctx->bgpdump_compat): -EINVAL for a malformed prefix in
+ * MP_(UN)REACH_NLRI, or an MP_REACH_NLRI cut before its prefixes (outside
+ * TABLE_DUMP_V2 entries); -ENOMEM. */
 int bgp_attrs_parse(const uint8_t *buf, size_t len, const struct bgp_ctx *ctx,
 		    struct bgp_attrs *out);
 
-/* A prefix list (NLRI / withdrawn routes) of family 4 or 6.  A prefix cut
- * by the end of the list, or longer than the family allows, ends the list:
- * the prefixes before it are returned and *cut is set (and stats->nlri_cut
- * counted).  -ENOMEM only. */
-int bgp_nlri_parse(const uint8_t *buf, size_t len, int family, const struct bgp_ctx *ctx,
-		   const struct mrt_prefix **out, uint32_t *n, bool *cut);
+/* A prefix list (NLRI / withdrawn routes) of family 4 or 6; `list` names
+ * it in messages ("NLRI", "MP_UNREACH_NLRI").  A prefix cut by the end of
+ * the list, or longer than the family allows, is -EINVAL with a message
+ * naming the list and the prefix's byte offset in it.  With
+ * ctx->bgpdump_compat it ends the list as bgpdump ends it instead: the
+ * prefixes before it are returned, *cut is set and stats->nlri_cut
+ * counted.  -ENOMEM. */
+int bgp_nlri_parse(const uint8_t *buf, size_t len, int family, const char *list,
+		   const struct bgp_ctx *ctx, const struct mrt_prefix **out, uint32_t *n,
+		   bool *cut);
 
 /* One BGP message starting at its 16-byte marker; `len` is what the MRT
- * record holds.  -EINVAL if the length field exceeds `len` or is < 19. */
+ * record holds.  -EINVAL if the length field exceeds `len` or is < 19, and
+ * (unless ctx->bgpdump_compat) for an UPDATE with a malformed prefix or
+ * whose attribute block is cut (an attribute running past it could hide
+ * MP_(UN)REACH_NLRI). */
 int bgp_msg_parse(const uint8_t *buf, size_t len, const struct bgp_ctx *ctx, struct bgp_msg *out);
 
 /* An AS_PATH / AS4_PATH value with asn_size 2 or 4.  Never fails on bad

@@ -16,28 +16,61 @@
 #include "bgp/bgp.h"
 #include "bgp/bgpdump_fmt.h"
 
-#define OUT_CAP (1U << 20)
-#define LINE_MAX_BYTES (64U << 10) /* flush when less than this is free */
-#define ASPATH_MAX 8000		   /* bgpdump's MAX_ASPATH_LEN */
-#define COMM_BUFSIZ 8192	   /* bgpdump's BUFSIZ community buffer */
-#define BGPDUMP_MAX_PREFIXES 2050  /* bgpdump prints at most this many per list */
+#define OUT_CAP (1U << 20) /* output buffer; grows when one line needs more */
+/* Room kept for a line's fixed fields (name, time, addresses, numbers): the
+ * longest are two IPv6 texts of 46 bytes; the rest is far below this. */
+#define LINE_FIXED 512
+/* bgpdump's own limits, reproduced unless opts.full (each cut is reported
+ * through bgpdump_fmt_cuts()): */
+#define ASPATH_MAX 8000	 /* MAX_ASPATH_LEN: text cut with "..." past 7900 */
+#define COMM_BUFSIZ 8192 /* the BUFSIZ buffer its community text is built in */
+/* Prefixes printed per list: Debian's 1.6.2-2 binary prints the first 8192
+ * of a longer list (measured; upstream's source says 2050). */
+#define BGPDUMP_MAX_PREFIXES 8192
+#define ASN_TEXT_MAX 11 /* "4294967295" and a separator */
 
 struct bgpdump_fmt {
 	FILE *out;
 	struct bgpdump_opts opts;
 	char *buf;
-	size_t len;
+	size_t len, cap;
 	int err;
-	/* per-attribute-set strings, rebuilt for each entry / message */
-	char aspath[ASPATH_MAX + 16];
-	size_t aspath_len;
-	char comm[COMM_BUFSIZ + 16];
-	size_t comm_len;
-	char aggr[64];
+	/* per-attribute-set strings, rebuilt for each entry / message; they
+	 * grow to the longest text seen */
+	char *aspath;
+	size_t aspath_len, aspath_cap;
+	char *comm;
+	size_t comm_len, comm_cap;
+	/* bgpdump's AS4_PATH merge, built here before it is printed */
+	struct bgp_seg *mseg;
+	uint32_t *masn;
+	size_t mseg_cap, masn_cap;
+	char aggr[64]; /* "4294967295 255.255.255.255": 26 bytes */
 	size_t aggr_len;
-	char ts[40];
+	char ts[40]; /* "4294967295.4294967295": the microsecond field is 32 bits */
 	size_t ts_len;
+	struct bgpdump_cuts cuts; /* of the current record */
 };
+
+/* Makes *v hold at least n elements of `elem` bytes (realloc, doubling).
+ * Returns false when out of memory (*v is then unchanged). */
+static bool reserve(void *v, size_t *cap, size_t n, size_t elem)
+{
+	void **pv = v;
+	size_t nc = *cap ? *cap : 64;
+	void *p;
+
+	if (n <= *cap)
+		return true;
+	while (nc < n)
+		nc *= 2;
+	p = realloc(*pv, nc * elem);
+	if (!p)
+		return false;
+	*pv = p;
+	*cap = nc;
+	return true;
+}
 
 struct bgpdump_fmt *bgpdump_fmt_new(FILE *out, const struct bgpdump_opts *opts)
 {
@@ -45,14 +78,15 @@ struct bgpdump_fmt *bgpdump_fmt_new(FILE *out, const struct bgpdump_opts *opts)
 
 	if (!f)
 		return NULL;
-	f->buf = malloc(OUT_CAP);
-	if (!f->buf) {
-		free(f);
-		return NULL;
-	}
 	f->out = out;
 	if (opts)
 		f->opts = *opts;
+	if (!reserve(&f->buf, &f->cap, OUT_CAP, 1) ||
+	    !reserve(&f->aspath, &f->aspath_cap, ASPATH_MAX + 16, 1) ||
+	    !reserve(&f->comm, &f->comm_cap, COMM_BUFSIZ + 16, 1)) {
+		bgpdump_fmt_free(f);
+		return NULL;
+	}
 	return f;
 }
 
@@ -72,12 +106,21 @@ int bgpdump_fmt_free(struct bgpdump_fmt *f)
 
 	if (!f)
 		return 0;
-	err = bgpdump_fmt_flush(f);
-	if (!err && fflush(f->out))
+	err = f->buf ? bgpdump_fmt_flush(f) : 0;
+	if (!err && f->out && fflush(f->out))
 		err = -EIO;
 	free(f->buf);
+	free(f->aspath);
+	free(f->comm);
+	free(f->mseg);
+	free(f->masn);
 	free(f);
 	return err;
+}
+
+const struct bgpdump_cuts *bgpdump_fmt_cuts(const struct bgpdump_fmt *f)
+{
+	return &f->cuts;
 }
 
 /* ---- small formatters ---- */
@@ -177,10 +220,20 @@ size_t bgpdump_fmt_ipv6(const uint8_t a[16], char *buf)
 
 /* ---- output buffer ---- */
 
-static inline char *room(struct bgpdump_fmt *f)
+/* Where the next line goes: at least LINE_FIXED bytes plus the attribute
+ * strings of the current set are free there (the buffer is flushed, and
+ * grown for a line longer than it).  NULL when out of memory (f->err). */
+static char *room(struct bgpdump_fmt *f)
 {
-	if (OUT_CAP - f->len < LINE_MAX_BYTES)
-		bgpdump_fmt_flush(f);
+	size_t need = LINE_FIXED + f->aspath_len + f->comm_len + f->aggr_len;
+
+	if (f->cap - f->len >= need)
+		return f->buf + f->len;
+	bgpdump_fmt_flush(f);
+	if (!reserve(&f->buf, &f->cap, need, 1)) {
+		f->err = -ENOMEM;
+		return NULL;
+	}
 	return f->buf + f->len;
 }
 
@@ -213,21 +266,47 @@ static char seg_end(uint8_t type)
 						    : ' ';
 }
 
-/* bgpdump's aspath string: sets joined by ',', segments by ' ', cut with
- * "..." past 7900 characters. */
-static size_t aspath_str(const struct bgp_seg *segs, uint32_t nsegs, const uint32_t *asns,
-			 char *out)
+/* Past this many characters bgpdump ends the path text with "..." */
+static bool aspath_cut(struct bgpdump_fmt *f, size_t pos, uint32_t nasns)
 {
+	if (f->opts.full || pos <= ASPATH_MAX - 100)
+		return false;
+	f->cuts.aspath_asns = nasns;
+	return true;
+}
+
+/* bgpdump's aspath string into f->aspath: sets joined by ',', segments by
+ * ' ', cut with "..." past 7900 characters (whole with opts.full).  Returns
+ * its length; 0 when out of memory (f->err set).  *counted (if not NULL):
+ * the ASes bgpdump counts while it builds the text, an AS_SET or
+ * AS_CONFED_SET as one, every other segment by its length, and none of the
+ * segments after the cut. */
+static size_t aspath_str(struct bgpdump_fmt *f, const struct bgp_seg *segs, uint32_t nsegs,
+			 const uint32_t *asns, uint32_t nasns, uint32_t *counted)
+{
+	/* each segment adds at most 3 delimiters, each ASN a separator and 10
+	 * digits; bgpdump's cut keeps the text under ASPATH_MAX */
+	size_t need = f->opts.full ? (size_t)nsegs * 3 + (size_t)nasns * ASN_TEXT_MAX + 8
+				   : ASPATH_MAX + 16;
 	uint8_t type = BGP_SEG_AS_SEQUENCE;
 	int space = 0;
 	size_t pos = 0;
+	uint32_t n = 0;
+	char *out;
 
+	if (counted)
+		*counted = 0;
+	if (!reserve(&f->aspath, &f->aspath_cap, need, 1)) {
+		f->err = -ENOMEM;
+		return 0;
+	}
+	out = f->aspath;
 	for (uint32_t s = 0; s < nsegs; s++) {
 		const struct bgp_seg *sg = &segs[s];
 
 		/* empty segments add text with no ASN: bgpdump overruns its
 		 * buffer there; we cut as it does after an ASN */
-		if (pos > ASPATH_MAX - 100) {
+		if (aspath_cut(f, pos, nasns)) {
 			memcpy(out + pos, "...", 3);
 			return pos + 3;
 		}
@@ -238,6 +317,10 @@ static size_t aspath_str(const struct bgp_seg *segs, uint32_t nsegs, const uint3
 		if (sg->type != BGP_SEG_AS_SEQUENCE)
 			out[pos++] = seg_start(sg->type);
 		space = 0;
+		n += (sg->type == BGP_SEG_AS_SET || sg->type == BGP_SEG_AS_CONFED_SET) ? 1
+										       : sg->count;
+		if (counted)
+			*counted = n;
 		for (uint32_t i = 0; i < sg->count; i++) {
 			if (space)
 				out[pos++] = (sg->type == BGP_SEG_AS_SET ||
@@ -247,7 +330,7 @@ static size_t aspath_str(const struct bgp_seg *segs, uint32_t nsegs, const uint3
 			else
 				space = 1;
 			pos += u32_dec(asns[sg->first + i], out + pos);
-			if (pos > ASPATH_MAX - 100) {
+			if (aspath_cut(f, pos, nasns)) {
 				memcpy(out + pos, "...", 3);
 				return pos + 3;
 			}
@@ -261,66 +344,88 @@ static size_t aspath_str(const struct bgp_seg *segs, uint32_t nsegs, const uint3
 
 #define ASPATH_ERROR "! Error !"
 
-/* bgpdump counts confederation sequences too, and a path with an error as 0. */
-static uint32_t bd_count(const struct bgp_aspath *p)
+/* The AS count bgpdump's AS4_PATH merge works with: it counts confederation
+ * sequences too, a path with an error as 0, and only the segments its text
+ * reached before the cut at 7900 characters (see aspath_str; the text made
+ * here is overwritten by the one printed). */
+static uint32_t bd_count(struct bgpdump_fmt *f, const struct bgp_aspath *p)
 {
-	uint32_t n = 0;
+	uint32_t n, cut = f->cuts.aspath_asns;
 
 	if (p->error)
 		return 0;
-	for (uint32_t i = 0; i < p->nsegs; i++)
-		n += (p->segs[i].type == BGP_SEG_AS_SET || p->segs[i].type == BGP_SEG_AS_CONFED_SET)
-			     ? 1
-			     : p->segs[i].count;
+	aspath_str(f, p->segs, p->nsegs, p->asns, p->nasns, &n);
+	f->cuts.aspath_asns = cut; /* a cut of this text is not one of the output */
 	return n;
+}
+
+static size_t aspath_error(struct bgpdump_fmt *f)
+{
+	memcpy(f->aspath, ASPATH_ERROR, sizeof(ASPATH_ERROR) - 1);
+	return sizeof(ASPATH_ERROR) - 1;
+}
+
+static bool merge_room(struct bgpdump_fmt *f, size_t nsegs, size_t nasns)
+{
+	if (reserve(&f->mseg, &f->mseg_cap, nsegs, sizeof(*f->mseg)) &&
+	    reserve(&f->masn, &f->masn_cap, nasns, sizeof(*f->masn)))
+		return true;
+	f->err = -ENOMEM;
+	return false;
 }
 
 /* bgpdump's asn32_merge_paths(): it copies AS_PATH's *first* segment until
  * enough ASes are taken (its loop never advances to the next segment), then
  * appends AS4_PATH.  Writes the string; returns its length. */
-static size_t bd_merge_str(const struct bgp_aspath *path, const struct bgp_aspath *as4, char *out)
+static size_t bd_merge_str(struct bgpdump_fmt *f, const struct bgp_aspath *path,
+			   const struct bgp_aspath *as4)
 {
-	uint32_t target = bd_count(path) - bd_count(as4);
-	struct bgp_seg segs[256 + 64];
-	uint32_t asns[4096];
+	uint32_t target = bd_count(f, path) - bd_count(f, as4);
 	uint32_t ns = 0, na = 0, count = 0;
 
 	if (as4->error)
-		return (size_t)(memcpy(out, ASPATH_ERROR, sizeof(ASPATH_ERROR) - 1),
-				sizeof(ASPATH_ERROR) - 1);
+		return aspath_error(f);
 	if (target && path->nsegs) {
 		const struct bgp_seg *s0 = &path->segs[0];
 		bool set = s0->type == BGP_SEG_AS_SET || s0->type == BGP_SEG_AS_CONFED_SET;
 
-		/* bgpdump loops forever on an empty first sequence; stop instead */
-		while (count < target && (set || s0->count) && ns < 256 && na + s0->count <= 2048) {
-			segs[ns] = *s0;
-			segs[ns].first = na;
-			memcpy(asns + na, path->asns + s0->first, s0->count * sizeof(*asns));
+		/* bgpdump loops forever on an empty first sequence; stop instead.
+		 * Unless opts.full, copying stops once the text is surely longer
+		 * than the 7900 characters printed (a segment or an ASN takes at
+		 * least one), so the cut falls where bgpdump's does. */
+		while (count < target && (set || s0->count) &&
+		       (f->opts.full || (ns <= ASPATH_MAX && na <= ASPATH_MAX))) {
+			struct bgp_seg *m;
+
+			if (!merge_room(f, ns + 1, (size_t)na + s0->count))
+				return 0;
+			m = &f->mseg[ns];
+			*m = *s0;
+			m->first = na;
+			memcpy(f->masn + na, path->asns + s0->first, s0->count * sizeof(*f->masn));
 			if (set) {
 				count += 1;
 			} else {
 				count += s0->count;
 				if (count > target)
-					segs[ns].count =
-						(uint16_t)(segs[ns].count - (count - target));
+					m->count = (uint16_t)(m->count - (count - target));
 			}
-			na += segs[ns].count;
+			na += m->count;
 			ns++;
 		}
 	}
-	for (uint32_t i = 0; i < as4->nsegs && ns < sizeof(segs) / sizeof(segs[0]); i++) {
+	if (!merge_room(f, (size_t)ns + as4->nsegs, (size_t)na + as4->nasns))
+		return 0;
+	for (uint32_t i = 0; i < as4->nsegs; i++) {
 		const struct bgp_seg *s = &as4->segs[i];
-		uint32_t c = s->count;
-		if (na + c > sizeof(asns) / sizeof(asns[0]))
-			break;
-		segs[ns] = *s;
-		segs[ns].first = na;
-		memcpy(asns + na, as4->asns + s->first, c * sizeof(*asns));
-		na += c;
+
+		f->mseg[ns] = *s;
+		f->mseg[ns].first = na;
+		memcpy(f->masn + na, as4->asns + s->first, s->count * sizeof(*f->masn));
+		na += s->count;
 		ns++;
 	}
-	return aspath_str(segs, ns, asns, out);
+	return aspath_str(f, f->mseg, ns, f->masn, na, NULL);
 }
 
 static uint32_t rd_be(const uint8_t *p, size_t avail, size_t n)
@@ -339,6 +444,72 @@ static void bd_aggr(const uint8_t *raw, size_t len, size_t asn_len, uint32_t *as
 	*asn = rd_be(raw, len, asn_len);
 	for (size_t i = 0; i < 4; i++)
 		ip[i] = asn_len + i < len ? raw[asn_len + i] : 0;
+}
+
+/* The AS path text of an attribute set; `merge`: bgpdump merges AS4_PATH. */
+static size_t aspath_text(struct bgpdump_fmt *f, const struct bgp_attrs *a, bool merge)
+{
+	const struct bgp_aspath *p = &a->as_path_raw;
+
+	if (!BGP_HAS(a, BGP_ATTR_AS_PATH))
+		return 0;
+	if (merge && a->as4_path.present &&
+	    bd_count(f, &a->as_path_raw) >= bd_count(f, &a->as4_path)) {
+		if (!f->opts.fix_as4_merge)
+			return bd_merge_str(f, &a->as_path_raw, &a->as4_path);
+		p = &a->as_path; /* merged by the reader as RFC 6793 says */
+	}
+	if (p->error)
+		return aspath_error(f);
+	return aspath_str(f, p->segs, p->nsegs, p->asns, p->nasns, NULL);
+}
+
+/* Communities: " a:b" each, names for the three well-known ones; the
+ * leading space is not printed.  bgpdump builds the text in a BUFSIZ
+ * buffer: entries that no longer fit are dropped (names) or cut (numbers);
+ * with opts.full the buffer holds them all. */
+static size_t comm_text(struct bgpdump_fmt *f, const struct bgp_attrs *a)
+{
+	size_t L = 0, max = f->opts.full ? SIZE_MAX : COMM_BUFSIZ - 1;
+
+	if (!BGP_HAS(a, BGP_ATTR_COMMUNITIES))
+		return 0;
+	/* " no-advertise" is the longest entry: 13 bytes */
+	if (f->opts.full &&
+	    !reserve(&f->comm, &f->comm_cap, (size_t)a->n_communities * 14 + 1, 1)) {
+		f->err = -ENOMEM;
+		return 0;
+	}
+	for (uint32_t i = 0; i < a->n_communities; i++) {
+		uint32_t c = a->communities[i];
+		char tmp[32]; /* " 65535:65535": 12 bytes */
+		size_t n;
+		const char *name = c == 0xFFFFFF01   ? " no-export"
+				   : c == 0xFFFFFF02 ? " no-advertise"
+				   : c == 0xFFFFFF03 ? " local-AS"
+						     : NULL;
+		if (name) {
+			n = strlen(name);
+			if (L + n > max) {
+				f->cuts.communities = a->n_communities;
+				continue;
+			}
+			memcpy(f->comm + L, name, n);
+			L += n;
+			continue;
+		}
+		tmp[0] = ' ';
+		n = 1 + u32_dec(c >> 16, tmp + 1);
+		tmp[n++] = ':';
+		n += u32_dec(c & 0xffff, tmp + n);
+		if (L + n > max) {
+			n = max - L;
+			f->cuts.communities = a->n_communities;
+		}
+		memcpy(f->comm + L, tmp, n);
+		L += n;
+	}
+	return L;
 }
 
 /* Builds aspath, communities and aggregator strings for one attribute set. */
@@ -361,64 +532,8 @@ static void prep_attrs(struct bgpdump_fmt *f, const struct bgp_attrs *a, unsigne
 					&aggr_asn, aggr_ip);
 		}
 	}
-
-	/* AS path */
-	if (!BGP_HAS(a, BGP_ATTR_AS_PATH)) {
-		f->aspath_len = 0;
-	} else if (merge && a->as4_path.present &&
-		   bd_count(&a->as_path_raw) >= bd_count(&a->as4_path)) {
-		if (f->opts.fix_as4_merge)
-			f->aspath_len = a->as_path.error
-						? 0
-						: aspath_str(a->as_path.segs, a->as_path.nsegs,
-							     a->as_path.asns, f->aspath);
-		else
-			f->aspath_len = bd_merge_str(&a->as_path_raw, &a->as4_path, f->aspath);
-		if (f->opts.fix_as4_merge && a->as_path.error)
-			f->aspath_len =
-				(size_t)(memcpy(f->aspath, ASPATH_ERROR, sizeof(ASPATH_ERROR) - 1),
-					 sizeof(ASPATH_ERROR) - 1);
-	} else if (a->as_path_raw.error) {
-		memcpy(f->aspath, ASPATH_ERROR, sizeof(ASPATH_ERROR) - 1);
-		f->aspath_len = sizeof(ASPATH_ERROR) - 1;
-	} else {
-		f->aspath_len = aspath_str(a->as_path_raw.segs, a->as_path_raw.nsegs,
-					   a->as_path_raw.asns, f->aspath);
-	}
-
-	/* communities: " a:b" each, names for the three well-known ones, in a
-	 * BUFSIZ buffer (entries that no longer fit are dropped or cut); the
-	 * leading space is not printed. */
-	f->comm_len = 0;
-	if (BGP_HAS(a, BGP_ATTR_COMMUNITIES)) {
-		size_t L = 0;
-		for (uint32_t i = 0; i < a->n_communities; i++) {
-			uint32_t c = a->communities[i];
-			char tmp[32];
-			size_t n;
-			const char *name = c == 0xFFFFFF01   ? " no-export"
-					   : c == 0xFFFFFF02 ? " no-advertise"
-					   : c == 0xFFFFFF03 ? " local-AS"
-							     : NULL;
-			if (name) {
-				n = strlen(name);
-				if (L + n >= COMM_BUFSIZ)
-					continue;
-				memcpy(f->comm + L, name, n);
-				L += n;
-				continue;
-			}
-			tmp[0] = ' ';
-			n = 1 + u32_dec(c >> 16, tmp + 1);
-			tmp[n++] = ':';
-			n += u32_dec(c & 0xffff, tmp + n);
-			if (L + n > COMM_BUFSIZ - 1)
-				n = COMM_BUFSIZ - 1 - L;
-			memcpy(f->comm + L, tmp, n);
-			L += n;
-		}
-		f->comm_len = L;
-	}
+	f->aspath_len = aspath_text(f, a, merge);
+	f->comm_len = comm_text(f, a);
 
 	/* aggregator: printed unless its address is 255.255.255.255 (bgpdump's
 	 * "unset" value) */
@@ -527,6 +642,8 @@ static void fmt_td1(struct bgpdump_fmt *f, const struct mrt_record *rec)
 
 	prep_attrs(f, a, rec->subtype >= 3 ? 4 : 2);
 	p = room(f);
+	if (!p)
+		return;
 	p = PUTS(p, "TABLE_DUMP|");
 	p = put(p, f->ts, f->ts_len);
 	p = PUTS(p, "|B|");
@@ -562,7 +679,7 @@ static void fmt_td2(struct bgpdump_fmt *f, const struct mrt_record *rec)
 	unsigned int st = rec->subtype;
 	bool ap = rib->addpath;
 	bool v6 = rib->afi == BGP_AFI_IPV6;
-	char pfx[64];
+	char pfx[64]; /* an IPv6 text (45 bytes at most) and "/128" */
 	size_t pfxn;
 
 	/* bgpdump prints only the unicast RIB subtypes */
@@ -572,7 +689,7 @@ static void fmt_td2(struct bgpdump_fmt *f, const struct mrt_record *rec)
 	pfxn = (size_t)(put_prefix(pfx, &rib->prefix, v6) - pfx);
 	/* bgpdump's next-hop text buffer lives across the entries of a record:
 	 * an entry whose MP next hop has an odd length prints the previous one */
-	char last_nh[64];
+	char last_nh[64]; /* an IPv6 text: 45 bytes at most */
 	size_t last_nh_len = 0;
 	for (unsigned int i = 0; i < rib->n_entries; i++) {
 		const struct mrt_rib_entry *e = &rib->entries[i];
@@ -582,6 +699,8 @@ static void fmt_td2(struct bgpdump_fmt *f, const struct mrt_record *rec)
 
 		prep_attrs(f, a, 4);
 		p = room(f);
+		if (!p)
+			return;
 		if (ap)
 			p = PUTS(p, "TABLE_DUMP2_AP|");
 		else
@@ -649,6 +768,8 @@ static char *line_head(struct bgpdump_fmt *f, const struct mrt_record *rec, cons
 	const struct mrt_bgp4mp *m = &rec->bgp4mp;
 	char *p = room(f);
 
+	if (!p)
+		return NULL;
 	p = put(p, name, namelen);
 	*p++ = '|';
 	p = put(p, f->ts, f->ts_len);
@@ -665,6 +786,16 @@ static char *line_head(struct bgpdump_fmt *f, const struct mrt_record *rec, cons
 	return p;
 }
 
+/* How many prefixes of a list of n are printed: bgpdump prints 8192 */
+static uint32_t list_len(struct bgpdump_fmt *f, uint32_t n)
+{
+	if (f->opts.full || n <= BGPDUMP_MAX_PREFIXES)
+		return n;
+	if (n > f->cuts.prefixes)
+		f->cuts.prefixes = n;
+	return BGPDUMP_MAX_PREFIXES;
+}
+
 static void withdraw_lines(struct bgpdump_fmt *f, const struct mrt_record *rec, const char *name,
 			   size_t nl, const struct mrt_prefix *v, uint32_t n, bool v6)
 {
@@ -673,10 +804,11 @@ static void withdraw_lines(struct bgpdump_fmt *f, const struct mrt_record *rec, 
 	 * the IPv4 peer address through its IPv6 formatter */
 	bool peer_v6 = m->afi == BGP_AFI_IPV6 || (v6 && m->local && !m->addpath);
 
-	if (n > BGPDUMP_MAX_PREFIXES)
-		n = BGPDUMP_MAX_PREFIXES;
+	n = list_len(f, n);
 	for (uint32_t i = 0; i < n; i++) {
 		char *p = line_head(f, rec, name, nl, 'W', peer_v6);
+		if (!p)
+			return;
 		p = put_prefix(p, &v[i], v6);
 		if (m->addpath) {
 			*p++ = '|';
@@ -695,7 +827,7 @@ static void fmt_update(struct bgpdump_fmt *f, const struct mrt_record *rec)
 	const struct bgp_mp_reach *mr = &a->mp_reach;
 	const struct bgp_mp_unreach *mu = &a->mp_unreach;
 	bool peer_v6 = m->afi == BGP_AFI_IPV6;
-	char name[32];
+	char name[32]; /* "BGP4MP_ET_LOCAL": the longest is 15 bytes */
 	size_t nl = bgp4mp_name(rec, name);
 	bool mu_ok = mu->present && !mu->skipped && mu->n_withdrawn;
 	bool mr_ok = mr->present && !mr->skipped && !mr->abbreviated && mr->n_nlri;
@@ -710,9 +842,11 @@ static void fmt_update(struct bgpdump_fmt *f, const struct mrt_record *rec)
 	prep_attrs(f, a, m->asn_size);
 
 	/* IPv4 NLRI field */
-	uint32_t n = u->n_nlri < BGPDUMP_MAX_PREFIXES ? u->n_nlri : BGPDUMP_MAX_PREFIXES;
+	uint32_t n = list_len(f, u->n_nlri);
 	for (uint32_t i = 0; i < n; i++) {
 		char *p = line_head(f, rec, name, nl, 'A', peer_v6);
+		if (!p)
+			return;
 		p = put_prefix(p, &u->nlri[i], false);
 		*p++ = '|';
 		if (m->addpath) {
@@ -731,11 +865,13 @@ static void fmt_update(struct bgpdump_fmt *f, const struct mrt_record *rec)
 	}
 	if (!mr_ok)
 		return;
-	n = mr->n_nlri < BGPDUMP_MAX_PREFIXES ? mr->n_nlri : BGPDUMP_MAX_PREFIXES;
+	n = list_len(f, mr->n_nlri);
 	bool v6 = mr->afi == BGP_AFI_IPV6;
 	bool nh_ok = mr->nh_len == 4 || mr->nh_len == 16 || mr->nh_len == 32;
 	for (uint32_t i = 0; i < n; i++) {
 		char *p = line_head(f, rec, name, nl, 'A', peer_v6);
+		if (!p)
+			return;
 		p = put_prefix(p, &mr->nlri[i], v6);
 		*p++ = '|';
 		if (m->addpath) {
@@ -771,6 +907,8 @@ static void fmt_state(struct bgpdump_fmt *f, const struct mrt_record *rec)
 	if (m->afi == BGP_AFI_IPV4 ? (bl != 20 && bl != 24) : (bl != 44 && bl != 48))
 		return;
 	p = room(f);
+	if (!p)
+		return;
 	if (rec->type == MRT_TYPE_BGP4MP_ET)
 		p = PUTS(p, "BGP4MP_ET|");
 	else
@@ -790,6 +928,7 @@ static void fmt_state(struct bgpdump_fmt *f, const struct mrt_record *rec)
 
 int bgpdump_fmt_record(struct bgpdump_fmt *f, const struct mrt_record *rec)
 {
+	memset(&f->cuts, 0, sizeof(f->cuts));
 	set_ts(f, rec);
 	switch (rec->kind) {
 	case MRT_REC_RIB:

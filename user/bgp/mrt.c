@@ -40,7 +40,7 @@ struct mrt_reader {
 	char *view;
 	size_t view_cap;
 	struct mrt_peer td1_peer;
-	char msg[192];
+	char msg[192]; /* as struct mrt_error's */
 };
 
 const char *mrt_type_name(uint16_t type)
@@ -88,14 +88,21 @@ static void set_error(struct mrt_reader *r, struct mrt_error *e, int err, uint64
 	e->offset = off;
 	e->record_no = recno;
 	e->err = err;
+	const char *name = r->name, *tail = "";
+	int keep = MRT_ERROR_NAME_MAX;
+
 	snprintf(e->msg, sizeof(e->msg), "%s", r->msg);
+	if (strlen(name) > MRT_ERROR_NAME_MAX) { /* its start and end */
+		keep = MRT_ERROR_NAME_MAX / 2 - 3;
+		tail = name + strlen(name) - keep;
+	}
 	if (recno)
 		snprintf(e->text, sizeof(e->text),
-			 "%s: record %" PRIu64 " (offset %" PRIu64 "): %s", r->name, recno, off,
-			 r->msg);
+			 "%.*s%s%s: record %" PRIu64 " (offset %" PRIu64 "): %s", keep, name,
+			 *tail ? "..." : "", tail, recno, off, r->msg);
 	else
-		snprintf(e->text, sizeof(e->text), "%s: offset %" PRIu64 ": %s", r->name, off,
-			 r->msg);
+		snprintf(e->text, sizeof(e->text), "%.*s%s%s: offset %" PRIu64 ": %s", keep, name,
+			 *tail ? "..." : "", tail, off, r->msg);
 }
 
 static struct mrt_reader *reader_new(const char *name, const struct mrt_opts *opts)
@@ -202,6 +209,11 @@ const struct mrt_stats *mrt_stats(const struct mrt_reader *r)
 const struct mrt_peer_index *mrt_peer_index(const struct mrt_reader *r)
 {
 	return &r->pit;
+}
+
+uint64_t mrt_unread(const struct mrt_reader *r, uint64_t *streams)
+{
+	return mrtio_unread(r->io, streams);
 }
 
 /* Reads exactly n bytes unless the input ends; returns bytes read or -errno. */
@@ -557,112 +569,155 @@ static int decode(struct mrt_reader *r, struct mrt_record *rec)
 	}
 }
 
+/* A read of the input failed: -EINVAL when the input is bad (corrupt or
+ * cut-short compressed data, mrtio_error() says where), else the errno of
+ * the system's failure; r->msg says which. */
+static int read_failed(struct mrt_reader *r, long got)
+{
+	const char *bad = mrtio_error(r->io);
+
+	if (bad)
+		return fail(r, "%s", bad);
+	snprintf(r->msg, sizeof(r->msg), "read error: %s", strerror((int)-got));
+	return (int)got;
+}
+
+/* Framing is lost: the stream cannot go on. */
+static int framing(struct mrt_reader *r)
+{
+	r->st.bad_records++;
+	return -EINVAL;
+}
+
+static const uint8_t zero_header[12];
+
+/* The next record's header into rec: 1, 0 at the end of input, or a
+ * negative errno with r->msg set (the stream cannot go on). */
+static int read_header(struct mrt_reader *r, struct mrt_record *rec)
+{
+	uint8_t h[12];
+	long got = read_full(r, h, sizeof(h));
+
+	if (got < 0)
+		return read_failed(r, got);
+	if (got == 0)
+		return 0;
+	r->st.records++;
+	if (got < (long)sizeof(h)) {
+		fail(r, "MRT header cut short: %ld of 12 bytes", got);
+		return framing(r);
+	}
+	/* time 0, type 0 (NULL, deprecated), length 0 is a zero-filled
+	 * region (or /dev/zero), not a record: skipping it could go on
+	 * forever, so it ends the stream even under keep_going */
+	if (!memcmp(h, zero_header, sizeof(h))) {
+		fail(r, "MRT header is all zeros: not MRT data (a zero-filled region?)");
+		return framing(r);
+	}
+	memset(rec, 0, sizeof(*rec));
+	rec->timestamp = (uint32_t)h[0] << 24 | (uint32_t)h[1] << 16 | (uint32_t)h[2] << 8 | h[3];
+	rec->type = (uint16_t)(h[4] << 8 | h[5]);
+	rec->subtype = (uint16_t)(h[6] << 8 | h[7]);
+	rec->length = (uint32_t)h[8] << 24 | (uint32_t)h[9] << 16 | (uint32_t)h[10] << 8 | h[11];
+	return 1;
+}
+
+/* rec->length body bytes into r->buf, grown to fit: 0 or a negative errno
+ * with r->msg set (the stream cannot go on). */
+static int read_body(struct mrt_reader *r, struct mrt_record *rec)
+{
+	long got;
+
+	/* the limit guards memory against a garbage length; it is an error
+	 * naming the record, never a cut */
+	if (rec->length > r->opts.max_record_len) {
+		fail(r, "%s length %u exceeds the limit of %u bytes", mrt_type_name(rec->type),
+		     rec->length, r->opts.max_record_len);
+		return framing(r);
+	}
+	if (r->cap < rec->length) {
+		size_t nc = r->cap ? r->cap : 65536;
+		uint8_t *nb;
+
+		while (nc < rec->length)
+			nc *= 2;
+		nb = realloc(r->buf, nc);
+		if (!nb)
+			return oom(r);
+		r->buf = nb;
+		r->cap = nc;
+	}
+	got = read_full(r, r->buf, rec->length);
+	if (got < 0)
+		return read_failed(r, got);
+	if ((uint32_t)got < rec->length) {
+		fail(r, "%s record cut short: %ld of %u bytes", mrt_type_name(rec->type), got,
+		     rec->length);
+		return framing(r);
+	}
+	rec->body = r->buf;
+	rec->body_len = rec->length;
+	return 0;
+}
+
+/* The body after the header (BGP4MP_ET: after its microseconds). */
+static int decode_body(struct mrt_reader *r, struct mrt_record *rec)
+{
+	if (rec->type == MRT_TYPE_BGP4MP_ET) {
+		if (rec->length < 4)
+			return fail(r,
+				    "BGP4MP_ET length %u is shorter than its 4-byte microsecond "
+				    "field",
+				    rec->length);
+		rec->microseconds = (uint32_t)r->buf[0] << 24 | (uint32_t)r->buf[1] << 16 |
+				    (uint32_t)r->buf[2] << 8 | r->buf[3];
+		rec->body += 4;
+		rec->body_len -= 4;
+	}
+	return decode(r, rec);
+}
+
+/* Ends the stream with the error in r->msg. */
+static const struct mrt_record *stop(struct mrt_reader *r, int err, uint64_t recno, uint64_t off)
+{
+	set_error(r, &r->err, err, recno, off);
+	r->has_err = true;
+	r->done = true;
+	return NULL;
+}
+
 const struct mrt_record *mrt_next(struct mrt_reader *r)
 {
 	struct mrt_record *rec = &r->rec;
-	uint8_t h[12];
-	long got;
 	int err;
 
 	while (!r->done) {
 		uint64_t off = r->offset, recno = r->st.records + 1;
 
 		mrt_arena_reset(&r->arena);
-		got = read_full(r, h, sizeof(h));
-		if (got < 0) {
-			fail(r, "read error: %s",
-			     got == -EIO ? "corrupt compressed data" : strerror((int)-got));
-			goto fatal_io;
-		}
-		if (got == 0) {
+		err = read_header(r, rec);
+		if (err == 0) {
 			r->done = true;
 			return NULL;
 		}
-		r->st.records++;
-		if (got < (long)sizeof(h)) {
-			fail(r, "MRT header cut short: %ld of 12 bytes", got);
-			goto fatal;
-		}
-		memset(rec, 0, sizeof(*rec));
-		rec->timestamp =
-			(uint32_t)h[0] << 24 | (uint32_t)h[1] << 16 | (uint32_t)h[2] << 8 | h[3];
-		rec->type = (uint16_t)(h[4] << 8 | h[5]);
-		rec->subtype = (uint16_t)(h[6] << 8 | h[7]);
-		rec->length =
-			(uint32_t)h[8] << 24 | (uint32_t)h[9] << 16 | (uint32_t)h[10] << 8 | h[11];
+		if (err < 0)
+			return stop(r, err, recno, off);
 		rec->record_no = recno;
 		rec->offset = off;
-		if (rec->length > r->opts.max_record_len) {
-			fail(r, "%s length %u exceeds the limit of %u bytes",
-			     mrt_type_name(rec->type), rec->length, r->opts.max_record_len);
-			goto fatal;
-		}
-		if (r->cap < rec->length) {
-			size_t nc = r->cap ? r->cap : 65536;
-			while (nc < rec->length)
-				nc *= 2;
-			uint8_t *nb = realloc(r->buf, nc);
-			if (!nb) {
-				oom(r);
-				goto fatal;
-			}
-			r->buf = nb;
-			r->cap = nc;
-		}
-		got = read_full(r, r->buf, rec->length);
-		if (got < 0) {
-			fail(r, "read error: %s",
-			     got == -EIO ? "corrupt compressed data" : strerror((int)-got));
-			goto fatal_io;
-		}
-		if ((uint32_t)got < rec->length) {
-			fail(r, "%s record cut short: %ld of %u bytes", mrt_type_name(rec->type),
-			     got, rec->length);
-			goto fatal;
-		}
-		r->offset += sizeof(h) + rec->length;
-		rec->body = r->buf;
-		rec->body_len = rec->length;
-		if (rec->type == MRT_TYPE_BGP4MP_ET) {
-			if (rec->length < 4) {
-				err = fail(r,
-					   "BGP4MP_ET length %u is shorter than its 4-byte "
-					   "microsecond field",
-					   rec->length);
-				goto bad;
-			}
-			rec->microseconds = (uint32_t)r->buf[0] << 24 | (uint32_t)r->buf[1] << 16 |
-					    (uint32_t)r->buf[2] << 8 | r->buf[3];
-			rec->body += 4;
-			rec->body_len -= 4;
-		}
-		err = decode(r, rec);
+		err = read_body(r, rec);
+		if (err)
+			return stop(r, err, recno, off);
+		r->offset += 12 + rec->length;
+		err = decode_body(r, rec);
 		if (!err)
 			return rec;
-	bad:
-		if (err == -ENOMEM) {
-			set_error(r, &r->err, err, recno, off);
-			r->has_err = true;
-			r->done = true;
-			return NULL;
-		}
+		if (err == -ENOMEM)
+			return stop(r, err, recno, off);
 		r->st.bad_records++;
-		if (r->opts.keep_going) {
-			set_error(r, &r->skipped, err, recno, off);
-			r->has_skipped = true;
-			continue;
-		}
-		set_error(r, &r->err, err, recno, off);
-		r->has_err = true;
-		r->done = true;
-		return NULL;
-	fatal:
-		r->st.bad_records++;
-	fatal_io:
-		set_error(r, &r->err, -EINVAL, recno, off);
-		r->has_err = true;
-		r->done = true;
-		return NULL;
+		if (!r->opts.keep_going)
+			return stop(r, err, recno, off);
+		set_error(r, &r->skipped, err, recno, off);
+		r->has_skipped = true;
 	}
 	return NULL;
 }

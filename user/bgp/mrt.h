@@ -33,15 +33,25 @@
  *   ("rib.mrt: record 1532 (offset 48213): BGP4MP length 4096 exceeds record
  *   length 512").  With opts.keep_going, a malformed record is skipped and
  *   counted in mrt_stats()->bad_records (the last such error stays readable
- *   through mrt_last_skipped()); only I/O errors and a truncated file end the
- *   stream.  Records of types not listed here are returned with kind
- *   MRT_REC_OTHER (header only) and counted.
+ *   through mrt_last_skipped()); only framing faults end the stream: a
+ *   truncated file, a length past opts.max_record_len, an all-zero header
+ *   (a zero-filled region, /dev/zero), corrupt or cut-short compressed data
+ *   (named by the compressed byte offset reached), and read errors.
+ *   mrt_error()->err tells bad input (-EINVAL) from the system failing
+ *   (-EIO or another errno; -ENOMEM).  Records of types not listed here are
+ *   returned with kind MRT_REC_OTHER (header only) and counted.
  * - Faults inside attributes do not fail the record (RFC 7606 style): bad
  *   lengths, wrong flags, repeats and bad AS_PATH segments set bits in
- *   attrs.malformed (attrs.truncated when an attribute runs past its block);
- *   a prefix list with a malformed prefix ends there (update.nlri_cut,
- *   update.withdrawn_cut, or the MP attribute's malformed bit).  A consumer
- *   building routes should skip routes whose AS_PATH bit is set.
+ *   attrs.malformed (attrs.truncated when an attribute runs past its block).
+ *   A consumer building routes should skip routes whose AS_PATH bit is set.
+ * - Faults that would lose prefixes fail the record (an error naming it, or
+ *   skipped and counted under keep_going), in every record type: a prefix
+ *   longer than its family allows or cut by the end of its list, an
+ *   MP_REACH_NLRI cut before its prefixes, and in an UPDATE an attribute
+ *   running past the attribute block (what follows, MP_(UN)REACH_NLRI
+ *   included, would be lost).  Only opts.bgpdump_compat reads as bgpdump
+ *   does: the list ends there (update.nlri_cut, update.withdrawn_cut, or
+ *   the MP attribute's malformed bit) and the record is returned.
  * - bzip2 files are decoded block-parallel on machines with several cores,
  *   gzip in a second thread; output is the same as sequential decoding.
  * - AS paths: attrs.as_path is the path as a consumer wants it: AS_PATH with
@@ -295,9 +305,10 @@ struct bgp_update {
 	const struct mrt_prefix *nlri; /* IPv4 NLRI field */
 	uint32_t n_nlri;
 	struct bgp_attrs attrs; /* incl. mp_reach / mp_unreach */
-	/* A prefix cut by the end of its field, or longer than 32 bits, ends
-	 * that list; the prefixes before it are kept (for MP_(UN)REACH_NLRI
-	 * the attribute's bit in attrs.malformed is set instead). */
+	/* bgpdump_compat only (otherwise the record is an error): a prefix cut
+	 * by the end of its field ended that list; the prefixes before it are
+	 * kept (for MP_(UN)REACH_NLRI the attribute's bit in attrs.malformed
+	 * is set instead). */
 	bool withdrawn_cut, nlri_cut;
 };
 
@@ -403,20 +414,31 @@ struct mrt_opts {
 	 * printer (asclass mrt); never for building route tables. */
 	bool bgpdump_compat;
 	/* Stop at the end of the first bzip2 stream, as bgpdump does (a file
-	 * of concatenated streams, as pbzip2 writes, is otherwise read whole). */
+	 * of concatenated streams, as pbzip2 writes, is otherwise read whole);
+	 * mrt_unread() says what was left. */
 	bool bzip2_first_stream_only;
 };
 #ifndef MRT_MAX_RECORD_DEFAULT
-#define MRT_MAX_RECORD_DEFAULT (16U << 20) /* a RIB record with thousands of peers fits */
+/* Guards memory against a garbage length field; a longer record is an
+ * error naming it (never cut).  Real records are far smaller: a BGP4MP
+ * record holds at most a 65535-byte RFC 8654 message and 44 bytes of
+ * header, a PEER_INDEX_TABLE of 65535 IPv6 peers 2.4 MiB, a RIB record of
+ * a prefix seen by 1000 peers about 100 KiB. */
+#define MRT_MAX_RECORD_DEFAULT (16U << 20)
 #endif
 
+#define MRT_ERROR_NAME_MAX 4096 /* PATH_MAX on Linux: a file name mrt_open() can open */
 struct mrt_error {
 	const char *file;   /* name as given ("-" shown as "(stdin)") */
 	uint64_t offset;    /* of the record's header, uncompressed stream */
 	uint64_t record_no; /* 1-based; 0 when the error is not about a record */
 	int err;	    /* negative errno: -EIO, -EINVAL (malformed), -ENOMEM... */
-	char msg[192];	    /* "BGP4MP length 4096 exceeds record length 512" */
-	char text[512];	    /* "file: record N (offset O): msg" */
+	/* The longest message is under 160 bytes (mrtio's, with a 20-digit
+	 * offset and zlib's longest text); text holds a name of PATH_MAX
+	 * bytes, the place and msg; a longer name (mrt_open_fd, mrt_open_mem)
+	 * is cut in its middle ("/a/b/.../rib.mrt"), never the place. */
+	char msg[192];			     /* "BGP4MP length 4096 exceeds record length 512" */
+	char text[MRT_ERROR_NAME_MAX + 256]; /* "file: record N (offset O): msg" */
 };
 
 struct mrt_stats {
@@ -428,7 +450,8 @@ struct mrt_stats {
 	uint64_t afi_skipped;	      /* MP_REACH/MP_UNREACH of other AFI/SAFI */
 	uint64_t attrs_unknown;	      /* unknown attributes skipped */
 	uint64_t bytes;		      /* uncompressed bytes consumed */
-	uint64_t nlri_cut;	      /* prefix lists ended early by a malformed prefix */
+	uint64_t nlri_cut;	      /* prefix lists ended early by a malformed prefix
+					 (bgpdump_compat only; an error otherwise) */
 };
 
 struct mrt_reader;
@@ -455,12 +478,19 @@ const struct mrt_error *mrt_last_skipped(const struct mrt_reader *r);
 const struct mrt_stats *mrt_stats(const struct mrt_reader *r);
 /* The current PEER_INDEX_TABLE (n_peers 0 / peers NULL if none yet). */
 const struct mrt_peer_index *mrt_peer_index(const struct mrt_reader *r);
+/* With opts.bzip2_first_stream_only, at the end of input (mrt_next()
+ * returned NULL and mrt_error() is NULL): the compressed bytes after the
+ * first bzip2 stream, left unread (0 if none), and in *streams (if not
+ * NULL) how many bzip2 streams start in them. */
+uint64_t mrt_unread(const struct mrt_reader *r, uint64_t *streams);
 void mrt_close(struct mrt_reader *r);
 
 /* Plain AS path for origin resolution: the ASNs of AS_SEQUENCE segments and,
  * for AS_SET segments, their members in order; confederation segments are
  * left out.  Writes up to `max` ASNs to out and returns how many the path
- * has (may exceed max, like snprintf).  *ends_in_set is set when the last
+ * has (may exceed max, like snprintf: call again with an `out` of that
+ * size; p->nasns is never less).  There is no length limit: AS_PATH
+ * segments repeat, so a path may hold thousands of ASNs.  *ends_in_set is set when the last
  * non-confederation segment is an AS_SET (the origin is then ambiguous).
  * *n_set_asns, if not NULL, receives the size of that final set (0 if none):
  * the final set's members are the last *n_set_asns entries of the list. */

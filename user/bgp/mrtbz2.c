@@ -55,6 +55,8 @@ struct mrtbz2 {
 	off_t win_off;
 	size_t win_len;
 	uint64_t next_bit; /* bit offset of the next block magic */
+	uint32_t crc;	   /* combined CRC of the current stream's blocks so far */
+	off_t first_end;   /* first_only: the byte after the first stream, or -1 */
 	char level;
 	uint64_t next_seq; /* next block number to hand out */
 	bool scan_end, scan_err;
@@ -137,7 +139,29 @@ static int stream_header(struct mrtbz2 *z, off_t off)
 		return -1;
 	z->level = (char)p[3];
 	z->next_bit = (uint64_t)(off + 4) * 8;
+	z->crc = 0;
 	return 0;
+}
+
+/* The 32 bits at bit offset `bit` (a CRC after a magic); false when the
+ * file ends before them. */
+static bool crc_at(struct mrtbz2 *z, uint64_t bit, uint32_t *crc)
+{
+	off_t off = (off_t)(bit / 8);
+	size_t avail;
+	const uint8_t *p;
+	uint64_t w = 0;
+
+	if ((bit + 32 + 7) / 8 > (uint64_t)z->size)
+		return false;
+	avail = z->size - off < 5 ? (size_t)(z->size - off) : 5;
+	p = win_at(z, off, avail);
+	if (!p)
+		return false;
+	for (size_t i = 0; i < 5; i++)
+		w = w << 8 | (i < avail ? p[i] : 0);
+	*crc = (uint32_t)(w >> (8 - bit % 8));
+	return true;
 }
 
 /* Under mu: the next block's bit range, or false (end or error). */
@@ -155,7 +179,17 @@ static bool next_block(struct mrtbz2 *z, uint64_t *b0, uint64_t *b1, char *level
 		}
 		if (eos) { /* end of this stream: another may follow */
 			off_t end = (off_t)((at + 80 + 7) / 8);
+			uint32_t crc;
+			/* the stream's CRC must be there and match its blocks'
+			 * (each block's own CRC is checked by libbz2); else
+			 * libbz2 judges the file sequentially */
+			if (!crc_at(z, at + 48, &crc) || crc != z->crc) {
+				z->scan_err = true;
+				return false;
+			}
 			if (end >= z->size || z->first_only) {
+				if (end < z->size)
+					z->first_end = end;
 				z->scan_end = true;
 				return false;
 			}
@@ -165,11 +199,13 @@ static bool next_block(struct mrtbz2 *z, uint64_t *b0, uint64_t *b1, char *level
 			}
 			continue;
 		}
+		uint32_t crc;
 		if (!find_magic(z, at + 48, &nxt, &eos2) ||
-		    nxt - at > (uint64_t)MAX_BLOCK_BYTES * 8) {
+		    nxt - at > (uint64_t)MAX_BLOCK_BYTES * 8 || !crc_at(z, at + 48, &crc)) {
 			z->scan_err = true;
 			return false;
 		}
+		z->crc = (z->crc << 1 | z->crc >> 31) ^ crc; /* bzip2's combined CRC */
 		*b0 = at;
 		*b1 = nxt;
 		*level = z->level;
@@ -328,6 +364,7 @@ struct mrtbz2 *mrtbz2_open(int fd, int nworkers, bool first_stream_only)
 	z->fd = fd;
 	z->size = size;
 	z->first_only = first_stream_only;
+	z->first_end = -1;
 	z->nslots = 2 * nworkers + 1;
 	z->slots = calloc((size_t)z->nslots, sizeof(*z->slots));
 	z->win = malloc(WIN);
@@ -386,6 +423,16 @@ long mrtbz2_read(struct mrtbz2 *z, void *dst, size_t n, uint64_t *delivered)
 	}
 	pthread_mutex_unlock(&z->mu);
 	return (long)got;
+}
+
+off_t mrtbz2_first_end(struct mrtbz2 *z)
+{
+	off_t end;
+
+	pthread_mutex_lock(&z->mu);
+	end = z->first_end;
+	pthread_mutex_unlock(&z->mu);
+	return end;
 }
 
 void mrtbz2_close(struct mrtbz2 *z)

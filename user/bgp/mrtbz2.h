@@ -7,8 +7,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
-#define MRTBZ2_MAX_WORKERS 8
+#define MRTBZ2_MAX_WORKERS 8 /* threads; mrtio asks for at most 4 (a CPU count, not a limit) */
 
 struct mrtbz2;
 
@@ -20,6 +21,9 @@ struct mrtbz2 *mrtbz2_open(int fd, int nworkers, bool first_stream_only);
  * parallel decoder cannot go on; *delivered is how many bytes it gave in
  * all, and the caller continues sequentially from there. */
 long mrtbz2_read(struct mrtbz2 *z, void *dst, size_t n, uint64_t *delivered);
+/* With first_stream_only, once mrtbz2_read() returned 0: the offset of the
+ * byte after the first stream when more of the file follows it, else -1. */
+off_t mrtbz2_first_end(struct mrtbz2 *z);
 /* Stops the threads and frees everything; does not close fd. */
 void mrtbz2_close(struct mrtbz2 *z);
 

@@ -11,8 +11,10 @@
  */
 #include <bzlib.h>
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -22,6 +24,7 @@
 #include "bgp/mrtbz2.h"
 #include "bgp/mrtio.h"
 
+/* Read and hand-over sizes, not limits: any input length passes through. */
 #define RAW_BUF (256U << 10)
 #define RING_CHUNKS 4
 #define RING_CHUNK (1U << 20)
@@ -59,6 +62,19 @@ struct mrtio {
 	bool done;	       /* consumer saw the last chunk */
 	struct mrtbz2 *bz2par; /* block-parallel bzip2 (regular files) */
 	unsigned int flags;
+	uint64_t raw_pos; /* bytes taken from the source; raw_pos - in_len were
+			   * handed to the decoder */
+	/* set with the failure, before it is returned (and, threaded, before
+	 * the chunk carrying it is published): what is wrong with the input */
+	bool bad_input;
+	/* "bzip2 data cut short: the file ends at compressed byte " + 20
+	 * digits, or "... corrupt at ...: " + zlib's longest text (about 30):
+	 * under 120 bytes */
+	char errmsg[160];
+	int pending; /* the error decode_read returns from now on */
+	/* MRTIO_BZIP2_FIRST_STREAM: what followed the first stream, unread */
+	uint64_t unread_bytes, unread_streams;
+	bool unread_counted;
 };
 
 static long decode_read(struct mrtio *io, void *dst, size_t n);
@@ -73,6 +89,7 @@ static int raw_fill(struct mrtio *io)
 		io->in = io->mem + io->mem_pos;
 		io->in_len = io->mem_len - io->mem_pos;
 		io->mem_pos = io->mem_len;
+		io->raw_pos = io->mem_len;
 		if (!io->in_len)
 			io->eof = 1;
 		return 0;
@@ -87,6 +104,7 @@ static int raw_fill(struct mrtio *io)
 			io->eof = 1;
 		io->in = io->raw;
 		io->in_len = (size_t)r;
+		io->raw_pos += (uint64_t)r;
 		return 0;
 	}
 }
@@ -144,6 +162,7 @@ static int detect(struct mrtio *io)
 				break;
 			}
 			have += (size_t)r;
+			io->raw_pos += (uint64_t)r;
 		}
 		io->in = io->raw;
 		io->in_len = have;
@@ -231,6 +250,101 @@ enum mrtio_comp mrtio_compression(const struct mrtio *io)
 	return io->comp;
 }
 
+const char *mrtio_error(const struct mrtio *io)
+{
+	return io->bad_input ? io->errmsg : NULL;
+}
+
+uint64_t mrtio_unread(const struct mrtio *io, uint64_t *streams)
+{
+	if (streams)
+		*streams = io->unread_streams;
+	return io->unread_bytes;
+}
+
+static const char *comp_name(const struct mrtio *io)
+{
+	return io->comp == MRTIO_GZIP ? "gzip" : "bzip2";
+}
+
+/* The input is bad: says what and where (the compressed byte offset the
+ * decoder had reached); returns -EIO, mrtio_read's error for it. */
+static long bad_input(struct mrtio *io, const char *what, const char *detail)
+{
+	io->bad_input = true;
+	snprintf(io->errmsg, sizeof(io->errmsg), "%s data %s at compressed byte %llu%s%s",
+		 comp_name(io), what, (unsigned long long)(io->raw_pos - io->in_len),
+		 detail ? ": " : "", detail ? detail : "");
+	return -EIO;
+}
+#define CUT_SHORT "cut short: the file ends"
+
+static const char *bz_error_name(int br)
+{
+	switch (br) {
+	case BZ_DATA_ERROR:
+		return "a CRC does not match the data";
+	case BZ_DATA_ERROR_MAGIC:
+		return "no bzip2 stream header";
+	default:
+		return NULL;
+	}
+}
+
+/* A bzip2 stream starts at p (10 bytes): "BZh1".."BZh9", then the magic
+ * of a block or of the end of the stream.  Compressed data holds these 80
+ * bits by chance about once in 10^23 bytes. */
+static bool bzip2_stream_at(const uint8_t *p)
+{
+	static const uint8_t block[6] = { 0x31, 0x41, 0x59, 0x26, 0x53, 0x59 };
+	static const uint8_t eos[6] = { 0x17, 0x72, 0x45, 0x38, 0x50, 0x90 };
+
+	return p[0] == 'B' && p[1] == 'Z' && p[2] == 'h' && p[3] >= '1' && p[3] <= '9' &&
+	       (!memcmp(p + 4, block, 6) || !memcmp(p + 4, eos, 6));
+}
+
+/* Counts what is left of the input after the first bzip2 stream, bytes and
+ * bzip2 streams: `p`, n bytes at hand, then the source to its end (read()
+ * on, or with pos >= 0 pread() from pos).  Each piece is scanned with the
+ * 9 bytes before it, so a header across pieces is seen once. */
+static void count_unread(struct mrtio *io, const uint8_t *p, size_t n, off_t pos)
+{
+	uint8_t *buf = malloc(RAW_BUF + 9);
+	size_t keep = 0;
+
+	io->unread_counted = true;
+	if (!buf) { /* out of memory: the bytes at hand at least */
+		io->unread_bytes = n;
+		return;
+	}
+	for (;;) {
+		ssize_t k = (ssize_t)(n < RAW_BUF ? n : RAW_BUF);
+
+		if (k) {
+			memcpy(buf + keep, p, (size_t)k);
+			p += k;
+			n -= (size_t)k;
+		} else if (io->fd >= 0) {
+			k = pos >= 0 ? pread(io->fd, buf + keep, RAW_BUF, pos)
+				     : read(io->fd, buf + keep, RAW_BUF);
+			if (k < 0 && errno == EINTR)
+				continue;
+			if (pos >= 0 && k > 0)
+				pos += k;
+		}
+		if (k <= 0)
+			break;
+		io->unread_bytes += (uint64_t)k;
+		size_t total = keep + (size_t)k;
+		for (const uint8_t *q = buf; (q = memchr(q, 'B', total - (size_t)(q - buf))); q++)
+			if ((size_t)(q - buf) + 10 <= total && bzip2_stream_at(q))
+				io->unread_streams++;
+		keep = total < 9 ? total : 9;
+		memmove(buf, buf + total - keep, keep);
+	}
+	free(buf);
+}
+
 /* After a stream ends: another one follows if more non-empty input does. */
 static int next_stream(struct mrtio *io, int *more)
 {
@@ -241,8 +355,12 @@ static int next_stream(struct mrtio *io, int *more)
 		return err;
 	if (!io->in_len)
 		return 0;
-	if (io->comp == MRTIO_BZIP2 && (io->flags & MRTIO_BZIP2_FIRST_STREAM))
+	if (io->comp == MRTIO_BZIP2 && (io->flags & MRTIO_BZIP2_FIRST_STREAM)) {
+		count_unread(io, io->in, io->in_len, -1);
+		io->in_len = 0;
+		io->eof = 1;
 		return 0;
+	}
 	dec_end(io);
 	err = dec_start(io);
 	if (err)
@@ -251,73 +369,111 @@ static int next_stream(struct mrtio *io, int *more)
 	return 0;
 }
 
+/* One inflate call over the raw bytes at hand into out[0..room): *made
+ * bytes; 0 or a negative errno (bad input: see bad_input). */
+static int gzip_step(struct mrtio *io, uint8_t *out, size_t room, size_t *made)
+{
+	/* memory input may be longer than zlib's uInt counts */
+	size_t avail = io->in_len > UINT_MAX ? UINT_MAX : io->in_len, used;
+	int zr;
+
+	io->z.next_in = (Bytef *)io->in;
+	io->z.avail_in = (uInt)avail;
+	io->z.next_out = out;
+	io->z.avail_out = (uInt)room;
+	zr = inflate(&io->z, Z_NO_FLUSH);
+	used = avail - io->z.avail_in;
+	*made = room - io->z.avail_out;
+	io->in += used;
+	io->in_len -= used;
+	if (zr == Z_STREAM_END)
+		io->stream_done = 1;
+	else if (zr == Z_BUF_ERROR && !used && !*made && io->eof)
+		return (int)bad_input(io, CUT_SHORT, NULL);
+	else if (zr == Z_MEM_ERROR)
+		return -ENOMEM;
+	else if (zr != Z_OK && zr != Z_BUF_ERROR)
+		return (int)bad_input(io, "corrupt", io->z.msg ? io->z.msg : zError(zr));
+	return 0;
+}
+
+/* The same with libbz2. */
+static int bzip2_step(struct mrtio *io, uint8_t *out, size_t room, size_t *made)
+{
+	size_t avail = io->in_len > UINT_MAX ? UINT_MAX : io->in_len, used;
+	int br;
+
+	io->bz.next_in = (char *)io->in;
+	io->bz.avail_in = (unsigned int)avail;
+	io->bz.next_out = (char *)out;
+	io->bz.avail_out = (unsigned int)room;
+	br = BZ2_bzDecompress(&io->bz);
+	used = avail - io->bz.avail_in;
+	*made = room - io->bz.avail_out;
+	io->in += used;
+	io->in_len -= used;
+	if (br == BZ_STREAM_END)
+		io->stream_done = 1;
+	else if (br == BZ_MEM_ERROR)
+		return -ENOMEM;
+	else if (br != BZ_OK)
+		return (int)bad_input(io, "corrupt", bz_error_name(br));
+	else if (!used && !*made && io->eof)
+		return (int)bad_input(io, CUT_SHORT, NULL);
+	return 0;
+}
+
+/* One step of decoding into out[0..room): *made bytes; 1 to go on, 0 at the
+ * end of input, or a negative errno. */
+static int decode_step(struct mrtio *io, uint8_t *out, size_t room, size_t *made)
+{
+	int err = raw_fill(io), more;
+
+	*made = 0;
+	if (err)
+		return err;
+	if (io->comp == MRTIO_PLAIN) {
+		*made = io->in_len < room ? io->in_len : room;
+		memcpy(out, io->in, *made);
+		io->in += *made;
+		io->in_len -= *made;
+		return *made ? 1 : 0;
+	}
+	if (io->stream_done) {
+		err = next_stream(io, &more);
+		if (err)
+			return err;
+		if (!more)
+			return 0;
+	}
+	/* at the end of the input the decoder is still called: it may hold
+	 * output; it says the stream is cut short when it makes no progress */
+	err = io->comp == MRTIO_GZIP ? gzip_step(io, out, room, made)
+				     : bzip2_step(io, out, room, made);
+	return err ? err : 1;
+}
+
+/* Up to n decoded bytes.  An error comes after the bytes decoded before it
+ * (so the reader reaches the record where the input went bad) and then
+ * sticks. */
 static long decode_read(struct mrtio *io, void *dst, size_t n)
 {
 	uint8_t *out = dst;
-	size_t got = 0;
-	int err;
+	size_t got = 0, made;
+	int r = 1;
 
+	if (io->pending)
+		return io->pending;
 	if (n > (1UL << 30))
 		n = 1UL << 30;
-	while (got < n) {
-		err = raw_fill(io);
-		if (err)
-			return err;
-		if (io->comp == MRTIO_PLAIN) {
-			if (!io->in_len)
-				break;
-			size_t k = io->in_len < n - got ? io->in_len : n - got;
-			memcpy(out + got, io->in, k);
-			io->in += k;
-			io->in_len -= k;
-			got += k;
-			continue;
-		}
-		if (io->stream_done) {
-			int more;
-			err = next_stream(io, &more);
-			if (err)
-				return err;
-			if (!more)
-				break;
-		}
-		if (!io->in_len && io->eof)
-			return got ? (long)got : -EIO; /* stream cut short */
-		if (io->comp == MRTIO_GZIP) {
-			io->z.next_in = (Bytef *)io->in;
-			io->z.avail_in = (uInt)io->in_len;
-			io->z.next_out = out + got;
-			io->z.avail_out = (uInt)(n - got);
-			int zr = inflate(&io->z, Z_NO_FLUSH);
-			size_t used = io->in_len - io->z.avail_in;
-			size_t made = (n - got) - io->z.avail_out;
-			io->in += used;
-			io->in_len -= used;
-			got += made;
-			if (zr == Z_STREAM_END)
-				io->stream_done = 1;
-			else if (zr == Z_BUF_ERROR && !used && !made && io->eof)
-				return got ? (long)got : -EIO;
-			else if (zr != Z_OK && zr != Z_BUF_ERROR)
-				return -EIO;
-		} else {
-			io->bz.next_in = (char *)io->in;
-			io->bz.avail_in = (unsigned int)io->in_len;
-			io->bz.next_out = (char *)(out + got);
-			io->bz.avail_out = (unsigned int)(n - got);
-			int br = BZ2_bzDecompress(&io->bz);
-			size_t used = io->in_len - io->bz.avail_in;
-			size_t made = (n - got) - io->bz.avail_out;
-			io->in += used;
-			io->in_len -= used;
-			got += made;
-			if (br == BZ_STREAM_END)
-				io->stream_done = 1;
-			else if (br != BZ_OK)
-				return -EIO;
-			else if (!used && !made && io->eof)
-				return got ? (long)got : -EIO;
-		}
+	while (got < n && r > 0) {
+		r = decode_step(io, out + got, n - got, &made);
+		got += made;
+	}
+	if (r < 0) {
+		io->pending = r;
+		if (!got)
+			return r;
 	}
 	return (long)got;
 }
@@ -435,6 +591,7 @@ static int bz2par_fallback(struct mrtio *io, uint64_t delivered)
 	dec_end(io);
 	io->in_len = 0;
 	io->eof = 0;
+	io->raw_pos = 0;
 	err = detect(io);
 	if (err)
 		return err;
@@ -454,6 +611,9 @@ long mrtio_read(struct mrtio *io, void *dst, size_t n)
 	if (io->bz2par) {
 		uint64_t delivered = 0;
 		long k = mrtbz2_read(io->bz2par, dst, n, &delivered);
+		off_t end;
+		if (k == 0 && !io->unread_counted && (end = mrtbz2_first_end(io->bz2par)) >= 0)
+			count_unread(io, NULL, 0, end);
 		if (k != -EAGAIN)
 			return k;
 		int err = bz2par_fallback(io, delivered);

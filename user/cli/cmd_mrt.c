@@ -17,17 +17,27 @@ static const struct opt mrt_opts[] = {
 	  "merge AS4_PATH as RFC 6793 says instead of repeating bgpdump's error "
 	  "(see docs/bgpdump-differences.md)" },
 	{ "fix-nlri", 0, NULL, NULL,
-	  "end a prefix list at a prefix longer than 32/128 bits instead of printing it "
-	  "as bgpdump's buffer overflow mangles it" },
+	  "a malformed prefix (longer than 32/128 bits, or cut by the end of its list) is an "
+	  "error naming the record; bgpdump prints an over-long one as its buffer overflow "
+	  "mangles it and ends the list at a cut one" },
 	{ "fix-bzip2-streams", 0, NULL, NULL,
 	  "read every stream of a multi-stream bzip2 file (pbzip2); bgpdump stops after the "
 	  "first" },
+	{ "fix-limits", 0, NULL, NULL,
+	  "print every prefix of a list, the whole AS path and every community; bgpdump "
+	  "prints 8192 prefixes per list, 7900 characters of path and 8191 bytes of "
+	  "communities (each cut is reported on stderr)" },
 	{ NULL },
 };
 
+/* Records whose cuts are reported one by one; the rest of a file's are
+ * counted in one line at its end, so a file of them cannot flood stderr. */
+#define CUT_WARNINGS 10
+
 static const struct cmd_spec mrt_spec = {
 	.name = "asclass mrt",
-	.synopsis = "FILE... [--keep-going] [--fix-as4-merge] [--fix-nlri] [--fix-bzip2-streams]",
+	.synopsis = "FILE... [--keep-going] [--fix-as4-merge] [--fix-nlri] [--fix-bzip2-streams] "
+		    "[--fix-limits]",
 	.desc = "Print the records of MRT files (RFC 6396: TABLE_DUMP, TABLE_DUMP_V2 with "
 		"ADD-PATH, "
 		"BGP4MP, BGP4MP_ET; plain, gzip or bzip2; '-' for standard input) one line per "
@@ -39,13 +49,110 @@ static const struct cmd_spec mrt_spec = {
 		    "    asclass mrt --keep-going updates.20171001.0905.gz\n",
 };
 
+/* Says on stderr what the output of a record left out, as bgpdump does:
+ * what bgpdump_fmt cut, and prefix lists the reader ended at a malformed
+ * prefix (`lists_cut`); *n counts such records. */
+static void warn_cuts(const char *file, const struct mrt_record *rec, const struct bgpdump_cuts *c,
+		      uint64_t lists_cut, uint64_t *n)
+{
+	char what[384]; /* the four parts at their longest: about 330 bytes */
+	int k = 0;
+
+	if (!c->prefixes && !c->aspath_asns && !c->communities && !lists_cut)
+		return;
+	if (++*n > CUT_WARNINGS)
+		return;
+	what[0] = 0;
+	if (lists_cut)
+		k += snprintf(what, sizeof(what),
+			      ", a prefix list ends at a malformed prefix (--fix-nlri makes that "
+			      "an error)");
+	if (c->prefixes)
+		k += snprintf(what + k, sizeof(what) - (size_t)k,
+			      ", a list of %u prefixes (8192 printed; --fix-limits prints all)",
+			      c->prefixes);
+	if (c->aspath_asns)
+		k += snprintf(what + k, sizeof(what) - (size_t)k,
+			      ", an AS path of %u ASNs (7900 characters printed; --fix-limits "
+			      "prints it)",
+			      c->aspath_asns);
+	if (c->communities)
+		snprintf(what + k, sizeof(what) - (size_t)k,
+			 ", %u communities (8191 bytes printed; --fix-limits prints all)",
+			 c->communities);
+	log_warn("%s: record %llu (offset %llu): cut as bgpdump cuts it: %s", file,
+		 (unsigned long long)rec->record_no, (unsigned long long)rec->offset, what + 2);
+}
+
+/* bgpdump stops after a file's first bzip2 stream; so does asclass mrt by
+ * default, but not silently. */
+static void warn_unread(const char *file, struct mrt_reader *r)
+{
+	uint64_t streams, bytes = mrt_unread(r, &streams);
+
+	if (!bytes)
+		return;
+	if (streams)
+		log_warn("%s: stopped after the first bzip2 stream, as bgpdump does: %llu more "
+			 "bzip2 stream(s) in %llu bytes left unread (--fix-bzip2-streams reads "
+			 "them)",
+			 file, (unsigned long long)streams, (unsigned long long)bytes);
+	else
+		log_warn("%s: stopped after the first bzip2 stream, as bgpdump does: %llu bytes "
+			 "after it left unread, not bzip2 data",
+			 file, (unsigned long long)bytes);
+}
+
+/* Prints one file's records; says what it cut, left or skipped.  Returns
+ * an exit status. */
+static int print_file(struct bgpdump_fmt *f, const char *path, const struct mrt_opts *o)
+{
+	struct mrt_reader *r = mrt_open(path, o);
+	const struct mrt_record *rec;
+	uint64_t cut = 0, lists_cut = 0;
+	int err, rc = ASC_EXIT_OK;
+
+	if (!r) {
+		log_err("%s: %s", path, strerror(errno));
+		return ASC_EXIT_INPUT;
+	}
+	while ((rec = mrt_next(r))) {
+		err = bgpdump_fmt_record(f, rec);
+		if (err) {
+			log_err("writing output: %s", strerror(-err));
+			rc = ASC_EXIT_FAIL;
+			break;
+		}
+		warn_cuts(path, rec, bgpdump_fmt_cuts(f), mrt_stats(r)->nlri_cut - lists_cut, &cut);
+		lists_cut = mrt_stats(r)->nlri_cut;
+	}
+	if (cut > CUT_WARNINGS)
+		log_warn("%s: %llu records in all cut as bgpdump cuts them", path,
+			 (unsigned long long)cut);
+	if (!mrt_error(r))
+		warn_unread(path, r);
+	if (mrt_error(r)) {
+		bgpdump_fmt_flush(f);
+		log_err("%s", mrt_error(r)->text);
+		/* bad input (exit 3) or the system failing (a read error) */
+		rc = mrt_error(r)->err == -EINVAL ? ASC_EXIT_INPUT : ASC_EXIT_FAIL;
+	}
+	if (mrt_stats(r)->bad_records && o->keep_going && mrt_last_skipped(r)) {
+		bgpdump_fmt_flush(f);
+		log_warn("%s: skipped %llu malformed record(s); last: %s", path,
+			 (unsigned long long)mrt_stats(r)->bad_records, mrt_last_skipped(r)->text);
+	}
+	mrt_close(r);
+	return rc;
+}
+
 int cmd_mrt(int argc, char **argv)
 {
 	struct mrt_opts o = { .bgpdump_compat = true, .bzip2_first_stream_only = true };
 	struct bgpdump_opts bo = { 0 };
 	struct bgpdump_fmt *f;
 	const char *arg;
-	int i, rc = ASC_EXIT_OK;
+	int i, err, rc = ASC_EXIT_OK;
 
 	while ((i = opt_next(&mrt_spec, argc, argv, &arg)) != OPT_END) {
 		if (i < 0)
@@ -58,6 +165,8 @@ int cmd_mrt(int argc, char **argv)
 			o.bgpdump_compat = false;
 		else if (!strcmp(mrt_opts[i].name, "fix-bzip2-streams"))
 			o.bzip2_first_stream_only = false;
+		else if (!strcmp(mrt_opts[i].name, "fix-limits"))
+			bo.full = true;
 	}
 	if (optind >= argc)
 		return usage_error(&mrt_spec, "expected at least one MRT file");
@@ -66,37 +175,11 @@ int cmd_mrt(int argc, char **argv)
 		log_err("out of memory");
 		return ASC_EXIT_FAIL;
 	}
-	for (i = optind; i < argc && rc == ASC_EXIT_OK; i++) {
-		struct mrt_reader *r = mrt_open(argv[i], &o);
-		const struct mrt_record *rec;
-
-		if (!r) {
-			log_err("%s: %s", argv[i], strerror(errno));
-			rc = ASC_EXIT_INPUT;
-			break;
-		}
-		while ((rec = mrt_next(r))) {
-			if (bgpdump_fmt_record(f, rec)) {
-				log_err("writing output: %s", strerror(EIO));
-				rc = ASC_EXIT_FAIL;
-				break;
-			}
-		}
-		if (mrt_error(r)) {
-			bgpdump_fmt_flush(f);
-			log_err("%s", mrt_error(r)->text);
-			rc = ASC_EXIT_INPUT;
-		}
-		if (mrt_stats(r)->bad_records && o.keep_going && mrt_last_skipped(r)) {
-			bgpdump_fmt_flush(f);
-			log_warn("%s: skipped %llu malformed record(s); last: %s", argv[i],
-				 (unsigned long long)mrt_stats(r)->bad_records,
-				 mrt_last_skipped(r)->text);
-		}
-		mrt_close(r);
-	}
-	if (bgpdump_fmt_free(f) && rc == ASC_EXIT_OK) {
-		log_err("writing output: %s", strerror(EIO));
+	for (i = optind; i < argc && rc == ASC_EXIT_OK; i++)
+		rc = print_file(f, argv[i], &o);
+	err = bgpdump_fmt_free(f);
+	if (err && rc == ASC_EXIT_OK) {
+		log_err("writing output: %s", strerror(-err));
 		rc = ASC_EXIT_FAIL;
 	}
 	return rc;
