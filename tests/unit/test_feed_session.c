@@ -5,8 +5,10 @@
  * NOTIFICATION, hold timer expiry and keepalive cadence (a fake clock, the
  * loop stepped by hand), keepalives while the consumer drains nothing (the
  * session thread, real time), UPDATEs into the RIB, RFC 7606 resets and
- * treat-as-withdraw, End-of-RIB and route refresh requests both ways.
- * Messages are built field by field (test_feed.h). */
+ * treat-as-withdraw, End-of-RIB, graceful restart (stale routes kept,
+ * flushed at End-of-RIB, at the restart time, at the stale time, at once
+ * without forwarding state) and route refresh (requests both ways, enhanced
+ * refresh BoRR/EoRR).  Messages are built field by field (test_feed.h). */
 #include <errno.h>
 #include <poll.h>
 #include <setjmp.h>
@@ -89,6 +91,16 @@ static void h_close(struct h *h)
 	rib_free(h->rib);
 	if (h->sock >= 0)
 		close(h->sock);
+}
+
+/* A new connection from the router (it restarted). */
+static void h_reconnect(struct h *h)
+{
+	int sv[2];
+
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
+	assert_int_equal(feed_attach_fd(h->f, 0, sv[0]), 0);
+	h->sock = sv[1];
 }
 
 static void step(struct h *h)
@@ -655,6 +667,113 @@ static void test_feed_session_eor_counted(void **state)
 	h_close(&h);
 }
 
+/* ---- graceful restart ---- */
+
+/* A router with graceful restart: restart time 120 s, IPv4 forwarding kept. */
+static const struct router GR = { .hold_s = 90, .gr_time = 120, .gr_fwd = true };
+
+/* Established with GR, routes 176 and 177 announced, then the connection
+ * drops without a NOTIFICATION. */
+static void gr_lost(struct h *h)
+{
+	h_up(h, &GR);
+	announce(h, 176, NULL);
+	announce(h, 177, NULL);
+	assert_int_equal(rib_rows(h), 2);
+	close(h->sock);
+	h->sock = -1;
+	step(h);
+}
+
+static void test_feed_session_gr_stale_until_eor(void **state)
+{
+	struct feed_peer_status st;
+	struct h h;
+
+	gr_lost(&h);
+	st = status(&h);
+	assert_int_equal(st.state, FEED_ST_ACTIVE);
+	assert_int_equal(st.stale, 2);
+	assert_int_equal(st.c.gr_retained, 1);
+	assert_int_equal(pop_peer_downs(&h), 0);
+	assert_int_equal(rib_rows(&h), 2); /* kept */
+	advance(&h, 30000);
+	h_reconnect(&h);
+	establish(&h, &GR);
+	announce(&h, 176, NULL);
+	assert_int_equal(rib_rows(&h), 2); /* 177 still stale */
+	assert_int_equal(status(&h).stale, 1);
+	eor_v4(&h);
+	assert_int_equal(rib_rows(&h), 1);
+	st = status(&h);
+	assert_int_equal(st.stale, 0);
+	assert_int_equal(st.c.stale_flushed, 1);
+	assert_int_equal(st.c.eor[FEED_IPV4], 1);
+	h_close(&h);
+}
+
+static void test_feed_session_gr_restart_time_passes(void **state)
+{
+	struct h h;
+
+	gr_lost(&h);
+	advance(&h, 119999);
+	assert_int_equal(rib_rows(&h), 2);
+	advance(&h, 1);
+	assert_int_equal(pop_peer_downs(&h), 1);
+	assert_int_equal(rib_rows(&h), 0);
+	assert_int_equal(status(&h).c.stale_flushed, 2);
+	h_close(&h);
+}
+
+static void test_feed_session_gr_no_forwarding_state(void **state)
+{
+	struct router r = GR;
+	struct h h;
+
+	gr_lost(&h);
+	h_reconnect(&h);
+	r.gr_fwd = false; /* the router restarted without keeping forwarding state */
+	establish(&h, &r);
+	assert_int_equal(rib_rows(&h), 0); /* flushed at once (RFC 4724 4.2) */
+	assert_int_equal(status(&h).c.stale_flushed, 2);
+	h_close(&h);
+}
+
+static void test_feed_session_gr_stale_time_passes(void **state)
+{
+	struct h h;
+
+	gr_lost(&h);
+	h_reconnect(&h);
+	establish(&h, &GR);
+	announce(&h, 176, NULL);
+	advance(&h, 59000);
+	send_keepalive(&h);
+	assert_int_equal(rib_rows(&h), 2); /* no End-of-RIB yet */
+	advance(&h, 1000);		   /* stale_time_s = 60 */
+	assert_int_equal(rib_rows(&h), 1);
+	h_close(&h);
+}
+
+static void test_feed_session_notification_ends_gr(void **state)
+{
+	struct h h;
+	struct mb m;
+
+	h_up(&h, &GR);
+	announce(&h, 176, NULL);
+	assert_int_equal(rib_rows(&h), 1);
+	mb_hdr(&m, BGP_MSG_NOTIFICATION);
+	MB_BYTES(&m, 6, 2, 5, 'm', 'a', 'i', 'n', 't'); /* Cease / Shutdown, "maint" */
+	send_msg(&h, &m);
+	assert_non_null(strstr(status(&h).last_error, "Administrative Shutdown: \"maint\""));
+	assert_int_equal(status(&h).c.notifications_in, 1);
+	assert_int_equal(pop_peer_downs(&h), 1);
+	assert_int_equal(rib_rows(&h), 0);
+	h_close(&h);
+}
+
 /* ---- route refresh ---- */
 
 static void route_refresh(struct h *h, uint8_t subtype)
@@ -666,6 +785,26 @@ static void route_refresh(struct h *h, uint8_t subtype)
 	mb_u8(&m, subtype); /* 0 request, 1 BoRR, 2 EoRR */
 	mb_u8(&m, 1);	    /* SAFI unicast */
 	send_msg(h, &m);
+}
+
+static void test_feed_session_enhanced_refresh(void **state)
+{
+	struct router r = { .hold_s = 90, .err = true };
+	struct h h;
+
+	h_up(&h, &r);
+	announce(&h, 176, NULL);
+	announce(&h, 177, NULL);
+	route_refresh(&h, 1); /* BoRR */
+	assert_int_equal(status(&h).stale, 2);
+	announce(&h, 176, NULL);
+	assert_int_equal(rib_rows(&h), 2);
+	route_refresh(&h, 2); /* EoRR */
+	assert_int_equal(rib_rows(&h), 1);
+	assert_int_equal(status(&h).c.borr_in, 1);
+	assert_int_equal(status(&h).c.eorr_in, 1);
+	assert_int_equal(status(&h).c.stale_flushed, 1);
+	h_close(&h);
 }
 
 static void test_feed_session_refresh_requests(void **state)
@@ -708,6 +847,12 @@ int main(void)
 		cmocka_unit_test(test_feed_session_7606_reset),
 		cmocka_unit_test(test_feed_session_7606_treat_as_withdraw),
 		cmocka_unit_test(test_feed_session_eor_counted),
+		cmocka_unit_test(test_feed_session_gr_stale_until_eor),
+		cmocka_unit_test(test_feed_session_gr_restart_time_passes),
+		cmocka_unit_test(test_feed_session_gr_no_forwarding_state),
+		cmocka_unit_test(test_feed_session_gr_stale_time_passes),
+		cmocka_unit_test(test_feed_session_notification_ends_gr),
+		cmocka_unit_test(test_feed_session_enhanced_refresh),
 		cmocka_unit_test(test_feed_session_refresh_requests),
 	};
 

@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
-/* user/feed/stale.h - what happens to a peer's routes when its session
- * ends or comes up, at its End-of-RIB markers and route-refresh messages.
- * For now every session that leaves Established takes all the peer's
- * routes with it (one peer-down event); graceful restart (RFC 4724) and
- * enhanced route refresh (RFC 7313) will keep routes as stale here.
+/* user/feed/stale.h - routes a peer may not send again: graceful restart as
+ * the receiving speaker (RFC 4724 4.2) and enhanced route refresh (RFC 7313
+ * 4).  Routes are marked stale when a graceful-restart session is lost
+ * without a NOTIFICATION, or at a Beginning-of-RIB-Refresh; the ones not
+ * announced again are withdrawn at the family's End-of-RIB / EoRR, when the
+ * new session lacks the capability or the forwarding-state bit for the
+ * family, when the peer's restart time passes with no session, or when
+ * stale_time_s passes with no End-of-RIB.  Each flush is logged and counted.
  */
 #ifndef ASC_FEED_STALE_H
 #define ASC_FEED_STALE_H
