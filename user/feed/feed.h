@@ -207,7 +207,8 @@ int feed_drain(struct feed *f, struct rib *r, size_t max, size_t *applied);
 int feed_refresh(struct feed *f, int peer, enum feed_family fam);
 
 size_t feed_peer_count(const struct feed *f);
-/* A snapshot of a peer's state and counters.  0 or -EINVAL. */
+/* A peer's state and counters as the loop published them at the end of its
+ * last turn.  0 or -EINVAL. */
 int feed_peer_status(struct feed *f, int peer, struct feed_peer_status *st);
 const char *feed_fault_name(enum feed_fault fault);
 const char *feed_state_name(enum feed_state st);
