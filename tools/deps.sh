@@ -7,9 +7,9 @@ set -eu
 
 PKGS="make gcc pkg-config clang-19 llvm-19 libclang-rt-19-dev
 libbpf-dev libxdp-dev libelf-dev zlib1g-dev libbz2-dev libcmocka-dev
-libmicrohttpd-dev libinih-dev libcap-dev libjansson-dev
+libmicrohttpd-dev libinih-dev libcap-dev libjansson-dev uthash-dev
 bpftool xdp-tools iproute2 ethtool jq clang-format-19
-bgpdump prometheus python3 python3-scapy
+bgpdump bird2 prometheus python3 python3-scapy
 busybox-static qemu-system-x86 cpio kmod curl
 iputils-ping netcat-openbsd time tcpreplay
 libsystemd-dev systemd systemd-container debhelper dpkg-dev lintian"
@@ -47,6 +47,23 @@ export DEBIAN_FRONTEND=noninteractive
 if [ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -mtime -1 2>/dev/null | head -1)" ]; then
 	apt-get update -qq
 fi
+# bird2 only serves tests/netns/feed_bird.sh, which runs its own BIRD inside
+# network namespaces: the package's system service must neither start now
+# nor at boot (it would speak BGP on this machine's own port 179).
+POLICY=/usr/sbin/policy-rc.d
+bird_hold=""
+case " $missing " in
+*" bird2 "*)
+	if [ -d /run/systemd/system ]; then
+		systemctl mask --quiet bird.service && bird_hold=systemd
+	elif [ ! -e $POLICY ]; then
+		printf '#!/bin/sh\nexit 101\n' >$POLICY && chmod 755 $POLICY && bird_hold=policy
+	fi ;;
+esac
 # shellcheck disable=SC2086
 apt-get install -y -qq --no-install-recommends $missing
+case $bird_hold in
+systemd) systemctl unmask --quiet bird.service; systemctl disable --quiet bird.service ;;
+policy) rm -f $POLICY; update-rc.d bird disable >/dev/null 2>&1 || true ;;
+esac
 echo "deps: done"

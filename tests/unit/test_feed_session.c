@@ -1,0 +1,866 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/* tests/unit/test_feed_session.c - the speaker (user/feed/) driven over a
+ * socketpair, the test playing the router: session set-up and what it
+ * negotiates, bad OPEN and unexpected messages answered with a
+ * NOTIFICATION, hold timer expiry and keepalive cadence (a fake clock, the
+ * loop stepped by hand), keepalives while the consumer drains nothing (the
+ * session thread, real time), UPDATEs into the RIB, RFC 7606 resets and
+ * treat-as-withdraw, End-of-RIB, graceful restart (stale routes kept,
+ * flushed at End-of-RIB, at the restart time, at the stale time, at once
+ * without forwarding state) and route refresh (requests both ways, enhanced
+ * refresh BoRR/EoRR).  Messages are built field by field (test_feed.h). */
+#include <errno.h>
+#include <poll.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "bgp/mrt.h"
+#include "feed/feed.h"
+#include "feed/wire.h"
+#include "test_feed.h"
+
+#define OUR_AS 64500
+#define T0 1000000 /* fake clock start, ms */
+
+/* The router as the tests play it: its OPEN's capabilities. */
+struct router {
+	uint32_t asn;  /* 0: OUR_AS (iBGP) */
+	bool two_byte; /* no 4-octet AS capability */
+	uint16_t hold_s;
+	bool addpath;	  /* ADD-PATH send, both families */
+	bool err;	  /* enhanced route refresh */
+	uint16_t gr_time; /* 0: no graceful restart capability */
+	bool gr_fwd;	  /* forwarding state kept (F bit), IPv4 */
+	bool ipv6;	  /* MP IPv6 unicast too */
+};
+
+struct h {
+	struct feed *f;
+	struct rib *rib;
+	int sock; /* the router's end */
+	uint64_t ms;
+	bool threaded; /* feed_start() ran: the loop is not ours to step */
+};
+
+static uint64_t clk(void *c)
+{
+	return ((struct h *)c)->ms;
+}
+
+static const struct feed_peer_conf ROUTER = {
+	.name = "router",
+	.addr = "198.51.100.1",
+	.local_as = OUR_AS, /* remote_as 0: iBGP */
+	.router_id = 0xc6336402,
+	.hold_time_s = 90,
+	.stale_time_s = 60,
+};
+
+static void h_open(struct h *h, size_t queue_limit, bool real_clock)
+{
+	struct feed_conf fc = { .queue_limit_bytes = queue_limit };
+	int sv[2];
+
+	memset(h, 0, sizeof(*h));
+	h->ms = T0;
+	if (!real_clock) {
+		fc.clock_ms = clk;
+		fc.clock_ctx = h;
+	}
+	h->f = feed_new(&fc);
+	assert_non_null(h->f);
+	assert_int_equal(feed_add_peer(h->f, &ROUTER), 0);
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
+	assert_int_equal(feed_attach_fd(h->f, 0, sv[0]), 0);
+	h->sock = sv[1];
+	h->rib = rib_new();
+	assert_non_null(h->rib);
+}
+
+static void h_close(struct h *h)
+{
+	feed_free(h->f);
+	rib_free(h->rib);
+	if (h->sock >= 0)
+		close(h->sock);
+}
+
+/* A new connection from the router (it restarted). */
+static void h_reconnect(struct h *h)
+{
+	int sv[2];
+
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
+	assert_int_equal(feed_attach_fd(h->f, 0, sv[0]), 0);
+	h->sock = sv[1];
+}
+
+static void step(struct h *h)
+{
+	if (h->threaded)
+		return;
+	assert_int_equal(feed_step(h->f, 0), 0);
+	assert_int_equal(feed_step(h->f, 0), 0);
+}
+
+static void advance(struct h *h, uint64_t ms)
+{
+	h->ms += ms;
+	step(h);
+}
+
+static void send_msg(struct h *h, struct mb *m)
+{
+	mb_end(m);
+	assert_int_equal(write(h->sock, m->b, m->n), (ssize_t)m->n);
+	step(h);
+}
+
+static bool readable(int fd, int timeout_ms)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	return poll(&p, 1, timeout_ms) == 1;
+}
+
+static void read_n(int fd, uint8_t *b, size_t n)
+{
+	size_t got = 0;
+
+	while (got < n) {
+		ssize_t r;
+
+		assert_true(readable(fd, 2000));
+		r = read(fd, b + got, n - got);
+		assert_true(r > 0);
+		got += (size_t)r;
+	}
+}
+
+/* The next message the feed sent; returns its type. */
+static int recv_msg(struct h *h, struct mb *m)
+{
+	read_n(h->sock, m->b, 19);
+	m->n = (size_t)(m->b[16] << 8 | m->b[17]);
+	assert_true(m->n >= 19 && m->n <= 4096);
+	read_n(h->sock, m->b + 19, m->n - 19);
+	return m->b[18];
+}
+
+static void expect_msg(struct h *h, int type)
+{
+	struct mb m;
+
+	assert_int_equal(recv_msg(h, &m), type);
+}
+
+static void expect_notification(struct h *h, int code, int sub)
+{
+	struct mb m;
+	uint8_t b;
+
+	assert_int_equal(recv_msg(h, &m), BGP_MSG_NOTIFICATION);
+	assert_int_equal(m.b[19], code);
+	assert_int_equal(m.b[20], sub);
+	assert_true(readable(h->sock, 2000));
+	assert_int_equal(read(h->sock, &b, 1), 0); /* and the connection closed */
+}
+
+static void expect_nothing(struct h *h)
+{
+	assert_false(readable(h->sock, 0));
+}
+
+static struct feed_peer_status status(struct h *h)
+{
+	struct feed_peer_status st;
+
+	assert_int_equal(feed_peer_status(h->f, 0, &st), 0);
+	return st;
+}
+
+/* The router's OPEN: version 4, AS 64500, its hold time, BGP identifier
+ * 198.51.100.1, capabilities as r says. */
+static void router_open(struct mb *m, const struct router *r)
+{
+	uint32_t asn = r->asn ? r->asn : OUR_AS;
+	size_t ol, pl;
+
+	mb_hdr(m, BGP_MSG_OPEN);
+	mb_u8(m, 4);	       /* Version */
+	mb_u16(m, asn);	       /* My Autonomous System */
+	mb_u16(m, r->hold_s);  /* Hold Time */
+	mb_u32(m, 0xc6336401); /* BGP Identifier */
+	ol = mb_len8(m);       /* Opt Parm Len */
+	mb_u8(m, 2);	       /* Capabilities */
+	pl = mb_len8(m);
+	MB_BYTES(m, 1, 4, 0, 1, 0, 1); /* MP IPv4 unicast */
+	if (r->ipv6)
+		MB_BYTES(m, 1, 4, 0, 2, 0, 1); /* MP IPv6 unicast */
+	MB_BYTES(m, 2, 0);		       /* route refresh */
+	if (!r->two_byte) {
+		MB_BYTES(m, 65, 4); /* 4-octet AS */
+		mb_u32(m, asn);
+	}
+	if (r->addpath)
+		MB_BYTES(m, 69, 8, 0, 1, 1, 2, 0, 2, 1, 2); /* ADD-PATH send v4, v6 */
+	if (r->err)
+		MB_BYTES(m, 70, 0); /* enhanced route refresh */
+	if (r->gr_time)		    /* GR: time, IPv4 unicast with the F bit */
+		MB_BYTES(m, 64, 6, r->gr_time >> 8, r->gr_time & 0xff, 0, 1, 1,
+			 r->gr_fwd ? 0x80 : 0);
+	mb_fix8(m, pl);
+	mb_fix8(m, ol);
+}
+
+static void send_keepalive(struct h *h)
+{
+	struct mb m;
+
+	mb_hdr(&m, BGP_MSG_KEEPALIVE);
+	send_msg(h, &m);
+}
+
+/* OPEN, KEEPALIVE both ways; then our End-of-RIB markers. */
+static void establish(struct h *h, const struct router *r)
+{
+	struct mb m;
+
+	assert_int_equal(recv_msg(h, &m), BGP_MSG_OPEN);
+	router_open(&m, r);
+	send_msg(h, &m);
+	expect_msg(h, BGP_MSG_KEEPALIVE);
+	assert_int_equal(status(h).state, FEED_ST_OPENCONFIRM);
+	send_keepalive(h);
+	assert_int_equal(status(h).state, FEED_ST_ESTABLISHED);
+	expect_msg(h, BGP_MSG_UPDATE); /* End-of-RIB IPv4 */
+	if (r->ipv6)
+		expect_msg(h, BGP_MSG_UPDATE); /* End-of-RIB IPv6 */
+}
+
+/* A feed with the router's session established. */
+static void h_up(struct h *h, const struct router *r)
+{
+	h_open(h, 0, false);
+	establish(h, r);
+}
+
+static void drain(struct h *h)
+{
+	assert_int_equal(feed_drain(h->f, h->rib, 0, NULL), 0);
+}
+
+static size_t rib_rows(struct h *h)
+{
+	struct rib_row *rows;
+	size_t n;
+
+	drain(h);
+	assert_int_equal(rib_resolve(h->rib, &rows, &n), 0);
+	free(rows);
+	return n;
+}
+
+/* UPDATE announcing 175.45.N.0/24 with AS_PATH 4837 131279 (path id if
+ * ADD-PATH). */
+static void announce(struct h *h, uint8_t n, const uint32_t *path_id)
+{
+	struct mb m;
+	size_t al;
+
+	mb_hdr(&m, BGP_MSG_UPDATE);
+	mb_u16(&m, 0);				    /* withdrawn routes length */
+	al = mb_len16(&m);			    /* total path attribute length */
+	MB_BYTES(&m, 0x40, 1, 1, 0);		    /* ORIGIN IGP */
+	MB_BYTES(&m, 0x40, 2, 10, 2, 2, 0, 0, 0x12, /* AS_PATH 4837 131279 */
+		 0xe5, 0, 2, 0, 0xcf);
+	MB_BYTES(&m, 0x40, 3, 4, 198, 51, 100, 1); /* NEXT_HOP */
+	MB_BYTES(&m, 0x40, 5, 4, 0, 0, 0, 100);	   /* LOCAL_PREF 100 */
+	mb_fix16(&m, al);
+	if (path_id)
+		mb_u32(&m, *path_id); /* ADD-PATH path id */
+	MB_BYTES(&m, 24, 175, 45, n); /* 175.45.n.0/24 */
+	send_msg(h, &m);
+}
+
+static void eor_v4(struct h *h)
+{
+	struct mb m;
+
+	mb_hdr(&m, BGP_MSG_UPDATE);
+	mb_u16(&m, 0); /* withdrawn routes length */
+	mb_u16(&m, 0); /* total path attribute length */
+	send_msg(h, &m);
+}
+
+/* Pops every queued batch; counts peer-down events. */
+static int pop_peer_downs(struct h *h)
+{
+	struct feed_batch *b;
+	int n = 0;
+
+	while ((b = feed_pop(h->f))) {
+		n += b->ev == FEED_EV_PEER_DOWN;
+		assert_int_equal(feed_batch_apply(b, h->rib), 0);
+		feed_batch_free(b);
+	}
+	return n;
+}
+
+/* ---- set-up ---- */
+
+static void test_feed_session_establish(void **state)
+{
+	struct router r = {
+		.hold_s = 240, .addpath = true, .err = true, .gr_time = 120, .ipv6 = true
+	};
+	struct feed_peer_status st;
+	struct feed_batch *b;
+	struct h h;
+	struct mb m;
+
+	h_open(&h, 0, false);
+	assert_int_equal(status(&h).state, FEED_ST_OPENSENT);
+	assert_int_equal(recv_msg(&h, &m), BGP_MSG_OPEN);
+	assert_int_equal(m.b[20] << 8 | m.b[21], OUR_AS); /* My AS */
+	assert_int_equal(m.b[22] << 8 | m.b[23], 90);	  /* hold time */
+	assert_int_equal(m.b[24], 198);			  /* BGP id 198.51.100.2 */
+	router_open(&m, &r);
+	send_msg(&h, &m);
+	expect_msg(&h, BGP_MSG_KEEPALIVE);
+	send_keepalive(&h);
+	expect_msg(&h, BGP_MSG_UPDATE); /* End-of-RIB IPv4 */
+	assert_int_equal(recv_msg(&h, &m), BGP_MSG_UPDATE);
+	assert_int_equal(m.n, 29); /* End-of-RIB IPv6: MP_UNREACH_NLRI only */
+	st = status(&h);
+	assert_int_equal(st.state, FEED_ST_ESTABLISHED);
+	assert_int_equal(st.hold_s, 90);
+	assert_true(st.family[FEED_IPV4] && st.family[FEED_IPV6]);
+	assert_true(st.addpath[FEED_IPV4] && st.addpath[FEED_IPV6]);
+	assert_true(st.as4 && st.route_refresh && st.enhanced_refresh && st.graceful_restart);
+	assert_int_equal(st.c.established, 1);
+	b = feed_pop(h.f);
+	assert_non_null(b);
+	assert_int_equal(b->ev, FEED_EV_PEER_UP);
+	assert_int_equal(b->rib_peer.asn, OUR_AS);
+	assert_memory_equal(b->rib_peer.ip, ((uint8_t[]){ 198, 51, 100, 1 }), 4);
+	feed_batch_free(b);
+	h_close(&h);
+}
+
+static void test_feed_session_bad_open(void **state)
+{
+	struct router r = { .asn = 64501, .hold_s = 90 }; /* not the AS configured */
+	struct h h;
+	struct mb m;
+
+	h_open(&h, 0, false);
+	expect_msg(&h, BGP_MSG_OPEN);
+	router_open(&m, &r);
+	send_msg(&h, &m);
+	expect_notification(&h, BGP_ERR_OPEN, 2); /* Bad Peer AS */
+	assert_int_equal(status(&h).state, FEED_ST_ACTIVE);
+	assert_non_null(strstr(status(&h).last_error, "expected AS 64500"));
+	assert_int_equal(status(&h).c.notifications_out, 1);
+	h_close(&h);
+}
+
+static void test_feed_session_unexpected_message(void **state)
+{
+	struct router r = { .hold_s = 90 };
+	struct h h;
+	struct mb m;
+
+	h_open(&h, 0, false);
+	expect_msg(&h, BGP_MSG_OPEN);
+	router_open(&m, &r);
+	send_msg(&h, &m);
+	expect_msg(&h, BGP_MSG_KEEPALIVE);
+	eor_v4(&h); /* an UPDATE in OpenConfirm */
+	expect_notification(&h, BGP_ERR_FSM, 2);
+	h_close(&h);
+}
+
+static void test_feed_session_bad_header(void **state)
+{
+	struct router r = { .hold_s = 90 };
+	struct h h;
+	struct mb m;
+
+	h_up(&h, &r);
+	mb_hdr(&m, BGP_MSG_KEEPALIVE);
+	m.b[0] = 0; /* marker */
+	send_msg(&h, &m);
+	expect_notification(&h, BGP_ERR_HEADER, 1);
+	assert_int_equal(pop_peer_downs(&h), 1);
+	h_close(&h);
+}
+
+/* ---- timers ---- */
+
+static void test_feed_session_hold_timer_expires(void **state)
+{
+	struct router r = { .hold_s = 3 };
+	struct h h;
+
+	h_up(&h, &r);
+	advance(&h, 1000);
+	expect_msg(&h, BGP_MSG_KEEPALIVE); /* ours, every second */
+	send_keepalive(&h);		   /* theirs at 1 s: hold runs to 4 s */
+	advance(&h, 1000);
+	expect_msg(&h, BGP_MSG_KEEPALIVE);
+	advance(&h, 1000);
+	expect_msg(&h, BGP_MSG_KEEPALIVE);
+	advance(&h, 999); /* 3.999 s */
+	assert_int_equal(status(&h).state, FEED_ST_ESTABLISHED);
+	expect_nothing(&h);
+	advance(&h, 1); /* 3 s after the router's last message */
+	expect_notification(&h, BGP_ERR_HOLD, 0);
+	assert_int_equal(status(&h).c.hold_expired, 1);
+	assert_int_equal(status(&h).state, FEED_ST_ACTIVE);
+	assert_int_equal(pop_peer_downs(&h), 1);
+	h_close(&h);
+}
+
+static void test_feed_session_keepalive_cadence(void **state)
+{
+	struct router r = { .hold_s = 30 };
+	struct h h;
+	int n = 0;
+
+	h_up(&h, &r);
+	for (int s = 1; s <= 35; s++) {
+		advance(&h, 1000);
+		if (readable(h.sock, 0)) {
+			expect_msg(&h, BGP_MSG_KEEPALIVE);
+			assert_int_equal(s % 10, 0); /* at 10, 20, 30 s */
+			n++;
+		}
+		if (s % 5 == 0)
+			send_keepalive(&h);
+	}
+	assert_int_equal(n, 3);
+	assert_int_equal(status(&h).c.msgs_out[BGP_MSG_KEEPALIVE], 4); /* +1 in OpenConfirm */
+	h_close(&h);
+}
+
+static uint64_t mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* The session thread with a queue that one batch fills and a consumer that
+ * drains nothing while four keepalives go out: each comes well inside the
+ * router's hold time after the one before (the cadence is 1 s, the hold
+ * time 3 s), the session stays up (our hold timer waits while we do not
+ * read), and once drained every route arrives. */
+static void test_feed_session_keepalives_while_consumer_blocked(void **state)
+{
+	struct router r = { .hold_s = 3 };
+	struct feed_peer_status st;
+	uint64_t last, end, gap, max_gap = 0;
+	int ka = 0;
+	struct h h;
+
+	h_open(&h, 1, true); /* queue limit: 1 byte */
+	establish(&h, &r);
+	last = mono_ms();		/* our KEEPALIVE in OpenConfirm went out before this */
+	feed_batch_free(feed_pop(h.f)); /* PEER_UP: the queue is empty */
+	assert_int_equal(feed_start(h.f), 0);
+	h.threaded = true;
+	for (int i = 0; i < 50; i++)
+		announce(&h, (uint8_t)i, NULL);
+	end = last + 10000;
+	while (ka < 4 && mono_ms() < end) {
+		struct mb m;
+
+		if (!readable(h.sock, (int)(end - mono_ms())))
+			continue;
+		assert_int_equal(recv_msg(&h, &m), BGP_MSG_KEEPALIVE);
+		gap = mono_ms() - last;
+		last += gap;
+		max_gap = gap > max_gap ? gap : max_gap;
+		ka++;
+	}
+	print_message("keepalives: %d, longest gap %llu ms\n", ka, (unsigned long long)max_gap);
+	assert_int_equal(ka, 4);
+	assert_true(max_gap < 3000);
+	st = status(&h);
+	assert_int_equal(st.state, FEED_ST_ESTABLISHED);
+	assert_true(st.c.queue_pauses >= 1);
+	assert_int_equal(st.c.announced, 1); /* the rest waits in the socket */
+	end = mono_ms() + 5000;
+	while (rib_rows(&h) < 50 && mono_ms() < end)
+		usleep(1000);
+	assert_int_equal(rib_rows(&h), 50);
+	/* the status is a snapshot taken at the end of each loop turn */
+	while (status(&h).c.announced < 50 && mono_ms() < end)
+		usleep(1000);
+	assert_int_equal(status(&h).c.announced, 50);
+	h_close(&h);
+}
+
+/* ---- routes ---- */
+
+static void test_feed_session_routes_into_rib(void **state)
+{
+	struct router r = { .hold_s = 90, .addpath = true };
+	const uint32_t id1 = 1, id2 = 2;
+	struct rib_transit *tr;
+	struct rib_row *rows;
+	size_t n;
+	struct h h;
+	struct mb m;
+	size_t al;
+
+	h_up(&h, &r);
+	announce(&h, 176, &id1); /* 175.45.176.0/24 via 4837, path id 1 */
+	mb_hdr(&m, BGP_MSG_UPDATE);
+	mb_u16(&m, 0);				    /* withdrawn routes length */
+	al = mb_len16(&m);			    /* total path attribute length */
+	MB_BYTES(&m, 0x40, 1, 1, 0);		    /* ORIGIN IGP */
+	MB_BYTES(&m, 0x40, 2, 10, 2, 2, 0, 0, 0x50, /* AS_PATH 20485 131279 */
+		 0x05, 0, 2, 0, 0xcf);
+	MB_BYTES(&m, 0x40, 3, 4, 198, 51, 100, 5); /* NEXT_HOP */
+	MB_BYTES(&m, 0x40, 5, 4, 0, 0, 0, 100);	   /* LOCAL_PREF 100 */
+	mb_fix16(&m, al);
+	mb_u32(&m, id2);		/* path id 2 */
+	MB_BYTES(&m, 24, 175, 45, 176); /* 175.45.176.0/24 */
+	send_msg(&h, &m);
+	drain(&h);
+	assert_int_equal(rib_resolve(h.rib, &rows, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(rows[0].paths, 2);
+	assert_int_equal(rows[0].e.route.origin_asn, 131279);
+	free(rows);
+	assert_int_equal(rib_transits(h.rib, &tr, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(tr[0].transit, 4837);
+	assert_int_equal(tr[1].transit, 20485);
+	free(tr);
+
+	mb_hdr(&m, BGP_MSG_UPDATE);
+	mb_u16(&m, 8);			/* withdrawn routes length */
+	mb_u32(&m, id2);		/* path id 2 */
+	MB_BYTES(&m, 24, 175, 45, 176); /* 175.45.176.0/24 */
+	mb_u16(&m, 0);			/* total path attribute length */
+	send_msg(&h, &m);
+	drain(&h);
+	assert_int_equal(rib_resolve(h.rib, &rows, &n), 0);
+	assert_int_equal(rows[0].paths, 1);
+	free(rows);
+	assert_int_equal(status(&h).c.announced, 2);
+	assert_int_equal(status(&h).c.withdrawn, 1);
+	h_close(&h);
+}
+
+/* A router without the 4-octet AS capability: AS_PATH in 2 bytes with
+ * AS_TRANS, the real path in AS4_PATH; the RIB gets the merged path. */
+static void test_feed_session_2byte_peer_as4_path(void **state)
+{
+	struct router r = { .hold_s = 90, .two_byte = true };
+	struct rib_transit *tr;
+	struct h h;
+	struct mb m;
+	size_t al, n;
+
+	h_up(&h, &r);
+	assert_false(status(&h).as4);
+	mb_hdr(&m, BGP_MSG_UPDATE);
+	mb_u16(&m, 0);				   /* withdrawn routes length */
+	al = mb_len16(&m);			   /* total path attribute length */
+	MB_BYTES(&m, 0x40, 1, 1, 0);		   /* ORIGIN IGP */
+	MB_BYTES(&m, 0x40, 2, 6, 2, 2, 0x50, 0x05, /* AS_PATH 20485 23456 */
+		 0x5b, 0xa0);
+	MB_BYTES(&m, 0x40, 3, 4, 198, 51, 100, 5); /* NEXT_HOP */
+	MB_BYTES(&m, 0x40, 5, 4, 0, 0, 0, 100);	   /* LOCAL_PREF 100 */
+	MB_BYTES(&m, 0xc0, 17, 10, 2, 2, 0, 0,	   /* AS4_PATH 20485 131279 */
+		 0x50, 0x05, 0, 2, 0, 0xcf);
+	mb_fix16(&m, al);
+	MB_BYTES(&m, 22, 175, 45, 176); /* 175.45.176.0/22 */
+	send_msg(&h, &m);
+	drain(&h);
+	assert_int_equal(rib_transits(h.rib, &tr, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(tr[0].origin, 131279);
+	assert_int_equal(tr[0].transit, 20485);
+	free(tr);
+	h_close(&h);
+}
+
+static void test_feed_session_7606_reset(void **state)
+{
+	struct router r = { .hold_s = 90 };
+	struct feed_peer_status st;
+	struct h h;
+	struct mb m;
+
+	h_up(&h, &r);
+	announce(&h, 176, NULL);
+	assert_int_equal(rib_rows(&h), 1);
+	mb_hdr(&m, BGP_MSG_UPDATE);
+	mb_u16(&m, 0);			    /* withdrawn routes length */
+	mb_u16(&m, 12);			    /* total path attribute length */
+	MB_BYTES(&m, 0x80, 15, 3, 0, 1, 1); /* MP_UNREACH_NLRI IPv4, empty */
+	MB_BYTES(&m, 0x80, 15, 3, 0, 1, 1); /* again */
+	send_msg(&h, &m);
+	expect_notification(&h, BGP_ERR_UPDATE, 1); /* Malformed Attribute List */
+	st = status(&h);
+	assert_int_equal(st.c.session_resets, 1);
+	assert_int_equal(st.c.faults[FEED_FAULT_MP_REPEATED], 1);
+	assert_int_equal(rib_rows(&h), 0); /* peer down: its routes are gone */
+	h_close(&h);
+}
+
+static void test_feed_session_7606_treat_as_withdraw(void **state)
+{
+	struct router r = { .hold_s = 90 };
+	struct h h;
+	struct mb m;
+	size_t al;
+
+	h_up(&h, &r);
+	announce(&h, 176, NULL);
+	announce(&h, 177, NULL);
+	assert_int_equal(rib_rows(&h), 2);
+	mb_hdr(&m, BGP_MSG_UPDATE);
+	mb_u16(&m, 0);				    /* withdrawn routes length */
+	al = mb_len16(&m);			    /* total path attribute length */
+	MB_BYTES(&m, 0x40, 1, 1, 0);		    /* ORIGIN IGP */
+	MB_BYTES(&m, 0x40, 2, 10, 2, 2, 0, 0, 0x12, /* AS_PATH 4837 131279 */
+		 0xe5, 0, 2, 0, 0xcf);
+	MB_BYTES(&m, 0x40, 3, 4, 198, 51, 100, 1); /* NEXT_HOP */
+	MB_BYTES(&m, 0xc0, 8, 5, 0, 0, 0, 1, 2);   /* COMMUNITIES of 5 bytes */
+	mb_fix16(&m, al);
+	MB_BYTES(&m, 24, 175, 45, 176); /* 175.45.176.0/24 */
+	send_msg(&h, &m);
+	assert_int_equal(rib_rows(&h), 1); /* 176 withdrawn, 177 stays */
+	assert_int_equal(status(&h).c.treat_as_withdraw, 1);
+	assert_int_equal(status(&h).c.faults[FEED_FAULT_ATTR_MALFORMED], 1);
+	assert_int_equal(status(&h).state, FEED_ST_ESTABLISHED);
+	send_keepalive(&h);
+	expect_nothing(&h);
+	h_close(&h);
+}
+
+static void test_feed_session_eor_counted(void **state)
+{
+	struct router r = { .hold_s = 90, .ipv6 = true };
+	struct h h;
+	struct mb m;
+
+	h_up(&h, &r);
+	eor_v4(&h);
+	mb_hdr(&m, BGP_MSG_UPDATE);
+	mb_u16(&m, 0);			    /* withdrawn routes length */
+	mb_u16(&m, 6);			    /* total path attribute length */
+	MB_BYTES(&m, 0x80, 15, 3, 0, 2, 1); /* MP_UNREACH_NLRI IPv6, empty */
+	send_msg(&h, &m);
+	assert_int_equal(status(&h).c.eor[FEED_IPV4], 1);
+	assert_int_equal(status(&h).c.eor[FEED_IPV6], 1);
+	assert_int_equal(rib_rows(&h), 0);
+	h_close(&h);
+}
+
+/* ---- graceful restart ---- */
+
+/* A router with graceful restart: restart time 120 s, IPv4 forwarding kept. */
+static const struct router GR = { .hold_s = 90, .gr_time = 120, .gr_fwd = true };
+
+/* Established with GR, routes 176 and 177 announced, then the connection
+ * drops without a NOTIFICATION. */
+static void gr_lost(struct h *h)
+{
+	h_up(h, &GR);
+	announce(h, 176, NULL);
+	announce(h, 177, NULL);
+	assert_int_equal(rib_rows(h), 2);
+	close(h->sock);
+	h->sock = -1;
+	step(h);
+}
+
+static void test_feed_session_gr_stale_until_eor(void **state)
+{
+	struct feed_peer_status st;
+	struct h h;
+
+	gr_lost(&h);
+	st = status(&h);
+	assert_int_equal(st.state, FEED_ST_ACTIVE);
+	assert_int_equal(st.stale, 2);
+	assert_int_equal(st.c.gr_retained, 1);
+	assert_int_equal(pop_peer_downs(&h), 0);
+	assert_int_equal(rib_rows(&h), 2); /* kept */
+	advance(&h, 30000);
+	h_reconnect(&h);
+	establish(&h, &GR);
+	announce(&h, 176, NULL);
+	assert_int_equal(rib_rows(&h), 2); /* 177 still stale */
+	assert_int_equal(status(&h).stale, 1);
+	eor_v4(&h);
+	assert_int_equal(rib_rows(&h), 1);
+	st = status(&h);
+	assert_int_equal(st.stale, 0);
+	assert_int_equal(st.c.stale_flushed, 1);
+	assert_int_equal(st.c.eor[FEED_IPV4], 1);
+	h_close(&h);
+}
+
+static void test_feed_session_gr_restart_time_passes(void **state)
+{
+	struct h h;
+
+	gr_lost(&h);
+	advance(&h, 119999);
+	assert_int_equal(rib_rows(&h), 2);
+	advance(&h, 1);
+	assert_int_equal(pop_peer_downs(&h), 1);
+	assert_int_equal(rib_rows(&h), 0);
+	assert_int_equal(status(&h).c.stale_flushed, 2);
+	h_close(&h);
+}
+
+static void test_feed_session_gr_no_forwarding_state(void **state)
+{
+	struct router r = GR;
+	struct h h;
+
+	gr_lost(&h);
+	h_reconnect(&h);
+	r.gr_fwd = false; /* the router restarted without keeping forwarding state */
+	establish(&h, &r);
+	assert_int_equal(rib_rows(&h), 0); /* flushed at once (RFC 4724 4.2) */
+	assert_int_equal(status(&h).c.stale_flushed, 2);
+	h_close(&h);
+}
+
+static void test_feed_session_gr_stale_time_passes(void **state)
+{
+	struct h h;
+
+	gr_lost(&h);
+	h_reconnect(&h);
+	establish(&h, &GR);
+	announce(&h, 176, NULL);
+	advance(&h, 59000);
+	send_keepalive(&h);
+	assert_int_equal(rib_rows(&h), 2); /* no End-of-RIB yet */
+	advance(&h, 1000);		   /* stale_time_s = 60 */
+	assert_int_equal(rib_rows(&h), 1);
+	h_close(&h);
+}
+
+static void test_feed_session_notification_ends_gr(void **state)
+{
+	struct h h;
+	struct mb m;
+
+	h_up(&h, &GR);
+	announce(&h, 176, NULL);
+	assert_int_equal(rib_rows(&h), 1);
+	mb_hdr(&m, BGP_MSG_NOTIFICATION);
+	MB_BYTES(&m, 6, 2, 5, 'm', 'a', 'i', 'n', 't'); /* Cease / Shutdown, "maint" */
+	send_msg(&h, &m);
+	assert_non_null(strstr(status(&h).last_error, "Administrative Shutdown: \"maint\""));
+	assert_int_equal(status(&h).c.notifications_in, 1);
+	assert_int_equal(pop_peer_downs(&h), 1);
+	assert_int_equal(rib_rows(&h), 0);
+	h_close(&h);
+}
+
+/* ---- route refresh ---- */
+
+static void route_refresh(struct h *h, uint8_t subtype)
+{
+	struct mb m;
+
+	mb_hdr(&m, BGP_MSG_ROUTE_REFRESH);
+	mb_u16(&m, 1);	    /* AFI IPv4 */
+	mb_u8(&m, subtype); /* 0 request, 1 BoRR, 2 EoRR */
+	mb_u8(&m, 1);	    /* SAFI unicast */
+	send_msg(h, &m);
+}
+
+static void test_feed_session_enhanced_refresh(void **state)
+{
+	struct router r = { .hold_s = 90, .err = true };
+	struct h h;
+
+	h_up(&h, &r);
+	announce(&h, 176, NULL);
+	announce(&h, 177, NULL);
+	route_refresh(&h, 1); /* BoRR */
+	assert_int_equal(status(&h).stale, 2);
+	announce(&h, 176, NULL);
+	assert_int_equal(rib_rows(&h), 2);
+	route_refresh(&h, 2); /* EoRR */
+	assert_int_equal(rib_rows(&h), 1);
+	assert_int_equal(status(&h).c.borr_in, 1);
+	assert_int_equal(status(&h).c.eorr_in, 1);
+	assert_int_equal(status(&h).c.stale_flushed, 1);
+	h_close(&h);
+}
+
+static void test_feed_session_refresh_requests(void **state)
+{
+	struct router r = { .hold_s = 90, .err = true };
+	struct h h;
+	struct mb m;
+
+	h_up(&h, &r);
+	assert_int_equal(feed_refresh(h.f, 0, FEED_IPV4), 0);
+	step(&h);
+	assert_int_equal(recv_msg(&h, &m), BGP_MSG_ROUTE_REFRESH);
+	assert_memory_equal(m.b + 19, ((uint8_t[]){ 0, 1, 0, 1 }), 4); /* AFI 1, request, SAFI 1 */
+	assert_int_equal(status(&h).c.refresh_out, 1);
+	assert_int_equal(feed_refresh(h.f, 1, FEED_IPV4), -EINVAL); /* no such peer */
+	route_refresh(&h, 0); /* the router asks us: we have nothing, BoRR + EoRR */
+	assert_int_equal(recv_msg(&h, &m), BGP_MSG_ROUTE_REFRESH);
+	assert_int_equal(m.b[21], 1);
+	assert_int_equal(recv_msg(&h, &m), BGP_MSG_ROUTE_REFRESH);
+	assert_int_equal(m.b[21], 2);
+	mb_hdr(&m, BGP_MSG_ROUTE_REFRESH);
+	mb_u16(&m, 1); /* AFI, then nothing */
+	send_msg(&h, &m);
+	expect_notification(&h, BGP_ERR_REFRESH, 1); /* Invalid Message Length */
+	h_close(&h);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_feed_session_establish),
+		cmocka_unit_test(test_feed_session_bad_open),
+		cmocka_unit_test(test_feed_session_unexpected_message),
+		cmocka_unit_test(test_feed_session_bad_header),
+		cmocka_unit_test(test_feed_session_hold_timer_expires),
+		cmocka_unit_test(test_feed_session_keepalive_cadence),
+		cmocka_unit_test(test_feed_session_keepalives_while_consumer_blocked),
+		cmocka_unit_test(test_feed_session_routes_into_rib),
+		cmocka_unit_test(test_feed_session_2byte_peer_as4_path),
+		cmocka_unit_test(test_feed_session_7606_reset),
+		cmocka_unit_test(test_feed_session_7606_treat_as_withdraw),
+		cmocka_unit_test(test_feed_session_eor_counted),
+		cmocka_unit_test(test_feed_session_gr_stale_until_eor),
+		cmocka_unit_test(test_feed_session_gr_restart_time_passes),
+		cmocka_unit_test(test_feed_session_gr_no_forwarding_state),
+		cmocka_unit_test(test_feed_session_gr_stale_time_passes),
+		cmocka_unit_test(test_feed_session_notification_ends_gr),
+		cmocka_unit_test(test_feed_session_enhanced_refresh),
+		cmocka_unit_test(test_feed_session_refresh_requests),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
+/* user/feed/adjin.h - the keys (prefix, path id) a peer has announced to us,
+ * each with a stale mark: what graceful restart (RFC 4724) and enhanced
+ * route refresh (RFC 7313) need to withdraw the routes a peer did not send
+ * again.  Only the keys are kept (the RIB has the paths): about 100 bytes per
+ * route with uthash.  Kept only for sessions that negotiated either
+ * capability.  Nothing here logs or locks.
+ */
+#ifndef ASC_FEED_ADJIN_H
+#define ASC_FEED_ADJIN_H
+#include <stdbool.h>
+#include <stddef.h>
+#include "feed/feed.h"
+
+struct adjin_ent;
+struct adjin {
+	struct adjin_ent *h; /* uthash table */
+	size_t n_stale[FEED_NFAM];
+};
+
+/* Adds a key, or clears its stale mark.  0 or -ENOMEM. */
+int adjin_add(struct adjin *a, const struct feed_pfx *p);
+void adjin_del(struct adjin *a, const struct feed_pfx *p);
+size_t adjin_count(const struct adjin *a);
+/* Marks every key of family fam (-1: all) stale; returns how many are. */
+size_t adjin_mark_stale(struct adjin *a, int fam);
+size_t adjin_stale(const struct adjin *a, int fam);
+/* Removes the stale keys of fam (-1: all) into a FEED_EV_ROUTES batch of
+ * withdrawals (*out NULL when none).  0 or -ENOMEM (nothing removed). */
+int adjin_flush(struct adjin *a, int fam, struct feed_batch **out);
+void adjin_clear(struct adjin *a);
+
+#endif

@@ -1,0 +1,531 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/* user/feed/feed.c - the speaker: its neighbours, the listening socket, the
+ * event loop (poll) and its thread, and the consumer side of the queue (see
+ * feed.h).  One turn of the loop: requests from the caller, timers, poll,
+ * socket I/O, then a status snapshot the caller can read under the lock.
+ * Must not: block anywhere but in poll(), or touch BPF.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <time.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
+#include "common/log.h"
+#include "feed/feed.h"
+#include "feed/queue.h"
+#include "feed/session.h"
+
+struct feed {
+	struct feed_conf conf;
+	char listen_addr[48];
+	struct session **s;
+	size_t n;
+	int listen_fd, wake_fd;
+	struct queue q;
+	pthread_t thread;
+	bool started;
+	atomic_bool stop;
+	pthread_mutex_t lock; /* pub[] and refresh[] */
+	struct feed_peer_status *pub;
+	uint8_t *refresh; /* per peer: bit per family asked for */
+};
+
+static uint64_t now_ms(const struct feed *f)
+{
+	struct timespec ts;
+
+	if (f->conf.clock_ms)
+		return f->conf.clock_ms(f->conf.clock_ctx);
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+static struct sess_env env_of(struct feed *f)
+{
+	struct sess_env e = { .q = &f->q,
+			      .now_ms = now_ms(f),
+			      .gr_restarting = f->conf.gr_restarting };
+	return e;
+}
+
+struct feed *feed_new(const struct feed_conf *c)
+{
+	struct feed *f = calloc(1, sizeof(*f));
+
+	if (!f)
+		return NULL;
+	f->conf = *c;
+	f->listen_fd = -1;
+	if (c->listen_addr) {
+		snprintf(f->listen_addr, sizeof(f->listen_addr), "%s", c->listen_addr);
+		f->conf.listen_addr = f->listen_addr;
+	}
+	if (!f->conf.listen_port)
+		f->conf.listen_port = 179;
+	if (!f->conf.queue_limit_bytes)
+		f->conf.queue_limit_bytes = FEED_QUEUE_DEFAULT_BYTES;
+	pthread_mutex_init(&f->lock, NULL);
+	f->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (f->wake_fd < 0 || queue_init(&f->q, f->conf.queue_limit_bytes, f->wake_fd)) {
+		int err = errno;
+
+		if (f->wake_fd >= 0)
+			close(f->wake_fd);
+		pthread_mutex_destroy(&f->lock);
+		free(f);
+		errno = err;
+		return NULL;
+	}
+	return f;
+}
+
+static int grow(struct feed *f)
+{
+	size_t n = f->n + 1;
+	struct session **s = realloc(f->s, n * sizeof(*s));
+	struct feed_peer_status *pub;
+	uint8_t *rr;
+
+	if (!s)
+		return -ENOMEM;
+	f->s = s;
+	pub = realloc(f->pub, n * sizeof(*pub));
+	if (!pub)
+		return -ENOMEM;
+	f->pub = pub;
+	rr = realloc(f->refresh, n);
+	if (!rr)
+		return -ENOMEM;
+	f->refresh = rr;
+	f->refresh[f->n] = 0;
+	return 0;
+}
+
+static bool same_neighbour(const struct session *a, const struct session *b)
+{
+	return a->rib_peer.family == b->rib_peer.family &&
+	       !memcmp(a->rib_peer.ip, b->rib_peer.ip, 16);
+}
+
+int feed_add_peer(struct feed *f, const struct feed_peer_conf *pc)
+{
+	struct session *s;
+	int idx = (int)f->n;
+
+	if (f->started || grow(f))
+		return f->started ? -EINVAL : -ENOMEM;
+	s = malloc(sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	if (session_init(s, idx, pc)) {
+		free(s);
+		return -EINVAL;
+	}
+	for (size_t i = 0; i < f->n; i++)
+		if (same_neighbour(f->s[i], s)) {
+			log_err("feed: peer %s: neighbour %s is also peer %s", s->name,
+				s->addr_text, f->s[i]->name);
+			session_fini(s);
+			free(s);
+			return -EINVAL;
+		}
+	f->s[f->n++] = s;
+	session_status(s, &f->pub[idx]);
+	return idx;
+}
+
+/* ---- listening ---- */
+
+static int listen_addr(const struct feed *f, struct sockaddr_storage *sa, socklen_t *len)
+{
+	struct sockaddr_in *v4 = (struct sockaddr_in *)sa;
+	struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)sa;
+
+	memset(sa, 0, sizeof(*sa));
+	if (inet_pton(AF_INET, f->listen_addr, &v4->sin_addr) == 1) {
+		v4->sin_family = AF_INET;
+		v4->sin_port = htons(f->conf.listen_port);
+		*len = sizeof(*v4);
+		return 0;
+	}
+	if (inet_pton(AF_INET6, f->listen_addr, &v6->sin6_addr) == 1) {
+		v6->sin6_family = AF_INET6;
+		v6->sin6_port = htons(f->conf.listen_port);
+		*len = sizeof(*v6);
+		return 0;
+	}
+	return -EINVAL;
+}
+
+static int open_listener(struct feed *f)
+{
+	struct sockaddr_storage sa;
+	socklen_t len;
+	int one = 1, fd, err;
+
+	if (listen_addr(f, &sa, &len)) {
+		log_err("feed: bad listen address '%s'", f->listen_addr);
+		return -EINVAL;
+	}
+	fd = socket(sa.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&sa, len) || listen(fd, 16)) {
+		err = -errno;
+		log_err("feed: listen on %s port %u: %s", f->listen_addr, f->conf.listen_port,
+			strerror(-err));
+		close(fd);
+		return err;
+	}
+	log_info("feed: listening on %s port %u", f->listen_addr, f->conf.listen_port);
+	f->listen_fd = fd;
+	return 0;
+}
+
+static struct session *find_neighbour(struct feed *f, const struct sockaddr_storage *from)
+{
+	for (size_t i = 0; i < f->n; i++)
+		if (session_matches(f->s[i], from))
+			return f->s[i];
+	return NULL;
+}
+
+static void accept_all(struct feed *f, const struct sess_env *e)
+{
+	for (;;) {
+		struct sockaddr_storage from;
+		socklen_t len = sizeof(from);
+		int fd = accept4(f->listen_fd, (struct sockaddr *)&from, &len,
+				 SOCK_NONBLOCK | SOCK_CLOEXEC);
+		struct session *s;
+		char text[64];
+
+		if (fd < 0 && (errno == ECONNABORTED || errno == EINTR))
+			continue;
+		if (fd < 0) {
+			if (errno != EAGAIN && errno != EWOULDBLOCK)
+				log_warn("feed: accept: %s", strerror(errno));
+			return;
+		}
+		s = find_neighbour(f, &from);
+		if (!s) {
+			inet_ntop(from.ss_family,
+				  from.ss_family == AF_INET
+					  ? (void *)&((struct sockaddr_in *)&from)->sin_addr
+					  : (void *)&((struct sockaddr_in6 *)&from)->sin6_addr,
+				  text, sizeof(text));
+			log_warn("feed: connection from %s, which is no configured neighbour: "
+				 "closed",
+				 text);
+			close(fd);
+			continue;
+		}
+		session_accept(s, fd, e);
+	}
+}
+
+/* ---- the loop ---- */
+
+static void take_requests(struct feed *f, const struct sess_env *e)
+{
+	uint64_t v;
+
+	if (read(f->wake_fd, &v, sizeof(v)) < 0 && errno != EAGAIN)
+		log_debug("feed: wake-up read: %s", strerror(errno));
+	for (size_t i = 0; i < f->n; i++) {
+		uint8_t req;
+
+		pthread_mutex_lock(&f->lock);
+		req = f->refresh[i];
+		f->refresh[i] = 0;
+		pthread_mutex_unlock(&f->lock);
+		for (int fam = 0; fam < FEED_NFAM; fam++)
+			if (req & (1U << fam))
+				session_refresh(f->s[i], fam, e);
+	}
+}
+
+static void publish(struct feed *f)
+{
+	pthread_mutex_lock(&f->lock);
+	for (size_t i = 0; i < f->n; i++)
+		session_status(f->s[i], &f->pub[i]);
+	pthread_mutex_unlock(&f->lock);
+}
+
+/* Milliseconds poll() may wait: until the next timer, at most timeout_ms. */
+static int wait_ms(const struct feed *f, const struct sess_env *e, int timeout_ms)
+{
+	uint64_t next = 0;
+
+	for (size_t i = 0; i < f->n; i++) {
+		uint64_t t = session_next_timer(f->s[i]);
+
+		if (t && (!next || t < next))
+			next = t;
+	}
+	if (!next)
+		return timeout_ms;
+	next = next > e->now_ms ? next - e->now_ms : 0;
+	if (timeout_ms >= 0 && (uint64_t)timeout_ms < next)
+		return timeout_ms;
+	return next > INT32_MAX ? INT32_MAX : (int)next;
+}
+
+static int turn(struct feed *f, int timeout_ms)
+{
+	struct pollfd pfd[f->n + 2];
+	struct sess_env e = env_of(f);
+	nfds_t np = 0;
+	int rc;
+
+	take_requests(f, &e);
+	for (size_t i = 0; i < f->n; i++) {
+		session_resume(f->s[i], &e);
+		session_timers(f->s[i], &e);
+	}
+	pfd[np++] = (struct pollfd){ .fd = f->wake_fd, .events = POLLIN };
+	pfd[np++] = (struct pollfd){ .fd = f->listen_fd, .events = POLLIN };
+	for (size_t i = 0; i < f->n; i++) {
+		short ev = session_events(f->s[i]);
+
+		/* a paused session with nothing to write is left out: its
+		 * POLLHUP would wake us in a loop */
+		pfd[np++] = (struct pollfd){ .fd = ev ? f->s[i]->fd : -1, .events = ev };
+	}
+	rc = poll(pfd, np, wait_ms(f, &e, timeout_ms));
+	if (rc < 0 && errno != EINTR)
+		return -errno;
+	e.now_ms = now_ms(f);
+	for (size_t i = 0; rc > 0 && i < f->n; i++)
+		if (pfd[2 + i].revents)
+			session_io(f->s[i], pfd[2 + i].revents, &e);
+	if (rc > 0 && pfd[1].revents)
+		accept_all(f, &e);
+	publish(f);
+	return 0;
+}
+
+int feed_step(struct feed *f, int timeout_ms)
+{
+	if (f->started)
+		return -EINVAL;
+	return turn(f, timeout_ms);
+}
+
+static void *loop(void *arg)
+{
+	struct feed *f = arg;
+
+	while (!atomic_load(&f->stop))
+		if (turn(f, -1)) {
+			log_err("feed: poll: %s; the session thread stops", strerror(errno));
+			break;
+		}
+	return NULL;
+}
+
+int feed_start(struct feed *f)
+{
+	sigset_t all, old;
+	int err;
+
+	if (f->started)
+		return -EINVAL;
+	if (f->conf.listen_addr && f->listen_fd < 0) {
+		err = open_listener(f);
+		if (err)
+			return err;
+	}
+	/* the thread takes no signals: they stay the caller's */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	err = pthread_create(&f->thread, NULL, loop, f);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (err) {
+		log_err("feed: cannot start the session thread: %s", strerror(err));
+		return -err;
+	}
+	f->started = true;
+	return 0;
+}
+
+int feed_attach_fd(struct feed *f, int peer, int fd)
+{
+	struct sess_env e = env_of(f);
+
+	if (f->started || peer < 0 || (size_t)peer >= f->n || f->s[peer]->fd >= 0)
+		return -EINVAL;
+	session_accept(f->s[peer], fd, &e);
+	publish(f);
+	return 0;
+}
+
+/* ---- the caller's side ---- */
+
+int feed_fd(const struct feed *f)
+{
+	return f->q.ready_fd;
+}
+
+struct feed_batch *feed_pop(struct feed *f)
+{
+	return queue_pop(&f->q);
+}
+
+void feed_batch_free(struct feed_batch *b)
+{
+	free(b);
+}
+
+static void rt_of(struct rt_entry *e, const struct feed_pfx *p)
+{
+	memset(e, 0, sizeof(*e));
+	e->family = p->family;
+	e->plen = p->plen;
+	memcpy(e->addr, p->addr, sizeof(e->addr));
+}
+
+int feed_batch_apply(const struct feed_batch *b, struct rib *r)
+{
+	struct rt_entry e;
+	int err = 0;
+
+	if (b->ev == FEED_EV_PEER_DOWN)
+		rib_peer_down(r, &b->rib_peer, b->when);
+	for (uint32_t i = 0; i < b->n_withdraw && !err; i++) {
+		rt_of(&e, &b->withdraw[i]);
+		err = rib_withdraw(r, &e, &b->rib_peer, b->withdraw[i].path_id, b->when);
+	}
+	for (uint32_t i = 0; i < b->n_announce && !err; i++) {
+		rt_of(&e, &b->announce[i]);
+		err = rib_announce(r, &e, &b->rib_peer, b->announce[i].path_id, b->path, b->n_path,
+				   b->ends_in_set, b->when);
+	}
+	return err;
+}
+
+int feed_drain(struct feed *f, struct rib *r, size_t max, size_t *applied)
+{
+	struct feed_batch *b;
+	size_t n = 0;
+	int err = 0;
+
+	while ((!max || n < max) && (b = queue_pop(&f->q))) {
+		err = feed_batch_apply(b, r);
+		if (err)
+			log_err("feed: applying %u announcements and %u withdrawals of peer %d to "
+				"the RIB: %s",
+				b->n_announce, b->n_withdraw, b->peer, strerror(-err));
+		feed_batch_free(b);
+		if (err)
+			break;
+		n++;
+	}
+	if (applied)
+		*applied = n;
+	return err;
+}
+
+int feed_refresh(struct feed *f, int peer, enum feed_family fam)
+{
+	uint64_t one = 1;
+
+	if (peer < 0 || (size_t)peer >= f->n || fam >= FEED_NFAM)
+		return -EINVAL;
+	pthread_mutex_lock(&f->lock);
+	f->refresh[peer] |= (uint8_t)(1U << fam);
+	pthread_mutex_unlock(&f->lock);
+	if (write(f->wake_fd, &one, sizeof(one)) < 0)
+		return -errno;
+	return 0;
+}
+
+size_t feed_peer_count(const struct feed *f)
+{
+	return f->n;
+}
+
+int feed_peer_status(struct feed *f, int peer, struct feed_peer_status *st)
+{
+	if (peer < 0 || (size_t)peer >= f->n)
+		return -EINVAL;
+	pthread_mutex_lock(&f->lock);
+	*st = f->pub[peer];
+	pthread_mutex_unlock(&f->lock);
+	return 0;
+}
+
+const char *feed_fault_name(enum feed_fault fault)
+{
+	static const char *const names[] = {
+		[FEED_FAULT_LENGTHS] = "lengths",
+		[FEED_FAULT_NLRI] = "nlri",
+		[FEED_FAULT_MP_REPEATED] = "mp_repeated",
+		[FEED_FAULT_MP_MALFORMED] = "mp_malformed",
+		[FEED_FAULT_ATTR_OVERRUN] = "attr_overrun",
+		[FEED_FAULT_ATTR_FLAGS] = "attr_flags",
+		[FEED_FAULT_ATTR_MALFORMED] = "attr_malformed",
+		[FEED_FAULT_ATTR_DISCARDED] = "attr_discarded",
+		[FEED_FAULT_ATTR_REPEATED] = "attr_repeated",
+		[FEED_FAULT_MISSING_WELLKNOWN] = "missing_wellknown",
+		[FEED_FAULT_UNKNOWN_WELLKNOWN] = "unknown_wellknown",
+		[FEED_FAULT_FAMILY] = "family_not_negotiated",
+	};
+
+	return fault < FEED_FAULT_MAX ? names[fault] : "?";
+}
+
+const char *feed_state_name(enum feed_state st)
+{
+	static const char *const names[] = {
+		[FEED_ST_IDLE] = "Idle",
+		[FEED_ST_CONNECT] = "Connect",
+		[FEED_ST_ACTIVE] = "Active",
+		[FEED_ST_OPENSENT] = "OpenSent",
+		[FEED_ST_OPENCONFIRM] = "OpenConfirm",
+		[FEED_ST_ESTABLISHED] = "Established",
+	};
+
+	return st <= FEED_ST_ESTABLISHED ? names[st] : "?";
+}
+
+void feed_free(struct feed *f)
+{
+	struct sess_env e;
+	uint64_t one = 1;
+
+	if (!f)
+		return;
+	if (f->started) {
+		atomic_store(&f->stop, true);
+		if (write(f->wake_fd, &one, sizeof(one)) < 0)
+			log_debug("feed: wake-up write: %s", strerror(errno));
+		pthread_join(f->thread, NULL);
+	}
+	e = env_of(f);
+	for (size_t i = 0; i < f->n; i++) {
+		session_shutdown(f->s[i], &e);
+		session_fini(f->s[i]);
+		free(f->s[i]);
+	}
+	if (f->listen_fd >= 0)
+		close(f->listen_fd);
+	queue_destroy(&f->q);
+	close(f->wake_fd);
+	pthread_mutex_destroy(&f->lock);
+	free(f->s);
+	free(f->pub);
+	free(f->refresh);
+	free(f);
+}
