@@ -326,8 +326,12 @@ static bool mp_addpath(const struct parts *p, const struct scan *s, const struct
 
 static struct bgp_ctx bgp_ctx_of(const struct update_ctx *ctx, bool addpath)
 {
+	/* bgpdump_compat: a prefix list that cannot be parsed ends with *cut
+	 * set (or a malformed bit) instead of failing the whole block, so the
+	 * RFC 7606 rules below choose between withdraw and reset. */
 	struct bgp_ctx c = { .asn_size = ctx->nego->as4 ? 4 : 2,
 			     .addpath = addpath,
+			     .bgpdump_compat = true,
 			     .arena = ctx->arena };
 	return c;
 }
@@ -434,7 +438,7 @@ static int decode_v4_field(const uint8_t *b, size_t len, const struct update_ctx
 {
 	struct bgp_ctx c = bgp_ctx_of(ctx, ctx->nego->addpath[FEED_IPV4]);
 	bool cut;
-	int err = bgp_nlri_parse(b, len, 4, &c, v, n, &cut);
+	int err = bgp_nlri_parse(b, len, 4, what, &c, v, n, &cut);
 
 	if (!err && cut)
 		reset(o, FEED_FAULT_NLRI, BGP_UPD_NETWORK, "%s field: prefix %u cannot be parsed%s",
