@@ -160,11 +160,12 @@ int cmd_metrics(int argc, char **argv)
 	uint32_t watch[MAX_WATCH];
 	struct metrics_opts mo = { .top_n = 500, .watch = watch };
 	struct counter_row *rows = NULL;
+	struct link_row *lrows = NULL;
 	uint64_t stats[ASC_STAT_MAX];
 	struct asc_state st;
 	struct asc_maps m;
 	const char *arg;
-	size_t n;
+	size_t n, nl = 0;
 	int i, err;
 
 	while ((i = opt_next(&metrics_spec, argc, argv, &arg)) != OPT_END) {
@@ -196,7 +197,7 @@ int cmd_metrics(int argc, char **argv)
 		return ASC_EXIT_BPF;
 	if ((err = counters_read(&m, &rows, &n)) || (err = upstreams_read(&m, ups)) ||
 	    (err = overflow_read(&m, ovf)) || (err = stats_read(&m, stats)) ||
-	    (err = state_read(&m, &st))) {
+	    (err = state_read(&m, &st)) || (err = links_read(&m, &lrows, &nl))) {
 		log_err("read counters from %s: %s", asc_pin_dir, errstr(err));
 		maps_close(&m);
 		free(rows);
@@ -208,9 +209,12 @@ int cmd_metrics(int argc, char **argv)
 				      .ovf = ovf,
 				      .stats = stats,
 				      .state = &st,
-				      .counts_max = m.counts_max };
+				      .counts_max = m.counts_max,
+				      .links = lrows,
+				      .n_links = nl };
 	err = metrics_write(stdout, &s, &mo);
 	free(rows);
+	free(lrows);
 	maps_close(&m);
 	return err ? ASC_EXIT_FAIL : ASC_EXIT_OK;
 }
