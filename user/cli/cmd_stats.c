@@ -132,7 +132,7 @@ enum { M_TOP, M_WATCH };
 static const struct opt metrics_opts_tab[] = {
 	[M_TOP] = { "top", 'n', "N", "500",
 		    "export the N (origin, transit) pairs with the most bytes per upstream, "
-		    "direction and family; the rest as origin_as=\"other\"" },
+		    "direction and family; the rest summed in asclass_other_pairs_bytes" },
 	[M_WATCH] = { "watch", 'w', "ASN[,ASN...]", NULL,
 		      "origin ASes always exported, whatever their rank" },
 	{ NULL },
@@ -143,9 +143,9 @@ static const struct cmd_spec metrics_spec = {
 	.synopsis = "[--top N] [--watch ASN[,ASN...]]",
 	.desc = "Print the counters in the Prometheus text exposition format, summed over CPUs, "
 		"for a node_exporter textfile collector or a one-off scrape.  The number of "
-		"series is bounded by --top; the remainder of each upstream, direction and "
-		"family is one origin_as=\"other\" series (which, unlike the others, can go down "
-		"when a pair enters the top N).",
+		"(origin, transit) pairs is bounded by --top; the remainder of each upstream, "
+		"direction and family is the gauge asclass_other_pairs_bytes.  The per-origin and "
+		"per-transit series are complete.",
 	.opts = metrics_opts_tab,
 	.examples = "    asclass metrics --top 100 --watch 131279 > "
 		    "/var/lib/node_exporter/asclass.prom\n",
