@@ -84,28 +84,13 @@ void metrics_state_free(struct metrics_state *st)
 	free(st);
 }
 
-static int cmp_key(const void *a, const void *b)
-{
-	const struct asc_count_key *x = a, *y = b;
-
-	if (x->upstream_id != y->upstream_id)
-		return x->upstream_id < y->upstream_id ? -1 : 1;
-	if (x->dir != y->dir)
-		return x->dir < y->dir ? -1 : 1;
-	if (x->family != y->family)
-		return x->family < y->family ? -1 : 1;
-	if (x->origin_asn != y->origin_asn)
-		return x->origin_asn < y->origin_asn ? -1 : 1;
-	return x->transit_asn < y->transit_asn ? -1 : x->transit_asn > y->transit_asn;
-}
-
 /* Bytes of a pair since the previous scrape (all of them without one). */
 static uint64_t recent_bytes(const struct metrics_opts *o, const struct counter_row *r)
 {
 	const struct counter_row *p = NULL;
 
 	if (o->state && o->state->n)
-		p = bsearch(&r->key, o->state->prev, o->state->n, sizeof(*p), cmp_key);
+		p = bsearch(r, o->state->prev, o->state->n, sizeof(*p), counter_row_cmp);
 	return p && p->val.bytes <= r->val.bytes ? r->val.bytes - p->val.bytes : r->val.bytes;
 }
 
@@ -117,7 +102,7 @@ static int state_keep(struct metrics_state *st, const struct metrics_snapshot *s
 	if (!v)
 		return -ENOMEM;
 	memcpy(v, s->rows, s->n_rows * sizeof(*v));
-	qsort(v, s->n_rows, sizeof(*v), cmp_key);
+	qsort(v, s->n_rows, sizeof(*v), counter_row_cmp);
 	free(st->prev);
 	st->prev = v;
 	st->n = s->n_rows;
@@ -141,7 +126,7 @@ static int cmp_rank(const void *a, const void *b)
 		return x->recent > y->recent ? -1 : 1;
 	if (x->r->val.bytes != y->r->val.bytes)
 		return x->r->val.bytes > y->r->val.bytes ? -1 : 1;
-	return cmp_key(&x->r->key, &y->r->key);
+	return counter_row_cmp(x->r, y->r);
 }
 
 static int cmp_transit(const void *a, const void *b)
@@ -150,12 +135,12 @@ static int cmp_transit(const void *a, const void *b)
 
 	if (x->r->key.transit_asn != y->r->key.transit_asn)
 		return x->r->key.transit_asn < y->r->key.transit_asn ? -1 : 1;
-	return cmp_key(&x->r->key, &y->r->key);
+	return counter_row_cmp(x->r, y->r);
 }
 
 static int cmp_origin(const void *a, const void *b)
 {
-	return cmp_key(&((const struct ranked *)a)->r->key, &((const struct ranked *)b)->r->key);
+	return counter_row_cmp(((const struct ranked *)a)->r, ((const struct ranked *)b)->r);
 }
 
 /* Marks the pairs to show: every watched one, and the top_n others by
