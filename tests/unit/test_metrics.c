@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* tests/unit/test_metrics.c - the Prometheus exposition: exact series,
- * top-N with "other", the watch list, label escaping. */
+ * top-N by recent traffic with "other", the watch list, complete
+ * aggregates, label escaping. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -52,6 +53,7 @@ static int setup(void **state)
 	strcpy(ups[2].name, "t\"tk"); /* a quote to escape */
 	stats[ASC_STAT_NOT_IP] = 4;
 	stats[ASC_STAT_OVERFLOW] = 2;
+	ovf[1].dir[ASC_DIR_TX] = (struct asc_count_val){ 2, 300 };
 	return 0;
 }
 
@@ -68,7 +70,14 @@ static void test_metrics_all_series(void **state)
 				  "family=\"ipv6\",origin_as=\"0\",transit_as=\"0\"} 1\n"));
 	assert_non_null(strstr(t, "asclass_unclassified_packets_total{reason=\"not_ip\"} 4\n"));
 	assert_null(strstr(t, "reason=\"no_route\""));
-	assert_non_null(strstr(t, "asclass_overflow_packets_total 2\n"));
+	assert_non_null(strstr(t, "asclass_overflow_packets_total{upstream=\"cu\",direction="
+				  "\"out\"} 2\n"));
+	assert_non_null(strstr(t, "asclass_overflow_bytes_total{upstream=\"cu\",direction="
+				  "\"out\"} 300\n"));
+	assert_non_null(strstr(t, "asclass_transit_bytes_total{upstream=\"cu\",direction=\"in\","
+				  "family=\"ipv4\",transit_as=\"4837\"} 50000\n"));
+	assert_non_null(strstr(t, "asclass_origin_bytes_total{upstream=\"cu\",direction=\"in\","
+				  "family=\"ipv4\",origin_as=\"131279\"} 50500\n"));
 	/* every key, not only the exported ones */
 	assert_non_null(strstr(t, "asclass_count_map_entries 4\n"));
 	assert_non_null(strstr(t, "asclass_count_map_capacity 131072\n"));
@@ -76,7 +85,7 @@ static void test_metrics_all_series(void **state)
 	assert_non_null(strstr(t, "asclass_fast_table_entries{array=\"leaves\"} 9\n"));
 	assert_non_null(strstr(t, "asclass_fast_table_capacity{array=\"nodes\"} "));
 	assert_non_null(strstr(t, "asclass_rib_load_timestamp_seconds 1506848880.123456789\n"));
-	assert_null(strstr(t, "other"));
+	assert_null(strstr(t, "asclass_other_pairs_bytes{"));
 	free(t);
 }
 
@@ -86,11 +95,11 @@ static void test_metrics_top_n_and_other(void **state)
 
 	/* the biggest pair stays; the other two are summed */
 	assert_non_null(strstr(t, "origin_as=\"131279\",transit_as=\"4837\"} 50000\n"));
-	assert_null(strstr(t, "origin_as=\"64500\""));
-	assert_non_null(strstr(t, "asclass_bytes_total{upstream=\"cu\",direction=\"in\",family="
-				  "\"ipv4\",origin_as=\"other\",transit_as=\"other\"} 1500\n"));
-	assert_non_null(strstr(t, "asclass_packets_total{upstream=\"cu\",direction=\"in\",family="
-				  "\"ipv4\",origin_as=\"other\",transit_as=\"other\"} 15\n"));
+	assert_null(strstr(t, "origin_as=\"64500\",transit_as"));
+	assert_non_null(strstr(t, "asclass_other_pairs_bytes{upstream=\"cu\",direction=\"in\","
+				  "family=\"ipv4\"} 1500\n"));
+	assert_non_null(strstr(t, "asclass_other_pairs_packets{upstream=\"cu\",direction=\"in\","
+				  "family=\"ipv4\"} 15\n"));
 	free(t);
 }
 
@@ -99,50 +108,144 @@ static void test_metrics_watch_list_always_exported(void **state)
 	const uint32_t watch[] = { 64500 };
 	char *t = render(1, watch, 1);
 
+	/* watched, and not counted against top_n: 131279/4837 still shown */
 	assert_non_null(strstr(t, "origin_as=\"64500\",transit_as=\"3356\"} 1000\n"));
-	assert_non_null(strstr(t, "origin_as=\"other\",transit_as=\"other\"} 500\n"));
+	assert_non_null(strstr(t, "origin_as=\"131279\",transit_as=\"4837\"} 50000\n"));
+	assert_non_null(strstr(t, "asclass_other_pairs_bytes{upstream=\"cu\",direction=\"in\","
+				  "family=\"ipv4\"} 500\n"));
 	free(t);
 }
 
-/* With state (the daemon), the exported set only grows and "other" never
- * goes down, even when a pair in "other" outgrows an exported one. */
-static void test_metrics_sticky_other_is_monotonic(void **state)
+static char *scrape(const struct counter_row *r, size_t n, struct metrics_opts *o)
 {
-	struct counter_row r[3] = {
-		{ { 131279, 4837, 1, ASC_DIR_RX, 4 }, { 50, 50000 } },
-		{ { 64500, 3356, 1, ASC_DIR_RX, 4 }, { 10, 1000 } },
-	};
-	struct metrics_snapshot s = { r, 2, ups, ovf, stats, &st };
-	struct metrics_opts o = { .top_n = 2, .state = metrics_state_new() };
+	struct metrics_snapshot s = { r, n, ups, ovf, stats, &st };
 	char *buf = NULL;
 	size_t len;
-	FILE *f;
+	FILE *f = open_memstream(&buf, &len);
 
-	/* scrape 1: both pairs fit and are admitted */
-	f = open_memstream(&buf, &len);
-	assert_int_equal(metrics_write(f, &s, &o), 0);
+	assert_non_null(f);
+	assert_int_equal(metrics_write(f, &s, o), 0);
 	fclose(f);
-	assert_null(strstr(buf, "\"other\""));
-	free(buf);
-	/* scrape 2: a third pair arrives, bigger than both: the group is full,
-	 * so it goes to other, and stays there */
-	r[2] = (struct counter_row){ { 64501, 20485, 1, ASC_DIR_RX, 4 }, { 900, 900000 } };
-	s.n_rows = 3;
-	f = open_memstream(&buf, &len);
-	assert_int_equal(metrics_write(f, &s, &o), 0);
-	fclose(f);
-	assert_non_null(strstr(buf, "origin_as=\"other\",transit_as=\"other\"} 900000\n"));
-	assert_non_null(strstr(buf, "origin_as=\"64500\",transit_as=\"3356\"} 1000\n"));
-	assert_null(strstr(buf, "origin_as=\"64501\""));
-	free(buf);
-	/* scrape 3: it grows further; other grows with it */
-	r[2].val.bytes = 950000;
-	f = open_memstream(&buf, &len);
-	assert_int_equal(metrics_write(f, &s, &o), 0);
-	fclose(f);
-	assert_non_null(strstr(buf, "origin_as=\"other\",transit_as=\"other\"} 950000\n"));
-	free(buf);
+	return buf;
+}
+
+/* With state (the daemon), top-N goes by traffic since the previous
+ * scrape: a new transit of an unwatched origin shows up at once, even when
+ * top_n was full, and an old pair keeps its full count when it comes back. */
+static void test_metrics_top_n_by_recent_traffic(void **state)
+{
+	struct counter_row r[3] = {
+		{ { 64500, 3356, 1, ASC_DIR_RX, 4 }, { 10, 1000 } },
+		{ { 131279, 4837, 1, ASC_DIR_RX, 4 }, { 50, 50000 } },
+	};
+	struct metrics_opts o = { .top_n = 2, .state = metrics_state_new() };
+	char *t;
+
+	free(scrape(r, 2, &o)); /* scrape 1: both pairs fit */
+	/* scrape 2: 64500 gets a new transit, small next to 131279's total but
+	 * the most bytes since scrape 1; 131279 sent nothing new */
+	r[0].val = (struct asc_count_val){ 12, 1200 };
+	r[2] = (struct counter_row){ { 64500, 20485, 1, ASC_DIR_RX, 4 }, { 3, 900 } };
+	t = scrape(r, 3, &o);
+	assert_non_null(strstr(t, "origin_as=\"64500\",transit_as=\"20485\"} 900\n"));
+	assert_non_null(strstr(t, "origin_as=\"64500\",transit_as=\"3356\"} 1200\n"));
+	assert_null(strstr(t, "origin_as=\"131279\",transit_as=\"4837\"}"));
+	assert_non_null(strstr(t, "asclass_other_pairs_bytes{upstream=\"cu\",direction=\"in\","
+				  "family=\"ipv4\"} 50000\n"));
+	free(t);
+	/* scrape 3: 131279 sends again and comes back with its full count */
+	r[1].val = (struct asc_count_val){ 60, 60000 };
+	t = scrape(r, 3, &o);
+	assert_non_null(strstr(t, "origin_as=\"131279\",transit_as=\"4837\"} 60000\n"));
+	free(t);
 	metrics_state_free(o.state);
+}
+
+/* Sum of the series of metric whose labels contain sel. */
+static uint64_t sum_of(const char *t, const char *metric, const char *sel)
+{
+	uint64_t sum = 0;
+	size_t ml = strlen(metric);
+
+	for (const char *l = t; *l; l = strchr(l, '\n') + 1) {
+		const char *end = strchr(l, '\n');
+
+		if (!strncmp(l, metric, ml) && l[ml] == '{' && strstr(l, sel) &&
+		    strstr(l, sel) < end)
+			sum += strtoull(strstr(l, "} ") + 2, NULL, 10);
+	}
+	return sum;
+}
+
+/* Many pairs on two groups: each aggregate sums to the group's total, and
+ * the shown pairs plus "other" do too. */
+static void test_metrics_aggregates_complete(void **state)
+{
+	enum { N = 3000 };
+	struct counter_row *r = calloc(N, sizeof(*r));
+	struct metrics_opts o = { .top_n = 7, .state = metrics_state_new() };
+	uint64_t total[2] = { 0, 0 };
+	char *t;
+
+	for (unsigned int i = 0; i < N; i++) {
+		unsigned int g = i >= N / 2;
+
+		r[i] = (struct counter_row){ { 64500 + (i % (N / 2)) / 40, 100 + i % 40, 1, g, 4 },
+					     { i % 13 + 1, (i * 7919) % 100000 + 60 } };
+		total[g] += r[i].val.bytes;
+	}
+	free(scrape(r, N, &o));
+	for (unsigned int i = 0; i < N; i += 3) {
+		r[i].val.bytes += i * 11;
+		total[i >= N / 2] += i * 11;
+	}
+	t = scrape(r, N, &o);
+	for (unsigned int g = 0; g < 2; g++) {
+		const char *sel = g ? "direction=\"out\"" : "direction=\"in\"";
+
+		assert_int_equal(sum_of(t, "asclass_origin_bytes_total", sel), total[g]);
+		assert_int_equal(sum_of(t, "asclass_transit_bytes_total", sel), total[g]);
+		assert_int_equal(sum_of(t, "asclass_bytes_total", sel) +
+					 sum_of(t, "asclass_other_pairs_bytes", sel),
+				 total[g]);
+	}
+	free(t);
+	free(r);
+	metrics_state_free(o.state);
+}
+
+/* Quotes, backslashes, newlines escaped; invalid UTF-8 replaced. */
+static void test_metrics_label_escaping(void **state)
+{
+	struct asc_upstream keep = ups[2];
+	char *t;
+
+	strcpy(ups[2].name, "a\\b\"c\nd\xff\xc3\xa9");
+	t = render(500, NULL, 0);
+	assert_non_null(strstr(t, "upstream=\"a\\\\b\\\"c\\nd\xef\xbf\xbd\xc3\xa9\""));
+	assert_null(strstr(t, "\xff"));
+	free(t);
+	ups[2] = keep;
+}
+
+/* The daemon's series are written here too, escaped. */
+static void test_metrics_daemon_series(void **state)
+{
+	const struct metrics_link l = { "x\"y", "native", false, true };
+	const struct metrics_daemon d = { .load_duration = 1.5, .links = &l, .n_links = 1 };
+	struct metrics_snapshot s = { rows, 4, ups, ovf, stats, &st, 0, NULL, 0, &d };
+	struct metrics_opts o = { 500 };
+	char *buf = NULL;
+	size_t len;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_int_equal(metrics_write(f, &s, &o), 0);
+	fclose(f);
+	assert_non_null(strstr(buf, "# TYPE asclass_program_attached gauge\n"));
+	assert_non_null(strstr(buf, "asclass_program_attached{upstream=\"x\\\"y\",mode=\"native\","
+				    "via=\"single\"} 1\n"));
+	assert_non_null(strstr(buf, "asclass_rib_load_duration_seconds 1.500000\n"));
+	free(buf);
 }
 
 int main(void)
@@ -151,7 +254,10 @@ int main(void)
 		cmocka_unit_test(test_metrics_all_series),
 		cmocka_unit_test(test_metrics_top_n_and_other),
 		cmocka_unit_test(test_metrics_watch_list_always_exported),
-		cmocka_unit_test(test_metrics_sticky_other_is_monotonic),
+		cmocka_unit_test(test_metrics_top_n_by_recent_traffic),
+		cmocka_unit_test(test_metrics_aggregates_complete),
+		cmocka_unit_test(test_metrics_label_escaping),
+		cmocka_unit_test(test_metrics_daemon_series),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);

@@ -132,7 +132,7 @@ enum { M_TOP, M_WATCH };
 static const struct opt metrics_opts_tab[] = {
 	[M_TOP] = { "top", 'n', "N", "500",
 		    "export the N (origin, transit) pairs with the most bytes per upstream, "
-		    "direction and family; the rest as origin_as=\"other\"" },
+		    "direction and family; the rest summed in asclass_other_pairs_bytes" },
 	[M_WATCH] = { "watch", 'w', "ASN[,ASN...]", NULL,
 		      "origin ASes always exported, whatever their rank" },
 	{ NULL },
@@ -143,9 +143,9 @@ static const struct cmd_spec metrics_spec = {
 	.synopsis = "[--top N] [--watch ASN[,ASN...]]",
 	.desc = "Print the counters in the Prometheus text exposition format, summed over CPUs, "
 		"for a node_exporter textfile collector or a one-off scrape.  The number of "
-		"series is bounded by --top; the remainder of each upstream, direction and "
-		"family is one origin_as=\"other\" series (which, unlike the others, can go down "
-		"when a pair enters the top N).",
+		"(origin, transit) pairs is bounded by --top; the remainder of each upstream, "
+		"direction and family is the gauge asclass_other_pairs_bytes.  The per-origin and "
+		"per-transit series are complete.",
 	.opts = metrics_opts_tab,
 	.examples = "    asclass metrics --top 100 --watch 131279 > "
 		    "/var/lib/node_exporter/asclass.prom\n",
@@ -160,11 +160,12 @@ int cmd_metrics(int argc, char **argv)
 	uint32_t watch[MAX_WATCH];
 	struct metrics_opts mo = { .top_n = 500, .watch = watch };
 	struct counter_row *rows = NULL;
+	struct link_row *lrows = NULL;
 	uint64_t stats[ASC_STAT_MAX];
 	struct asc_state st;
 	struct asc_maps m;
 	const char *arg;
-	size_t n;
+	size_t n, nl = 0;
 	int i, err;
 
 	while ((i = opt_next(&metrics_spec, argc, argv, &arg)) != OPT_END) {
@@ -196,7 +197,7 @@ int cmd_metrics(int argc, char **argv)
 		return ASC_EXIT_BPF;
 	if ((err = counters_read(&m, &rows, &n)) || (err = upstreams_read(&m, ups)) ||
 	    (err = overflow_read(&m, ovf)) || (err = stats_read(&m, stats)) ||
-	    (err = state_read(&m, &st))) {
+	    (err = state_read(&m, &st)) || (err = links_read(&m, &lrows, &nl))) {
 		log_err("read counters from %s: %s", asc_pin_dir, errstr(err));
 		maps_close(&m);
 		free(rows);
@@ -208,9 +209,12 @@ int cmd_metrics(int argc, char **argv)
 				      .ovf = ovf,
 				      .stats = stats,
 				      .state = &st,
-				      .counts_max = m.counts_max };
+				      .counts_max = m.counts_max,
+				      .links = lrows,
+				      .n_links = nl };
 	err = metrics_write(stdout, &s, &mo);
 	free(rows);
+	free(lrows);
 	maps_close(&m);
 	return err ? ASC_EXIT_FAIL : ASC_EXIT_OK;
 }

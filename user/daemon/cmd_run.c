@@ -66,8 +66,8 @@ struct daemon {
 	struct rib_transit *transits; /* of watched origins, from the last good load */
 	size_t n_transits;
 	struct attach_info attached[CFG_MAX_LINKS]; /* as attach left it */
-	/* Which pairs /metrics has exported.  Only libmicrohttpd's one polling
-	 * thread renders metrics, so it needs no lock. */
+	/* The previous scrape, for top-N by recent traffic.  Only
+	 * libmicrohttpd's one polling thread renders metrics, so it needs no lock. */
 	struct metrics_state *mstate;
 };
 
@@ -197,45 +197,21 @@ static void attach_links(void)
 
 /* ---- /metrics ----------------------------------------------------------- */
 
-static void daemon_metrics(FILE *f)
+/* The attach state of each configured link, confirmed by a netlink query
+ * that needs no capability (the libxdp query needs CAP_SYS_ADMIN, dropped). */
+static void attach_state(struct metrics_link *out)
 {
-	pthread_mutex_lock(&D.lock);
-	fputs("# HELP asclass_rib_load_duration_seconds How long the last successful routing load "
-	      "took.\n"
-	      "# TYPE asclass_rib_load_duration_seconds gauge\n",
-	      f);
-	fprintf(f, "asclass_rib_load_duration_seconds %.6f\n", D.load_duration);
-	fputs("# HELP asclass_rib_load_errors_total Routing reloads that failed (the active tables "
-	      "were kept).\n"
-	      "# TYPE asclass_rib_load_errors_total counter\n",
-	      f);
-	fprintf(f, "asclass_rib_load_errors_total %llu\n", (unsigned long long)D.load_errors);
-	fputs("# HELP asclass_origin_transit_prefixes Prefixes of a watched origin AS that the "
-	      "routing data shows behind a transit AS.\n"
-	      "# TYPE asclass_origin_transit_prefixes gauge\n",
-	      f);
-	for (size_t i = 0; i < D.n_transits; i++)
-		fprintf(f,
-			"asclass_origin_transit_prefixes{origin_as=\"%u\",transit_as=\"%u\"} %u\n",
-			D.transits[i].origin, D.transits[i].transit, D.transits[i].prefixes);
-	pthread_mutex_unlock(&D.lock);
-	fputs("# HELP asclass_program_attached Whether the classifier is attached to an upstream "
-	      "link, by XDP mode.\n"
-	      "# TYPE asclass_program_attached gauge\n",
-	      f);
 	for (int i = 0; i < D.cfg.n_links; i++) {
 		const struct attach_info *ai = &D.attached[i];
 		unsigned int ifindex = if_nametoindex(D.cfg.links[i].ifname);
 		__u32 id = 0;
 
-		/* What we attached, confirmed by a netlink query that needs no
-		 * capability (the libxdp query needs CAP_SYS_ADMIN, dropped). */
 		if (ifindex)
 			bpf_xdp_query_id((int)ifindex, 0, &id);
-		fprintf(f, "asclass_program_attached{upstream=\"%s\",mode=\"%s\",via=\"%s\"} %d\n",
-			D.cfg.links[i].name, ai->xdp ? ai->xdp_mode : "none",
-			ai->xdp ? (ai->dispatcher ? "dispatcher" : "single") : "none",
-			ai->xdp && id != 0);
+		out[i] = (struct metrics_link){ .upstream = D.cfg.links[i].name,
+						.xdp_mode = ai->xdp ? ai->xdp_mode : NULL,
+						.dispatcher = ai->dispatcher,
+						.confirmed = id != 0 };
 	}
 }
 
@@ -244,27 +220,39 @@ static int render_metrics(FILE *f, void *arg)
 {
 	static struct asc_overflow_val ovf[ASC_MAX_UPSTREAMS];
 	static struct asc_upstream ups[ASC_MAX_UPSTREAMS];
+	static struct metrics_link links[CFG_MAX_LINKS];
 	struct metrics_opts mo = { .top_n = D.cfg.top_n,
 				   .watch = D.cfg.watch,
 				   .n_watch = D.cfg.n_watch,
 				   .state = D.mstate };
+	struct metrics_daemon md = { .links = links, .n_links = (size_t)D.cfg.n_links };
 	struct counter_row *rows = NULL;
+	struct link_row *lrows = NULL;
 	uint64_t stats[ASC_STAT_MAX];
 	struct asc_state st;
-	size_t n;
+	size_t n, nl;
 	int err;
 
 	(void)arg;
 	if (counters_read(&D.maps, &rows, &n) || upstreams_read(&D.maps, ups) ||
-	    overflow_read(&D.maps, ovf) || stats_read(&D.maps, stats) || state_read(&D.maps, &st)) {
+	    overflow_read(&D.maps, ovf) || stats_read(&D.maps, stats) || state_read(&D.maps, &st) ||
+	    links_read(&D.maps, &lrows, &nl)) {
 		free(rows);
 		return -EIO;
 	}
-	err = metrics_write(
-		f, &(struct metrics_snapshot){ rows, n, ups, ovf, stats, &st, D.maps.counts_max },
-		&mo);
-	daemon_metrics(f);
+	attach_state(links);
+	pthread_mutex_lock(&D.lock);
+	md.load_duration = D.load_duration;
+	md.load_errors = D.load_errors;
+	md.transits = D.transits;
+	md.n_transits = D.n_transits;
+	err = metrics_write(f,
+			    &(struct metrics_snapshot){ rows, n, ups, ovf, stats, &st,
+							D.maps.counts_max, lrows, nl, &md },
+			    &mo);
+	pthread_mutex_unlock(&D.lock);
 	free(rows);
+	free(lrows);
 	return err;
 }
 

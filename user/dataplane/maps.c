@@ -324,7 +324,7 @@ int state_read(const struct asc_maps *m, struct asc_state *st)
 	return bpf_map_lookup_elem(m->state, &zero, st) ? -errno : 0;
 }
 
-static int cmp_rows(const void *a, const void *b)
+int counter_row_cmp(const void *a, const void *b)
 {
 	const struct asc_count_key *x = &((const struct counter_row *)a)->key;
 	const struct asc_count_key *y = &((const struct counter_row *)b)->key;
@@ -376,7 +376,7 @@ int counters_read(const struct asc_maps *m, struct counter_row **rows, size_t *n
 		cnt++;
 	}
 	if (cnt)
-		qsort(out, cnt, sizeof(*out), cmp_rows);
+		qsort(out, cnt, sizeof(*out), counter_row_cmp);
 out:
 	free(vals);
 	if (err) {

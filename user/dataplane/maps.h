@@ -60,6 +60,8 @@ struct counter_row {
 /* Reads every asc_counts entry summed over CPUs into a malloc'd array
  * (*rows, *n); caller frees.  Sorted by upstream, dir, family, origin, transit. */
 int counters_read(const struct asc_maps *m, struct counter_row **rows, size_t *n);
+/* That order, as a qsort/bsearch comparator of struct counter_row. */
+int counter_row_cmp(const void *a, const void *b);
 /* How many keys asc_counts holds now. */
 int counters_keys(const struct asc_maps *m, size_t *n);
 /* asc_overflow summed over CPUs: out[upstream_id] for ids < ASC_MAX_UPSTREAMS. */

@@ -11,30 +11,37 @@
 #include <string.h>
 #include <unistd.h>
 #include <arpa/inet.h>
+#include <net/if.h>
 #include <sys/socket.h>
 
 #include "common/log.h"
 #include "dataplane/fib.h"
+#include "routes/rib.h"
+#include "output/json_out.h"
 #include "output/metrics.h"
 
-static const char *const dir_label[ASC_DIR_MAX] = { [ASC_DIR_RX] = "in", [ASC_DIR_TX] = "out" };
-
-static const char *fam_label(unsigned int f)
-{
-	return f == ASC_FAMILY_V6 ? "ipv6" : "ipv4";
-}
-
-/* Label values may hold any byte: escape \, " and newline. */
+/* Label values may hold any byte: escape \, " and newline, and replace
+ * each byte of an invalid UTF-8 sequence with U+FFFD. */
 static void put_label(FILE *f, const char *s)
 {
-	for (; *s; s++) {
-		if (*s == '\\' || *s == '"')
-			fputc('\\', f);
-		if (*s == '\n') {
-			fputs("\\n", f);
-			continue;
+	size_t n = strlen(s);
+
+	for (size_t i = 0; i < n;) {
+		size_t ok = json_out_utf8_span(s + i, n - i);
+
+		for (size_t j = i; j < i + ok; j++) {
+			if (s[j] == '\n')
+				fputs("\\n", f);
+			else if (s[j] == '\\' || s[j] == '"')
+				fprintf(f, "\\%c", s[j]);
+			else
+				fputc(s[j], f);
 		}
-		fputc(*s, f);
+		i += ok;
+		if (i < n) {
+			fputs("\xef\xbf\xbd", f);
+			i++;
+		}
 	}
 }
 
@@ -45,6 +52,11 @@ static void upstream_label(FILE *f, const struct metrics_snapshot *s, unsigned i
 	put_label(f, upstream_name(s->ups, id, buf, sizeof(buf)));
 }
 
+static void help_type(FILE *f, const char *metric, const char *type, const char *help)
+{
+	fprintf(f, "# HELP %s %s\n# TYPE %s %s\n", metric, help, metric, type);
+}
+
 static int watched(const struct metrics_opts *o, uint32_t asn)
 {
 	for (size_t i = 0; i < o->n_watch; i++)
@@ -53,28 +65,11 @@ static int watched(const struct metrics_opts *o, uint32_t asn)
 	return 0;
 }
 
-/* Rows of one (upstream, dir, family) group sorted by bytes, descending. */
-static int cmp_bytes_desc(const void *a, const void *b)
-{
-	const struct counter_row *x = *(const struct counter_row *const *)a;
-	const struct counter_row *y = *(const struct counter_row *const *)b;
-
-	if (x->val.bytes != y->val.bytes)
-		return x->val.bytes > y->val.bytes ? -1 : 1;
-	if (x->key.origin_asn != y->key.origin_asn)
-		return x->key.origin_asn < y->key.origin_asn ? -1 : 1;
-	return x->key.transit_asn < y->key.transit_asn ? -1
-						       : x->key.transit_asn > y->key.transit_asn;
-}
-
-/* ---- sticky selection ---- */
+/* ---- the previous scrape: top-N by recent traffic ---- */
 
 struct metrics_state {
-	struct seen {
-		struct asc_count_key key;
-		bool admitted;
-	} *v;
-	size_t n, cap;
+	struct counter_row *prev; /* sorted as counters_read sorts */
+	size_t n;
 };
 
 struct metrics_state *metrics_state_new(void)
@@ -85,150 +80,328 @@ struct metrics_state *metrics_state_new(void)
 void metrics_state_free(struct metrics_state *st)
 {
 	if (st)
-		free(st->v);
+		free(st->prev);
 	free(st);
 }
 
-static int cmp_key(const void *a, const void *b)
+/* Bytes of a pair since the previous scrape (all of them without one). */
+static uint64_t recent_bytes(const struct metrics_opts *o, const struct counter_row *r)
 {
-	return memcmp(a, b, sizeof(struct asc_count_key));
+	const struct counter_row *p = NULL;
+
+	if (o->state && o->state->n)
+		p = bsearch(r, o->state->prev, o->state->n, sizeof(*p), counter_row_cmp);
+	return p && p->val.bytes <= r->val.bytes ? r->val.bytes - p->val.bytes : r->val.bytes;
 }
 
-static struct seen *seen_find(struct metrics_state *st, const struct asc_count_key *k)
+/* Keeps this scrape's rows as the next one's baseline.  Returns 0 or -ENOMEM. */
+static int state_keep(struct metrics_state *st, const struct metrics_snapshot *s)
 {
-	return st->n ? bsearch(k, st->v, st->n, sizeof(*st->v), cmp_key) : NULL;
-}
+	struct counter_row *v = malloc((s->n_rows ? s->n_rows : 1) * sizeof(*v));
 
-static bool same_group(const struct asc_count_key *a, const struct asc_count_key *b)
-{
-	return a->upstream_id == b->upstream_id && a->dir == b->dir && a->family == b->family;
-}
-
-/* Records the pairs of one group: those seen before keep their fate; new
- * ones (in order of bytes) are admitted while the group has room.  grp is
- * sorted by bytes, descending.  Returns 0 or -ENOMEM. */
-static int admit(struct metrics_state *st, const struct counter_row **grp, size_t n,
-		 unsigned int top_n, const struct metrics_opts *o)
-{
-	size_t admitted = 0, add = 0;
-
-	for (size_t i = 0; i < st->n; i++)
-		if (st->v[i].admitted && n && same_group(&st->v[i].key, &grp[0]->key))
-			admitted++;
-	if (st->n + n > st->cap) {
-		size_t cap = (st->n + n) * 2;
-		void *p = realloc(st->v, cap * sizeof(*st->v));
-
-		if (!p)
-			return -ENOMEM;
-		st->v = p;
-		st->cap = cap;
-	}
-	for (size_t i = 0; i < n; i++) {
-		struct seen *s = seen_find(st, &grp[i]->key);
-		bool w = watched(o, grp[i]->key.origin_asn);
-
-		if (s)
-			continue;
-		st->v[st->n + add].key = grp[i]->key;
-		st->v[st->n + add].admitted = w || admitted < top_n;
-		if (!w && admitted < top_n)
-			admitted++;
-		add++;
-	}
-	st->n += add;
-	qsort(st->v, st->n, sizeof(*st->v), cmp_key);
-	return 0;
-}
-
-static bool exported(const struct metrics_opts *o, const struct counter_row *r, size_t rank,
-		     unsigned int top_n)
-{
-	if (o->state) {
-		const struct seen *s = seen_find(o->state, &r->key);
-
-		return s && s->admitted;
-	}
-	return rank < top_n || watched(o, r->key.origin_asn);
-}
-
-static void series(FILE *f, const char *metric, const struct metrics_snapshot *s,
-		   const struct asc_count_key *k, const char *origin, const char *transit,
-		   uint64_t v)
-{
-	fprintf(f, "%s{upstream=\"", metric);
-	upstream_label(f, s, k->upstream_id);
-	fprintf(f, "\",direction=\"%s\",family=\"%s\",origin_as=\"%s\",transit_as=\"%s\"} %llu\n",
-		k->dir < ASC_DIR_MAX ? dir_label[k->dir] : "?", fam_label(k->family), origin,
-		transit, (unsigned long long)v);
-}
-
-/* One pass per metric (packets, bytes) over groups of rows that share
- * upstream, direction and family (counters_read sorts them that way). */
-static int write_traffic(FILE *f, const struct metrics_snapshot *s, const struct metrics_opts *o,
-			 const char *metric, int bytes)
-{
-	const struct counter_row **grp = malloc((s->n_rows ? s->n_rows : 1) * sizeof(*grp));
-	unsigned int top_n = o->top_n ? o->top_n : 500;
-
-	if (!grp)
+	if (!v)
 		return -ENOMEM;
-	for (size_t i = 0; i < s->n_rows;) {
-		const struct asc_count_key *k0 = &s->rows[i].key;
-		uint64_t other = 0;
-		size_t n = 0, j;
-		int have_other = 0;
-
-		for (j = i; j < s->n_rows && s->rows[j].key.upstream_id == k0->upstream_id &&
-			    s->rows[j].key.dir == k0->dir && s->rows[j].key.family == k0->family;
-		     j++)
-			grp[n++] = &s->rows[j];
-		qsort(grp, n, sizeof(*grp), cmp_bytes_desc);
-		/* admit new pairs once per scrape: on the packets pass */
-		if (o->state && !bytes && admit(o->state, grp, n, top_n, o)) {
-			free(grp);
-			return -ENOMEM;
-		}
-		for (size_t r = 0; r < n; r++) {
-			uint64_t v = bytes ? grp[r]->val.bytes : grp[r]->val.packets;
-			char origin[16], transit[16];
-
-			if (exported(o, grp[r], r, top_n)) {
-				snprintf(origin, sizeof(origin), "%u", grp[r]->key.origin_asn);
-				snprintf(transit, sizeof(transit), "%u", grp[r]->key.transit_asn);
-				series(f, metric, s, &grp[r]->key, origin, transit, v);
-			} else {
-				other += v;
-				have_other = 1;
-			}
-		}
-		if (have_other)
-			series(f, metric, s, k0, "other", "other", other);
-		i = j;
-	}
-	free(grp);
+	memcpy(v, s->rows, s->n_rows * sizeof(*v));
+	qsort(v, s->n_rows, sizeof(*v), counter_row_cmp);
+	free(st->prev);
+	st->prev = v;
+	st->n = s->n_rows;
 	return 0;
+}
+
+/* ---- one group: rows that share upstream, direction and family ---- */
+
+struct ranked {
+	const struct counter_row *r;
+	uint64_t recent;
+	bool shown;
+};
+
+/* Unwatched pairs by recent bytes, then total bytes, descending. */
+static int cmp_rank(const void *a, const void *b)
+{
+	const struct ranked *x = a, *y = b;
+
+	if (x->recent != y->recent)
+		return x->recent > y->recent ? -1 : 1;
+	if (x->r->val.bytes != y->r->val.bytes)
+		return x->r->val.bytes > y->r->val.bytes ? -1 : 1;
+	return counter_row_cmp(x->r, y->r);
+}
+
+static int cmp_transit(const void *a, const void *b)
+{
+	const struct ranked *x = a, *y = b;
+
+	if (x->r->key.transit_asn != y->r->key.transit_asn)
+		return x->r->key.transit_asn < y->r->key.transit_asn ? -1 : 1;
+	return counter_row_cmp(x->r, y->r);
+}
+
+static int cmp_origin(const void *a, const void *b)
+{
+	return counter_row_cmp(((const struct ranked *)a)->r, ((const struct ranked *)b)->r);
+}
+
+/* Marks the pairs to show: every watched one, and the top_n others by
+ * recent traffic. */
+static void choose(struct ranked *g, size_t n, const struct metrics_opts *o)
+{
+	unsigned int top_n = o->top_n ? o->top_n : 500, taken = 0;
+
+	for (size_t i = 0; i < n; i++)
+		g[i].recent =
+			watched(o, g[i].r->key.origin_asn) ? UINT64_MAX : recent_bytes(o, g[i].r);
+	qsort(g, n, sizeof(*g), cmp_rank);
+	for (size_t i = 0; i < n; i++) {
+		g[i].shown = g[i].recent == UINT64_MAX || taken < top_n;
+		if (g[i].recent != UINT64_MAX && taken < top_n)
+			taken++;
+	}
+}
+
+static void labels(FILE *f, const struct metrics_snapshot *s, const struct asc_count_key *k)
+{
+	fputs("{upstream=\"", f);
+	upstream_label(f, s, k->upstream_id);
+	fprintf(f, "\",direction=\"%s\",family=\"%s\"", dir_name(k->dir), family_name(k->family));
+}
+
+static uint64_t pick(const struct counter_row *r, int bytes)
+{
+	return bytes ? r->val.bytes : r->val.packets;
+}
+
+static void write_pairs(FILE *f, const struct metrics_snapshot *s, const struct ranked *g, size_t n,
+			const char *metric, int bytes)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (!g[i].shown)
+			continue;
+		fputs(metric, f);
+		labels(f, s, &g[i].r->key);
+		fprintf(f, ",origin_as=\"%u\",transit_as=\"%u\"} %llu\n", g[i].r->key.origin_asn,
+			g[i].r->key.transit_asn, (unsigned long long)pick(g[i].r, bytes));
+	}
+}
+
+static void write_other(FILE *f, const struct metrics_snapshot *s, const struct ranked *g, size_t n,
+			const char *metric, int bytes)
+{
+	uint64_t sum = 0;
+	bool any = false;
+
+	for (size_t i = 0; i < n; i++)
+		if (!g[i].shown) {
+			sum += pick(g[i].r, bytes);
+			any = true;
+		}
+	if (!any)
+		return;
+	fputs(metric, f);
+	labels(f, s, &g[0].r->key);
+	fprintf(f, "} %llu\n", (unsigned long long)sum);
+}
+
+/* One series per distinct origin (by_transit 0) or transit (1): g is sorted
+ * that way, so equal ones are adjacent. */
+static void write_aggregate(FILE *f, const struct metrics_snapshot *s, const struct ranked *g,
+			    size_t n, const char *metric, int bytes, int by_transit)
+{
+	for (size_t i = 0, j; i < n; i = j) {
+		uint32_t as = by_transit ? g[i].r->key.transit_asn : g[i].r->key.origin_asn;
+		uint64_t sum = 0;
+
+		for (j = i;
+		     j < n && as == (by_transit ? g[j].r->key.transit_asn : g[j].r->key.origin_asn);
+		     j++)
+			sum += pick(g[j].r, bytes);
+		fputs(metric, f);
+		labels(f, s, &g[i].r->key);
+		fprintf(f, ",%s=\"%u\"} %llu\n", by_transit ? "transit_as" : "origin_as", as,
+			(unsigned long long)sum);
+	}
+}
+
+/* The traffic metrics, in the order they are written. */
+enum traffic_kind { T_PAIR, T_OTHER, T_ORIGIN, T_TRANSIT, T_MAX };
+
+static const struct traffic_metric {
+	enum traffic_kind kind;
+	int bytes;
+	const char *name, *type, *help;
+} traffic[] = {
+	{ T_PAIR, 0, "asclass_packets_total", "counter",
+	  "Packets of the top_n (origin AS, transit AS) pairs by recent bytes, and of every "
+	  "watched origin, per upstream link, direction and family." },
+	{ T_PAIR, 1, "asclass_bytes_total", "counter",
+	  "Bytes (frame length) of the top_n (origin AS, transit AS) pairs by recent bytes, and "
+	  "of every watched origin, per upstream link, direction and family." },
+	{ T_OTHER, 0, "asclass_other_pairs_packets", "gauge",
+	  "Packets of the pairs not shown in asclass_packets_total now (can go down when a pair "
+	  "enters the top)." },
+	{ T_OTHER, 1, "asclass_other_pairs_bytes", "gauge",
+	  "Bytes of the pairs not shown in asclass_bytes_total now (can go down when a pair "
+	  "enters the top)." },
+	{ T_ORIGIN, 0, "asclass_origin_packets_total", "counter",
+	  "Packets per upstream link, direction, family and origin AS: every one." },
+	{ T_ORIGIN, 1, "asclass_origin_bytes_total", "counter",
+	  "Bytes per upstream link, direction, family and origin AS: every one." },
+	{ T_TRANSIT, 0, "asclass_transit_packets_total", "counter",
+	  "Packets per upstream link, direction, family and transit AS: every one." },
+	{ T_TRANSIT, 1, "asclass_transit_bytes_total", "counter",
+	  "Bytes per upstream link, direction, family and transit AS: every one." },
+};
+
+static void write_group(FILE *f, const struct metrics_snapshot *s, struct ranked *g, size_t n,
+			const struct traffic_metric *m)
+{
+	switch (m->kind) {
+	case T_PAIR:
+		write_pairs(f, s, g, n, m->name, m->bytes);
+		break;
+	case T_OTHER:
+		write_other(f, s, g, n, m->name, m->bytes);
+		break;
+	case T_ORIGIN:
+		qsort(g, n, sizeof(*g), cmp_origin);
+		write_aggregate(f, s, g, n, m->name, m->bytes, 0);
+		break;
+	default:
+		qsort(g, n, sizeof(*g), cmp_transit);
+		write_aggregate(f, s, g, n, m->name, m->bytes, 1);
+	}
+}
+
+/* Rows of the group that starts at row i, ranked; returns its end. */
+static size_t group_at(const struct metrics_snapshot *s, size_t i, struct ranked *g, size_t *n,
+		       const struct metrics_opts *o)
+{
+	size_t j = i;
+
+	for (*n = 0; j < s->n_rows && s->rows[j].key.upstream_id == s->rows[i].key.upstream_id &&
+		     s->rows[j].key.dir == s->rows[i].key.dir &&
+		     s->rows[j].key.family == s->rows[i].key.family;
+	     j++)
+		g[(*n)++] = (struct ranked){ .r = &s->rows[j] };
+	choose(g, *n, o);
+	return j;
+}
+
+/* Each traffic metric over every group (counters_read sorts rows by
+ * upstream, direction and family first). */
+static int write_traffic(FILE *f, const struct metrics_snapshot *s, const struct metrics_opts *o)
+{
+	struct ranked *g = malloc((s->n_rows ? s->n_rows : 1) * sizeof(*g));
+	size_t n;
+
+	if (!g)
+		return -ENOMEM;
+	for (size_t m = 0; m < sizeof(traffic) / sizeof(traffic[0]); m++) {
+		help_type(f, traffic[m].name, traffic[m].type, traffic[m].help);
+		for (size_t i = 0; i < s->n_rows;) {
+			size_t next = group_at(s, i, g, &n, o);
+
+			write_group(f, s, g, n, &traffic[m]);
+			i = next;
+		}
+	}
+	free(g);
+	return o->state ? state_keep(o->state, s) : 0;
+}
+
+/* Traffic that found asc_counts full, per upstream and direction. */
+static void write_overflow(FILE *f, const struct metrics_snapshot *s)
+{
+	/* Issue 5 calls it asclass_counter_overflow_total; promtool's linter
+	 * rejects "counter" inside a counter's name, hence this one. */
+	for (int bytes = 0; bytes < 2; bytes++) {
+		const char *metric =
+			bytes ? "asclass_overflow_bytes_total" : "asclass_overflow_packets_total";
+
+		help_type(f, metric, "counter",
+			  bytes ? "Bytes counted in the overflow bucket because the counter map "
+				  "was full, per upstream link and direction."
+				: "Packets counted in the overflow bucket because the counter map "
+				  "was full, per upstream link and direction.");
+		for (unsigned int id = 0; id < ASC_MAX_UPSTREAMS; id++)
+			for (unsigned int d = 0; d < ASC_DIR_MAX; d++) {
+				const struct asc_count_val *v = &s->ovf[id].dir[d];
+
+				if (!v->packets)
+					continue;
+				fprintf(f, "%s{upstream=\"", metric);
+				upstream_label(f, s, id);
+				fprintf(f, "\",direction=\"%s\"} %llu\n", dir_name(d),
+					(unsigned long long)(bytes ? v->bytes : v->packets));
+			}
+	}
+}
+
+/* One series per link row: which interface and VLAN feed an upstream. */
+static void write_upstream_info(FILE *f, const struct metrics_snapshot *s)
+{
+	help_type(f, "asclass_upstream_info", "gauge",
+		  "An upstream link: its AS, interface and VLAN (\"any\" or 0 = untagged).");
+	for (size_t i = 0; i < s->n_links; i++) {
+		const struct link_row *l = &s->links[i];
+		char ifname[IF_NAMESIZE + 16], vlan[16];
+
+		if (!if_indextoname(l->key.ifindex, ifname))
+			snprintf(ifname, sizeof(ifname), "#%u", l->key.ifindex);
+		if (l->key.vlan_id == ASC_VLAN_ANY)
+			strcpy(vlan, "any");
+		else
+			snprintf(vlan, sizeof(vlan), "%u", l->key.vlan_id);
+		fputs("asclass_upstream_info{upstream=\"", f);
+		upstream_label(f, s, l->val.upstream_id);
+		fprintf(f, "\",asn=\"%u\",interface=\"",
+			l->val.upstream_id < ASC_MAX_UPSTREAMS ? s->ups[l->val.upstream_id].asn
+							       : 0);
+		put_label(f, ifname);
+		fprintf(f, "\",vlan=\"%s\"} 1\n", vlan);
+	}
+}
+
+/* The daemon's own series: routing loads, transits of watched origins,
+ * attach state. */
+static void write_daemon(FILE *f, const struct metrics_daemon *d)
+{
+	help_type(f, "asclass_rib_load_duration_seconds", "gauge",
+		  "How long the last successful routing load took.");
+	fprintf(f, "asclass_rib_load_duration_seconds %.6f\n", d->load_duration);
+	help_type(f, "asclass_rib_load_errors_total", "counter",
+		  "Routing reloads that failed (the active tables were kept).");
+	fprintf(f, "asclass_rib_load_errors_total %llu\n", (unsigned long long)d->load_errors);
+	help_type(f, "asclass_origin_transit_prefixes", "gauge",
+		  "Prefixes of a watched origin AS that the routing data shows behind a transit "
+		  "AS.");
+	for (size_t i = 0; i < d->n_transits; i++)
+		fprintf(f,
+			"asclass_origin_transit_prefixes{origin_as=\"%u\",transit_as=\"%u\"} %u\n",
+			d->transits[i].origin, d->transits[i].transit, d->transits[i].prefixes);
+	help_type(f, "asclass_program_attached", "gauge",
+		  "Whether the classifier is attached to an upstream link, by XDP mode.");
+	for (size_t i = 0; i < d->n_links; i++) {
+		const struct metrics_link *l = &d->links[i];
+
+		fputs("asclass_program_attached{upstream=\"", f);
+		put_label(f, l->upstream);
+		fprintf(f, "\",mode=\"%s\",via=\"%s\"} %d\n", l->xdp_mode ? l->xdp_mode : "none",
+			l->xdp_mode ? (l->dispatcher ? "dispatcher" : "single") : "none",
+			l->xdp_mode && l->confirmed);
+	}
 }
 
 int metrics_write(FILE *f, const struct metrics_snapshot *s, const struct metrics_opts *o)
 {
 	int err;
 
-	fputs("# HELP asclass_packets_total Packets per upstream link, direction, family, origin "
-	      "AS and transit AS.\n"
-	      "# TYPE asclass_packets_total counter\n",
-	      f);
-	err = write_traffic(f, s, o, "asclass_packets_total", 0);
+	err = write_traffic(f, s, o);
 	if (err)
 		return err;
-	fputs("# HELP asclass_bytes_total Bytes (frame length) per upstream link, direction, "
-	      "family, origin AS and transit AS.\n"
-	      "# TYPE asclass_bytes_total counter\n",
-	      f);
-	err = write_traffic(f, s, o, "asclass_bytes_total", 1);
-	if (err)
-		return err;
-
+	write_overflow(f, s);
+	write_upstream_info(f, s);
 	fputs("# HELP asclass_unclassified_packets_total Packets not counted per origin AS, by "
 	      "reason.\n"
 	      "# TYPE asclass_unclassified_packets_total counter\n",
@@ -239,14 +412,6 @@ int metrics_write(FILE *f, const struct metrics_snapshot *s, const struct metric
 		fprintf(f, "asclass_unclassified_packets_total{reason=\"%s\"} %llu\n", stat_name(r),
 			(unsigned long long)s->stats[r]);
 	}
-	/* Issue 5 calls it asclass_counter_overflow_total; promtool's linter
-	 * rejects "counter" inside a counter's name, hence this one. */
-	fputs("# HELP asclass_overflow_packets_total Packets counted in the overflow bucket "
-	      "because the counter map was full.\n"
-	      "# TYPE asclass_overflow_packets_total counter\n",
-	      f);
-	fprintf(f, "asclass_overflow_packets_total %llu\n",
-		(unsigned long long)s->stats[ASC_STAT_OVERFLOW]);
 	if (s->counts_max) {
 		fputs("# HELP asclass_count_map_entries Keys in asc_counts, one per upstream, "
 		      "direction, family, origin and transit that saw traffic.\n"
@@ -301,6 +466,8 @@ int metrics_write(FILE *f, const struct metrics_snapshot *s, const struct metric
 	      f);
 	fprintf(f, "asclass_build_info{version=\"%s\",revision=\"%s\"} 1\n", ASC_VERSION,
 		ASC_GIT_REV);
+	if (s->daemon)
+		write_daemon(f, s->daemon);
 	return ferror(f) ? -EIO : 0;
 }
 

@@ -1,21 +1,27 @@
 /* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /* user/output/metrics.h - the Prometheus text exposition of the pinned maps.
  *
- * Series are bounded: per upstream and direction only the top_n (origin,
- * transit) pairs by bytes are exported, plus every pair whose origin is on
- * the watch list; the rest is summed into origin_as="other".  Per-CPU values
- * are summed by user/dataplane/maps.c.  Pure formatting over a snapshot, so it is
- * unit-testable without BPF. */
+ * Every packet lands in exactly one series of each complete aggregate
+ * (per origin AS, per transit AS, per upstream link, direction and family;
+ * plus the overflow bucket).  (origin, transit) pairs are bounded: per
+ * upstream, direction and family the top_n by bytes since the previous
+ * scrape, plus every pair whose origin is on the watch list (not counted
+ * against top_n); the rest is a gauge, asclass_other_pairs_*.  The daemon's
+ * own series (load, attach, transits of watched origins) are written here
+ * too.  Per-CPU values are summed by user/dataplane/maps.c.  Pure formatting
+ * over a snapshot, so it is unit-testable without BPF.  docs/METRICS.md has
+ * the semantics. */
 #ifndef ASC_METRICS_H
 #define ASC_METRICS_H
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include "dataplane/maps.h"
 
-/* Which pairs a long-running exporter has shown, so that the set of
- * exported series only grows and "other" only grows: a pair is admitted the
- * first time it is seen while its group has room, and a pair first seen in
- * a full group stays in "other" for good.  Opaque; NULL = plain top-N. */
+struct rib_transit;
+
+/* The previous scrape's counters, so that top-N goes by recent traffic.
+ * Opaque; NULL = top-N by all bytes so far. */
 struct metrics_state;
 struct metrics_state *metrics_state_new(void);
 void metrics_state_free(struct metrics_state *st);
@@ -24,7 +30,25 @@ struct metrics_opts {
 	unsigned int top_n;    /* pairs per upstream, direction and family; default 500 */
 	const uint32_t *watch; /* origin ASes always exported */
 	size_t n_watch;
-	struct metrics_state *state; /* NULL: top-N by bytes at this moment */
+	struct metrics_state *state; /* NULL: top-N by all bytes so far */
+};
+
+/* One configured link as the daemon attached it. */
+struct metrics_link {
+	const char *upstream;
+	const char *xdp_mode; /* NULL: XDP not attached */
+	bool dispatcher;      /* attached through libxdp's dispatcher */
+	bool confirmed;	      /* the kernel reports an XDP program on it */
+};
+
+/* What only the daemon knows. */
+struct metrics_daemon {
+	double load_duration; /* seconds, of the last good routing load */
+	uint64_t load_errors;
+	const struct rib_transit *transits; /* of watched origins */
+	size_t n_transits;
+	const struct metrics_link *links;
+	size_t n_links;
 };
 
 /* Everything read from the maps at one moment. */
@@ -35,7 +59,10 @@ struct metrics_snapshot {
 	const struct asc_overflow_val *ovf; /* ASC_MAX_UPSTREAMS entries */
 	const uint64_t *stats;		    /* ASC_STAT_MAX entries */
 	const struct asc_state *state;
-	unsigned int counts_max; /* keys asc_counts holds; 0: not shown */
+	unsigned int counts_max;      /* keys asc_counts holds; 0: not shown */
+	const struct link_row *links; /* asc_links, for asclass_upstream_info */
+	size_t n_links;
+	const struct metrics_daemon *daemon; /* NULL: not the daemon */
 };
 
 /* Writes the exposition (text format 0.0.4).  Returns 0 or -errno. */
