@@ -279,6 +279,16 @@ static struct metrics_http *http_start(void)
 	return metrics_http_start(&o);
 }
 
+/* The listener as a URL writes it: [IPv6]:PORT or IPv4:PORT. */
+static const char *listen_str(void)
+{
+	static char buf[sizeof(D.cfg.listen_host) + 8];
+	bool v6 = strchr(D.cfg.listen_host, ':');
+
+	snprintf(buf, sizeof(buf), v6 ? "[%s]:%u" : "%s:%u", D.cfg.listen_host, D.cfg.listen_port);
+	return buf;
+}
+
 /* ---- privileges ------------------------------------------------------------ */
 
 /* Keeps CAP_BPF and CAP_PERFMON (map access, re-attach), CAP_NET_ADMIN
@@ -362,8 +372,8 @@ int cmd_run(int argc, char **argv)
 	if (config_load(path, &D.cfg))
 		return ASC_EXIT_INPUT;
 	if (check) {
-		printf("%s: OK (%d links, %d routing sources, metrics on %s:%u)\n", path,
-		       D.cfg.n_links, D.cfg.n_sources, D.cfg.listen_host, D.cfg.listen_port);
+		printf("%s: OK (%d links, %d routing sources, metrics on %s)\n", path,
+		       D.cfg.n_links, D.cfg.n_sources, listen_str());
 		return ASC_EXIT_OK;
 	}
 	log_set_daemon(1);
@@ -392,8 +402,8 @@ int cmd_run(int argc, char **argv)
 	}
 	if (drop_caps())
 		log_warn("could not drop capabilities: %s", strerror(errno));
-	log_info("serving metrics on %s:%u; %d links, %d routing sources", D.cfg.listen_host,
-		 D.cfg.listen_port, D.cfg.n_links, D.cfg.n_sources);
+	log_info("serving metrics on %s; %d links, %d routing sources", listen_str(), D.cfg.n_links,
+		 D.cfg.n_sources);
 	request_reload();
 	pf[0] = (struct pollfd){ .fd = sfd, .events = POLLIN };
 	pf[1] = (struct pollfd){ .fd = ifd, .events = POLLIN };

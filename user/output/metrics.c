@@ -436,7 +436,9 @@ static const struct sockaddr *listen_addr(const struct metrics_http_opts *o,
 	} else if (inet_pton(AF_INET6, o->host, &a6->sin6_addr) == 1) {
 		a6->sin6_family = AF_INET6;
 		a6->sin6_port = htons((uint16_t)o->port);
-		*flags |= MHD_USE_IPv6;
+		/* "::" (listen = :PORT): every IPv4 and IPv6 address */
+		*flags |=
+			IN6_IS_ADDR_UNSPECIFIED(&a6->sin6_addr) ? MHD_USE_DUAL_STACK : MHD_USE_IPv6;
 	} else {
 		log_err("metrics listen address '%s' is not an IP address", o->host);
 		return NULL;
