@@ -108,6 +108,9 @@ static void test_config_defaults(void **state)
 	assert_string_equal(c.listen_host, "127.0.0.1");
 	assert_int_equal(c.listen_port, 9742);
 	assert_int_equal(c.top_n, 500);
+	assert_int_equal(c.max_connections, 1024);
+	assert_int_equal(c.max_per_client, 8);
+	assert_int_equal(c.timeout_s, 5);
 	assert_string_equal(c.pin_dir, ASC_PIN_DIR_DEFAULT);
 	assert_int_equal(c.mode, ATTACH_NATIVE);
 	assert_int_equal(c.counters, 0); /* the map's own default, or the pinned map's size */
@@ -137,6 +140,13 @@ static void test_config_errors_name_the_place(void **state)
 		     "2: [metrics] listen: cannot resolve 'no-such-host.invalid'");
 	expect_error("[metrics]\nwatch = 131279 AS-X\n",
 		     "2: [metrics] watch: 'AS-X' is not an AS number");
+	expect_error("[metrics]\nmax_connections = 65537\n",
+		     "2: [metrics] max_connections: '65537' is not a number from 1 to 65536");
+	expect_error("[metrics]\nmax_connections = 4\n",
+		     "2: [metrics] max_connections_per_client 8 "
+		     "is more than max_connections 4");
+	expect_error("[metrics]\ntimeout = 0\n",
+		     "2: [metrics] timeout: '0' is not a number of seconds from 1 to 3600");
 	expect_error("[routes]\nformat = csv\n", "2: [routes] format: unknown format 'csv'");
 	expect_error("[daemon]\nmode = offload\n",
 		     "2: [daemon] mode: 'offload' is not native or skb");

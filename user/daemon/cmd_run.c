@@ -273,6 +273,7 @@ static struct metrics_http *http_start(void)
 	struct metrics_http_opts o = { .host = D.cfg.listen_host,
 				       .port = D.cfg.listen_port,
 				       .max_connections = D.cfg.max_connections,
+				       .max_per_client = D.cfg.max_per_client,
 				       .timeout_s = D.cfg.timeout_s,
 				       .render = render_metrics };
 

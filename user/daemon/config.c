@@ -23,6 +23,7 @@ struct parse {
 	int line;
 	int failed;
 	struct cfg_link *link; /* the [link NAME] being read */
+	int conn_line;	       /* the last max_connections* key */
 };
 
 /* A line inih cannot take whole: logged, and the parse stops. */
@@ -253,6 +254,8 @@ static int handler(void *user, const char *section, const char *key, const char 
 		return 1;
 	}
 	if (!strcmp(section, "metrics")) {
+		if (!strncmp(key, "max_connections", 15))
+			p->conn_line = p->line; /* for the check of both (parse_stream) */
 		if (!strcmp(key, "listen")) {
 			char why[192];
 
@@ -264,16 +267,23 @@ static int handler(void *user, const char *section, const char *key, const char 
 		} else if (!strcmp(key, "watch")) {
 			return parse_watch(p, section, key, v);
 		} else if (!strcmp(key, "max_connections")) {
-			if (parse_u32(v, &c->max_connections) || !c->max_connections)
-				return fail(p, section, key, "'%s' is not a positive number", v);
+			if (parse_u32(v, &c->max_connections) || !c->max_connections ||
+			    c->max_connections > CFG_MAX_CONNECTIONS)
+				return fail(p, section, key, "'%s' is not a number from 1 to 65536",
+					    v);
+		} else if (!strcmp(key, "max_connections_per_client")) {
+			if (parse_u32(v, &c->max_per_client) || !c->max_per_client ||
+			    c->max_per_client > CFG_MAX_CONNECTIONS)
+				return fail(p, section, key, "'%s' is not a number from 1 to 65536",
+					    v);
 		} else if (!strcmp(key, "timeout")) {
-			if (parse_u32(v, &c->timeout_s) || !c->timeout_s)
+			if (parse_u32(v, &c->timeout_s) || !c->timeout_s || c->timeout_s > 3600)
 				return fail(p, section, key,
-					    "'%s' is not a positive number of seconds", v);
+					    "'%s' is not a number of seconds from 1 to 3600", v);
 		} else {
 			return fail(p, section, NULL,
 				    "unknown key \"%s\" (known: listen, top_n, watch, "
-				    "max_connections, timeout)",
+				    "max_connections, max_connections_per_client, timeout)",
 				    key);
 		}
 		return 1;
@@ -325,8 +335,9 @@ static void set_defaults(struct asc_config *c)
 	snprintf(c->listen_host, sizeof(c->listen_host), "127.0.0.1");
 	c->listen_port = 9742;
 	c->top_n = 500;
-	c->max_connections = 32;
-	c->timeout_s = 10;
+	c->max_connections = 1024;
+	c->max_per_client = 8;
+	c->timeout_s = 5;
 	c->lookup = ASC_LOOKUP_FAST;
 	snprintf(c->pin_dir, sizeof(c->pin_dir), "%s", ASC_PIN_DIR_DEFAULT);
 }
@@ -340,6 +351,12 @@ static int parse_stream(FILE *f, const char *path, struct asc_config *c)
 	free(p.buf);
 	if (!p.failed && rc > 0) { /* a syntax error inih found itself */
 		log_err("%s:%d: syntax error (expected [section] or key = value)", path, rc);
+		p.failed = 1;
+	}
+	if (!p.failed && c->max_per_client > c->max_connections) {
+		log_err("%s:%d: [metrics] max_connections_per_client %u is more than "
+			"max_connections %u",
+			path, p.conn_line, c->max_per_client, c->max_connections);
 		p.failed = 1;
 	}
 	for (int i = 0; !p.failed && i < c->n_links; i++)
