@@ -24,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <bpf/libbpf.h>
+#include <systemd/sd-daemon.h>
 
 #include "cli/cmd.h"
 #include "common/log.h"
@@ -63,6 +64,7 @@ struct daemon {
 	uint64_t load_errors;
 	double load_duration;
 	bool reloading, reload_pending;
+	char status[160];	      /* systemd's STATUS= after the last load */
 	struct rib_transit *transits; /* of watched origins, from the last good load */
 	size_t n_transits;
 	struct attach_info attached[CFG_MAX_LINKS]; /* as attach left it */
@@ -122,6 +124,9 @@ static void reload_once(void)
 	if (err) {
 		D.load_errors++;
 		log_err("routing reload failed: the active tables are unchanged");
+		snprintf(D.status, sizeof(D.status),
+			 "routing load failed (%llu in all); serving the previous tables",
+			 (unsigned long long)D.load_errors);
 		free(tr);
 	} else {
 		D.load_duration = (b.tv_sec - a.tv_sec) + (b.tv_nsec - a.tv_nsec) / 1e9;
@@ -130,6 +135,8 @@ static void reload_once(void)
 		D.n_transits = keep;
 		log_info("routing loaded: %zu IPv4 + %zu IPv6 prefixes from %zu files in %.3f s",
 			 res.routes_v4, res.routes_v6, g.gl_pathc, D.load_duration);
+		snprintf(D.status, sizeof(D.status), "routing: %zu IPv4 + %zu IPv6 prefixes",
+			 res.routes_v4, res.routes_v6);
 	}
 	pthread_mutex_unlock(&D.lock);
 	globfree(&g);
@@ -143,6 +150,10 @@ static void *reload_thread(void *arg)
 	for (;;) {
 		reload_once();
 		pthread_mutex_lock(&D.lock);
+		/* systemd: started (the first load) or reloaded (SIGHUP's
+		 * RELOADING=1), whether the load worked or not, so that a bad
+		 * routing file holds neither forever; STATUS= says which. */
+		sd_notifyf(0, "READY=1\nSTATUS=%s", D.status);
 		if (!D.reload_pending) {
 			D.reloading = false;
 			pthread_mutex_unlock(&D.lock);
@@ -391,6 +402,7 @@ int cmd_run(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	if (maps_create(D.cfg.pin_dir, D.cfg.counters, &D.maps))
 		return ASC_EXIT_BPF;
+	sd_notify(0, "STATUS=attaching");
 	attach_links();
 	http = http_start();
 	if (!http)
@@ -405,6 +417,7 @@ int cmd_run(int argc, char **argv)
 		log_warn("could not drop capabilities: %s", strerror(errno));
 	log_info("serving metrics on %s; %d links, %d routing sources", listen_str(), D.cfg.n_links,
 		 D.cfg.n_sources);
+	sd_notify(0, "STATUS=loading the routing data");
 	request_reload();
 	pf[0] = (struct pollfd){ .fd = sfd, .events = POLLIN };
 	pf[1] = (struct pollfd){ .fd = ifd, .events = POLLIN };
@@ -425,12 +438,14 @@ int cmd_run(int argc, char **argv)
 				continue;
 			if (si.ssi_signo == SIGHUP) {
 				log_info("SIGHUP: reloading");
+				sd_notify(0, "RELOADING=1\nSTATUS=reloading");
 				request_reload();
 				continue;
 			}
 			log_info("exiting on signal %u; the programs stay attached and counting "
 				 "('asclass detach IFACE' removes them)",
 				 si.ssi_signo);
+			sd_notify(0, "STOPPING=1\nSTATUS=stopping; the programs stay attached");
 			break;
 		}
 	}
