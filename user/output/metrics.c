@@ -479,14 +479,15 @@ struct metrics_http *metrics_http_start(const struct metrics_http_opts *o)
 	/* Bounded: connections in all (many: epoll, no select() limit) and a
 	 * few per client address, so that clients of one address cannot take
 	 * the connections of another; an idle time limit per connection, and
-	 * a memory limit that caps the request headers.
+	 * a memory limit that caps the request headers.  The logger comes
+	 * first: libmicrohttpd uses its own for options before it.
 	 * MHD_OPTION_SOCK_ADDR with a NULL address is ignored. */
-	h->mhd = MHD_start_daemon(flags, (uint16_t)o->port, NULL, NULL, answer, h,
-				  MHD_OPTION_SOCK_ADDR, sa, MHD_OPTION_CONNECTION_LIMIT,
-				  o->max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-				  o->max_per_client, MHD_OPTION_CONNECTION_TIMEOUT, o->timeout_s,
-				  MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32768,
-				  MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_END);
+	h->mhd = MHD_start_daemon(
+		flags, (uint16_t)o->port, NULL, NULL, answer, h, MHD_OPTION_EXTERNAL_LOGGER,
+		mhd_log, NULL, MHD_OPTION_SOCK_ADDR, sa, MHD_OPTION_CONNECTION_LIMIT,
+		o->max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT, o->max_per_client,
+		MHD_OPTION_CONNECTION_TIMEOUT, o->timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+		(size_t)32768, MHD_OPTION_END);
 	if (h->mhd)
 		return h;
 	log_err("cannot serve metrics on %s:%u", o->host ? o->host : "(no socket)", o->port);
