@@ -46,7 +46,7 @@ WARN     := -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
 CFLAGS   ?= -O2 -g
 CFLAGS   += $(WARN) -std=gnu11 -D_GNU_SOURCE
 CPPFLAGS += -Iinclude -Iuser -I$(O) -DASC_VERSION='"$(VERSION)"' -DASC_GIT_REV='"$(GIT_REV)"'
-LDLIBS   += -lxdp -lbpf -lelf -lz -lbz2 -lmicrohttpd -linih -lcap -ljansson -lpthread -lm
+LDLIBS   += -lxdp -lbpf -lelf -lz -lbz2 -lmicrohttpd -linih -lcap -ljansson -lsystemd -lpthread -lm
 SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 
 BPF_SRCS   := $(wildcard bpf/*.bpf.c)

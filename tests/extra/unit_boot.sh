@@ -36,7 +36,11 @@ guest_steps() {
 
 	[ -e /var/lib/asclass ] && echo "fresh=no" >/out/state || echo "fresh=yes" >/out/state
 	systemctl start asclass.service || true
-	systemctl show asclass.service -p ActiveState -p SubState -p Result -p ExecMainStatus >>/out/state
+	# Type=notify: start returns once the daemon said READY=1, after the
+	# first routing load; what the journal holds at that moment
+	journalctl -q -u asclass.service -o cat >/out/journal-at-start
+	systemctl show asclass.service -p ActiveState -p SubState -p Result -p ExecMainStatus \
+		-p StatusText >>/out/state
 	wait_for 15 curl -sf -o /dev/null http://127.0.0.1:9742/metrics || return 1
 	# The first load finds /var/lib/asclass empty (systemd just made it);
 	# routes written there are loaded by inotify.
@@ -175,6 +179,12 @@ o=$work/out
 # A fresh install starts: no 226/NAMESPACE, systemd made /var/lib/asclass.
 grep -qx "fresh=yes" "$o/state" || fail "/var/lib/asclass existed before the first start"
 grep -qx "ActiveState=active" "$o/state" || fail "asclass.service did not start: $(cat "$o/state")"
+# Active only after the first load (it fails: /var/lib/asclass is empty), and
+# the daemon's STATUS= says so.
+grep -q "routing reload failed" "$o/journal-at-start" ||
+	fail "systemctl start returned before the first routing load: $(cat "$o/journal-at-start")"
+grep -qx "StatusText=routing load failed (1 in all); serving the previous tables" "$o/state" ||
+	fail "STATUS= after the first load: $(grep StatusText "$o/state")"
 grep -q '^drwxr-xr-x .* /var/lib/asclass$' "$o/dirs" || fail "StateDirectory: $(cat "$o/dirs")"
 grep -q '^drwx------ .* /run/asclass$' "$o/dirs" || fail "RuntimeDirectory: $(cat "$o/dirs")"
 # What the daemon may write: bpffs, its runtime directory, the lock and its
@@ -190,9 +200,10 @@ m() { awk -v k="$1" '$1 == k {print $2}' "$2"; }
 [ "$(m 'asclass_program_attached{upstream="ttk",mode="none",via="none"}' "$o/metrics")" = 0 ] || fail "ttk is not 0"
 k='asclass_packets_total{upstream="cu",direction="in",family="ipv4",origin_as="64500",transit_as="4837"}'
 [ "$(m "$k" "$o/metrics")" = 5 ] || fail "$k: got '$(m "$k" "$o/metrics")', want 5"
-# After start-up the daemon holds CAP_BPF, CAP_NET_ADMIN and CAP_PERFMON
-# (bits 39, 12, 38) in a bounding set of those and CAP_SYS_ADMIN (21).
-grep -q '^CapEff:[[:space:]]*000000c000001000$' "$o/caps" || fail "effective capabilities: $(cat "$o/caps")"
+# After start-up the daemon holds CAP_BPF, CAP_NET_ADMIN, CAP_PERFMON and
+# CAP_SYS_ADMIN (bits 39, 12, 38, 21: what attaching a link on SIGHUP
+# needs), its whole bounding set.
+grep -q '^CapEff:[[:space:]]*000000c000201000$' "$o/caps" || fail "effective capabilities: $(cat "$o/caps")"
 grep -q '^CapBnd:[[:space:]]*000000c000201000$' "$o/caps" || fail "bounding set: $(cat "$o/caps")"
 # The journal: errors at priority err, warnings at warning, info not at err,
 # and no timestamp of our own.

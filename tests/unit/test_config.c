@@ -108,6 +108,9 @@ static void test_config_defaults(void **state)
 	assert_string_equal(c.listen_host, "127.0.0.1");
 	assert_int_equal(c.listen_port, 9742);
 	assert_int_equal(c.top_n, 500);
+	assert_int_equal(c.max_connections, 1024);
+	assert_int_equal(c.max_per_client, 8);
+	assert_int_equal(c.timeout_s, 5);
 	assert_string_equal(c.pin_dir, ASC_PIN_DIR_DEFAULT);
 	assert_int_equal(c.mode, ATTACH_NATIVE);
 	assert_int_equal(c.counters, 0); /* the map's own default, or the pinned map's size */
@@ -133,8 +136,17 @@ static void test_config_errors_name_the_place(void **state)
 		     "3: [link cu] vlan: '4095' is not a VLAN id (0-4094)");
 	expect_error("[metrics]\nlisten = localhost\n",
 		     "2: [metrics] listen: 'localhost' is not HOST:PORT");
+	expect_error("[metrics]\nlisten = no-such-host.invalid:9742\n",
+		     "2: [metrics] listen: cannot resolve 'no-such-host.invalid'");
 	expect_error("[metrics]\nwatch = 131279 AS-X\n",
 		     "2: [metrics] watch: 'AS-X' is not an AS number");
+	expect_error("[metrics]\nmax_connections = 65537\n",
+		     "2: [metrics] max_connections: '65537' is not a number from 1 to 65536");
+	expect_error("[metrics]\nmax_connections = 4\n",
+		     "2: [metrics] max_connections_per_client 8 "
+		     "is more than max_connections 4");
+	expect_error("[metrics]\ntimeout = 0\n",
+		     "2: [metrics] timeout: '0' is not a number of seconds from 1 to 3600");
 	expect_error("[routes]\nformat = csv\n", "2: [routes] format: unknown format 'csv'");
 	expect_error("[daemon]\nmode = offload\n",
 		     "2: [daemon] mode: 'offload' is not native or skb");
@@ -169,13 +181,55 @@ static void test_config_rejects_what_inih_would_cut(void **state)
 	assert_int_equal(config_parse("mem.conf", "[daemon]\nmode = skb\0\n", 20, &c), -EINVAL);
 	assert_int_equal(config_parse("mem.conf", "[daemon]\nmode = skb\n", 19, &c), 0);
 	assert_int_equal(c.mode, ATTACH_SKB);
-	expect_error("[metrics]\nlisten = localhost:9742\n",
-		     "2: [metrics] listen: 'localhost:9742' is not HOST:PORT");
-	expect_error("[metrics]\nlisten = [::1]:9742\n",
-		     "2: [metrics] listen: '[::1]:9742' is not HOST:PORT");
-	assert_int_equal(load("[metrics]\nlisten = ::1:9742\n", &c), 0);
-	assert_string_equal(c.listen_host, "::1");
-	assert_int_equal(c.listen_port, 9742);
+}
+
+/* Every listener form docs/asclass.conf.5 names, as the one parser that
+ * --check-config and run share reads it: the address the listener opens
+ * (a name: the first address it resolves to), or the error. */
+static void test_config_listen_forms(void **state)
+{
+	static const struct {
+		const char *v, *host; /* host NULL: refused */
+		unsigned int port;
+	} t[] = {
+		{ "127.0.0.1:9742", "127.0.0.1", 9742 },
+		{ "::1:9742", "::1", 9742 },
+		{ "[::1]:9742", "::1", 9742 },
+		{ "[2001:db8::1]:80", "2001:db8::1", 80 },
+		{ "localhost:9742", "127.0.0.1", 9742 },
+		{ ":9742", "::", 9742 },
+		{ "[::]:9742", "::", 9742 },
+		{ "0.0.0.0:1", "0.0.0.0", 1 },
+		{ "localhost", NULL },
+		{ "127.0.0.1:0", NULL },
+		{ "127.0.0.1:65536", NULL },
+		{ "[127.0.0.1]:9742", NULL },
+		{ "[::1:9742", NULL },
+		{ "::1]:9742", NULL },
+		{ "[]:9742", NULL },
+		{ "1.2.3:x", NULL },
+		{ "no-such-host.invalid:9742", NULL },
+	};
+	char text[128];
+
+	for (size_t i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		struct asc_config c;
+		int rc;
+
+		snprintf(text, sizeof(text), "[metrics]\nlisten = %s\n", t[i].v);
+		rc = load(text, &c);
+		if (!t[i].host) {
+			if (rc != -EINVAL)
+				fail_msg("listen = %s: accepted as %s", t[i].v, c.listen_host);
+			continue;
+		}
+		if (rc)
+			fail_msg("listen = %s: refused: %s", t[i].v, errs);
+		if (strcmp(c.listen_host, t[i].host) || c.listen_port != t[i].port)
+			fail_msg("listen = %s: %s port %u, want %s port %u", t[i].v, c.listen_host,
+				 c.listen_port, t[i].host, t[i].port);
+		config_free(&c);
+	}
 }
 
 static void test_config_missing_file(void **state)
@@ -192,6 +246,7 @@ int main(void)
 		cmocka_unit_test(test_config_defaults),
 		cmocka_unit_test(test_config_errors_name_the_place),
 		cmocka_unit_test(test_config_rejects_what_inih_would_cut),
+		cmocka_unit_test(test_config_listen_forms),
 		cmocka_unit_test(test_config_missing_file),
 	};
 

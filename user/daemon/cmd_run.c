@@ -24,6 +24,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <bpf/libbpf.h>
+#include <systemd/sd-daemon.h>
 
 #include "cli/cmd.h"
 #include "common/log.h"
@@ -48,9 +49,13 @@ static const struct cmd_spec run_spec = {
 	.desc = "Run as the border-router daemon, in the foreground (systemd style; logs to "
 		"stderr).  Attaches to every configured link (replacing older programs of ours "
 		"atomically, keeping every counter), loads the routing sources, serves Prometheus "
-		"metrics on the configured listener, and reloads the routing data on SIGHUP and "
-		"when a source file changes.  A failed reload keeps the active tables.  After "
-		"start-up only CAP_BPF, CAP_NET_ADMIN and CAP_PERFMON are kept.",
+		"metrics on the configured listener, and reloads the routing data when a source "
+		"file changes.  SIGHUP re-reads the configuration file: links added or changed are "
+		"attached, links removed detached (counters stay), routing and metrics settings "
+		"change; a file with an error is refused and the running configuration kept.  A "
+		"failed reload keeps the active tables.  After start-up only CAP_BPF, "
+		"CAP_NET_ADMIN, CAP_PERFMON and CAP_SYS_ADMIN are kept: attaching a link on SIGHUP "
+		"needs them.",
 	.opts = run_opts,
 	.examples = "    asclass run --config /etc/asclass/asclass.conf\n"
 		    "    asclass run --check-config --config asclass.conf\n",
@@ -63,6 +68,7 @@ struct daemon {
 	uint64_t load_errors;
 	double load_duration;
 	bool reloading, reload_pending;
+	char status[160];	      /* systemd's STATUS= after the last load */
 	struct rib_transit *transits; /* of watched origins, from the last good load */
 	size_t n_transits;
 	struct attach_info attached[CFG_MAX_LINKS]; /* as attach left it */
@@ -88,33 +94,38 @@ static int expand_sources(const struct asc_config *c, glob_t *g)
 
 static void reload_once(void)
 {
-	struct routes_opts ro = { .format = D.cfg.format,
-				  .keep_going = D.cfg.keep_going,
-				  .allow_empty = D.cfg.allow_empty };
+	struct routes_opts ro;
 	struct tables_result res;
 	struct rtable t = { 0 };
 	struct rib *rib = NULL;
 	struct rib_transit *tr = NULL;
+	uint32_t watch[CFG_MAX_WATCH];
 	struct timespec a, b;
-	size_t ntr = 0, keep = 0;
+	size_t ntr = 0, keep = 0, n_watch;
+	enum tables_which which;
 	glob_t g;
 	int err;
 
 	clock_gettime(CLOCK_MONOTONIC, &a);
+	/* what the load needs of the config, which SIGHUP may replace meanwhile */
+	pthread_mutex_lock(&D.lock);
+	ro = (struct routes_opts){ .format = D.cfg.format,
+				   .keep_going = D.cfg.keep_going,
+				   .allow_empty = D.cfg.allow_empty };
+	which = D.cfg.lookup == ASC_LOOKUP_LPM ? TABLES_LPM : TABLES_FAST;
+	n_watch = D.cfg.n_watch;
+	memcpy(watch, D.cfg.watch, sizeof(watch));
 	err = expand_sources(&D.cfg, &g);
+	pthread_mutex_unlock(&D.lock);
 	if (!err && g.gl_pathc)
 		err = routes_read((const char *const *)g.gl_pathv, (int)g.gl_pathc, &ro, &t, &rib,
 				  NULL);
 	if (!err)
-		err = tables_load(&D.maps, &t,
-				  &(struct tables_opts){ .which = D.cfg.lookup == ASC_LOOKUP_LPM
-									  ? TABLES_LPM
-									  : TABLES_FAST },
-				  &res);
+		err = tables_load(&D.maps, &t, &(struct tables_opts){ .which = which }, &res);
 	if (!err && rib && !rib_transits(rib, &tr, &ntr)) {
 		for (size_t i = 0; i < ntr; i++)
-			for (size_t w = 0; w < D.cfg.n_watch; w++)
-				if (tr[i].origin == D.cfg.watch[w])
+			for (size_t w = 0; w < n_watch; w++)
+				if (tr[i].origin == watch[w])
 					tr[keep++] = tr[i];
 	}
 	clock_gettime(CLOCK_MONOTONIC, &b);
@@ -122,6 +133,9 @@ static void reload_once(void)
 	if (err) {
 		D.load_errors++;
 		log_err("routing reload failed: the active tables are unchanged");
+		snprintf(D.status, sizeof(D.status),
+			 "routing load failed (%llu in all); serving the previous tables",
+			 (unsigned long long)D.load_errors);
 		free(tr);
 	} else {
 		D.load_duration = (b.tv_sec - a.tv_sec) + (b.tv_nsec - a.tv_nsec) / 1e9;
@@ -130,6 +144,8 @@ static void reload_once(void)
 		D.n_transits = keep;
 		log_info("routing loaded: %zu IPv4 + %zu IPv6 prefixes from %zu files in %.3f s",
 			 res.routes_v4, res.routes_v6, g.gl_pathc, D.load_duration);
+		snprintf(D.status, sizeof(D.status), "routing: %zu IPv4 + %zu IPv6 prefixes",
+			 res.routes_v4, res.routes_v6);
 	}
 	pthread_mutex_unlock(&D.lock);
 	globfree(&g);
@@ -143,6 +159,10 @@ static void *reload_thread(void *arg)
 	for (;;) {
 		reload_once();
 		pthread_mutex_lock(&D.lock);
+		/* systemd: started (the first load) or reloaded (SIGHUP's
+		 * RELOADING=1), whether the load worked or not, so that a bad
+		 * routing file holds neither forever; STATUS= says which. */
+		sd_notifyf(0, "READY=1\nSTATUS=%s", D.status);
 		if (!D.reload_pending) {
 			D.reloading = false;
 			pthread_mutex_unlock(&D.lock);
@@ -173,25 +193,75 @@ static void request_reload(void)
 	pthread_mutex_unlock(&D.lock);
 }
 
+static void attach_link(const struct asc_config *c, const struct cfg_link *l,
+			struct attach_info *info)
+{
+	struct attach_opts o = { .ifname = l->ifname,
+				 .upstream = l->name,
+				 .vlan = l->vlan,
+				 .asn = l->asn,
+				 .mode = c->mode,
+				 .tc_hook = c->tc_hook,
+				 .replace = true,
+				 .counters = c->counters };
+
+	if (asc_attach(c->pin_dir, &o, info))
+		memset(info, 0, sizeof(*info));
+	if (!info->xdp)
+		log_err("link %s (%s) not attached; fix it and send SIGHUP", l->name, l->ifname);
+}
+
 static void attach_links(void)
+{
+	for (int i = 0; i < D.cfg.n_links; i++)
+		attach_link(&D.cfg, &D.cfg.links[i], &D.attached[i]);
+}
+
+/* The index of the link of b that is l of a with every setting alike, or -1. */
+static int same_link(const struct asc_config *a, const struct cfg_link *l,
+		     const struct asc_config *b)
+{
+	if (a->mode != b->mode || a->tc_hook != b->tc_hook)
+		return -1;
+	for (int i = 0; i < b->n_links; i++) {
+		const struct cfg_link *m = &b->links[i];
+
+		if (!strcmp(l->name, m->name) && !strcmp(l->ifname, m->ifname) &&
+		    l->vlan == m->vlan && l->asn == m->asn)
+			return i;
+	}
+	return -1;
+}
+
+static bool ifname_used(const struct asc_config *c, const char *ifname)
+{
+	for (int i = 0; i < c->n_links; i++)
+		if (!strcmp(c->links[i].ifname, ifname))
+			return true;
+	return false;
+}
+
+/* Brings the links from D.cfg's to c's: detaches the interfaces c no longer
+ * names, attaches new and changed links and those that were not attached;
+ * counters stay.  info gets c's links as attach left them. */
+static void relink(const struct asc_config *c, struct attach_info *info)
 {
 	for (int i = 0; i < D.cfg.n_links; i++) {
 		const struct cfg_link *l = &D.cfg.links[i];
-		struct attach_opts o = { .ifname = l->ifname,
-					 .upstream = l->name,
-					 .vlan = l->vlan,
-					 .asn = l->asn,
-					 .mode = D.cfg.mode,
-					 .tc_hook = D.cfg.tc_hook,
-					 .replace = true,
-					 .counters = D.cfg.counters };
-		struct attach_info *info = &D.attached[i];
 
-		if (asc_attach(D.cfg.pin_dir, &o, info))
-			memset(info, 0, sizeof(*info));
-		if (!info->xdp)
-			log_err("link %s (%s) not attached; fix it and send SIGHUP", l->name,
-				l->ifname);
+		if (!D.attached[i].xdp || same_link(&D.cfg, l, c) >= 0 || ifname_used(c, l->ifname))
+			continue;
+		log_info("link %s (%s) is no longer configured: detaching (its counters stay)",
+			 l->name, l->ifname);
+		asc_detach(D.cfg.pin_dir, l->ifname);
+	}
+	for (int i = 0; i < c->n_links; i++) {
+		int old = same_link(c, &c->links[i], &D.cfg);
+
+		if (old >= 0 && D.attached[old].xdp)
+			info[i] = D.attached[old];
+		else
+			attach_link(c, &c->links[i], &info[i]);
 	}
 }
 
@@ -256,36 +326,90 @@ static int render_metrics(FILE *f, void *arg)
 	return err;
 }
 
-static struct metrics_http *http_start(void)
+static struct metrics_http *http_start(const struct asc_config *c)
 {
-	struct metrics_http_opts o = { .host = D.cfg.listen_host,
-				       .port = D.cfg.listen_port,
-				       .max_connections = D.cfg.max_connections,
-				       .timeout_s = D.cfg.timeout_s,
+	struct metrics_http_opts o = { .host = c->listen_host,
+				       .port = c->listen_port,
+				       .max_connections = c->max_connections,
+				       .max_per_client = c->max_per_client,
+				       .timeout_s = c->timeout_s,
 				       .render = render_metrics };
 
 	return metrics_http_start(&o);
 }
 
+/* The listener as a URL writes it: [IPv6]:PORT or IPv4:PORT. */
+static const char *listen_str(void)
+{
+	static char buf[sizeof(D.cfg.listen_host) + 8];
+	bool v6 = strchr(D.cfg.listen_host, ':');
+
+	snprintf(buf, sizeof(buf), v6 ? "[%s]:%u" : "%s:%u", D.cfg.listen_host, D.cfg.listen_port);
+	return buf;
+}
+
 /* ---- privileges ------------------------------------------------------------ */
 
-/* Keeps CAP_BPF and CAP_PERFMON (map access, re-attach), CAP_NET_ADMIN
- * (netlink for tc/XDP on re-attach); drops every other capability. */
+/* Keeps what attaching a link on SIGHUP needs: CAP_BPF and CAP_PERFMON
+ * (maps, loading the programs), CAP_NET_ADMIN (XDP and tc over netlink) and
+ * CAP_SYS_ADMIN (libxdp opens the program already on a link by id,
+ * BPF_PROG_GET_FD_BY_ID); drops every other capability. */
 static int drop_caps(void)
 {
-	cap_value_t keep[] = { CAP_BPF, CAP_NET_ADMIN, CAP_PERFMON };
+	cap_value_t keep[] = { CAP_BPF, CAP_NET_ADMIN, CAP_PERFMON, CAP_SYS_ADMIN };
 	cap_t caps = cap_init();
 	int err = 0;
 
 	if (!caps)
 		return -errno;
-	if (cap_set_flag(caps, CAP_PERMITTED, 3, keep, CAP_SET) ||
-	    cap_set_flag(caps, CAP_EFFECTIVE, 3, keep, CAP_SET) || cap_set_proc(caps))
+	if (cap_set_flag(caps, CAP_PERMITTED, 4, keep, CAP_SET) ||
+	    cap_set_flag(caps, CAP_EFFECTIVE, 4, keep, CAP_SET) || cap_set_proc(caps))
 		err = -errno;
 	cap_free(caps);
 	if (!err && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
 		err = -errno;
 	return err;
+}
+
+/* ---- SIGHUP ----------------------------------------------------------------- */
+
+/* Reads the config file again and applies it: links, routing sources and
+ * metrics settings.  A file with an error is refused (config_load logged
+ * where) and everything stays as it is; so is a change of pin_dir or
+ * counters, which needs a restart.  The metrics server is stopped while
+ * D.cfg changes (no scrape reads it half-changed) and started with the new
+ * settings.  Returns 0 if the new config is running. */
+static int reconfigure(const char *path, struct metrics_http **http)
+{
+	static struct asc_config c;
+	static struct attach_info info[CFG_MAX_LINKS];
+	struct asc_config old;
+
+	if (config_load(path, &c)) {
+		log_err("%s refused: the running configuration is kept", path);
+		return -EINVAL;
+	}
+	if (strcmp(c.pin_dir, D.cfg.pin_dir) || c.counters != D.cfg.counters) {
+		log_err("%s refused: pin_dir and counters change only with a restart; the "
+			"running configuration is kept",
+			path);
+		config_free(&c);
+		return -EINVAL;
+	}
+	metrics_http_stop(*http);
+	relink(&c, info);
+	pthread_mutex_lock(&D.lock);
+	old = D.cfg;
+	D.cfg = c;
+	memcpy(D.attached, info, sizeof(info));
+	pthread_mutex_unlock(&D.lock);
+	config_free(&old);
+	*http = http_start(&D.cfg);
+	if (!*http)
+		log_err("metrics not served: fix [metrics] in %s and send SIGHUP", path);
+	log_info("%s re-read: %d links, %d routing sources, metrics on %s", path, D.cfg.n_links,
+		 D.cfg.n_sources, listen_str());
+	return 0;
 }
 
 /* ---- main loop ----------------------------------------------------------- */
@@ -350,8 +474,8 @@ int cmd_run(int argc, char **argv)
 	if (config_load(path, &D.cfg))
 		return ASC_EXIT_INPUT;
 	if (check) {
-		printf("%s: OK (%d links, %d routing sources, metrics on %s:%u)\n", path,
-		       D.cfg.n_links, D.cfg.n_sources, D.cfg.listen_host, D.cfg.listen_port);
+		printf("%s: OK (%d links, %d routing sources, metrics on %s)\n", path,
+		       D.cfg.n_links, D.cfg.n_sources, listen_str());
 		return ASC_EXIT_OK;
 	}
 	log_set_daemon(1);
@@ -368,8 +492,9 @@ int cmd_run(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
 	if (maps_create(D.cfg.pin_dir, D.cfg.counters, &D.maps))
 		return ASC_EXIT_BPF;
+	sd_notify(0, "STATUS=attaching");
 	attach_links();
-	http = http_start();
+	http = http_start(&D.cfg);
 	if (!http)
 		return ASC_EXIT_FAIL;
 	sfd = signalfd(-1, &sigs, SFD_CLOEXEC);
@@ -380,8 +505,9 @@ int cmd_run(int argc, char **argv)
 	}
 	if (drop_caps())
 		log_warn("could not drop capabilities: %s", strerror(errno));
-	log_info("serving metrics on %s:%u; %d links, %d routing sources", D.cfg.listen_host,
-		 D.cfg.listen_port, D.cfg.n_links, D.cfg.n_sources);
+	log_info("serving metrics on %s; %d links, %d routing sources", listen_str(), D.cfg.n_links,
+		 D.cfg.n_sources);
+	sd_notify(0, "STATUS=loading the routing data");
 	request_reload();
 	pf[0] = (struct pollfd){ .fd = sfd, .events = POLLIN };
 	pf[1] = (struct pollfd){ .fd = ifd, .events = POLLIN };
@@ -402,12 +528,21 @@ int cmd_run(int argc, char **argv)
 				continue;
 			if (si.ssi_signo == SIGHUP) {
 				log_info("SIGHUP: reloading");
+				sd_notify(0, "RELOADING=1\nSTATUS=reloading");
+				if (reconfigure(path, &http)) {
+					sd_notify(0,
+						  "READY=1\nSTATUS=new configuration refused (see "
+						  "the log); running the previous one");
+					continue;
+				}
+				watch_sources(ifd);
 				request_reload();
 				continue;
 			}
 			log_info("exiting on signal %u; the programs stay attached and counting "
 				 "('asclass detach IFACE' removes them)",
 				 si.ssi_signo);
+			sd_notify(0, "STOPPING=1\nSTATUS=stopping; the programs stay attached");
 			break;
 		}
 	}

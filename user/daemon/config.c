@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <arpa/inet.h>
+#include <netdb.h>
 #include <ini.h>
 
 #include "common/log.h"
@@ -23,6 +23,7 @@ struct parse {
 	int line;
 	int failed;
 	struct cfg_link *link; /* the [link NAME] being read */
+	int conn_line;	       /* the last max_connections* key */
 };
 
 /* A line inih cannot take whole: logged, and the parse stops. */
@@ -104,22 +105,63 @@ static int link_key(struct parse *p, const char *section, const char *key, const
 	return 1;
 }
 
-/* "ADDRESS:PORT", the address an IPv4 or IPv6 literal (IPv6 without
- * brackets: the last colon ends it), as the listener needs it. */
-static int parse_listen(const char *v, struct asc_config *c)
+/* The address host names, as the listener takes it: an IP literal as it
+ * is, "" as "::" (every IPv4 and IPv6 address), a name as the first address
+ * getaddrinfo() gives for it.  Returns 0 or -EINVAL with why filled. */
+static int resolve_listen(const char *host, bool v6_only, char *out, size_t size, char *why,
+			  size_t why_size)
+{
+	struct addrinfo hints = { .ai_family = v6_only ? AF_INET6 : AF_UNSPEC,
+				  .ai_socktype = SOCK_STREAM,
+				  .ai_flags = v6_only ? AI_NUMERICHOST : 0 };
+	struct addrinfo *ai;
+	int rc;
+
+	if (!*host)
+		host = "::";
+	rc = getaddrinfo(host, NULL, &hints, &ai);
+	if (rc) {
+		snprintf(why, why_size, "cannot resolve '%s': %s", host, gai_strerror(rc));
+		return -EINVAL;
+	}
+	rc = getnameinfo(ai->ai_addr, ai->ai_addrlen, out, (socklen_t)size, NULL, 0,
+			 NI_NUMERICHOST);
+	freeaddrinfo(ai);
+	if (rc) {
+		snprintf(why, why_size, "cannot resolve '%s': %s", host, gai_strerror(rc));
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* "HOST:PORT" as docs/asclass.conf.5 has it: HOST an IPv4 address, an IPv6
+ * address with or without brackets (without: the last colon ends it), a
+ * name, or nothing (every address).  The one parser of the listener, for
+ * --check-config and run alike. */
+static int parse_listen(const char *v, struct asc_config *c, char *why, size_t why_size)
 {
 	const char *colon = strrchr(v, ':');
-	unsigned char addr[sizeof(struct in6_addr)];
-	unsigned int port;
+	char host[sizeof(c->listen_host)];
+	bool bracket = *v == '[';
 	size_t len = colon ? (size_t)(colon - v) : 0;
+	unsigned int port;
 
-	if (!len || len >= sizeof(c->listen_host) || parse_u32(colon + 1, &port) || !port ||
-	    port > 65535)
+	snprintf(why, why_size,
+		 "'%s' is not HOST:PORT (HOST an IP address, [IPv6], a name, or "
+		 "empty for all addresses)",
+		 v);
+	if (!colon || parse_u32(colon + 1, &port) || !port || port > 65535)
 		return -EINVAL;
-	memcpy(c->listen_host, v, len);
-	c->listen_host[len] = 0;
-	if (inet_pton(AF_INET, c->listen_host, addr) != 1 &&
-	    inet_pton(AF_INET6, c->listen_host, addr) != 1)
+	if (bracket && (len < 3 || v[len - 1] != ']'))
+		return -EINVAL;
+	if (bracket)
+		v++, len -= 2;
+	if (len >= sizeof(host))
+		return -EINVAL;
+	memcpy(host, v, len);
+	host[len] = 0;
+	if (resolve_listen(host, bracket || strchr(host, ':'), c->listen_host,
+			   sizeof(c->listen_host), why, why_size))
 		return -EINVAL;
 	c->listen_port = port;
 	return 0;
@@ -212,27 +254,36 @@ static int handler(void *user, const char *section, const char *key, const char 
 		return 1;
 	}
 	if (!strcmp(section, "metrics")) {
+		if (!strncmp(key, "max_connections", 15))
+			p->conn_line = p->line; /* for the check of both (parse_stream) */
 		if (!strcmp(key, "listen")) {
-			if (parse_listen(v, c))
-				return fail(p, section, key,
-					    "'%s' is not HOST:PORT (HOST an IPv4 or IPv6 address)",
-					    v);
+			char why[192];
+
+			if (parse_listen(v, c, why, sizeof(why)))
+				return fail(p, section, key, "%s", why);
 		} else if (!strcmp(key, "top_n")) {
 			if (parse_u32(v, &c->top_n) || !c->top_n)
 				return fail(p, section, key, "'%s' is not a positive number", v);
 		} else if (!strcmp(key, "watch")) {
 			return parse_watch(p, section, key, v);
 		} else if (!strcmp(key, "max_connections")) {
-			if (parse_u32(v, &c->max_connections) || !c->max_connections)
-				return fail(p, section, key, "'%s' is not a positive number", v);
+			if (parse_u32(v, &c->max_connections) || !c->max_connections ||
+			    c->max_connections > CFG_MAX_CONNECTIONS)
+				return fail(p, section, key, "'%s' is not a number from 1 to 65536",
+					    v);
+		} else if (!strcmp(key, "max_connections_per_client")) {
+			if (parse_u32(v, &c->max_per_client) || !c->max_per_client ||
+			    c->max_per_client > CFG_MAX_CONNECTIONS)
+				return fail(p, section, key, "'%s' is not a number from 1 to 65536",
+					    v);
 		} else if (!strcmp(key, "timeout")) {
-			if (parse_u32(v, &c->timeout_s) || !c->timeout_s)
+			if (parse_u32(v, &c->timeout_s) || !c->timeout_s || c->timeout_s > 3600)
 				return fail(p, section, key,
-					    "'%s' is not a positive number of seconds", v);
+					    "'%s' is not a number of seconds from 1 to 3600", v);
 		} else {
 			return fail(p, section, NULL,
 				    "unknown key \"%s\" (known: listen, top_n, watch, "
-				    "max_connections, timeout)",
+				    "max_connections, max_connections_per_client, timeout)",
 				    key);
 		}
 		return 1;
@@ -284,8 +335,9 @@ static void set_defaults(struct asc_config *c)
 	snprintf(c->listen_host, sizeof(c->listen_host), "127.0.0.1");
 	c->listen_port = 9742;
 	c->top_n = 500;
-	c->max_connections = 32;
-	c->timeout_s = 10;
+	c->max_connections = 1024;
+	c->max_per_client = 8;
+	c->timeout_s = 5;
 	c->lookup = ASC_LOOKUP_FAST;
 	snprintf(c->pin_dir, sizeof(c->pin_dir), "%s", ASC_PIN_DIR_DEFAULT);
 }
@@ -299,6 +351,12 @@ static int parse_stream(FILE *f, const char *path, struct asc_config *c)
 	free(p.buf);
 	if (!p.failed && rc > 0) { /* a syntax error inih found itself */
 		log_err("%s:%d: syntax error (expected [section] or key = value)", path, rc);
+		p.failed = 1;
+	}
+	if (!p.failed && c->max_per_client > c->max_connections) {
+		log_err("%s:%d: [metrics] max_connections_per_client %u is more than "
+			"max_connections %u",
+			path, p.conn_line, c->max_per_client, c->max_connections);
 		p.failed = 1;
 	}
 	for (int i = 0; !p.failed && i < c->n_links; i++)

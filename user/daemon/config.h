@@ -14,6 +14,7 @@
 #define CFG_MAX_LINKS 64
 #define CFG_MAX_SOURCES 64
 #define CFG_MAX_WATCH 64
+#define CFG_MAX_CONNECTIONS 65536
 
 struct cfg_link {
 	char name[ASC_NAME_LEN];
@@ -37,7 +38,8 @@ struct asc_config {
 	unsigned int top_n;
 	uint32_t watch[CFG_MAX_WATCH];
 	size_t n_watch;
-	unsigned int max_connections;
+	unsigned int max_connections; /* in all */
+	unsigned int max_per_client;  /* from one client address */
 	unsigned int timeout_s;
 	char pin_dir[PATH_MAX];
 	enum attach_mode mode;

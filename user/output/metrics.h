@@ -78,8 +78,9 @@ struct metrics_http_opts {
 	const char *host; /* an IPv4 or IPv6 address; NULL: no listening socket
 			   * (connections come from metrics_http_add_connection) */
 	unsigned int port;
-	unsigned int max_connections;
-	unsigned int timeout_s;
+	unsigned int max_connections; /* in all */
+	unsigned int max_per_client;  /* from one client address */
+	unsigned int timeout_s;	      /* idle time before a connection is closed */
 	/* Writes the exposition for one scrape, from libmicrohttpd's thread.
 	 * Returns 0, or -errno and the client gets a 500. */
 	int (*render)(FILE *f, void *arg);
