@@ -240,6 +240,20 @@ static const struct {
 	{ "daemon", daemon_keys },
 };
 
+/* The keys of a section other than [link NAME], or NULL. */
+static const struct setting_bind *plain_keys(const char *section)
+{
+	for (size_t i = 0; i < sizeof(sections) / sizeof(sections[0]); i++)
+		if (!strcmp(section, sections[i].name))
+			return sections[i].keys;
+	return NULL;
+}
+
+const struct setting_bind *config_keys(const char *section)
+{
+	return !strcmp(section, "link") ? link_keys : plain_keys(section);
+}
+
 /* ---- the handler ------------------------------------------------------ */
 
 /* key = v of a section whose keys are `keys`, into base. */
@@ -285,6 +299,7 @@ static int link_select(struct parse *p, const char *section, const char *name)
 static int handler(void *user, const char *section, const char *key, const char *v)
 {
 	struct parse *p = user;
+	const struct setting_bind *keys;
 
 	if (p->failed)
 		return 0;
@@ -293,9 +308,9 @@ static int handler(void *user, const char *section, const char *key, const char 
 	if (!strncmp(section, "link ", 5))
 		return link_select(p, section, section + 5) &&
 		       section_key(p, section, link_keys, p->link, key, v);
-	for (size_t i = 0; i < sizeof(sections) / sizeof(sections[0]); i++)
-		if (!strcmp(section, sections[i].name))
-			return section_key(p, section, sections[i].keys, p->c, key, v);
+	keys = plain_keys(section);
+	if (keys)
+		return section_key(p, section, keys, p->c, key, v);
 	return fail(
 		p, section, NULL,
 		"unknown section (known: [link NAME], [routes], [metrics], [daemon]): key \"%s\"",
