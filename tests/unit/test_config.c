@@ -20,20 +20,16 @@
 static char path[] = "/tmp/asclass-test-conf-XXXXXX";
 static char errs[4096];
 
-/* Writes text to the config file, loads it with stderr captured into errs. */
-static int load(const char *text, struct asc_config *c)
+/* Runs fn(arg) with stderr captured into errs. */
+static int captured(int (*fn)(void *), void *arg)
 {
 	char errpath[] = "/tmp/asclass-test-err-XXXXXX";
 	int fd = mkstemp(errpath), saved = dup(2), rc;
-	FILE *f = fopen(path, "w");
 	ssize_t n;
 
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
 	fflush(stderr);
 	dup2(fd, 2);
-	rc = config_load(path, c);
+	rc = fn(arg);
 	fflush(stderr);
 	dup2(saved, 2);
 	close(saved);
@@ -43,6 +39,22 @@ static int load(const char *text, struct asc_config *c)
 	close(fd);
 	unlink(errpath);
 	return rc;
+}
+
+static int conf_load(void *c)
+{
+	return config_load(path, c);
+}
+
+/* Writes text to the config file, loads it with stderr captured into errs. */
+static int load(const char *text, struct asc_config *c)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	return captured(conf_load, c);
 }
 
 static int setup(void **state)
@@ -182,27 +194,6 @@ static void test_config_rejects_what_inih_would_cut(void **state)
 }
 
 /* ---- one setting, two front ends ------------------------------------- */
-
-/* Runs fn(arg) with stderr captured into errs. */
-static int captured(int (*fn)(void *), void *arg)
-{
-	char errpath[] = "/tmp/asclass-test-err-XXXXXX";
-	int fd = mkstemp(errpath), saved = dup(2), rc;
-	ssize_t n;
-
-	fflush(stderr);
-	dup2(fd, 2);
-	rc = fn(arg);
-	fflush(stderr);
-	dup2(saved, 2);
-	close(saved);
-	lseek(fd, 0, SEEK_SET);
-	n = read(fd, errs, sizeof(errs) - 1);
-	errs[n > 0 ? n : 0] = 0;
-	close(fd);
-	unlink(errpath);
-	return rc;
-}
 
 struct cli_run {
 	const struct cmd_spec *spec;
