@@ -1,7 +1,9 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 # tests/extra/man_sync.sh - docs/asclass.8 and the --help of every command
-# name the same commands and the same long options, both ways.
+# name the same commands and the same long options, both ways (--help lists
+# the options the tables define, settings of cli/settings.h among them), and
+# docs/asclass.conf.5 names the keys of config.c's settings tables, both ways.
 set -eu
 cd "$(dirname "$0")/../.."
 ASCLASS=${ASCLASS:-build/asclass}
@@ -38,7 +40,22 @@ extra=$(comm -13 "$help_opts" "$man_opts")
 [ -z "$missing" ] || { echo "FAIL: options in --help but not in $MAN:" $missing; fail=1; }
 [ -z "$extra" ] || { echo "FAIL: options in $MAN but in no --help:" $extra; fail=1; }
 # asclass.conf(5) documents every key the config parser knows, and no other.
-conf_keys=$(grep -o 'strcmp(key, "[a-z_]*")' user/daemon/config.c | sed 's/.*"\(.*\)".*/\1/' | sort -u)
+# The keys are the settings user/daemon/config.c binds in its key tables
+# (KEY, LINK_KEY, SETTING_BIND_LIST), named as their definitions (in
+# config.c or user/cli/settings.c) name them, '-' spelled '_'.
+setting_name() {
+	awk -v v="$1" '$0 ~ "struct setting " v " = [{]" { on = 1 }
+		on && /\.name = "/ { match($0, /"[^"]*"/); print substr($0, RSTART + 1, RLENGTH - 2); exit }' \
+		user/daemon/config.c user/cli/settings.c
+}
+conf_keys=
+for v in $(grep -oE '\<(KEY|LINK_KEY|SETTING_BIND_LIST)\(set_[a-z_]+' user/daemon/config.c | sed 's/.*(//' | sort -u); do
+	name=$(setting_name "$v")
+	[ -n "$name" ] || { echo "FAIL: config.c binds $v, whose definition names no setting"; fail=1; }
+	conf_keys+="${name//-/_}"$'\n'
+done
+conf_keys=$(printf '%s' "$conf_keys" | sort -u)
+[ -n "$conf_keys" ] || { echo "FAIL: no config keys found in user/daemon/config.c"; exit 1; }
 man_keys=$(grep -o '^\.BI [a-z_]* " = ' docs/asclass.conf.5 | awk '{print $2}' | sort -u)
 [ "$conf_keys" = "$man_keys" ] || { echo "FAIL: config keys and asclass.conf(5) differ:"; diff <(echo "$conf_keys") <(echo "$man_keys"); fail=1; }
 echo "$(wc -l <"$help_opts") long options, $(echo $cmds | wc -w) commands and $(echo $conf_keys | wc -w) config keys checked"

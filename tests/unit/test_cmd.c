@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
-/* tests/unit/test_cmd.c - number and AS parsing, option tables, and the
- * plain-text route format reader. */
+/* tests/unit/test_cmd.c - number and AS parsing, option tables, the types
+ * of the settings table, and the plain-text route format reader. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "cli/cmd.h"
+#include "cli/settings.h"
 #include "common/parse.h"
 #include "routes/routes_text.h"
 
@@ -96,6 +97,149 @@ static void test_cmd_opt_next_unknown_option(void **state)
 	assert_int_equal(opt_next(&t_spec, 3, argv, &arg), OPT_ERR);
 }
 
+/* ---- the settings table: each type at and past its limits -------------- */
+
+struct t_dst {
+	bool b;
+	unsigned int u;
+	int e;
+	unsigned int asn;
+	uint32_t list[3];
+	size_t n;
+	char str[6];
+	const char *custom;
+};
+
+static int t_parse_even(const char *v, void *field, void *base, char *why, size_t len)
+{
+	(void)base;
+	if (strlen(v) % 2) {
+		snprintf(why, len, "'%s' has an odd length", v);
+		return -EINVAL;
+	}
+	*(const char **)field = v;
+	return 0;
+}
+
+static const struct setting_name t_names[] = {
+	{ "one", 1 }, { "two", 2 }, { "five", 5 }, { NULL }
+};
+static const struct setting t_bool = { .name = "b", .type = SETTING_BOOL };
+static const struct setting t_u32 = {
+	.name = "u", .type = SETTING_U32, .min = 10, .max = 20, .what = "a number"
+};
+static const struct setting t_enum = { .name = "e", .type = SETTING_ENUM, .names = t_names };
+static const struct setting t_asn = {
+	.name = "asn", .type = SETTING_ASN, .min = 1, .max = 65535, .what = "a 16-bit AS number"
+};
+static const struct setting t_list = { .name = "list", .type = SETTING_ASN_LIST, .max = 3 };
+static const struct setting t_str = {
+	.name = "str", .type = SETTING_STRING, .min = 2, .what = "a short word"
+};
+static const struct setting t_custom = { .name = "custom",
+					 .type = SETTING_CUSTOM,
+					 .parse = t_parse_even };
+
+static const struct setting_bind t_binds[] = {
+	SETTING_BIND(t_bool, struct t_dst, b),
+	SETTING_BIND(t_u32, struct t_dst, u),
+	SETTING_BIND(t_enum, struct t_dst, e),
+	SETTING_BIND(t_asn, struct t_dst, asn),
+	SETTING_BIND_LIST(t_list, struct t_dst, list, n),
+	SETTING_BIND(t_str, struct t_dst, str),
+	SETTING_BIND(t_custom, struct t_dst, custom),
+	{ NULL },
+};
+
+/* One value for one setting: the error text it gives (NULL: it is taken),
+ * and what the field then holds. */
+static const struct {
+	const char *key, *v, *why;
+	unsigned int want; /* b, u, e, asn, n; str and custom: strlen */
+} t_cases[] = {
+	{ "b", "yes", NULL, 1 },
+	{ "b", "0", NULL, 0 },
+	{ "b", "maybe", "'maybe' is not yes or no" },
+	{ "u", "10", NULL, 10 },
+	{ "u", "20", NULL, 20 },
+	{ "u", "9", "'9' is out of range (10-20)" },
+	{ "u", "21", "'21' is out of range (10-20)" },
+	{ "u", "4294967296", "'4294967296' is not a number" },
+	{ "u", "1x", "'1x' is not a number" },
+	{ "e", "one", NULL, 1 },
+	{ "e", "five", NULL, 5 },
+	{ "e", "six", "'six' is not one, two or five" },
+	{ "e", "One", "'One' is not one, two or five" },
+	{ "asn", "AS1", NULL, 1 },
+	{ "asn", "65535", NULL, 65535 },
+	{ "asn", "0", "'0' is out of range (1-65535)" },
+	{ "asn", "1.0", "'1.0' is out of range (1-65535)" }, /* asdot 65536 */
+	{ "asn", "AS-1", "'AS-1' is not a 16-bit AS number" },
+	{ "list", "1, AS2 3", NULL, 3 },
+	{ "list", "", NULL, 0 },
+	{ "list", "1 2 3 4", "more than 3 ASes" },
+	{ "list", "1 x", "'x' is not an AS number" },
+	{ "str", "ab", NULL, 2 },
+	{ "str", "abcde", NULL, 5 },
+	{ "str", "a", "'a' is not a short word" },
+	{ "str", "abcdef", "'abcdef' is not a short word" },
+	{ "custom", "ab", NULL, 2 },
+	{ "custom", "abc", "'abc' has an odd length" },
+};
+
+static unsigned int t_value(const struct t_dst *d, const char *key)
+{
+	if (!strcmp(key, "b"))
+		return d->b;
+	if (!strcmp(key, "u"))
+		return d->u;
+	if (!strcmp(key, "e"))
+		return (unsigned int)d->e;
+	if (!strcmp(key, "asn"))
+		return d->asn;
+	if (!strcmp(key, "list"))
+		return (unsigned int)d->n;
+	return (unsigned int)strlen(!strcmp(key, "str") ? d->str : d->custom);
+}
+
+static void test_settings_types_at_and_past_limits(void **state)
+{
+	for (size_t i = 0; i < sizeof(t_cases) / sizeof(t_cases[0]); i++) {
+		const struct setting_bind *b = setting_find_key(t_binds, t_cases[i].key);
+		struct t_dst d = { .custom = "" }, before;
+		char why[128] = "";
+		int rc;
+
+		assert_non_null(b);
+		before = d;
+		rc = setting_parse(b, &d, t_cases[i].v, why, sizeof(why));
+		if (!t_cases[i].why) {
+			if (rc)
+				fail_msg("%s = '%s': %s", t_cases[i].key, t_cases[i].v, why);
+			assert_int_equal(t_value(&d, t_cases[i].key), t_cases[i].want);
+			continue;
+		}
+		assert_int_equal(rc, -EINVAL);
+		assert_string_equal(why, t_cases[i].why);
+		if (b->set->type != SETTING_ASN_LIST) /* a list keeps the ASes before the bad one */
+			assert_memory_equal(&d, &before, sizeof(d));
+	}
+}
+
+/* Config keys spell the command line's '-' as '_', and only so. */
+static void test_settings_keys(void **state)
+{
+	char known[64];
+
+	assert_true(setting_is_key(&set_tc_hook, "tc_hook"));
+	assert_false(setting_is_key(&set_tc_hook, "tc-hook"));
+	assert_false(setting_is_key(&set_tc_hook, "tc_hoo"));
+	assert_false(setting_is_key(&set_tc_hook, "tc_hooks"));
+	assert_null(setting_find_key(t_binds, "bb"));
+	setting_keys(t_binds, known, sizeof(known));
+	assert_string_equal(known, "b, u, e, asn, list, str, custom");
+}
+
 static void test_routes_text_line_forms(void **state)
 {
 	struct rt_entry e;
@@ -177,6 +321,8 @@ int main(void)
 		cmocka_unit_test(test_cmd_parse_u32_bounds),
 		cmocka_unit_test(test_cmd_opt_next_permutes_and_reports),
 		cmocka_unit_test(test_cmd_opt_next_unknown_option),
+		cmocka_unit_test(test_settings_types_at_and_past_limits),
+		cmocka_unit_test(test_settings_keys),
 		cmocka_unit_test(test_routes_text_line_forms),
 		cmocka_unit_test(test_routes_text_line_errors),
 		cmocka_unit_test(test_routes_text_read_keeps_nothing_on_error),

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
-/* tests/unit/test_config.c - asclass.conf: a full good file, and each kind
- * of error with its exact "file:line: [section] key: why" text. */
+/* tests/unit/test_config.c - asclass.conf: a full good file, each kind of
+ * error with its exact "file:line: [section] key: why" text, and the same
+ * settings through the command line giving the same values and errors. */
 #include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
@@ -13,25 +14,22 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "cli/cmd.h"
 #include "daemon/config.h"
 
 static char path[] = "/tmp/asclass-test-conf-XXXXXX";
 static char errs[4096];
 
-/* Writes text to the config file, loads it with stderr captured into errs. */
-static int load(const char *text, struct asc_config *c)
+/* Runs fn(arg) with stderr captured into errs. */
+static int captured(int (*fn)(void *), void *arg)
 {
 	char errpath[] = "/tmp/asclass-test-err-XXXXXX";
 	int fd = mkstemp(errpath), saved = dup(2), rc;
-	FILE *f = fopen(path, "w");
 	ssize_t n;
 
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
 	fflush(stderr);
 	dup2(fd, 2);
-	rc = config_load(path, c);
+	rc = fn(arg);
 	fflush(stderr);
 	dup2(saved, 2);
 	close(saved);
@@ -41,6 +39,22 @@ static int load(const char *text, struct asc_config *c)
 	close(fd);
 	unlink(errpath);
 	return rc;
+}
+
+static int conf_load(void *c)
+{
+	return config_load(path, c);
+}
+
+/* Writes text to the config file, loads it with stderr captured into errs. */
+static int load(const char *text, struct asc_config *c)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	return captured(conf_load, c);
 }
 
 static int setup(void **state)
@@ -133,7 +147,7 @@ static void test_config_errors_name_the_place(void **state)
 	expect_error("[link cu]\ninterface = eth1\n\n[link ttk]\ninterfce = eth2\n",
 		     "5: [link ttk]: unknown key \"interfce\" (known: interface, vlan, asn)");
 	expect_error("[link cu]\ninterface = eth1\nvlan = 4095\n",
-		     "3: [link cu] vlan: '4095' is not a VLAN id (0-4094)");
+		     "3: [link cu] vlan: '4095' is out of range (0-4094)");
 	expect_error("[metrics]\nlisten = localhost\n",
 		     "2: [metrics] listen: 'localhost' is not HOST:PORT");
 	expect_error("[metrics]\nlisten = no-such-host.invalid:9742\n",
@@ -141,17 +155,18 @@ static void test_config_errors_name_the_place(void **state)
 	expect_error("[metrics]\nwatch = 131279 AS-X\n",
 		     "2: [metrics] watch: 'AS-X' is not an AS number");
 	expect_error("[metrics]\nmax_connections = 65537\n",
-		     "2: [metrics] max_connections: '65537' is not a number from 1 to 65536");
+		     "2: [metrics] max_connections: '65537' is out of range (1-65536)");
 	expect_error("[metrics]\nmax_connections = 4\n",
 		     "2: [metrics] max_connections_per_client 8 "
 		     "is more than max_connections 4");
 	expect_error("[metrics]\ntimeout = 0\n",
-		     "2: [metrics] timeout: '0' is not a number of seconds from 1 to 3600");
-	expect_error("[routes]\nformat = csv\n", "2: [routes] format: unknown format 'csv'");
+		     "2: [metrics] timeout: '0' is out of range (1-3600)");
+	expect_error("[routes]\nformat = csv\n",
+		     "2: [routes] format: 'csv' is not auto, mrt, bgpdump, pfx2as or text");
 	expect_error("[daemon]\nmode = offload\n",
 		     "2: [daemon] mode: 'offload' is not native or skb");
-	expect_error("[daemon]\ncounters = 100\n", "2: [daemon] counters: '100' is not a number of "
-						   "counter keys from 1024 to 16777216");
+	expect_error("[daemon]\ncounters = 100\n",
+		     "2: [daemon] counters: '100' is out of range (1024-16777216)");
 	expect_error("[link cu]\ninterface = eth1\n[bogus]\nx = 1\n",
 		     "4: [bogus]: unknown section");
 	/* the section is reported at its first key: inih gives no line for headers */
@@ -232,6 +247,128 @@ static void test_config_listen_forms(void **state)
 	}
 }
 
+/* ---- one setting, two front ends ------------------------------------- */
+
+struct cli_run {
+	const struct cmd_spec *spec;
+	char **argv;
+	int argc;
+	void *dst;
+};
+
+static int cli_parse(void *arg)
+{
+	struct cli_run *r = arg;
+
+	return opt_parse(r->spec, r->argc, r->argv, r->dst);
+}
+
+/* The text after `after` in errs, up to the end of its line. */
+static const char *why_after(const char *after, char *buf, size_t len)
+{
+	const char *w = strstr(errs, after);
+
+	if (!w)
+		fail_msg("no \"%s\" in: %s", after, errs);
+	snprintf(buf, len, "%s", w + strlen(after));
+	buf[strcspn(buf, "\n")] = 0;
+	return buf;
+}
+
+/* Each type at and past its limits through asclass.conf and through the
+ * command line, both with the binding config_keys() gives: the same value
+ * lands in the same field, and a bad one gives the same words from both. */
+static const struct {
+	const char *section, *key, *v, *why; /* why: NULL if the value is taken */
+} both_cases[] = {
+	{ "daemon", "counters", "1024", NULL },
+	{ "daemon", "counters", "16777216", NULL },
+	{ "daemon", "counters", "1023", "'1023' is out of range (1024-16777216)" },
+	{ "daemon", "counters", "16777217", "'16777217' is out of range (1024-16777216)" },
+	{ "daemon", "counters", "1e6", "'1e6' is not a number of counter keys" },
+	{ "link", "vlan", "0", NULL },
+	{ "link", "vlan", "4094", NULL },
+	{ "link", "vlan", "4095", "'4095' is out of range (0-4094)" },
+	{ "metrics", "top_n", "1", NULL },
+	{ "metrics", "top_n", "4294967295", NULL },
+	{ "metrics", "top_n", "0", "'0' is out of range (1-4294967295)" },
+	{ "metrics", "top_n", "4294967296", "'4294967296' is not a number" },
+	{ "daemon", "mode", "skb", NULL },
+	{ "daemon", "mode", "SKB", "'SKB' is not native or skb" },
+	{ "daemon", "tc_hook", "clsact", NULL },
+	{ "daemon", "tc_hook", "tc", "'tc' is not auto, tcx or clsact" },
+	{ "routes", "lookup", "lpm", NULL },
+	{ "routes", "lookup", "trie", "'trie' is not fast or lpm" },
+	{ "routes", "format", "bgpdump", NULL },
+	{ "routes", "format", "csv", "'csv' is not auto, mrt, bgpdump, pfx2as or text" },
+	{ "link", "asn", "4294967295", NULL },
+	{ "link", "asn", "AS4294967296", "'AS4294967296' is not an AS number" },
+	{ "metrics", "watch", "131279, 4837", NULL },
+	{ "metrics", "watch", "131279 AS-X", "'AS-X' is not an AS number" },
+	{ "link", "interface", "abcdefghijklmno", NULL },
+	{ "link", "interface", "abcdefghijklmnop", "'abcdefghijklmnop' is not an interface name" },
+	{ "daemon", "pin_dir", "/sys/fs/bpf/x", NULL },
+	{ "daemon", "pin_dir", "bpf/x", "'bpf/x' is not an absolute path" },
+	{ "metrics", "listen", "[::1]",
+	  "'[::1]' is not HOST:PORT (HOST an IP address, [IPv6], a name, or empty for all "
+	  "addresses)" },
+	{ "routes", "keep_going", "yes", NULL }, /* on the command line, a flag */
+};
+
+/* The config's result: the struct the key's binding points into. */
+static void *conf_dst(struct asc_config *c, const char *section)
+{
+	return !strcmp(section, "link") ? (void *)&c->links[0] : (void *)c;
+}
+
+static void test_config_and_cli_agree(void **state)
+{
+	for (size_t i = 0; i < sizeof(both_cases) / sizeof(both_cases[0]); i++) {
+		const char *sec = both_cases[i].section, *key = both_cases[i].key,
+			   *v = both_cases[i].v;
+		const struct setting_bind *b = setting_find_key(config_keys(sec), key);
+		struct asc_config c, cli_c;
+		struct opt opts[2] = { { .bind = *b }, { NULL } };
+		struct cmd_spec spec = { .name = "asclass t", .synopsis = "", .opts = opts };
+		/* one argv per case: opt_next() starts over on an argv it has not seen */
+		static char *argvs[sizeof(both_cases) / sizeof(both_cases[0])][4];
+		char opt[64], text[256], **argv = argvs[i];
+		struct cli_run r = { &spec, argv, b->set->type == SETTING_BOOL ? 2 : 3 };
+		char conf_why[256], cli_why[256];
+		int conf_rc, cli_rc;
+
+		snprintf(opt, sizeof(opt), "--%s", b->set->name);
+		argv[0] = "t";
+		argv[1] = opt;
+		argv[2] = (char *)v;
+		snprintf(text, sizeof(text), "[link cu]\ninterface = eth1\n[%s]\n%s = %s\n",
+			 !strcmp(sec, "link") ? "link cu" : sec, key, v);
+		conf_rc = load(text, &c);
+		if (!both_cases[i].why && conf_rc)
+			fail_msg("%s = %s: %s", key, v, errs);
+		if (both_cases[i].why)
+			why_after(key, conf_why, sizeof(conf_why));
+		/* the command line starts from what the config holds before the key */
+		assert_int_equal(load("[link cu]\ninterface = eth1\n", &cli_c), 0);
+		r.dst = conf_dst(&cli_c, sec);
+		cli_rc = captured(cli_parse, &r);
+		if (!both_cases[i].why) {
+			if (cli_rc)
+				fail_msg("%s %s: %s", opt, v, errs);
+			assert_memory_equal((char *)conf_dst(&c, sec) + b->off,
+					    (char *)r.dst + b->off, b->size);
+		} else {
+			assert_int_equal(cli_rc, ASC_EXIT_USAGE);
+			snprintf(opt, sizeof(opt), "--%s: ", b->set->name);
+			why_after(opt, cli_why, sizeof(cli_why));
+			assert_string_equal(conf_why + 2, cli_why); /* conf: "key: why" */
+			assert_string_equal(cli_why, both_cases[i].why);
+		}
+		config_free(&c);
+		config_free(&cli_c);
+	}
+}
+
 static void test_config_missing_file(void **state)
 {
 	struct asc_config c;
@@ -248,6 +385,7 @@ int main(void)
 		cmocka_unit_test(test_config_rejects_what_inih_would_cut),
 		cmocka_unit_test(test_config_listen_forms),
 		cmocka_unit_test(test_config_missing_file),
+		cmocka_unit_test(test_config_and_cli_agree),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -42,25 +42,48 @@ int dispatch(const struct command *cmds, const char *prog, int argc, char **argv
 	return ASC_EXIT_USAGE;
 }
 
+const char *opt_name(const struct opt *o)
+{
+	return o->bind.set ? o->bind.set->name : o->name;
+}
+
+/* What --help and getopt need of o, from its setting if it has one. */
+static struct opt opt_view(const struct opt *o)
+{
+	const struct setting *s = o->bind.set;
+
+	if (!s)
+		return *o;
+	if (s->type == SETTING_BOOL) /* a flag */
+		return (struct opt){ s->name, s->short_name, NULL, s->def, s->help };
+	return (struct opt){ s->name, s->short_name, s->metavar ? s->metavar : "VALUE", s->def,
+			     s->help };
+}
+
+static void opt_help(const struct opt *opt, FILE *f)
+{
+	struct opt o = opt_view(opt);
+	char lhs[64];
+	int n = 0;
+
+	if (o.short_name)
+		n = snprintf(lhs, sizeof(lhs), "-%c, ", o.short_name);
+	snprintf(lhs + n, sizeof(lhs) - n, "--%s%s%s", o.name, o.metavar ? " " : "",
+		 o.metavar ? o.metavar : "");
+	fprintf(f, "    %-28s %s", lhs, o.help);
+	if (o.def)
+		fprintf(f, " (default: %s)", o.def);
+	fputc('\n', f);
+}
+
 void cmd_help(const struct cmd_spec *spec, FILE *f)
 {
 	fprintf(f, "SYNOPSIS\n    %s %s\n\n", spec->name, spec->synopsis);
 	if (spec->desc)
 		fprintf(f, "DESCRIPTION\n    %s\n\n", spec->desc);
 	fprintf(f, "OPTIONS\n");
-	for (const struct opt *o = spec->opts; o && o->name; o++) {
-		char lhs[64];
-		int n = 0;
-
-		if (o->short_name)
-			n = snprintf(lhs, sizeof(lhs), "-%c, ", o->short_name);
-		snprintf(lhs + n, sizeof(lhs) - n, "--%s%s%s", o->name, o->metavar ? " " : "",
-			 o->metavar ? o->metavar : "");
-		fprintf(f, "    %-28s %s", lhs, o->help);
-		if (o->def)
-			fprintf(f, " (default: %s)", o->def);
-		fputc('\n', f);
-	}
+	for (const struct opt *o = spec->opts; o && opt_name(o); o++)
+		opt_help(o, f);
 	fprintf(f, "    %-28s %s\n", "-h, --help", "print this help and exit");
 	if (spec->examples)
 		fprintf(f, "\nEXAMPLES\n%s", spec->examples);
@@ -93,14 +116,16 @@ int opt_next(const struct cmd_spec *spec, int argc, char **argv, const char **ar
 
 		started = (const char *const *)argv;
 		/* glibc permutes, so "attach eth1 --upstream cu" works too */
-		for (const struct opt *o = spec->opts; o && o->name && n < OPT_MAX; o++, n++) {
+		for (const struct opt *p = spec->opts; p && opt_name(p) && n < OPT_MAX; p++, n++) {
+			struct opt o = opt_view(p);
+
 			longopts[n] =
-				(struct option){ o->name,
-						 o->metavar ? required_argument : no_argument, NULL,
-						 o->short_name ? o->short_name : 0x100 + n };
-			if (o->short_name) {
-				shortopts[s++] = (char)o->short_name;
-				if (o->metavar)
+				(struct option){ o.name,
+						 o.metavar ? required_argument : no_argument, NULL,
+						 o.short_name ? o.short_name : 0x100 + n };
+			if (o.short_name) {
+				shortopts[s++] = (char)o.short_name;
+				if (o.metavar)
 					shortopts[s++] = ':';
 			}
 		}
@@ -131,10 +156,29 @@ int opt_next(const struct cmd_spec *spec, int argc, char **argv, const char **ar
 	*arg = optarg;
 	if (c >= 0x100)
 		return c - 0x100;
-	for (int i = 0; spec->opts[i].name; i++)
-		if (spec->opts[i].short_name == c)
+	for (int i = 0; opt_name(&spec->opts[i]); i++)
+		if (opt_view(&spec->opts[i]).short_name == c)
 			return i;
 	return OPT_ERR;
+}
+
+int opt_parse(const struct cmd_spec *spec, int argc, char **argv, void *dst)
+{
+	const struct opt *o;
+	const char *arg;
+	char why[256];
+	int i;
+
+	while ((i = opt_next(spec, argc, argv, &arg)) != OPT_END) {
+		if (i < 0)
+			return ASC_EXIT_USAGE;
+		o = &spec->opts[i];
+		if (!o->bind.set)
+			return usage_error(spec, "--%s: not a setting", o->name);
+		if (setting_parse(&o->bind, dst, arg ? arg : "yes", why, sizeof(why)))
+			return usage_error(spec, "--%s: %s", o->bind.set->name, why);
+	}
+	return 0;
 }
 
 int opt_json_only(const struct cmd_spec *spec, int argc, char **argv, int *json)

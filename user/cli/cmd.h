@@ -10,6 +10,7 @@
 #define ASC_CMD_H
 #include <getopt.h> /* optind: positional arguments after opt_next() */
 #include <stdio.h>
+#include "cli/settings.h"
 
 /* Exit codes, documented under EXIT STATUS in asclass(8). */
 enum asc_exit {
@@ -31,13 +32,20 @@ struct command {
 int dispatch(const struct command *cmds, const char *prog, int argc, char **argv);
 void commands_usage(const struct command *cmds, const char *prog, FILE *f);
 
+/* An option: either spelled out here (name ... help), or a setting of the
+ * settings table bound to a field (OPT_SETTING), which then gives the name,
+ * short name, metavar, default and help, and opt_parse() parses it. */
 struct opt {
 	const char *name;    /* long name, without "--" */
 	int short_name;	     /* 0 for none */
 	const char *metavar; /* NULL: a flag that takes no argument */
 	const char *def;     /* default shown in --help, or NULL */
 	const char *help;
+	struct setting_bind bind; /* .set: a setting, and the others are unused */
 };
+
+/* An option table entry for a setting stored in `field` of `type`. */
+#define OPT_SETTING(setting, type, field) { .bind = SETTING_BIND(setting, type, field) }
 
 struct cmd_spec {
 	const char *name;	/* "asclass attach" */
@@ -55,6 +63,13 @@ enum { OPT_END = -1, OPT_ERR = -2 };
  * error.  -h/--help prints the help and exits 0.  Resets getopt state on the
  * first call for a given argv. */
 int opt_next(const struct cmd_spec *spec, int argc, char **argv, const char **arg);
+/* Every option of spec, all of them OPT_SETTING, parsed into dst (the struct
+ * they are bound to); a flag (a BOOL setting) sets its field.  Returns 0
+ * with positional arguments from optind, or ASC_EXIT_USAGE after printing
+ * "asclass CMD: --NAME: why". */
+int opt_parse(const struct cmd_spec *spec, int argc, char **argv, void *dst);
+/* The long name of o (its setting's, if it has one). */
+const char *opt_name(const struct opt *o);
 /* The --json option, spelled the same in every command that has one. */
 #define OPT_JSON { "json", 'j', NULL, NULL, "print JSON (see JSON OUTPUT in asclass(8))" }
 /* opt_next() for a command whose only option is OPT_JSON: sets *json (0 or

@@ -15,24 +15,14 @@
 #include "dataplane/maps.h"
 #include "output/json_out.h"
 
-enum { A_UPSTREAM, A_VLAN, A_ASN, A_MODE, A_TC_HOOK, A_REPLACE, A_COUNTERS };
 static const struct opt attach_opts[] = {
-	[A_UPSTREAM] = { "upstream", 'u', "NAME", NULL,
-			 "name of the upstream on this link (required; at most 15 characters)" },
-	[A_VLAN] = { "vlan", 0, "VID", "the whole interface",
-		     "count only frames with this outer VLAN id under this upstream" },
-	[A_ASN] = { "asn", 'a', "ASN", NULL,
-		    "AS number of the upstream (shown in status and metrics)" },
-	[A_MODE] = { "mode", 'm', "native|skb", "native", "XDP attach mode" },
-	[A_TC_HOOK] = { "tc-hook", 0, "auto|tcx|clsact", "auto",
-			"hook the egress program with a tcx link (kernel 6.6+) or a clsact filter; "
-			"auto tries tcx first" },
-	[A_REPLACE] = { "replace", 0, NULL, NULL,
-			"replace programs already attached with this binary's, atomically "
-			"(upgrades)" },
-	[A_COUNTERS] = { "counters", 0, "N", "131072",
-			 "how many counter keys (upstream x direction x family x origin x transit) "
-			 "asc_counts holds when this creates it; an existing one keeps its size" },
+	OPT_SETTING(set_upstream, struct attach_opts, upstream),
+	OPT_SETTING(set_vlan, struct attach_opts, vlan),
+	OPT_SETTING(set_asn, struct attach_opts, asn),
+	OPT_SETTING(set_mode, struct attach_opts, mode),
+	OPT_SETTING(set_tc_hook, struct attach_opts, tc_hook),
+	OPT_SETTING(set_replace, struct attach_opts, replace),
+	OPT_SETTING(set_counters, struct attach_opts, counters),
 	{ NULL },
 };
 
@@ -53,87 +43,15 @@ static const struct cmd_spec attach_spec = {
 		    "    asclass attach eth3 --vlan 100 --upstream cu\n",
 };
 
-/* Upstream names show in text tables, logs, Prometheus labels and JSON, so
- * they are UTF-8 without control characters (C0, DEL, C1); quotes,
- * backslashes and any other character are fine, escaped where an output
- * needs it.  Returns 0, or prints a usage error naming the byte. */
-static int upstream_name_check(const char *name)
-{
-	size_t n = strlen(name), ok = json_out_utf8_span(name, n);
-
-	if (ok != n)
-		return usage_error(&attach_spec, "--upstream: byte %zu (0x%02x) is not UTF-8", ok,
-				   (unsigned char)name[ok]);
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = name[i], next = name[i + 1];
-
-		if (c < 0x20 || c == 0x7f || (c == 0xc2 && next >= 0x80 && next <= 0x9f))
-			return usage_error(&attach_spec,
-					   "--upstream: byte %zu is a control character", i);
-	}
-	return 0;
-}
-
 int cmd_attach(int argc, char **argv)
 {
 	struct attach_opts o = { .vlan = ASC_VLAN_ANY, .mode = ATTACH_NATIVE };
 	struct attach_info info;
-	const char *arg;
-	int i, err;
+	int err;
 
-	while ((i = opt_next(&attach_spec, argc, argv, &arg)) != OPT_END) {
-		switch (i) {
-		case A_UPSTREAM:
-			if (upstream_name_check(arg))
-				return ASC_EXIT_USAGE;
-			o.upstream = arg;
-			break;
-		case A_VLAN:
-			if (parse_u32(arg, &o.vlan) || o.vlan > 4094)
-				return usage_error(&attach_spec,
-						   "--vlan: '%s' is not a VLAN id (0-4094)", arg);
-			break;
-		case A_ASN:
-			if (parse_asn(arg, &o.asn))
-				return usage_error(&attach_spec, "--asn: '%s' is not an AS number",
-						   arg);
-			break;
-		case A_MODE:
-			if (!strcmp(arg, "native"))
-				o.mode = ATTACH_NATIVE;
-			else if (!strcmp(arg, "skb"))
-				o.mode = ATTACH_SKB;
-			else
-				return usage_error(&attach_spec,
-						   "--mode: '%s' is not native or skb", arg);
-			break;
-		case A_TC_HOOK:
-			if (!strcmp(arg, "auto"))
-				o.tc_hook = TC_HOOK_AUTO;
-			else if (!strcmp(arg, "tcx"))
-				o.tc_hook = TC_HOOK_TCX;
-			else if (!strcmp(arg, "clsact"))
-				o.tc_hook = TC_HOOK_CLSACT;
-			else
-				return usage_error(&attach_spec,
-						   "--tc-hook: '%s' is not auto, tcx or clsact",
-						   arg);
-			break;
-		case A_REPLACE:
-			o.replace = true;
-			break;
-		case A_COUNTERS:
-			if (parse_u32(arg, &o.counters) || o.counters < COUNTERS_MIN ||
-			    o.counters > COUNTERS_MAX)
-				return usage_error(&attach_spec,
-						   "--counters: '%s' is not a number of counter "
-						   "keys from 1024 to 16777216",
-						   arg);
-			break;
-		default:
-			return ASC_EXIT_USAGE;
-		}
-	}
+	err = opt_parse(&attach_spec, argc, argv, &o);
+	if (err)
+		return err;
 	if (optind + 1 != argc)
 		return usage_error(&attach_spec, "expected exactly one interface");
 	if (!o.upstream)

@@ -11,19 +11,17 @@
 #include "dataplane/tables.h"
 #include "routes/routes_in.h"
 
-enum { R_FORMAT, R_KEEP_GOING, R_ALLOW_EMPTY, R_LOOKUP };
+/* What `routes load` takes: the readers' options and the tables' kind. */
+struct load_args {
+	struct routes_opts ro;
+	enum asc_lookup_kind lookup;
+};
+
 static const struct opt load_opts[] = {
-	[R_FORMAT] = { "format", 'f', "FORMAT", "auto",
-		       "input format: auto, mrt, bgpdump, pfx2as or text" },
-	[R_KEEP_GOING] = { "keep-going", 'k', NULL, NULL,
-			   "skip and count malformed records instead of failing" },
-	[R_ALLOW_EMPTY] = { "allow-empty", 0, NULL, NULL,
-			    "accept input without routes (an empty file, only comments, every "
-			    "route withdrawn) and load the empty table it gives; without it that "
-			    "input is an error and the active tables stay" },
-	[R_LOOKUP] = { "lookup", 'l', "KIND", "fast",
-		       "route tables for the data plane: fast (compressed trie in arrays) or lpm "
-		       "(the kernel's LPM trie, the reference)" },
+	OPT_SETTING(set_format, struct load_args, ro.format),
+	OPT_SETTING(set_keep_going, struct load_args, ro.keep_going),
+	OPT_SETTING(set_allow_empty, struct load_args, ro.allow_empty),
+	OPT_SETTING(set_lookup, struct load_args, lookup),
 	{ NULL },
 };
 
@@ -47,44 +45,21 @@ static const struct cmd_spec load_spec = {
 
 static int routes_load(int argc, char **argv)
 {
-	struct routes_opts ro = { .format = ROUTES_AUTO };
-	struct tables_opts to = { .which = TABLES_FAST };
+	struct load_args a = { .ro.format = ROUTES_AUTO, .lookup = ASC_LOOKUP_FAST };
+	struct tables_opts to = { 0 };
 	struct tables_result res = { 0 };
 	struct routes_stats rs;
 	struct rtable t = { 0 };
 	struct asc_maps m;
-	const char *arg;
-	int i, err;
+	int err;
 
-	while ((i = opt_next(&load_spec, argc, argv, &arg)) != OPT_END) {
-		switch (i) {
-		case R_FORMAT:
-			if (routes_format_parse(arg, &ro.format))
-				return usage_error(&load_spec, "--format: unknown format '%s'",
-						   arg);
-			break;
-		case R_KEEP_GOING:
-			ro.keep_going = true;
-			break;
-		case R_ALLOW_EMPTY:
-			ro.allow_empty = true;
-			break;
-		case R_LOOKUP:
-			if (!strcmp(arg, "fast"))
-				to.which = TABLES_FAST;
-			else if (!strcmp(arg, "lpm"))
-				to.which = TABLES_LPM;
-			else
-				return usage_error(&load_spec, "--lookup: '%s' is not fast or lpm",
-						   arg);
-			break;
-		default:
-			return ASC_EXIT_USAGE;
-		}
-	}
+	err = opt_parse(&load_spec, argc, argv, &a);
+	if (err)
+		return err;
+	to.which = a.lookup == ASC_LOOKUP_LPM ? TABLES_LPM : TABLES_FAST;
 	if (optind >= argc)
 		return usage_error(&load_spec, "expected at least one FILE");
-	err = routes_read((const char *const *)argv + optind, argc - optind, &ro, &t, NULL, &rs);
+	err = routes_read((const char *const *)argv + optind, argc - optind, &a.ro, &t, NULL, &rs);
 	if (err) {
 		log_err("no routes loaded: the active tables are unchanged");
 		rtable_free(&t);

@@ -3,12 +3,14 @@
  * not pass line numbers to the handler, so lines are counted in our own
  * reader (ini_parse_stream), and the first error stops the parse. */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <netdb.h>
 #include <ini.h>
 
+#include "cli/settings.h"
 #include "common/log.h"
 #include "common/parse.h"
 #include "daemon/config.h"
@@ -61,48 +63,19 @@ static char *reader(char *buf, int size, void *stream)
 	return buf;
 }
 
-static int fail(struct parse *p, const char *section, const char *key, const char *fmt,
-		const char *val)
+static __attribute__((format(printf, 4, 5))) int fail(struct parse *p, const char *section,
+						      const char *key, const char *fmt, ...)
 {
-	char why[256];
+	char why[512];
+	va_list ap;
 
-	snprintf(why, sizeof(why), fmt, val);
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
 	log_err("%s:%d: [%s]%s%s: %s", p->path, p->line, section, key ? " " : "", key ? key : "",
 		why);
 	p->failed = 1;
 	return 0; /* inih: stop at the first error (see config_load) */
-}
-
-static int parse_bool(const char *v, bool *out)
-{
-	if (!strcmp(v, "yes") || !strcmp(v, "true") || !strcmp(v, "1"))
-		*out = true;
-	else if (!strcmp(v, "no") || !strcmp(v, "false") || !strcmp(v, "0"))
-		*out = false;
-	else
-		return -EINVAL;
-	return 0;
-}
-
-static int link_key(struct parse *p, const char *section, const char *key, const char *v)
-{
-	struct cfg_link *l = p->link;
-
-	if (!strcmp(key, "interface")) {
-		if (!*v || strlen(v) >= IF_NAMESIZE)
-			return fail(p, section, key, "'%s' is not an interface name", v);
-		strcpy(l->ifname, v);
-	} else if (!strcmp(key, "vlan")) {
-		if (parse_u32(v, &l->vlan) || l->vlan > 4094)
-			return fail(p, section, key, "'%s' is not a VLAN id (0-4094)", v);
-	} else if (!strcmp(key, "asn")) {
-		if (parse_asn(v, &l->asn))
-			return fail(p, section, key, "'%s' is not an AS number", v);
-	} else {
-		return fail(p, section, NULL, "unknown key \"%s\" (known: interface, vlan, asn)",
-			    key);
-	}
-	return 1;
 }
 
 /* The address host names, as the listener takes it: an IP literal as it
@@ -167,162 +140,228 @@ static int parse_listen(const char *v, struct asc_config *c, char *why, size_t w
 	return 0;
 }
 
-/* "131279, 4837 AS20485": AS numbers separated by commas or spaces. */
-static int parse_watch(struct parse *p, const char *section, const char *key, const char *v)
+/* ---- the keys: the settings of cli/settings.h, and those only the daemon has */
+
+static int parse_listen_key(const char *v, void *field, void *base, char *why, size_t len)
+{
+	(void)field;
+	return parse_listen(v, base, why, len);
+}
+
+/* Each source = line adds a file or glob pattern. */
+static int parse_source(const char *v, void *field, void *base, char *why, size_t len)
+{
+	struct asc_config *c = base;
+
+	(void)field;
+	if (c->n_sources == CFG_MAX_SOURCES) {
+		snprintf(why, len, "more than %d sources", CFG_MAX_SOURCES);
+		return -EINVAL;
+	}
+	c->sources[c->n_sources] = strdup(v);
+	if (!c->sources[c->n_sources]) {
+		snprintf(why, len, "%s", strerror(ENOMEM));
+		return -EINVAL;
+	}
+	c->n_sources++;
+	return 0;
+}
+
+/* An absolute path that fits the char[PATH_MAX] field. */
+static int parse_pin_dir(const char *v, void *field, void *base, char *why, size_t len)
+{
+	(void)base;
+	if (*v != '/' || strlen(v) >= PATH_MAX) {
+		snprintf(why, len, "'%s' is not an absolute path", v);
+		return -EINVAL;
+	}
+	strcpy(field, v);
+	return 0;
+}
+
+static const struct setting set_interface = {
+	.name = "interface",
+	.type = SETTING_STRING,
+	.min = 1, /* the field's size (IF_NAMESIZE) bounds it above */
+	.what = "an interface name",
+	.help = "the interface the link's traffic crosses",
+};
+static const struct setting set_source = {
+	.name = "source",
+	.type = SETTING_CUSTOM,
+	.parse = parse_source,
+	.help = "a routing data file or glob pattern; repeat for more",
+};
+static const struct setting set_listen = {
+	.name = "listen",
+	.type = SETTING_CUSTOM,
+	.parse = parse_listen_key,
+	.def = "127.0.0.1:9742",
+	.help = "address and port of the metrics listener",
+};
+static const struct setting set_top_n = {
+	.name = "top-n",
+	.type = SETTING_U32,
+	.min = 1,
+	.max = UINT32_MAX,
+	.what = "a number",
+	.def = "500",
+	.help = "how many (origin, transit) pairs the metrics show by recent traffic",
+};
+static const struct setting set_watch = {
+	.name = "watch",
+	.type = SETTING_ASN_LIST,
+	.max = CFG_MAX_WATCH,
+	.help = "origin ASes whose prefixes are shown per transit",
+};
+static const struct setting set_max_connections = {
+	.name = "max-connections",
+	.type = SETTING_U32,
+	.min = 1,
+	.max = CFG_MAX_CONNECTIONS,
+	.what = "a number",
+	.def = "1024",
+	.help = "metrics connections open at once, from every client together",
+};
+static const struct setting set_max_per_client = {
+	.name = "max-connections-per-client",
+	.type = SETTING_U32,
+	.min = 1,
+	.max = CFG_MAX_CONNECTIONS,
+	.what = "a number",
+	.def = "8",
+	.help = "metrics connections open at once from one client address",
+};
+static const struct setting set_timeout = {
+	.name = "timeout",
+	.type = SETTING_U32,
+	.min = 1,
+	.max = 3600,
+	.what = "a number of seconds",
+	.def = "5",
+	.help = "seconds a metrics connection may stay idle",
+};
+static const struct setting set_pin_dir = {
+	.name = "pin-dir",
+	.type = SETTING_CUSTOM,
+	.parse = parse_pin_dir,
+	.def = ASC_PIN_DIR_DEFAULT,
+	.help = "where the maps are pinned",
+};
+
+#define LINK_KEY(setting, field) SETTING_BIND(setting, struct cfg_link, field)
+#define KEY(setting, field) SETTING_BIND(setting, struct asc_config, field)
+
+static const struct setting_bind link_keys[] = {
+	LINK_KEY(set_interface, ifname),
+	LINK_KEY(set_vlan, vlan),
+	LINK_KEY(set_asn, asn),
+	{ NULL },
+};
+static const struct setting_bind routes_keys[] = {
+	KEY(set_source, sources),	   KEY(set_format, format), KEY(set_keep_going, keep_going),
+	KEY(set_allow_empty, allow_empty), KEY(set_lookup, lookup), { NULL },
+};
+static const struct setting_bind metrics_keys[] = {
+	KEY(set_listen, listen_host),
+	KEY(set_top_n, top_n),
+	SETTING_BIND_LIST(set_watch, struct asc_config, watch, n_watch),
+	KEY(set_max_connections, max_connections),
+	KEY(set_max_per_client, max_per_client),
+	KEY(set_timeout, timeout_s),
+	{ NULL },
+};
+static const struct setting_bind daemon_keys[] = {
+	KEY(set_pin_dir, pin_dir),
+	KEY(set_mode, mode),
+	KEY(set_tc_hook, tc_hook),
+	KEY(set_counters, counters),
+	{ NULL },
+};
+
+/* The sections other than [link NAME], whose keys set struct asc_config. */
+static const struct {
+	const char *name;
+	const struct setting_bind *keys;
+} sections[] = {
+	{ "routes", routes_keys },
+	{ "metrics", metrics_keys },
+	{ "daemon", daemon_keys },
+};
+
+/* The keys of a section other than [link NAME], or NULL. */
+static const struct setting_bind *plain_keys(const char *section)
+{
+	for (size_t i = 0; i < sizeof(sections) / sizeof(sections[0]); i++)
+		if (!strcmp(section, sections[i].name))
+			return sections[i].keys;
+	return NULL;
+}
+
+const struct setting_bind *config_keys(const char *section)
+{
+	return !strcmp(section, "link") ? link_keys : plain_keys(section);
+}
+
+/* ---- the handler ------------------------------------------------------ */
+
+/* key = v of a section whose keys are `keys`, into base. */
+static int section_key(struct parse *p, const char *section, const struct setting_bind *keys,
+		       void *base, const char *key, const char *v)
+{
+	const struct setting_bind *b = setting_find_key(keys, key);
+	char why[256], known[256];
+
+	if (!b) {
+		setting_keys(keys, known, sizeof(known));
+		return fail(p, section, NULL, "unknown key \"%s\" (known: %s)", key, known);
+	}
+	if (setting_parse(b, base, v, why, sizeof(why)))
+		return fail(p, section, key, "%s", why);
+	return 1;
+}
+
+/* Makes p->link the [link NAME] being read, a new one at its first key. */
+static int link_select(struct parse *p, const char *section, const char *name)
 {
 	struct asc_config *c = p->c;
-	char *buf = strdup(v), *tok, *save = NULL;
-	int ok = 1;
 
-	if (!buf)
-		return fail(p, section, key, "%s", strerror(ENOMEM));
-	for (tok = strtok_r(buf, " ,", &save); ok && tok; tok = strtok_r(NULL, " ,", &save)) {
-		if (c->n_watch == CFG_MAX_WATCH)
-			ok = fail(p, section, key, "more than %s ASes", "64");
-		else if (parse_asn(tok, &c->watch[c->n_watch++]))
-			ok = fail(p, section, key, "'%s' is not an AS number", tok);
-	}
-	free(buf);
-	return ok;
+	if (p->link && !strcmp(p->link->name, name))
+		return 1;
+	p->link = NULL;
+	for (int i = 0; i < c->n_links; i++)
+		if (!strcmp(c->links[i].name, name))
+			p->link = &c->links[i];
+	if (p->link)
+		return 1;
+	if (!*name || strlen(name) >= ASC_NAME_LEN)
+		return fail(p, section, NULL, "link name \"%s\" must be 1 to 15 characters", name);
+	if (c->n_links == CFG_MAX_LINKS)
+		return fail(p, section, NULL, "more than %d links", CFG_MAX_LINKS);
+	p->link = &c->links[c->n_links++];
+	strcpy(p->link->name, name);
+	p->link->vlan = ASC_VLAN_ANY;
+	p->link->line = p->line;
+	return 1;
 }
 
 static int handler(void *user, const char *section, const char *key, const char *v)
 {
 	struct parse *p = user;
-	struct asc_config *c = p->c;
+	const struct setting_bind *keys;
 
 	if (p->failed)
 		return 0;
 	if (!key) /* a new section (inih calls with NULL name when it starts) */
 		return 1;
-	if (!strncmp(section, "link ", 5)) {
-		const char *name = section + 5;
-
-		if (!p->link || strcmp(p->link->name, name)) {
-			p->link = NULL;
-			for (int i = 0; i < c->n_links; i++)
-				if (!strcmp(c->links[i].name, name))
-					p->link = &c->links[i];
-			if (!p->link) {
-				if (!*name || strlen(name) >= ASC_NAME_LEN)
-					return fail(p, section, NULL,
-						    "link name \"%s\" must be 1 to 15 characters",
-						    name);
-				if (c->n_links == CFG_MAX_LINKS)
-					return fail(p, section, NULL, "more than %s links", "64");
-				p->link = &c->links[c->n_links++];
-				strcpy(p->link->name, name);
-				p->link->vlan = ASC_VLAN_ANY;
-				p->link->line = p->line;
-			}
-		}
-		return link_key(p, section, key, v);
-	}
-	if (!strcmp(section, "routes")) {
-		if (!strcmp(key, "source")) {
-			if (c->n_sources == CFG_MAX_SOURCES)
-				return fail(p, section, key, "more than %s sources", "64");
-			c->sources[c->n_sources] = strdup(v);
-			if (!c->sources[c->n_sources++])
-				return fail(p, section, key, "%s", strerror(ENOMEM));
-		} else if (!strcmp(key, "format")) {
-			if (routes_format_parse(v, &c->format))
-				return fail(
-					p, section, key,
-					"unknown format '%s' (auto, mrt, bgpdump, pfx2as, text)",
-					v);
-		} else if (!strcmp(key, "keep_going")) {
-			if (parse_bool(v, &c->keep_going))
-				return fail(p, section, key, "'%s' is not yes or no", v);
-		} else if (!strcmp(key, "allow_empty")) {
-			if (parse_bool(v, &c->allow_empty))
-				return fail(p, section, key, "'%s' is not yes or no", v);
-		} else if (!strcmp(key, "lookup")) {
-			if (!strcmp(v, "fast"))
-				c->lookup = ASC_LOOKUP_FAST;
-			else if (!strcmp(v, "lpm"))
-				c->lookup = ASC_LOOKUP_LPM;
-			else
-				return fail(p, section, key, "'%s' is not fast or lpm", v);
-		} else {
-			return fail(p, section, NULL,
-				    "unknown key \"%s\" (known: source, format, keep_going, "
-				    "allow_empty, "
-				    "lookup)",
-				    key);
-		}
-		return 1;
-	}
-	if (!strcmp(section, "metrics")) {
-		if (!strncmp(key, "max_connections", 15))
-			p->conn_line = p->line; /* for the check of both (parse_stream) */
-		if (!strcmp(key, "listen")) {
-			char why[192];
-
-			if (parse_listen(v, c, why, sizeof(why)))
-				return fail(p, section, key, "%s", why);
-		} else if (!strcmp(key, "top_n")) {
-			if (parse_u32(v, &c->top_n) || !c->top_n)
-				return fail(p, section, key, "'%s' is not a positive number", v);
-		} else if (!strcmp(key, "watch")) {
-			return parse_watch(p, section, key, v);
-		} else if (!strcmp(key, "max_connections")) {
-			if (parse_u32(v, &c->max_connections) || !c->max_connections ||
-			    c->max_connections > CFG_MAX_CONNECTIONS)
-				return fail(p, section, key, "'%s' is not a number from 1 to 65536",
-					    v);
-		} else if (!strcmp(key, "max_connections_per_client")) {
-			if (parse_u32(v, &c->max_per_client) || !c->max_per_client ||
-			    c->max_per_client > CFG_MAX_CONNECTIONS)
-				return fail(p, section, key, "'%s' is not a number from 1 to 65536",
-					    v);
-		} else if (!strcmp(key, "timeout")) {
-			if (parse_u32(v, &c->timeout_s) || !c->timeout_s || c->timeout_s > 3600)
-				return fail(p, section, key,
-					    "'%s' is not a number of seconds from 1 to 3600", v);
-		} else {
-			return fail(p, section, NULL,
-				    "unknown key \"%s\" (known: listen, top_n, watch, "
-				    "max_connections, max_connections_per_client, timeout)",
-				    key);
-		}
-		return 1;
-	}
-	if (!strcmp(section, "daemon")) {
-		if (!strcmp(key, "pin_dir")) {
-			if (*v != '/' || strlen(v) >= sizeof(c->pin_dir))
-				return fail(p, section, key, "'%s' is not an absolute path", v);
-			strcpy(c->pin_dir, v);
-		} else if (!strcmp(key, "mode")) {
-			if (!strcmp(v, "native"))
-				c->mode = ATTACH_NATIVE;
-			else if (!strcmp(v, "skb"))
-				c->mode = ATTACH_SKB;
-			else
-				return fail(p, section, key, "'%s' is not native or skb", v);
-		} else if (!strcmp(key, "tc_hook")) {
-			if (!strcmp(v, "auto"))
-				c->tc_hook = TC_HOOK_AUTO;
-			else if (!strcmp(v, "tcx"))
-				c->tc_hook = TC_HOOK_TCX;
-			else if (!strcmp(v, "clsact"))
-				c->tc_hook = TC_HOOK_CLSACT;
-			else
-				return fail(p, section, key, "'%s' is not auto, tcx or clsact", v);
-		} else if (!strcmp(key, "counters")) {
-			if (parse_u32(v, &c->counters) || c->counters < COUNTERS_MIN ||
-			    c->counters > COUNTERS_MAX)
-				return fail(p, section, key,
-					    "'%s' is not a number of counter keys from 1024 to "
-					    "16777216",
-					    v);
-		} else {
-			return fail(p, section, NULL,
-				    "unknown key \"%s\" (known: pin_dir, mode, tc_hook, counters)",
-				    key);
-		}
-		return 1;
-	}
+	if (!strncmp(section, "link ", 5))
+		return link_select(p, section, section + 5) &&
+		       section_key(p, section, link_keys, p->link, key, v);
+	if (!strcmp(section, "metrics") && !strncmp(key, "max_connections", 15))
+		p->conn_line = p->line; /* for the check of both (parse_stream) */
+	keys = plain_keys(section);
+	if (keys)
+		return section_key(p, section, keys, p->c, key, v);
 	return fail(
 		p, section, NULL,
 		"unknown section (known: [link NAME], [routes], [metrics], [daemon]): key \"%s\"",

@@ -8,6 +8,7 @@
 #include <limits.h>
 #include <net/if.h>
 #include <stdint.h>
+#include "cli/settings.h"
 #include "dataplane/attach.h"
 #include "routes/routes_in.h"
 
@@ -53,5 +54,9 @@ int config_load(const char *path, struct asc_config *c);
  * messages.  Returns 0, -EINVAL (logged with name and line) or -ENOMEM. */
 int config_parse(const char *name, const char *text, size_t len, struct asc_config *c);
 void config_free(struct asc_config *c);
+/* The keys of a section ("link" for [link NAME]) as the settings table binds
+ * them: to struct asc_config, or to struct cfg_link for "link"; NULL for an
+ * unknown section.  Tests run the same bindings through the command line. */
+const struct setting_bind *config_keys(const char *section);
 
 #endif
