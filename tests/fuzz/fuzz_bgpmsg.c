@@ -9,13 +9,6 @@
  * ADD-PATH per family, IPv6, iBGP); the rest is a message body, given a
  * valid header so that the decoders behind the framing are reached (the
  * raw bytes go through the framing too).
- *
- * Build (not wired into mk/fuzz.mk yet):
- *   clang-19 -g -O1 -D_GNU_SOURCE -std=gnu11 -Iinclude -Iuser \
- *     -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all \
- *     tests/fuzz/fuzz_bgpmsg.c user/feed/{wire,caps,update,queue}.c \
- *     user/routes/rtable.c user/bgp/bgp.c user/bgp/mrt.c user/bgp/mrtio.c \
- *     user/bgp/mrtbz2.c -lz -lbz2 -lpthread -o build/tests/fuzz/fuzz_bgpmsg
  */
 #include <stdint.h>
 #include <stdlib.h>
