@@ -18,7 +18,7 @@ trap 'rm -rf "$work"' EXIT
 fail=0 n=0
 for f in tests/data/mrt/* "$work"/*.mrt; do
 	case $f in *.md) continue ;; esac
-	"$ASCLASS" rib "$f" >"$work/mrt.out" 2>"$work/err" || { echo "FAIL: asclass rib $f: $(cat "$work/err")"; fail=1; continue; }
+	"$ASCLASS" rib --merge-snapshots "$f" >"$work/mrt.out" 2>"$work/err" || { echo "FAIL: asclass rib $f: $(cat "$work/err")"; fail=1; continue; }
 	bgpdump -m "$f" 2>/dev/null | "$ASCLASS" rib --format bgpdump - >"$work/text.out" 2>"$work/err" \
 		|| { echo "FAIL: asclass rib of bgpdump text of $f: $(cat "$work/err")"; fail=1; continue; }
 	if ! cmp -s "$work/mrt.out" "$work/text.out"; then
