@@ -29,7 +29,7 @@ for f in tests/data/mrt/* "$work"/*.mrt; do
 			{ echo "FAIL: asclass rib $f: exit $rc, want 3 naming the record: $(cat "$work/err")"; fail=1; }
 		continue
 	fi
-	"$ASCLASS" rib "$f" >"$work/mrt.out" 2>"$work/err" || { echo "FAIL: asclass rib $f: $(cat "$work/err")"; fail=1; continue; }
+	"$ASCLASS" rib --merge-snapshots "$f" >"$work/mrt.out" 2>"$work/err" || { echo "FAIL: asclass rib $f: $(cat "$work/err")"; fail=1; continue; }
 	bgpdump -m "$f" 2>/dev/null | "$ASCLASS" rib --format bgpdump - >"$work/text.out" 2>"$work/err" \
 		|| { echo "FAIL: asclass rib of bgpdump text of $f: $(cat "$work/err")"; fail=1; continue; }
 	if ! cmp -s "$work/mrt.out" "$work/text.out"; then

@@ -823,8 +823,9 @@ static void test_routes_empty_input_refused(void **state)
 {
 	struct routes_opts o = { .format = ROUTES_AUTO };
 	const char *files[2];
-	uint8_t *gz;
 	size_t n;
+	/* before the table: write_raw's arguments are evaluated in no set order */
+	uint8_t *gz = gz_mem("", 0, &n);
 	struct {
 		const char *path, *want;
 		bool keep_going;
@@ -833,8 +834,7 @@ static void test_routes_empty_input_refused(void **state)
 		{ strdup(write_file("comments.txt", "# nothing yet\n\n   \n# still nothing\n", 0)),
 		  "comments.txt: no routes" },
 		{ "/dev/null", "/dev/null: no routes" },
-		{ strdup(write_raw("empty.gz", (gz = gz_mem("", 0, &n)), n)),
-		  "empty.gz: no routes" },
+		{ strdup(write_raw("empty.gz", gz, n)), "empty.gz: no routes" },
 		{ strdup(write_file("junk.txt", "junk\nmore junk\n", 0)), "junk.txt: no routes",
 		  true },
 		{ strdup(write_file("withdrawn.bgpdump",
@@ -878,6 +878,265 @@ static void test_routes_empty_input_refused(void **state)
 			free((void *)c[i].path);
 }
 
+/* ---- snapshots: the newest per collector, and the updates after it ---- */
+
+#define PEER_P 0xc6336401U /* 198.51.100.1 AS64496: collector A's peer */
+#define PEER_Q 0xc6336402U /* 198.51.100.2 AS64497: A's other peer */
+#define PEER_R 0xc6336403U /* 198.51.100.3 AS64498: in no snapshot */
+#define COLL_A 0xc6336401U
+#define COLL_B 0xcb007101U /* 203.0.113.1 */
+#define PFX_K 0xaf2db000U  /* 175.45.176.0/22 */
+#define PFX_O 0xc6120000U  /* 198.18.0.0/15 */
+
+static const uint32_t via_20485[] = { 64496, 20485, 131279 }, q_4837[] = { 64497, 4837, 131279 },
+		      p_other[] = { 64496, 64510 }, r_other[] = { 64498, 64510 };
+
+static void b_hdr(struct mrtb *b, uint32_t ts, unsigned int type, unsigned int sub, uint32_t len)
+{
+	b_u32(b, ts);
+	b_u16(b, type);
+	b_u16(b, sub);
+	b_u32(b, len);
+}
+
+static uint32_t peer_asn(uint32_t peer)
+{
+	return 64495 + (peer & 0xff);
+}
+
+/* PEER_INDEX_TABLE of collector `id`, view `view`: peers P (index 0) and Q
+ * (index 1), IPv4 with 4-byte ASes */
+static void snap_pit(struct mrtb *b, uint32_t ts, uint32_t id, const char *view)
+{
+	size_t vl = strlen(view);
+
+	b_hdr(b, ts, 13, 1, (uint32_t)(4 + 2 + vl + 2 + 2 * (1 + 4 + 4 + 4)));
+	b_u32(b, id);
+	b_u16(b, (unsigned int)vl);
+	for (size_t i = 0; i < vl; i++)
+		b_u8(b, (uint8_t)view[i]);
+	b_u16(b, 2);
+	for (uint32_t peer = PEER_P; peer <= PEER_Q; peer++) {
+		b_u8(b, 2);
+		b_u32(b, peer);
+		b_u32(b, peer);
+		b_u32(b, peer_asn(peer));
+	}
+}
+
+static uint32_t attrs_len(size_t n)
+{
+	return (uint32_t)(4 + 3 + 2 + 4 * n);
+}
+
+/* ORIGIN IGP, AS_PATH of one AS_SEQUENCE */
+static void b_attrs(struct mrtb *b, const uint32_t *path, size_t n)
+{
+	b_u32(b, 0x40010100);
+	b_u8(b, 0x40);
+	b_u8(b, 2);
+	b_u8(b, (unsigned int)(2 + 4 * n));
+	b_u8(b, 2);
+	b_u8(b, (unsigned int)n);
+	for (size_t i = 0; i < n; i++)
+		b_u32(b, path[i]);
+}
+
+static void b_pfx(struct mrtb *b, uint32_t pfx, unsigned int plen)
+{
+	b_u8(b, plen);
+	for (unsigned int i = 0; i < (plen + 7) / 8; i++)
+		b_u8(b, (pfx >> (24 - 8 * i)) & 0xff);
+}
+
+/* RIB_IPV4_UNICAST: one entry, from the peer its path starts with */
+static void snap_rib(struct mrtb *b, uint32_t ts, uint32_t pfx, unsigned int plen,
+		     const uint32_t *path, size_t n)
+{
+	b_hdr(b, ts, 13, 2, 4 + 1 + (plen + 7) / 8 + 2 + 2 + 4 + 2 + attrs_len(n));
+	b_u32(b, 0);
+	b_pfx(b, pfx, plen);
+	b_u16(b, 1);
+	b_u16(b, path[0] - 64496);
+	b_u32(b, ts);
+	b_u16(b, attrs_len(n));
+	b_attrs(b, path, n);
+}
+
+/* BGP4MP_MESSAGE_AS4 UPDATE from peer: announces pfx with path, or
+ * withdraws it (path NULL) */
+static void snap_upd(struct mrtb *b, uint32_t ts, uint32_t peer, uint32_t pfx, unsigned int plen,
+		     const uint32_t *path, size_t n)
+{
+	uint32_t pl = 1 + (plen + 7) / 8, wl = path ? 0 : pl, al = path ? attrs_len(n) : 0;
+	uint32_t msg = 19 + 2 + wl + 2 + al + (path ? pl : 0);
+
+	b_hdr(b, ts, 16, 4, 4 + 4 + 2 + 2 + 4 + 4 + msg);
+	b_u32(b, peer_asn(peer));
+	b_u32(b, 65000);
+	b_u16(b, 0);
+	b_u16(b, 1);
+	b_u32(b, peer);
+	b_u32(b, 0xc6336464);
+	for (int i = 0; i < 16; i++)
+		b_u8(b, 0xff);
+	b_u16(b, msg);
+	b_u8(b, 2);
+	b_u16(b, wl);
+	if (!path)
+		b_pfx(b, pfx, plen);
+	b_u16(b, al);
+	if (path) {
+		b_attrs(b, path, n);
+		b_pfx(b, pfx, plen);
+	}
+}
+
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Writes b to dir/name, empties b; returns a copy of the path. */
+static char *snap_file(const char *name, struct mrtb *b)
+{
+	char *p = strdup(write_raw(name, b->d, b->n));
+
+	b->n = 0;
+	return p;
+}
+
+/* Collector A at 1000: 175.45.176.0/22 from P via 20485 and from Q via
+ * 4837, 198.18.0.0/15 from P */
+static char *snap_a1000(const char *name, uint32_t id, const char *view)
+{
+	struct mrtb b = { 0 };
+	char *p;
+
+	snap_pit(&b, 1000, id, view);
+	snap_rib(&b, 1000, PFX_K, 22, via_20485, N(via_20485));
+	snap_rib(&b, 1000, PFX_K, 22, q_4837, N(q_4837));
+	snap_rib(&b, 1000, PFX_O, 15, p_other, N(p_other));
+	p = snap_file(name, &b);
+	free(b.d);
+	return p;
+}
+
+/* Collector A at 2000: P has dropped its routes; Q's 175.45.176.0/22 via 4837 */
+static char *snap_a2000(const char *name)
+{
+	struct mrtb b = { 0 };
+	char *p;
+
+	snap_pit(&b, 2000, COLL_A, "");
+	snap_rib(&b, 2000, PFX_K, 22, q_4837, N(q_4837));
+	p = snap_file(name, &b);
+	free(b.d);
+	return p;
+}
+
+/* Reads files, expects n routes and 175.45.176.0/22 with transit/flag;
+ * the log must have `want` (if not NULL). */
+static void snap_expect(char **files, int nf, bool merge, size_t n, uint32_t transit, bool multi,
+			const char *want)
+{
+	struct routes_opts o = { .format = ROUTES_AUTO, .merge_snapshots = merge };
+	struct rtable t = { 0 };
+	const struct rt_entry *e;
+	char log[2048];
+
+	assert_int_equal(read_logged((const char *const *)files, nf, &o, &t, log, sizeof(log)), 0);
+	assert_int_equal(t.n, n);
+	e = find(&t, "175.45.176.0/22");
+	assert_int_equal(e->route.transit_asn, transit);
+	assert_int_equal(!!(e->route.flags & ASC_RF_MULTI_TRANSIT), multi);
+	if (want && !strstr(log, want))
+		fail_msg("log lacks \"%s\": %s", want, log);
+	rtable_free(&t);
+}
+
+static void snap_free(char **f, int n)
+{
+	for (int i = 0; i < n; i++)
+		free(f[i]);
+}
+
+/* Two snapshots of one collector: the newer alone counts, whatever the
+ * file order; --merge-snapshots adds both up as before. */
+static void test_snap_newest_per_collector(void **state)
+{
+	char *f[2] = { snap_a1000("a1.mrt", COLL_A, ""), snap_a2000("a2.mrt") },
+	     *r[2] = { f[1], f[0] };
+
+	snap_expect(f, 2, false, 1, 4837, false,
+		    "a1.mrt: record 1: snapshot of collector "
+		    "198.51.100.1 view '' at 1970-01-01 00:16:40 UTC "
+		    "left out");
+	snap_expect(r, 2, false, 1, 4837, false, "a1.mrt: not read");
+	snap_expect(f, 2, true, 2, 4837, true, NULL);
+	snap_free(f, 2);
+}
+
+/* Two collectors (another BGP id, or the same one with another view): both count */
+static void test_snap_two_collectors(void **state)
+{
+	char *f[2] = { snap_a1000("b1.mrt", COLL_B, ""), snap_a2000("a2.mrt") };
+	char *v[2] = { snap_a1000("v1.mrt", COLL_A, "v6"), f[1] };
+
+	snap_expect(f, 2, false, 2, 4837, true, NULL);
+	snap_expect(v, 2, false, 2, 4837, true, NULL);
+	free(v[0]);
+	snap_free(f, 2);
+}
+
+/* Updates after the snapshot apply; those older than the snapshot of their
+ * peer are skipped and logged, updates of a peer in no snapshot apply. */
+static void test_snap_updates(void **state)
+{
+	struct mrtb b = { 0 };
+	char *f[3] = { snap_a2000("a2.mrt") };
+
+	snap_upd(&b, 2500, PEER_P, PFX_O, 15, p_other, N(p_other));
+	f[1] = snap_file("u2500.mrt", &b);
+	snap_expect(f, 2, false, 2, 4837, false, NULL);
+	snap_upd(&b, 2600, PEER_P, PFX_K, 22, via_20485, N(via_20485));
+	snap_upd(&b, 2700, PEER_Q, PFX_K, 22, NULL, 0);
+	f[2] = snap_file("u2600.mrt", &b);
+	snap_expect(f, 3, false, 2, 20485, false, NULL);
+	free(f[1]);
+	free(f[2]);
+
+	snap_upd(&b, 1500, PEER_Q, PFX_K, 22, NULL, 0); /* older: the snapshot has it */
+	snap_upd(&b, 1600, PEER_R, PFX_O, 15, r_other, N(r_other));
+	f[1] = snap_file("u1500.mrt", &b);
+	snap_expect(f, 2, false, 2, 4837, false,
+		    "u1500.mrt: skipped 1 update records older than the snapshot of their peer "
+		    "(the newest skipped: 1970-01-01 00:25:00 UTC)");
+	free(f[1]);
+	snap_upd(&b, 1500, PEER_Q, PFX_K, 22, NULL, 0);
+	f[1] = snap_file("u1500only.mrt", &b);
+	snap_expect(f, 2, false, 1, 4837, false, "u1500only.mrt: not read");
+	snap_free(f, 2);
+	free(b.d);
+}
+
+/* BIRD appends snapshots to one file when its name repeats: each
+ * PEER_INDEX_TABLE starts a new one. */
+static void test_snap_appended(void **state)
+{
+	struct mrtb b = { 0 };
+	char *f[1];
+
+	snap_pit(&b, 1000, COLL_A, "");
+	snap_rib(&b, 1000, PFX_K, 22, via_20485, N(via_20485));
+	snap_rib(&b, 1000, PFX_K, 22, q_4837, N(q_4837));
+	snap_rib(&b, 1000, PFX_O, 15, p_other, N(p_other));
+	snap_pit(&b, 2000, COLL_A, "");
+	snap_rib(&b, 2000, PFX_K, 22, q_4837, N(q_4837));
+	f[0] = snap_file("appended.mrt", &b);
+	snap_expect(f, 1, false, 1, 4837, false, "appended.mrt: record 1: snapshot");
+	snap_expect(f, 1, true, 2, 4837, true, NULL);
+	snap_free(f, 1);
+	free(b.d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -903,6 +1162,10 @@ int main(void)
 		cmocka_unit_test(test_routes_directory),
 		cmocka_unit_test(test_routes_fifo_and_stdin),
 		cmocka_unit_test(test_routes_empty_input_refused),
+		cmocka_unit_test(test_snap_newest_per_collector),
+		cmocka_unit_test(test_snap_two_collectors),
+		cmocka_unit_test(test_snap_updates),
+		cmocka_unit_test(test_snap_appended),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -13,7 +13,7 @@
 #include "output/json_out.h"
 #include "routes/routes_in.h"
 
-enum { B_JSON, B_FORMAT, B_KEEP_GOING, B_TRANSITS, B_ORIGIN };
+enum { B_JSON, B_FORMAT, B_KEEP_GOING, B_TRANSITS, B_ORIGIN, B_MERGE };
 static const struct opt rib_opts[] = {
 	[B_JSON] = OPT_JSON,
 	[B_FORMAT] = { "format", 'f', "FORMAT", "auto",
@@ -24,16 +24,24 @@ static const struct opt rib_opts[] = {
 			 "print, per origin AS, each transit AS seen in front of it, when it first "
 			 "appeared and when it went away" },
 	[B_ORIGIN] = { "origin", 'o', "ASN", NULL, "with --transits: only this origin AS" },
+	[B_MERGE] = { "merge-snapshots", 'm', NULL, NULL,
+		      "add every TABLE_DUMP_V2 snapshot up, instead of only each collector's "
+		      "newest and the updates after it" },
 	{ NULL },
 };
 
 static const struct cmd_spec rib_spec = {
 	.name = "asclass rib",
-	.synopsis = "FILE... [--json] [--format FORMAT] [--keep-going] [--transits [--origin ASN]]",
+	.synopsis = "FILE... [--json] [--format FORMAT] [--keep-going] [--merge-snapshots] "
+		    "[--transits [--origin ASN]]",
 	.desc = "Resolve routing data into the table the data plane would get and print it, one "
 		"line per prefix, sorted: prefix, origin AS, transit AS, peer AS, number of paths, "
 		"flags.  Files apply in order, so a RIB dump followed by update dumps gives the "
-		"table as of the last update.  Origin is the last AS of a path with prepending "
+		"table as of the last update.  Of several TABLE_DUMP_V2 snapshots of one "
+		"collector (PEER_INDEX_TABLE collector BGP ID and view name) only the newest "
+		"counts, by the records' own MRT time, and of the updates only those not older "
+		"than the snapshot of their peer; --merge-snapshots adds all up.  Origin is the "
+		"last AS of a path with prepending "
 		"removed (0 when the path ends in an AS_SET), transit the AS in front of it, peer "
 		"the first AS; over several paths the most common wins, ties to the lower AS.",
 	.opts = rib_opts,
@@ -158,6 +166,9 @@ int cmd_rib(int argc, char **argv)
 			break;
 		case B_KEEP_GOING:
 			ro.keep_going = true;
+			break;
+		case B_MERGE:
+			ro.merge_snapshots = true;
 			break;
 		case B_TRANSITS:
 			transits = 1;

@@ -23,6 +23,7 @@
 #include "common/parse.h"
 #include "routes/routes_in.h"
 #include "routes/routes_text.h"
+#include "routes/snapshots.h"
 
 static const char *const fmt_names[] = {
 	[ROUTES_AUTO] = "auto",	    [ROUTES_MRT] = "mrt",   [ROUTES_BGPDUMP] = "bgpdump",
@@ -533,9 +534,10 @@ static int mrt_apply(struct rib *rib, struct aspath_buf *b, const struct mrt_rec
 	}
 }
 
-/* Reads MRT from fd (taken over).  *records: how many the file had. */
+/* Reads MRT from fd (taken over).  *records: how many the file had.  cur,
+ * if not NULL, says which records to leave out (user/routes/snapshots.h). */
 static int read_mrt(const char *name, int fd, const struct routes_opts *o, struct rib *rib,
-		    struct routes_stats *st, uint64_t *records)
+		    struct routes_stats *st, uint64_t *records, struct snap_cursor *cur)
 {
 	struct mrt_opts mo = { .keep_going = o->keep_going };
 	struct aspath_buf path = { 0 };
@@ -556,6 +558,8 @@ static int read_mrt(const char *name, int fd, const struct routes_opts *o, struc
 		char why[128];
 
 		st->records++;
+		if (cur && snap_skip(cur, rec))
+			continue;
 		err = mrt_apply(rib, &path, rec, st);
 		if (!err)
 			continue;
@@ -579,6 +583,8 @@ static int read_mrt(const char *name, int fd, const struct routes_opts *o, struc
 		log_warn("%s: skipped %llu malformed records (last: %s)", name,
 			 (unsigned long long)mrt_stats(r)->bad_records,
 			 mrt_last_skipped(r) ? mrt_last_skipped(r)->text : "?");
+	if (!err && cur)
+		snap_cursor_report(cur, name);
 	mrt_close(r);
 	free(path.v);
 	return err;
@@ -755,7 +761,7 @@ static void *pump_run(void *arg)
 }
 
 static int read_mrt_stream(struct input *in, const struct routes_opts *o, struct rib *rib,
-			   struct routes_stats *st, uint64_t *records)
+			   struct routes_stats *st, uint64_t *records, struct snap_cursor *cur)
 {
 	struct pump p = { .m = in->m, .head = in->head, .head_len = in->head_len };
 	char where[64];
@@ -775,7 +781,7 @@ static int read_mrt_stream(struct input *in, const struct routes_opts *o, struct
 		close(sv[1]);
 		return err;
 	}
-	err = read_mrt(in->name, sv[0], o, rib, st, records);
+	err = read_mrt(in->name, sv[0], o, rib, st, records, cur);
 	pthread_cancel(th); /* it may still wait for input nobody reads now */
 	pthread_join(th, NULL);
 	close(sv[1]);
@@ -787,23 +793,23 @@ static int read_mrt_stream(struct input *in, const struct routes_opts *o, struct
 }
 
 static int read_mrt_input(struct input *in, const struct routes_opts *o, struct rib *rib,
-			  struct routes_stats *st, uint64_t *records)
+			  struct routes_stats *st, uint64_t *records, struct snap_cursor *cur)
 {
 	if (!in->m) /* nothing read yet: the MRT reader streams fd itself */
-		return read_mrt(in->name, input_dup(in), o, rib, st, records);
+		return read_mrt(in->name, input_dup(in), o, rib, st, records, cur);
 	if (!in->seekable)
-		return read_mrt_stream(in, o, rib, st, records);
+		return read_mrt_stream(in, o, rib, st, records, cur);
 	mrtio_close(in->m);
 	in->m = NULL;
 	if (lseek(in->fd, in->start, SEEK_SET) < 0) {
 		log_err("%s: %s", in->name, strerror(errno));
 		return -errno;
 	}
-	return read_mrt(in->name, input_dup(in), o, rib, st, records);
+	return read_mrt(in->name, input_dup(in), o, rib, st, records, cur);
 }
 
 static int read_one(const char *path, const struct routes_opts *o, struct rib *rib,
-		    struct rtable *direct, struct routes_stats *st)
+		    struct rtable *direct, struct routes_stats *st, struct snap_cursor *cur)
 {
 	enum routes_format fmt = o->format;
 	struct input in = { 0 };
@@ -816,7 +822,7 @@ static int read_one(const char *path, const struct routes_opts *o, struct rib *r
 			err = sniff(&in, &fmt);
 	}
 	if (!err)
-		err = fmt == ROUTES_MRT ? read_mrt_input(&in, o, rib, st, &data)
+		err = fmt == ROUTES_MRT ? read_mrt_input(&in, o, rib, st, &data, cur)
 					: read_text(&in, fmt, o, rib, direct, st, &data);
 	input_close(&in);
 	if (!err && !data && !o->allow_empty) {
@@ -825,6 +831,28 @@ static int read_one(const char *path, const struct routes_opts *o, struct rib *r
 			in.name, fmt == ROUTES_MRT ? "" : " or has only comments and blank lines");
 		err = -ENODATA;
 	}
+	return err;
+}
+
+/* Every file, or (unless merge_snapshots) the newest snapshot per
+ * collector and the updates after it. */
+static int read_files(const char *const *files, int n, const struct routes_opts *o, struct rib *rib,
+		      struct rtable *direct, struct routes_stats *st)
+{
+	struct snap_plan plan = { 0 };
+	int err = o->merge_snapshots || o->format == ROUTES_BGPDUMP || o->format == ROUTES_PFX2AS ||
+				  o->format == ROUTES_TEXT
+			  ? 0
+			  : snap_plan_make(files, n, &plan);
+
+	for (int i = 0; i < n && !err; i++) {
+		struct snap_cursor cur = { .p = &plan, .file = i };
+
+		if (plan.files && !plan.files[i].needed)
+			continue;
+		err = read_one(files[i], o, rib, direct, st, plan.files ? &cur : NULL);
+	}
+	snap_plan_free(&plan);
 	return err;
 }
 
@@ -841,8 +869,7 @@ int routes_read(const char *const *files, int n, const struct routes_opts *o, st
 	memset(st, 0, sizeof(*st));
 	if (!rib)
 		return -ENOMEM;
-	for (int i = 0; i < n && !err; i++)
-		err = read_one(files[i], o, rib, &direct, st);
+	err = read_files(files, n, o, rib, &direct, st);
 	if (!err)
 		err = rib_to_rtable(rib, t);
 	/* direct routes after the resolved ones: they win for the same prefix */

@@ -11,7 +11,10 @@
  *   text     PREFIX ORIGIN_AS [TRANSIT_AS [PEER_AS]] (user/routes/routes_text.h)
  *
  * Files apply in the order given: MRT and bgpdump input builds one RIB, so
- * "rib.mrt upd1.mrt upd2.mrt" is the table as of the last update; text and
+ * "rib.mrt upd1.mrt upd2.mrt" is the table as of the last update.  Of the
+ * TABLE_DUMP_V2 snapshots in MRT files only each collector's newest counts,
+ * with the updates written after it (user/routes/snapshots.h has the rule
+ * and its times); merge_snapshots adds every snapshot up instead.  Text and
  * pfx2as lines are routes as they are, and replace a resolved route for the
  * same prefix.  gzip and bzip2 are detected by their magic bytes for every
  * format; "-" is standard input.  Pipes, FIFOs and standard input are read
@@ -44,8 +47,9 @@ enum routes_format {
 
 struct routes_opts {
 	enum routes_format format;
-	bool keep_going;  /* skip and count bad records and lines */
-	bool allow_empty; /* a file without routes, or no routes at all, is not an error */
+	bool keep_going;      /* skip and count bad records and lines */
+	bool allow_empty;     /* a file without routes, or no routes at all, is not an error */
+	bool merge_snapshots; /* every TABLE_DUMP_V2 snapshot adds up, not only the newest */
 };
 
 struct routes_stats {

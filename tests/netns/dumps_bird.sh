@@ -1,0 +1,118 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+# tests/netns/dumps_bird.sh - BIRD 2's own MRT table dumps as asclass's feed.
+#
+# A router namespace runs BIRD with two upstream BGP neighbours (ttk,
+# AS20485 and cu, AS4837, each a BIRD of its own in its namespace) that both
+# announce 175.45.176.0/22 (origin AS131279); the router's `protocol mrt`
+# dumps master4 every 2 s into a temp dir.  `asclass routes load` of the
+# glob of all dumps sees both transits (multi_transit).  Then ttk's session
+# is disabled with birdc: within a few dump periods `asclass lookup
+# 175.45.176.10` shows cu's path alone (with every snapshot added up, as
+# before, ttk's path stayed: that is how this test was seen to fail).  The
+# BIRDs run with their own config, socket and pid file and are
+# stopped by pid; everything lives in namespaces and a temp dir this test
+# makes and removes.  Bounded: every wait has a timeout.
+set -eu
+. "$(dirname "$0")/../lib/netns.sh"
+[ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root (BPF, network namespaces)"; exit 77; }
+command -v bird >/dev/null && command -v birdc >/dev/null \
+	|| { echo "SKIP: no bird/birdc (apt install bird2)"; exit 77; }
+ASCLASS=${ASCLASS:-$PWD/build/asclass}
+
+id=$$
+R=asc-$id-r U1=asc-$id-ttk U2=asc-$id-cu
+PIN=/sys/fs/bpf/asc-test-$id
+work=$(mktemp -d /tmp/asc-dumps-$id.XXXXXX)
+cleanup() {
+	local f
+	for f in "$work"/*.pid; do
+		[ -s "$f" ] && kill "$(cat "$f")" 2>/dev/null || true
+	done
+	ns_del_all
+	rm -rf "$PIN"; [ -n "${KEEP:-}" ] || rm -rf "$work"
+}
+trap cleanup EXIT
+
+fail() { echo "FAIL: $*"; exit 1; }
+asc() { in_ns $R "$ASCLASS" --pin-dir "$PIN" "$@"; }
+# bird NAME NS: BIRD with $work/NAME.conf, its own socket and pid file
+bird_start() { in_ns "$2" bird -c "$work/$1.conf" -s "$work/$1.ctl" -P "$work/$1.pid"; }
+birdc_r() { birdc -s "$work/r.ctl" "$@"; }
+
+ns_add $R $U1 $U2
+veth $R r-ttk $U1 u-ttk
+veth $R r-cu $U2 u-cu
+ip -n $R addr add 198.51.100.1/24 dev r-ttk
+ip -n $U1 addr add 198.51.100.2/24 dev u-ttk
+ip -n $R addr add 203.0.113.1/24 dev r-cu
+ip -n $U2 addr add 203.0.113.2/24 dev u-cu
+
+# upstream NAME ADDR ASN ROUTER_ADDR: announces 175.45.176.0/22 as
+# "ASN 131279" and 198.18.0.0/15 as "ASN"
+upstream() {
+	cat >"$work/$1.conf" <<EOC
+router id $2;
+protocol device {}
+protocol static announced {
+	ipv4;
+	route 175.45.176.0/22 unreachable { bgp_path.prepend(131279); };
+	route 198.18.0.0/15 unreachable;
+}
+protocol bgp to_router {
+	local $2 as $3;
+	neighbor $4 as 64500;
+	ipv4 { import none; export all; };
+}
+EOC
+}
+upstream ttk 198.51.100.2 20485 198.51.100.1
+upstream cu 203.0.113.2 4837 203.0.113.1
+cat >"$work/r.conf" <<EOC
+router id 198.51.100.1;
+protocol device {}
+protocol bgp ttk {
+	local 198.51.100.1 as 64500;
+	neighbor 198.51.100.2 as 20485;
+	ipv4 { import all; export none; };
+}
+protocol bgp cu {
+	local 203.0.113.1 as 64500;
+	neighbor 203.0.113.2 as 4837;
+	ipv4 { import all; export none; };
+}
+protocol mrt {
+	table "master4";
+	filename "$work/dumps/master4-%F-%H%M%S.mrt";
+	period 2;
+}
+EOC
+mkdir "$work/dumps"
+bird_start ttk $U1
+bird_start cu $U2
+bird_start r $R
+
+# both sessions up, and a dump written after that
+wait_for 30 sh -c "birdc -s '$work/r.ctl' show protocols | grep -E '^(ttk|cu) .* Established' | wc -l | grep -qx 2" \
+	|| fail "BGP sessions did not come up: $(birdc_r show protocols)"
+wait_for 20 sh -c "[ \"\$(birdc -s '$work/r.ctl' show route 175.45.176.0/22 all | grep -c -E 'BGP.as_path: (20485|4837) 131279\$')\" = 2 ]" \
+	|| fail "the router lacks a path of 175.45.176.0/22: $(birdc_r show route 175.45.176.0/22 all)"
+
+# lookup JSON of 175.45.176.10 after loading every dump so far
+load_lookup() {
+	asc routes load "$work"/dumps/master4-*.mrt >/dev/null 2>"$work/load.err" || return 1
+	asc lookup --json 175.45.176.10
+}
+both() { load_lookup | jq -e '.[0] | .origin_as == 131279 and (.flags | index("multi_transit"))' >/dev/null; }
+wait_for 20 both || fail "the dumps never showed both transits: $(load_lookup) $(cat "$work/load.err")"
+
+birdc_r disable ttk >/dev/null
+gone() {
+	load_lookup | jq -e '.[0] | .origin_as == 131279 and .transit_as == 4837 and .flags == []' >/dev/null
+}
+wait_for 10 gone || fail "ttk's path stayed after its session went down: $(load_lookup) $(cat "$work/load.err")"
+n=$(ls "$work"/dumps/master4-*.mrt | wc -l)
+[ "$n" -ge 2 ] || fail "expected several dumps, got $n"
+grep -q "snapshot of collector 198.51.100.1 view 'master4' at .* left out" "$work/load.err" \
+	|| fail "no log line for the snapshots left out: $(cat "$work/load.err")"
+echo "ok: $n BIRD dumps; after ttk went down 175.45.176.0/22 left asclass's tables within one load"
