@@ -115,15 +115,13 @@ static int nlri_parse_compat(const uint8_t *buf, size_t len, int family, const s
 		while (bgp_cur_left(&c)) {
 			/* pb: (255 + 7) / 8 = 32 bytes, the longest any length
 			 * byte can ask for */
-			uint8_t b[4] = { 0 }, plen = 0, pb[32] = { 0 };
+			uint8_t plen = 0, pb[32] = { 0 };
 			uint32_t pid = 0;
 
 			if (ctx->addpath) {
 				size_t k = bgp_cur_left(&c) < 4 ? bgp_cur_left(&c) : 4;
-				memcpy(b, c.p, k);
+				pid = be_get_zf(c.p, k, 4);
 				c.p += k;
-				pid = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
-				      (uint32_t)b[2] << 8 | b[3];
 			}
 			bgp_get8(&c, &plen);
 			size_t nb = (plen + 7u) / 8u;
@@ -402,15 +400,6 @@ uint32_t bgp_aspath_flat(const struct bgp_aspath *p, uint32_t *out, uint32_t max
 
 /* ---- attributes ---- */
 
-/* Big-endian value of up to 4 bytes, zero-filled on the right when short. */
-static uint32_t rd32_zf(const uint8_t *p, size_t len)
-{
-	uint8_t b[4] = { 0 };
-
-	memcpy(b, p, len < 4 ? len : 4);
-	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
-}
-
 static void ip4_zf(struct mrt_ip *ip, const uint8_t *p, size_t len)
 {
 	memset(ip, 0, sizeof(*ip));
@@ -652,12 +641,12 @@ int bgp_attrs_parse(const uint8_t *buf, size_t len, const struct bgp_ctx *ctx, s
 				mark(o, type);
 			break;
 		case BGP_ATTR_MED:
-			o->med = rd32_zf(v, alen);
+			o->med = be_get_zf(v, alen, 4);
 			if (alen != 4)
 				mark(o, type);
 			break;
 		case BGP_ATTR_LOCAL_PREF:
-			o->local_pref = rd32_zf(v, alen);
+			o->local_pref = be_get_zf(v, alen, 4);
 			if (alen != 4)
 				mark(o, type);
 			break;
@@ -670,12 +659,12 @@ int bgp_attrs_parse(const uint8_t *buf, size_t len, const struct bgp_ctx *ctx, s
 			o->aggregator_raw = v;
 			o->aggregator_raw_len = alen;
 			if (alen == 8 || (alen != 6 && ctx->asn_size == 4)) {
-				o->aggregator_asn = rd32_zf(v, alen);
+				o->aggregator_asn = be_get_zf(v, alen, 4);
 				ip4_zf(&o->aggregator_ip, alen > 4 ? v + 4 : v + alen,
 				       alen > 4 ? alen - 4u : 0);
 				o->aggregator_asn_size = 4;
 			} else {
-				o->aggregator_asn = rd32_zf(v, alen < 2 ? alen : 2) >> 16;
+				o->aggregator_asn = be_get_zf(v, alen, 2);
 				ip4_zf(&o->aggregator_ip, alen > 2 ? v + 2 : v + alen,
 				       alen > 2 ? alen - 2u : 0);
 				o->aggregator_asn_size = 2;
@@ -687,7 +676,7 @@ int bgp_attrs_parse(const uint8_t *buf, size_t len, const struct bgp_ctx *ctx, s
 			o->as4_aggregator_raw = v;
 			o->as4_aggregator_raw_len = alen;
 			o->has_as4_aggregator = true;
-			o->as4_aggregator_asn = rd32_zf(v, alen);
+			o->as4_aggregator_asn = be_get_zf(v, alen, 4);
 			ip4_zf(&o->as4_aggregator_ip, alen > 4 ? v + 4 : v + alen,
 			       alen > 4 ? alen - 4u : 0);
 			if (alen != 8)
@@ -699,7 +688,7 @@ int bgp_attrs_parse(const uint8_t *buf, size_t len, const struct bgp_ctx *ctx, s
 			if (n && !cv)
 				return -ENOMEM;
 			for (uint32_t i = 0; i < n; i++)
-				cv[i] = rd32_zf(v + 4 * i, 4);
+				cv[i] = be32_get(v + 4 * i);
 			o->communities = cv;
 			o->n_communities = n;
 			if (alen % 4 || !alen)
@@ -713,9 +702,9 @@ int bgp_attrs_parse(const uint8_t *buf, size_t len, const struct bgp_ctx *ctx, s
 			if (n && !lv)
 				return -ENOMEM;
 			for (uint32_t i = 0; i < n; i++) {
-				lv[i].global = rd32_zf(v + 12 * i, 4);
-				lv[i].local1 = rd32_zf(v + 12 * i + 4, 4);
-				lv[i].local2 = rd32_zf(v + 12 * i + 8, 4);
+				lv[i].global = be32_get(v + 12 * i);
+				lv[i].local1 = be32_get(v + 12 * i + 4);
+				lv[i].local2 = be32_get(v + 12 * i + 8);
 			}
 			o->has_large_communities = true;
 			o->large_communities = lv;
@@ -812,7 +801,7 @@ static void open_caps(struct bgp_cur cc, struct bgp_open *o)
 		if (bgp_cur_left(&cc) < cl)
 			break;
 		if (code == 65 && cl == 4)
-			o->asn4 = rd32_zf(cc.p, 4);
+			o->asn4 = be32_get(cc.p);
 		cc.p += cl;
 	}
 }

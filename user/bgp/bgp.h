@@ -13,6 +13,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#include "bgp/be.h"
 #include "bgp/mrt.h"
 
 #define BGP_AS_TRANS 23456U
@@ -50,7 +51,7 @@ static inline int bgp_get16(struct bgp_cur *c, uint16_t *v)
 {
 	if (bgp_cur_left(c) < 2)
 		return -1;
-	*v = (uint16_t)(c->p[0] << 8 | c->p[1]);
+	*v = be16_get(c->p);
 	c->p += 2;
 	return 0;
 }
@@ -58,7 +59,7 @@ static inline int bgp_get32(struct bgp_cur *c, uint32_t *v)
 {
 	if (bgp_cur_left(c) < 4)
 		return -1;
-	*v = (uint32_t)c->p[0] << 24 | (uint32_t)c->p[1] << 16 | (uint32_t)c->p[2] << 8 | c->p[3];
+	*v = be32_get(c->p);
 	c->p += 4;
 	return 0;
 }
