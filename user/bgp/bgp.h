@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /* user/bgp/bgp.h - BGP path attribute, NLRI and message decoding for the MRT
- * reader (internal to user/mrt*.c and user/bgp*.c, and unit tests).
+ * reader and live BGP sessions (needs no MRT type: values in bgp/types.h).
  *
  * Every read goes through struct bgp_cur, which never moves past its end.
  * Decoded arrays live in a struct mrt_arena that the caller resets per
@@ -14,7 +14,7 @@
 #include <stdint.h>
 #include <string.h>
 #include "bgp/be.h"
-#include "bgp/mrt.h"
+#include "bgp/types.h"
 
 #define BGP_AS_TRANS 23456U
 
