@@ -668,6 +668,15 @@ static uint32_t attr_u32(uint8_t type, const uint8_t *v, uint16_t alen, struct b
 	return be_get_zf(v, alen, 4);
 }
 
+/* An IPv4 address (NEXT_HOP, ORIGINATOR_ID), zero-filled when short. */
+static void attr_ip4(uint8_t type, const uint8_t *v, uint16_t alen, struct mrt_ip *ip,
+		     struct bgp_attrs *o)
+{
+	ip4_zf(ip, v, alen);
+	if (alen != 4)
+		mark(o, type);
+}
+
 /* One attribute's value into o: 0 or a negative errno. */
 static int attr_value(uint8_t type, const uint8_t *v, uint16_t alen, const struct bgp_ctx *ctx,
 		      struct bgp_attrs *o)
@@ -683,9 +692,7 @@ static int attr_value(uint8_t type, const uint8_t *v, uint16_t alen, const struc
 	case BGP_ATTR_AS4_PATH:
 		return attr_aspath(type, v, alen, 4, ctx, &o->as4_path, o);
 	case BGP_ATTR_NEXT_HOP:
-		ip4_zf(&o->next_hop, v, alen);
-		if (alen != 4)
-			mark(o, type);
+		attr_ip4(type, v, alen, &o->next_hop, o);
 		return 0;
 	case BGP_ATTR_MED:
 		o->med = attr_u32(type, v, alen, o);
@@ -709,9 +716,7 @@ static int attr_value(uint8_t type, const uint8_t *v, uint16_t alen, const struc
 	case BGP_ATTR_LARGE_COMMUNITIES:
 		return attr_large_communities(v, alen, ctx, o);
 	case BGP_ATTR_ORIGINATOR_ID:
-		ip4_zf(&o->originator_id, v, alen);
-		if (alen != 4)
-			mark(o, type);
+		attr_ip4(type, v, alen, &o->originator_id, o);
 		return 0;
 	case BGP_ATTR_MP_REACH_NLRI:
 		return mp_reach(v, alen, ctx, o);
