@@ -115,15 +115,13 @@ static int nlri_parse_compat(const uint8_t *buf, size_t len, int family, const s
 		while (bgp_cur_left(&c)) {
 			/* pb: (255 + 7) / 8 = 32 bytes, the longest any length
 			 * byte can ask for */
-			uint8_t b[4] = { 0 }, plen = 0, pb[32] = { 0 };
+			uint8_t plen = 0, pb[32] = { 0 };
 			uint32_t pid = 0;
 
 			if (ctx->addpath) {
 				size_t k = bgp_cur_left(&c) < 4 ? bgp_cur_left(&c) : 4;
-				memcpy(b, c.p, k);
+				pid = be_get_zf(c.p, k, 4);
 				c.p += k;
-				pid = (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 |
-				      (uint32_t)b[2] << 8 | b[3];
 			}
 			bgp_get8(&c, &plen);
 			size_t nb = (plen + 7u) / 8u;
@@ -402,15 +400,6 @@ uint32_t bgp_aspath_flat(const struct bgp_aspath *p, uint32_t *out, uint32_t max
 
 /* ---- attributes ---- */
 
-/* Big-endian value of up to 4 bytes, zero-filled on the right when short. */
-static uint32_t rd32_zf(const uint8_t *p, size_t len)
-{
-	uint8_t b[4] = { 0 };
-
-	memcpy(b, p, len < 4 ? len : 4);
-	return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
-}
-
 static void ip4_zf(struct mrt_ip *ip, const uint8_t *p, size_t len)
 {
 	memset(ip, 0, sizeof(*ip));
@@ -589,6 +578,184 @@ static int attr_header(struct bgp_cur *c, uint8_t *flags, uint8_t *type, uint16_
 	return 0;
 }
 
+/* AGGREGATOR: a 4-byte ASN when 8 bytes long, or when the session speaks
+ * 4-byte ASNs and the length is not 6; otherwise a 2-byte one. */
+static void attr_aggregator(const uint8_t *v, uint16_t alen, const struct bgp_ctx *ctx,
+			    struct bgp_attrs *o)
+{
+	o->aggregator_raw = v;
+	o->aggregator_raw_len = alen;
+	if (alen == 8 || (alen != 6 && ctx->asn_size == 4)) {
+		o->aggregator_asn = be_get_zf(v, alen, 4);
+		ip4_zf(&o->aggregator_ip, alen > 4 ? v + 4 : v + alen, alen > 4 ? alen - 4u : 0);
+		o->aggregator_asn_size = 4;
+	} else {
+		o->aggregator_asn = be_get_zf(v, alen, 2);
+		ip4_zf(&o->aggregator_ip, alen > 2 ? v + 2 : v + alen, alen > 2 ? alen - 2u : 0);
+		o->aggregator_asn_size = 2;
+	}
+	if (alen != 6 && alen != 8)
+		mark(o, BGP_ATTR_AGGREGATOR);
+}
+
+static void attr_as4_aggregator(const uint8_t *v, uint16_t alen, struct bgp_attrs *o)
+{
+	o->as4_aggregator_raw = v;
+	o->as4_aggregator_raw_len = alen;
+	o->has_as4_aggregator = true;
+	o->as4_aggregator_asn = be_get_zf(v, alen, 4);
+	ip4_zf(&o->as4_aggregator_ip, alen > 4 ? v + 4 : v + alen, alen > 4 ? alen - 4u : 0);
+	if (alen != 8)
+		mark(o, BGP_ATTR_AS4_AGGREGATOR);
+}
+
+static int attr_communities(const uint8_t *v, uint16_t alen, const struct bgp_ctx *ctx,
+			    struct bgp_attrs *o)
+{
+	uint32_t n = alen / 4;
+	uint32_t *cv = n ? mrt_arena_alloc(ctx->arena, n * sizeof(*cv)) : NULL;
+
+	if (n && !cv)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < n; i++)
+		cv[i] = be32_get(v + 4 * i);
+	o->communities = cv;
+	o->n_communities = n;
+	if (alen % 4 || !alen)
+		mark(o, BGP_ATTR_COMMUNITIES);
+	return 0;
+}
+
+static int attr_large_communities(const uint8_t *v, uint16_t alen, const struct bgp_ctx *ctx,
+				  struct bgp_attrs *o)
+{
+	uint32_t n = alen / 12;
+	struct bgp_large_community *lv = n ? mrt_arena_alloc(ctx->arena, n * sizeof(*lv)) : NULL;
+
+	if (n && !lv)
+		return -ENOMEM;
+	for (uint32_t i = 0; i < n; i++) {
+		lv[i].global = be32_get(v + 12 * i);
+		lv[i].local1 = be32_get(v + 12 * i + 4);
+		lv[i].local2 = be32_get(v + 12 * i + 8);
+	}
+	o->has_large_communities = true;
+	o->large_communities = lv;
+	o->n_large_communities = n;
+	if (alen % 12 || !alen)
+		mark(o, BGP_ATTR_LARGE_COMMUNITIES);
+	return 0;
+}
+
+/* AS_PATH (asn_size from the session) or AS4_PATH (always 4). */
+static int attr_aspath(uint8_t type, const uint8_t *v, uint16_t alen, uint8_t asn_size,
+		       const struct bgp_ctx *ctx, struct bgp_aspath *p, struct bgp_attrs *o)
+{
+	int err = bgp_aspath_parse(v, alen, asn_size, ctx->arena, p);
+
+	if (err)
+		return err;
+	if (p->error)
+		mark(o, type);
+	return 0;
+}
+
+/* A 4-byte value (MED, LOCAL_PREF), zero-filled when short. */
+static uint32_t attr_u32(uint8_t type, const uint8_t *v, uint16_t alen, struct bgp_attrs *o)
+{
+	if (alen != 4)
+		mark(o, type);
+	return be_get_zf(v, alen, 4);
+}
+
+/* An IPv4 address (NEXT_HOP, ORIGINATOR_ID), zero-filled when short. */
+static void attr_ip4(uint8_t type, const uint8_t *v, uint16_t alen, struct mrt_ip *ip,
+		     struct bgp_attrs *o)
+{
+	ip4_zf(ip, v, alen);
+	if (alen != 4)
+		mark(o, type);
+}
+
+/* One attribute's value into o: 0 or a negative errno. */
+static int attr_value(uint8_t type, const uint8_t *v, uint16_t alen, const struct bgp_ctx *ctx,
+		      struct bgp_attrs *o)
+{
+	switch (type) {
+	case BGP_ATTR_ORIGIN:
+		o->origin = alen ? v[0] : 0;
+		if (alen != 1 || o->origin > 2)
+			mark(o, type);
+		return 0;
+	case BGP_ATTR_AS_PATH:
+		return attr_aspath(type, v, alen, ctx->asn_size, ctx, &o->as_path_raw, o);
+	case BGP_ATTR_AS4_PATH:
+		return attr_aspath(type, v, alen, 4, ctx, &o->as4_path, o);
+	case BGP_ATTR_NEXT_HOP:
+		attr_ip4(type, v, alen, &o->next_hop, o);
+		return 0;
+	case BGP_ATTR_MED:
+		o->med = attr_u32(type, v, alen, o);
+		return 0;
+	case BGP_ATTR_LOCAL_PREF:
+		o->local_pref = attr_u32(type, v, alen, o);
+		return 0;
+	case BGP_ATTR_ATOMIC_AGGREGATE:
+		o->atomic_aggregate = true;
+		if (alen != 0)
+			mark(o, type);
+		return 0;
+	case BGP_ATTR_AGGREGATOR:
+		attr_aggregator(v, alen, ctx, o);
+		return 0;
+	case BGP_ATTR_AS4_AGGREGATOR:
+		attr_as4_aggregator(v, alen, o);
+		return 0;
+	case BGP_ATTR_COMMUNITIES:
+		return attr_communities(v, alen, ctx, o);
+	case BGP_ATTR_LARGE_COMMUNITIES:
+		return attr_large_communities(v, alen, ctx, o);
+	case BGP_ATTR_ORIGINATOR_ID:
+		attr_ip4(type, v, alen, &o->originator_id, o);
+		return 0;
+	case BGP_ATTR_MP_REACH_NLRI:
+		return mp_reach(v, alen, ctx, o);
+	case BGP_ATTR_MP_UNREACH_NLRI:
+		return mp_unreach(v, alen, ctx, o);
+	default:
+		o->n_unknown++;
+		if (ctx->stats)
+			ctx->stats->attrs_unknown++;
+		return 0;
+	}
+}
+
+/* Already seen: the first of a repeated attribute is kept. */
+static bool attr_seen(const struct bgp_attrs *o, uint8_t type)
+{
+	if (type == BGP_ATTR_LARGE_COMMUNITIES)
+		return o->has_large_communities;
+	return type < 32 ? (o->present >> type) & 1U : false;
+}
+
+/* RFC 6793 4.2.3: merge AS4_PATH (and AS4_AGGREGATOR) into a 2-byte
+ * AS_PATH, unless AGGREGATOR names an AS other than AS_TRANS. */
+static int as4_merge(const struct bgp_ctx *ctx, struct bgp_attrs *o)
+{
+	o->as_path = o->as_path_raw;
+	if (ctx->asn_size != 2)
+		return 0;
+	bool ignore = BGP_HAS(o, BGP_ATTR_AGGREGATOR) && o->aggregator_asn != BGP_AS_TRANS &&
+		      o->has_as4_aggregator;
+	if (!ignore && o->has_as4_aggregator && BGP_HAS(o, BGP_ATTR_AGGREGATOR)) {
+		o->aggregator_asn = o->as4_aggregator_asn;
+		o->aggregator_ip = o->as4_aggregator_ip;
+	}
+	if (!ignore && o->as4_path.present && o->as_path_raw.present)
+		return bgp_aspath_merge(&o->as_path_raw, &o->as4_path, ctx->arena, &o->as_path);
+	return 0;
+}
+
 int bgp_attrs_parse(const uint8_t *buf, size_t len, const struct bgp_ctx *ctx, struct bgp_attrs *o)
 {
 	struct bgp_cur c = bgp_cur_make(buf, len);
@@ -613,11 +780,7 @@ int bgp_attrs_parse(const uint8_t *buf, size_t len, const struct bgp_ctx *ctx, s
 		}
 		v = c.p;
 		c.p += alen;
-
-		bool seen = type == BGP_ATTR_LARGE_COMMUNITIES ? o->has_large_communities
-			    : type < 32			       ? (o->present >> type) & 1U
-							       : false;
-		if (seen && type != 0) {
+		if (attr_seen(o, type) && type != 0) {
 			mark(o, type); /* repeated: the first one is kept */
 			continue;
 		}
@@ -625,146 +788,11 @@ int bgp_attrs_parse(const uint8_t *buf, size_t len, const struct bgp_ctx *ctx, s
 			mark(o, type);
 		if (type < 32)
 			o->present |= 1U << type;
-
-		switch (type) {
-		case BGP_ATTR_ORIGIN:
-			o->origin = alen ? v[0] : 0;
-			if (alen != 1 || o->origin > 2)
-				mark(o, type);
-			break;
-		case BGP_ATTR_AS_PATH:
-			err = bgp_aspath_parse(v, alen, ctx->asn_size, ctx->arena, &o->as_path_raw);
-			if (err)
-				return err;
-			if (o->as_path_raw.error)
-				mark(o, type);
-			break;
-		case BGP_ATTR_AS4_PATH:
-			err = bgp_aspath_parse(v, alen, 4, ctx->arena, &o->as4_path);
-			if (err)
-				return err;
-			if (o->as4_path.error)
-				mark(o, type);
-			break;
-		case BGP_ATTR_NEXT_HOP:
-			ip4_zf(&o->next_hop, v, alen);
-			if (alen != 4)
-				mark(o, type);
-			break;
-		case BGP_ATTR_MED:
-			o->med = rd32_zf(v, alen);
-			if (alen != 4)
-				mark(o, type);
-			break;
-		case BGP_ATTR_LOCAL_PREF:
-			o->local_pref = rd32_zf(v, alen);
-			if (alen != 4)
-				mark(o, type);
-			break;
-		case BGP_ATTR_ATOMIC_AGGREGATE:
-			o->atomic_aggregate = true;
-			if (alen != 0)
-				mark(o, type);
-			break;
-		case BGP_ATTR_AGGREGATOR:
-			o->aggregator_raw = v;
-			o->aggregator_raw_len = alen;
-			if (alen == 8 || (alen != 6 && ctx->asn_size == 4)) {
-				o->aggregator_asn = rd32_zf(v, alen);
-				ip4_zf(&o->aggregator_ip, alen > 4 ? v + 4 : v + alen,
-				       alen > 4 ? alen - 4u : 0);
-				o->aggregator_asn_size = 4;
-			} else {
-				o->aggregator_asn = rd32_zf(v, alen < 2 ? alen : 2) >> 16;
-				ip4_zf(&o->aggregator_ip, alen > 2 ? v + 2 : v + alen,
-				       alen > 2 ? alen - 2u : 0);
-				o->aggregator_asn_size = 2;
-			}
-			if (alen != 6 && alen != 8)
-				mark(o, type);
-			break;
-		case BGP_ATTR_AS4_AGGREGATOR:
-			o->as4_aggregator_raw = v;
-			o->as4_aggregator_raw_len = alen;
-			o->has_as4_aggregator = true;
-			o->as4_aggregator_asn = rd32_zf(v, alen);
-			ip4_zf(&o->as4_aggregator_ip, alen > 4 ? v + 4 : v + alen,
-			       alen > 4 ? alen - 4u : 0);
-			if (alen != 8)
-				mark(o, type);
-			break;
-		case BGP_ATTR_COMMUNITIES: {
-			uint32_t n = alen / 4;
-			uint32_t *cv = n ? mrt_arena_alloc(ctx->arena, n * sizeof(*cv)) : NULL;
-			if (n && !cv)
-				return -ENOMEM;
-			for (uint32_t i = 0; i < n; i++)
-				cv[i] = rd32_zf(v + 4 * i, 4);
-			o->communities = cv;
-			o->n_communities = n;
-			if (alen % 4 || !alen)
-				mark(o, type);
-			break;
-		}
-		case BGP_ATTR_LARGE_COMMUNITIES: {
-			uint32_t n = alen / 12;
-			struct bgp_large_community *lv =
-				n ? mrt_arena_alloc(ctx->arena, n * sizeof(*lv)) : NULL;
-			if (n && !lv)
-				return -ENOMEM;
-			for (uint32_t i = 0; i < n; i++) {
-				lv[i].global = rd32_zf(v + 12 * i, 4);
-				lv[i].local1 = rd32_zf(v + 12 * i + 4, 4);
-				lv[i].local2 = rd32_zf(v + 12 * i + 8, 4);
-			}
-			o->has_large_communities = true;
-			o->large_communities = lv;
-			o->n_large_communities = n;
-			if (alen % 12 || !alen)
-				mark(o, type);
-			break;
-		}
-		case BGP_ATTR_ORIGINATOR_ID:
-			ip4_zf(&o->originator_id, v, alen);
-			if (alen != 4)
-				mark(o, type);
-			break;
-		case BGP_ATTR_MP_REACH_NLRI:
-			err = mp_reach(v, alen, ctx, o);
-			if (err)
-				return err;
-			break;
-		case BGP_ATTR_MP_UNREACH_NLRI:
-			err = mp_unreach(v, alen, ctx, o);
-			if (err)
-				return err;
-			break;
-		default:
-			o->n_unknown++;
-			if (ctx->stats)
-				ctx->stats->attrs_unknown++;
-			break;
-		}
+		err = attr_value(type, v, alen, ctx, o);
+		if (err)
+			return err;
 	}
-
-	/* RFC 6793 4.2.3: merge AS4_PATH (and AS4_AGGREGATOR) into a 2-byte
-	 * AS_PATH, unless AGGREGATOR names an AS other than AS_TRANS. */
-	o->as_path = o->as_path_raw;
-	if (ctx->asn_size == 2) {
-		bool ignore = BGP_HAS(o, BGP_ATTR_AGGREGATOR) &&
-			      o->aggregator_asn != BGP_AS_TRANS && o->has_as4_aggregator;
-		if (!ignore && o->has_as4_aggregator && BGP_HAS(o, BGP_ATTR_AGGREGATOR)) {
-			o->aggregator_asn = o->as4_aggregator_asn;
-			o->aggregator_ip = o->as4_aggregator_ip;
-		}
-		if (!ignore && o->as4_path.present && o->as_path_raw.present) {
-			err = bgp_aspath_merge(&o->as_path_raw, &o->as4_path, ctx->arena,
-					       &o->as_path);
-			if (err)
-				return err;
-		}
-	}
-	return 0;
+	return as4_merge(ctx, o);
 }
 
 /* ---- messages ---- */
@@ -812,7 +840,7 @@ static void open_caps(struct bgp_cur cc, struct bgp_open *o)
 		if (bgp_cur_left(&cc) < cl)
 			break;
 		if (code == 65 && cl == 4)
-			o->asn4 = rd32_zf(cc.p, 4);
+			o->asn4 = be32_get(cc.p);
 		cc.p += cl;
 	}
 }

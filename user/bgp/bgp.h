@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /* user/bgp/bgp.h - BGP path attribute, NLRI and message decoding for the MRT
- * reader (internal to user/mrt*.c and user/bgp*.c, and unit tests).
+ * reader and live BGP sessions (needs no MRT type: values in bgp/types.h).
  *
  * Every read goes through struct bgp_cur, which never moves past its end.
  * Decoded arrays live in a struct mrt_arena that the caller resets per
@@ -13,7 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
-#include "bgp/mrt.h"
+#include "bgp/be.h"
+#include "bgp/types.h"
 
 #define BGP_AS_TRANS 23456U
 
@@ -50,7 +51,7 @@ static inline int bgp_get16(struct bgp_cur *c, uint16_t *v)
 {
 	if (bgp_cur_left(c) < 2)
 		return -1;
-	*v = (uint16_t)(c->p[0] << 8 | c->p[1]);
+	*v = be16_get(c->p);
 	c->p += 2;
 	return 0;
 }
@@ -58,7 +59,7 @@ static inline int bgp_get32(struct bgp_cur *c, uint32_t *v)
 {
 	if (bgp_cur_left(c) < 4)
 		return -1;
-	*v = (uint32_t)c->p[0] << 24 | (uint32_t)c->p[1] << 16 | (uint32_t)c->p[2] << 8 | c->p[3];
+	*v = be32_get(c->p);
 	c->p += 4;
 	return 0;
 }

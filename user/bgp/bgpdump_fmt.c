@@ -174,15 +174,14 @@ size_t bgpdump_fmt_ipv6(const uint8_t a[16], char *buf)
 		return 7 + bgpdump_fmt_ipv4(a + 12, buf + 7);
 	}
 	if (!memcmp(a, zero12, 12)) {
-		uint32_t last = (uint32_t)a[12] << 24 | (uint32_t)a[13] << 16 |
-				(uint32_t)a[14] << 8 | a[15];
+		uint32_t last = be32_get(a + 12);
 		if (last > 1) {
 			buf[0] = buf[1] = ':';
 			return 2 + bgpdump_fmt_ipv4(a + 12, buf + 2);
 		}
 	}
 	for (int i = 0; i < 8; i++)
-		g[i] = (uint16_t)(a[2 * i] << 8 | a[2 * i + 1]);
+		g[i] = be16_get(a + 2 * i);
 	/* length of the zero run starting at each group; the first longest
 	 * run (even of one group) becomes "::" */
 	for (int i = 7; i >= 0; i--) {
@@ -428,20 +427,11 @@ static size_t bd_merge_str(struct bgpdump_fmt *f, const struct bgp_aspath *path,
 	return aspath_str(f, f->mseg, ns, f->masn, na, NULL);
 }
 
-static uint32_t rd_be(const uint8_t *p, size_t avail, size_t n)
-{
-	uint32_t v = 0;
-
-	for (size_t i = 0; i < n; i++)
-		v = v << 8 | (i < avail ? p[i] : 0);
-	return v;
-}
-
 /* Decodes an aggregator the way bgpdump does: ASN of `asn_len` bytes then
  * an IPv4 address, zero-filled when the attribute is short. */
 static void bd_aggr(const uint8_t *raw, size_t len, size_t asn_len, uint32_t *asn, uint8_t ip[4])
 {
-	*asn = rd_be(raw, len, asn_len);
+	*asn = be_get_zf(raw, len, asn_len);
 	for (size_t i = 0; i < 4; i++)
 		ip[i] = asn_len + i < len ? raw[asn_len + i] : 0;
 }

@@ -615,10 +615,10 @@ static int read_header(struct mrt_reader *r, struct mrt_record *rec)
 		return framing(r);
 	}
 	memset(rec, 0, sizeof(*rec));
-	rec->timestamp = (uint32_t)h[0] << 24 | (uint32_t)h[1] << 16 | (uint32_t)h[2] << 8 | h[3];
-	rec->type = (uint16_t)(h[4] << 8 | h[5]);
-	rec->subtype = (uint16_t)(h[6] << 8 | h[7]);
-	rec->length = (uint32_t)h[8] << 24 | (uint32_t)h[9] << 16 | (uint32_t)h[10] << 8 | h[11];
+	rec->timestamp = be32_get(h);
+	rec->type = be16_get(h + 4);
+	rec->subtype = be16_get(h + 6);
+	rec->length = be32_get(h + 8);
 	return 1;
 }
 
@@ -669,8 +669,7 @@ static int decode_body(struct mrt_reader *r, struct mrt_record *rec)
 				    "BGP4MP_ET length %u is shorter than its 4-byte microsecond "
 				    "field",
 				    rec->length);
-		rec->microseconds = (uint32_t)r->buf[0] << 24 | (uint32_t)r->buf[1] << 16 |
-				    (uint32_t)r->buf[2] << 8 | r->buf[3];
+		rec->microseconds = be32_get(r->buf);
 		rec->body += 4;
 		rec->body_len -= 4;
 	}

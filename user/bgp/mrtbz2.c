@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bgp/be.h"
 #include "bgp/mrtbz2.h"
 
 #define BLOCK_MAGIC 0x314159265359ULL
@@ -261,9 +262,7 @@ static long build_stream(struct mrtbz2 *z, struct slot *s, uint64_t b0, uint64_t
 		put_bits(s->in, &bit, last >> (8 - rest), rest);
 	}
 	/* block CRC: the 32 bits after the block magic, = the combined CRC */
-	uint32_t crc = 0;
-	for (int i = 0; i < 4; i++)
-		crc = crc << 8 | s->in[4 + 6 + i];
+	uint32_t crc = be32_get(s->in + 4 + 6);
 	put_bits(s->in, &bit, EOS_MAGIC, 48);
 	put_bits(s->in, &bit, crc, 32);
 	return (long)((bit + 7) / 8);
