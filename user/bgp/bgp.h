@@ -149,4 +149,16 @@ int bgp_aspath_merge(const struct bgp_aspath *path, const struct bgp_aspath *as4
  * confederation segments 0). */
 uint32_t bgp_aspath_count(const struct bgp_aspath *p);
 
+/* Plain AS path for origin resolution: the ASNs of AS_SEQUENCE segments and,
+ * for AS_SET segments, their members in order; confederation segments are
+ * left out.  Writes up to `max` ASNs to out and returns how many the path
+ * has (may exceed max, like snprintf: call again with an `out` of that
+ * size; p->nasns is never less).  There is no length limit: AS_PATH
+ * segments repeat, so a path may hold thousands of ASNs.  *ends_in_set is set when the last
+ * non-confederation segment is an AS_SET (the origin is then ambiguous).
+ * *n_set_asns, if not NULL, receives the size of that final set (0 if none):
+ * the final set's members are the last *n_set_asns entries of the list. */
+uint32_t bgp_aspath_flat(const struct bgp_aspath *p, uint32_t *out, uint32_t max, bool *ends_in_set,
+			 uint32_t *n_set_asns);
+
 #endif

@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bgp/bgp.h"
 #include "bgp/mrt.h"
 #include "bgp/mrtio.h"
 #include "common/log.h"
