@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
+#include <bpf/libbpf.h>
 
 #include "cli/cmd.h"
 #include "common/parse.h"
@@ -55,6 +56,56 @@ static void test_cmd_parse_u32_bounds(void **state)
 	assert_int_equal(parse_u32("+1", &v), -EINVAL);
 	assert_int_equal(parse_u32("1 ", &v), -EINVAL);
 	assert_int_equal(parse_u32(NULL, &v), -EINVAL);
+}
+
+/* Every row is checked; the failing ones are listed together. */
+static void test_cmd_exit_code_table(void **state)
+{
+	static const struct {
+		enum exit_step step;
+		int err;
+		int want;
+		const char *why;
+	} rows[] = {
+		{ EXIT_READ, 0, ASC_EXIT_OK, "success" },
+		{ EXIT_BPF, 0, ASC_EXIT_OK, "success" },
+		{ EXIT_LINK, 0, ASC_EXIT_OK, "success" },
+		{ EXIT_RUN, 0, ASC_EXIT_OK, "success" },
+		{ EXIT_READ, -EINVAL, ASC_EXIT_INPUT, "a malformed record or line" },
+		{ EXIT_READ, -EBADMSG, ASC_EXIT_INPUT, "malformed data" },
+		{ EXIT_READ, -ENODATA, ASC_EXIT_INPUT, "input without routes" },
+		{ EXIT_READ, -ENOENT, ASC_EXIT_FAIL, "a file that is not there" },
+		{ EXIT_READ, -EISDIR, ASC_EXIT_FAIL, "a directory" },
+		{ EXIT_READ, -EACCES, ASC_EXIT_FAIL, "a file we may not read" },
+		{ EXIT_READ, -EIO, ASC_EXIT_FAIL, "a disk error" },
+		{ EXIT_READ, -ENOMEM, ASC_EXIT_FAIL, "out of memory" },
+		{ EXIT_BPF, -ENOENT, ASC_EXIT_BPF, "no maps pinned" },
+		{ EXIT_BPF, -EPERM, ASC_EXIT_BPF, "no CAP_BPF" },
+		{ EXIT_BPF, -EINVAL, ASC_EXIT_BPF, "maps of another layout" },
+		{ EXIT_BPF, -ENOSPC, ASC_EXIT_BPF, "a table full" },
+		{ EXIT_BPF, -LIBBPF_ERRNO__VERIFY, ASC_EXIT_BPF, "the verifier refused" },
+		{ EXIT_LINK, -ENODEV, ASC_EXIT_FAIL, "no such interface" },
+		{ EXIT_LINK, -ENOENT, ASC_EXIT_FAIL, "nothing attached to detach" },
+		{ EXIT_LINK, -EINVAL, ASC_EXIT_FAIL, "an upstream name too long" },
+		{ EXIT_LINK, -EPERM, ASC_EXIT_BPF, "no CAP_NET_ADMIN" },
+		{ EXIT_LINK, -EEXIST, ASC_EXIT_BPF, "counters of another size" },
+		{ EXIT_RUN, -EIO, ASC_EXIT_FAIL, "writing the output" },
+		{ EXIT_RUN, -ENOMEM, ASC_EXIT_FAIL, "out of memory" },
+		{ EXIT_RUN, -EINVAL, ASC_EXIT_FAIL, "not bad input outside a read" },
+	};
+	int bad = 0;
+
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		int got = exit_code(rows[i].step, rows[i].err);
+
+		if (got == rows[i].want)
+			continue;
+		print_error("row %zu (step %d, err %d: %s): exit %d, want %d\n", i, rows[i].step,
+			    rows[i].err, rows[i].why, got, rows[i].want);
+		bad++;
+	}
+	if (bad)
+		fail_msg("%d of %zu rows wrong", bad, sizeof(rows) / sizeof(rows[0]));
 }
 
 enum { T_NAME, T_FLAG };
@@ -177,6 +228,7 @@ int main(void)
 		cmocka_unit_test(test_cmd_parse_u32_bounds),
 		cmocka_unit_test(test_cmd_opt_next_permutes_and_reports),
 		cmocka_unit_test(test_cmd_opt_next_unknown_option),
+		cmocka_unit_test(test_cmd_exit_code_table),
 		cmocka_unit_test(test_routes_text_line_forms),
 		cmocka_unit_test(test_routes_text_line_errors),
 		cmocka_unit_test(test_routes_text_read_keeps_nothing_on_error),

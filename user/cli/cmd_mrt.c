@@ -71,8 +71,8 @@ int cmd_mrt(int argc, char **argv)
 		const struct mrt_record *rec;
 
 		if (!r) {
+			rc = exit_code(EXIT_READ, -errno);
 			log_err("%s: %s", argv[i], strerror(errno));
-			rc = ASC_EXIT_INPUT;
 			break;
 		}
 		while ((rec = mrt_next(r))) {
@@ -85,7 +85,7 @@ int cmd_mrt(int argc, char **argv)
 		if (mrt_error(r)) {
 			bgpdump_fmt_flush(f);
 			log_err("%s", mrt_error(r)->text);
-			rc = ASC_EXIT_INPUT;
+			rc = exit_code(EXIT_READ, mrt_error(r)->err);
 		}
 		if (mrt_stats(r)->bad_records && o.keep_going && mrt_last_skipped(r)) {
 			bgpdump_fmt_flush(f);
