@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* tests/unit/test_cmd.c - number and AS parsing, option tables, and the
- * plain-text route format reader. */
+ * plain-text route format's line parser. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -197,29 +197,6 @@ static void test_routes_text_line_errors(void **state)
 			 -EINVAL);
 }
 
-static void test_routes_text_read_keeps_nothing_on_error(void **state)
-{
-	static const char good_then_bad[] = "# routes\n"
-					    "175.45.176.0/22 131279 4837\n"
-					    "198.51.100.0/24 64500\n"
-					    "198.51.100.0/24 sixty\n";
-	struct rtable t = { 0 };
-	FILE *f = fmemopen((void *)good_then_bad, sizeof(good_then_bad) - 1, "r");
-
-	assert_non_null(f);
-	assert_int_equal(routes_text_read(f, "r.txt", &t), -EINVAL);
-	assert_int_equal(t.n, 0);
-	fclose(f);
-
-	f = fmemopen((void *)good_then_bad,
-		     strlen("# routes\n175.45.176.0/22 131279 4837\n198.51.100.0/24 64500\n"), "r");
-	assert_int_equal(routes_text_read(f, "r.txt", &t), 0);
-	assert_int_equal(t.n, 2);
-	assert_int_equal(t.v[1].route.origin_asn, 64500);
-	fclose(f);
-	rtable_free(&t);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -231,7 +208,6 @@ int main(void)
 		cmocka_unit_test(test_cmd_exit_code_table),
 		cmocka_unit_test(test_routes_text_line_forms),
 		cmocka_unit_test(test_routes_text_line_errors),
-		cmocka_unit_test(test_routes_text_read_keeps_nothing_on_error),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
