@@ -15,6 +15,7 @@
 
 #include "dataplane/fib.h"
 #include "routes/rtable.h"
+#include "rt_lpm.h"
 #include "rtgen.h"
 
 /* Every address: the fib and the reference give the same answer. */

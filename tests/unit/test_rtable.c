@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "routes/rtable.h"
+#include "rt_lpm.h"
 
 static void test_rtable_prefix_parse_and_fmt(void **state)
 {
