@@ -14,35 +14,41 @@
 #include "cli/cmd.h"
 #include "common/parse.h"
 #include "routes/routes_text.h"
+#include "rows.h"
 
-static void test_cmd_parse_asn_forms(void **state)
+static void test_cmd_parse_asn_table(void **state)
 {
-	unsigned int a;
+	static const struct {
+		const char *text;
+		int ret;
+		unsigned int asn; /* when ret is 0 */
+	} rows[] = {
+		{ "131279", 0, 131279 },
+		{ "AS4837", 0, 4837 },
+		{ "as20485", 0, 20485 },
+		{ "2.1234", 0, 132306 }, /* asdot: 2 * 65536 + 1234 */
+		{ "4294967295", 0, 4294967295U },
+		{ "", -EINVAL },
+		{ "4294967296", -EINVAL }, /* 2^32 */
+		{ "-1", -EINVAL },
+		{ "12x", -EINVAL },
+		{ "65536.1", -EINVAL },
+		{ "1.65536", -EINVAL },
+		{ " 1", -EINVAL },
+	};
+	const size_t n = sizeof(rows) / sizeof(rows[0]);
+	struct rows r = { 0 };
 
-	assert_int_equal(parse_asn("131279", &a), 0);
-	assert_int_equal(a, 131279);
-	assert_int_equal(parse_asn("AS4837", &a), 0);
-	assert_int_equal(a, 4837);
-	assert_int_equal(parse_asn("as20485", &a), 0);
-	assert_int_equal(a, 20485);
-	/* asdot: 2.1234 = 2 * 65536 + 1234 */
-	assert_int_equal(parse_asn("2.1234", &a), 0);
-	assert_int_equal(a, 132306);
-	assert_int_equal(parse_asn("4294967295", &a), 0);
-	assert_int_equal(a, 4294967295U);
-}
+	for (size_t i = 0; i < n; i++) {
+		unsigned int asn = 0;
+		int ret = parse_asn(rows[i].text, &asn);
 
-static void test_cmd_parse_asn_rejects(void **state)
-{
-	unsigned int a;
-
-	assert_int_equal(parse_asn("", &a), -EINVAL);
-	assert_int_equal(parse_asn("4294967296", &a), -EINVAL); /* 2^32 */
-	assert_int_equal(parse_asn("-1", &a), -EINVAL);
-	assert_int_equal(parse_asn("12x", &a), -EINVAL);
-	assert_int_equal(parse_asn("65536.1", &a), -EINVAL);
-	assert_int_equal(parse_asn("1.65536", &a), -EINVAL);
-	assert_int_equal(parse_asn(" 1", &a), -EINVAL);
+		if (ret != rows[i].ret)
+			row_wrong(&r, i, rows[i].text, "returned %d, want %d", ret, rows[i].ret);
+		else if (!ret && asn != rows[i].asn)
+			row_wrong(&r, i, rows[i].text, "AS %u, want %u", asn, rows[i].asn);
+	}
+	rows_done(&r, n);
 }
 
 static void test_cmd_parse_u32_bounds(void **state)
@@ -58,7 +64,6 @@ static void test_cmd_parse_u32_bounds(void **state)
 	assert_int_equal(parse_u32(NULL, &v), -EINVAL);
 }
 
-/* Every row is checked; the failing ones are listed together. */
 static void test_cmd_exit_code_table(void **state)
 {
 	static const struct {
@@ -93,19 +98,17 @@ static void test_cmd_exit_code_table(void **state)
 		{ EXIT_RUN, -ENOMEM, ASC_EXIT_FAIL, "out of memory" },
 		{ EXIT_RUN, -EINVAL, ASC_EXIT_FAIL, "not bad input outside a read" },
 	};
-	int bad = 0;
+	const size_t n = sizeof(rows) / sizeof(rows[0]);
+	struct rows r = { 0 };
 
-	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+	for (size_t i = 0; i < n; i++) {
 		int got = exit_code(rows[i].step, rows[i].err);
 
-		if (got == rows[i].want)
-			continue;
-		print_error("row %zu (step %d, err %d: %s): exit %d, want %d\n", i, rows[i].step,
-			    rows[i].err, rows[i].why, got, rows[i].want);
-		bad++;
+		if (got != rows[i].want)
+			row_wrong(&r, i, rows[i].why, "step %d, err %d: exit %d, want %d",
+				  rows[i].step, rows[i].err, got, rows[i].want);
 	}
-	if (bad)
-		fail_msg("%d of %zu rows wrong", bad, sizeof(rows) / sizeof(rows[0]));
+	rows_done(&r, n);
 }
 
 enum { T_NAME, T_FLAG };
@@ -200,8 +203,7 @@ static void test_routes_text_line_errors(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_cmd_parse_asn_forms),
-		cmocka_unit_test(test_cmd_parse_asn_rejects),
+		cmocka_unit_test(test_cmd_parse_asn_table),
 		cmocka_unit_test(test_cmd_parse_u32_bounds),
 		cmocka_unit_test(test_cmd_opt_next_permutes_and_reports),
 		cmocka_unit_test(test_cmd_opt_next_unknown_option),
