@@ -143,8 +143,11 @@ static int grow_array(void **v, size_t *cap, size_t n, size_t elem)
 }
 
 /* The index of the element equal to key, which is added (copied) when it is
- * not there yet.  Returns the index or -ENOMEM. */
-static inline long intern(struct store *s, const struct hashidx_ops *ops, const void *key)
+ * not there yet.  Returns the index or -ENOMEM.  Always inlined: with the
+ * constant ops of each call, the hash and the comparison are direct calls
+ * the compiler inlines too (through a pointer they cost ~10% of a RIB load). */
+static inline __attribute__((always_inline)) long
+intern(struct store *s, const struct hashidx_ops *ops, const void *key)
 {
 	uint32_t *slot;
 
