@@ -44,6 +44,7 @@
 #include "dataplane/tables.h"
 #include "pkt.h"
 #include "routes/routes_in.h"
+#include "rt_lpm.h"
 #include "rtgen.h"
 
 static struct bench_bpf *full;

@@ -31,6 +31,7 @@
 #include "dataplane/maps.h"
 #include "dataplane/tables.h"
 #include "fib_test.h"
+#include "rt_lpm.h"
 #include "rtgen.h"
 
 #define BATCH 65536

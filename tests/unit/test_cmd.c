@@ -9,40 +9,47 @@
 #include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
+#include <bpf/libbpf.h>
 
 #include "cli/cmd.h"
 #include "cli/settings.h"
 #include "common/parse.h"
 #include "routes/routes_text.h"
+#include "rows.h"
 
-static void test_cmd_parse_asn_forms(void **state)
+static void test_cmd_parse_asn_table(void **state)
 {
-	unsigned int a;
+	static const struct {
+		const char *text;
+		int ret;
+		unsigned int asn; /* when ret is 0 */
+	} rows[] = {
+		{ "131279", 0, 131279 },
+		{ "AS4837", 0, 4837 },
+		{ "as20485", 0, 20485 },
+		{ "2.1234", 0, 132306 }, /* asdot: 2 * 65536 + 1234 */
+		{ "4294967295", 0, 4294967295U },
+		{ "", -EINVAL },
+		{ "4294967296", -EINVAL }, /* 2^32 */
+		{ "-1", -EINVAL },
+		{ "12x", -EINVAL },
+		{ "65536.1", -EINVAL },
+		{ "1.65536", -EINVAL },
+		{ " 1", -EINVAL },
+	};
+	const size_t n = sizeof(rows) / sizeof(rows[0]);
+	struct rows r = { 0 };
 
-	assert_int_equal(parse_asn("131279", &a), 0);
-	assert_int_equal(a, 131279);
-	assert_int_equal(parse_asn("AS4837", &a), 0);
-	assert_int_equal(a, 4837);
-	assert_int_equal(parse_asn("as20485", &a), 0);
-	assert_int_equal(a, 20485);
-	/* asdot: 2.1234 = 2 * 65536 + 1234 */
-	assert_int_equal(parse_asn("2.1234", &a), 0);
-	assert_int_equal(a, 132306);
-	assert_int_equal(parse_asn("4294967295", &a), 0);
-	assert_int_equal(a, 4294967295U);
-}
+	for (size_t i = 0; i < n; i++) {
+		unsigned int asn = 0;
+		int ret = parse_asn(rows[i].text, &asn);
 
-static void test_cmd_parse_asn_rejects(void **state)
-{
-	unsigned int a;
-
-	assert_int_equal(parse_asn("", &a), -EINVAL);
-	assert_int_equal(parse_asn("4294967296", &a), -EINVAL); /* 2^32 */
-	assert_int_equal(parse_asn("-1", &a), -EINVAL);
-	assert_int_equal(parse_asn("12x", &a), -EINVAL);
-	assert_int_equal(parse_asn("65536.1", &a), -EINVAL);
-	assert_int_equal(parse_asn("1.65536", &a), -EINVAL);
-	assert_int_equal(parse_asn(" 1", &a), -EINVAL);
+		if (ret != rows[i].ret)
+			row_wrong(&r, i, rows[i].text, "returned %d, want %d", ret, rows[i].ret);
+		else if (!ret && asn != rows[i].asn)
+			row_wrong(&r, i, rows[i].text, "AS %u, want %u", asn, rows[i].asn);
+	}
+	rows_done(&r, n);
 }
 
 static void test_cmd_parse_u32_bounds(void **state)
@@ -56,6 +63,53 @@ static void test_cmd_parse_u32_bounds(void **state)
 	assert_int_equal(parse_u32("+1", &v), -EINVAL);
 	assert_int_equal(parse_u32("1 ", &v), -EINVAL);
 	assert_int_equal(parse_u32(NULL, &v), -EINVAL);
+}
+
+static void test_cmd_exit_code_table(void **state)
+{
+	static const struct {
+		enum exit_step step;
+		int err;
+		int want;
+		const char *why;
+	} rows[] = {
+		{ EXIT_READ, 0, ASC_EXIT_OK, "success" },
+		{ EXIT_BPF, 0, ASC_EXIT_OK, "success" },
+		{ EXIT_LINK, 0, ASC_EXIT_OK, "success" },
+		{ EXIT_RUN, 0, ASC_EXIT_OK, "success" },
+		{ EXIT_READ, -EINVAL, ASC_EXIT_INPUT, "a malformed record or line" },
+		{ EXIT_READ, -EBADMSG, ASC_EXIT_INPUT, "malformed data" },
+		{ EXIT_READ, -ENODATA, ASC_EXIT_INPUT, "input without routes" },
+		{ EXIT_READ, -ENOENT, ASC_EXIT_FAIL, "a file that is not there" },
+		{ EXIT_READ, -EISDIR, ASC_EXIT_FAIL, "a directory" },
+		{ EXIT_READ, -EACCES, ASC_EXIT_FAIL, "a file we may not read" },
+		{ EXIT_READ, -EIO, ASC_EXIT_FAIL, "a disk error" },
+		{ EXIT_READ, -ENOMEM, ASC_EXIT_FAIL, "out of memory" },
+		{ EXIT_BPF, -ENOENT, ASC_EXIT_BPF, "no maps pinned" },
+		{ EXIT_BPF, -EPERM, ASC_EXIT_BPF, "no CAP_BPF" },
+		{ EXIT_BPF, -EINVAL, ASC_EXIT_BPF, "maps of another layout" },
+		{ EXIT_BPF, -ENOSPC, ASC_EXIT_BPF, "a table full" },
+		{ EXIT_BPF, -LIBBPF_ERRNO__VERIFY, ASC_EXIT_BPF, "the verifier refused" },
+		{ EXIT_LINK, -ENODEV, ASC_EXIT_FAIL, "no such interface" },
+		{ EXIT_LINK, -ENOENT, ASC_EXIT_FAIL, "nothing attached to detach" },
+		{ EXIT_LINK, -EINVAL, ASC_EXIT_FAIL, "an upstream name too long" },
+		{ EXIT_LINK, -EPERM, ASC_EXIT_BPF, "no CAP_NET_ADMIN" },
+		{ EXIT_LINK, -EEXIST, ASC_EXIT_BPF, "counters of another size" },
+		{ EXIT_RUN, -EIO, ASC_EXIT_FAIL, "writing the output" },
+		{ EXIT_RUN, -ENOMEM, ASC_EXIT_FAIL, "out of memory" },
+		{ EXIT_RUN, -EINVAL, ASC_EXIT_FAIL, "not bad input outside a read" },
+	};
+	const size_t n = sizeof(rows) / sizeof(rows[0]);
+	struct rows r = { 0 };
+
+	for (size_t i = 0; i < n; i++) {
+		int got = exit_code(rows[i].step, rows[i].err);
+
+		if (got != rows[i].want)
+			row_wrong(&r, i, rows[i].why, "step %d, err %d: exit %d, want %d",
+				  rows[i].step, rows[i].err, got, rows[i].want);
+	}
+	rows_done(&r, n);
 }
 
 enum { T_NAME, T_FLAG };
@@ -290,42 +344,18 @@ static void test_routes_text_line_errors(void **state)
 			 -EINVAL);
 }
 
-static void test_routes_text_read_keeps_nothing_on_error(void **state)
-{
-	static const char good_then_bad[] = "# routes\n"
-					    "175.45.176.0/22 131279 4837\n"
-					    "198.51.100.0/24 64500\n"
-					    "198.51.100.0/24 sixty\n";
-	struct rtable t = { 0 };
-	FILE *f = fmemopen((void *)good_then_bad, sizeof(good_then_bad) - 1, "r");
-
-	assert_non_null(f);
-	assert_int_equal(routes_text_read(f, "r.txt", &t), -EINVAL);
-	assert_int_equal(t.n, 0);
-	fclose(f);
-
-	f = fmemopen((void *)good_then_bad,
-		     strlen("# routes\n175.45.176.0/22 131279 4837\n198.51.100.0/24 64500\n"), "r");
-	assert_int_equal(routes_text_read(f, "r.txt", &t), 0);
-	assert_int_equal(t.n, 2);
-	assert_int_equal(t.v[1].route.origin_asn, 64500);
-	fclose(f);
-	rtable_free(&t);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_cmd_parse_asn_forms),
-		cmocka_unit_test(test_cmd_parse_asn_rejects),
+		cmocka_unit_test(test_cmd_parse_asn_table),
 		cmocka_unit_test(test_cmd_parse_u32_bounds),
 		cmocka_unit_test(test_cmd_opt_next_permutes_and_reports),
 		cmocka_unit_test(test_cmd_opt_next_unknown_option),
+		cmocka_unit_test(test_cmd_exit_code_table),
 		cmocka_unit_test(test_settings_types_at_and_past_limits),
 		cmocka_unit_test(test_settings_keys),
 		cmocka_unit_test(test_routes_text_line_forms),
 		cmocka_unit_test(test_routes_text_line_errors),
-		cmocka_unit_test(test_routes_text_read_keeps_nothing_on_error),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -15,6 +15,7 @@
 
 #include "dataplane/fib.h"
 #include "routes/rtable.h"
+#include "rt_lpm.h"
 #include "rtgen.h"
 
 /* Every address: the fib and the reference give the same answer. */
@@ -341,12 +342,72 @@ static void test_fib_full(void **state)
 	fib_close(f);
 }
 
+/* /24s in 10.0.0.0/8 numbered i, with route {origin, 1, 1, 0}. */
+static void add_numbered(struct rtable *t, uint32_t i, uint32_t origin)
+{
+	struct rt_entry e = { .family = 4, .plen = 24, .route = { origin, 1, 1, 0 } };
+
+	e.addr[0] = 10;
+	e.addr[1] = (uint8_t)(i >> 8);
+	e.addr[2] = (uint8_t)i;
+	assert_int_equal(rtable_add(t, &e), 0);
+}
+
+static size_t routes_used(const struct fib *f)
+{
+	struct fib_usage u;
+
+	fib_usage(f, &u);
+	return u.routes;
+}
+
+/* A route is stored once however many prefixes use it, across the growth of
+ * its index; a rebuild starts the generation's routes afresh, and an update
+ * adds only a route not stored yet. */
+static void test_fib_routes_stored_once(void **state)
+{
+	struct rtable shared = { 0 }, distinct = { 0 };
+	struct rt_entry e;
+	struct fib *f;
+
+	assert_int_equal(fib_open(NULL, true, &f), 0);
+	for (uint32_t i = 0; i < 6000; i++)
+		add_numbered(&shared, i, 64500 + i % 3);
+	build(f, &shared);
+	assert_int_equal(routes_used(f), 3);
+	check_equal(f, &shared, 20000, 5);
+
+	for (uint32_t i = 0; i < 6000; i++) /* the index grows from 1024 slots to 16384 */
+		add_numbered(&distinct, i, 100000 + i);
+	for (uint32_t i = 0; i < 6000; i++)
+		add_numbered(&distinct, 6000 + i, 100000 + i);
+	build(f, &distinct);
+	assert_int_equal(routes_used(f), 6000);
+	check_equal(f, &distinct, 20000, 6);
+
+	build(f, &shared);
+	assert_int_equal(routes_used(f), 3);
+	e = shared.v[0];
+	e.plen = 16; /* 10.0.0.0/16, a route it has */
+	assert_int_equal(fib_update(f, &e, false), 0);
+	assert_int_equal(routes_used(f), 3);
+	e.route.origin_asn = 131279; /* a route it has not */
+	assert_int_equal(fib_update(f, &e, false), 0);
+	assert_int_equal(routes_used(f), 4);
+	rtable_free(&shared);
+	rtable_free(&distinct);
+	fib_close(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_fib_edges),	  cmocka_unit_test(test_fib_skip),
-		cmocka_unit_test(test_fib_random_tables), cmocka_unit_test(test_fib_updates),
+		cmocka_unit_test(test_fib_edges),
+		cmocka_unit_test(test_fib_skip),
+		cmocka_unit_test(test_fib_random_tables),
+		cmocka_unit_test(test_fib_updates),
 		cmocka_unit_test(test_fib_full),
+		cmocka_unit_test(test_fib_routes_stored_once),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -12,49 +12,63 @@
 #include <cmocka.h>
 
 #include "routes/rtable.h"
+#include "rows.h"
+#include "rt_lpm.h"
 
-static void test_rtable_prefix_parse_and_fmt(void **state)
+static void test_rtable_prefix_parse_table(void **state)
 {
-	struct rt_entry e;
-	char buf[64];
+	static const struct {
+		const char *text;
+		int host_bits; /* allow_host_bits */
+		int ret;
+		const char *fmt; /* prefix_fmt of the result, when ret is 0 */
+		int family;
+		size_t len; /* of text, where it matters; 0 otherwise */
+	} rows[] = {
+		{ "175.45.176.0/22", 0, 0, "175.45.176.0/22", 4 },
+		{ "2001:db8:ff00::/40", 0, 0, "2001:db8:ff00::/40", 6 },
+		{ "0.0.0.0/0", 0, 0, "0.0.0.0/0", 4 },
+		{ "198.51.100.7", 0, 0, "198.51.100.7/32", 4 }, /* host route */
+		{ "::/0", 0, 0, "::/0", 6 },
+		/* the longest text read whole is 53 bytes (INET6_ADDRSTRLEN + 7);
+		 * 54 is refused, not cut */
+		{ "1.0.6.0/000000000000000000000000000000000000000000024", 0, 0, "1.0.6.0/24", 4,
+		  53 },
+		{ "1.0.6.0/0000000000000000000000000000000000000000000024", 0, -EINVAL, .len = 54 },
+		{ "175.45.176.0/33", 0, -EINVAL },
+		{ "2001:db8::/129", 0, -EINVAL },
+		{ "175.45.176.0/", 0, -EINVAL },
+		{ "175.45.176.0/-1", 0, -EINVAL },
+		{ "175.45.176/22", 0, -EINVAL },
+		{ "", 0, -EINVAL },
+		/* host bits: refused, or cleared on request (as some dumps need) */
+		{ "11.13.0.0/13", 0, -EINVAL },
+		{ "11.13.0.0/13", 1, 0, "11.8.0.0/13", 4 },
+	};
+	const size_t n = sizeof(rows) / sizeof(rows[0]);
+	struct rows r = { 0 };
 
-	assert_int_equal(prefix_parse("175.45.176.0/22", &e, 0), 0);
-	assert_int_equal(e.family, 4);
-	assert_int_equal(e.plen, 22);
-	assert_string_equal(prefix_fmt(&e, buf, sizeof(buf)), "175.45.176.0/22");
-	assert_int_equal(prefix_parse("2001:db8:ff00::/40", &e, 0), 0);
-	assert_int_equal(e.family, 6);
-	assert_string_equal(prefix_fmt(&e, buf, sizeof(buf)), "2001:db8:ff00::/40");
-	assert_int_equal(prefix_parse("0.0.0.0/0", &e, 0), 0);
-	assert_int_equal(e.plen, 0);
-	assert_int_equal(prefix_parse("198.51.100.7", &e, 0), 0); /* host route */
-	assert_int_equal(e.plen, 32);
-	assert_int_equal(prefix_parse("::/0", &e, 0), 0);
-	assert_int_equal(e.plen, 0);
-}
+	for (size_t i = 0; i < n; i++) {
+		struct rt_entry e;
+		char buf[64];
+		int ret = prefix_parse(rows[i].text, &e, rows[i].host_bits);
 
-static void test_rtable_prefix_parse_rejects(void **state)
-{
-	struct rt_entry e;
-	char buf[64];
-
-	assert_int_equal(prefix_parse("175.45.176.0/33", &e, 0), -EINVAL);
-	assert_int_equal(prefix_parse("2001:db8::/129", &e, 0), -EINVAL);
-	assert_int_equal(prefix_parse("175.45.176.0/", &e, 0), -EINVAL);
-	assert_int_equal(prefix_parse("175.45.176.0/-1", &e, 0), -EINVAL);
-	assert_int_equal(prefix_parse("175.45.176/22", &e, 0), -EINVAL);
-	assert_int_equal(prefix_parse("", &e, 0), -EINVAL);
-	/* text of 53 bytes (INET6_ADDRSTRLEN + 7) is read whole; 54 refused, not cut */
-	snprintf(buf, sizeof(buf), "1.0.6.0/%045u", 24);
-	assert_int_equal(strlen(buf), 53);
-	assert_int_equal(prefix_parse(buf, &e, 0), 0);
-	assert_int_equal(e.plen, 24);
-	snprintf(buf, sizeof(buf), "1.0.6.0/%046u", 24);
-	assert_int_equal(prefix_parse(buf, &e, 0), -EINVAL);
-	/* host bits: refused, or cleared on request (as some dumps need) */
-	assert_int_equal(prefix_parse("11.13.0.0/13", &e, 0), -EINVAL);
-	assert_int_equal(prefix_parse("11.13.0.0/13", &e, 1), 0);
-	assert_string_equal(prefix_fmt(&e, buf, sizeof(buf)), "11.8.0.0/13");
+		if (rows[i].len && strlen(rows[i].text) != rows[i].len)
+			row_wrong(&r, i, rows[i].text, "the row's text is %zu bytes, not %zu",
+				  strlen(rows[i].text), rows[i].len);
+		if (ret != rows[i].ret) {
+			row_wrong(&r, i, rows[i].text, "returned %d, want %d", ret, rows[i].ret);
+			continue;
+		}
+		if (ret)
+			continue;
+		if (e.family != rows[i].family)
+			row_wrong(&r, i, rows[i].text, "family %d, want %d", e.family,
+				  rows[i].family);
+		if (strcmp(prefix_fmt(&e, buf, sizeof(buf)), rows[i].fmt))
+			row_wrong(&r, i, rows[i].text, "read as %s, want %s", buf, rows[i].fmt);
+	}
+	rows_done(&r, n);
 }
 
 static void add(struct rtable *t, const char *pfx, uint32_t origin)
@@ -151,8 +165,7 @@ static void test_rtable_lpm_matches_brute_force(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_rtable_prefix_parse_and_fmt),
-		cmocka_unit_test(test_rtable_prefix_parse_rejects),
+		cmocka_unit_test(test_rtable_prefix_parse_table),
 		cmocka_unit_test(test_rtable_sort_dedup_keeps_the_last),
 		cmocka_unit_test(test_rtable_lpm_matches_brute_force),
 	};

@@ -181,6 +181,35 @@ int opt_parse(const struct cmd_spec *spec, int argc, char **argv, void *dst)
 	return 0;
 }
 
+/* A step's errors and their exit status; a row with err 0 is the step's
+ * default.  Keep asclass(8), EXIT STATUS, in step. */
+static const struct {
+	enum exit_step step;
+	int err;
+	enum asc_exit code;
+} exit_codes[] = {
+	{ EXIT_READ, -EINVAL, ASC_EXIT_INPUT },	 /* malformed; a limit the input reached */
+	{ EXIT_READ, -EBADMSG, ASC_EXIT_INPUT }, /* malformed */
+	{ EXIT_READ, -ENODATA, ASC_EXIT_INPUT }, /* no routes (without --allow-empty) */
+	{ EXIT_READ, 0, ASC_EXIT_FAIL },	 /* missing, a directory, unreadable, memory */
+	{ EXIT_BPF, 0, ASC_EXIT_BPF },		 /* libbpf's LIBBPF_ERRNO__* too */
+	{ EXIT_LINK, -ENODEV, ASC_EXIT_FAIL },	 /* no such interface */
+	{ EXIT_LINK, -ENOENT, ASC_EXIT_FAIL },	 /* nothing of asclass's attached there */
+	{ EXIT_LINK, -EINVAL, ASC_EXIT_FAIL },	 /* an upstream name too long for the maps */
+	{ EXIT_LINK, 0, ASC_EXIT_BPF },
+	{ EXIT_RUN, 0, ASC_EXIT_FAIL }, /* writing the output, memory */
+};
+
+int exit_code(enum exit_step step, int err)
+{
+	if (!err)
+		return ASC_EXIT_OK;
+	for (size_t i = 0; i < sizeof(exit_codes) / sizeof(exit_codes[0]); i++)
+		if (exit_codes[i].step == step && (!exit_codes[i].err || exit_codes[i].err == err))
+			return exit_codes[i].code;
+	return ASC_EXIT_FAIL;
+}
+
 int opt_json_only(const struct cmd_spec *spec, int argc, char **argv, int *json)
 {
 	const char *arg;

@@ -21,6 +21,26 @@ enum asc_exit {
 	ASC_EXIT_BPF = 4,   /* loading, attaching or reaching the BPF programs and maps */
 };
 
+/* What a command was doing when it failed.  One errno means different things
+ * in different steps: -ENOENT for a routing file is a runtime failure (1), for
+ * the pinned maps a BPF one (4). */
+enum exit_step {
+	EXIT_READ, /* reading input: routing files, the config file */
+	EXIT_BPF,  /* creating, opening, reading or filling the maps */
+	EXIT_LINK, /* attaching to or detaching from an interface */
+	EXIT_RUN,  /* anything else: memory, writing the output */
+};
+
+/* The exit status for err (0 or a negative errno) returned by a step, the
+ * same in every command; the table is in cmd.c and under EXIT STATUS in
+ * asclass(8).  Reading: -EINVAL, -EBADMSG (malformed, or a limit the input
+ * reached) and -ENODATA (no routes) are bad input (3), any other error (a
+ * file missing, a directory, unreadable; no memory) is 1.  Maps: 4.
+ * Interfaces: no such interface (-ENODEV), nothing attached (-ENOENT), an
+ * upstream name the maps cannot hold (-EINVAL) are 1, the rest 4.  Anything
+ * else: 1.  Does not log. */
+int exit_code(enum exit_step step, int err);
+
 struct command {
 	const char *name;
 	int (*fn)(int argc, char **argv);

@@ -58,9 +58,7 @@ int cmd_attach(int argc, char **argv)
 		return usage_error(&attach_spec, "--upstream NAME is required");
 	o.ifname = argv[optind];
 	err = asc_attach(asc_pin_dir, &o, &info);
-	if (err == -ENODEV || err == -EINVAL)
-		return ASC_EXIT_FAIL;
-	return err ? ASC_EXIT_BPF : ASC_EXIT_OK;
+	return exit_code(EXIT_LINK, err);
 }
 
 static const struct opt no_opts[] = { { NULL } };
@@ -89,7 +87,7 @@ int cmd_detach(int argc, char **argv)
 		return ASC_EXIT_FAIL;
 	}
 	if (err)
-		return err == -ENODEV ? ASC_EXIT_FAIL : ASC_EXIT_BPF;
+		return exit_code(EXIT_LINK, err);
 	log_info("detached from %s", argv[optind]);
 	return ASC_EXIT_OK;
 }
@@ -261,5 +259,5 @@ int cmd_status(int argc, char **argv)
 	else
 		print_status_text(&s);
 	free(s.rows);
-	return err ? ASC_EXIT_FAIL : ASC_EXIT_OK;
+	return exit_code(EXIT_RUN, err);
 }

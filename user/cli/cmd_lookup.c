@@ -90,7 +90,7 @@ int cmd_lookup(int argc, char **argv)
 		} else if (err) {
 			log_err("lookup %s: %s", argv[i], errstr(err));
 			maps_close(&m);
-			return ASC_EXIT_BPF;
+			return exit_code(EXIT_BPF, err);
 		} else if (match.plen != TABLES_PLEN_UNKNOWN) {
 			prefix_fmt(&match, pfx, sizeof(pfx));
 			known = 1;

@@ -113,8 +113,9 @@ static int print_file(struct bgpdump_fmt *f, const char *path, const struct mrt_
 	int err, rc = ASC_EXIT_OK;
 
 	if (!r) {
-		log_err("%s: %s", path, strerror(errno));
-		return ASC_EXIT_INPUT;
+		err = -errno;
+		log_err("%s: %s", path, strerror(-err));
+		return exit_code(EXIT_READ, err);
 	}
 	while ((rec = mrt_next(r))) {
 		err = bgpdump_fmt_record(f, rec);
@@ -135,7 +136,7 @@ static int print_file(struct bgpdump_fmt *f, const char *path, const struct mrt_
 		bgpdump_fmt_flush(f);
 		log_err("%s", mrt_error(r)->text);
 		/* bad input (exit 3) or the system failing (a read error) */
-		rc = mrt_error(r)->err == -EINVAL ? ASC_EXIT_INPUT : ASC_EXIT_FAIL;
+		rc = exit_code(EXIT_READ, mrt_error(r)->err);
 	}
 	if (mrt_stats(r)->bad_records && o->keep_going && mrt_last_skipped(r)) {
 		bgpdump_fmt_flush(f);

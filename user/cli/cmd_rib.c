@@ -188,7 +188,7 @@ int cmd_rib(int argc, char **argv)
 	err = routes_read((const char *const *)argv + optind, argc - optind, &ro, &t, &rib, NULL);
 	if (err) {
 		rtable_free(&t);
-		return routes_bad_input(err) ? ASC_EXIT_INPUT : ASC_EXIT_FAIL;
+		return exit_code(EXIT_READ, err);
 	}
 	if (transits) {
 		err = print_transits(rib, json, have_origin, origin);
@@ -204,5 +204,5 @@ int cmd_rib(int argc, char **argv)
 out:
 	rtable_free(&t);
 	rib_free(rib);
-	return err ? ASC_EXIT_FAIL : ASC_EXIT_OK;
+	return exit_code(EXIT_RUN, err);
 }

@@ -63,19 +63,19 @@ static int routes_load(int argc, char **argv)
 	if (err) {
 		log_err("no routes loaded: the active tables are unchanged");
 		rtable_free(&t);
-		return routes_bad_input(err) ? ASC_EXIT_INPUT : ASC_EXIT_FAIL;
+		return exit_code(EXIT_READ, err);
 	}
 	err = maps_create(asc_pin_dir, 0, &m);
 	if (err) {
 		rtable_free(&t);
-		return ASC_EXIT_BPF;
+		return exit_code(EXIT_BPF, err);
 	}
 	err = tables_load(&m, &t, &to, &res);
 	maps_close(&m);
 	rtable_free(&t);
 	if (err) {
 		log_err("no routes loaded: the active tables are unchanged");
-		return ASC_EXIT_BPF;
+		return exit_code(EXIT_BPF, err);
 	}
 	log_info("loaded %zu IPv4 + %zu IPv6 prefixes into generation %u (%s tables) in %.3f s%s",
 		 res.routes_v4, res.routes_v6, res.generation,

@@ -119,13 +119,13 @@ int cmd_stats(int argc, char **argv)
 		log_err("read counters from %s: %s", asc_pin_dir, errstr(err));
 		maps_close(&m);
 		free(rows);
-		return ASC_EXIT_BPF;
+		return exit_code(EXIT_BPF, err);
 	}
 	err = json ? print_json(rows, n, links, ovf, stats)
 		   : print_text(rows, n, links, ovf, stats);
 	free(rows);
 	maps_close(&m);
-	return err ? ASC_EXIT_FAIL : ASC_EXIT_OK;
+	return exit_code(EXIT_RUN, err);
 }
 
 enum { M_TOP, M_WATCH };
@@ -201,7 +201,7 @@ int cmd_metrics(int argc, char **argv)
 		log_err("read counters from %s: %s", asc_pin_dir, errstr(err));
 		maps_close(&m);
 		free(rows);
-		return ASC_EXIT_BPF;
+		return exit_code(EXIT_BPF, err);
 	}
 	struct metrics_snapshot s = { .rows = rows,
 				      .n_rows = n,
@@ -216,5 +216,5 @@ int cmd_metrics(int argc, char **argv)
 	free(rows);
 	free(lrows);
 	maps_close(&m);
-	return err ? ASC_EXIT_FAIL : ASC_EXIT_OK;
+	return exit_code(EXIT_RUN, err);
 }

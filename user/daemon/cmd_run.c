@@ -459,7 +459,7 @@ int cmd_run(int argc, char **argv)
 	struct metrics_http *http;
 	struct pollfd pf[2];
 	sigset_t sigs;
-	int i, check = 0, sfd, ifd;
+	int i, err, check = 0, sfd, ifd;
 
 	while ((i = opt_next(&run_spec, argc, argv, &arg)) != OPT_END) {
 		if (i == RUN_CONFIG)
@@ -471,8 +471,8 @@ int cmd_run(int argc, char **argv)
 	}
 	if (optind != argc)
 		return usage_error(&run_spec, "takes no arguments");
-	if (config_load(path, &D.cfg))
-		return ASC_EXIT_INPUT;
+	if ((err = config_load(path, &D.cfg)))
+		return exit_code(EXIT_READ, err);
 	if (check) {
 		printf("%s: OK (%d links, %d routing sources, metrics on %s)\n", path,
 		       D.cfg.n_links, D.cfg.n_sources, listen_str());

@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 
+#include "common/hashidx.h"
 #include "common/log.h"
 #include "dataplane/fib.h"
 
@@ -72,8 +73,7 @@ struct fib {
 	unsigned int gen;
 	struct region nodes, leaves;
 	uint32_t route_base, route_next;
-	uint32_t *rhash; /* open addressing: route index, 0 = empty; made by the first build */
-	uint32_t rhash_mask;
+	struct hashidx routes;	    /* route indexes (into route[]) of this generation, by route */
 	struct blist quarantine[2]; /* [0] nodes, [1] leaves */
 	struct strie trie[2];	    /* [0] IPv4, [1] IPv6 */
 };
@@ -332,8 +332,9 @@ static void retire(struct fib *f, int leaves, uint32_t off, uint32_t size)
 
 /* ---- routes: stored once each ------------------------------------------- */
 
-static uint32_t route_hash(const struct asc_route *r)
+static uint32_t route_hash(const void *elem)
 {
+	const struct asc_route *r = elem;
 	uint64_t h = (uint64_t)r->origin_asn * 0x9e3779b97f4a7c15ULL;
 
 	h ^= (h >> 29) + (uint64_t)r->transit_asn * 0xbf58476d1ce4e5b9ULL;
@@ -342,26 +343,30 @@ static uint32_t route_hash(const struct asc_route *r)
 	return (uint32_t)(h ^ (h >> 32));
 }
 
+static bool route_eq(const void *elem, const void *key)
+{
+	return !memcmp(elem, key, sizeof(struct asc_route));
+}
+
+static const struct hashidx_ops route_ops = { sizeof(struct asc_route), route_hash, route_eq };
+
 static void routes_reset(struct fib *f, unsigned int gen)
 {
 	f->route_base = gen * ASC_FIB_ROUTES;
 	f->route_next = f->route_base + 1; /* index 0 of each generation is "none" */
-	memset(f->rhash, 0, (size_t)(f->rhash_mask + 1) * sizeof(*f->rhash));
+	hashidx_clear(&f->routes);
 }
 
 static int route_intern(struct fib *f, const struct asc_route *r, uint32_t *rid)
 {
-	uint32_t h = route_hash(r) & f->rhash_mask;
+	uint32_t *slot;
 
-	for (;; h = (h + 1) & f->rhash_mask) {
-		uint32_t id = f->rhash[h];
-
-		if (!id)
-			break;
-		if (!memcmp(&f->route[id], r, sizeof(*r))) {
-			*rid = id;
-			return 0;
-		}
+	if (hashidx_reserve(&f->routes, &route_ops, f->route))
+		return -ENOMEM;
+	slot = hashidx_slot(&f->routes, &route_ops, f->route, r);
+	if (*slot) {
+		*rid = *slot - 1;
+		return 0;
 	}
 	if (f->route_next >= f->route_base + ASC_FIB_ROUTES) {
 		log_err("fast tables: more than %u distinct routes: raise ASC_FIB_ROUTES",
@@ -370,7 +375,7 @@ static int route_intern(struct fib *f, const struct asc_route *r, uint32_t *rid)
 	}
 	/* Written before any leaf can point at it. */
 	f->route[f->route_next] = *r;
-	f->rhash[h] = f->route_next;
+	hashidx_put(&f->routes, slot, f->route_next);
 	*rid = f->route_next++;
 	return 0;
 }
@@ -971,11 +976,6 @@ int fib_build(struct fib *f, const struct rtable *t, unsigned int gen)
 
 	gen &= 1;
 	f->valid = false;
-	if (!f->rhash) {
-		f->rhash = calloc((size_t)f->rhash_mask + 1, sizeof(*f->rhash));
-		if (!f->rhash)
-			return -ENOMEM;
-	}
 	if (f->fd[M_DIR] >= 0 && f->sync_outer < 0 &&
 	    (err = grace_maps(&f->sync_outer, &f->sync_inner))) {
 		log_err("fast tables: create the grace-period map: %s", errstr(err));
@@ -1120,7 +1120,6 @@ int fib_open(const struct asc_maps *m, bool updates, struct fib **out)
 	f->nodes.limit = "ASC_FIB_NODES";
 	f->leaves.what = "leaf array";
 	f->leaves.limit = "ASC_FIB_LEAVES";
-	f->rhash_mask = 2 * ASC_FIB_ROUTES - 1;
 	f->updates = updates;
 	*out = f;
 	return 0;
@@ -1145,6 +1144,6 @@ void fib_close(struct fib *f)
 		free(f->nodes.free[i].v);
 		free(f->leaves.free[i].v);
 	}
-	free(f->rhash);
+	hashidx_free(&f->routes);
 	free(f);
 }

@@ -1,25 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* user/routes/rib.c - routing state per prefix and peer, and its resolution.
  * The rules are in rib.h.  Storage: prefixes, peers, interned paths and
- * (origin, transit) pairs each live in one growing array, found through an
- * open-addressing index table; a prefix holds a small array of references
- * {peer, path id, path}. */
+ * (origin, transit) pairs each live in one growing array, found through a
+ * hash index of positions (common/hashidx.h: 4 bytes a slot, nothing per
+ * element); a prefix holds a small array of references {peer, path id, path}. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/hashidx.h"
 #include "routes/rib.h"
-
-/* ---- open-addressing index table (slots hold index + 1; 0 = empty) ---- */
-
-struct itab {
-	uint32_t *slot;
-	uint32_t mask; /* size - 1, size a power of two */
-	uint32_t used;
-};
-
-typedef uint64_t (*hash_fn)(const struct rib *r, uint32_t idx);
 
 static uint64_t fnv1a(const void *p, size_t n)
 {
@@ -52,79 +43,90 @@ struct pair {
 	uint32_t refs;
 };
 
-struct rib {
-	struct pfx *pfx;
-	size_t npfx, cappfx;
-	struct rib_peer *peer;
-	size_t npeer, cappeer;
-	struct path *path;
-	size_t npath, cappath;
-	struct pair *pair;
-	size_t npair, cappair;
-	struct itab tpfx, tpeer, tpath, tpair;
+/* Elements of one kind in one growing array, found through a hash index. */
+struct store {
+	void *v;
+	size_t n, cap;
+	struct hashidx idx;
 };
 
-static uint64_t pfx_hash(const struct rib *r, uint32_t i)
+struct rib {
+	struct store pfx, peer, path, pair;
+};
+
+static inline struct pfx *pfx_at(const struct rib *r, size_t i)
 {
-	const struct pfx *p = &r->pfx[i];
+	return (struct pfx *)r->pfx.v + i;
+}
+
+static inline struct path *path_at(const struct rib *r, size_t i)
+{
+	return (struct path *)r->path.v + i;
+}
+
+static inline struct pair *pair_at(const struct rib *r, size_t i)
+{
+	return (struct pair *)r->pair.v + i;
+}
+
+/* A prefix is its family, length and address; the key is a struct pfx too. */
+static uint32_t pfx_hash(const void *elem)
+{
+	const struct pfx *p = elem;
 	uint8_t k[18] = { p->family, p->plen };
 
 	memcpy(k + 2, p->addr, 16);
-	return fnv1a(k, sizeof(k));
+	return (uint32_t)fnv1a(k, sizeof(k));
 }
 
-static uint64_t peer_hash(const struct rib *r, uint32_t i)
+static bool pfx_eq(const void *elem, const void *key)
 {
-	return fnv1a(&r->peer[i], sizeof(r->peer[i]));
+	const struct pfx *p = elem, *k = key;
+
+	return p->family == k->family && p->plen == k->plen && !memcmp(p->addr, k->addr, 16);
 }
 
-static uint64_t path_hash(const struct rib *r, uint32_t i)
+/* Compared as bytes: a path has no padding, a peer key's is zeroed (peer_key). */
+static uint32_t peer_hash(const void *elem)
 {
-	return fnv1a(&r->path[i], sizeof(r->path[i]));
+	return (uint32_t)fnv1a(elem, sizeof(struct rib_peer));
 }
 
-static uint64_t pair_hash(const struct rib *r, uint32_t i)
+static bool peer_eq(const void *elem, const void *key)
 {
-	uint32_t k[2] = { r->pair[i].t.origin, r->pair[i].t.transit };
-
-	return fnv1a(k, sizeof(k));
+	return !memcmp(elem, key, sizeof(struct rib_peer));
 }
 
-static int itab_grow(const struct rib *r, struct itab *t, hash_fn h)
+static uint32_t path_hash(const void *elem)
 {
-	uint32_t size = t->mask ? (t->mask + 1) * 2 : 1024, *s;
-
-	s = calloc(size, sizeof(*s));
-	if (!s)
-		return -ENOMEM;
-	for (uint32_t i = 0; t->mask && i <= t->mask; i++) {
-		uint32_t j;
-
-		if (!t->slot[i])
-			continue;
-		j = (uint32_t)h(r, t->slot[i] - 1) & (size - 1);
-		while (s[j])
-			j = (j + 1) & (size - 1);
-		s[j] = t->slot[i];
-	}
-	free(t->slot);
-	t->slot = s;
-	t->mask = size - 1;
-	return 0;
+	return (uint32_t)fnv1a(elem, sizeof(struct path));
 }
 
-/* Finds the slot for a key: the one holding an equal element, or the empty
- * one where it would go.  `eq` compares element idx with the key. */
-static uint32_t *itab_slot(struct itab *t, uint64_t h, const struct rib *r,
-			   int (*eq)(const struct rib *r, uint32_t idx, const void *key),
-			   const void *key)
+static bool path_eq(const void *elem, const void *key)
 {
-	uint32_t j = (uint32_t)h & t->mask;
-
-	while (t->slot[j] && !eq(r, t->slot[j] - 1, key))
-		j = (j + 1) & t->mask;
-	return &t->slot[j];
+	return !memcmp(elem, key, sizeof(struct path));
 }
+
+/* An (origin, transit) pair; the key is a struct pair too. */
+static uint32_t pair_hash(const void *elem)
+{
+	const struct pair *p = elem;
+	uint32_t k[2] = { p->t.origin, p->t.transit };
+
+	return (uint32_t)fnv1a(k, sizeof(k));
+}
+
+static bool pair_eq(const void *elem, const void *key)
+{
+	const struct pair *p = elem, *k = key;
+
+	return p->t.origin == k->t.origin && p->t.transit == k->t.transit;
+}
+
+static const struct hashidx_ops pfx_ops = { sizeof(struct pfx), pfx_hash, pfx_eq };
+static const struct hashidx_ops peer_ops = { sizeof(struct rib_peer), peer_hash, peer_eq };
+static const struct hashidx_ops path_ops = { sizeof(struct path), path_hash, path_eq };
+static const struct hashidx_ops pair_ops = { sizeof(struct pair), pair_hash, pair_eq };
 
 static int grow_array(void **v, size_t *cap, size_t n, size_t elem)
 {
@@ -140,57 +142,32 @@ static int grow_array(void **v, size_t *cap, size_t n, size_t elem)
 	return 0;
 }
 
-static int pfx_eq(const struct rib *r, uint32_t i, const void *key)
+/* The index of the element equal to key, which is added (copied) when it is
+ * not there yet.  Returns the index or -ENOMEM.  Always inlined: with the
+ * constant ops of each call, the hash and the comparison are direct calls
+ * the compiler inlines too (through a pointer they cost ~10% of a RIB load). */
+static inline __attribute__((always_inline)) long
+intern(struct store *s, const struct hashidx_ops *ops, const void *key)
 {
-	const struct rt_entry *e = key;
-	const struct pfx *p = &r->pfx[i];
+	uint32_t *slot;
 
-	return p->family == e->family && p->plen == e->plen && !memcmp(p->addr, e->addr, 16);
+	if (hashidx_reserve(&s->idx, ops, s->v))
+		return -ENOMEM;
+	slot = hashidx_slot(&s->idx, ops, s->v, key);
+	if (*slot)
+		return (long)*slot - 1;
+	if (grow_array(&s->v, &s->cap, s->n, ops->size))
+		return -ENOMEM;
+	memcpy((char *)s->v + s->n * ops->size, key, ops->size);
+	hashidx_put(&s->idx, slot, (uint32_t)s->n);
+	return (long)s->n++;
 }
 
-static int peer_eq(const struct rib *r, uint32_t i, const void *key)
+static void store_free(struct store *s)
 {
-	return !memcmp(&r->peer[i], key, sizeof(struct rib_peer));
+	free(s->v);
+	hashidx_free(&s->idx);
 }
-
-static int path_eq(const struct rib *r, uint32_t i, const void *key)
-{
-	return !memcmp(&r->path[i], key, sizeof(struct path));
-}
-
-static int pair_eq(const struct rib *r, uint32_t i, const void *key)
-{
-	const uint32_t *k = key;
-
-	return r->pair[i].t.origin == k[0] && r->pair[i].t.transit == k[1];
-}
-
-/* Returns the index of the element equal to key, adding it (copied from
- * `init`) when `add`; -1 when absent and !add; -ENOMEM-ish < -1 on failure. */
-#define INTERN(r, tab, arr, n, cap, hashf, eqf, keyp, hval, init, add)                             \
-	({                                                                                         \
-		long res_ = -1;                                                                    \
-		uint32_t *s_;                                                                      \
-		if ((r)->tab.used * 2 >= (r)->tab.mask && itab_grow(r, &(r)->tab, hashf))          \
-			res_ = -2;                                                                 \
-		else {                                                                             \
-			s_ = itab_slot(&(r)->tab, hval, r, eqf, keyp);                             \
-			if (*s_)                                                                   \
-				res_ = *s_ - 1;                                                    \
-			else if (add) {                                                            \
-				if (grow_array((void **)&(r)->arr, &(r)->cap, (r)->n,              \
-					       sizeof(*(r)->arr)))                                 \
-					res_ = -2;                                                 \
-				else {                                                             \
-					(r)->arr[(r)->n] = init;                                   \
-					*s_ = (uint32_t)++(r)->n;                                  \
-					(r)->tab.used++;                                           \
-					res_ = (long)(r)->n - 1;                                   \
-				}                                                                  \
-			}                                                                          \
-		}                                                                                  \
-		res_;                                                                              \
-	})
 
 struct rib *rib_new(void)
 {
@@ -201,49 +178,39 @@ void rib_free(struct rib *r)
 {
 	if (!r)
 		return;
-	for (size_t i = 0; i < r->npfx; i++)
-		free(r->pfx[i].refs);
-	free(r->pfx);
-	free(r->peer);
-	free(r->path);
-	free(r->pair);
-	free(r->tpfx.slot);
-	free(r->tpeer.slot);
-	free(r->tpath.slot);
-	free(r->tpair.slot);
+	for (size_t i = 0; i < r->pfx.n; i++)
+		free(pfx_at(r, i)->refs);
+	store_free(&r->pfx);
+	store_free(&r->peer);
+	store_free(&r->path);
+	store_free(&r->pair);
 	free(r);
 }
 
-static long find_pfx(struct rib *r, const struct rt_entry *p, int add)
+/* The prefix p as a key: host bits cleared. */
+static struct pfx pfx_key(const struct rt_entry *p)
 {
-	struct rt_entry k = { .family = p->family, .plen = p->plen };
-	struct pfx init = { .family = p->family, .plen = p->plen };
-	uint8_t hk[18] = { p->family, p->plen };
+	struct pfx k = { .family = p->family, .plen = p->plen };
 
 	memcpy(k.addr, p->addr, 16);
 	prefix_mask(k.addr, p->family, p->plen);
-	memcpy(init.addr, k.addr, 16);
-	memcpy(hk + 2, k.addr, 16);
-	return INTERN(r, tpfx, pfx, npfx, cappfx, pfx_hash, pfx_eq, &k, fnv1a(hk, sizeof(hk)), init,
-		      add);
+	return k;
 }
 
-static long find_peer(struct rib *r, const struct rib_peer *peer)
+static struct rib_peer peer_key(const struct rib_peer *peer)
 {
-	struct rib_peer k = { .asn = peer->asn, .family = peer->family };
+	struct rib_peer k;
 
+	memset(&k, 0, sizeof(k)); /* the padding is hashed and compared too */
+	k.asn = peer->asn;
+	k.family = peer->family;
 	memcpy(k.ip, peer->ip, 16);
-	return INTERN(r, tpeer, peer, npeer, cappeer, peer_hash, peer_eq, &k, fnv1a(&k, sizeof(k)),
-		      k, 1);
+	return k;
 }
 
-static long find_pair(struct rib *r, uint32_t origin, uint32_t transit)
+static struct pair pair_key(const struct path *p)
 {
-	uint32_t k[2] = { origin, transit };
-	struct pair init = { .t = { .origin = origin, .transit = transit } };
-
-	return INTERN(r, tpair, pair, npair, cappair, pair_hash, pair_eq, k, fnv1a(k, sizeof(k)),
-		      init, 1);
+	return (struct pair){ .t = { .origin = p->origin, .transit = p->transit } };
 }
 
 /* Path -> (origin, transit, first AS, as_set), prepending removed. */
@@ -275,21 +242,23 @@ static struct path summarise(const uint32_t *asn, size_t n, bool ends_in_set)
 
 static int pair_ref(struct rib *r, const struct path *p, int delta, uint32_t when)
 {
+	struct pair k = pair_key(p), *q;
 	long i;
 
 	if (p->as_set || !p->origin)
 		return 0; /* no known origin: no pair */
-	i = find_pair(r, p->origin, p->transit);
+	i = intern(&r->pair, &pair_ops, &k);
 	if (i < 0)
 		return -ENOMEM;
+	q = pair_at(r, i);
 	if (delta > 0) {
-		if (!r->pair[i].refs++) {
-			if (!r->pair[i].t.first_seen)
-				r->pair[i].t.first_seen = when;
-			r->pair[i].t.gone_since = 0;
+		if (!q->refs++) {
+			if (!q->t.first_seen)
+				q->t.first_seen = when;
+			q->t.gone_since = 0;
 		}
-	} else if (r->pair[i].refs && !--r->pair[i].refs) {
-		r->pair[i].t.gone_since = when;
+	} else if (q->refs && !--q->refs) {
+		q->t.gone_since = when;
 	}
 	return 0;
 }
@@ -298,16 +267,17 @@ int rib_announce(struct rib *r, const struct rt_entry *p, const struct rib_peer 
 		 uint32_t path_id, const uint32_t *asn, size_t n, bool ends_in_set, uint32_t when)
 {
 	struct path sum = summarise(asn, n, ends_in_set);
+	struct rib_peer pk = peer_key(peer);
+	struct pfx xk = pfx_key(p);
 	long pi, pe, pa;
 	struct pfx *x;
 
-	pi = find_pfx(r, p, 1);
-	pe = find_peer(r, peer);
-	pa = INTERN(r, tpath, path, npath, cappath, path_hash, path_eq, &sum,
-		    fnv1a(&sum, sizeof(sum)), sum, 1);
+	pi = intern(&r->pfx, &pfx_ops, &xk);
+	pe = intern(&r->peer, &peer_ops, &pk);
+	pa = intern(&r->path, &path_ops, &sum);
 	if (pi < 0 || pe < 0 || pa < 0)
 		return -ENOMEM;
-	x = &r->pfx[pi];
+	x = pfx_at(r, pi);
 	for (uint16_t i = 0; i < x->nrefs; i++) {
 		struct ref *f = &x->refs[i];
 
@@ -315,9 +285,9 @@ int rib_announce(struct rib *r, const struct rt_entry *p, const struct rib_peer 
 			continue;
 		if (f->path == (uint32_t)pa)
 			return 0; /* the same again */
-		if (pair_ref(r, &r->path[pa], +1, when))
+		if (pair_ref(r, path_at(r, pa), +1, when))
 			return -ENOMEM;
-		pair_ref(r, &r->path[f->path], -1, when);
+		pair_ref(r, path_at(r, f->path), -1, when);
 		f->path = (uint32_t)pa;
 		return 0;
 	}
@@ -333,7 +303,7 @@ int rib_announce(struct rib *r, const struct rt_entry *p, const struct rib_peer 
 		x->refs = v;
 		x->cap = cap;
 	}
-	if (pair_ref(r, &r->path[pa], +1, when))
+	if (pair_ref(r, path_at(r, pa), +1, when))
 		return -ENOMEM;
 	x->refs[x->nrefs++] = (struct ref){ (uint32_t)pe, path_id, (uint32_t)pa };
 	return 0;
@@ -341,24 +311,29 @@ int rib_announce(struct rib *r, const struct rt_entry *p, const struct rib_peer 
 
 static void drop_ref(struct rib *r, struct pfx *x, uint16_t i, uint32_t when)
 {
-	pair_ref(r, &r->path[x->refs[i].path], -1, when);
+	pair_ref(r, path_at(r, x->refs[i].path), -1, when);
 	x->refs[i] = x->refs[--x->nrefs];
+}
+
+/* The index of a peer the RIB has seen, or -1. */
+static long find_peer(const struct rib *r, const struct rib_peer *peer)
+{
+	struct rib_peer k = peer_key(peer);
+
+	return hashidx_find(&r->peer.idx, &peer_ops, r->peer.v, &k);
 }
 
 int rib_withdraw(struct rib *r, const struct rt_entry *p, const struct rib_peer *peer,
 		 uint32_t path_id, uint32_t when)
 {
-	long pi = find_pfx(r, p, 0), pe;
+	struct pfx k = pfx_key(p);
+	long pi = hashidx_find(&r->pfx.idx, &pfx_ops, r->pfx.v, &k);
+	long pe = find_peer(r, peer);
 	struct pfx *x;
 
-	if (pi == -2)
-		return -ENOMEM;
-	if (pi < 0)
-		return 0;
-	pe = find_peer(r, peer);
-	if (pe < 0)
-		return -ENOMEM;
-	x = &r->pfx[pi];
+	if (pi < 0 || pe < 0)
+		return 0; /* a path the RIB does not hold */
+	x = pfx_at(r, pi);
 	for (uint16_t i = 0; i < x->nrefs; i++)
 		if (x->refs[i].peer == (uint32_t)pe && x->refs[i].path_id == path_id) {
 			drop_ref(r, x, i, when);
@@ -373,8 +348,8 @@ void rib_peer_down(struct rib *r, const struct rib_peer *peer, uint32_t when)
 
 	if (pe < 0)
 		return;
-	for (size_t p = 0; p < r->npfx; p++) {
-		struct pfx *x = &r->pfx[p];
+	for (size_t p = 0; p < r->pfx.n; p++) {
+		struct pfx *x = pfx_at(r, p);
 
 		for (uint16_t i = 0; i < x->nrefs;)
 			if (x->refs[i].peer == (uint32_t)pe)
@@ -392,7 +367,7 @@ static uint32_t vote(const struct rib *r, const struct pfx *x, int field, const 
 	uint32_t best = 0, best_n = 0, nd = 0;
 
 	for (uint16_t i = 0; i < x->nrefs; i++) {
-		const struct path *pi = &r->path[x->refs[i].path];
+		const struct path *pi = path_at(r, x->refs[i].path);
 		uint32_t v = field == 0	  ? pi->origin
 			     : field == 1 ? pi->transit
 					  : pi->first,
@@ -404,7 +379,7 @@ static uint32_t vote(const struct rib *r, const struct pfx *x, int field, const 
 		if (match >= 2 && pi->transit != want->transit)
 			continue;
 		for (uint16_t j = 0; j < x->nrefs; j++) {
-			const struct path *pj = &r->path[x->refs[j].path];
+			const struct path *pj = path_at(r, x->refs[j].path);
 			uint32_t w = field == 0 ? pj->origin : field == 1 ? pj->transit : pj->first;
 
 			if (match >= 1 && pj->origin != want->origin)
@@ -445,7 +420,7 @@ static void resolve_one(const struct rib *r, const struct pfx *x, struct rib_row
 	row->e.route.transit_asn = want.transit;
 	row->e.route.peer_asn = vote(r, x, 2, &want, 2, NULL);
 	for (uint16_t i = 0; i < x->nrefs; i++)
-		if (r->path[x->refs[i].path].as_set && !r->path[x->refs[i].path].origin)
+		if (path_at(r, x->refs[i].path)->as_set && !path_at(r, x->refs[i].path)->origin)
 			as_set = 1;
 	if (norigins > 1)
 		row->e.route.flags |= ASC_RF_MOAS;
@@ -464,14 +439,14 @@ static int cmp_row(const void *a, const void *b)
 
 int rib_resolve(const struct rib *r, struct rib_row **rows, size_t *n)
 {
-	struct rib_row *out = malloc((r->npfx ? r->npfx : 1) * sizeof(*out));
+	struct rib_row *out = malloc((r->pfx.n ? r->pfx.n : 1) * sizeof(*out));
 	size_t k = 0;
 
 	if (!out)
 		return -ENOMEM;
-	for (size_t i = 0; i < r->npfx; i++)
-		if (r->pfx[i].nrefs)
-			resolve_one(r, &r->pfx[i], &out[k++]);
+	for (size_t i = 0; i < r->pfx.n; i++)
+		if (pfx_at(r, i)->nrefs)
+			resolve_one(r, pfx_at(r, i), &out[k++]);
 	qsort(out, k, sizeof(*out), cmp_row);
 	*rows = out;
 	*n = k;
@@ -483,10 +458,10 @@ int rib_to_rtable(const struct rib *r, struct rtable *t)
 	struct rib_row row;
 	int err;
 
-	for (size_t i = 0; i < r->npfx; i++) {
-		if (!r->pfx[i].nrefs)
+	for (size_t i = 0; i < r->pfx.n; i++) {
+		if (!pfx_at(r, i)->nrefs)
 			continue;
-		resolve_one(r, &r->pfx[i], &row);
+		resolve_one(r, pfx_at(r, i), &row);
 		err = rtable_add(t, &row.e);
 		if (err)
 			return err;
@@ -505,42 +480,42 @@ static int cmp_transit(const void *a, const void *b)
 
 int rib_transits(const struct rib *r, struct rib_transit **out, size_t *n)
 {
-	struct rib_transit *v = malloc((r->npair ? r->npair : 1) * sizeof(*v));
-	struct rib *rw = (struct rib *)r; /* lookups only: find_pair on existing pairs */
+	struct rib_transit *v = malloc((r->pair.n ? r->pair.n : 1) * sizeof(*v));
 
 	if (!v)
 		return -ENOMEM;
-	for (size_t i = 0; i < r->npair; i++) {
-		v[i] = r->pair[i].t;
-		v[i].paths = r->pair[i].refs;
+	for (size_t i = 0; i < r->pair.n; i++) {
+		v[i] = pair_at(r, i)->t;
+		v[i].paths = pair_at(r, i)->refs;
 		v[i].prefixes = 0;
 	}
 	/* prefixes per pair: count each pair once per prefix */
-	for (size_t p = 0; p < r->npfx; p++) {
-		const struct pfx *x = &r->pfx[p];
+	for (size_t p = 0; p < r->pfx.n; p++) {
+		const struct pfx *x = pfx_at(r, p);
 
 		for (uint16_t i = 0; i < x->nrefs; i++) {
-			const struct path *pi = &r->path[x->refs[i].path];
+			const struct path *pi = path_at(r, x->refs[i].path);
+			struct pair key = pair_key(pi);
 			int dup = 0;
 			long k;
 
 			if (pi->as_set || !pi->origin)
 				continue;
 			for (uint16_t j = 0; j < i && !dup; j++) {
-				const struct path *pj = &r->path[x->refs[j].path];
+				const struct path *pj = path_at(r, x->refs[j].path);
 
 				dup = pj->origin == pi->origin && pj->transit == pi->transit;
 			}
 			if (dup)
 				continue;
-			k = find_pair(rw, pi->origin, pi->transit);
+			k = hashidx_find(&r->pair.idx, &pair_ops, r->pair.v, &key);
 			if (k >= 0)
 				v[k].prefixes++;
 		}
 	}
-	qsort(v, r->npair, sizeof(*v), cmp_transit);
+	qsort(v, r->pair.n, sizeof(*v), cmp_transit);
 	*out = v;
-	*n = r->npair;
+	*n = r->pair.n;
 	return 0;
 }
 

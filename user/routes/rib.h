@@ -54,7 +54,7 @@ void rib_free(struct rib *r);
  * already (the RIB is unchanged then). */
 int rib_announce(struct rib *r, const struct rt_entry *p, const struct rib_peer *peer,
 		 uint32_t path_id, const uint32_t *path, size_t n, bool ends_in_set, uint32_t when);
-/* Removes the path of (peer, path_id) for p, if any.  Returns 0 or -ENOMEM. */
+/* Removes the path of (peer, path_id) for p, if any.  Returns 0. */
 int rib_withdraw(struct rib *r, const struct rt_entry *p, const struct rib_peer *peer,
 		 uint32_t path_id, uint32_t when);
 /* Removes every path of a peer (its session left Established). */

@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
-/* user/routes/routes_text.c - whole text lines from a byte stream, and the reader
- * for the plain-text route format.  Must not: hand out a line it has not
- * seen the end of, or grow a line past ROUTES_LINE_MAX. */
+/* user/routes/routes_text.c - whole text lines from a byte stream, and the parser
+ * of the plain-text route format (routes_in.c reads the files).  Must not:
+ * hand out a line it has not seen the end of, or grow a line past
+ * ROUTES_LINE_MAX. */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/log.h"
 #include "common/parse.h"
 #include "routes/routes_text.h"
 
@@ -190,41 +191,4 @@ int routes_text_parse_line(const char *line, struct rt_entry *e, char *err, size
 	if (n == 2)
 		e->route.flags |= ASC_RF_NO_TRANSIT;
 	return 1;
-}
-
-static long file_read(void *src, void *buf, size_t n)
-{
-	size_t k = fread(buf, 1, n, src);
-
-	if (!k && ferror(src))
-		return errno ? -errno : -EIO;
-	return (long)k;
-}
-
-int routes_text_read(FILE *f, const char *name, struct rtable *t)
-{
-	struct routes_text_lines l;
-	size_t start = t->n;
-	struct rt_entry e;
-	char err[160], *line;
-	int rc = routes_text_lines_init(&l, file_read, f, NULL, 0);
-
-	while (!rc) {
-		rc = routes_text_lines_next(&l, &line);
-		if (rc <= 0) {
-			if (rc)
-				log_err("%s:%lu: %s", name, l.line,
-					rc == -EINVAL ? l.err : strerror(-rc));
-			break;
-		}
-		rc = routes_text_parse_line(line, &e, err, sizeof(err));
-		if (rc == 1)
-			rc = rtable_add(t, &e);
-		if (rc < 0)
-			log_err("%s:%lu: %s", name, l.line, rc == -EINVAL ? err : strerror(-rc));
-	}
-	routes_text_lines_free(&l);
-	if (rc < 0)
-		t->n = start; /* nothing from a bad file is kept */
-	return rc;
 }

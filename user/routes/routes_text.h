@@ -16,7 +16,6 @@
 #define ASC_ROUTES_TEXT_H
 #include <stdbool.h>
 #include <stdint.h>
-#include <stdio.h>
 #include "routes/rtable.h"
 
 /* The longest line accepted, in bytes without its newline.  bgpdump caps
@@ -60,10 +59,5 @@ void routes_text_lines_free(struct routes_text_lines *l);
 /* Parses one line (no newline needed).  Returns 1 and fills *e for a route,
  * 0 for a blank or comment line, -EINVAL with a message in err for a bad one. */
 int routes_text_parse_line(const char *line, struct rt_entry *e, char *err, size_t errlen);
-
-/* Reads a whole stream; `name` is used in messages ("routes.txt:7: ...").
- * Returns 0, or -EINVAL after logging the first bad line (nothing is added
- * to t in that case), or -errno on a read error. */
-int routes_text_read(FILE *f, const char *name, struct rtable *t);
 
 #endif

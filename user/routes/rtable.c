@@ -1,10 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
-/* user/routes/rtable.c - the resolved route table, prefix text forms, and the
- * userspace longest-prefix-match reference.
- *
- * rt_lpm is deliberately plain: one sorted array of prefixes per prefix
- * length, searched from the longest length down.  It is the oracle the BPF
- * tables are tested against, so it favours being obviously right. */
+/* user/routes/rtable.c - the resolved route table and prefix text forms.  The
+ * longest-prefix-match reference the tests check lookups against is
+ * tests/lib/rt_lpm.h. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
@@ -174,88 +171,4 @@ const char *prefix_fmt(const struct rt_entry *e, char *buf, size_t len)
 	inet_ntop(e->family == 4 ? AF_INET : AF_INET6, e->addr, a, sizeof(a));
 	snprintf(buf, len, "%s/%u", a, e->plen);
 	return buf;
-}
-
-/* ---- reference LPM ------------------------------------------------------ */
-
-struct rt_lpm_level {
-	int plen;
-	size_t n;
-	const struct rt_entry **v; /* sorted by address */
-};
-
-struct rt_lpm {
-	struct rt_lpm_level lv[2][129]; /* [v6?][plen] */
-	int lens[2][129];		/* prefix lengths present, longest first */
-	int nlens[2];
-};
-
-static int cmp_ptr_addr(const void *a, const void *b)
-{
-	return memcmp((*(const struct rt_entry *const *)a)->addr,
-		      (*(const struct rt_entry *const *)b)->addr, 16);
-}
-
-struct rt_lpm *rt_lpm_build(const struct rtable *t)
-{
-	struct rt_lpm *l = calloc(1, sizeof(*l));
-
-	if (!l)
-		return NULL;
-	for (size_t i = 0; i < t->n; i++)
-		l->lv[t->v[i].family == 6][t->v[i].plen].n++;
-	for (int f = 0; f < 2; f++)
-		for (int p = 0; p <= 128; p++) {
-			struct rt_lpm_level *lv = &l->lv[f][p];
-
-			lv->plen = p;
-			if (lv->n && !(lv->v = calloc(lv->n, sizeof(*lv->v)))) {
-				rt_lpm_free(l);
-				return NULL;
-			}
-			lv->n = 0;
-		}
-	for (size_t i = 0; i < t->n; i++) {
-		struct rt_lpm_level *lv = &l->lv[t->v[i].family == 6][t->v[i].plen];
-
-		lv->v[lv->n++] = &t->v[i];
-	}
-	for (int f = 0; f < 2; f++)
-		for (int p = 128; p >= 0; p--) {
-			struct rt_lpm_level *lv = &l->lv[f][p];
-
-			if (!lv->n)
-				continue;
-			qsort(lv->v, lv->n, sizeof(*lv->v), cmp_ptr_addr);
-			l->lens[f][l->nlens[f]++] = p;
-		}
-	return l;
-}
-
-const struct rt_entry *rt_lpm_lookup(const struct rt_lpm *l, int family, const uint8_t *addr)
-{
-	int f = family == 6;
-
-	for (int i = 0; i < l->nlens[f]; i++) {
-		const struct rt_lpm_level *lv = &l->lv[f][l->lens[f][i]];
-		struct rt_entry key = { 0 };
-		const struct rt_entry *kp = &key, *const * hit;
-
-		memcpy(key.addr, addr, family == 4 ? 4 : 16);
-		prefix_mask(key.addr, family, lv->plen);
-		hit = bsearch(&kp, lv->v, lv->n, sizeof(*lv->v), cmp_ptr_addr);
-		if (hit)
-			return *hit;
-	}
-	return NULL;
-}
-
-void rt_lpm_free(struct rt_lpm *l)
-{
-	if (!l)
-		return;
-	for (int f = 0; f < 2; f++)
-		for (int p = 0; p <= 128; p++)
-			free(l->lv[f][p].v);
-	free(l);
 }

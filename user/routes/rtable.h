@@ -47,11 +47,4 @@ const char *prefix_fmt(const struct rt_entry *e, char *buf, size_t len);
 /* Parses an address (no length); family set to 4 or 6. */
 int addr_parse(const char *s, uint8_t addr[16], int *family);
 
-/* Longest-prefix match over a sorted table, in userspace: the reference the
- * BPF tables are tested against.  O(log n) per prefix length present. */
-struct rt_lpm;
-struct rt_lpm *rt_lpm_build(const struct rtable *t);
-const struct rt_entry *rt_lpm_lookup(const struct rt_lpm *l, int family, const uint8_t *addr);
-void rt_lpm_free(struct rt_lpm *l);
-
 #endif

@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
+/* user/common/hashidx.h - a hash index over an array the caller owns.
+ *
+ * The index holds positions in the caller's array of fixed-size elements
+ * (uint32 each, linear probing, at most half the slots used): 8 bytes or less
+ * per element and no allocation per element, where uthash would add a 56-byte
+ * handle to each (a full collector RIB has ~1M prefixes).  The caller says,
+ * in a struct hashidx_ops, how to hash an element and how to compare one with
+ * a key; a key has the element's type, or at least the fields the two
+ * callbacks read.  The lookups are static inline, so constant ops are
+ * inlined where they are used.
+ *
+ * Must not: remove single elements (an index grows, or is cleared as a whole),
+ * keep a pointer into the caller's array (it moves when the caller grows it:
+ * every call takes its current address), or log.
+ */
+#ifndef ASC_HASHIDX_H
+#define ASC_HASHIDX_H
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct hashidx {
+	uint32_t *slot; /* element index + 1; 0 is an empty slot */
+	uint32_t mask;	/* slots - 1 (slots a power of two); 0 while slot is NULL */
+	uint32_t used;	/* slots holding an index */
+};
+
+struct hashidx_ops {
+	size_t size;				       /* bytes per element of the array */
+	uint32_t (*hash)(const void *elem);	       /* of an element, or of a key */
+	bool (*eq)(const void *elem, const void *key); /* whether they are the same */
+};
+
+/* Grows the index (doubling, from 1024 slots) and re-enters the elements of
+ * `base` it holds.  Use hashidx_reserve().  Returns 0 or -ENOMEM (the index is
+ * unchanged then; also past 2^31 slots). */
+int hashidx_grow(struct hashidx *h, const struct hashidx_ops *ops, const void *base);
+
+/* Makes room for one more element before hashidx_slot() and hashidx_put().
+ * Returns 0 or -ENOMEM (the index is unchanged). */
+static inline int hashidx_reserve(struct hashidx *h, const struct hashidx_ops *ops,
+				  const void *base)
+{
+	if (((uint64_t)h->used + 1) * 2 <= (uint64_t)h->mask + 1)
+		return 0;
+	return hashidx_grow(h, ops, base);
+}
+
+/* The slot for key after hashidx_reserve(): the one holding the index of the
+ * element equal to it (*slot - 1), or the empty one (*slot == 0) for
+ * hashidx_put().  Valid until the next hashidx_reserve(). */
+static inline uint32_t *hashidx_slot(const struct hashidx *h, const struct hashidx_ops *ops,
+				     const void *base, const void *key)
+{
+	uint32_t j = ops->hash(key) & h->mask;
+
+	while (h->slot[j] &&
+	       !ops->eq((const char *)base + (size_t)(h->slot[j] - 1) * ops->size, key))
+		j = (j + 1) & h->mask;
+	return &h->slot[j];
+}
+
+/* Records that element idx (already in the caller's array) is the key of the
+ * empty slot hashidx_slot() returned. */
+static inline void hashidx_put(struct hashidx *h, uint32_t *slot, uint32_t idx)
+{
+	*slot = idx + 1;
+	h->used++;
+}
+
+/* The index of the element equal to key, or -1 if there is none. */
+static inline int64_t hashidx_find(const struct hashidx *h, const struct hashidx_ops *ops,
+				   const void *base, const void *key)
+{
+	if (!h->slot)
+		return -1;
+	return (int64_t)*hashidx_slot(h, ops, base, key) - 1;
+}
+
+/* Forgets every element; keeps the slots for the next ones. */
+void hashidx_clear(struct hashidx *h);
+void hashidx_free(struct hashidx *h);
+
+#endif
