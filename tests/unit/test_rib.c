@@ -298,6 +298,48 @@ static void test_rib_paths_per_prefix_limit(void **state)
 	rib_free(r);
 }
 
+/* Text and pfx2as input has no paths: the pairs come from the table, one
+ * prefix each; origin 0 (unknown) is left out. */
+static void test_rib_transits_from_table(void **state)
+{
+	struct rt_entry e[] = {
+		{ .family = 4,
+		  .plen = 22,
+		  .addr = { 175, 45, 176 },
+		  .route = { .origin_asn = 131279, .transit_asn = 4837 } },
+		{ .family = 4,
+		  .plen = 24,
+		  .addr = { 175, 45, 177 },
+		  .route = { .origin_asn = 131279, .transit_asn = 20485 } },
+		{ .family = 4,
+		  .plen = 24,
+		  .addr = { 175, 45, 178 },
+		  .route = { .origin_asn = 131279, .transit_asn = 4837 } },
+		{ .family = 4, .plen = 24, .addr = { 203, 0, 113 }, .route = { .origin_asn = 0 } },
+	};
+	struct rtable t = { .v = e, .n = 4, .cap = 4 };
+	struct rib *r = rib_new();
+	struct rib_transit *v;
+	size_t n;
+
+	assert_int_equal(rtable_transits(&t, &v, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(v[0].origin, 131279);
+	assert_int_equal(v[0].transit, 4837);
+	assert_int_equal(v[0].prefixes, 2);
+	assert_int_equal(v[0].first_seen, 0);
+	assert_int_equal(v[1].transit, 20485);
+	assert_int_equal(v[1].prefixes, 1);
+	free(v);
+	/* an empty RIB (text input only) gives the table's pairs */
+	assert_non_null(r);
+	assert_int_equal(transits_of(r, &t, &v, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(v[0].prefixes, 2);
+	free(v);
+	rib_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -314,6 +356,7 @@ int main(void)
 		cmocka_unit_test(test_rib_flags_text),
 		cmocka_unit_test(test_rib_many_prefixes_grow),
 		cmocka_unit_test(test_rib_paths_per_prefix_limit),
+		cmocka_unit_test(test_rib_transits_from_table),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -62,7 +62,8 @@ static const char *utc(uint32_t t, char *buf, size_t len)
 }
 
 /* Returns 0 or a negative errno (logged). */
-static int print_transits(struct rib *rib, int json, int have_origin, unsigned int origin)
+static int print_transits(const struct rib *rib, const struct rtable *t, int json, int have_origin,
+			  unsigned int origin)
 {
 	struct rib_transit *v;
 	struct json_out w;
@@ -70,7 +71,7 @@ static int print_transits(struct rib *rib, int json, int have_origin, unsigned i
 	size_t n;
 	int err = 0;
 
-	if (rib_transits(rib, &v, &n)) {
+	if (transits_of(rib, t, &v, &n)) {
 		log_err("out of memory");
 		return -ENOMEM;
 	}
@@ -191,7 +192,7 @@ int cmd_rib(int argc, char **argv)
 		return exit_code(EXIT_READ, err);
 	}
 	if (transits) {
-		err = print_transits(rib, json, have_origin, origin);
+		err = print_transits(rib, &t, json, have_origin, origin);
 		goto out;
 	}
 	if (rib_resolve(rib, &rows, &n)) {

@@ -122,7 +122,7 @@ static void reload_once(void)
 				  NULL);
 	if (!err)
 		err = tables_load(&D.maps, &t, &(struct tables_opts){ .which = which }, &res);
-	if (!err && rib && !rib_transits(rib, &tr, &ntr)) {
+	if (!err && !transits_of(rib, &t, &tr, &ntr)) {
 		for (size_t i = 0; i < ntr; i++)
 			for (size_t w = 0; w < n_watch; w++)
 				if (tr[i].origin == watch[w])

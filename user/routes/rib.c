@@ -519,6 +519,49 @@ int rib_transits(const struct rib *r, struct rib_transit **out, size_t *n)
 	return 0;
 }
 
+int rtable_transits(const struct rtable *t, struct rib_transit **out, size_t *n)
+{
+	struct rib_transit *v = malloc((t->n ? t->n : 1) * sizeof(*v));
+	size_t k = 0, m = 0;
+
+	if (!v)
+		return -ENOMEM;
+	for (size_t i = 0; i < t->n; i++) {
+		const struct asc_route *r = &t->v[i].route;
+
+		if (!r->origin_asn)
+			continue;
+		v[k++] = (struct rib_transit){ .origin = r->origin_asn,
+					       .transit = r->transit_asn,
+					       .prefixes = 1,
+					       .paths = 1 };
+	}
+	qsort(v, k, sizeof(*v), cmp_transit);
+	/* equal pairs are now adjacent: fold them */
+	for (size_t i = 0; i < k; i++) {
+		if (m && v[m - 1].origin == v[i].origin && v[m - 1].transit == v[i].transit) {
+			v[m - 1].prefixes++;
+			v[m - 1].paths++;
+		} else {
+			v[m++] = v[i];
+		}
+	}
+	*out = v;
+	*n = m;
+	return 0;
+}
+
+int transits_of(const struct rib *r, const struct rtable *t, struct rib_transit **out, size_t *n)
+{
+	int err = r ? rib_transits(r, out, n) : 0;
+
+	if (err || (r && *n))
+		return err;
+	if (r)
+		free(*out);
+	return rtable_transits(t, out, n);
+}
+
 const char *route_flags_str(uint32_t flags, char *buf, size_t len)
 {
 	static const struct {

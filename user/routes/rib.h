@@ -82,6 +82,14 @@ struct rib_transit {
 /* Every (origin, transit) pair ever seen, sorted by origin then transit.
  * *out is malloc'd.  Returns 0 or -ENOMEM. */
 int rib_transits(const struct rib *r, struct rib_transit **out, size_t *n);
+/* The same pairs counted in a resolved table instead, for input that has no
+ * paths (text and pfx2as lines are routes as they are): prefixes per
+ * (origin, transit) of the entries with an origin; paths = prefixes, no
+ * times (0).  Sorted as rib_transits.  Returns 0 or -ENOMEM. */
+int rtable_transits(const struct rtable *t, struct rib_transit **out, size_t *n);
+/* The RIB's pairs when it has any (r may be NULL), else the table's: what
+ * `rib --transits` and the daemon's per-origin transit gauge show. */
+int transits_of(const struct rib *r, const struct rtable *t, struct rib_transit **out, size_t *n);
 
 /* Human-readable flags: "moas,multi_transit" or "-". */
 const char *route_flags_str(uint32_t flags, char *buf, size_t len);
