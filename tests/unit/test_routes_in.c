@@ -852,7 +852,6 @@ static void test_routes_empty_input_refused(void **state)
 		o.keep_going = c[i].keep_going;
 		o.allow_empty = false;
 		expect_error(c[i].path, &o, -ENODATA, c[i].want);
-		assert_true(routes_bad_input(-ENODATA));
 		o.allow_empty = true;
 		assert_int_equal(routes_read(&c[i].path, 1, &o, &t, NULL, NULL), 0);
 		assert_int_equal(t.n, 0);

@@ -895,8 +895,3 @@ int routes_read(const char *const *files, int n, const struct routes_opts *o, st
 		rib_free(rib);
 	return 0;
 }
-
-bool routes_bad_input(int err)
-{
-	return err == -EINVAL || err == -ENODATA;
-}

@@ -73,8 +73,5 @@ enum routes_format routes_sniff(const uint8_t *buf, size_t len);
  * -ENOENT, -EISDIR, ... for a file that cannot be opened or read. */
 int routes_read(const char *const *files, int n, const struct routes_opts *o, struct rtable *t,
 		struct rib **rib_out, struct routes_stats *st);
-/* Whether an error of routes_read() is the input's fault (exit status 3,
- * ASC_EXIT_INPUT) rather than the system's. */
-bool routes_bad_input(int err);
 
 #endif
