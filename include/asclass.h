@@ -41,6 +41,11 @@
 #define ASC_MAX_LINKS 1024
 #endif
 
+/* Upstreams that can be attached at one time: each has a column in every
+ * route record (struct asc_route). */
+#define ASC_COLUMNS 8
+#define ASC_COLUMN_NONE 0xff /* asc_link_val.column of upstream 0 */
+
 /* VLAN tags parsed in front of IP: 802.1ad S-tag + 802.1Q C-tag. */
 #define ASC_VLAN_MAX 2
 
@@ -93,6 +98,14 @@ enum asc_route_flag {
 	ASC_RF_MOAS = 1U << 1,		/* several origin ASes announce this prefix */
 	ASC_RF_MULTI_TRANSIT = 1U << 2, /* paths show several transit ASes in front of the origin */
 	ASC_RF_NO_TRANSIT = 1U << 3,	/* path is just the origin (peer == origin) */
+};
+
+/* How the origin and transit of a counter slot were found (asc_count.path). */
+enum asc_path {
+	ASC_PATH_NONE,	    /* no prefix covers the address: origin and transit 0 */
+	ASC_PATH_OWN,	    /* the link's own upstream announces the prefix: its path */
+	ASC_PATH_CONSENSUS, /* it does not (or the routing source has no per-peer
+			       paths): the vote over every path, as before 0.2 */
 };
 
 /* Which route-table implementation the data plane consults. */

@@ -418,7 +418,7 @@ static void bench_table(const char *name, struct rtable *t, struct fib *fib)
 			int fam = i < n ? 4 : 6;
 			const struct rt_entry *v = fam == 4 ? t->v : t->v + n4, *want;
 			size_t nv = fam == 4 ? n4 : t->n - n4;
-			struct asc_route got;
+			struct rt_route got;
 			uint8_t a[16];
 			int err;
 

@@ -81,14 +81,14 @@ static inline void rtgen_random_addr(uint64_t *s, int family, uint8_t *addr)
 
 /* A route from a pool of `routes` distinct ones (small pools make adjacent
  * prefixes share routes, which the run-length leaves must get right). */
-static inline struct asc_route rtgen_route(uint64_t *s, unsigned int routes)
+static inline struct rt_route rtgen_route(uint64_t *s, unsigned int routes)
 {
 	uint32_t k = (uint32_t)rng_below(s, routes);
 
-	return (struct asc_route){ .origin_asn = 64512 + k,
-				   .transit_asn = 100 + k % 97,
-				   .peer_asn = 10 + k % 7,
-				   .flags = k % 5 == 0 ? ASC_RF_MOAS : 0 };
+	return (struct rt_route){ .origin_asn = 64512 + k,
+				  .transit_asn = 100 + k % 97,
+				  .peer_asn = 10 + k % 7,
+				  .flags = k % 5 == 0 ? ASC_RF_MOAS : 0 };
 }
 
 /* Places e (length already set) inside `p` if p is shorter, keeping the

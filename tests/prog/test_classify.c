@@ -376,9 +376,9 @@ static int setup_tables(const struct asc_maps *m, unsigned int which)
 
 		if (prefix_parse(routes_txt[i][0], &e, 0))
 			return -EINVAL;
-		e.route = (struct asc_route){ (__u32)atoi(routes_txt[i][1]),
-					      (__u32)atoi(routes_txt[i][2]),
-					      (__u32)atoi(routes_txt[i][3]), 0 };
+		e.route = (struct rt_route){ (__u32)atoi(routes_txt[i][1]),
+					     (__u32)atoi(routes_txt[i][2]),
+					     (__u32)atoi(routes_txt[i][3]), 0 };
 		if (rtable_add(&t, &e))
 			return -ENOMEM;
 	}

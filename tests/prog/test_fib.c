@@ -291,7 +291,7 @@ static void under_load(const struct asc_maps *m, struct fib *f)
 	rtgen_table(&ta, 6, 10000, 1, 0, &s);
 	rtable_sort_dedup(&ta);
 	for (size_t i = 0; i < ta.n; i++) {
-		ta.v[i].route = (struct asc_route){ .origin_asn = 100000 + (uint32_t)i };
+		ta.v[i].route = (struct rt_route){ .origin_asn = 100000 + (uint32_t)i };
 		rtable_add(&tb, &ta.v[i]);
 		tb.v[i].route.origin_asn = 200000 + (uint32_t)i;
 	}
@@ -304,7 +304,7 @@ static void under_load(const struct asc_maps *m, struct fib *f)
 		rtgen_addr(&s, p, 1, p->family, e.addr);
 		e.plen = (uint8_t)(p->plen + (max - p->plen) / 2);
 		prefix_mask(e.addr, e.family, e.plen);
-		e.route = (struct asc_route){ .origin_asn = 300000 + (uint32_t)k };
+		e.route = (struct rt_route){ .origin_asn = 300000 + (uint32_t)k };
 		rtable_add(&upd, &e);
 	}
 	ra = rt_lpm_build(&ta);
@@ -390,7 +390,7 @@ static void corrupt_node(const struct asc_maps *m, struct fib *f)
 	struct rtable t = { 0 };
 	struct asc_fib_pack pack;
 	struct asc_fib_node n;
-	struct asc_route rt;
+	struct rt_route rt;
 	uint8_t a[16] = { 10, 1, 0, 1 };
 	__u32 slot = (10U << 24 | 1U << 16) >> (32 - ASC_FIB_DIR4_BITS), k = slot / ASC_FIB_PACK,
 	      idx;
@@ -399,7 +399,7 @@ static void corrupt_node(const struct asc_maps *m, struct fib *f)
 		struct rt_entry e;
 
 		prefix_parse(pfx[i], &e, 0);
-		e.route = (struct asc_route){ 64500 + i, 1, 1, 0 };
+		e.route = (struct rt_route){ 64500 + i, 1, 1, 0 };
 		rtable_add(&t, &e);
 	}
 	rtable_sort_dedup(&t);

@@ -30,7 +30,7 @@ static void check_equal(struct fib *f, const struct rtable *t, size_t naddr, uin
 		const struct rt_entry *v = fam == 4 ? t->v : t->v + n4;
 		size_t n = fam == 4 ? n4 : t->n - n4;
 		const struct rt_entry *want;
-		struct asc_route got;
+		struct rt_route got;
 		uint8_t addr[16];
 		int err;
 
@@ -67,7 +67,7 @@ static void add(struct rtable *t, const char *pfx, uint32_t origin)
 	struct rt_entry e;
 
 	assert_int_equal(prefix_parse(pfx, &e, 0), 0);
-	e.route = (struct asc_route){ origin, origin + 1, origin + 2, 0 };
+	e.route = (struct rt_route){ origin, origin + 1, origin + 2, 0 };
 	assert_int_equal(rtable_add(t, &e), 0);
 }
 
@@ -80,7 +80,7 @@ static void build(struct fib *f, struct rtable *t)
 static void test_fib_edges(void **state)
 {
 	struct rtable t = { 0 };
-	struct asc_route r;
+	struct rt_route r;
 	struct fib *f;
 	uint8_t a[16];
 	int fam;
@@ -155,7 +155,7 @@ static void test_fib_skip(void **state)
 	};
 	struct rtable t = { 0 };
 	struct fib_usage u;
-	struct asc_route r;
+	struct rt_route r;
 	struct fib *f;
 
 	assert_int_equal(fib_open(NULL, false, &f), 0);
@@ -330,7 +330,7 @@ static void test_fib_full(void **state)
 	check_equal(f, &small, 20000, 3); /* generation 0, as built */
 
 	assert_int_equal(prefix_parse("198.51.100.0/24", &e, 0), 0);
-	e.route = (struct asc_route){ 64500, 1, 1, 0 };
+	e.route = (struct rt_route){ 64500, 1, 1, 0 };
 	assert_int_equal(fib_update(f, &e, false), -EINVAL);
 	build(f, &small);
 	assert_int_equal(fib_update(f, &e, false), 0);

@@ -90,10 +90,10 @@ static void test_json_route_schema(void **state)
 	struct rt_entry e = { .family = 4, .plen = 22, .addr = { 175, 45, 176, 0 } };
 	json_t *o, *flags;
 
-	e.route = (struct asc_route){ .origin_asn = 131279,
-				      .transit_asn = 4837,
-				      .peer_asn = 3356,
-				      .flags = ASC_RF_MOAS | ASC_RF_AS_SET };
+	e.route = (struct rt_route){ .origin_asn = 131279,
+				     .transit_asn = 4837,
+				     .peer_asn = 3356,
+				     .flags = ASC_RF_MOAS | ASC_RF_AS_SET };
 	o = round_trip(json_out_route(&e, &e.route));
 	CHECK_SCHEMA(o, { "prefix", JSON_STRING }, { "origin_as", JSON_INTEGER },
 		     { "transit_as", JSON_INTEGER }, { "peer_as", JSON_INTEGER },
@@ -112,7 +112,7 @@ static void test_json_route_schema(void **state)
 static void test_json_route_without_prefix_or_flags(void **state)
 {
 	/* the fast tables give the route, not the prefix; 4-byte ASes stay exact */
-	struct asc_route rt = { .origin_asn = 4200000000U, .transit_asn = 4294967295U };
+	struct rt_route rt = { .origin_asn = 4200000000U, .transit_asn = 4294967295U };
 	json_t *o = round_trip(json_out_route(NULL, &rt));
 
 	CHECK_SCHEMA(o, { "prefix", JSON_NULL }, { "origin_as", JSON_INTEGER },

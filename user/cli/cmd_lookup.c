@@ -30,7 +30,7 @@ static const struct cmd_spec lookup_spec = {
 /* One lookup result as JSON: {address, found} and the route's fields; an
  * address no prefix covers has found false, prefix null, ASes 0, no flags. */
 static json_t *lookup_json(const char *addr, int found, const struct rt_entry *match,
-			   const struct asc_route *rt)
+			   const struct rt_route *rt)
 {
 	json_t *o = json_pack("{s:s, s:b}", "address", addr, "found", found);
 	json_t *r = json_out_route(match, rt);
@@ -43,7 +43,7 @@ static json_t *lookup_json(const char *addr, int found, const struct rt_entry *m
 	return o;
 }
 
-static void print_text(const char *addr, int found, const char *pfx, const struct asc_route *rt)
+static void print_text(const char *addr, int found, const char *pfx, const struct rt_route *rt)
 {
 	if (!found)
 		printf("%s\tno route\n", addr);
@@ -77,7 +77,7 @@ int cmd_lookup(int argc, char **argv)
 		json_out_array(&w);
 	for (i = optind; i < argc; i++) {
 		struct rt_entry match;
-		struct asc_route rt;
+		struct rt_route rt;
 		char pfx[64] = "-";
 		uint8_t addr[16];
 		int fam, err, known = 0; /* the matched prefix is in match */

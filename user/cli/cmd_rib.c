@@ -120,7 +120,7 @@ static int print_routes(const struct rtable *t, const struct rib_row *rows, size
 	if (json)
 		json_out_array(&w);
 	for (size_t i = 0, r = 0; i < t->n; i++) {
-		const struct asc_route *rt = &t->v[i].route;
+		const struct rt_route *rt = &t->v[i].route;
 		char pfx[64], flags[64];
 		uint32_t paths = 0;
 

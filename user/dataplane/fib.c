@@ -66,7 +66,7 @@ struct fib {
 	uint32_t *dir;
 	struct asc_fib_node *node;
 	uint32_t *leaf;
-	struct asc_route *route;
+	struct rt_route *route;
 
 	int sync_outer, sync_inner;
 	bool updates, valid;
@@ -80,11 +80,14 @@ struct fib {
 
 enum { M_DIR, M_NODE, M_LEAF, M_ROUTE };
 
+_Static_assert(sizeof(struct rt_route) == sizeof(struct asc_route),
+	       "the route array holds rt_route");
+
 static const size_t map_len[4] = {
 	[M_DIR] = 2 * (size_t)ASC_FIB_DIR_GEN * sizeof(uint32_t),
 	[M_NODE] = 2 * (size_t)ASC_FIB_NODES * sizeof(struct asc_fib_node),
 	[M_LEAF] = 2 * (size_t)ASC_FIB_LEAVES * sizeof(uint32_t),
-	[M_ROUTE] = 2 * (size_t)ASC_FIB_ROUTES * sizeof(struct asc_route),
+	[M_ROUTE] = 2 * (size_t)ASC_FIB_ROUTES * sizeof(struct rt_route),
 };
 
 /* ---- small helpers ------------------------------------------------------ */
@@ -334,7 +337,7 @@ static void retire(struct fib *f, int leaves, uint32_t off, uint32_t size)
 
 static uint32_t route_hash(const void *elem)
 {
-	const struct asc_route *r = elem;
+	const struct rt_route *r = elem;
 	uint64_t h = (uint64_t)r->origin_asn * 0x9e3779b97f4a7c15ULL;
 
 	h ^= (h >> 29) + (uint64_t)r->transit_asn * 0xbf58476d1ce4e5b9ULL;
@@ -345,10 +348,10 @@ static uint32_t route_hash(const void *elem)
 
 static bool route_eq(const void *elem, const void *key)
 {
-	return !memcmp(elem, key, sizeof(struct asc_route));
+	return !memcmp(elem, key, sizeof(struct rt_route));
 }
 
-static const struct hashidx_ops route_ops = { sizeof(struct asc_route), route_hash, route_eq };
+static const struct hashidx_ops route_ops = { sizeof(struct rt_route), route_hash, route_eq };
 
 static void routes_reset(struct fib *f, unsigned int gen)
 {
@@ -357,7 +360,7 @@ static void routes_reset(struct fib *f, unsigned int gen)
 	hashidx_clear(&f->routes);
 }
 
-static int route_intern(struct fib *f, const struct asc_route *r, uint32_t *rid)
+static int route_intern(struct fib *f, const struct rt_route *r, uint32_t *rid)
 {
 	uint32_t *slot;
 
@@ -1036,7 +1039,7 @@ out:
 /* ---- lookup ------------------------------------------------------------- */
 
 int fib_lookup(const struct fib *f, unsigned int gen, int family, const uint8_t *addr,
-	       struct asc_route *rt)
+	       struct rt_route *rt)
 {
 	uint8_t a[16] = { 0 };
 	int v6 = family == 6;
@@ -1080,7 +1083,7 @@ void fib_usage(const struct fib *f, struct fib_usage *u)
 	u->leaves = f->leaves.top - f->leaves.base - unused(&f->leaves, &f->quarantine[1]);
 	u->routes = f->route_next - f->route_base - 1; /* slot 0 is "none" */
 	u->bytes = ASC_FIB_DIR_GEN * sizeof(uint32_t) + u->nodes * sizeof(struct asc_fib_node) +
-		   u->leaves * sizeof(uint32_t) + (u->routes + 1) * sizeof(struct asc_route);
+		   u->leaves * sizeof(uint32_t) + (u->routes + 1) * sizeof(struct rt_route);
 	u->map_bytes = 0;
 	for (int i = 0; i < 4; i++)
 		u->map_bytes += f->fd[i] >= 0 ? map_memlock(f->fd[i]) : map_len[i];

@@ -54,7 +54,7 @@ int fib_update(struct fib *f, const struct rt_entry *e, bool withdraw);
 /* Lookup in generation `gen`, walking the arrays exactly as the data plane
  * does.  Returns 0 and fills *rt, or -ENOENT when no prefix covers addr. */
 int fib_lookup(const struct fib *f, unsigned int gen, int family, const uint8_t *addr,
-	       struct asc_route *rt);
+	       struct rt_route *rt);
 
 /* What generation `gen` uses (as of its last build or update). */
 void fib_usage(const struct fib *f, struct fib_usage *u);

@@ -192,7 +192,7 @@ static int lpm_has(int fd, const void *key, void *first, void *next, size_t ksz)
 	return memcmp(next, first, ksz) != 0;
 }
 
-int tables_lookup(const struct asc_maps *m, int family, const uint8_t *addr, struct asc_route *rt,
+int tables_lookup(const struct asc_maps *m, int family, const uint8_t *addr, struct rt_route *rt,
 		  struct rt_entry *match)
 {
 	struct asc_lpm_v6 key = { 0 }, first, next;

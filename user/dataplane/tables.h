@@ -46,7 +46,7 @@ int tables_load(const struct asc_maps *m, const struct rtable *t, const struct t
  * Returns 0 and fills *rt (and the matched prefix into *match, with plen
  * TABLES_PLEN_UNKNOWN under the fast tables), -ENOENT if no prefix covers
  * addr. */
-int tables_lookup(const struct asc_maps *m, int family, const uint8_t *addr, struct asc_route *rt,
+int tables_lookup(const struct asc_maps *m, int family, const uint8_t *addr, struct rt_route *rt,
 		  struct rt_entry *match);
 
 #endif

@@ -226,7 +226,7 @@ json_t *json_out_flags(uint32_t flags)
 	return a;
 }
 
-json_t *json_out_route(const struct rt_entry *prefix, const struct asc_route *rt)
+json_t *json_out_route(const struct rt_entry *prefix, const struct rt_route *rt)
 {
 	char pfx[64];
 

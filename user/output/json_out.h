@@ -18,6 +18,7 @@
 #include <stdio.h>
 
 #include "asclass.h"
+#include "routes/rtable.h"
 
 struct rt_entry;
 struct counter_row;
@@ -82,7 +83,7 @@ json_t *json_out_time(uint64_t unix_seconds);
  * matched prefix, or NULL when the tables cannot tell it (JSON null);
  * flags is an array of names ("moas", "multi_transit", "no_transit",
  * "as_set"), empty for none. */
-json_t *json_out_route(const struct rt_entry *prefix, const struct asc_route *rt);
+json_t *json_out_route(const struct rt_entry *prefix, const struct rt_route *rt);
 /* The flag names of enum asc_route_flag, as an array. */
 json_t *json_out_flags(uint32_t flags);
 

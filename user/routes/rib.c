@@ -527,7 +527,7 @@ int rtable_transits(const struct rtable *t, struct rib_transit **out, size_t *n)
 	if (!v)
 		return -ENOMEM;
 	for (size_t i = 0; i < t->n; i++) {
-		const struct asc_route *r = &t->v[i].route;
+		const struct rt_route *r = &t->v[i].route;
 
 		if (!r->origin_asn)
 			continue;

@@ -309,7 +309,7 @@ static int bgpdump_line(struct reader *rd, char *line)
 /* CAIDA's ASN field: "131279", "64501_64500" (several origins: the lowest,
  * flag moas), "64500,64501" (an AS set: origin 0, flag as_set).  Every AS
  * number is checked. */
-static int pfx2as_origin(struct reader *rd, char *asns, struct asc_route *r)
+static int pfx2as_origin(struct reader *rd, char *asns, struct rt_route *r)
 {
 	bool set = strchr(asns, ',') != NULL;
 	unsigned int a, best = 0, n = 0;

@@ -101,8 +101,23 @@ size_t rtable_sort_dedup(struct rtable *t)
 void rtable_free(struct rtable *t)
 {
 	free(t->v);
+	free(t->links);
 	t->v = NULL;
+	t->links = NULL;
 	t->n = t->cap = 0;
+	t->nlinks = t->links_cap = 0;
+}
+
+struct rt_link rt_link_of(const struct rtable *t, const struct rt_entry *e, unsigned int col)
+{
+	struct rt_link l = { .origin_asn = e->route.origin_asn,
+			     .transit_asn = e->route.transit_asn,
+			     .path = ASC_PATH_CONSENSUS };
+
+	if (e->links && e->links < t->nlinks && col < RT_COLUMNS &&
+	    t->links[e->links].col[col].path == ASC_PATH_OWN)
+		l = t->links[e->links].col[col];
+	return l;
 }
 
 size_t rtable_count(const struct rtable *t, int family)

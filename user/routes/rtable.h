@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
-/* user/routes/rtable.h - a resolved route table: prefix -> struct asc_route.
+/* user/routes/rtable.h - a resolved route table: prefix -> struct rt_route.
  *
  * This is what every routing-data reader produces and what the data-plane
  * table builders (LPM tries, fast tables) consume.  Addresses are in network
@@ -11,18 +11,66 @@
 #include <stdint.h>
 #include "asclass.h"
 
+/* Upstream columns: as many as the data plane's route records hold. */
+#define RT_COLUMNS ASC_COLUMNS
+
+/* What a prefix resolves to over all paths (the consensus, see rib.h). */
+struct rt_route {
+	uint32_t origin_asn;  /* last AS of the path, prepending removed; 0 = unknown */
+	uint32_t transit_asn; /* the AS in front of the origin; 0 = none */
+	uint32_t peer_asn;    /* the first AS of the path (the neighbour that told us) */
+	uint32_t flags;	      /* enum asc_route_flag */
+};
+
+/* What one upstream link's own paths say about a prefix. */
+struct rt_link {
+	uint32_t origin_asn;
+	uint32_t transit_asn;
+	uint8_t path; /* enum asc_path: ASC_PATH_OWN, or ASC_PATH_CONSENSUS when
+			 the upstream announces no path for the prefix */
+	uint8_t pad[3];
+};
+
+/* One rt_link per upstream column (the column an attached upstream has in
+ * the data plane's route records). */
+struct rt_links {
+	struct rt_link col[RT_COLUMNS];
+};
+
 struct rt_entry {
 	uint8_t family; /* 4 or 6 */
 	uint8_t plen;	/* 0..32 or 0..128 */
 	uint8_t pad[2];
 	uint8_t addr[16]; /* IPv4 in the first 4 bytes */
-	struct asc_route route;
+	struct rt_route route;
+	uint32_t links; /* index into rtable.links; 0 = no column has its own path */
 };
 
 struct rtable {
 	struct rt_entry *v;
 	size_t n, cap;
+	/* Distinct per-column attributions, shared by the entries that have
+	 * the same; links[0] is unused. */
+	struct rt_links *links;
+	size_t nlinks, links_cap;
 };
+
+/* What identifies one upstream's paths in routing data: the first AS of
+ * the path (the MRT/bgpdump peer AS), and where several sessions share
+ * that AS, the peer address. */
+struct rt_upstream {
+	uint32_t asn;	    /* 0 = column unused */
+	uint8_t nbr_family; /* 4 or 6: match the peer address too; 0: any */
+	uint8_t nbr[16];
+};
+
+struct rt_upstreams {
+	struct rt_upstream col[RT_COLUMNS];
+};
+
+/* How column `col` attributes entry e of t: the upstream's own path, or
+ * the consensus (e->route) marked ASC_PATH_CONSENSUS. */
+struct rt_link rt_link_of(const struct rtable *t, const struct rt_entry *e, unsigned int col);
 
 /* Appends a copy of *e (masking host bits). Returns 0 or -ENOMEM. */
 int rtable_add(struct rtable *t, const struct rt_entry *e);
