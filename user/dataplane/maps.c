@@ -339,6 +339,10 @@ int counter_row_cmp(const void *a, const void *b)
 		return x->origin_asn < y->origin_asn ? -1 : 1;
 	if (x->transit_asn != y->transit_asn)
 		return x->transit_asn < y->transit_asn ? -1 : 1;
+	if (((const struct counter_row *)a)->path != ((const struct counter_row *)b)->path)
+		return ((const struct counter_row *)a)->path < ((const struct counter_row *)b)->path
+			       ? -1
+			       : 1;
 	return 0;
 }
 
@@ -368,6 +372,9 @@ int counters_read(const struct asc_maps *m, struct counter_row **rows, size_t *n
 			out = p;
 		}
 		out[cnt].key = key;
+		/* the 0.1 layout counts by the vote over all paths */
+		out[cnt].path =
+			key.origin_asn || key.transit_asn ? ASC_PATH_CONSENSUS : ASC_PATH_NONE;
 		out[cnt].val = (struct asc_count_val){ 0 };
 		for (int c = 0; c < m->nr_cpus; c++) {
 			out[cnt].val.packets += vals[c].packets;

@@ -51,14 +51,17 @@ int state_read(const struct asc_maps *m, struct asc_state *st);
  * bpftool reports it); 0 if unknown. */
 size_t map_memlock(int fd);
 
-/* One counter row, summed over CPUs. */
+/* One counter row, summed over CPUs: the counts of one (upstream, dir,
+ * family, origin, transit, path). */
 struct counter_row {
 	struct asc_count_key key;
 	struct asc_count_val val;
+	uint8_t path; /* enum asc_path: how origin and transit were found */
 };
 
 /* Reads every asc_counts entry summed over CPUs into a malloc'd array
- * (*rows, *n); caller frees.  Sorted by upstream, dir, family, origin, transit. */
+ * (*rows, *n); caller frees.  Sorted by upstream, dir, family, origin,
+ * transit, path. */
 int counters_read(const struct asc_maps *m, struct counter_row **rows, size_t *n);
 /* That order, as a qsort/bsearch comparator of struct counter_row. */
 int counter_row_cmp(const void *a, const void *b);
