@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* tests/unit/test_rib.c - resolution rules of user/routes/rib.c: prepending,
  * AS_SET, ties, MOAS, several transits, withdraw and re-announce, ADD-PATH
- * path ids, per-peer state, and the per-origin transit history. */
+ * path ids, per-peer state, the per-origin transit history, and per-link
+ * resolution (each upstream column from its own paths). */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -340,6 +341,244 @@ static void test_rib_transits_from_table(void **state)
 	rib_free(r);
 }
 
+/* ---- per-link resolution (rib_to_rtable with upstream columns) ------- */
+
+/* Border sessions: cu (AS4837), ttk (AS20485) twice from two addresses. */
+static const struct rib_peer CU = { .asn = 4837, .family = 4, .ip = { 203, 0, 113, 1 } };
+static const struct rib_peer TTK = { .asn = 20485, .family = 4, .ip = { 203, 0, 113, 2 } };
+static const struct rib_peer TTK2 = { .asn = 20485, .family = 4, .ip = { 203, 0, 113, 3 } };
+
+#define COL(a) { .asn = (a) }
+#define COL_AT(a, last)                                                                            \
+	{                                                                                          \
+		.asn = (a), .nbr_family = 4, .nbr = { 203, 0, 113, (last) }                        \
+	}
+#define OWN(o, t) { (o), (t), ASC_PATH_OWN }
+#define CONS(o, t) { (o), (t), ASC_PATH_CONSENSUS }
+#define LINK_PATHS_MAX 4
+#define LINK_COLS 3
+
+struct link_path {
+	const struct rib_peer *peer; /* NULL ends the list */
+	uint32_t id;		     /* ADD-PATH path id */
+	bool set;		     /* the path ends in an AS_SET (its last ASes) */
+	uint32_t as[6];
+	size_t n;
+};
+
+struct link_case {
+	const char *name;
+	struct link_path paths[LINK_PATHS_MAX]; /* all for 175.45.176.0/22 */
+	struct rt_upstream cols[LINK_COLS];	/* the rest of the columns unused */
+	struct rt_link want[LINK_COLS];		/* rt_link_of(), pad 0 */
+	uint32_t origin, transit;		/* the consensus */
+};
+
+static const struct link_case link_cases[] = {
+	{ "the issue: each link its upstream's path",
+	  { { &CU, 0, false, { 4837, 131279 }, 2 }, { &TTK, 0, false, { 20485, 131279 }, 2 } },
+	  { COL(4837), COL(20485) },
+	  { OWN(131279, 4837), OWN(131279, 20485), CONS(131279, 4837) },
+	  131279,
+	  4837 }, /* consensus: 4837 and 20485 tie, the lower wins */
+	{ "one upstream announces, the other column is the consensus",
+	  { { &CU, 0, false, { 4837, 131279 }, 2 } },
+	  { COL(4837), COL(20485) },
+	  { OWN(131279, 4837), CONS(131279, 4837), CONS(131279, 4837) },
+	  131279,
+	  4837 },
+	{ "two sessions of one AS told apart by neighbor; without one they vote",
+	  { { &TTK, 0, false, { 20485, 131279 }, 2 },
+	    { &TTK2, 0, false, { 20485, 9929, 131279 }, 3 } },
+	  { COL_AT(20485, 2), COL_AT(20485, 3), COL(20485) },
+	  { OWN(131279, 20485), OWN(131279, 9929), OWN(131279, 9929) }, /* tie: lower */
+	  131279,
+	  9929 },
+	{ "a neighbor no session has: consensus",
+	  { { &TTK, 0, false, { 20485, 131279 }, 2 } },
+	  { COL_AT(20485, 9) },
+	  { CONS(131279, 20485), CONS(131279, 20485), CONS(131279, 20485) },
+	  131279,
+	  20485 },
+	{ "ADD-PATH: the most common transit of the upstream's paths",
+	  { { &CU, 1, false, { 4837, 131279 }, 2 },
+	    { &CU, 2, false, { 4837, 9929, 131279 }, 3 },
+	    { &CU, 3, false, { 4837, 9929, 131279 }, 3 },
+	    { &TTK, 0, false, { 20485, 131279 }, 2 } },
+	  { COL(4837), COL(20485) },
+	  { OWN(131279, 9929), OWN(131279, 20485), CONS(131279, 9929) },
+	  131279,
+	  9929 },
+	{ "ADD-PATH: origins tie, the lower AS wins, then its transit",
+	  { { &CU, 1, false, { 4837, 64500 }, 2 },
+	    { &CU, 2, false, { 4837, 9929, 64499 }, 3 },
+	    { &TTK, 0, false, { 20485, 64500 }, 2 } },
+	  { COL(4837), COL(20485) },
+	  { OWN(64499, 9929), OWN(64500, 20485), CONS(64500, 4837) },
+	  64500,
+	  4837 },
+	{ "prepending removed from the upstream's path",
+	  { { &CU, 0, false, { 4837, 4837, 4837, 131279, 131279 }, 5 },
+	    { &TTK, 0, false, { 20485, 131279, 131279 }, 3 } },
+	  { COL(4837), COL(20485) },
+	  { OWN(131279, 4837), OWN(131279, 20485), CONS(131279, 4837) },
+	  131279,
+	  4837 },
+	{ "AS_SET: the upstream's own origin is unknown (0), the other's is not",
+	  { { &CU, 0, true, { 4837, 131279, 64500 }, 3 },
+	    { &TTK, 0, false, { 20485, 131279 }, 2 } },
+	  { COL(4837), COL(20485) },
+	  { OWN(0, 0), OWN(131279, 20485), CONS(0, 0) }, /* origins 0 and 131279 tie: 0 */
+	  0,
+	  0 },
+	{ "an upstream AS that is no peer here: consensus, column index kept",
+	  { { &CU, 0, false, { 4837, 131279 }, 2 } },
+	  { COL(0), COL(3356), COL(4837) },
+	  { CONS(131279, 4837), CONS(131279, 4837), OWN(131279, 4837) },
+	  131279,
+	  4837 },
+};
+
+static void announce_case(struct rib *r, const struct link_case *c)
+{
+	struct rt_entry e = pfx("175.45.176.0/22");
+
+	for (const struct link_path *p = c->paths; p < c->paths + LINK_PATHS_MAX && p->peer; p++)
+		assert_int_equal(rib_announce(r, &e, p->peer, p->id, p->as, p->n, p->set, T0900),
+				 0);
+}
+
+static void expect_link(const char *name, unsigned int col, struct rt_link got, struct rt_link want)
+{
+	if (got.origin_asn != want.origin_asn || got.transit_asn != want.transit_asn ||
+	    got.path != want.path)
+		fail_msg("case \"%s\": column %u: got origin %u transit %u path %u, want %u %u %u",
+			 name, col, got.origin_asn, got.transit_asn, got.path, want.origin_asn,
+			 want.transit_asn, want.path);
+}
+
+static void test_rib_per_link_cases(void **state)
+{
+	for (size_t i = 0; i < sizeof(link_cases) / sizeof(link_cases[0]); i++) {
+		const struct link_case *c = &link_cases[i];
+		struct rt_upstreams u = { 0 };
+		struct rtable t = { 0 }, plain = { 0 };
+		struct rib *r = rib_new();
+
+		memcpy(u.col, c->cols, sizeof(c->cols));
+		announce_case(r, c);
+		assert_int_equal(rib_to_rtable(r, &u, &t), 0);
+		assert_int_equal(rib_to_rtable(r, NULL, &plain), 0);
+		assert_int_equal(t.n, 1);
+		if (t.v[0].route.origin_asn != c->origin ||
+		    t.v[0].route.transit_asn != c->transit ||
+		    memcmp(&t.v[0].route, &plain.v[0].route, sizeof(t.v[0].route)))
+			fail_msg("case \"%s\": consensus %u %u, want %u %u (as without columns)",
+				 c->name, t.v[0].route.origin_asn, t.v[0].route.transit_asn,
+				 c->origin, c->transit);
+		for (unsigned int col = 0; col < LINK_COLS; col++)
+			expect_link(c->name, col, rt_link_of(&t, &t.v[0], col), c->want[col]);
+		for (unsigned int col = LINK_COLS; col < RT_COLUMNS; col++)
+			expect_link(c->name, col, rt_link_of(&t, &t.v[0], col),
+				    (struct rt_link)CONS(c->origin, c->transit));
+		rtable_free(&t);
+		rtable_free(&plain);
+		rib_free(r);
+	}
+}
+
+/* No columns (NULL or all zero): the table is what it was before per-link
+ * resolution, no entry has a row. */
+static void test_rib_per_link_none_is_consensus(void **state)
+{
+	struct rt_upstreams zero = { 0 };
+	struct rtable a = { 0 }, b = { 0 };
+	struct rib *r = rib_new();
+
+	announce_case(r, &link_cases[0]);
+	assert_int_equal(rib_to_rtable(r, NULL, &a), 0);
+	assert_int_equal(rib_to_rtable(r, &zero, &b), 0);
+	assert_int_equal(a.nlinks, 0);
+	assert_int_equal(b.nlinks, 0);
+	assert_int_equal(a.v[0].links, 0);
+	assert_int_equal(b.v[0].links, 0);
+	assert_memory_equal(&a.v[0], &b.v[0], sizeof(a.v[0]));
+	rtable_free(&a);
+	rtable_free(&b);
+	rib_free(r);
+}
+
+/* Many prefixes with the same per-column answers share one rt_links row;
+ * sorting and deduplicating the table keeps every index right. */
+static void test_rib_per_link_rows_shared(void **state)
+{
+	struct rt_upstreams u = { .col = { COL(4837), COL(20485) } };
+	struct rtable t = { 0 };
+	struct rib *r = rib_new();
+
+	for (uint32_t i = 0; i < 3000; i++) {
+		struct rt_entry e = { .family = 4,
+				      .plen = 24,
+				      .addr = { 100, (uint8_t)(i >> 8), (uint8_t)i } };
+		const uint32_t cu[] = { 4837, 131279 }, ttk[] = { 20485, 9929, 131279 },
+			       other[] = { 20485, 64500 + i % 3 };
+
+		assert_int_equal(rib_announce(r, &e, &CU, 0, cu, 2, false, T0900), 0);
+		assert_int_equal(rib_announce(r, &e, &TTK, 0, i % 2 ? ttk : other, i % 2 ? 3 : 2,
+					      false, T0900),
+				 0);
+	}
+	assert_int_equal(rib_to_rtable(r, &u, &t), 0);
+	/* row 0 + odd prefixes' one row + even prefixes' three (64500..64502) */
+	assert_int_equal(t.nlinks, 1 + 1 + 3);
+	assert_int_equal(rtable_sort_dedup(&t), 3000);
+	for (size_t i = 0; i < t.n; i++) {
+		uint32_t k = (uint32_t)t.v[i].addr[1] << 8 | t.v[i].addr[2];
+		struct rt_link cu = rt_link_of(&t, &t.v[i], 0), ttk = rt_link_of(&t, &t.v[i], 1);
+
+		assert_int_equal(cu.transit_asn, 4837);
+		assert_int_equal(ttk.path, ASC_PATH_OWN);
+		assert_int_equal(ttk.origin_asn, k % 2 ? 131279 : 64500 + k % 3);
+		assert_int_equal(ttk.transit_asn, k % 2 ? 9929 : 20485);
+	}
+	rtable_free(&t);
+	rib_free(r);
+}
+
+/* The settings' and CLI's ways to fill a column. */
+static void test_rib_upstream_parse_and_set(void **state)
+{
+	struct rt_upstreams u = { 0 };
+	struct rt_upstream up;
+	char name[ASC_NAME_LEN];
+	const uint8_t v6[16] = { 0x20, 0x01, 0x0d, 0xb8, [15] = 1 };
+
+	assert_int_equal(rt_upstream_parse("cu=4837", name, &up), 0);
+	assert_string_equal(name, "cu");
+	assert_int_equal(up.asn, 4837);
+	assert_int_equal(up.nbr_family, 0);
+	assert_int_equal(rt_upstream_parse("ttk=AS20485@2001:db8::1", name, &up), 0);
+	assert_string_equal(name, "ttk");
+	assert_int_equal(up.asn, 20485);
+	assert_int_equal(up.nbr_family, 6);
+	assert_memory_equal(up.nbr, v6, 16);
+	assert_int_equal(rt_upstream_parse("ttk=20485@203.0.113.300", name, &up), -EINVAL);
+	assert_int_equal(rt_upstream_parse("ttk=", name, &up), -EINVAL);
+	assert_int_equal(rt_upstream_parse("=4837", name, &up), -EINVAL);
+	assert_int_equal(rt_upstream_parse("cu", name, &up), -EINVAL);
+	assert_int_equal(rt_upstream_parse("cu=0", name, &up), -EINVAL);
+	assert_int_equal(rt_upstream_parse("a-name-of-16-chr=1", name, &up), -EINVAL);
+	assert_int_equal(rt_upstreams_used(&u), 0);
+	assert_int_equal(rt_upstream_set(&u, RT_COLUMNS, 4837, 0, NULL), -EINVAL);
+	assert_int_equal(rt_upstream_set(&u, 1, 0, 0, NULL), -EINVAL);
+	assert_int_equal(rt_upstream_set(&u, 1, 4837, 5, v6), -EINVAL);
+	assert_int_equal(rt_upstreams_used(&u), 0);
+	assert_int_equal(rt_upstream_set(&u, 1, 20485, 6, v6), 0);
+	assert_int_equal(rt_upstreams_used(&u), 1);
+	assert_int_equal(u.col[1].asn, 20485);
+	assert_memory_equal(u.col[1].nbr, v6, 16);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -357,6 +596,10 @@ int main(void)
 		cmocka_unit_test(test_rib_many_prefixes_grow),
 		cmocka_unit_test(test_rib_paths_per_prefix_limit),
 		cmocka_unit_test(test_rib_transits_from_table),
+		cmocka_unit_test(test_rib_per_link_cases),
+		cmocka_unit_test(test_rib_per_link_none_is_consensus),
+		cmocka_unit_test(test_rib_per_link_rows_shared),
+		cmocka_unit_test(test_rib_upstream_parse_and_set),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

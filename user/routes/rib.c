@@ -359,40 +359,57 @@ void rib_peer_down(struct rib *r, const struct rib_peer *peer, uint32_t when)
 	}
 }
 
-/* The most common value of f(path) over the refs that pass `keep`; ties go
- * to the lower value.  Small n: quadratic is fine and allocation-free. */
-static uint32_t vote(const struct rib *r, const struct pfx *x, int field, const struct path *want,
-		     int match, uint32_t *distinct)
+/* Which of a prefix's paths a vote counts: those with want's origin
+ * (match >= 1) and transit (match >= 2), and, when cols is not NULL, only
+ * those of peers in the column `bit` (cols[peer] & bit). */
+struct sel {
+	struct path want;
+	int match;
+	const uint8_t *cols;
+	uint8_t bit;
+};
+
+static bool selected(const struct rib *r, const struct ref *f, const struct sel *s)
+{
+	const struct path *p = path_at(r, f->path);
+
+	if (s->match >= 1 && p->origin != s->want.origin)
+		return false;
+	if (s->match >= 2 && p->transit != s->want.transit)
+		return false;
+	return !s->cols || (s->cols[f->peer] & s->bit);
+}
+
+enum field { F_ORIGIN, F_TRANSIT, F_FIRST };
+
+static uint32_t field_of(const struct path *p, enum field f)
+{
+	return f == F_ORIGIN ? p->origin : f == F_TRANSIT ? p->transit : p->first;
+}
+
+/* The most common value of the field over the selected paths; ties go to
+ * the lower value.  *distinct (if not NULL): how many values there are (for
+ * the origin: non-zero ones).  Small n: quadratic is fine and allocation-free. */
+static uint32_t vote(const struct rib *r, const struct pfx *x, enum field field,
+		     const struct sel *s, uint32_t *distinct)
 {
 	uint32_t best = 0, best_n = 0, nd = 0;
 
 	for (uint16_t i = 0; i < x->nrefs; i++) {
-		const struct path *pi = path_at(r, x->refs[i].path);
-		uint32_t v = field == 0	  ? pi->origin
-			     : field == 1 ? pi->transit
-					  : pi->first,
-			 cnt = 0;
+		uint32_t v = field_of(path_at(r, x->refs[i].path), field), cnt = 0;
 		int seen_before = 0;
 
-		if (match >= 1 && pi->origin != want->origin)
-			continue;
-		if (match >= 2 && pi->transit != want->transit)
+		if (!selected(r, &x->refs[i], s))
 			continue;
 		for (uint16_t j = 0; j < x->nrefs; j++) {
-			const struct path *pj = path_at(r, x->refs[j].path);
-			uint32_t w = field == 0 ? pj->origin : field == 1 ? pj->transit : pj->first;
-
-			if (match >= 1 && pj->origin != want->origin)
+			if (!selected(r, &x->refs[j], s) ||
+			    field_of(path_at(r, x->refs[j].path), field) != v)
 				continue;
-			if (match >= 2 && pj->transit != want->transit)
-				continue;
-			if (w == v) {
-				cnt++;
-				if (j < i)
-					seen_before = 1;
-			}
+			cnt++;
+			if (j < i)
+				seen_before = 1;
 		}
-		if (!seen_before && (field != 0 || v))
+		if (!seen_before && (field != F_ORIGIN || v))
 			nd++;
 		if (cnt > best_n || (cnt == best_n && v < best)) {
 			best = v;
@@ -406,7 +423,7 @@ static uint32_t vote(const struct rib *r, const struct pfx *x, int field, const 
 
 static void resolve_one(const struct rib *r, const struct pfx *x, struct rib_row *row)
 {
-	struct path want = { 0 };
+	struct sel s = { 0 };
 	uint32_t norigins, ntransits, as_set = 0;
 
 	memset(row, 0, sizeof(*row));
@@ -414,11 +431,13 @@ static void resolve_one(const struct rib *r, const struct pfx *x, struct rib_row
 	row->e.plen = x->plen;
 	memcpy(row->e.addr, x->addr, 16);
 	row->paths = x->nrefs;
-	want.origin = vote(r, x, 0, NULL, 0, &norigins);
-	want.transit = vote(r, x, 1, &want, 1, &ntransits);
-	row->e.route.origin_asn = want.origin;
-	row->e.route.transit_asn = want.transit;
-	row->e.route.peer_asn = vote(r, x, 2, &want, 2, NULL);
+	s.want.origin = vote(r, x, F_ORIGIN, &s, &norigins);
+	s.match = 1;
+	s.want.transit = vote(r, x, F_TRANSIT, &s, &ntransits);
+	s.match = 2;
+	row->e.route.origin_asn = s.want.origin;
+	row->e.route.transit_asn = s.want.transit;
+	row->e.route.peer_asn = vote(r, x, F_FIRST, &s, NULL);
 	for (uint16_t i = 0; i < x->nrefs; i++)
 		if (path_at(r, x->refs[i].path)->as_set && !path_at(r, x->refs[i].path)->origin)
 			as_set = 1;
@@ -426,9 +445,9 @@ static void resolve_one(const struct rib *r, const struct pfx *x, struct rib_row
 		row->e.route.flags |= ASC_RF_MOAS;
 	if (ntransits > 1)
 		row->e.route.flags |= ASC_RF_MULTI_TRANSIT;
-	if (!want.transit)
+	if (!s.want.transit)
 		row->e.route.flags |= ASC_RF_NO_TRANSIT;
-	if (as_set && !want.origin)
+	if (as_set && !s.want.origin)
 		row->e.route.flags |= ASC_RF_AS_SET;
 }
 
@@ -453,20 +472,151 @@ int rib_resolve(const struct rib *r, struct rib_row **rows, size_t *n)
 	return 0;
 }
 
-int rib_to_rtable(const struct rib *r, struct rtable *t)
-{
-	struct rib_row row;
-	int err;
+/* ---- per-link resolution ---------------------------------------------- */
 
-	for (size_t i = 0; i < r->pfx.n; i++) {
+static bool peer_matches(const struct rib_peer *p, const struct rt_upstream *u)
+{
+	if (!u->asn || p->asn != u->asn)
+		return false;
+	return !u->nbr_family || (p->family == u->nbr_family && !memcmp(p->ip, u->nbr, 16));
+}
+
+/* Per peer of the RIB, the columns of u whose upstream it is (bit c for
+ * column c): malloc'd, or NULL with *used 0 when no column is used. */
+static int peer_columns(const struct rib *r, const struct rt_upstreams *u, uint8_t **cols,
+			uint8_t *used)
+{
+	*cols = NULL;
+	*used = 0;
+	for (unsigned int c = 0; u && c < RT_COLUMNS; c++)
+		if (u->col[c].asn)
+			*used |= (uint8_t)(1U << c);
+	if (!*used)
+		return 0;
+	*cols = calloc(r->peer.n ? r->peer.n : 1, 1);
+	if (!*cols)
+		return -ENOMEM;
+	for (size_t i = 0; i < r->peer.n; i++)
+		for (unsigned int c = 0; c < RT_COLUMNS; c++)
+			if (peer_matches((const struct rib_peer *)r->peer.v + i, &u->col[c]))
+				(*cols)[i] |= (uint8_t)(1U << c);
+	return 0;
+}
+
+/* Column c's own answer for x, from the paths of its peers alone, by the
+ * consensus rules (origin, then transit behind it); ASC_PATH_CONSENSUS with
+ * no ASes when none of x's paths are theirs. */
+static struct rt_link resolve_link(const struct rib *r, const struct pfx *x, const uint8_t *cols,
+				   unsigned int c)
+{
+	struct sel s = { .cols = cols, .bit = (uint8_t)(1U << c) };
+	struct rt_link l = { .path = ASC_PATH_CONSENSUS };
+	bool own = false;
+
+	for (uint16_t i = 0; i < x->nrefs && !own; i++)
+		own = cols[x->refs[i].peer] & s.bit;
+	if (!own)
+		return l;
+	l.path = ASC_PATH_OWN;
+	l.origin_asn = s.want.origin = vote(r, x, F_ORIGIN, &s, NULL);
+	s.match = 1;
+	l.transit_asn = vote(r, x, F_TRANSIT, &s, NULL);
+	return l;
+}
+
+/* Distinct rt_links rows of a table, found through a hash index. */
+static uint32_t links_hash(const void *elem)
+{
+	return (uint32_t)fnv1a(elem, sizeof(struct rt_links));
+}
+
+static bool links_eq(const void *elem, const void *key)
+{
+	return !memcmp(elem, key, sizeof(struct rt_links));
+}
+
+static const struct hashidx_ops links_ops = { sizeof(struct rt_links), links_hash, links_eq };
+
+/* t->links as a store: row 0 (no column has its own path) is never in the
+ * index; rows already there (from an earlier call) are indexed again. */
+static int links_open(struct rtable *t, struct store *s)
+{
+	*s = (struct store){ .v = t->links, .n = t->nlinks, .cap = t->links_cap };
+	if (!s->n) {
+		if (grow_array(&s->v, &s->cap, 0, sizeof(struct rt_links)))
+			return -ENOMEM;
+		memset(s->v, 0, sizeof(struct rt_links));
+		s->n = 1;
+	}
+	for (size_t i = 1; i < s->n; i++) {
+		uint32_t *slot;
+
+		if (hashidx_reserve(&s->idx, &links_ops, s->v))
+			return -ENOMEM;
+		slot = hashidx_slot(&s->idx, &links_ops, s->v, (struct rt_links *)s->v + i);
+		if (!*slot)
+			hashidx_put(&s->idx, slot, (uint32_t)i);
+	}
+	return 0;
+}
+
+static void links_close(struct rtable *t, struct store *s)
+{
+	t->links = s->v;
+	t->nlinks = s->n;
+	t->links_cap = s->cap;
+	hashidx_free(&s->idx);
+}
+
+/* e->links for prefix x: the row of its columns' own answers, 0 when no
+ * column has one.  Returns 0 or -ENOMEM. */
+static int link_row(const struct rib *r, const struct pfx *x, const uint8_t *cols, uint8_t used,
+		    struct store *links, struct rt_entry *e)
+{
+	struct rt_links row;
+	uint8_t own = 0;
+	long i;
+
+	for (uint16_t k = 0; k < x->nrefs; k++)
+		own |= cols[x->refs[k].peer];
+	own &= used;
+	if (!own)
+		return 0;
+	memset(&row, 0, sizeof(row));
+	for (unsigned int c = 0; c < RT_COLUMNS; c++)
+		if (own & (1U << c))
+			row.col[c] = resolve_link(r, x, cols, c);
+		else
+			row.col[c].path = ASC_PATH_CONSENSUS;
+	i = intern(links, &links_ops, &row);
+	if (i < 0)
+		return -ENOMEM;
+	e->links = (uint32_t)i;
+	return 0;
+}
+
+int rib_to_rtable(const struct rib *r, const struct rt_upstreams *u, struct rtable *t)
+{
+	struct store links = { 0 };
+	struct rib_row row;
+	uint8_t *cols, used;
+	int err = peer_columns(r, u, &cols, &used);
+
+	if (!err && used)
+		err = links_open(t, &links);
+	for (size_t i = 0; i < r->pfx.n && !err; i++) {
 		if (!pfx_at(r, i)->nrefs)
 			continue;
 		resolve_one(r, pfx_at(r, i), &row);
-		err = rtable_add(t, &row.e);
-		if (err)
-			return err;
+		if (used)
+			err = link_row(r, pfx_at(r, i), cols, used, &links, &row.e);
+		if (!err)
+			err = rtable_add(t, &row.e);
 	}
-	return 0;
+	if (used)
+		links_close(t, &links);
+	free(cols);
+	return err;
 }
 
 static int cmp_transit(const void *a, const void *b)

@@ -65,11 +65,23 @@ struct rib_row {
 	uint32_t paths;	   /* paths for the prefix */
 };
 
-/* Resolves every prefix that has a path.  *rows is malloc'd, sorted by
- * family, address, length.  Returns 0 or -ENOMEM. */
+/* Resolves every prefix that has a path (the consensus only; the
+ * per-column answers are in the table rib_to_rtable() makes).  *rows is
+ * malloc'd, sorted by family, address, length.  Returns 0 or -ENOMEM. */
 int rib_resolve(const struct rib *r, struct rib_row **rows, size_t *n);
-/* The same, appended to a route table. */
-int rib_to_rtable(const struct rib *r, struct rtable *t);
+/* The same, appended to a route table, with per-link resolution for the
+ * columns u uses (u NULL or all zero: none, every entry has links 0).
+ * For a prefix and a used column c, the paths of the peers that match
+ * u->col[c] (peer AS == asn, and peer address == nbr when nbr_family is
+ * set) give origin and transit by the consensus rules above restricted to
+ * them: several paths from one upstream (ADD-PATH, or several sessions
+ * when no neighbour is set) vote, ties to the lower AS.  A column none of
+ * whose paths cover the prefix has no answer of its own: rt_link_of()
+ * gives the consensus, marked ASC_PATH_CONSENSUS.  Distinct rt_links rows
+ * are stored once in t->links (entries with the same per-column answers
+ * share a row); e.links is 0 when no column has its own path.
+ * Returns 0 or -ENOMEM. */
+int rib_to_rtable(const struct rib *r, const struct rt_upstreams *u, struct rtable *t);
 
 struct rib_transit {
 	uint32_t origin, transit;

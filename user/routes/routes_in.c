@@ -872,7 +872,7 @@ int routes_read(const char *const *files, int n, const struct routes_opts *o, st
 		return -ENOMEM;
 	err = read_files(files, n, o, rib, &direct, st);
 	if (!err)
-		err = rib_to_rtable(rib, t);
+		err = rib_to_rtable(rib, o->upstreams, t);
 	/* direct routes after the resolved ones: they win for the same prefix */
 	for (size_t i = 0; !err && i < direct.n; i++)
 		err = rtable_add(t, &direct.v[i]);

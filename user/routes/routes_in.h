@@ -50,6 +50,11 @@ struct routes_opts {
 	bool keep_going;      /* skip and count bad records and lines */
 	bool allow_empty;     /* a file without routes, or no routes at all, is not an error */
 	bool merge_snapshots; /* every TABLE_DUMP_V2 snapshot adds up, not only the newest */
+	/* The upstream of each data-plane column, for per-link resolution
+	 * (rib_to_rtable()); NULL or all zero: the consensus only.  MRT and
+	 * bgpdump input have per-peer paths; text and pfx2as lines do not, so
+	 * every column of their routes is the consensus. */
+	const struct rt_upstreams *upstreams;
 };
 
 struct routes_stats {

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/parse.h"
 #include "routes/rtable.h"
 
 void prefix_mask(uint8_t *addr, int family, int plen)
@@ -118,6 +119,57 @@ struct rt_link rt_link_of(const struct rtable *t, const struct rt_entry *e, unsi
 	    t->links[e->links].col[col].path == ASC_PATH_OWN)
 		l = t->links[e->links].col[col];
 	return l;
+}
+
+static void upstream_fill(struct rt_upstream *c, uint32_t asn, int nbr_family, const uint8_t *nbr)
+{
+	memset(c, 0, sizeof(*c));
+	c->asn = asn;
+	c->nbr_family = (uint8_t)nbr_family;
+	if (nbr_family)
+		memcpy(c->nbr, nbr, nbr_family == 4 ? 4 : 16);
+}
+
+int rt_upstream_set(struct rt_upstreams *u, unsigned int col, uint32_t asn, int nbr_family,
+		    const uint8_t *nbr)
+{
+	if (col >= RT_COLUMNS || !asn || (nbr_family && nbr_family != 4 && nbr_family != 6))
+		return -EINVAL;
+	upstream_fill(&u->col[col], asn, nbr_family, nbr);
+	return 0;
+}
+
+int rt_upstream_parse(const char *s, char name[ASC_NAME_LEN], struct rt_upstream *up)
+{
+	const char *eq = strchr(s, '='), *at;
+	uint8_t nbr[16] = { 0 };
+	int family = 0;
+	unsigned int as;
+	char asn[16];
+	size_t n;
+
+	if (!eq || eq == s || eq - s >= ASC_NAME_LEN)
+		return -EINVAL;
+	at = strchr(eq + 1, '@');
+	n = at ? (size_t)(at - eq - 1) : strlen(eq + 1);
+	if (!n || n >= sizeof(asn))
+		return -EINVAL;
+	memcpy(asn, eq + 1, n);
+	asn[n] = 0;
+	if (parse_asn(asn, &as) || !as || (at && addr_parse(at + 1, nbr, &family)))
+		return -EINVAL;
+	upstream_fill(up, as, family, nbr);
+	memcpy(name, s, (size_t)(eq - s));
+	name[eq - s] = 0;
+	return 0;
+}
+
+int rt_upstreams_used(const struct rt_upstreams *u)
+{
+	for (unsigned int c = 0; u && c < RT_COLUMNS; c++)
+		if (u->col[c].asn)
+			return 1;
+	return 0;
 }
 
 size_t rtable_count(const struct rtable *t, int family)

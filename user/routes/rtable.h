@@ -27,7 +27,9 @@ struct rt_link {
 	uint32_t origin_asn;
 	uint32_t transit_asn;
 	uint8_t path; /* enum asc_path: ASC_PATH_OWN, or ASC_PATH_CONSENSUS when
-			 the upstream announces no path for the prefix */
+			 the upstream announces no path for the prefix (then
+			 origin and transit are 0 here: the entry's route
+			 has them, see rt_link_of()) */
 	uint8_t pad[3];
 };
 
@@ -72,10 +74,26 @@ struct rt_upstreams {
  * the consensus (e->route) marked ASC_PATH_CONSENSUS. */
 struct rt_link rt_link_of(const struct rtable *t, const struct rt_entry *e, unsigned int col);
 
-/* Appends a copy of *e (masking host bits). Returns 0 or -ENOMEM. */
+/* Column col of u: the upstream of AS asn.  nbr_family 4 or 6 (nbr: its
+ * address, IPv4 in the first 4 bytes) restricts it to the session from
+ * that address; 0 takes every session of the AS.  Returns 0, or -EINVAL for
+ * col >= RT_COLUMNS, asn 0 or another family (u is then unchanged). */
+int rt_upstream_set(struct rt_upstreams *u, unsigned int col, uint32_t asn, int nbr_family,
+		    const uint8_t *nbr);
+/* "NAME=ASN[@NEIGHBOR]" (NAME 1 to ASC_NAME_LEN - 1 bytes, ASN as
+ * parse_asn() takes it, NEIGHBOR an IPv4 or IPv6 address) into name and
+ * *up.  Returns 0 or -EINVAL. */
+int rt_upstream_parse(const char *s, char name[ASC_NAME_LEN], struct rt_upstream *up);
+/* Whether u (may be NULL) has a column in use. */
+int rt_upstreams_used(const struct rt_upstreams *u);
+
+/* Appends a copy of *e (masking host bits); e->links is kept as it is, so
+ * it must index t->links (or be 0).  Returns 0 or -ENOMEM. */
 int rtable_add(struct rtable *t, const struct rt_entry *e);
 /* Sorts by family, address, prefix length; later duplicates of the same
- * prefix replace earlier ones.  Returns the number of entries kept, or
+ * prefix replace earlier ones.  Entries keep their links index (t->links
+ * is not touched, so every index stays valid; a row no entry uses any
+ * more stays, unused).  Returns the number of entries kept, or
  * (size_t)-1 when out of memory (the table is then unchanged). */
 size_t rtable_sort_dedup(struct rtable *t);
 void rtable_free(struct rtable *t);
