@@ -1136,6 +1136,106 @@ static void test_snap_appended(void **state)
 	free(b.d);
 }
 
+/* ---- per-link resolution: per-peer input -------------------------------- */
+
+/* Columns: cu = AS4837, ttk = AS20485 (both sessions), ttk2 = AS20485 from
+ * 203.0.113.2 only. */
+static const struct rt_upstreams cu_ttk = { .col = {
+						    { .asn = 4837 },
+						    { .asn = 20485 },
+						    { .asn = 20485,
+						      .nbr_family = 4,
+						      .nbr = { 203, 0, 113, 2 } },
+					    } };
+
+static void expect_col(const struct rtable *t, const char *p, unsigned int col, uint32_t origin,
+		       uint32_t transit, unsigned int path)
+{
+	struct rt_link l = rt_link_of(t, find(t, p), col);
+
+	if (l.origin_asn != origin || l.transit_asn != transit || l.path != path)
+		fail_msg("%s column %u: got %u %u path %u, want %u %u path %u", p, col,
+			 l.origin_asn, l.transit_asn, l.path, origin, transit, path);
+}
+
+/* bgpdump -m: peer address (field 4) and AS (field 5) pick the column. */
+static void test_routes_per_link_bgpdump(void **state)
+{
+	const char *text =
+		/* the prefix: cu and ttk each announce their own path */
+		"TABLE_DUMP2|1506848400|B|203.0.113.1|4837|175.45.176.0/22|4837 131279|IGP|"
+		"203.0.113.1|0|0||NAG||\n"
+		"TABLE_DUMP2|1506848400|B|203.0.113.2|20485|175.45.176.0/22|20485 131279|IGP|"
+		"203.0.113.2|0|0||NAG||\n"
+		/* a second ttk session sees it through 9929 */
+		"TABLE_DUMP2|1506848400|B|203.0.113.3|20485|175.45.176.0/22|20485 9929 131279|IGP|"
+		"203.0.113.3|0|0||NAG||\n"
+		/* only cu announces this one */
+		"TABLE_DUMP2|1506848400|B|203.0.113.1|4837|198.51.100.0/24|4837 64500|IGP|"
+		"203.0.113.1|0|0||NAG||\n";
+	const char *path = write_file("perlink.bgpdump", text, 0);
+	struct routes_opts o = { .format = ROUTES_AUTO, .upstreams = &cu_ttk };
+	struct rtable t = { 0 };
+
+	assert_int_equal(routes_read(&path, 1, &o, &t, NULL, NULL), 0);
+	/* the consensus: three transits, one path each: the lower */
+	assert_int_equal(find(&t, "175.45.176.0/22")->route.transit_asn, 4837);
+	expect_col(&t, "175.45.176.0/22", 0, 131279, 4837, ASC_PATH_OWN);
+	expect_col(&t, "175.45.176.0/22", 1, 131279, 9929, ASC_PATH_OWN); /* tie: lower */
+	expect_col(&t, "175.45.176.0/22", 2, 131279, 20485, ASC_PATH_OWN);
+	expect_col(&t, "198.51.100.0/24", 0, 64500, 4837, ASC_PATH_OWN);
+	expect_col(&t, "198.51.100.0/24", 1, 64500, 4837, ASC_PATH_CONSENSUS);
+	expect_col(&t, "198.51.100.0/24", 2, 64500, 4837, ASC_PATH_CONSENSUS);
+	rtable_free(&t);
+}
+
+/* A real RIS TABLE_DUMP_V2 record (tests/data/mrt/SOURCES.md): 23 peers of
+ * the PEER_INDEX_TABLE announce 2001:579:1040::/46, origin 22773; most
+ * through 6939 (the consensus), AS3333 through 2914, AS7018 through 3356,
+ * and AS202365 from two sessions, both through 6939. */
+static void test_routes_per_link_mrt_peer_index(void **state)
+{
+	const char *path = "tests/data/mrt/bview.64k_stream_overflow.gz";
+	const uint8_t ris365[16] = { 0x2a, 0x03, 0x3f, 0x40, 0, 0x32, [14] = 0x03, [15] = 0x65 };
+	struct rt_upstreams u = { .col = { { .asn = 3333 }, { .asn = 7018 }, { .asn = 64500 } } };
+	struct routes_opts o = { .format = ROUTES_AUTO, .upstreams = &u };
+	struct rtable t = { 0 };
+
+	assert_int_equal(rt_upstream_set(&u, 3, 202365, 6, ris365), 0);
+	assert_int_equal(routes_read(&path, 1, &o, &t, NULL, NULL), 0);
+	assert_int_equal(find(&t, "2001:579:1040::/46")->route.transit_asn, 6939);
+	expect_col(&t, "2001:579:1040::/46", 0, 22773, 2914, ASC_PATH_OWN);
+	expect_col(&t, "2001:579:1040::/46", 1, 22773, 3356, ASC_PATH_OWN);
+	expect_col(&t, "2001:579:1040::/46", 2, 22773, 6939, ASC_PATH_CONSENSUS);
+	expect_col(&t, "2001:579:1040::/46", 3, 22773, 6939, ASC_PATH_OWN);
+	rtable_free(&t);
+}
+
+/* Text and pfx2as lines have no per-peer paths: every column is the
+ * consensus, and a text route replaces the resolved one with its row. */
+static void test_routes_per_link_text_is_consensus(void **state)
+{
+	char bgp[256], txt[256];
+	const char *files[2] = { bgp, txt };
+	struct routes_opts o = { .format = ROUTES_AUTO, .upstreams = &cu_ttk };
+	struct rtable t = { 0 };
+
+	strcpy(bgp, write_file("perlink-b.bgpdump",
+			       "TABLE_DUMP2|1506848400|B|203.0.113.1|4837|175.45.176.0/22|4837 "
+			       "131279|IGP|203.0.113.1|0|0||NAG||\n",
+			       0));
+	strcpy(txt, write_file("perlink.txt", "175.45.176.0/22 131279 20485\n", 0));
+	assert_int_equal(routes_read(files, 2, &o, &t, NULL, NULL), 0);
+	assert_int_equal(t.n, 1);
+	assert_int_equal(t.v[0].links, 0);
+	expect_col(&t, "175.45.176.0/22", 0, 131279, 20485, ASC_PATH_CONSENSUS);
+	rtable_free(&t);
+	files[0] = write_file("perlink.pfx2as", "175.45.176.0\t22\t131279\n", 0);
+	assert_int_equal(routes_read(files, 1, &o, &t, NULL, NULL), 0);
+	expect_col(&t, "175.45.176.0/22", 1, 131279, 0, ASC_PATH_CONSENSUS);
+	rtable_free(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1165,6 +1265,9 @@ int main(void)
 		cmocka_unit_test(test_snap_two_collectors),
 		cmocka_unit_test(test_snap_updates),
 		cmocka_unit_test(test_snap_appended),
+		cmocka_unit_test(test_routes_per_link_bgpdump),
+		cmocka_unit_test(test_routes_per_link_mrt_peer_index),
+		cmocka_unit_test(test_routes_per_link_text_is_consensus),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
