@@ -28,6 +28,14 @@ const char *family_name(unsigned int family)
 	return family == ASC_FAMILY_V4 ? "ipv4" : family == ASC_FAMILY_V6 ? "ipv6" : "?";
 }
 
+const char *path_name(unsigned int path)
+{
+	return path == ASC_PATH_OWN	    ? "own"
+	       : path == ASC_PATH_CONSENSUS ? "consensus"
+	       : path == ASC_PATH_NONE	    ? "none"
+					    : "?";
+}
+
 /* ---- the streaming writer ---------------------------------------------- */
 
 void json_out_init(struct json_out *w, FILE *f)
@@ -326,4 +334,12 @@ json_t *json_out_transit(const struct rib_transit *t)
 			 "transit_as", (json_int_t)t->transit, "prefixes", (json_int_t)t->prefixes,
 			 "paths", (json_int_t)t->paths, "first_seen", json_out_time(t->first_seen),
 			 "gone_since", json_out_time(t->gone_since));
+}
+
+json_t *json_out_route_link(const char *upstream, const struct rt_link *l)
+{
+	return json_pack("{s:o, s:I, s:I, s:s}", "upstream",
+			 json_out_text(upstream, strlen(upstream)), "origin_as",
+			 (json_int_t)l->origin_asn, "transit_as", (json_int_t)l->transit_asn,
+			 "path", path_name(l->path));
 }

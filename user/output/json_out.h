@@ -30,6 +30,8 @@ struct rib_transit;
  * "in"/"out", "ipv4"/"ipv6"; "?" for a value no key should hold. */
 const char *dir_name(unsigned int dir);
 const char *family_name(unsigned int family);
+/* enum asc_path: "own", "consensus", "none". */
+const char *path_name(unsigned int path);
 
 /* ---- the streaming writer ----------------------------------------------
  * Containers are opened and closed here; every key and value is encoded by
@@ -84,6 +86,10 @@ json_t *json_out_time(uint64_t unix_seconds);
  * flags is an array of names ("moas", "multi_transit", "no_transit",
  * "as_set"), empty for none. */
 json_t *json_out_route(const struct rt_entry *prefix, const struct rt_route *rt);
+/* How one upstream attributes a route: {upstream, origin_as, transit_as,
+ * path}, path "own" (its own paths) or "consensus" (it announces none:
+ * the route's consensus). */
+json_t *json_out_route_link(const char *upstream, const struct rt_link *l);
 /* The flag names of enum asc_route_flag, as an array. */
 json_t *json_out_flags(uint32_t flags);
 

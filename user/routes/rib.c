@@ -628,44 +628,88 @@ static int cmp_transit(const void *a, const void *b)
 	return x->transit < y->transit ? -1 : x->transit > y->transit;
 }
 
-int rib_transits(const struct rib *r, struct rib_transit **out, size_t *n)
+/* Prefixes and paths per pair, of every path (peer_ok NULL) or of the
+ * peers with peer_ok[peer] set, into v (one per pair, in pair order): a
+ * pair counts once per prefix however many of its paths show it. */
+static int count_pairs(const struct rib *r, const uint8_t *peer_ok, struct rib_transit *v)
 {
-	struct rib_transit *v = malloc((r->pair.n ? r->pair.n : 1) * sizeof(*v));
+	size_t *last = malloc((r->pair.n ? r->pair.n : 1) * sizeof(*last)); /* prefix + 1 */
 
-	if (!v)
+	if (!last)
 		return -ENOMEM;
 	for (size_t i = 0; i < r->pair.n; i++) {
 		v[i] = pair_at(r, i)->t;
-		v[i].paths = pair_at(r, i)->refs;
-		v[i].prefixes = 0;
+		v[i].paths = v[i].prefixes = 0;
+		last[i] = 0;
 	}
-	/* prefixes per pair: count each pair once per prefix */
 	for (size_t p = 0; p < r->pfx.n; p++) {
 		const struct pfx *x = pfx_at(r, p);
 
 		for (uint16_t i = 0; i < x->nrefs; i++) {
 			const struct path *pi = path_at(r, x->refs[i].path);
 			struct pair key = pair_key(pi);
-			int dup = 0;
 			long k;
 
-			if (pi->as_set || !pi->origin)
-				continue;
-			for (uint16_t j = 0; j < i && !dup; j++) {
-				const struct path *pj = path_at(r, x->refs[j].path);
-
-				dup = pj->origin == pi->origin && pj->transit == pi->transit;
-			}
-			if (dup)
+			if (pi->as_set || !pi->origin || (peer_ok && !peer_ok[x->refs[i].peer]))
 				continue;
 			k = hashidx_find(&r->pair.idx, &pair_ops, r->pair.v, &key);
-			if (k >= 0)
+			if (k < 0)
+				continue;
+			v[k].paths++;
+			if (last[k] != p + 1)
 				v[k].prefixes++;
+			last[k] = p + 1;
 		}
+	}
+	free(last);
+	return 0;
+}
+
+int rib_transits(const struct rib *r, struct rib_transit **out, size_t *n)
+{
+	struct rib_transit *v = malloc((r->pair.n ? r->pair.n : 1) * sizeof(*v));
+
+	if (!v || count_pairs(r, NULL, v)) {
+		free(v);
+		return -ENOMEM;
 	}
 	qsort(v, r->pair.n, sizeof(*v), cmp_transit);
 	*out = v;
 	*n = r->pair.n;
+	return 0;
+}
+
+bool rib_has_paths(const struct rib *r)
+{
+	for (size_t i = 0; r && i < r->pfx.n; i++)
+		if (pfx_at(r, i)->nrefs)
+			return true;
+	return false;
+}
+
+int rib_transits_upstream(const struct rib *r, const struct rt_upstream *up,
+			  struct rib_transit **out, size_t *n)
+{
+	struct rib_transit *v = malloc((r->pair.n ? r->pair.n : 1) * sizeof(*v));
+	uint8_t *ok = calloc(r->peer.n ? r->peer.n : 1, 1);
+	size_t k = 0;
+	int err = v && ok ? 0 : -ENOMEM;
+
+	for (size_t i = 0; !err && i < r->peer.n; i++)
+		ok[i] = peer_matches((const struct rib_peer *)r->peer.v + i, up);
+	if (!err)
+		err = count_pairs(r, ok, v);
+	free(ok);
+	if (err) {
+		free(v);
+		return err;
+	}
+	for (size_t i = 0; i < r->pair.n; i++)
+		if (v[i].paths)
+			v[k++] = v[i];
+	qsort(v, k, sizeof(*v), cmp_transit);
+	*out = v;
+	*n = k;
 	return 0;
 }
 

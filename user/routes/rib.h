@@ -94,6 +94,16 @@ struct rib_transit {
 /* Every (origin, transit) pair ever seen, sorted by origin then transit.
  * *out is malloc'd.  Returns 0 or -ENOMEM. */
 int rib_transits(const struct rib *r, struct rib_transit **out, size_t *n);
+/* Whether any prefix holds a path (r may be NULL): input that was text or
+ * pfx2as only has none. */
+bool rib_has_paths(const struct rib *r);
+/* The pairs of one upstream's own paths (the peers that match up, as
+ * rib_to_rtable() matches a column) that it announces now: prefixes and
+ * paths count its paths only; first_seen is when any peer's path first
+ * showed the pair (the RIB keeps no history per peer), gone_since 0.
+ * Sorted as rib_transits.  *out is malloc'd.  Returns 0 or -ENOMEM. */
+int rib_transits_upstream(const struct rib *r, const struct rt_upstream *up,
+			  struct rib_transit **out, size_t *n);
 /* The same pairs counted in a resolved table instead, for input that has no
  * paths (text and pfx2as lines are routes as they are): prefixes per
  * (origin, transit) of the entries with an origin; paths = prefixes, no
