@@ -81,6 +81,7 @@ static void test_config_full(void **state)
 		load("# border router\n"
 		     "[link cu]\ninterface = eth1\nasn = AS4837\n\n"
 		     "[link ttk]\ninterface = eth2\nvlan = 100\nasn = 20485\n"
+		     "neighbor = 203.0.113.2\n"
 		     "[routes]\nsource = /var/lib/asclass/rib.*.mrt\nsource = "
 		     "/var/lib/asclass/upd.*.gz\n"
 		     "format = mrt\nkeep_going = yes\n"
@@ -96,6 +97,9 @@ static void test_config_full(void **state)
 	assert_int_equal(c.links[0].asn, 4837);
 	assert_int_equal(c.links[0].vlan, ASC_VLAN_ANY);
 	assert_int_equal(c.links[1].vlan, 100);
+	assert_int_equal(c.links[0].neighbor.family, 0); /* not set: every session of AS4837 */
+	assert_int_equal(c.links[1].neighbor.family, 4);
+	assert_memory_equal(c.links[1].neighbor.addr, ((uint8_t[16]){ 203, 0, 113, 2 }), 16);
 	assert_int_equal(c.n_sources, 2);
 	assert_string_equal(c.sources[1], "/var/lib/asclass/upd.*.gz");
 	assert_int_equal(c.format, ROUTES_MRT);
@@ -145,7 +149,10 @@ static void expect_error(const char *text, const char *msg)
 static void test_config_errors_name_the_place(void **state)
 {
 	expect_error("[link cu]\ninterface = eth1\n\n[link ttk]\ninterfce = eth2\n",
-		     "5: [link ttk]: unknown key \"interfce\" (known: interface, vlan, asn)");
+		     "5: [link ttk]: unknown key \"interfce\" (known: interface, vlan, asn, "
+		     "neighbor)");
+	expect_error("[link cu]\ninterface = eth1\nasn = 4837\nneighbor = 203.0.113\n",
+		     "4: [link cu] neighbor: '203.0.113' is not an IPv4 or IPv6 address");
 	expect_error("[link cu]\ninterface = eth1\nvlan = 4095\n",
 		     "3: [link cu] vlan: '4095' is out of range (0-4094)");
 	expect_error("[metrics]\nlisten = localhost\n",
@@ -303,6 +310,10 @@ static const struct {
 	{ "routes", "format", "csv", "'csv' is not auto, mrt, bgpdump, pfx2as or text" },
 	{ "link", "asn", "4294967295", NULL },
 	{ "link", "asn", "AS4294967296", "'AS4294967296' is not an AS number" },
+	{ "link", "neighbor", "203.0.113.2", NULL },
+	{ "link", "neighbor", "2001:db8::2", NULL },
+	{ "link", "neighbor", "203.0.113.300", "'203.0.113.300' is not an IPv4 or IPv6 address" },
+	{ "link", "neighbor", "203.0.113.0/24", "'203.0.113.0/24' is not an IPv4 or IPv6 address" },
 	{ "metrics", "watch", "131279, 4837", NULL },
 	{ "metrics", "watch", "131279 AS-X", "'AS-X' is not an AS number" },
 	{ "link", "interface", "abcdefghijklmno", NULL },

@@ -242,6 +242,31 @@ const struct setting set_asn = {
 	.help = "AS number of the upstream (shown in status and metrics)",
 };
 
+/* An IPv4 or IPv6 address into a struct setting_addr. */
+static int parse_neighbor(const char *v, void *field, void *base, char *why, size_t len)
+{
+	struct setting_addr a = { 0 };
+	int family;
+
+	(void)base;
+	if (addr_parse(v, a.addr, &family))
+		return bad(why, len, "'%s' is not %s", v, "an IPv4 or IPv6 address");
+	a.family = (uint8_t)family;
+	memcpy(field, &a, sizeof(a));
+	return 0;
+}
+
+const struct setting set_neighbor = {
+	.name = "neighbor",
+	.type = SETTING_CUSTOM,
+	.parse = parse_neighbor,
+	.metavar = "ADDR",
+	.def = "every session of the AS",
+	.help = "the upstream's BGP session address (IPv4 or IPv6): of routing data, only the "
+		"paths of this peer are the link's own (needed where several sessions share "
+		"the upstream's AS)",
+};
+
 static const struct setting_name mode_names[] = {
 	{ "native", ATTACH_NATIVE },
 	{ "skb", ATTACH_SKB },

@@ -80,9 +80,15 @@ const struct setting_bind *setting_find_key(const struct setting_bind *binds, co
 /* Writes the config keys of binds as "a, b, c" into buf (cut at len). */
 void setting_keys(const struct setting_bind *binds, char *buf, size_t len);
 
+/* What set_neighbor stores: a peer address, family 0 while not set. */
+struct setting_addr {
+	uint8_t family;	  /* 4 or 6; 0: not set */
+	uint8_t addr[16]; /* network order, IPv4 in the first 4 bytes, the rest 0 */
+};
+
 /* The settings both front ends have.  Their ranges and names are the
  * data plane's (enum attach_mode, enum tc_hook, COUNTERS_MIN/MAX, ...). */
 extern const struct setting set_upstream, set_vlan, set_asn, set_mode, set_tc_hook, set_replace,
-	set_counters, set_format, set_keep_going, set_allow_empty, set_lookup;
+	set_counters, set_format, set_keep_going, set_allow_empty, set_lookup, set_neighbor;
 
 #endif

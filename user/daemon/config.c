@@ -256,6 +256,7 @@ static const struct setting_bind link_keys[] = {
 	LINK_KEY(set_interface, ifname),
 	LINK_KEY(set_vlan, vlan),
 	LINK_KEY(set_asn, asn),
+	LINK_KEY(set_neighbor, neighbor),
 	{ NULL },
 };
 static const struct setting_bind routes_keys[] = {

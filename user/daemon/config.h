@@ -22,6 +22,7 @@ struct cfg_link {
 	char ifname[IF_NAMESIZE];
 	unsigned int vlan; /* ASC_VLAN_ANY when not set */
 	unsigned int asn;
+	struct setting_addr neighbor; /* the upstream's session address; family 0: any */
 	int line;
 };
 
