@@ -162,11 +162,52 @@ static void test_rtable_lpm_matches_brute_force(void **state)
 	rtable_free(&t);
 }
 
+/* rt_link_of(): a column's own row where it has one, else the entry's route
+ * marked consensus; an index no row has (or links 0) is the consensus too.
+ * Sorting keeps each entry's index, and a later duplicate's index wins. */
+static void test_rtable_link_of_after_sort(void **state)
+{
+	struct rt_links rows[3] = { 0 };
+	struct rtable t = { .links = rows, .nlinks = 3, .links_cap = 3 };
+	struct rt_link l;
+
+	rows[1].col[0] = (struct rt_link){ 131279, 4837, ASC_PATH_OWN };
+	rows[1].col[1].path = ASC_PATH_CONSENSUS;
+	rows[2].col[1] = (struct rt_link){ 131279, 20485, ASC_PATH_OWN };
+	add(&t, "198.51.100.0/24", 2);
+	add(&t, "175.45.176.0/22", 3);
+	t.v[1].links = 1;
+	add(&t, "175.45.176.0/22", 131279); /* replaces the one above */
+	t.v[2].route.transit_asn = 9929;
+	t.v[2].links = 2;
+	add(&t, "2001:db8::/32", 1);
+	t.v[3].links = 3; /* no such row: one past the last */
+	assert_int_equal(rtable_sort_dedup(&t), 3);
+	assert_int_equal(t.v[0].links, 2); /* 175.45.176.0/22, the later one */
+	l = rt_link_of(&t, &t.v[0], 1);
+	assert_int_equal(l.transit_asn, 20485);
+	assert_int_equal(l.path, ASC_PATH_OWN);
+	l = rt_link_of(&t, &t.v[0], 0); /* row 2 has nothing of its own in column 0 */
+	assert_int_equal(l.origin_asn, 131279);
+	assert_int_equal(l.transit_asn, 9929);
+	assert_int_equal(l.path, ASC_PATH_CONSENSUS);
+	l = rt_link_of(&t, &t.v[1], 0); /* 198.51.100.0/24: links 0 */
+	assert_int_equal(l.origin_asn, 2);
+	assert_int_equal(l.path, ASC_PATH_CONSENSUS);
+	l = rt_link_of(&t, &t.v[2], 1);
+	assert_int_equal(l.origin_asn, 1);
+	assert_int_equal(l.path, ASC_PATH_CONSENSUS);
+	l = rt_link_of(&t, &t.v[0], RT_COLUMNS); /* no such column */
+	assert_int_equal(l.path, ASC_PATH_CONSENSUS);
+	free(t.v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rtable_prefix_parse_table),
 		cmocka_unit_test(test_rtable_sort_dedup_keeps_the_last),
+		cmocka_unit_test(test_rtable_link_of_after_sort),
 		cmocka_unit_test(test_rtable_lpm_matches_brute_force),
 	};
 
