@@ -474,11 +474,15 @@ int rib_resolve(const struct rib *r, struct rib_row **rows, size_t *n)
 
 /* ---- per-link resolution ---------------------------------------------- */
 
+/* A peer's columns are the bits of one byte. */
+_Static_assert(RT_COLUMNS <= 8, "peer column masks are uint8_t");
+
 static bool peer_matches(const struct rib_peer *p, const struct rt_upstream *u)
 {
 	if (!u->asn || p->asn != u->asn)
 		return false;
-	return !u->nbr_family || (p->family == u->nbr_family && !memcmp(p->ip, u->nbr, 16));
+	return !u->nbr_family ||
+	       (p->family == u->nbr_family && !memcmp(p->ip, u->nbr, p->family == 4 ? 4 : 16));
 }
 
 /* Per peer of the RIB, the columns of u whose upstream it is (bit c for
