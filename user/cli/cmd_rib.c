@@ -33,7 +33,7 @@ static const struct opt rib_opts[] = {
 			 "NEIGHBOR if given), or the consensus where it announces none; repeat "
 			 "for up to 8 upstreams" },
 	[B_PEER_AS] = { "peer-as", 'p', "ASN", NULL,
-			"as --upstream ASN=ASN, the upstream named by its AS (\"AS4837\")" },
+			"an upstream named by its AS: --peer-as 4837 is --upstream AS4837=4837" },
 	{ NULL },
 };
 
