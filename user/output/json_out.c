@@ -12,6 +12,7 @@
 #include "dataplane/fib.h"
 #include "dataplane/maps.h"
 #include "output/json_out.h"
+#include "output/snapshot.h"
 #include "routes/rib.h"
 #include "routes/rtable.h"
 
@@ -247,13 +248,13 @@ static json_t *upstream_text(const struct asc_upstream *ups, unsigned int id)
 
 json_t *json_out_counter(const struct counter_row *c, const struct asc_upstream *ups)
 {
-	return json_pack("{s:o, s:I, s:s, s:s, s:I, s:I, s:o, s:o}", "upstream",
+	return json_pack("{s:o, s:I, s:s, s:s, s:I, s:I, s:s, s:o, s:o}", "upstream",
 			 upstream_text(ups, c->key.upstream_id), "upstream_id",
 			 (json_int_t)c->key.upstream_id, "direction", dir_name(c->key.dir),
 			 "family", family_name(c->key.family), "origin_as",
 			 (json_int_t)c->key.origin_asn, "transit_as",
-			 (json_int_t)c->key.transit_asn, "packets", json_out_count(c->val.packets),
-			 "bytes", json_out_count(c->val.bytes));
+			 (json_int_t)c->key.transit_asn, "path", path_name(c->path), "packets",
+			 json_out_count(c->val.packets), "bytes", json_out_count(c->val.bytes));
 }
 
 json_t *json_out_overflow(const struct asc_upstream *ups, unsigned int id, unsigned int dir,
@@ -326,4 +327,58 @@ json_t *json_out_transit(const struct rib_transit *t)
 			 "transit_as", (json_int_t)t->transit, "prefixes", (json_int_t)t->prefixes,
 			 "paths", (json_int_t)t->paths, "first_seen", json_out_time(t->first_seen),
 			 "gone_since", json_out_time(t->gone_since));
+}
+
+/* ---- whole outputs of a snapshot ----------------------------------------- */
+
+int json_out_stats(FILE *f, const struct snapshot *s)
+{
+	struct json_out w;
+
+	json_out_init(&w, f);
+	json_out_object(&w);
+	json_out_key(&w, "counters");
+	json_out_array(&w);
+	for (size_t r = 0; r < s->n_rows; r++)
+		json_out_add(&w, json_out_counter(&s->rows[r], s->ups));
+	json_out_end(&w);
+	json_out_key(&w, "overflow");
+	json_out_array(&w);
+	for (unsigned int u = 0; u < ASC_MAX_UPSTREAMS; u++)
+		for (unsigned int d = 0; d < ASC_DIR_MAX; d++)
+			if (s->ovf[u].dir[d].packets)
+				json_out_add(&w,
+					     json_out_overflow(s->ups, u, d, &s->ovf[u].dir[d]));
+	json_out_end(&w);
+	json_out_key(&w, "packets");
+	json_out_add(&w, json_out_packets(s->stats));
+	return json_out_finish(&w);
+}
+
+int json_out_status(FILE *f, const struct snapshot *s, const char *pin_dir)
+{
+	struct json_out w;
+
+	json_out_init(&w, f);
+	json_out_object(&w);
+	json_out_key(&w, "pin_dir");
+	json_out_add(&w, json_out_text(pin_dir, strlen(pin_dir)));
+	json_out_key(&w, "links");
+	json_out_array(&w);
+	for (size_t i = 0; i < s->n_links; i++) {
+		const struct snap_link *l = &s->links[i];
+
+		json_out_add(&w, json_out_link(&l->row, s->ups, l->ifname[0] ? l->ifname : NULL,
+					       &l->attach));
+	}
+	json_out_end(&w);
+	json_out_key(&w, "routes");
+	json_out_add(&w, json_out_tables(&s->state));
+	json_out_key(&w, "fast");
+	json_out_add(&w, json_out_fast(&s->state));
+	json_out_key(&w, "counters");
+	json_out_add(&w, json_out_count_map(s->n_keys, s->counts_max));
+	json_out_key(&w, "packets");
+	json_out_add(&w, json_out_packets(s->stats));
+	return json_out_finish(&w);
 }
