@@ -12,6 +12,7 @@
 #include "dataplane/fib.h"
 #include "dataplane/maps.h"
 #include "output/json_out.h"
+#include "output/rates.h"
 #include "output/snapshot.h"
 #include "routes/rib.h"
 #include "routes/rtable.h"
@@ -380,5 +381,53 @@ int json_out_status(FILE *f, const struct snapshot *s, const char *pin_dir)
 	json_out_add(&w, json_out_count_map(s->n_keys, s->counts_max));
 	json_out_key(&w, "packets");
 	json_out_add(&w, json_out_packets(s->stats));
+	return json_out_finish(&w);
+}
+
+/* A rate row: with origin_as / transit_as as r->by shows them. */
+static json_t *rate_row(const struct snapshot *s, const struct rate_row *x, enum rates_by by,
+			bool total)
+{
+	json_t *o = json_pack("{s:o, s:I, s:s, s:f, s:f}", "upstream",
+			      upstream_text(s->ups, x->upstream_id), "upstream_id",
+			      (json_int_t)x->upstream_id, "direction", dir_name(x->dir),
+			      "packets_per_second", x->pps, "bits_per_second", x->bps);
+
+	if (o && !total && by != RATES_BY_TRANSIT &&
+	    json_object_set_new(o, "origin_as", json_integer(x->origin_asn)))
+		goto fail;
+	if (o && !total && by != RATES_BY_ORIGIN &&
+	    json_object_set_new(o, "transit_as", json_integer(x->transit_asn)))
+		goto fail;
+	return o;
+fail:
+	json_decref(o);
+	return NULL;
+}
+
+static json_t *rate_rows(const struct snapshot *s, const struct rate_row *v, size_t n,
+			 enum rates_by by, bool total)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < n; i++)
+		if (json_array_append_new(a, rate_row(s, &v[i], by, total))) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
+int json_out_rates(FILE *f, const struct snapshot *s, const struct rates *r, unsigned int limit)
+{
+	size_t n = r->n < limit ? r->n : limit;
+	json_t *o =
+		json_pack("{s:f, s:s, s:o, s:o}", "seconds", r->seconds, "by", rates_by_name(r->by),
+			  "totals", rate_rows(s, r->totals, r->n_totals, r->by, true), "rows",
+			  rate_rows(s, r->rows, n, r->by, false));
+	struct json_out w;
+
+	json_out_init(&w, f);
+	json_out_add(&w, o);
 	return json_out_finish(&w);
 }

@@ -26,6 +26,7 @@ struct link_row;
 struct attach_info;
 struct rib_transit;
 struct snapshot;
+struct rates;
 
 /* Names of key fields as every output spells them (text and JSON):
  * "in"/"out", "ipv4"/"ipv6"; "?" for a value no key should hold. */
@@ -124,5 +125,10 @@ json_t *json_out_transit(const struct rib_transit *t);
 int json_out_stats(FILE *f, const struct snapshot *s);
 /* {pin_dir, links: [link...], routes, fast, counters, packets} */
 int json_out_status(FILE *f, const struct snapshot *s, const char *pin_dir);
+/* One interval of `asclass top --json`, on one line: {seconds, by, totals:
+ * [{upstream, upstream_id, direction, packets_per_second,
+ * bits_per_second}...], rows: [the same with origin_as (by origin, pair)
+ * and transit_as (by transit, pair)...]}; at most `limit` rows. */
+int json_out_rates(FILE *f, const struct snapshot *s, const struct rates *r, unsigned int limit);
 
 #endif

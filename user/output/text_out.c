@@ -151,3 +151,53 @@ int text_out_status(FILE *f, const struct snapshot *s, const char *pin_dir)
 	status_counters(f, s);
 	return flushed(f, "status");
 }
+
+/* v with an SI prefix: "950", "12.3k", "1.50G". */
+static const char *si(double v, char *buf, size_t len)
+{
+	static const char prefix[] = " kMGTP";
+	int i = 0;
+
+	while (v >= 1000 && i < 5) {
+		v /= 1000;
+		i++;
+	}
+	if (!i)
+		snprintf(buf, len, "%.0f", v);
+	else
+		snprintf(buf, len, "%.*f%c", v < 10 ? 2 : v < 100 ? 1 : 0, v, prefix[i]);
+	return buf;
+}
+
+static void rate_line(FILE *f, const struct snapshot *s, const struct rate_row *x,
+		      const char *origin, const char *transit)
+{
+	char name[ASC_NAME_LEN + 8], bps[32];
+
+	fprintf(f, "%-10s %-4s %10s %10s %12.1f %10s\n",
+		upstream_name(s->ups, x->upstream_id, name, sizeof(name)), dir_name(x->dir), origin,
+		transit, x->pps, si(x->bps, bps, sizeof(bps)));
+}
+
+int text_out_rates(FILE *f, const struct snapshot *s, const struct rates *r, unsigned int limit)
+{
+	const char *hdr = "%-10s %-4s %10s %10s %12s %10s\n";
+	char origin[16], transit[16];
+
+	fprintf(f, "asclass top: %.2f s, by %s, %zu moving\n", r->seconds, rates_by_name(r->by),
+		r->n);
+	fprintf(f, hdr, "upstream", "dir", "", "", "packets/s", "bits/s");
+	for (size_t i = 0; i < r->n_totals; i++)
+		rate_line(f, s, &r->totals[i], "total", "");
+	fprintf(f, "\n");
+	fprintf(f, hdr, "upstream", "dir", "origin_as", "transit_as", "packets/s", "bits/s");
+	for (size_t i = 0; i < r->n && i < limit; i++) {
+		const struct rate_row *x = &r->rows[i];
+
+		snprintf(origin, sizeof(origin), "%u", x->origin_asn);
+		snprintf(transit, sizeof(transit), "%u", x->transit_asn);
+		rate_line(f, s, x, r->by == RATES_BY_TRANSIT ? "*" : origin,
+			  r->by == RATES_BY_ORIGIN ? "*" : transit);
+	}
+	return flushed(f, "rates");
+}
