@@ -5,7 +5,8 @@
 #                            on 127.0.0.1:PORT, its TSDB and config in DIR,
 #                            scraping job "asclass" every second from TARGET
 #                            (host:port) ...; waits until it is ready.
-#                            Sets PROM_PID; stop it with prom_stop.
+#                            Sets PROM_PID; stop it with prom_stop.  With
+#                            PROM_RULES set, loads that rule file too.
 #   prom_query EXPR          prints the instant query's result (JSON array)
 #   prom_count EXPR          prints how many series the instant query returns
 #   prom_wait SECONDS EXPR   waits until EXPR returns a series
@@ -21,6 +22,7 @@ prom_start() {
 global:
   scrape_interval: 1s
   evaluation_interval: 1s
+rule_files: [${PROM_RULES:+"$PROM_RULES"}]
 scrape_configs:
   - job_name: asclass
     static_configs:
