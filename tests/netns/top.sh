@@ -48,6 +48,8 @@ sleep 0.5
 asc top -n 2 -d 1 --json >"$work/origin.json"
 asc top --once --by transit --upstream cu --json >"$work/transit.json"
 asc top --once --limit 2 >"$work/text"
+# on a terminal (script(1) gives it one): the screen is cleared and redrawn
+in_ns $R script -qec "$ASCLASS --pin-dir $PIN top -n 2 -d 0.5" /dev/null >"$work/tty" </dev/null
 wait
 
 [ "$(wc -l <"$work/origin.json")" = 2 ] || fail "-n 2 --json: want 2 lines: $(cat "$work/origin.json")"
@@ -73,6 +75,7 @@ echo "$t" | jq -e '.by == "transit" and ([.rows[] | has("origin_as")] | any | no
 	|| fail "by transit: shape: $t"
 
 grep -q "$(printf '\033')" "$work/text" && fail "ANSI escapes in output that is not a terminal"
+[ "$(grep -c "$(printf '\033\\[H\033\\[2J')" "$work/tty")" = 2 ] || fail "a terminal did not get a clear per interval: $(od -c "$work/tty" | head -3)"
 grep -q '^cu  *in  *total ' "$work/text" || fail "no cu in total line: $(cat "$work/text")"
 [ "$(grep -c '^cu  *in  *650' "$work/text")" -le 2 ] || fail "--limit 2 printed more rows: $(cat "$work/text")"
 
