@@ -126,16 +126,19 @@ int cmd_status(int argc, char **argv)
  * ASC_EXIT_USAGE after saying why. */
 static int parse_watch(const char *arg, struct metrics_opts *o, uint32_t *watch)
 {
-	char buf[1024], *tok, *save = NULL;
+	char *buf = strdup(arg), *tok, *save = NULL;
+	int err = 0;
 
-	snprintf(buf, sizeof(buf), "%s", arg);
-	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+	if (!buf)
+		return usage_error(&metrics_spec, "--watch: out of memory");
+	for (tok = strtok_r(buf, ",", &save); tok && !err; tok = strtok_r(NULL, ",", &save)) {
 		if (o->n_watch == MAX_WATCH)
-			return usage_error(&metrics_spec, "--watch: at most %d ASes", MAX_WATCH);
-		if (parse_asn(tok, &watch[o->n_watch++]))
-			return usage_error(&metrics_spec, "--watch: '%s' is not an AS number", tok);
+			err = usage_error(&metrics_spec, "--watch: at most %d ASes", MAX_WATCH);
+		else if (parse_asn(tok, &watch[o->n_watch++]))
+			err = usage_error(&metrics_spec, "--watch: '%s' is not an AS number", tok);
 	}
-	return 0;
+	free(buf);
+	return err;
 }
 
 static struct metrics_opts metrics_o;
