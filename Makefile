@@ -19,6 +19,7 @@ PREFIX   ?= /usr/local
 SBINDIR  ?= $(PREFIX)/sbin
 MANDIR   ?= $(PREFIX)/share/man
 DOCDIR   ?= $(PREFIX)/share/doc/asclass
+DATADIR  ?= $(PREFIX)/share/asclass
 SYSCONFDIR ?= /etc
 # systemd reads the local administrator's units from /usr/local/lib/systemd/system
 # and the distribution's from the directory systemd.pc names (/lib/systemd/system
@@ -157,6 +158,9 @@ install: all
 	install -D -m 0644 docs/asclass.8 $(DESTDIR)$(MANDIR)/man8/asclass.8
 	install -D -m 0644 docs/asclass.conf.5 $(DESTDIR)$(MANDIR)/man5/asclass.conf.5
 	install -D -m 0644 dist/asclass.conf $(DESTDIR)$(DOCDIR)/examples/asclass.conf
+	install -D -m 0644 dist/prometheus-asclass.yml $(DESTDIR)$(DOCDIR)/examples/prometheus-asclass.yml
+	install -D -m 0644 dist/asclass-dashboard.json $(DESTDIR)$(DATADIR)/asclass-dashboard.json
+	install -D -m 0644 dist/asclass-rules.yml $(DESTDIR)$(DATADIR)/asclass-rules.yml
 	install -d $(DESTDIR)$(UNITDIR)
 	sed -e 's|/usr/local/sbin/asclass|$(SBINDIR)/asclass|g' \
 	    -e 's|/etc/asclass/|$(SYSCONFDIR)/asclass/|g' dist/asclass.service >$(INST_UNIT).tmp
@@ -171,13 +175,16 @@ install: all
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/asclass $(DESTDIR)$(MANDIR)/man8/asclass.8 \
 	      $(DESTDIR)$(MANDIR)/man5/asclass.conf.5 $(INST_UNIT) \
-	      $(DESTDIR)$(DOCDIR)/examples/asclass.conf
+	      $(DESTDIR)$(DOCDIR)/examples/asclass.conf \
+	      $(DESTDIR)$(DOCDIR)/examples/prometheus-asclass.yml \
+	      $(DESTDIR)$(DATADIR)/asclass-dashboard.json $(DESTDIR)$(DATADIR)/asclass-rules.yml
 	@if cmp -s dist/asclass.conf $(INST_CONF); then \
 		echo "rm -f $(INST_CONF)"; rm -f $(INST_CONF); \
 	elif [ -e $(INST_CONF) ]; then \
 		echo "kept $(INST_CONF), which differs from the example"; \
 	fi
-	@for d in $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR) $(DESTDIR)$(SYSCONFDIR)/asclass; do \
+	@for d in $(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(DOCDIR) $(DESTDIR)$(DATADIR) \
+		  $(DESTDIR)$(SYSCONFDIR)/asclass; do \
 		[ ! -d $$d ] || rmdir --ignore-fail-on-non-empty $$d; \
 	done
 	@[ ! -L $(DESTDIR)/etc/systemd/system/multi-user.target.wants/asclass.service ] || \
@@ -201,7 +208,8 @@ help:
 	@echo "  deb      a Debian package in $(O)/deb"
 	@echo "  demo     play the AS131279 scenario in network namespaces (root)"
 	@echo "  deps     install missing build and test packages with apt"
-	@echo "  install  $(SBINDIR)/asclass, man pages, systemd unit, example config (DESTDIR, PREFIX)"
+	@echo "  install  $(SBINDIR)/asclass, man pages, systemd unit, example configs, Grafana"
+	@echo "           dashboard and Prometheus rules in $(DATADIR) (DESTDIR, PREFIX)"
 	@echo "  uninstall  remove what install put there (a changed config stays)"
 	@echo "  format   clang-format the C sources"
 	@echo "  clean    remove $(O)/"

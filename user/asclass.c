@@ -18,6 +18,7 @@ static const struct command commands[] = {
 	  "print counters per upstream, direction, family, origin and transit AS" },
 	{ "run", cmd_run, "run as the border-router daemon (config, reloads, /metrics)" },
 	{ "metrics", cmd_metrics, "print the counters in the Prometheus text format" },
+	{ "top", cmd_top, "show current rates per upstream, origin and transit AS, like top" },
 	{ "rib", cmd_rib,
 	  "print the route table resolved from routing data, or its transit history" },
 	{ "mrt", cmd_mrt, "print MRT routing data as bgpdump -m does" },

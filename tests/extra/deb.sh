@@ -3,7 +3,7 @@
 # tests/extra/deb.sh - the Debian packages: `make deb` builds them out of tree
 # (mk/pkg.mk), lintian finds nothing in the source or the binary package
 # (errors to pedantic and info; the one override says why), the binary holds exactly the binary, the man pages, the unit
-# naming /usr/sbin/asclass, the config as a conffile and the example config,
+# naming /usr/sbin/asclass, the config as a conffile, the example configs, the dashboard and rules,
 # its maintainer scripts do not enable the service, and the binary extracted
 # into a scratch root (dpkg -x; no maintainer script runs) answers --version
 # and checks the shipped config.
@@ -32,8 +32,10 @@ command -v setpriv >/dev/null && as_nobody=(setpriv --reuid=nobody --regid=nogro
 	fail "lintian (above)"
 
 diff <(printf '%s\n' ./etc/asclass/asclass.conf ./lib/systemd/system/asclass.service ./usr/sbin/asclass \
+	./usr/share/asclass/asclass-dashboard.json ./usr/share/asclass/asclass-rules.yml \
 	./usr/share/doc/asclass/changelog.gz ./usr/share/doc/asclass/copyright \
-	./usr/share/doc/asclass/examples/asclass.conf ./usr/share/lintian/overrides/asclass \
+	./usr/share/doc/asclass/examples/asclass.conf ./usr/share/doc/asclass/examples/prometheus-asclass.yml \
+	./usr/share/lintian/overrides/asclass \
 	./usr/share/man/man5/asclass.conf.5.gz ./usr/share/man/man8/asclass.8.gz) \
 	<(dpkg-deb -c "$deb" | awk '$1 !~ /^d/ {print $6}' | sort) || fail "the package holds other files (- want, + got)"
 [ "$(dpkg-deb -f "$deb" Package)" = asclass ] || fail "package name"

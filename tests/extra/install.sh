@@ -18,7 +18,7 @@ want() { printf '%s\n' "$@" | sort; }
 
 # Paths a wrong DESTDIR handling would write to on this machine.
 outside=(/usr/local/sbin/asclass /usr/local/lib/systemd/system/asclass.service
-	/usr/local/share/doc/asclass /usr/local/share/man/man8/asclass.8 /etc/asclass/asclass.conf)
+	/usr/local/share/doc/asclass /usr/local/share/asclass /usr/local/share/man/man8/asclass.8 /etc/asclass/asclass.conf)
 before=$(ls -d "${outside[@]}" 2>/dev/null || true)
 
 # PREFIX=/usr/local: the local administrator's unit directory.
@@ -26,6 +26,8 @@ r=$work/local
 mk install PREFIX=/usr/local DESTDIR="$r" >"$work/out"
 diff <(want etc/asclass/asclass.conf usr/local/lib/systemd/system/asclass.service \
 	usr/local/sbin/asclass usr/local/share/doc/asclass/examples/asclass.conf \
+	usr/local/share/doc/asclass/examples/prometheus-asclass.yml \
+	usr/local/share/asclass/asclass-dashboard.json usr/local/share/asclass/asclass-rules.yml \
 	usr/local/share/man/man5/asclass.conf.5 usr/local/share/man/man8/asclass.8) <(files "$r") ||
 	fail "PREFIX=/usr/local installed other files (- want, + got)"
 [ -x "$r/usr/local/sbin/asclass" ] || fail "the binary is not executable"
@@ -50,7 +52,7 @@ rm "$r/etc/asclass/asclass.conf"
 mk install PREFIX=/usr/local DESTDIR="$r" >/dev/null
 mk uninstall PREFIX=/usr/local DESTDIR="$r" >/dev/null
 [ -z "$(files "$r")" ] || fail "uninstall left: $(files "$r")"
-for d in etc/asclass usr/local/share/doc/asclass; do
+for d in etc/asclass usr/local/share/doc/asclass usr/local/share/asclass; do
 	[ ! -e "$r/$d" ] || fail "uninstall left $d"
 done
 
@@ -59,7 +61,8 @@ unitdir=$(pkg-config --variable=systemdsystemunitdir systemd 2>/dev/null || echo
 r=$work/usr
 mk install PREFIX=/usr DESTDIR="$r" >/dev/null
 diff <(want etc/asclass/asclass.conf "${unitdir#/}/asclass.service" usr/sbin/asclass \
-	usr/share/doc/asclass/examples/asclass.conf usr/share/man/man5/asclass.conf.5 \
+	usr/share/doc/asclass/examples/asclass.conf usr/share/doc/asclass/examples/prometheus-asclass.yml \
+	usr/share/asclass/asclass-dashboard.json usr/share/asclass/asclass-rules.yml usr/share/man/man5/asclass.conf.5 \
 	usr/share/man/man8/asclass.8) <(files "$r") || fail "PREFIX=/usr installed other files (- want, + got)"
 grep -qx 'ExecStart=/usr/sbin/asclass run --config /etc/asclass/asclass.conf' "$r$unitdir/asclass.service" ||
 	fail "ExecStart does not name /usr/sbin/asclass"

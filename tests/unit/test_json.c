@@ -141,13 +141,16 @@ static void test_json_counter_schema(void **state)
 					  .upstream_id = 1,
 					  .dir = ASC_DIR_TX,
 					  .family = ASC_FAMILY_V6 },
-				 .val = { .packets = 3, .bytes = 1ULL << 40 } };
+				 .val = { .packets = 3, .bytes = 1ULL << 40 },
+				 .path = ASC_PATH_OWN };
 	json_t *o = round_trip(json_out_counter(&c, hostile_ups));
 
 	CHECK_SCHEMA(o, { "upstream", JSON_STRING }, { "upstream_id", JSON_INTEGER },
 		     { "direction", JSON_STRING }, { "family", JSON_STRING },
 		     { "origin_as", JSON_INTEGER }, { "transit_as", JSON_INTEGER },
-		     { "packets", JSON_INTEGER }, { "bytes", JSON_INTEGER });
+		     { "path", JSON_STRING }, { "packets", JSON_INTEGER },
+		     { "bytes", JSON_INTEGER });
+	assert_string_equal(str_of(o, "path"), "own");
 	assert_string_equal(str_of(o, "upstream"), "a\"b\\c\nd\x01");
 	assert_int_equal(int_of(o, "upstream_id"), 1);
 	assert_string_equal(str_of(o, "direction"), "out");

@@ -33,16 +33,33 @@ static const struct counter_row rows[] = {
 	{ { 0, 0, 2, ASC_DIR_TX, 6 }, { 1, 90 } },
 };
 
+/* A snapshot of r (n rows) and the tables above, as snapshot_read fills it. */
+static const struct snapshot *snap(const struct counter_row *r, size_t n, unsigned int counts_max,
+				   const struct metrics_daemon *d)
+{
+	static struct snapshot s;
+
+	memcpy(s.ups, ups, sizeof(ups));
+	memcpy(s.ovf, ovf, sizeof(ovf));
+	memcpy(s.stats, stats, sizeof(stats));
+	s.state = st;
+	s.rows = (struct counter_row *)r;
+	s.n_rows = s.n_keys = n;
+	s.counts_max = counts_max;
+	s.daemon = d;
+	return &s;
+}
+
 static char *render(unsigned int top_n, const uint32_t *watch, size_t n_watch)
 {
-	struct metrics_snapshot s = { rows, 4, ups, ovf, stats, &st, 131072 };
+	const struct snapshot *s = snap(rows, 4, 131072, NULL);
 	struct metrics_opts o = { top_n, watch, n_watch };
 	char *buf = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&buf, &len);
 
 	assert_non_null(f);
-	assert_int_equal(metrics_write(f, &s, &o), 0);
+	assert_int_equal(metrics_write(f, s, &o), 0);
 	fclose(f);
 	return buf;
 }
@@ -118,13 +135,13 @@ static void test_metrics_watch_list_always_exported(void **state)
 
 static char *scrape(const struct counter_row *r, size_t n, struct metrics_opts *o)
 {
-	struct metrics_snapshot s = { r, n, ups, ovf, stats, &st };
+	const struct snapshot *s = snap(r, n, 0, NULL);
 	char *buf = NULL;
 	size_t len;
 	FILE *f = open_memstream(&buf, &len);
 
 	assert_non_null(f);
-	assert_int_equal(metrics_write(f, &s, o), 0);
+	assert_int_equal(metrics_write(f, s, o), 0);
 	fclose(f);
 	return buf;
 }
@@ -233,19 +250,51 @@ static void test_metrics_daemon_series(void **state)
 {
 	const struct metrics_link l = { "x\"y", "native", false, true };
 	const struct metrics_daemon d = { .load_duration = 1.5, .links = &l, .n_links = 1 };
-	struct metrics_snapshot s = { rows, 4, ups, ovf, stats, &st, 0, NULL, 0, &d };
+	const struct snapshot *s = snap(rows, 4, 0, &d);
 	struct metrics_opts o = { 500 };
 	char *buf = NULL;
 	size_t len;
 	FILE *f = open_memstream(&buf, &len);
 
-	assert_int_equal(metrics_write(f, &s, &o), 0);
+	assert_int_equal(metrics_write(f, s, &o), 0);
 	fclose(f);
 	assert_non_null(strstr(buf, "# TYPE asclass_program_attached gauge\n"));
 	assert_non_null(strstr(buf, "asclass_program_attached{upstream=\"x\\\"y\",mode=\"native\","
 				    "via=\"single\"} 1\n"));
 	assert_non_null(strstr(buf, "asclass_rib_load_duration_seconds 1.500000\n"));
 	free(buf);
+}
+
+/* A pair counted under two paths is one pair series and one term of each
+ * aggregate; asclass_path_*_total splits the link by path. */
+static void test_metrics_path_split(void **state)
+{
+	static const struct counter_row split[] = {
+		{ { 0, 0, 1, ASC_DIR_RX, 4 }, { 1, 60 }, ASC_PATH_NONE },
+		{ { 131279, 4837, 1, ASC_DIR_RX, 4 }, { 3, 300 }, ASC_PATH_OWN },
+		{ { 131279, 4837, 1, ASC_DIR_RX, 4 }, { 2, 200 }, ASC_PATH_CONSENSUS },
+		{ { 131279, 20485, 1, ASC_DIR_RX, 4 }, { 1, 100 }, ASC_PATH_CONSENSUS },
+	};
+	struct metrics_opts o = { 500 };
+	char *t = scrape(split, 4, &o);
+	const char *sel = "{upstream=\"cu\",direction=\"in\",family=\"ipv4\"";
+	char want[256];
+
+	snprintf(want, sizeof(want),
+		 "asclass_bytes_total%s,origin_as=\"131279\",transit_as=\"4837\"} 500\n", sel);
+	assert_non_null(strstr(t, want));
+	assert_null(strstr(strstr(t, want) + 1, "transit_as=\"4837\"} 300\n"));
+	snprintf(want, sizeof(want), "asclass_origin_bytes_total%s,origin_as=\"131279\"} 600\n",
+		 sel);
+	assert_non_null(strstr(t, want));
+	snprintf(want, sizeof(want), "asclass_path_bytes_total%s,path=\"own\"} 300\n", sel);
+	assert_non_null(strstr(t, want));
+	snprintf(want, sizeof(want), "asclass_path_bytes_total%s,path=\"consensus\"} 300\n", sel);
+	assert_non_null(strstr(t, want));
+	snprintf(want, sizeof(want), "asclass_path_packets_total%s,path=\"none\"} 1\n", sel);
+	assert_non_null(strstr(t, want));
+	assert_non_null(strstr(t, "# TYPE asclass_path_bytes_total counter\n"));
+	free(t);
 }
 
 int main(void)
@@ -258,6 +307,7 @@ int main(void)
 		cmocka_unit_test(test_metrics_aggregates_complete),
 		cmocka_unit_test(test_metrics_label_escaping),
 		cmocka_unit_test(test_metrics_daemon_series),
+		cmocka_unit_test(test_metrics_path_split),
 	};
 
 	return cmocka_run_group_tests(tests, setup, NULL);

@@ -114,6 +114,7 @@ int cmd_stats(int argc, char **argv);
 int cmd_mrt(int argc, char **argv);
 int cmd_rib(int argc, char **argv);
 int cmd_metrics(int argc, char **argv);
+int cmd_top(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 
 #endif

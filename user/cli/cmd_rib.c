@@ -11,6 +11,7 @@
 #include "common/log.h"
 #include "common/parse.h"
 #include "output/json_out.h"
+#include "output/snapshot.h"
 #include "routes/routes_in.h"
 
 enum { B_JSON, B_FORMAT, B_KEEP_GOING, B_TRANSITS, B_ORIGIN, B_MERGE, B_UPSTREAM, B_PEER_AS };

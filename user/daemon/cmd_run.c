@@ -288,41 +288,28 @@ static void attach_state(struct metrics_link *out)
 /* The exposition of one scrape (metrics_http_opts.render). */
 static int render_metrics(FILE *f, void *arg)
 {
-	static struct asc_overflow_val ovf[ASC_MAX_UPSTREAMS];
-	static struct asc_upstream ups[ASC_MAX_UPSTREAMS];
 	static struct metrics_link links[CFG_MAX_LINKS];
+	static struct snapshot s;
 	struct metrics_opts mo = { .top_n = D.cfg.top_n,
 				   .watch = D.cfg.watch,
 				   .n_watch = D.cfg.n_watch,
 				   .state = D.mstate };
 	struct metrics_daemon md = { .links = links, .n_links = (size_t)D.cfg.n_links };
-	struct counter_row *rows = NULL;
-	struct link_row *lrows = NULL;
-	uint64_t stats[ASC_STAT_MAX];
-	struct asc_state st;
-	size_t n, nl;
 	int err;
 
 	(void)arg;
-	if (counters_read(&D.maps, &rows, &n) || upstreams_read(&D.maps, ups) ||
-	    overflow_read(&D.maps, ovf) || stats_read(&D.maps, stats) || state_read(&D.maps, &st) ||
-	    links_read(&D.maps, &lrows, &nl)) {
-		free(rows);
+	if (snapshot_read(&D.maps, SNAP_ROWS, &s))
 		return -EIO;
-	}
 	attach_state(links);
 	pthread_mutex_lock(&D.lock);
 	md.load_duration = D.load_duration;
 	md.load_errors = D.load_errors;
 	md.transits = D.transits;
 	md.n_transits = D.n_transits;
-	err = metrics_write(f,
-			    &(struct metrics_snapshot){ rows, n, ups, ovf, stats, &st,
-							D.maps.counts_max, lrows, nl, &md },
-			    &mo);
+	s.daemon = &md;
+	err = metrics_write(f, &s, &mo);
 	pthread_mutex_unlock(&D.lock);
-	free(rows);
-	free(lrows);
+	snapshot_free(&s);
 	return err;
 }
 

@@ -12,6 +12,8 @@
 #include "dataplane/fib.h"
 #include "dataplane/maps.h"
 #include "output/json_out.h"
+#include "output/rates.h"
+#include "output/snapshot.h"
 #include "routes/rib.h"
 #include "routes/rtable.h"
 
@@ -26,14 +28,6 @@ const char *dir_name(unsigned int dir)
 const char *family_name(unsigned int family)
 {
 	return family == ASC_FAMILY_V4 ? "ipv4" : family == ASC_FAMILY_V6 ? "ipv6" : "?";
-}
-
-const char *path_name(unsigned int path)
-{
-	return path == ASC_PATH_OWN	    ? "own"
-	       : path == ASC_PATH_CONSENSUS ? "consensus"
-	       : path == ASC_PATH_NONE	    ? "none"
-					    : "?";
 }
 
 /* ---- the streaming writer ---------------------------------------------- */
@@ -255,13 +249,13 @@ static json_t *upstream_text(const struct asc_upstream *ups, unsigned int id)
 
 json_t *json_out_counter(const struct counter_row *c, const struct asc_upstream *ups)
 {
-	return json_pack("{s:o, s:I, s:s, s:s, s:I, s:I, s:o, s:o}", "upstream",
+	return json_pack("{s:o, s:I, s:s, s:s, s:I, s:I, s:s, s:o, s:o}", "upstream",
 			 upstream_text(ups, c->key.upstream_id), "upstream_id",
 			 (json_int_t)c->key.upstream_id, "direction", dir_name(c->key.dir),
 			 "family", family_name(c->key.family), "origin_as",
 			 (json_int_t)c->key.origin_asn, "transit_as",
-			 (json_int_t)c->key.transit_asn, "packets", json_out_count(c->val.packets),
-			 "bytes", json_out_count(c->val.bytes));
+			 (json_int_t)c->key.transit_asn, "path", path_name(c->path), "packets",
+			 json_out_count(c->val.packets), "bytes", json_out_count(c->val.bytes));
 }
 
 json_t *json_out_overflow(const struct asc_upstream *ups, unsigned int id, unsigned int dir,
@@ -342,4 +336,106 @@ json_t *json_out_route_link(const char *upstream, const struct rt_link *l)
 			 json_out_text(upstream, strlen(upstream)), "origin_as",
 			 (json_int_t)l->origin_asn, "transit_as", (json_int_t)l->transit_asn,
 			 "path", path_name(l->path));
+}
+
+/* ---- whole outputs of a snapshot ----------------------------------------- */
+
+int json_out_stats(FILE *f, const struct snapshot *s)
+{
+	struct json_out w;
+
+	json_out_init(&w, f);
+	json_out_object(&w);
+	json_out_key(&w, "counters");
+	json_out_array(&w);
+	for (size_t r = 0; r < s->n_rows; r++)
+		json_out_add(&w, json_out_counter(&s->rows[r], s->ups));
+	json_out_end(&w);
+	json_out_key(&w, "overflow");
+	json_out_array(&w);
+	for (unsigned int u = 0; u < ASC_MAX_UPSTREAMS; u++)
+		for (unsigned int d = 0; d < ASC_DIR_MAX; d++)
+			if (s->ovf[u].dir[d].packets)
+				json_out_add(&w,
+					     json_out_overflow(s->ups, u, d, &s->ovf[u].dir[d]));
+	json_out_end(&w);
+	json_out_key(&w, "packets");
+	json_out_add(&w, json_out_packets(s->stats));
+	return json_out_finish(&w);
+}
+
+int json_out_status(FILE *f, const struct snapshot *s, const char *pin_dir)
+{
+	struct json_out w;
+
+	json_out_init(&w, f);
+	json_out_object(&w);
+	json_out_key(&w, "pin_dir");
+	json_out_add(&w, json_out_text(pin_dir, strlen(pin_dir)));
+	json_out_key(&w, "links");
+	json_out_array(&w);
+	for (size_t i = 0; i < s->n_links; i++) {
+		const struct snap_link *l = &s->links[i];
+
+		json_out_add(&w, json_out_link(&l->row, s->ups, l->ifname[0] ? l->ifname : NULL,
+					       &l->attach));
+	}
+	json_out_end(&w);
+	json_out_key(&w, "routes");
+	json_out_add(&w, json_out_tables(&s->state));
+	json_out_key(&w, "fast");
+	json_out_add(&w, json_out_fast(&s->state));
+	json_out_key(&w, "counters");
+	json_out_add(&w, json_out_count_map(s->n_keys, s->counts_max));
+	json_out_key(&w, "packets");
+	json_out_add(&w, json_out_packets(s->stats));
+	return json_out_finish(&w);
+}
+
+/* A rate row: with origin_as / transit_as as r->by shows them. */
+static json_t *rate_row(const struct snapshot *s, const struct rate_row *x, enum rates_by by,
+			bool total)
+{
+	json_t *o = json_pack("{s:o, s:I, s:s, s:f, s:f}", "upstream",
+			      upstream_text(s->ups, x->upstream_id), "upstream_id",
+			      (json_int_t)x->upstream_id, "direction", dir_name(x->dir),
+			      "packets_per_second", x->pps, "bits_per_second", x->bps);
+
+	if (o && !total && by != RATES_BY_TRANSIT &&
+	    json_object_set_new(o, "origin_as", json_integer(x->origin_asn)))
+		goto fail;
+	if (o && !total && by != RATES_BY_ORIGIN &&
+	    json_object_set_new(o, "transit_as", json_integer(x->transit_asn)))
+		goto fail;
+	return o;
+fail:
+	json_decref(o);
+	return NULL;
+}
+
+static json_t *rate_rows(const struct snapshot *s, const struct rate_row *v, size_t n,
+			 enum rates_by by, bool total)
+{
+	json_t *a = json_array();
+
+	for (size_t i = 0; a && i < n; i++)
+		if (json_array_append_new(a, rate_row(s, &v[i], by, total))) {
+			json_decref(a);
+			return NULL;
+		}
+	return a;
+}
+
+int json_out_rates(FILE *f, const struct snapshot *s, const struct rates *r, unsigned int limit)
+{
+	size_t n = r->n < limit ? r->n : limit;
+	json_t *o =
+		json_pack("{s:f, s:s, s:o, s:o}", "seconds", r->seconds, "by", rates_by_name(r->by),
+			  "totals", rate_rows(s, r->totals, r->n_totals, r->by, true), "rows",
+			  rate_rows(s, r->rows, n, r->by, false));
+	struct json_out w;
+
+	json_out_init(&w, f);
+	json_out_add(&w, o);
+	return json_out_finish(&w);
 }

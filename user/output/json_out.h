@@ -25,13 +25,13 @@ struct counter_row;
 struct link_row;
 struct attach_info;
 struct rib_transit;
+struct snapshot;
+struct rates;
 
 /* Names of key fields as every output spells them (text and JSON):
  * "in"/"out", "ipv4"/"ipv6"; "?" for a value no key should hold. */
 const char *dir_name(unsigned int dir);
 const char *family_name(unsigned int family);
-/* enum asc_path: "own", "consensus", "none". */
-const char *path_name(unsigned int path);
 
 /* ---- the streaming writer ----------------------------------------------
  * Containers are opened and closed here; every key and value is encoded by
@@ -94,7 +94,8 @@ json_t *json_out_route_link(const char *upstream, const struct rt_link *l);
 json_t *json_out_flags(uint32_t flags);
 
 /* Counter: {upstream, upstream_id, direction, family, origin_as, transit_as,
- * packets, bytes}.  ups: the asc_upstreams table, for the name. */
+ * path, packets, bytes}; path is "own", "consensus" or "none".  ups: the asc_upstreams table, for
+ * the name. */
 json_t *json_out_counter(const struct counter_row *c, const struct asc_upstream *ups);
 /* Overflow bucket: {upstream, upstream_id, direction, packets, bytes}. */
 json_t *json_out_overflow(const struct asc_upstream *ups, unsigned int id, unsigned int dir,
@@ -119,5 +120,19 @@ json_t *json_out_count_map(size_t keys, unsigned int capacity);
 /* Transit history: {origin_as, transit_as, prefixes, paths, first_seen,
  * gone_since}; gone_since is null while the pair is present. */
 json_t *json_out_transit(const struct rib_transit *t);
+
+/* ---- whole outputs of a snapshot ---------------------------------------
+ * Each writes one object to f and returns 0 or -errno (logged). */
+
+/* {"counters": [counter...], "overflow": [overflow...], "packets": {...}};
+ * the counter list streams (asc_counts may hold millions of keys). */
+int json_out_stats(FILE *f, const struct snapshot *s);
+/* {pin_dir, links: [link...], routes, fast, counters, packets} */
+int json_out_status(FILE *f, const struct snapshot *s, const char *pin_dir);
+/* One interval of `asclass top --json`, on one line: {seconds, by, totals:
+ * [{upstream, upstream_id, direction, packets_per_second,
+ * bits_per_second}...], rows: [the same with origin_as (by origin, pair)
+ * and transit_as (by transit, pair)...]}; at most `limit` rows. */
+int json_out_rates(FILE *f, const struct snapshot *s, const struct rates *r, unsigned int limit);
 
 #endif

@@ -47,7 +47,7 @@ static void put_label(FILE *f, const char *s)
 	}
 }
 
-static void upstream_label(FILE *f, const struct metrics_snapshot *s, unsigned int id)
+static void upstream_label(FILE *f, const struct snapshot *s, unsigned int id)
 {
 	char buf[ASC_NAME_LEN + 8];
 
@@ -97,7 +97,7 @@ static uint64_t recent_bytes(const struct metrics_opts *o, const struct counter_
 }
 
 /* Keeps this scrape's rows as the next one's baseline.  Returns 0 or -ENOMEM. */
-static int state_keep(struct metrics_state *st, const struct metrics_snapshot *s)
+static int state_keep(struct metrics_state *st, const struct snapshot *s)
 {
 	struct counter_row *v = malloc((s->n_rows ? s->n_rows : 1) * sizeof(*v));
 
@@ -114,7 +114,7 @@ static int state_keep(struct metrics_state *st, const struct metrics_snapshot *s
 /* ---- one group: rows that share upstream, direction and family ---- */
 
 struct ranked {
-	const struct counter_row *r;
+	struct counter_row row; /* a pair: its rows of every path added up */
 	uint64_t recent;
 	bool shown;
 };
@@ -126,23 +126,23 @@ static int cmp_rank(const void *a, const void *b)
 
 	if (x->recent != y->recent)
 		return x->recent > y->recent ? -1 : 1;
-	if (x->r->val.bytes != y->r->val.bytes)
-		return x->r->val.bytes > y->r->val.bytes ? -1 : 1;
-	return counter_row_cmp(x->r, y->r);
+	if (x->row.val.bytes != y->row.val.bytes)
+		return x->row.val.bytes > y->row.val.bytes ? -1 : 1;
+	return counter_row_cmp(&x->row, &y->row);
 }
 
 static int cmp_transit(const void *a, const void *b)
 {
 	const struct ranked *x = a, *y = b;
 
-	if (x->r->key.transit_asn != y->r->key.transit_asn)
-		return x->r->key.transit_asn < y->r->key.transit_asn ? -1 : 1;
-	return counter_row_cmp(x->r, y->r);
+	if (x->row.key.transit_asn != y->row.key.transit_asn)
+		return x->row.key.transit_asn < y->row.key.transit_asn ? -1 : 1;
+	return counter_row_cmp(&x->row, &y->row);
 }
 
 static int cmp_origin(const void *a, const void *b)
 {
-	return counter_row_cmp(((const struct ranked *)a)->r, ((const struct ranked *)b)->r);
+	return counter_row_cmp(&((const struct ranked *)a)->row, &((const struct ranked *)b)->row);
 }
 
 /* Marks the pairs to show: every watched one, and the top_n others by
@@ -152,8 +152,8 @@ static void choose(struct ranked *g, size_t n, const struct metrics_opts *o)
 	unsigned int top_n = o->top_n ? o->top_n : 500, taken = 0;
 
 	for (size_t i = 0; i < n; i++)
-		g[i].recent =
-			watched(o, g[i].r->key.origin_asn) ? UINT64_MAX : recent_bytes(o, g[i].r);
+		if (watched(o, g[i].row.key.origin_asn))
+			g[i].recent = UINT64_MAX;
 	qsort(g, n, sizeof(*g), cmp_rank);
 	for (size_t i = 0; i < n; i++) {
 		g[i].shown = g[i].recent == UINT64_MAX || taken < top_n;
@@ -162,7 +162,7 @@ static void choose(struct ranked *g, size_t n, const struct metrics_opts *o)
 	}
 }
 
-static void labels(FILE *f, const struct metrics_snapshot *s, const struct asc_count_key *k)
+static void labels(FILE *f, const struct snapshot *s, const struct asc_count_key *k)
 {
 	fputs("{upstream=\"", f);
 	upstream_label(f, s, k->upstream_id);
@@ -174,20 +174,20 @@ static uint64_t pick(const struct counter_row *r, int bytes)
 	return bytes ? r->val.bytes : r->val.packets;
 }
 
-static void write_pairs(FILE *f, const struct metrics_snapshot *s, const struct ranked *g, size_t n,
+static void write_pairs(FILE *f, const struct snapshot *s, const struct ranked *g, size_t n,
 			const char *metric, int bytes)
 {
 	for (size_t i = 0; i < n; i++) {
 		if (!g[i].shown)
 			continue;
 		fputs(metric, f);
-		labels(f, s, &g[i].r->key);
-		fprintf(f, ",origin_as=\"%u\",transit_as=\"%u\"} %llu\n", g[i].r->key.origin_asn,
-			g[i].r->key.transit_asn, (unsigned long long)pick(g[i].r, bytes));
+		labels(f, s, &g[i].row.key);
+		fprintf(f, ",origin_as=\"%u\",transit_as=\"%u\"} %llu\n", g[i].row.key.origin_asn,
+			g[i].row.key.transit_asn, (unsigned long long)pick(&g[i].row, bytes));
 	}
 }
 
-static void write_other(FILE *f, const struct metrics_snapshot *s, const struct ranked *g, size_t n,
+static void write_other(FILE *f, const struct snapshot *s, const struct ranked *g, size_t n,
 			const char *metric, int bytes)
 {
 	uint64_t sum = 0;
@@ -195,38 +195,60 @@ static void write_other(FILE *f, const struct metrics_snapshot *s, const struct 
 
 	for (size_t i = 0; i < n; i++)
 		if (!g[i].shown) {
-			sum += pick(g[i].r, bytes);
+			sum += pick(&g[i].row, bytes);
 			any = true;
 		}
 	if (!any)
 		return;
 	fputs(metric, f);
-	labels(f, s, &g[0].r->key);
+	labels(f, s, &g[0].row.key);
 	fprintf(f, "} %llu\n", (unsigned long long)sum);
 }
 
 /* One series per distinct origin (by_transit 0) or transit (1): g is sorted
  * that way, so equal ones are adjacent. */
-static void write_aggregate(FILE *f, const struct metrics_snapshot *s, const struct ranked *g,
-			    size_t n, const char *metric, int bytes, int by_transit)
+static void write_aggregate(FILE *f, const struct snapshot *s, const struct ranked *g, size_t n,
+			    const char *metric, int bytes, int by_transit)
 {
 	for (size_t i = 0, j; i < n; i = j) {
-		uint32_t as = by_transit ? g[i].r->key.transit_asn : g[i].r->key.origin_asn;
+		uint32_t as = by_transit ? g[i].row.key.transit_asn : g[i].row.key.origin_asn;
 		uint64_t sum = 0;
 
-		for (j = i;
-		     j < n && as == (by_transit ? g[j].r->key.transit_asn : g[j].r->key.origin_asn);
+		for (j = i; j < n &&
+			    as == (by_transit ? g[j].row.key.transit_asn : g[j].row.key.origin_asn);
 		     j++)
-			sum += pick(g[j].r, bytes);
+			sum += pick(&g[j].row, bytes);
 		fputs(metric, f);
-		labels(f, s, &g[i].r->key);
+		labels(f, s, &g[i].row.key);
 		fprintf(f, ",%s=\"%u\"} %llu\n", by_transit ? "transit_as" : "origin_as", as,
 			(unsigned long long)sum);
 	}
 }
 
+/* Per path (enum asc_path): how much of a link was counted under its own
+ * upstream's path, the consensus of all paths, or no route. */
+static void write_paths(FILE *f, const struct snapshot *s, const struct counter_row *raw, size_t n,
+			const char *metric, int bytes)
+{
+	uint64_t sum[ASC_PATH_CONSENSUS + 1] = { 0 };
+	bool any[ASC_PATH_CONSENSUS + 1] = { false };
+
+	for (size_t i = 0; i < n; i++)
+		if (raw[i].path <= ASC_PATH_CONSENSUS) {
+			sum[raw[i].path] += pick(&raw[i], bytes);
+			any[raw[i].path] = true;
+		}
+	for (unsigned int p = 0; p <= ASC_PATH_CONSENSUS; p++) {
+		if (!any[p])
+			continue;
+		fputs(metric, f);
+		labels(f, s, &raw[0].key);
+		fprintf(f, ",path=\"%s\"} %llu\n", path_name(p), (unsigned long long)sum[p]);
+	}
+}
+
 /* The traffic metrics, in the order they are written. */
-enum traffic_kind { T_PAIR, T_OTHER, T_ORIGIN, T_TRANSIT, T_MAX };
+enum traffic_kind { T_PAIR, T_OTHER, T_ORIGIN, T_TRANSIT, T_PATH, T_MAX };
 
 static const struct traffic_metric {
 	enum traffic_kind kind;
@@ -253,11 +275,29 @@ static const struct traffic_metric {
 	  "Packets per upstream link, direction, family and transit AS: every one." },
 	{ T_TRANSIT, 1, "asclass_transit_bytes_total", "counter",
 	  "Bytes per upstream link, direction, family and transit AS: every one." },
+	{ T_PATH, 0, "asclass_path_packets_total", "counter",
+	  "Packets per upstream link, direction and family, by the path they were attributed "
+	  "through: the link's own upstream (own), the consensus of all paths, or none." },
+	{ T_PATH, 1, "asclass_path_bytes_total", "counter",
+	  "Bytes per upstream link, direction and family, by the path they were attributed "
+	  "through: the link's own upstream (own), the consensus of all paths, or none." },
 };
 
-static void write_group(FILE *f, const struct metrics_snapshot *s, struct ranked *g, size_t n,
+/* Rows that share upstream, direction and family: raw as read, and g with
+ * one entry per pair, ranked. */
+struct group {
+	const struct counter_row *raw;
+	size_t n_raw;
+	struct ranked *g;
+	size_t n;
+};
+
+static void write_group(FILE *f, const struct snapshot *s, struct group *gr,
 			const struct traffic_metric *m)
 {
+	struct ranked *g = gr->g;
+	size_t n = gr->n;
+
 	switch (m->kind) {
 	case T_PAIR:
 		write_pairs(f, s, g, n, m->name, m->bytes);
@@ -269,51 +309,71 @@ static void write_group(FILE *f, const struct metrics_snapshot *s, struct ranked
 		qsort(g, n, sizeof(*g), cmp_origin);
 		write_aggregate(f, s, g, n, m->name, m->bytes, 0);
 		break;
-	default:
+	case T_TRANSIT:
 		qsort(g, n, sizeof(*g), cmp_transit);
 		write_aggregate(f, s, g, n, m->name, m->bytes, 1);
+		break;
+	default:
+		write_paths(f, s, gr->raw, gr->n_raw, m->name, m->bytes);
 	}
 }
 
-/* Rows of the group that starts at row i, ranked; returns its end. */
-static size_t group_at(const struct metrics_snapshot *s, size_t i, struct ranked *g, size_t *n,
+static bool same_group(const struct asc_count_key *a, const struct asc_count_key *b)
+{
+	return a->upstream_id == b->upstream_id && a->dir == b->dir && a->family == b->family;
+}
+
+/* The group that starts at row i, its pairs ranked; returns its end.
+ * Rows are sorted by path last, so a pair's rows are adjacent. */
+static size_t group_at(const struct snapshot *s, size_t i, struct group *gr,
 		       const struct metrics_opts *o)
 {
-	size_t j = i;
+	size_t j;
 
-	for (*n = 0; j < s->n_rows && s->rows[j].key.upstream_id == s->rows[i].key.upstream_id &&
-		     s->rows[j].key.dir == s->rows[i].key.dir &&
-		     s->rows[j].key.family == s->rows[i].key.family;
-	     j++)
-		g[(*n)++] = (struct ranked){ .r = &s->rows[j] };
-	choose(g, *n, o);
+	gr->raw = &s->rows[i];
+	gr->n = 0;
+	for (j = i; j < s->n_rows && same_group(&s->rows[j].key, &s->rows[i].key); j++) {
+		const struct counter_row *r = &s->rows[j];
+		struct ranked *last = gr->n ? &gr->g[gr->n - 1] : NULL;
+
+		if (last && last->row.key.origin_asn == r->key.origin_asn &&
+		    last->row.key.transit_asn == r->key.transit_asn) {
+			last->row.val.packets += r->val.packets;
+			last->row.val.bytes += r->val.bytes;
+			last->recent += recent_bytes(o, r);
+			continue;
+		}
+		gr->g[gr->n++] = (struct ranked){ .row = *r, .recent = recent_bytes(o, r) };
+		gr->g[gr->n - 1].row.path = 0;
+	}
+	gr->n_raw = j - i;
+	choose(gr->g, gr->n, o);
 	return j;
 }
 
 /* Each traffic metric over every group (counters_read sorts rows by
  * upstream, direction and family first). */
-static int write_traffic(FILE *f, const struct metrics_snapshot *s, const struct metrics_opts *o)
+static int write_traffic(FILE *f, const struct snapshot *s, const struct metrics_opts *o)
 {
-	struct ranked *g = malloc((s->n_rows ? s->n_rows : 1) * sizeof(*g));
-	size_t n;
+	struct group gr = { .g = malloc((s->n_rows ? s->n_rows : 1) * sizeof(*gr.g)) };
 
-	if (!g)
+	if (!gr.g)
 		return -ENOMEM;
 	for (size_t m = 0; m < sizeof(traffic) / sizeof(traffic[0]); m++) {
 		help_type(f, traffic[m].name, traffic[m].type, traffic[m].help);
 		for (size_t i = 0; i < s->n_rows;) {
-			size_t next = group_at(s, i, g, &n, o);
+			size_t next = group_at(s, i, &gr, o);
 
-			write_group(f, s, g, n, &traffic[m]);
+			write_group(f, s, &gr, &traffic[m]);
 			i = next;
 		}
 	}
-	free(g);
+	free(gr.g);
 	return o->state ? state_keep(o->state, s) : 0;
 }
 
 /* Traffic that found asc_counts full, per upstream and direction. */
-static void write_overflow(FILE *f, const struct metrics_snapshot *s)
+static void write_overflow(FILE *f, const struct snapshot *s)
 {
 	/* Issue 5 calls it asclass_counter_overflow_total; promtool's linter
 	 * rejects "counter" inside a counter's name, hence this one. */
@@ -341,15 +401,17 @@ static void write_overflow(FILE *f, const struct metrics_snapshot *s)
 }
 
 /* One series per link row: which interface and VLAN feed an upstream. */
-static void write_upstream_info(FILE *f, const struct metrics_snapshot *s)
+static void write_upstream_info(FILE *f, const struct snapshot *s)
 {
 	help_type(f, "asclass_upstream_info", "gauge",
 		  "An upstream link: its AS, interface and VLAN (\"any\" or 0 = untagged).");
 	for (size_t i = 0; i < s->n_links; i++) {
-		const struct link_row *l = &s->links[i];
+		const struct link_row *l = &s->links[i].row;
 		char ifname[IF_NAMESIZE + 16], vlan[16];
 
-		if (!if_indextoname(l->key.ifindex, ifname))
+		if (s->links[i].ifname[0])
+			snprintf(ifname, sizeof(ifname), "%s", s->links[i].ifname);
+		else
 			snprintf(ifname, sizeof(ifname), "#%u", l->key.ifindex);
 		if (l->key.vlan_id == ASC_VLAN_ANY)
 			strcpy(vlan, "any");
@@ -395,7 +457,7 @@ static void write_daemon(FILE *f, const struct metrics_daemon *d)
 	}
 }
 
-int metrics_write(FILE *f, const struct metrics_snapshot *s, const struct metrics_opts *o)
+int metrics_write(FILE *f, const struct snapshot *s, const struct metrics_opts *o)
 {
 	int err;
 
@@ -419,7 +481,7 @@ int metrics_write(FILE *f, const struct metrics_snapshot *s, const struct metric
 		      "direction, family, origin and transit that saw traffic.\n"
 		      "# TYPE asclass_count_map_entries gauge\n",
 		      f);
-		fprintf(f, "asclass_count_map_entries %zu\n", s->n_rows);
+		fprintf(f, "asclass_count_map_entries %zu\n", s->n_keys);
 		fputs("# HELP asclass_count_map_capacity Keys asc_counts holds; traffic under a "
 		      "new key beyond them goes to the overflow bucket.\n"
 		      "# TYPE asclass_count_map_capacity gauge\n",
@@ -430,11 +492,11 @@ int metrics_write(FILE *f, const struct metrics_snapshot *s, const struct metric
 	      "# TYPE asclass_routes gauge\n",
 	      f);
 	fprintf(f, "asclass_routes{family=\"ipv4\"} %u\nasclass_routes{family=\"ipv6\"} %u\n",
-		s->state->routes_v4, s->state->routes_v6);
-	if (s->state->lookup == ASC_LOOKUP_FAST) {
+		s->state.routes_v4, s->state.routes_v6);
+	if (s->state.lookup == ASC_LOOKUP_FAST) {
 		static const char *const what[3] = { "nodes", "leaves", "routes" };
-		const uint32_t used[3] = { s->state->fib_nodes, s->state->fib_leaves,
-					   s->state->fib_routes };
+		const uint32_t used[3] = { s->state.fib_nodes, s->state.fib_leaves,
+					   s->state.fib_routes };
 		const uint32_t cap[3] = { ASC_FIB_NODES, ASC_FIB_LEAVES, FIB_ROUTES_USABLE };
 
 		fputs("# HELP asclass_fast_table_entries Entries the active fast tables use, per "
@@ -457,12 +519,12 @@ int metrics_write(FILE *f, const struct metrics_snapshot *s, const struct metric
 	      "# TYPE asclass_rib_load_timestamp_seconds gauge\n",
 	      f);
 	fprintf(f, "asclass_rib_load_timestamp_seconds %llu.%09llu\n",
-		(unsigned long long)(s->state->load_time_ns / 1000000000ULL),
-		(unsigned long long)(s->state->load_time_ns % 1000000000ULL));
+		(unsigned long long)(s->state.load_time_ns / 1000000000ULL),
+		(unsigned long long)(s->state.load_time_ns % 1000000000ULL));
 	fputs("# HELP asclass_table_swaps_total Route table swaps since the maps were created.\n"
 	      "# TYPE asclass_table_swaps_total counter\n",
 	      f);
-	fprintf(f, "asclass_table_swaps_total %llu\n", (unsigned long long)s->state->swaps);
+	fprintf(f, "asclass_table_swaps_total %llu\n", (unsigned long long)s->state.swaps);
 	fputs("# HELP asclass_build_info Version of the asclass binary that wrote these metrics.\n"
 	      "# TYPE asclass_build_info gauge\n",
 	      f);

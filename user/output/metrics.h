@@ -8,15 +8,17 @@
  * scrape, plus every pair whose origin is on the watch list (not counted
  * against top_n); the rest is a gauge, asclass_other_pairs_*.  The daemon's
  * own series (load, attach, transits of watched origins) are written here
- * too.  Per-CPU values are summed by user/dataplane/maps.c.  Pure formatting
- * over a snapshot, so it is unit-testable without BPF.  docs/METRICS.md has
+ * too.  Rows that differ only in path (enum asc_path) are one pair and add
+ * up in every aggregate; asclass_path_*_total splits each link by path.
+ * Per-CPU values are summed by user/dataplane/maps.c.  Pure formatting
+ * over a snapshot (output/snapshot.h), so it is unit-testable without BPF.  docs/METRICS.md has
  * the semantics. */
 #ifndef ASC_METRICS_H
 #define ASC_METRICS_H
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
-#include "dataplane/maps.h"
+#include "output/snapshot.h"
 
 struct rib_transit;
 
@@ -51,22 +53,9 @@ struct metrics_daemon {
 	size_t n_links;
 };
 
-/* Everything read from the maps at one moment. */
-struct metrics_snapshot {
-	const struct counter_row *rows;
-	size_t n_rows;
-	const struct asc_upstream *ups;	    /* ASC_MAX_UPSTREAMS entries */
-	const struct asc_overflow_val *ovf; /* ASC_MAX_UPSTREAMS entries */
-	const uint64_t *stats;		    /* ASC_STAT_MAX entries */
-	const struct asc_state *state;
-	unsigned int counts_max;      /* keys asc_counts holds; 0: not shown */
-	const struct link_row *links; /* asc_links, for asclass_upstream_info */
-	size_t n_links;
-	const struct metrics_daemon *daemon; /* NULL: not the daemon */
-};
-
-/* Writes the exposition (text format 0.0.4).  Returns 0 or -errno. */
-int metrics_write(FILE *f, const struct metrics_snapshot *s, const struct metrics_opts *o);
+/* Writes the exposition of s (text format 0.0.4); s needs SNAP_ROWS, and
+ * s->daemon adds the daemon's own series.  Returns 0 or -errno. */
+int metrics_write(FILE *f, const struct snapshot *s, const struct metrics_opts *o);
 
 /* ---- the HTTP endpoint (libmicrohttpd) ----
  * GET or HEAD of /metrics gets the exposition (OpenMetrics 1.0 when the
