@@ -452,13 +452,37 @@ static int mp_cut(const struct bgp_ctx *ctx, struct bgp_attrs *o, size_t len, co
 	return ctx_err(ctx, "MP_REACH_NLRI of %zu bytes is cut %s", len, where);
 }
 
+/* The prefixes at c that end an MP_REACH_NLRI or MP_UNREACH_NLRI (type):
+ * none for a family not decoded (*skipped, counted) or in a TABLE_DUMP_V2
+ * entry; a list cut short is flagged on the attribute. */
+static int mp_prefixes(struct bgp_cur *c, unsigned int type, uint16_t afi, uint8_t safi,
+		       const struct bgp_ctx *ctx, struct bgp_attrs *o, bool *skipped,
+		       const struct mrt_prefix **out, uint32_t *n)
+{
+	bool cut;
+	int err;
+
+	if (!afi_safi_ok(afi, safi)) {
+		*skipped = true;
+		if (ctx->stats)
+			ctx->stats->afi_skipped++;
+		return 0;
+	}
+	if (ctx->rib_entry)
+		return 0;
+	err = bgp_nlri_parse(c->p, bgp_cur_left(c), afi == BGP_AFI_IPV6 ? 6 : 4,
+			     type == BGP_ATTR_MP_REACH_NLRI ? "MP_REACH_NLRI" : "MP_UNREACH_NLRI",
+			     ctx, out, n, &cut);
+	if (cut)
+		mark(o, type);
+	return err;
+}
+
 static int mp_reach(const uint8_t *v, size_t len, const struct bgp_ctx *ctx, struct bgp_attrs *o)
 {
 	struct bgp_mp_reach *m = &o->mp_reach;
 	struct bgp_cur c = bgp_cur_make(v, len);
 	uint8_t nhlen = 0, snpa = 0;
-	bool cut;
-	int err;
 
 	memset(m, 0, sizeof(*m));
 	m->present = true;
@@ -490,27 +514,14 @@ static int mp_reach(const uint8_t *v, size_t len, const struct bgp_ctx *ctx, str
 			return mp_cut(ctx, o, len, "in its SNPAs");
 		c.p += l;
 	}
-	if (!afi_safi_ok(m->afi, m->safi)) {
-		m->skipped = true;
-		if (ctx->stats)
-			ctx->stats->afi_skipped++;
-		return 0;
-	}
-	if (ctx->rib_entry)
-		return 0;
-	err = bgp_nlri_parse(c.p, bgp_cur_left(&c), m->afi == BGP_AFI_IPV6 ? 6 : 4, "MP_REACH_NLRI",
-			     ctx, &m->nlri, &m->n_nlri, &cut);
-	if (cut)
-		mark(o, BGP_ATTR_MP_REACH_NLRI);
-	return err;
+	return mp_prefixes(&c, BGP_ATTR_MP_REACH_NLRI, m->afi, m->safi, ctx, o, &m->skipped,
+			   &m->nlri, &m->n_nlri);
 }
 
 static int mp_unreach(const uint8_t *v, size_t len, const struct bgp_ctx *ctx, struct bgp_attrs *o)
 {
 	struct bgp_mp_unreach *m = &o->mp_unreach;
 	struct bgp_cur c = bgp_cur_make(v, len);
-	bool cut;
-	int err;
 
 	memset(m, 0, sizeof(*m));
 	m->present = true;
@@ -518,19 +529,8 @@ static int mp_unreach(const uint8_t *v, size_t len, const struct bgp_ctx *ctx, s
 		mark(o, BGP_ATTR_MP_UNREACH_NLRI);
 		return 0;
 	}
-	if (!afi_safi_ok(m->afi, m->safi)) {
-		m->skipped = true;
-		if (ctx->stats)
-			ctx->stats->afi_skipped++;
-		return 0;
-	}
-	if (ctx->rib_entry)
-		return 0;
-	err = bgp_nlri_parse(c.p, bgp_cur_left(&c), m->afi == BGP_AFI_IPV6 ? 6 : 4,
-			     "MP_UNREACH_NLRI", ctx, &m->withdrawn, &m->n_withdrawn, &cut);
-	if (cut)
-		mark(o, BGP_ATTR_MP_UNREACH_NLRI);
-	return err;
+	return mp_prefixes(&c, BGP_ATTR_MP_UNREACH_NLRI, m->afi, m->safi, ctx, o, &m->skipped,
+			   &m->withdrawn, &m->n_withdrawn);
 }
 
 /* Expected attribute flag bits (optional, transitive) per RFC 4271 5. */
