@@ -287,15 +287,8 @@ int bgp_aspath_parse(const uint8_t *buf, size_t len, uint8_t asn_size, struct mr
 		segs[i].pad = 0;
 		segs[i].count = cnt;
 		segs[i].first = k;
-		for (unsigned int j = 0; j < cnt; j++) {
-			if (asn_size == 2) {
-				uint16_t v = 0;
-				bgp_get16(&c, &v);
-				asns[k++] = v;
-			} else {
-				bgp_get32(&c, &asns[k++]);
-			}
-		}
+		for (unsigned int j = 0; j < cnt; j++) /* pass 1 counted whole ones */
+			bgp_get_asn(&c, asn_size, &asns[k++]);
 	}
 	p->segs = segs;
 	p->asns = asns;
