@@ -98,14 +98,36 @@ static int ctx_err(const struct bgp_ctx *ctx, const char *fmt, ...)
 
 /* ---- NLRI ---- */
 
+/* One prefix as bgpdump 1.6.2 stores it: pb holds its nb bytes; more than
+ * 16 overwrite the length (byte 16) and the path id (bytes 20..23, host
+ * order) of the entry they are copied into. */
+static void compat_prefix(struct mrt_prefix *p, int family, const uint8_t pb[32], size_t nb,
+			  uint8_t plen, uint32_t pid, bool addpath)
+{
+	memset(p, 0, sizeof(*p));
+	p->ip.family = (uint8_t)family;
+	memcpy(p->ip.a, pb, 16);
+	p->len = nb > 16 ? pb[16] : plen;
+	if (nb > 20) {
+		uint8_t h[4] = { (uint8_t)pid, (uint8_t)(pid >> 8), (uint8_t)(pid >> 16),
+				 (uint8_t)(pid >> 24) };
+		for (size_t k = 0; k < 4 && 20 + k < nb; k++)
+			h[k] = pb[20 + k];
+		pid = (uint32_t)h[0] | (uint32_t)h[1] << 8 | (uint32_t)h[2] << 16 |
+		      (uint32_t)h[3] << 24;
+	}
+	p->path_id = pid;
+	p->has_path_id = addpath;
+}
+
 /* bgpdump 1.6.2's read_prefix_list(), reproduced for its printer: short
  * path ids and lengths read as zero-filled, no maximum length, and a prefix
- * of more than 16 bytes overwrites the length (byte 16) and the path id
- * (bytes 20..23, host order) of the entry it is copied into. */
+ * of more than 16 bytes is stored as compat_prefix() says.  Pass 0 counts,
+ * pass 1 fills. */
 static int nlri_parse_compat(const uint8_t *buf, size_t len, int family, const struct bgp_ctx *ctx,
 			     const struct mrt_prefix **out, uint32_t *n, bool *cut)
 {
-	struct bgp_cur c = bgp_cur_make(buf, len);
+	struct bgp_cur c;
 	uint32_t count = 0;
 	struct mrt_prefix *v = NULL;
 
@@ -131,24 +153,8 @@ static int nlri_parse_compat(const uint8_t *buf, size_t len, int family, const s
 			}
 			memcpy(pb, c.p, nb);
 			c.p += nb;
-			if (pass == 1) {
-				struct mrt_prefix *p = &v[i];
-				memset(p, 0, sizeof(*p));
-				p->ip.family = (uint8_t)family;
-				memcpy(p->ip.a, pb, 16);
-				p->len = nb > 16 ? pb[16] : plen;
-				if (nb > 20) {
-					uint8_t h[4] = { (uint8_t)pid, (uint8_t)(pid >> 8),
-							 (uint8_t)(pid >> 16),
-							 (uint8_t)(pid >> 24) };
-					for (size_t k = 0; k < 4 && 20 + k < nb; k++)
-						h[k] = pb[20 + k];
-					pid = (uint32_t)h[0] | (uint32_t)h[1] << 8 |
-					      (uint32_t)h[2] << 16 | (uint32_t)h[3] << 24;
-				}
-				p->path_id = pid;
-				p->has_path_id = ctx->addpath;
-			}
+			if (pass == 1)
+				compat_prefix(&v[i], family, pb, nb, plen, pid, ctx->addpath);
 			i++;
 		}
 		if (pass == 0) {
