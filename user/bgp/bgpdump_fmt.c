@@ -623,9 +623,12 @@ static inline void commit(struct bgpdump_fmt *f, char *p)
 /* ---- TABLE_DUMP / TABLE_DUMP_V2 ---- */
 
 /* "NAME|ts|B|peer|peeras|prefix|": how a TABLE_DUMP or TABLE_DUMP_V2
- * line starts (pfx: the prefix as text). */
-static char *rib_head(struct bgpdump_fmt *f, const char *name, const struct mrt_peer *peer,
-		      bool peer_v6, const char *pfx, size_t pfxn)
+ * line starts (pfx: the prefix as text).  Inlined, so that strlen(name)
+ * of a literal is a constant: it runs once per RIB entry. */
+static inline __attribute__((always_inline)) char *rib_head(struct bgpdump_fmt *f, const char *name,
+							    const struct mrt_peer *peer,
+							    bool peer_v6, const char *pfx,
+							    size_t pfxn)
 {
 	char *p = room(f);
 
@@ -727,8 +730,10 @@ static void fmt_td2(struct bgpdump_fmt *f, const struct mrt_record *rec)
 		char *p;
 
 		prep_attrs(f, a, 4);
-		p = rib_head(f, rib->addpath ? "TABLE_DUMP2_AP" : "TABLE_DUMP2", e->peer,
-			     e->peer->ip.family == 6, pfx, pfxn);
+		p = rib->addpath ? rib_head(f, "TABLE_DUMP2_AP", e->peer, e->peer->ip.family == 6,
+					    pfx, pfxn)
+				 : rib_head(f, "TABLE_DUMP2", e->peer, e->peer->ip.family == 6, pfx,
+					    pfxn);
 		if (!p)
 			return;
 		if (rib->addpath) {
