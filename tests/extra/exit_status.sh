@@ -38,6 +38,9 @@ for cmd in "mrt" "rib" "routes load"; do
 	}
 done
 want 1 "missing file" "$ASCLASS" run --check-config --config "$work/missing"
+want 1 "directory" "$ASCLASS" run --check-config --config "$work/dir"
+grep -q "$work/dir: Is a directory" "$work/err" ||
+	{ echo "FAIL: --config DIR: the error does not name the path: $(head -2 "$work/err")"; fail=1; }
 want 3 "bad input" "$ASCLASS" run --check-config --config "$work/bad.conf"
 [ -e "$pin" ] && { echo "FAIL: a failed command created $pin"; fail=1; }
 [ $fail -eq 0 ] && echo "ok: $n exit statuses"

@@ -11,31 +11,15 @@
 # creates and removes.
 set -eu
 . "$(dirname "$0")/../lib/netns.sh"
-[ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root (BPF, network namespaces)"; exit 77; }
-ASCLASS=${ASCLASS:-$PWD/build/asclass}
+need_root
 PY=/usr/bin/python3
 $PY -c 'import scapy' 2>/dev/null || { echo "SKIP: /usr/bin/python3 has no scapy (apt install python3-scapy)"; exit 77; }
+ns_test_init
 
-id=$$
 R=asc-$id-r U1=asc-$id-cu U2=asc-$id-ttk
-PIN=/sys/fs/bpf/asclass-test-$id
-cleanup() {
-	ns_del_all
-	rm -rf "$PIN" "/tmp/asc-$id.prom" "/tmp/asc-$id.batch"
-}
-trap cleanup EXIT
-
-asc() { in_ns $R "$ASCLASS" --pin-dir "$PIN" "$@"; }
-fail() { echo "FAIL: $*"; exit 1; }
-# stdin's JSON makes the jq filter ARGS true (jq 1.6's -e passes empty input)
-jq_ok() { [ "$(jq "$@")" = true ]; }
-
 ns_add $R $U1 $U2
-veth $R r-cu $U1 u-cu
-veth $R r-ttk $U2 u-ttk
-ip -n $R addr add 198.51.100.1/24 dev r-cu
-ip -n $U1 addr add 198.51.100.2/24 dev u-cu
-ip -n $R addr add 203.0.113.1/24 dev r-ttk
+veth_ip $R r-cu 198.51.100.1/24 $U1 u-cu 198.51.100.2/24
+veth_ip $R r-ttk 203.0.113.1/24 $U2 u-ttk -
 # Static neighbours: no ARP in the counted traffic.
 mac_u1=$(ip -n $U1 -j link show u-cu | jq -r '.[0].address')
 mac_r=$(ip -n $R -j link show r-cu | jq -r '.[0].address')
@@ -167,15 +151,15 @@ done
 
 # And as Prometheus sees them: a valid exposition with the same numbers.
 if command -v promtool >/dev/null; then
-	asc metrics --watch 131279 >"/tmp/asc-$id.prom"
-	promtool check metrics <"/tmp/asc-$id.prom" || fail "promtool check metrics failed on asclass metrics"
-	grep -qx 'asclass_bytes_total{upstream="ttk",direction="in",family="ipv4",origin_as="131279",transit_as="20485"} 600' "/tmp/asc-$id.prom" \
+	asc metrics --watch 131279 >"$work/metrics.prom"
+	promtool check metrics <"$work/metrics.prom" || fail "promtool check metrics failed on asclass metrics"
+	grep -qx 'asclass_bytes_total{upstream="ttk",direction="in",family="ipv4",origin_as="131279",transit_as="20485"} 600' "$work/metrics.prom" \
 		|| fail "asclass metrics: ttk in ipv4 131279/20485 bytes not 600"
-	grep -qx 'asclass_unclassified_packets_total{reason="not_ip"} 2' "/tmp/asc-$id.prom" || fail "asclass metrics: not_ip not 2"
-	grep -qx 'asclass_fast_table_entries{array="routes"} 4' "/tmp/asc-$id.prom" || fail "asclass metrics: fast-table routes not 4"
-	grep -qx "asclass_count_map_entries ${#want[@]}" "/tmp/asc-$id.prom" || fail "asclass metrics: counter map entries not ${#want[@]}"
-	grep -qx 'asclass_count_map_capacity 4096' "/tmp/asc-$id.prom" || fail "asclass metrics: counter map capacity not 4096"
-	rm -f "/tmp/asc-$id.prom"
+	grep -qx 'asclass_unclassified_packets_total{reason="not_ip"} 2' "$work/metrics.prom" || fail "asclass metrics: not_ip not 2"
+	grep -qx 'asclass_fast_table_entries{array="routes"} 4' "$work/metrics.prom" || fail "asclass metrics: fast-table routes not 4"
+	grep -qx "asclass_count_map_entries ${#want[@]}" "$work/metrics.prom" || fail "asclass metrics: counter map entries not ${#want[@]}"
+	grep -qx 'asclass_count_map_capacity 4096' "$work/metrics.prom" || fail "asclass metrics: counter map capacity not 4096"
+	rm -f "$work/metrics.prom"
 else
 	fail "promtool missing (make deps installs prometheus)"
 fi
@@ -186,8 +170,8 @@ fi
 have=$(asc stats --json | jq '.counters | length')
 awk -v n=$((4096 - have)) -v pin="$PIN" 'BEGIN { for (i = 1; i <= n; i++)
 	printf "map update pinned %s key %d %d %d %d 0 0 0 0 99 0 0 6 value 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n",
-		pin "/asc_counts", i % 256, int(i / 256), 0, 0 }' >"/tmp/asc-$id.batch"
-bpftool batch file "/tmp/asc-$id.batch" >/dev/null || fail "filling asc_counts with bpftool"
+		pin "/asc_counts", i % 256, int(i / 256), 0, 0 }' >"$work/counts.batch"
+bpftool batch file "$work/counts.batch" >/dev/null || fail "filling asc_counts with bpftool"
 asc status | grep -Eq "^counters: 4096 of 4096 keys \(100%\)" || fail "status does not show a full counter map: $(asc status)"
 send $U1 u-cu "$mac_r" 1 2001:db8:ffff::9 6
 overflowed() { [ "$(asc stats --json | jq '[.overflow[] | select(.upstream == "cu" and .direction == "in") | .packets] | add // 0')" = 1 ]; }

@@ -10,19 +10,8 @@
 # without it every packet on the link would count under no upstream.
 set -eu
 . "$(dirname "$0")/../lib/netns.sh"
-[ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root (BPF, network namespaces)"; exit 77; }
-ASCLASS=${ASCLASS:-$PWD/build/asclass}
-
-id=$$
+ns_test_init
 R=asc-$id-r U=asc-$id-u
-PIN=/sys/fs/bpf/asclass-test-$id
-cleanup() {
-	ns_del_all
-	rm -rf "$PIN"
-}
-trap cleanup EXIT
-asc() { in_ns $R "$ASCLASS" --pin-dir "$PIN" "$@"; }
-fail() { echo "FAIL: $*"; exit 1; }
 links() { bpftool -j map dump pinned "$PIN/asc_links" | jq -c '[.[].formatted.value.upstream_id]'; }
 
 ns_add $R $U

@@ -10,32 +10,14 @@
 # counter going backwards, and routes load refusing input without routes.
 set -eu
 . "$(dirname "$0")/../lib/netns.sh"
-[ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root (BPF, network namespaces)"; exit 77; }
-ASCLASS=${ASCLASS:-$PWD/build/asclass}
+need_root
 command -v prometheus >/dev/null || { echo "FAIL: prometheus missing (make deps)"; exit 1; }
-id=$$
+ns_test_init
 R=asc-$id-dr U1=asc-$id-dcu U2=asc-$id-dttk
-PIN=/sys/fs/bpf/asclass-test-$id
-work=$(mktemp -d)
-dpid= ppid=
-cleanup() {
-	[ -n "$dpid" ] && kill -9 "$dpid" 2>/dev/null
-	[ -n "$ppid" ] && kill -9 "$ppid" 2>/dev/null
-	wait 2>/dev/null
-	ns_del_all
-	rm -rf "$PIN" "$work"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*"; [ -f "$work/daemon.log" ] && tail -20 "$work/daemon.log"; exit 1; }
-in_r() { in_ns $R "$@"; }
 
 ns_add $R $U1 $U2
-veth $R r-cu $U1 u-cu
-veth $R r-ttk $U2 u-ttk
-ip -n $R addr add 198.51.100.1/30 dev r-cu
-ip -n $U1 addr add 198.51.100.2/30 dev u-cu
-ip -n $R addr add 203.0.113.1/30 dev r-ttk
-ip -n $U2 addr add 203.0.113.2/30 dev u-ttk
+veth_ip $R r-cu 198.51.100.1/30 $U1 u-cu 198.51.100.2/30
+veth_ip $R r-ttk 203.0.113.1/30 $U2 u-ttk 203.0.113.2/30
 
 # MRT first (the scenario: AS131279 moves from 4837 to 20485 at 09:08), then
 # text routes, which override resolved ones for the same prefix.
@@ -79,14 +61,7 @@ sed 's/^asn = 20485/asm = 20485/' "$work/asclass.conf" >"$work/bad.conf"
 if "$ASCLASS" run --check-config --config "$work/bad.conf" 2>"$work/err"; then fail "a bad key was accepted"; fi
 grep -q "bad.conf:8: \[link ttk\]: unknown key \"asm\"" "$work/err" || fail "bad key error: $(cat "$work/err")"
 
-start_daemon() {
-	# nsenter execs: $! is the daemon itself (a function in the background
-	# would be a subshell, and signals would hit that instead)
-	nsenter --net=/run/netns/$R "$ASCLASS" run --config "$work/asclass.conf" >>"$work/daemon.log" 2>&1 &
-	dpid=$!
-	wait_for 10 in_r curl -sf http://127.0.0.1:9742/metrics || fail "daemon does not serve /metrics"
-	wait_for 10 grep -q "routing loaded" "$work/daemon.log" || fail "no routing load"
-}
+start_daemon() { daemon_start "$work/asclass.conf"; }
 metric() { in_r curl -sf http://127.0.0.1:9742/metrics | awk -v k="$1" '$1 == k {print $2}'; }
 start_daemon
 grep -q "link gone (asc-$id-nope) not attached" "$work/daemon.log" || fail "missing interface not reported"
@@ -121,7 +96,6 @@ scrape_configs:
 EOF2
 nsenter --net=/run/netns/$R prometheus --config.file="$work/prom.yml" --storage.tsdb.path="$work/prom/tsdb" \
 	--web.listen-address=127.0.0.1:19090 >"$work/prom.log" 2>&1 &
-ppid=$!
 q() { in_r curl -s --get http://127.0.0.1:19090/api/v1/query --data-urlencode "query=$1"; }
 has_series() { q "$1" | jq '.data.result | length > 0' | grep -qx true; }
 wait_for 30 has_series 'asclass_packets_total{upstream="cu",origin_as="64500",direction="in"}' || fail "Prometheus has no asclass series"
@@ -237,12 +211,12 @@ cu_in() { # every packet received over cu, whatever its class
 	in_r curl -sf http://127.0.0.1:9742/metrics | awk '/^asclass_packets_total\{upstream="cu",direction="in"/ {s += $2} END {print s + 0}'
 }
 before=$(cu_in)
-kill -9 "$dpid"; wait "$dpid" 2>/dev/null || true; dpid=
+daemon_stop KILL
 ip netns exec $U1 ping -q -c 4 -i 0.1 -W 1 198.51.100.1 >/dev/null || fail "traffic stopped with the daemon dead"
 start_daemon
 after=$(cu_in)
 [ "$after" -ge $((before + 4)) ] || fail "after kill -9 and restart: packets in over cu went from $before to $after (want +4 at least)"
-kill -TERM "$dpid"; wait "$dpid" 2>/dev/null || true; dpid=
+daemon_stop
 in_r ip -d link show r-cu | grep -q prog/xdp || fail "programs were removed on exit"
 
 # The operator's explicit way to let input without routes through:
@@ -254,7 +228,7 @@ n0=$(grep -c 'routing loaded' "$work/daemon.log")
 : >"$work/routes2.txt"
 wait_for 10 sh -c "[ \$(grep -c 'routing loaded' $work/daemon.log) -gt $n0 ]" || fail "allow_empty: the emptied source was refused"
 in_r "$ASCLASS" --pin-dir $PIN lookup 198.51.100.2 | grep -q AS64500 || fail "allow_empty: routes2.txt's empty table did not apply"
-kill -TERM "$dpid"; wait "$dpid" 2>/dev/null || true; dpid=
+daemon_stop
 
 # asclass routes load: input without routes, binary or cut is bad input
 # (exit 3) and the active tables stay; --allow-empty loads an empty table.

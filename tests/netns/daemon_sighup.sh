@@ -6,32 +6,14 @@
 # (named by file and line) with everything as before.
 set -eu
 . "$(dirname "$0")/../lib/netns.sh"
-[ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root (BPF, network namespaces)"; exit 77; }
-ASCLASS=${ASCLASS:-$PWD/build/asclass}
-id=$$
+ns_test_init
 R=asc-$id-sr U1=asc-$id-sa U2=asc-$id-sb
-PIN=/sys/fs/bpf/asc-test-$id
-work=$(mktemp -d)
-dpid=
-cleanup() {
-	[ -n "$dpid" ] && kill -9 "$dpid" 2>/dev/null
-	wait 2>/dev/null
-	ns_del_all
-	rm -rf "$PIN" "$work"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*"; [ -f "$work/daemon.log" ] && tail -20 "$work/daemon.log"; exit 1; }
-in_r() { in_ns $R "$@"; }
 metric() { in_r curl -sf http://127.0.0.1:9742/metrics | awk -v k="$1" '$1 == k {print $2}'; }
 xdp_on() { ip -n $R link show "$1" | grep -q 'prog/xdp'; }
 
 ns_add $R $U1 $U2
-veth $R r-a $U1 u-a
-veth $R r-b $U2 u-b
-ip -n $R addr add 198.51.100.1/30 dev r-a
-ip -n $U1 addr add 198.51.100.2/30 dev u-a
-ip -n $R addr add 203.0.113.1/30 dev r-b
-ip -n $U2 addr add 203.0.113.2/30 dev u-b
+veth_ip $R r-a 198.51.100.1/30 $U1 u-a 198.51.100.2/30
+veth_ip $R r-b 203.0.113.1/30 $U2 u-b 203.0.113.2/30
 printf '198.51.100.0/24 64500 4837 4837\n203.0.113.0/24 64501 20485 20485\n' >"$work/routes.txt"
 conf() { # conf LINK...: the config with these links
 	for l in "$@"; do printf '[link %s]\ninterface = r-%s\n\n' "$l" "$l"; done
@@ -50,10 +32,7 @@ hup() { # hup: SIGHUP, then wait for what it logs last
 }
 
 conf a >"$work/asclass.conf"
-nsenter --net=/run/netns/$R "$ASCLASS" run --config "$work/asclass.conf" >>"$work/daemon.log" 2>&1 &
-dpid=$!
-wait_for 10 grep -q "routing loaded" "$work/daemon.log" || fail "no routing load"
-wait_for 10 in_r curl -sf -o /dev/null http://127.0.0.1:9742/metrics || fail "no /metrics"
+daemon_start "$work/asclass.conf"
 ip netns exec $U1 ping -q -c 4 -i 0.1 -W 1 198.51.100.1 >/dev/null || fail "ping over a"
 [ "$(metric "$ka")" = 4 ] || fail "a: got '$(metric "$ka")', want 4"
 xdp_on r-b && fail "b attached before it is configured"

@@ -15,38 +15,20 @@
 # makes and removes.  Bounded: every wait has a timeout.
 set -eu
 . "$(dirname "$0")/../lib/netns.sh"
-[ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root (BPF, network namespaces)"; exit 77; }
+need_root
 command -v bird >/dev/null && command -v birdc >/dev/null \
 	|| { echo "SKIP: no bird/birdc (apt install bird2)"; exit 77; }
-ASCLASS=${ASCLASS:-$PWD/build/asclass}
-
-id=$$
+ns_test_init
+at_exit 'stop_pidfiles "$work"/*.pid'
 R=asc-$id-r U1=asc-$id-ttk U2=asc-$id-cu
-PIN=/sys/fs/bpf/asc-test-$id
-work=$(mktemp -d /tmp/asc-dumps-$id.XXXXXX)
-cleanup() {
-	local f
-	for f in "$work"/*.pid; do
-		[ -s "$f" ] && kill "$(cat "$f")" 2>/dev/null || true
-	done
-	ns_del_all
-	rm -rf "$PIN"; [ -n "${KEEP:-}" ] || rm -rf "$work"
-}
-trap cleanup EXIT
 
-fail() { echo "FAIL: $*"; exit 1; }
-asc() { in_ns $R "$ASCLASS" --pin-dir "$PIN" "$@"; }
 # bird NAME NS: BIRD with $work/NAME.conf, its own socket and pid file
 bird_start() { in_ns "$2" bird -c "$work/$1.conf" -s "$work/$1.ctl" -P "$work/$1.pid"; }
 birdc_r() { birdc -s "$work/r.ctl" "$@"; }
 
 ns_add $R $U1 $U2
-veth $R r-ttk $U1 u-ttk
-veth $R r-cu $U2 u-cu
-ip -n $R addr add 198.51.100.1/24 dev r-ttk
-ip -n $U1 addr add 198.51.100.2/24 dev u-ttk
-ip -n $R addr add 203.0.113.1/24 dev r-cu
-ip -n $U2 addr add 203.0.113.2/24 dev u-cu
+veth_ip $R r-ttk 198.51.100.1/24 $U1 u-ttk 198.51.100.2/24
+veth_ip $R r-cu 203.0.113.1/24 $U2 u-cu 203.0.113.2/24
 
 # upstream NAME ADDR ASN ROUTER_ADDR: announces 175.45.176.0/22 as
 # "ASN 131279" and 198.18.0.0/15 as "ASN"

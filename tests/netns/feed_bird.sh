@@ -23,37 +23,20 @@ cd "$(dirname "$0")/../.." || exit 1
 O=${O:-build}
 DUMP=$PWD/$O/tests/feed/feed_dump
 
-[ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root (network namespaces)"; exit 77; }
+need_root
 command -v bird >/dev/null && command -v birdc >/dev/null ||
 	{ echo "SKIP: BIRD 2 not installed (make deps installs bird2)"; exit 77; }
 [ -x "$DUMP" ] || { echo "FAIL: $DUMP is not built (make)"; exit 1; }
 
-T=$$
+ns_test_init
+T=$id DIR=$work
 NS_CU=asc-$T-cu NS_TTK=asc-$T-ttk NS_RTR=asc-$T-rtr NS_ASC=asc-$T-asc
-DIR=$(mktemp -d "/tmp/asc-feed-$T.XXXXXX")
 OUT=$DIR/dump.txt
 GR_TIME=6 # the router's graceful restart time, s
 DUMP_PID=
-
-# stop_pid PID: TERM, then KILL if it is still there after 5 s.
-stop_pid() {
-	local pid=$1 i
-	[ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
-	kill -TERM "$pid" 2>/dev/null
-	for i in $(seq 50); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
-	kill -KILL "$pid" 2>/dev/null
-}
+at_exit 'stop_pidfiles "$DIR"/rtr.pid "$DIR"/cu.pid "$DIR"/ttk.pid; stop_pid "$DUMP_PID"'
 
 bird_pid() { cat "$DIR/$1.pid" 2>/dev/null; }
-
-cleanup() {
-	local b
-	for b in rtr cu ttk; do stop_pid "$(bird_pid $b)"; done
-	stop_pid "$DUMP_PID"
-	ns_del_all
-	rm -rf "$DIR"
-}
-trap cleanup EXIT
 
 fail() {
 	echo "FAIL: $*"
@@ -66,15 +49,9 @@ fail() {
 # ---- topology ----------------------------------------------------------
 
 ns_add "$NS_CU" "$NS_TTK" "$NS_RTR" "$NS_ASC"
-veth "$NS_CU" "f${T}c" "$NS_RTR" "f${T}rc"
-veth "$NS_TTK" "f${T}t" "$NS_RTR" "f${T}rt"
-veth "$NS_RTR" "f${T}ra" "$NS_ASC" "f${T}a"
-ip -n "$NS_CU" addr add 198.51.100.1/30 dev "f${T}c"
-ip -n "$NS_RTR" addr add 198.51.100.2/30 dev "f${T}rc"
-ip -n "$NS_TTK" addr add 198.51.100.5/30 dev "f${T}t"
-ip -n "$NS_RTR" addr add 198.51.100.6/30 dev "f${T}rt"
-ip -n "$NS_RTR" addr add 203.0.113.1/30 dev "f${T}ra"
-ip -n "$NS_ASC" addr add 203.0.113.2/30 dev "f${T}a"
+veth_ip "$NS_CU" "f${T}c" 198.51.100.1/30 "$NS_RTR" "f${T}rc" 198.51.100.2/30
+veth_ip "$NS_TTK" "f${T}t" 198.51.100.5/30 "$NS_RTR" "f${T}rt" 198.51.100.6/30
+veth_ip "$NS_RTR" "f${T}ra" 203.0.113.1/30 "$NS_ASC" "f${T}a" 203.0.113.2/30
 
 # ---- BIRD configurations -------------------------------------------------
 

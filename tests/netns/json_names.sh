@@ -13,32 +13,14 @@
 # Traffic is pings between namespaces this test creates and removes.
 set -eu
 . "$(dirname "$0")/../lib/netns.sh"
-[ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root (BPF, network namespaces)"; exit 77; }
-ASCLASS=${ASCLASS:-$PWD/build/asclass}
+ns_test_init
 PY=/usr/bin/python3
-
-id=$$
 R=asc-$id-jr U=asc-$id-ju
-PIN=/sys/fs/bpf/asclass-test-$id
-cleanup() {
-	ns_del_all
-	rm -rf "$PIN"
-}
-trap cleanup EXIT
-
-asc() { in_ns $R "$ASCLASS" --pin-dir "$PIN" "$@"; }
-fail() { echo "FAIL: $*"; exit 1; }
-# stdin's JSON makes the jq filter ARGS true (jq 1.6's -e passes empty input)
-jq_ok() { [ "$(jq "$@")" = true ]; }
 # stdin is one JSON text, valid by RFC 8259: UTF-8, no raw control characters
 strict_json() { $PY -c 'import json, sys; json.loads(sys.stdin.buffer.read().decode("utf-8"))'; }
 
 ns_add $R $U
-for i in 0 1 2; do
-	veth $R r$i $U u$i
-	ip -n $R addr add 198.18.$i.1/24 dev r$i
-	ip -n $U addr add 198.18.$i.2/24 dev u$i
-done
+for i in 0 1 2; do veth_ip $R r$i 198.18.$i.1/24 $U u$i 198.18.$i.2/24; done
 
 # Accepted: quote and backslash (then 't', which a bad escaper makes a tab),
 # punctuation and a space, and "Čú€" (2 + 2 + 3 bytes of UTF-8).

@@ -7,28 +7,13 @@
 # shown pairs plus asclass_other_pairs_packets.
 set -eu
 . "$(dirname "$0")/../lib/netns.sh"
-[ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root (BPF, network namespaces)"; exit 77; }
-ASCLASS=${ASCLASS:-$PWD/build/asclass}
+need_root
 command -v promtool >/dev/null || { echo "FAIL: promtool missing (make deps)"; exit 1; }
-id=$$
+ns_test_init
 R=asc-$id-mr U=asc-$id-mu
-PIN=/sys/fs/bpf/asc-test-$id
-work=$(mktemp -d)
-dpid=
-cleanup() {
-	[ -n "$dpid" ] && kill -9 "$dpid" 2>/dev/null
-	wait 2>/dev/null
-	ns_del_all
-	rm -rf "$PIN" "$work"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*"; [ -f "$work/daemon.log" ] && tail -20 "$work/daemon.log"; exit 1; }
-in_r() { in_ns $R "$@"; }
 
 ns_add $R $U
-veth $R r-cu $U u-cu
-ip -n $R addr add 198.51.100.1/30 dev r-cu
-ip -n $U addr add 198.51.100.2/30 dev u-cu
+veth_ip $R r-cu 198.51.100.1/30 $U u-cu 198.51.100.2/30
 for n in 1 2 3; do ip -n $U addr add 198.18.$n.2/24 dev u-cu; done
 ip -n $R route add 198.18.0.0/15 via 198.51.100.2
 
@@ -57,10 +42,7 @@ watch = 64500
 pin_dir = $PIN
 EOF2
 
-nsenter --net=/run/netns/$R "$ASCLASS" run --config "$work/asclass.conf" >>"$work/daemon.log" 2>&1 &
-dpid=$!
-wait_for 10 in_r curl -sf http://127.0.0.1:9743/metrics || fail "daemon does not serve /metrics"
-wait_for 10 grep -q "routing loaded" "$work/daemon.log" || fail "no routing load"
+daemon_start "$work/asclass.conf" 9743
 scrape() { in_r curl -sf http://127.0.0.1:9743/metrics >"$work/scrape"; }
 metric() { awk -v k="$1" '$1 == k {print $2}' "$work/scrape"; }
 # sum of the series of metric $1 whose labels hold $2

@@ -9,7 +9,8 @@
 # (docs/RELIABILITY.md).
 set -eu
 cd "$(dirname "$0")/../.."
-[ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root (BPF, network namespaces)"; exit 77; }
+. tests/lib/netns.sh
+need_root
 O=${O:-build}
 # The upgrade build and the ASan build; up to date after make check, so this
 # is a no-op there.  Not under the caller's make (no jobserver to share).

@@ -98,14 +98,36 @@ static int ctx_err(const struct bgp_ctx *ctx, const char *fmt, ...)
 
 /* ---- NLRI ---- */
 
+/* One prefix as bgpdump 1.6.2 stores it: pb holds its nb bytes; more than
+ * 16 overwrite the length (byte 16) and the path id (bytes 20..23, host
+ * order) of the entry they are copied into. */
+static void compat_prefix(struct mrt_prefix *p, int family, const uint8_t pb[32], size_t nb,
+			  uint8_t plen, uint32_t pid, bool addpath)
+{
+	memset(p, 0, sizeof(*p));
+	p->ip.family = (uint8_t)family;
+	memcpy(p->ip.a, pb, 16);
+	p->len = nb > 16 ? pb[16] : plen;
+	if (nb > 20) {
+		uint8_t h[4] = { (uint8_t)pid, (uint8_t)(pid >> 8), (uint8_t)(pid >> 16),
+				 (uint8_t)(pid >> 24) };
+		for (size_t k = 0; k < 4 && 20 + k < nb; k++)
+			h[k] = pb[20 + k];
+		pid = (uint32_t)h[0] | (uint32_t)h[1] << 8 | (uint32_t)h[2] << 16 |
+		      (uint32_t)h[3] << 24;
+	}
+	p->path_id = pid;
+	p->has_path_id = addpath;
+}
+
 /* bgpdump 1.6.2's read_prefix_list(), reproduced for its printer: short
  * path ids and lengths read as zero-filled, no maximum length, and a prefix
- * of more than 16 bytes overwrites the length (byte 16) and the path id
- * (bytes 20..23, host order) of the entry it is copied into. */
+ * of more than 16 bytes is stored as compat_prefix() says.  Pass 0 counts,
+ * pass 1 fills. */
 static int nlri_parse_compat(const uint8_t *buf, size_t len, int family, const struct bgp_ctx *ctx,
 			     const struct mrt_prefix **out, uint32_t *n, bool *cut)
 {
-	struct bgp_cur c = bgp_cur_make(buf, len);
+	struct bgp_cur c;
 	uint32_t count = 0;
 	struct mrt_prefix *v = NULL;
 
@@ -131,24 +153,8 @@ static int nlri_parse_compat(const uint8_t *buf, size_t len, int family, const s
 			}
 			memcpy(pb, c.p, nb);
 			c.p += nb;
-			if (pass == 1) {
-				struct mrt_prefix *p = &v[i];
-				memset(p, 0, sizeof(*p));
-				p->ip.family = (uint8_t)family;
-				memcpy(p->ip.a, pb, 16);
-				p->len = nb > 16 ? pb[16] : plen;
-				if (nb > 20) {
-					uint8_t h[4] = { (uint8_t)pid, (uint8_t)(pid >> 8),
-							 (uint8_t)(pid >> 16),
-							 (uint8_t)(pid >> 24) };
-					for (size_t k = 0; k < 4 && 20 + k < nb; k++)
-						h[k] = pb[20 + k];
-					pid = (uint32_t)h[0] | (uint32_t)h[1] << 8 |
-					      (uint32_t)h[2] << 16 | (uint32_t)h[3] << 24;
-				}
-				p->path_id = pid;
-				p->has_path_id = ctx->addpath;
-			}
+			if (pass == 1)
+				compat_prefix(&v[i], family, pb, nb, plen, pid, ctx->addpath);
 			i++;
 		}
 		if (pass == 0) {
@@ -287,15 +293,8 @@ int bgp_aspath_parse(const uint8_t *buf, size_t len, uint8_t asn_size, struct mr
 		segs[i].pad = 0;
 		segs[i].count = cnt;
 		segs[i].first = k;
-		for (unsigned int j = 0; j < cnt; j++) {
-			if (asn_size == 2) {
-				uint16_t v = 0;
-				bgp_get16(&c, &v);
-				asns[k++] = v;
-			} else {
-				bgp_get32(&c, &asns[k++]);
-			}
-		}
+		for (unsigned int j = 0; j < cnt; j++) /* pass 1 counted whole ones */
+			bgp_get_asn(&c, asn_size, &asns[k++]);
 	}
 	p->segs = segs;
 	p->asns = asns;
@@ -452,13 +451,37 @@ static int mp_cut(const struct bgp_ctx *ctx, struct bgp_attrs *o, size_t len, co
 	return ctx_err(ctx, "MP_REACH_NLRI of %zu bytes is cut %s", len, where);
 }
 
+/* The prefixes at c that end an MP_REACH_NLRI or MP_UNREACH_NLRI (type):
+ * none for a family not decoded (*skipped, counted) or in a TABLE_DUMP_V2
+ * entry; a list cut short is flagged on the attribute. */
+static int mp_prefixes(struct bgp_cur *c, unsigned int type, uint16_t afi, uint8_t safi,
+		       const struct bgp_ctx *ctx, struct bgp_attrs *o, bool *skipped,
+		       const struct mrt_prefix **out, uint32_t *n)
+{
+	bool cut;
+	int err;
+
+	if (!afi_safi_ok(afi, safi)) {
+		*skipped = true;
+		if (ctx->stats)
+			ctx->stats->afi_skipped++;
+		return 0;
+	}
+	if (ctx->rib_entry)
+		return 0;
+	err = bgp_nlri_parse(c->p, bgp_cur_left(c), afi == BGP_AFI_IPV6 ? 6 : 4,
+			     type == BGP_ATTR_MP_REACH_NLRI ? "MP_REACH_NLRI" : "MP_UNREACH_NLRI",
+			     ctx, out, n, &cut);
+	if (cut)
+		mark(o, type);
+	return err;
+}
+
 static int mp_reach(const uint8_t *v, size_t len, const struct bgp_ctx *ctx, struct bgp_attrs *o)
 {
 	struct bgp_mp_reach *m = &o->mp_reach;
 	struct bgp_cur c = bgp_cur_make(v, len);
 	uint8_t nhlen = 0, snpa = 0;
-	bool cut;
-	int err;
 
 	memset(m, 0, sizeof(*m));
 	m->present = true;
@@ -490,27 +513,14 @@ static int mp_reach(const uint8_t *v, size_t len, const struct bgp_ctx *ctx, str
 			return mp_cut(ctx, o, len, "in its SNPAs");
 		c.p += l;
 	}
-	if (!afi_safi_ok(m->afi, m->safi)) {
-		m->skipped = true;
-		if (ctx->stats)
-			ctx->stats->afi_skipped++;
-		return 0;
-	}
-	if (ctx->rib_entry)
-		return 0;
-	err = bgp_nlri_parse(c.p, bgp_cur_left(&c), m->afi == BGP_AFI_IPV6 ? 6 : 4, "MP_REACH_NLRI",
-			     ctx, &m->nlri, &m->n_nlri, &cut);
-	if (cut)
-		mark(o, BGP_ATTR_MP_REACH_NLRI);
-	return err;
+	return mp_prefixes(&c, BGP_ATTR_MP_REACH_NLRI, m->afi, m->safi, ctx, o, &m->skipped,
+			   &m->nlri, &m->n_nlri);
 }
 
 static int mp_unreach(const uint8_t *v, size_t len, const struct bgp_ctx *ctx, struct bgp_attrs *o)
 {
 	struct bgp_mp_unreach *m = &o->mp_unreach;
 	struct bgp_cur c = bgp_cur_make(v, len);
-	bool cut;
-	int err;
 
 	memset(m, 0, sizeof(*m));
 	m->present = true;
@@ -518,19 +528,8 @@ static int mp_unreach(const uint8_t *v, size_t len, const struct bgp_ctx *ctx, s
 		mark(o, BGP_ATTR_MP_UNREACH_NLRI);
 		return 0;
 	}
-	if (!afi_safi_ok(m->afi, m->safi)) {
-		m->skipped = true;
-		if (ctx->stats)
-			ctx->stats->afi_skipped++;
-		return 0;
-	}
-	if (ctx->rib_entry)
-		return 0;
-	err = bgp_nlri_parse(c.p, bgp_cur_left(&c), m->afi == BGP_AFI_IPV6 ? 6 : 4,
-			     "MP_UNREACH_NLRI", ctx, &m->withdrawn, &m->n_withdrawn, &cut);
-	if (cut)
-		mark(o, BGP_ATTR_MP_UNREACH_NLRI);
-	return err;
+	return mp_prefixes(&c, BGP_ATTR_MP_UNREACH_NLRI, m->afi, m->safi, ctx, o, &m->skipped,
+			   &m->withdrawn, &m->n_withdrawn);
 }
 
 /* Expected attribute flag bits (optional, transitive) per RFC 4271 5. */

@@ -71,6 +71,18 @@ static inline int bgp_getn(struct bgp_cur *c, void *dst, size_t n)
 	c->p += n;
 	return 0;
 }
+/* An AS number of asn_size (2 or 4) bytes. */
+static inline int bgp_get_asn(struct bgp_cur *c, uint8_t asn_size, uint32_t *v)
+{
+	uint16_t v16;
+
+	if (asn_size == 4)
+		return bgp_get32(c, v);
+	if (bgp_get16(c, &v16))
+		return -1;
+	*v = v16;
+	return 0;
+}
 /* Takes n bytes as a sub-cursor. */
 static inline int bgp_sub(struct bgp_cur *c, size_t n, struct bgp_cur *sub)
 {

@@ -622,27 +622,45 @@ static inline void commit(struct bgpdump_fmt *f, char *p)
 
 /* ---- TABLE_DUMP / TABLE_DUMP_V2 ---- */
 
+/* "NAME|ts|B|peer|peeras|prefix|": how a TABLE_DUMP or TABLE_DUMP_V2
+ * line starts (pfx: the prefix as text).  Inlined, so that strlen(name)
+ * of a literal is a constant: it runs once per RIB entry. */
+static inline __attribute__((always_inline)) char *rib_head(struct bgpdump_fmt *f, const char *name,
+							    const struct mrt_peer *peer,
+							    bool peer_v6, const char *pfx,
+							    size_t pfxn)
+{
+	char *p = room(f);
+
+	if (!p)
+		return NULL;
+	p = put(p, name, strlen(name));
+	*p++ = '|';
+	p = put(p, f->ts, f->ts_len);
+	p = PUTS(p, "|B|");
+	p = put_ip(p, &peer->ip, peer_v6);
+	*p++ = '|';
+	p += u32_dec(peer->asn, p);
+	*p++ = '|';
+	p = put(p, pfx, pfxn);
+	*p++ = '|';
+	return p;
+}
+
 static void fmt_td1(struct bgpdump_fmt *f, const struct mrt_record *rec)
 {
 	const struct mrt_rib *rib = &rec->rib;
 	const struct mrt_rib_entry *e = &rib->entries[0];
 	const struct bgp_attrs *a = &e->attrs;
 	bool v6 = rec->subtype == 2; /* bgpdump: only subtype AFI_IP6 prints as IPv6 */
+	char pfx[64];		     /* an IPv6 text (45 bytes at most) and "/128" */
 	char *p;
 
 	prep_attrs(f, a, rec->subtype >= 3 ? 4 : 2);
-	p = room(f);
+	p = rib_head(f, "TABLE_DUMP", e->peer, v6, pfx,
+		     (size_t)(put_prefix(pfx, &rib->prefix, v6) - pfx));
 	if (!p)
 		return;
-	p = PUTS(p, "TABLE_DUMP|");
-	p = put(p, f->ts, f->ts_len);
-	p = PUTS(p, "|B|");
-	p = put_ip(p, &e->peer->ip, v6);
-	*p++ = '|';
-	p += u32_dec(e->peer->asn, p);
-	*p++ = '|';
-	p = put_prefix(p, &rib->prefix, v6);
-	*p++ = '|';
 	p = put_aspath_origin(f, p, a);
 	if (a->mp_reach.present &&
 	    (a->mp_reach.abbreviated ||
@@ -663,70 +681,67 @@ static void fmt_td1(struct bgpdump_fmt *f, const struct mrt_record *rec)
 	commit(f, p);
 }
 
+/* bgpdump's next-hop text buffer lives across the entries of a record
+ * (last, *last_len): an entry whose MP next hop has an odd length prints
+ * the previous one (the first entry's buffer is uninitialised: nothing). */
+static char *td2_nexthop(char *p, const struct bgp_attrs *a, char *last, size_t *last_len)
+{
+	const struct bgp_mp_reach *m = &a->mp_reach;
+	bool mp6 = m->present &&
+		   (m->abbreviated || (m->afi == BGP_AFI_IPV6 && m->safi == BGP_SAFI_UNICAST));
+	bool mp4 = m->present && !m->abbreviated && m->afi == BGP_AFI_IPV4 &&
+		   m->safi == BGP_SAFI_UNICAST;
+	char *nh = p;
+
+	if (mp6 || mp4) {
+		if (m->nh_len == 4)
+			p = put_ip(p, &m->nexthop, false);
+		else if (m->nh_len == 16 || m->nh_len == 32)
+			p = put_ip(p, &m->nexthop, true);
+		else
+			p = put(p, last, *last_len);
+	} else if (BGP_HAS(a, BGP_ATTR_NEXT_HOP)) {
+		p = put_ip(p, &a->next_hop, false);
+	} else {
+		p = PUTS(p, "255.255.255.255");
+	}
+	*last_len = (size_t)(p - nh);
+	memcpy(last, nh, *last_len);
+	return p;
+}
+
 static void fmt_td2(struct bgpdump_fmt *f, const struct mrt_record *rec)
 {
 	const struct mrt_rib *rib = &rec->rib;
 	unsigned int st = rec->subtype;
-	bool ap = rib->addpath;
 	bool v6 = rib->afi == BGP_AFI_IPV6;
-	char pfx[64]; /* an IPv6 text (45 bytes at most) and "/128" */
-	size_t pfxn;
+	char pfx[64];	  /* an IPv6 text (45 bytes at most) and "/128" */
+	char last_nh[64]; /* td2_nexthop's: an IPv6 text, 45 bytes at most */
+	size_t pfxn, last_nh_len = 0;
 
 	/* bgpdump prints only the unicast RIB subtypes */
 	if (st != MRT_TD2_RIB_IPV4_UNICAST && st != MRT_TD2_RIB_IPV6_UNICAST &&
 	    st != MRT_TD2_RIB_IPV4_UNICAST_ADDPATH && st != MRT_TD2_RIB_IPV6_UNICAST_ADDPATH)
 		return;
 	pfxn = (size_t)(put_prefix(pfx, &rib->prefix, v6) - pfx);
-	/* bgpdump's next-hop text buffer lives across the entries of a record:
-	 * an entry whose MP next hop has an odd length prints the previous one */
-	char last_nh[64]; /* an IPv6 text: 45 bytes at most */
-	size_t last_nh_len = 0;
 	for (unsigned int i = 0; i < rib->n_entries; i++) {
 		const struct mrt_rib_entry *e = &rib->entries[i];
 		const struct bgp_attrs *a = &e->attrs;
-		const struct bgp_mp_reach *m = &a->mp_reach;
 		char *p;
 
 		prep_attrs(f, a, 4);
-		p = room(f);
+		p = rib->addpath ? rib_head(f, "TABLE_DUMP2_AP", e->peer, e->peer->ip.family == 6,
+					    pfx, pfxn)
+				 : rib_head(f, "TABLE_DUMP2", e->peer, e->peer->ip.family == 6, pfx,
+					    pfxn);
 		if (!p)
 			return;
-		if (ap)
-			p = PUTS(p, "TABLE_DUMP2_AP|");
-		else
-			p = PUTS(p, "TABLE_DUMP2|");
-		p = put(p, f->ts, f->ts_len);
-		p = PUTS(p, "|B|");
-		p = put_ip(p, &e->peer->ip, e->peer->ip.family == 6);
-		*p++ = '|';
-		p += u32_dec(e->peer->asn, p);
-		*p++ = '|';
-		p = put(p, pfx, pfxn);
-		*p++ = '|';
-		if (ap) {
+		if (rib->addpath) {
 			p += u32_dec(e->path_id, p);
 			*p++ = '|';
 		}
 		p = put_aspath_origin(f, p, a);
-		bool mp6 = m->present && (m->abbreviated ||
-					  (m->afi == BGP_AFI_IPV6 && m->safi == BGP_SAFI_UNICAST));
-		bool mp4 = m->present && !m->abbreviated && m->afi == BGP_AFI_IPV4 &&
-			   m->safi == BGP_SAFI_UNICAST;
-		char *nh = p;
-		if (mp6 || mp4) {
-			if (m->nh_len == 4)
-				p = put_ip(p, &m->nexthop, false);
-			else if (m->nh_len == 16 || m->nh_len == 32)
-				p = put_ip(p, &m->nexthop, true);
-			else /* the first entry's buffer is uninitialised: we print nothing */
-				p = put(p, last_nh, last_nh_len);
-		} else if (BGP_HAS(a, BGP_ATTR_NEXT_HOP)) {
-			p = put_ip(p, &a->next_hop, false);
-		} else {
-			p = PUTS(p, "255.255.255.255");
-		}
-		last_nh_len = (size_t)(p - nh);
-		memcpy(last_nh, nh, last_nh_len);
+		p = td2_nexthop(p, a, last_nh, &last_nh_len);
 		*p++ = '|';
 		p = put_pref_med(p, a, false);
 		p = put_tail(f, p, a);
@@ -809,40 +824,37 @@ static void withdraw_lines(struct bgpdump_fmt *f, const struct mrt_record *rec, 
 	}
 }
 
-static void fmt_update(struct bgpdump_fmt *f, const struct mrt_record *rec)
+/* "...|A|peer|peeras|prefix|[path id|]": how an announcement starts. */
+static char *announce_head(struct bgpdump_fmt *f, const struct mrt_record *rec, const char *name,
+			   size_t nl, const struct mrt_prefix *pfx, bool v6)
 {
 	const struct mrt_bgp4mp *m = &rec->bgp4mp;
-	const struct bgp_update *u = &m->msg.update;
-	const struct bgp_attrs *a = &u->attrs;
-	const struct bgp_mp_reach *mr = &a->mp_reach;
-	const struct bgp_mp_unreach *mu = &a->mp_unreach;
-	bool peer_v6 = m->afi == BGP_AFI_IPV6;
-	char name[32]; /* "BGP4MP_ET_LOCAL": the longest is 15 bytes */
-	size_t nl = bgp4mp_name(rec, name);
-	bool mu_ok = mu->present && !mu->skipped && mu->n_withdrawn;
-	bool mr_ok = mr->present && !mr->skipped && !mr->abbreviated && mr->n_nlri;
+	char *p = line_head(f, rec, name, nl, 'A', m->afi == BGP_AFI_IPV6);
 
-	if (u->n_withdrawn)
-		withdraw_lines(f, rec, name, nl, u->withdrawn, u->n_withdrawn, false);
-	if (mu_ok)
-		withdraw_lines(f, rec, name, nl, mu->withdrawn, mu->n_withdrawn,
-			       mu->afi == BGP_AFI_IPV6);
-	if (!u->n_nlri && !mr_ok)
-		return;
-	prep_attrs(f, a, m->asn_size);
-
-	/* IPv4 NLRI field */
-	uint32_t n = list_len(f, u->n_nlri);
-	for (uint32_t i = 0; i < n; i++) {
-		char *p = line_head(f, rec, name, nl, 'A', peer_v6);
-		if (!p)
-			return;
-		p = put_prefix(p, &u->nlri[i], false);
+	if (!p)
+		return NULL;
+	p = put_prefix(p, pfx, v6);
+	*p++ = '|';
+	if (m->addpath) {
+		p += u32_dec(pfx->path_id, p);
 		*p++ = '|';
-		if (m->addpath) {
-			p += u32_dec(u->nlri[i].path_id, p);
-			*p++ = '|';
-		}
+	}
+	return p;
+}
+
+/* The announcements of the UPDATE's own (IPv4) NLRI field: false if out
+ * of memory. */
+static bool nlri_lines(struct bgpdump_fmt *f, const struct mrt_record *rec, const char *name,
+		       size_t nl)
+{
+	const struct bgp_update *u = &rec->bgp4mp.msg.update;
+	const struct bgp_attrs *a = &u->attrs;
+	uint32_t n = list_len(f, u->n_nlri);
+
+	for (uint32_t i = 0; i < n; i++) {
+		char *p = announce_head(f, rec, name, nl, &u->nlri[i], false);
+		if (!p)
+			return false;
 		p = put_aspath_origin(f, p, a);
 		if (BGP_HAS(a, BGP_ATTR_NEXT_HOP))
 			p = put_ip(p, &a->next_hop, false);
@@ -853,21 +865,23 @@ static void fmt_update(struct bgpdump_fmt *f, const struct mrt_record *rec)
 		p = put_tail(f, p, a);
 		commit(f, p);
 	}
-	if (!mr_ok)
-		return;
-	n = list_len(f, mr->n_nlri);
+	return true;
+}
+
+/* The announcements of MP_REACH_NLRI. */
+static void mp_reach_lines(struct bgpdump_fmt *f, const struct mrt_record *rec, const char *name,
+			   size_t nl)
+{
+	const struct bgp_attrs *a = &rec->bgp4mp.msg.update.attrs;
+	const struct bgp_mp_reach *mr = &a->mp_reach;
+	uint32_t n = list_len(f, mr->n_nlri);
 	bool v6 = mr->afi == BGP_AFI_IPV6;
 	bool nh_ok = mr->nh_len == 4 || mr->nh_len == 16 || mr->nh_len == 32;
+
 	for (uint32_t i = 0; i < n; i++) {
-		char *p = line_head(f, rec, name, nl, 'A', peer_v6);
+		char *p = announce_head(f, rec, name, nl, &mr->nlri[i], v6);
 		if (!p)
 			return;
-		p = put_prefix(p, &mr->nlri[i], v6);
-		*p++ = '|';
-		if (m->addpath) {
-			p += u32_dec(mr->nlri[i].path_id, p);
-			*p++ = '|';
-		}
 		if (!v6) {
 			/* IPv4 over MP_REACH: pref and med printed signed */
 			p = put_aspath_origin(f, p, a);
@@ -885,6 +899,29 @@ static void fmt_update(struct bgpdump_fmt *f, const struct mrt_record *rec)
 		p = put_tail(f, p, a);
 		commit(f, p);
 	}
+}
+
+static void fmt_update(struct bgpdump_fmt *f, const struct mrt_record *rec)
+{
+	const struct mrt_bgp4mp *m = &rec->bgp4mp;
+	const struct bgp_update *u = &m->msg.update;
+	const struct bgp_mp_reach *mr = &u->attrs.mp_reach;
+	const struct bgp_mp_unreach *mu = &u->attrs.mp_unreach;
+	char name[32]; /* "BGP4MP_ET_LOCAL": the longest is 15 bytes */
+	size_t nl = bgp4mp_name(rec, name);
+	bool mu_ok = mu->present && !mu->skipped && mu->n_withdrawn;
+	bool mr_ok = mr->present && !mr->skipped && !mr->abbreviated && mr->n_nlri;
+
+	if (u->n_withdrawn)
+		withdraw_lines(f, rec, name, nl, u->withdrawn, u->n_withdrawn, false);
+	if (mu_ok)
+		withdraw_lines(f, rec, name, nl, mu->withdrawn, mu->n_withdrawn,
+			       mu->afi == BGP_AFI_IPV6);
+	if (!u->n_nlri && !mr_ok)
+		return;
+	prep_attrs(f, &u->attrs, m->asn_size);
+	if (nlri_lines(f, rec, name, nl) && mr_ok)
+		mp_reach_lines(f, rec, name, nl);
 }
 
 static void fmt_state(struct bgpdump_fmt *f, const struct mrt_record *rec)

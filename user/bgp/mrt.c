@@ -294,14 +294,8 @@ static int decode_td1(struct mrt_reader *r, struct mrt_record *rec, struct bgp_c
 	rib->seq = seq16;
 	rib->prefix.len = plen;
 	p->asn_size = asn_size;
-	if (asn_size == 2) {
-		uint16_t a16;
-		if (bgp_get16(c, &a16))
-			return fail(r, "TABLE_DUMP record cut in peer AS");
-		p->asn = a16;
-	} else if (bgp_get32(c, &p->asn)) {
+	if (bgp_get_asn(c, asn_size, &p->asn))
 		return fail(r, "TABLE_DUMP record cut in peer AS");
-	}
 	if (bgp_get16(c, &alen))
 		return fail(r, "TABLE_DUMP record cut before attribute length");
 	if (bgp_cur_left(c) < alen)
@@ -319,16 +313,10 @@ static int decode_td1(struct mrt_reader *r, struct mrt_record *rec, struct bgp_c
 }
 
 /* ---- TABLE_DUMP_V2 ---- */
-static int decode_pit(struct mrt_reader *r, struct mrt_record *rec, struct bgp_cur *c)
-{
-	struct mrt_peer_index *pit = &r->pit;
-	uint16_t vlen, n;
-	struct mrt_ip cid;
 
-	if (get_ip(c, 4, &cid) || bgp_get16(c, &vlen))
-		return fail(r, "PEER_INDEX_TABLE of %u bytes is too short", rec->body_len);
-	if (bgp_cur_left(c) < vlen)
-		return fail(r, "PEER_INDEX_TABLE view name length %u exceeds record", vlen);
+/* The view name, vlen bytes at c, into r->view (NUL-terminated). */
+static int pit_view(struct mrt_reader *r, struct bgp_cur *c, uint16_t vlen)
+{
 	if (r->view_cap < (size_t)vlen + 1) {
 		char *v = realloc(r->view, (size_t)vlen + 1);
 		if (!v)
@@ -339,40 +327,57 @@ static int decode_pit(struct mrt_reader *r, struct mrt_record *rec, struct bgp_c
 	memcpy(r->view, c->p, vlen);
 	r->view[vlen] = 0;
 	c->p += vlen;
+	return 0;
+}
+
+static int pit_reserve(struct mrt_reader *r, uint16_t n)
+{
+	struct mrt_peer *pv;
+
+	if (r->peers_cap >= n)
+		return 0;
+	pv = realloc(r->peers, (size_t)n * sizeof(*pv));
+	if (!pv)
+		return oom(r);
+	r->peers = pv;
+	r->peers_cap = n;
+	return 0;
+}
+
+/* One peer entry (type, BGP id, address, AS): 0, or -1 if it is cut. */
+static int pit_peer(struct bgp_cur *c, struct mrt_peer *p)
+{
+	uint8_t type;
+
+	memset(p, 0, sizeof(*p));
+	if (bgp_get8(c, &type) || get_ip(c, 4, &p->bgp_id) || get_ip(c, (type & 1) ? 6 : 4, &p->ip))
+		return -1;
+	p->asn_size = (type & 2) ? 4 : 2;
+	return bgp_get_asn(c, p->asn_size, &p->asn);
+}
+
+static int decode_pit(struct mrt_reader *r, struct mrt_record *rec, struct bgp_cur *c)
+{
+	struct mrt_peer_index *pit = &r->pit;
+	uint16_t vlen, n;
+	struct mrt_ip cid;
+	int err;
+
+	if (get_ip(c, 4, &cid) || bgp_get16(c, &vlen))
+		return fail(r, "PEER_INDEX_TABLE of %u bytes is too short", rec->body_len);
+	if (bgp_cur_left(c) < vlen)
+		return fail(r, "PEER_INDEX_TABLE view name length %u exceeds record", vlen);
+	if ((err = pit_view(r, c, vlen)))
+		return err;
 	if (bgp_get16(c, &n))
 		return fail(r, "PEER_INDEX_TABLE cut before peer count");
-	if (r->peers_cap < n) {
-		struct mrt_peer *pv = realloc(r->peers, (size_t)n * sizeof(*pv));
-		if (!pv)
-			return oom(r);
-		r->peers = pv;
-		r->peers_cap = n;
-	}
-	for (unsigned int i = 0; i < n; i++) {
-		struct mrt_peer *p = &r->peers[i];
-		uint8_t type;
-
-		memset(p, 0, sizeof(*p));
-		if (bgp_get8(c, &type) || get_ip(c, 4, &p->bgp_id) ||
-		    get_ip(c, (type & 1) ? 6 : 4, &p->ip)) {
+	if ((err = pit_reserve(r, n)))
+		return err;
+	for (unsigned int i = 0; i < n; i++)
+		if (pit_peer(c, &r->peers[i])) {
 			pit->n_peers = 0;
 			return fail(r, "PEER_INDEX_TABLE cut in peer %u of %u", i, n);
 		}
-		p->asn_size = (type & 2) ? 4 : 2;
-		if (type & 2) {
-			if (bgp_get32(c, &p->asn)) {
-				pit->n_peers = 0;
-				return fail(r, "PEER_INDEX_TABLE cut in peer %u of %u", i, n);
-			}
-		} else {
-			uint16_t a;
-			if (bgp_get16(c, &a)) {
-				pit->n_peers = 0;
-				return fail(r, "PEER_INDEX_TABLE cut in peer %u of %u", i, n);
-			}
-			p->asn = a;
-		}
-	}
 	pit->collector_id = cid;
 	pit->view_name = r->view;
 	pit->view_name_len = vlen;
@@ -383,36 +388,36 @@ static int decode_pit(struct mrt_reader *r, struct mrt_record *rec, struct bgp_c
 	return 0;
 }
 
-static int decode_rib(struct mrt_reader *r, struct mrt_record *rec, struct bgp_cur *c)
+/* AFI and SAFI of a RIB record: from its subtype (base: the subtype
+ * without ADD-PATH), or RIB_GENERIC's own fields.  0, 1 for a family not
+ * decoded (the record is skipped as other), or an error. */
+static int rib_family(struct mrt_reader *r, struct mrt_record *rec, struct bgp_cur *c,
+		      unsigned int base)
 {
 	struct mrt_rib *rib = &rec->rib;
-	unsigned int st = rec->subtype;
-	bool addpath = st >= MRT_TD2_RIB_IPV4_UNICAST_ADDPATH;
-	unsigned int base = addpath ? st - 6 : st; /* map 8..12 onto 2..6 */
-	uint8_t plen;
-	uint16_t n;
-	int fam;
-	struct bgp_ctx ctx;
 
-	memset(rib, 0, sizeof(*rib));
-	rib->addpath = addpath;
-	if (bgp_get32(c, &rib->seq))
-		return fail(r, "RIB record of %u bytes is too short", rec->body_len);
-	if (base == MRT_TD2_RIB_GENERIC) {
-		if (bgp_get16(c, &rib->afi) || bgp_get8(c, &rib->safi))
-			return fail(r, "RIB_GENERIC record cut before AFI/SAFI");
-		if ((rib->afi != BGP_AFI_IPV4 && rib->afi != BGP_AFI_IPV6) ||
-		    (rib->safi != BGP_SAFI_UNICAST && rib->safi != BGP_SAFI_MULTICAST)) {
-			r->st.rib_generic_skipped++;
-			r->st.other_records++;
-			rec->kind = MRT_REC_OTHER;
-			return 0;
-		}
-	} else {
+	if (base != MRT_TD2_RIB_GENERIC) {
 		rib->afi = (base == 2 || base == 3) ? BGP_AFI_IPV4 : BGP_AFI_IPV6;
 		rib->safi = (base == 2 || base == 4) ? BGP_SAFI_UNICAST : BGP_SAFI_MULTICAST;
+		return 0;
 	}
-	fam = rib->afi == BGP_AFI_IPV6 ? 6 : 4;
+	if (bgp_get16(c, &rib->afi) || bgp_get8(c, &rib->safi))
+		return fail(r, "RIB_GENERIC record cut before AFI/SAFI");
+	if ((rib->afi != BGP_AFI_IPV4 && rib->afi != BGP_AFI_IPV6) ||
+	    (rib->safi != BGP_SAFI_UNICAST && rib->safi != BGP_SAFI_MULTICAST)) {
+		r->st.rib_generic_skipped++;
+		r->st.other_records++;
+		rec->kind = MRT_REC_OTHER;
+		return 1;
+	}
+	return 0;
+}
+
+static int rib_prefix(struct mrt_reader *r, struct mrt_rib *rib, struct bgp_cur *c)
+{
+	int fam = rib->afi == BGP_AFI_IPV6 ? 6 : 4;
+	uint8_t plen;
+
 	if (bgp_get8(c, &plen))
 		return fail(r, "RIB record cut before prefix length");
 	if (plen > (fam == 6 ? 128 : 32))
@@ -421,42 +426,72 @@ static int decode_rib(struct mrt_reader *r, struct mrt_record *rec, struct bgp_c
 	rib->prefix.len = plen;
 	if (bgp_getn(c, rib->prefix.ip.a, (plen + 7u) / 8u))
 		return fail(r, "RIB record cut in prefix /%u", plen);
+	return 0;
+}
+
+/* Entry i of n: peer index, time, path id (ADD-PATH), attributes. */
+static int rib_entry(struct mrt_reader *r, const struct bgp_ctx *ctx, struct bgp_cur *c,
+		     bool addpath, unsigned int i, unsigned int n, struct mrt_rib_entry *e)
+{
+	uint16_t alen;
+	int err;
+
+	memset(e, 0, sizeof(*e));
+	if (bgp_get16(c, &e->peer_index) || bgp_get32(c, &e->originated))
+		return fail(r, "RIB entry %u of %u cut in its header", i, n);
+	if (addpath) {
+		if (bgp_get32(c, &e->path_id))
+			return fail(r, "RIB entry %u of %u cut in its path id", i, n);
+		e->has_path_id = true;
+	}
+	if (bgp_get16(c, &alen))
+		return fail(r, "RIB entry %u of %u cut before attribute length", i, n);
+	if (e->peer_index >= r->pit.n_peers)
+		return fail(r, "RIB entry %u: peer index %u out of range (%u peers)", i,
+			    e->peer_index, r->pit.n_peers);
+	if (bgp_cur_left(c) < alen)
+		return fail(r, "RIB entry %u attribute length %u exceeds record (%zu left)", i,
+			    alen, bgp_cur_left(c));
+	e->peer = &r->pit.peers[e->peer_index];
+	err = bgp_attrs_parse(c->p, alen, ctx, &e->attrs);
+	if (err)
+		return err == -ENOMEM ? oom(r) : err;
+	c->p += alen;
+	return 0;
+}
+
+static int decode_rib(struct mrt_reader *r, struct mrt_record *rec, struct bgp_cur *c)
+{
+	struct mrt_rib *rib = &rec->rib;
+	unsigned int st = rec->subtype;
+	bool addpath = st >= MRT_TD2_RIB_IPV4_UNICAST_ADDPATH;
+	unsigned int base = addpath ? st - 6 : st; /* map 8..12 onto 2..6 */
+	struct mrt_rib_entry *ev;
+	struct bgp_ctx ctx;
+	uint16_t n;
+	int err;
+
+	memset(rib, 0, sizeof(*rib));
+	rib->addpath = addpath;
+	if (bgp_get32(c, &rib->seq))
+		return fail(r, "RIB record of %u bytes is too short", rec->body_len);
+	err = rib_family(r, rec, c, base);
+	if (!err)
+		err = rib_prefix(r, rib, c);
+	if (err)
+		return err > 0 ? 0 : err;
 	if (bgp_get16(c, &n))
 		return fail(r, "RIB record cut before entry count");
 	if (n && !r->pit.peers)
 		return fail(r, "RIB record before any PEER_INDEX_TABLE");
-	struct mrt_rib_entry *ev = mrt_arena_alloc(&r->arena, (n ? n : 1) * sizeof(*ev));
+	ev = mrt_arena_alloc(&r->arena, (n ? n : 1) * sizeof(*ev));
 	if (!ev)
 		return oom(r);
 	bgp_ctx_init(r, &ctx, 4, false);
 	ctx.rib_entry = true;
-	for (unsigned int i = 0; i < n; i++) {
-		struct mrt_rib_entry *e = &ev[i];
-		uint16_t alen;
-		int err;
-
-		memset(e, 0, sizeof(*e));
-		if (bgp_get16(c, &e->peer_index) || bgp_get32(c, &e->originated))
-			return fail(r, "RIB entry %u of %u cut in its header", i, n);
-		if (addpath) {
-			if (bgp_get32(c, &e->path_id))
-				return fail(r, "RIB entry %u of %u cut in its path id", i, n);
-			e->has_path_id = true;
-		}
-		if (bgp_get16(c, &alen))
-			return fail(r, "RIB entry %u of %u cut before attribute length", i, n);
-		if (e->peer_index >= r->pit.n_peers)
-			return fail(r, "RIB entry %u: peer index %u out of range (%u peers)", i,
-				    e->peer_index, r->pit.n_peers);
-		if (bgp_cur_left(c) < alen)
-			return fail(r, "RIB entry %u attribute length %u exceeds record (%zu left)",
-				    i, alen, bgp_cur_left(c));
-		e->peer = &r->pit.peers[e->peer_index];
-		err = bgp_attrs_parse(c->p, alen, &ctx, &e->attrs);
-		if (err)
-			return err == -ENOMEM ? oom(r) : err;
-		c->p += alen;
-	}
+	for (unsigned int i = 0; i < n; i++)
+		if ((err = rib_entry(r, &ctx, c, addpath, i, n, &ev[i])))
+			return err;
 	rib->n_entries = n;
 	rib->entries = ev;
 	rec->kind = MRT_REC_RIB;
@@ -479,30 +514,59 @@ static int decode_td2(struct mrt_reader *r, struct mrt_record *rec, struct bgp_c
 }
 
 /* ---- BGP4MP / BGP4MP_ET ---- */
-static int decode_bgp4mp(struct mrt_reader *r, struct mrt_record *rec, struct bgp_cur *c)
-{
-	struct mrt_bgp4mp *m = &rec->bgp4mp;
-	unsigned int st = rec->subtype;
-	bool state = st == MRT_BGP4MP_STATE_CHANGE || st == MRT_BGP4MP_STATE_CHANGE_AS4;
-	int fam;
 
-	memset(m, 0, sizeof(*m));
+/* The AS number size of a BGP4MP subtype: 2, 4, or 0 for one not decoded. */
+static uint8_t bgp4mp_asn_size(unsigned int st)
+{
 	switch (st) {
 	case MRT_BGP4MP_STATE_CHANGE:
 	case MRT_BGP4MP_MESSAGE:
 	case MRT_BGP4MP_MESSAGE_LOCAL:
 	case MRT_BGP4MP_MESSAGE_ADDPATH:
 	case MRT_BGP4MP_MESSAGE_LOCAL_ADDPATH:
-		m->asn_size = 2;
-		break;
+		return 2;
 	case MRT_BGP4MP_STATE_CHANGE_AS4:
 	case MRT_BGP4MP_MESSAGE_AS4:
 	case MRT_BGP4MP_MESSAGE_AS4_LOCAL:
 	case MRT_BGP4MP_MESSAGE_AS4_ADDPATH:
 	case MRT_BGP4MP_MESSAGE_AS4_LOCAL_ADDPATH:
-		m->asn_size = 4;
-		break;
+		return 4;
 	default:
+		return 0;
+	}
+}
+
+/* The peer part every BGP4MP subtype starts with: AS numbers, interface,
+ * address family, addresses. */
+static int bgp4mp_peer(struct mrt_reader *r, const struct mrt_record *rec, struct bgp_cur *c,
+		       struct mrt_bgp4mp *m)
+{
+	const char *type = mrt_type_name(rec->type);
+	int fam;
+
+	if (bgp_get_asn(c, m->asn_size, &m->peer_asn) ||
+	    bgp_get_asn(c, m->asn_size, &m->local_asn) || bgp_get16(c, &m->ifindex) ||
+	    bgp_get16(c, &m->afi))
+		return fail(r, "%s record of %u bytes is too short", type, rec->body_len);
+	if (m->afi != BGP_AFI_IPV4 && m->afi != BGP_AFI_IPV6)
+		return fail(r, "%s address family %u is not IPv4 (1) or IPv6 (2)", type, m->afi);
+	fam = m->afi == BGP_AFI_IPV6 ? 6 : 4;
+	if (get_ip(c, fam, &m->peer_ip) || get_ip(c, fam, &m->local_ip))
+		return fail(r, "%s record of %u bytes is cut in its addresses", type,
+			    rec->body_len);
+	return 0;
+}
+
+static int decode_bgp4mp(struct mrt_reader *r, struct mrt_record *rec, struct bgp_cur *c)
+{
+	struct mrt_bgp4mp *m = &rec->bgp4mp;
+	unsigned int st = rec->subtype;
+	struct bgp_ctx ctx;
+	int err;
+
+	memset(m, 0, sizeof(*m));
+	m->asn_size = bgp4mp_asn_size(st);
+	if (!m->asn_size) {
 		rec->kind = MRT_REC_OTHER;
 		r->st.other_records++;
 		return 0;
@@ -511,37 +575,15 @@ static int decode_bgp4mp(struct mrt_reader *r, struct mrt_record *rec, struct bg
 		   st == MRT_BGP4MP_MESSAGE_LOCAL_ADDPATH ||
 		   st == MRT_BGP4MP_MESSAGE_AS4_LOCAL_ADDPATH;
 	m->addpath = st >= MRT_BGP4MP_MESSAGE_ADDPATH;
-	if (m->asn_size == 2) {
-		uint16_t a, b;
-		if (bgp_get16(c, &a) || bgp_get16(c, &b))
-			return fail(r, "%s record of %u bytes is too short",
-				    mrt_type_name(rec->type), rec->body_len);
-		m->peer_asn = a;
-		m->local_asn = b;
-	} else if (bgp_get32(c, &m->peer_asn) || bgp_get32(c, &m->local_asn)) {
-		return fail(r, "%s record of %u bytes is too short", mrt_type_name(rec->type),
-			    rec->body_len);
-	}
-	if (bgp_get16(c, &m->ifindex) || bgp_get16(c, &m->afi))
-		return fail(r, "%s record of %u bytes is too short", mrt_type_name(rec->type),
-			    rec->body_len);
-	if (m->afi != BGP_AFI_IPV4 && m->afi != BGP_AFI_IPV6)
-		return fail(r, "%s address family %u is not IPv4 (1) or IPv6 (2)",
-			    mrt_type_name(rec->type), m->afi);
-	fam = m->afi == BGP_AFI_IPV6 ? 6 : 4;
-	if (get_ip(c, fam, &m->peer_ip) || get_ip(c, fam, &m->local_ip))
-		return fail(r, "%s record of %u bytes is cut in its addresses",
-			    mrt_type_name(rec->type), rec->body_len);
-	if (state) {
+	if ((err = bgp4mp_peer(r, rec, c, m)))
+		return err;
+	if (st == MRT_BGP4MP_STATE_CHANGE || st == MRT_BGP4MP_STATE_CHANGE_AS4) {
 		if (bgp_get16(c, &m->old_state) || bgp_get16(c, &m->new_state))
 			return fail(r, "%s STATE_CHANGE of %u bytes is cut in its states",
 				    mrt_type_name(rec->type), rec->body_len);
 		rec->kind = MRT_REC_BGP4MP_STATE;
 		return 0;
 	}
-	struct bgp_ctx ctx;
-	int err;
-
 	bgp_ctx_init(r, &ctx, m->asn_size, m->addpath);
 	err = bgp_msg_parse(c->p, bgp_cur_left(c), &ctx, &m->msg);
 	if (err)

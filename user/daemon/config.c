@@ -26,6 +26,7 @@ struct parse {
 	int failed;
 	struct cfg_link *link; /* the [link NAME] being read */
 	int conn_line;	       /* the last max_connections* key */
+	int read_errno;	       /* the system's read error (a directory: EISDIR) */
 };
 
 /* A line inih cannot take whole: logged, and the parse stops. */
@@ -45,8 +46,10 @@ static char *reader(char *buf, int size, void *stream)
 	struct parse *p = stream;
 	ssize_t n = getline(&p->buf, &p->cap, p->f);
 
-	if (n < 0)
+	if (n < 0) {
+		p->read_errno = ferror(p->f) ? errno : 0;
 		return NULL;
+	}
 	p->line++;
 	if (strlen(p->buf) != (size_t)n)
 		return bad_line(p, "a NUL byte (is this a text file?)");
@@ -405,9 +408,11 @@ static int parse_stream(FILE *f, const char *path, struct asc_config *c)
 				c->links[i].name);
 			p.failed = 1;
 		}
-	if (!p.failed && (rc < 0 || ferror(f))) {
-		log_err("%s: read error", path);
-		p.failed = 1;
+	if (!p.failed && (rc < 0 || ferror(f))) { /* the system's failure, not bad input */
+		rc = p.read_errno ? -p.read_errno : -ENOMEM;
+		log_err("%s: %s", path, strerror(-rc));
+		config_free(c);
+		return rc;
 	}
 	if (p.failed) {
 		config_free(c);
