@@ -32,6 +32,7 @@
 #include "dataplane/attach.h"
 #include "dataplane/maps.h"
 #include "dataplane/tables.h"
+#include "output/httpd.h"
 #include "output/metrics.h"
 
 enum { RUN_CONFIG, RUN_CHECK };
@@ -285,7 +286,7 @@ static void attach_state(struct metrics_link *out)
 	}
 }
 
-/* The exposition of one scrape (metrics_http_opts.render). */
+/* The exposition of one scrape (httpd_opts.render). */
 static int render_metrics(FILE *f, void *arg)
 {
 	static struct asc_overflow_val ovf[ASC_MAX_UPSTREAMS];
@@ -326,16 +327,16 @@ static int render_metrics(FILE *f, void *arg)
 	return err;
 }
 
-static struct metrics_http *http_start(const struct asc_config *c)
+static struct httpd *http_start(const struct asc_config *c)
 {
-	struct metrics_http_opts o = { .host = c->listen_host,
-				       .port = c->listen_port,
-				       .max_connections = c->max_connections,
-				       .max_per_client = c->max_per_client,
-				       .timeout_s = c->timeout_s,
-				       .render = render_metrics };
+	struct httpd_opts o = { .host = c->listen_host,
+				.port = c->listen_port,
+				.max_connections = c->max_connections,
+				.max_per_client = c->max_per_client,
+				.timeout_s = c->timeout_s,
+				.render = render_metrics };
 
-	return metrics_http_start(&o);
+	return httpd_start(&o);
 }
 
 /* The listener as a URL writes it: [IPv6]:PORT or IPv4:PORT. */
@@ -379,7 +380,7 @@ static int drop_caps(void)
  * counters, which needs a restart.  The metrics server is stopped while
  * D.cfg changes (no scrape reads it half-changed) and started with the new
  * settings.  Returns 0 if the new config is running. */
-static int reconfigure(const char *path, struct metrics_http **http)
+static int reconfigure(const char *path, struct httpd **http)
 {
 	static struct asc_config c;
 	static struct attach_info info[CFG_MAX_LINKS];
@@ -396,7 +397,7 @@ static int reconfigure(const char *path, struct metrics_http **http)
 		config_free(&c);
 		return -EINVAL;
 	}
-	metrics_http_stop(*http);
+	httpd_stop(*http);
 	relink(&c, info);
 	pthread_mutex_lock(&D.lock);
 	old = D.cfg;
@@ -456,7 +457,7 @@ static bool source_changed(int ifd)
 int cmd_run(int argc, char **argv)
 {
 	const char *path = "/etc/asclass/asclass.conf", *arg;
-	struct metrics_http *http;
+	struct httpd *http;
 	struct pollfd pf[2];
 	sigset_t sigs;
 	int i, err, check = 0, sfd, ifd;
@@ -546,6 +547,6 @@ int cmd_run(int argc, char **argv)
 			break;
 		}
 	}
-	metrics_http_stop(http);
+	httpd_stop(http);
 	return ASC_EXIT_OK;
 }
