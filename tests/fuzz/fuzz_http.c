@@ -177,7 +177,11 @@ static void print_codes(void)
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	struct httpd_opts o = { .max_connections = 32, .timeout_s = 10, .render = render };
+	static const struct httpd_route routes[] = { { "/metrics", "Metrics", httpd_exposition },
+						     { NULL } };
+	struct httpd_opts o = {
+		.max_connections = 32, .timeout_s = 10, .routes = routes, .render = render
+	};
 
 	(void)argc, (void)argv;
 	report = quiet_logs(); /* libmicrohttpd's error log too */

@@ -327,6 +327,12 @@ static int render_metrics(FILE *f, void *arg)
 	return err;
 }
 
+/* What the exporter serves besides its index page. */
+static const struct httpd_route http_routes[] = {
+	{ "/metrics", "Metrics", httpd_exposition },
+	{ NULL },
+};
+
 static struct httpd *http_start(const struct asc_config *c)
 {
 	struct httpd_opts o = { .host = c->listen_host,
@@ -334,6 +340,7 @@ static struct httpd *http_start(const struct asc_config *c)
 				.max_connections = c->max_connections,
 				.max_per_client = c->max_per_client,
 				.timeout_s = c->timeout_s,
+				.routes = http_routes,
 				.render = render_metrics };
 
 	return httpd_start(&o);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* user/output/httpd.c - the HTTP endpoint of the exporter, on libmicrohttpd:
- * /metrics (the exposition the caller renders, see output/metrics.c) and an
- * index page.  Nothing here reads the maps or formats metrics. */
+ * the caller's routes (path -> body), /metrics among them, and an index page
+ * linking to them.  Nothing here reads the maps or formats metrics. */
 #include <errno.h>
 #include <microhttpd.h>
 #include <stdarg.h>
@@ -21,7 +21,7 @@ struct httpd {
 };
 
 /* The exposition of one scrape, or NULL (render failed, or no memory). */
-static char *render(const struct httpd *h, size_t *len)
+static char *render(const struct httpd_opts *o, size_t *len)
 {
 	char *buf = NULL;
 	FILE *f = open_memstream(&buf, len);
@@ -29,7 +29,7 @@ static char *render(const struct httpd *h, size_t *len)
 
 	if (!f)
 		return NULL;
-	err = h->o.render(f, h->o.arg);
+	err = o->render(f, o->arg);
 	if (fclose(f) || err) {
 		free(buf);
 		return NULL;
@@ -40,15 +40,10 @@ static char *render(const struct httpd *h, size_t *len)
 /* OpenMetrics 1.0 differs from the 0.0.4 text format, for what we write,
  * in two things: a counter's HELP and TYPE name the family without its
  * _total suffix, and the exposition ends with "# EOF". */
-static char *to_openmetrics(const char *text, size_t *len)
+static void to_openmetrics(const char *text, FILE *f)
 {
-	char *out = NULL;
-	size_t olen = 0;
-	FILE *f = open_memstream(&out, &olen);
 	const char *line = text;
 
-	if (!f)
-		return NULL;
 	while (*line) {
 		const char *nl = strchr(line, '\n');
 		size_t n = nl ? (size_t)(nl - line + 1) : strlen(line);
@@ -65,70 +60,107 @@ static char *to_openmetrics(const char *text, size_t *len)
 		line += n;
 	}
 	fputs("# EOF\n", f);
-	fclose(f);
-	*len = olen;
-	return out;
 }
 
-static const char index_html[] =
-	"<!DOCTYPE html><html><head><title>asclass</title></head><body><h1>asclass</h1>"
-	"<p><a href=\"/metrics\">Metrics</a></p></body></html>\n";
+int httpd_exposition(const struct httpd_request *rq, struct httpd_reply *r)
+{
+	size_t len = 0;
+	char *text = render(rq->o, &len);
+
+	if (!text) {
+		r->status = 500;
+		fputs("cannot read the asclass maps\n", r->body);
+		return 0;
+	}
+	r->type = "text/plain; version=0.0.4; charset=utf-8";
+	if (rq->accept && strstr(rq->accept, "application/openmetrics-text")) {
+		r->type = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+		to_openmetrics(text, r->body);
+	} else {
+		fwrite(text, 1, len, r->body);
+	}
+	free(text);
+	return 0;
+}
+
+/* "/": a page linking to every route. */
+static void index_page(const struct httpd_opts *o, struct httpd_reply *r)
+{
+	fputs("<!DOCTYPE html><html><head><title>asclass</title></head><body><h1>asclass</h1>",
+	      r->body);
+	for (const struct httpd_route *rt = o->routes; rt->path; rt++)
+		fprintf(r->body, "<p><a href=\"%s\">%s</a></p>", rt->path, rt->title);
+	fputs("</body></html>\n", r->body);
+	r->type = "text/html; charset=utf-8";
+}
+
+/* The reply to a GET or HEAD of url.  Returns 0, or -errno (no memory). */
+static int route(const struct httpd_opts *o, struct MHD_Connection *c, const char *url,
+		 struct httpd_reply *r)
+{
+	struct httpd_request rq = {
+		.accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept"), .o = o
+	};
+
+	if (!strcmp(url, "/")) {
+		index_page(o, r);
+		return 0;
+	}
+	for (const struct httpd_route *rt = o->routes; rt->path; rt++)
+		if (!strcmp(url, rt->path))
+			return rt->get(&rq, r);
+	r->status = MHD_HTTP_NOT_FOUND;
+	fprintf(r->body, "not found: try %s\n", o->routes[0].path ? o->routes[0].path : "/");
+	return 0;
+}
+
+/* Queues the reply: its body, Content-Type, and Allow on a 405. */
+static enum MHD_Result queue(struct MHD_Connection *c, const struct httpd_reply *r, char *body,
+			     size_t len)
+{
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+
+	resp = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
+	if (!resp) {
+		free(body);
+		return MHD_NO;
+	}
+	MHD_add_response_header(resp, "Content-Type", r->type);
+	if (r->status == MHD_HTTP_METHOD_NOT_ALLOWED)
+		MHD_add_response_header(resp, "Allow", "GET, HEAD");
+	ret = MHD_queue_response(c, r->status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
 
 static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *url,
 			      const char *method, const char *version, const char *upload,
 			      size_t *upload_len, void **state)
 {
 	const struct httpd *h = cls;
-	struct MHD_Response *r;
-	enum MHD_Result ret;
-	unsigned int code = MHD_HTTP_OK;
-	const char *type = "text/plain; version=0.0.4; charset=utf-8";
+	struct httpd_reply r = { .status = MHD_HTTP_OK, .type = "text/plain; charset=utf-8" };
 	char *body = NULL;
 	size_t len = 0;
+	int err = 0;
 
 	(void)version, (void)upload, (void)state;
 	if (*upload_len)
 		return MHD_NO; /* no bodies: close the connection */
-	if (strcmp(method, "GET") && strcmp(method, "HEAD")) {
-		code = MHD_HTTP_METHOD_NOT_ALLOWED;
-		body = strdup("only GET\n");
-	} else if (!strcmp(url, "/metrics")) {
-		const char *accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept");
-
-		body = render(h, &len);
-		if (!body) {
-			code = MHD_HTTP_INTERNAL_SERVER_ERROR;
-			body = strdup("cannot read the asclass maps\n");
-			len = 0;
-		} else if (accept && strstr(accept, "application/openmetrics-text")) {
-			char *om = to_openmetrics(body, &len);
-
-			free(body);
-			body = om;
-			type = "application/openmetrics-text; version=1.0.0; charset=utf-8";
-		}
-	} else if (!strcmp(url, "/")) {
-		body = strdup(index_html);
-		type = "text/html; charset=utf-8";
-	} else {
-		code = MHD_HTTP_NOT_FOUND;
-		body = strdup("not found: try /metrics\n");
-	}
-	if (!body)
+	r.body = open_memstream(&body, &len);
+	if (!r.body)
 		return MHD_NO;
-	if (!len)
-		len = strlen(body);
-	r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
-	if (!r) {
+	if (strcmp(method, "GET") && strcmp(method, "HEAD")) {
+		r.status = MHD_HTTP_METHOD_NOT_ALLOWED;
+		fputs("only GET\n", r.body);
+	} else {
+		err = route(&h->o, c, url, &r);
+	}
+	if (fclose(r.body) || err) {
 		free(body);
 		return MHD_NO;
 	}
-	MHD_add_response_header(r, "Content-Type", type);
-	if (code == MHD_HTTP_METHOD_NOT_ALLOWED)
-		MHD_add_response_header(r, "Allow", "GET, HEAD");
-	ret = MHD_queue_response(c, code, r);
-	MHD_destroy_response(r);
-	return ret;
+	return queue(c, &r, body, len);
 }
 
 /* The listening address, or NULL after logging why. */
