@@ -180,7 +180,11 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	static const struct httpd_route routes[] = { { "/metrics", "Metrics", httpd_exposition },
 						     { NULL } };
 	struct httpd_opts o = {
-		.max_connections = 32, .timeout_s = 10, .routes = routes, .render = render
+		.max_connections = 32,
+		.timeout_s = 10,
+		.header_timeout_s = 10, /* not the deadline: the end of input closes */
+		.routes = routes,
+		.render = render,
 	};
 
 	(void)argc, (void)argv;

@@ -340,6 +340,7 @@ static struct httpd *http_start(const struct asc_config *c)
 				.max_connections = c->max_connections,
 				.max_per_client = c->max_per_client,
 				.timeout_s = c->timeout_s,
+				.header_timeout_s = c->header_timeout_s,
 				.routes = http_routes,
 				.render = render_metrics };
 
