@@ -477,9 +477,18 @@ static const struct sockaddr *listen_addr(const struct httpd_opts *o, struct soc
 	return (const struct sockaddr *)ss;
 }
 
-/* libmicrohttpd's own messages, one line each, as warnings of ours. */
+/* libmicrohttpd's own messages, one line each, as warnings of ours; at most
+ * MHD_LOG_BURST in MHD_LOG_WINDOW_S seconds, since clients cause most of them
+ * ("closed by remote side with incomplete request" for each connection cut
+ * at its deadline) and a flood of clients would flood the log. */
+#define MHD_LOG_BURST 10
+#define MHD_LOG_WINDOW_S 60
 static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
+	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	static uint64_t window_end;
+	static unsigned int logged, dropped;
+	uint64_t now = now_ns();
 	char msg[512];
 	size_t n;
 
@@ -488,7 +497,21 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 	n = strlen(msg);
 	while (n && msg[n - 1] == '\n')
 		msg[--n] = 0;
-	log_warn("metrics http: %s", msg);
+	pthread_mutex_lock(&lock);
+	if (now >= window_end) {
+		if (dropped)
+			log_warn("metrics http: %u more messages of libmicrohttpd not shown",
+				 dropped);
+		window_end = now + MHD_LOG_WINDOW_S * 1000000000ULL;
+		logged = dropped = 0;
+	}
+	if (logged < MHD_LOG_BURST) {
+		logged++;
+		log_warn("metrics http: %s", msg);
+	} else {
+		dropped++;
+	}
+	pthread_mutex_unlock(&lock);
 }
 
 struct httpd *httpd_start(const struct httpd_opts *o)
