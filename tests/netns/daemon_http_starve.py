@@ -19,7 +19,10 @@
 #   - idle and slow connections are closed at the header deadline: between
 #     HEADER_TIMEOUT - EARLY_S and HEADER_TIMEOUT + LATE_S after they opened;
 #   - half-closed connections are closed within HALFCLOSE_MAX_S, well before
-#     the deadline (it is not the deadline that closes them).
+#     the deadline (it is not the deadline that closes them);
+# and then, on one kept-alive connection from 127.0.4.1: two requests are
+# both answered, and a third trickled after the second answer is closed at
+# the deadline counted from that answer.
 # Exits 1 if a check fails.
 import resource
 import selectors
@@ -143,6 +146,49 @@ class Load:
                 pass
 
 
+def read_answer(s):
+    """Status line of one answer read off s (Content-Length framed), or None."""
+    buf = b""
+    while b"\r\n\r\n" not in buf:
+        b = s.recv(65536)
+        if not b:
+            return None
+        buf += b
+    head, body = buf.split(b"\r\n\r\n", 1)
+    length = [int(l.split(b":")[1]) for l in head.split(b"\r\n")
+              if l.lower().startswith(b"content-length:")]
+    while length and len(body) < length[0]:
+        b = s.recv(65536)
+        if not b:
+            return None
+        body += b
+    return head.split(b"\r\n")[0].decode()
+
+
+def keepalive():
+    """(two answers, seconds from the second answer to the server's close of a trickled third)"""
+    s = socket.create_connection(("127.0.0.1", PORT), timeout=DEADLINE + LATE_S + 2,
+                                 source_address=("127.0.4.1", 0))
+    req = b"GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n"
+    answers = []
+    for _ in range(2):
+        s.sendall(req)
+        answers.append(read_answer(s))
+    t0 = time.monotonic()
+    for i in range(len(req)):
+        try:
+            s.send(req[i:i + 1])
+            ready = selectors.DefaultSelector()
+            ready.register(s, selectors.EVENT_READ)
+            if ready.select(timeout=0.25) and not s.recv(4096):
+                break
+        except OSError:
+            break
+    took = time.monotonic() - t0
+    s.close()
+    return answers, took
+
+
 def report(name, ok, text):
     print("%s: %s: %s" % ("ok" if ok else "FAIL", name, text))
     return ok
@@ -199,6 +245,10 @@ def main():
     ok = len(lt) >= want and max(lt, default=99) <= HALFCLOSE_MAX_S
     good &= report("half-closed", ok, "%d closed by the server (want >= %d), after at most %.3f s "
                    "(want <= %.1f)" % (len(lt), want, max(lt, default=0), HALFCLOSE_MAX_S))
+    answers, took = keepalive()
+    ok = answers == ["HTTP/1.1 200 OK"] * 2 and DEADLINE - EARLY_S <= took <= DEADLINE + LATE_S
+    good &= report("keep-alive", ok, "answers %s, then a trickled request closed after %.2f s"
+                   % (answers, took))
     sys.exit(0 if good else 1)
 
 

@@ -297,8 +297,9 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **state,
 		guard_wait(&h->g, ci->socket_context);
 }
 
-/* The request line and headers of c are complete. */
-static void headers_done(struct httpd *h, struct MHD_Connection *c)
+/* The request on c is complete (libmicrohttpd calls the access handler
+ * again after the headers and any body). */
+static void request_done(struct httpd *h, struct MHD_Connection *c)
 {
 	const union MHD_ConnectionInfo *ci =
 		MHD_get_connection_info(c, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
@@ -433,8 +434,17 @@ static enum MHD_Result answer(void *cls, struct MHD_Connection *c, const char *u
 	size_t len = 0;
 	int err = 0;
 
-	(void)version, (void)upload, (void)state;
-	headers_done(h, c);
+	(void)version, (void)upload;
+	if (!*state) {
+		/* The headers are in.  Answering in this first call would make
+		 * libmicrohttpd 0.9.75 close the connection after the answer
+		 * ("Connection: close"); the second call keeps it alive.  Until
+		 * then the request is still due (a body, which is refused, may
+		 * be trickled too). */
+		*state = h;
+		return MHD_YES;
+	}
+	request_done(h, c);
 	if (*upload_len)
 		return MHD_NO; /* no bodies: close the connection */
 	r.body = open_memstream(&body, &len);
