@@ -28,7 +28,7 @@
 struct conn {
 	struct conn *prev, *next; /* in guard.waiting, earliest deadline first */
 	int fd;
-	bool waiting;	      /* for a request line and headers */
+	bool waiting;	      /* for a request (its line, headers and any body) */
 	bool watched;	      /* its EPOLLRDHUP is in guard.ep */
 	bool recheck;	      /* its client closed its side, input is still unread */
 	uint64_t deadline_ns; /* CLOCK_MONOTONIC */
@@ -38,18 +38,19 @@ struct conn {
  * connection's idle timer on every byte, so its timeout alone lets a client
  * that trickles a header byte a second hold a connection for ever; and in
  * epoll mode 0.9.75 loses the end of input that arrives with the last bytes
- * of an unfinished request (it takes a short read to mean "nothing more" and
- * its edge-triggered epoll never reports the FIN again), so a client that
- * half-closed early stayed until the idle timeout.  The guard's own thread
- * watches each connection that waits for a request.  When its headers are
- * not complete by the deadline, the guard shuts the socket down (both
- * ways): libmicrohttpd wakes, reads the end and closes the connection.
- * When its client has closed its side and libmicrohttpd has read all there
- * is, the guard shuts down the reading side: libmicrohttpd wakes and reads
- * the end of input it missed, as if the FIN had come on its own (a complete
- * request still gets its answer).  Connections are added and removed under the lock
- * from libmicrohttpd's callbacks, always before libmicrohttpd closes the
- * socket, so the guard never touches a descriptor that was reused. */
+ * of an unfinished request (recv_param_adapter takes a short read to mean
+ * "nothing more" and its edge-triggered epoll never reports the FIN again),
+ * so a client that half-closed early stayed until the idle timeout.  The
+ * guard's own thread watches each connection that waits for a request.
+ * When the request is not complete by the deadline, the guard shuts the
+ * socket down (both ways): libmicrohttpd wakes, reads the end and closes
+ * the connection.  When the client has closed its side and libmicrohttpd
+ * has read all there is, the guard shuts down the reading side:
+ * libmicrohttpd wakes and reads the end of input it missed, as if the FIN
+ * had come on its own (a complete request still gets its answer).
+ * Connections are added and removed under the lock from libmicrohttpd's
+ * callbacks, always before libmicrohttpd closes the socket, so the guard
+ * never touches a descriptor that was reused. */
 struct guard {
 	pthread_mutex_t lock;
 	pthread_t thread;
@@ -70,7 +71,7 @@ struct httpd {
 	struct guard g;
 };
 
-/* ---- the header guard ---- */
+/* ---- the request deadline and half-close guard ---- */
 
 static uint64_t now_ns(void)
 {
@@ -80,15 +81,21 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
 
-/* Under the lock: no more EPOLLRDHUP of cn. */
+/* Under the lock: no more EPOLLRDHUP of cn (level-triggered, it would
+ * fire again at once). */
 static void guard_unwatch(struct guard *g, struct conn *cn)
 {
 	if (cn->watched)
 		epoll_ctl(g->ep, EPOLL_CTL_DEL, cn->fd, NULL);
 	cn->watched = false;
-	if (cn->recheck)
-		g->n_recheck--;
-	cn->recheck = false;
+}
+
+/* Under the lock. */
+static void guard_set_recheck(struct guard *g, struct conn *cn, bool on)
+{
+	if (cn->recheck != on)
+		g->n_recheck += on ? 1 : -1;
+	cn->recheck = on;
 }
 
 /* Under the lock: the connection waits no more. */
@@ -97,12 +104,13 @@ static void guard_forget(struct guard *g, struct conn *cn)
 	if (!cn->waiting)
 		return;
 	guard_unwatch(g, cn);
+	guard_set_recheck(g, cn, false);
 	DL_DELETE(g->waiting, cn);
 	cn->waiting = false;
 }
 
 /* The connection waits for a request (just opened, or its previous request
- * answered): its line and headers are due by now + the header timeout. */
+ * answered), due by now + the header timeout. */
 static void guard_wait(struct guard *g, struct conn *cn)
 {
 	struct epoll_event ev = { .events = EPOLLRDHUP, .data.fd = cn->fd };
@@ -124,11 +132,11 @@ static void guard_done(struct guard *g, struct conn *cn)
 	pthread_mutex_unlock(&g->lock);
 }
 
-/* Under the lock: libmicrohttpd closes the connection when it sees the
- * socket shut down. */
-static void guard_cut(struct guard *g, struct conn *cn, const char *why)
+/* Under the lock: the request on cn is late.  libmicrohttpd closes the
+ * connection when it sees the socket shut down. */
+static void guard_cut(struct guard *g, struct conn *cn)
 {
-	log_debug("metrics http: connection %d closed: %s", cn->fd, why);
+	log_debug("metrics http: connection %d closed: request not complete in time", cn->fd);
 	shutdown(cn->fd, SHUT_RDWR);
 	guard_forget(g, cn);
 }
@@ -138,19 +146,14 @@ static void guard_cut(struct guard *g, struct conn *cn, const char *why)
 static void guard_half_closed(struct guard *g, struct conn *cn)
 {
 	int unread = 0;
+	bool later = !ioctl(cn->fd, FIONREAD, &unread) && unread > 0;
 
-	if (!ioctl(cn->fd, FIONREAD, &unread) && unread > 0) {
-		if (!cn->recheck)
-			g->n_recheck++;
-		cn->recheck = true;
-		if (cn->watched) /* level-triggered: it would fire again at once */
-			epoll_ctl(g->ep, EPOLL_CTL_DEL, cn->fd, NULL);
-		cn->watched = false;
+	guard_unwatch(g, cn);
+	guard_set_recheck(g, cn, later);
+	if (later)
 		return;
-	}
 	log_debug("metrics http: connection %d: the client closed its side", cn->fd);
 	shutdown(cn->fd, SHUT_RD);
-	guard_unwatch(g, cn);
 }
 
 /* Under the lock: EPOLLRDHUP on fd.  The event may be stale (the connection
@@ -162,8 +165,10 @@ static void guard_hangup(struct guard *g, int fd)
 	struct conn *cn;
 
 	DL_FOREACH(g->waiting, cn)
-	if (cn->fd == fd)
-		break;
+	{
+		if (cn->fd == fd)
+			break;
+	}
 	if (cn && cn->watched && poll(&pf, 1, 0) > 0 &&
 	    (pf.revents & (POLLRDHUP | POLLHUP | POLLERR)))
 		guard_half_closed(g, cn);
@@ -175,8 +180,10 @@ static void guard_recheck(struct guard *g)
 	struct conn *cn, *tmp;
 
 	DL_FOREACH_SAFE(g->waiting, cn, tmp)
-	if (cn->recheck)
-		guard_half_closed(g, cn);
+	{
+		if (cn->recheck)
+			guard_half_closed(g, cn);
+	}
 }
 
 /* Under the lock: cuts the connections past their deadline; returns the
@@ -184,11 +191,10 @@ static void guard_recheck(struct guard *g)
 static int guard_expire(struct guard *g)
 {
 	uint64_t now = now_ns();
-
 	int ms;
 
 	while (g->waiting && g->waiting->deadline_ns <= now)
-		guard_cut(g, g->waiting, "request headers not complete in time");
+		guard_cut(g, g->waiting);
 	if (!g->waiting)
 		return -1;
 	ms = (int)((g->waiting->deadline_ns - now + 999999) / 1000000);
@@ -239,7 +245,7 @@ static int guard_start(struct guard *g, unsigned int timeout_s)
 		return 0;
 	pthread_mutex_destroy(&g->lock);
 fail:
-	log_err("metrics http: cannot start the header timer: %s", strerror(-err));
+	log_err("metrics http: cannot start the request deadline guard: %s", strerror(-err));
 	if (g->ep >= 0)
 		close(g->ep);
 	if (g->stop >= 0)
