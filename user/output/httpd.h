@@ -38,8 +38,9 @@ int httpd_exposition(const struct httpd_request *rq, struct httpd_reply *r);
 /* GET or HEAD of a route's path gets what the route writes, / a page linking
  * to every route; other paths 404, other methods 405, request bodies a
  * closed connection.  Bounded: connections in all and per client, a
- * deadline for each request's line and headers, an idle time limit per
- * connection, and 32 KiB per connection for the request line and headers. */
+ * deadline for each request, an idle time limit per connection, and 32 KiB
+ * per connection for the request line and headers.  Connections are kept
+ * alive between requests (HTTP/1.1). */
 struct httpd_opts {
 	const char *host; /* an IPv4 or IPv6 address; NULL: no listening socket
 			   * (connections come from httpd_add_connection) */
@@ -47,10 +48,10 @@ struct httpd_opts {
 	unsigned int max_connections; /* in all */
 	unsigned int max_per_client;  /* from one client address */
 	unsigned int timeout_s;	      /* idle time before a connection is closed */
-	/* A request's line and headers are due within this many seconds of the
-	 * connection opening or of the previous answer; the connection is
-	 * closed when they are late, or when the client closes its side
-	 * before they are complete. */
+	/* A request (line, headers, any body) is due within this many seconds
+	 * of the connection opening or of the previous answer; the connection
+	 * is closed when it is late, or when the client closes its side before
+	 * it is complete. */
 	unsigned int header_timeout_s;
 	const struct httpd_route *routes; /* ended by { NULL }; kept by the caller */
 	/* Writes the exposition for one scrape (httpd_exposition), from
