@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* tests/fuzz/fuzz_http.c - libFuzzer target over the /metrics HTTP endpoint
- * (user/output/metrics.c on libmicrohttpd, as `asclass run` starts it): the input
+ * (user/output/httpd.c on libmicrohttpd, as `asclass run` starts it): the input
  * is what a client sends on one connection.  The server gets one end of a
  * socketpair (no listening socket, no root, no maps: the exposition is
  * rendered from a fixed snapshot), the harness writes the input, closes its
@@ -25,12 +25,13 @@
 #include <sys/socket.h>
 
 #include "fuzz.h"
+#include "output/httpd.h"
 #include "output/metrics.h"
 
 #define FUZZ_HTTP_WAIT_S 5 /* the server's idle limit is 10 s: it must not need it */
 #define RESP_KEEP 4096	   /* bytes of the answer kept for the checks */
 
-static struct metrics_http *srv;
+static struct httpd *srv;
 static FILE *report; /* the real stderr */
 static struct metrics_state *sticky;
 static unsigned long codes[600];
@@ -91,7 +92,7 @@ static size_t exchange(const uint8_t *req, size_t len, uint8_t *resp)
 
 	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, sv))
 		die("socketpair failed", NULL, 0);
-	err = metrics_http_add_connection(srv, sv[1]);
+	err = httpd_add_connection(srv, sv[1]);
 	if (err) {
 		fprintf(report, "fuzz_http: the server refused a connection: %s\n", strerror(-err));
 		abort();
@@ -176,14 +177,22 @@ static void print_codes(void)
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	struct metrics_http_opts o = { .max_connections = 32, .timeout_s = 10, .render = render };
+	static const struct httpd_route routes[] = { { "/metrics", "Metrics", httpd_exposition },
+						     { NULL } };
+	struct httpd_opts o = {
+		.max_connections = 32,
+		.timeout_s = 10,
+		.header_timeout_s = 10, /* not the deadline: the end of input closes */
+		.routes = routes,
+		.render = render,
+	};
 
 	(void)argc, (void)argv;
 	report = quiet_logs(); /* libmicrohttpd's error log too */
 	strcpy(ups[1].name, "cu");
 	strcpy(ups[2].name, "t\"t\\k\n");
 	sticky = metrics_state_new();
-	srv = metrics_http_start(&o);
+	srv = httpd_start(&o);
 	if (!srv || !sticky)
 		abort();
 	if (getenv("FUZZ_HTTP_STATS"))

@@ -32,6 +32,7 @@
 #include "dataplane/attach.h"
 #include "dataplane/maps.h"
 #include "dataplane/tables.h"
+#include "output/httpd.h"
 #include "output/metrics.h"
 
 enum { RUN_CONFIG, RUN_CHECK };
@@ -285,7 +286,7 @@ static void attach_state(struct metrics_link *out)
 	}
 }
 
-/* The exposition of one scrape (metrics_http_opts.render). */
+/* The exposition of one scrape (httpd_opts.render). */
 static int render_metrics(FILE *f, void *arg)
 {
 	static struct metrics_link links[CFG_MAX_LINKS];
@@ -313,16 +314,24 @@ static int render_metrics(FILE *f, void *arg)
 	return err;
 }
 
-static struct metrics_http *http_start(const struct asc_config *c)
-{
-	struct metrics_http_opts o = { .host = c->listen_host,
-				       .port = c->listen_port,
-				       .max_connections = c->max_connections,
-				       .max_per_client = c->max_per_client,
-				       .timeout_s = c->timeout_s,
-				       .render = render_metrics };
+/* What the exporter serves besides its index page. */
+static const struct httpd_route http_routes[] = {
+	{ "/metrics", "Metrics", httpd_exposition },
+	{ NULL },
+};
 
-	return metrics_http_start(&o);
+static struct httpd *http_start(const struct asc_config *c)
+{
+	struct httpd_opts o = { .host = c->listen_host,
+				.port = c->listen_port,
+				.max_connections = c->max_connections,
+				.max_per_client = c->max_per_client,
+				.timeout_s = c->timeout_s,
+				.header_timeout_s = c->header_timeout_s,
+				.routes = http_routes,
+				.render = render_metrics };
+
+	return httpd_start(&o);
 }
 
 /* The listener as a URL writes it: [IPv6]:PORT or IPv4:PORT. */
@@ -366,7 +375,7 @@ static int drop_caps(void)
  * counters, which needs a restart.  The metrics server is stopped while
  * D.cfg changes (no scrape reads it half-changed) and started with the new
  * settings.  Returns 0 if the new config is running. */
-static int reconfigure(const char *path, struct metrics_http **http)
+static int reconfigure(const char *path, struct httpd **http)
 {
 	static struct asc_config c;
 	static struct attach_info info[CFG_MAX_LINKS];
@@ -383,7 +392,7 @@ static int reconfigure(const char *path, struct metrics_http **http)
 		config_free(&c);
 		return -EINVAL;
 	}
-	metrics_http_stop(*http);
+	httpd_stop(*http);
 	relink(&c, info);
 	pthread_mutex_lock(&D.lock);
 	old = D.cfg;
@@ -443,7 +452,7 @@ static bool source_changed(int ifd)
 int cmd_run(int argc, char **argv)
 {
 	const char *path = "/etc/asclass/asclass.conf", *arg;
-	struct metrics_http *http;
+	struct httpd *http;
 	struct pollfd pf[2];
 	sigset_t sigs;
 	int i, err, check = 0, sfd, ifd;
@@ -533,6 +542,6 @@ int cmd_run(int argc, char **argv)
 			break;
 		}
 	}
-	metrics_http_stop(http);
+	httpd_stop(http);
 	return ASC_EXIT_OK;
 }

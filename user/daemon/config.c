@@ -244,6 +244,15 @@ static const struct setting set_timeout = {
 	.def = "5",
 	.help = "seconds a metrics connection may stay idle",
 };
+static const struct setting set_header_timeout = {
+	.name = "header-timeout",
+	.type = SETTING_U32,
+	.min = 1,
+	.max = 3600,
+	.what = "a number of seconds",
+	.def = "2",
+	.help = "seconds a metrics client has to send a request's line and headers",
+};
 static const struct setting set_pin_dir = {
 	.name = "pin-dir",
 	.type = SETTING_CUSTOM,
@@ -273,6 +282,7 @@ static const struct setting_bind metrics_keys[] = {
 	KEY(set_max_connections, max_connections),
 	KEY(set_max_per_client, max_per_client),
 	KEY(set_timeout, timeout_s),
+	KEY(set_header_timeout, header_timeout_s),
 	{ NULL },
 };
 static const struct setting_bind daemon_keys[] = {
@@ -381,6 +391,7 @@ static void set_defaults(struct asc_config *c)
 	c->max_connections = 1024;
 	c->max_per_client = 8;
 	c->timeout_s = 5;
+	c->header_timeout_s = 2;
 	c->lookup = ASC_LOOKUP_FAST;
 	snprintf(c->pin_dir, sizeof(c->pin_dir), "%s", ASC_PIN_DIR_DEFAULT);
 }

@@ -43,6 +43,7 @@ struct asc_config {
 	unsigned int max_connections; /* in all */
 	unsigned int max_per_client;  /* from one client address */
 	unsigned int timeout_s;
+	unsigned int header_timeout_s; /* for a request's line and headers */
 	char pin_dir[PATH_MAX];
 	enum attach_mode mode;
 	enum tc_hook tc_hook;

@@ -57,32 +57,4 @@ struct metrics_daemon {
  * s->daemon adds the daemon's own series.  Returns 0 or -errno. */
 int metrics_write(FILE *f, const struct snapshot *s, const struct metrics_opts *o);
 
-/* ---- the HTTP endpoint (libmicrohttpd) ----
- * GET or HEAD of /metrics gets the exposition (OpenMetrics 1.0 when the
- * Accept header asks for it), / a page linking to it; other paths 404,
- * other methods 405, request bodies a closed connection.  Bounded:
- * connections in all and per client, an idle time limit per connection,
- * and 32 KiB per connection for the request line and headers. */
-struct metrics_http_opts {
-	const char *host; /* an IPv4 or IPv6 address; NULL: no listening socket
-			   * (connections come from metrics_http_add_connection) */
-	unsigned int port;
-	unsigned int max_connections; /* in all */
-	unsigned int max_per_client;  /* from one client address */
-	unsigned int timeout_s;	      /* idle time before a connection is closed */
-	/* Writes the exposition for one scrape, from libmicrohttpd's thread.
-	 * Returns 0, or -errno and the client gets a 500. */
-	int (*render)(FILE *f, void *arg);
-	void *arg;
-};
-
-struct metrics_http;
-/* Starts serving in a thread of libmicrohttpd's.  Returns NULL after
- * logging why. */
-struct metrics_http *metrics_http_start(const struct metrics_http_opts *o);
-/* Hands a connected stream socket to the server, which takes it over (and
- * closes it, also on failure).  Returns 0 or -errno. */
-int metrics_http_add_connection(struct metrics_http *h, int fd);
-void metrics_http_stop(struct metrics_http *h);
-
 #endif
