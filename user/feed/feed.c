@@ -21,6 +21,7 @@
 
 #include "common/log.h"
 #include "feed/feed.h"
+#include "feed/loop.h"
 #include "feed/queue.h"
 #include "feed/session.h"
 
@@ -144,53 +145,6 @@ int feed_add_peer(struct feed *f, const struct feed_peer_conf *pc)
 }
 
 /* ---- listening ---- */
-
-static int listen_addr(const struct feed *f, struct sockaddr_storage *sa, socklen_t *len)
-{
-	struct sockaddr_in *v4 = (struct sockaddr_in *)sa;
-	struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)sa;
-
-	memset(sa, 0, sizeof(*sa));
-	if (inet_pton(AF_INET, f->listen_addr, &v4->sin_addr) == 1) {
-		v4->sin_family = AF_INET;
-		v4->sin_port = htons(f->conf.listen_port);
-		*len = sizeof(*v4);
-		return 0;
-	}
-	if (inet_pton(AF_INET6, f->listen_addr, &v6->sin6_addr) == 1) {
-		v6->sin6_family = AF_INET6;
-		v6->sin6_port = htons(f->conf.listen_port);
-		*len = sizeof(*v6);
-		return 0;
-	}
-	return -EINVAL;
-}
-
-static int open_listener(struct feed *f)
-{
-	struct sockaddr_storage sa;
-	socklen_t len;
-	int one = 1, fd, err;
-
-	if (listen_addr(f, &sa, &len)) {
-		log_err("feed: bad listen address '%s'", f->listen_addr);
-		return -EINVAL;
-	}
-	fd = socket(sa.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(fd, (struct sockaddr *)&sa, len) || listen(fd, 16)) {
-		err = -errno;
-		log_err("feed: listen on %s port %u: %s", f->listen_addr, f->conf.listen_port,
-			strerror(-err));
-		close(fd);
-		return err;
-	}
-	log_info("feed: listening on %s port %u", f->listen_addr, f->conf.listen_port);
-	f->listen_fd = fd;
-	return 0;
-}
 
 static struct session *find_neighbour(struct feed *f, const struct sockaddr_storage *from)
 {
@@ -337,25 +291,21 @@ static void *loop(void *arg)
 
 int feed_start(struct feed *f)
 {
-	sigset_t all, old;
 	int err;
 
 	if (f->started)
 		return -EINVAL;
 	if (f->conf.listen_addr && f->listen_fd < 0) {
-		err = open_listener(f);
-		if (err)
+		f->listen_fd = loop_listen("feed", f->listen_addr, f->conf.listen_port);
+		if (f->listen_fd < 0) {
+			err = f->listen_fd;
+			f->listen_fd = -1;
 			return err;
+		}
 	}
-	/* the thread takes no signals: they stay the caller's */
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	err = pthread_create(&f->thread, NULL, loop, f);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (err) {
-		log_err("feed: cannot start the session thread: %s", strerror(err));
-		return -err;
-	}
+	err = loop_thread_start("feed", &f->thread, loop, f);
+	if (err)
+		return err;
 	f->started = true;
 	return 0;
 }
@@ -417,24 +367,7 @@ int feed_batch_apply(const struct feed_batch *b, struct rib *r)
 
 int feed_drain(struct feed *f, struct rib *r, size_t max, size_t *applied)
 {
-	struct feed_batch *b;
-	size_t n = 0;
-	int err = 0;
-
-	while ((!max || n < max) && (b = queue_pop(&f->q))) {
-		err = feed_batch_apply(b, r);
-		if (err)
-			log_err("feed: applying %u announcements and %u withdrawals of peer %d to "
-				"the RIB: %s",
-				b->n_announce, b->n_withdraw, b->peer, strerror(-err));
-		feed_batch_free(b);
-		if (err)
-			break;
-		n++;
-	}
-	if (applied)
-		*applied = n;
-	return err;
+	return loop_drain("feed", &f->q, r, max, applied);
 }
 
 int feed_refresh(struct feed *f, int peer, enum feed_family fam)
