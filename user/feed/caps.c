@@ -282,7 +282,9 @@ static int open_decode(const uint8_t *msg, size_t len, struct caps *c, struct bg
 	struct bgp_ctx ctx = { .asn_size = 4 };
 
 	memset(c, 0, sizeof(*c));
-	if (bgp_msg_parse(msg, len, &ctx, m) || m->type != BGP_MSG_OPEN)
+	/* the type first: bgp_msg_parse() would decode an UPDATE (in an arena) */
+	if (len < BGP_HDR_LEN || msg[BGP_HDR_LEN - 1] != BGP_MSG_OPEN ||
+	    bgp_msg_parse(msg, len, &ctx, m) || m->type != BGP_MSG_OPEN)
 		return open_fail(e, BGP_ERR_HEADER, BGP_HDR_LENGTH, "not an OPEN message");
 	/* the length byte as sent: bgp_msg_parse() shortens one that overruns */
 	if (m->body_len < 10 || m->body_len != 10u + m->body[9]) {
