@@ -14,7 +14,7 @@
 # header; the RIB holds two paths (post-policy chosen per peer, the Loc-RIB
 # set aside: no double counting) resolved to origin 131279 with transits
 # 4837 and 20485; ttk's session going down (GoBGP sends the withdrawal, then
-# a Peer Down) leaves one path; gobgpd stopped closes the BMP connection, and
+# a Peer Down) leaves one path; gobgpd killed closes the BMP connection, and
 # every path of the router goes.  Each daemon runs with its own config and
 # state in /tmp, in its namespace, and is stopped by its pid.
 set -u
@@ -176,8 +176,10 @@ grep -q "^router 203.0.113.1 connected 1 peers 2 .* peer_downs 1 " "$OUT" ||
 	fail "the router's status does not show ttk gone"
 echo "ok: ttk's session down: its path withdrawn, Peer Down seen"
 
-# The router goes away: its connection closes and its paths go.
-stop_pid "$GOBGP_PID"
+# The router dies (SIGKILL: no Peer Down, no Termination; stopped with
+# SIGTERM, GoBGP sends a Peer Down per peer first): its connection closes
+# and its paths go with it.
+kill -KILL "$GOBGP_PID"
 wait_for 10 grep -q "router 203.0.113.1: connection closed" "$LOG" ||
 	fail "the station did not see the connection close"
 dump_now
