@@ -124,14 +124,15 @@ static void dump_routers(FILE *o, struct bmp *b)
 		fprintf(o,
 			"router %s connected %d peers %zu peer_ups %llu peer_downs %llu "
 			"route_monitoring %llu announced %llu withdrawn %llu ignored_view %llu "
-			"ignored_loc_rib %llu malformed %llu sys_name %s\n",
+			"ignored_loc_rib %llu malformed %llu own_as_removed %llu sys_name %s\n",
 			st.addr, st.connected, st.peers, (unsigned long long)st.c.peer_ups,
 			(unsigned long long)st.c.peer_downs,
 			(unsigned long long)st.c.msgs[BMP_ROUTE_MONITORING],
 			(unsigned long long)st.c.announced, (unsigned long long)st.c.withdrawn,
 			(unsigned long long)st.c.ignored_view,
 			(unsigned long long)st.c.ignored_loc_rib,
-			(unsigned long long)st.c.malformed, st.sys_name[0] ? st.sys_name : "-");
+			(unsigned long long)st.c.malformed, (unsigned long long)st.c.own_as_removed,
+			st.sys_name[0] ? st.sys_name : "-");
 		for (size_t i = 0; !bmp_peer_status(b, r, i, &ps); i++) {
 			print_peer(o, &ps.hdr.peer);
 			fprintf(o, " type %u flags 0x%02x up %d view %s applied %d\n", ps.hdr.type,

@@ -412,6 +412,41 @@ static void test_bmp_two_byte_as_path(void **state)
 	assert_int_equal(h.got[0]->path[1], 3356);
 }
 
+/* FRR 8.4 puts the router's own AS in front of eBGP peers' paths: taken
+ * off once the Peer Up has told the router's AS, left alone before. */
+static void test_bmp_own_as_removed(void **state)
+{
+	struct mb u, m;
+	size_t al;
+
+	mb_hdr(&u, BGP_MSG_UPDATE);
+	mb_u16(&u, 0);				   /* withdrawn routes length */
+	al = mb_len16(&u);			   /* total path attribute length */
+	MB_BYTES(&u, 0x40, 1, 1, 0);		   /* ORIGIN IGP */
+	MB_BYTES(&u, 0x40, 2, 14, 2, 3);	   /* AS_PATH: AS_SEQUENCE of 3 */
+	mb_u32(&u, 64500);			   /*   the router's own AS */
+	mb_u32(&u, 4837);			   /*   the peer */
+	mb_u32(&u, 131279);			   /*   the origin */
+	MB_BYTES(&u, 0x40, 3, 4, 198, 51, 100, 1); /* NEXT_HOP */
+	mb_fix16(&u, al);
+	MB_BYTES(&u, 22, 175, 45, 176); /* NLRI 175.45.176.0/22 */
+	mb_end(&u);
+	route_monitoring(&m, &PEER_CU, &u);
+	send_raw(m.b, m.n); /* no Peer Up yet: the router's AS is not known */
+	collect();
+	assert_int_equal(h.n_got, 1);
+	assert_int_equal(h.got[0]->n_path, 3);
+
+	peer_up(&m, &PEER_CU, 0, 0); /* sent OPEN: AS64500 */
+	send_raw(m.b, m.n);
+	route_monitoring(&m, &PEER_CU, &u);
+	send_raw(m.b, m.n);
+	collect();
+	assert_int_equal(h.n_got, 1);
+	assert_announce_22(h.got[0], 4837, 0);
+	assert_int_equal(status().c.own_as_removed, 1);
+}
+
 /* ---- Peer Up: ADD-PATH ---- */
 
 static void test_bmp_peer_up_addpath(void **state)
@@ -774,6 +809,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bmp_split_and_joined_reads, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bmp_peer_types, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bmp_two_byte_as_path, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bmp_own_as_removed, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bmp_peer_up_addpath, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bmp_peer_up_cut_open, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bmp_peer_down_withdraws, setup, teardown),

@@ -24,6 +24,10 @@
  *    Adj-RIB-In: its paths would repeat one of the peers' paths.
  *  - Adj-RIB-Out (O flag, RFC 8671): what the router sends, not where
  *    traffic comes from: counted, not applied.
+ * An eBGP peer's path that starts with the router's own AS (from the Peer
+ * Up's sent OPEN) and then the peer's AS has the router's AS taken off:
+ * FRR 8.4 prepends it to every path it reports, as if sending it on, and a
+ * peer's first AS is always its own (RFC 4271 6.3).  Counted.
  * Route Monitoring carries BGP UPDATEs, decoded by feed/update.c with the
  * RFC 7606 rules of the feed; the "session reset" cases cannot reset
  * anything here: the UPDATE is skipped, logged and counted.
@@ -67,6 +71,7 @@ struct bmp_router_counters {
 	uint64_t ignored_loc_rib;      /* Loc-RIB while Adj-RIB-In is used */
 	uint64_t ignored_peer_type;    /* unknown peer types */
 	uint64_t eor;		       /* End-of-RIB markers */
+	uint64_t own_as_removed;       /* paths with the router's AS in front (below) */
 	uint64_t faults[FEED_FAULT_MAX];
 	uint64_t treat_as_withdraw, attr_discard;
 	uint64_t updates_skipped; /* UPDATEs that could not be used (a BGP reset case) */

@@ -262,6 +262,17 @@ static void count_update(struct bmp_router *r, struct bmp_peer *p, const struct 
 	}
 }
 
+/* FRR 8.4 reports eBGP peers' paths with its own AS in front (bmp.h). */
+static void remove_own_as(struct bmp_router *r, const struct bmp_peer *p, struct feed_batch *b)
+{
+	if (p->ibgp || !p->local_as || b->n_path < 2 || b->path[0] != p->local_as ||
+	    b->path[1] != p->rib_peer.asn)
+		return;
+	memmove(b->path, b->path + 1, (b->n_path - 1) * sizeof(b->path[0]));
+	b->n_path--;
+	r->st.c.own_as_removed++;
+}
+
 /* The BGP UPDATE a Route Monitoring message carries, at byte `at`. */
 static void on_update(struct bmp_router *r, const struct bmp_env *e, struct bmp_peer *p,
 		      const uint8_t *m, size_t len, uint64_t at)
@@ -293,6 +304,7 @@ static void on_update(struct bmp_router *r, const struct bmp_env *e, struct bmp_
 		      peer_text(&p->rib_peer, pt, sizeof(pt)), o.why,
 		      o.action == UPD_RESET ? "UPDATE skipped" : update_action_name(o.action));
 	if (o.batch) {
+		remove_own_as(r, p, o.batch);
 		p->st.applied = true;
 		push(r, e, p, o.batch);
 	}
@@ -374,6 +386,7 @@ static void on_peer_up(struct bmp_router *r, const struct bmp_env *e, const uint
 		peer_withdraw(r, e, p);
 	p->st.up = true;
 	p->ibgp = up.sent.peer_as == up.recv.peer_as;
+	p->local_as = up.sent.peer_as;
 	addpath_of(p, &up);
 	r->st.c.peer_ups++;
 	rlog(r, LOG_LVL_INFO, "peer %s (type %u, BGP ID %08x) up%s%s%s",

@@ -28,6 +28,7 @@ struct bmp_peer {
 	struct rib_peer rib_peer;  /* as the RIB keys its paths */
 	bool addpath_out[FEED_NFAM];
 	bool ibgp;
+	uint32_t local_as; /* the router's AS in its sent OPEN; 0 before a Peer Up */
 };
 
 struct bmp_router {
