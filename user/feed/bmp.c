@@ -230,15 +230,8 @@ int bmp_start(struct bmp *b)
 
 	if (b->started)
 		return -EINVAL;
-	if (b->conf.listen_addr && b->listen_fd < 0) {
-		b->listen_fd = loop_listen("bmp", b->listen_addr, b->conf.listen_port);
-		if (b->listen_fd < 0) {
-			err = b->listen_fd;
-			b->listen_fd = -1;
-			return err;
-		}
-	}
-	err = loop_thread_start("bmp", &b->thread, loop, b);
+	err = loop_start("bmp", b->conf.listen_addr, b->conf.listen_port, &b->listen_fd, &b->thread,
+			 loop, b);
 	if (err)
 		return err;
 	b->started = true;

@@ -295,15 +295,8 @@ int feed_start(struct feed *f)
 
 	if (f->started)
 		return -EINVAL;
-	if (f->conf.listen_addr && f->listen_fd < 0) {
-		f->listen_fd = loop_listen("feed", f->listen_addr, f->conf.listen_port);
-		if (f->listen_fd < 0) {
-			err = f->listen_fd;
-			f->listen_fd = -1;
-			return err;
-		}
-	}
-	err = loop_thread_start("feed", &f->thread, loop, f);
+	err = loop_start("feed", f->conf.listen_addr, f->conf.listen_port, &f->listen_fd,
+			 &f->thread, loop, f);
 	if (err)
 		return err;
 	f->started = true;

@@ -35,7 +35,7 @@ static int sockaddr_of(const char *addr, uint16_t port, struct sockaddr_storage 
 	return -EINVAL;
 }
 
-int loop_listen(const char *who, const char *addr, uint16_t port)
+static int listen_on(const char *who, const char *addr, uint16_t port)
 {
 	struct sockaddr_storage sa;
 	socklen_t len;
@@ -59,7 +59,7 @@ int loop_listen(const char *who, const char *addr, uint16_t port)
 	return fd;
 }
 
-int loop_thread_start(const char *who, pthread_t *t, void *(*fn)(void *), void *arg)
+static int thread_start(const char *who, pthread_t *t, void *(*fn)(void *), void *arg)
 {
 	sigset_t all, old;
 	int err;
@@ -71,6 +71,20 @@ int loop_thread_start(const char *who, pthread_t *t, void *(*fn)(void *), void *
 	if (err)
 		log_err("%s: cannot start its thread: %s", who, strerror(err));
 	return -err;
+}
+
+int loop_start(const char *who, const char *addr, uint16_t port, int *listen_fd, pthread_t *t,
+	       void *(*fn)(void *), void *arg)
+{
+	int fd;
+
+	if (addr && *listen_fd < 0) {
+		fd = listen_on(who, addr, port);
+		if (fd < 0)
+			return fd;
+		*listen_fd = fd;
+	}
+	return thread_start(who, t, fn, arg);
 }
 
 int loop_drain(const char *who, struct queue *q, struct rib *r, size_t max, size_t *applied)

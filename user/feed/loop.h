@@ -12,12 +12,13 @@
 #include "feed/queue.h"
 #include "routes/rib.h"
 
-/* A non-blocking listening TCP socket on addr (IPv4 or IPv6 text) and
- * port.  The socket, or a negative errno (logged). */
-int loop_listen(const char *who, const char *addr, uint16_t port);
-/* Starts fn(arg) in a thread with every signal blocked (signals stay the
- * caller's).  0 or a negative errno (logged). */
-int loop_thread_start(const char *who, pthread_t *t, void *(*fn)(void *), void *arg);
+/* Opens a non-blocking listening TCP socket on addr (IPv4 or IPv6 text) and
+ * port into *listen_fd, unless addr is NULL or *listen_fd is already open,
+ * then starts fn(arg) in a thread with every signal blocked (signals stay
+ * the caller's).  0 or a negative errno (logged; *listen_fd stays -1 if
+ * the listener failed). */
+int loop_start(const char *who, const char *addr, uint16_t port, int *listen_fd, pthread_t *t,
+	       void *(*fn)(void *), void *arg);
 /* Pops and applies up to `max` batches (0: all) to r; *applied (may be
  * NULL) gets how many.  0, or the first RIB error (that batch is lost and
  * logged; the rest stay queued). */
