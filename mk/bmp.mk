@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 # mk/bmp.mk - the BMP station's test driver (tests/feed/bmp_dump.c): runs the
 # station of user/feed/bmp*.c, prints each change it applies and writes the
-# RIB it built; used by tests/netns/bmp_gobgp.sh.
+# RIB it built; used by tests/netns/bmp_routers.sh.
 
 BMP_DUMP := $(O)/tests/feed/bmp_dump
 

@@ -15,7 +15,7 @@
  *   router 203.0.113.1 connected 1 peers 2 peer_ups 2 peer_downs 0 ...
  *   peer 198.51.100.1 AS4837 type 0 flags 0x40 up 1 view post applied 1 ...
  *
- * Not a user-facing command: tests/netns/bmp_gobgp.sh reads it.
+ * Not a user-facing command: tests/netns/bmp_routers.sh reads it.
  *
  *   bmp_dump --listen ADDR [--port N] [--view auto|pre|post] --out FILE
  */
