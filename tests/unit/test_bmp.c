@@ -79,9 +79,11 @@ static int teardown(void **state)
 
 /* ---- the router's side ---- */
 
+/* Sends n bytes (none: only steps the loop). */
 static void send_raw(const uint8_t *p, size_t n)
 {
-	assert_int_equal(write(h.fd, p, n), (ssize_t)n);
+	if (n)
+		assert_int_equal(write(h.fd, p, n), (ssize_t)n);
 	for (int i = 0; i < 3; i++) /* read, then anything resumed */
 		assert_int_equal(bmp_step(h.b, 0), 0);
 }
@@ -562,6 +564,25 @@ static void test_bmp_termination_withdraws(void **state)
 	rib_free(r);
 }
 
+/* The router goes away in the middle of a message: its peers' paths go. */
+static void test_bmp_disconnect_mid_message(void **state)
+{
+	struct rib *r = two_paths();
+	struct mb u, m;
+
+	update_22(&u, 4837, 0);
+	route_monitoring(&m, &PEER_CU, &u);
+	send_raw(m.b, m.n / 2);
+	close(h.fd);
+	h.fd = -1;
+	send_raw(NULL, 0);
+	assert_false(status().connected);
+	assert_int_equal(status().c.framing_errors, 0);
+	assert_int_equal(bmp_drain(h.b, r, 0, NULL), 0);
+	assert_int_equal(paths_of_22(r), 0);
+	rib_free(r);
+}
+
 struct broken_case {
 	const char *name;
 	uint8_t hdr[6];
@@ -814,6 +835,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bmp_peer_up_cut_open, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bmp_peer_down_withdraws, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bmp_termination_withdraws, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bmp_disconnect_mid_message, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bmp_broken_framing_withdraws, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bmp_truncated_peer_header, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bmp_post_policy_replaces_pre, setup, teardown),
