@@ -17,7 +17,9 @@
 #     Loc-RIB): the Loc-RIB is set aside (no double counting); ttk's session
 #     down (GoBGP sends the withdrawal, then a Peer Down) leaves one path;
 #     gobgpd killed (no Peer Down, no Termination): the connection's close
-#     withdraws every path of the router.
+#     withdraws every path of the router.  Then with "local-rib" alone: the
+#     best path, attributed to the Loc-RIB pseudo-peer (the router's address
+#     and AS).
 #   FRR 8.4 (bgpd -M bmp, pre- and post-policy): it reports every eBGP path
 #     with its own AS in front ("64500 4837 131279"), which the station takes
 #     off (counted); ttk's session down: FRR sends no withdrawal, only a Peer
@@ -135,6 +137,8 @@ cat >"$DIR/gobgp.toml" <<EOF
     route-monitoring-policy = "all"
 EOF
 
+sed 's/"all"/"local-rib"/' "$DIR/gobgp.toml" >"$DIR/gobgp-locrib.toml"
+
 # soft-reconfiguration inbound: without it FRR reports pre-policy
 # announcements as withdrawals
 cat >"$DIR/frr.conf" <<EOF
@@ -177,11 +181,12 @@ station_start() {
 	DUMP_PID=$!
 }
 
+# router_start gobgp|gobgp-locrib|frr
 router_start() {
 	RTR=$1
 	case $RTR in
-	gobgp) # the gRPC API on the namespace's own loopback; no pprof listener
-		nsenter --net="/run/netns/$NS_RTR" gobgpd -f "$DIR/gobgp.toml" -p -l info \
+	gobgp*) # the gRPC API on the namespace's own loopback; no pprof listener
+		nsenter --net="/run/netns/$NS_RTR" gobgpd -f "$DIR/$RTR.toml" -p -l info \
 			--api-hosts 127.0.0.1:50051 --pprof-disable >"$DIR/gobgp.log" 2>&1 & ;;
 	frr) # -Z: no zebra; -n: no netlink VRFs; -S: no capabilities; -P 0: no vty port
 		nsenter --net="/run/netns/$NS_RTR" "$BGPD" -M bmp -Z -n -S -f "$DIR/frr.conf" \
@@ -229,7 +234,7 @@ reset_run() {
 	stop_pid "$RTR_PID"
 	stop_pid "$DUMP_PID"
 	wait "$DUMP_PID" 2>/dev/null
-	bird_start ttk "$NS_TTK"
+	kill -0 "$(bird_pid ttk)" 2>/dev/null || bird_start ttk "$NS_TTK"
 }
 
 bird_start cu "$NS_CU"
@@ -253,6 +258,16 @@ if [ $HAVE_GOBGP = 1 ]; then
 	dump_now
 	grep -q "^rib " "$OUT" && fail "paths left after the router went away"
 	echo "ok (gobgp): the router's paths went with its connection"
+	reset_run
+	# Loc-RIB only: the router's best path, attributed to the pseudo-peer
+	# (the router's address, its AS)
+	station_start
+	router_start gobgp-locrib
+	wait_for 30 grep -Eq "^announce 175.45.176.0/22 peer 203.0.113.1 AS64500 id 0 path (4837|20485) 131279\$" "$LOG" ||
+		fail "no Loc-RIB path from the pseudo-peer 203.0.113.1 AS64500"
+	wait_for 10 rib_has "origin 131279 transit [0-9]* paths 1 " || fail "not one Loc-RIB path"
+	grep -q "^peer - AS64500 type 3 .* applied 1" "$OUT" || fail "Loc-RIB peer not applied"
+	echo "ok (gobgp): Loc-RIB alone: the best path from the pseudo-peer"
 	reset_run
 else
 	echo "skipped: gobgpd not installed"
