@@ -9,12 +9,9 @@
 #include <errno.h>
 #include <poll.h>
 #include <pthread.h>
-#include <signal.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/eventfd.h>
 #include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
@@ -31,17 +28,13 @@ struct bmp {
 	char listen_addr[48];
 	struct bmp_router **r;
 	size_t n;
-	int listen_fd, wake_fd;
-	struct queue q;
-	pthread_t thread;
-	bool started;
-	atomic_bool stop;
+	struct loop l;	      /* listener, wake-up fd, queue, thread */
 	pthread_mutex_t lock; /* the routers, against the status calls */
 };
 
 static struct bmp_env env_of(struct bmp *b)
 {
-	struct bmp_env e = { .q = &b->q, .view = b->conf.view, .now = (uint32_t)time(NULL) };
+	struct bmp_env e = { .q = &b->l.q, .view = b->conf.view, .now = (uint32_t)time(NULL) };
 	return e;
 }
 
@@ -53,7 +46,6 @@ struct bmp *bmp_new(const struct bmp_conf *c)
 	if (!b)
 		return NULL;
 	b->conf = *c;
-	b->listen_fd = -1;
 	if (c->listen_addr) {
 		snprintf(b->listen_addr, sizeof(b->listen_addr), "%s", c->listen_addr);
 		b->conf.listen_addr = b->listen_addr;
@@ -62,17 +54,13 @@ struct bmp *bmp_new(const struct bmp_conf *c)
 		b->conf.listen_port = BMP_PORT_DEFAULT;
 	if (!b->conf.queue_limit_bytes)
 		b->conf.queue_limit_bytes = FEED_QUEUE_DEFAULT_BYTES;
-	pthread_mutex_init(&b->lock, NULL);
-	b->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	if (b->wake_fd < 0 || queue_init(&b->q, b->conf.queue_limit_bytes, b->wake_fd)) {
-		err = errno;
-		if (b->wake_fd >= 0)
-			close(b->wake_fd);
-		pthread_mutex_destroy(&b->lock);
+	err = loop_init(&b->l, "bmp", b->conf.queue_limit_bytes);
+	if (err) {
 		free(b);
-		errno = err;
+		errno = -err;
 		return NULL;
 	}
+	pthread_mutex_init(&b->lock, NULL);
 	return b;
 }
 
@@ -129,7 +117,7 @@ static int take(struct bmp *b, int fd, const char *addr)
 
 int bmp_attach_fd(struct bmp *b, int fd, const char *addr)
 {
-	return b->started ? -EINVAL : take(b, fd, addr);
+	return b->l.started ? -EINVAL : take(b, fd, addr);
 }
 
 /* ---- listening ---- */
@@ -152,7 +140,7 @@ static void accept_all(struct bmp *b)
 	for (;;) {
 		struct sockaddr_storage from;
 		socklen_t len = sizeof(from);
-		int fd = accept4(b->listen_fd, (struct sockaddr *)&from, &len,
+		int fd = accept4(b->l.listen_fd, (struct sockaddr *)&from, &len,
 				 SOCK_NONBLOCK | SOCK_CLOEXEC);
 		char text[INET6_ADDRSTRLEN];
 
@@ -170,21 +158,20 @@ static void accept_all(struct bmp *b)
 
 /* ---- the loop ---- */
 
-static int turn(struct bmp *b, int timeout_ms)
+static int turn(void *arg, int timeout_ms)
 {
+	struct bmp *b = arg;
 	struct pollfd pfd[b->n + 2];
 	struct bmp_env e = env_of(b);
 	size_t n = b->n; /* routers polled this turn (accept may add some) */
-	uint64_t v;
 	int rc;
 
-	if (read(b->wake_fd, &v, sizeof(v)) < 0 && errno != EAGAIN)
-		log_debug("bmp: wake-up read: %s", strerror(errno));
+	loop_woken(&b->l);
 	pthread_mutex_lock(&b->lock);
 	for (size_t i = 0; i < n; i++)
 		bmp_router_resume(b->r[i], &e);
-	pfd[0] = (struct pollfd){ .fd = b->wake_fd, .events = POLLIN };
-	pfd[1] = (struct pollfd){ .fd = b->listen_fd, .events = POLLIN };
+	pfd[0] = (struct pollfd){ .fd = b->l.wake_fd, .events = POLLIN };
+	pfd[1] = (struct pollfd){ .fd = b->l.listen_fd, .events = POLLIN };
 	for (size_t i = 0; i < n; i++) {
 		short ev = bmp_router_events(b->r[i]);
 
@@ -208,51 +195,31 @@ static int turn(struct bmp *b, int timeout_ms)
 
 int bmp_step(struct bmp *b, int timeout_ms)
 {
-	return b->started ? -EINVAL : turn(b, timeout_ms);
-}
-
-static void *loop(void *arg)
-{
-	struct bmp *b = arg;
-	int err;
-
-	while (!atomic_load(&b->stop))
-		if ((err = turn(b, -1))) {
-			log_err("bmp: poll: %s; the station's thread stops", strerror(-err));
-			break;
-		}
-	return NULL;
+	return b->l.started ? -EINVAL : turn(b, timeout_ms);
 }
 
 int bmp_start(struct bmp *b)
 {
-	int err;
-
-	if (b->started)
+	if (b->l.started)
 		return -EINVAL;
-	err = loop_start("bmp", b->conf.listen_addr, b->conf.listen_port, &b->listen_fd, &b->thread,
-			 loop, b);
-	if (err)
-		return err;
-	b->started = true;
-	return 0;
+	return loop_start(&b->l, b->conf.listen_addr, b->conf.listen_port, turn, b);
 }
 
 /* ---- the caller's side ---- */
 
 int bmp_fd(const struct bmp *b)
 {
-	return b->q.ready_fd;
+	return b->l.q.ready_fd;
 }
 
 struct feed_batch *bmp_pop(struct bmp *b)
 {
-	return queue_pop(&b->q);
+	return queue_pop(&b->l.q);
 }
 
 int bmp_drain(struct bmp *b, struct rib *r, size_t max, size_t *applied)
 {
-	return loop_drain("bmp", &b->q, r, max, applied);
+	return loop_drain(&b->l, r, max, applied);
 }
 
 size_t bmp_router_count(struct bmp *b)
@@ -293,24 +260,14 @@ int bmp_peer_status(struct bmp *b, size_t router, size_t i, struct bmp_peer_stat
 
 void bmp_free(struct bmp *b)
 {
-	uint64_t one = 1;
-
 	if (!b)
 		return;
-	if (b->started) {
-		atomic_store(&b->stop, true);
-		if (write(b->wake_fd, &one, sizeof(one)) < 0)
-			log_debug("bmp: wake-up write: %s", strerror(errno));
-		pthread_join(b->thread, NULL);
-	}
+	loop_stop(&b->l);
 	for (size_t i = 0; i < b->n; i++) {
 		bmp_router_fini(b->r[i]);
 		free(b->r[i]);
 	}
-	if (b->listen_fd >= 0)
-		close(b->listen_fd);
-	queue_destroy(&b->q);
-	close(b->wake_fd);
+	loop_fini(&b->l);
 	pthread_mutex_destroy(&b->lock);
 	free(b->r);
 	free(b);

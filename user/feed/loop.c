@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
-/* user/feed/loop.c - the listening socket, the signal-free thread and the
- * queue drain that the feed (feed.c) and the BMP station (bmp.c) share (see
- * loop.h).  Must not: block.
+/* user/feed/loop.c - the listening socket, the wake-up eventfd, the queue,
+ * the signal-free thread and the drain that the feed (feed.c) and the BMP
+ * station (bmp.c) share (see loop.h).  Must not: block anywhere but in
+ * the owner's poll() and pthread_join().
  */
 #include <errno.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -59,47 +61,108 @@ static int listen_on(const char *who, const char *addr, uint16_t port)
 	return fd;
 }
 
-static int thread_start(const char *who, pthread_t *t, void *(*fn)(void *), void *arg)
+int loop_init(struct loop *l, const char *who, size_t queue_limit)
 {
-	sigset_t all, old;
 	int err;
 
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	err = pthread_create(t, NULL, fn, arg);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	memset(l, 0, sizeof(*l));
+	l->who = who;
+	l->listen_fd = -1;
+	l->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (l->wake_fd < 0)
+		return -errno;
+	err = queue_init(&l->q, queue_limit, l->wake_fd);
 	if (err)
-		log_err("%s: cannot start its thread: %s", who, strerror(err));
-	return -err;
+		close(l->wake_fd);
+	return err;
 }
 
-int loop_start(const char *who, const char *addr, uint16_t port, int *listen_fd, pthread_t *t,
-	       void *(*fn)(void *), void *arg)
+static void *run(void *arg)
 {
-	int fd;
+	struct loop *l = arg;
+	int err;
 
-	if (addr && *listen_fd < 0) {
-		fd = listen_on(who, addr, port);
+	while (!atomic_load(&l->stop))
+		if ((err = l->turn(l->arg, -1))) {
+			log_err("%s: poll: %s; its thread stops", l->who, strerror(-err));
+			break;
+		}
+	return NULL;
+}
+
+int loop_start(struct loop *l, const char *addr, uint16_t port, loop_turn_fn turn, void *arg)
+{
+	sigset_t all, old;
+	int fd, err;
+
+	if (addr && l->listen_fd < 0) {
+		fd = listen_on(l->who, addr, port);
 		if (fd < 0)
 			return fd;
-		*listen_fd = fd;
+		l->listen_fd = fd;
 	}
-	return thread_start(who, t, fn, arg);
+	l->turn = turn;
+	l->arg = arg;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	err = pthread_create(&l->thread, NULL, run, l);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (err) {
+		log_err("%s: cannot start its thread: %s", l->who, strerror(err));
+		return -err;
+	}
+	l->started = true;
+	return 0;
 }
 
-int loop_drain(const char *who, struct queue *q, struct rib *r, size_t max, size_t *applied)
+void loop_wake(struct loop *l)
+{
+	uint64_t one = 1;
+
+	if (write(l->wake_fd, &one, sizeof(one)) < 0)
+		log_debug("%s: wake-up write: %s", l->who, strerror(errno));
+}
+
+void loop_woken(struct loop *l)
+{
+	uint64_t v;
+
+	if (read(l->wake_fd, &v, sizeof(v)) < 0 && errno != EAGAIN)
+		log_debug("%s: wake-up read: %s", l->who, strerror(errno));
+}
+
+void loop_stop(struct loop *l)
+{
+	if (!l->started)
+		return;
+	atomic_store(&l->stop, true);
+	loop_wake(l);
+	pthread_join(l->thread, NULL);
+	l->started = false;
+}
+
+void loop_fini(struct loop *l)
+{
+	if (l->listen_fd >= 0)
+		close(l->listen_fd);
+	l->listen_fd = -1;
+	queue_destroy(&l->q);
+	close(l->wake_fd);
+}
+
+int loop_drain(struct loop *l, struct rib *r, size_t max, size_t *applied)
 {
 	struct feed_batch *b;
 	size_t n = 0;
 	int err = 0;
 
-	while ((!max || n < max) && (b = queue_pop(q))) {
+	while ((!max || n < max) && (b = queue_pop(&l->q))) {
 		err = feed_batch_apply(b, r);
 		if (err)
 			log_err("%s: applying %u announcements and %u withdrawals of %s %d to the "
 				"RIB: %s",
-				who, b->n_announce, b->n_withdraw,
-				strcmp(who, "bmp") ? "peer" : "router", b->peer, strerror(-err));
+				l->who, b->n_announce, b->n_withdraw,
+				strcmp(l->who, "bmp") ? "peer" : "router", b->peer, strerror(-err));
 		feed_batch_free(b);
 		if (err)
 			break;
