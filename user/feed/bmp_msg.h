@@ -104,6 +104,8 @@ int bmp_stats_parse(const uint8_t *msg, size_t len, struct bmp_stats *st, char *
 /* Initiation or Termination TLVs (from byte BMP_HDR_LEN).  0 or -EINVAL. */
 int bmp_info_parse(const uint8_t *msg, size_t len, struct bmp_info *in, char *why, size_t whylen);
 
+/* Names for logs and metrics ("Peer Down", "remote system closed ...",
+ * "adj_rib_in_routes"); never NULL. */
 const char *bmp_type_name(unsigned int type);
 const char *bmp_peer_down_name(unsigned int reason);
 const char *bmp_stat_name(unsigned int type);
