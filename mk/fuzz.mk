@@ -9,6 +9,7 @@
 #   config   asclass.conf (config_parse)             tests/fuzz/fuzz_config.c
 #   http     the /metrics HTTP endpoint              tests/fuzz/fuzz_http.c
 #   bgpmsg   the live feed's BGP messages (user/feed) tests/fuzz/fuzz_bgpmsg.c
+#   bmp      the BMP station's input (user/feed/bmp*) tests/fuzz/fuzz_bmp.c
 #
 # Target NAME is the binary $(O)/tests/fuzz/fuzz_NAME; its seeds are in
 # tests/fuzz/corpus-NAME/ and its dictionary, if any, is tests/fuzz/NAME.dict.
@@ -38,8 +39,7 @@ FUZZ_CC      ?= $(CLANG)
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 FUZZ_CFLAGS  := -g -O1 $(WARN) -std=gnu11 -D_GNU_SOURCE $(FUZZ_SAN)
 
-FUZZ_TARGETS ?= mrt bgpdump pfx2as text config http bgpmsg
-# FUZZ_TARGETS += bmp           <- the BMP decoder's target goes here
+FUZZ_TARGETS ?= mrt bgpdump pfx2as text config http bgpmsg bmp
 FUZZ_ROUTES  := bgpdump pfx2as text
 FUZZ_BINS    := $(foreach t,$(FUZZ_TARGETS),$(O)/tests/fuzz/fuzz_$(t))
 FUZZ_OBJS    := $(patsubst user/%.c,$(O)/fuzz/%.o,$(LIB_SRCS))

@@ -11,7 +11,7 @@ libmicrohttpd-dev libinih-dev libcap-dev libjansson-dev uthash-dev
 bpftool xdp-tools iproute2 ethtool jq clang-format-19
 bgpdump bird2 prometheus python3 python3-scapy
 busybox-static qemu-system-x86 cpio kmod curl
-iputils-ping netcat-openbsd time tcpreplay bird2
+iputils-ping netcat-openbsd time tcpreplay bird2 gobgpd frr
 libsystemd-dev systemd systemd-container debhelper dpkg-dev lintian"
 
 quiet=0
@@ -47,23 +47,34 @@ export DEBIAN_FRONTEND=noninteractive
 if [ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -mtime -1 2>/dev/null | head -1)" ]; then
 	apt-get update -qq
 fi
-# bird2 only serves tests/netns/feed_bird.sh, which runs its own BIRD inside
-# network namespaces: the package's system service must neither start now
-# nor at boot (it would speak BGP on this machine's own port 179).
+# bird2, gobgpd and frr only serve the netns tests (feed_bird.sh, bmp_*.sh),
+# which run their own daemons inside network namespaces: the packages' system
+# services must neither start now nor at boot (they would speak BGP on this
+# machine's own port 179).
 POLICY=/usr/sbin/policy-rc.d
-bird_hold=""
-case " $missing " in
-*" bird2 "*)
+services=""
+for p in $missing; do
+	case $p in
+	bird2) services="$services bird" ;;
+	gobgpd | frr) services="$services $p" ;;
+	esac
+done
+hold=""
+if [ -n "$services" ]; then
 	if [ -d /run/systemd/system ]; then
-		systemctl mask --quiet bird.service && bird_hold=systemd
+		for s in $services; do systemctl mask --quiet "$s.service"; done
+		hold=systemd
 	elif [ ! -e $POLICY ]; then
-		printf '#!/bin/sh\nexit 101\n' >$POLICY && chmod 755 $POLICY && bird_hold=policy
-	fi ;;
-esac
+		printf '#!/bin/sh\nexit 101\n' >$POLICY && chmod 755 $POLICY && hold=policy
+	fi
+fi
 # shellcheck disable=SC2086
 apt-get install -y -qq --no-install-recommends $missing
-case $bird_hold in
-systemd) systemctl unmask --quiet bird.service; systemctl disable --quiet bird.service ;;
-policy) rm -f $POLICY; update-rc.d bird disable >/dev/null 2>&1 || true ;;
-esac
+for s in $services; do
+	case $hold in
+	systemd) systemctl unmask --quiet "$s.service"; systemctl disable --quiet "$s.service" ;;
+	policy) update-rc.d "$s" disable >/dev/null 2>&1 || true ;;
+	esac
+done
+[ "$hold" = policy ] && rm -f $POLICY
 echo "deps: done"

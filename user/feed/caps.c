@@ -275,32 +275,50 @@ static int open_fields(const struct bgp_open *o, const struct caps_expect *x, st
 	return 0;
 }
 
+/* The OPEN's fields and capabilities into *c, *m keeping the message. */
+static int open_decode(const uint8_t *msg, size_t len, struct caps *c, struct bgp_msg *m,
+		       const struct open_err *e)
+{
+	struct bgp_ctx ctx = { .asn_size = 4 };
+
+	memset(c, 0, sizeof(*c));
+	/* the type first: bgp_msg_parse() would decode an UPDATE (in an arena) */
+	if (len < BGP_HDR_LEN || msg[BGP_HDR_LEN - 1] != BGP_MSG_OPEN ||
+	    bgp_msg_parse(msg, len, &ctx, m) || m->type != BGP_MSG_OPEN)
+		return open_fail(e, BGP_ERR_HEADER, BGP_HDR_LENGTH, "not an OPEN message");
+	/* the length byte as sent: bgp_msg_parse() shortens one that overruns */
+	if (m->body_len < 10 || m->body_len != 10u + m->body[9]) {
+		open_fail(e, BGP_ERR_HEADER, BGP_HDR_LENGTH,
+			  "OPEN of %u bytes with %u bytes of optional parameters", m->len,
+			  m->body_len < 10 ? 0 : m->body[9]);
+		e->n->data_len = 2;
+		e->n->data[0] = (uint8_t)(m->len >> 8);
+		e->n->data[1] = (uint8_t)m->len;
+		return -EINVAL;
+	}
+	c->peer_as = m->open.asn;
+	c->bgp_id = id_of(&m->open.bgp_id);
+	c->hold_s = m->open.hold_time;
+	return opt_params(m->open.opt, m->open.opt_len, c, e);
+}
+
 int caps_open_check(const uint8_t *msg, size_t len, const struct caps_expect *x, struct caps *c,
 		    struct wire_notif *n, char *why, size_t whylen)
 {
 	struct open_err e = { n, why, whylen };
-	struct bgp_ctx ctx = { .asn_size = 4 };
 	struct bgp_msg m;
-	int err;
+	int err = open_decode(msg, len, c, &m, &e);
 
-	memset(c, 0, sizeof(*c));
-	if (bgp_msg_parse(msg, len, &ctx, &m) || m.type != BGP_MSG_OPEN)
-		return open_fail(&e, BGP_ERR_HEADER, BGP_HDR_LENGTH, "not an OPEN message");
-	/* the length byte as sent: bgp_msg_parse() shortens one that overruns */
-	if (m.body_len < 10 || m.body_len != 10u + m.body[9]) {
-		open_fail(&e, BGP_ERR_HEADER, BGP_HDR_LENGTH,
-			  "OPEN of %u bytes with %u bytes of optional parameters", m.len,
-			  m.body_len < 10 ? 0 : m.body[9]);
-		n->data_len = 2;
-		n->data[0] = (uint8_t)(m.len >> 8);
-		n->data[1] = (uint8_t)m.len;
-		return -EINVAL;
-	}
-	c->peer_as = m.open.asn;
-	c->bgp_id = id_of(&m.open.bgp_id);
-	c->hold_s = m.open.hold_time;
-	err = opt_params(m.open.opt, m.open.opt_len, c, &e);
 	return err ? err : open_fields(&m.open, x, c, &e);
+}
+
+int caps_open_decode(const uint8_t *msg, size_t len, struct caps *c, char *why, size_t whylen)
+{
+	struct wire_notif n;
+	struct open_err e = { &n, why, whylen };
+	struct bgp_msg m;
+
+	return open_decode(msg, len, c, &m, &e);
 }
 
 /* ---- negotiation ---- */

@@ -79,6 +79,11 @@ size_t caps_open_build(const struct caps_local *l, uint8_t *out, size_t cap);
 int caps_open_check(const uint8_t *msg, size_t len, const struct caps_expect *x, struct caps *c,
 		    struct wire_notif *n, char *why, size_t whylen);
 
+/* Decodes an OPEN message (header included) without the session's checks
+ * (AS, identifier, hold time): the OPENs a BMP Peer Up carries.  0, or
+ * -EINVAL with the reason in why. */
+int caps_open_decode(const uint8_t *msg, size_t len, struct caps *c, char *why, size_t whylen);
+
 /* Both OPENs -> what the session uses. */
 void caps_negotiate(const struct caps_local *l, const struct caps *peer, struct caps_nego *out);
 

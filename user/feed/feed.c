@@ -21,6 +21,7 @@
 
 #include "common/log.h"
 #include "feed/feed.h"
+#include "feed/loop.h"
 #include "feed/queue.h"
 #include "feed/session.h"
 
@@ -29,11 +30,7 @@ struct feed {
 	char listen_addr[48];
 	struct session **s;
 	size_t n;
-	int listen_fd, wake_fd;
-	struct queue q;
-	pthread_t thread;
-	bool started;
-	atomic_bool stop;
+	struct loop l;	      /* listener, wake-up fd, queue, thread */
 	pthread_mutex_t lock; /* pub[] and refresh[] */
 	struct feed_peer_status *pub;
 	uint8_t *refresh; /* per peer: bit per family asked for */
@@ -51,7 +48,7 @@ static uint64_t now_ms(const struct feed *f)
 
 static struct sess_env env_of(struct feed *f)
 {
-	struct sess_env e = { .q = &f->q,
+	struct sess_env e = { .q = &f->l.q,
 			      .now_ms = now_ms(f),
 			      .gr_restarting = f->conf.gr_restarting };
 	return e;
@@ -60,11 +57,11 @@ static struct sess_env env_of(struct feed *f)
 struct feed *feed_new(const struct feed_conf *c)
 {
 	struct feed *f = calloc(1, sizeof(*f));
+	int err;
 
 	if (!f)
 		return NULL;
 	f->conf = *c;
-	f->listen_fd = -1;
 	if (c->listen_addr) {
 		snprintf(f->listen_addr, sizeof(f->listen_addr), "%s", c->listen_addr);
 		f->conf.listen_addr = f->listen_addr;
@@ -73,18 +70,13 @@ struct feed *feed_new(const struct feed_conf *c)
 		f->conf.listen_port = 179;
 	if (!f->conf.queue_limit_bytes)
 		f->conf.queue_limit_bytes = FEED_QUEUE_DEFAULT_BYTES;
-	pthread_mutex_init(&f->lock, NULL);
-	f->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
-	if (f->wake_fd < 0 || queue_init(&f->q, f->conf.queue_limit_bytes, f->wake_fd)) {
-		int err = errno;
-
-		if (f->wake_fd >= 0)
-			close(f->wake_fd);
-		pthread_mutex_destroy(&f->lock);
+	err = loop_init(&f->l, "feed", f->conf.queue_limit_bytes);
+	if (err) {
 		free(f);
-		errno = err;
+		errno = -err;
 		return NULL;
 	}
+	pthread_mutex_init(&f->lock, NULL);
 	return f;
 }
 
@@ -121,8 +113,8 @@ int feed_add_peer(struct feed *f, const struct feed_peer_conf *pc)
 	struct session *s;
 	int idx = (int)f->n;
 
-	if (f->started || grow(f))
-		return f->started ? -EINVAL : -ENOMEM;
+	if (f->l.started || grow(f))
+		return f->l.started ? -EINVAL : -ENOMEM;
 	s = malloc(sizeof(*s));
 	if (!s)
 		return -ENOMEM;
@@ -145,53 +137,6 @@ int feed_add_peer(struct feed *f, const struct feed_peer_conf *pc)
 
 /* ---- listening ---- */
 
-static int listen_addr(const struct feed *f, struct sockaddr_storage *sa, socklen_t *len)
-{
-	struct sockaddr_in *v4 = (struct sockaddr_in *)sa;
-	struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)sa;
-
-	memset(sa, 0, sizeof(*sa));
-	if (inet_pton(AF_INET, f->listen_addr, &v4->sin_addr) == 1) {
-		v4->sin_family = AF_INET;
-		v4->sin_port = htons(f->conf.listen_port);
-		*len = sizeof(*v4);
-		return 0;
-	}
-	if (inet_pton(AF_INET6, f->listen_addr, &v6->sin6_addr) == 1) {
-		v6->sin6_family = AF_INET6;
-		v6->sin6_port = htons(f->conf.listen_port);
-		*len = sizeof(*v6);
-		return 0;
-	}
-	return -EINVAL;
-}
-
-static int open_listener(struct feed *f)
-{
-	struct sockaddr_storage sa;
-	socklen_t len;
-	int one = 1, fd, err;
-
-	if (listen_addr(f, &sa, &len)) {
-		log_err("feed: bad listen address '%s'", f->listen_addr);
-		return -EINVAL;
-	}
-	fd = socket(sa.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(fd, (struct sockaddr *)&sa, len) || listen(fd, 16)) {
-		err = -errno;
-		log_err("feed: listen on %s port %u: %s", f->listen_addr, f->conf.listen_port,
-			strerror(-err));
-		close(fd);
-		return err;
-	}
-	log_info("feed: listening on %s port %u", f->listen_addr, f->conf.listen_port);
-	f->listen_fd = fd;
-	return 0;
-}
-
 static struct session *find_neighbour(struct feed *f, const struct sockaddr_storage *from)
 {
 	for (size_t i = 0; i < f->n; i++)
@@ -205,7 +150,7 @@ static void accept_all(struct feed *f, const struct sess_env *e)
 	for (;;) {
 		struct sockaddr_storage from;
 		socklen_t len = sizeof(from);
-		int fd = accept4(f->listen_fd, (struct sockaddr *)&from, &len,
+		int fd = accept4(f->l.listen_fd, (struct sockaddr *)&from, &len,
 				 SOCK_NONBLOCK | SOCK_CLOEXEC);
 		struct session *s;
 		char text[64];
@@ -238,10 +183,7 @@ static void accept_all(struct feed *f, const struct sess_env *e)
 
 static void take_requests(struct feed *f, const struct sess_env *e)
 {
-	uint64_t v;
-
-	if (read(f->wake_fd, &v, sizeof(v)) < 0 && errno != EAGAIN)
-		log_debug("feed: wake-up read: %s", strerror(errno));
+	loop_woken(&f->l);
 	for (size_t i = 0; i < f->n; i++) {
 		uint8_t req;
 
@@ -282,8 +224,9 @@ static int wait_ms(const struct feed *f, const struct sess_env *e, int timeout_m
 	return next > INT32_MAX ? INT32_MAX : (int)next;
 }
 
-static int turn(struct feed *f, int timeout_ms)
+static int turn(void *arg, int timeout_ms)
 {
+	struct feed *f = arg;
 	struct pollfd pfd[f->n + 2];
 	struct sess_env e = env_of(f);
 	nfds_t np = 0;
@@ -294,8 +237,8 @@ static int turn(struct feed *f, int timeout_ms)
 		session_resume(f->s[i], &e);
 		session_timers(f->s[i], &e);
 	}
-	pfd[np++] = (struct pollfd){ .fd = f->wake_fd, .events = POLLIN };
-	pfd[np++] = (struct pollfd){ .fd = f->listen_fd, .events = POLLIN };
+	pfd[np++] = (struct pollfd){ .fd = f->l.wake_fd, .events = POLLIN };
+	pfd[np++] = (struct pollfd){ .fd = f->l.listen_fd, .events = POLLIN };
 	for (size_t i = 0; i < f->n; i++) {
 		short ev = session_events(f->s[i]);
 
@@ -318,53 +261,23 @@ static int turn(struct feed *f, int timeout_ms)
 
 int feed_step(struct feed *f, int timeout_ms)
 {
-	if (f->started)
+	if (f->l.started)
 		return -EINVAL;
 	return turn(f, timeout_ms);
 }
 
-static void *loop(void *arg)
-{
-	struct feed *f = arg;
-
-	while (!atomic_load(&f->stop))
-		if (turn(f, -1)) {
-			log_err("feed: poll: %s; the session thread stops", strerror(errno));
-			break;
-		}
-	return NULL;
-}
-
 int feed_start(struct feed *f)
 {
-	sigset_t all, old;
-	int err;
-
-	if (f->started)
+	if (f->l.started)
 		return -EINVAL;
-	if (f->conf.listen_addr && f->listen_fd < 0) {
-		err = open_listener(f);
-		if (err)
-			return err;
-	}
-	/* the thread takes no signals: they stay the caller's */
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	err = pthread_create(&f->thread, NULL, loop, f);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (err) {
-		log_err("feed: cannot start the session thread: %s", strerror(err));
-		return -err;
-	}
-	f->started = true;
-	return 0;
+	return loop_start(&f->l, f->conf.listen_addr, f->conf.listen_port, turn, f);
 }
 
 int feed_attach_fd(struct feed *f, int peer, int fd)
 {
 	struct sess_env e = env_of(f);
 
-	if (f->started || peer < 0 || (size_t)peer >= f->n || f->s[peer]->fd >= 0)
+	if (f->l.started || peer < 0 || (size_t)peer >= f->n || f->s[peer]->fd >= 0)
 		return -EINVAL;
 	session_accept(f->s[peer], fd, &e);
 	publish(f);
@@ -375,12 +288,12 @@ int feed_attach_fd(struct feed *f, int peer, int fd)
 
 int feed_fd(const struct feed *f)
 {
-	return f->q.ready_fd;
+	return f->l.q.ready_fd;
 }
 
 struct feed_batch *feed_pop(struct feed *f)
 {
-	return queue_pop(&f->q);
+	return queue_pop(&f->l.q);
 }
 
 void feed_batch_free(struct feed_batch *b)
@@ -417,37 +330,17 @@ int feed_batch_apply(const struct feed_batch *b, struct rib *r)
 
 int feed_drain(struct feed *f, struct rib *r, size_t max, size_t *applied)
 {
-	struct feed_batch *b;
-	size_t n = 0;
-	int err = 0;
-
-	while ((!max || n < max) && (b = queue_pop(&f->q))) {
-		err = feed_batch_apply(b, r);
-		if (err)
-			log_err("feed: applying %u announcements and %u withdrawals of peer %d to "
-				"the RIB: %s",
-				b->n_announce, b->n_withdraw, b->peer, strerror(-err));
-		feed_batch_free(b);
-		if (err)
-			break;
-		n++;
-	}
-	if (applied)
-		*applied = n;
-	return err;
+	return loop_drain(&f->l, r, max, applied);
 }
 
 int feed_refresh(struct feed *f, int peer, enum feed_family fam)
 {
-	uint64_t one = 1;
-
 	if (peer < 0 || (size_t)peer >= f->n || fam >= FEED_NFAM)
 		return -EINVAL;
 	pthread_mutex_lock(&f->lock);
 	f->refresh[peer] |= (uint8_t)(1U << fam);
 	pthread_mutex_unlock(&f->lock);
-	if (write(f->wake_fd, &one, sizeof(one)) < 0)
-		return -errno;
+	loop_wake(&f->l);
 	return 0;
 }
 
@@ -503,26 +396,17 @@ const char *feed_state_name(enum feed_state st)
 void feed_free(struct feed *f)
 {
 	struct sess_env e;
-	uint64_t one = 1;
 
 	if (!f)
 		return;
-	if (f->started) {
-		atomic_store(&f->stop, true);
-		if (write(f->wake_fd, &one, sizeof(one)) < 0)
-			log_debug("feed: wake-up write: %s", strerror(errno));
-		pthread_join(f->thread, NULL);
-	}
+	loop_stop(&f->l);
 	e = env_of(f);
 	for (size_t i = 0; i < f->n; i++) {
 		session_shutdown(f->s[i], &e);
 		session_fini(f->s[i]);
 		free(f->s[i]);
 	}
-	if (f->listen_fd >= 0)
-		close(f->listen_fd);
-	queue_destroy(&f->q);
-	close(f->wake_fd);
+	loop_fini(&f->l);
 	pthread_mutex_destroy(&f->lock);
 	free(f->s);
 	free(f->pub);
