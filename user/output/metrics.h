@@ -68,6 +68,18 @@ struct metrics_snapshot {
 /* Writes the exposition (text format 0.0.4).  Returns 0 or -errno. */
 int metrics_write(FILE *f, const struct metrics_snapshot *s, const struct metrics_opts *o);
 
+struct feed_peer_status;
+/* The daemon's live feed and routing-change events (docs/METRICS.md). */
+struct metrics_live {
+	const struct feed_peer_status *peers; /* per neighbour; NULL: no [bgp] feed */
+	size_t n_peers;
+	size_t queue_bytes;  /* the feed's queue (one for all neighbours) */
+	uint64_t now;	     /* UNIX seconds, for uptimes */
+	uint64_t changes[2]; /* transit pairs gained, lost */
+};
+/* Writes the live section, to follow metrics_write().  Returns 0 or -EIO. */
+int metrics_write_live(FILE *f, const struct metrics_live *l);
+
 /* ---- the HTTP endpoint (libmicrohttpd) ----
  * GET or HEAD of /metrics gets the exposition (OpenMetrics 1.0 when the
  * Accept header asks for it), / a page linking to it; other paths 404,
@@ -85,6 +97,8 @@ struct metrics_http_opts {
 	 * Returns 0, or -errno and the client gets a 500. */
 	int (*render)(FILE *f, void *arg);
 	void *arg;
+	/* GET /events: writes the routing-change events as JSON (NULL: 404). */
+	int (*render_events)(FILE *f, void *arg);
 };
 
 struct metrics_http;
