@@ -11,7 +11,7 @@
 # Checked: both paths reach the data plane (`asclass lookup` of the pinned
 # tables: origin 131279, multi_transit); packets from the prefix are counted
 # under it; ttk's withdrawal (its session disabled) gives a "lost" event
-# (counter, GET /events, the log) and a table with transit 4837 alone; its
+# (counter, GET /events, `asclass events --from`, the log) and a table with transit 4837 alone; its
 # return a "gained" event; both withdrawn, the prefix leaves the tables; the
 # feed's session metrics.  Each BIRD and the daemon run with their own
 # config, sockets and pid files, and are stopped by their pid.
@@ -168,6 +168,8 @@ scrape events | grep -q '"change": *"lost", *"origin_as": *131279, *"transit_as"
 	fail "no lost event on /events: $(scrape events)"
 grep -q "routing change: origin AS131279 lost transit AS20485 at 20" "$DIR/daemon.log" ||
 	fail "the lost event is not logged"
+in_ns "$NS_ASC" "$ASCLASS" events --from "127.0.0.1:$PORT" | grep -q "	lost	131279	20485	0$" ||
+	fail "asclass events --from: $(in_ns "$NS_ASC" "$ASCLASS" events --from "127.0.0.1:$PORT" 2>&1)"
 echo "ok: withdrawal: transit 4837 alone, event lost 131279/20485"
 
 birdc -s "$DIR/ttk.ctl" enable rtr >/dev/null

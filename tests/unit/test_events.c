@@ -38,18 +38,18 @@ static void test_events_gained_and_lost(void **state)
 
 	(void)state;
 	assert_int_equal(events_diff(prev, 3, cur, 3, NOW, &ev, &n), 0);
-	assert_int_equal(n, 3);
-	assert_int_equal(ev[0].change, EVENT_LOST);
-	assert_int_equal(ev[0].origin, 64496);
-	assert_int_equal(ev[0].time, T0 + 5);
+	assert_int_equal(n, 3); /* sorted by time */
+	assert_int_equal(ev[0].change, EVENT_GAINED);
+	assert_int_equal(ev[0].origin, 131279);
+	assert_int_equal(ev[0].transit, 20485);
+	assert_int_equal(ev[0].time, T0);
+	assert_int_equal(ev[0].prefixes, 5);
 	assert_int_equal(ev[1].change, EVENT_LOST);
-	assert_int_equal(ev[1].origin, 64497);
-	assert_int_equal(ev[1].time, NOW);
-	assert_int_equal(ev[2].change, EVENT_GAINED);
-	assert_int_equal(ev[2].origin, 131279);
-	assert_int_equal(ev[2].transit, 20485);
-	assert_int_equal(ev[2].time, T0);
-	assert_int_equal(ev[2].prefixes, 5);
+	assert_int_equal(ev[1].origin, 64496);
+	assert_int_equal(ev[1].time, T0 + 5);
+	assert_int_equal(ev[2].change, EVENT_LOST);
+	assert_int_equal(ev[2].origin, 64497);
+	assert_int_equal(ev[2].time, NOW);
 	free(ev);
 }
 

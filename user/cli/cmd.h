@@ -115,5 +115,6 @@ int cmd_mrt(int argc, char **argv);
 int cmd_rib(int argc, char **argv);
 int cmd_metrics(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_events(int argc, char **argv);
 
 #endif

@@ -56,10 +56,24 @@ static int change_of(const struct rib_transit *p, const struct rib_transit *c, u
 	return 1;
 }
 
+/* By time, then origin, transit and change. */
+static int event_cmp(const void *a, const void *b)
+{
+	const struct transit_event *x = a, *y = b;
+
+	if (x->time != y->time)
+		return x->time < y->time ? -1 : 1;
+	if (x->origin != y->origin)
+		return x->origin < y->origin ? -1 : 1;
+	if (x->transit != y->transit)
+		return x->transit < y->transit ? -1 : 1;
+	return (int)x->change - (int)y->change;
+}
+
 int events_diff(const struct rib_transit *prev, size_t np, const struct rib_transit *cur, size_t nc,
 		uint32_t now, struct transit_event **out, size_t *n)
 {
-	size_t i = 0, j = 0;
+	size_t i = 0, j = 0, first = *n;
 
 	while (i < np || j < nc) {
 		int c = i == np ? 1 : j == nc ? -1 : pair_cmp(&prev[i], &cur[j]);
@@ -70,6 +84,8 @@ int events_diff(const struct rib_transit *prev, size_t np, const struct rib_tran
 		if (change_of(p, q, now, &e) && add(out, n, &e))
 			return -ENOMEM;
 	}
+	if (*n > first)
+		qsort(*out + first, *n - first, sizeof(**out), event_cmp);
 	return 0;
 }
 

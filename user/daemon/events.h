@@ -37,7 +37,7 @@ struct transit_event {
 
 /* The events between prev and cur (both sorted by origin, then transit, as
  * rib_transits() gives them), appended to *out (realloc'd; *n counts them),
- * in the order of the pairs.  Returns 0 or -ENOMEM. */
+ * sorted by time, then origin and transit.  Returns 0 or -ENOMEM. */
 int events_diff(const struct rib_transit *prev, size_t np, const struct rib_transit *cur, size_t nc,
 		uint32_t now, struct transit_event **out, size_t *n);
 /* "gained" or "lost". */
