@@ -134,6 +134,7 @@ route_is() { [ "$(route_of 175.45.176.1)" = "$1" ]; }
 scrape() { in_ns "$NS_ASC" curl -sf "http://127.0.0.1:$PORT/$1"; }
 metric() { scrape metrics | awk -v k="$1" '$1 == k {print $2}'; }
 changes() { metric "asclass_transit_changes_total{change=\"$1\"}"; }
+changes_are() { [ "$(changes "$1")" = "$2" ]; }
 
 # ---- the run -------------------------------------------------------------
 
@@ -163,7 +164,7 @@ g0=$(changes gained) l0=$(changes lost)
 birdc -s "$DIR/ttk.ctl" disable rtr >/dev/null
 wait_for 15 route_is "$(printf 'origin AS131279\ttransit AS4837\tflags 0x0')" ||
 	fail "ttk's path not withdrawn"
-wait_for 5 test "$(changes lost)" = $((l0 + 1)) || fail "lost counter $(changes lost), want $((l0 + 1))"
+wait_for 5 changes_are lost $((l0 + 1)) || fail "lost counter $(changes lost), want $((l0 + 1))"
 scrape events | grep -q '"change": *"lost", *"origin_as": *131279, *"transit_as": *20485' ||
 	fail "no lost event on /events: $(scrape events)"
 grep -q "routing change: origin AS131279 lost transit AS20485 at 20" "$DIR/daemon.log" ||
@@ -174,7 +175,7 @@ echo "ok: withdrawal: transit 4837 alone, event lost 131279/20485"
 
 birdc -s "$DIR/ttk.ctl" enable rtr >/dev/null
 wait_for 15 route_is "$MULTI" || fail "ttk's path did not come back"
-wait_for 5 test "$(changes gained)" = $((g0 + 1)) ||
+wait_for 5 changes_are gained $((g0 + 1)) ||
 	fail "gained counter $(changes gained), want $((g0 + 1))"
 echo "ok: return: event gained 131279/20485"
 

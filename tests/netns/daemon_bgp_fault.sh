@@ -1,0 +1,105 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+# tests/netns/daemon_bgp_fault.sh - a malformed UPDATE on the daemon's live
+# feed (RFC 7606): a raw speaker (bgp_raw_speaker.py, in its own namespace)
+# announces 175.45.176.0/22, then sends it again with a malformed ORIGIN.
+# Checked: the prefix reaches the pinned tables, then leaves them (treat-as-
+# withdraw), asclass_feed_update_errors_total{action="treat_as_withdraw"} is 1,
+# the log names the peer and the fault, and the session stays Established
+# (no NOTIFICATION; the speaker's keepalives keep it up).
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+. tests/lib/netns.sh
+O=${O:-build}
+ASCLASS=${ASCLASS:-$PWD/$O/asclass}
+
+[ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root (BPF, network namespaces)"; exit 77; }
+
+T=$$
+NS_RTR=asc-$T-raw NS_ASC=asc-$T-asc
+DIR=$(mktemp -d "/tmp/asc-dfault-$T.XXXXXX")
+PIN=/sys/fs/bpf/asc-test-$T
+PORT=9752
+DPID= SPID=
+
+stop_pid() {
+	local pid=$1 i
+	[ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
+	kill -TERM "$pid" 2>/dev/null
+	for i in $(seq 50); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+	kill -KILL "$pid" 2>/dev/null
+}
+cleanup() {
+	stop_pid "$SPID"
+	stop_pid "$DPID"
+	ns_del_all
+	rm -rf "$DIR" "$PIN"
+}
+trap cleanup EXIT
+fail() {
+	echo "FAIL: $*"
+	echo "--- speaker:"; cat "$DIR/speaker.log"
+	echo "--- daemon log:"; tail -20 "$DIR/daemon.log"
+	exit 1
+}
+
+ns_add "$NS_RTR" "$NS_ASC"
+veth "$NS_RTR" "r${T}r" "$NS_ASC" "r${T}a"
+ip -n "$NS_RTR" addr add 203.0.113.1/30 dev "r${T}r"
+ip -n "$NS_ASC" addr add 203.0.113.2/30 dev "r${T}a"
+cat >"$DIR/asclass.conf" <<CONF
+[bgp]
+listen = 203.0.113.2
+local_as = 64500
+router_id = 203.0.113.2
+apply_interval = 100
+
+[neighbor raw]
+address = 203.0.113.1
+
+[metrics]
+listen = 127.0.0.1:$PORT
+
+[daemon]
+pin_dir = $PIN
+CONF
+
+route_of() { "$ASCLASS" --pin-dir "$PIN" lookup 175.45.176.1 2>/dev/null | cut -f3,4; }
+route_is() { [ "$(route_of)" = "$1" ]; }
+metric() {
+	in_ns "$NS_ASC" curl -sf "http://127.0.0.1:$PORT/metrics" | awk -v k="$1" '$1 == k {print $2}'
+}
+
+nsenter --net="/run/netns/$NS_ASC" "$ASCLASS" run --config "$DIR/asclass.conf" \
+	>"$DIR/daemon.log" 2>&1 &
+DPID=$!
+wait_for 10 grep -q "listening on 203.0.113.2" "$DIR/daemon.log" || fail "the feed does not listen"
+nsenter --net="/run/netns/$NS_RTR" /usr/bin/python3 tests/netns/bgp_raw_speaker.py 203.0.113.2 \
+	64500 203.0.113.1 "$DIR/go" "$DIR/stop" >"$DIR/speaker.log" 2>&1 &
+SPID=$!
+
+wait_for 15 route_is "$(printf 'origin AS131279\ttransit AS20485')" ||
+	fail "the raw speaker's route did not reach the tables: $(route_of)"
+echo "ok: the good UPDATE's route is in the tables"
+
+touch "$DIR/go"
+wait_for 10 grep -q "malformed UPDATE sent" "$DIR/speaker.log" || fail "the speaker sent nothing"
+wait_for 10 sh -c "'$ASCLASS' --pin-dir '$PIN' lookup 175.45.176.1 | grep -q 'no route'" ||
+	fail "the malformed UPDATE did not withdraw the prefix: $(route_of)"
+[ "$(metric 'asclass_feed_update_errors_total{peer="raw",action="treat_as_withdraw"}')" = 1 ] ||
+	fail "treat_as_withdraw not counted"
+[ "$(metric 'asclass_feed_update_errors_total{peer="raw",action="session_reset"}')" = 0 ] ||
+	fail "a session reset was counted"
+grep -q "peer raw (203.0.113.1 AS64500): .*ORIGIN.*treated as withdraw" "$DIR/daemon.log" ||
+	fail "the fault is not logged with the peer"
+sleep 2 # keepalives: the session must outlive the fault
+[ "$(metric 'asclass_feed_session_state{peer="raw",state="Established"}')" = 1 ] ||
+	fail "the session is not Established after the fault"
+grep -q NOTIFICATION "$DIR/speaker.log" && fail "asclass sent a NOTIFICATION"
+echo "ok: malformed ORIGIN: treat-as-withdraw, counted, logged with the peer, session up"
+
+touch "$DIR/stop"
+wait "$SPID" 2>/dev/null
+SPID=
+stop_pid "$DPID"
+echo "PASS"
