@@ -11,7 +11,7 @@ libmicrohttpd-dev libinih-dev libcap-dev libjansson-dev uthash-dev
 bpftool xdp-tools iproute2 ethtool jq clang-format-19
 bgpdump bird2 prometheus python3 python3-scapy
 busybox-static qemu-system-x86 cpio kmod curl
-iputils-ping netcat-openbsd time tcpreplay bird2
+iputils-ping netcat-openbsd time tcpreplay bird2 frr gobgpd
 libsystemd-dev systemd systemd-container debhelper dpkg-dev lintian"
 
 quiet=0
@@ -47,23 +47,31 @@ export DEBIAN_FRONTEND=noninteractive
 if [ -z "$(find /var/lib/apt/lists -maxdepth 1 -name '*Packages*' -mtime -1 2>/dev/null | head -1)" ]; then
 	apt-get update -qq
 fi
-# bird2 only serves tests/netns/feed_bird.sh, which runs its own BIRD inside
-# network namespaces: the package's system service must neither start now
-# nor at boot (it would speak BGP on this machine's own port 179).
+# bird2, frr and gobgpd only serve the tests in tests/netns/, which run their
+# own daemons inside network namespaces: the packages' system services must
+# neither start now nor at boot (they would speak BGP on this machine's own
+# port 179).
 POLICY=/usr/sbin/policy-rc.d
-bird_hold=""
-case " $missing " in
-*" bird2 "*)
+svcs=""
+for p in bird2:bird frr:frr gobgpd:gobgpd; do
+	case " $missing " in *" ${p%%:*} "*) svcs="$svcs ${p#*:}.service" ;; esac
+done
+hold=""
+if [ -n "$svcs" ]; then
 	if [ -d /run/systemd/system ]; then
-		systemctl mask --quiet bird.service && bird_hold=systemd
+		# shellcheck disable=SC2086
+		systemctl mask --quiet $svcs && hold=systemd
 	elif [ ! -e $POLICY ]; then
-		printf '#!/bin/sh\nexit 101\n' >$POLICY && chmod 755 $POLICY && bird_hold=policy
-	fi ;;
-esac
+		printf '#!/bin/sh\nexit 101\n' >$POLICY && chmod 755 $POLICY && hold=policy
+	fi
+fi
 # shellcheck disable=SC2086
 apt-get install -y -qq --no-install-recommends $missing
-case $bird_hold in
-systemd) systemctl unmask --quiet bird.service; systemctl disable --quiet bird.service ;;
-policy) rm -f $POLICY; update-rc.d bird disable >/dev/null 2>&1 || true ;;
-esac
+for svc in $svcs; do
+	case $hold in
+	systemd) systemctl unmask --quiet "$svc"; systemctl disable --quiet "$svc" ;;
+	policy) update-rc.d "${svc%.service}" disable >/dev/null 2>&1 || true ;;
+	esac
+done
+[ "$hold" = policy ] && rm -f $POLICY
 echo "deps: done"
