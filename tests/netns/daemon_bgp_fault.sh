@@ -10,6 +10,7 @@
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/netns.sh
+. tests/lib/daemon_bgp.sh
 O=${O:-build}
 ASCLASS=${ASCLASS:-$PWD/$O/asclass}
 
@@ -22,13 +23,6 @@ PIN=/sys/fs/bpf/asc-test-$T
 PORT=9752
 DPID= SPID=
 
-stop_pid() {
-	local pid=$1 i
-	[ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
-	kill -TERM "$pid" 2>/dev/null
-	for i in $(seq 50); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
-	kill -KILL "$pid" 2>/dev/null
-}
 cleanup() {
 	stop_pid "$SPID"
 	stop_pid "$DPID"
@@ -64,27 +58,20 @@ listen = 127.0.0.1:$PORT
 pin_dir = $PIN
 CONF
 
-route_of() { "$ASCLASS" --pin-dir "$PIN" lookup 175.45.176.1 2>/dev/null | cut -f3,4; }
-route_is() { [ "$(route_of)" = "$1" ]; }
-metric() {
-	in_ns "$NS_ASC" curl -sf "http://127.0.0.1:$PORT/metrics" | awk -v k="$1" '$1 == k {print $2}'
-}
 
-nsenter --net="/run/netns/$NS_ASC" "$ASCLASS" run --config "$DIR/asclass.conf" \
-	>"$DIR/daemon.log" 2>&1 &
-DPID=$!
+daemon_start "$DIR/asclass.conf" "$DIR/daemon.log"
 wait_for 10 grep -q "listening on 203.0.113.2" "$DIR/daemon.log" || fail "the feed does not listen"
 nsenter --net="/run/netns/$NS_RTR" /usr/bin/python3 tests/netns/bgp_raw_speaker.py 203.0.113.2 \
 	64500 203.0.113.1 "$DIR/go" "$DIR/stop" >"$DIR/speaker.log" 2>&1 &
 SPID=$!
 
-wait_for 15 route_is "$(printf 'origin AS131279\ttransit AS20485')" ||
+wait_for 15 route_is 131279 20485 0x0 ||
 	fail "the raw speaker's route did not reach the tables: $(route_of)"
 echo "ok: the good UPDATE's route is in the tables"
 
 touch "$DIR/go"
 wait_for 10 grep -q "malformed UPDATE sent" "$DIR/speaker.log" || fail "the speaker sent nothing"
-wait_for 10 sh -c "'$ASCLASS' --pin-dir '$PIN' lookup 175.45.176.1 | grep -q 'no route'" ||
+wait_for 10 no_route ||
 	fail "the malformed UPDATE did not withdraw the prefix: $(route_of)"
 [ "$(metric 'asclass_feed_update_errors_total{peer="raw",action="treat_as_withdraw"}')" = 1 ] ||
 	fail "treat_as_withdraw not counted"

@@ -18,6 +18,7 @@
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/netns.sh
+. tests/lib/daemon_bgp.sh
 O=${O:-build}
 ASCLASS=${ASCLASS:-$PWD/$O/asclass}
 
@@ -32,14 +33,6 @@ PIN=/sys/fs/bpf/asc-test-$T
 PORT=9751
 DPID=
 
-# stop_pid PID: TERM, then KILL if it is still there after 5 s.
-stop_pid() {
-	local pid=$1 i
-	[ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
-	kill -TERM "$pid" 2>/dev/null
-	for i in $(seq 50); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
-	kill -KILL "$pid" 2>/dev/null
-}
 bird_pid() { cat "$DIR/$1.pid" 2>/dev/null; }
 cleanup() {
 	local b
@@ -128,31 +121,23 @@ bird_start() {
 	wait_for 10 test -s "$DIR/$1.pid" || fail "BIRD $1 did not start: $(cat "$DIR/$1.log")"
 }
 
-# The route the pinned tables give for an address: "origin AS.. transit AS.. flags 0x..".
-route_of() { "$ASCLASS" --pin-dir "$PIN" lookup "$1" 2>/dev/null | cut -f3,4,6; }
-route_is() { [ "$(route_of 175.45.176.1)" = "$1" ]; }
-scrape() { in_ns "$NS_ASC" curl -sf "http://127.0.0.1:$PORT/$1"; }
-metric() { scrape metrics | awk -v k="$1" '$1 == k {print $2}'; }
 changes() { metric "asclass_transit_changes_total{change=\"$1\"}"; }
 changes_are() { [ "$(changes "$1")" = "$2" ]; }
 
 # ---- the run -------------------------------------------------------------
 
-nsenter --net="/run/netns/$NS_ASC" "$ASCLASS" run --config "$DIR/asclass.conf" \
-	>"$DIR/daemon.log" 2>&1 &
-DPID=$!
+daemon_start "$DIR/asclass.conf" "$DIR/daemon.log"
 wait_for 10 scrape metrics >/dev/null || fail "the daemon does not serve /metrics"
 for b in cu:$NS_CU ttk:$NS_TTK rtr:$NS_RTR; do bird_start "${b%%:*}" "${b#*:}"; done
 
 # both paths: origin 131279, multi_transit; a tie between transits goes to the lower AS
-MULTI=$(printf 'origin AS131279\ttransit AS4837\tflags 0x4')
-wait_for 30 route_is "$MULTI" || fail "the feed's routes did not reach the data plane"
+wait_for 30 route_is 131279 4837 0x4 || fail "the feed's routes did not reach the data plane"
 grep -q "routing loaded: 1 IPv4 + 0 IPv6 prefixes from the BGP feed" "$DIR/daemon.log" ||
 	fail "no load from the feed in the log"
 [ "$(metric 'asclass_feed_session_state{peer="rtr",state="Established"}')" = 1 ] ||
 	fail "no Established session in the metrics"
 [ "$(metric 'asclass_feed_updates_received_total{peer="rtr"}')" -ge 1 ] || fail "no UPDATE counted"
-echo "ok: BIRD's paths in the data plane: $(route_of 175.45.176.1)"
+echo "ok: BIRD's paths in the data plane: $(route_of)"
 
 # traffic from the prefix is counted under it
 in_ns "$NS_RTR" ping -q -c 3 -i 0.2 -I 175.45.176.1 203.0.113.2 >/dev/null || fail "ping"
@@ -162,26 +147,26 @@ echo "ok: packets counted under origin 131279, transit 4837"
 
 g0=$(changes gained) l0=$(changes lost)
 birdc -s "$DIR/ttk.ctl" disable rtr >/dev/null
-wait_for 15 route_is "$(printf 'origin AS131279\ttransit AS4837\tflags 0x0')" ||
+wait_for 15 route_is 131279 4837 0x0 ||
 	fail "ttk's path not withdrawn"
 wait_for 5 changes_are lost $((l0 + 1)) || fail "lost counter $(changes lost), want $((l0 + 1))"
 scrape events | grep -q '"change": *"lost", *"origin_as": *131279, *"transit_as": *20485' ||
 	fail "no lost event on /events: $(scrape events)"
 grep -q "routing change: origin AS131279 lost transit AS20485 at 20" "$DIR/daemon.log" ||
 	fail "the lost event is not logged"
-in_ns "$NS_ASC" "$ASCLASS" events --from "127.0.0.1:$PORT" | grep -q "	lost	131279	20485	0$" ||
+has_event "	lost	131279	20485	0$" ||
 	fail "asclass events --from: $(in_ns "$NS_ASC" "$ASCLASS" events --from "127.0.0.1:$PORT" 2>&1)"
 echo "ok: withdrawal: transit 4837 alone, event lost 131279/20485"
 
 birdc -s "$DIR/ttk.ctl" enable rtr >/dev/null
-wait_for 15 route_is "$MULTI" || fail "ttk's path did not come back"
+wait_for 15 route_is 131279 4837 0x4 || fail "ttk's path did not come back"
 wait_for 5 changes_are gained $((g0 + 1)) ||
 	fail "gained counter $(changes gained), want $((g0 + 1))"
 echo "ok: return: event gained 131279/20485"
 
 birdc -s "$DIR/ttk.ctl" disable rtr >/dev/null
 birdc -s "$DIR/cu.ctl" disable rtr >/dev/null
-wait_for 15 sh -c "'$ASCLASS' --pin-dir '$PIN' lookup 175.45.176.1 | grep -q 'no route'" ||
+wait_for 15 no_route ||
 	fail "the prefix did not leave the tables"
 echo "ok: both withdrawn, no route"
 

@@ -16,6 +16,7 @@
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/netns.sh
+. tests/lib/daemon_bgp.sh
 O=${O:-build}
 ASCLASS=${ASCLASS:-$PWD/$O/asclass}
 BGPD=/usr/lib/frr/bgpd
@@ -32,13 +33,6 @@ PIN=/sys/fs/bpf/asc-test-$T
 PORT=9753
 DPID= GPID=
 
-stop_pid() {
-	local pid=$1 i
-	[ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
-	kill -TERM "$pid" 2>/dev/null
-	for i in $(seq 50); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
-	kill -KILL "$pid" 2>/dev/null
-}
 cleanup() {
 	stop_pid "$(cat "$DIR/frr.pid" 2>/dev/null)"
 	stop_pid "$GPID"
@@ -109,18 +103,8 @@ cat >"$DIR/gobgp.toml" <<GOBGP
     connect-retry = 1
 GOBGP
 
-route_of() { "$ASCLASS" --pin-dir "$PIN" lookup 175.45.176.1 2>/dev/null | cut -f3,4,6; }
-route_is() { [ "$(route_of)" = "$1" ]; }
-scrape() { in_ns "$NS_ASC" curl -sf "http://127.0.0.1:$PORT/$1"; }
-has_event() { in_ns "$NS_ASC" "$ASCLASS" events --from "127.0.0.1:$PORT" | grep -q "$1"; }
-established() {
-	[ "$(scrape metrics | awk -v k="asclass_feed_session_state{peer=\"$1\",state=\"Established\"}" \
-		'$1 == k {print $2}')" = 1 ]
-}
 
-nsenter --net="/run/netns/$NS_ASC" "$ASCLASS" run --config "$DIR/asclass.conf" \
-	>"$DIR/daemon.log" 2>&1 &
-DPID=$!
+daemon_start "$DIR/asclass.conf" "$DIR/daemon.log"
 wait_for 10 grep -q "listening on 0.0.0.0" "$DIR/daemon.log" || fail "the feed does not listen"
 
 # FRR standalone: no zebra (-Z), no kernel routes (-n), as root (-S), no vty port
@@ -128,7 +112,7 @@ in_ns "$NS_FRR" "$BGPD" -Z -n -S -f "$DIR/frr.conf" -i "$DIR/frr.pid" --vty_sock
 	-P 0 --log "file:$DIR/frr.log" >>"$DIR/frr.out" 2>&1 &
 wait_for 10 test -s "$DIR/frr.pid" || fail "bgpd did not start: $(cat "$DIR/frr.out")"
 wait_for 30 established frr || fail "no session with FRR"
-wait_for 15 route_is "$(printf 'origin AS131279\ttransit AS4837\tflags 0x0')" ||
+wait_for 15 route_is 131279 4837 0x0 ||
 	fail "FRR's route is not in the tables"
 echo "ok: FRR: 175.45.176.0/22 via 4837 131279 in the tables"
 
@@ -141,7 +125,7 @@ wait_for 10 grep -q "BGP feed: 2 neighbours" "$DIR/daemon.log" || fail "the new 
 wait_for 30 established frr || fail "FRR's session did not come back after SIGHUP"
 wait_for 15 sh -c "[ \$(grep -c 'routing loaded: 1 IPv4 + 0 IPv6 prefixes from the BGP feed' '$DIR/daemon.log') -gt $n ]" ||
 	fail "no load from the restarted feed"
-route_is "$(printf 'origin AS131279\ttransit AS4837\tflags 0x0')" ||
+route_is 131279 4837 0x0 ||
 	fail "FRR's route is not in the tables after SIGHUP"
 echo "ok: SIGHUP added a neighbour; FRR's session and route are back"
 
@@ -152,7 +136,7 @@ GPID=$!
 wait_for 30 established gobgp || fail "no session with GoBGP"
 in_ns "$NS_GO" gobgp -u 127.0.0.1 -p 50051 global rib add 175.45.176.0/22 \
 	aspath 20485,131279 nexthop 203.0.113.5 -a ipv4 || fail "gobgp global rib add"
-wait_for 15 route_is "$(printf 'origin AS131279\ttransit AS4837\tflags 0x4')" ||
+wait_for 15 route_is 131279 4837 0x4 ||
 	fail "GoBGP's path is not in the tables"
 wait_for 5 has_event "gained	131279	20485" ||
 	fail "no gained event for 131279/20485: $(in_ns "$NS_ASC" "$ASCLASS" events --from "127.0.0.1:$PORT")"
