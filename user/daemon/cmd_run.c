@@ -148,7 +148,7 @@ static struct rib_transit *watched_pairs(const struct rib_transit *pairs, size_t
 	*keep = 0;
 	for (size_t i = 0; tr && i < n; i++)
 		for (size_t w = 0; w < n_watch; w++)
-			if (pairs[i].origin == watch[w] && pairs[i].paths)
+			if (pairs[i].origin == watch[w])
 				tr[(*keep)++] = pairs[i];
 	return tr;
 }
