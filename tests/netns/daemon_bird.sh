@@ -137,6 +137,9 @@ grep -q "routing loaded: 1 IPv4 + 0 IPv6 prefixes from the BGP feed" "$DIR/daemo
 [ "$(metric 'asclass_feed_session_state{peer="rtr",state="Established"}')" = 1 ] ||
 	fail "no Established session in the metrics"
 [ "$(metric 'asclass_feed_updates_received_total{peer="rtr"}')" -ge 1 ] || fail "no UPDATE counted"
+if command -v promtool >/dev/null; then
+	scrape metrics | promtool check metrics || fail "promtool check metrics"
+fi
 echo "ok: BIRD's paths in the data plane: $(route_of)"
 
 # traffic from the prefix is counted under it
