@@ -774,8 +774,12 @@ int cmd_run(int argc, char **argv)
 	if ((err = config_load(path, &D.cfg)))
 		return exit_code(EXIT_READ, err);
 	if (check) {
-		printf("%s: OK (%d links, %d routing sources, %d BGP neighbours, metrics on %s)\n",
-		       path, D.cfg.n_links, D.cfg.n_sources, D.cfg.bgp.n_neighbors, listen_str());
+		char nb[32] = "";
+
+		if (D.cfg.bgp.on)
+			snprintf(nb, sizeof(nb), ", %d BGP neighbours", D.cfg.bgp.n_neighbors);
+		printf("%s: OK (%d links, %d routing sources%s, metrics on %s)\n", path,
+		       D.cfg.n_links, D.cfg.n_sources, nb, listen_str());
 		return ASC_EXIT_OK;
 	}
 	log_set_daemon(1);
