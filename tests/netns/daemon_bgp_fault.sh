@@ -3,7 +3,8 @@
 # tests/netns/daemon_bgp_fault.sh - a malformed UPDATE on the daemon's live
 # feed (RFC 7606): a raw speaker (bgp_raw_speaker.py, in its own namespace)
 # announces 175.45.176.0/22, then sends it again with a malformed ORIGIN.
-# Checked: the prefix reaches the pinned tables, then leaves them (treat-as-
+# Checked: the prefix reaches the pinned tables (with a burst of 300 more
+# UPDATEs over 1.5 s, in at most three loads: apply_interval), then leaves them (treat-as-
 # withdraw), asclass_feed_update_errors_total{action="treat_as_withdraw"} is 1,
 # the log names the peer and the fault, and the session stays Established
 # (no NOTIFICATION; the speaker's keepalives keep it up).
@@ -46,7 +47,7 @@ cat >"$DIR/asclass.conf" <<CONF
 listen = 203.0.113.2
 local_as = 64500
 router_id = 203.0.113.2
-apply_interval = 100
+apply_interval = 1000
 
 [neighbor raw]
 address = 203.0.113.1
@@ -61,13 +62,24 @@ CONF
 
 daemon_start "$DIR/asclass.conf" "$DIR/daemon.log"
 wait_for 10 grep -q "listening on 203.0.113.2" "$DIR/daemon.log" || fail "the feed does not listen"
-nsenter --net="/run/netns/$NS_RTR" /usr/bin/python3 tests/netns/bgp_raw_speaker.py 203.0.113.2 \
+BULK=300 nsenter --net="/run/netns/$NS_RTR" /usr/bin/python3 tests/netns/bgp_raw_speaker.py 203.0.113.2 \
 	64500 203.0.113.1 "$DIR/go" "$DIR/stop" >"$DIR/speaker.log" 2>&1 &
 SPID=$!
 
 wait_for 15 route_is 131279 20485 0x0 ||
 	fail "the raw speaker's route did not reach the tables: $(route_of)"
 echo "ok: the good UPDATE's route is in the tables"
+# 301 UPDATEs over 1.5 s or more: a whole-table load per apply_interval (1 s), not per UPDATE
+wait_for 10 sh -c "'$ASCLASS' --pin-dir '$PIN' lookup 198.19.43.1 | grep -q 'origin AS64496'" ||
+	fail "the burst's last prefix is not in the tables"
+[ "$(metric 'asclass_feed_updates_received_total{peer="raw"}')" = 301 ] || fail "UPDATEs: want 301"
+loads=$(grep -c "routing loaded: .* from the BGP feed" "$DIR/daemon.log")
+# at most one load per started second of the burst, and the one after it
+secs=$(sed -n 's/.*burst took \([0-9]*\) s/\1/p' "$DIR/speaker.log")
+[ "$loads" -le $((secs + 1)) ] || fail "$loads table loads for a burst of $secs s"
+grep -q "routing loaded: 301 IPv4 + 0 IPv6 prefixes from the BGP feed" "$DIR/daemon.log" ||
+	fail "no load with the whole burst"
+echo "ok: a burst of 301 UPDATEs over $secs s went into $loads table loads"
 
 touch "$DIR/go"
 wait_for 10 grep -q "malformed UPDATE sent" "$DIR/speaker.log" || fail "the speaker sent nothing"
