@@ -110,13 +110,17 @@ static int expand_sources(const struct asc_config *c, glob_t *g)
 }
 
 /* The routes of the live feed's RIB, and every (origin, transit) pair it
- * holds.  Under rib_lock: the main loop drains into the RIB meanwhile. */
+ * holds.  Under rib_lock: the main loop drains into the RIB meanwhile.
+ * -ENOTCONN when the feed did not start (SIGHUP with a bad [bgp]). */
 static int routes_from_feed(struct rtable *t, struct rib_transit **pairs, size_t *n)
 {
-	int err;
+	int err = -ENOTCONN;
 
 	pthread_mutex_lock(&D.rib_lock);
-	err = rib_to_rtable(D.rib, t);
+	if (!D.rib)
+		log_err("the BGP feed is not running (see above): nothing to load");
+	else
+		err = rib_to_rtable(D.rib, t);
 	if (!err)
 		err = rib_transits(D.rib, pairs, n);
 	pthread_mutex_unlock(&D.rib_lock);
@@ -400,9 +404,9 @@ static struct feed *feed_open(const struct asc_config *c, int *err)
 	return f;
 }
 
-/* Replaces the feed and its RIB by those of c (none without [bgp]): every
- * session restarts, the RIB starts empty.  The tables keep the last load
- * until the next one.  Only while the metrics server is stopped. */
+/* Replaces the feed and its RIB by those of c (none without [bgp], or when
+ * the feed does not start): every session restarts, the RIB starts empty.  The tables keep the last
+ * load until the next one.  Only while the metrics server is stopped. */
 static int feed_replace(const struct asc_config *c)
 {
 	struct rib *rib = c->bgp.on ? rib_new() : NULL;
@@ -412,6 +416,10 @@ static int feed_replace(const struct asc_config *c)
 		return -ENOMEM;
 	feed_free(D.feed);
 	D.feed = feed_open(c, &err);
+	if (!D.feed) { /* no RIB either: no load empties the tables meanwhile */
+		rib_free(rib);
+		rib = NULL;
+	}
 	pthread_mutex_lock(&D.rib_lock);
 	rib_free(D.rib);
 	D.rib = rib;
