@@ -11,7 +11,8 @@
 # 131279 and transit 4837.  SIGHUP with a [neighbor] added restarts the feed
 # (FRR's session and route come back).  Then GoBGP starts and gets the same prefix with
 # "20485 131279" from its CLI (`gobgp global rib add`); checked: both paths in
-# the tables (multi_transit) and a "gained 131279/20485" event.  Each daemon
+# the tables (multi_transit) and a "gained 131279/20485" event.  Last, SIGHUP
+# with GoBGP's [neighbor] removed: its path leaves the tables ("lost" event).  Each daemon
 # runs with its own config, sockets and pid file and is stopped by its pid.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
@@ -141,6 +142,16 @@ wait_for 15 route_is 131279 4837 0x4 ||
 wait_for 5 has_event "gained	131279	20485" ||
 	fail "no gained event for 131279/20485: $(in_ns "$NS_ASC" "$ASCLASS" events --from "127.0.0.1:$PORT")"
 echo "ok: GoBGP: 20485 131279 beside FRR's path, event gained 131279/20485"
+
+# SIGHUP with GoBGP's neighbour removed: only FRR's path is loaded again, an event says so
+sed -i '/^\[neighbor gobgp\]/,/^address = 203.0.113.5/d' "$DIR/asclass.conf"
+n=$(grep -c "BGP feed: 1 neighbours" "$DIR/daemon.log")
+kill -HUP "$DPID"
+wait_for 10 sh -c "[ \$(grep -c 'BGP feed: 1 neighbours' '$DIR/daemon.log') -gt $n ]" ||
+	fail "SIGHUP did not remove the neighbour"
+wait_for 30 route_is 131279 4837 0x0 || fail "GoBGP's path is still in the tables"
+wait_for 5 has_event "lost	131279	20485" || fail "no lost event for 131279/20485"
+echo "ok: SIGHUP removed GoBGP's neighbour: its path left the tables, event lost 131279/20485"
 
 stop_pid "$DPID"
 wait "$DPID" 2>/dev/null
