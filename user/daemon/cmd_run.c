@@ -57,12 +57,11 @@ static const struct cmd_spec run_spec = {
 		"file changes.  With [bgp], routes come from the router's BGP session instead, "
 		"loaded at most every apply_interval; routing changes are logged, counted and "
 		"served on /events.  SIGHUP re-reads the configuration file: links added or "
-		"changed are "
-		"attached, links removed detached (counters stay), routing and metrics settings "
-		"change; a file with an error is refused and the running configuration kept.  A "
-		"failed reload keeps the active tables.  After start-up only CAP_BPF, "
-		"CAP_NET_ADMIN, CAP_PERFMON and CAP_SYS_ADMIN are kept: attaching a link on SIGHUP "
-		"needs them.",
+		"changed are attached, links removed detached (counters stay), routing, [bgp] and "
+		"metrics settings change; a file with an error is refused and the running "
+		"configuration kept.  A failed reload keeps the active tables.  After start-up "
+		"only CAP_BPF, CAP_NET_ADMIN, CAP_PERFMON, CAP_SYS_ADMIN and CAP_NET_BIND_SERVICE "
+		"are kept: attaching a link or restarting the BGP listener on SIGHUP needs them.",
 	.opts = run_opts,
 	.examples = "    asclass run --config /etc/asclass/asclass.conf\n"
 		    "    asclass run --check-config --config asclass.conf\n",
