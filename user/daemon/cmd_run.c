@@ -404,8 +404,9 @@ static struct feed *feed_open(const struct asc_config *c, int *err)
 }
 
 /* Replaces the feed and its RIB by those of c (none without [bgp], or when
- * the feed does not start): every session restarts, the RIB starts empty.  The tables keep the last
- * load until the next one.  Only while the metrics server is stopped. */
+ * the feed does not start): every session restarts, the RIB starts empty.
+ * The tables keep the last load until the next one.  Only while the metrics
+ * server is stopped. */
 static int feed_replace(const struct asc_config *c)
 {
 	struct rib *rib = c->bgp.on ? rib_new() : NULL;
