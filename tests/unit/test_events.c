@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
-/* tests/unit/test_events.c - routing-change events (user/daemon/events.c):
+/* tests/unit/test_events.c - routing-change events (user/cli/events.c):
  * the pairs of two loads compared, each change dated as events.h says, and
  * the ring the daemon keeps them in. */
 #include <setjmp.h>
@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <cmocka.h>
 
-#include "daemon/events.h"
+#include "cli/events.h"
 
 #define T0 1506848880U /* 2017-10-01 09:08:00 UTC */
 #define NOW 1506849000U

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* user/cli/cmd_events.c - asclass events: routing changes (an origin AS gained
  * or lost a transit AS), replayed from routing files or read from the
- * daemon's GET /events.  Both use daemon/events.h, the daemon's own rule. */
+ * daemon's GET /events.  Both use cli/events.h, the daemon's own rule. */
 #include <errno.h>
 #include <netdb.h>
 #include <stdio.h>
@@ -13,7 +13,7 @@
 
 #include "cli/cmd.h"
 #include "common/log.h"
-#include "daemon/events.h"
+#include "cli/events.h"
 #include "output/json_out.h"
 #include "routes/routes_in.h"
 

@@ -28,9 +28,9 @@
 #include <systemd/sd-daemon.h>
 
 #include "cli/cmd.h"
+#include "cli/events.h"
 #include "common/log.h"
 #include "daemon/config.h"
-#include "daemon/events.h"
 #include "dataplane/attach.h"
 #include "dataplane/maps.h"
 #include "dataplane/tables.h"
@@ -157,7 +157,7 @@ static struct rib_transit *watched_pairs(const struct rib_transit *pairs, size_t
 }
 
 /* Compares the load's pairs with the previous load's: each change is an
- * event (daemon/events.h), logged, counted and kept in the ring.  The
+ * event (cli/events.h), logged, counted and kept in the ring.  The
  * first load of the process is the baseline.  Under D.lock. */
 static void record_events(struct rib_transit *pairs, size_t n)
 {

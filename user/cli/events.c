@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
-/* user/daemon/events.c - routing-change events between two loads, and the
- * ring the daemon keeps them in.  See daemon/events.h. */
+/* user/cli/events.c - routing-change events between two loads, and the
+ * ring the daemon keeps them in.  See cli/events.h. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/log.h"
-#include "daemon/events.h"
+#include "cli/events.h"
 #include "output/json_out.h"
 
 static int pair_cmp(const struct rib_transit *a, const struct rib_transit *b)

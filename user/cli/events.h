@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
-/* user/daemon/events.h - routing-change events: an origin AS gained or lost a
+/* user/cli/events.h - routing-change events: an origin AS gained or lost a
  * transit AS.
  *
  * One mechanism for every routing source: a load's (origin, transit) pairs
