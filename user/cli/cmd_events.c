@@ -12,8 +12,8 @@
 #include <sys/socket.h>
 
 #include "cli/cmd.h"
-#include "common/log.h"
 #include "cli/events.h"
+#include "common/log.h"
 #include "output/json_out.h"
 #include "routes/routes_in.h"
 
