@@ -25,6 +25,9 @@
 #ifndef EVENTS_RING_DEFAULT
 #define EVENTS_RING_DEFAULT 1024 /* events the daemon keeps for GET /events */
 #endif
+#ifndef EVENTS_LOG_MAX
+#define EVENTS_LOG_MAX 20 /* events of one load logged one by one; the rest as a count */
+#endif
 
 enum event_change { EVENT_GAINED, EVENT_LOST, EVENT_NCHANGE };
 

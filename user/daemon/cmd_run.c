@@ -157,7 +157,8 @@ static struct rib_transit *watched_pairs(const struct rib_transit *pairs, size_t
 }
 
 /* Compares the load's pairs with the previous load's: each change is an
- * event (cli/events.h), logged, counted and kept in the ring.  The
+ * event (cli/events.h), counted, kept in the ring, and logged (the first
+ * EVENTS_LOG_MAX of a load one by one, then how many more).  The
  * first load of the process is the baseline.  Under D.lock. */
 static void record_events(struct rib_transit *pairs, size_t n)
 {
@@ -168,9 +169,14 @@ static void record_events(struct rib_transit *pairs, size_t n)
 	    events_diff(D.pairs, D.n_pairs, pairs, n, (uint32_t)time(NULL), &ev, &nev))
 		log_err("routing changes: %s; events of this load not recorded", strerror(ENOMEM));
 	for (size_t i = 0; i < nev; i++) {
-		event_log(&ev[i]);
+		if (i < EVENTS_LOG_MAX)
+			event_log(&ev[i]);
 		event_ring_push(&D.events, &ev[i]);
 	}
+	if (nev > EVENTS_LOG_MAX)
+		log_info("routing change: %zu more in this load, not logged one by one (a session "
+			 "lost or a table resent?); 'asclass events' lists the latest %zu",
+			 nev - EVENTS_LOG_MAX, D.events.cap);
 	free(ev);
 	free(D.pairs);
 	D.pairs = pairs;
