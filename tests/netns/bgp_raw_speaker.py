@@ -8,7 +8,8 @@
 # session up with keepalives until the file STOP exists (at most 60 s).  A
 # NOTIFICATION from asclass ends it with status 1.  BULK=N in the environment:
 # N more UPDATEs right after the good one, 5 ms apart, one /24 of
-# 198.18.0.0/15 each (path 174 64496), to see them go into few table loads.  Standard library only.
+# 198.18.0.0/15 each (path 174 64496+i: a new origin each), to see them go
+# into few table loads.  Standard library only.
 import os
 import select
 import socket
@@ -84,7 +85,7 @@ def main():
                     start = time.time()
                     for i in range(int(os.environ.get("BULK", "0"))):
                         pfx = "198.%d.%d.0" % (18 + i // 256, i % 256)
-                        sock.sendall(update(attr(0x40, 1, b"\x00"), [174, 64496], router_id, pfx, 24))
+                        sock.sendall(update(attr(0x40, 1, b"\x00"), [174, 64496 + i], router_id, pfx, 24))
                         time.sleep(0.005)
                     print("established; good UPDATE sent; burst took %d s" % (time.time() - start + 1),
                           flush=True)
