@@ -22,6 +22,8 @@ static const struct command commands[] = {
 	{ "rib", cmd_rib,
 	  "print the route table resolved from routing data, or its transit history" },
 	{ "mrt", cmd_mrt, "print MRT routing data as bgpdump -m does" },
+	{ "events", cmd_events,
+	  "print routing changes (origin gained or lost a transit) from files or the daemon" },
 	{ NULL },
 };
 

@@ -380,6 +380,63 @@ static void test_config_and_cli_agree(void **state)
 	}
 }
 
+/* [bgp] and [neighbor NAME]: values, defaults (iBGP, passive, port 179,
+ * 1 s apply interval), and what the whole file must have. */
+static void test_config_bgp(void **state)
+{
+	struct asc_config c;
+
+	assert_int_equal(load("[bgp]\nlisten = 203.0.113.2\nlocal_as = 64500\n"
+			      "router_id = 203.0.113.2\nhold_time = 30\n"
+			      "[neighbor rtr]\naddress = 203.0.113.1\n"
+			      "[neighbor up]\naddress = 2001:db8::1\nremote_as = 4837\n"
+			      "active = yes\nport = 1179\n",
+			      &c),
+			 0);
+	assert_true(c.bgp.on);
+	assert_string_equal(c.bgp.listen, "203.0.113.2");
+	assert_int_equal(c.bgp.port, 179);
+	assert_int_equal(c.bgp.local_as, 64500);
+	assert_int_equal(c.bgp.router_id, 0xcb007102);
+	assert_int_equal(c.bgp.hold_time, 30);
+	assert_int_equal(c.bgp.apply_interval_ms, 1000);
+	assert_int_equal(c.bgp.n_neighbors, 2);
+	assert_string_equal(c.bgp.neighbors[0].name, "rtr");
+	assert_int_equal(c.bgp.neighbors[0].remote_as, 0);
+	assert_false(c.bgp.neighbors[0].active);
+	assert_string_equal(c.bgp.neighbors[1].addr, "2001:db8::1");
+	assert_int_equal(c.bgp.neighbors[1].remote_as, 4837);
+	assert_true(c.bgp.neighbors[1].active);
+	assert_int_equal(c.bgp.neighbors[1].port, 1179);
+	config_free(&c);
+}
+
+static void test_config_bgp_errors(void **state)
+{
+	const char *head = "[bgp]\nlocal_as = 64500\nrouter_id = 203.0.113.2\n";
+	char text[512];
+
+	expect_error("[neighbor r]\naddress = 203.0.113.1\n",
+		     "2: a [neighbor] without a [bgp] section");
+	expect_error("[bgp]\nlocal_as = 64500\n[neighbor r]\naddress = 203.0.113.1\n",
+		     "2: [bgp]: no router_id = ...");
+	expect_error("[bgp]\nrouter_id = 0.0.0.0\n",
+		     "2: [bgp] router_id: '0.0.0.0' is not an IPv4 address other than 0.0.0.0");
+	expect_error("[bgp]\nrouter_id = 1.2.3.4\nlocal_as = 1\n", "2: [bgp]: no [neighbor NAME]");
+	expect_error("[bgp]\nlisten = bgp.example\n",
+		     "2: [bgp] listen: 'bgp.example' is not an IPv4 or IPv6 address");
+	snprintf(text, sizeof(text), "%s[neighbor r]\nremote_as = 4837\n", head);
+	expect_error(text, "5: [neighbor]: no address = ...");
+	snprintf(text, sizeof(text), "%shold_time = 2\n[neighbor r]\naddress = 203.0.113.1\n",
+		 head);
+	expect_error(text, "2: [bgp] hold_time: must be 0 or at least 3 s");
+	/* with [bgp], the feed's RIB is the routing source: files are refused */
+	snprintf(text, sizeof(text),
+		 "[routes]\nsource = /var/lib/rib.mrt\n%s[neighbor r]\naddress = 203.0.113.1\n",
+		 head);
+	expect_error(text, "2: [routes] source: refused with [bgp]");
+}
+
 static void test_config_missing_file(void **state)
 {
 	struct asc_config c;
@@ -396,6 +453,8 @@ int main(void)
 		cmocka_unit_test(test_config_rejects_what_inih_would_cut),
 		cmocka_unit_test(test_config_listen_forms),
 		cmocka_unit_test(test_config_missing_file),
+		cmocka_unit_test(test_config_bgp),
+		cmocka_unit_test(test_config_bgp_errors),
 		cmocka_unit_test(test_config_and_cli_agree),
 	};
 

@@ -116,5 +116,6 @@ int cmd_rib(int argc, char **argv);
 int cmd_metrics(int argc, char **argv);
 int cmd_top(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_events(int argc, char **argv);
 
 #endif

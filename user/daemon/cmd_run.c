@@ -21,18 +21,22 @@
 #include <sys/inotify.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
+#include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
 #include <bpf/libbpf.h>
 #include <systemd/sd-daemon.h>
 
 #include "cli/cmd.h"
+#include "cli/events.h"
 #include "common/log.h"
 #include "daemon/config.h"
 #include "dataplane/attach.h"
 #include "dataplane/maps.h"
 #include "dataplane/tables.h"
+#include "feed/feed.h"
 #include "output/httpd.h"
+#include "output/json_out.h"
 #include "output/metrics.h"
 
 enum { RUN_CONFIG, RUN_CHECK };
@@ -51,12 +55,14 @@ static const struct cmd_spec run_spec = {
 		"stderr).  Attaches to every configured link (replacing older programs of ours "
 		"atomically, keeping every counter), loads the routing sources, serves Prometheus "
 		"metrics on the configured listener, and reloads the routing data when a source "
-		"file changes.  SIGHUP re-reads the configuration file: links added or changed are "
-		"attached, links removed detached (counters stay), routing and metrics settings "
-		"change; a file with an error is refused and the running configuration kept.  A "
-		"failed reload keeps the active tables.  After start-up only CAP_BPF, "
-		"CAP_NET_ADMIN, CAP_PERFMON and CAP_SYS_ADMIN are kept: attaching a link on SIGHUP "
-		"needs them.",
+		"file changes.  With [bgp], routes come from the router's BGP session instead, "
+		"loaded at most every apply_interval; routing changes are logged, counted and "
+		"served on /events.  SIGHUP re-reads the configuration file: links added or "
+		"changed are attached, links removed detached (counters stay), routing, [bgp] and "
+		"metrics settings change; a file with an error is refused and the running "
+		"configuration kept.  A failed reload keeps the active tables.  After start-up "
+		"only CAP_BPF, CAP_NET_ADMIN, CAP_PERFMON, CAP_SYS_ADMIN and CAP_NET_BIND_SERVICE "
+		"are kept: attaching a link or restarting the BGP listener on SIGHUP needs them.",
 	.opts = run_opts,
 	.examples = "    asclass run --config /etc/asclass/asclass.conf\n"
 		    "    asclass run --check-config --config asclass.conf\n",
@@ -72,6 +78,16 @@ struct daemon {
 	char status[160];	      /* systemd's STATUS= after the last load */
 	struct rib_transit *transits; /* of watched origins, from the last good load */
 	size_t n_transits;
+	struct rib_transit *pairs; /* every pair of the last good load, for events */
+	size_t n_pairs;
+	bool have_pairs;	  /* a load happened: the next one has events */
+	struct event_ring events; /* the latest routing changes */
+	/* The live feed ([bgp]): the main loop drains it into rib under
+	 * rib_lock, a load reads rib under rib_lock.  feed changes only while
+	 * the metrics server is stopped (it reads the feed's status). */
+	struct feed *feed;
+	struct rib *rib;
+	pthread_mutex_t rib_lock;
 	struct attach_info attached[CFG_MAX_LINKS]; /* as attach left it */
 	/* The previous scrape, for top-N by recent traffic.  Only
 	 * libmicrohttpd's one polling thread renders metrics, so it needs no lock. */
@@ -93,17 +109,93 @@ static int expand_sources(const struct asc_config *c, glob_t *g)
 	return 0;
 }
 
+/* The routes of the live feed's RIB, and every (origin, transit) pair it
+ * holds.  Under rib_lock: the main loop drains into the RIB meanwhile.
+ * -ENOTCONN when the feed did not start (SIGHUP with a bad [bgp]). */
+static int routes_from_feed(struct rtable *t, struct rib_transit **pairs, size_t *n)
+{
+	int err = -ENOTCONN;
+
+	pthread_mutex_lock(&D.rib_lock);
+	if (!D.rib)
+		log_err("the BGP feed is not running (see above): nothing to load");
+	else
+		err = rib_to_rtable(D.rib, NULL, t);
+	if (!err)
+		err = rib_transits(D.rib, pairs, n);
+	pthread_mutex_unlock(&D.rib_lock);
+	return err;
+}
+
+/* The routes of the configured files, and their pairs. */
+static int routes_from_files(const struct routes_opts *ro, glob_t *g, struct rtable *t,
+			     struct rib_transit **pairs, size_t *n)
+{
+	struct rib *rib = NULL;
+	int err = 0;
+
+	if (g->gl_pathc)
+		err = routes_read((const char *const *)g->gl_pathv, (int)g->gl_pathc, ro, t, &rib,
+				  NULL);
+	if (!err)
+		err = transits_of(rib, t, pairs, n);
+	rib_free(rib);
+	return err;
+}
+
+/* The pairs of watched origins, copied out of pairs (malloc'd). */
+static struct rib_transit *watched_pairs(const struct rib_transit *pairs, size_t n,
+					 const uint32_t *watch, size_t n_watch, size_t *keep)
+{
+	struct rib_transit *tr = malloc((n ? n : 1) * sizeof(*tr));
+
+	*keep = 0;
+	for (size_t i = 0; tr && i < n; i++)
+		for (size_t w = 0; w < n_watch; w++)
+			if (pairs[i].origin == watch[w])
+				tr[(*keep)++] = pairs[i];
+	return tr;
+}
+
+/* Compares the load's pairs with the previous load's: each change is an
+ * event (cli/events.h), counted, kept in the ring, and logged (the first
+ * EVENTS_LOG_MAX of a load one by one, then how many more).  The
+ * first load of the process is the baseline.  Under D.lock. */
+static void record_events(struct rib_transit *pairs, size_t n)
+{
+	struct transit_event *ev = NULL;
+	size_t nev = 0;
+
+	if (D.have_pairs &&
+	    events_diff(D.pairs, D.n_pairs, pairs, n, (uint32_t)time(NULL), &ev, &nev))
+		log_err("routing changes: %s; events of this load not recorded", strerror(ENOMEM));
+	for (size_t i = 0; i < nev; i++) {
+		if (i < EVENTS_LOG_MAX)
+			event_log(&ev[i]);
+		event_ring_push(&D.events, &ev[i]);
+	}
+	if (nev > EVENTS_LOG_MAX)
+		log_info("routing change: %zu more in this load, not logged one by one (a session "
+			 "lost or a table resent?); 'asclass events' lists the latest %zu",
+			 nev - EVENTS_LOG_MAX, D.events.cap);
+	free(ev);
+	free(D.pairs);
+	D.pairs = pairs;
+	D.n_pairs = n;
+	D.have_pairs = true;
+}
+
 static void reload_once(void)
 {
 	struct routes_opts ro;
 	struct tables_result res;
 	struct rtable t = { 0 };
-	struct rib *rib = NULL;
-	struct rib_transit *tr = NULL;
+	struct rib_transit *pairs = NULL, *tr = NULL;
 	uint32_t watch[CFG_MAX_WATCH];
 	struct timespec a, b;
-	size_t ntr = 0, keep = 0, n_watch;
+	size_t npairs = 0, keep = 0, n_watch;
 	enum tables_which which;
+	bool feed;
 	glob_t g;
 	int err;
 
@@ -116,18 +208,19 @@ static void reload_once(void)
 	which = D.cfg.lookup == ASC_LOOKUP_LPM ? TABLES_LPM : TABLES_FAST;
 	n_watch = D.cfg.n_watch;
 	memcpy(watch, D.cfg.watch, sizeof(watch));
+	feed = D.cfg.bgp.on;
 	err = expand_sources(&D.cfg, &g);
 	pthread_mutex_unlock(&D.lock);
-	if (!err && g.gl_pathc)
-		err = routes_read((const char *const *)g.gl_pathv, (int)g.gl_pathc, &ro, &t, &rib,
-				  NULL);
+	if (!err)
+		err = feed ? routes_from_feed(&t, &pairs, &npairs)
+			   : routes_from_files(&ro, &g, &t, &pairs, &npairs);
+	/* whole loads: single-prefix updates (fib_update) wait for the dense
+	 * counters rework of the fast tables */
 	if (!err)
 		err = tables_load(&D.maps, &t, &(struct tables_opts){ .which = which }, &res);
-	if (!err && !transits_of(rib, &t, &tr, &ntr)) {
-		for (size_t i = 0; i < ntr; i++)
-			for (size_t w = 0; w < n_watch; w++)
-				if (tr[i].origin == watch[w])
-					tr[keep++] = tr[i];
+	if (!err) {
+		tr = watched_pairs(pairs, npairs, watch, n_watch, &keep);
+		err = tr ? 0 : -ENOMEM;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &b);
 	pthread_mutex_lock(&D.lock);
@@ -138,20 +231,22 @@ static void reload_once(void)
 			 "routing load failed (%llu in all); serving the previous tables",
 			 (unsigned long long)D.load_errors);
 		free(tr);
+		free(pairs);
 	} else {
 		D.load_duration = (b.tv_sec - a.tv_sec) + (b.tv_nsec - a.tv_nsec) / 1e9;
 		free(D.transits);
 		D.transits = tr;
 		D.n_transits = keep;
-		log_info("routing loaded: %zu IPv4 + %zu IPv6 prefixes from %zu files in %.3f s",
-			 res.routes_v4, res.routes_v6, g.gl_pathc, D.load_duration);
+		record_events(pairs, npairs);
+		log_info("routing loaded: %zu IPv4 + %zu IPv6 prefixes from %s in %.3f s",
+			 res.routes_v4, res.routes_v6, feed ? "the BGP feed" : "the files",
+			 D.load_duration);
 		snprintf(D.status, sizeof(D.status), "routing: %zu IPv4 + %zu IPv6 prefixes",
 			 res.routes_v4, res.routes_v6);
 	}
 	pthread_mutex_unlock(&D.lock);
 	globfree(&g);
 	rtable_free(&t);
-	rib_free(rib);
 }
 
 static void *reload_thread(void *arg)
@@ -266,6 +361,103 @@ static void relink(const struct asc_config *c, struct attach_info *info)
 	}
 }
 
+/* ---- the live feed ([bgp]) ---------------------------------------------- */
+
+static struct feed_peer_conf peer_conf(const struct cfg_bgp *b, const struct cfg_neighbor *n)
+{
+	return (struct feed_peer_conf){ .name = n->name,
+					.addr = n->addr,
+					.port = (uint16_t)n->port,
+					.active = n->active,
+					.local_as = b->local_as,
+					.remote_as = n->remote_as,
+					.router_id = b->router_id,
+					.hold_time_s = (uint16_t)b->hold_time };
+}
+
+/* The feed of c's [bgp], started (NULL without [bgp]); *err gets -errno
+ * when it could not start (logged). */
+static struct feed *feed_open(const struct asc_config *c, int *err)
+{
+	const struct cfg_bgp *b = &c->bgp;
+	struct feed_conf fc = { .listen_addr = b->listen[0] ? b->listen : NULL,
+				.listen_port = (uint16_t)b->port };
+	struct feed *f;
+
+	*err = 0;
+	if (!b->on)
+		return NULL;
+	f = feed_new(&fc);
+	if (!f) {
+		*err = -errno;
+		return NULL;
+	}
+	for (int i = 0; i < b->n_neighbors && !*err; i++) {
+		struct feed_peer_conf pc = peer_conf(b, &b->neighbors[i]);
+		int rc = feed_add_peer(f, &pc);
+
+		*err = rc < 0 ? rc : 0;
+	}
+	if (!*err)
+		*err = feed_start(f);
+	if (*err) {
+		log_err("[bgp]: the BGP feed did not start: %s", strerror(-*err));
+		feed_free(f);
+		return NULL;
+	}
+	log_info("BGP feed: %d neighbours, listening on %s port %u", b->n_neighbors,
+		 b->listen[0] ? b->listen : "no address", b->port);
+	return f;
+}
+
+/* Replaces the feed and its RIB by those of c (none without [bgp], or when
+ * the feed does not start): every session restarts, the RIB starts empty.
+ * The tables keep the last load until the next one.  Only while the metrics
+ * server is stopped. */
+static int feed_replace(const struct asc_config *c)
+{
+	struct rib *rib = c->bgp.on ? rib_new() : NULL;
+	int err;
+
+	if (c->bgp.on && !rib)
+		return -ENOMEM;
+	feed_free(D.feed);
+	D.feed = feed_open(c, &err);
+	if (!D.feed) { /* no RIB either: no load empties the tables meanwhile */
+		rib_free(rib);
+		rib = NULL;
+	}
+	pthread_mutex_lock(&D.rib_lock);
+	rib_free(D.rib);
+	D.rib = rib;
+	pthread_mutex_unlock(&D.rib_lock);
+	return err;
+}
+
+/* Drains the feed's queue into the RIB and arms the apply timer, so that
+ * the changes of one apply_interval go into one load. */
+static void feed_take(int tfd, bool *armed)
+{
+	struct itimerspec its = { 0 };
+	unsigned int ms;
+	size_t n = 0;
+
+	pthread_mutex_lock(&D.rib_lock);
+	feed_drain(D.feed, D.rib, 0, &n);
+	pthread_mutex_unlock(&D.rib_lock);
+	if (!n || *armed)
+		return;
+	pthread_mutex_lock(&D.lock);
+	ms = D.cfg.bgp.apply_interval_ms;
+	pthread_mutex_unlock(&D.lock);
+	its.it_value.tv_sec = ms / 1000;
+	its.it_value.tv_nsec = (long)(ms % 1000) * 1000000L;
+	if (timerfd_settime(tfd, 0, &its, NULL))
+		log_err("apply timer: %s", strerror(errno));
+	else
+		*armed = true;
+}
+
 /* ---- /metrics ----------------------------------------------------------- */
 
 /* The attach state of each configured link, confirmed by a netlink query
@@ -284,6 +476,48 @@ static void attach_state(struct metrics_link *out)
 						.dispatcher = ai->dispatcher,
 						.confirmed = id != 0 };
 	}
+}
+
+/* The feed's and the events' series (metrics_write_live). */
+static int render_live(FILE *f)
+{
+	struct feed_peer_status *peers = NULL;
+	struct metrics_live l = { .now = (uint64_t)time(NULL) };
+	int err;
+
+	if (D.feed) {
+		l.n_peers = feed_peer_count(D.feed);
+		peers = calloc(l.n_peers ? l.n_peers : 1, sizeof(*peers));
+		if (!peers)
+			return -ENOMEM;
+		for (size_t i = 0; i < l.n_peers; i++)
+			feed_peer_status(D.feed, (int)i, &peers[i]);
+		l.peers = peers;
+		l.queue_bytes = feed_queue_bytes(D.feed);
+	}
+	pthread_mutex_lock(&D.lock);
+	memcpy(l.changes, D.events.total, sizeof(l.changes));
+	pthread_mutex_unlock(&D.lock);
+	err = metrics_write_live(f, &l);
+	free(peers);
+	return err;
+}
+
+/* GET /events: the ring, oldest first, as a JSON array (a route of
+ * http_routes). */
+static int render_events(const struct httpd_request *rq, struct httpd_reply *r)
+{
+	struct json_out w;
+
+	(void)rq;
+	r->type = "application/json";
+	json_out_init(&w, r->body);
+	json_out_array(&w);
+	pthread_mutex_lock(&D.lock);
+	for (size_t i = 0; i < D.events.n; i++)
+		json_out_add(&w, event_json(event_ring_at(&D.events, i)));
+	pthread_mutex_unlock(&D.lock);
+	return json_out_finish(&w);
 }
 
 /* The exposition of one scrape (httpd_opts.render). */
@@ -310,6 +544,8 @@ static int render_metrics(FILE *f, void *arg)
 	s.daemon = &md;
 	err = metrics_write(f, &s, &mo);
 	pthread_mutex_unlock(&D.lock);
+	if (!err)
+		err = render_live(f);
 	snapshot_free(&s);
 	return err;
 }
@@ -317,6 +553,7 @@ static int render_metrics(FILE *f, void *arg)
 /* What the exporter serves besides its index page. */
 static const struct httpd_route http_routes[] = {
 	{ "/metrics", "Metrics", httpd_exposition },
+	{ "/events", "Routing-change events (JSON)", render_events },
 	{ NULL },
 };
 
@@ -349,17 +586,19 @@ static const char *listen_str(void)
 /* Keeps what attaching a link on SIGHUP needs: CAP_BPF and CAP_PERFMON
  * (maps, loading the programs), CAP_NET_ADMIN (XDP and tc over netlink) and
  * CAP_SYS_ADMIN (libxdp opens the program already on a link by id,
- * BPF_PROG_GET_FD_BY_ID); drops every other capability. */
+ * BPF_PROG_GET_FD_BY_ID), and CAP_NET_BIND_SERVICE (the BGP listener on
+ * port 179 when SIGHUP restarts the feed); drops every other capability. */
 static int drop_caps(void)
 {
-	cap_value_t keep[] = { CAP_BPF, CAP_NET_ADMIN, CAP_PERFMON, CAP_SYS_ADMIN };
+	cap_value_t keep[] = { CAP_BPF, CAP_NET_ADMIN, CAP_PERFMON, CAP_SYS_ADMIN,
+			       CAP_NET_BIND_SERVICE };
 	cap_t caps = cap_init();
 	int err = 0;
 
 	if (!caps)
 		return -errno;
-	if (cap_set_flag(caps, CAP_PERMITTED, 4, keep, CAP_SET) ||
-	    cap_set_flag(caps, CAP_EFFECTIVE, 4, keep, CAP_SET) || cap_set_proc(caps))
+	if (cap_set_flag(caps, CAP_PERMITTED, 5, keep, CAP_SET) ||
+	    cap_set_flag(caps, CAP_EFFECTIVE, 5, keep, CAP_SET) || cap_set_proc(caps))
 		err = -errno;
 	cap_free(caps);
 	if (!err && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0))
@@ -374,8 +613,10 @@ static int drop_caps(void)
  * where) and everything stays as it is; so is a change of pin_dir or
  * counters, which needs a restart.  The metrics server is stopped while
  * D.cfg changes (no scrape reads it half-changed) and started with the new
- * settings.  Returns 0 if the new config is running. */
-static int reconfigure(const char *path, struct httpd **http)
+ * settings.  A change of [bgp] restarts the feed with an empty RIB: *reload
+ * is then false (the tables keep the last load until the feed has routes).
+ * Returns 0 if the new config is running. */
+static int reconfigure(const char *path, struct httpd **http, bool *reload)
 {
 	static struct asc_config c;
 	static struct attach_info info[CFG_MAX_LINKS];
@@ -394,6 +635,13 @@ static int reconfigure(const char *path, struct httpd **http)
 	}
 	httpd_stop(*http);
 	relink(&c, info);
+	*reload = !c.bgp.on || config_bgp_same(&c, &D.cfg);
+	if (!config_bgp_same(&c, &D.cfg)) {
+		log_info("[bgp] changed: restarting the BGP feed (every session)");
+		if (feed_replace(&c))
+			log_err("the BGP feed is not running: fix [bgp] in %s and send SIGHUP",
+				path);
+	}
 	pthread_mutex_lock(&D.lock);
 	old = D.cfg;
 	D.cfg = c;
@@ -449,13 +697,80 @@ static bool source_changed(int ifd)
 	return hit;
 }
 
+/* The poll set of the main loop. */
+enum { PF_SIGNAL, PF_INOTIFY, PF_FEED, PF_APPLY, PF_N };
+
+/* A signal: SIGHUP reconfigures and reloads; true for one that ends the
+ * daemon. */
+static bool on_signal(int sfd, int ifd, const char *path, struct httpd **http)
+{
+	struct signalfd_siginfo si;
+	bool reload;
+
+	if (read(sfd, &si, sizeof(si)) != sizeof(si))
+		return false;
+	if (si.ssi_signo == SIGHUP) {
+		log_info("SIGHUP: reloading");
+		sd_notify(0, "RELOADING=1\nSTATUS=reloading");
+		if (reconfigure(path, http, &reload)) {
+			sd_notify(0, "READY=1\nSTATUS=new configuration refused (see "
+				     "the log); running the previous one");
+			return false;
+		}
+		watch_sources(ifd);
+		if (reload)
+			request_reload();
+		else
+			sd_notify(0, "READY=1\nSTATUS=waiting for the restarted BGP feed");
+		return false;
+	}
+	log_info("exiting on signal %u; the programs stay attached and counting "
+		 "('asclass detach IFACE' removes them)",
+		 si.ssi_signo);
+	sd_notify(0, "STOPPING=1\nSTATUS=stopping; the programs stay attached");
+	return true;
+}
+
+static void main_loop(int sfd, int ifd, int tfd, const char *path, struct httpd **http)
+{
+	struct pollfd pf[PF_N];
+	bool armed = false;
+
+	pf[PF_SIGNAL] = (struct pollfd){ .fd = sfd, .events = POLLIN };
+	pf[PF_INOTIFY] = (struct pollfd){ .fd = ifd, .events = POLLIN };
+	pf[PF_APPLY] = (struct pollfd){ .fd = tfd, .events = POLLIN };
+	for (;;) {
+		pf[PF_FEED] =
+			(struct pollfd){ .fd = D.feed ? feed_fd(D.feed) : -1, .events = POLLIN };
+		if (poll(pf, PF_N, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		if ((pf[PF_INOTIFY].revents & POLLIN) && source_changed(ifd)) {
+			log_info("a routing source changed: reloading");
+			request_reload();
+		}
+		if ((pf[PF_FEED].revents & POLLIN) && D.feed)
+			feed_take(tfd, &armed);
+		if (pf[PF_APPLY].revents & POLLIN) {
+			uint64_t ticks;
+
+			if (read(tfd, &ticks, sizeof(ticks)) > 0)
+				request_reload();
+			armed = false;
+		}
+		if ((pf[PF_SIGNAL].revents & POLLIN) && on_signal(sfd, ifd, path, http))
+			break;
+	}
+}
+
 int cmd_run(int argc, char **argv)
 {
 	const char *path = "/etc/asclass/asclass.conf", *arg;
 	struct httpd *http;
-	struct pollfd pf[2];
 	sigset_t sigs;
-	int i, err, check = 0, sfd, ifd;
+	int i, err, check = 0, sfd, ifd, tfd;
 
 	while ((i = opt_next(&run_spec, argc, argv, &arg)) != OPT_END) {
 		if (i == RUN_CONFIG)
@@ -470,17 +785,22 @@ int cmd_run(int argc, char **argv)
 	if ((err = config_load(path, &D.cfg)))
 		return exit_code(EXIT_READ, err);
 	if (check) {
-		printf("%s: OK (%d links, %d routing sources, metrics on %s)\n", path,
-		       D.cfg.n_links, D.cfg.n_sources, listen_str());
+		char nb[32] = "";
+
+		if (D.cfg.bgp.on)
+			snprintf(nb, sizeof(nb), ", %d BGP neighbours", D.cfg.bgp.n_neighbors);
+		printf("%s: OK (%d links, %d routing sources%s, metrics on %s)\n", path,
+		       D.cfg.n_links, D.cfg.n_sources, nb, listen_str());
 		return ASC_EXIT_OK;
 	}
 	log_set_daemon(1);
 	pthread_mutex_init(&D.lock, NULL);
+	pthread_mutex_init(&D.rib_lock, NULL);
 	D.mstate = metrics_state_new();
-	if (!D.mstate)
+	if (!D.mstate || event_ring_init(&D.events, EVENTS_RING_DEFAULT))
 		return ASC_EXIT_FAIL;
 	/* Block the signals we read from a signalfd before any thread (libmicrohttpd's,
-	 * the reloads') exists, so none of them gets the default action. */
+	 * the reloads', the feed's) exists, so none of them gets the default action. */
 	sigemptyset(&sigs);
 	sigaddset(&sigs, SIGHUP);
 	sigaddset(&sigs, SIGTERM);
@@ -490,58 +810,31 @@ int cmd_run(int argc, char **argv)
 		return ASC_EXIT_BPF;
 	sd_notify(0, "STATUS=attaching");
 	attach_links();
+	if (feed_replace(&D.cfg))
+		return ASC_EXIT_FAIL;
 	http = http_start(&D.cfg);
 	if (!http)
 		return ASC_EXIT_FAIL;
 	sfd = signalfd(-1, &sigs, SFD_CLOEXEC);
 	ifd = inotify_init1(IN_CLOEXEC | IN_NONBLOCK);
-	if (sfd < 0 || ifd < 0 || watch_sources(ifd)) {
-		log_err("signalfd/inotify: %s", strerror(errno));
+	tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	if (sfd < 0 || ifd < 0 || tfd < 0 || watch_sources(ifd)) {
+		log_err("signalfd/inotify/timerfd: %s", strerror(errno));
 		return ASC_EXIT_FAIL;
 	}
 	if (drop_caps())
 		log_warn("could not drop capabilities: %s", strerror(errno));
-	log_info("serving metrics on %s; %d links, %d routing sources", listen_str(), D.cfg.n_links,
-		 D.cfg.n_sources);
-	sd_notify(0, "STATUS=loading the routing data");
-	request_reload();
-	pf[0] = (struct pollfd){ .fd = sfd, .events = POLLIN };
-	pf[1] = (struct pollfd){ .fd = ifd, .events = POLLIN };
-	for (;;) {
-		if (poll(pf, 2, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			break;
-		}
-		if ((pf[1].revents & POLLIN) && source_changed(ifd)) {
-			log_info("a routing source changed: reloading");
-			request_reload();
-		}
-		if (pf[0].revents & POLLIN) {
-			struct signalfd_siginfo si;
-
-			if (read(sfd, &si, sizeof(si)) != sizeof(si))
-				continue;
-			if (si.ssi_signo == SIGHUP) {
-				log_info("SIGHUP: reloading");
-				sd_notify(0, "RELOADING=1\nSTATUS=reloading");
-				if (reconfigure(path, &http)) {
-					sd_notify(0,
-						  "READY=1\nSTATUS=new configuration refused (see "
-						  "the log); running the previous one");
-					continue;
-				}
-				watch_sources(ifd);
-				request_reload();
-				continue;
-			}
-			log_info("exiting on signal %u; the programs stay attached and counting "
-				 "('asclass detach IFACE' removes them)",
-				 si.ssi_signo);
-			sd_notify(0, "STOPPING=1\nSTATUS=stopping; the programs stay attached");
-			break;
-		}
+	log_info("serving metrics on %s; %d links, %d routing sources, %d BGP neighbours",
+		 listen_str(), D.cfg.n_links, D.cfg.n_sources, D.cfg.bgp.n_neighbors);
+	if (D.feed) {
+		/* the tables keep what they hold until the feed has routes */
+		sd_notify(0, "READY=1\nSTATUS=waiting for the BGP feed");
+	} else {
+		sd_notify(0, "STATUS=loading the routing data");
+		request_reload();
 	}
+	main_loop(sfd, ifd, tfd, path, &http);
 	httpd_stop(http);
+	feed_free(D.feed);
 	return ASC_EXIT_OK;
 }

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <netdb.h>
+#include <arpa/inet.h>
 #include <ini.h>
 
 #include "cli/settings.h"
@@ -24,9 +25,11 @@ struct parse {
 	size_t cap;
 	int line;
 	int failed;
-	struct cfg_link *link; /* the [link NAME] being read */
-	int conn_line;	       /* the last max_connections* key */
-	int read_errno;	       /* the system's read error (a directory: EISDIR) */
+	struct cfg_link *link;	 /* the [link NAME] being read */
+	struct cfg_neighbor *nb; /* the [neighbor NAME] being read */
+	int source_line;	 /* the first source = key */
+	int conn_line;		 /* the last max_connections* key */
+	int read_errno;		 /* the system's read error (a directory: EISDIR) */
 };
 
 /* A line inih cannot take whole: logged, and the parse stops. */
@@ -261,14 +264,132 @@ static const struct setting set_pin_dir = {
 	.help = "where the maps are pinned",
 };
 
+/* An IP address literal (IPv4 or IPv6), as the feed takes it. */
+static int parse_ip(const char *v, void *field, void *base, char *why, size_t len)
+{
+	unsigned char a[16];
+
+	(void)base;
+	if (strlen(v) >= CFG_ADDR_LEN ||
+	    (inet_pton(AF_INET, v, a) != 1 && inet_pton(AF_INET6, v, a) != 1)) {
+		snprintf(why, len, "'%s' is not an IPv4 or IPv6 address", v);
+		return -EINVAL;
+	}
+	strcpy(field, v);
+	return 0;
+}
+
+/* A BGP identifier: an IPv4 address other than 0.0.0.0, stored in host order. */
+static int parse_router_id(const char *v, void *field, void *base, char *why, size_t len)
+{
+	struct in_addr a;
+
+	(void)base;
+	if (inet_pton(AF_INET, v, &a) != 1 || !a.s_addr) {
+		snprintf(why, len, "'%s' is not an IPv4 address other than 0.0.0.0", v);
+		return -EINVAL;
+	}
+	*(uint32_t *)field = ntohl(a.s_addr);
+	return 0;
+}
+
+static const struct setting set_bgp_listen = {
+	.name = "listen",
+	.type = SETTING_CUSTOM,
+	.parse = parse_ip,
+	.def = "none (active neighbours only)",
+	.help = "address the BGP speaker listens on for passive neighbours",
+};
+static const struct setting set_port = {
+	.name = "port",
+	.type = SETTING_U32,
+	.min = 1,
+	.max = 65535,
+	.what = "a TCP port",
+	.def = "179",
+	.help = "TCP port: of the listener ([bgp]), or to connect to (an active [neighbor])",
+};
+static const struct setting set_local_as = {
+	.name = "local-as",
+	.type = SETTING_ASN,
+	.min = 1,
+	.max = UINT32_MAX,
+	.what = "an AS number",
+	.help = "our AS in the BGP sessions (required); the router's own AS makes them iBGP, "
+		"so paths arrive unprepended",
+};
+static const struct setting set_router_id = {
+	.name = "router-id",
+	.type = SETTING_CUSTOM,
+	.parse = parse_router_id,
+	.help = "our BGP identifier, an IPv4 address (required)",
+};
+static const struct setting set_hold_time = {
+	.name = "hold-time",
+	.type = SETTING_U32,
+	.max = 65535,
+	.what = "a number of seconds",
+	.def = "90",
+	.help = "hold time we offer: 0 (no keepalives) or at least 3 s",
+};
+static const struct setting set_apply_interval = {
+	.name = "apply-interval",
+	.type = SETTING_U32,
+	.min = 10,
+	.max = 3600000,
+	.what = "a number of milliseconds",
+	.def = "1000",
+	.help = "milliseconds between two loads of the route tables from the feed: changes "
+		"received meanwhile (a whole initial table too) go into one load",
+};
+static const struct setting set_address = {
+	.name = "address",
+	.type = SETTING_CUSTOM,
+	.parse = parse_ip,
+	.help = "the neighbour's address (required)",
+};
+static const struct setting set_remote_as = {
+	.name = "remote-as",
+	.type = SETTING_ASN,
+	.min = 1,
+	.max = UINT32_MAX,
+	.what = "an AS number",
+	.def = "local_as (iBGP)",
+	.help = "the neighbour's AS",
+};
+static const struct setting set_active = {
+	.name = "active",
+	.type = SETTING_BOOL,
+	.def = "no",
+	.help = "connect to the neighbour (to address and port) instead of waiting for it",
+};
+
 #define LINK_KEY(setting, field) SETTING_BIND(setting, struct cfg_link, field)
 #define KEY(setting, field) SETTING_BIND(setting, struct asc_config, field)
+#define BGP_KEY(setting, field) SETTING_BIND(setting, struct cfg_bgp, field)
+#define NB_KEY(setting, field) SETTING_BIND(setting, struct cfg_neighbor, field)
 
 static const struct setting_bind link_keys[] = {
 	LINK_KEY(set_interface, ifname),
 	LINK_KEY(set_vlan, vlan),
 	LINK_KEY(set_asn, asn),
 	LINK_KEY(set_neighbor, neighbor),
+	{ NULL },
+};
+static const struct setting_bind bgp_keys[] = {
+	BGP_KEY(set_bgp_listen, listen),
+	BGP_KEY(set_port, port),
+	BGP_KEY(set_local_as, local_as),
+	BGP_KEY(set_router_id, router_id),
+	BGP_KEY(set_hold_time, hold_time),
+	BGP_KEY(set_apply_interval, apply_interval_ms),
+	{ NULL },
+};
+static const struct setting_bind neighbor_keys[] = {
+	NB_KEY(set_address, addr),
+	NB_KEY(set_remote_as, remote_as),
+	NB_KEY(set_port, port),
+	NB_KEY(set_active, active),
 	{ NULL },
 };
 static const struct setting_bind routes_keys[] = {
@@ -314,7 +435,13 @@ static const struct setting_bind *plain_keys(const char *section)
 
 const struct setting_bind *config_keys(const char *section)
 {
-	return !strcmp(section, "link") ? link_keys : plain_keys(section);
+	if (!strcmp(section, "link"))
+		return link_keys;
+	if (!strcmp(section, "neighbor"))
+		return neighbor_keys;
+	if (!strcmp(section, "bgp"))
+		return bgp_keys;
+	return plain_keys(section);
 }
 
 /* ---- the handler ------------------------------------------------------ */
@@ -359,6 +486,38 @@ static int link_select(struct parse *p, const char *section, const char *name)
 	return 1;
 }
 
+/* Makes p->nb the [neighbor NAME] being read, a new one at its first key. */
+static int neighbor_select(struct parse *p, const char *section, const char *name)
+{
+	struct cfg_bgp *b = &p->c->bgp;
+
+	if (p->nb && !strcmp(p->nb->name, name))
+		return 1;
+	p->nb = NULL;
+	for (int i = 0; i < b->n_neighbors; i++)
+		if (!strcmp(b->neighbors[i].name, name))
+			p->nb = &b->neighbors[i];
+	if (p->nb)
+		return 1;
+	if (!*name || strlen(name) >= ASC_NAME_LEN)
+		return fail(p, section, NULL, "neighbor name \"%s\" must be 1 to 15 characters",
+			    name);
+	if (b->n_neighbors == CFG_MAX_NEIGHBORS)
+		return fail(p, section, NULL, "more than %d neighbors", CFG_MAX_NEIGHBORS);
+	p->nb = &b->neighbors[b->n_neighbors++];
+	strcpy(p->nb->name, name);
+	p->nb->line = p->line;
+	return 1;
+}
+
+static int bgp_key(struct parse *p, const char *section, const char *key, const char *v)
+{
+	if (!p->c->bgp.on)
+		p->c->bgp.line = p->line;
+	p->c->bgp.on = true;
+	return section_key(p, section, bgp_keys, &p->c->bgp, key, v);
+}
+
 static int handler(void *user, const char *section, const char *key, const char *v)
 {
 	struct parse *p = user;
@@ -371,15 +530,22 @@ static int handler(void *user, const char *section, const char *key, const char 
 	if (!strncmp(section, "link ", 5))
 		return link_select(p, section, section + 5) &&
 		       section_key(p, section, link_keys, p->link, key, v);
+	if (!strncmp(section, "neighbor ", 9))
+		return neighbor_select(p, section, section + 9) &&
+		       section_key(p, section, neighbor_keys, p->nb, key, v);
+	if (!strcmp(section, "bgp"))
+		return bgp_key(p, section, key, v);
+	if (!strcmp(section, "routes") && !strcmp(key, "source") && !p->source_line)
+		p->source_line = p->line;
 	if (!strcmp(section, "metrics") && !strncmp(key, "max_connections", 15))
 		p->conn_line = p->line; /* for the check of both (parse_stream) */
 	keys = plain_keys(section);
 	if (keys)
 		return section_key(p, section, keys, p->c, key, v);
-	return fail(
-		p, section, NULL,
-		"unknown section (known: [link NAME], [routes], [metrics], [daemon]): key \"%s\"",
-		key);
+	return fail(p, section, NULL,
+		    "unknown section (known: [link NAME], [routes], [metrics], [daemon], [bgp], "
+		    "[neighbor NAME]): key \"%s\"",
+		    key);
 }
 
 static void set_defaults(struct asc_config *c)
@@ -394,13 +560,49 @@ static void set_defaults(struct asc_config *c)
 	c->header_timeout_s = 2;
 	c->lookup = ASC_LOOKUP_FAST;
 	snprintf(c->pin_dir, sizeof(c->pin_dir), "%s", ASC_PIN_DIR_DEFAULT);
+	c->bgp.port = 179;
+	c->bgp.hold_time = 90;
+	c->bgp.apply_interval_ms = 1000;
+}
+
+/* What [bgp] and [neighbor NAME] need of the whole file: the error and its
+ * line, or NULL (*line untouched). */
+static const char *bgp_check(const struct parse *p, int *line)
+{
+	const struct cfg_bgp *b = &p->c->bgp;
+
+	for (int i = 0; i < b->n_neighbors; i++) {
+		*line = b->neighbors[i].line;
+		if (!b->on)
+			return "a [neighbor] without a [bgp] section";
+		if (!b->neighbors[i].addr[0])
+			return "[neighbor]: no address = ...";
+	}
+	*line = b->line;
+	if (!b->on)
+		return NULL;
+	if (!b->local_as)
+		return "[bgp]: no local_as = ...";
+	if (!b->router_id)
+		return "[bgp]: no router_id = ...";
+	if (b->hold_time == 1 || b->hold_time == 2)
+		return "[bgp] hold_time: must be 0 or at least 3 s";
+	if (!b->n_neighbors)
+		return "[bgp]: no [neighbor NAME] section";
+	if (p->source_line) {
+		*line = p->source_line;
+		return "[routes] source: refused with [bgp] (the feed's RIB is the routing source; "
+		       "see asclass.conf(5))";
+	}
+	return NULL;
 }
 
 /* The whole of f, then the checks that need the whole file. */
 static int parse_stream(FILE *f, const char *path, struct asc_config *c)
 {
 	struct parse p = { .c = c, .path = path, .f = f };
-	int rc = ini_parse_stream(reader, &p, handler, &p);
+	int rc = ini_parse_stream(reader, &p, handler, &p), line = 0;
+	const char *why;
 
 	free(p.buf);
 	if (!p.failed && rc > 0) { /* a syntax error inih found itself */
@@ -419,6 +621,10 @@ static int parse_stream(FILE *f, const char *path, struct asc_config *c)
 				c->links[i].name);
 			p.failed = 1;
 		}
+	if (!p.failed && (why = bgp_check(&p, &line))) {
+		log_err("%s:%d: %s", path, line, why);
+		p.failed = 1;
+	}
 	if (!p.failed && (rc < 0 || ferror(f))) { /* the system's failure, not bad input */
 		rc = p.read_errno ? -p.read_errno : -ENOMEM;
 		log_err("%s: %s", path, strerror(-rc));
@@ -464,4 +670,15 @@ void config_free(struct asc_config *c)
 	for (int i = 0; i < c->n_sources; i++)
 		free(c->sources[i]);
 	c->n_sources = 0;
+}
+
+bool config_bgp_same(const struct asc_config *a, const struct asc_config *b)
+{
+	struct cfg_bgp x = a->bgp, y = b->bgp;
+
+	x.line = y.line = 0;
+	x.apply_interval_ms = y.apply_interval_ms = 0; /* read at each drain */
+	for (int i = 0; i < CFG_MAX_NEIGHBORS; i++)
+		x.neighbors[i].line = y.neighbors[i].line = 0;
+	return !memcmp(&x, &y, sizeof(x));
 }

@@ -16,6 +16,33 @@
 #define CFG_MAX_SOURCES 64
 #define CFG_MAX_WATCH 64
 #define CFG_MAX_CONNECTIONS 65536
+#define CFG_MAX_NEIGHBORS 64
+#define CFG_ADDR_LEN 48 /* an IPv4 or IPv6 address as text */
+
+/* [neighbor NAME]: a BGP neighbour of the live feed. */
+struct cfg_neighbor {
+	char name[ASC_NAME_LEN];
+	char addr[CFG_ADDR_LEN];
+	unsigned int remote_as; /* 0: the local AS (iBGP) */
+	unsigned int port;	/* active: the port to connect to; 0: 179 */
+	bool active;		/* connect to it (default: wait for it to connect) */
+	int line;
+};
+
+/* [bgp]: the live feed (user/feed/).  With it, the feed's RIB is the
+ * routing source and [routes] source = is refused. */
+struct cfg_bgp {
+	bool on;		   /* the file has a [bgp] section */
+	char listen[CFG_ADDR_LEN]; /* "" : no listener (active neighbours only) */
+	unsigned int port;
+	unsigned int local_as;
+	uint32_t router_id; /* host order */
+	unsigned int hold_time;
+	unsigned int apply_interval_ms;
+	struct cfg_neighbor neighbors[CFG_MAX_NEIGHBORS];
+	int n_neighbors;
+	int line; /* of the [bgp] section's first key */
+};
 
 struct cfg_link {
 	char name[ASC_NAME_LEN];
@@ -48,6 +75,7 @@ struct asc_config {
 	enum attach_mode mode;
 	enum tc_hook tc_hook;
 	unsigned int counters; /* asc_counts keys when it is created; 0: default */
+	struct cfg_bgp bgp;
 };
 
 /* Returns 0, -EINVAL (logged with file and line), or -errno if unreadable. */
@@ -56,9 +84,14 @@ int config_load(const char *path, struct asc_config *c);
  * messages.  Returns 0, -EINVAL (logged with name and line) or -ENOMEM. */
 int config_parse(const char *name, const char *text, size_t len, struct asc_config *c);
 void config_free(struct asc_config *c);
-/* The keys of a section ("link" for [link NAME]) as the settings table binds
- * them: to struct asc_config, or to struct cfg_link for "link"; NULL for an
- * unknown section.  Tests run the same bindings through the command line. */
+/* Whether two configs have the same [bgp] and neighbours, apply_interval
+ * aside (SIGHUP restarts the feed only when they differ). */
+bool config_bgp_same(const struct asc_config *a, const struct asc_config *b);
+/* The keys of a section ("link" for [link NAME], "neighbor" for [neighbor
+ * NAME]) as the settings table binds them: to struct asc_config, to struct
+ * cfg_link for "link", to struct cfg_neighbor for "neighbor", to struct
+ * cfg_bgp for "bgp"; NULL for an unknown section.  Tests run the same bindings through the command
+ * line. */
 const struct setting_bind *config_keys(const char *section);
 
 #endif

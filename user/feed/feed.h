@@ -164,6 +164,11 @@ struct feed_peer_status {
 	bool family[FEED_NFAM], addpath[FEED_NFAM];
 	bool as4, route_refresh, enhanced_refresh, graceful_restart;
 	size_t stale; /* routes now kept as stale */
+	/* Routes (prefix, path id) the peer has now: known only for sessions
+	 * that keep the keys (graceful restart or enhanced route refresh). */
+	bool routes_known;
+	size_t routes;
+	uint64_t up_since; /* UNIX seconds it reached Established; 0: not up */
 	char last_error[160];
 	struct feed_counters c;
 };
@@ -207,6 +212,8 @@ int feed_drain(struct feed *f, struct rib *r, size_t max, size_t *applied);
 int feed_refresh(struct feed *f, int peer, enum feed_family fam);
 
 size_t feed_peer_count(const struct feed *f);
+/* Bytes the queue holds now (decoded changes not yet drained). */
+size_t feed_queue_bytes(struct feed *f);
 /* A peer's state and counters as the loop published them at the end of its
  * last turn.  0 or -EINVAL. */
 int feed_peer_status(struct feed *f, int peer, struct feed_peer_status *st);

@@ -125,6 +125,7 @@ int session_init(struct session *s, int idx, const struct feed_peer_conf *pc)
 	s->retry_s = or_default(pc->connect_retry_s, FEED_RETRY_DEFAULT_S);
 	s->out.max = SESSION_OUT_BYTES;
 	s->state = s->active ? FEED_ST_IDLE : FEED_ST_ACTIVE;
+	s->up_since = 0;
 	s->retry_at = 1; /* active peers connect on the first turn */
 	return 0;
 }
@@ -229,6 +230,7 @@ static void down(struct session *s, const struct sess_env *e, bool graceful, con
 	s->paused = false;
 	s->hold_at = s->ka_at = 0;
 	s->state = s->active ? FEED_ST_IDLE : FEED_ST_ACTIVE;
+	s->up_since = 0;
 	s->retry_at = s->active ? e->now_ms + s->retry_s * 1000ULL : 0;
 	if (was_up) {
 		s->c.down++;
@@ -359,6 +361,7 @@ static void established(struct session *s, const struct sess_env *e)
 	char caps[400];
 
 	s->state = FEED_ST_ESTABLISHED;
+	s->up_since = (uint64_t)time(NULL);
 	s->c.established++;
 	session_log(s, LOG_LVL_INFO, "Established: %s",
 		    caps_describe(&s->nego, &s->peer, caps, sizeof(caps)));
@@ -716,6 +719,9 @@ void session_status(const struct session *s, struct feed_peer_status *st)
 	st->enhanced_refresh = s->nego.enhanced_rr;
 	st->graceful_restart = s->nego.gr;
 	st->stale = adjin_stale(&s->adj, -1);
+	st->routes_known = s->track;
+	st->routes = s->track ? adjin_count(&s->adj) : 0;
+	st->up_since = s->up_since;
 	snprintf(st->last_error, sizeof(st->last_error), "%s", s->last_error);
 	st->c = s->c;
 }

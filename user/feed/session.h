@@ -60,6 +60,7 @@ struct session {
 	struct mrt_arena arena;
 	struct feed_counters c;
 	char last_error[160];
+	uint64_t up_since; /* UNIX seconds the session reached Established; 0: not up */
 };
 
 /* Checks and copies the configuration.  0 or -EINVAL (logged). */

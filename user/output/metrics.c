@@ -19,6 +19,7 @@
 #include "dataplane/fib.h"
 #include "routes/rib.h"
 #include "output/json_out.h"
+#include "feed/feed.h"
 #include "output/metrics.h"
 
 /* Label values may hold any byte: escape \, " and newline, and replace
@@ -531,5 +532,90 @@ int metrics_write(FILE *f, const struct snapshot *s, const struct metrics_opts *
 		ASC_GIT_REV);
 	if (s->daemon)
 		write_daemon(f, s->daemon);
+	return ferror(f) ? -EIO : 0;
+}
+
+/* ---- the live feed (daemon) ---- */
+
+static void peer_line(FILE *f, const char *metric, const struct feed_peer_status *p,
+		      const char *extra)
+{
+	fprintf(f, "%s{peer=\"", metric);
+	put_label(f, p->name);
+	fprintf(f, "\"%s}", extra ? extra : "");
+}
+
+static void feed_errors(FILE *f, const struct feed_peer_status *p)
+{
+	const char *what[3] = { "treat_as_withdraw", "attribute_discard", "session_reset" };
+	const uint64_t n[3] = { p->c.treat_as_withdraw, p->c.attr_discard, p->c.session_resets };
+	char extra[64];
+
+	for (int i = 0; i < 3; i++) {
+		snprintf(extra, sizeof(extra), ",action=\"%s\"", what[i]);
+		peer_line(f, "asclass_feed_update_errors_total", p, extra);
+		fprintf(f, " %llu\n", (unsigned long long)n[i]);
+	}
+}
+
+static void feed_peer(FILE *f, const struct feed_peer_status *p, uint64_t now)
+{
+	char extra[64];
+
+	snprintf(extra, sizeof(extra), ",state=\"%s\"", feed_state_name(p->state));
+	peer_line(f, "asclass_feed_session_state", p, extra);
+	fputs(" 1\n", f);
+	peer_line(f, "asclass_feed_session_uptime_seconds", p, NULL);
+	fprintf(f, " %llu\n",
+		(unsigned long long)(p->up_since && now > p->up_since ? now - p->up_since : 0));
+	peer_line(f, "asclass_feed_updates_received_total", p, NULL);
+	fprintf(f, " %llu\n", (unsigned long long)p->c.msgs_in[2]);
+	peer_line(f, "asclass_feed_prefixes_announced_total", p, NULL);
+	fprintf(f, " %llu\n", (unsigned long long)p->c.announced);
+	peer_line(f, "asclass_feed_prefixes_withdrawn_total", p, NULL);
+	fprintf(f, " %llu\n", (unsigned long long)p->c.withdrawn);
+	if (p->routes_known) {
+		peer_line(f, "asclass_feed_routes", p, NULL);
+		fprintf(f, " %zu\n", p->routes);
+	}
+	peer_line(f, "asclass_feed_stale_routes", p, NULL);
+	fprintf(f, " %zu\n", p->stale);
+	feed_errors(f, p);
+}
+
+int metrics_write_live(FILE *f, const struct metrics_live *l)
+{
+	help_type(f, "asclass_transit_changes_total", "counter",
+		  "Routing changes: an origin AS gained or lost a transit AS between two loads.");
+	fprintf(f, "asclass_transit_changes_total{change=\"gained\"} %llu\n",
+		(unsigned long long)l->changes[0]);
+	fprintf(f, "asclass_transit_changes_total{change=\"lost\"} %llu\n",
+		(unsigned long long)l->changes[1]);
+	if (!l->peers)
+		return ferror(f) ? -EIO : 0;
+	help_type(f, "asclass_feed_queue_bytes", "gauge",
+		  "Decoded route changes of the BGP feed waiting for the daemon.");
+	fprintf(f, "asclass_feed_queue_bytes %zu\n", l->queue_bytes);
+	fputs("# HELP asclass_feed_session_state BGP session state of a feed neighbour (1 for "
+	      "the state it is in).\n# TYPE asclass_feed_session_state gauge\n"
+	      "# HELP asclass_feed_session_uptime_seconds Seconds since the session reached "
+	      "Established; 0 while it is not.\n"
+	      "# TYPE asclass_feed_session_uptime_seconds gauge\n"
+	      "# HELP asclass_feed_updates_received_total UPDATE messages received.\n"
+	      "# TYPE asclass_feed_updates_received_total counter\n"
+	      "# HELP asclass_feed_prefixes_announced_total Prefixes (with path id) announced.\n"
+	      "# TYPE asclass_feed_prefixes_announced_total counter\n"
+	      "# HELP asclass_feed_prefixes_withdrawn_total Prefixes (with path id) withdrawn.\n"
+	      "# TYPE asclass_feed_prefixes_withdrawn_total counter\n"
+	      "# HELP asclass_feed_routes Routes (prefix, path id) a neighbour has now; only for "
+	      "sessions with graceful restart or enhanced route refresh.\n"
+	      "# TYPE asclass_feed_routes gauge\n"
+	      "# HELP asclass_feed_stale_routes Routes kept as stale (graceful restart, route "
+	      "refresh).\n# TYPE asclass_feed_stale_routes gauge\n"
+	      "# HELP asclass_feed_update_errors_total Malformed UPDATEs by RFC 7606 action.\n"
+	      "# TYPE asclass_feed_update_errors_total counter\n",
+	      f);
+	for (size_t i = 0; i < l->n_peers; i++)
+		feed_peer(f, &l->peers[i], l->now);
 	return ferror(f) ? -EIO : 0;
 }

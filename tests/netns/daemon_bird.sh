@@ -1,0 +1,178 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+# tests/netns/daemon_bird.sh - asclass run with [bgp]: the live feed drives the
+# data plane.  BIRD 2 plays the border router, as in feed_bird.sh:
+#
+#   cu  (BIRD, AS4837)  --eBGP--+
+#                               rtr (BIRD, AS64500) --iBGP, ADD-PATH tx--> asc (asclass run)
+#   ttk (BIRD, AS20485) --eBGP--+
+#
+# cu and ttk announce 175.45.176.0/22 as "4837 131279" and "20485 131279".
+# Checked: both paths reach the data plane (`asclass lookup` of the pinned
+# tables: origin 131279, multi_transit); packets from the prefix are counted
+# under it; ttk's withdrawal (its session disabled) gives a "lost" event
+# (counter, GET /events, `asclass events --from`, the log) and a table with transit 4837 alone; its
+# return a "gained" event; both withdrawn, the prefix leaves the tables; the
+# feed's session metrics.  Each BIRD and the daemon run with their own
+# config, sockets and pid files, and are stopped by their pid.
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+. tests/lib/netns.sh
+. tests/lib/daemon_bgp.sh
+O=${O:-build}
+ASCLASS=${ASCLASS:-$PWD/$O/asclass}
+
+[ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root (BPF, network namespaces)"; exit 77; }
+command -v bird >/dev/null && command -v birdc >/dev/null ||
+	{ echo "SKIP: BIRD 2 not installed (make deps installs bird2)"; exit 77; }
+
+T=$$
+NS_CU=asc-$T-cu NS_TTK=asc-$T-ttk NS_RTR=asc-$T-rtr NS_ASC=asc-$T-asc
+DIR=$(mktemp -d "/tmp/asc-dbird-$T.XXXXXX")
+PIN=/sys/fs/bpf/asc-test-$T
+PORT=9751
+DPID=
+
+bird_pid() { cat "$DIR/$1.pid" 2>/dev/null; }
+cleanup() {
+	local b
+	for b in rtr cu ttk; do stop_pid "$(bird_pid $b)"; done
+	stop_pid "$DPID"
+	ns_del_all
+	rm -rf "$DIR" "$PIN"
+}
+trap cleanup EXIT
+fail() {
+	echo "FAIL: $*"
+	echo "--- lookup:"; "$ASCLASS" --pin-dir "$PIN" lookup 175.45.176.1 2>&1
+	echo "--- daemon log:"; tail -30 "$DIR/daemon.log"
+	exit 1
+}
+
+# ---- topology ----------------------------------------------------------
+
+ns_add "$NS_CU" "$NS_TTK" "$NS_RTR" "$NS_ASC"
+veth "$NS_CU" "d${T}c" "$NS_RTR" "d${T}rc"
+veth "$NS_TTK" "d${T}t" "$NS_RTR" "d${T}rt"
+veth "$NS_RTR" "d${T}ra" "$NS_ASC" "d${T}a"
+ip -n "$NS_CU" addr add 198.51.100.1/30 dev "d${T}c"
+ip -n "$NS_RTR" addr add 198.51.100.2/30 dev "d${T}rc"
+ip -n "$NS_TTK" addr add 198.51.100.5/30 dev "d${T}t"
+ip -n "$NS_RTR" addr add 198.51.100.6/30 dev "d${T}rt"
+ip -n "$NS_RTR" addr add 203.0.113.1/30 dev "d${T}ra"
+ip -n "$NS_RTR" addr add 175.45.176.1/32 dev "d${T}ra"
+ip -n "$NS_ASC" addr add 203.0.113.2/30 dev "d${T}a"
+ip -n "$NS_ASC" route add 175.45.176.0/22 via 203.0.113.1
+
+# ---- configurations -------------------------------------------------------
+
+TIMERS="connect delay time 1; connect retry time 2; error wait time 1, 2;"
+# upstream NAME AS ADDR NEIGHBOUR: originates the scenario's prefix for AS131279
+upstream() {
+	cat >"$DIR/$1.conf" <<-BIRD
+	router id $3;
+	protocol device {}
+	protocol static as131279 { ipv4; route 175.45.176.0/22 blackhole; }
+	protocol bgp rtr {
+		local $3 as $2; neighbor $4 as 64500; $TIMERS
+		ipv4 { import none; export filter { bgp_path.prepend(131279); accept; }; };
+	}
+	BIRD
+}
+upstream cu 4837 198.51.100.1 198.51.100.2
+upstream ttk 20485 198.51.100.5 198.51.100.6
+cat >"$DIR/rtr.conf" <<BIRD
+router id 203.0.113.1;
+protocol device {}
+protocol bgp cu { local 198.51.100.2 as 64500; neighbor 198.51.100.1 as 4837; $TIMERS
+	ipv4 { import all; export none; }; }
+protocol bgp ttk { local 198.51.100.6 as 64500; neighbor 198.51.100.5 as 20485; $TIMERS
+	ipv4 { import all; export none; }; }
+protocol bgp asclass { local 203.0.113.1 as 64500; neighbor 203.0.113.2 as 64500; $TIMERS
+	graceful restart on;
+	ipv4 { import none; export all; add paths tx; }; }
+BIRD
+cat >"$DIR/asclass.conf" <<CONF
+[link rtr]
+interface = d${T}a
+asn = 64500
+
+[bgp]
+listen = 203.0.113.2
+local_as = 64500
+router_id = 203.0.113.2
+apply_interval = 200
+
+[neighbor rtr]
+address = 203.0.113.1
+
+[metrics]
+listen = 127.0.0.1:$PORT
+
+[daemon]
+pin_dir = $PIN
+mode = skb
+CONF
+
+bird_start() {
+	rm -f "$DIR/$1.pid"
+	in_ns "$2" bird -f -c "$DIR/$1.conf" -s "$DIR/$1.ctl" -P "$DIR/$1.pid" \
+		>>"$DIR/$1.log" 2>&1 &
+	wait_for 10 test -s "$DIR/$1.pid" || fail "BIRD $1 did not start: $(cat "$DIR/$1.log")"
+}
+
+changes() { metric "asclass_transit_changes_total{change=\"$1\"}"; }
+changes_are() { [ "$(changes "$1")" = "$2" ]; }
+
+# ---- the run -------------------------------------------------------------
+
+daemon_start "$DIR/asclass.conf" "$DIR/daemon.log"
+wait_for 10 scrape metrics >/dev/null || fail "the daemon does not serve /metrics"
+for b in cu:$NS_CU ttk:$NS_TTK rtr:$NS_RTR; do bird_start "${b%%:*}" "${b#*:}"; done
+
+# both paths: origin 131279, multi_transit; a tie between transits goes to the lower AS
+wait_for 30 route_is 131279 4837 0x4 || fail "the feed's routes did not reach the data plane"
+grep -q "routing loaded: 1 IPv4 + 0 IPv6 prefixes from the BGP feed" "$DIR/daemon.log" ||
+	fail "no load from the feed in the log"
+[ "$(metric 'asclass_feed_session_state{peer="rtr",state="Established"}')" = 1 ] ||
+	fail "no Established session in the metrics"
+[ "$(metric 'asclass_feed_updates_received_total{peer="rtr"}')" -ge 1 ] || fail "no UPDATE counted"
+if command -v promtool >/dev/null; then
+	scrape metrics | promtool check metrics || fail "promtool check metrics"
+fi
+echo "ok: BIRD's paths in the data plane: $(route_of)"
+
+# traffic from the prefix is counted under it
+in_ns "$NS_RTR" ping -q -c 3 -i 0.2 -I 175.45.176.1 203.0.113.2 >/dev/null || fail "ping"
+"$ASCLASS" --pin-dir "$PIN" stats --json | grep -q '"origin_as": *131279, *"transit_as": *4837, *"packets": *3,' ||
+	fail "3 packets not counted under 131279/4837: $("$ASCLASS" --pin-dir "$PIN" stats)"
+echo "ok: packets counted under origin 131279, transit 4837"
+
+g0=$(changes gained) l0=$(changes lost)
+birdc -s "$DIR/ttk.ctl" disable rtr >/dev/null
+wait_for 15 route_is 131279 4837 0x0 ||
+	fail "ttk's path not withdrawn"
+wait_for 5 changes_are lost $((l0 + 1)) || fail "lost counter $(changes lost), want $((l0 + 1))"
+scrape events | grep -q '"change": *"lost", *"origin_as": *131279, *"transit_as": *20485' ||
+	fail "no lost event on /events: $(scrape events)"
+grep -q "routing change: origin AS131279 lost transit AS20485 at 20" "$DIR/daemon.log" ||
+	fail "the lost event is not logged"
+has_event "	lost	131279	20485	0$" ||
+	fail "asclass events --from: $(in_ns "$NS_ASC" "$ASCLASS" events --from "127.0.0.1:$PORT" 2>&1)"
+echo "ok: withdrawal: transit 4837 alone, event lost 131279/20485"
+
+birdc -s "$DIR/ttk.ctl" enable rtr >/dev/null
+wait_for 15 route_is 131279 4837 0x4 || fail "ttk's path did not come back"
+wait_for 5 changes_are gained $((g0 + 1)) ||
+	fail "gained counter $(changes gained), want $((g0 + 1))"
+echo "ok: return: event gained 131279/20485"
+
+birdc -s "$DIR/ttk.ctl" disable rtr >/dev/null
+birdc -s "$DIR/cu.ctl" disable rtr >/dev/null
+wait_for 15 no_route ||
+	fail "the prefix did not leave the tables"
+echo "ok: both withdrawn, no route"
+
+stop_pid "$DPID"
+wait "$DPID" 2>/dev/null
+echo "PASS"

@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/* tests/unit/test_metrics_live.c - the daemon's live section of the exposition
+ * (metrics_write_live): routing-change counters always, the feed's series per
+ * neighbour only with a feed, each exact line. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "feed/feed.h"
+#include "output/metrics.h"
+
+static char *render(const struct metrics_live *l)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	assert_int_equal(metrics_write_live(f, l), 0);
+	fclose(f);
+	return buf;
+}
+
+static void has_line(const char *text, const char *line)
+{
+	char want[256];
+
+	snprintf(want, sizeof(want), "\n%s\n", line);
+	if (!strstr(text, want))
+		fail_msg("no line \"%s\" in:\n%s", line, text);
+}
+
+static void test_metrics_live_without_feed(void **state)
+{
+	char *t = render(&(struct metrics_live){ .changes = { 3, 1 } });
+
+	(void)state;
+	has_line(t, "asclass_transit_changes_total{change=\"gained\"} 3");
+	has_line(t, "asclass_transit_changes_total{change=\"lost\"} 1");
+	assert_null(strstr(t, "asclass_feed_"));
+	free(t);
+}
+
+static void test_metrics_live_peers(void **state)
+{
+	struct feed_peer_status p[2] = {
+		{ .name = "rtr",
+		  .state = FEED_ST_ESTABLISHED,
+		  .up_since = 1000,
+		  .routes_known = true,
+		  .routes = 42,
+		  .stale = 2,
+		  .c = { .msgs_in = { [2] = 7 },
+			 .announced = 50,
+			 .withdrawn = 8,
+			 .treat_as_withdraw = 1,
+			 .attr_discard = 2 } },
+		{ .name = "r\"2", .state = FEED_ST_ACTIVE },
+	};
+	char *t = render(&(struct metrics_live){
+		.peers = p, .n_peers = 2, .queue_bytes = 4096, .now = 1060 });
+
+	(void)state;
+	has_line(t, "asclass_feed_queue_bytes 4096");
+	has_line(t, "asclass_feed_session_state{peer=\"rtr\",state=\"Established\"} 1");
+	has_line(t, "asclass_feed_session_uptime_seconds{peer=\"rtr\"} 60");
+	has_line(t, "asclass_feed_updates_received_total{peer=\"rtr\"} 7");
+	has_line(t, "asclass_feed_prefixes_announced_total{peer=\"rtr\"} 50");
+	has_line(t, "asclass_feed_prefixes_withdrawn_total{peer=\"rtr\"} 8");
+	has_line(t, "asclass_feed_routes{peer=\"rtr\"} 42");
+	has_line(t, "asclass_feed_stale_routes{peer=\"rtr\"} 2");
+	has_line(t,
+		 "asclass_feed_update_errors_total{peer=\"rtr\",action=\"treat_as_withdraw\"} 1");
+	has_line(t,
+		 "asclass_feed_update_errors_total{peer=\"rtr\",action=\"attribute_discard\"} 2");
+	has_line(t, "asclass_feed_update_errors_total{peer=\"rtr\",action=\"session_reset\"} 0");
+	/* a session that is not up: uptime 0, no routes series (keys not kept) */
+	has_line(t, "asclass_feed_session_state{peer=\"r\\\"2\",state=\"Active\"} 1");
+	has_line(t, "asclass_feed_session_uptime_seconds{peer=\"r\\\"2\"} 0");
+	assert_null(strstr(t, "asclass_feed_routes{peer=\"r\\\"2\"}"));
+	free(t);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_metrics_live_without_feed),
+		cmocka_unit_test(test_metrics_live_peers),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
