@@ -144,7 +144,9 @@ echo "ok: BIRD's paths in the data plane: $(route_of)"
 
 # traffic from the prefix is counted under it
 in_ns "$NS_RTR" ping -q -c 3 -i 0.2 -I 175.45.176.1 203.0.113.2 >/dev/null || fail "ping"
-"$ASCLASS" --pin-dir "$PIN" stats --json | grep -q '"origin_as": *131279, *"transit_as": *4837, *"packets": *3,' ||
+"$ASCLASS" --pin-dir "$PIN" stats --json |
+	jq -e '[.counters[] | select(.origin_as == 131279 and .transit_as == 4837 and
+		.direction == "in") | .packets] | add == 3' >/dev/null ||
 	fail "3 packets not counted under 131279/4837: $("$ASCLASS" --pin-dir "$PIN" stats)"
 echo "ok: packets counted under origin 131279, transit 4837"
 
