@@ -347,6 +347,9 @@ static void test_rib_transits_from_table(void **state)
 static const struct rib_peer CU = { .asn = 4837, .family = 4, .ip = { 203, 0, 113, 1 } };
 static const struct rib_peer TTK = { .asn = 20485, .family = 4, .ip = { 203, 0, 113, 2 } };
 static const struct rib_peer TTK2 = { .asn = 20485, .family = 4, .ip = { 203, 0, 113, 3 } };
+/* The border router itself, over iBGP (the live feed) or as a BMP Loc-RIB
+ * pseudo-peer: its paths come unprepended, starting with the upstream. */
+static const struct rib_peer RTR = { .asn = 64500, .family = 4, .ip = { 198, 51, 100, 9 } };
 
 #define COL(a) { .asn = (a) }
 #define COL_AT(a, last)                                                                            \
@@ -431,6 +434,18 @@ static const struct link_case link_cases[] = {
 	  { OWN(0, 0), OWN(131279, 20485), CONS(0, 0) }, /* origins 0 and 131279 tie: 0 */
 	  0,
 	  0 },
+	{ "the router's own iBGP feed (ADD-PATH): each path's first AS names its upstream",
+	  { { &RTR, 1, false, { 4837, 131279 }, 2 }, { &RTR, 2, false, { 20485, 131279 }, 2 } },
+	  { COL(4837), COL(20485) },
+	  { OWN(131279, 4837), OWN(131279, 20485), CONS(131279, 4837) },
+	  131279,
+	  4837 },
+	{ "iBGP feed: a path via another upstream is not this upstream's",
+	  { { &RTR, 1, false, { 3356, 4837, 131279 }, 3 } },
+	  { COL(4837), COL(3356) },
+	  { CONS(131279, 4837), OWN(131279, 4837), CONS(131279, 4837) },
+	  131279,
+	  4837 },
 	{ "an upstream AS that is no peer here: consensus, column index kept",
 	  { { &CU, 0, false, { 4837, 131279 }, 2 } },
 	  { COL(0), COL(3356), COL(4837) },

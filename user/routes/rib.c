@@ -362,11 +362,33 @@ void rib_peer_down(struct rib *r, const struct rib_peer *peer, uint32_t when)
 /* Which of a prefix's paths a vote counts: those with want's origin
  * (match >= 1) and transit (match >= 2), and, when cols is not NULL, only
  * those of peers in the column `bit` (cols[peer] & bit). */
+/* Whether peer p can carry u's paths: u is used, and p is the session u
+ * names when it names one (its neighbor address). */
+static bool peer_may_match(const struct rib_peer *p, const struct rt_upstream *u)
+{
+	if (!u->asn)
+		return false;
+	return !u->nbr_family ||
+	       (p->family == u->nbr_family && !memcmp(p->ip, u->nbr, p->family == 4 ? 4 : 16));
+}
+
+/* Whether a path of the RIB is one of upstream asn's: its peer may carry
+ * them (peer_ok), and the peer is that AS (an eBGP session with it, as in
+ * collector dumps) or the path starts with it (the router's own iBGP feed
+ * or BMP, where the session is the router and the path comes unprepended:
+ * "4837 131279" over cu). */
+static bool ref_is_upstreams(const struct rib *r, const struct ref *f, bool peer_ok, uint32_t asn)
+{
+	return peer_ok && (((const struct rib_peer *)r->peer.v)[f->peer].asn == asn ||
+			   path_at(r, f->path)->first == asn);
+}
+
 struct sel {
 	struct path want;
 	int match;
-	const uint8_t *cols;
-	uint8_t bit;
+	const uint8_t *cols; /* per peer, the columns it may carry (NULL: every path) */
+	uint8_t bit;	     /* the column's bit in cols */
+	uint32_t asn;	     /* the column's upstream AS */
 };
 
 static bool selected(const struct rib *r, const struct ref *f, const struct sel *s)
@@ -377,7 +399,7 @@ static bool selected(const struct rib *r, const struct ref *f, const struct sel 
 		return false;
 	if (s->match >= 2 && p->transit != s->want.transit)
 		return false;
-	return !s->cols || (s->cols[f->peer] & s->bit);
+	return !s->cols || ref_is_upstreams(r, f, s->cols[f->peer] & s->bit, s->asn);
 }
 
 enum field { F_ORIGIN, F_TRANSIT, F_FIRST };
@@ -477,16 +499,9 @@ int rib_resolve(const struct rib *r, struct rib_row **rows, size_t *n)
 /* A peer's columns are the bits of one byte. */
 _Static_assert(RT_COLUMNS <= 8, "peer column masks are uint8_t");
 
-static bool peer_matches(const struct rib_peer *p, const struct rt_upstream *u)
-{
-	if (!u->asn || p->asn != u->asn)
-		return false;
-	return !u->nbr_family ||
-	       (p->family == u->nbr_family && !memcmp(p->ip, u->nbr, p->family == 4 ? 4 : 16));
-}
-
-/* Per peer of the RIB, the columns of u whose upstream it is (bit c for
- * column c): malloc'd, or NULL with *used 0 when no column is used. */
+/* Per peer of the RIB, the columns of u whose paths it may carry (bit c
+ * for column c; ref_is_upstreams() decides per path): malloc'd, or NULL
+ * with *used 0 when no column is used. */
 static int peer_columns(const struct rib *r, const struct rt_upstreams *u, uint8_t **cols,
 			uint8_t *used)
 {
@@ -502,7 +517,7 @@ static int peer_columns(const struct rib *r, const struct rt_upstreams *u, uint8
 		return -ENOMEM;
 	for (size_t i = 0; i < r->peer.n; i++)
 		for (unsigned int c = 0; c < RT_COLUMNS; c++)
-			if (peer_matches((const struct rib_peer *)r->peer.v + i, &u->col[c]))
+			if (peer_may_match((const struct rib_peer *)r->peer.v + i, &u->col[c]))
 				(*cols)[i] |= (uint8_t)(1U << c);
 	return 0;
 }
@@ -511,14 +526,14 @@ static int peer_columns(const struct rib *r, const struct rt_upstreams *u, uint8
  * consensus rules (origin, then transit behind it); ASC_PATH_CONSENSUS with
  * no ASes when none of x's paths are theirs. */
 static struct rt_link resolve_link(const struct rib *r, const struct pfx *x, const uint8_t *cols,
-				   unsigned int c)
+				   unsigned int c, uint32_t asn)
 {
-	struct sel s = { .cols = cols, .bit = (uint8_t)(1U << c) };
+	struct sel s = { .cols = cols, .bit = (uint8_t)(1U << c), .asn = asn };
 	struct rt_link l = { .path = ASC_PATH_CONSENSUS };
 	bool own = false;
 
 	for (uint16_t i = 0; i < x->nrefs && !own; i++)
-		own = cols[x->refs[i].peer] & s.bit;
+		own = selected(r, &x->refs[i], &s);
 	if (!own)
 		return l;
 	l.path = ASC_PATH_OWN;
@@ -574,24 +589,28 @@ static void links_close(struct rtable *t, struct store *s)
 
 /* e->links for prefix x: the row of its columns' own answers, 0 when no
  * column has one.  Returns 0 or -ENOMEM. */
-static int link_row(const struct rib *r, const struct pfx *x, const uint8_t *cols, uint8_t used,
-		    struct store *links, struct rt_entry *e)
+static int link_row(const struct rib *r, const struct rt_upstreams *u, const struct pfx *x,
+		    const uint8_t *cols, uint8_t used, struct store *links, struct rt_entry *e)
 {
 	struct rt_links row;
-	uint8_t own = 0;
+	uint8_t may = 0;
+	bool own = false;
 	long i;
 
 	for (uint16_t k = 0; k < x->nrefs; k++)
-		own |= cols[x->refs[k].peer];
-	own &= used;
-	if (!own)
+		may |= cols[x->refs[k].peer];
+	may &= used;
+	if (!may)
 		return 0;
 	memset(&row, 0, sizeof(row));
-	for (unsigned int c = 0; c < RT_COLUMNS; c++)
-		if (own & (1U << c))
-			row.col[c] = resolve_link(r, x, cols, c);
-		else
-			row.col[c].path = ASC_PATH_CONSENSUS;
+	for (unsigned int c = 0; c < RT_COLUMNS; c++) {
+		row.col[c].path = ASC_PATH_CONSENSUS;
+		if (may & (1U << c))
+			row.col[c] = resolve_link(r, x, cols, c, u->col[c].asn);
+		own |= row.col[c].path == ASC_PATH_OWN;
+	}
+	if (!own)
+		return 0;
 	i = intern(links, &links_ops, &row);
 	if (i < 0)
 		return -ENOMEM;
@@ -613,7 +632,7 @@ int rib_to_rtable(const struct rib *r, const struct rt_upstreams *u, struct rtab
 			continue;
 		resolve_one(r, pfx_at(r, i), &row);
 		if (used)
-			err = link_row(r, pfx_at(r, i), cols, used, &links, &row.e);
+			err = link_row(r, u, pfx_at(r, i), cols, used, &links, &row.e);
 		if (!err)
 			err = rtable_add(t, &row.e);
 	}
@@ -633,9 +652,11 @@ static int cmp_transit(const void *a, const void *b)
 }
 
 /* Prefixes and paths per pair, of every path (peer_ok NULL) or of the
- * peers with peer_ok[peer] set, into v (one per pair, in pair order): a
+ * paths of upstream asn (ref_is_upstreams(), with peer_ok[peer]), into v
+ * (one per pair, in pair order): a
  * pair counts once per prefix however many of its paths show it. */
-static int count_pairs(const struct rib *r, const uint8_t *peer_ok, struct rib_transit *v)
+static int count_pairs(const struct rib *r, const uint8_t *peer_ok, uint32_t asn,
+		       struct rib_transit *v)
 {
 	size_t *last = malloc((r->pair.n ? r->pair.n : 1) * sizeof(*last)); /* prefix + 1 */
 
@@ -654,7 +675,9 @@ static int count_pairs(const struct rib *r, const uint8_t *peer_ok, struct rib_t
 			struct pair key = pair_key(pi);
 			long k;
 
-			if (pi->as_set || !pi->origin || (peer_ok && !peer_ok[x->refs[i].peer]))
+			if (pi->as_set || !pi->origin ||
+			    (peer_ok &&
+			     !ref_is_upstreams(r, &x->refs[i], peer_ok[x->refs[i].peer], asn)))
 				continue;
 			k = hashidx_find(&r->pair.idx, &pair_ops, r->pair.v, &key);
 			if (k < 0)
@@ -673,7 +696,7 @@ int rib_transits(const struct rib *r, struct rib_transit **out, size_t *n)
 {
 	struct rib_transit *v = malloc((r->pair.n ? r->pair.n : 1) * sizeof(*v));
 
-	if (!v || count_pairs(r, NULL, v)) {
+	if (!v || count_pairs(r, NULL, 0, v)) {
 		free(v);
 		return -ENOMEM;
 	}
@@ -700,9 +723,9 @@ int rib_transits_upstream(const struct rib *r, const struct rt_upstream *up,
 	int err = v && ok ? 0 : -ENOMEM;
 
 	for (size_t i = 0; !err && i < r->peer.n; i++)
-		ok[i] = peer_matches((const struct rib_peer *)r->peer.v + i, up);
+		ok[i] = peer_may_match((const struct rib_peer *)r->peer.v + i, up);
 	if (!err)
-		err = count_pairs(r, ok, v);
+		err = count_pairs(r, ok, up->asn, v);
 	free(ok);
 	if (err) {
 		free(v);
