@@ -72,8 +72,8 @@ int rib_resolve(const struct rib *r, struct rib_row **rows, size_t *n);
 /* The same, appended to a route table, with per-link resolution for the
  * columns u uses (u NULL or all zero: none, every entry has links 0).
  * For a prefix and a used column c, the paths of the peers that match
- * u->col[c] (peer AS == asn, and peer address == nbr when nbr_family is
- * set) give origin and transit by the consensus rules above restricted to
+ * u->col[c] (peer AS == asn or the path starts with asn, and peer address
+ * == nbr when nbr_family is set) give origin and transit by the consensus rules above restricted to
  * them: several paths from one upstream (ADD-PATH, or several sessions
  * when no neighbour is set) vote, ties to the lower AS.  A column none of
  * whose paths cover the prefix has no answer of its own: rt_link_of()
