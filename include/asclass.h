@@ -180,13 +180,13 @@ enum asc_lookup_kind {
  * ceil((32 - 18) / 6) = 3. */
 #define ASC_FIB_LEVELS6 19
 #ifndef ASC_FIB_NODES
-#define ASC_FIB_NODES (5U << 17) /* 24 B each: 15 MiB */
+#define ASC_FIB_NODES (1U << 19) /* 24 B each: 12 MiB */
 #endif
 #ifndef ASC_FIB_LEAVES
-#define ASC_FIB_LEAVES (5U << 19) /* 4 B each: 10 MiB */
+#define ASC_FIB_LEAVES (9U << 18) /* 4 B each: 9 MiB */
 #endif
 #ifndef ASC_FIB_ROUTES
-#define ASC_FIB_ROUTES (1U << 18) /* 16 B each: 4 MiB; index 0 of each generation unused */
+#define ASC_FIB_ROUTES (1U << 18) /* 32 B records: 8 MiB; the first ASC_REC_FIRST reserved */
 #endif
 #define ASC_FIB_NODE 0x80000000U
 #define ASC_FIB_SKIP 0x80000000U   /* in asc_fib_node.base0 */

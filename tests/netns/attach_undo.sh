@@ -23,7 +23,11 @@ cleanup() {
 trap cleanup EXIT
 asc() { in_ns $R "$ASCLASS" --pin-dir "$PIN" "$@"; }
 fail() { echo "FAIL: $*"; exit 1; }
-links() { bpftool -j map dump pinned "$PIN/asc_links" | jq -c '[.[].formatted.value.upstream_id]'; }
+# The interface-wide links live in asc_ifaces (by ifindex), the others in asc_links.
+links() {
+	{ bpftool -j map dump pinned "$PIN/asc_ifaces"; bpftool -j map dump pinned "$PIN/asc_links"; } |
+		jq -sc '[(.[0][].formatted.value.any.upstream_id | select(. != 0)), .[1][].formatted.value.upstream_id]'
+}
 
 ns_add $R $U
 veth $R r-cu $U u-cu

@@ -58,7 +58,8 @@ int cmd_attach(int argc, char **argv)
 		return usage_error(&attach_spec, "--upstream NAME is required");
 	o.ifname = argv[optind];
 	err = asc_attach(asc_pin_dir, &o, &info);
-	return exit_code(EXIT_LINK, err);
+	/* every route-record column taken: detach an upstream first */
+	return err == -EUSERS ? ASC_EXIT_USAGE : exit_code(EXIT_LINK, err);
 }
 
 static const struct opt no_opts[] = { { NULL } };
@@ -198,10 +199,11 @@ static void print_status_text(const struct status *s)
 		       st->fib_nodes, ASC_FIB_NODES, pct(st->fib_nodes, ASC_FIB_NODES),
 		       st->fib_leaves, ASC_FIB_LEAVES, pct(st->fib_leaves, ASC_FIB_LEAVES),
 		       st->fib_routes, FIB_ROUTES_USABLE, pct(st->fib_routes, FIB_ROUTES_USABLE));
-	printf("\ncounters: %zu of %u keys (%u%%)", s->nkeys, s->counts_max,
+	printf("\ncounters: %zu of %u slots (%u%%)", s->nkeys, s->counts_max,
 	       pct((uint32_t)s->nkeys, s->counts_max));
 	if (s->stats[ASC_STAT_OVERFLOW])
-		printf(", %llu packet%s found it full (a larger map: attach --counters)",
+		printf(", %llu packet%s found no slot, counted in overflow (a larger map: the "
+		       "counters setting, attach --counters)",
 		       (unsigned long long)s->stats[ASC_STAT_OVERFLOW],
 		       s->stats[ASC_STAT_OVERFLOW] == 1 ? "" : "s");
 	printf("\npackets:  ");
