@@ -20,6 +20,7 @@
 #include "asclass.skel.h"
 #include "common/log.h"
 #include "dataplane/maps.h"
+#include "dataplane/migrate.h"
 
 static const char *const stat_names[ASC_STAT_MAX] = {
 	[ASC_STAT_SEEN] = "seen",
@@ -272,6 +273,7 @@ int maps_create(const char *pin_dir, unsigned int counters, struct asc_maps *m)
 {
 	struct asclass_bpf *skel;
 	struct bpf_program *p;
+	bool upgrade;
 	int err;
 
 	err = maps_init(m);
@@ -281,7 +283,10 @@ int maps_create(const char *pin_dir, unsigned int counters, struct asc_maps *m)
 		err = skel_open(pin_dir, &skel);
 	if (err)
 		return err;
-	err = maps_size_counts(skel, counters);
+	/* 0.1 maps are moved aside first, so that new ones are created */
+	err = migrate_v1_begin(pin_dir, skel->obj, &upgrade);
+	if (!err)
+		err = maps_size_counts(skel, counters);
 	if (!err)
 		err = check_pinned(skel->obj);
 	if (err)
@@ -297,6 +302,10 @@ int maps_create(const char *pin_dir, unsigned int counters, struct asc_maps *m)
 		goto fail;
 	}
 	maps_take(m, skel);
+	if (upgrade && (err = migrate_v1_finish(pin_dir, m))) {
+		maps_close(m);
+		return err;
+	}
 	return 0;
 fail:
 	asclass_bpf__destroy(skel);
