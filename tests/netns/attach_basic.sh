@@ -168,6 +168,24 @@ for w in "${want[@]}"; do
 	[ "$got" = "${w#*|}" ] || fail "bpftool asc_counts: ${w%|*}: got '$got', want '${w#*|}'"
 done
 
+# The README's recipe, and one element as bpftool shows it: every field by
+# name, identity and counts together.  Every route has a slot per upstream,
+# whether it saw traffic (ttk's 131279/4837) or not.
+bpftool map dump -j pinned "$PIN/asc_counts" | jq -c '
+  [.[].formatted.values | select(.[0].value.origin_asn == 131279)
+     | {up: .[0].value.upstream, family: .[0].value.family,
+        transit: .[0].value.transit_asn, path: .[0].value.path,
+        rx_packets: ([.[].value.rx.packets] | add),
+        tx_packets: ([.[].value.tx.packets] | add)}] | sort_by(.up, .transit)' >"/tmp/asc-$id.prom"
+echo "README recipe: $(cat "/tmp/asc-$id.prom")"
+[ "$(cat "/tmp/asc-$id.prom")" = '[{"up":"cu","family":4,"transit":4837,"path":2,"rx_packets":5,"tx_packets":0},{"up":"cu","family":4,"transit":20485,"path":2,"rx_packets":3,"tx_packets":0},{"up":"ttk","family":4,"transit":4837,"path":2,"rx_packets":0,"tx_packets":0},{"up":"ttk","family":4,"transit":20485,"path":2,"rx_packets":6,"tx_packets":0}]' ] \
+	|| fail "the README's bpftool recipe"
+elem=$(bpftool map dump -j pinned "$PIN/asc_counts" | jq -c '[.[] | select(.formatted.values[0].value | .upstream == "ttk" and .origin_asn == 131279 and .transit_asn == 20485)][0].formatted')
+echo "bpftool asc_counts element: $elem"
+echo "$elem" | jq_ok '.values[0].value | (.upstream == "ttk" and .family == 4 and .origin_asn == 131279 and
+	.transit_asn == 20485 and .path == 2 and (.rx | has("packets") and has("bytes")) and
+	(.tx | has("packets") and has("bytes")))' || fail "a bpftool asc_counts element does not name every field: $elem"
+
 # And as Prometheus sees them: a valid exposition with the same numbers.
 if command -v promtool >/dev/null; then
 	asc metrics --watch 131279 >"/tmp/asc-$id.prom"
