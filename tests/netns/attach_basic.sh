@@ -84,6 +84,14 @@ asc status | grep -Eq "^fast: +3 of [0-9]+ nodes \(0%\), 5 of [0-9]+ leaves \(0%
 	|| fail "status does not show the fast tables' usage: $(asc status)"
 asc lookup --json 175.45.178.9 | jq -e '.[0] | .found and .prefix == null and .origin_as == 131279 and .transit_as == 20485 and .flags == []' \
 	| grep -qx true || fail "lookup under the fast tables: $(asc lookup --json 175.45.178.9)"
+# Per upstream: what ttk's link counts the address under (text routes have
+# no per-peer paths: the consensus); an upstream that is not attached is a
+# usage error.
+asc lookup --json --upstream ttk 175.45.178.9 | jq_ok '.[0] | .upstream == "ttk" and .origin_as == 131279 and
+	.transit_as == 20485 and .path == "consensus" and .counted' || fail "lookup --upstream ttk: $(asc lookup --json --upstream ttk 175.45.178.9)"
+rc=0
+asc lookup --upstream nope 175.45.178.9 >/dev/null 2>&1 || rc=$?
+[ $rc -eq 2 ] || fail "lookup --upstream of an unknown upstream: exit $rc, want 2"
 # An address no prefix covers: found false, the route's fields empty, exit 1.
 rc=0
 out=$(asc lookup --json 203.0.113.9) || rc=$?
