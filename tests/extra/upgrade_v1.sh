@@ -6,8 +6,8 @@
 # array), built here with bpftool in the 0.1 key and value formats and
 # filled with known counts, is upgraded by the first `routes load` of this
 # binary: every count shows in `stats --json`, the statistics and the
-# upstream names are carried, and the old pins are gone.  No interface is
-# touched.
+# upstream names are carried, and the old pins are gone; then the same
+# through `asclass attach` on a veth pair in a namespace of its own.
 set -u
 cd "$(dirname "$0")/../.."
 ASCLASS=${ASCLASS:-build/asclass}
@@ -95,3 +95,21 @@ echo "198.51.100.0/24 64500 4837 4837" | asc routes load - || fail "routes load 
 [ "$(asc stats --json | jq '[.counters[].packets] | add')" = $((36 * cpus)) ] \
 	|| fail "interrupted upgrade: counts: $(asc stats --json | jq -c .counters)"
 echo "an upgrade interrupted after moving the 0.1 pins aside is finished by the next run"
+
+# Through attach (which replaces the programs, then folds): in a namespace
+# of this test's own, on a veth pair.
+rm -rf "$dir"
+mk_v1 "$dir"
+ns=asc-$$-up
+ip netns add $ns
+trap 'ip netns del $ns 2>/dev/null; rm -rf "$dir"' EXIT
+ip -n $ns link add a0 type veth peer name b0
+ip -n $ns link set a0 up
+ip -n $ns link set b0 up
+nsenter --net=/run/netns/$ns "$ASCLASS" --pin-dir "$dir" attach a0 --upstream cu --mode skb \
+	|| fail "attach over a 0.1 set of maps"
+[ -e "$dir/upgrade-0_1" ] && fail "attach left the 0.1 pins"
+[ "$(asc stats --json | jq '[.counters[].packets] | add')" = $((36 * cpus)) ] \
+	|| fail "upgrade by attach: counts: $(asc stats --json | jq -c .counters)"
+nsenter --net=/run/netns/$ns "$ASCLASS" --pin-dir "$dir" detach a0 2>/dev/null
+echo "attach over a 0.1 set upgrades it too, every count kept"

@@ -25,6 +25,7 @@
 #include "dataplane/attach.h"
 #include "dataplane/fib.h"
 #include "dataplane/maps.h"
+#include "dataplane/migrate.h"
 #include "dataplane/slots.h"
 
 /* tcx (kernel 6.6+): tc programs attached through a BPF link, which we pin
@@ -509,7 +510,7 @@ int asc_attach(const char *pin_dir, const struct attach_opts *o, struct attach_i
 	struct asc_link_key lk = { .vlan_id = o->vlan };
 	struct asc_link_val lv = { 0 }, old_lv;
 	struct asc_maps m;
-	bool new_xdp = false, had_link;
+	bool new_xdp = false, had_link, replace;
 	int ifindex, err;
 
 	ifindex = if_nametoindex(o->ifname);
@@ -521,9 +522,12 @@ int asc_attach(const char *pin_dir, const struct attach_opts *o, struct attach_i
 		log_err("upstream name must be 1 to %d characters", ASC_NAME_LEN - 1);
 		return -EINVAL;
 	}
-	err = maps_create(pin_dir, o->counters, &m);
+	err = maps_create_defer(pin_dir, o->counters, &m);
 	if (err)
 		return err;
+	/* After an upgrade from 0.1 the programs there count into the old
+	 * maps: replace them, then fold what they counted. */
+	replace = o->replace || m.upgraded;
 	err = upstream_id_for(&m, o->upstream, o->asn, ups, &lv.upstream_id);
 	if (!err)
 		err = column_for(&m, ups, lv.upstream_id, &lv.column);
@@ -548,17 +552,17 @@ int asc_attach(const char *pin_dir, const struct attach_opts *o, struct attach_i
 		if (err)
 			goto undo_link;
 		new_xdp = true;
-	} else if (o->replace && !info->dispatcher) {
+	} else if (replace && !info->dispatcher) {
 		err = replace_xdp(pin_dir, ifindex, o->ifname, info);
 		if (err)
 			goto out; /* the old program and the link entry stay */
-	} else if (o->replace) {
+	} else if (replace) {
 		/* libxdp 1.3 cannot swap one component of a dispatcher in
 		 * place; re-adding would count twice meanwhile. */
 		log_warn("%s: XDP program kept (dispatcher mode cannot replace in place)",
 			 o->ifname);
 	}
-	if (!info->tc || o->replace) {
+	if (!info->tc || replace) {
 		const char *used = "-";
 
 		enum tc_hook hook = o->tc_hook;
@@ -572,12 +576,14 @@ int asc_attach(const char *pin_dir, const struct attach_opts *o, struct attach_i
 		log_debug("tc program on %s egress via %s", o->ifname, used);
 	}
 	attach_query(ifindex, info);
+	if (m.upgraded && (err = migrate_v1_finish(pin_dir, &m)))
+		goto out; /* the next run finishes it */
 	log_info("attached to %s via %s (%s), tc egress via %s; upstream %s (id %u%s%.0u)%s",
 		 o->ifname, info->dispatcher ? "dispatcher" : "single program", info->xdp_mode,
 		 info->tc_hook, o->upstream, lv.upstream_id, o->asn ? ", AS" : "", o->asn,
-		 new_xdp      ? ""
-		 : o->replace ? " [programs replaced]"
-			      : " [XDP program was already attached]");
+		 new_xdp   ? ""
+		 : replace ? " [programs replaced]"
+			   : " [XDP program was already attached]");
 	maps_close(&m);
 	return 0;
 

@@ -58,6 +58,7 @@ static void maps_take(struct asc_maps *m, struct asclass_bpf *skel)
 	const struct asclass_bpf *s = skel ? skel : &none;
 
 	m->skel = skel;
+	m->upgraded = false;
 	m->counts = fd_of(s->maps.asc_counts);
 	m->retired = fd_of(s->maps.asc_retired);
 	m->ifaces = fd_of(s->maps.asc_ifaces);
@@ -269,7 +270,7 @@ int maps_size_counts(struct asclass_bpf *skel, unsigned int counters)
 	return bpf_map__set_max_entries(map, info.max_entries);
 }
 
-int maps_create(const char *pin_dir, unsigned int counters, struct asc_maps *m)
+static int create(const char *pin_dir, unsigned int counters, struct asc_maps *m, bool finish)
 {
 	struct asclass_bpf *skel;
 	struct bpf_program *p;
@@ -302,7 +303,8 @@ int maps_create(const char *pin_dir, unsigned int counters, struct asc_maps *m)
 		goto fail;
 	}
 	maps_take(m, skel);
-	if (upgrade && (err = migrate_v1_finish(pin_dir, m))) {
+	m->upgraded = upgrade;
+	if (upgrade && finish && (err = migrate_v1_finish(pin_dir, m))) {
 		maps_close(m);
 		return err;
 	}
@@ -310,6 +312,16 @@ int maps_create(const char *pin_dir, unsigned int counters, struct asc_maps *m)
 fail:
 	asclass_bpf__destroy(skel);
 	return err;
+}
+
+int maps_create(const char *pin_dir, unsigned int counters, struct asc_maps *m)
+{
+	return create(pin_dir, counters, m, true);
+}
+
+int maps_create_defer(const char *pin_dir, unsigned int counters, struct asc_maps *m)
+{
+	return create(pin_dir, counters, m, false);
 }
 
 size_t map_memlock(int fd)

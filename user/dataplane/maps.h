@@ -4,6 +4,7 @@
  * unless it says so. */
 #ifndef ASC_MAPS_H
 #define ASC_MAPS_H
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "asclass.h"
@@ -20,6 +21,7 @@ struct asc_maps {
 	int nr_cpus;		  /* libbpf_num_possible_cpus(): per-CPU value count */
 	unsigned int counts_max;  /* slots asc_counts holds (its max_entries) */
 	struct asclass_bpf *skel; /* maps_create() loads its maps, never a program */
+	bool upgraded;		  /* maps_create() found 0.1 maps and made new ones */
 };
 
 /* Bounds of the counters setting (attach --counters, [daemon] counters). */
@@ -36,6 +38,10 @@ int maps_open(const char *pin_dir, struct asc_maps *m);
  * (logged); nothing is replaced.  counters: how many keys a new asc_counts
  * holds (0: ASC_MAX_COUNTERS, or what the pinned one holds). */
 int maps_create(const char *pin_dir, unsigned int counters, struct asc_maps *m);
+/* maps_create(), but a 0.1 upgrade (m->upgraded) is left for the caller to
+ * finish with migrate_v1_finish() once it has replaced the 0.1 programs
+ * (dataplane/migrate.h), so that what they counted meanwhile is kept. */
+int maps_create_defer(const char *pin_dir, unsigned int counters, struct asc_maps *m);
 /* Sizes skel's asc_counts before it is loaded: as the pinned one when there
  * is one (an error, logged, when `counters` asks for another size), else
  * `counters` or ASC_MAX_COUNTERS. */
