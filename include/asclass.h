@@ -3,7 +3,15 @@
  *
  * Layout is ABI: pinned maps outlive the binary that created them, so a field
  * is never moved or resized; new fields go where padding was or at the end
- * of a value, and the _Static_asserts below pin the sizes.
+ * of a value, and the _Static_asserts below pin the sizes.  0.2 changed the
+ * layout once (per-link attribution, dense counters: asc_counts became an
+ * array of slots, the route tables hold record indexes, asc_stats one
+ * struct); the loader migrates a 0.1 set of pinned maps, counts included.
+ *
+ * Per packet: link = asc_ifaces[ifindex] (asc_links for VLAN entries and
+ * large ifindexes); record = asc_fib_route[lookup(address)], where both
+ * lookup kinds yield a record index; slot = record.slot[link.column];
+ * asc_counts[slot].rx or .tx += 1 packet, bytes.
  */
 #ifndef ASCLASS_H
 #define ASCLASS_H
@@ -24,12 +32,33 @@
 #define ASC_MAX_PREFIXES_V6 (1U << 19)
 #endif
 
-/* Distinct counter keys (upstream x dir x family x origin x transit).  A full
- * table has ~75k origin ASes; a busy link sees a fraction of them.  The map is
- * preallocated: 128k keys x (12 B key + 16 B x nr_cpus) */
+/* Counter slots in asc_counts: one per (upstream, family, origin, transit,
+ * path) that the route tables can hand out.  A full table with per-link
+ * attribution needs about one per origin AS per upstream and family.  The
+ * array is per-CPU and preallocated: each slot costs sizeof(struct
+ * asc_count) = 64 bytes per possible CPU.  Slot 0 is never handed out: a
+ * route column holding 0 counts in asc_overflow. */
 #ifndef ASC_MAX_COUNTERS
-#define ASC_MAX_COUNTERS (1U << 17)
+#define ASC_MAX_COUNTERS (1U << 18)
 #endif
+
+/* Retired identities in asc_retired: counts of slots folded away when their
+ * (upstream, family, origin, transit, path) left the tables and the slot was
+ * needed for another.  Not preallocated. */
+#ifndef ASC_MAX_RETIRED
+#define ASC_MAX_RETIRED (1U << 20)
+#endif
+
+/* Interfaces found by a direct array read (asc_ifaces); links on an
+ * interface with a larger ifindex are found in the asc_links hash. */
+#ifndef ASC_MAX_IFINDEX
+#define ASC_MAX_IFINDEX (1U << 14)
+#endif
+
+/* Upstreams that can be attached at one time: each has a column in every
+ * route record (struct asc_route). */
+#define ASC_COLUMNS 8
+#define ASC_COLUMN_NONE 0xff /* asc_link_val.column of upstream 0 */
 
 /* Upstream ids are 1..ASC_MAX_UPSTREAMS-1; 0 is "a link nobody configured". */
 #ifndef ASC_MAX_UPSTREAMS
@@ -40,11 +69,6 @@
 #ifndef ASC_MAX_LINKS
 #define ASC_MAX_LINKS 1024
 #endif
-
-/* Upstreams that can be attached at one time: each has a column in every
- * route record (struct asc_route). */
-#define ASC_COLUMNS 8
-#define ASC_COLUMN_NONE 0xff /* asc_link_val.column of upstream 0 */
 
 /* VLAN tags parsed in front of IP: 802.1ad S-tag + 802.1Q C-tag. */
 #define ASC_VLAN_MAX 2
@@ -89,6 +113,9 @@ enum asc_stat {
 	ASC_STAT_NO_ROUTE,   /* classified, but no prefix covers the address (origin 0) */
 	ASC_STAT_OVERFLOW,   /* asc_counts was full: counted in asc_overflow */
 	ASC_STAT_INTERNAL,   /* a map lookup that cannot fail did */
+	ASC_STAT_NO_LINK,    /* classified on an attached interface, but no configured
+				link (ifindex, VLAN) matched: counted under upstream 0
+				in asc_overflow */
 	ASC_STAT_MAX,
 };
 
@@ -153,13 +180,13 @@ enum asc_lookup_kind {
  * ceil((32 - 18) / 6) = 3. */
 #define ASC_FIB_LEVELS6 19
 #ifndef ASC_FIB_NODES
-#define ASC_FIB_NODES (5U << 17) /* 24 B each: 15 MiB */
+#define ASC_FIB_NODES (1U << 19) /* 24 B each: 12 MiB */
 #endif
 #ifndef ASC_FIB_LEAVES
-#define ASC_FIB_LEAVES (5U << 19) /* 4 B each: 10 MiB */
+#define ASC_FIB_LEAVES (9U << 18) /* 4 B each: 9 MiB */
 #endif
 #ifndef ASC_FIB_ROUTES
-#define ASC_FIB_ROUTES (1U << 18) /* 16 B each: 4 MiB; index 0 of each generation unused */
+#define ASC_FIB_ROUTES (1U << 18) /* 32 B records: 8 MiB; the first ASC_REC_FIRST reserved */
 #endif
 #define ASC_FIB_NODE 0x80000000U
 #define ASC_FIB_SKIP 0x80000000U   /* in asc_fib_node.base0 */
@@ -171,13 +198,21 @@ enum asc_lookup_kind {
 
 /* ---- map keys and values ---------------------------------------------- */
 
-/* What a prefix classifies to. 16 bytes; stored per prefix in the LPM tries. */
+/* A route record (asc_fib_route, both lookup kinds): what a prefix counts
+ * under on each upstream link.  slot[column of the link's upstream] is the
+ * asc_counts slot; 0 counts in asc_overflow.  32 bytes: two to a cache line.
+ *
+ * Record indexes are absolute (generation x ASC_FIB_ROUTES + i).  In each
+ * generation, i = ASC_REC_NONE is never used (0 means "no route" in the
+ * fast tables' entries), and two records hold the slots of addresses no
+ * prefix covers, one per family. */
 struct asc_route {
-	__u32 origin_asn;  /* last AS of the path, prepending removed; 0 = unknown */
-	__u32 transit_asn; /* the AS in front of the origin; 0 = none */
-	__u32 peer_asn;	   /* the first AS of the path (the neighbour that told us) */
-	__u32 flags;	   /* enum asc_route_flag */
+	__u32 slot[ASC_COLUMNS];
 };
+#define ASC_REC_NONE 0
+#define ASC_REC_NOROUTE4 1
+#define ASC_REC_NOROUTE6 2
+#define ASC_REC_FIRST 3 /* first record a route can use */
 
 /* LPM trie keys: prefixlen first, then the address in network byte order. */
 struct asc_lpm_v4 {
@@ -190,7 +225,48 @@ struct asc_lpm_v6 {
 	__u8 addr[16];
 };
 
-/* asc_counts key: upstream x direction x family x origin AS x transit AS. */
+/* asc_counts value (per-CPU array, index = slot): what the slot counts,
+ * written once by userspace when it hands the slot out (the same on every
+ * CPU), and its counts per direction.  Readable on its own with bpftool:
+ * every element names its upstream, family, origin, transit and path.  An
+ * element with family 0 is a free slot.  64 bytes. */
+struct asc_count_val {
+	__u64 packets;
+	__u64 bytes;
+};
+
+struct asc_count {
+	char upstream[ASC_NAME_LEN]; /* the upstream's name when the slot was given */
+	__u32 origin_asn;
+	__u32 transit_asn;
+	__u16 upstream_id;
+	__u8 family; /* enum asc_family; 0 = free slot */
+	__u8 path;   /* enum asc_path */
+	__u32 pad;   /* always 0 */
+	struct asc_count_val rx;
+	struct asc_count_val tx;
+};
+
+/* asc_retired key: the identity of a slot that was folded away (and of
+ * counts migrated from a 0.1 asc_counts hash). */
+struct asc_slot_key {
+	__u32 origin_asn;
+	__u32 transit_asn;
+	__u16 upstream_id;
+	__u8 family; /* enum asc_family */
+	__u8 path;   /* enum asc_path */
+};
+
+/* asc_retired value: the folded counts, summed over CPUs. */
+struct asc_retired_val {
+	char upstream[ASC_NAME_LEN];
+	struct asc_count_val rx;
+	struct asc_count_val tx;
+};
+
+/* The 0.1 layout of asc_counts (a per-CPU hash keyed by this, value struct
+ * asc_count_val), read only to migrate it; also the row key userspace
+ * reports counters under. */
 struct asc_count_key {
 	__u32 origin_asn;
 	__u32 transit_asn;
@@ -199,14 +275,30 @@ struct asc_count_key {
 	__u8 family;	   /* enum asc_family: 4 or 6 */
 };
 
-struct asc_count_val {
-	__u64 packets;
-	__u64 bytes;
-};
-
-/* asc_overflow value, indexed by upstream id: traffic that found asc_counts full. */
+/* asc_overflow value, indexed by upstream id: traffic whose route had no
+ * slot for the link (asc_counts full), and under id 0 traffic on no
+ * configured link. */
 struct asc_overflow_val {
 	struct asc_count_val dir[ASC_DIR_MAX];
+};
+
+/* asc_stats value (per-CPU array, one element): packets per reason, in
+ * the order of enum asc_stat, on one or two cache lines. */
+struct asc_stats {
+	__u64 seen;
+	__u64 classified;
+	__u64 not_ip;
+	__u64 trunc_eth;
+	__u64 trunc_vlan;
+	__u64 vlan_depth;
+	__u64 trunc_ipv4;
+	__u64 bad_ipv4;
+	__u64 trunc_ipv6;
+	__u64 bad_ipv6;
+	__u64 no_route;
+	__u64 overflow;
+	__u64 internal;
+	__u64 no_link;
 };
 
 /* asc_links key: the border link a frame was seen on. */
@@ -218,7 +310,18 @@ struct asc_link_key {
 
 struct asc_link_val {
 	__u16 upstream_id;
-	__u16 pad; /* always 0 */
+	__u8 column; /* the upstream's column in struct asc_route; ASC_COLUMN_NONE for id 0 */
+	__u8 pad;    /* always 0 */
+};
+
+/* asc_ifaces value, indexed by ifindex (< ASC_MAX_IFINDEX): the
+ * interface-wide link (upstream 0 if none), and whether asc_links holds
+ * VLAN-specific entries for the interface, which are then looked up for a
+ * tagged frame first. */
+struct asc_iface {
+	struct asc_link_val any;
+	__u16 vlan_links; /* VLAN-specific entries in asc_links */
+	__u16 pad;	  /* always 0 */
 };
 
 /* asc_upstreams value, indexed by upstream id.  Kept when links are
@@ -226,7 +329,12 @@ struct asc_link_val {
 struct asc_upstream {
 	char name[ASC_NAME_LEN]; /* e.g. "cu"; empty = id unused */
 	__u32 asn;		 /* the AS at the other end of the link; 0 = unknown */
-	__u32 pad;		 /* always 0 */
+	__u8 column;		 /* its column in struct asc_route while attached,
+				    ASC_COLUMN_NONE when detached */
+	__u8 neighbor_family;	 /* 4 or 6 when `neighbor` is set, else 0 */
+	__u16 pad;		 /* always 0 */
+	__u8 neighbor[16];	 /* the peer address that tells its paths apart
+				    from other sessions of the same AS */
 };
 
 /* asc_state (array, one entry): what the data plane reads once per packet. */
@@ -269,12 +377,17 @@ struct asc_fib_pack {
 #define ASC_TC_HANDLE 0xa5c1
 #define ASC_TC_PRIORITY 0xa5c1
 
-_Static_assert(sizeof(struct asc_route) == 16, "asc_route is ABI");
+_Static_assert(sizeof(struct asc_route) == 32, "asc_route is ABI");
+_Static_assert(sizeof(struct asc_count) == 64, "asc_count is ABI");
+_Static_assert(sizeof(struct asc_slot_key) == 12, "asc_slot_key is ABI");
+_Static_assert(sizeof(struct asc_retired_val) == 48, "asc_retired_val is ABI");
 _Static_assert(sizeof(struct asc_count_key) == 12, "asc_count_key is ABI");
 _Static_assert(sizeof(struct asc_count_val) == 16, "asc_count_val is ABI");
+_Static_assert(sizeof(struct asc_stats) == ASC_STAT_MAX * 8, "asc_stats follows enum asc_stat");
 _Static_assert(sizeof(struct asc_link_key) == 8, "asc_link_key is ABI");
 _Static_assert(sizeof(struct asc_link_val) == 4, "asc_link_val is ABI");
-_Static_assert(sizeof(struct asc_upstream) == 24, "asc_upstream is ABI");
+_Static_assert(sizeof(struct asc_iface) == 8, "asc_iface is ABI");
+_Static_assert(sizeof(struct asc_upstream) == 40, "asc_upstream is ABI");
 _Static_assert(sizeof(struct asc_state) == 48, "asc_state is ABI");
 _Static_assert(sizeof(struct asc_fib_node) == 24, "asc_fib_node is ABI");
 _Static_assert(sizeof(struct asc_fib_pack) == 64, "asc_fib_pack is ABI");

@@ -2,7 +2,10 @@
 /* bpf/lib/classify.h - lookup and counting, shared by both entry points.
  *
  * classify() never fails and never touches the packet: every outcome is a
- * counter.  The callers pass every packet on.
+ * counter.  The callers pass every packet on.  Per packet (include/asclass.h):
+ * the statistics line, the state, the link (asc_ifaces), the route record,
+ * the counter slot.  Per-CPU values: no atomics needed, each CPU owns its
+ * copy.
  */
 #ifndef ASC_BPF_CLASSIFY_H
 #define ASC_BPF_CLASSIFY_H
@@ -11,60 +14,102 @@
 #include "lib/maps.h"
 #include "lib/routes.h"
 
-static __always_inline void count_stat(__u32 stat)
+/* One more packet under reason `stat` (enum asc_stat). */
+static __always_inline void count_stat(struct asc_stats *s, __u32 stat)
 {
-	__u64 *v = bpf_map_lookup_elem(&asc_stats, &stat);
-
-	if (v)
-		*v += 1;
+	if (stat < ASC_STAT_MAX)
+		((__u64 *)s)[stat] += 1;
 }
 
-/* The upstream of a frame: the exact (ifindex, VLAN) entry, else the
- * interface-wide one, else 0. */
-static __always_inline __u16 lookup_upstream(__u32 ifindex, __u16 vlan_id)
+/* The link of a frame: the exact (ifindex, VLAN) entry, else the
+ * interface-wide one, else upstream 0.  The array answers for most
+ * interfaces; the hash only for VLAN-specific entries and large ifindexes. */
+static __always_inline struct asc_link_val lookup_link(__u32 ifindex, __u16 vlan_id)
 {
 	struct asc_link_key k = { .ifindex = ifindex, .vlan_id = vlan_id };
-	struct asc_link_val *l;
+	struct asc_link_val none = { .column = ASC_COLUMN_NONE }, *l;
+	struct asc_iface *ifc = NULL;
 
-	l = bpf_map_lookup_elem(&asc_links, &k);
-	if (!l) {
-		k.vlan_id = ASC_VLAN_ANY;
-		l = bpf_map_lookup_elem(&asc_links, &k);
+	if (ifindex < ASC_MAX_IFINDEX) {
+		ifc = bpf_map_lookup_elem(&asc_ifaces, &ifindex);
+		if (!ifc)
+			return none;
+		if (!ifc->vlan_links)
+			return ifc->any;
 	}
-	return l ? l->upstream_id : 0;
+	l = bpf_map_lookup_elem(&asc_links, &k);
+	if (l)
+		return *l;
+	if (ifc)
+		return ifc->any;
+	k.vlan_id = ASC_VLAN_ANY;
+	l = bpf_map_lookup_elem(&asc_links, &k);
+	return l ? *l : none;
 }
 
-static __always_inline void count_overflow(const struct asc_count_key *key, __u64 bytes)
+static __always_inline void count_overflow(struct asc_stats *s, __u32 upstream_id, enum asc_dir dir,
+					   __u64 bytes)
 {
-	__u32 idx = key->upstream_id;
 	struct asc_overflow_val *o;
 
-	count_stat(ASC_STAT_OVERFLOW);
-	o = bpf_map_lookup_elem(&asc_overflow, &idx);
-	if (!o || key->dir >= ASC_DIR_MAX)
+	o = bpf_map_lookup_elem(&asc_overflow, &upstream_id);
+	if (!o || dir >= ASC_DIR_MAX)
 		return;
-	o->dir[key->dir].packets += 1;
-	o->dir[key->dir].bytes += bytes;
+	o->dir[dir].packets += 1;
+	o->dir[dir].bytes += bytes;
 }
 
-/* Per-CPU values: no atomics needed, each CPU owns its slot. */
-static __always_inline void count_packet(const struct asc_count_key *key, __u64 bytes)
+/* Adds the packet to slot's rx or tx; slot 0 (no slot for the link) counts
+ * in the upstream's overflow bucket. */
+static __always_inline void count_slot(struct asc_stats *s, __u32 slot,
+				       const struct asc_link_val *l, enum asc_dir dir, __u64 bytes)
 {
-	struct asc_count_val *v, init = { .packets = 1, .bytes = bytes };
+	struct asc_count *c = slot ? bpf_map_lookup_elem(&asc_counts, &slot) : NULL;
+	struct asc_count_val *v;
 
-	v = bpf_map_lookup_elem(&asc_counts, key);
-	if (!v) {
-		if (!bpf_map_update_elem(&asc_counts, key, &init, BPF_NOEXIST))
-			return;
-		/* Another CPU may have created the key meanwhile; else the map is full. */
-		v = bpf_map_lookup_elem(&asc_counts, key);
-		if (!v) {
-			count_overflow(key, bytes);
-			return;
-		}
+	if (!c) {
+		s->overflow += 1;
+		count_overflow(s, l->upstream_id, dir, bytes);
+		return;
 	}
+	v = dir == ASC_DIR_RX ? &c->rx : &c->tx;
 	v->packets += 1;
 	v->bytes += bytes;
+}
+
+/* Finds the slot of a parsed packet and counts it. */
+static __always_inline void count_packet(struct asc_stats *s, const struct asc_addr *a,
+					 enum asc_dir dir, __u32 ifindex, __u16 vlan_id,
+					 __u64 bytes)
+{
+	const struct asc_route *rec;
+	const struct asc_state *st;
+	struct asc_link_val l;
+	bool no_route;
+	__u32 zero = 0, slot = 0;
+
+	l = lookup_link(ifindex, vlan_id);
+	if (!l.upstream_id) {
+		s->classified += 1;
+		s->no_link += 1;
+		count_overflow(s, 0, dir, bytes);
+		return;
+	}
+	st = bpf_map_lookup_elem(&asc_state, &zero);
+	rec = st ? route_record(st, a, &no_route) : NULL;
+	if (!rec) {
+		s->internal += 1;
+		return;
+	}
+	s->classified += 1;
+	if (no_route)
+		s->no_route += 1;
+	if (l.column < ASC_COLUMNS)
+		slot = rec->slot[l.column];
+#ifdef ASC_BENCH_COUNT /* tests/bpf/bench_*.bpf.c: the slot found another way */
+	ASC_BENCH_COUNT(&slot, a, bytes);
+#endif
+	count_slot(s, slot, &l, dir, bytes);
 }
 
 /*
@@ -77,18 +122,19 @@ static __always_inline void count_packet(const struct asc_count_key *key, __u64 
 static __always_inline void classify(struct cursor *c, enum asc_dir dir, __u32 ifindex,
 				     __u16 hw_vlan, __u64 bytes)
 {
-	struct asc_count_key key = {};
-	const struct asc_route *rt;
-	const struct asc_state *st;
 	struct asc_addr a = {};
+	struct asc_stats *s;
 	__u32 zero = 0;
 	__u16 vlan_id;
 	int proto, err;
 
-	count_stat(ASC_STAT_SEEN);
+	s = bpf_map_lookup_elem(&asc_stats, &zero);
+	if (!s)
+		return; /* cannot happen: a one-element array */
+	s->seen += 1;
 	proto = parse_eth(c, &vlan_id);
 	if (proto < 0) {
-		count_stat(-proto);
+		count_stat(s, -proto);
 		return;
 	}
 	if (hw_vlan && !vlan_id)
@@ -99,35 +145,14 @@ static __always_inline void classify(struct cursor *c, enum asc_dir dir, __u32 i
 	} else if (proto == bpf_htons(ETH_P_IPV6)) {
 		err = parse_ipv6(c, dir == ASC_DIR_RX, &a);
 	} else {
-		count_stat(ASC_STAT_NOT_IP);
+		s->not_ip += 1;
 		return;
 	}
 	if (err) {
-		count_stat(-err);
+		count_stat(s, -err);
 		return;
 	}
-
-	st = bpf_map_lookup_elem(&asc_state, &zero);
-	if (!st) {
-		count_stat(ASC_STAT_INTERNAL);
-		return;
-	}
-	rt = route_lookup(st, &a);
-	if (rt) {
-		key.origin_asn = rt->origin_asn;
-		key.transit_asn = rt->transit_asn;
-	} else {
-		count_stat(ASC_STAT_NO_ROUTE);
-	}
-	key.upstream_id = lookup_upstream(ifindex, vlan_id);
-	key.dir = dir;
-	key.family = a.family;
-	count_stat(ASC_STAT_CLASSIFIED);
-#ifdef ASC_BENCH_COUNT /* tests/bpf/bench_*.bpf.c: counting done another way */
-	ASC_BENCH_COUNT(&key, &a, bytes);
-#else
-	count_packet(&key, bytes);
-#endif
+	count_packet(s, &a, dir, ifindex, vlan_id, bytes);
 }
 
 #endif

@@ -24,6 +24,7 @@
 ASC_FIB_ARRAY(asc_fib_dir, struct asc_fib_pack, 2 * ASC_FIB_DIR_GEN / ASC_FIB_PACK);
 ASC_FIB_ARRAY(asc_fib_node, struct asc_fib_node, 2 * ASC_FIB_NODES);
 ASC_FIB_ARRAY(asc_fib_leaf, struct asc_fib_pack, 2 * ASC_FIB_LEAVES / ASC_FIB_PACK);
+/* Route records of both lookup kinds (the LPM tries hold indexes into it). */
 ASC_FIB_ARRAY(asc_fib_route, struct asc_route, 2 * ASC_FIB_ROUTES);
 
 /* The BPF instruction set has no popcount: the usual SWAR reduction. */
@@ -44,8 +45,8 @@ static __always_inline __u32 fib_pack_get(void *map, __u32 i)
 }
 
 /* hi:lo is the address as a 128-bit number, left-aligned (IPv4 in the top
- * 32 bits of hi). */
-static __always_inline const struct asc_route *fib_walk(__u32 entry, __u64 hi, __u64 lo)
+ * 32 bits of hi).  Returns the record index, 0 when no prefix covers it. */
+static __always_inline __u32 fib_walk(__u32 entry, __u64 hi, __u64 lo)
 {
 	struct asc_fib_node *n;
 	__u64 bit, mask;
@@ -55,7 +56,7 @@ static __always_inline const struct asc_route *fib_walk(__u32 entry, __u64 hi, _
 		idx = entry & ~ASC_FIB_NODE;
 		n = bpf_map_lookup_elem(&asc_fib_node, &idx);
 		if (!n)
-			return NULL;
+			return ASC_REC_NONE;
 		if (n->base0 & ASC_FIB_SKIP) {
 			mask = n->leafvec & ~ASC_FIB_SKIP_LEVELS;
 			if ((hi & mask) != n->vector) {
@@ -82,12 +83,10 @@ static __always_inline const struct asc_route *fib_walk(__u32 entry, __u64 hi, _
 			entry = fib_pack_get(&asc_fib_leaf,
 					     n->base0 + (__u32)fib_popcount(n->leafvec & mask) - 1);
 	}
-	if (!entry || (entry & ASC_FIB_NODE))
-		return NULL;
-	return bpf_map_lookup_elem(&asc_fib_route, &entry);
+	return entry & ASC_FIB_NODE ? ASC_REC_NONE : entry;
 }
 
-static __always_inline const struct asc_route *fib_lookup_v4(__u32 gen, const __u8 *addr)
+static __always_inline __u32 fib_lookup_v4(__u32 gen, const __u8 *addr)
 {
 	__u32 a = bpf_ntohl(*(const __u32 *)addr);
 	__u32 entry =
@@ -96,7 +95,7 @@ static __always_inline const struct asc_route *fib_lookup_v4(__u32 gen, const __
 	return fib_walk(entry, (__u64)a << (32 + ASC_FIB_DIR4_BITS), 0);
 }
 
-static __always_inline const struct asc_route *fib_lookup_v6(__u32 gen, const __u8 *addr)
+static __always_inline __u32 fib_lookup_v6(__u32 gen, const __u8 *addr)
 {
 	__u64 hi = bpf_be64_to_cpu(*(const __u64 *)addr);
 	__u64 lo = bpf_be64_to_cpu(*(const __u64 *)(addr + 8));

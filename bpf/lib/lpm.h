@@ -15,7 +15,7 @@
 		__uint(max_entries, size);                                                         \
 		__uint(map_flags, BPF_F_NO_PREALLOC);                                              \
 		__type(key, keytype);                                                              \
-		__type(value, struct asc_route);                                                   \
+		__type(value, __u32); /* record index into asc_fib_route */                        \
 		__uint(pinning, LIBBPF_PIN_BY_NAME);                                               \
 	} name SEC(".maps")
 
@@ -24,20 +24,25 @@ ASC_LPM_MAP(asc_lpm4_1, struct asc_lpm_v4, ASC_MAX_PREFIXES_V4);
 ASC_LPM_MAP(asc_lpm6_0, struct asc_lpm_v6, ASC_MAX_PREFIXES_V6);
 ASC_LPM_MAP(asc_lpm6_1, struct asc_lpm_v6, ASC_MAX_PREFIXES_V6);
 
-static __always_inline const struct asc_route *lpm_lookup_v4(__u32 gen, const __u8 *addr)
+/* The record index of the longest prefix covering addr; 0 when none. */
+static __always_inline __u32 lpm_lookup_v4(__u32 gen, const __u8 *addr)
 {
 	struct asc_lpm_v4 key = { .prefixlen = 32 };
+	__u32 *rec;
 
 	__builtin_memcpy(key.addr, addr, 4);
-	return bpf_map_lookup_elem(gen ? (void *)&asc_lpm4_1 : (void *)&asc_lpm4_0, &key);
+	rec = bpf_map_lookup_elem(gen ? (void *)&asc_lpm4_1 : (void *)&asc_lpm4_0, &key);
+	return rec ? *rec : ASC_REC_NONE;
 }
 
-static __always_inline const struct asc_route *lpm_lookup_v6(__u32 gen, const __u8 *addr)
+static __always_inline __u32 lpm_lookup_v6(__u32 gen, const __u8 *addr)
 {
 	struct asc_lpm_v6 key = { .prefixlen = 128 };
+	__u32 *rec;
 
 	__builtin_memcpy(key.addr, addr, 16);
-	return bpf_map_lookup_elem(gen ? (void *)&asc_lpm6_1 : (void *)&asc_lpm6_0, &key);
+	rec = bpf_map_lookup_elem(gen ? (void *)&asc_lpm6_1 : (void *)&asc_lpm6_0, &key);
+	return rec ? *rec : ASC_REC_NONE;
 }
 
 #endif

@@ -5,15 +5,29 @@
 #ifndef ASC_BPF_MAPS_H
 #define ASC_BPF_MAPS_H
 
+/* Counter slots: the data plane adds to rx or tx of the slot a route record
+ * names; userspace hands slots out and writes their identity. */
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, ASC_MAX_COUNTERS);
-	__type(key, struct asc_count_key);
-	__type(value, struct asc_count_val);
+	__type(key, __u32);
+	__type(value, struct asc_count);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } asc_counts SEC(".maps");
 
-/* Traffic that found asc_counts full, per upstream id and direction. */
+/* Counts of slots folded away (and migrated from 0.1) by identity: written
+ * and read by userspace only, declared here so it is pinned with BTF. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, ASC_MAX_RETIRED);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct asc_slot_key);
+	__type(value, struct asc_retired_val);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} asc_retired SEC(".maps");
+
+/* Traffic whose route record had no slot for the link, per upstream id and
+ * direction; id 0: traffic on no configured link. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, ASC_MAX_UPSTREAMS);
@@ -22,15 +36,25 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } asc_overflow SEC(".maps");
 
-/* Packets per reason, key = enum asc_stat. */
+/* Packets per reason: one element, fields in enum asc_stat order. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, ASC_STAT_MAX);
+	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, __u64);
+	__type(value, struct asc_stats);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } asc_stats SEC(".maps");
 
+/* The link of each interface by ifindex: one array read per packet. */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, ASC_MAX_IFINDEX);
+	__type(key, __u32);
+	__type(value, struct asc_iface);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} asc_ifaces SEC(".maps");
+
+/* VLAN-specific links, and links on interfaces at or above ASC_MAX_IFINDEX. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, ASC_MAX_LINKS);

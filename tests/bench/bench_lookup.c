@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* tests/bench/bench_lookup.c - `make bench-lookup`: the classifier per
- * packet with no lookup (bare: one counter key; bare*: as many keys as the
- * routes give), with the LPM tries and with the fast tables, and the fast
- * tables counting in a per-CPU array (tally, a what-if), side by side in
- * one run; map memory; load, build, swap and update times; equivalence of
- * the fast tables with the reference on every table measured.
+ * packet with no lookup (bare: one counter slot; bare*: as many slots as
+ * the routes give), with the LPM tries and with the fast tables, side by
+ * side in one run; map memory; load, build, swap and update times;
+ * equivalence of the fast tables with the reference on every table
+ * measured.  Four upstreams are configured (four route-record columns),
+ * the packets arrive on the first one's link.
  *
  *   bench_lookup [--quick] [--table FILE] [--memory]
  *
@@ -12,13 +13,12 @@
  * (tests/lib/rtgen.h) at 10k, 100k and full size (1.04M IPv4 + 223k IPv6),
  * or read from FILE (any format `asclass routes load` reads).  Addresses
  * are uniform over routed prefixes, or Zipf-skewed (s = 1) over them.  The
- * five configurations take turns over 5 rounds, one BPF_PROG_TEST_RUN call of
+ * four configurations take turns over 5 rounds, one BPF_PROG_TEST_RUN call of
  * 2^20 packets each per round; each figure is the median over the rounds,
  * and each ratio the median of the ratios within a round, so that the
- * machine's drift between rounds does not enter them.  asc_counts is
- * emptied before each table and sized to hold every key, and an untimed
- * run makes the keys first, so that counting is measured, not inserting
- * keys or the overflow path.
+ * machine's drift between rounds does not enter them.  asc_counts is sized
+ * to hold every slot a table hands out, so that counting is measured, not
+ * the overflow path.
  * Needs root.
  */
 #include <errno.h>
@@ -37,7 +37,6 @@
 #include "bench_bare.skel.h"
 #include "bench_chase.skel.h"
 #include "bench_spread.skel.h"
-#include "bench_tally.skel.h"
 #include "bench.h"
 #include "dataplane/fib.h"
 #include "dataplane/maps.h"
@@ -50,7 +49,6 @@
 static struct bench_bpf *full;
 static struct bench_bare_bpf *bare;
 static struct bench_spread_bpf *spread;
-static struct bench_tally_bpf *tally;
 static struct bench_addr *addrs;
 static struct asc_maps m;
 static int quick, memory_only; /* --memory: the yardstick alone (bench-realpath) */
@@ -91,32 +89,32 @@ static double run(int prog_fd, int family)
 	return o.duration;
 }
 
-/* The bench's asc_counts holds every key its programs make (about 380k on
- * the full table: both families' routes, and bare*'s), as `attach
- * --counters 524288` would, so that no run measures the overflow path
- * instead of counting.  Each table checks that none overflowed. */
-#define BENCH_COUNTERS (1U << 19)
+/* The bench's asc_counts holds every slot a table hands out (about 800k on
+ * the full synthetic table: 100k routes per family, each its own (origin,
+ * transit), in four columns), as `attach --counters 1048576` would, so that
+ * no run measures the overflow path instead of counting.  Each table
+ * checks that none overflowed. */
+#define BENCH_COUNTERS (1U << 20)
+#define BENCH_UPSTREAMS 4
 
-/* Empties asc_counts, so that each table starts with only its own keys. */
-static void counts_clear(void)
+/* Four upstreams in columns 0..3, the first one's link on lo (where
+ * BPF_PROG_TEST_RUN runs), as attach writes them. */
+static void upstreams_setup(void)
 {
-	struct asc_count_key k, *keys = NULL;
-	size_t n = 0, cap = 0;
-	void *prev = NULL;
+	for (__u32 id = 1; id <= BENCH_UPSTREAMS; id++) {
+		struct asc_upstream u = { .asn = 64495 + id, .column = (__u8)(id - 1) };
 
-	while (!bpf_map_get_next_key(m.counts, prev, &k)) {
-		if (n == cap) {
-			cap = cap ? 2 * cap : 4096;
-			keys = realloc(keys, cap * sizeof(*keys));
-			if (!keys)
-				exit(1);
-		}
-		keys[n] = k;
-		prev = &keys[n++];
+		snprintf(u.name, sizeof(u.name), "up%u", id);
+		if (bpf_map_update_elem(m.upstreams, &id, &u, BPF_ANY))
+			exit(1);
 	}
-	for (size_t i = 0; i < n; i++)
-		bpf_map_delete_elem(m.counts, &keys[i]);
-	free(keys);
+	{
+		struct asc_iface lo = { .any = { .upstream_id = 1, .column = 0 } };
+		__u32 ifindex = 1;
+
+		if (bpf_map_update_elem(m.ifaces, &ifindex, &lo, BPF_ANY))
+			exit(1);
+	}
 }
 
 static uint64_t stat_of(unsigned int reason)
@@ -252,8 +250,10 @@ static void memory_latency(void)
 
 /* Single-prefix updates: new /24 and /48 announcements, route changes and
  * withdrawals of existing prefixes, each undone later. Returns µs each. */
-static double updates(struct fib *f, const struct rtable *t, int count, double *worst)
+static double updates(struct fib *f, const struct rtable *t, unsigned int gen, size_t nrec,
+		      int count, double *worst)
 {
+	const struct asc_route *rec = fib_generation(f, gen) + ASC_REC_FIRST;
 	uint64_t s = 5;
 	double total = 0;
 
@@ -277,7 +277,8 @@ static double updates(struct fib *f, const struct rtable *t, int count, double *
 			withdraw = true;
 		}
 		a = now();
-		if (fib_update(f, &e, withdraw)) {
+		/* any record of the table: only the time matters */
+		if (fib_update(f, &e, &rec[i % nrec], withdraw)) {
 			fprintf(stderr, "update failed\n");
 			exit(1);
 		}
@@ -287,7 +288,7 @@ static double updates(struct fib *f, const struct rtable *t, int count, double *
 			*worst = b - a;
 		/* put it back, untimed, so the table keeps its size */
 		if (withdraw)
-			fib_update(f, &e, false);
+			fib_update(f, &e, &rec[i % nrec], false);
 	}
 	*worst *= 1e6;
 	return total / count * 1e6;
@@ -304,7 +305,7 @@ static void per_family(const struct rtable *t, size_t n4)
 		struct fib_usage u;
 		struct fib *g;
 
-		if (fib_open(NULL, false, &g) || fib_build(g, &one, 0))
+		if (fib_open(NULL, false, &g) || rtgen_fib_build(g, &one, 0))
 			exit(1);
 		fib_usage(g, &u);
 		fib_close(g);
@@ -322,7 +323,6 @@ static void bench_table(const char *name, struct rtable *t, struct fib *fib)
 	int bare_fd = bpf_program__fd(bare->progs.bench_xdp),
 	    full_fd = bpf_program__fd(full->progs.bench_xdp);
 	int spread_fd = bpf_program__fd(spread->progs.bench_xdp);
-	int tally_fd = bpf_program__fd(tally->progs.bench_xdp);
 	double load = 0, build = 0, flip = 0, upd, worst;
 	uint64_t ovf;
 	size_t keys;
@@ -345,8 +345,9 @@ static void bench_table(const char *name, struct rtable *t, struct fib *fib)
 	if (tables_load(&m, t,
 			&(struct tables_opts){ .which = TABLES_FAST | TABLES_LPM, .fib = fib }, &r))
 		exit(1);
-	printf("\n%s: %zu IPv4 + %zu IPv6 prefixes, %zu distinct routes\n", name, n4, t->n - n4,
-	       r.fast.routes);
+	printf("\n%s: %zu IPv4 + %zu IPv6 prefixes, %zu distinct route records, %zu counter slots "
+	       "in use (%zu folded to make room)\n",
+	       name, n4, t->n - n4, r.fast.routes, r.slots_used, r.slots_folded);
 	printf("  fast tables: %zu nodes, %zu leaves: %.1f MiB used per generation; "
 	       "maps (both generations) %.1f MiB as bpftool reports\n",
 	       r.fast.nodes, r.fast.leaves, r.fast.bytes / 1048576.0, r.fast.map_bytes / 1048576.0);
@@ -354,25 +355,22 @@ static void bench_table(const char *name, struct rtable *t, struct fib *fib)
 	printf("  load %.0f ms end to end: build %.0f ms (after a grace period), swap %.3f ms "
 	       "(the asc_state flip)\n",
 	       load * 1e3, build * 1e3, flip * 1e3);
-	counts_clear();
 	ovf = stat_of(ASC_STAT_OVERFLOW);
-	printf("  %-6s %-8s %8s %8s %8s %8s %10s %11s %9s %9s %11s\n", "family", "addrs", "bare ns",
-	       "bare* ns", "lpm ns", "fast ns", "fast/bare", "fast/bare*", "lpm/fast", "tally ns",
-	       "tally/bare");
+	printf("  %-6s %-8s %8s %8s %8s %8s %10s %11s %9s\n", "family", "addrs", "bare ns",
+	       "bare* ns", "lpm ns", "fast ns", "fast/bare", "fast/bare*", "lpm/fast");
 	for (int fam = 4; fam <= 6; fam += 2) {
 		const struct rt_entry *v = fam == 4 ? t->v : t->v + n4;
 		size_t nv = fam == 4 ? n4 : t->n - n4;
 
 		for (int zipf = 0; zipf < 2; zipf++) {
-			/* ns: bare, bare*, lpm, fast, tally; ratios: fast/bare,
-			 * fast/bare*, lpm/fast, tally/bare */
-			double ns[5][ROUNDS], x[4][ROUNDS];
+			/* ns: bare, bare*, lpm, fast; ratios: fast/bare,
+			 * fast/bare*, lpm/fast */
+			double ns[4][ROUNDS], x[3][ROUNDS];
 
 			if (!nv)
 				continue;
 			fill_addrs(v, nv, fam, zipf, 11 + fam + zipf);
-			/* untimed: make the counter keys, so that no timed run
-			 * pays for inserting them */
+			/* untimed: warm up */
 			run(spread_fd, fam);
 			run(full_fd, fam);
 			for (int r = 0; r < ROUNDS; r++) {
@@ -382,23 +380,21 @@ static void bench_table(const char *name, struct rtable *t, struct fib *fib)
 				ns[2][r] = run(full_fd, fam);
 				set_lookup(ASC_LOOKUP_FAST);
 				ns[3][r] = run(full_fd, fam);
-				ns[4][r] = run(tally_fd, fam);
 				x[0][r] = ns[3][r] / ns[0][r];
 				x[1][r] = ns[3][r] / ns[1][r];
 				x[2][r] = ns[2][r] / ns[3][r];
-				x[3][r] = ns[4][r] / ns[0][r];
 			}
-			printf("  IPv%-3d %-8s %8.1f %8.1f %8.1f %8.1f %9.2fx %10.2fx %8.1fx %9.1f "
-			       "%10.2fx\n",
+			printf("  IPv%-3d %-8s %8.1f %8.1f %8.1f %8.1f %9.2fx %10.2fx %8.1fx\n",
 			       fam, zipf ? "zipf" : "uniform", median(ns[0]), median(ns[1]),
 			       median(ns[2]), median(ns[3]), median(x[0]), median(x[1]),
-			       median(x[2]), median(ns[4]), median(x[3]));
+			       median(x[2]));
 		}
 	}
 	ovf = stat_of(ASC_STAT_OVERFLOW) - ovf;
 	if (counters_keys(&m, &keys))
 		exit(1);
-	printf("  counting: %zu keys in asc_counts (capacity %u, %.1f MiB as bpftool reports), "
+	printf("  counting: %zu slots in use in asc_counts (capacity %u, %.1f MiB as bpftool "
+	       "reports), "
 	       "%llu packets overflowed\n",
 	       keys, m.counts_max, map_memlock(m.counts) / 1048576.0, (unsigned long long)ovf);
 	if (ovf) {
@@ -407,8 +403,9 @@ static void bench_table(const char *name, struct rtable *t, struct fib *fib)
 		exit(1);
 	}
 	/* equivalence on this table too: the arrays the kernel reads, walked in
-	 * userspace, against the reference (tests/prog/test_fib.c checks the
-	 * BPF walk itself) */
+	 * userspace, find a route where the reference does, and the record the
+	 * LPM tries hold for it (tests/prog/test_fib.c checks the BPF walk
+	 * itself) */
 	{
 		struct rt_lpm *ref = rt_lpm_build(t);
 		size_t bad = 0, n = quick ? 200000 : 2000000;
@@ -418,24 +415,30 @@ static void bench_table(const char *name, struct rtable *t, struct fib *fib)
 			int fam = i < n ? 4 : 6;
 			const struct rt_entry *v = fam == 4 ? t->v : t->v + n4, *want;
 			size_t nv = fam == 4 ? n4 : t->n - n4;
-			struct rt_route got;
+			struct asc_lpm_v6 k = { .prefixlen = fam == 4 ? 32 : 128 };
+			uint32_t got, lpm = 0;
 			uint8_t a[16];
 			int err;
 
 			rtgen_addr(&s, v, nv, fam, a);
+			memcpy(k.addr, a, 16);
 			want = rt_lpm_lookup(ref, fam, a);
-			err = fib_lookup(fib, r.generation, fam, a, &got);
-			if (want ? err || memcmp(&got, &want->route, sizeof(got)) : err != -ENOENT)
+			err = fib_lookup(fib, r.generation, fam, a, &got, NULL);
+			/* the record the LPM trie of the same load holds for the
+			 * longest match */
+			bpf_map_lookup_elem(fam == 4 ? m.lpm4[r.generation] : m.lpm6[r.generation],
+					    &k, &lpm);
+			if (want ? err || got != lpm : err != -ENOENT)
 				bad++;
 		}
 		rt_lpm_free(ref);
-		printf("  equivalence: %zu addresses per family, fast tables vs reference: %zu "
-		       "differ\n",
+		printf("  equivalence: %zu addresses per family, fast tables vs reference and LPM "
+		       "tries: %zu differ\n",
 		       n, bad);
 		if (bad)
 			exit(1);
 	}
-	upd = updates(fib, t, quick ? 2000 : 20000, &worst);
+	upd = updates(fib, t, r.generation, r.fast.routes, quick ? 2000 : 20000, &worst);
 	printf("  single-prefix update: %.2f us on average, %.0f us at worst (%d updates)\n", upd,
 	       worst, quick ? 2000 : 20000);
 }
@@ -475,24 +478,23 @@ int main(int argc, char **argv)
 	full = bench_bpf__open_opts(&oo);
 	bare = bench_bare_bpf__open_opts(&oo);
 	spread = bench_spread_bpf__open_opts(&oo);
-	tally = bench_tally_bpf__open_opts(&oo);
-	if (!skel || !full || !bare || !spread || !tally)
+	if (!skel || !full || !bare || !spread)
 		return 1;
 	/* all share the pinned asc_counts, so all must ask for one size */
 	bpf_map__set_max_entries(skel->maps.asc_counts, BENCH_COUNTERS);
 	bpf_map__set_max_entries(full->maps.asc_counts, BENCH_COUNTERS);
 	bpf_map__set_max_entries(bare->maps.asc_counts, BENCH_COUNTERS);
 	bpf_map__set_max_entries(spread->maps.asc_counts, BENCH_COUNTERS);
-	bpf_map__set_max_entries(tally->maps.asc_counts, BENCH_COUNTERS);
 	if (asclass_bpf__load(skel))
 		return 1;
 	if (!full || bench_bpf__load(full) || !bare || bench_bare_bpf__load(bare) || !spread ||
-	    bench_spread_bpf__load(spread) || !tally || bench_tally_bpf__load(tally))
+	    bench_spread_bpf__load(spread))
 		return 1;
 	addrs = mmap(NULL, BENCH_ADDRS * sizeof(*addrs), PROT_READ | PROT_WRITE, MAP_SHARED,
 		     bpf_map__fd(full->maps.bench_addrs), 0);
 	if (addrs == MAP_FAILED || maps_open(pin, &m) || fib_open(&m, true, &fib))
 		return 1;
+	upstreams_setup();
 
 	printf("asclass lookup benchmark: %s, %ld CPUs, kernel ", quick ? "quick" : "full",
 	       sysconf(_SC_NPROCESSORS_ONLN));
@@ -502,10 +504,10 @@ int main(int argc, char **argv)
 	memory_latency();
 	if (memory_only)
 		goto done;
-	printf("ns per packet = XDP program run time (BPF_PROG_TEST_RUN); bare = parse + count "
-	       "without a lookup, one counter key; bare* = the same over ~100k counter keys, "
-	       "as a full table's routes give; tally = the fast tables counting in a per-CPU "
-	       "array instead of the hash (a what-if: docs/LOOKUP.md)\n");
+	printf("ns per packet = XDP program run time (BPF_PROG_TEST_RUN); bare = parse + link + "
+	       "count without a lookup (the no-route record's slot); bare* = the same over ~100k "
+	       "counter slots, as a full table's routes give; %d upstreams configured\n",
+	       BENCH_UPSTREAMS);
 	if (table) {
 		struct routes_opts ro = { .format = ROUTES_AUTO };
 		struct routes_stats rs;
@@ -541,7 +543,6 @@ done:
 	bench_bpf__destroy(full);
 	bench_bare_bpf__destroy(bare);
 	bench_spread_bpf__destroy(spread);
-	bench_tally_bpf__destroy(tally);
 	asclass_bpf__destroy(skel);
 	{
 		char cmd[128];

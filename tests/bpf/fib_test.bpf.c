@@ -35,7 +35,8 @@ __u32 ft_gen, ft_family, ft_start, ft_count, ft_skip_lpm;
 
 static long one(__u32 i, void *ctx)
 {
-	const struct asc_route *f, *l = NULL;
+	const struct asc_route *fr, *lr;
+	__u32 f, l = ASC_REC_NONE;
 	__u32 k = ft_start + i;
 	struct ft_addr *a;
 	struct ft_res *r;
@@ -61,11 +62,16 @@ static long one(__u32 i, void *ctx)
 		if (!ft_skip_lpm)
 			l = lpm_lookup_v6(gen & 1, a->addr);
 	}
-	r->found = (f ? 1 : 0) | (l ? 2 : 0);
-	if (f)
-		r->fast = *f;
-	if (l)
-		r->lpm = *l;
+	/* Both yield a record index into asc_fib_route. */
+	fr = f ? bpf_map_lookup_elem(&asc_fib_route, &f) : NULL;
+	lr = l ? bpf_map_lookup_elem(&asc_fib_route, &l) : NULL;
+	r->found = (fr ? 1 : 0) | (lr ? 2 : 0);
+	r->fast_rec = f;
+	r->lpm_rec = l;
+	if (fr)
+		r->fast = *fr;
+	if (lr)
+		r->lpm = *lr;
 	return 0;
 }
 

@@ -12,7 +12,8 @@ struct ft_addr {
 /* The answers of both implementations for one address. */
 struct ft_res {
 	struct asc_route fast, lpm;
-	__u32 found; /* bit 0: fast found a route, bit 1: lpm did */
+	__u32 found;		 /* bit 0: fast found a route, bit 1: lpm did */
+	__u32 fast_rec, lpm_rec; /* the record indexes they yielded */
 	__u32 pad;
 };
 

@@ -9,9 +9,11 @@
  */
 #ifndef ASC_TEST_RTGEN_H
 #define ASC_TEST_RTGEN_H
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include "dataplane/fib.h"
 #include "routes/rtable.h"
 
 static inline uint64_t rng_next(uint64_t *s)
@@ -232,6 +234,68 @@ static inline int rtgen_replay(const struct rtable *hist, struct rtable *out)
 			out->v[kept++] = out->v[i];
 	out->n = kept;
 	return 0;
+}
+
+/* ---- the fast tables over route records ----------------------------------
+ *
+ * The lookup tests compare what a lookup yields with the route an entry
+ * has.  The tables hold route records (struct asc_route: counter slots per
+ * column), so the tests store each route as a record of its own fields:
+ * equal routes share a record and different ones do not, as a real load
+ * gives every distinct attribution its slots. */
+
+static inline struct asc_route rtgen_record(const struct rt_route *r)
+{
+	struct asc_route x = { .slot = { r->origin_asn, r->transit_asn, r->peer_asn, r->flags } };
+
+	return x;
+}
+
+static inline struct rt_route rtgen_route_of(const struct asc_route *x)
+{
+	struct rt_route r = { x->slot[0], x->slot[1], x->slot[2], x->slot[3] };
+
+	return r;
+}
+
+/* fib_records() and fib_build() of t into gen, each entry's record made
+ * of its route; the no-route records are zeros. */
+static inline int rtgen_fib_build(struct fib *f, const struct rtable *t, unsigned int gen)
+{
+	struct asc_route *rec = calloc(t->n ? t->n : 1, sizeof(*rec));
+	uint32_t *rid = calloc(t->n ? t->n : 1, sizeof(*rid));
+	struct fib_recs r = { .entry = rec };
+	int err = rec && rid ? 0 : -ENOMEM;
+
+	for (size_t i = 0; !err && i < t->n; i++)
+		rec[i] = rtgen_record(&t->v[i].route);
+	if (!err)
+		err = fib_records(f, &r, t->n, gen, rid);
+	if (!err)
+		err = fib_build(f, t, rid, gen);
+	free(rec);
+	free(rid);
+	return err;
+}
+
+/* fib_lookup(), answering the route the record stands for. */
+static inline int rtgen_fib_lookup(const struct fib *f, unsigned int gen, int family,
+				   const uint8_t *addr, struct rt_route *rt)
+{
+	struct asc_route x;
+	int err = fib_lookup(f, gen, family, addr, NULL, &x);
+
+	if (!err)
+		*rt = rtgen_route_of(&x);
+	return err;
+}
+
+/* fib_update() of e with its route's record. */
+static inline int rtgen_fib_update(struct fib *f, const struct rt_entry *e, bool withdraw)
+{
+	struct asc_route x = rtgen_record(&e->route);
+
+	return fib_update(f, e, &x, withdraw);
 }
 
 #endif

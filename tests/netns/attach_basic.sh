@@ -68,6 +68,14 @@ asc status | grep -Eq "^fast: +3 of [0-9]+ nodes \(0%\), 5 of [0-9]+ leaves \(0%
 	|| fail "status does not show the fast tables' usage: $(asc status)"
 asc lookup --json 175.45.178.9 | jq -e '.[0] | .found and .prefix == null and .origin_as == 131279 and .transit_as == 20485 and .flags == []' \
 	| grep -qx true || fail "lookup under the fast tables: $(asc lookup --json 175.45.178.9)"
+# Per upstream: what ttk's link counts the address under (text routes have
+# no per-peer paths: the consensus); an upstream that is not attached is a
+# usage error.
+asc lookup --json --upstream ttk 175.45.178.9 | jq_ok '.[0] | .upstream == "ttk" and .origin_as == 131279 and
+	.transit_as == 20485 and .path == "consensus" and .counted' || fail "lookup --upstream ttk: $(asc lookup --json --upstream ttk 175.45.178.9)"
+rc=0
+asc lookup --upstream nope 175.45.178.9 >/dev/null 2>&1 || rc=$?
+[ $rc -eq 2 ] || fail "lookup --upstream of an unknown upstream: exit $rc, want 2"
 # An address no prefix covers: found false, the route's fields empty, exit 1.
 rc=0
 out=$(asc lookup --json 203.0.113.9) || rc=$?
@@ -127,27 +135,48 @@ for w in "${want[@]}"; do
 done
 rows=$(asc stats --json | jq '.counters | length')
 [ "$rows" -eq ${#want[@]} ] || fail "asclass stats: $rows counter rows, want ${#want[@]}: $(asc stats)"
-asc status | grep -Eq "^counters: ${#want[@]} of 4096 keys \(0%\)" || fail "status does not show the counter map's fill: $(asc status)"
-asc status --json | jq_ok ".counters.keys == ${#want[@]} and .counters.capacity == 4096" \
+# Counter slots: one per (upstream, family, origin, transit, path) the
+# tables hand out: 2 upstreams x (4 routes + a no-route slot per family).
+slots=12
+asc status | grep -Eq "^counters: $slots of 4096 slots \(0%\)" || fail "status does not show the counter map's fill: $(asc status)"
+asc status --json | jq_ok ".counters.keys == $slots and .counters.capacity == 4096" \
 	|| fail "status --json: counter map fill: $(asc status --json | jq -c .counters)"
 not_ip=$(asc stats --json | jq '.packets.not_ip')
 [ "$not_ip" -eq 2 ] || fail "not_ip: got $not_ip, want 2 (the ARP request in, the router's reply out)"
 
-# The same numbers straight from the pinned map, summed over CPUs.
-ids=$(bpftool map dump -j pinned "$PIN/asc_upstreams" | jq -c '[.[] | select(.formatted.value.name != "") | {(.formatted.value.name): .formatted.key}] | add')
+# The same numbers straight from the pinned map, summed over CPUs: each
+# slot names its upstream, family, origin, transit and path (BTF), next to
+# its rx and tx counts (the README's recipe).
 for w in "${want[@]}"; do
 	read -r up dir fam origin transit <<<"${w%|*}"
-	d=$([ "$dir" = in ] && echo 0 || echo 1)
+	d=$([ "$dir" = in ] && echo rx || echo tx)
 	f=$([ "$fam" = ipv4 ] && echo 4 || echo 6)
-	got=$(bpftool map dump -j pinned "$PIN/asc_counts" | jq -r --argjson ids "$ids" --arg up "$up" \
-		--argjson d "$d" --argjson f "$f" --argjson o "$origin" --argjson t "$transit" '
-		[.[] | select(.formatted.key.upstream_id == $ids[$up] and .formatted.key.dir == $d and
-			.formatted.key.family == $f and .formatted.key.origin_asn == $o and
-			.formatted.key.transit_asn == $t)]
+	got=$(bpftool map dump -j pinned "$PIN/asc_counts" | jq -r --arg up "$up" \
+		--arg d "$d" --argjson f "$f" --argjson o "$origin" --argjson t "$transit" '
+		[.[].formatted.values | select(.[0].value | .upstream == $up and .family == $f and
+			.origin_asn == $o and .transit_asn == $t)]
 		| if length == 0 then "0 0" else
-		  "\([.[0].formatted.values[].value.packets] | add) \([.[0].formatted.values[].value.bytes] | add)" end')
+		  "\([.[0][].value[$d].packets] | add) \([.[0][].value[$d].bytes] | add)" end')
 	[ "$got" = "${w#*|}" ] || fail "bpftool asc_counts: ${w%|*}: got '$got', want '${w#*|}'"
 done
+
+# The README's recipe, and one element as bpftool shows it: every field by
+# name, identity and counts together.  Every route has a slot per upstream,
+# whether it saw traffic (ttk's 131279/4837) or not.
+bpftool map dump -j pinned "$PIN/asc_counts" | jq -c '
+  [.[].formatted.values | select(.[0].value.origin_asn == 131279)
+     | {up: .[0].value.upstream, family: .[0].value.family,
+        transit: .[0].value.transit_asn, path: .[0].value.path,
+        rx_packets: ([.[].value.rx.packets] | add),
+        tx_packets: ([.[].value.tx.packets] | add)}] | sort_by(.up, .transit)' >"$work/out"
+echo "README recipe: $(cat "$work/out")"
+[ "$(cat "$work/out")" = '[{"up":"cu","family":4,"transit":4837,"path":2,"rx_packets":5,"tx_packets":0},{"up":"cu","family":4,"transit":20485,"path":2,"rx_packets":3,"tx_packets":0},{"up":"ttk","family":4,"transit":4837,"path":2,"rx_packets":0,"tx_packets":0},{"up":"ttk","family":4,"transit":20485,"path":2,"rx_packets":6,"tx_packets":0}]' ] \
+	|| fail "the README's bpftool recipe"
+elem=$(bpftool map dump -j pinned "$PIN/asc_counts" | jq -c '[.[] | select(.formatted.values[0].value | .upstream == "ttk" and .origin_asn == 131279 and .transit_asn == 20485)][0].formatted')
+echo "bpftool asc_counts element: $elem"
+echo "$elem" | jq_ok '.values[0].value | (.upstream == "ttk" and .family == 4 and .origin_asn == 131279 and
+	.transit_asn == 20485 and .path == 2 and (.rx | has("packets") and has("bytes")) and
+	(.tx | has("packets") and has("bytes")))' || fail "a bpftool asc_counts element does not name every field: $elem"
 
 # And as Prometheus sees them: a valid exposition with the same numbers.
 if command -v promtool >/dev/null; then
@@ -164,21 +193,23 @@ else
 	fail "promtool missing (make deps installs prometheus)"
 fi
 
-# A full counter map: fill asc_counts (4096 keys) with keys of an upstream
-# id nobody uses, then a frame under a new key (IPv6 from an unrouted
-# address) must go to cu's overflow bucket, and status must say so.
-have=$(asc stats --json | jq '.counters | length')
-awk -v n=$((4096 - have)) -v pin="$PIN" 'BEGIN { for (i = 1; i <= n; i++)
-	printf "map update pinned %s key %d %d %d %d 0 0 0 0 99 0 0 6 value 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0\n",
-		pin "/asc_counts", i % 256, int(i / 256), 0, 0 }' >"$work/counts.batch"
-bpftool batch file "$work/counts.batch" >/dev/null || fail "filling asc_counts with bpftool"
-asc status | grep -Eq "^counters: 4096 of 4096 keys \(100%\)" || fail "status does not show a full counter map: $(asc status)"
-send $U1 u-cu "$mac_r" 1 2001:db8:ffff::9 6
-overflowed() { [ "$(asc stats --json | jq '[.overflow[] | select(.upstream == "cu" and .direction == "in") | .packets] | add // 0')" = 1 ]; }
-wait_for 5 overflowed || fail "the frame under a new key did not reach cu's overflow bucket: $(asc stats --json | jq -c .overflow)"
-asc status | grep -Eq "^counters: 4096 of 4096 keys \(100%\), 1 packet found it full" \
-	|| fail "status does not say the counter map overflowed: $(asc status)"
-asc status --json | jq_ok '.counters.keys == 4096 and .packets.overflow == 1' \
+# A full counter map: 3000 more prefixes, each its own origin, need 6000
+# more slots in asc_counts (4096, all referenced by the tables, so none can
+# be folded): the load says how many found none and names the setting; cu's
+# column (handed out first) has all of its slots, ttk's runs out, and a
+# frame over ttk from the last prefix counts in ttk's overflow bucket.
+awk 'BEGIN { for (i = 0; i < 3000; i++)
+	printf "198.%d.%d.%d/28 %d 4837 4837\n", 18 + int(i / 4096), int(i / 16) % 256, (i % 16) * 16, 4200000 + i }' \
+	>"$work/routes.batch"
+{ echo "$routes"; cat "$work/routes.batch"; } | asc routes load - 2>"$work/out" || fail "routes load of 3004 prefixes"
+grep -q "found no free slot.*raise the \`counters\` setting" "$work/out" || fail "the load did not say identities found no slot: $(cat "$work/out")"
+asc status | grep -Eq "^counters: 4095 of 4096 slots \(99%\)" || fail "status does not show a full counter map: $(asc status)"
+send $U2 u-ttk "$mac_r2" 1 198.18.187.113 4
+overflowed() { [ "$(asc stats --json | jq '[.overflow[] | select(.upstream == "ttk" and .direction == "in") | .packets] | add // 0')" = 1 ]; }
+wait_for 5 overflowed || fail "the frame without a slot did not reach ttk's overflow bucket: $(asc stats --json | jq -c .overflow)"
+asc status | grep -Eq "^counters: 4095 of 4096 slots \(99%\), 1 packet found no slot" \
+	|| fail "status does not say a packet found no slot: $(asc status)"
+asc status --json | jq_ok '.counters.keys == 4095 and .packets.overflow == 1' \
 	|| fail "status --json does not show the full map: $(asc status --json | jq -c '.counters, .packets')"
 
 # Detach: programs gone, counters kept.

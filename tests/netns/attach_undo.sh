@@ -12,7 +12,11 @@ set -eu
 . "$(dirname "$0")/../lib/netns.sh"
 ns_test_init
 R=asc-$id-r U=asc-$id-u
-links() { bpftool -j map dump pinned "$PIN/asc_links" | jq -c '[.[].formatted.value.upstream_id]'; }
+# The interface-wide links live in asc_ifaces (by ifindex), the others in asc_links.
+links() {
+	{ bpftool -j map dump pinned "$PIN/asc_ifaces"; bpftool -j map dump pinned "$PIN/asc_links"; } |
+		jq -sc '[(.[0][].formatted.value.any.upstream_id | select(. != 0)), .[1][].formatted.value.upstream_id]'
+}
 
 ns_add $R $U
 veth $R r-cu $U u-cu

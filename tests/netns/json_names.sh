@@ -72,8 +72,10 @@ ip -n $R -d link show spare | grep -q "prog/xdp" && fail "a refused attach left 
 # A name attach refuses, written into the map: n, newline, l, 0x01, 0xff,
 # DEL.  JSON escapes what it must, U+FFFD stands for the 0xff.
 uid=$(asc status --json | jq --arg n "${names[2]}" '.links[] | select(.upstream == $n) | .upstream_id')
+col=$(bpftool -j map lookup pinned "$PIN/asc_upstreams" key $uid 0 0 0 | jq .formatted.value.column)
 bpftool map update pinned "$PIN/asc_upstreams" key $uid 0 0 0 \
-	value 0x6e 0x0a 0x6c 0x01 0xff 0x7f 0 0 0 0 0 0 0 0 0 0 0xf6 0xfb 0 0 0 0 0 0 \
+	value 0x6e 0x0a 0x6c 0x01 0xff 0x7f 0 0 0 0 0 0 0 0 0 0 0xf6 0xfb 0 0 "$col" 0 0 0 \
+	0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 \
 	|| fail "bpftool could not write asc_upstreams[$uid]"
 want=$'n\nl\x01\xef\xbf\xbd\x7f'
 for cmd in stats status; do

@@ -6,8 +6,17 @@
  * address is the source; for the tc program (transmit) it is the
  * destination, so one table checks both.  Every case checks: the verdict is
  * pass, the frame leaves unchanged, each asc_stats reason moved by exactly
- * what it should (all others by 0), and the counter key the frame should land
- * in grew by one packet and the frame's bytes, and no other key moved.
+ * what it should (all others by 0), and the counter row the frame should land
+ * in (upstream, direction, family, origin, transit, path) grew by one packet
+ * and the frame's bytes, and no other row moved.
+ * Two upstreams are configured on lo: one for the whole interface (route
+ * record column 0) and one for VLAN 100 (column 1); some prefixes carry
+ * per-link attributions (struct rtable's links, as per-link resolution
+ * fills them), so the same source counts under each upstream's own path,
+ * under the consensus where an upstream does not announce the prefix, and
+ * under each upstream's own origin for a MOAS prefix.  Then: traffic whose
+ * record column holds slot 0 counts in the upstream's overflow, and traffic
+ * on no configured link in overflow[0] under NO_LINK.
  * The whole table runs twice: on the LPM tries and on the fast tables.
  * Needs root (BPF) and a bpffs at /sys/fs/bpf.
  */
@@ -21,22 +30,37 @@
 #include <bpf/libbpf.h>
 
 #include "asclass.skel.h"
+#include "dataplane/fib.h"
 #include "dataplane/maps.h"
 #include "dataplane/tables.h"
 #include "pkt.h"
 
 #define LO_IFINDEX 1 /* BPF_PROG_TEST_RUN runs on the namespace's loopback */
 
-/* The test routes: origin, transit, peer. */
-static const char *const routes_txt[][4] = {
-	{ "175.45.176.0/22", "131279", "4837", "4837" },
-	{ "175.45.178.0/24", "131279", "20485", "20485" },
-	{ "198.51.100.0/24", "64500", "64501", "64501" },
-	{ "2001:db8::/32", "64510", "64511", "3356" },
-	{ "2001:db8:ff00::/40", "64520", "4837", "4837" },
-};
-
 enum { UP_ANY = 1, UP_VLAN100 = 2 }; /* upstream ids configured on lo */
+enum { COL_ANY, COL_VLAN100 };	     /* their route-record columns */
+
+/* The test routes: the consensus (origin, transit, peer), and what each
+ * upstream's own paths say (origin 0: it does not announce the prefix). */
+static const struct {
+	const char *pfx;
+	struct rt_route consensus;
+	struct {
+		uint32_t origin, transit;
+	} own[2]; /* [COL_ANY], [COL_VLAN100] */
+} routes[] = {
+	{ "175.45.176.0/22", { 131279, 4837, 4837, 0 } },
+	{ "175.45.178.0/24", { 131279, 20485, 20485, 0 } },
+	/* announced by the VLAN 100 upstream only */
+	{ "198.51.100.0/24", { 64500, 64501, 64501, 0 }, { { 0, 0 }, { 64500, 3356 } } },
+	/* both announce it, each through itself */
+	{ "198.18.0.0/15", { 64600, 4837, 4837, 0 }, { { 64600, 4837 }, { 64600, 20485 } } },
+	{ "2001:db8::/32", { 64510, 64511, 3356, 0 } },
+	/* MOAS: each upstream sees another origin */
+	{ "2001:db8:ff00::/40",
+	  { 64520, 4837, 4837, ASC_RF_MOAS },
+	  { { 64520, 4837 }, { 64521, 20485 } } },
+};
 
 struct pkt_case {
 	const char *name;
@@ -46,6 +70,8 @@ struct pkt_case {
 	__u16 upstream;
 	int no_route; /* NO_ROUTE moves too (origin 0) */
 	int xdp_only; /* the kernel's skb test run refuses the frame */
+	int own;      /* counted under the upstream's own path (else the
+			 consensus, or none without a route) */
 };
 
 /* The macros set a default payload that some cases override on purpose. */
@@ -77,7 +103,48 @@ static const struct pkt_case cases[] = {
 	  UP_ANY,
 	  .no_route = 1 },
 	{ "v6 /32", { V6("2001:db8:1234::5") }, ASC_STAT_CLASSIFIED, 64510, 64511, UP_ANY },
-	{ "v6 nested /40", { V6("2001:db8:ff12::1") }, ASC_STAT_CLASSIFIED, 64520, 4837, UP_ANY },
+	{ "v6 nested /40 (MOAS), own path",
+	  { V6("2001:db8:ff12::1") },
+	  ASC_STAT_CLASSIFIED,
+	  64520,
+	  4837,
+	  UP_ANY,
+	  .own = 1 },
+	{ "v6 nested /40 (MOAS) over VLAN 100: its own origin",
+	  { V6("2001:db8:ff12::1"), .nvlan = 1, .vid = { 100 } },
+	  ASC_STAT_CLASSIFIED,
+	  64521,
+	  20485,
+	  UP_VLAN100,
+	  .own = 1 },
+	{ "v4 announced by both: own path",
+	  { V4("198.18.7.7") },
+	  ASC_STAT_CLASSIFIED,
+	  64600,
+	  4837,
+	  UP_ANY,
+	  .own = 1 },
+	{ "v4 announced by both, over VLAN 100: its own path",
+	  { V4("198.18.7.7"), .nvlan = 1, .vid = { 100 } },
+	  ASC_STAT_CLASSIFIED,
+	  64600,
+	  20485,
+	  UP_VLAN100,
+	  .own = 1 },
+	{ "v4 announced by VLAN 100's upstream only, over it",
+	  { V4("198.51.100.77"), .nvlan = 1, .vid = { 100 } },
+	  ASC_STAT_CLASSIFIED,
+	  64500,
+	  3356,
+	  UP_VLAN100,
+	  .own = 1 },
+	{ "v6 unannounced over VLAN 100",
+	  { V6("2001:db9::1"), .nvlan = 1, .vid = { 100 } },
+	  ASC_STAT_CLASSIFIED,
+	  0,
+	  0,
+	  UP_VLAN100,
+	  .no_route = 1 },
 	{ "v6 unannounced",
 	  { V6("2001:db9::1") },
 	  ASC_STAT_CLASSIFIED,
@@ -223,7 +290,7 @@ static void fail(const char *cs, const char *prog, const char *fmt, ...)
 			fail(cs, prog, "%s: got %llu, want %llu", what, g_, w_);                   \
 	} while (0)
 
-static uint64_t total_packets(const struct asc_maps *m, const struct asc_count_key *k,
+static uint64_t total_packets(const struct asc_maps *m, const struct asc_count_key *k, uint8_t path,
 			      struct asc_count_val *match)
 {
 	struct counter_row *rows;
@@ -235,7 +302,7 @@ static uint64_t total_packets(const struct asc_maps *m, const struct asc_count_k
 		return ~0ULL;
 	for (size_t i = 0; i < n; i++) {
 		sum += rows[i].val.packets;
-		if (!memcmp(&rows[i].key, k, sizeof(*k)))
+		if (!memcmp(&rows[i].key, k, sizeof(*k)) && rows[i].path == path)
 			*match = rows[i].val;
 	}
 	free(rows);
@@ -255,6 +322,7 @@ static void run_case(const struct asc_maps *m, int prog_fd, int is_tc, const str
 		.dir = is_tc ? ASC_DIR_TX : ASC_DIR_RX,
 		.family = (__u8)s.family,
 	};
+	uint8_t path = c->own ? ASC_PATH_OWN : c->no_route ? ASC_PATH_NONE : ASC_PATH_CONSENSUS;
 	struct asc_count_val v0, v1;
 	size_t len;
 	int err;
@@ -268,14 +336,14 @@ static void run_case(const struct asc_maps *m, int prog_fd, int is_tc, const str
 		    .data_out = out, .data_size_out = sizeof(out), .repeat = 1);
 
 	stats_read(m, st0);
-	tot0 = total_packets(m, &key, &v0);
+	tot0 = total_packets(m, &key, path, &v0);
 	err = bpf_prog_test_run_opts(prog_fd, &o);
 	if (err) {
 		fail(c->name, pname, "BPF_PROG_TEST_RUN: %s", strerror(errno));
 		return;
 	}
 	stats_read(m, st1);
-	tot1 = total_packets(m, &key, &v1);
+	tot1 = total_packets(m, &key, path, &v1);
 
 	EXPECT_EQ(o.retval, is_tc ? 0 /* TC_ACT_OK */ : 2 /* XDP_PASS */, c->name, pname,
 		  "verdict");
@@ -300,9 +368,68 @@ static void run_case(const struct asc_maps *m, int prog_fd, int is_tc, const str
 	}
 }
 
-/* A frame whose key the cases above created (as "v4 from Star JV /22"). */
-static const struct pkt_case full_existing = {
-	"asc_counts full, key exists",
+/* Runs one frame; st and ov before and after into [0] and [1]. */
+static int run_frame(const struct asc_maps *m, int prog_fd, int is_tc, struct pkt_spec s,
+		     const char *local, uint64_t st[2][ASC_STAT_MAX],
+		     struct asc_overflow_val ov[2][ASC_MAX_UPSTREAMS], size_t *len)
+{
+	static uint8_t in[PKT_MAX];
+	int err;
+
+	if (is_tc) {
+		s.dst = s.src;
+		s.src = local;
+	}
+	*len = pkt_build(&s, in);
+	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = in, .data_size_in = (__u32)*len, .repeat = 1);
+	stats_read(m, st[0]);
+	overflow_read(m, ov[0]);
+	err = bpf_prog_test_run_opts(prog_fd, &o);
+	stats_read(m, st[1]);
+	overflow_read(m, ov[1]);
+	return err ? -errno : (int)o.retval;
+}
+
+/* One frame that must count in overflow[up] under reason `stat`, and in no
+ * counter row. */
+static void expect_overflow(const struct asc_maps *m, int prog_fd, int is_tc, const char *cs,
+			    struct pkt_spec s, unsigned int up, enum asc_stat stat)
+{
+	static struct asc_overflow_val ov[2][ASC_MAX_UPSTREAMS];
+	const char *pname = is_tc ? "tc" : "xdp";
+	uint64_t st[2][ASC_STAT_MAX], tot0, tot1;
+	struct asc_count_key none = { 0 };
+	struct asc_count_val v;
+	int dir = is_tc ? ASC_DIR_TX : ASC_DIR_RX, ret;
+	size_t len;
+
+	tot0 = total_packets(m, &none, 0, &v);
+	ret = run_frame(m, prog_fd, is_tc, s, "203.0.113.1", st, ov, &len);
+	tot1 = total_packets(m, &none, 0, &v);
+	checks++;
+	if (ret < 0) {
+		fail(cs, pname, "BPF_PROG_TEST_RUN: %s", strerror(-ret));
+		return;
+	}
+	EXPECT_EQ(ret, is_tc ? 0 : 2, cs, pname, "verdict");
+	for (int r = 0; r < ASC_STAT_MAX; r++) {
+		char what[48];
+
+		snprintf(what, sizeof(what), "asc_stats[%s] delta", stat_name(r));
+		EXPECT_EQ(st[1][r] - st[0][r],
+			  r == ASC_STAT_SEEN || r == ASC_STAT_CLASSIFIED || r == (int)stat, cs,
+			  pname, what);
+	}
+	EXPECT_EQ(ov[1][up].dir[dir].packets - ov[0][up].dir[dir].packets, 1, cs, pname,
+		  "overflow packets delta");
+	EXPECT_EQ(ov[1][up].dir[dir].bytes - ov[0][up].dir[dir].bytes, len, cs, pname,
+		  "overflow bytes delta");
+	EXPECT_EQ(tot1 - tot0, 0, cs, pname, "packets added over all counter rows");
+}
+
+/* A frame whose row the cases above created (as "v4 from Star JV /22"). */
+static const struct pkt_case still_counted = {
+	"column 1 without slots: column 0 still counts",
 	{ V4("175.45.176.10") },
 	ASC_STAT_CLASSIFIED,
 	131279,
@@ -310,87 +437,95 @@ static const struct pkt_case full_existing = {
 	UP_ANY,
 };
 
-/* Fills asc_counts to its limit with keys no packet uses, then checks that a
- * packet with a new key goes to its upstream's overflow bucket (and the
- * overflow reason), and that a packet whose key already exists still counts
- * normally: in its key, with no overflow. */
+/* Column 1 (VLAN 100's upstream) holding slot 0 in every record: its
+ * traffic counts in its overflow bucket, under OVERFLOW, while column 0
+ * counts normally.  Then the interface without its link: overflow[0],
+ * under NO_LINK. */
 static void run_overflow(const struct asc_maps *m, int prog_fd, int is_tc)
 {
-	const char *pname = is_tc ? "tc" : "xdp", *cs = "asc_counts full", *c_local = "203.0.113.1";
-	static struct asc_overflow_val o0[ASC_MAX_UPSTREAMS], o1[ASC_MAX_UPSTREAMS];
-	static uint8_t in[PKT_MAX];
-	/* VLAN 100 and 198.51.100.0/24: a key no case above produced */
 	struct pkt_spec s = { V4("198.51.100.99"), .nvlan = 1, .vid = { 100 } };
-	uint64_t st0[ASC_STAT_MAX], st1[ASC_STAT_MAX];
-	struct asc_count_val *vals;
-	struct asc_count_key k = { .upstream_id = 999 }; /* no real upstream has it */
-	size_t len;
-	int dir = is_tc ? ASC_DIR_TX : ASC_DIR_RX;
+	struct pkt_spec u = { V6("2001:db8::77") };
+	struct asc_iface ifc = { 0 }, none = { .any = { .column = ASC_COLUMN_NONE } };
+	__u32 lo = LO_IFINDEX;
+	struct fib *f;
 
-	vals = calloc(m->nr_cpus, sizeof(*vals));
-	for (__u32 i = 0;; i++) {
-		k.origin_asn = 4200000000U + i;
-		if (bpf_map_update_elem(m->counts, &k, vals, BPF_NOEXIST))
-			break; /* E2BIG: full */
-	}
-	free(vals);
-	if (is_tc) {
-		s.src = c_local;
-		s.dst = "198.51.100.99";
-	}
-	len = pkt_build(&s, in);
-	LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = in, .data_size_in = (__u32)len, .repeat = 1);
-	stats_read(m, st0);
-	overflow_read(m, o0);
-	checks++;
-	if (bpf_prog_test_run_opts(prog_fd, &o)) {
-		fail(cs, pname, "BPF_PROG_TEST_RUN: %s", strerror(errno));
+	if (fib_open(m, false, &f)) {
+		fail("overflow", "-", "fib_open");
 		return;
 	}
-	stats_read(m, st1);
-	overflow_read(m, o1);
-	EXPECT_EQ(o.retval, is_tc ? 0 : 2, cs, pname, "verdict");
-	EXPECT_EQ(st1[ASC_STAT_OVERFLOW] - st0[ASC_STAT_OVERFLOW], 1, cs, pname,
-		  "asc_stats[overflow] delta");
-	EXPECT_EQ(st1[ASC_STAT_CLASSIFIED] - st0[ASC_STAT_CLASSIFIED], 1, cs, pname,
-		  "asc_stats[classified] delta");
-	EXPECT_EQ(o1[UP_VLAN100].dir[dir].packets - o0[UP_VLAN100].dir[dir].packets, 1, cs, pname,
-		  "overflow packets delta");
-	EXPECT_EQ(o1[UP_VLAN100].dir[dir].bytes - o0[UP_VLAN100].dir[dir].bytes, len, cs, pname,
-		  "overflow bytes delta");
-	run_case(m, prog_fd, is_tc, &full_existing);
+	fib_column_clear(f, COL_VLAN100);
+	fib_close(f);
+	expect_overflow(m, prog_fd, is_tc, "record column holds slot 0", s, UP_VLAN100,
+			ASC_STAT_OVERFLOW);
+	run_case(m, prog_fd, is_tc, &still_counted);
+	bpf_map_lookup_elem(m->ifaces, &lo, &ifc);
+	bpf_map_update_elem(m->ifaces, &lo, &none, BPF_ANY);
+	expect_overflow(m, prog_fd, is_tc, "no configured link", u, 0, ASC_STAT_NO_LINK);
+	bpf_map_update_elem(m->ifaces, &lo, &ifc, BPF_ANY);
+}
+
+/* The upstreams, their columns and links on lo, as attach writes them. */
+static int setup_links(const struct asc_maps *m)
+{
+	struct asc_upstream ua = { .name = "cu", .asn = 4837, .column = COL_ANY };
+	struct asc_upstream uv = { .name = "ttk", .asn = 20485, .column = COL_VLAN100 };
+	struct asc_link_key v100 = { .ifindex = LO_IFINDEX, .vlan_id = 100 };
+	struct asc_link_val l100 = { .upstream_id = UP_VLAN100, .column = COL_VLAN100 };
+	struct asc_iface lo = { .any = { .upstream_id = UP_ANY, .column = COL_ANY },
+				.vlan_links = 1 };
+	__u32 a = UP_ANY, v = UP_VLAN100, i = LO_IFINDEX;
+
+	if (bpf_map_update_elem(m->upstreams, &a, &ua, BPF_ANY) ||
+	    bpf_map_update_elem(m->upstreams, &v, &uv, BPF_ANY) ||
+	    bpf_map_update_elem(m->ifaces, &i, &lo, BPF_ANY) ||
+	    bpf_map_update_elem(m->links, &v100, &l100, BPF_ANY))
+		return -errno;
+	return 0;
+}
+
+/* The routes, with the per-link attributions of those that have them. */
+static int make_table(struct rtable *t)
+{
+	static struct rt_links links[1 + sizeof(routes) / sizeof(routes[0])];
+
+	t->links = links;
+	t->nlinks = 1;
+	for (size_t i = 0; i < sizeof(routes) / sizeof(routes[0]); i++) {
+		struct rt_entry e;
+
+		if (prefix_parse(routes[i].pfx, &e, 0))
+			return -EINVAL;
+		e.route = routes[i].consensus;
+		e.links = 0;
+		for (int c = 0; c < 2; c++) {
+			struct rt_link *l = &links[t->nlinks].col[c];
+
+			if (!routes[i].own[c].origin)
+				continue;
+			*l = (struct rt_link){ routes[i].own[c].origin, routes[i].own[c].transit,
+					       ASC_PATH_OWN };
+			e.links = (uint32_t)t->nlinks;
+		}
+		t->nlinks += e.links != 0;
+		if (rtable_add(t, &e))
+			return -ENOMEM;
+	}
+	return rtable_sort_dedup(t) == (size_t)-1 ? -ENOMEM : 0;
 }
 
 static int setup_tables(const struct asc_maps *m, unsigned int which)
 {
-	struct asc_link_key any = { .ifindex = LO_IFINDEX, .vlan_id = ASC_VLAN_ANY };
-	struct asc_link_key v100 = { .ifindex = LO_IFINDEX, .vlan_id = 100 };
-	struct asc_link_val lany = { .upstream_id = UP_ANY };
-	struct asc_link_val l100 = { .upstream_id = UP_VLAN100 };
 	struct tables_result res;
 	struct rtable t = { 0 };
 	int err;
 
-	for (size_t i = 0; i < sizeof(routes_txt) / sizeof(routes_txt[0]); i++) {
-		struct rt_entry e;
-
-		if (prefix_parse(routes_txt[i][0], &e, 0))
-			return -EINVAL;
-		e.route = (struct rt_route){ (__u32)atoi(routes_txt[i][1]),
-					     (__u32)atoi(routes_txt[i][2]),
-					     (__u32)atoi(routes_txt[i][3]), 0 };
-		if (rtable_add(&t, &e))
-			return -ENOMEM;
-	}
-	rtable_sort_dedup(&t);
-	err = tables_load(m, &t, &(struct tables_opts){ .which = which }, &res);
-	rtable_free(&t);
-	if (err)
-		return err;
-	if (bpf_map_update_elem(m->links, &any, &lany, BPF_ANY) ||
-	    bpf_map_update_elem(m->links, &v100, &l100, BPF_ANY))
-		return -errno;
-	return 0;
+	err = setup_links(m);
+	if (!err)
+		err = make_table(&t);
+	if (!err)
+		err = tables_load(m, &t, &(struct tables_opts){ .which = which }, &res);
+	free(t.v);
+	return err;
 }
 
 int main(void)
@@ -435,7 +570,7 @@ int main(void)
 		printf("setup: %s\n", strerror(-err));
 		goto out;
 	}
-	/* Last: these fill asc_counts for good. */
+	/* Last: these take column 1's slots out of the records. */
 	run_overflow(&m, bpf_program__fd(skel->progs.asclass_xdp), 0);
 	run_overflow(&m, bpf_program__fd(skel->progs.asclass_tc), 1);
 	printf("%d cases x programs, %d checks, %d failed\n", runs, checks, failures);

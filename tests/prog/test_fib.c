@@ -11,6 +11,9 @@
  * 3. Under load: one thread runs lookups through BPF_PROG_TEST_RUN without
  *    pause while the main thread swaps whole tables and updates prefixes;
  *    every answer must be one that was valid at some moment of the run.
+ * The tables hold route records; one upstream (column 0) is registered, so
+ * a record's slot[0] names the counter slot whose identity (origin, transit)
+ * is compared with the reference route.
  * Needs root (BPF) and a bpffs at /sys/fs/bpf.
  */
 #include <errno.h>
@@ -29,6 +32,7 @@
 #include "fib_test.skel.h"
 #include "dataplane/fib.h"
 #include "dataplane/maps.h"
+#include "dataplane/slots.h"
 #include "dataplane/tables.h"
 #include "fib_test.h"
 #include "rt_lpm.h"
@@ -47,10 +51,76 @@ static int failures;
 			printf(__VA_ARGS__);                                                       \
 	} while (0)
 
-static void upd_check(int err)
+/* ---- records: the counter slot identities of column 0 ------------------ */
+
+#define UPSTREAM 1 /* the one upstream, column 0 */
+
+static const struct asc_maps *maps;
+static struct slots *slots;
+static struct asc_count *ident; /* [counts_max]: each slot's identity */
+
+static int ident_take(void *ctx, uint32_t slot, const struct asc_count *c)
 {
+	(void)ctx;
+	ident[slot] = *c;
+	return 0;
+}
+
+/* Rereads every slot's identity (after loads that may hand out slots). */
+static void ident_refresh(void)
+{
+	if (counts_foreach(maps, ident_take, NULL))
+		FAIL("read asc_counts\n");
+}
+
+/* The origin a record counts column 0 under (0: none). */
+static uint32_t rec_origin(const struct asc_route *r)
+{
+	return r->slot[0] < maps->counts_max ? ident[r->slot[0]].origin_asn : 0;
+}
+
+static uint32_t rec_transit(const struct asc_route *r)
+{
+	return r->slot[0] < maps->counts_max ? ident[r->slot[0]].transit_asn : 0;
+}
+
+/* The record a load would give e's route in column 0 (as rt_link_of()
+ * answers for a table without per-link paths: the consensus). */
+static struct asc_route rec_of(const struct rt_entry *e)
+{
+	struct asc_slot_key id = { .origin_asn = e->route.origin_asn,
+				   .transit_asn = e->route.transit_asn,
+				   .upstream_id = UPSTREAM,
+				   .family = e->family,
+				   .path = ASC_PATH_CONSENSUS };
+	struct asc_route r = { 0 };
+
+	if (slots_get(slots, &id, "t", &r.slot[0]) || !r.slot[0])
+		FAIL("no counter slot for origin %u\n", id.origin_asn);
+	return r;
+}
+
+static void upd_check(struct fib *f, const struct rt_entry *e, bool withdraw)
+{
+	struct asc_route r = rec_of(e);
+	int err = fib_update(f, e, &r, withdraw);
+
 	if (err)
 		FAIL("fib_update: %s\n", strerror(-err));
+}
+
+/* Registers the upstream of column 0 and opens the slot allocator. */
+static int records_init(const struct asc_maps *m)
+{
+	struct asc_upstream u = { .name = "t", .column = 0, .asn = 64496 };
+	__u32 id = UPSTREAM;
+
+	maps = m;
+	ident = calloc(m->counts_max, sizeof(*ident));
+	if (!ident || bpf_map_update_elem(m->upstreams, &id, &u, BPF_ANY) || slots_open(m, &slots))
+		return -1;
+	slots_begin(slots, NULL, 0);
+	return 0;
 }
 
 /* Looks up n addresses (already in `addrs` from index 0) of `family`. */
@@ -83,13 +153,32 @@ static const char *addr_str(int family, const uint8_t *a, char *buf)
 	return prefix_fmt(&e, buf, 64);
 }
 
-/* n addresses per family through fast, LPM and the reference. */
+/* The userspace walk (fib_lookup, what `asclass lookup` uses) yields the
+ * record index the BPF walk did. */
+static struct fib *walk_fib;
+
+static void check_userspace(unsigned int gen, int family, const uint8_t *addr,
+			    const struct ft_res *r, const char *what)
+{
+	uint32_t rid = 0;
+	int err = fib_lookup(walk_fib, gen, family, addr, &rid, NULL);
+	char buf[64];
+
+	if ((err == 0) != (r->found & 1) || (!err && rid != r->fast_rec))
+		FAIL("%s: %s: userspace walk: record %u (%s), BPF walk: record %u\n", what,
+		     addr_str(family, addr, buf), rid, err ? "none" : "found", r->fast_rec);
+}
+
+/* n addresses per family through fast, LPM and the reference: the LPM
+ * tries and the fast tables yield the same record, the userspace walk
+ * too, and its slot counts the reference route's origin and transit. */
 static void check_three_way(const struct rtable *t, unsigned int gen, size_t n, uint64_t seed,
 			    int skip_lpm, const char *what)
 {
 	struct rt_lpm *ref = rt_lpm_build(t);
 	size_t n4 = rtable_count(t, 4), bad0 = (size_t)failures;
 
+	ident_refresh();
 	for (int family = 4; family <= 6; family += 2) {
 		const struct rt_entry *v = family == 4 ? t->v : t->v + n4;
 		size_t nv = family == 4 ? n4 : t->n - n4;
@@ -106,17 +195,19 @@ static void check_three_way(const struct rtable *t, unsigned int gen, size_t n, 
 			char buf[64];
 
 			if (!!want != (r->found & 1) ||
-			    (want && memcmp(&want->route, &r->fast, sizeof(r->fast))))
+			    (want && (rec_origin(&r->fast) != want->route.origin_asn ||
+				      rec_transit(&r->fast) != want->route.transit_asn)))
 				FAIL("%s: %s: fast tables: %s origin %u, reference: %s origin %u\n",
 				     what, addr_str(family, addrs[i].addr, buf),
-				     r->found & 1 ? "route" : "none", r->fast.origin_asn,
+				     r->found & 1 ? "route" : "none", rec_origin(&r->fast),
 				     want ? "route" : "none", want ? want->route.origin_asn : 0);
-			if (!skip_lpm && (!!want != !!(r->found & 2) ||
-					  (want && memcmp(&want->route, &r->lpm, sizeof(r->lpm)))))
-				FAIL("%s: %s: LPM trie: %s origin %u, reference: %s origin %u\n",
+			if (!skip_lpm &&
+			    (!!want != !!(r->found & 2) || (want && r->lpm_rec != r->fast_rec)))
+				FAIL("%s: %s: LPM trie: %s record %u, fast tables: %s record %u\n",
 				     what, addr_str(family, addrs[i].addr, buf),
-				     r->found & 2 ? "route" : "none", r->lpm.origin_asn,
-				     want ? "route" : "none", want ? want->route.origin_asn : 0);
+				     r->found & 2 ? "route" : "none", r->lpm_rec,
+				     r->found & 1 ? "route" : "none", r->fast_rec);
+			check_userspace(gen, family, addrs[i].addr, r, what);
 		}
 	}
 	rt_lpm_free(ref);
@@ -132,6 +223,12 @@ static int load(const struct asc_maps *m, struct fib *f, const struct rtable *t,
 
 	if (err)
 		printf("tables_load: %s\n", strerror(-err));
+	/* the load handed out slots: the test's allocator must know them */
+	slots_close(slots);
+	if (!err && (err = slots_open(m, &slots)))
+		printf("slots_open: %s\n", strerror(-err));
+	if (!err)
+		slots_begin(slots, NULL, 0);
 	*gen = r.generation;
 	if (!err && getenv("VERBOSE"))
 		printf("loaded %zu + %zu prefixes: %zu nodes, %zu leaves, %zu routes, %.1f MiB\n",
@@ -181,7 +278,7 @@ static void equivalence(const struct asc_maps *m, struct fib *f)
 				unsigned int op = (unsigned int)rng_below(&s, 4);
 
 				if (op == 0) { /* withdraw: the reference drops it below */
-					upd_check(fib_update(f, &e, true));
+					upd_check(f, &e, true);
 					e.route.flags = RTGEN_WITHDRAWN;
 				} else if (op == 1) { /* a new prefix */
 					struct rtable one = { 0 };
@@ -190,10 +287,10 @@ static void equivalence(const struct asc_maps *m, struct fib *f)
 					e = one.v[0];
 					rtable_free(&one);
 					e.route = rtgen_route(&s, 1000);
-					upd_check(fib_update(f, &e, false));
+					upd_check(f, &e, false);
 				} else { /* change, or re-announce if withdrawn earlier */
 					e.route = rtgen_route(&s, 1000);
-					upd_check(fib_update(f, &e, false));
+					upd_check(f, &e, false);
 				}
 				rtable_add(&hist, &e);
 			}
@@ -240,7 +337,7 @@ static void *reader(void *arg)
 			}
 			for (int i = 0; i < PROBES; i++) {
 				const struct probe *p = &probes[fi][i];
-				uint32_t got = res[i].found & 1 ? res[i].fast.origin_asn : 0;
+				uint32_t got = res[i].found & 1 ? rec_origin(&res[i].fast) : 0;
 				int ok = 0;
 
 				for (int k = 0; k < p->nvalid && !ok; k++)
@@ -278,6 +375,7 @@ static int covers(const struct rt_entry *e, const uint8_t *addr)
 
 static void under_load(const struct asc_maps *m, struct fib *f)
 {
+	static struct asc_route upd_rec[NUPD];
 	struct rtable ta = { 0 }, tb = { 0 }, upd = { 0 };
 	struct rt_lpm *ra, *rb;
 	uint64_t s = 99;
@@ -344,10 +442,15 @@ static void under_load(const struct asc_maps *m, struct fib *f)
 	rt_lpm_free(ra);
 	rt_lpm_free(rb);
 
-	if (load(m, f, &ta, TABLES_FAST, &gen)) {
+	/* Every slot the run needs, handed out before the reader starts
+	 * decoding them. */
+	if (load(m, f, &tb, TABLES_FAST, &gen) || load(m, f, &ta, TABLES_FAST, &gen)) {
 		failures++;
 		goto out;
 	}
+	for (int k = 0; k < NUPD; k++)
+		upd_rec[k] = rec_of(&upd.v[k]);
+	ident_refresh();
 	pthread_create(&th, NULL, reader, NULL);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	do {
@@ -357,9 +460,10 @@ static void under_load(const struct asc_maps *m, struct fib *f)
 			break;
 		swaps++;
 		for (int r = 0; r < 500; r++) {
-			const struct rt_entry *u = &upd.v[rng_below(&s, NUPD)];
+			uint64_t k = rng_below(&s, NUPD);
 
-			upd_check(fib_update(f, u, rng_below(&s, 2)));
+			if (fib_update(f, &upd.v[k], &upd_rec[k], rng_below(&s, 2)))
+				FAIL("fib_update under load\n");
 			updates++;
 		}
 		clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -403,7 +507,8 @@ static void corrupt_node(const struct asc_maps *m, struct fib *f)
 		rtable_add(&t, &e);
 	}
 	rtable_sort_dedup(&t);
-	if (fib_build(f, &t, 0) || fib_lookup(f, 0, 4, a, &rt) || rt.origin_asn != 64501)
+	if (rtgen_fib_build(f, &t, 0) || rtgen_fib_lookup(f, 0, 4, a, &rt) ||
+	    rt.origin_asn != 64501)
 		FAIL("corrupt node: the table before the damage does not answer 10.1.0.1\n");
 	if (bpf_map_lookup_elem(m->fib_dir, &k, &pack) ||
 	    !(pack.v[slot % ASC_FIB_PACK] & ASC_FIB_NODE))
@@ -412,7 +517,7 @@ static void corrupt_node(const struct asc_maps *m, struct fib *f)
 	bpf_map_lookup_elem(m->fib_node, &idx, &n);
 	n.base0 = 2 * ASC_FIB_LEAVES; /* just past the leaf array */
 	bpf_map_update_elem(m->fib_node, &idx, &n, BPF_ANY);
-	if (fib_lookup(f, 0, 4, a, &rt) != -EIO)
+	if (rtgen_fib_lookup(f, 0, 4, a, &rt) != -EIO)
 		FAIL("corrupt node: a leaf index past the array was not reported\n");
 	else
 		printf("a node whose leaves lie past the leaf array: lookup reports EIO\n");
@@ -453,12 +558,15 @@ int main(void)
 		printf("mmap test maps: %s\n", strerror(errno));
 		goto out;
 	}
-	if (maps_open(pin, &m) || fib_open(&m, true, &f))
+	if (maps_open(pin, &m) || fib_open(&m, true, &f) || records_init(&m))
 		goto out;
+	walk_fib = f;
 	equivalence(&m, f);
 	under_load(&m, f);
 	corrupt_node(&m, f);
 	fib_close(f);
+	slots_close(slots);
+	free(ident);
 	maps_close(&m);
 	err = failures ? 1 : 0;
 	printf("%s\n", err ? "FAILED" : "ok");

@@ -36,7 +36,7 @@ static void check_equal(struct fib *f, const struct rtable *t, size_t naddr, uin
 
 		rtgen_addr(&seed, v, n, fam, addr);
 		want = rt_lpm_lookup(ref, fam, addr);
-		err = fib_lookup(f, 0, fam, addr, &got);
+		err = rtgen_fib_lookup(f, 0, fam, addr, &got);
 		if (!want) {
 			if (err != -ENOENT) {
 				char buf[64];
@@ -74,7 +74,7 @@ static void add(struct rtable *t, const char *pfx, uint32_t origin)
 static void build(struct fib *f, struct rtable *t)
 {
 	assert_int_not_equal(rtable_sort_dedup(t), (size_t)-1);
-	assert_int_equal(fib_build(f, t, 0), 0);
+	assert_int_equal(rtgen_fib_build(f, t, 0), 0);
 }
 
 static void test_fib_edges(void **state)
@@ -89,7 +89,7 @@ static void test_fib_edges(void **state)
 	/* empty table: nothing found */
 	build(f, &t);
 	addr_parse("175.45.176.1", a, &fam);
-	assert_int_equal(fib_lookup(f, 0, 4, a, &r), -ENOENT);
+	assert_int_equal(rtgen_fib_lookup(f, 0, 4, a, &r), -ENOENT);
 
 	add(&t, "0.0.0.0/0", 1);
 	add(&t, "::/0", 2);
@@ -131,7 +131,7 @@ static void test_fib_edges(void **state)
 
 		for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
 			assert_int_equal(addr_parse(want[i].a, a, &fam), 0);
-			assert_int_equal(fib_lookup(f, 0, fam, a, &r), 0);
+			assert_int_equal(rtgen_fib_lookup(f, 0, fam, a, &r), 0);
 			if (r.origin_asn != want[i].origin)
 				fail_msg("%s: origin %u, want %u", want[i].a, r.origin_asn,
 					 want[i].origin);
@@ -176,14 +176,14 @@ static void test_fib_skip(void **state)
 		build(f, &t);
 		assert_int_equal(prefix_parse(lone[k], &host, 0), 0);
 		fam = host.family;
-		assert_int_equal(fib_lookup(f, 0, fam, host.addr, &r), 0);
+		assert_int_equal(rtgen_fib_lookup(f, 0, fam, host.addr, &r), 0);
 		assert_int_equal(r.origin_asn, 2);
 		for (unsigned int b = fam == 4 ? 8 : 32; b < host.plen; b++) {
 			uint8_t a[16];
 
 			memcpy(a, host.addr, 16);
 			a[b / 8] ^= (uint8_t)(0x80 >> (b % 8));
-			assert_int_equal(fib_lookup(f, 0, fam, a, &r), 0);
+			assert_int_equal(rtgen_fib_lookup(f, 0, fam, a, &r), 0);
 			if (r.origin_asn != 1)
 				fail_msg("%s with bit %u flipped: origin %u, want 1", lone[k], b,
 					 r.origin_asn);
@@ -232,7 +232,7 @@ static void test_fib_updates(void **state)
 	assert_int_not_equal(rtable_sort_dedup(&t), (size_t)-1);
 	for (size_t i = 0; i < t.n; i++)
 		assert_int_equal(rtable_add(&hist, &t.v[i]), 0);
-	assert_int_equal(fib_build(f, &t, 0), 0);
+	assert_int_equal(rtgen_fib_build(f, &t, 0), 0);
 	fib_usage(f, &u0);
 
 	for (int round = 0; round < 8; round++) {
@@ -253,11 +253,11 @@ static void test_fib_updates(void **state)
 				rtable_free(&one);
 			}
 			if (op < 2) {
-				assert_int_equal(fib_update(f, &e, true), 0);
+				assert_int_equal(rtgen_fib_update(f, &e, true), 0);
 				e.route.flags = RTGEN_WITHDRAWN;
 			} else {
 				e.route = rtgen_route(&s, 50);
-				assert_int_equal(fib_update(f, &e, false), 0);
+				assert_int_equal(rtgen_fib_update(f, &e, false), 0);
 			}
 			assert_int_equal(rtable_add(&hist, &e), 0);
 		}
@@ -276,7 +276,7 @@ static void test_fib_updates(void **state)
 
 		assert_int_equal(rtgen_replay(&hist, &cur), 0);
 		assert_int_equal(fib_open(NULL, false, &g), 0);
-		assert_int_equal(fib_build(g, &cur, 0), 0);
+		assert_int_equal(rtgen_fib_build(g, &cur, 0), 0);
 		fib_usage(g, &u2);
 		fib_close(g);
 		rtable_free(&cur);
@@ -293,7 +293,7 @@ static void test_fib_updates(void **state)
 
 		assert_int_equal(rtgen_replay(&hist, &cur), 0);
 		for (size_t i = 0; i < cur.n; i++)
-			assert_int_equal(fib_update(f, &cur.v[i], true), 0);
+			assert_int_equal(rtgen_fib_update(f, &cur.v[i], true), 0);
 		cur.n = 0;
 		check_equal(f, &cur, 20000, 9);
 		rtable_free(&cur);
@@ -326,14 +326,14 @@ static void test_fib_full(void **state)
 		assert_int_equal(rtable_add(&big, &e), 0);
 	}
 	assert_int_not_equal(rtable_sort_dedup(&big), (size_t)-1);
-	assert_int_equal(fib_build(f, &big, 1), -ENOSPC);
+	assert_int_equal(rtgen_fib_build(f, &big, 1), -ENOSPC);
 	check_equal(f, &small, 20000, 3); /* generation 0, as built */
 
 	assert_int_equal(prefix_parse("198.51.100.0/24", &e, 0), 0);
 	e.route = (struct rt_route){ 64500, 1, 1, 0 };
-	assert_int_equal(fib_update(f, &e, false), -EINVAL);
+	assert_int_equal(rtgen_fib_update(f, &e, false), -EINVAL);
 	build(f, &small);
-	assert_int_equal(fib_update(f, &e, false), 0);
+	assert_int_equal(rtgen_fib_update(f, &e, false), 0);
 	assert_int_equal(rtable_add(&small, &e), 0);
 	assert_int_not_equal(rtable_sort_dedup(&small), (size_t)-1);
 	check_equal(f, &small, 20000, 4);
@@ -389,10 +389,10 @@ static void test_fib_routes_stored_once(void **state)
 	assert_int_equal(routes_used(f), 3);
 	e = shared.v[0];
 	e.plen = 16; /* 10.0.0.0/16, a route it has */
-	assert_int_equal(fib_update(f, &e, false), 0);
+	assert_int_equal(rtgen_fib_update(f, &e, false), 0);
 	assert_int_equal(routes_used(f), 3);
 	e.route.origin_asn = 131279; /* a route it has not */
-	assert_int_equal(fib_update(f, &e, false), 0);
+	assert_int_equal(rtgen_fib_update(f, &e, false), 0);
 	assert_int_equal(routes_used(f), 4);
 	rtable_free(&shared);
 	rtable_free(&distinct);

@@ -107,7 +107,7 @@ static void test_render_status(void **state)
 	(void)state;
 	assert_non_null(strstr(t, "pin dir:  /sys/fs/bpf/t\n"));
 	assert_non_null(strstr(t, "#99999(gone)"));
-	assert_non_null(strstr(t, "counters: 3 of 1024 keys (0%)"));
+	assert_non_null(strstr(t, "counters: 3 of 1024 slots (0%)"));
 	free(t);
 	t = render(status_json);
 	o = json_loads(t, 0, &err);

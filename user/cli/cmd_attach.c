@@ -53,7 +53,8 @@ int cmd_attach(int argc, char **argv)
 		return usage_error(&attach_spec, "--upstream NAME is required");
 	o.ifname = argv[optind];
 	err = asc_attach(asc_pin_dir, &o, &info);
-	return exit_code(EXIT_LINK, err);
+	/* every route-record column taken: detach an upstream first */
+	return err == -EUSERS ? ASC_EXIT_USAGE : exit_code(EXIT_LINK, err);
 }
 
 static const struct opt no_opts[] = { { NULL } };

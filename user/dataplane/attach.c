@@ -23,7 +23,10 @@
 #include "asclass.skel.h"
 #include "common/log.h"
 #include "dataplane/attach.h"
+#include "dataplane/fib.h"
 #include "dataplane/maps.h"
+#include "dataplane/migrate.h"
+#include "dataplane/slots.h"
 
 /* tcx (kernel 6.6+): tc programs attached through a BPF link, which we pin
  * so the attachment outlives this process; the link also gives atomic
@@ -350,10 +353,11 @@ static int detach_xdp(int ifindex)
 }
 
 /* The upstream id for `name`: the one it already has, else the lowest
- * unused; records the name (and the AS, when given) in asc_upstreams. */
-static int upstream_id_for(const struct asc_maps *m, const char *name, unsigned int asn, __u16 *id)
+ * unused; records the name (and the AS, when given) in asc_upstreams.
+ * *up is its entry as written. */
+static int upstream_id_for(const struct asc_maps *m, const char *name, unsigned int asn,
+			   struct asc_upstream ups[ASC_MAX_UPSTREAMS], __u16 *id)
 {
-	static struct asc_upstream ups[ASC_MAX_UPSTREAMS];
 	unsigned int i, free_id = 0;
 	int err;
 
@@ -374,6 +378,7 @@ static int upstream_id_for(const struct asc_maps *m, const char *name, unsigned 
 		i = free_id;
 		memset(&ups[i], 0, sizeof(ups[i]));
 		strncpy(ups[i].name, name, sizeof(ups[i].name) - 1);
+		ups[i].column = ASC_COLUMN_NONE;
 	}
 	if (asn)
 		ups[i].asn = asn;
@@ -383,13 +388,129 @@ static int upstream_id_for(const struct asc_maps *m, const char *name, unsigned 
 	return 0;
 }
 
+/* The no-route slots of upstream id (name) into column col of both
+ * generations' no-route records.  Slots either generation references
+ * are not folded to make room. */
+static int noroute_slots(const struct asc_maps *m, struct fib *f, const char *name, __u16 id,
+			 unsigned int col)
+{
+	uint32_t slot[2];
+	struct slots *sl;
+	int err;
+
+	err = slots_open(m, &sl);
+	if (err)
+		return err;
+	slots_begin(sl, fib_generation(f, 0), 2 * (size_t)ASC_FIB_ROUTES);
+	for (int fam = 0; !err && fam < 2; fam++) {
+		struct asc_slot_key k = { .upstream_id = id,
+					  .family = fam ? ASC_FAMILY_V6 : ASC_FAMILY_V4,
+					  .path = ASC_PATH_NONE };
+
+		err = slots_get(sl, &k, name, &slot[fam]);
+	}
+	slots_close(sl);
+	if (!err)
+		fib_noroute_set(f, col, slot);
+	return err;
+}
+
+/* Gives upstream `id` a route-record column if it has none: the lowest one
+ * no other attached upstream holds, cleared in every record first (its
+ * last owner's slots must not count the new upstream's traffic).  -EUSERS
+ * (logged) when all ASC_COLUMNS are taken. */
+static int column_for(const struct asc_maps *m, struct asc_upstream ups[ASC_MAX_UPSTREAMS],
+		      __u16 id, __u8 *col)
+{
+	unsigned int used = 0, c;
+	struct fib *f;
+	__u32 key = id;
+	int err;
+
+	if (ups[id].column < ASC_COLUMNS) {
+		*col = ups[id].column;
+		return 0;
+	}
+	for (unsigned int i = 1; i < ASC_MAX_UPSTREAMS; i++)
+		if (ups[i].name[0] && ups[i].column < ASC_COLUMNS)
+			used |= 1U << ups[i].column;
+	for (c = 0; c < ASC_COLUMNS && (used & (1U << c)); c++)
+		;
+	if (c == ASC_COLUMNS) {
+		log_err("upstream %s: %d upstreams are attached already, the most the route "
+			"records hold (ASC_COLUMNS): detach one first",
+			ups[id].name, ASC_COLUMNS);
+		return -EUSERS;
+	}
+	err = fib_open(m, false, &f);
+	if (err)
+		return err;
+	fib_column_clear(f, c);
+	err = noroute_slots(m, f, ups[id].name, id, c);
+	fib_close(f);
+	if (err)
+		return err;
+	ups[id].column = (__u8)c;
+	if (bpf_map_update_elem(m->upstreams, &key, &ups[id], BPF_ANY))
+		return -errno;
+	*col = (__u8)c;
+	return 0;
+}
+
+/* The link entry of (ifindex, vlan): the interface-wide one in asc_ifaces
+ * (below ASC_MAX_IFINDEX), others in asc_links. */
+static bool link_in_array(const struct asc_link_key *k)
+{
+	return k->vlan_id == ASC_VLAN_ANY && k->ifindex < ASC_MAX_IFINDEX;
+}
+
+/* The entry as it is (*had: whether there is one). */
+static void link_get(const struct asc_maps *m, const struct asc_link_key *k, struct asc_link_val *v,
+		     bool *had)
+{
+	struct asc_iface ifc;
+
+	if (link_in_array(k)) {
+		*had = !bpf_map_lookup_elem(m->ifaces, &k->ifindex, &ifc) && ifc.any.upstream_id;
+		*v = ifc.any;
+		return;
+	}
+	*had = !bpf_map_lookup_elem(m->links, k, v);
+}
+
+/* Writes (set) or removes (!set) the entry; keeps asc_ifaces' count of the
+ * interface's VLAN-specific entries. */
+static int link_set(const struct asc_maps *m, const struct asc_link_key *k,
+		    const struct asc_link_val *v, bool set)
+{
+	struct asc_iface ifc = { .any = { .column = ASC_COLUMN_NONE } };
+	struct asc_link_val old;
+	bool existed;
+
+	if (k->ifindex < ASC_MAX_IFINDEX && bpf_map_lookup_elem(m->ifaces, &k->ifindex, &ifc))
+		return -errno;
+	if (link_in_array(k)) {
+		ifc.any = set ? *v : (struct asc_link_val){ .column = ASC_COLUMN_NONE };
+		return bpf_map_update_elem(m->ifaces, &k->ifindex, &ifc, BPF_ANY) ? -errno : 0;
+	}
+	existed = !bpf_map_lookup_elem(m->links, k, &old);
+	if (set ? bpf_map_update_elem(m->links, k, v, BPF_ANY)
+		: existed && bpf_map_delete_elem(m->links, k))
+		return -errno;
+	if (k->ifindex >= ASC_MAX_IFINDEX || k->vlan_id == ASC_VLAN_ANY || existed == set)
+		return 0;
+	ifc.vlan_links += set ? 1 : -1;
+	return bpf_map_update_elem(m->ifaces, &k->ifindex, &ifc, BPF_ANY) ? -errno : 0;
+}
+
 int asc_attach(const char *pin_dir, const struct attach_opts *o, struct attach_info *info)
 {
 	asc_attach_pin_dir = pin_dir;
+	static struct asc_upstream ups[ASC_MAX_UPSTREAMS];
 	struct asc_link_key lk = { .vlan_id = o->vlan };
 	struct asc_link_val lv = { 0 }, old_lv;
 	struct asc_maps m;
-	bool new_xdp = false, had_link;
+	bool new_xdp = false, had_link, replace;
 	int ifindex, err;
 
 	ifindex = if_nametoindex(o->ifname);
@@ -401,21 +522,27 @@ int asc_attach(const char *pin_dir, const struct attach_opts *o, struct attach_i
 		log_err("upstream name must be 1 to %d characters", ASC_NAME_LEN - 1);
 		return -EINVAL;
 	}
-	err = maps_create(pin_dir, o->counters, &m);
+	err = maps_create_defer(pin_dir, o->counters, &m);
 	if (err)
 		return err;
-	err = upstream_id_for(&m, o->upstream, o->asn, &lv.upstream_id);
+	/* After an upgrade from 0.1 the programs there count into the old
+	 * maps: replace them, then fold what they counted. */
+	replace = o->replace || m.upgraded;
+	err = upstream_id_for(&m, o->upstream, o->asn, ups, &lv.upstream_id);
+	if (!err)
+		err = column_for(&m, ups, lv.upstream_id, &lv.column);
 	if (err) {
-		log_err("record upstream %s: %s", o->upstream, errstr(err));
+		if (err != -EUSERS)
+			log_err("record upstream %s: %s", o->upstream, errstr(err));
 		goto out;
 	}
 	lk.ifindex = ifindex;
 
 	/* The link entry goes in first, so the first packet is already counted
 	 * under its upstream.  What it was before is kept for the undo. */
-	had_link = !bpf_map_lookup_elem(m.links, &lk, &old_lv);
-	if (bpf_map_update_elem(m.links, &lk, &lv, BPF_ANY)) {
-		err = -errno;
+	link_get(&m, &lk, &old_lv, &had_link);
+	err = link_set(&m, &lk, &lv, true);
+	if (err) {
 		log_err("add link entry for %s: %s", o->ifname, errstr(err));
 		goto out;
 	}
@@ -425,17 +552,17 @@ int asc_attach(const char *pin_dir, const struct attach_opts *o, struct attach_i
 		if (err)
 			goto undo_link;
 		new_xdp = true;
-	} else if (o->replace && !info->dispatcher) {
+	} else if (replace && !info->dispatcher) {
 		err = replace_xdp(pin_dir, ifindex, o->ifname, info);
 		if (err)
 			goto out; /* the old program and the link entry stay */
-	} else if (o->replace) {
+	} else if (replace) {
 		/* libxdp 1.3 cannot swap one component of a dispatcher in
 		 * place; re-adding would count twice meanwhile. */
 		log_warn("%s: XDP program kept (dispatcher mode cannot replace in place)",
 			 o->ifname);
 	}
-	if (!info->tc || o->replace) {
+	if (!info->tc || replace) {
 		const char *used = "-";
 
 		enum tc_hook hook = o->tc_hook;
@@ -449,12 +576,14 @@ int asc_attach(const char *pin_dir, const struct attach_opts *o, struct attach_i
 		log_debug("tc program on %s egress via %s", o->ifname, used);
 	}
 	attach_query(ifindex, info);
+	if (m.upgraded && (err = migrate_v1_finish(pin_dir, &m)))
+		goto out; /* the next run finishes it */
 	log_info("attached to %s via %s (%s), tc egress via %s; upstream %s (id %u%s%.0u)%s",
 		 o->ifname, info->dispatcher ? "dispatcher" : "single program", info->xdp_mode,
 		 info->tc_hook, o->upstream, lv.upstream_id, o->asn ? ", AS" : "", o->asn,
-		 new_xdp      ? ""
-		 : o->replace ? " [programs replaced]"
-			      : " [XDP program was already attached]");
+		 new_xdp   ? ""
+		 : replace ? " [programs replaced]"
+			   : " [XDP program was already attached]");
 	maps_close(&m);
 	return 0;
 
@@ -464,13 +593,31 @@ undo_xdp:
 undo_link:
 	/* The link as it was: an XDP program that was there before (replaced
 	 * or not) stays attached, and must keep counting under its upstream. */
-	if (had_link)
-		bpf_map_update_elem(m.links, &lk, &old_lv, BPF_ANY);
-	else
-		bpf_map_delete_elem(m.links, &lk);
+	link_set(&m, &lk, &old_lv, had_link);
 out:
 	maps_close(&m);
 	return err;
+}
+
+/* Takes the column from every upstream none of whose links is left. */
+static void columns_release(const struct asc_maps *m)
+{
+	static struct asc_upstream ups[ASC_MAX_UPSTREAMS];
+	bool linked[ASC_MAX_UPSTREAMS] = { false };
+	struct link_row *rows;
+	size_t n;
+
+	if (upstreams_read(m, ups) || links_read(m, &rows, &n))
+		return;
+	for (size_t i = 0; i < n; i++)
+		linked[rows[i].val.upstream_id % ASC_MAX_UPSTREAMS] = true;
+	free(rows);
+	for (__u32 i = 1; i < ASC_MAX_UPSTREAMS; i++) {
+		if (!ups[i].name[0] || ups[i].column == ASC_COLUMN_NONE || linked[i])
+			continue;
+		ups[i].column = ASC_COLUMN_NONE;
+		bpf_map_update_elem(m->upstreams, &i, &ups[i], BPF_ANY);
+	}
 }
 
 int asc_detach(const char *pin_dir, const char *ifname)
@@ -500,10 +647,11 @@ int asc_detach(const char *pin_dir, const char *ifname)
 		if (links_read(&m, &rows, &n) == 0) {
 			for (size_t i = 0; i < n; i++)
 				if (rows[i].key.ifindex == (__u32)ifindex &&
-				    !bpf_map_delete_elem(m.links, &rows[i].key))
+				    !link_set(&m, &rows[i].key, NULL, false))
 					found++;
 			free(rows);
 		}
+		columns_release(&m);
 		maps_close(&m);
 	}
 	return found ? 0 : -ENOENT;

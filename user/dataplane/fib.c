@@ -66,7 +66,7 @@ struct fib {
 	uint32_t *dir;
 	struct asc_fib_node *node;
 	uint32_t *leaf;
-	struct rt_route *route;
+	struct asc_route *route; /* the route records */
 
 	int sync_outer, sync_inner;
 	bool updates, valid;
@@ -80,14 +80,11 @@ struct fib {
 
 enum { M_DIR, M_NODE, M_LEAF, M_ROUTE };
 
-_Static_assert(sizeof(struct rt_route) == sizeof(struct asc_route),
-	       "the route array holds rt_route");
-
 static const size_t map_len[4] = {
 	[M_DIR] = 2 * (size_t)ASC_FIB_DIR_GEN * sizeof(uint32_t),
 	[M_NODE] = 2 * (size_t)ASC_FIB_NODES * sizeof(struct asc_fib_node),
 	[M_LEAF] = 2 * (size_t)ASC_FIB_LEAVES * sizeof(uint32_t),
-	[M_ROUTE] = 2 * (size_t)ASC_FIB_ROUTES * sizeof(struct rt_route),
+	[M_ROUTE] = 2 * (size_t)ASC_FIB_ROUTES * sizeof(struct asc_route),
 };
 
 /* ---- small helpers ------------------------------------------------------ */
@@ -333,34 +330,38 @@ static void retire(struct fib *f, int leaves, uint32_t off, uint32_t size)
 		blist_push(&f->quarantine[leaves], off, size);
 }
 
-/* ---- routes: stored once each ------------------------------------------- */
+/* ---- route records: stored once each ----------------------------------- */
 
 static uint32_t route_hash(const void *elem)
 {
-	const struct rt_route *r = elem;
-	uint64_t h = (uint64_t)r->origin_asn * 0x9e3779b97f4a7c15ULL;
+	const struct asc_route *r = elem;
+	uint64_t h = 0;
 
-	h ^= (h >> 29) + (uint64_t)r->transit_asn * 0xbf58476d1ce4e5b9ULL;
-	h ^= (h >> 31) + (uint64_t)r->peer_asn * 0x94d049bb133111ebULL;
-	h ^= (h >> 27) + r->flags;
+	for (int c = 0; c < ASC_COLUMNS; c++)
+		h = (h ^ r->slot[c]) * 0x9e3779b97f4a7c15ULL;
 	return (uint32_t)(h ^ (h >> 32));
 }
 
 static bool route_eq(const void *elem, const void *key)
 {
-	return !memcmp(elem, key, sizeof(struct rt_route));
+	return !memcmp(elem, key, sizeof(struct asc_route));
 }
 
-static const struct hashidx_ops route_ops = { sizeof(struct rt_route), route_hash, route_eq };
+static const struct hashidx_ops route_ops = { sizeof(struct asc_route), route_hash, route_eq };
 
-static void routes_reset(struct fib *f, unsigned int gen)
+/* Starts generation gen's records afresh: the no-route records in their
+ * places, nothing else. */
+static void routes_reset(struct fib *f, unsigned int gen, const struct asc_route noroute[2])
 {
 	f->route_base = gen * ASC_FIB_ROUTES;
-	f->route_next = f->route_base + 1; /* index 0 of each generation is "none" */
+	f->route_next = f->route_base + ASC_REC_FIRST;
+	f->route[f->route_base + ASC_REC_NONE] = (struct asc_route){ 0 };
+	f->route[f->route_base + ASC_REC_NOROUTE4] = noroute[0];
+	f->route[f->route_base + ASC_REC_NOROUTE6] = noroute[1];
 	hashidx_clear(&f->routes);
 }
 
-static int route_intern(struct fib *f, const struct rt_route *r, uint32_t *rid)
+static int route_intern(struct fib *f, const struct asc_route *r, uint32_t *rid)
 {
 	uint32_t *slot;
 
@@ -372,7 +373,7 @@ static int route_intern(struct fib *f, const struct rt_route *r, uint32_t *rid)
 		return 0;
 	}
 	if (f->route_next >= f->route_base + ASC_FIB_ROUTES) {
-		log_err("fast tables: more than %u distinct routes: raise ASC_FIB_ROUTES",
+		log_err("route records: more than %u distinct ones: raise ASC_FIB_ROUTES",
 			FIB_ROUTES_USABLE);
 		return -ENOSPC;
 	}
@@ -851,7 +852,8 @@ static int update_slot(struct fib *f, int v6, uint32_t slot)
 	return 0;
 }
 
-static int update_one(struct fib *f, const struct rt_entry *e, bool withdraw)
+static int update_one(struct fib *f, const struct rt_entry *e, const struct asc_route *rec,
+		      bool withdraw)
 {
 	int v6 = e->family == 6;
 	unsigned int d = dir_bits(v6), len = e->plen, t;
@@ -866,7 +868,7 @@ static int update_one(struct fib *f, const struct rt_entry *e, bool withdraw)
 
 	key_of(e->addr, &hi, &lo);
 	key_mask(&hi, &lo, len);
-	if (!withdraw && (err = route_intern(f, &e->route, &rid)))
+	if (!withdraw && (err = route_intern(f, rec, &rid)))
 		return err;
 	err = strie_set(tr, hi, lo, len, rid, &changed);
 	if (err || !changed)
@@ -949,7 +951,7 @@ static int update_one(struct fib *f, const struct rt_entry *e, bool withdraw)
 	return 0;
 }
 
-int fib_update(struct fib *f, const struct rt_entry *e, bool withdraw)
+int fib_update(struct fib *f, const struct rt_entry *e, const struct asc_route *rec, bool withdraw)
 {
 	int err;
 
@@ -957,7 +959,7 @@ int fib_update(struct fib *f, const struct rt_entry *e, bool withdraw)
 		return -EINVAL;
 	if ((e->family != 4 && e->family != 6) || e->plen > (e->family == 6 ? 128 : 32))
 		return -EINVAL;
-	err = update_one(f, e, withdraw);
+	err = update_one(f, e, rec, withdraw);
 	if (err) {
 		/* What the data plane sees is whole (every store was a
 		 * complete subtree), but it may lag the prefix set: refuse
@@ -971,20 +973,19 @@ int fib_update(struct fib *f, const struct rt_entry *e, bool withdraw)
 
 /* ---- whole builds ------------------------------------------------------- */
 
-int fib_build(struct fib *f, const struct rtable *t, unsigned int gen)
+/* Waits until no packet can still read generation gen (it may have been
+ * active a moment ago), then starts its records afresh. */
+static int generation_begin(struct fib *f, unsigned int gen, const struct asc_route noroute[2])
 {
-	struct fent *v;
-	size_t n[2] = { 0, 0 };
 	int err;
 
-	gen &= 1;
 	f->valid = false;
 	if (f->fd[M_DIR] >= 0 && f->sync_outer < 0 &&
 	    (err = grace_maps(&f->sync_outer, &f->sync_inner))) {
 		log_err("fast tables: create the grace-period map: %s", errstr(err));
 		return err;
 	}
-	err = fib_grace(f); /* the generation may have been active a moment ago */
+	err = fib_grace(f);
 	if (err) {
 		log_err("fast tables: wait for a grace period: %s", errstr(err));
 		return err;
@@ -992,8 +993,36 @@ int fib_build(struct fib *f, const struct rtable *t, unsigned int gen)
 	region_reset(&f->nodes, gen * ASC_FIB_NODES, ASC_FIB_NODES);
 	region_reset(&f->leaves, gen * ASC_FIB_LEAVES, ASC_FIB_LEAVES);
 	f->quarantine[0].n = f->quarantine[1].n = 0;
-	routes_reset(f, gen);
+	routes_reset(f, gen, noroute);
+	return 0;
+}
 
+int fib_records(struct fib *f, const struct fib_recs *r, size_t n, unsigned int gen, uint32_t *rid)
+{
+	int err;
+
+	gen &= 1;
+	err = generation_begin(f, gen, r->noroute);
+	for (size_t i = 0; !err && i < n; i++)
+		err = route_intern(f, &r->entry[i], &rid[i]);
+	if (err)
+		return err;
+	/* No stale record beyond the last: readers of the records (slot
+	 * reference scans) see exactly this generation's. */
+	memset(&f->route[f->route_next], 0,
+	       (f->route_base + ASC_FIB_ROUTES - f->route_next) * sizeof(struct asc_route));
+	return 0;
+}
+
+int fib_build(struct fib *f, const struct rtable *t, const uint32_t *rid, unsigned int gen)
+{
+	struct fent *v;
+	size_t n[2] = { 0, 0 };
+	int err = 0;
+
+	gen &= 1;
+	if (gen != f->route_base / ASC_FIB_ROUTES || f->valid)
+		return -EINVAL; /* fib_records() first, for this generation */
 	v = malloc((t->n ? t->n : 1) * sizeof(*v));
 	if (!v)
 		return -ENOMEM;
@@ -1003,9 +1032,7 @@ int fib_build(struct fib *f, const struct rtable *t, unsigned int gen)
 
 		key_of(e->addr, &x->hi, &x->lo);
 		x->len = e->plen;
-		err = route_intern(f, &e->route, &x->rid);
-		if (err)
-			goto out;
+		x->rid = rid[i];
 		n[e->family == 6]++;
 	}
 	/* The table is sorted by family: IPv4 first. */
@@ -1036,10 +1063,31 @@ out:
 	return err;
 }
 
+const struct asc_route *fib_generation(const struct fib *f, unsigned int gen)
+{
+	return &f->route[(gen & 1) * ASC_FIB_ROUTES];
+}
+
+void fib_column_clear(struct fib *f, unsigned int col)
+{
+	for (size_t i = 0; col < ASC_COLUMNS && i < 2 * (size_t)ASC_FIB_ROUTES; i++)
+		__atomic_store_n(&f->route[i].slot[col], 0, __ATOMIC_RELAXED);
+}
+
+void fib_noroute_set(struct fib *f, unsigned int col, const uint32_t slot[2])
+{
+	for (unsigned int g = 0; col < ASC_COLUMNS && g < 2; g++) {
+		struct asc_route *r = &f->route[g * ASC_FIB_ROUTES];
+
+		__atomic_store_n(&r[ASC_REC_NOROUTE4].slot[col], slot[0], __ATOMIC_RELEASE);
+		__atomic_store_n(&r[ASC_REC_NOROUTE6].slot[col], slot[1], __ATOMIC_RELEASE);
+	}
+}
+
 /* ---- lookup ------------------------------------------------------------- */
 
 int fib_lookup(const struct fib *f, unsigned int gen, int family, const uint8_t *addr,
-	       struct rt_route *rt)
+	       uint32_t *rid, struct asc_route *rec)
 {
 	uint8_t a[16] = { 0 };
 	int v6 = family == 6;
@@ -1060,7 +1108,18 @@ int fib_lookup(const struct fib *f, unsigned int gen, int family, const uint8_t 
 		return -ENOENT;
 	if (entry >= 2 * ASC_FIB_ROUTES)
 		return -EIO;
-	*rt = f->route[entry];
+	if (rid)
+		*rid = entry;
+	if (rec)
+		*rec = f->route[entry];
+	return 0;
+}
+
+int fib_record(const struct fib *f, uint32_t rid, struct asc_route *rec)
+{
+	if (rid >= 2 * ASC_FIB_ROUTES)
+		return -ERANGE;
+	*rec = f->route[rid];
 	return 0;
 }
 
@@ -1081,9 +1140,10 @@ void fib_usage(const struct fib *f, struct fib_usage *u)
 {
 	u->nodes = f->nodes.top - f->nodes.base - unused(&f->nodes, &f->quarantine[0]);
 	u->leaves = f->leaves.top - f->leaves.base - unused(&f->leaves, &f->quarantine[1]);
-	u->routes = f->route_next - f->route_base - 1; /* slot 0 is "none" */
+	u->routes = f->route_next - f->route_base - ASC_REC_FIRST; /* records of routes */
 	u->bytes = ASC_FIB_DIR_GEN * sizeof(uint32_t) + u->nodes * sizeof(struct asc_fib_node) +
-		   u->leaves * sizeof(uint32_t) + (u->routes + 1) * sizeof(struct rt_route);
+		   u->leaves * sizeof(uint32_t) +
+		   (u->routes + ASC_REC_FIRST) * sizeof(struct asc_route);
 	u->map_bytes = 0;
 	for (int i = 0; i < 4; i++)
 		u->map_bytes += f->fd[i] >= 0 ? map_memlock(f->fd[i]) : map_len[i];

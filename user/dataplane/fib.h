@@ -23,8 +23,16 @@
 
 struct fib;
 
-/* Distinct routes a generation holds: its route slot 0 means "none". */
-#define FIB_ROUTES_USABLE (ASC_FIB_ROUTES - 1)
+/* Distinct route records a generation holds for routes (the first
+ * ASC_REC_FIRST are reserved: "none" and the two no-route records). */
+#define FIB_ROUTES_USABLE (ASC_FIB_ROUTES - ASC_REC_FIRST)
+
+/* The records of one generation: one per entry of the table, in table
+ * order (equal ones are stored once), and the no-route records. */
+struct fib_recs {
+	const struct asc_route *entry;
+	struct asc_route noroute[2]; /* [0] IPv4, [1] IPv6 */
+};
 
 struct fib_usage {
 	size_t nodes, leaves, routes; /* entries in use in the generation (routes: distinct) */
@@ -39,22 +47,47 @@ struct fib_usage {
 int fib_open(const struct asc_maps *m, bool updates, struct fib **out);
 void fib_close(struct fib *f);
 
-/* Writes the table `t` (sorted, deduplicated) into generation `gen`, waiting
- * first for an RCU grace period so no packet still reads that generation.
- * Returns 0, -ENOSPC naming the limit that was hit, or another -errno. */
-int fib_build(struct fib *f, const struct rtable *t, unsigned int gen);
+/* Writes the route records of generation `gen` (asc_fib_route, which both
+ * lookup kinds use) and nothing else, waiting first for an RCU grace period
+ * so no packet still reads that generation: r->entry[0..n) interned, their
+ * absolute indexes into rid[].  Returns 0, -ENOSPC (logged) or -errno. */
+int fib_records(struct fib *f, const struct fib_recs *r, size_t n, unsigned int gen, uint32_t *rid);
 
-/* Announces e->family/addr/plen with e->route, or withdraws it when
+/* Writes the table `t` (sorted, deduplicated) into generation `gen`, entry
+ * t->v[i] leading to record rid[i]: call fib_records() for `gen` first
+ * (-EINVAL otherwise).  Returns 0, -ENOSPC naming the limit that was hit,
+ * or another -errno. */
+int fib_build(struct fib *f, const struct rtable *t, const uint32_t *rid, unsigned int gen);
+
+/* The ASC_FIB_ROUTES records of generation gen (zero beyond the last). */
+const struct asc_route *fib_generation(const struct fib *f, unsigned int gen);
+
+/* Sets column col of every record of both generations to slot 0 (overflow):
+ * before a column is given to another upstream, whose traffic must not
+ * count in the slots of the column's last owner. */
+void fib_column_clear(struct fib *f, unsigned int col);
+
+/* Sets column col of both generations' no-route records to slot[0] (IPv4)
+ * and slot[1] (IPv6): an upstream given a column counts its unrouted
+ * traffic at once, before the next load fills its routes. */
+void fib_noroute_set(struct fib *f, unsigned int col, const uint32_t slot[2]);
+
+/* Announces e->family/addr/plen with record *rec, or withdraws it when
  * `withdraw`, in the generation fib_build() wrote last.  Needs `updates`.
  * Returns 0 (also when nothing changed) or a negative errno; after an
  * error the tables stay whole but further updates are refused (-EINVAL)
  * until the next fib_build(). */
-int fib_update(struct fib *f, const struct rt_entry *e, bool withdraw);
+int fib_update(struct fib *f, const struct rt_entry *e, const struct asc_route *rec, bool withdraw);
 
 /* Lookup in generation `gen`, walking the arrays exactly as the data plane
- * does.  Returns 0 and fills *rt, or -ENOENT when no prefix covers addr. */
+ * does.  Returns 0 and fills the record index *rid and the record *rec
+ * (either may be NULL), or -ENOENT when no prefix covers addr. */
 int fib_lookup(const struct fib *f, unsigned int gen, int family, const uint8_t *addr,
-	       struct rt_route *rt);
+	       uint32_t *rid, struct asc_route *rec);
+
+/* Record `rid` (an absolute index, as the tables hold them).  -ERANGE
+ * beyond both generations. */
+int fib_record(const struct fib *f, uint32_t rid, struct asc_route *rec);
 
 /* What generation `gen` uses (as of its last build or update). */
 void fib_usage(const struct fib *f, struct fib_usage *u);

@@ -20,6 +20,7 @@
 #include "asclass.skel.h"
 #include "common/log.h"
 #include "dataplane/maps.h"
+#include "dataplane/migrate.h"
 
 static const char *const stat_names[ASC_STAT_MAX] = {
 	[ASC_STAT_SEEN] = "seen",
@@ -35,6 +36,7 @@ static const char *const stat_names[ASC_STAT_MAX] = {
 	[ASC_STAT_NO_ROUTE] = "no_route",
 	[ASC_STAT_OVERFLOW] = "overflow",
 	[ASC_STAT_INTERNAL] = "internal",
+	[ASC_STAT_NO_LINK] = "no_link",
 };
 
 const char *stat_name(enum asc_stat s)
@@ -56,7 +58,10 @@ static void maps_take(struct asc_maps *m, struct asclass_bpf *skel)
 	const struct asclass_bpf *s = skel ? skel : &none;
 
 	m->skel = skel;
+	m->upgraded = false;
 	m->counts = fd_of(s->maps.asc_counts);
+	m->retired = fd_of(s->maps.asc_retired);
+	m->ifaces = fd_of(s->maps.asc_ifaces);
 	m->overflow = fd_of(s->maps.asc_overflow);
 	m->stats = fd_of(s->maps.asc_stats);
 	m->links = fd_of(s->maps.asc_links);
@@ -265,10 +270,11 @@ int maps_size_counts(struct asclass_bpf *skel, unsigned int counters)
 	return bpf_map__set_max_entries(map, info.max_entries);
 }
 
-int maps_create(const char *pin_dir, unsigned int counters, struct asc_maps *m)
+static int create(const char *pin_dir, unsigned int counters, struct asc_maps *m, bool finish)
 {
 	struct asclass_bpf *skel;
 	struct bpf_program *p;
+	bool upgrade;
 	int err;
 
 	err = maps_init(m);
@@ -278,7 +284,10 @@ int maps_create(const char *pin_dir, unsigned int counters, struct asc_maps *m)
 		err = skel_open(pin_dir, &skel);
 	if (err)
 		return err;
-	err = maps_size_counts(skel, counters);
+	/* 0.1 maps are moved aside first, so that new ones are created */
+	err = migrate_v1_begin(pin_dir, skel->obj, &upgrade);
+	if (!err)
+		err = maps_size_counts(skel, counters);
 	if (!err)
 		err = check_pinned(skel->obj);
 	if (err)
@@ -294,10 +303,25 @@ int maps_create(const char *pin_dir, unsigned int counters, struct asc_maps *m)
 		goto fail;
 	}
 	maps_take(m, skel);
+	m->upgraded = upgrade;
+	if (upgrade && finish && (err = migrate_v1_finish(pin_dir, m))) {
+		maps_close(m);
+		return err;
+	}
 	return 0;
 fail:
 	asclass_bpf__destroy(skel);
 	return err;
+}
+
+int maps_create(const char *pin_dir, unsigned int counters, struct asc_maps *m)
+{
+	return create(pin_dir, counters, m, true);
+}
+
+int maps_create_defer(const char *pin_dir, unsigned int counters, struct asc_maps *m)
+{
+	return create(pin_dir, counters, m, false);
 }
 
 size_t map_memlock(int fd)
@@ -346,63 +370,179 @@ int counter_row_cmp(const void *a, const void *b)
 	return 0;
 }
 
-int counters_read(const struct asc_maps *m, struct counter_row **rows, size_t *n)
+int counts_foreach(const struct asc_maps *m, counts_fn *fn, void *ctx)
 {
-	struct asc_count_key key, next, *prev = NULL;
-	struct asc_count_val *vals;
-	struct counter_row *out = NULL;
-	size_t cap = 0, cnt = 0;
+	LIBBPF_OPTS(bpf_map_batch_opts, bo);
+	uint32_t *keys = malloc(COUNTS_BATCH * sizeof(*keys)), out, n;
+	struct asc_count *vals = malloc((size_t)COUNTS_BATCH * m->nr_cpus * sizeof(*vals));
+	void *in = NULL;
+	int err = 0, ret;
+
+	if (!keys || !vals) {
+		err = -ENOMEM;
+		goto out;
+	}
+	do {
+		bool free_seen = false;
+
+		n = COUNTS_BATCH;
+		ret = bpf_map_lookup_batch(m->counts, in, &out, keys, vals, &n, &bo);
+		if (ret && errno != ENOENT) {
+			err = -errno;
+			break;
+		}
+		for (uint32_t i = 0; i < n && !err; i++) {
+			free_seen |= keys[i] && !vals[(size_t)i * m->nr_cpus].family;
+			err = fn(ctx, keys[i], &vals[(size_t)i * m->nr_cpus]);
+		}
+		/* Slots are handed out lowest first and never given back (an
+		 * idle one is folded and reused at once), so the slots in use
+		 * are 1..N: past the first free one, all are free. */
+		if (free_seen)
+			break;
+		in = &out;
+	} while (!ret && !err);
+out:
+	free(keys);
+	free(vals);
+	return err;
+}
+
+struct rows {
+	struct counter_row *v;
+	size_t n, cap;
+	int nr_cpus;
+};
+
+/* Appends a row with counts `val` unless it counted nothing. */
+static int rows_add(struct rows *r, const struct asc_slot_key *id, enum asc_dir dir,
+		    const struct asc_count_val *val)
+{
+	if (!val->packets && !val->bytes)
+		return 0;
+	if (r->n == r->cap) {
+		void *p = realloc(r->v, (r->cap = r->cap ? r->cap * 2 : 256) * sizeof(*r->v));
+
+		if (!p)
+			return -ENOMEM;
+		r->v = p;
+	}
+	r->v[r->n++] = (struct counter_row){
+		.key = { .origin_asn = id->origin_asn,
+			 .transit_asn = id->transit_asn,
+			 .upstream_id = id->upstream_id,
+			 .dir = (uint8_t)dir,
+			 .family = id->family },
+		.val = *val,
+		.path = id->path,
+	};
+	return 0;
+}
+
+static int rows_add_pair(struct rows *r, const struct asc_slot_key *id,
+			 const struct asc_count_val *rx, const struct asc_count_val *tx)
+{
+	int err = rows_add(r, id, ASC_DIR_RX, rx);
+
+	return err ? err : rows_add(r, id, ASC_DIR_TX, tx);
+}
+
+void count_sum(const struct asc_count *percpu, int nr_cpus, struct asc_count_val *rx,
+	       struct asc_count_val *tx)
+{
+	*rx = *tx = (struct asc_count_val){ 0 };
+	for (int c = 0; c < nr_cpus; c++) {
+		rx->packets += percpu[c].rx.packets;
+		rx->bytes += percpu[c].rx.bytes;
+		tx->packets += percpu[c].tx.packets;
+		tx->bytes += percpu[c].tx.bytes;
+	}
+}
+
+void count_identity(const struct asc_count *c, struct asc_slot_key *id)
+{
+	*id = (struct asc_slot_key){ .origin_asn = c->origin_asn,
+				     .transit_asn = c->transit_asn,
+				     .upstream_id = c->upstream_id,
+				     .family = c->family,
+				     .path = c->path };
+}
+
+static int slot_rows(void *ctx, uint32_t slot, const struct asc_count *percpu)
+{
+	struct rows *r = ctx;
+	struct asc_count_val rx, tx;
+	struct asc_slot_key id;
+
+	if (!slot || !percpu->family)
+		return 0;
+	count_identity(percpu, &id);
+	count_sum(percpu, r->nr_cpus, &rx, &tx);
+	return rows_add_pair(r, &id, &rx, &tx);
+}
+
+static int retired_rows(const struct asc_maps *m, struct rows *r)
+{
+	struct asc_slot_key key, next, *prev = NULL;
+	struct asc_retired_val v;
 	int err = 0;
 
-	vals = calloc(m->nr_cpus, sizeof(*vals));
-	if (!vals)
-		return -ENOMEM;
-	while (bpf_map_get_next_key(m->counts, prev, &next) == 0) {
+	while (!err && bpf_map_get_next_key(m->retired, prev, &next) == 0) {
 		key = next;
 		prev = &key;
-		if (bpf_map_lookup_elem(m->counts, &key, vals))
+		if (bpf_map_lookup_elem(m->retired, &key, &v))
 			continue; /* deleted meanwhile */
-		if (cnt == cap) {
-			void *p = realloc(out, (cap = cap ? cap * 2 : 256) * sizeof(*out));
-
-			if (!p) {
-				err = -ENOMEM;
-				goto out;
-			}
-			out = p;
-		}
-		out[cnt].key = key;
-		/* the 0.1 layout counts by the vote over all paths */
-		out[cnt].path =
-			key.origin_asn || key.transit_asn ? ASC_PATH_CONSENSUS : ASC_PATH_NONE;
-		out[cnt].val = (struct asc_count_val){ 0 };
-		for (int c = 0; c < m->nr_cpus; c++) {
-			out[cnt].val.packets += vals[c].packets;
-			out[cnt].val.bytes += vals[c].bytes;
-		}
-		cnt++;
+		err = rows_add_pair(r, &key, &v.rx, &v.tx);
 	}
-	if (cnt)
-		qsort(out, cnt, sizeof(*out), counter_row_cmp);
-out:
-	free(vals);
+	return err;
+}
+
+/* Sums rows of one (upstream, dir, family, origin, transit, path) into one:
+ * a live slot and the retired counts of the same identity. */
+static size_t rows_merge(struct counter_row *v, size_t n)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (o && !counter_row_cmp(&v[o - 1], &v[i])) {
+			v[o - 1].val.packets += v[i].val.packets;
+			v[o - 1].val.bytes += v[i].val.bytes;
+			continue;
+		}
+		v[o++] = v[i];
+	}
+	return o;
+}
+
+int counters_read(const struct asc_maps *m, struct counter_row **rows, size_t *n)
+{
+	struct rows r = { .nr_cpus = m->nr_cpus };
+	int err;
+
+	err = counts_foreach(m, slot_rows, &r);
+	if (!err)
+		err = retired_rows(m, &r);
 	if (err) {
-		free(out);
+		free(r.v);
 		return err;
 	}
-	*rows = out;
-	*n = cnt;
+	if (r.n)
+		qsort(r.v, r.n, sizeof(*r.v), counter_row_cmp);
+	*rows = r.v;
+	*n = rows_merge(r.v, r.n);
+	return 0;
+}
+
+static int slot_used(void *ctx, uint32_t slot, const struct asc_count *percpu)
+{
+	*(size_t *)ctx += slot && percpu->family;
 	return 0;
 }
 
 int counters_keys(const struct asc_maps *m, size_t *n)
 {
-	struct asc_count_key k[2];
-
 	*n = 0;
-	while (!bpf_map_get_next_key(m->counts, *n ? &k[(*n - 1) & 1] : NULL, &k[*n & 1]))
-		++*n;
-	return errno == ENOENT ? 0 : -errno;
+	return counts_foreach(m, slot_used, n);
 }
 
 int overflow_read(const struct asc_maps *m, struct asc_overflow_val out[ASC_MAX_UPSTREAMS])
@@ -427,31 +567,54 @@ int overflow_read(const struct asc_maps *m, struct asc_overflow_val out[ASC_MAX_
 
 int stats_read(const struct asc_maps *m, uint64_t out[ASC_STAT_MAX])
 {
-	__u64 *vals = calloc(m->nr_cpus, sizeof(*vals));
+	struct asc_stats *vals = calloc(m->nr_cpus, sizeof(*vals));
+	__u32 zero = 0;
+	int err = 0;
 
 	if (!vals)
 		return -ENOMEM;
-	for (__u32 i = 0; i < ASC_STAT_MAX; i++) {
-		out[i] = 0;
-		if (bpf_map_lookup_elem(m->stats, &i, vals))
-			continue;
-		for (int c = 0; c < m->nr_cpus; c++)
-			out[i] += vals[c];
-	}
+	memset(out, 0, ASC_STAT_MAX * sizeof(*out));
+	if (bpf_map_lookup_elem(m->stats, &zero, vals))
+		err = -errno;
+	for (int c = 0; !err && c < m->nr_cpus; c++)
+		for (int i = 0; i < ASC_STAT_MAX; i++)
+			out[i] += ((const __u64 *)&vals[c])[i];
 	free(vals);
-	return 0;
+	return err;
+}
+
+/* The interface-wide links of asc_ifaces, as rows keyed (ifindex, any);
+ * the whole array in one batch read. */
+static size_t iface_links(const struct asc_maps *m, struct link_row *out, size_t max)
+{
+	LIBBPF_OPTS(bpf_map_batch_opts, bo);
+	__u32 *keys = calloc(ASC_MAX_IFINDEX, sizeof(*keys)), n = ASC_MAX_IFINDEX, next;
+	struct asc_iface *v = calloc(ASC_MAX_IFINDEX, sizeof(*v));
+	size_t cnt = 0;
+
+	if (keys && v &&
+	    (!bpf_map_lookup_batch(m->ifaces, NULL, &next, keys, v, &n, &bo) || errno == ENOENT))
+		for (__u32 i = 0; i < n && cnt < max; i++)
+			if (v[i].any.upstream_id)
+				out[cnt++] = (struct link_row){ .key = { .ifindex = keys[i],
+									 .vlan_id = ASC_VLAN_ANY },
+								.val = v[i].any };
+	free(keys);
+	free(v);
+	return cnt;
 }
 
 int links_read(const struct asc_maps *m, struct link_row **rows, size_t *n)
 {
 	struct asc_link_key key, next, *prev = NULL;
 	struct link_row *out = NULL;
-	size_t cnt = 0;
+	size_t cnt = 0, max = ASC_MAX_LINKS + ASC_MAX_IFINDEX;
 
-	out = calloc(ASC_MAX_LINKS, sizeof(*out));
+	out = calloc(max, sizeof(*out));
 	if (!out)
 		return -ENOMEM;
-	while (cnt < ASC_MAX_LINKS && bpf_map_get_next_key(m->links, prev, &next) == 0) {
+	cnt = iface_links(m, out, max);
+	while (cnt < max && bpf_map_get_next_key(m->links, prev, &next) == 0) {
 		key = next;
 		prev = &key;
 		if (bpf_map_lookup_elem(m->links, &key, &out[cnt].val))

@@ -4,6 +4,7 @@
  * unless it says so. */
 #ifndef ASC_MAPS_H
 #define ASC_MAPS_H
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "asclass.h"
@@ -14,12 +15,13 @@ struct asclass_bpf;
  * (build/asclass.skel.h), which names every map and whose maps hold these
  * fds: maps_close() closes them by closing it.  An fd is -1 when closed. */
 struct asc_maps {
-	int counts, overflow, stats, links, upstreams, state;
+	int counts, retired, overflow, stats, ifaces, links, upstreams, state;
 	int lpm4[2], lpm6[2];
 	int fib_dir, fib_node, fib_leaf, fib_route; /* fast tables, both generations */
 	int nr_cpus;		  /* libbpf_num_possible_cpus(): per-CPU value count */
-	unsigned int counts_max;  /* keys asc_counts holds (its max_entries) */
+	unsigned int counts_max;  /* slots asc_counts holds (its max_entries) */
 	struct asclass_bpf *skel; /* maps_create() loads its maps, never a program */
+	bool upgraded;		  /* maps_create() found 0.1 maps and made new ones */
 };
 
 /* Bounds of the counters setting (attach --counters, [daemon] counters). */
@@ -36,6 +38,10 @@ int maps_open(const char *pin_dir, struct asc_maps *m);
  * (logged); nothing is replaced.  counters: how many keys a new asc_counts
  * holds (0: ASC_MAX_COUNTERS, or what the pinned one holds). */
 int maps_create(const char *pin_dir, unsigned int counters, struct asc_maps *m);
+/* maps_create(), but a 0.1 upgrade (m->upgraded) is left for the caller to
+ * finish with migrate_v1_finish() once it has replaced the 0.1 programs
+ * (dataplane/migrate.h), so that what they counted meanwhile is kept. */
+int maps_create_defer(const char *pin_dir, unsigned int counters, struct asc_maps *m);
 /* Sizes skel's asc_counts before it is loaded: as the pinned one when there
  * is one (an error, logged, when `counters` asks for another size), else
  * `counters` or ASC_MAX_COUNTERS. */
@@ -59,14 +65,27 @@ struct counter_row {
 	uint8_t path; /* enum asc_path: how origin and transit were found */
 };
 
-/* Reads every asc_counts entry summed over CPUs into a malloc'd array
- * (*rows, *n); caller frees.  Sorted by upstream, dir, family, origin,
- * transit, path. */
+/* Reads every counter summed over CPUs into a malloc'd array (*rows, *n);
+ * caller frees: the slots of asc_counts in use (rx and tx as two rows) and
+ * asc_retired, one row per (upstream, dir, family, origin, transit, path)
+ * that counted anything.  Sorted by those fields. */
 int counters_read(const struct asc_maps *m, struct counter_row **rows, size_t *n);
 /* That order, as a qsort/bsearch comparator of struct counter_row. */
 int counter_row_cmp(const void *a, const void *b);
-/* How many keys asc_counts holds now. */
+/* How many slots of asc_counts are in use (hold an identity). */
 int counters_keys(const struct asc_maps *m, size_t *n);
+
+/* Calls fn for the slots of asc_counts with their nr_cpus per-CPU values,
+ * read in batches: every slot in use, and some free ones; the slots it does
+ * not visit are free (slots in use are 1..N, see counts_foreach()).  Stops
+ * at fn's first nonzero return, which it returns. */
+#define COUNTS_BATCH 1024U
+typedef int counts_fn(void *ctx, uint32_t slot, const struct asc_count *percpu);
+int counts_foreach(const struct asc_maps *m, counts_fn *fn, void *ctx);
+/* A slot's counts summed over CPUs, and its identity. */
+void count_sum(const struct asc_count *percpu, int nr_cpus, struct asc_count_val *rx,
+	       struct asc_count_val *tx);
+void count_identity(const struct asc_count *c, struct asc_slot_key *id);
 /* asc_overflow summed over CPUs: out[upstream_id] for ids < ASC_MAX_UPSTREAMS. */
 int overflow_read(const struct asc_maps *m, struct asc_overflow_val out[ASC_MAX_UPSTREAMS]);
 /* asc_stats summed over CPUs. */

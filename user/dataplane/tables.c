@@ -18,6 +18,7 @@
 
 #include "common/log.h"
 #include "dataplane/fib.h"
+#include "dataplane/slots.h"
 #include "dataplane/tables.h"
 
 #define TABLES_LOCK "/run/asclass.lock"
@@ -43,7 +44,8 @@ static int lpm_clear(int fd, size_t key_size)
 	return 0;
 }
 
-static int lpm_fill(const struct asc_maps *m, const struct rtable *t, unsigned int gen)
+static int lpm_fill(const struct asc_maps *m, const struct rtable *t, const uint32_t *rid,
+		    unsigned int gen)
 {
 	int err;
 
@@ -63,13 +65,13 @@ static int lpm_fill(const struct asc_maps *m, const struct rtable *t, unsigned i
 
 			memcpy(k.addr, e->addr, 4);
 			fd = m->lpm4[gen];
-			err = bpf_map_update_elem(fd, &k, &e->route, BPF_ANY);
+			err = bpf_map_update_elem(fd, &k, &rid[i], BPF_ANY);
 		} else {
 			struct asc_lpm_v6 k = { .prefixlen = e->plen };
 
 			memcpy(k.addr, e->addr, 16);
 			fd = m->lpm6[gen];
-			err = bpf_map_update_elem(fd, &k, &e->route, BPF_ANY);
+			err = bpf_map_update_elem(fd, &k, &rid[i], BPF_ANY);
 		}
 		if (err) {
 			char buf[64];
@@ -83,6 +85,101 @@ static int lpm_fill(const struct asc_maps *m, const struct rtable *t, unsigned i
 		}
 	}
 	return 0;
+}
+
+/* The upstream of each column (0: none attached there), and names. */
+struct columns {
+	struct asc_upstream ups[ASC_MAX_UPSTREAMS];
+	uint16_t id[ASC_COLUMNS];
+};
+
+static int columns_read(const struct asc_maps *m, struct columns *c)
+{
+	int err = upstreams_read(m, c->ups);
+
+	memset(c->id, 0, sizeof(c->id));
+	for (unsigned int i = 1; !err && i < ASC_MAX_UPSTREAMS; i++)
+		if (c->ups[i].name[0] && c->ups[i].column < ASC_COLUMNS)
+			c->id[c->ups[i].column] = (uint16_t)i;
+	return err;
+}
+
+/* The slot of (column, family, link) into *slot. */
+static int column_slot(struct slots *sl, const struct columns *c, unsigned int col, int family,
+		       const struct rt_link *l, uint32_t *slot)
+{
+	struct asc_slot_key id = { .origin_asn = l->origin_asn,
+				   .transit_asn = l->transit_asn,
+				   .upstream_id = c->id[col],
+				   .family = (uint8_t)family,
+				   .path = l->path };
+
+	return slots_get(sl, &id, c->ups[c->id[col]].name, slot);
+}
+
+/* The record of every entry of t and the no-route records: for every
+ * attached upstream's column, the slot of what rt_link_of() says. */
+static int records_make(const struct columns *c, struct slots *sl, const struct rtable *t,
+			struct asc_route *rec, struct fib_recs *r)
+{
+	static const struct rt_link none = { .path = ASC_PATH_NONE };
+	int err = 0;
+
+	memset(r->noroute, 0, sizeof(r->noroute));
+	for (unsigned int col = 0; col < ASC_COLUMNS; col++) {
+		if (!c->id[col])
+			continue;
+		for (int f = 0; !err && f < 2; f++)
+			err = column_slot(sl, c, col, f ? 6 : 4, &none, &r->noroute[f].slot[col]);
+		for (size_t i = 0; !err && i < t->n; i++) {
+			struct rt_link l = rt_link_of(t, &t->v[i], col);
+
+			err = column_slot(sl, c, col, t->v[i].family, &l, &rec[i].slot[col]);
+		}
+	}
+	r->entry = rec;
+	return err;
+}
+
+/* Writes the records of generation `next` (slots handed out as needed)
+ * and their indexes per entry into rid[]. */
+static int records_load(const struct asc_maps *m, struct fib *f, const struct rtable *t,
+			unsigned int next, uint32_t *rid, struct tables_result *res)
+{
+	struct asc_route *rec = calloc(t->n ? t->n : 1, sizeof(*rec));
+	struct columns *c = malloc(sizeof(*c));
+	struct slots *sl = NULL;
+	struct fib_recs r;
+	int err;
+
+	err = rec && c ? columns_read(m, c) : -ENOMEM;
+	if (!err)
+		err = slots_open(m, &sl);
+	/* The generation about to be rewritten may have been active a moment
+	 * ago: no packet may count in a slot that is folded below. */
+	if (!err && (err = rcu_grace()))
+		log_err("wait for a grace period: %s", errstr(err));
+	if (err)
+		goto out;
+	slots_begin(sl, fib_generation(f, !next), ASC_FIB_ROUTES);
+	err = records_make(c, sl, t, rec, &r);
+	if (err) {
+		log_err("hand out counter slots: %s", errstr(err));
+		goto out;
+	}
+	res->slots_missed = slots_missed(sl);
+	res->slots_folded = slots_folded(sl);
+	res->slots_used = slots_used(sl);
+	if (res->slots_missed)
+		log_warn("%zu counter identities found no free slot in asc_counts (%u slots): "
+			 "they count in the per-upstream overflow; raise the `counters` setting",
+			 res->slots_missed, m->counts_max);
+	err = fib_records(f, &r, t->n, next, rid);
+out:
+	slots_close(sl);
+	free(c);
+	free(rec);
+	return err;
 }
 
 static int tables_lock(void)
@@ -106,6 +203,7 @@ int tables_load(const struct asc_maps *m, const struct rtable *t, const struct t
 	unsigned int which = o && o->which ? o->which : TABLES_FAST;
 	struct fib *fib = o ? o->fib : NULL;
 	struct asc_state st;
+	uint32_t *rid;
 	unsigned int next;
 	struct timespec wall;
 	__u32 zero = 0;
@@ -124,34 +222,29 @@ int tables_load(const struct asc_maps *m, const struct rtable *t, const struct t
 	res->routes_v4 = rtable_count(t, 4);
 	res->routes_v6 = rtable_count(t, 6);
 	res->lpm_seconds = res->fast_seconds = 0;
-	if (which & TABLES_LPM) {
-		t0 = now_s();
-		/* Packets that read asc_state just before the last flip may
-		 * still be walking this generation: let them finish. */
-		err = rcu_grace();
-		if (err)
-			log_err("wait for a grace period: %s", errstr(err));
-		else
-			err = lpm_fill(m, t, next);
-		if (err)
-			goto out; /* the active generation was never touched */
+	t0 = now_s();
+	rid = malloc((t->n ? t->n : 1) * sizeof(*rid));
+	err = rid ? 0 : -ENOMEM;
+	if (!err && !fib)
+		err = fib_open(m, false, &fib);
+	if (!err)
+		err = records_load(m, fib, t, next, rid, res);
+	if (!err && (which & TABLES_LPM))
+		err = lpm_fill(m, t, rid, next);
+	if (!err && (which & TABLES_LPM))
 		res->lpm_seconds = now_s() - t0;
-	}
-	if (which & TABLES_FAST) {
+	if (!err && (which & TABLES_FAST)) {
 		t0 = now_s();
-		if (!fib)
-			err = fib_open(m, false, &fib);
+		err = fib_build(fib, t, rid, next);
 		if (!err)
-			err = fib_build(fib, t, next);
-		if (!err) {
 			fib_usage(fib, &res->fast);
-			res->fast_seconds = now_s() - t0;
-		}
-		if (!o || !o->fib)
-			fib_close(fib);
-		if (err)
-			goto out;
+		res->fast_seconds = now_s() - t0;
 	}
+	if (!o || !o->fib)
+		fib_close(fib);
+	free(rid);
+	if (err)
+		goto out; /* the active generation was never touched */
 	res->build_seconds = res->lpm_seconds + res->fast_seconds;
 
 	clock_gettime(CLOCK_REALTIME, &wall);
@@ -192,34 +285,19 @@ static int lpm_has(int fd, const void *key, void *first, void *next, size_t ksz)
 	return memcmp(next, first, ksz) != 0;
 }
 
-int tables_lookup(const struct asc_maps *m, int family, const uint8_t *addr, struct rt_route *rt,
-		  struct rt_entry *match)
+/* The record index of the longest prefix covering addr in LPM generation
+ * gen, and the prefix into *match when asked. */
+static int lpm_lookup(const struct asc_maps *m, unsigned int gen, int family, const uint8_t *addr,
+		      uint32_t *rid, struct rt_entry *match)
 {
 	struct asc_lpm_v6 key = { 0 }, first, next;
-	struct asc_state st;
-	int alen = family == 4 ? 4 : 16, fd, err;
+	int alen = family == 4 ? 4 : 16, fd;
 	size_t ksz = family == 4 ? sizeof(struct asc_lpm_v4) : sizeof(struct asc_lpm_v6);
 
-	err = state_read(m, &st);
-	if (err)
-		return err;
-	if (st.lookup == ASC_LOOKUP_FAST) {
-		struct fib *f;
-
-		err = fib_open(m, false, &f);
-		if (err)
-			return err;
-		err = fib_lookup(f, st.generation, family, addr, rt);
-		fib_close(f);
-		if (!err && match)
-			*match = (struct rt_entry){ .family = (uint8_t)family,
-						    .plen = TABLES_PLEN_UNKNOWN };
-		return err;
-	}
-	fd = family == 4 ? m->lpm4[st.generation] : m->lpm6[st.generation];
+	fd = family == 4 ? m->lpm4[gen] : m->lpm6[gen];
 	key.prefixlen = alen * 8;
 	memcpy(key.addr, addr, alen);
-	if (bpf_map_lookup_elem(fd, &key, rt))
+	if (bpf_map_lookup_elem(fd, &key, rid))
 		return -errno;
 	if (!match)
 		return 0;
@@ -234,10 +312,58 @@ int tables_lookup(const struct asc_maps *m, int family, const uint8_t *addr, str
 		key.prefixlen = len;
 		memcpy(key.addr, e.addr, alen);
 		if (lpm_has(fd, &key, &first, &next, ksz)) {
-			e.route = *rt;
 			*match = e;
 			return 0;
 		}
 	}
 	return -ENOENT;
+}
+
+int tables_lookup(const struct asc_maps *m, int family, const uint8_t *addr, struct asc_route *rec,
+		  struct rt_entry *match)
+{
+	struct asc_state st;
+	struct fib *f;
+	uint32_t rid;
+	int err, e2;
+
+	err = state_read(m, &st);
+	if (!err)
+		err = fib_open(m, false, &f);
+	if (err)
+		return err;
+	st.generation &= 1;
+	if (match)
+		*match =
+			(struct rt_entry){ .family = (uint8_t)family, .plen = TABLES_PLEN_UNKNOWN };
+	if (st.lookup == ASC_LOOKUP_FAST)
+		err = fib_lookup(f, st.generation, family, addr, &rid, NULL);
+	else
+		err = lpm_lookup(m, st.generation, family, addr, &rid, match);
+	if (err == -ENOENT)
+		rid = st.generation * ASC_FIB_ROUTES +
+		      (family == 4 ? ASC_REC_NOROUTE4 : ASC_REC_NOROUTE6);
+	e2 = err && err != -ENOENT ? err : fib_record(f, rid, rec);
+	fib_close(f);
+	return e2 ? e2 : err;
+}
+
+int tables_slot_identity(const struct asc_maps *m, const struct asc_route *rec, unsigned int col,
+			 struct asc_count *id)
+{
+	struct asc_count *v;
+	uint32_t slot = col < ASC_COLUMNS ? rec->slot[col] : 0;
+	int err = 0;
+
+	if (!slot)
+		return -ENOENT;
+	v = calloc(m->nr_cpus, sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	if (bpf_map_lookup_elem(m->counts, &slot, v))
+		err = -errno;
+	else
+		*id = v[0];
+	free(v);
+	return err;
 }

@@ -32,6 +32,9 @@ struct tables_result {
 	unsigned int generation; /* now active */
 	unsigned int lookup;	 /* enum asc_lookup_kind now active */
 	struct fib_usage fast;	 /* when the fast tables were written */
+	size_t slots_used;	 /* counter slots holding an identity */
+	size_t slots_folded;	 /* idle slots folded into asc_retired for new identities */
+	size_t slots_missed;	 /* identities that found no slot: counted in overflow */
 };
 
 /* Returns 0 or a negative errno; logs what failed.  o may be NULL. */
@@ -43,10 +46,15 @@ int tables_load(const struct asc_maps *m, const struct rtable *t, const struct t
 #define TABLES_PLEN_UNKNOWN 255
 
 /* Longest-prefix match in the active tables, as the data plane sees it.
- * Returns 0 and fills *rt (and the matched prefix into *match, with plen
- * TABLES_PLEN_UNKNOWN under the fast tables), -ENOENT if no prefix covers
- * addr. */
-int tables_lookup(const struct asc_maps *m, int family, const uint8_t *addr, struct rt_route *rt,
+ * Returns 0 and fills the route record *rec (and the matched prefix into
+ * *match, with plen TABLES_PLEN_UNKNOWN under the fast tables), -ENOENT if
+ * no prefix covers addr (*rec is then the family's no-route record). */
+int tables_lookup(const struct asc_maps *m, int family, const uint8_t *addr, struct asc_route *rec,
 		  struct rt_entry *match);
+
+/* What column col of record *rec counts under: the identity in its slot.
+ * -ENOENT when the column has no slot (slot 0: overflow). */
+int tables_slot_identity(const struct asc_maps *m, const struct asc_route *rec, unsigned int col,
+			 struct asc_count *id);
 
 #endif

@@ -131,10 +131,12 @@ static void status_counters(FILE *f, const struct snapshot *s)
 {
 	uint64_t ovf = s->stats[ASC_STAT_OVERFLOW];
 
-	fprintf(f, "\ncounters: %zu of %u keys (%u%%)", s->n_keys, s->counts_max,
+	fprintf(f, "\ncounters: %zu of %u slots (%u%%)", s->n_keys, s->counts_max,
 		pct(s->n_keys, s->counts_max));
 	if (ovf)
-		fprintf(f, ", %llu packet%s found it full (a larger map: attach --counters)",
+		fprintf(f,
+			", %llu packet%s found no slot, counted in overflow (a larger map: the "
+			"counters setting, attach --counters)",
 			(unsigned long long)ovf, ovf == 1 ? "" : "s");
 	fprintf(f, "\npackets:  ");
 	for (int i = 0; i < ASC_STAT_MAX; i++)

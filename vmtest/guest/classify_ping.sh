@@ -21,7 +21,7 @@ asc() { nsenter --net=/run/netns/$R asclass --pin-dir $PIN "$@"; }
 # a counter map of its own size: the dispatcher's program object must take it
 asc attach r0 --upstream cu --asn 4837 --mode native --counters 8192
 asc status | tee /tmp/status
-grep -q "^counters: [0-9]* of 8192 keys" /tmp/status || fail "--counters 8192 did not size asc_counts"
+grep -q "^counters: [0-9]* of 8192 slots" /tmp/status || fail "--counters 8192 did not size asc_counts"
 grep -q "r0 .* cu .* native .* single program .*clsact" /tmp/status || grep -q "r0 .* cu .* native .* .*clsact" /tmp/status \
 	|| fail "expected native XDP and the clsact fallback for tc on this kernel"
 echo "198.51.100.0/24 64500 4837" | asc routes load -

@@ -1,0 +1,223 @@
+// SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+/* tests/prog/test_slots.c - counter slots stay true across table loads.
+ *
+ * 100 loads of changing routing (prefixes come and go, origins and
+ * transits change, per-link attributions appear and vanish, lpm and fast
+ * tables alternate) into an asc_counts of only 64 slots, so that idle slots
+ * are folded into asc_retired and some identities find no slot at all
+ * (overflow).  Between loads, frames from routed and unrouted addresses go
+ * through both programs (BPF_PROG_TEST_RUN) over two upstreams.  After
+ * every load and every burst: every counter row (live slots and asc_retired
+ * merged per identity) only grew, and the packets over all rows plus the
+ * overflow buckets equal the packets sent.
+ * Needs root (BPF) and a bpffs at /sys/fs/bpf.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "asclass.skel.h"
+#include "dataplane/maps.h"
+#include "dataplane/tables.h"
+#include "pkt.h"
+#include "rtgen.h"
+
+#define SLOTS 64
+#define LOADS 100
+#define FRAMES 40 /* per load and program */
+
+static int failures;
+static uint64_t sent;
+static struct counter_row *prev;
+static size_t nprev;
+
+#define FAIL(...)                                                                                  \
+	do {                                                                                       \
+		if (failures++ < 20)                                                               \
+			printf(__VA_ARGS__);                                                       \
+	} while (0)
+
+/* Upstreams 1 (the interface, column 0) and 2 (VLAN 100, column 1) on lo. */
+static int setup_links(const struct asc_maps *m)
+{
+	struct asc_upstream a = { .name = "cu", .column = 0 }, v = { .name = "ttk", .column = 1 };
+	struct asc_link_key k = { .ifindex = 1, .vlan_id = 100 };
+	struct asc_link_val l = { .upstream_id = 2, .column = 1 };
+	struct asc_iface lo = { .any = { .upstream_id = 1, .column = 0 }, .vlan_links = 1 };
+	__u32 one = 1, two = 2;
+
+	return bpf_map_update_elem(m->upstreams, &one, &a, BPF_ANY) ||
+			       bpf_map_update_elem(m->upstreams, &two, &v, BPF_ANY) ||
+			       bpf_map_update_elem(m->ifaces, &one, &lo, BPF_ANY) ||
+			       bpf_map_update_elem(m->links, &k, &l, BPF_ANY)
+		       ? -errno
+		       : 0;
+}
+
+/* A table of 20 of 40 prefixes 198.18.N.0/24 and 2001:db8:N::/48, random
+ * origins and transits, some with per-link paths. */
+static void make_table(struct rtable *t, uint64_t *s)
+{
+	static struct rt_links links[64];
+
+	memset(t, 0, sizeof(*t));
+	t->links = links;
+	t->nlinks = 1;
+	for (int i = 0; i < 20; i++) {
+		unsigned int n = (unsigned int)rng_below(s, 40);
+		char pfx[64];
+		struct rt_entry e;
+
+		if (rng_below(s, 2))
+			snprintf(pfx, sizeof(pfx), "198.18.%u.0/24", n);
+		else
+			snprintf(pfx, sizeof(pfx), "2001:db8:%x::/48", n);
+		prefix_parse(pfx, &e, 0);
+		e.route = (struct rt_route){ 64500 + (uint32_t)rng_below(s, 30),
+					     100 + (uint32_t)rng_below(s, 3), 0, 0 };
+		e.links = 0;
+		if (rng_below(s, 3) == 0 && t->nlinks < 64) {
+			links[t->nlinks].col[1] =
+				(struct rt_link){ e.route.origin_asn,
+						  200 + (uint32_t)rng_below(s, 3), ASC_PATH_OWN };
+			e.links = (uint32_t)t->nlinks++;
+		}
+		rtable_add(t, &e);
+	}
+	rtable_sort_dedup(t);
+}
+
+/* FRAMES frames from random addresses of the prefix pool (some
+ * unrouted), untagged or on VLAN 100, through prog. */
+static void burst(int prog_fd, int is_tc, uint64_t *s)
+{
+	static uint8_t in[PKT_MAX];
+
+	for (int i = 0; i < FRAMES; i++) {
+		unsigned int n = (unsigned int)rng_below(s, 48);
+		char a[64];
+		int v6 = (int)rng_below(s, 2);
+		struct pkt_spec p = { .family = v6 ? 6 : 4, .payload = 10 + i };
+		size_t len;
+
+		snprintf(a, sizeof(a), v6 ? "2001:db8:%x::9" : "198.18.%u.9", n);
+		p.src = is_tc ? (v6 ? "2001:db8:1::1" : "203.0.113.1") : a;
+		p.dst = is_tc ? a : (v6 ? "2001:db8:1::1" : "203.0.113.1");
+		if (rng_below(s, 2)) {
+			p.nvlan = 1;
+			p.vid[0] = 100;
+		}
+		len = pkt_build(&p, in);
+		LIBBPF_OPTS(bpf_test_run_opts, o, .data_in = in, .data_size_in = (__u32)len,
+			    .repeat = 1);
+		if (bpf_prog_test_run_opts(prog_fd, &o))
+			FAIL("BPF_PROG_TEST_RUN: %s\n", strerror(errno));
+		else
+			sent++;
+	}
+}
+
+/* Every row of the last check is still there with at least its counts;
+ * rows + overflow == sent. */
+static void check(const struct asc_maps *m, const char *when, int round)
+{
+	static struct asc_overflow_val ov[ASC_MAX_UPSTREAMS];
+	struct counter_row *rows;
+	uint64_t total = 0;
+	size_t n;
+
+	if (counters_read(m, &rows, &n) || overflow_read(m, ov)) {
+		FAIL("read counters\n");
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		total += rows[i].val.packets;
+	for (int u = 0; u < ASC_MAX_UPSTREAMS; u++)
+		for (int d = 0; d < ASC_DIR_MAX; d++)
+			total += ov[u].dir[d].packets;
+	if (total != sent)
+		FAIL("round %d, %s: %llu packets over all rows and overflow, %llu sent\n", round,
+		     when, (unsigned long long)total, (unsigned long long)sent);
+	for (size_t i = 0; i < nprev; i++) {
+		struct counter_row *r = bsearch(&prev[i], rows, n, sizeof(*rows), counter_row_cmp);
+
+		if (!r || r->val.packets < prev[i].val.packets || r->val.bytes < prev[i].val.bytes)
+			FAIL("round %d, %s: row upstream %u dir %u origin %u transit %u path %u: "
+			     "%llu packets, was %llu\n",
+			     round, when, prev[i].key.upstream_id, prev[i].key.dir,
+			     prev[i].key.origin_asn, prev[i].key.transit_asn, prev[i].path,
+			     r ? (unsigned long long)r->val.packets : 0ULL,
+			     (unsigned long long)prev[i].val.packets);
+	}
+	free(prev);
+	prev = rows;
+	nprev = n;
+}
+
+int main(void)
+{
+	char pin[64];
+	LIBBPF_OPTS(bpf_object_open_opts, oo, .pin_root_path = pin);
+	struct asclass_bpf *skel;
+	struct asc_maps m;
+	uint64_t s = 14, folded = 0, missed = 0;
+	int err;
+
+	if (geteuid() != 0) {
+		printf("SKIP: needs root (BPF_PROG_TEST_RUN)\n");
+		return 77;
+	}
+	snprintf(pin, sizeof(pin), "/sys/fs/bpf/asclass-slots-%d", (int)getpid());
+	if (bpffs_prepare(pin))
+		return 1;
+	skel = asclass_bpf__open_opts(&oo);
+	if (!skel || bpf_map__set_max_entries(skel->maps.asc_counts, SLOTS) ||
+	    asclass_bpf__load(skel) || maps_open(pin, &m) || setup_links(&m)) {
+		printf("setup: %s\n", strerror(errno));
+		return 1;
+	}
+	for (int round = 0; round < LOADS; round++) {
+		struct tables_result res;
+		struct rtable t;
+
+		make_table(&t, &s);
+		err = tables_load(
+			&m, &t,
+			&(struct tables_opts){ .which = round % 3 ? TABLES_FAST : TABLES_LPM },
+			&res);
+		free(t.v);
+		if (err) {
+			FAIL("round %d: tables_load: %s\n", round, strerror(-err));
+			break;
+		}
+		folded += res.slots_folded;
+		missed += res.slots_missed;
+		check(&m, "after the load", round);
+		burst(bpf_program__fd(skel->progs.asclass_xdp), 0, &s);
+		burst(bpf_program__fd(skel->progs.asclass_tc), 1, &s);
+		check(&m, "after traffic", round);
+	}
+	printf("%d loads into %u slots, %llu packets: %llu slots folded, %llu identities without "
+	       "a slot; every row monotonic, rows + overflow == sent: %s\n",
+	       LOADS, SLOTS, (unsigned long long)sent, (unsigned long long)folded,
+	       (unsigned long long)missed, failures ? "NO" : "yes");
+	if (!folded || !missed) {
+		printf("the run never folded a slot or never ran out: it proves nothing\n");
+		failures++;
+	}
+	free(prev);
+	maps_close(&m);
+	asclass_bpf__destroy(skel);
+	{
+		char cmd[128];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf %s", pin);
+		if (system(cmd))
+			printf("could not remove %s\n", pin);
+	}
+	return failures ? 1 : 0;
+}

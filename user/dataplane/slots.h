@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
+/* user/dataplane/slots.h - the counter slot allocator: identity (upstream,
+ * family, origin, transit, path) <-> slot of asc_counts.
+ *
+ * The identities live in asc_counts itself (each slot's value names what it
+ * counts), so the allocator is rebuilt from the map when opened: slots stay
+ * stable across table loads, daemon restarts and binary upgrades.  A slot
+ * keeps its identity and counts while no route references it (a route that
+ * comes back gets the same slot); only when no free slot is left is an idle
+ * one (referenced by neither generation of the route records) folded: its
+ * counts are added to asc_retired under its identity, and it is reused.
+ * Every function returns 0 or a negative errno. */
+#ifndef ASC_SLOTS_H
+#define ASC_SLOTS_H
+#include <stddef.h>
+#include <stdint.h>
+#include "dataplane/maps.h"
+
+struct slots;
+
+/* Reads the identity of every slot of m's asc_counts.  Logs failures. */
+int slots_open(const struct asc_maps *m, struct slots **out);
+void slots_close(struct slots *s);
+
+/* Starts handing out slots for a new generation of route records: the
+ * slots `active` (the active generation's n records) references stay
+ * theirs; call after the grace period that frees the other generation. */
+void slots_begin(struct slots *s, const struct asc_route *active, size_t n);
+
+/* The slot of identity *id (upstream's name `name`), handed out (identity
+ * written, counts zero) if it has none: a free slot, else an idle one
+ * folded into asc_retired.  *slot is 0 when none is left (the column then
+ * counts in asc_overflow); slots_missed() counts those. */
+int slots_get(struct slots *s, const struct asc_slot_key *id, const char *name, uint32_t *slot);
+
+/* Identities that found no slot since slots_begin(), slots folded, slots
+ * in use. */
+size_t slots_missed(const struct slots *s);
+size_t slots_folded(const struct slots *s);
+size_t slots_used(const struct slots *s);
+
+/* Adds per-CPU-summed counts to asc_retired[*id] (what is there stays):
+ * for folded slots and for counts migrated from 0.1. */
+int retired_add(const struct asc_maps *m, const struct asc_slot_key *id, const char *name,
+		const struct asc_count_val *rx, const struct asc_count_val *tx);
+
+#endif
