@@ -14,6 +14,7 @@ static const struct opt attach_opts[] = {
 	OPT_SETTING(set_upstream, struct attach_opts, upstream),
 	OPT_SETTING(set_vlan, struct attach_opts, vlan),
 	OPT_SETTING(set_asn, struct attach_opts, asn),
+	OPT_SETTING(set_neighbor, struct attach_opts, neighbor),
 	OPT_SETTING(set_mode, struct attach_opts, mode),
 	OPT_SETTING(set_tc_hook, struct attach_opts, tc_hook),
 	OPT_SETTING(set_replace, struct attach_opts, replace),
@@ -23,8 +24,8 @@ static const struct opt attach_opts[] = {
 
 static const struct cmd_spec attach_spec = {
 	.name = "asclass attach",
-	.synopsis = "IFACE --upstream NAME [--vlan VID] [--asn ASN] [--mode native|skb] [--tc-hook "
-		    "auto|tcx|clsact] [--replace] [--counters N]",
+	.synopsis = "IFACE --upstream NAME [--vlan VID] [--asn ASN] [--neighbor ADDR] [--mode "
+		    "native|skb] [--tc-hook auto|tcx|clsact] [--replace] [--counters N]",
 	.desc = "Attach the XDP program (receive side) and the tc egress program (transmit side: "
 		"a tcx link, or a clsact filter) to IFACE and count its traffic under upstream "
 		"NAME.  XDP goes through "

@@ -49,6 +49,7 @@ static int routes_load(int argc, char **argv)
 	struct tables_opts to = { 0 };
 	struct tables_result res = { 0 };
 	struct routes_stats rs;
+	struct rt_upstreams ups;
 	struct rtable t = { 0 };
 	struct asc_maps m;
 	int err;
@@ -59,16 +60,20 @@ static int routes_load(int argc, char **argv)
 	to.which = a.lookup == ASC_LOOKUP_LPM ? TABLES_LPM : TABLES_FAST;
 	if (optind >= argc)
 		return usage_error(&load_spec, "expected at least one FILE");
+	/* the maps first: the attached upstreams' columns say whose paths
+	 * each link counts under (per-link attribution) */
+	err = maps_create(asc_pin_dir, 0, &m);
+	if (!err && (err = tables_upstreams(&m, &ups)))
+		maps_close(&m);
+	if (err)
+		return exit_code(EXIT_BPF, err);
+	a.ro.upstreams = &ups;
 	err = routes_read((const char *const *)argv + optind, argc - optind, &a.ro, &t, NULL, &rs);
 	if (err) {
 		log_err("no routes loaded: the active tables are unchanged");
+		maps_close(&m);
 		rtable_free(&t);
 		return exit_code(EXIT_READ, err);
-	}
-	err = maps_create(asc_pin_dir, 0, &m);
-	if (err) {
-		rtable_free(&t);
-		return exit_code(EXIT_BPF, err);
 	}
 	err = tables_load(&m, &t, &to, &res);
 	maps_close(&m);

@@ -18,6 +18,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "common/parse.h"
+
 enum setting_type {
 	SETTING_BOOL,	  /* config: yes/no, true/false, 1/0; command line: a flag that sets it */
 	SETTING_U32,	  /* unsigned int from min to max */
@@ -79,12 +81,6 @@ bool setting_is_key(const struct setting *s, const char *key);
 const struct setting_bind *setting_find_key(const struct setting_bind *binds, const char *key);
 /* Writes the config keys of binds as "a, b, c" into buf (cut at len). */
 void setting_keys(const struct setting_bind *binds, char *buf, size_t len);
-
-/* What set_neighbor stores: a peer address, family 0 while not set. */
-struct setting_addr {
-	uint8_t family;	  /* 4 or 6; 0: not set */
-	uint8_t addr[16]; /* network order, IPv4 in the first 4 bytes, the rest 0 */
-};
 
 /* The settings both front ends have.  Their ranges and names are the
  * data plane's (enum attach_mode, enum tc_hook, COUNTERS_MIN/MAX, ...). */

@@ -112,7 +112,8 @@ static int expand_sources(const struct asc_config *c, glob_t *g)
 /* The routes of the live feed's RIB, and every (origin, transit) pair it
  * holds.  Under rib_lock: the main loop drains into the RIB meanwhile.
  * -ENOTCONN when the feed did not start (SIGHUP with a bad [bgp]). */
-static int routes_from_feed(struct rtable *t, struct rib_transit **pairs, size_t *n)
+static int routes_from_feed(const struct rt_upstreams *u, struct rtable *t,
+			    struct rib_transit **pairs, size_t *n)
 {
 	int err = -ENOTCONN;
 
@@ -120,7 +121,7 @@ static int routes_from_feed(struct rtable *t, struct rib_transit **pairs, size_t
 	if (!D.rib)
 		log_err("the BGP feed is not running (see above): nothing to load");
 	else
-		err = rib_to_rtable(D.rib, NULL, t);
+		err = rib_to_rtable(D.rib, u, t);
 	if (!err)
 		err = rib_transits(D.rib, pairs, n);
 	pthread_mutex_unlock(&D.rib_lock);
@@ -188,6 +189,7 @@ static void record_events(struct rib_transit *pairs, size_t n)
 static void reload_once(void)
 {
 	struct routes_opts ro;
+	struct rt_upstreams ups;
 	struct tables_result res;
 	struct rtable t = { 0 };
 	struct rib_transit *pairs = NULL, *tr = NULL;
@@ -211,11 +213,15 @@ static void reload_once(void)
 	feed = D.cfg.bgp.on;
 	err = expand_sources(&D.cfg, &g);
 	pthread_mutex_unlock(&D.lock);
+	/* each attached upstream's own paths (per-link attribution) */
 	if (!err)
-		err = feed ? routes_from_feed(&t, &pairs, &npairs)
+		err = tables_upstreams(&D.maps, &ups);
+	ro.upstreams = &ups;
+	if (!err)
+		err = feed ? routes_from_feed(&ups, &t, &pairs, &npairs)
 			   : routes_from_files(&ro, &g, &t, &pairs, &npairs);
-	/* whole loads: single-prefix updates (fib_update) wait for the dense
-	 * counters rework of the fast tables */
+	/* whole loads: the live feed does not use single-prefix updates
+	 * (fib_update) yet */
 	if (!err)
 		err = tables_load(&D.maps, &t, &(struct tables_opts){ .which = which }, &res);
 	if (!err) {
@@ -296,6 +302,7 @@ static void attach_link(const struct asc_config *c, const struct cfg_link *l,
 				 .upstream = l->name,
 				 .vlan = l->vlan,
 				 .asn = l->asn,
+				 .neighbor = l->neighbor,
 				 .mode = c->mode,
 				 .tc_hook = c->tc_hook,
 				 .replace = true,

@@ -352,10 +352,11 @@ static int detach_xdp(int ifindex)
 	return err;
 }
 
-/* The upstream id for `name`: the one it already has, else the lowest
- * unused; records the name (and the AS, when given) in asc_upstreams.
+/* The upstream id for o->upstream: the one it already has, else the lowest
+ * unused; records the name (and the AS and neighbor, when given) in
+ * asc_upstreams.
  * *up is its entry as written. */
-static int upstream_id_for(const struct asc_maps *m, const char *name, unsigned int asn,
+static int upstream_id_for(const struct asc_maps *m, const struct attach_opts *o,
 			   struct asc_upstream ups[ASC_MAX_UPSTREAMS], __u16 *id)
 {
 	unsigned int i, free_id = 0;
@@ -365,7 +366,7 @@ static int upstream_id_for(const struct asc_maps *m, const char *name, unsigned 
 	if (err)
 		return err;
 	for (i = 1; i < ASC_MAX_UPSTREAMS; i++) {
-		if (!strncmp(ups[i].name, name, ASC_NAME_LEN))
+		if (!strncmp(ups[i].name, o->upstream, ASC_NAME_LEN))
 			break;
 		if (!free_id && !ups[i].name[0])
 			free_id = i;
@@ -377,11 +378,15 @@ static int upstream_id_for(const struct asc_maps *m, const char *name, unsigned 
 		}
 		i = free_id;
 		memset(&ups[i], 0, sizeof(ups[i]));
-		strncpy(ups[i].name, name, sizeof(ups[i].name) - 1);
+		strncpy(ups[i].name, o->upstream, sizeof(ups[i].name) - 1);
 		ups[i].column = ASC_COLUMN_NONE;
 	}
-	if (asn)
-		ups[i].asn = asn;
+	if (o->asn)
+		ups[i].asn = o->asn;
+	if (o->neighbor.family) {
+		ups[i].neighbor_family = o->neighbor.family;
+		memcpy(ups[i].neighbor, o->neighbor.addr, sizeof(ups[i].neighbor));
+	}
 	if (bpf_map_update_elem(m->upstreams, &i, &ups[i], BPF_ANY))
 		return -errno;
 	*id = (__u16)i;
@@ -528,7 +533,7 @@ int asc_attach(const char *pin_dir, const struct attach_opts *o, struct attach_i
 	/* After an upgrade from 0.1 the programs there count into the old
 	 * maps: replace them, then fold what they counted. */
 	replace = o->replace || m.upgraded;
-	err = upstream_id_for(&m, o->upstream, o->asn, ups, &lv.upstream_id);
+	err = upstream_id_for(&m, o, ups, &lv.upstream_id);
 	if (!err)
 		err = column_for(&m, ups, lv.upstream_id, &lv.column);
 	if (err) {

@@ -11,6 +11,7 @@
 #define ASC_ATTACH_H
 #include <stdbool.h>
 #include "asclass.h"
+#include "common/parse.h"
 
 enum attach_mode { ATTACH_NATIVE, ATTACH_SKB };
 
@@ -24,9 +25,10 @@ extern const char *asc_attach_pin_dir;
 
 struct attach_opts {
 	const char *ifname;
-	const char *upstream; /* name, at most ASC_NAME_LEN - 1 characters */
-	unsigned int vlan;    /* VLAN id, or ASC_VLAN_ANY for the whole interface */
-	unsigned int asn;     /* the upstream's AS, 0 if unknown */
+	const char *upstream;	      /* name, at most ASC_NAME_LEN - 1 characters */
+	unsigned int vlan;	      /* VLAN id, or ASC_VLAN_ANY for the whole interface */
+	unsigned int asn;	      /* the upstream's AS, 0 if unknown */
+	struct setting_addr neighbor; /* the session that tells its paths apart (family 0: none) */
 	enum attach_mode mode;
 	enum tc_hook tc_hook;
 	bool replace;	       /* replace our attached programs in place, atomically */

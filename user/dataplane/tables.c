@@ -367,3 +367,16 @@ int tables_slot_identity(const struct asc_maps *m, const struct asc_route *rec, 
 	free(v);
 	return err;
 }
+
+int tables_upstreams(const struct asc_maps *m, struct rt_upstreams *u)
+{
+	struct asc_upstream ups[ASC_MAX_UPSTREAMS];
+	int err = upstreams_read(m, ups);
+
+	memset(u, 0, sizeof(*u));
+	for (unsigned int i = 1; !err && i < ASC_MAX_UPSTREAMS; i++)
+		if (ups[i].name[0] && ups[i].column < ASC_COLUMNS && ups[i].asn)
+			err = rt_upstream_set(u, ups[i].column, ups[i].asn, ups[i].neighbor_family,
+					      ups[i].neighbor);
+	return err;
+}

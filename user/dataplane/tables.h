@@ -41,6 +41,12 @@ struct tables_result {
 int tables_load(const struct asc_maps *m, const struct rtable *t, const struct tables_opts *o,
 		struct tables_result *res);
 
+/* The upstream columns of the attached upstreams, as per-link resolution
+ * takes them (routes_opts.upstreams, rib_to_rtable()): column c is the
+ * upstream whose asc_upstreams entry holds column c, with its AS and
+ * neighbor.  Returns 0 or a negative errno. */
+int tables_upstreams(const struct asc_maps *m, struct rt_upstreams *u);
+
 /* match->plen when the tables cannot tell the matched prefix: the fast
  * tables keep routes, not prefixes. */
 #define TABLES_PLEN_UNKNOWN 255

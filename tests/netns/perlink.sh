@@ -7,32 +7,15 @@
 # consensus where its upstream announces no path; first with per-peer
 # `bgpdump -m` text, then with an MRT TABLE_DUMP_V2 RIB (peer index) of
 # other paths.  Counts are checked exactly through `asclass stats --json`.
-#
-# Pending: named perlink.sh.pending (no run bit) so tests/run skips it until
-# the data plane counts per column (the `dense` branch) and `routes load`
-# passes the attached links' upstreams to per-link resolution; the lead
-# renames it to perlink.sh and chmod +x's it once both are merged.
 # Everything lives in namespaces this test creates and removes.
 set -eu
 . "$(dirname "$0")/../lib/netns.sh"
-[ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root (BPF, network namespaces)"; exit 77; }
-ASCLASS=${ASCLASS:-$PWD/build/asclass}
 PY=/usr/bin/python3
 TDV2=$(dirname "$0")/../lib/tdv2.py
 $PY -c 'import scapy' 2>/dev/null || { echo "SKIP: /usr/bin/python3 has no scapy (apt install python3-scapy)"; exit 77; }
 
-id=$$
+ns_test_init
 R=asc-$id-r U1=asc-$id-cu U2=asc-$id-ttk
-PIN=/sys/fs/bpf/asclass-test-$id
-work=$(mktemp -d)
-cleanup() {
-	ns_del_all
-	rm -rf "$PIN" "$work"
-}
-trap cleanup EXIT
-
-asc() { in_ns $R "$ASCLASS" --pin-dir "$PIN" "$@"; }
-fail() { echo "FAIL: $*"; exit 1; }
 
 # cu: router 198.51.100.1 -- 198.51.100.2 upstream; ttk: 203.0.113.1 -- .2.
 ns_add $R $U1 $U2
