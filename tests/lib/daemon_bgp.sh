@@ -13,10 +13,22 @@ stop_pid() {
 	kill -KILL "$pid" 2>/dev/null
 }
 
-# The route of 175.45.176.1 in the pinned tables: "origin AS.. transit AS.. flags 0x..".
-route_of() { "$ASCLASS" --pin-dir "$PIN" lookup 175.45.176.1 2>/dev/null | cut -f3,4,6; }
-# route_is ORIGIN TRANSIT FLAGS
-route_is() { [ "$(route_of)" = "$(printf 'origin AS%s\ttransit AS%s\tflags %s' "$1" "$2" "$3")" ]; }
+# What traffic from 175.45.176.1 over upstream UP's link (default: the
+# first attached) counts under in the pinned tables: "origin AS.. transit
+# AS.. path own|consensus" (the data plane keeps no route flags).
+route_of() {
+	"$ASCLASS" --pin-dir "$PIN" lookup 175.45.176.1 ${UP:+--upstream "$UP"} 2>/dev/null | cut -f4-6
+}
+# route_is ORIGIN TRANSIT [PATH]: PATH defaults to own
+route_is() {
+	[ "$(route_of)" = "$(printf 'origin AS%s\ttransit AS%s\tpath %s' "$1" "$2" "${3:-own}")" ]
+}
+# up_route_is UPSTREAM ORIGIN TRANSIT [PATH]: route_is over that upstream's link
+up_route_is() {
+	local UP=$1
+	shift
+	route_is "$@"
+}
 no_route() { "$ASCLASS" --pin-dir "$PIN" lookup 175.45.176.1 2>/dev/null | grep -q 'no route'; }
 
 # GET /PATH of the daemon's listener, from its namespace.

@@ -53,6 +53,11 @@ apply_interval = 1000
 [neighbor raw]
 address = 203.0.113.1
 
+# a link, so that the data plane has a column to answer lookups with
+[link raw]
+interface = r${T}a
+asn = 64500
+
 [metrics]
 listen = 127.0.0.1:$PORT
 
@@ -67,7 +72,7 @@ BULK=300 nsenter --net="/run/netns/$NS_RTR" /usr/bin/python3 tests/netns/bgp_raw
 	64500 203.0.113.1 "$DIR/go" "$DIR/stop" >"$DIR/speaker.log" 2>&1 &
 SPID=$!
 
-wait_for 15 route_is 131279 20485 0x0 ||
+wait_for 15 route_is 131279 20485 ||
 	fail "the raw speaker's route did not reach the tables: $(route_of)"
 echo "ok: the good UPDATE's route is in the tables"
 # 301 UPDATEs over 1.5 s or more: a whole-table load per apply_interval (1 s), not per UPDATE

@@ -69,6 +69,16 @@ apply_interval = 200
 [neighbor frr]
 address = 203.0.113.1
 
+# per-link attribution from the router's iBGP feed: a path is cu's or ttk's
+# by its first AS (FRR and GoBGP are the same router here)
+[link cu]
+interface = p${T}af
+asn = 4837
+
+[link ttk]
+interface = p${T}ag
+asn = 20485
+
 [metrics]
 listen = 127.0.0.1:$PORT
 
@@ -113,8 +123,9 @@ in_ns "$NS_FRR" "$BGPD" -Z -n -S -f "$DIR/frr.conf" -i "$DIR/frr.pid" --vty_sock
 	-P 0 --log "file:$DIR/frr.log" >>"$DIR/frr.out" 2>&1 &
 wait_for 10 test -s "$DIR/frr.pid" || fail "bgpd did not start: $(cat "$DIR/frr.out")"
 wait_for 30 established frr || fail "no session with FRR"
-wait_for 15 route_is 131279 4837 0x0 ||
+wait_for 15 route_is 131279 4837 ||
 	fail "FRR's route is not in the tables"
+up_route_is ttk 131279 4837 consensus || fail "ttk, which has no path yet: $(UP=ttk route_of)"
 echo "ok: FRR: 175.45.176.0/22 via 4837 131279 in the tables"
 
 # SIGHUP with a neighbour added: the feed restarts, FRR's session and route come back
@@ -126,7 +137,7 @@ wait_for 10 grep -q "BGP feed: 2 neighbours" "$DIR/daemon.log" || fail "the new 
 wait_for 30 established frr || fail "FRR's session did not come back after SIGHUP"
 wait_for 15 sh -c "[ \$(grep -c 'routing loaded: 1 IPv4 + 0 IPv6 prefixes from the BGP feed' '$DIR/daemon.log') -gt $n ]" ||
 	fail "no load from the restarted feed"
-route_is 131279 4837 0x0 ||
+route_is 131279 4837 ||
 	fail "FRR's route is not in the tables after SIGHUP"
 echo "ok: SIGHUP added a neighbour; FRR's session and route are back"
 
@@ -137,8 +148,9 @@ GPID=$!
 wait_for 30 established gobgp || fail "no session with GoBGP"
 in_ns "$NS_GO" gobgp -u 127.0.0.1 -p 50051 global rib add 175.45.176.0/22 \
 	aspath 20485,131279 nexthop 203.0.113.5 -a ipv4 || fail "gobgp global rib add"
-wait_for 15 route_is 131279 4837 0x4 ||
-	fail "GoBGP's path is not in the tables"
+wait_for 15 up_route_is ttk 131279 20485 ||
+	fail "GoBGP's path is not ttk's in the tables: $(UP=ttk route_of)"
+up_route_is cu 131279 4837 || fail "cu lost its own path to GoBGP's: $(UP=cu route_of)"
 wait_for 5 has_event "gained	131279	20485" ||
 	fail "no gained event for 131279/20485: $(in_ns "$NS_ASC" "$ASCLASS" events --from "127.0.0.1:$PORT")"
 echo "ok: GoBGP: 20485 131279 beside FRR's path, event gained 131279/20485"
@@ -149,7 +161,8 @@ n=$(grep -c "BGP feed: 1 neighbours" "$DIR/daemon.log")
 kill -HUP "$DPID"
 wait_for 10 sh -c "[ \$(grep -c 'BGP feed: 1 neighbours' '$DIR/daemon.log') -gt $n ]" ||
 	fail "SIGHUP did not remove the neighbour"
-wait_for 30 route_is 131279 4837 0x0 || fail "GoBGP's path is still in the tables"
+wait_for 30 up_route_is ttk 131279 4837 consensus ||
+	fail "GoBGP's path is still in the tables"
 wait_for 5 has_event "lost	131279	20485" || fail "no lost event for 131279/20485"
 echo "ok: SIGHUP removed GoBGP's neighbour: its path left the tables, event lost 131279/20485"
 
