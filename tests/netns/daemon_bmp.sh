@@ -162,8 +162,8 @@ grep -q "BMP station: listening on 203.0.113.2 port 1790" "$DIR/daemon.log" ||
 bird_start cu "$NS_CU"
 router_start
 wait_for 30 route_is 131279 4837 0x0 || fail "cu's path did not reach the data plane"
-grep -q "routing loaded: 1 IPv4 + 0 IPv6 prefixes from the live feed" "$DIR/daemon.log" ||
-	fail "no load from the live feed in the log"
+grep -q "routing loaded: 1 IPv4 + 0 IPv6 prefixes from the BMP station" "$DIR/daemon.log" ||
+	fail "no load from the BMP station in the log"
 echo "ok: GoBGP's path from cu in the data plane: $(route_of)"
 
 g0=$(changes gained)

@@ -104,6 +104,14 @@ static bool live_on(const struct asc_config *c)
 	return c->bgp.on || c->bmp.on;
 }
 
+/* The live sources of c, for the log. */
+static const char *live_name(const struct asc_config *c)
+{
+	if (c->bgp.on && c->bmp.on)
+		return "the BGP feed and the BMP station";
+	return c->bmp.on ? "the BMP station" : "the BGP feed";
+}
+
 /* Expands the configured sources (globs) into files, in order. */
 static int expand_sources(const struct asc_config *c, glob_t *g)
 {
@@ -204,6 +212,7 @@ static void reload_once(void)
 	size_t npairs = 0, keep = 0, n_watch;
 	enum tables_which which;
 	bool feed;
+	const char *live;
 	glob_t g;
 	int err;
 
@@ -217,6 +226,7 @@ static void reload_once(void)
 	n_watch = D.cfg.n_watch;
 	memcpy(watch, D.cfg.watch, sizeof(watch));
 	feed = live_on(&D.cfg);
+	live = live_name(&D.cfg);
 	err = expand_sources(&D.cfg, &g);
 	pthread_mutex_unlock(&D.lock);
 	if (!err)
@@ -247,8 +257,7 @@ static void reload_once(void)
 		D.n_transits = keep;
 		record_events(pairs, npairs);
 		log_info("routing loaded: %zu IPv4 + %zu IPv6 prefixes from %s in %.3f s",
-			 res.routes_v4, res.routes_v6, feed ? "the live feed" : "the files",
-			 D.load_duration);
+			 res.routes_v4, res.routes_v6, feed ? live : "the files", D.load_duration);
 		snprintf(D.status, sizeof(D.status), "routing: %zu IPv4 + %zu IPv6 prefixes",
 			 res.routes_v4, res.routes_v6);
 	}
@@ -718,8 +727,8 @@ static bool live_reconfigure(const struct asc_config *c, const char *path)
 
 	if (same)
 		return true;
-	log_info("[bgp] or [bmp] changed: restarting the live feed (every BGP session, every "
-		 "BMP router connection)");
+	log_info("%s changed: restarting %s (every BGP session, every BMP connection)",
+		 config_bgp_same(c, &D.cfg) ? "[bmp]" : "[bgp]", live_name(c));
 	if (feed_replace(c))
 		log_err("the live feed is not fully running: fix [bgp] / [bmp] in %s and send "
 			"SIGHUP",
