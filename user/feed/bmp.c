@@ -188,12 +188,7 @@ static bool allowed(struct bmp *b, const char *text)
 
 size_t bmp_queue_bytes(struct bmp *b)
 {
-	size_t n;
-
-	pthread_mutex_lock(&b->l.q.lock);
-	n = b->l.q.bytes;
-	pthread_mutex_unlock(&b->l.q.lock);
-	return n;
+	return queue_bytes(&b->l.q);
 }
 
 uint64_t bmp_refused(struct bmp *b)
