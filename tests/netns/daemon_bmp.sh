@@ -38,7 +38,6 @@ PIN=/sys/fs/bpf/asc-test-$T
 PORT=9753
 DPID= RTR_PID=
 
-bird_pid() { cat "$DIR/$1.pid" 2>/dev/null; }
 cleanup() {
 	local b
 	for b in cu ttk; do stop_pid "$(bird_pid $b)"; done
@@ -58,60 +57,15 @@ fail() {
 
 # ---- topology ----------------------------------------------------------
 
-ns_add "$NS_CU" "$NS_TTK" "$NS_RTR" "$NS_ASC"
-veth "$NS_CU" "m${T}c" "$NS_RTR" "m${T}rc"
-veth "$NS_TTK" "m${T}t" "$NS_RTR" "m${T}rt"
-veth "$NS_RTR" "m${T}ra" "$NS_ASC" "m${T}a"
-ip -n "$NS_CU" addr add 198.51.100.1/30 dev "m${T}c"
-ip -n "$NS_RTR" addr add 198.51.100.2/30 dev "m${T}rc"
-ip -n "$NS_TTK" addr add 198.51.100.5/30 dev "m${T}t"
-ip -n "$NS_RTR" addr add 198.51.100.6/30 dev "m${T}rt"
-ip -n "$NS_RTR" addr add 203.0.113.1/30 dev "m${T}ra"
-ip -n "$NS_RTR" addr add 175.45.176.1/32 dev "m${T}ra"
+scenario_links "m${T}"
 ip -n "$NS_RTR" addr add 198.18.0.1/32 dev "m${T}ra" # a router not allowed
-ip -n "$NS_ASC" addr add 203.0.113.2/30 dev "m${T}a"
-ip -n "$NS_ASC" route add 175.45.176.0/22 via 203.0.113.1
 ip -n "$NS_ASC" route add 198.18.0.1/32 via 203.0.113.1
 
 # ---- configurations -------------------------------------------------------
 
-TIMERS="connect delay time 1; connect retry time 2; error wait time 1, 2;"
-# upstream NAME AS ADDR NEIGHBOUR: originates the scenario's prefix for AS131279
-upstream() {
-	cat >"$DIR/$1.conf" <<-BIRD
-	router id $3;
-	protocol device {}
-	protocol static as131279 { ipv4; route 175.45.176.0/22 blackhole; }
-	protocol bgp rtr {
-		local $3 as $2; neighbor $4 as 64500; $TIMERS
-		ipv4 { import none; export filter { bgp_path.prepend(131279); accept; }; };
-	}
-	BIRD
-}
-upstream cu 4837 198.51.100.1 198.51.100.2
-upstream ttk 20485 198.51.100.5 198.51.100.6
-cat >"$DIR/gobgp.toml" <<EOF
-[global.config]
-  as = 64500
-  router-id = "203.0.113.1"
-[[neighbors]]
-  [neighbors.config]
-    neighbor-address = "198.51.100.1"
-    peer-as = 4837
-  [neighbors.timers.config]
-    connect-retry = 1
-[[neighbors]]
-  [neighbors.config]
-    neighbor-address = "198.51.100.5"
-    peer-as = 20485
-  [neighbors.timers.config]
-    connect-retry = 1
-[[bmp-servers]]
-  [bmp-servers.config]
-    address = "203.0.113.2"
-    port = 1790
-    route-monitoring-policy = "all"
-EOF
+bird_upstream cu 4837 198.51.100.1 198.51.100.2
+bird_upstream ttk 20485 198.51.100.5 198.51.100.6
+gobgp_bmp_toml "$DIR/gobgp.toml" 203.0.113.2
 cat >"$DIR/asclass.conf" <<CONF
 [link rtr]
 interface = m${T}a
@@ -129,13 +83,6 @@ listen = 127.0.0.1:$PORT
 pin_dir = $PIN
 mode = skb
 CONF
-
-bird_start() {
-	rm -f "$DIR/$1.pid"
-	in_ns "$2" bird -f -c "$DIR/$1.conf" -s "$DIR/$1.ctl" -P "$DIR/$1.pid" \
-		>>"$DIR/$1.log" 2>&1 &
-	wait_for 10 test -s "$DIR/$1.pid" || fail "BIRD $1 did not start: $(cat "$DIR/$1.log")"
-}
 
 # the gRPC API on the namespace's own loopback; nsenter itself: $! is gobgpd
 router_start() {
