@@ -91,6 +91,8 @@ router_start() {
 	RTR_PID=$!
 }
 
+logged() { grep -c "$1" "$DIR/daemon.log"; }
+logged_more() { [ "$(logged "$1")" -gt "$2" ]; }
 changes() { metric "asclass_transit_changes_total{change=\"$1\"}"; }
 changes_are() { [ "$(changes "$1")" = "$2" ]; }
 has_json_event() { scrape events | jq -e --arg c "$1" --argjson t "$2" \
@@ -144,14 +146,37 @@ scrape metrics | promtool check metrics || fail "promtool check metrics"
 echo "ok: the station's metrics"
 
 # a router not allowed: refused, logged, counted
-in_ns "$NS_RTR" /usr/bin/python3 -c 'import socket, time
+CONNECT_AS_198_18_0_1='import socket, time
 s = socket.create_connection(("203.0.113.2", 1790), 5, ("198.18.0.1", 0))
-time.sleep(0.3)' || fail "no TCP connection from 198.18.0.1"
+time.sleep(0.3)'
+in_ns "$NS_RTR" /usr/bin/python3 -c "$CONNECT_AS_198_18_0_1" || fail "no TCP connection from 198.18.0.1"
 wait_for 5 grep -q "bmp: connection from 198.18.0.1 refused: not an allowed router" "$DIR/daemon.log" ||
 	fail "the connection from 198.18.0.1 was not refused"
 [ "$(metric asclass_bmp_connections_refused_total)" = 1 ] || fail "refused connection not counted"
 scrape metrics | grep -q 'router="198.18.0.1"' && fail "198.18.0.1 is a router of the station"
 echo "ok: a router not in allow refused"
+
+# SIGHUP with 198.18.0.1 allowed: the station restarts (empty RIB, the
+# router reconnects), the paths come back, 198.18.0.1 is now taken
+conn0=$(logged 'router 203.0.113.1: connected') load0=$(logged 'prefixes from the BMP station')
+sed -i 's/^allow = 203.0.113.1$/&\nallow = 198.18.0.1/' "$DIR/asclass.conf"
+kill -HUP "$DPID"
+wait_for 10 grep -q "\[bmp\] changed: restarting the BMP station" "$DIR/daemon.log" ||
+	fail "SIGHUP did not restart the station"
+# the same lines again, from the restarted station
+wait_for 30 logged_more 'router 203.0.113.1: connected' "$conn0" ||
+	fail "gobgpd did not connect to the restarted station"
+wait_for 30 logged_more 'prefixes from the BMP station' "$load0" ||
+	fail "no load from the restarted station"
+wait_for 10 route_is 131279 4837 0x4 || fail "the paths did not come back after the restart"
+in_ns "$NS_RTR" /usr/bin/python3 -c "$CONNECT_AS_198_18_0_1" || fail "no TCP connection from 198.18.0.1"
+router_known() { scrape metrics | grep -q 'asclass_bmp_router_up{router="198.18.0.1"}'; }
+wait_for 5 router_known ||
+	fail "198.18.0.1 not taken after SIGHUP allowed it"
+# GoBGP's Statistics Report (every 15 s): cu's Adj-RIB-In holds the prefix
+adj_in() { [ "$(metric 'asclass_bmp_peer_adj_rib_in_routes{router="203.0.113.1",peer="198.51.100.1",peer_as="4837"}')" = 1 ]; }
+wait_for 20 adj_in || fail "no Statistics Report count of cu's Adj-RIB-In: $(scrape metrics | grep _rib_)"
+echo "ok: SIGHUP with a changed [bmp] restarts the station; the paths and the statistics come back"
 
 # gobgpd killed: no Peer Down, no Termination; the close withdraws its paths
 l0=$(changes lost)
