@@ -41,7 +41,7 @@ extra=$(comm -13 "$help_opts" "$man_opts")
 [ -z "$extra" ] || { echo "FAIL: options in $MAN but in no --help:" $extra; fail=1; }
 # asclass.conf(5) documents every key the config parser knows, and no other.
 # The keys are the settings user/daemon/config.c binds in its key tables
-# (KEY, LINK_KEY, BGP_KEY, NB_KEY, SETTING_BIND_LIST), named as their definitions (in
+# (KEY, LINK_KEY, BGP_KEY, NB_KEY, BMP_KEY, SETTING_BIND_LIST), named as their definitions (in
 # config.c or user/cli/settings.c) name them, '-' spelled '_'.
 setting_name() {
 	awk -v v="$1" '$0 ~ "struct setting " v " = [{]" { on = 1 }
@@ -49,7 +49,7 @@ setting_name() {
 		user/daemon/config.c user/cli/settings.c
 }
 conf_keys=
-for v in $(grep -oE '\<(KEY|LINK_KEY|BGP_KEY|NB_KEY|SETTING_BIND_LIST)\(set_[a-z_]+' user/daemon/config.c | sed 's/.*(//' | sort -u); do
+for v in $(grep -oE '\<(KEY|LINK_KEY|BGP_KEY|NB_KEY|BMP_KEY|SETTING_BIND_LIST)\(set_[a-z_]+' user/daemon/config.c | sed 's/.*(//' | sort -u); do
 	name=$(setting_name "$v")
 	[ -n "$name" ] || { echo "FAIL: config.c binds $v, whose definition names no setting"; fail=1; }
 	conf_keys+="${name//-/_}"$'\n'

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 # tests/lib/daemon_bgp.sh - helpers for the tests of asclass run's live feed
-# (tests/netns/daemon_*.sh): stopping what a test started by its pid, the
+# (tests/netns/daemon_*.sh): the scenario's namespaces and routers (BIRD
+# upstreams, GoBGP reporting over BMP), stopping what a test started by its pid, the
 # route the pinned tables give, the daemon's metrics and events.  Source it
 # after tests/lib/netns.sh; the tests set ASCLASS, PIN, PORT and NS_ASC.
 
@@ -44,4 +45,85 @@ has_event() { in_ns "$NS_ASC" "$ASCLASS" events --from "127.0.0.1:$PORT" | grep 
 daemon_start() {
 	nsenter --net="/run/netns/$NS_ASC" "$ASCLASS" run --config "$1" >"$2" 2>&1 &
 	DPID=$!
+}
+
+# ---- the scenario's routers (BIRD upstreams, GoBGP with BMP) ----------------
+# The tests set DIR (configs, sockets, pid files) and define fail().
+
+# scenario_links P: the namespaces NS_CU, NS_TTK, NS_RTR and NS_ASC and
+# their links (interface names start with P): cu 198.51.100.1 - .2 rtr,
+# ttk 198.51.100.5 - .6 rtr, rtr 203.0.113.1 - .2 asc (asc's interface:
+# ${P}a); rtr also holds 175.45.176.1 (packets from the scenario's prefix),
+# which asc routes to it.
+scenario_links() {
+	ns_add "$NS_CU" "$NS_TTK" "$NS_RTR" "$NS_ASC"
+	veth "$NS_CU" "${1}c" "$NS_RTR" "${1}rc"
+	veth "$NS_TTK" "${1}t" "$NS_RTR" "${1}rt"
+	veth "$NS_RTR" "${1}ra" "$NS_ASC" "${1}a"
+	ip -n "$NS_CU" addr add 198.51.100.1/30 dev "${1}c"
+	ip -n "$NS_RTR" addr add 198.51.100.2/30 dev "${1}rc"
+	ip -n "$NS_TTK" addr add 198.51.100.5/30 dev "${1}t"
+	ip -n "$NS_RTR" addr add 198.51.100.6/30 dev "${1}rt"
+	ip -n "$NS_RTR" addr add 203.0.113.1/30 dev "${1}ra"
+	ip -n "$NS_RTR" addr add 175.45.176.1/32 dev "${1}ra"
+	ip -n "$NS_ASC" addr add 203.0.113.2/30 dev "${1}a"
+	ip -n "$NS_ASC" route add 175.45.176.0/22 via 203.0.113.1
+}
+
+# BIRD timers short enough for tests.
+BIRD_TIMERS="connect delay time 1; connect retry time 2; error wait time 1, 2;"
+bird_pid() { cat "$DIR/$1.pid" 2>/dev/null; }
+
+# bird_upstream NAME AS ADDR NEIGHBOUR: $DIR/NAME.conf, a BIRD upstream
+# originating the scenario's prefix 175.45.176.0/22 on behalf of AS131279
+# (its own AS is prepended on export) to AS64500 at NEIGHBOUR.
+bird_upstream() {
+	cat >"$DIR/$1.conf" <<-BIRD
+	router id $3;
+	protocol device {}
+	protocol static as131279 { ipv4; route 175.45.176.0/22 blackhole; }
+	protocol bgp rtr {
+		local $3 as $2; neighbor $4 as 64500; $BIRD_TIMERS
+		ipv4 { import none; export filter { bgp_path.prepend(131279); accept; }; };
+	}
+	BIRD
+}
+
+# bird_start NAME NS: BIRD with $DIR/NAME.conf in NS, in the background.
+bird_start() {
+	rm -f "$DIR/$1.pid"
+	in_ns "$2" bird -f -c "$DIR/$1.conf" -s "$DIR/$1.ctl" -P "$DIR/$1.pid" \
+		>>"$DIR/$1.log" 2>&1 &
+	wait_for 10 test -s "$DIR/$1.pid" || fail "BIRD $1 did not start: $(cat "$DIR/$1.log")"
+}
+
+# gobgp_bmp_toml FILE STATION: gobgpd as AS64500 (203.0.113.1) with cu
+# (198.51.100.1, AS4837) and ttk (198.51.100.5, AS20485) as neighbours,
+# reporting every view over BMP to STATION port 1790, with a Statistics
+# Report every 15 s, its least (GoBGP notices a closed station only when it
+# writes).
+gobgp_bmp_toml() {
+	cat >"$1" <<-TOML
+	[global.config]
+	  as = 64500
+	  router-id = "203.0.113.1"
+	[[neighbors]]
+	  [neighbors.config]
+	    neighbor-address = "198.51.100.1"
+	    peer-as = 4837
+	  [neighbors.timers.config]
+	    connect-retry = 1
+	[[neighbors]]
+	  [neighbors.config]
+	    neighbor-address = "198.51.100.5"
+	    peer-as = 20485
+	  [neighbors.timers.config]
+	    connect-retry = 1
+	[[bmp-servers]]
+	  [bmp-servers.config]
+	    address = "$2"
+	    port = 1790
+	    route-monitoring-policy = "all"
+	    statistics-timeout = 15
+	TOML
 }

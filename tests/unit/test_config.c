@@ -16,6 +16,7 @@
 
 #include "cli/cmd.h"
 #include "daemon/config.h"
+#include "feed/bmp.h"
 
 static char path[] = "/tmp/asclass-test-conf-XXXXXX";
 static char errs[4096];
@@ -437,6 +438,57 @@ static void test_config_bgp_errors(void **state)
 	expect_error(text, "2: [routes] source: refused with [bgp]");
 }
 
+/* [bmp]: values, defaults (port 1790, view auto, any router, [bgp]'s or
+ * 1 s apply interval), allow lines, and what SIGHUP compares. */
+static void test_config_bmp(void **state)
+{
+	static struct asc_config c, d;
+
+	assert_int_equal(load("[bmp]\nlisten = 203.0.113.2\n", &c), 0);
+	assert_true(c.bmp.on);
+	assert_false(c.bgp.on);
+	assert_int_equal(c.bmp.port, 1790);
+	assert_int_equal(c.bmp.view, BMP_VIEW_AUTO);
+	assert_int_equal(c.bmp.n_allow, 0);
+	assert_int_equal(config_apply_interval(&c), 1000);
+	assert_int_equal(
+		load("[bmp]\nlisten = 2001:db8::2\nport = 11019\nview = pre\n"
+		     "allow = 203.0.113.1\nallow = 2001:db8::1\napply_interval = 300\n"
+		     "[bgp]\nlocal_as = 64500\nrouter_id = 203.0.113.2\napply_interval = 500\n"
+		     "[neighbor rtr]\naddress = 203.0.113.1\n",
+		     &d),
+		0);
+	assert_true(d.bgp.on && d.bmp.on); /* both: they feed one RIB */
+	assert_int_equal(d.bmp.port, 11019);
+	assert_int_equal(d.bmp.view, BMP_VIEW_PRE);
+	assert_int_equal(d.bmp.n_allow, 2);
+	assert_string_equal(d.bmp.allow[1], "2001:db8::1");
+	assert_int_equal(config_apply_interval(&d), 300);
+	assert_false(config_bmp_same(&c, &d));
+	d.bmp = c.bmp;
+	d.bmp.apply_interval_ms = 20; /* read at each drain: no restart */
+	assert_true(config_bmp_same(&c, &d));
+	config_free(&c);
+	config_free(&d);
+}
+
+static void test_config_bmp_errors(void **state)
+{
+	char text[4096];
+	int n = snprintf(text, sizeof(text), "[bmp]\nlisten = 203.0.113.2\n");
+
+	expect_error("[bmp]\nview = pre\n", "2: [bmp]: no listen = ...");
+	expect_error("[bmp]\nview = both\n", "2: [bmp] view: 'both' is not auto, pre or post");
+	expect_error("[bmp]\nallow = rtr.example\n",
+		     "2: [bmp] allow: 'rtr.example' is not an IPv4 or IPv6 address");
+	expect_error("[bmp]\nport = 0\n", "2: [bmp] port:");
+	expect_error("[routes]\nsource = /var/lib/rib.mrt\n[bmp]\nlisten = 203.0.113.2\n",
+		     "2: [routes] source: refused with [bmp]");
+	for (int i = 0; i <= CFG_MAX_BMP_ALLOW; i++)
+		n += snprintf(text + n, sizeof(text) - (size_t)n, "allow = 198.18.0.%d\n", i + 1);
+	expect_error(text, "67: [bmp] allow: more than 64 routers");
+}
+
 static void test_config_missing_file(void **state)
 {
 	struct asc_config c;
@@ -455,6 +507,8 @@ int main(void)
 		cmocka_unit_test(test_config_missing_file),
 		cmocka_unit_test(test_config_bgp),
 		cmocka_unit_test(test_config_bgp_errors),
+		cmocka_unit_test(test_config_bmp),
+		cmocka_unit_test(test_config_bmp_errors),
 		cmocka_unit_test(test_config_and_cli_agree),
 	};
 

@@ -34,6 +34,7 @@
 #include "dataplane/attach.h"
 #include "dataplane/maps.h"
 #include "dataplane/tables.h"
+#include "feed/bmp.h"
 #include "feed/feed.h"
 #include "output/httpd.h"
 #include "output/json_out.h"
@@ -86,6 +87,7 @@ struct daemon {
 	 * rib_lock, a load reads rib under rib_lock.  feed changes only while
 	 * the metrics server is stopped (it reads the feed's status). */
 	struct feed *feed;
+	struct bmp *bmp; /* the BMP station ([bmp]), into the same rib, as feed */
 	struct rib *rib;
 	pthread_mutex_t rib_lock;
 	struct attach_info attached[CFG_MAX_LINKS]; /* as attach left it */
@@ -95,6 +97,20 @@ struct daemon {
 };
 
 static struct daemon D;
+
+/* Whether c's routes come from a live source ([bgp], [bmp]): its RIB. */
+static bool live_on(const struct asc_config *c)
+{
+	return c->bgp.on || c->bmp.on;
+}
+
+/* The live sources of c, for the log. */
+static const char *live_name(const struct asc_config *c)
+{
+	if (c->bgp.on && c->bmp.on)
+		return "the BGP feed and the BMP station";
+	return c->bmp.on ? "the BMP station" : "the BGP feed";
+}
 
 /* Expands the configured sources (globs) into files, in order. */
 static int expand_sources(const struct asc_config *c, glob_t *g)
@@ -119,7 +135,7 @@ static int routes_from_feed(const struct rt_upstreams *u, struct rtable *t,
 
 	pthread_mutex_lock(&D.rib_lock);
 	if (!D.rib)
-		log_err("the BGP feed is not running (see above): nothing to load");
+		log_err("the live feed is not running (see above): nothing to load");
 	else
 		err = rib_to_rtable(D.rib, u, t);
 	if (!err)
@@ -198,6 +214,7 @@ static void reload_once(void)
 	size_t npairs = 0, keep = 0, n_watch;
 	enum tables_which which;
 	bool feed;
+	const char *live;
 	glob_t g;
 	int err;
 
@@ -210,7 +227,8 @@ static void reload_once(void)
 	which = D.cfg.lookup == ASC_LOOKUP_LPM ? TABLES_LPM : TABLES_FAST;
 	n_watch = D.cfg.n_watch;
 	memcpy(watch, D.cfg.watch, sizeof(watch));
-	feed = D.cfg.bgp.on;
+	feed = live_on(&D.cfg);
+	live = live_name(&D.cfg);
 	err = expand_sources(&D.cfg, &g);
 	pthread_mutex_unlock(&D.lock);
 	/* each attached upstream's own paths (per-link attribution) */
@@ -245,8 +263,7 @@ static void reload_once(void)
 		D.n_transits = keep;
 		record_events(pairs, npairs);
 		log_info("routing loaded: %zu IPv4 + %zu IPv6 prefixes from %s in %.3f s",
-			 res.routes_v4, res.routes_v6, feed ? "the BGP feed" : "the files",
-			 D.load_duration);
+			 res.routes_v4, res.routes_v6, feed ? live : "the files", D.load_duration);
 		snprintf(D.status, sizeof(D.status), "routing: %zu IPv4 + %zu IPv6 prefixes",
 			 res.routes_v4, res.routes_v6);
 	}
@@ -370,6 +387,50 @@ static void relink(const struct asc_config *c, struct attach_info *info)
 
 /* ---- the live feed ([bgp]) ---------------------------------------------- */
 
+/* The BMP station of c's [bmp], started (NULL without [bmp]); *err gets
+ * -errno when it could not start (logged). */
+static struct bmp *station_open(const struct asc_config *c, int *err)
+{
+	const struct cfg_bmp *m = &c->bmp;
+	const char *allow[CFG_MAX_BMP_ALLOW];
+	struct bmp_conf bc = { .listen_addr = m->listen,
+			       .listen_port = (uint16_t)m->port,
+			       .view = (enum bmp_view)m->view,
+			       .allow = allow,
+			       .n_allow = m->n_allow };
+	struct bmp *b;
+
+	*err = 0;
+	if (!m->on)
+		return NULL;
+	for (size_t i = 0; i < m->n_allow; i++)
+		allow[i] = m->allow[i];
+	b = bmp_new(&bc);
+	*err = b ? bmp_start(b) : -errno;
+	if (*err) {
+		log_err("[bmp]: the BMP station did not start: %s", strerror(-*err));
+		bmp_free(b);
+		return NULL;
+	}
+	log_info("BMP station: listening on %s port %u, %zu allowed routers%s", m->listen, m->port,
+		 m->n_allow, m->n_allow ? "" : " (any)");
+	return b;
+}
+
+/* Drains the feed's and the station's queues into D.rib (under rib_lock);
+ * *n gets the batches applied. */
+static void live_drain(size_t *n)
+{
+	size_t m = 0;
+
+	*n = 0;
+	if (D.feed)
+		feed_drain(D.feed, D.rib, 0, n);
+	if (D.bmp)
+		bmp_drain(D.bmp, D.rib, 0, &m);
+	*n += m;
+}
+
 static struct feed_peer_conf peer_conf(const struct cfg_bgp *b, const struct cfg_neighbor *n)
 {
 	return (struct feed_peer_conf){ .name = n->name,
@@ -417,20 +478,24 @@ static struct feed *feed_open(const struct asc_config *c, int *err)
 	return f;
 }
 
-/* Replaces the feed and its RIB by those of c (none without [bgp], or when
- * the feed does not start): every session restarts, the RIB starts empty.
+/* Replaces the feed, the BMP station and their RIB by those of c (none
+ * without [bgp] and [bmp], or when neither starts): every session and
+ * router connection restarts, the RIB starts empty.
  * The tables keep the last load until the next one.  Only while the metrics
  * server is stopped. */
 static int feed_replace(const struct asc_config *c)
 {
-	struct rib *rib = c->bgp.on ? rib_new() : NULL;
-	int err;
+	struct rib *rib = live_on(c) ? rib_new() : NULL;
+	int err, bmp_err;
 
-	if (c->bgp.on && !rib)
+	if (live_on(c) && !rib)
 		return -ENOMEM;
 	feed_free(D.feed);
+	bmp_free(D.bmp);
 	D.feed = feed_open(c, &err);
-	if (!D.feed) { /* no RIB either: no load empties the tables meanwhile */
+	D.bmp = station_open(c, &bmp_err);
+	err = err ? err : bmp_err;
+	if (!D.feed && !D.bmp) { /* no RIB either: no load empties the tables meanwhile */
 		rib_free(rib);
 		rib = NULL;
 	}
@@ -441,7 +506,7 @@ static int feed_replace(const struct asc_config *c)
 	return err;
 }
 
-/* Drains the feed's queue into the RIB and arms the apply timer, so that
+/* Drains the feed's and the station's queues into the RIB and arms the apply timer, so that
  * the changes of one apply_interval go into one load. */
 static void feed_take(int tfd, bool *armed)
 {
@@ -450,12 +515,12 @@ static void feed_take(int tfd, bool *armed)
 	size_t n = 0;
 
 	pthread_mutex_lock(&D.rib_lock);
-	feed_drain(D.feed, D.rib, 0, &n);
+	live_drain(&n);
 	pthread_mutex_unlock(&D.rib_lock);
 	if (!n || *armed)
 		return;
 	pthread_mutex_lock(&D.lock);
-	ms = D.cfg.bgp.apply_interval_ms;
+	ms = config_apply_interval(&D.cfg);
 	pthread_mutex_unlock(&D.lock);
 	its.it_value.tv_sec = ms / 1000;
 	its.it_value.tv_nsec = (long)(ms % 1000) * 1000000L;
@@ -510,6 +575,49 @@ static int render_live(FILE *f)
 	return err;
 }
 
+/* The status of one router of the station and of its peers (malloc'd). */
+static int station_router(size_t i, struct metrics_bmp_router *r)
+{
+	struct bmp_peer_status *peers;
+
+	bmp_router_status(D.bmp, i, &r->st);
+	peers = calloc(r->st.peers ? r->st.peers : 1, sizeof(*peers));
+	if (!peers)
+		return -ENOMEM;
+	for (size_t j = 0; j < r->st.peers; j++)
+		if (!bmp_peer_status(D.bmp, i, j, &peers[j]))
+			r->n_peers = j + 1; /* a Peer Down meanwhile: fewer */
+	r->peers = peers;
+	return 0;
+}
+
+/* The BMP station's series (metrics_write_bmp); nothing without [bmp]. */
+static int render_bmp(FILE *f)
+{
+	struct metrics_bmp m = { 0 };
+	struct metrics_bmp_router *routers;
+	int err = 0;
+
+	if (!D.bmp)
+		return 0;
+	m.n_routers = bmp_router_count(D.bmp);
+	routers = calloc(m.n_routers ? m.n_routers : 1, sizeof(*routers));
+	for (size_t i = 0; routers && !err && i < m.n_routers; i++)
+		err = station_router(i, &routers[i]);
+	if (routers && !err) {
+		m.routers = routers;
+		m.refused = bmp_refused(D.bmp);
+		m.queue_bytes = bmp_queue_bytes(D.bmp);
+		err = metrics_write_bmp(f, &m);
+	}
+	if (!routers)
+		return -ENOMEM;
+	for (size_t i = 0; i < m.n_routers; i++)
+		free((void *)routers[i].peers);
+	free(routers);
+	return err;
+}
+
 /* GET /events: the ring, oldest first, as a JSON array (a route of
  * http_routes). */
 static int render_events(const struct httpd_request *rq, struct httpd_reply *r)
@@ -553,6 +661,8 @@ static int render_metrics(FILE *f, void *arg)
 	pthread_mutex_unlock(&D.lock);
 	if (!err)
 		err = render_live(f);
+	if (!err)
+		err = render_bmp(f);
 	snapshot_free(&s);
 	return err;
 }
@@ -615,6 +725,24 @@ static int drop_caps(void)
 
 /* ---- SIGHUP ----------------------------------------------------------------- */
 
+/* A change of [bgp] or [bmp] restarts both live sources with an empty RIB
+ * (they share it).  Whether the tables should be loaded now: not while the
+ * restarted sources have no routes yet. */
+static bool live_reconfigure(const struct asc_config *c, const char *path)
+{
+	bool same = config_bgp_same(c, &D.cfg) && config_bmp_same(c, &D.cfg);
+
+	if (same)
+		return true;
+	log_info("%s changed: restarting %s (every BGP session, every BMP connection)",
+		 config_bgp_same(c, &D.cfg) ? "[bmp]" : "[bgp]", live_name(c));
+	if (feed_replace(c))
+		log_err("the live feed is not fully running: fix [bgp] / [bmp] in %s and send "
+			"SIGHUP",
+			path);
+	return !live_on(c);
+}
+
 /* Reads the config file again and applies it: links, routing sources and
  * metrics settings.  A file with an error is refused (config_load logged
  * where) and everything stays as it is; so is a change of pin_dir or
@@ -642,13 +770,7 @@ static int reconfigure(const char *path, struct httpd **http, bool *reload)
 	}
 	httpd_stop(*http);
 	relink(&c, info);
-	*reload = !c.bgp.on || config_bgp_same(&c, &D.cfg);
-	if (!config_bgp_same(&c, &D.cfg)) {
-		log_info("[bgp] changed: restarting the BGP feed (every session)");
-		if (feed_replace(&c))
-			log_err("the BGP feed is not running: fix [bgp] in %s and send SIGHUP",
-				path);
-	}
+	*reload = live_reconfigure(&c, path);
 	pthread_mutex_lock(&D.lock);
 	old = D.cfg;
 	D.cfg = c;
@@ -705,7 +827,7 @@ static bool source_changed(int ifd)
 }
 
 /* The poll set of the main loop. */
-enum { PF_SIGNAL, PF_INOTIFY, PF_FEED, PF_APPLY, PF_N };
+enum { PF_SIGNAL, PF_INOTIFY, PF_FEED, PF_BMP, PF_APPLY, PF_N };
 
 /* A signal: SIGHUP reconfigures and reloads; true for one that ends the
  * daemon. */
@@ -749,6 +871,7 @@ static void main_loop(int sfd, int ifd, int tfd, const char *path, struct httpd 
 	for (;;) {
 		pf[PF_FEED] =
 			(struct pollfd){ .fd = D.feed ? feed_fd(D.feed) : -1, .events = POLLIN };
+		pf[PF_BMP] = (struct pollfd){ .fd = D.bmp ? bmp_fd(D.bmp) : -1, .events = POLLIN };
 		if (poll(pf, PF_N, -1) < 0) {
 			if (errno == EINTR)
 				continue;
@@ -758,7 +881,7 @@ static void main_loop(int sfd, int ifd, int tfd, const char *path, struct httpd 
 			log_info("a routing source changed: reloading");
 			request_reload();
 		}
-		if ((pf[PF_FEED].revents & POLLIN) && D.feed)
+		if ((pf[PF_FEED].revents | pf[PF_BMP].revents) & POLLIN)
 			feed_take(tfd, &armed);
 		if (pf[PF_APPLY].revents & POLLIN) {
 			uint64_t ticks;
@@ -770,6 +893,20 @@ static void main_loop(int sfd, int ifd, int tfd, const char *path, struct httpd 
 		if ((pf[PF_SIGNAL].revents & POLLIN) && on_signal(sfd, ifd, path, http))
 			break;
 	}
+}
+
+/* --check-config's words on the live sources ("" without). */
+static void check_live(char *buf, size_t len)
+{
+	const struct cfg_bmp *m = &D.cfg.bmp;
+	int n = 0;
+
+	if (D.cfg.bgp.on)
+		n = snprintf(buf, len, ", %d BGP neighbours", D.cfg.bgp.n_neighbors);
+	if (m->on && n >= 0 && (size_t)n < len)
+		snprintf(buf + n, len - (size_t)n,
+			 ", BMP station on %s port %u (%zu allowed routers%s)", m->listen, m->port,
+			 m->n_allow, m->n_allow ? "" : ": any");
 }
 
 int cmd_run(int argc, char **argv)
@@ -792,10 +929,9 @@ int cmd_run(int argc, char **argv)
 	if ((err = config_load(path, &D.cfg)))
 		return exit_code(EXIT_READ, err);
 	if (check) {
-		char nb[32] = "";
+		char nb[160] = "";
 
-		if (D.cfg.bgp.on)
-			snprintf(nb, sizeof(nb), ", %d BGP neighbours", D.cfg.bgp.n_neighbors);
+		check_live(nb, sizeof(nb));
 		printf("%s: OK (%d links, %d routing sources%s, metrics on %s)\n", path,
 		       D.cfg.n_links, D.cfg.n_sources, nb, listen_str());
 		return ASC_EXIT_OK;
@@ -833,7 +969,7 @@ int cmd_run(int argc, char **argv)
 		log_warn("could not drop capabilities: %s", strerror(errno));
 	log_info("serving metrics on %s; %d links, %d routing sources, %d BGP neighbours",
 		 listen_str(), D.cfg.n_links, D.cfg.n_sources, D.cfg.bgp.n_neighbors);
-	if (D.feed) {
+	if (D.feed || D.bmp) {
 		/* the tables keep what they hold until the feed has routes */
 		sd_notify(0, "READY=1\nSTATUS=waiting for the BGP feed");
 	} else {
@@ -843,5 +979,6 @@ int cmd_run(int argc, char **argv)
 	main_loop(sfd, ifd, tfd, path, &http);
 	httpd_stop(http);
 	feed_free(D.feed);
+	bmp_free(D.bmp);
 	return ASC_EXIT_OK;
 }

@@ -16,6 +16,7 @@
 #include "common/parse.h"
 #include "daemon/config.h"
 #include "dataplane/maps.h"
+#include "feed/bmp.h"
 
 struct parse {
 	struct asc_config *c;
@@ -364,10 +365,65 @@ static const struct setting set_active = {
 	.help = "connect to the neighbour (to address and port) instead of waiting for it",
 };
 
+static const struct setting set_bmp_listen = {
+	.name = "listen",
+	.type = SETTING_CUSTOM,
+	.parse = parse_ip,
+	.help = "address the BMP station listens on for routers (required)",
+};
+static const struct setting set_bmp_port = {
+	.name = "port",
+	.type = SETTING_U32,
+	.min = 1,
+	.max = 65535,
+	.what = "a TCP port",
+	.def = "1790",
+	.help = "TCP port of the BMP listener",
+};
+static const struct setting_name bmp_view_names[] = {
+	{ "auto", BMP_VIEW_AUTO },
+	{ "pre", BMP_VIEW_PRE },
+	{ "post", BMP_VIEW_POST },
+	{ NULL },
+};
+static const struct setting set_bmp_view = {
+	.name = "view",
+	.type = SETTING_ENUM,
+	.names = bmp_view_names,
+	.def = "auto",
+	.help = "which Adj-RIB-In a peer's paths come from: post-policy once the router sends "
+		"it, pre-policy until then (auto), or only one of them",
+};
+
+/* allow = ADDR: one more router allowed to connect (base: struct cfg_bmp). */
+static int parse_allow(const char *v, void *field, void *base, char *why, size_t len)
+{
+	struct cfg_bmp *b = base;
+
+	(void)field;
+	if (b->n_allow == CFG_MAX_BMP_ALLOW) {
+		snprintf(why, len, "more than %d routers", CFG_MAX_BMP_ALLOW);
+		return -EINVAL;
+	}
+	if (parse_ip(v, b->allow[b->n_allow], NULL, why, len))
+		return -EINVAL;
+	b->n_allow++;
+	return 0;
+}
+
+static const struct setting set_bmp_allow = {
+	.name = "allow",
+	.type = SETTING_CUSTOM,
+	.parse = parse_allow,
+	.def = "any router",
+	.help = "a router's address allowed to connect (repeatable); others are refused",
+};
+
 #define LINK_KEY(setting, field) SETTING_BIND(setting, struct cfg_link, field)
 #define KEY(setting, field) SETTING_BIND(setting, struct asc_config, field)
 #define BGP_KEY(setting, field) SETTING_BIND(setting, struct cfg_bgp, field)
 #define NB_KEY(setting, field) SETTING_BIND(setting, struct cfg_neighbor, field)
+#define BMP_KEY(setting, field) SETTING_BIND(setting, struct cfg_bmp, field)
 
 static const struct setting_bind link_keys[] = {
 	LINK_KEY(set_interface, ifname),
@@ -383,6 +439,14 @@ static const struct setting_bind bgp_keys[] = {
 	BGP_KEY(set_router_id, router_id),
 	BGP_KEY(set_hold_time, hold_time),
 	BGP_KEY(set_apply_interval, apply_interval_ms),
+	{ NULL },
+};
+static const struct setting_bind bmp_keys[] = {
+	BMP_KEY(set_bmp_listen, listen),
+	BMP_KEY(set_bmp_port, port),
+	BMP_KEY(set_bmp_view, view),
+	BMP_KEY(set_bmp_allow, allow),
+	BMP_KEY(set_apply_interval, apply_interval_ms),
 	{ NULL },
 };
 static const struct setting_bind neighbor_keys[] = {
@@ -441,6 +505,8 @@ const struct setting_bind *config_keys(const char *section)
 		return neighbor_keys;
 	if (!strcmp(section, "bgp"))
 		return bgp_keys;
+	if (!strcmp(section, "bmp"))
+		return bmp_keys;
 	return plain_keys(section);
 }
 
@@ -518,6 +584,14 @@ static int bgp_key(struct parse *p, const char *section, const char *key, const 
 	return section_key(p, section, bgp_keys, &p->c->bgp, key, v);
 }
 
+static int bmp_key(struct parse *p, const char *section, const char *key, const char *v)
+{
+	if (!p->c->bmp.on)
+		p->c->bmp.line = p->line;
+	p->c->bmp.on = true;
+	return section_key(p, section, bmp_keys, &p->c->bmp, key, v);
+}
+
 static int handler(void *user, const char *section, const char *key, const char *v)
 {
 	struct parse *p = user;
@@ -535,6 +609,8 @@ static int handler(void *user, const char *section, const char *key, const char 
 		       section_key(p, section, neighbor_keys, p->nb, key, v);
 	if (!strcmp(section, "bgp"))
 		return bgp_key(p, section, key, v);
+	if (!strcmp(section, "bmp"))
+		return bmp_key(p, section, key, v);
 	if (!strcmp(section, "routes") && !strcmp(key, "source") && !p->source_line)
 		p->source_line = p->line;
 	if (!strcmp(section, "metrics") && !strncmp(key, "max_connections", 15))
@@ -544,7 +620,7 @@ static int handler(void *user, const char *section, const char *key, const char 
 		return section_key(p, section, keys, p->c, key, v);
 	return fail(p, section, NULL,
 		    "unknown section (known: [link NAME], [routes], [metrics], [daemon], [bgp], "
-		    "[neighbor NAME]): key \"%s\"",
+		    "[neighbor NAME], [bmp]): key \"%s\"",
 		    key);
 }
 
@@ -563,6 +639,22 @@ static void set_defaults(struct asc_config *c)
 	c->bgp.port = 179;
 	c->bgp.hold_time = 90;
 	c->bgp.apply_interval_ms = 1000;
+	c->bmp.port = BMP_PORT_DEFAULT;
+}
+
+/* A live source ([bgp], [bmp]) is the routing source: source = is refused. */
+static const char *live_source_check(const struct parse *p, const char *section, int *line)
+{
+	static char why[160];
+
+	if (!p->source_line)
+		return NULL;
+	*line = p->source_line;
+	snprintf(why, sizeof(why),
+		 "[routes] source: refused with %s (the live feed's RIB is the routing source; "
+		 "see asclass.conf(5))",
+		 section);
+	return why;
 }
 
 /* What [bgp] and [neighbor NAME] need of the whole file: the error and its
@@ -589,12 +681,18 @@ static const char *bgp_check(const struct parse *p, int *line)
 		return "[bgp] hold_time: must be 0 or at least 3 s";
 	if (!b->n_neighbors)
 		return "[bgp]: no [neighbor NAME] section";
-	if (p->source_line) {
-		*line = p->source_line;
-		return "[routes] source: refused with [bgp] (the feed's RIB is the routing source; "
-		       "see asclass.conf(5))";
-	}
-	return NULL;
+	return live_source_check(p, "[bgp]", line);
+}
+
+/* What [bmp] needs of the whole file, as bgp_check(). */
+static const char *bmp_check(const struct parse *p, int *line)
+{
+	*line = p->c->bmp.line;
+	if (!p->c->bmp.on)
+		return NULL;
+	if (!p->c->bmp.listen[0])
+		return "[bmp]: no listen = ...";
+	return live_source_check(p, "[bmp]", line);
 }
 
 /* The whole of f, then the checks that need the whole file. */
@@ -621,7 +719,7 @@ static int parse_stream(FILE *f, const char *path, struct asc_config *c)
 				c->links[i].name);
 			p.failed = 1;
 		}
-	if (!p.failed && (why = bgp_check(&p, &line))) {
+	if (!p.failed && ((why = bgp_check(&p, &line)) || (why = bmp_check(&p, &line)))) {
 		log_err("%s:%d: %s", path, line, why);
 		p.failed = 1;
 	}
@@ -681,4 +779,23 @@ bool config_bgp_same(const struct asc_config *a, const struct asc_config *b)
 	for (int i = 0; i < CFG_MAX_NEIGHBORS; i++)
 		x.neighbors[i].line = y.neighbors[i].line = 0;
 	return !memcmp(&x, &y, sizeof(x));
+}
+
+bool config_bmp_same(const struct asc_config *a, const struct asc_config *b)
+{
+	struct cfg_bmp x = a->bmp, y = b->bmp;
+
+	x.line = y.line = 0;
+	x.apply_interval_ms = y.apply_interval_ms = 0; /* read at each drain */
+	return !memcmp(&x, &y, sizeof(x));
+}
+
+unsigned int config_apply_interval(const struct asc_config *c)
+{
+	unsigned int bgp = c->bgp.on ? c->bgp.apply_interval_ms : 0;
+	unsigned int bmp = c->bmp.on ? c->bmp.apply_interval_ms : 0;
+
+	if (bgp && bmp)
+		return bgp < bmp ? bgp : bmp;
+	return bgp ? bgp : bmp ? bmp : 1000;
 }

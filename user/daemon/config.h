@@ -18,6 +18,7 @@
 #define CFG_MAX_CONNECTIONS 65536
 #define CFG_MAX_NEIGHBORS 64
 #define CFG_ADDR_LEN 48 /* an IPv4 or IPv6 address as text */
+#define CFG_MAX_BMP_ALLOW 64
 
 /* [neighbor NAME]: a BGP neighbour of the live feed. */
 struct cfg_neighbor {
@@ -42,6 +43,19 @@ struct cfg_bgp {
 	struct cfg_neighbor neighbors[CFG_MAX_NEIGHBORS];
 	int n_neighbors;
 	int line; /* of the [bgp] section's first key */
+};
+
+/* [bmp]: the BMP station (user/feed/bmp.h).  Like [bgp] (with which it may
+ * be used: both feed the same RIB), it refuses [routes] source =. */
+struct cfg_bmp {
+	bool on;		   /* the file has a [bmp] section */
+	char listen[CFG_ADDR_LEN]; /* required */
+	unsigned int port;
+	int view;				     /* enum bmp_view */
+	unsigned int apply_interval_ms;		     /* 0: not set ([bgp]'s, or 1000) */
+	char allow[CFG_MAX_BMP_ALLOW][CFG_ADDR_LEN]; /* routers allowed; none: any */
+	size_t n_allow;
+	int line; /* of the [bmp] section's first key */
 };
 
 struct cfg_link {
@@ -76,6 +90,7 @@ struct asc_config {
 	enum tc_hook tc_hook;
 	unsigned int counters; /* asc_counts keys when it is created; 0: default */
 	struct cfg_bgp bgp;
+	struct cfg_bmp bmp;
 };
 
 /* Returns 0, -EINVAL (logged with file and line), or -errno if unreadable. */
@@ -87,11 +102,16 @@ void config_free(struct asc_config *c);
 /* Whether two configs have the same [bgp] and neighbours, apply_interval
  * aside (SIGHUP restarts the feed only when they differ). */
 bool config_bgp_same(const struct asc_config *a, const struct asc_config *b);
+/* The same for [bmp] (SIGHUP restarts the station only when they differ). */
+bool config_bmp_same(const struct asc_config *a, const struct asc_config *b);
+/* Milliseconds between two loads from the live sources: the smaller
+ * apply_interval of [bgp] and [bmp]. */
+unsigned int config_apply_interval(const struct asc_config *c);
 /* The keys of a section ("link" for [link NAME], "neighbor" for [neighbor
  * NAME]) as the settings table binds them: to struct asc_config, to struct
  * cfg_link for "link", to struct cfg_neighbor for "neighbor", to struct
- * cfg_bgp for "bgp"; NULL for an unknown section.  Tests run the same bindings through the command
- * line. */
+ * cfg_bgp for "bgp", to struct cfg_bmp for "bmp"; NULL for an unknown section.  Tests run the same
+ * bindings through the command line. */
 const struct setting_bind *config_keys(const char *section);
 
 #endif

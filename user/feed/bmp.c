@@ -28,9 +28,39 @@ struct bmp {
 	char listen_addr[48];
 	struct bmp_router **r;
 	size_t n;
-	struct loop l;	      /* listener, wake-up fd, queue, thread */
-	pthread_mutex_t lock; /* the routers, against the status calls */
+	struct loop l;		/* listener, wake-up fd, queue, thread */
+	pthread_mutex_t lock;	/* the routers, against the status calls */
+	struct in6_addr *allow; /* conf.allow, IPv4 as IPv4-mapped */
+	uint64_t refused;	/* connections from routers not allowed */
 };
+
+/* A text address as IPv6 (IPv4 mapped).  0 or -EINVAL. */
+static int addr_v6(const char *text, struct in6_addr *a)
+{
+	struct in_addr v4;
+
+	if (inet_pton(AF_INET6, text, a) == 1)
+		return 0;
+	if (inet_pton(AF_INET, text, &v4) != 1)
+		return -EINVAL;
+	memset(a, 0, sizeof(*a));
+	a->s6_addr[10] = a->s6_addr[11] = 0xff;
+	memcpy(&a->s6_addr[12], &v4, 4);
+	return 0;
+}
+
+/* conf.allow into b->allow.  0 or -errno. */
+static int allow_copy(struct bmp *b)
+{
+	b->allow = calloc(b->conf.n_allow ? b->conf.n_allow : 1, sizeof(*b->allow));
+	if (!b->allow)
+		return -ENOMEM;
+	for (size_t i = 0; i < b->conf.n_allow; i++)
+		if (addr_v6(b->conf.allow[i], &b->allow[i]))
+			return -EINVAL;
+	b->conf.allow = NULL; /* the caller's strings: not kept */
+	return 0;
+}
 
 static struct bmp_env env_of(struct bmp *b)
 {
@@ -54,8 +84,11 @@ struct bmp *bmp_new(const struct bmp_conf *c)
 		b->conf.listen_port = BMP_PORT_DEFAULT;
 	if (!b->conf.queue_limit_bytes)
 		b->conf.queue_limit_bytes = FEED_QUEUE_DEFAULT_BYTES;
-	err = loop_init(&b->l, "bmp", b->conf.queue_limit_bytes);
+	err = allow_copy(b);
+	if (!err)
+		err = loop_init(&b->l, "bmp", b->conf.queue_limit_bytes);
 	if (err) {
+		free(b->allow);
 		free(b);
 		errno = -err;
 		return NULL;
@@ -135,6 +168,39 @@ static void addr_text(const struct sockaddr_storage *sa, char *buf, size_t len)
 		inet_ntop(AF_INET6, &v6->sin6_addr, buf, len);
 }
 
+/* Whether a connection from `text` may stay (else logged and counted). */
+static bool allowed(struct bmp *b, const char *text)
+{
+	struct in6_addr a;
+
+	if (!b->conf.n_allow)
+		return true;
+	if (!addr_v6(text, &a))
+		for (size_t i = 0; i < b->conf.n_allow; i++)
+			if (!memcmp(&a, &b->allow[i], sizeof(a)))
+				return true;
+	pthread_mutex_lock(&b->lock);
+	b->refused++;
+	pthread_mutex_unlock(&b->lock);
+	log_warn("bmp: connection from %s refused: not an allowed router", text);
+	return false;
+}
+
+size_t bmp_queue_bytes(struct bmp *b)
+{
+	return queue_bytes(&b->l.q);
+}
+
+uint64_t bmp_refused(struct bmp *b)
+{
+	uint64_t n;
+
+	pthread_mutex_lock(&b->lock);
+	n = b->refused;
+	pthread_mutex_unlock(&b->lock);
+	return n;
+}
+
 static void accept_all(struct bmp *b)
 {
 	for (;;) {
@@ -152,7 +218,10 @@ static void accept_all(struct bmp *b)
 			return;
 		}
 		addr_text(&from, text, sizeof(text));
-		take(b, fd, text);
+		if (allowed(b, text))
+			take(b, fd, text);
+		else
+			close(fd);
 	}
 }
 
@@ -270,5 +339,6 @@ void bmp_free(struct bmp *b)
 	loop_fini(&b->l);
 	pthread_mutex_destroy(&b->lock);
 	free(b->r);
+	free(b->allow);
 	free(b);
 }

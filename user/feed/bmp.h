@@ -59,6 +59,11 @@ struct bmp_conf {
 	uint16_t listen_port;	  /* 0: BMP_PORT_DEFAULT */
 	size_t queue_limit_bytes; /* 0: FEED_QUEUE_DEFAULT_BYTES */
 	enum bmp_view view;
+	/* Routers allowed to connect (IPv4 or IPv6 addresses as text, copied by
+	 * bmp_new()); a connection from any other is closed, logged and counted
+	 * (bmp_refused()).  n_allow 0: any router. */
+	const char *const *allow;
+	size_t n_allow;
 };
 
 /* Per router: what happened, for metrics. */
@@ -101,7 +106,8 @@ struct bmp_peer_status {
 	uint32_t stats_at;	/* its timestamp, 0: none yet */
 };
 
-/* A station with no router.  NULL with errno set. */
+/* A station with no router.  NULL with errno set (EINVAL: an allow entry
+ * that is not an address). */
 struct bmp *bmp_new(const struct bmp_conf *c);
 /* Opens the listener (if any) and starts the reading thread.  0 or a
  * negative errno (logged). */
@@ -127,6 +133,11 @@ size_t bmp_router_count(struct bmp *b);
 int bmp_router_status(struct bmp *b, size_t router, struct bmp_router_status *st);
 /* The peers a router reports; *st gets peer i's status.  0 or -EINVAL. */
 int bmp_peer_status(struct bmp *b, size_t router, size_t i, struct bmp_peer_status *st);
+
+/* Bytes of decoded changes queued for the caller. */
+size_t bmp_queue_bytes(struct bmp *b);
+/* Connections refused: from a router not in bmp_conf.allow. */
+uint64_t bmp_refused(struct bmp *b);
 
 /* Stops the thread, closes the connections, frees what is queued. */
 void bmp_free(struct bmp *b);

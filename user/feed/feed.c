@@ -351,12 +351,7 @@ size_t feed_peer_count(const struct feed *f)
 
 size_t feed_queue_bytes(struct feed *f)
 {
-	size_t n;
-
-	pthread_mutex_lock(&f->l.q.lock);
-	n = f->l.q.bytes;
-	pthread_mutex_unlock(&f->l.q.lock);
-	return n;
+	return queue_bytes(&f->l.q);
 }
 
 int feed_peer_status(struct feed *f, int peer, struct feed_peer_status *st)

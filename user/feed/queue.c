@@ -87,6 +87,16 @@ void queue_push(struct queue *q, struct feed_batch *b)
 	pthread_mutex_unlock(&q->lock);
 }
 
+size_t queue_bytes(struct queue *q)
+{
+	size_t n;
+
+	pthread_mutex_lock(&q->lock);
+	n = q->bytes;
+	pthread_mutex_unlock(&q->lock);
+	return n;
+}
+
 bool queue_has_room(struct queue *q)
 {
 	bool room;

@@ -34,6 +34,8 @@ struct feed_batch *queue_batch_new(enum feed_event ev, uint32_t n_path, uint32_t
 				   uint32_t n_withdraw);
 void queue_push(struct queue *q, struct feed_batch *b);
 bool queue_has_room(struct queue *q);
+/* The bytes queued now. */
+size_t queue_bytes(struct queue *q);
 struct feed_batch *queue_pop(struct queue *q);
 
 #endif

@@ -619,3 +619,119 @@ int metrics_write_live(FILE *f, const struct metrics_live *l)
 		feed_peer(f, &l->peers[i], l->now);
 	return ferror(f) ? -EIO : 0;
 }
+
+/* ---- the BMP station (daemon) ---- */
+
+static const char bmp_help[] =
+	"# HELP asclass_bmp_router_up Whether a router is connected to the BMP station.\n"
+	"# TYPE asclass_bmp_router_up gauge\n"
+	"# HELP asclass_bmp_router_info The router's sysName from its Initiation message.\n"
+	"# TYPE asclass_bmp_router_info gauge\n"
+	"# HELP asclass_bmp_messages_total BMP messages received, by type.\n"
+	"# TYPE asclass_bmp_messages_total counter\n"
+	"# HELP asclass_bmp_prefixes_announced_total Prefixes (with path id) announced into "
+	"the RIB.\n# TYPE asclass_bmp_prefixes_announced_total counter\n"
+	"# HELP asclass_bmp_prefixes_withdrawn_total Prefixes (with path id) withdrawn.\n"
+	"# TYPE asclass_bmp_prefixes_withdrawn_total counter\n"
+	"# HELP asclass_bmp_update_faults_total Malformed UPDATEs in Route Monitoring, by "
+	"RFC 7606 case.\n# TYPE asclass_bmp_update_faults_total counter\n"
+	"# HELP asclass_bmp_framing_errors_total Connections closed for broken BMP framing.\n"
+	"# TYPE asclass_bmp_framing_errors_total counter\n"
+	"# HELP asclass_bmp_queue_pauses_total Times the station stopped reading the router "
+	"because the queue was full.\n# TYPE asclass_bmp_queue_pauses_total counter\n"
+	"# HELP asclass_bmp_peer_up Whether a peer the router reports is up (Peer Up seen).\n"
+	"# TYPE asclass_bmp_peer_up gauge\n"
+	"# HELP asclass_bmp_peer_adj_rib_in_routes Routes in the peer's Adj-RIB-In (the "
+	"router's last Statistics Report, type 7).\n"
+	"# TYPE asclass_bmp_peer_adj_rib_in_routes gauge\n"
+	"# HELP asclass_bmp_peer_loc_rib_routes Routes in the router's Loc-RIB (last "
+	"Statistics Report, type 8).\n# TYPE asclass_bmp_peer_loc_rib_routes gauge\n";
+
+static void router_line(FILE *f, const char *metric, const struct bmp_router_status *st,
+			const char *extra, uint64_t v)
+{
+	fprintf(f, "%s{router=\"", metric);
+	put_label(f, st->addr);
+	fprintf(f, "\"%s} %llu\n", extra ? extra : "", (unsigned long long)v);
+}
+
+static void bmp_router(FILE *f, const struct bmp_router_status *st)
+{
+	const struct bmp_router_counters *c = &st->c;
+	char extra[96];
+
+	router_line(f, "asclass_bmp_router_up", st, NULL, st->connected);
+	fprintf(f, "asclass_bmp_router_info{router=\"");
+	put_label(f, st->addr);
+	fputs("\",sys_name=\"", f);
+	put_label(f, st->sys_name);
+	fputs("\"} 1\n", f);
+	/* label values without spaces: bmp_type_name()'s, in snake case */
+	static const char *const type[BMP_TYPE_MAX + 1] = {
+		[BMP_ROUTE_MONITORING] = "route_monitoring",
+		[BMP_STATS] = "statistics_report",
+		[BMP_PEER_DOWN] = "peer_down",
+		[BMP_PEER_UP] = "peer_up",
+		[BMP_INITIATION] = "initiation",
+		[BMP_TERMINATION] = "termination",
+		[BMP_ROUTE_MIRRORING] = "route_mirroring",
+		[BMP_TYPE_MAX] = "unknown",
+	};
+
+	for (unsigned int t = 0; t <= BMP_TYPE_MAX; t++) {
+		snprintf(extra, sizeof(extra), ",type=\"%s\"", type[t]);
+		router_line(f, "asclass_bmp_messages_total", st, extra, c->msgs[t]);
+	}
+	router_line(f, "asclass_bmp_prefixes_announced_total", st, NULL, c->announced);
+	router_line(f, "asclass_bmp_prefixes_withdrawn_total", st, NULL, c->withdrawn);
+	for (int i = 0; i < FEED_FAULT_MAX; i++) {
+		snprintf(extra, sizeof(extra), ",fault=\"%s\"", feed_fault_name(i));
+		router_line(f, "asclass_bmp_update_faults_total", st, extra, c->faults[i]);
+	}
+	router_line(f, "asclass_bmp_framing_errors_total", st, NULL, c->framing_errors);
+	router_line(f, "asclass_bmp_queue_pauses_total", st, NULL, c->queue_pauses);
+}
+
+/* A peer's labels: ,peer="ADDR",peer_as="AS" into buf. */
+static void bmp_peer_labels(const struct bmp_peer_status *p, char *buf, size_t len)
+{
+	char a[INET6_ADDRSTRLEN] = "";
+
+	if (p->hdr.peer.family)
+		inet_ntop(p->hdr.peer.family == 6 ? AF_INET6 : AF_INET, p->hdr.peer.ip, a,
+			  sizeof(a));
+	snprintf(buf, len, ",peer=\"%s\",peer_as=\"%u\"", a, p->hdr.peer.asn);
+}
+
+static void bmp_peer(FILE *f, const struct bmp_router_status *st, const struct bmp_peer_status *p)
+{
+	static const struct {
+		const char *metric;
+		unsigned int type;
+	} stats[] = { { "asclass_bmp_peer_adj_rib_in_routes", 7 },
+		      { "asclass_bmp_peer_loc_rib_routes", 8 } };
+	char extra[128];
+
+	bmp_peer_labels(p, extra, sizeof(extra));
+	router_line(f, "asclass_bmp_peer_up", st, extra, p->up);
+	for (size_t i = 0; i < sizeof(stats) / sizeof(stats[0]); i++)
+		if (p->stats.has[stats[i].type])
+			router_line(f, stats[i].metric, st, extra, p->stats.v[stats[i].type]);
+}
+
+int metrics_write_bmp(FILE *f, const struct metrics_bmp *m)
+{
+	help_type(f, "asclass_bmp_connections_refused_total", "counter",
+		  "Connections to the BMP station from routers not allowed.");
+	fprintf(f, "asclass_bmp_connections_refused_total %llu\n", (unsigned long long)m->refused);
+	help_type(f, "asclass_bmp_queue_bytes", "gauge",
+		  "Decoded route changes of the BMP station waiting for the daemon.");
+	fprintf(f, "asclass_bmp_queue_bytes %zu\n", m->queue_bytes);
+	fputs(bmp_help, f);
+	for (size_t r = 0; r < m->n_routers; r++) {
+		bmp_router(f, &m->routers[r].st);
+		for (size_t i = 0; i < m->routers[r].n_peers; i++)
+			bmp_peer(f, &m->routers[r].st, &m->routers[r].peers[i]);
+	}
+	return ferror(f) ? -EIO : 0;
+}

@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include "feed/bmp.h"
 #include "output/snapshot.h"
 
 struct rib_transit;
@@ -68,5 +69,24 @@ struct metrics_live {
 };
 /* Writes the live section, to follow metrics_write().  Returns 0 or -EIO. */
 int metrics_write_live(FILE *f, const struct metrics_live *l);
+
+/* One router of the daemon's BMP station and the peers it reports. */
+struct metrics_bmp_router {
+	struct bmp_router_status st;
+	const struct bmp_peer_status *peers;
+	size_t n_peers;
+};
+
+/* The daemon's BMP station ([bmp]; docs/METRICS.md). */
+struct metrics_bmp {
+	const struct metrics_bmp_router *routers;
+	size_t n_routers;
+	uint64_t refused;   /* connections from routers not allowed */
+	size_t queue_bytes; /* the station's queue */
+};
+
+/* Writes the BMP station's series, to follow metrics_write_live().
+ * Returns 0 or -EIO. */
+int metrics_write_bmp(FILE *f, const struct metrics_bmp *m);
 
 #endif
