@@ -11,7 +11,8 @@
 # cu and ttk announce 175.45.176.0/22 as "4837 131279" and "20485 131279".
 # Checked: cu's path alone reaches the data plane first (the first load is
 # the events' baseline), then ttk's: `asclass lookup` of the pinned tables
-# gives origin 131279, multi_transit; the "gained" event of transit 20485
+# over the link (configured as ttk's, AS20485) gives the consensus 131279/4837
+# while only cu announces, then ttk's own path 131279/20485; the "gained" event of transit 20485
 # (GET /events, the counter); packets from the prefix are counted under
 # origin 131279 (stats --json); the station's metrics (router up, sysName,
 # messages, peers up); gobgpd killed with SIGKILL (no Peer Down, no
@@ -69,7 +70,7 @@ gobgp_bmp_toml "$DIR/gobgp.toml" 203.0.113.2
 cat >"$DIR/asclass.conf" <<CONF
 [link rtr]
 interface = m${T}a
-asn = 64500
+asn = 20485
 
 [bmp]
 listen = 203.0.113.2
@@ -110,17 +111,17 @@ grep -q "BMP station: listening on 203.0.113.2 port 1790" "$DIR/daemon.log" ||
 # cu first: its path alone is the events' baseline
 bird_start cu "$NS_CU"
 router_start
-wait_for 30 route_is 131279 4837 0x0 || fail "cu's path did not reach the data plane"
+wait_for 30 route_is 131279 4837 consensus || fail "cu's path did not reach the data plane"
 grep -q "routing loaded: 1 IPv4 + 0 IPv6 prefixes from the BMP station" "$DIR/daemon.log" ||
 	fail "no load from the BMP station in the log"
 echo "ok: GoBGP's path from cu in the data plane: $(route_of)"
 
 g0=$(changes gained)
 bird_start ttk "$NS_TTK"
-wait_for 30 route_is 131279 4837 0x4 || fail "ttk's path did not reach the data plane"
+wait_for 30 route_is 131279 20485 || fail "ttk's path is not the link's own: $(route_of)"
 wait_for 5 has_json_event gained 20485 || fail "no gained event 131279/20485 on /events: $(scrape events)"
 [ "$(changes gained)" -gt "$g0" ] || fail "gained counter $(changes gained), was $g0"
-echo "ok: both paths, multi_transit; event gained 131279/20485"
+echo "ok: both paths, ttk's the link's own; event gained 131279/20485"
 
 # traffic from the prefix is counted under it
 in_ns "$NS_RTR" ping -q -c 3 -i 0.2 -I 175.45.176.1 203.0.113.2 >/dev/null || fail "ping"
@@ -168,7 +169,7 @@ wait_for 30 logged_more 'router 203.0.113.1: connected' "$conn0" ||
 	fail "gobgpd did not connect to the restarted station"
 wait_for 30 logged_more 'prefixes from the BMP station' "$load0" ||
 	fail "no load from the restarted station"
-wait_for 10 route_is 131279 4837 0x4 || fail "the paths did not come back after the restart"
+wait_for 10 route_is 131279 20485 || fail "the paths did not come back after the restart"
 in_ns "$NS_RTR" /usr/bin/python3 -c "$CONNECT_AS_198_18_0_1" || fail "no TCP connection from 198.18.0.1"
 router_known() { scrape metrics | grep -q 'asclass_bmp_router_up{router="198.18.0.1"}'; }
 wait_for 5 router_known ||
