@@ -240,12 +240,13 @@ class Soak:
         self.counts["bursts"] += 1
 
     def sample_idle_rss(self):
-        """The daemon's RSS once no reload thread runs (main + libmicrohttpd's
-        polling thread are left): what it keeps, without a reload's
-        transient buffers and mmap'ed fast-table maps."""
+        """The daemon's RSS once no reload thread runs (main, libmicrohttpd's
+        epoll thread and the exporter's header-deadline guard are left):
+        what it keeps, without a reload's transient buffers and mmap'ed
+        fast-table maps."""
         if self.asan:
             return
-        wait_until(SWAP_TIMEOUT_S, lambda: self.daemon_threads() <= 2, "the daemon to go idle")
+        wait_until(SWAP_TIMEOUT_S, lambda: self.daemon_threads() <= 3, "the daemon to go idle")
         kb = self.daemon_rss_kb()
         if kb is not None:
             self.idle.append((now(), self.instance, self.instance_reloads, kb))
