@@ -27,6 +27,7 @@
 #include "fuzz.h"
 #include "output/httpd.h"
 #include "output/metrics.h"
+#include "output/snapshot.h"
 
 #define FUZZ_HTTP_WAIT_S 5 /* the server's idle limit is 10 s: it must not need it */
 #define RESP_KEEP 4096	   /* bytes of the answer kept for the checks */
@@ -56,14 +57,19 @@ static struct asc_state state = { .routes_v4 = 7,
 
 static int render(FILE *f, void *arg)
 {
-	struct metrics_snapshot s = {
-		rows, sizeof(rows) / sizeof(rows[0]), ups, ovf, stats, &state, 131072
-	};
+	static struct snapshot s; /* 'static': it holds every upstream's entry */
 	struct metrics_opts o = {
 		.top_n = 2, .watch = (const uint32_t[]){ 131279 }, .n_watch = 1, .state = sticky
 	};
 
 	(void)arg;
+	memcpy(s.ups, ups, sizeof(ups));
+	memcpy(s.ovf, ovf, sizeof(ovf));
+	memcpy(s.stats, stats, sizeof(stats));
+	s.state = state;
+	s.rows = (struct counter_row *)rows;
+	s.n_rows = s.n_keys = sizeof(rows) / sizeof(rows[0]);
+	s.counts_max = 131072;
 	return metrics_write(f, &s, &o);
 }
 
