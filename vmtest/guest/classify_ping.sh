@@ -28,9 +28,9 @@ echo "198.51.100.0/24 64500 4837" | asc routes load -
 ip netns exec $U ping -c 5 -W 2 198.51.100.1 >/dev/null || fail "ping through the XDP link failed"
 asc stats --json >/tmp/stats
 cat /tmp/stats
-grep -q '"upstream":"cu","upstream_id":1,"direction":"in","family":"ipv4","origin_as":64500,"transit_as":4837,"packets":5,"bytes":490' /tmp/stats \
+grep -q '"upstream":"cu","upstream_id":1,"direction":"in","family":"ipv4","origin_as":64500,"transit_as":4837,"path":"consensus","packets":5,"bytes":490' /tmp/stats \
 	|| fail "in: want 5 packets, 490 bytes from AS64500"
-grep -q '"upstream":"cu","upstream_id":1,"direction":"out","family":"ipv4","origin_as":64500,"transit_as":4837,"packets":5,"bytes":490' /tmp/stats \
+grep -q '"upstream":"cu","upstream_id":1,"direction":"out","family":"ipv4","origin_as":64500,"transit_as":4837,"path":"consensus","packets":5,"bytes":490' /tmp/stats \
 	|| fail "out: want 5 packets, 490 bytes to AS64500"
 asc detach r0
 ip netns del $R

@@ -26,7 +26,7 @@ grep -q "r0 .* ttk .* native .* dispatcher" /tmp/status || fail "status does not
 echo "203.0.113.0/24 64501 20485" | inr asclass --pin-dir $PIN routes load -
 ip netns exec $U ping -c 4 -W 2 203.0.113.1 >/dev/null || fail "ping through the dispatcher failed"
 inr asclass --pin-dir $PIN stats --json >/tmp/stats
-grep -q '"direction":"in","family":"ipv4","origin_as":64501,"transit_as":20485,"packets":4,' /tmp/stats \
+grep -q '"direction":"in","family":"ipv4","origin_as":64501,"transit_as":20485,"path":"consensus","packets":4,' /tmp/stats \
 	|| { cat /tmp/stats; fail "asclass did not count the 4 echo replies' requests"; }
 inr xdp-filter status | tee /tmp/xf
 # xdp-filter counts every packet it saw under XDP_PASS
