@@ -79,6 +79,19 @@ grep -q "$(printf '\033')" "$work/text" && fail "ANSI escapes in output that is 
 grep -q '^cu  *in  *total ' "$work/text" || fail "no cu in total line: $(cat "$work/text")"
 [ "$(grep -c '^cu  *in  *650' "$work/text")" -le 2 ] || fail "--limit 2 printed more rows: $(cat "$work/text")"
 
+asc top --once --sort bytes >/dev/null 2>&1 && fail "--sort bytes was taken"
+# --sort: 65001 sends few large packets (10/s of 1428 bytes), 65003 many
+# small ones (50/s of 44 bytes): first by bits, second by packets
+big() { in_ns $U ping -q -c "$2" -i "$3" -s "$4" -W 1 -I "$1" 198.51.100.1 >/dev/null 2>&1 || true; }
+big 198.18.1.2 30 0.1 1400 &
+big 198.18.3.2 150 0.02 16 &
+sleep 0.5
+asc top --once --json >"$work/bits.json"
+asc top --once --sort packets --json >"$work/pps.json" || fail "top --sort packets"
+wait
+first() { jq '[.rows[] | select(.direction == "in")][0].origin_as' "$1"; }
+[ "$(first "$work/bits.json")" = 65001 ] || fail "by bits: $(cat "$work/bits.json")"
+[ "$(first "$work/pps.json")" = 65003 ] || fail "--sort packets: $(cat "$work/pps.json")"
 out=$(asc top --once --upstream nosuch 2>&1) && fail "--upstream nosuch succeeded"
 echo "$out" | grep -q "no upstream named 'nosuch'" || fail "unknown upstream not named: $out"
 echo "top: 65002 leads at ${pps} packets/s; totals, --by transit, --upstream, --limit, plain text checked"

@@ -73,6 +73,32 @@ static void test_rates_by_origin_sorted_and_summed(void **state)
 	rates_free(&r);
 }
 
+/* --sort packets: many small packets before few large ones, which lead by
+ * bits. */
+static void test_rates_sort_packets(void **state)
+{
+	static const struct counter_row p[] = {
+		{ { 64501, 174, 1, ASC_DIR_RX, 4 }, { 0, 0 }, ASC_PATH_OWN },
+		{ { 64502, 174, 1, ASC_DIR_RX, 4 }, { 0, 0 }, ASC_PATH_OWN },
+	};
+	static const struct counter_row c[] = {
+		{ { 64501, 174, 1, ASC_DIR_RX, 4 }, { 100, 6400 }, ASC_PATH_OWN },
+		{ { 64502, 174, 1, ASC_DIR_RX, 4 }, { 10, 15000 }, ASC_PATH_OWN },
+	};
+	struct snapshot x = { .rows = (struct counter_row *)p, .n_rows = 2, .mono_ns = 1 };
+	struct snapshot y = { .rows = (struct counter_row *)c, .n_rows = 2, .mono_ns = 1000000001 };
+	struct rates r;
+
+	(void)state;
+	assert_int_equal(rates_compute(&x, &y, RATES_BY_ORIGIN, -1, &r), 0);
+	assert_int_equal(r.n, 2);
+	assert_int_equal(r.rows[0].origin_asn, 64502); /* by bits: 120000 > 51200 */
+	rates_sort_packets(&r);
+	assert_int_equal(r.rows[0].origin_asn, 64501); /* by packets: 100 > 10 */
+	assert_int_equal(r.rows[1].origin_asn, 64502);
+	rates_free(&r);
+}
+
 static void test_rates_by_transit_and_pair(void **state)
 {
 	struct rates r;
@@ -110,6 +136,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rates_by_origin_sorted_and_summed),
+		cmocka_unit_test(test_rates_sort_packets),
 		cmocka_unit_test(test_rates_by_transit_and_pair),
 		cmocka_unit_test(test_rates_upstream_filter),
 	};

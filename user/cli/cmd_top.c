@@ -19,7 +19,7 @@
 #include "output/snapshot.h"
 #include "output/text_out.h"
 
-enum { T_COUNT, T_DELAY, T_UPSTREAM, T_BY, T_LIMIT, T_ONCE, T_JSON };
+enum { T_COUNT, T_DELAY, T_UPSTREAM, T_BY, T_SORT, T_LIMIT, T_ONCE, T_JSON };
 static const struct opt top_opts[] = {
 	[T_COUNT] = { "count", 'n', "COUNT", "until interrupted",
 		      "print COUNT intervals, then exit" },
@@ -27,6 +27,8 @@ static const struct opt top_opts[] = {
 	[T_UPSTREAM] = { "upstream", 'u', "NAME", NULL, "only the upstream link NAME" },
 	[T_BY] = { "by", 'b', "origin|transit|pair", "origin",
 		   "a row per origin AS, per transit AS or per (origin, transit) pair" },
+	[T_SORT] = { "sort", 's', "bits|packets", "bits",
+		     "order the rows by bits or by packets per second" },
 	[T_LIMIT] = { "limit", 'l', "N", "20", "at most N rows per interval" },
 	[T_ONCE] = { "once", 0, NULL, NULL, "one interval, as --count 1" },
 	[T_JSON] = { "json", 'j', NULL, NULL,
@@ -36,11 +38,12 @@ static const struct opt top_opts[] = {
 
 static const struct cmd_spec top_spec = {
 	.name = "asclass top",
-	.synopsis = "[-n COUNT] [-d SECONDS] [--upstream NAME] [--by origin|transit|pair] [--limit "
-		    "N] [--once] [--json]",
+	.synopsis = "[-n COUNT] [-d SECONDS] [--upstream NAME] [--by origin|transit|pair] [--sort "
+		    "bits|packets] [--limit N] [--once] [--json]",
 	.desc = "Show current rates (packets and bits per second, since the previous read) of "
 		"the upstream links' traffic: totals per upstream and direction, then the "
-		"origins, transits or (origin, transit) pairs with the most bits per second.  "
+		"origins, transits or (origin, transit) pairs with the most bits (or packets) "
+		"per second.  "
 		"Reads the pinned maps every interval; the daemon need not run.  On a terminal "
 		"the screen is redrawn; otherwise each interval is a block of its own.",
 	.opts = top_opts,
@@ -53,6 +56,7 @@ struct top_opts {
 	double delay;
 	const char *upstream;
 	enum rates_by by;
+	int by_packets; /* --sort packets */
 	unsigned int limit;
 	int json;
 };
@@ -88,6 +92,11 @@ static int parse_one(int i, const char *arg, struct top_opts *o)
 			return usage_error(&top_spec, "--by: '%s' is not origin, transit or pair",
 					   arg);
 		o->by = (enum rates_by)by;
+		return 0;
+	case T_SORT:
+		if (strcmp(arg, "bits") && strcmp(arg, "packets"))
+			return usage_error(&top_spec, "--sort: '%s' is not bits or packets", arg);
+		o->by_packets = !strcmp(arg, "packets");
 		return 0;
 	case T_LIMIT:
 		if (parse_u32(arg, &o->limit) || !o->limit)
@@ -152,6 +161,8 @@ static int show(const struct snapshot *prev, const struct snapshot *cur, const s
 		log_err("rates: %s", errstr(err));
 		return err;
 	}
+	if (o->by_packets)
+		rates_sort_packets(&r);
 	if (o->json) {
 		err = json_out_rates(stdout, cur, &r, o->limit);
 	} else {

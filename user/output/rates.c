@@ -55,6 +55,20 @@ static int cmp_bps(const void *a, const void *b)
 	return cmp_key(a, b);
 }
 
+static int cmp_pps(const void *a, const void *b)
+{
+	const struct rate_row *x = a, *y = b;
+
+	if (x->pps != y->pps)
+		return x->pps > y->pps ? -1 : 1;
+	return cmp_key(a, b);
+}
+
+void rates_sort_packets(struct rates *r)
+{
+	qsort(r->rows, r->n, sizeof(*r->rows), cmp_pps);
+}
+
 /* Sorts rows by key and adds up equal keys; returns how many are left. */
 static size_t merge(struct rate_row *v, size_t n)
 {

@@ -37,6 +37,8 @@ struct rates {
 int rates_compute(const struct snapshot *prev, const struct snapshot *cur, enum rates_by by,
 		  int upstream, struct rates *r);
 void rates_free(struct rates *r);
+/* Orders r's rows by packets per second, descending, instead. */
+void rates_sort_packets(struct rates *r);
 /* "origin", "transit", "pair"; and back (-1 for another word). */
 const char *rates_by_name(enum rates_by by);
 int rates_by_parse(const char *s);
