@@ -51,44 +51,20 @@ fail() {
 
 # ---- topology ----------------------------------------------------------
 
-ns_add "$NS_CU" "$NS_TTK" "$NS_RTR" "$NS_ASC"
-veth "$NS_CU" "d${T}c" "$NS_RTR" "d${T}rc"
-veth "$NS_TTK" "d${T}t" "$NS_RTR" "d${T}rt"
-veth "$NS_RTR" "d${T}ra" "$NS_ASC" "d${T}a"
-ip -n "$NS_CU" addr add 198.51.100.1/30 dev "d${T}c"
-ip -n "$NS_RTR" addr add 198.51.100.2/30 dev "d${T}rc"
-ip -n "$NS_TTK" addr add 198.51.100.5/30 dev "d${T}t"
-ip -n "$NS_RTR" addr add 198.51.100.6/30 dev "d${T}rt"
-ip -n "$NS_RTR" addr add 203.0.113.1/30 dev "d${T}ra"
-ip -n "$NS_RTR" addr add 175.45.176.1/32 dev "d${T}ra"
-ip -n "$NS_ASC" addr add 203.0.113.2/30 dev "d${T}a"
-ip -n "$NS_ASC" route add 175.45.176.0/22 via 203.0.113.1
+scenario_links "d${T}"
 
 # ---- configurations -------------------------------------------------------
 
-TIMERS="connect delay time 1; connect retry time 2; error wait time 1, 2;"
-# upstream NAME AS ADDR NEIGHBOUR: originates the scenario's prefix for AS131279
-upstream() {
-	cat >"$DIR/$1.conf" <<-BIRD
-	router id $3;
-	protocol device {}
-	protocol static as131279 { ipv4; route 175.45.176.0/22 blackhole; }
-	protocol bgp rtr {
-		local $3 as $2; neighbor $4 as 64500; $TIMERS
-		ipv4 { import none; export filter { bgp_path.prepend(131279); accept; }; };
-	}
-	BIRD
-}
-upstream cu 4837 198.51.100.1 198.51.100.2
-upstream ttk 20485 198.51.100.5 198.51.100.6
+bird_upstream cu 4837 198.51.100.1 198.51.100.2
+bird_upstream ttk 20485 198.51.100.5 198.51.100.6
 cat >"$DIR/rtr.conf" <<BIRD
 router id 203.0.113.1;
 protocol device {}
-protocol bgp cu { local 198.51.100.2 as 64500; neighbor 198.51.100.1 as 4837; $TIMERS
+protocol bgp cu { local 198.51.100.2 as 64500; neighbor 198.51.100.1 as 4837; $BIRD_TIMERS
 	ipv4 { import all; export none; }; }
-protocol bgp ttk { local 198.51.100.6 as 64500; neighbor 198.51.100.5 as 20485; $TIMERS
+protocol bgp ttk { local 198.51.100.6 as 64500; neighbor 198.51.100.5 as 20485; $BIRD_TIMERS
 	ipv4 { import all; export none; }; }
-protocol bgp asclass { local 203.0.113.1 as 64500; neighbor 203.0.113.2 as 64500; $TIMERS
+protocol bgp asclass { local 203.0.113.1 as 64500; neighbor 203.0.113.2 as 64500; $BIRD_TIMERS
 	graceful restart on;
 	ipv4 { import none; export all; add paths tx; }; }
 BIRD
@@ -113,13 +89,6 @@ listen = 127.0.0.1:$PORT
 pin_dir = $PIN
 mode = skb
 CONF
-
-bird_start() {
-	rm -f "$DIR/$1.pid"
-	in_ns "$2" bird -f -c "$DIR/$1.conf" -s "$DIR/$1.ctl" -P "$DIR/$1.pid" \
-		>>"$DIR/$1.log" 2>&1 &
-	wait_for 10 test -s "$DIR/$1.pid" || fail "BIRD $1 did not start: $(cat "$DIR/$1.log")"
-}
 
 changes() { metric "asclass_transit_changes_total{change=\"$1\"}"; }
 changes_are() { [ "$(changes "$1")" = "$2" ]; }
