@@ -81,6 +81,23 @@ bird_upstream() {
 	BIRD
 }
 
+# bird_router GR: $DIR/rtr.conf, the border router (BIRD, AS64500) with cu
+# and ttk as eBGP neighbours, passing all their paths to asclass
+# (203.0.113.2) over iBGP with ADD-PATH tx; GR: its graceful restart options.
+bird_router() {
+	cat >"$DIR/rtr.conf" <<-BIRD
+	router id 203.0.113.1;
+	protocol device {}
+	protocol bgp cu { local 198.51.100.2 as 64500; neighbor 198.51.100.1 as 4837; $BIRD_TIMERS
+		ipv4 { import all; export none; }; }
+	protocol bgp ttk { local 198.51.100.6 as 64500; neighbor 198.51.100.5 as 20485; $BIRD_TIMERS
+		ipv4 { import all; export none; }; }
+	protocol bgp asclass { local 203.0.113.1 as 64500; neighbor 203.0.113.2 as 64500; $BIRD_TIMERS
+		$1
+		ipv4 { import none; export all; add paths tx; }; }
+	BIRD
+}
+
 # bird_start NAME NS: BIRD with $DIR/NAME.conf in NS, in the background.
 bird_start() {
 	rm -f "$DIR/$1.pid"

@@ -48,17 +48,7 @@ scenario_links "d${T}"
 
 bird_upstream cu 4837 198.51.100.1 198.51.100.2
 bird_upstream ttk 20485 198.51.100.5 198.51.100.6
-cat >"$DIR/rtr.conf" <<BIRD
-router id 203.0.113.1;
-protocol device {}
-protocol bgp cu { local 198.51.100.2 as 64500; neighbor 198.51.100.1 as 4837; $BIRD_TIMERS
-	ipv4 { import all; export none; }; }
-protocol bgp ttk { local 198.51.100.6 as 64500; neighbor 198.51.100.5 as 20485; $BIRD_TIMERS
-	ipv4 { import all; export none; }; }
-protocol bgp asclass { local 203.0.113.1 as 64500; neighbor 203.0.113.2 as 64500; $BIRD_TIMERS
-	graceful restart on;
-	ipv4 { import none; export all; add paths tx; }; }
-BIRD
+bird_router "graceful restart on;"
 cat >"$DIR/asclass.conf" <<CONF
 [link rtr]
 interface = d${T}a

@@ -58,17 +58,7 @@ veth_ip "$NS_RTR" "f${T}ra" 203.0.113.1/30 "$NS_ASC" "f${T}a" 203.0.113.2/30
 
 bird_upstream cu 4837 198.51.100.1 198.51.100.2
 bird_upstream ttk 20485 198.51.100.5 198.51.100.6
-cat >"$DIR/rtr.conf" <<EOF
-router id 203.0.113.1;
-protocol device {}
-protocol bgp cu { local 198.51.100.2 as 64500; neighbor 198.51.100.1 as 4837; $BIRD_TIMERS
-	ipv4 { import all; export none; }; }
-protocol bgp ttk { local 198.51.100.6 as 64500; neighbor 198.51.100.5 as 20485; $BIRD_TIMERS
-	ipv4 { import all; export none; }; }
-protocol bgp asclass { local 203.0.113.1 as 64500; neighbor 203.0.113.2 as 64500; $BIRD_TIMERS
-	graceful restart on; graceful restart time $GR_TIME;
-	ipv4 { import none; export all; add paths tx; }; }
-EOF
+bird_router "graceful restart on; graceful restart time $GR_TIME;"
 
 # ---- comparisons ---------------------------------------------------------
 
