@@ -21,18 +21,16 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/signalfd.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 
 #include "common/log.h"
 #include "common/parse.h"
 #include "feed/bmp.h"
+#include "serve.h"
 
 static const char *ip_text(int family, const uint8_t *a, char *buf, size_t len)
 {
@@ -188,38 +186,28 @@ static int parse_args(int argc, char **argv, struct bmp_conf *c, const char **ou
 	return c->listen_addr && *out ? 0 : -EINVAL;
 }
 
-/* Serves until SIGTERM or SIGINT; SIGUSR1 writes the dump. */
-static int serve(struct bmp *b, struct rib *rib, const char *out)
+struct serve_ctx {
+	struct bmp *b;
+	struct rib *rib;
+	const char *out;
+};
+
+static int serve_drain(void *ctx)
 {
-	sigset_t set;
-	struct pollfd p[2];
-	int sfd;
+	struct serve_ctx *c = ctx;
 
-	sigemptyset(&set);
-	sigaddset(&set, SIGUSR1);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigprocmask(SIG_BLOCK, &set, NULL);
-	sfd = signalfd(-1, &set, SFD_CLOEXEC);
-	if (sfd < 0)
-		return -errno;
-	p[0] = (struct pollfd){ .fd = bmp_fd(b), .events = POLLIN };
-	p[1] = (struct pollfd){ .fd = sfd, .events = POLLIN };
-	for (;;) {
-		struct signalfd_siginfo si;
-
-		if (poll(p, 2, -1) < 0 && errno != EINTR)
-			return -errno;
-		if (drain(b, rib))
-			return -ENOMEM;
-		if (!(p[1].revents & POLLIN) || read(sfd, &si, sizeof(si)) != sizeof(si))
-			continue;
-		if (dump(out, b, rib))
-			log_err("bmp_dump: cannot write %s", out);
-		if (si.ssi_signo != SIGUSR1)
-			return 0;
-	}
+	return drain(c->b, c->rib);
 }
+
+static void serve_dump(void *ctx)
+{
+	struct serve_ctx *c = ctx;
+
+	if (dump(c->out, c->b, c->rib))
+		log_err("bmp_dump: cannot write %s", c->out);
+}
+
+static const struct serve_ops serve_ops = { .drain = serve_drain, .dump = serve_dump };
 
 int main(int argc, char **argv)
 {
@@ -239,7 +227,7 @@ int main(int argc, char **argv)
 	rib = rib_new();
 	if (!b || !rib || bmp_start(b))
 		return 1;
-	err = serve(b, rib, out);
+	err = serve(bmp_fd(b), &serve_ops, &(struct serve_ctx){ b, rib, out });
 	bmp_free(b);
 	rib_free(rib);
 	return err ? 1 : 0;

@@ -17,12 +17,9 @@
  */
 #include <errno.h>
 #include <getopt.h>
-#include <poll.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/signalfd.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <uthash.h>
@@ -30,6 +27,7 @@
 #include "common/log.h"
 #include "common/parse.h"
 #include "feed/feed.h"
+#include "serve.h"
 
 struct route {
 	struct feed_pfx k;
@@ -263,40 +261,28 @@ static int parse_args(int argc, char **argv, struct args *a)
 	return a->fc.listen_addr && a->pc.addr && a->out ? 0 : -EINVAL;
 }
 
-/* Serves until SIGTERM or SIGINT; SIGUSR1 writes the dump. */
-static int serve(struct feed *f, struct rib *rib, const char *out)
+struct serve_ctx {
+	struct feed *f;
+	struct rib *rib;
+	const char *out;
+};
+
+static int serve_drain(void *ctx)
 {
-	sigset_t set;
-	struct pollfd p[2];
-	int sfd;
+	struct serve_ctx *c = ctx;
 
-	sigemptyset(&set);
-	sigaddset(&set, SIGUSR1);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigprocmask(SIG_BLOCK, &set, NULL);
-	sfd = signalfd(-1, &set, SFD_CLOEXEC);
-	if (sfd < 0)
-		return -errno;
-	p[0] = (struct pollfd){ .fd = feed_fd(f), .events = POLLIN };
-	p[1] = (struct pollfd){ .fd = sfd, .events = POLLIN };
-	for (;;) {
-		struct signalfd_siginfo si;
-
-		if (poll(p, 2, -1) < 0 && errno != EINTR)
-			return -errno;
-		if (drain(f, rib))
-			return -ENOMEM;
-		if (!(p[1].revents & POLLIN))
-			continue;
-		if (read(sfd, &si, sizeof(si)) != sizeof(si))
-			continue;
-		if (dump(out, f, rib))
-			log_err("feed_dump: cannot write %s", out);
-		if (si.ssi_signo != SIGUSR1)
-			return 0;
-	}
+	return drain(c->f, c->rib);
 }
+
+static void serve_dump(void *ctx)
+{
+	struct serve_ctx *c = ctx;
+
+	if (dump(c->out, c->f, c->rib))
+		log_err("feed_dump: cannot write %s", c->out);
+}
+
+static const struct serve_ops serve_ops = { .drain = serve_drain, .dump = serve_dump };
 
 int main(int argc, char **argv)
 {
@@ -316,7 +302,7 @@ int main(int argc, char **argv)
 	rib = rib_new();
 	if (!f || !rib || feed_add_peer(f, &a.pc) < 0 || feed_start(f))
 		return 1;
-	err = serve(f, rib, a.out);
+	err = serve(feed_fd(f), &serve_ops, &(struct serve_ctx){ f, rib, a.out });
 	feed_free(f);
 	routes_clear();
 	rib_free(rib);

@@ -1,18 +1,10 @@
 # SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 # tests/lib/daemon_bgp.sh - helpers for the tests of asclass run's live feed
 # (tests/netns/daemon_*.sh): the scenario's namespaces and routers (BIRD
-# upstreams, GoBGP reporting over BMP), stopping what a test started by its pid, the
-# route the pinned tables give, the daemon's metrics and events.  Source it
-# after tests/lib/netns.sh; the tests set ASCLASS, PIN, PORT and NS_ASC.
-
-# stop_pid PID: TERM, then KILL if it is still there after 5 s.
-stop_pid() {
-	local pid=$1 i
-	[ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
-	kill -TERM "$pid" 2>/dev/null
-	for i in $(seq 50); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
-	kill -KILL "$pid" 2>/dev/null
-}
+# upstreams, GoBGP reporting over BMP), the route the pinned tables give, the
+# daemon's metrics and events.  Source it after tests/lib/netns.sh (its
+# stop_pid stops what a test started); the tests set ASCLASS, PIN, PORT and
+# NS_ASC.
 
 # What traffic from 175.45.176.1 over upstream UP's link (default: the
 # first attached) counts under in the pinned tables: "origin AS.. transit
@@ -86,6 +78,23 @@ bird_upstream() {
 		local $3 as $2; neighbor $4 as 64500; $BIRD_TIMERS
 		ipv4 { import none; export filter { bgp_path.prepend(131279); accept; }; };
 	}
+	BIRD
+}
+
+# bird_router GR: $DIR/rtr.conf, the border router (BIRD, AS64500) with cu
+# and ttk as eBGP neighbours, passing all their paths to asclass
+# (203.0.113.2) over iBGP with ADD-PATH tx; GR: its graceful restart options.
+bird_router() {
+	cat >"$DIR/rtr.conf" <<-BIRD
+	router id 203.0.113.1;
+	protocol device {}
+	protocol bgp cu { local 198.51.100.2 as 64500; neighbor 198.51.100.1 as 4837; $BIRD_TIMERS
+		ipv4 { import all; export none; }; }
+	protocol bgp ttk { local 198.51.100.6 as 64500; neighbor 198.51.100.5 as 20485; $BIRD_TIMERS
+		ipv4 { import all; export none; }; }
+	protocol bgp asclass { local 203.0.113.1 as 64500; neighbor 203.0.113.2 as 64500; $BIRD_TIMERS
+		$1
+		ipv4 { import none; export all; add paths tx; }; }
 	BIRD
 }
 

@@ -31,6 +31,7 @@
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/netns.sh
+. tests/lib/daemon_bgp.sh
 O=${O:-build}
 DUMP=$PWD/$O/tests/feed/bmp_dump
 BGPD=/usr/lib/frr/bgpd
@@ -52,17 +53,6 @@ OUT=$DIR/dump.txt
 LOG=$DIR/station.log
 DUMP_PID= RTR_PID= RTR=
 
-# stop_pid PID: TERM, then KILL if it is still there after 5 s.
-stop_pid() {
-	local pid=$1 i
-	[ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
-	kill -TERM "$pid" 2>/dev/null
-	for i in $(seq 50); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
-	kill -KILL "$pid" 2>/dev/null
-}
-
-bird_pid() { cat "$DIR/$1.pid" 2>/dev/null; }
-
 cleanup() {
 	local b
 	for b in cu ttk; do stop_pid "$(bird_pid $b)"; done
@@ -83,59 +73,14 @@ fail() {
 
 # ---- topology ----------------------------------------------------------
 
-ns_add "$NS_CU" "$NS_TTK" "$NS_RTR" "$NS_ASC"
-veth "$NS_CU" "b${T}c" "$NS_RTR" "b${T}rc"
-veth "$NS_TTK" "b${T}t" "$NS_RTR" "b${T}rt"
-veth "$NS_RTR" "b${T}ra" "$NS_ASC" "b${T}a"
-ip -n "$NS_CU" addr add 198.51.100.1/30 dev "b${T}c"
-ip -n "$NS_RTR" addr add 198.51.100.2/30 dev "b${T}rc"
-ip -n "$NS_TTK" addr add 198.51.100.5/30 dev "b${T}t"
-ip -n "$NS_RTR" addr add 198.51.100.6/30 dev "b${T}rt"
-ip -n "$NS_RTR" addr add 203.0.113.1/30 dev "b${T}ra"
-ip -n "$NS_ASC" addr add 203.0.113.2/30 dev "b${T}a"
+scenario_links "b${T}"
 
 # ---- configurations ------------------------------------------------------
 
-TIMERS="connect delay time 1; connect retry time 2; error wait time 1, 2;"
+bird_upstream cu 4837 198.51.100.1 198.51.100.2
+bird_upstream ttk 20485 198.51.100.5 198.51.100.6
 
-# upstream NAME AS ADDR NEIGHBOUR: BIRD originating the scenario's prefix on
-# behalf of AS131279 (its own AS is prepended on export).
-upstream() {
-	cat >"$DIR/$1.conf" <<-EOF
-	router id $3;
-	protocol device {}
-	protocol static as131279 { ipv4; route 175.45.176.0/22 blackhole; }
-	protocol bgp rtr {
-		local $3 as $2; neighbor $4 as 64500; $TIMERS
-		ipv4 { import none; export filter { bgp_path.prepend(131279); accept; }; };
-	}
-	EOF
-}
-upstream cu 4837 198.51.100.1 198.51.100.2
-upstream ttk 20485 198.51.100.5 198.51.100.6
-
-cat >"$DIR/gobgp.toml" <<EOF
-[global.config]
-  as = 64500
-  router-id = "203.0.113.1"
-[[neighbors]]
-  [neighbors.config]
-    neighbor-address = "198.51.100.1"
-    peer-as = 4837
-  [neighbors.timers.config]
-    connect-retry = 1
-[[neighbors]]
-  [neighbors.config]
-    neighbor-address = "198.51.100.5"
-    peer-as = 20485
-  [neighbors.timers.config]
-    connect-retry = 1
-[[bmp-servers]]
-  [bmp-servers.config]
-    address = "203.0.113.2"
-    port = 1790
-    route-monitoring-policy = "all"
-EOF
+gobgp_bmp_toml "$DIR/gobgp.toml" 203.0.113.2
 
 sed 's/"all"/"local-rib"/' "$DIR/gobgp.toml" >"$DIR/gobgp-locrib.toml"
 
@@ -167,13 +112,6 @@ mkdir -p "$DIR/vty"
 chown frr:frr "$DIR/vty" 2>/dev/null
 chmod 755 "$DIR"
 chmod 644 "$DIR/frr.conf"
-
-bird_start() {
-	rm -f "$DIR/$1.pid"
-	in_ns "$2" bird -f -c "$DIR/$1.conf" -s "$DIR/$1.ctl" -P "$DIR/$1.pid" \
-		>>"$DIR/$1.log" 2>&1 &
-	wait_for 10 test -s "$DIR/$1.pid" || fail "BIRD $1 did not start: $(cat "$DIR/$1.log")"
-}
 
 # nsenter itself, not in_ns: $! must be the process's pid, not a subshell's
 station_start() {

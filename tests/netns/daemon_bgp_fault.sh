@@ -14,24 +14,16 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/netns.sh
 . tests/lib/daemon_bgp.sh
 O=${O:-build}
-ASCLASS=${ASCLASS:-$PWD/$O/asclass}
 
-[ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root (BPF, network namespaces)"; exit 77; }
+need_root
 
-T=$$
+ns_test_init
+T=$id DIR=$work
 NS_RTR=asc-$T-raw NS_ASC=asc-$T-asc
-DIR=$(mktemp -d "/tmp/asc-dfault-$T.XXXXXX")
-PIN=/sys/fs/bpf/asc-test-$T
 PORT=9752
 DPID= SPID=
 
-cleanup() {
-	stop_pid "$SPID"
-	stop_pid "$DPID"
-	ns_del_all
-	rm -rf "$DIR" "$PIN"
-}
-trap cleanup EXIT
+at_exit 'stop_pid "$SPID"; stop_pid "$DPID"'
 fail() {
 	echo "FAIL: $*"
 	echo "--- speaker:"; cat "$DIR/speaker.log"

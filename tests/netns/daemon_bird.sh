@@ -20,28 +20,19 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/netns.sh
 . tests/lib/daemon_bgp.sh
 O=${O:-build}
-ASCLASS=${ASCLASS:-$PWD/$O/asclass}
 
-[ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root (BPF, network namespaces)"; exit 77; }
+need_root
 command -v bird >/dev/null && command -v birdc >/dev/null ||
 	{ echo "SKIP: BIRD 2 not installed (make deps installs bird2)"; exit 77; }
 
-T=$$
+ns_test_init
+T=$id DIR=$work
 NS_CU=asc-$T-cu NS_TTK=asc-$T-ttk NS_RTR=asc-$T-rtr NS_ASC=asc-$T-asc
-DIR=$(mktemp -d "/tmp/asc-dbird-$T.XXXXXX")
-PIN=/sys/fs/bpf/asc-test-$T
 PORT=9751
 DPID=
 
 bird_pid() { cat "$DIR/$1.pid" 2>/dev/null; }
-cleanup() {
-	local b
-	for b in rtr cu ttk; do stop_pid "$(bird_pid $b)"; done
-	stop_pid "$DPID"
-	ns_del_all
-	rm -rf "$DIR" "$PIN"
-}
-trap cleanup EXIT
+at_exit 'stop_pidfiles "$DIR"/rtr.pid "$DIR"/cu.pid "$DIR"/ttk.pid; stop_pid "$DPID"'
 fail() {
 	echo "FAIL: $*"
 	echo "--- lookup:"; "$ASCLASS" --pin-dir "$PIN" lookup 175.45.176.1 2>&1
@@ -51,47 +42,13 @@ fail() {
 
 # ---- topology ----------------------------------------------------------
 
-ns_add "$NS_CU" "$NS_TTK" "$NS_RTR" "$NS_ASC"
-veth "$NS_CU" "d${T}c" "$NS_RTR" "d${T}rc"
-veth "$NS_TTK" "d${T}t" "$NS_RTR" "d${T}rt"
-veth "$NS_RTR" "d${T}ra" "$NS_ASC" "d${T}a"
-ip -n "$NS_CU" addr add 198.51.100.1/30 dev "d${T}c"
-ip -n "$NS_RTR" addr add 198.51.100.2/30 dev "d${T}rc"
-ip -n "$NS_TTK" addr add 198.51.100.5/30 dev "d${T}t"
-ip -n "$NS_RTR" addr add 198.51.100.6/30 dev "d${T}rt"
-ip -n "$NS_RTR" addr add 203.0.113.1/30 dev "d${T}ra"
-ip -n "$NS_RTR" addr add 175.45.176.1/32 dev "d${T}ra"
-ip -n "$NS_ASC" addr add 203.0.113.2/30 dev "d${T}a"
-ip -n "$NS_ASC" route add 175.45.176.0/22 via 203.0.113.1
+scenario_links "d${T}"
 
 # ---- configurations -------------------------------------------------------
 
-TIMERS="connect delay time 1; connect retry time 2; error wait time 1, 2;"
-# upstream NAME AS ADDR NEIGHBOUR: originates the scenario's prefix for AS131279
-upstream() {
-	cat >"$DIR/$1.conf" <<-BIRD
-	router id $3;
-	protocol device {}
-	protocol static as131279 { ipv4; route 175.45.176.0/22 blackhole; }
-	protocol bgp rtr {
-		local $3 as $2; neighbor $4 as 64500; $TIMERS
-		ipv4 { import none; export filter { bgp_path.prepend(131279); accept; }; };
-	}
-	BIRD
-}
-upstream cu 4837 198.51.100.1 198.51.100.2
-upstream ttk 20485 198.51.100.5 198.51.100.6
-cat >"$DIR/rtr.conf" <<BIRD
-router id 203.0.113.1;
-protocol device {}
-protocol bgp cu { local 198.51.100.2 as 64500; neighbor 198.51.100.1 as 4837; $TIMERS
-	ipv4 { import all; export none; }; }
-protocol bgp ttk { local 198.51.100.6 as 64500; neighbor 198.51.100.5 as 20485; $TIMERS
-	ipv4 { import all; export none; }; }
-protocol bgp asclass { local 203.0.113.1 as 64500; neighbor 203.0.113.2 as 64500; $TIMERS
-	graceful restart on;
-	ipv4 { import none; export all; add paths tx; }; }
-BIRD
+bird_upstream cu 4837 198.51.100.1 198.51.100.2
+bird_upstream ttk 20485 198.51.100.5 198.51.100.6
+bird_router "graceful restart on;"
 cat >"$DIR/asclass.conf" <<CONF
 [link rtr]
 interface = d${T}a
@@ -113,13 +70,6 @@ listen = 127.0.0.1:$PORT
 pin_dir = $PIN
 mode = skb
 CONF
-
-bird_start() {
-	rm -f "$DIR/$1.pid"
-	in_ns "$2" bird -f -c "$DIR/$1.conf" -s "$DIR/$1.ctl" -P "$DIR/$1.pid" \
-		>>"$DIR/$1.log" 2>&1 &
-	wait_for 10 test -s "$DIR/$1.pid" || fail "BIRD $1 did not start: $(cat "$DIR/$1.log")"
-}
 
 changes() { metric "asclass_transit_changes_total{change=\"$1\"}"; }
 changes_are() { [ "$(changes "$1")" = "$2" ]; }

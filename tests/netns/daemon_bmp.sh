@@ -25,29 +25,19 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/netns.sh
 . tests/lib/daemon_bgp.sh
 O=${O:-build}
-ASCLASS=${ASCLASS:-$PWD/$O/asclass}
 
-[ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root (BPF, network namespaces)"; exit 77; }
+need_root
 command -v bird >/dev/null && command -v birdc >/dev/null ||
 	{ echo "SKIP: BIRD 2 not installed (make deps installs bird2)"; exit 77; }
 command -v gobgpd >/dev/null || { echo "SKIP: gobgpd not installed (make deps installs gobgpd)"; exit 77; }
 
-T=$$
+ns_test_init
+T=$id DIR=$work
 NS_CU=asc-$T-cu NS_TTK=asc-$T-ttk NS_RTR=asc-$T-rtr NS_ASC=asc-$T-asc
-DIR=$(mktemp -d "/tmp/asc-dbmp-$T.XXXXXX")
-PIN=/sys/fs/bpf/asc-test-$T
 PORT=9753
 DPID= RTR_PID=
 
-cleanup() {
-	local b
-	for b in cu ttk; do stop_pid "$(bird_pid $b)"; done
-	stop_pid "$RTR_PID"
-	stop_pid "$DPID"
-	ns_del_all
-	rm -rf "$DIR" "$PIN"
-}
-trap cleanup EXIT
+at_exit 'stop_pidfiles "$DIR"/cu.pid "$DIR"/ttk.pid; stop_pid "$RTR_PID"; stop_pid "$DPID"'
 fail() {
 	echo "FAIL: $*"
 	echo "--- lookup:"; "$ASCLASS" --pin-dir "$PIN" lookup 175.45.176.1 2>&1

@@ -19,29 +19,20 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/netns.sh
 . tests/lib/daemon_bgp.sh
 O=${O:-build}
-ASCLASS=${ASCLASS:-$PWD/$O/asclass}
 BGPD=/usr/lib/frr/bgpd
 
-[ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root (BPF, network namespaces)"; exit 77; }
+need_root
 [ -x "$BGPD" ] || { echo "SKIP: FRR not installed (make deps installs frr)"; exit 77; }
 command -v gobgpd >/dev/null && command -v gobgp >/dev/null ||
 	{ echo "SKIP: GoBGP not installed (make deps installs gobgpd)"; exit 77; }
 
-T=$$
+ns_test_init
+T=$id DIR=$work
 NS_FRR=asc-$T-frr NS_GO=asc-$T-go NS_ASC=asc-$T-asc
-DIR=$(mktemp -d "/tmp/asc-dpeers-$T.XXXXXX")
-PIN=/sys/fs/bpf/asc-test-$T
 PORT=9753
 DPID= GPID=
 
-cleanup() {
-	stop_pid "$(cat "$DIR/frr.pid" 2>/dev/null)"
-	stop_pid "$GPID"
-	stop_pid "$DPID"
-	ns_del_all
-	rm -rf "$DIR" "$PIN"
-}
-trap cleanup EXIT
+at_exit 'stop_pidfiles "$DIR"/frr.pid; stop_pid "$GPID"; stop_pid "$DPID"'
 fail() {
 	echo "FAIL: $*"
 	echo "--- lookup:"; "$ASCLASS" --pin-dir "$PIN" lookup 175.45.176.1 2>&1

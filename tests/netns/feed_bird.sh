@@ -20,6 +20,7 @@
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/netns.sh
+. tests/lib/daemon_bgp.sh
 O=${O:-build}
 DUMP=$PWD/$O/tests/feed/feed_dump
 
@@ -55,43 +56,9 @@ veth_ip "$NS_RTR" "f${T}ra" 203.0.113.1/30 "$NS_ASC" "f${T}a" 203.0.113.2/30
 
 # ---- BIRD configurations -------------------------------------------------
 
-# Timers short enough for a test: connect at once, retry after 1-2 s.
-TIMERS="connect delay time 1; connect retry time 2; error wait time 1, 2;"
-
-# upstream NAME AS ADDR NEIGHBOUR: an upstream that originates the scenario's
-# prefix on behalf of AS131279 (its own AS is prepended on export).
-upstream() {
-	cat >"$DIR/$1.conf" <<-EOF
-	router id $3;
-	protocol device {}
-	protocol static as131279 { ipv4; route 175.45.176.0/22 blackhole; }
-	protocol bgp rtr {
-		local $3 as $2; neighbor $4 as 64500; $TIMERS
-		ipv4 { import none; export filter { bgp_path.prepend(131279); accept; }; };
-	}
-	EOF
-}
-upstream cu 4837 198.51.100.1 198.51.100.2
-upstream ttk 20485 198.51.100.5 198.51.100.6
-cat >"$DIR/rtr.conf" <<EOF
-router id 203.0.113.1;
-protocol device {}
-protocol bgp cu { local 198.51.100.2 as 64500; neighbor 198.51.100.1 as 4837; $TIMERS
-	ipv4 { import all; export none; }; }
-protocol bgp ttk { local 198.51.100.6 as 64500; neighbor 198.51.100.5 as 20485; $TIMERS
-	ipv4 { import all; export none; }; }
-protocol bgp asclass { local 203.0.113.1 as 64500; neighbor 203.0.113.2 as 64500; $TIMERS
-	graceful restart on; graceful restart time $GR_TIME;
-	ipv4 { import none; export all; add paths tx; }; }
-EOF
-
-# bird_start NAME NS: BIRD in the foreground of its namespace, in the background here.
-bird_start() {
-	rm -f "$DIR/$1.pid"
-	in_ns "$2" bird -f -c "$DIR/$1.conf" -s "$DIR/$1.ctl" -P "$DIR/$1.pid" \
-		>>"$DIR/$1.log" 2>&1 &
-	wait_for 10 test -s "$DIR/$1.pid" || fail "BIRD $1 did not start: $(cat "$DIR/$1.log")"
-}
+bird_upstream cu 4837 198.51.100.1 198.51.100.2
+bird_upstream ttk 20485 198.51.100.5 198.51.100.6
+bird_router "graceful restart on; graceful restart time $GR_TIME;"
 
 # ---- comparisons ---------------------------------------------------------
 
