@@ -5,7 +5,7 @@
 
 BMP_DUMP := $(O)/tests/feed/bmp_dump
 
-$(BMP_DUMP): tests/feed/bmp_dump.c $(O)/libasclass.a $(LIB_HDRS) | $(O)/tests/feed
+$(BMP_DUMP): tests/feed/bmp_dump.c tests/feed/serve.h $(O)/libasclass.a $(LIB_HDRS) | $(O)/tests/feed
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $< $(O)/libasclass.a $(LDLIBS) -o $@
 

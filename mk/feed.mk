@@ -8,7 +8,7 @@ FEED_DUMP := $(O)/tests/feed/feed_dump
 $(O)/tests/feed:
 	$(Q)mkdir -p $@
 
-$(FEED_DUMP): tests/feed/feed_dump.c $(O)/libasclass.a $(LIB_HDRS) | $(O)/tests/feed
+$(FEED_DUMP): tests/feed/feed_dump.c tests/feed/serve.h $(O)/libasclass.a $(LIB_HDRS) | $(O)/tests/feed
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $< $(O)/libasclass.a $(LDLIBS) -o $@
 
