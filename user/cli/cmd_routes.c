@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* user/cli/cmd_routes.c - asclass routes load: routing data -> route tables. */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cmd.h"
 #include "common/log.h"
@@ -43,6 +45,28 @@ static const struct cmd_spec load_spec = {
 		"    echo '175.45.176.0/22 131279 4837' | asclass routes load -\n",
 };
 
+/* The attached upstreams' columns (per-link attribution: whose paths each
+ * link counts under), from the pinned maps if there are any; none when
+ * nothing was ever attached.  Input that turns out bad then leaves no maps
+ * behind. */
+static int attached_upstreams(struct rt_upstreams *ups)
+{
+	char path[PATH_MAX];
+	struct asc_maps m;
+	int err;
+
+	memset(ups, 0, sizeof(*ups));
+	snprintf(path, sizeof(path), "%s/asc_upstreams", asc_pin_dir);
+	if (access(path, F_OK))
+		return 0;
+	err = maps_open(asc_pin_dir, &m);
+	if (!err) {
+		err = tables_upstreams(&m, ups);
+		maps_close(&m);
+	}
+	return err;
+}
+
 static int routes_load(int argc, char **argv)
 {
 	struct load_args a = { .ro.format = ROUTES_AUTO, .lookup = ASC_LOOKUP_FAST };
@@ -60,20 +84,20 @@ static int routes_load(int argc, char **argv)
 	to.which = a.lookup == ASC_LOOKUP_LPM ? TABLES_LPM : TABLES_FAST;
 	if (optind >= argc)
 		return usage_error(&load_spec, "expected at least one FILE");
-	/* the maps first: the attached upstreams' columns say whose paths
-	 * each link counts under (per-link attribution) */
-	err = maps_create(asc_pin_dir, 0, &m);
-	if (!err && (err = tables_upstreams(&m, &ups)))
-		maps_close(&m);
+	err = attached_upstreams(&ups);
 	if (err)
 		return exit_code(EXIT_BPF, err);
 	a.ro.upstreams = &ups;
 	err = routes_read((const char *const *)argv + optind, argc - optind, &a.ro, &t, NULL, &rs);
 	if (err) {
 		log_err("no routes loaded: the active tables are unchanged");
-		maps_close(&m);
 		rtable_free(&t);
 		return exit_code(EXIT_READ, err);
+	}
+	err = maps_create(asc_pin_dir, 0, &m);
+	if (err) {
+		rtable_free(&t);
+		return exit_code(EXIT_BPF, err);
 	}
 	err = tables_load(&m, &t, &to, &res);
 	maps_close(&m);
