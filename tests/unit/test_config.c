@@ -293,7 +293,7 @@ static const struct {
 	{ "daemon", "counters", "16777216", NULL },
 	{ "daemon", "counters", "1023", "'1023' is out of range (1024-16777216)" },
 	{ "daemon", "counters", "16777217", "'16777217' is out of range (1024-16777216)" },
-	{ "daemon", "counters", "1e6", "'1e6' is not a number of counter keys" },
+	{ "daemon", "counters", "1e6", "'1e6' is not a number of counter slots" },
 	{ "link", "vlan", "0", NULL },
 	{ "link", "vlan", "4094", NULL },
 	{ "link", "vlan", "4095", "'4095' is out of range (0-4094)" },

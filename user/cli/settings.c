@@ -311,11 +311,11 @@ const struct setting set_counters = {
 	.type = SETTING_U32,
 	.min = COUNTERS_MIN,
 	.max = COUNTERS_MAX,
-	.what = "a number of counter keys",
+	.what = "a number of counter slots",
 	.metavar = "N",
-	.def = "131072",
-	.help = "how many counter keys (upstream x direction x family x origin x transit) "
-		"asc_counts holds when this creates it; an existing one keeps its size",
+	.def = "262144",
+	.help = "how many counter slots (upstream x family x origin x transit x path, rx and tx "
+		"each) asc_counts holds when this creates it; an existing one keeps its size",
 };
 
 static const struct setting_name format_names[] = {
