@@ -56,14 +56,15 @@ static int attached_upstreams(struct rt_upstreams *ups)
 	int err;
 
 	memset(ups, 0, sizeof(*ups));
-	snprintf(path, sizeof(path), "%s/asc_upstreams", asc_pin_dir);
+	/* asc_retired is new in 0.2: without it there is nothing attached
+	 * with columns (none yet, or a 0.1 set that maps_create() upgrades) */
+	snprintf(path, sizeof(path), "%s/asc_retired", asc_pin_dir);
 	if (access(path, F_OK))
 		return 0;
-	err = maps_open(asc_pin_dir, &m);
-	if (!err) {
-		err = tables_upstreams(&m, ups);
-		maps_close(&m);
-	}
+	if (maps_open(asc_pin_dir, &m))
+		return 0; /* maps_create() below says what is wrong with them */
+	err = tables_upstreams(&m, ups);
+	maps_close(&m);
 	return err;
 }
 
