@@ -261,7 +261,7 @@ int maps_size_counts(struct asclass_bpf *skel, unsigned int counters)
 	if (err)
 		return err;
 	if (counters && counters != info.max_entries) {
-		log_err("%s holds %u counter keys and %u were asked for: a map cannot be resized; "
+		log_err("%s holds %u counter slots and %u were asked for: a map cannot be resized; "
 			"to resize, save what 'asclass stats' shows, detach every link, remove %s "
 			"and attach again (its counters are lost)",
 			path, info.max_entries, counters, path);
