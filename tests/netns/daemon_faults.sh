@@ -28,13 +28,8 @@ cd "$(dirname "$0")/../.." || exit 1
 O=${O:-build}
 
 need_root
-command -v bird >/dev/null && command -v birdc >/dev/null ||
-	{ echo "SKIP: BIRD 2 not installed (make deps installs bird2)"; exit 77; }
 command -v nft >/dev/null || { echo "SKIP: nft not installed (make deps installs nftables)"; exit 77; }
-
-ns_test_init
-T=$id DIR=$work
-NS_CU=asc-$T-cu NS_TTK=asc-$T-ttk NS_RTR=asc-$T-rtr NS_ASC=asc-$T-asc
+bird_test_init
 P=f${T}
 PORT=9753
 STALE=25 # seconds: longer than a, e and c take to come back; case b waits it out
@@ -55,29 +50,8 @@ scenario_links "$P"
 bird_upstream cu 4837 198.51.100.1 198.51.100.2
 bird_upstream ttk 20485 198.51.100.5 198.51.100.6
 bird_router "hold time 3; keepalive time 1; graceful restart on;"
-cat >"$DIR/asclass.conf" <<CONF
-[link rtr]
-interface = ${P}a
-asn = 64500
-
-[bgp]
-listen = 203.0.113.2
-local_as = 64500
-router_id = 203.0.113.2
-hold_time = 3
-stale_time = $STALE
-apply_interval = 200
-
-[neighbor rtr]
-address = 203.0.113.1
-
-[metrics]
-listen = 127.0.0.1:$PORT
-
-[daemon]
-pin_dir = $PIN
-mode = skb
-CONF
+bgp_conf "$DIR/asclass.conf" "${P}a" "hold_time = 3
+stale_time = $STALE"
 
 # ---- what is checked -------------------------------------------------------
 

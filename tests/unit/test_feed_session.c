@@ -315,6 +315,29 @@ static int pop_peer_downs(struct h *h)
 	return n;
 }
 
+/* An UPDATE with MP_UNREACH_NLRI twice: RFC 7606 says reset the session. */
+static void send_mp_unreach_twice(struct h *h)
+{
+	struct mb m;
+
+	mb_hdr(&m, BGP_MSG_UPDATE);
+	mb_u16(&m, 0);			    /* withdrawn routes length */
+	mb_u16(&m, 12);			    /* total path attribute length */
+	MB_BYTES(&m, 0x80, 15, 3, 0, 1, 1); /* MP_UNREACH_NLRI IPv4, empty */
+	MB_BYTES(&m, 0x80, 15, 3, 0, 1, 1); /* again */
+	send_msg(h, &m);
+}
+
+/* A KEEPALIVE with a broken marker. */
+static void send_bad_marker(struct h *h)
+{
+	struct mb m;
+
+	mb_hdr(&m, BGP_MSG_KEEPALIVE);
+	m.b[0] = 0; /* marker */
+	send_msg(h, &m);
+}
+
 /* ---- set-up ---- */
 
 static void test_feed_session_establish(void **state)
@@ -393,12 +416,9 @@ static void test_feed_session_bad_header(void **state)
 {
 	struct router r = { .hold_s = 90 };
 	struct h h;
-	struct mb m;
 
 	h_up(&h, &r);
-	mb_hdr(&m, BGP_MSG_KEEPALIVE);
-	m.b[0] = 0; /* marker */
-	send_msg(&h, &m);
+	send_bad_marker(&h);
 	expect_notification(&h, BGP_ERR_HEADER, 1);
 	assert_int_equal(pop_peer_downs(&h), 0); /* routes stay stale: no peer-down */
 	h_close(&h);
@@ -604,17 +624,11 @@ static void test_feed_session_7606_reset(void **state)
 	struct router r = { .hold_s = 90 };
 	struct feed_peer_status st;
 	struct h h;
-	struct mb m;
 
 	h_up(&h, &r);
 	announce(&h, 176, NULL);
 	assert_int_equal(rib_rows(&h), 1);
-	mb_hdr(&m, BGP_MSG_UPDATE);
-	mb_u16(&m, 0);			    /* withdrawn routes length */
-	mb_u16(&m, 12);			    /* total path attribute length */
-	MB_BYTES(&m, 0x80, 15, 3, 0, 1, 1); /* MP_UNREACH_NLRI IPv4, empty */
-	MB_BYTES(&m, 0x80, 15, 3, 0, 1, 1); /* again */
-	send_msg(&h, &m);
+	send_mp_unreach_twice(&h);
 	expect_notification(&h, BGP_ERR_UPDATE, 1); /* Malformed Attribute List */
 	st = status(&h);
 	assert_int_equal(st.c.session_resets, 1);
@@ -829,27 +843,6 @@ static void send_cease(struct h *h, uint8_t sub)
 
 	mb_hdr(&m, BGP_MSG_NOTIFICATION);
 	MB_BYTES(&m, BGP_ERR_CEASE, sub); /* error code, subcode; no data */
-	send_msg(h, &m);
-}
-
-static void send_mp_unreach_twice(struct h *h)
-{
-	struct mb m;
-
-	mb_hdr(&m, BGP_MSG_UPDATE);
-	mb_u16(&m, 0);			    /* withdrawn routes length */
-	mb_u16(&m, 12);			    /* total path attribute length */
-	MB_BYTES(&m, 0x80, 15, 3, 0, 1, 1); /* MP_UNREACH_NLRI IPv4, empty */
-	MB_BYTES(&m, 0x80, 15, 3, 0, 1, 1); /* again */
-	send_msg(h, &m);
-}
-
-static void send_bad_marker(struct h *h)
-{
-	struct mb m;
-
-	mb_hdr(&m, BGP_MSG_KEEPALIVE);
-	m.b[0] = 0; /* marker */
 	send_msg(h, &m);
 }
 
