@@ -1013,6 +1013,55 @@ static void test_feed_session_refresh_requests(void **state)
 	h_close(&h);
 }
 
+/* 2001:db8::/32 with AS_PATH 4837 131279, in MP_REACH_NLRI. */
+static void announce_v6(struct h *h)
+{
+	struct mb m;
+	size_t al, ml;
+
+	mb_hdr(&m, BGP_MSG_UPDATE);
+	mb_u16(&m, 0);		/* withdrawn routes length */
+	al = mb_len16(&m);	/* total path attribute length */
+	MB_BYTES(&m, 0x80, 14); /* MP_REACH_NLRI */
+	ml = mb_len8(&m);
+	MB_BYTES(&m, 0, 2, 1, 16,		     /* AFI 2 SAFI 1, next hop 16 bytes */
+		 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, /*   2001:db8::1 */
+		 0, 0, 0, 0, 0, 0, 0, 1, 0,	     /*   | reserved */
+		 32, 0x20, 0x01, 0x0d, 0xb8);	     /* 2001:db8::/32 */
+	mb_fix8(&m, ml);
+	MB_BYTES(&m, 0x40, 1, 1, 0);		    /* ORIGIN IGP */
+	MB_BYTES(&m, 0x40, 2, 10, 2, 2, 0, 0, 0x12, /* AS_PATH 4837 131279 */
+		 0xe5, 0, 2, 0, 0xcf);
+	MB_BYTES(&m, 0x40, 5, 4, 0, 0, 0, 100); /* LOCAL_PREF 100 */
+	mb_fix16(&m, al);
+	send_msg(h, &m);
+}
+
+/* The new session does not carry IPv6: its stale routes go at once, the
+ * IPv4 ones wait for End-of-RIB. */
+static void test_feed_session_loss_family_gone(void **state)
+{
+	const struct router V6 = { .hold_s = 90, .ipv6 = true };
+	struct h h;
+
+	h_up(&h, &V6);
+	announce(&h, 176, NULL);
+	announce_v6(&h);
+	assert_int_equal(rib_rows(&h), 2);
+	close(h.sock);
+	h.sock = -1;
+	step(&h);
+	assert_int_equal(status(&h).stale, 2);
+	h_reconnect(&h);
+	establish(&h, &PLAIN); /* IPv4 only */
+	assert_int_equal(rib_rows(&h), 1);
+	assert_int_equal(status(&h).stale, 1);
+	eor_v4(&h);
+	assert_int_equal(rib_rows(&h), 0);
+	assert_int_equal(status(&h).c.stale_flushed, 2);
+	h_close(&h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1036,6 +1085,7 @@ int main(void)
 		cmocka_unit_test(test_feed_session_loss_kept_then_flushed),
 		cmocka_unit_test(test_feed_session_loss_replaced_at_eor),
 		cmocka_unit_test(test_feed_session_loss_no_eor),
+		cmocka_unit_test(test_feed_session_loss_family_gone),
 		cmocka_unit_test(test_feed_session_enhanced_refresh),
 		cmocka_unit_test(test_feed_session_refresh_requests),
 	};
