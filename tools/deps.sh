@@ -11,7 +11,7 @@ libmicrohttpd-dev libinih-dev libcap-dev libjansson-dev uthash-dev
 bpftool xdp-tools iproute2 ethtool jq clang-format-19
 bgpdump bird2 prometheus python3 python3-scapy
 busybox-static qemu-system-x86 cpio kmod curl
-iputils-ping netcat-openbsd time tcpreplay bird2 gobgpd frr
+iputils-ping netcat-openbsd time tcpreplay bird2 gobgpd frr nftables
 libsystemd-dev systemd systemd-container debhelper dpkg-dev lintian"
 
 quiet=0

@@ -39,6 +39,46 @@ daemon_start() {
 	DPID=$!
 }
 
+# bird_test_init: a BIRD test's preamble: SKIP (77) without root or BIRD 2,
+# ns_test_init, T and DIR (its id and work dir), and the namespace names
+# scenario_links uses.
+bird_test_init() {
+	need_root
+	command -v bird >/dev/null && command -v birdc >/dev/null ||
+		{ echo "SKIP: BIRD 2 not installed (make deps installs bird2)"; exit 77; }
+	ns_test_init
+	T=$id DIR=$work
+	NS_CU=asc-$T-cu NS_TTK=asc-$T-ttk NS_RTR=asc-$T-rtr NS_ASC=asc-$T-asc
+}
+
+# bgp_conf FILE IFACE [BGP_KEYS]: an asclass.conf for the scenario: link rtr
+# on IFACE, [bgp] listening on 203.0.113.2 with the router as its neighbour
+# (and BGP_KEYS, lines, in [bgp]), /metrics on PORT, pins in PIN.
+bgp_conf() {
+	cat >"$1" <<-CONF
+	[link rtr]
+	interface = $2
+	asn = 64500
+
+	[bgp]
+	listen = 203.0.113.2
+	local_as = 64500
+	router_id = 203.0.113.2
+	apply_interval = 200
+	${3:-}
+
+	[neighbor rtr]
+	address = 203.0.113.1
+
+	[metrics]
+	listen = 127.0.0.1:$PORT
+
+	[daemon]
+	pin_dir = $PIN
+	mode = skb
+	CONF
+}
+
 # ---- the scenario's routers (BIRD upstreams, GoBGP with BMP) ----------------
 # The tests set DIR (configs, sockets, pid files) and define fail().
 

@@ -391,7 +391,7 @@ static void test_config_bgp(void **state)
 			      "router_id = 203.0.113.2\nhold_time = 30\n"
 			      "[neighbor rtr]\naddress = 203.0.113.1\n"
 			      "[neighbor up]\naddress = 2001:db8::1\nremote_as = 4837\n"
-			      "active = yes\nport = 1179\n",
+			      "active = yes\nport = 1179\nstale_time = 20\n",
 			      &c),
 			 0);
 	assert_true(c.bgp.on);
@@ -409,6 +409,9 @@ static void test_config_bgp(void **state)
 	assert_int_equal(c.bgp.neighbors[1].remote_as, 4837);
 	assert_true(c.bgp.neighbors[1].active);
 	assert_int_equal(c.bgp.neighbors[1].port, 1179);
+	assert_int_equal(c.bgp.stale_time, 360);	      /* the default */
+	assert_int_equal(c.bgp.neighbors[0].stale_time, 360); /* [bgp]'s */
+	assert_int_equal(c.bgp.neighbors[1].stale_time, 20);
 	config_free(&c);
 }
 
@@ -431,6 +434,9 @@ static void test_config_bgp_errors(void **state)
 	snprintf(text, sizeof(text), "%shold_time = 2\n[neighbor r]\naddress = 203.0.113.1\n",
 		 head);
 	expect_error(text, "2: [bgp] hold_time: must be 0 or at least 3 s");
+	snprintf(text, sizeof(text), "%s[neighbor r]\naddress = 203.0.113.1\nstale_time = 0\n",
+		 head);
+	expect_error(text, "6: [neighbor r] stale_time: '0' is out of range (1-65535)");
 	/* with [bgp], the feed's RIB is the routing source: files are refused */
 	snprintf(text, sizeof(text),
 		 "[routes]\nsource = /var/lib/rib.mrt\n%s[neighbor r]\naddress = 203.0.113.1\n",

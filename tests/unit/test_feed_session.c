@@ -315,6 +315,29 @@ static int pop_peer_downs(struct h *h)
 	return n;
 }
 
+/* An UPDATE with MP_UNREACH_NLRI twice: RFC 7606 says reset the session. */
+static void send_mp_unreach_twice(struct h *h)
+{
+	struct mb m;
+
+	mb_hdr(&m, BGP_MSG_UPDATE);
+	mb_u16(&m, 0);			    /* withdrawn routes length */
+	mb_u16(&m, 12);			    /* total path attribute length */
+	MB_BYTES(&m, 0x80, 15, 3, 0, 1, 1); /* MP_UNREACH_NLRI IPv4, empty */
+	MB_BYTES(&m, 0x80, 15, 3, 0, 1, 1); /* again */
+	send_msg(h, &m);
+}
+
+/* A KEEPALIVE with a broken marker. */
+static void send_bad_marker(struct h *h)
+{
+	struct mb m;
+
+	mb_hdr(&m, BGP_MSG_KEEPALIVE);
+	m.b[0] = 0; /* marker */
+	send_msg(h, &m);
+}
+
 /* ---- set-up ---- */
 
 static void test_feed_session_establish(void **state)
@@ -393,14 +416,11 @@ static void test_feed_session_bad_header(void **state)
 {
 	struct router r = { .hold_s = 90 };
 	struct h h;
-	struct mb m;
 
 	h_up(&h, &r);
-	mb_hdr(&m, BGP_MSG_KEEPALIVE);
-	m.b[0] = 0; /* marker */
-	send_msg(&h, &m);
+	send_bad_marker(&h);
 	expect_notification(&h, BGP_ERR_HEADER, 1);
-	assert_int_equal(pop_peer_downs(&h), 1);
+	assert_int_equal(pop_peer_downs(&h), 0); /* routes stay stale: no peer-down */
 	h_close(&h);
 }
 
@@ -426,7 +446,7 @@ static void test_feed_session_hold_timer_expires(void **state)
 	expect_notification(&h, BGP_ERR_HOLD, 0);
 	assert_int_equal(status(&h).c.hold_expired, 1);
 	assert_int_equal(status(&h).state, FEED_ST_ACTIVE);
-	assert_int_equal(pop_peer_downs(&h), 1);
+	assert_int_equal(pop_peer_downs(&h), 0); /* routes stay stale: no peer-down */
 	h_close(&h);
 }
 
@@ -604,22 +624,17 @@ static void test_feed_session_7606_reset(void **state)
 	struct router r = { .hold_s = 90 };
 	struct feed_peer_status st;
 	struct h h;
-	struct mb m;
 
 	h_up(&h, &r);
 	announce(&h, 176, NULL);
 	assert_int_equal(rib_rows(&h), 1);
-	mb_hdr(&m, BGP_MSG_UPDATE);
-	mb_u16(&m, 0);			    /* withdrawn routes length */
-	mb_u16(&m, 12);			    /* total path attribute length */
-	MB_BYTES(&m, 0x80, 15, 3, 0, 1, 1); /* MP_UNREACH_NLRI IPv4, empty */
-	MB_BYTES(&m, 0x80, 15, 3, 0, 1, 1); /* again */
-	send_msg(&h, &m);
+	send_mp_unreach_twice(&h);
 	expect_notification(&h, BGP_ERR_UPDATE, 1); /* Malformed Attribute List */
 	st = status(&h);
 	assert_int_equal(st.c.session_resets, 1);
 	assert_int_equal(st.c.faults[FEED_FAULT_MP_REPEATED], 1);
-	assert_int_equal(rib_rows(&h), 0); /* peer down: its routes are gone */
+	assert_int_equal(rib_rows(&h), 1); /* kept as stale (stale_time_s) */
+	assert_int_equal(st.stale, 1);
 	h_close(&h);
 }
 
@@ -657,11 +672,16 @@ static void test_feed_session_7606_treat_as_withdraw(void **state)
 static void test_feed_session_eor_counted(void **state)
 {
 	struct router r = { .hold_s = 90, .ipv6 = true };
+	uint64_t before;
 	struct h h;
 	struct mb m;
 
 	h_up(&h, &r);
+	assert_int_equal(status(&h).last_eor[FEED_IPV4], 0);
+	before = (uint64_t)time(NULL);
 	eor_v4(&h);
+	assert_in_range(status(&h).last_eor[FEED_IPV4], before, (uint64_t)time(NULL));
+	assert_int_equal(status(&h).last_eor[FEED_IPV6], 0);
 	mb_hdr(&m, BGP_MSG_UPDATE);
 	mb_u16(&m, 0);			    /* withdrawn routes length */
 	mb_u16(&m, 6);			    /* total path attribute length */
@@ -669,6 +689,7 @@ static void test_feed_session_eor_counted(void **state)
 	send_msg(&h, &m);
 	assert_int_equal(status(&h).c.eor[FEED_IPV4], 1);
 	assert_int_equal(status(&h).c.eor[FEED_IPV6], 1);
+	assert_true(status(&h).last_eor[FEED_IPV6] >= before);
 	assert_int_equal(rib_rows(&h), 0);
 	h_close(&h);
 }
@@ -762,7 +783,7 @@ static void test_feed_session_gr_stale_time_passes(void **state)
 	h_close(&h);
 }
 
-static void test_feed_session_notification_ends_gr(void **state)
+static void test_feed_session_notification_keeps_stale(void **state)
 {
 	struct h h;
 	struct mb m;
@@ -775,7 +796,161 @@ static void test_feed_session_notification_ends_gr(void **state)
 	send_msg(&h, &m);
 	assert_non_null(strstr(status(&h).last_error, "Administrative Shutdown: \"maint\""));
 	assert_int_equal(status(&h).c.notifications_in, 1);
-	assert_int_equal(pop_peer_downs(&h), 1);
+	assert_int_equal(pop_peer_downs(&h), 0);
+	assert_int_equal(rib_rows(&h), 1); /* not graceful restart's: the stale time's */
+	assert_int_equal(status(&h).stale, 1);
+	h_close(&h);
+}
+
+/* ---- any loss of the session: stale routes ---- */
+
+enum loss {
+	LOSS_CLOSE,	   /* the router's end closes, no NOTIFICATION */
+	LOSS_HOLD,	   /* nothing from the router for its hold time */
+	LOSS_CEASE_ADMIN,  /* NOTIFICATION Cease / Administrative Shutdown received */
+	LOSS_CEASE_RESET,  /* NOTIFICATION Cease / Administrative Reset received */
+	LOSS_UPDATE_RESET, /* we reset: MP_UNREACH_NLRI twice (RFC 7606 session reset) */
+	LOSS_BAD_HEADER,   /* we reset: a message with a broken marker */
+};
+
+struct loss_case {
+	const char *name;
+	const struct router *r;
+	enum loss how;
+	uint64_t kept_ms; /* the routes stay this long with no session */
+};
+
+static const struct router PLAIN = { .hold_s = 90 };
+static const struct router GR30 = { .hold_s = 90, .gr_time = 30, .gr_fwd = true };
+
+/* stale_time_s is 60 (ROUTER); GR's restart time only where it applies */
+static const struct loss_case LOSSES[] = {
+	/* name                              router  how                kept_ms */
+	{ "TCP close, no GR", &PLAIN, LOSS_CLOSE, 60000 },
+	{ "TCP close, GR 120 s", &GR, LOSS_CLOSE, 120000 },
+	{ "TCP close, GR 30 s", &GR30, LOSS_CLOSE, 30000 },
+	{ "hold timer, no GR", &PLAIN, LOSS_HOLD, 60000 },
+	{ "hold timer, GR", &GR, LOSS_HOLD, 60000 },
+	{ "Cease/Admin Shutdown, GR", &GR, LOSS_CEASE_ADMIN, 60000 },
+	{ "Cease/Admin Reset, no GR", &PLAIN, LOSS_CEASE_RESET, 60000 },
+	{ "RFC 7606 reset, GR", &GR, LOSS_UPDATE_RESET, 60000 },
+	{ "bad header, no GR", &PLAIN, LOSS_BAD_HEADER, 60000 },
+};
+
+static void send_cease(struct h *h, uint8_t sub)
+{
+	struct mb m;
+
+	mb_hdr(&m, BGP_MSG_NOTIFICATION);
+	MB_BYTES(&m, BGP_ERR_CEASE, sub); /* error code, subcode; no data */
+	send_msg(h, &m);
+}
+
+static void lose(struct h *h, const struct loss_case *c)
+{
+	switch (c->how) {
+	case LOSS_CLOSE:
+		break;
+	case LOSS_HOLD:
+		advance(h, c->r->hold_s * 1000ULL);
+		break;
+	case LOSS_CEASE_ADMIN:
+		send_cease(h, BGP_CEASE_SHUTDOWN);
+		break;
+	case LOSS_CEASE_RESET:
+		send_cease(h, 4); /* Administrative Reset (RFC 4486) */
+		break;
+	case LOSS_UPDATE_RESET:
+		send_mp_unreach_twice(h);
+		break;
+	case LOSS_BAD_HEADER:
+		send_bad_marker(h);
+		break;
+	}
+	close(h->sock);
+	h->sock = -1;
+	step(h);
+}
+
+/* Up with c's router, 176 and 177 announced, then lost as c says: both
+ * routes stay in the RIB, stale, with no peer-down event. */
+static void up_then_lose(struct h *h, const struct loss_case *c)
+{
+	struct feed_peer_status st;
+
+	print_message("case \"%s\"\n", c->name);
+	h_up(h, c->r);
+	announce(h, 176, NULL);
+	announce(h, 177, NULL);
+	assert_int_equal(rib_rows(h), 2);
+	lose(h, c);
+	st = status(h);
+	assert_int_not_equal(st.state, FEED_ST_ESTABLISHED);
+	assert_int_equal(st.stale, 2);
+	assert_int_equal(st.c.gr_retained, 1);
+	assert_int_equal(pop_peer_downs(h), 0);
+	assert_int_equal(rib_rows(h), 2);
+}
+
+/* No new session: the routes go when kept_ms has passed, not before. */
+static void test_feed_session_loss_kept_then_flushed(void **state)
+{
+	for (size_t i = 0; i < sizeof(LOSSES) / sizeof(LOSSES[0]); i++) {
+		const struct loss_case *c = &LOSSES[i];
+		struct h h;
+
+		up_then_lose(&h, c);
+		advance(&h, c->kept_ms - 1);
+		assert_int_equal(rib_rows(&h), 2);
+		advance(&h, 1);
+		assert_int_equal(rib_rows(&h), 0);
+		assert_int_equal(status(&h).stale, 0);
+		assert_int_equal(status(&h).c.stale_flushed, 2);
+		h_close(&h);
+	}
+}
+
+/* A new session within the time: the routes stay stale until its
+ * End-of-RIB, which removes the one not announced again (177). */
+static void test_feed_session_loss_replaced_at_eor(void **state)
+{
+	for (size_t i = 0; i < sizeof(LOSSES) / sizeof(LOSSES[0]); i++) {
+		const struct loss_case *c = &LOSSES[i];
+		struct h h;
+
+		up_then_lose(&h, c);
+		advance(&h, c->kept_ms - 1000);
+		h_reconnect(&h);
+		establish(&h, c->r);
+		advance(&h, 2000); /* past the time kept with no session */
+		send_keepalive(&h);
+		assert_int_equal(status(&h).stale, 2);
+		announce(&h, 176, NULL);
+		assert_int_equal(status(&h).stale, 1);
+		assert_int_equal(rib_rows(&h), 2);
+		eor_v4(&h);
+		assert_int_equal(rib_rows(&h), 1);
+		assert_int_equal(status(&h).stale, 0);
+		assert_int_equal(status(&h).c.stale_flushed, 1);
+		assert_int_equal(pop_peer_downs(&h), 0);
+		h_close(&h);
+	}
+}
+
+/* A session without End-of-RIB: the stale routes go stale_time_s after it
+ * came up. */
+static void test_feed_session_loss_no_eor(void **state)
+{
+	struct h h;
+
+	up_then_lose(&h, &LOSSES[0]);
+	advance(&h, 10000);
+	h_reconnect(&h);
+	establish(&h, &PLAIN);
+	advance(&h, 59000);
+	send_keepalive(&h);
+	assert_int_equal(rib_rows(&h), 2);
+	advance(&h, 1000); /* stale_time_s = 60 after the session came up */
 	assert_int_equal(rib_rows(&h), 0);
 	h_close(&h);
 }
@@ -838,6 +1013,55 @@ static void test_feed_session_refresh_requests(void **state)
 	h_close(&h);
 }
 
+/* 2001:db8::/32 with AS_PATH 4837 131279, in MP_REACH_NLRI. */
+static void announce_v6(struct h *h)
+{
+	struct mb m;
+	size_t al, ml;
+
+	mb_hdr(&m, BGP_MSG_UPDATE);
+	mb_u16(&m, 0);		/* withdrawn routes length */
+	al = mb_len16(&m);	/* total path attribute length */
+	MB_BYTES(&m, 0x80, 14); /* MP_REACH_NLRI */
+	ml = mb_len8(&m);
+	MB_BYTES(&m, 0, 2, 1, 16,		     /* AFI 2 SAFI 1, next hop 16 bytes */
+		 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, /*   2001:db8::1 */
+		 0, 0, 0, 0, 0, 0, 0, 1, 0,	     /*   | reserved */
+		 32, 0x20, 0x01, 0x0d, 0xb8);	     /* 2001:db8::/32 */
+	mb_fix8(&m, ml);
+	MB_BYTES(&m, 0x40, 1, 1, 0);		    /* ORIGIN IGP */
+	MB_BYTES(&m, 0x40, 2, 10, 2, 2, 0, 0, 0x12, /* AS_PATH 4837 131279 */
+		 0xe5, 0, 2, 0, 0xcf);
+	MB_BYTES(&m, 0x40, 5, 4, 0, 0, 0, 100); /* LOCAL_PREF 100 */
+	mb_fix16(&m, al);
+	send_msg(h, &m);
+}
+
+/* The new session does not carry IPv6: its stale routes go at once, the
+ * IPv4 ones wait for End-of-RIB. */
+static void test_feed_session_loss_family_gone(void **state)
+{
+	const struct router V6 = { .hold_s = 90, .ipv6 = true };
+	struct h h;
+
+	h_up(&h, &V6);
+	announce(&h, 176, NULL);
+	announce_v6(&h);
+	assert_int_equal(rib_rows(&h), 2);
+	close(h.sock);
+	h.sock = -1;
+	step(&h);
+	assert_int_equal(status(&h).stale, 2);
+	h_reconnect(&h);
+	establish(&h, &PLAIN); /* IPv4 only */
+	assert_int_equal(rib_rows(&h), 1);
+	assert_int_equal(status(&h).stale, 1);
+	eor_v4(&h);
+	assert_int_equal(rib_rows(&h), 0);
+	assert_int_equal(status(&h).c.stale_flushed, 2);
+	h_close(&h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -857,7 +1081,11 @@ int main(void)
 		cmocka_unit_test(test_feed_session_gr_restart_time_passes),
 		cmocka_unit_test(test_feed_session_gr_no_forwarding_state),
 		cmocka_unit_test(test_feed_session_gr_stale_time_passes),
-		cmocka_unit_test(test_feed_session_notification_ends_gr),
+		cmocka_unit_test(test_feed_session_notification_keeps_stale),
+		cmocka_unit_test(test_feed_session_loss_kept_then_flushed),
+		cmocka_unit_test(test_feed_session_loss_replaced_at_eor),
+		cmocka_unit_test(test_feed_session_loss_no_eor),
+		cmocka_unit_test(test_feed_session_loss_family_gone),
 		cmocka_unit_test(test_feed_session_enhanced_refresh),
 		cmocka_unit_test(test_feed_session_refresh_requests),
 	};

@@ -55,6 +55,7 @@ static void test_metrics_live_peers(void **state)
 		  .routes_known = true,
 		  .routes = 42,
 		  .stale = 2,
+		  .last_eor = { [FEED_IPV4] = 1506848880 }, /* 2017-10-01 09:08 UTC */
 		  .c = { .msgs_in = { [2] = 7 },
 			 .announced = 50,
 			 .withdrawn = 8,
@@ -79,6 +80,10 @@ static void test_metrics_live_peers(void **state)
 	has_line(t,
 		 "asclass_feed_update_errors_total{peer=\"rtr\",action=\"attribute_discard\"} 2");
 	has_line(t, "asclass_feed_update_errors_total{peer=\"rtr\",action=\"session_reset\"} 0");
+	has_line(t, "asclass_feed_last_eor_timestamp_seconds{peer=\"rtr\",family=\"ipv4\"} "
+		    "1506848880");
+	/* no End-of-RIB yet: 0 */
+	has_line(t, "asclass_feed_last_eor_timestamp_seconds{peer=\"rtr\",family=\"ipv6\"} 0");
 	/* a session that is not up: uptime 0, no routes series (keys not kept) */
 	has_line(t, "asclass_feed_session_state{peer=\"r\\\"2\",state=\"Active\"} 1");
 	has_line(t, "asclass_feed_session_uptime_seconds{peer=\"r\\\"2\"} 0");

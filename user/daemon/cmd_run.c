@@ -440,7 +440,8 @@ static struct feed_peer_conf peer_conf(const struct cfg_bgp *b, const struct cfg
 					.local_as = b->local_as,
 					.remote_as = n->remote_as,
 					.router_id = b->router_id,
-					.hold_time_s = (uint16_t)b->hold_time };
+					.hold_time_s = (uint16_t)b->hold_time,
+					.stale_time_s = (uint16_t)n->stale_time };
 }
 
 /* The feed of c's [bgp], started (NULL without [bgp]); *err gets -errno

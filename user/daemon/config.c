@@ -17,6 +17,7 @@
 #include "daemon/config.h"
 #include "dataplane/maps.h"
 #include "feed/bmp.h"
+#include "feed/feed.h"
 
 struct parse {
 	struct asc_config *c;
@@ -333,6 +334,16 @@ static const struct setting set_hold_time = {
 	.def = "90",
 	.help = "hold time we offer: 0 (no keepalives) or at least 3 s",
 };
+static const struct setting set_stale_time = {
+	.name = "stale-time",
+	.type = SETTING_U32,
+	.min = 1,
+	.max = 65535,
+	.what = "a number of seconds",
+	.def = "360 ([neighbor]: the [bgp] value)",
+	.help = "how long a lost session's routes stay, as stale, for a new session and "
+		"then for its End-of-RIB",
+};
 static const struct setting set_apply_interval = {
 	.name = "apply-interval",
 	.type = SETTING_U32,
@@ -438,6 +449,7 @@ static const struct setting_bind bgp_keys[] = {
 	BGP_KEY(set_local_as, local_as),
 	BGP_KEY(set_router_id, router_id),
 	BGP_KEY(set_hold_time, hold_time),
+	BGP_KEY(set_stale_time, stale_time),
 	BGP_KEY(set_apply_interval, apply_interval_ms),
 	{ NULL },
 };
@@ -450,11 +462,8 @@ static const struct setting_bind bmp_keys[] = {
 	{ NULL },
 };
 static const struct setting_bind neighbor_keys[] = {
-	NB_KEY(set_address, addr),
-	NB_KEY(set_remote_as, remote_as),
-	NB_KEY(set_port, port),
-	NB_KEY(set_active, active),
-	{ NULL },
+	NB_KEY(set_address, addr),  NB_KEY(set_remote_as, remote_as),	NB_KEY(set_port, port),
+	NB_KEY(set_active, active), NB_KEY(set_stale_time, stale_time), { NULL },
 };
 static const struct setting_bind routes_keys[] = {
 	KEY(set_source, sources),	   KEY(set_format, format), KEY(set_keep_going, keep_going),
@@ -638,6 +647,7 @@ static void set_defaults(struct asc_config *c)
 	snprintf(c->pin_dir, sizeof(c->pin_dir), "%s", ASC_PIN_DIR_DEFAULT);
 	c->bgp.port = 179;
 	c->bgp.hold_time = 90;
+	c->bgp.stale_time = FEED_STALE_DEFAULT_S;
 	c->bgp.apply_interval_ms = 1000;
 	c->bmp.port = BMP_PORT_DEFAULT;
 }
@@ -655,6 +665,14 @@ static const char *live_source_check(const struct parse *p, const char *section,
 		 "see asclass.conf(5))",
 		 section);
 	return why;
+}
+
+/* A [neighbor] without stale_time takes [bgp]'s. */
+static void bgp_inherit(struct cfg_bgp *b)
+{
+	for (int i = 0; i < b->n_neighbors; i++)
+		if (!b->neighbors[i].stale_time)
+			b->neighbors[i].stale_time = b->stale_time;
 }
 
 /* What [bgp] and [neighbor NAME] need of the whole file: the error and its
@@ -723,6 +741,7 @@ static int parse_stream(FILE *f, const char *path, struct asc_config *c)
 		log_err("%s:%d: %s", path, line, why);
 		p.failed = 1;
 	}
+	bgp_inherit(&c->bgp);
 	if (!p.failed && (rc < 0 || ferror(f))) { /* the system's failure, not bad input */
 		rc = p.read_errno ? -p.read_errno : -ENOMEM;
 		log_err("%s: %s", path, strerror(-rc));

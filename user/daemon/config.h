@@ -24,9 +24,10 @@
 struct cfg_neighbor {
 	char name[ASC_NAME_LEN];
 	char addr[CFG_ADDR_LEN];
-	unsigned int remote_as; /* 0: the local AS (iBGP) */
-	unsigned int port;	/* active: the port to connect to; 0: 179 */
-	bool active;		/* connect to it (default: wait for it to connect) */
+	unsigned int remote_as;	 /* 0: the local AS (iBGP) */
+	unsigned int port;	 /* active: the port to connect to; 0: 179 */
+	bool active;		 /* connect to it (default: wait for it to connect) */
+	unsigned int stale_time; /* seconds; 0 in the file: [bgp]'s */
 	int line;
 };
 
@@ -39,6 +40,7 @@ struct cfg_bgp {
 	unsigned int local_as;
 	uint32_t router_id; /* host order */
 	unsigned int hold_time;
+	unsigned int stale_time; /* seconds a lost session's routes stay stale */
 	unsigned int apply_interval_ms;
 	struct cfg_neighbor neighbors[CFG_MAX_NEIGHBORS];
 	int n_neighbors;

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
 /* user/feed/adjin.h - the keys (prefix, path id) a peer has announced to us,
- * each with a stale mark: what graceful restart (RFC 4724) and enhanced
- * route refresh (RFC 7313) need to withdraw the routes a peer did not send
- * again.  Only the keys are kept (the RIB has the paths): about 100 bytes per
- * route with uthash.  Kept only for sessions that negotiated either
- * capability.  Nothing here logs or locks.
+ * each with a stale mark: what the stale routes of a lost session (the stale
+ * time, graceful restart, RFC 4724) and enhanced route refresh (RFC 7313)
+ * need to withdraw the routes a peer did not send again.  Only the keys are
+ * kept (the RIB has the paths): about 100 bytes per route with uthash.  Kept
+ * for every session.  Nothing here logs or locks.
  */
 #ifndef ASC_FEED_ADJIN_H
 #define ASC_FEED_ADJIN_H

@@ -2,7 +2,8 @@
 /* user/feed/feed.c - the speaker: its neighbours, the listening socket, the
  * event loop (poll) and its thread, and the consumer side of the queue (see
  * feed.h).  One turn of the loop: requests from the caller, timers, poll,
- * socket I/O, then a status snapshot the caller can read under the lock.
+ * a status snapshot, socket I/O, then the snapshot again (the caller reads
+ * it under the lock).
  * Must not: block anywhere but in poll(), or touch BPF.
  */
 #include <errno.h>
@@ -237,6 +238,9 @@ static int turn(void *arg, int timeout_ms)
 		session_resume(f->s[i], &e);
 		session_timers(f->s[i], &e);
 	}
+	/* what the timers did (a hold expiry, a stale flush) is seen now, not
+	 * after poll(), which may wait for the next timer */
+	publish(f);
 	pfd[np++] = (struct pollfd){ .fd = f->l.wake_fd, .events = POLLIN };
 	pfd[np++] = (struct pollfd){ .fd = f->l.listen_fd, .events = POLLIN };
 	for (size_t i = 0; i < f->n; i++) {

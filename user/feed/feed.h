@@ -46,7 +46,8 @@ enum feed_family { FEED_IPV4, FEED_IPV6, FEED_NFAM }; /* unicast SAFI only */
 #define FEED_GR_TIME_DEFAULT_S 120 /* our restart time, in our GR capability */
 #endif
 #ifndef FEED_STALE_DEFAULT_S
-#define FEED_STALE_DEFAULT_S 360 /* stale routes wait this long for End-of-RIB */
+#define FEED_STALE_DEFAULT_S                                                                       \
+	360 /* stale routes wait this long for a session, then for its End-of-RIB */
 #endif
 #ifndef FEED_RETRY_DEFAULT_S
 #define FEED_RETRY_DEFAULT_S 30 /* active peers: connect retry (RFC 4271 10: 120) */
@@ -65,7 +66,8 @@ struct feed_peer_conf {
 	uint32_t router_id;	  /* our BGP identifier, host order; not 0 */
 	uint16_t hold_time_s;	  /* offered hold time; 0: FEED_HOLD_DEFAULT_S; else >= 3 */
 	uint16_t gr_time_s;	  /* restart time we advertise; 0: FEED_GR_TIME_DEFAULT_S */
-	uint16_t stale_time_s;	  /* stale routes wait for End-of-RIB; 0: default */
+	uint16_t stale_time_s;	  /* a lost session's routes wait as stale for a new
+				   * session, then for its End-of-RIB; 0: default */
 	uint16_t connect_retry_s; /* active peers; 0: FEED_RETRY_DEFAULT_S */
 };
 
@@ -140,7 +142,7 @@ struct feed_counters {
 	uint64_t established, down;
 	uint64_t hold_expired;
 	uint64_t notifications_in, notifications_out;
-	uint64_t gr_retained;	/* sessions lost with routes kept as stale */
+	uint64_t gr_retained;	/* sessions lost with routes kept as stale (any rule) */
 	uint64_t stale_flushed; /* stale routes removed (End-of-RIB, EoRR or a timer) */
 	uint64_t queue_pauses;	/* times reading stopped because the queue was full */
 	uint64_t refresh_out, borr_in, eorr_in;
@@ -164,11 +166,12 @@ struct feed_peer_status {
 	bool family[FEED_NFAM], addpath[FEED_NFAM];
 	bool as4, route_refresh, enhanced_refresh, graceful_restart;
 	size_t stale; /* routes now kept as stale */
-	/* Routes (prefix, path id) the peer has now: known only for sessions
-	 * that keep the keys (graceful restart or enhanced route refresh). */
+	/* Routes (prefix, path id) the peer has now, stale ones included
+	 * (always known since every session keeps the keys). */
 	bool routes_known;
 	size_t routes;
-	uint64_t up_since; /* UNIX seconds it reached Established; 0: not up */
+	uint64_t up_since;	      /* UNIX seconds it reached Established; 0: not up */
+	uint64_t last_eor[FEED_NFAM]; /* UNIX seconds of the last End-of-RIB; 0: none yet */
 	char last_error[160];
 	struct feed_counters c;
 };

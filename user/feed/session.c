@@ -212,8 +212,9 @@ static void keepalive(struct session *s, const struct sess_env *e)
 
 /* ---- state changes ---- */
 
-/* Leaves the session.  graceful: the connection ended without a
- * NOTIFICATION, so a graceful-restart peer's routes stay as stale. */
+/* Leaves the session; its routes stay as stale (stale.c).  graceful: the
+ * connection ended without a NOTIFICATION, so graceful restart's rules
+ * apply where it was negotiated; otherwise the stale time's. */
 static void down(struct session *s, const struct sess_env *e, bool graceful, const char *fmt, ...)
 {
 	bool was_up = s->state == FEED_ST_ESTABLISHED;
@@ -719,8 +720,9 @@ void session_status(const struct session *s, struct feed_peer_status *st)
 	st->enhanced_refresh = s->nego.enhanced_rr;
 	st->graceful_restart = s->nego.gr;
 	st->stale = adjin_stale(&s->adj, -1);
-	st->routes_known = s->track;
-	st->routes = s->track ? adjin_count(&s->adj) : 0;
+	st->routes_known = true;
+	st->routes = adjin_count(&s->adj);
+	memcpy(st->last_eor, s->last_eor, sizeof(st->last_eor));
 	st->up_since = s->up_since;
 	snprintf(st->last_error, sizeof(st->last_error), "%s", s->last_error);
 	st->c = s->c;

@@ -54,13 +54,13 @@ struct session {
 	unsigned int errors_logged;
 	struct caps peer;
 	struct caps_nego nego;
-	bool track;		    /* keys kept in adj (GR or enhanced refresh) */
 	bool stale_wait[FEED_NFAM]; /* stale routes wait for End-of-RIB / EoRR */
-	struct adjin adj;
+	struct adjin adj;	    /* every route's key: stale routes of any session loss */
 	struct mrt_arena arena;
 	struct feed_counters c;
 	char last_error[160];
-	uint64_t up_since; /* UNIX seconds the session reached Established; 0: not up */
+	uint64_t up_since;	      /* UNIX seconds the session reached Established; 0: not up */
+	uint64_t last_eor[FEED_NFAM]; /* UNIX seconds of the last End-of-RIB; 0: none */
 };
 
 /* Checks and copies the configuration.  0 or -EINVAL (logged). */

@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
-/* user/feed/stale.c - stale routes of graceful restart (RFC 4724) and
- * enhanced route refresh (RFC 7313); stale.h has the rules.  Withdrawals go
- * to the queue like any UPDATE's; a flush of every route of the peer is one
- * peer-down event.  Must not: drop a flush silently (out of memory is logged
- * and the keys stay, to be flushed by the next timer or session loss). */
+/* user/feed/stale.c - stale routes of a lost session (the stale time or
+ * graceful restart, RFC 4724) and of enhanced route refresh (RFC 7313);
+ * stale.h has the rules.  Withdrawals go to the queue like any UPDATE's; a
+ * flush of every route of the peer is one peer-down event.  Must not: drop
+ * a flush silently (out of memory is logged and the keys stay, to be
+ * flushed by the next timer or session loss). */
 #include <string.h>
+#include <time.h>
 
 #include "feed/stale.h"
 
@@ -50,29 +52,58 @@ static void wait_for_eor(struct session *s, const struct sess_env *e, int fam)
 	s->stale_at = e->now_ms + s->stale_s * 1000ULL;
 }
 
+/* The feed's own rule: the session with us went away, the router's
+ * forwarding did not, so the routes of fam stay for stale_s (then wait for
+ * End-of-RIB as long again once a session is back). */
+static void keep_for_stale_time(struct session *s, const struct sess_env *e, int fam)
+{
+	if (adjin_mark_stale(&s->adj, fam))
+		wait_for_eor(s, e, fam);
+}
+
+static void log_kept(struct session *s, const char *rule, unsigned int secs)
+{
+	s->c.gr_retained++;
+	session_log(s, LOG_LVL_INFO, "keeping %zu routes as stale for up to %u s (%s)",
+		    adjin_count(&s->adj), secs, rule);
+}
+
 void stale_session_lost(struct session *s, const struct sess_env *e, bool graceful)
 {
+	bool gr = graceful && s->nego.gr;
+
 	memset(s->stale_wait, 0, sizeof(s->stale_wait));
 	s->stale_at = 0;
-	if (!graceful || !s->nego.gr || !s->track) {
-		adjin_clear(&s->adj);
-		s->gr_at = 0;
-		session_event(s, e, FEED_EV_PEER_DOWN);
-		return;
-	}
-	for (int f = 0; f < FEED_NFAM; f++) {
-		adjin_mark_stale(&s->adj, f);
-		if (!s->nego.gr_fam[f])
-			flush(s, e, f, "the peer's graceful restart does not cover the family");
-	}
+	s->gr_at = 0;
+	for (int f = 0; f < FEED_NFAM; f++)
+		if (gr && s->nego.gr_fam[f])
+			adjin_mark_stale(&s->adj, f); /* RFC 4724 4.2: the restart time */
+		else
+			keep_for_stale_time(s, e, f);
 	if (!adjin_count(&s->adj))
 		return;
-	s->c.gr_retained++;
-	s->gr_at = e->now_ms + s->nego.gr_time_s * 1000ULL;
-	session_log(s, LOG_LVL_INFO,
-		    "graceful restart: keeping %zu routes as stale for up to %u s (the peer's "
-		    "restart time)",
-		    adjin_count(&s->adj), s->nego.gr_time_s);
+	if (gr) {
+		s->gr_at = e->now_ms + s->nego.gr_time_s * 1000ULL;
+		log_kept(s, "graceful restart: the peer's restart time", s->nego.gr_time_s);
+	} else {
+		log_kept(s, "stale-time: the session with us is not the router's forwarding",
+			 s->stale_s);
+	}
+}
+
+/* Why the stale routes of fam go at once when a session is up, or NULL:
+ * they wait for its End-of-RIB.  gr: they were kept by graceful restart. */
+static const char *flush_at_up(const struct session *s, int fam, bool gr)
+{
+	if (!s->nego.fam[fam])
+		return "the new session does not carry the family";
+	if (!gr || s->stale_wait[fam])
+		return NULL;
+	if (!s->nego.gr)
+		return "the new session has no graceful restart";
+	if (!s->nego.gr_fwd[fam])
+		return "the peer kept no forwarding state for the family";
+	return NULL;
 }
 
 void stale_session_up(struct session *s, const struct sess_env *e)
@@ -80,29 +111,25 @@ void stale_session_up(struct session *s, const struct sess_env *e)
 	bool gr_pending = s->gr_at != 0;
 
 	s->gr_at = 0;
-	s->track = s->nego.gr || s->nego.enhanced_rr;
-	if (!gr_pending || !adjin_stale(&s->adj, -1)) {
-		if (!s->track)
-			adjin_clear(&s->adj);
-		return;
-	}
-	if (!s->nego.gr) {
-		flush(s, e, -1, "the new session has no graceful restart");
-		return;
-	}
 	for (int f = 0; f < FEED_NFAM; f++) {
+		const char *why;
+
 		if (!adjin_stale(&s->adj, f))
 			continue;
-		if (s->nego.gr_fwd[f])
+		why = flush_at_up(s, f, gr_pending);
+		if (why) {
+			flush(s, e, f, why);
+			wait_done(s, f);
+		} else {
 			wait_for_eor(s, e, f);
-		else
-			flush(s, e, f, "the peer kept no forwarding state for the family");
+		}
 	}
 }
 
 void stale_eor(struct session *s, const struct sess_env *e, int fam)
 {
 	s->c.eor[fam]++;
+	s->last_eor[fam] = (uint64_t)time(NULL);
 	session_log(s, LOG_LVL_INFO, "End-of-RIB for %s", wire_family_name(fam));
 	if (!s->stale_wait[fam])
 		return;
@@ -119,7 +146,7 @@ void stale_refresh_msg(struct session *s, const struct sess_env *e, int fam, uin
 		return;
 	case BGP_RR_BORR:
 		s->c.borr_in++;
-		if (!s->nego.enhanced_rr || !s->track)
+		if (!s->nego.enhanced_rr)
 			return;
 		session_log(s, LOG_LVL_INFO, "%s route refresh begins: %zu routes marked stale",
 			    wire_family_name(fam), adjin_mark_stale(&s->adj, fam));
@@ -139,8 +166,6 @@ void stale_refresh_msg(struct session *s, const struct sess_env *e, int fam, uin
 
 void stale_track(struct session *s, const struct feed_batch *b)
 {
-	if (!s->track)
-		return;
 	for (uint32_t i = 0; i < b->n_withdraw; i++)
 		adjin_del(&s->adj, &b->withdraw[i]);
 	for (uint32_t i = 0; i < b->n_announce; i++)
@@ -150,18 +175,35 @@ void stale_track(struct session *s, const struct feed_batch *b)
 				    "if the peer restarts without it");
 }
 
+/* The restart time passed: the routes graceful restart kept go (not the
+ * families kept by stale-time, which wait on stale_at). */
+static void gr_expired(struct session *s, const struct sess_env *e)
+{
+	const char *why = "the peer's restart time passed without a new session";
+
+	s->gr_at = 0;
+	if (!s->stale_wait[FEED_IPV4] && !s->stale_wait[FEED_IPV6]) {
+		flush(s, e, -1, why);
+		return;
+	}
+	for (int f = 0; f < FEED_NFAM; f++)
+		if (!s->stale_wait[f])
+			flush(s, e, f, why);
+}
+
 void stale_timers(struct session *s, const struct sess_env *e)
 {
-	if (s->gr_at && e->now_ms >= s->gr_at) {
-		s->gr_at = 0;
-		flush(s, e, -1, "the peer's restart time passed without a new session");
-	}
+	const char *why = s->state == FEED_ST_ESTABLISHED ? "no End-of-RIB within the stale time"
+							  : "no session within the stale time";
+
+	if (s->gr_at && e->now_ms >= s->gr_at)
+		gr_expired(s, e);
 	if (s->stale_at && e->now_ms >= s->stale_at) {
 		s->stale_at = 0;
 		for (int f = 0; f < FEED_NFAM; f++)
 			if (s->stale_wait[f]) {
 				s->stale_wait[f] = false;
-				flush(s, e, f, "no End-of-RIB within the stale time");
+				flush(s, e, f, why);
 			}
 	}
 }

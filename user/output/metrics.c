@@ -558,6 +558,19 @@ static void feed_errors(FILE *f, const struct feed_peer_status *p)
 	}
 }
 
+/* 0 for a family before its first End-of-RIB. */
+static void feed_last_eor(FILE *f, const struct feed_peer_status *p)
+{
+	char extra[32];
+
+	for (int i = 0; i < FEED_NFAM; i++) {
+		snprintf(extra, sizeof(extra), ",family=\"%s\"",
+			 family_name(i == FEED_IPV6 ? ASC_FAMILY_V6 : ASC_FAMILY_V4));
+		peer_line(f, "asclass_feed_last_eor_timestamp_seconds", p, extra);
+		fprintf(f, " %llu\n", (unsigned long long)p->last_eor[i]);
+	}
+}
+
 static void feed_peer(FILE *f, const struct feed_peer_status *p, uint64_t now)
 {
 	char extra[64];
@@ -581,6 +594,7 @@ static void feed_peer(FILE *f, const struct feed_peer_status *p, uint64_t now)
 	peer_line(f, "asclass_feed_stale_routes", p, NULL);
 	fprintf(f, " %zu\n", p->stale);
 	feed_errors(f, p);
+	feed_last_eor(f, p);
 }
 
 int metrics_write_live(FILE *f, const struct metrics_live *l)
@@ -607,13 +621,16 @@ int metrics_write_live(FILE *f, const struct metrics_live *l)
 	      "# TYPE asclass_feed_prefixes_announced_total counter\n"
 	      "# HELP asclass_feed_prefixes_withdrawn_total Prefixes (with path id) withdrawn.\n"
 	      "# TYPE asclass_feed_prefixes_withdrawn_total counter\n"
-	      "# HELP asclass_feed_routes Routes (prefix, path id) a neighbour has now; only for "
-	      "sessions with graceful restart or enhanced route refresh.\n"
+	      "# HELP asclass_feed_routes Routes (prefix, path id) a neighbour has now, stale "
+	      "ones included.\n"
 	      "# TYPE asclass_feed_routes gauge\n"
-	      "# HELP asclass_feed_stale_routes Routes kept as stale (graceful restart, route "
-	      "refresh).\n# TYPE asclass_feed_stale_routes gauge\n"
+	      "# HELP asclass_feed_stale_routes Routes kept as stale (a lost session, graceful "
+	      "restart, route refresh).\n# TYPE asclass_feed_stale_routes gauge\n"
 	      "# HELP asclass_feed_update_errors_total Malformed UPDATEs by RFC 7606 action.\n"
-	      "# TYPE asclass_feed_update_errors_total counter\n",
+	      "# TYPE asclass_feed_update_errors_total counter\n"
+	      "# HELP asclass_feed_last_eor_timestamp_seconds UNIX time of the neighbour's last "
+	      "End-of-RIB for the family; 0 before the first.\n"
+	      "# TYPE asclass_feed_last_eor_timestamp_seconds gauge\n",
 	      f);
 	for (size_t i = 0; i < l->n_peers; i++)
 		feed_peer(f, &l->peers[i], l->now);
