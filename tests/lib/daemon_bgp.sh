@@ -28,6 +28,14 @@ no_route() { "$ASCLASS" --pin-dir "$PIN" lookup 175.45.176.1 2>/dev/null | grep 
 scrape() { in_ns "$NS_ASC" curl -sf "http://127.0.0.1:$PORT/$1"; }
 # The value of one series (its name and labels exactly as written).
 metric() { scrape metrics | awk -v k="$1" '$1 == k {print $2}'; }
+# changes CHANGE: asclass_transit_changes_total{change=CHANGE} summed over
+# upstreams; changes_are CHANGE N: it is N.
+changes() {
+	scrape metrics | awk -v c="change=\"$1\"" '
+		index($1, "asclass_transit_changes_total{") == 1 && index($1, c) { s += $2 }
+		END { print s + 0 }'
+}
+changes_are() { [ "$(changes "$1")" = "$2" ]; }
 established() { [ "$(metric "asclass_feed_session_state{peer=\"$1\",state=\"Established\"}")" = 1 ]; }
 # has_event TEXT: a line of `asclass events --from` holds TEXT.
 has_event() { in_ns "$NS_ASC" "$ASCLASS" events --from "127.0.0.1:$PORT" | grep -q "$1"; }

@@ -84,8 +84,6 @@ router_start() {
 
 logged() { grep -c "$1" "$DIR/daemon.log"; }
 logged_more() { [ "$(logged "$1")" -gt "$2" ]; }
-changes() { metric "asclass_transit_changes_total{change=\"$1\"}"; }
-changes_are() { [ "$(changes "$1")" = "$2" ]; }
 has_json_event() { scrape events | jq -e --arg c "$1" --argjson t "$2" \
 	'any(.[]; .change == $c and .origin_as == 131279 and .transit_as == $t)' >/dev/null; }
 
