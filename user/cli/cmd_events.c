@@ -20,7 +20,7 @@
 
 #define EVENTS_REPLY_MAX (64U << 20) /* bytes of a daemon's reply we read */
 #ifndef EVENTS_FOLLOW_POLL_MS
-#define EVENTS_FOLLOW_POLL_MS 200 /* --follow: between two GET /events?since= */
+#define EVENTS_FOLLOW_POLL_MS 100 /* --follow: between two GET /events?since= */
 #endif
 
 struct events_args {
@@ -59,7 +59,7 @@ static const struct setting set_follow = {
 	.type = SETTING_BOOL,
 	.short_name = 'F',
 	.help = "without FILE: print the daemon's events, then each new one as it comes "
-		"(GET /events?since=SEQ every 200 ms), until interrupted",
+		"(GET /events?since=SEQ every 100 ms), until interrupted",
 };
 
 enum { E_JSON, E_FORMAT, E_KEEP_GOING, E_ORIGIN, E_FROM, E_FOLLOW, E_UPSTREAM };

@@ -125,9 +125,10 @@ static int expand_sources(const struct asc_config *c, glob_t *g)
  * holds.  Under rib_lock: the main loop drains into the RIB meanwhile.
  * -ENOTCONN when the feed did not start (SIGHUP with a bad [bgp]). */
 static int routes_from_feed(const struct rt_upstreams *u, struct rtable *t,
-			    struct rib_transit **pairs, size_t *n, struct event_load *ev)
+			    struct rib_transit **pairs, size_t *n)
 {
-	int err = -ENOTCONN;
+	struct event_load ev = { 0 };
+	int err = -ENOTCONN, ev_err = 0;
 
 	pthread_mutex_lock(&D.rib_lock);
 	if (!D.rib)
@@ -137,15 +138,18 @@ static int routes_from_feed(const struct rt_upstreams *u, struct rtable *t,
 	if (!err)
 		err = rib_transits(D.rib, pairs, n);
 	if (!err)
-		err = events_live_collect(&D.maps, D.rib, t, u, *pairs, *n, ev);
+		ev_err = events_live_collect(&D.maps, D.rib, t, u, *pairs, *n, &ev);
 	pthread_mutex_unlock(&D.rib_lock);
+	if (!err)
+		events_live_record(&ev, ev_err);
 	return err;
 }
 
 /* The routes of the configured files, and their pairs. */
 static int routes_from_files(const struct routes_opts *ro, glob_t *g, struct rtable *t,
-			     struct rib_transit **pairs, size_t *n, struct event_load *ev)
+			     struct rib_transit **pairs, size_t *n)
 {
+	struct event_load ev = { 0 };
 	struct rib *rib = NULL;
 	int err = 0;
 
@@ -155,7 +159,8 @@ static int routes_from_files(const struct routes_opts *ro, glob_t *g, struct rta
 	if (!err)
 		err = transits_of(rib, t, pairs, n);
 	if (!err)
-		err = events_live_collect(&D.maps, rib, t, ro->upstreams, *pairs, *n, ev);
+		events_live_record(
+			&ev, events_live_collect(&D.maps, rib, t, ro->upstreams, *pairs, *n, &ev));
 	rib_free(rib);
 	return err;
 }
@@ -181,7 +186,6 @@ static void reload_once(void)
 	struct tables_result res;
 	struct rtable t = { 0 };
 	struct rib_transit *pairs = NULL, *tr = NULL;
-	struct event_load ev = { 0 };
 	uint32_t watch[CFG_MAX_WATCH];
 	struct timespec a, b;
 	size_t npairs = 0, keep = 0, n_watch;
@@ -209,8 +213,8 @@ static void reload_once(void)
 		err = tables_upstreams(&D.maps, &ups);
 	ro.upstreams = &ups;
 	if (!err)
-		err = feed ? routes_from_feed(&ups, &t, &pairs, &npairs, &ev)
-			   : routes_from_files(&ro, &g, &t, &pairs, &npairs, &ev);
+		err = feed ? routes_from_feed(&ups, &t, &pairs, &npairs)
+			   : routes_from_files(&ro, &g, &t, &pairs, &npairs);
 	/* whole loads: the live feed does not use single-prefix updates
 	 * (fib_update) yet */
 	if (!err)
@@ -233,7 +237,6 @@ static void reload_once(void)
 		free(D.transits);
 		D.transits = tr;
 		D.n_transits = keep;
-		events_live_record(&ev);
 		log_info("routing loaded: %zu IPv4 + %zu IPv6 prefixes from %s in %.3f s",
 			 res.routes_v4, res.routes_v6, feed ? live : "the files", D.load_duration);
 		snprintf(D.status, sizeof(D.status), "routing: %zu IPv4 + %zu IPv6 prefixes",
@@ -241,7 +244,6 @@ static void reload_once(void)
 	}
 	pthread_mutex_unlock(&D.lock);
 	free(pairs);
-	event_load_free(&ev);
 	globfree(&g);
 	rtable_free(&t);
 }

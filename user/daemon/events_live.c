@@ -70,11 +70,18 @@ static void log_events(const struct transit_event *ev, size_t n)
 			 n - EVENTS_LOG_MAX, E.ring.cap);
 }
 
-void events_live_record(struct event_load *l)
+void events_live_record(struct event_load *l, int collect_err)
 {
 	struct transit_event *ev = NULL;
 	size_t nev = 0;
 
+	if (collect_err) {
+		log_err("routing changes: %s; this load is not compared (the next one is, with "
+			"the one before)",
+			strerror(-collect_err));
+		event_load_free(l);
+		return;
+	}
 	pthread_mutex_lock(&E.lock);
 	if (E.have_prev && events_diff(&E.prev, l, (uint32_t)time(NULL), &ev, &nev))
 		log_err("routing changes: %s; events of this load not recorded", strerror(ENOMEM));

@@ -23,11 +23,15 @@ void events_live_free(void);
 int events_live_collect(const struct asc_maps *m, const struct rib *rib, const struct rtable *t,
 			const struct rt_upstreams *u, const struct rib_transit *all, size_t n_all,
 			struct event_load *out);
-/* After a good load: its events against the previous load (the first load
- * of the process is the baseline), dated now at the latest; the load is
- * kept as the next one's previous (l is taken over and emptied).  Logs the
- * first EVENTS_LOG_MAX events of a load one by one, then how many more. */
-void events_live_record(struct event_load *l);
+/* As soon as a load's routing data is read (before its tables are built:
+ * events are of the routing data): its events against the previous load's
+ * (the first load of the process is the baseline), dated now at the latest;
+ * the load is kept as the next one's previous (l is taken over and
+ * emptied).  Logs the first EVENTS_LOG_MAX events of a load one by one,
+ * then how many more.  collect_err: events_live_collect()'s; when not 0
+ * the load is logged as not compared and the previous one stays the
+ * baseline. */
+void events_live_record(struct event_load *l, int collect_err);
 /* The events so far per upstream, for asclass_transit_changes_total
  * (struct metrics_live): *out malloc'd.  0 or -ENOMEM. */
 int events_live_counts(struct metrics_changes **out, size_t *n);
