@@ -107,11 +107,30 @@ static uint32_t latest_time(const struct rib_transit *v, size_t n)
 	return t;
 }
 
+/* What collecting a load cost (debug level: -v). */
+static void log_collect(const struct event_load *l, double ms)
+{
+	size_t pairs = 0, listed = 0;
+
+	for (size_t i = 0; i < l->n; i++) {
+		pairs += l->g[i].n;
+		listed += l->g[i].first[l->g[i].n];
+	}
+	log_debug("routing changes: %zu groups, %zu pairs, %zu prefixes listed (%zu KiB) in "
+		  "%.1f ms",
+		  l->n, pairs, listed,
+		  (pairs * (sizeof(struct rib_transit) + sizeof(uint32_t)) +
+		   listed * sizeof(struct rt_entry)) >>
+			  10,
+		  ms);
+}
+
 int event_load_collect(const struct rib *rib, const struct rtable *t, const struct rt_upstreams *u,
 		       const char (*names)[ASC_NAME_LEN], const struct rib_transit *all,
 		       size_t n_all, struct event_load *out)
 {
 	bool per_link = rib_has_paths(rib) && rt_upstreams_used(u);
+	struct timespec a, b;
 	int err = 0;
 
 	memset(out, 0, sizeof(*out));
@@ -122,13 +141,17 @@ int event_load_collect(const struct rib *rib, const struct rtable *t, const stru
 	memcpy(out->all, all, n_all * sizeof(*all));
 	out->n_all = n_all;
 	out->latest = latest_time(all, n_all);
+	clock_gettime(CLOCK_MONOTONIC, &a);
 	if (!per_link) {
 		out->n = 1;
-		return group_every_path(rib, t, all, n_all, &out->g[0]);
+		err = group_every_path(rib, t, all, n_all, &out->g[0]);
 	}
-	for (unsigned int c = 0; !err && c < RT_COLUMNS; c++)
+	for (unsigned int c = 0; per_link && !err && c < RT_COLUMNS; c++)
 		if (u->col[c].asn)
 			err = group_upstream(rib, &u->col[c], names[c], &out->g[out->n++]);
+	clock_gettime(CLOCK_MONOTONIC, &b);
+	if (!err)
+		log_collect(out, (b.tv_sec - a.tv_sec) * 1e3 + (b.tv_nsec - a.tv_nsec) / 1e6);
 	return err;
 }
 
