@@ -47,6 +47,41 @@ daemon_start() {
 	DPID=$!
 }
 
+# need_bird: SKIP (exit 77) without BIRD 2.
+need_bird() {
+	command -v bird >/dev/null && command -v birdc >/dev/null ||
+		{ echo "SKIP: BIRD 2 not installed (make deps installs bird2)"; exit 77; }
+}
+# scenario_init: ns_test_init, then T and DIR (its id and work dir) and the
+# names of the scenario's namespaces (NS_CU, NS_TTK, NS_RTR, NS_ASC).
+scenario_init() {
+	ns_test_init
+	T=$id DIR=$work
+	NS_CU=asc-$T-cu NS_TTK=asc-$T-ttk NS_RTR=asc-$T-rtr NS_ASC=asc-$T-asc
+}
+# feed_conf APPLY_MS: the end of asclass.conf for the BIRD router's iBGP
+# feed (asc 203.0.113.2, rtr 203.0.113.1, AS64500) loaded every APPLY_MS,
+# metrics on PORT, maps in PIN, skb mode.
+feed_conf() {
+	cat <<-CONF
+	[bgp]
+	listen = 203.0.113.2
+	local_as = 64500
+	router_id = 203.0.113.2
+	apply_interval = $1
+
+	[neighbor rtr]
+	address = 203.0.113.1
+
+	[metrics]
+	listen = 127.0.0.1:$PORT
+
+	[daemon]
+	pin_dir = $PIN
+	mode = skb
+	CONF
+}
+
 # ---- the scenario's routers (BIRD upstreams, GoBGP with BMP) ----------------
 # The tests set DIR (configs, sockets, pid files) and define fail().
 

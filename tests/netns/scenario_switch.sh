@@ -26,13 +26,10 @@ cd "$(dirname "$0")/../.." || exit 1
 O=${O:-build}
 
 need_root
-command -v bird >/dev/null && command -v birdc >/dev/null ||
-	{ echo "SKIP: BIRD 2 not installed (make deps installs bird2)"; exit 77; }
+need_bird
 command -v jq >/dev/null || { echo "SKIP: jq not installed"; exit 77; }
 
-ns_test_init
-T=$id DIR=$work
-NS_CU=asc-$T-cu NS_TTK=asc-$T-ttk NS_RTR=asc-$T-rtr NS_ASC=asc-$T-asc
+scenario_init
 PORT=9752
 DPID= FPID=
 SRC=175.45.176.9 # a host of AS131279 behind either upstream
@@ -61,38 +58,24 @@ bird_upstream ttk 20485 198.51.100.5 198.51.100.6
 bird_router ""
 # exports NAME yes|no: whether upstream NAME's BIRD exports the prefix
 exports() {
-	if [ "$2" = yes ]; then
-		sed -i 's/bgp_path.prepend(131279); reject;/bgp_path.prepend(131279); accept;/' "$DIR/$1.conf"
-	else
-		sed -i 's/bgp_path.prepend(131279); accept;/bgp_path.prepend(131279); reject;/' "$DIR/$1.conf"
-	fi
+	local from=accept to=reject
+	[ "$2" = yes ] && from=reject to=accept
+	sed -i "s/bgp_path.prepend(131279); $from;/bgp_path.prepend(131279); $to;/" "$DIR/$1.conf"
 }
 exports ttk no
-cat >"$DIR/asclass.conf" <<CONF
-[link cu]
-interface = s${T}ca
-asn = 4837
+{
+	cat <<-CONF
+	[link cu]
+	interface = s${T}ca
+	asn = 4837
 
-[link ttk]
-interface = s${T}ta
-asn = 20485
+	[link ttk]
+	interface = s${T}ta
+	asn = 20485
 
-[bgp]
-listen = 203.0.113.2
-local_as = 64500
-router_id = 203.0.113.2
-apply_interval = 50
-
-[neighbor rtr]
-address = 203.0.113.1
-
-[metrics]
-listen = 127.0.0.1:$PORT
-
-[daemon]
-pin_dir = $PIN
-mode = skb
-CONF
+	CONF
+	feed_conf 50
+} >"$DIR/asclass.conf"
 
 # send NS DEV: 3 packets from SRC over an upstream's traffic link (no
 # answer comes back: asc routes 175.45.176.0/22 to rtr)
