@@ -286,6 +286,43 @@ static void test_events_rib_pair_prefixes(void **state)
 	rib_free(rib);
 }
 
+/* A feed that restarted has an empty RIB for a while: its upstreams lost
+ * what they had (not a switch to the group of every path, which would make
+ * the next load a new baseline). */
+static void test_events_empty_load_is_per_link(void **state)
+{
+	static const struct rib_peer rtr = { .asn = 64500, .family = 4, .ip = { 203, 0, 113, 1 } };
+	static const char names[RT_COLUMNS][ASC_NAME_LEN] = { "ttk" };
+	const uint32_t via_ttk[] = { 20485, 131279 };
+	struct rt_entry e = scenario_pfx(4);
+	struct rt_upstreams u = { .col = { { .asn = 20485 } } };
+	struct rib *full = rib_new(), *empty = rib_new();
+	struct rtable t = { 0 };
+	struct rib_transit *all = NULL;
+	struct event_load a, b;
+	struct transit_event *ev = NULL;
+	size_t n_all = 0, n = 0;
+
+	(void)state;
+	assert_int_equal(rib_announce(full, &e, &rtr, 1, via_ttk, 2, false, T0), 0);
+	assert_int_equal(rib_transits(full, &all, &n_all), 0);
+	assert_int_equal(event_load_collect(full, &t, &u, names, all, n_all, &a), 0);
+	free(all);
+	assert_int_equal(event_load_collect(empty, &t, &u, names, NULL, 0, &b), 0);
+	assert_int_equal(b.n, 1);
+	assert_string_equal(b.g[0].upstream, "ttk");
+	assert_int_equal(events_diff(&a, &b, NOW, &ev, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(ev[0].change, EVENT_LOST);
+	assert_int_equal(ev[0].transit, 20485);
+	assert_string_equal(ev[0].upstream, "ttk");
+	free(ev);
+	event_load_free(&a);
+	event_load_free(&b);
+	rib_free(full);
+	rib_free(empty);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -295,6 +332,7 @@ int main(void)
 		cmocka_unit_test(test_events_json_round_trip),
 		cmocka_unit_test(test_events_ring_keeps_the_latest),
 		cmocka_unit_test(test_events_rib_pair_prefixes),
+		cmocka_unit_test(test_events_empty_load_is_per_link),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

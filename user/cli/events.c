@@ -72,7 +72,8 @@ static int group_every_path(const struct rib *rib, const struct rtable *t,
 	g->v = malloc((n_all ? n_all : 1) * sizeof(*g->v));
 	if (!g->v)
 		return -ENOMEM;
-	memcpy(g->v, all, n_all * sizeof(*all));
+	if (n_all)
+		memcpy(g->v, all, n_all * sizeof(*all));
 	g->n = n_all;
 	if (rib_has_paths(rib))
 		return rib_pair_prefixes(rib, NULL, g->v, g->n, EVENT_PREFIXES_MAX, &g->pfx,
@@ -129,7 +130,9 @@ int event_load_collect(const struct rib *rib, const struct rtable *t, const stru
 		       const char (*names)[ASC_NAME_LEN], const struct rib_transit *all,
 		       size_t n_all, struct event_load *out)
 {
-	bool per_link = rib_has_paths(rib) && rt_upstreams_used(u);
+	/* an empty load (a feed restarted, nothing yet) is per link too: its
+	 * upstreams lost what they had */
+	bool per_link = rt_upstreams_used(u) && rib && (rib_has_paths(rib) || !t->n);
 	struct timespec a, b;
 	int err = 0;
 
@@ -138,7 +141,8 @@ int event_load_collect(const struct rib *rib, const struct rtable *t, const stru
 	out->g = calloc(per_link ? RT_COLUMNS : 1, sizeof(*out->g));
 	if (!out->g || !out->all)
 		return -ENOMEM;
-	memcpy(out->all, all, n_all * sizeof(*all));
+	if (n_all)
+		memcpy(out->all, all, n_all * sizeof(*all));
 	out->n_all = n_all;
 	out->latest = latest_time(all, n_all);
 	clock_gettime(CLOCK_MONOTONIC, &a);

@@ -80,8 +80,9 @@ struct event_load {
 };
 
 /* The groups of a load: one per used column of u (names[c] its upstream's
- * name) when rib has paths, else the one "-" of every path (rib's pairs,
- * or t's without paths).  all (n_all) are the load's transits_of() pairs,
+ * name) when rib has paths or rib and t are empty (a feed that restarted:
+ * its upstreams lost what they had), else the one "-" of every path (t's,
+ * for input without paths; rib may be NULL).  all (n_all) are the load's transits_of() pairs,
  * copied.  Returns 0 or -ENOMEM (then out holds what was made: free it
  * with event_load_free). */
 int event_load_collect(const struct rib *rib, const struct rtable *t, const struct rt_upstreams *u,
