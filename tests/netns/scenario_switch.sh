@@ -17,7 +17,8 @@
 # switch: `asclass events --follow --json` prints "gained 20485 via ttk" and
 # "lost 4837 via cu" with the prefix within 1 s, their time within 1 s of
 # the switch; the next packets over ttk count under origin 131279, transit
-# 20485 (stats --json).  apply_interval is 50 ms (the config allows 10) so
+# 20485 (stats --json); GET /events?since=SEQ and the counter by upstream
+# agree.  apply_interval is 50 ms (the config allows 10) so
 # that a load follows the change at once.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
@@ -160,6 +161,21 @@ send "$NS_TTK" 198.18.0.6
 echo "ok: packets over ttk counted under 20485; the data plane had it" \
 	"$(echo "$t_table $t0" | awk '{printf "%.3f", $1 - $2}') s after the switch"
 [ "$(counted cu 20485)" = 0 ] || fail "packets over cu under 20485"
+
+# the follower printed each event once (it asks for those after the last)
+jq -s -e '[.[].seq] | length == (unique | length)' "$DIR/follow.jsonl" >/dev/null ||
+	fail "events --follow printed an event twice"
+# GET /events?since=SEQ: only the later events; a bad SEQ is a 400
+last=$(scrape events | jq 'map(.seq) | max')
+[ "$(scrape "events?since=$((last - 1))" | jq 'map(.seq)')" = "$(jq -n "[$last]")" ] ||
+	fail "events?since=$((last - 1)): $(scrape "events?since=$((last - 1))")"
+code=$(in_ns "$NS_ASC" curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT/events?since=x")
+[ "$code" = 400 ] || fail "events?since=x: HTTP $code, want 400"
+# the counter, per upstream
+[ "$(metric 'asclass_transit_changes_total{change="gained",upstream="ttk"}')" -ge 1 ] &&
+	[ "$(metric 'asclass_transit_changes_total{change="lost",upstream="cu"}')" -ge 1 ] ||
+	fail "asclass_transit_changes_total: $(scrape metrics | grep transit_changes)"
+echo "ok: events?since=SEQ, the counter by upstream"
 
 stop_pid "$FPID"
 stop_pid "$DPID"
