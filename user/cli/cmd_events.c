@@ -32,6 +32,7 @@ struct events_args {
 	struct rt_upstreams u; /* --upstream: the columns, as `rib --upstream` */
 	char names[RT_COLUMNS][ASC_NAME_LEN];
 	unsigned int n_up;
+	bool header_done; /* text: the column names are out */
 };
 
 static const struct setting set_origin = {
@@ -119,6 +120,14 @@ static int print_event(const struct events_args *a, const struct transit_event *
 	json_out_init(&w, stdout);
 	json_out_add(&w, event_json(e));
 	return json_out_finish(&w);
+}
+
+/* Text output starts with the column names, once. */
+static void print_header(struct events_args *a)
+{
+	if (!a->json && !a->header_done)
+		event_print_header(stdout);
+	a->header_done = true;
 }
 
 static int print_done(void)
@@ -282,7 +291,7 @@ static int take_event(const struct events_args *a, json_t *o, size_t i, struct c
 
 /* The daemon's events after c->seq, printed.  Returns 0 or a negative
  * errno (logged). */
-static int from_daemon(const struct events_args *a, struct cursor *c)
+static int from_daemon(struct events_args *a, struct cursor *c)
 {
 	char *body = http_get_events(a->from, c->seq);
 	json_error_t jerr;
@@ -299,6 +308,7 @@ static int from_daemon(const struct events_args *a, struct cursor *c)
 		json_decref(arr);
 		return -EPROTO;
 	}
+	print_header(a);
 	json_array_foreach(arr, i, o)
 	{
 		err = take_event(a, o, i, c);
@@ -311,7 +321,7 @@ static int from_daemon(const struct events_args *a, struct cursor *c)
 
 /* --follow: from_daemon() until interrupted; a daemon that does not answer
  * is asked again (said once per outage). */
-static int follow(const struct events_args *a)
+static int follow(struct events_args *a)
 {
 	struct timespec pause = { .tv_sec = EVENTS_FOLLOW_POLL_MS / 1000,
 				  .tv_nsec = EVENTS_FOLLOW_POLL_MS % 1000 * 1000000L };
@@ -393,9 +403,8 @@ int cmd_events(int argc, char **argv)
 
 	if (parse_args(&a, argc, argv))
 		return ASC_EXIT_USAGE;
-	if (!a.json)
-		event_print_header(stdout);
 	if (optind < argc) {
+		print_header(&a);
 		err = replay(argv + optind, argc - optind, &a);
 		return exit_code(EXIT_READ, err ? err : print_done());
 	}
