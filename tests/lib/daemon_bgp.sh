@@ -28,6 +28,14 @@ no_route() { "$ASCLASS" --pin-dir "$PIN" lookup 175.45.176.1 2>/dev/null | grep 
 scrape() { in_ns "$NS_ASC" curl -sf "http://127.0.0.1:$PORT/$1"; }
 # The value of one series (its name and labels exactly as written).
 metric() { scrape metrics | awk -v k="$1" '$1 == k {print $2}'; }
+# changes CHANGE: asclass_transit_changes_total{change=CHANGE} summed over
+# upstreams; changes_are CHANGE N: it is N.
+changes() {
+	scrape metrics | awk -v c="change=\"$1\"" '
+		index($1, "asclass_transit_changes_total{") == 1 && index($1, c) { s += $2 }
+		END { print s + 0 }'
+}
+changes_are() { [ "$(changes "$1")" = "$2" ]; }
 established() { [ "$(metric "asclass_feed_session_state{peer=\"$1\",state=\"Established\"}")" = 1 ]; }
 # has_event TEXT: a line of `asclass events --from` holds TEXT.
 has_event() { in_ns "$NS_ASC" "$ASCLASS" events --from "127.0.0.1:$PORT" | grep -q "$1"; }
@@ -39,33 +47,38 @@ daemon_start() {
 	DPID=$!
 }
 
-# bird_test_init: a BIRD test's preamble: SKIP (77) without root or BIRD 2,
-# ns_test_init, T and DIR (its id and work dir), and the namespace names
-# scenario_links uses.
-bird_test_init() {
-	need_root
+# need_bird: SKIP (exit 77) without BIRD 2.
+need_bird() {
 	command -v bird >/dev/null && command -v birdc >/dev/null ||
 		{ echo "SKIP: BIRD 2 not installed (make deps installs bird2)"; exit 77; }
+}
+# scenario_init: ns_test_init, then T and DIR (its id and work dir) and the
+# names of the scenario's namespaces (NS_CU, NS_TTK, NS_RTR, NS_ASC).
+scenario_init() {
 	ns_test_init
 	T=$id DIR=$work
 	NS_CU=asc-$T-cu NS_TTK=asc-$T-ttk NS_RTR=asc-$T-rtr NS_ASC=asc-$T-asc
 }
+# bird_test_init: a BIRD test's preamble: SKIP (77) without root or BIRD 2,
+# then scenario_init.
+bird_test_init() {
+	need_root
+	need_bird
+	scenario_init
+}
 
-# bgp_conf FILE IFACE [BGP_KEYS]: an asclass.conf for the scenario: link rtr
-# on IFACE, [bgp] listening on 203.0.113.2 with the router as its neighbour
-# (and BGP_KEYS, lines, in [bgp]), /metrics on PORT, pins in PIN.
-bgp_conf() {
-	cat >"$1" <<-CONF
-	[link rtr]
-	interface = $2
-	asn = 64500
-
+# feed_conf APPLY_MS [BGP_KEYS]: the end of asclass.conf for the BIRD
+# router's iBGP feed (asc 203.0.113.2, rtr 203.0.113.1, AS64500) loaded every
+# APPLY_MS (and BGP_KEYS, lines, in [bgp]), metrics on PORT, maps in PIN,
+# skb mode.
+feed_conf() {
+	cat <<-CONF
 	[bgp]
 	listen = 203.0.113.2
 	local_as = 64500
 	router_id = 203.0.113.2
-	apply_interval = 200
-	${3:-}
+	apply_interval = $1
+	${2:-}
 
 	[neighbor rtr]
 	address = 203.0.113.1
@@ -77,6 +90,15 @@ bgp_conf() {
 	pin_dir = $PIN
 	mode = skb
 	CONF
+}
+
+# bgp_conf FILE IFACE [BGP_KEYS]: an asclass.conf for the scenario: link rtr
+# on IFACE, then feed_conf 200 BGP_KEYS.
+bgp_conf() {
+	{
+		printf '[link rtr]\ninterface = %s\nasn = 64500\n\n' "$2"
+		feed_conf 200 "${3:-}"
+	} >"$1"
 }
 
 # ---- the scenario's routers (BIRD upstreams, GoBGP with BMP) ----------------

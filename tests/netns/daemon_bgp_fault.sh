@@ -80,7 +80,7 @@ grep -q "routing loaded: 301 IPv4 + 0 IPv6 prefixes from the BGP feed" "$DIR/dae
 echo "ok: a burst of 301 UPDATEs over $secs s went into $loads table loads"
 # 300 new origins: after the first load (the baseline), each new pair is an
 # event; a load logs 20 one by one and counts the rest in one line
-gained=$(metric 'asclass_transit_changes_total{change="gained"}')
+gained=$(changes gained)
 logged=$(grep -c "routing change: origin AS[0-9]* gained" "$DIR/daemon.log")
 [ "$gained" -gt 20 ] || fail "only $gained gained events for 300 new origins"
 [ "$logged" -le $((20 * loads)) ] || fail "$logged events logged one by one in $loads loads"

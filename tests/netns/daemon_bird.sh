@@ -49,30 +49,10 @@ scenario_links "d${T}"
 bird_upstream cu 4837 198.51.100.1 198.51.100.2
 bird_upstream ttk 20485 198.51.100.5 198.51.100.6
 bird_router "graceful restart on;"
-cat >"$DIR/asclass.conf" <<CONF
-[link rtr]
-interface = d${T}a
-asn = 64500
-
-[bgp]
-listen = 203.0.113.2
-local_as = 64500
-router_id = 203.0.113.2
-apply_interval = 200
-
-[neighbor rtr]
-address = 203.0.113.1
-
-[metrics]
-listen = 127.0.0.1:$PORT
-
-[daemon]
-pin_dir = $PIN
-mode = skb
-CONF
-
-changes() { metric "asclass_transit_changes_total{change=\"$1\"}"; }
-changes_are() { [ "$(changes "$1")" = "$2" ]; }
+{
+	printf '[link rtr]\ninterface = d%s\nasn = 64500\n\n' "${T}a"
+	feed_conf 200
+} >"$DIR/asclass.conf"
 
 # ---- the run -------------------------------------------------------------
 
@@ -109,9 +89,9 @@ wait_for 15 route_is 131279 4837 ||
 wait_for 5 changes_are lost $((l0 + 1)) || fail "lost counter $(changes lost), want $((l0 + 1))"
 scrape events | grep -q '"change": *"lost", *"origin_as": *131279, *"transit_as": *20485' ||
 	fail "no lost event on /events: $(scrape events)"
-grep -q "routing change: origin AS131279 lost transit AS20485 at 20" "$DIR/daemon.log" ||
+grep -q "routing change: origin AS131279 lost transit AS20485 via rtr at 20" "$DIR/daemon.log" ||
 	fail "the lost event is not logged"
-has_event "	lost	131279	20485	0$" ||
+has_event "	rtr	lost	131279	20485	1	175.45.176.0/22$" ||
 	fail "asclass events --from: $(in_ns "$NS_ASC" "$ASCLASS" events --from "127.0.0.1:$PORT" 2>&1)"
 echo "ok: withdrawal: transit 4837 alone, event lost 131279/20485"
 

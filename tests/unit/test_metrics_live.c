@@ -37,11 +37,14 @@ static void has_line(const char *text, const char *line)
 
 static void test_metrics_live_without_feed(void **state)
 {
-	char *t = render(&(struct metrics_live){ .changes = { 3, 1 } });
+	static const struct metrics_changes c[] = { { "ttk", 3, 1 }, { "c\"u", 0, 2 } };
+	char *t = render(&(struct metrics_live){ .changes = c, .n_changes = 2 });
 
 	(void)state;
-	has_line(t, "asclass_transit_changes_total{change=\"gained\"} 3");
-	has_line(t, "asclass_transit_changes_total{change=\"lost\"} 1");
+	has_line(t, "asclass_transit_changes_total{change=\"gained\",upstream=\"ttk\"} 3");
+	has_line(t, "asclass_transit_changes_total{change=\"lost\",upstream=\"ttk\"} 1");
+	/* a label value is escaped */
+	has_line(t, "asclass_transit_changes_total{change=\"lost\",upstream=\"c\\\"u\"} 2");
 	assert_null(strstr(t, "asclass_feed_"));
 	free(t);
 }

@@ -3,6 +3,7 @@
  * or lost a transit AS), replayed from routing files or read from the
  * daemon's GET /events.  Both use cli/events.h, the daemon's own rule. */
 #include <errno.h>
+#include <inttypes.h>
 #include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,11 +19,20 @@
 #include "routes/routes_in.h"
 
 #define EVENTS_REPLY_MAX (64U << 20) /* bytes of a daemon's reply we read */
+#ifndef EVENTS_FOLLOW_POLL_MS
+#define EVENTS_FOLLOW_POLL_MS 100 /* --follow: between two GET /events?since= */
+#endif
 
 struct events_args {
 	struct routes_opts ro;
 	uint32_t origin; /* 0: every origin */
 	char from[128];	 /* HOST:PORT of the daemon */
+	bool follow;
+	int json;
+	struct rt_upstreams u; /* --upstream: the columns, as `rib --upstream` */
+	char names[RT_COLUMNS][ASC_NAME_LEN];
+	unsigned int n_up;
+	bool header_done; /* text: the column names are out */
 };
 
 static const struct setting set_origin = {
@@ -45,84 +55,131 @@ static const struct setting set_from = {
 	.def = "127.0.0.1:9742",
 	.help = "without FILE: the daemon's metrics listener to ask (GET /events)",
 };
+static const struct setting set_follow = {
+	.name = "follow",
+	.type = SETTING_BOOL,
+	.short_name = 'F',
+	.help = "without FILE: print the daemon's events, then each new one as it comes "
+		"(GET /events?since=SEQ every 100 ms), until interrupted",
+};
 
-enum { E_JSON, E_FORMAT, E_KEEP_GOING, E_ORIGIN, E_FROM };
+enum { E_JSON, E_FORMAT, E_KEEP_GOING, E_ORIGIN, E_FROM, E_FOLLOW, E_UPSTREAM };
 static const struct opt events_opts[] = {
-	[E_JSON] = OPT_JSON,
+	[E_JSON] = { "json", 'j', NULL, NULL,
+		     "print JSON lines: one object per event (see JSON OUTPUT in asclass(8))" },
 	[E_FORMAT] = OPT_SETTING(set_format, struct events_args, ro.format),
 	[E_KEEP_GOING] = OPT_SETTING(set_keep_going, struct events_args, ro.keep_going),
 	[E_ORIGIN] = OPT_SETTING(set_origin, struct events_args, origin),
 	[E_FROM] = OPT_SETTING(set_from, struct events_args, from),
+	[E_FOLLOW] = OPT_SETTING(set_follow, struct events_args, follow),
+	[E_UPSTREAM] = { "upstream", 'u', "NAME=ASN[@NEIGHBOR]", NULL,
+			 "with FILEs: the events of upstream NAME's own paths (those of peer AS "
+			 "ASN, and of peer address NEIGHBOR if given), as `asclass rib "
+			 "--upstream` takes them; repeat for up to 8 upstreams; none: the "
+			 "events of every path, upstream \"-\"" },
 	{ NULL },
 };
 
 static const struct cmd_spec events_spec = {
 	.name = "asclass events",
 	.synopsis = "[FILE...] [--json] [--format FORMAT] [--keep-going] [--origin ASN] "
-		    "[--from HOST:PORT]",
+		    "[--upstream NAME=ASN[@NEIGHBOR]]... [--from HOST:PORT] [--follow]",
 	.desc = "Print routing changes: an origin AS gained or lost a transit AS (the AS in front "
-		"of it in some path), one line each: time (UTC), gained or lost, origin AS, "
-		"transit "
-		"AS, prefixes that show the pair (0 for lost).  With FILEs, they are replayed in "
-		"order: the first is the starting state (a RIB dump), each later file (update "
-		"dumps) is compared with the state before it, as the daemon compares two loads; a "
-		"change is dated by the RIB (the first path that showed the pair, the withdrawal "
-		"of the last one), a pair that comes back after it was lost by the latest time "
-		"its file shows.  Every file is read again for each later one: the cost grows "
-		"with the square of their number.  Without FILE, the events the daemon (asclass "
-		"run) recorded since it started are read from its metrics listener (GET /events; "
-		"the daemon keeps the latest 1024).",
+		"of it in some path) via an upstream, one line each: time (UTC), upstream, "
+		"gained or lost, origin AS, transit AS, the number of prefixes that show (gained) "
+		"or showed (lost) the pair via that upstream, and the first 16 of them.  The "
+		"daemon's events are per attached upstream (its own paths); with no link "
+		"attached, or input without paths (text, pfx2as), they are of every path, "
+		"upstream \"-\".  With FILEs, they are replayed in order: the first is the "
+		"starting state (a RIB dump), each later file (update dumps) is compared with the "
+		"state before it, as the daemon compares two loads; a change is dated by the RIB "
+		"(the first path that showed the pair, the withdrawal of the last one) when that "
+		"is newer than the state before, else by the latest time its file shows.  Every "
+		"file is read again for each later one: the cost grows with the square of their "
+		"number.  Without FILE, the events the daemon (asclass run) recorded since it "
+		"started are read from its metrics listener (GET /events; the daemon keeps the "
+		"latest 1024), and with --follow each new one as it comes.",
 	.opts = events_opts,
 	.examples = "    asclass events rib.20171001.0800.mrt updates.20171001.0905.mrt\n"
-		    "    asclass events --json --from 127.0.0.1:9742\n",
+		    "    asclass events --upstream cu=4837 --upstream ttk=20485 rib.mrt upd.mrt\n"
+		    "    asclass events --json --follow --from 127.0.0.1:9742\n",
 };
 
-/* The latest time the pairs show, to date what the RIB does not. */
-static uint32_t latest_time(const struct rib_transit *v, size_t n)
+/* One event as the output asks (--origin, --json: a JSON line).  Returns 0
+ * or a negative errno (logged). */
+static int print_event(const struct events_args *a, const struct transit_event *e)
 {
-	uint32_t t = 0;
+	struct json_out w;
 
-	for (size_t i = 0; i < n; i++) {
-		if (v[i].first_seen > t)
-			t = v[i].first_seen;
-		if (v[i].gone_since > t)
-			t = v[i].gone_since;
+	if (a->origin && e->origin != a->origin)
+		return 0;
+	if (!a->json) {
+		event_print(stdout, e);
+		return ferror(stdout) ? -EIO : 0;
 	}
-	return t;
+	json_out_init(&w, stdout);
+	json_out_add(&w, event_json(e));
+	return json_out_finish(&w);
 }
 
-/* The pairs of the first n files. */
-static int pairs_of(char **files, int n, const struct routes_opts *ro, struct rib_transit **out,
-		    size_t *nout)
+/* Text output starts with the column names, once. */
+static void print_header(struct events_args *a)
 {
+	if (!a->json && !a->header_done)
+		event_print_header(stdout);
+	a->header_done = true;
+}
+
+static int print_done(void)
+{
+	return fflush(stdout) || ferror(stdout) ? -EIO : 0;
+}
+
+/* The load of the first n files. */
+static int load_of(char **files, int n, const struct events_args *a, struct event_load *l)
+{
+	struct routes_opts ro = a->ro;
 	struct rtable t = { 0 };
 	struct rib *rib = NULL;
-	int err = routes_read((const char *const *)files, n, ro, &t, &rib, NULL);
+	struct rib_transit *all = NULL;
+	size_t n_all = 0;
+	int err;
 
+	ro.upstreams = &a->u;
+	err = routes_read((const char *const *)files, n, &ro, &t, &rib, NULL);
 	if (!err)
-		err = transits_of(rib, &t, out, nout);
+		err = transits_of(rib, &t, &all, &n_all);
+	if (!err)
+		err = event_load_collect(rib, &t, &a->u, (const char(*)[ASC_NAME_LEN])a->names, all,
+					 n_all, l);
+	free(all);
 	rtable_free(&t);
 	rib_free(rib);
 	return err;
 }
 
-/* Every event of the files, one file after the other, into *ev. */
-static int replay(char **files, int n, const struct routes_opts *ro, struct transit_event **ev,
-		  size_t *nev)
+/* Every event of the files, one file after the other, printed as they come. */
+static int replay(char **files, int n, const struct events_args *a)
 {
-	struct rib_transit *prev = NULL, *cur = NULL;
-	size_t np = 0, nc = 0;
-	int err = pairs_of(files, 1, ro, &prev, &np);
+	struct event_load prev = { 0 }, cur = { 0 };
+	int err = load_of(files, 1, a, &prev);
 
 	for (int k = 2; !err && k <= n; k++) {
-		err = pairs_of(files, k, ro, &cur, &nc);
+		struct transit_event *ev = NULL;
+		size_t nev = 0;
+
+		err = load_of(files, k, a, &cur);
 		if (!err)
-			err = events_diff(prev, np, cur, nc, latest_time(cur, nc), ev, nev);
-		free(prev);
-		prev = cur, np = nc;
-		cur = NULL;
+			err = events_diff(&prev, &cur, cur.latest, &ev, &nev);
+		for (size_t i = 0; !err && i < nev; i++)
+			err = print_event(a, &ev[i]);
+		free(ev);
+		event_load_free(&prev);
+		prev = cur;
+		memset(&cur, 0, sizeof(cur));
 	}
-	free(prev);
+	event_load_free(&prev);
+	event_load_free(&cur);
 	return err;
 }
 
@@ -164,10 +221,11 @@ static int dial(const char *from)
 	return fd;
 }
 
-/* The body of GET /events from the daemon (malloc'd), or NULL (logged). */
-static char *http_get_events(const char *from)
+/* The body of GET /events?since=SEQ from the daemon (malloc'd), or NULL
+ * (logged). */
+static char *http_get_events(const char *from, uint64_t since)
 {
-	static const char req[] = "GET /events HTTP/1.0\r\nAccept: application/json\r\n\r\n";
+	char req[128];
 	size_t len = 0;
 	char *buf = NULL, *body;
 	FILE *f;
@@ -175,6 +233,9 @@ static char *http_get_events(const char *from)
 
 	if (fd < 0)
 		return NULL;
+	snprintf(req, sizeof(req),
+		 "GET /events?since=%" PRIu64 " HTTP/1.0\r\nAccept: application/json\r\n\r\n",
+		 since);
 	f = fdopen(fd, "r+");
 	if (!f || fputs(req, f) < 0 || fflush(f)) {
 		log_err("--from %s: %s", from, strerror(errno));
@@ -201,109 +262,153 @@ static char *http_get_events(const char *from)
 	return buf;
 }
 
-/* One event of the daemon's JSON (event_json's fields) into e. */
-static int event_of_json(json_t *o, struct transit_event *e)
-{
-	const char *change = NULL, *when = NULL;
-	json_int_t origin, transit, prefixes;
-	struct tm tm = { 0 };
+/* What the follower saw last. */
+struct cursor {
+	uint64_t seq; /* of the last event printed; 0: none yet */
+};
 
-	if (json_unpack(o, "{s:s, s:I, s:I, s:s, s:I}", "change", &change, "origin_as", &origin,
-			"transit_as", &transit, "time", &when, "prefixes", &prefixes) ||
-	    !strptime(when, "%Y-%m-%dT%H:%M:%SZ", &tm))
-		return -EINVAL;
-	*e = (struct transit_event){ .time = (uint32_t)timegm(&tm),
-				     .origin = (uint32_t)origin,
-				     .transit = (uint32_t)transit,
-				     .prefixes = (uint32_t)prefixes,
-				     .change = strcmp(change, "lost") ? EVENT_GAINED : EVENT_LOST };
-	return 0;
+/* One event of the daemon's array: printed, and the cursor moved on (the
+ * ring let events go that we did not see, or the daemon restarted: said). */
+static int take_event(const struct events_args *a, json_t *o, size_t i, struct cursor *c)
+{
+	struct rt_entry pfx[EVENT_PREFIXES_MAX];
+	struct transit_event e;
+
+	if (event_from_json(o, &e, pfx)) {
+		log_err("--from %s: GET /events: element %zu is not an event", a->from, i);
+		return -EPROTO;
+	}
+	if (c->seq && e.seq <= c->seq)
+		log_warn("--from %s: the daemon restarted: its events start again at %" PRIu64,
+			 a->from, e.seq);
+	else if (c->seq && e.seq > c->seq + 1)
+		log_warn("--from %s: %" PRIu64 " events missed (the daemon keeps the latest "
+			 "%d)",
+			 a->from, e.seq - c->seq - 1, EVENTS_RING_DEFAULT);
+	c->seq = e.seq;
+	return print_event(a, &e);
 }
 
-static int from_daemon(const char *from, struct transit_event **ev, size_t *nev)
+/* The daemon's events after c->seq, printed.  Returns 0 or a negative
+ * errno (logged). */
+static int from_daemon(struct events_args *a, struct cursor *c)
 {
-	char *body = http_get_events(from);
+	char *body = http_get_events(a->from, c->seq);
 	json_error_t jerr;
 	json_t *arr, *o;
 	size_t i;
+	int err = 0;
 
 	if (!body)
 		return -EIO;
 	arr = json_loads(body, 0, &jerr);
 	free(body);
 	if (!json_is_array(arr)) {
-		log_err("--from %s: GET /events: not a JSON array (%s)", from, jerr.text);
+		log_err("--from %s: GET /events: not a JSON array (%s)", a->from, jerr.text);
 		json_decref(arr);
 		return -EPROTO;
 	}
-	*ev = calloc(json_array_size(arr) + 1, sizeof(**ev));
+	print_header(a);
 	json_array_foreach(arr, i, o)
 	{
-		if (!*ev || event_of_json(o, &(*ev)[*nev])) {
-			log_err("--from %s: GET /events: element %zu is not an event", from, i);
-			json_decref(arr);
-			return -EPROTO;
-		}
-		++*nev;
+		err = take_event(a, o, i, c);
+		if (err)
+			break;
 	}
 	json_decref(arr);
+	return err ? err : print_done();
+}
+
+/* --follow: from_daemon() until interrupted; a daemon that does not answer
+ * is asked again (said once per outage). */
+static int follow(struct events_args *a)
+{
+	struct timespec pause = { .tv_sec = EVENTS_FOLLOW_POLL_MS / 1000,
+				  .tv_nsec = EVENTS_FOLLOW_POLL_MS % 1000 * 1000000L };
+	struct cursor c = { 0 };
+	bool down = false;
+
+	for (;;) {
+		int err = from_daemon(a, &c);
+
+		if (err == -EPIPE || (err && ferror(stdout)))
+			return err;
+		if (err && !down)
+			log_warn("--follow: asking %s again every %d ms", a->from,
+				 EVENTS_FOLLOW_POLL_MS);
+		down = err != 0;
+		nanosleep(&pause, NULL);
+	}
+}
+
+/* --upstream NAME=ASN[@NEIGHBOR]: one more column.  0, or ASC_EXIT_USAGE
+ * after printing why. */
+static int upstream_arg(struct events_args *a, const char *arg)
+{
+	char name[ASC_NAME_LEN];
+	struct rt_upstream up = { 0 };
+
+	if (rt_upstream_parse(arg, name, &up))
+		return usage_error(&events_spec,
+				   "--upstream: '%s' is not NAME=ASN[@NEIGHBOR] (NAME at most %d "
+				   "characters, NEIGHBOR an IPv4 or IPv6 address)",
+				   arg, ASC_NAME_LEN - 1);
+	for (unsigned int i = 0; i < a->n_up; i++)
+		if (!strcmp(a->names[i], name))
+			return usage_error(&events_spec, "upstream '%s' named twice", name);
+	if (a->n_up == RT_COLUMNS)
+		return usage_error(&events_spec, "more than %u upstreams", RT_COLUMNS);
+	a->u.col[a->n_up] = up;
+	snprintf(a->names[a->n_up++], ASC_NAME_LEN, "%s", name);
 	return 0;
 }
 
-static int print_events(const struct transit_event *ev, size_t n, int json, uint32_t origin)
+/* The options into a; 0 or ASC_EXIT_USAGE (printed). */
+static int parse_args(struct events_args *a, int argc, char **argv)
 {
-	struct json_out w;
+	const char *arg;
+	char why[256];
+	int i;
 
-	json_out_init(&w, stdout);
-	if (json)
-		json_out_array(&w);
-	else
-		printf("time\tchange\torigin_as\ttransit_as\tprefixes\n");
-	for (size_t i = 0; i < n; i++) {
-		if (origin && ev[i].origin != origin)
+	while ((i = opt_next(&events_spec, argc, argv, &arg)) != OPT_END) {
+		if (i == E_JSON) {
+			a->json = 1;
 			continue;
-		if (json)
-			json_out_add(&w, event_json(&ev[i]));
-		else
-			event_print(stdout, &ev[i]);
+		}
+		if (i == E_UPSTREAM) {
+			if (upstream_arg(a, arg))
+				return ASC_EXIT_USAGE;
+			continue;
+		}
+		if (i < 0)
+			return ASC_EXIT_USAGE;
+		if (setting_parse(&events_opts[i].bind, a, arg ? arg : "yes", why, sizeof(why)))
+			return usage_error(&events_spec, "--%s: %s", opt_name(&events_opts[i]),
+					   why);
 	}
-	if (json)
-		return json_out_finish(&w);
-	return fflush(stdout) || ferror(stdout) ? -EIO : 0;
+	if (optind < argc && a->follow)
+		return usage_error(&events_spec, "--follow reads the daemon: no FILE with it");
+	if (optind == argc && a->n_up)
+		return usage_error(&events_spec,
+				   "--upstream is for FILEs: the daemon's upstreams are its links");
+	return 0;
 }
 
 int cmd_events(int argc, char **argv)
 {
 	struct events_args a = { .ro = { .format = ROUTES_AUTO, .allow_empty = true },
 				 .from = "127.0.0.1:9742" };
-	struct transit_event *ev = NULL;
-	size_t nev = 0;
-	const char *arg;
-	char why[256];
-	int i, json = 0, err;
+	struct cursor c = { 0 };
+	int err;
 
-	while ((i = opt_next(&events_spec, argc, argv, &arg)) != OPT_END) {
-		if (i == E_JSON) {
-			json = 1;
-			continue;
-		}
-		if (i < 0)
-			return ASC_EXIT_USAGE;
-		if (setting_parse(&events_opts[i].bind, &a, arg ? arg : "yes", why, sizeof(why)))
-			return usage_error(&events_spec, "--%s: %s", opt_name(&events_opts[i]),
-					   why);
-	}
+	if (parse_args(&a, argc, argv))
+		return ASC_EXIT_USAGE;
 	if (optind < argc) {
-		err = replay(argv + optind, argc - optind, &a.ro, &ev, &nev);
-		if (err) {
-			free(ev);
-			return exit_code(EXIT_READ, err);
-		}
-	} else if (from_daemon(a.from, &ev, &nev)) {
-		free(ev);
-		return ASC_EXIT_FAIL;
+		print_header(&a);
+		err = replay(argv + optind, argc - optind, &a);
+		return exit_code(EXIT_READ, err ? err : print_done());
 	}
-	err = print_events(ev, nev, json, a.origin);
-	free(ev);
-	return exit_code(EXIT_RUN, err);
+	if (a.follow)
+		return exit_code(EXIT_RUN, follow(&a));
+	return from_daemon(&a, &c) ? ASC_EXIT_FAIL : ASC_EXIT_OK;
 }

@@ -28,9 +28,9 @@
 #include <systemd/sd-daemon.h>
 
 #include "cli/cmd.h"
-#include "cli/events.h"
 #include "common/log.h"
 #include "daemon/config.h"
+#include "daemon/events_live.h"
 #include "dataplane/attach.h"
 #include "dataplane/maps.h"
 #include "dataplane/tables.h"
@@ -79,10 +79,6 @@ struct daemon {
 	char status[160];	      /* systemd's STATUS= after the last load */
 	struct rib_transit *transits; /* of watched origins, from the last good load */
 	size_t n_transits;
-	struct rib_transit *pairs; /* every pair of the last good load, for events */
-	size_t n_pairs;
-	bool have_pairs;	  /* a load happened: the next one has events */
-	struct event_ring events; /* the latest routing changes */
 	/* The live feed ([bgp]): the main loop drains it into rib under
 	 * rib_lock, a load reads rib under rib_lock.  feed changes only while
 	 * the metrics server is stopped (it reads the feed's status). */
@@ -131,7 +127,8 @@ static int expand_sources(const struct asc_config *c, glob_t *g)
 static int routes_from_feed(const struct rt_upstreams *u, struct rtable *t,
 			    struct rib_transit **pairs, size_t *n)
 {
-	int err = -ENOTCONN;
+	struct event_load ev = { 0 };
+	int err = -ENOTCONN, ev_err = 0;
 
 	pthread_mutex_lock(&D.rib_lock);
 	if (!D.rib)
@@ -140,7 +137,11 @@ static int routes_from_feed(const struct rt_upstreams *u, struct rtable *t,
 		err = rib_to_rtable(D.rib, u, t);
 	if (!err)
 		err = rib_transits(D.rib, pairs, n);
+	if (!err)
+		ev_err = events_live_collect(&D.maps, D.rib, t, u, *pairs, *n, &ev);
 	pthread_mutex_unlock(&D.rib_lock);
+	if (!err)
+		events_live_record(&ev, ev_err);
 	return err;
 }
 
@@ -148,6 +149,7 @@ static int routes_from_feed(const struct rt_upstreams *u, struct rtable *t,
 static int routes_from_files(const struct routes_opts *ro, glob_t *g, struct rtable *t,
 			     struct rib_transit **pairs, size_t *n)
 {
+	struct event_load ev = { 0 };
 	struct rib *rib = NULL;
 	int err = 0;
 
@@ -156,6 +158,9 @@ static int routes_from_files(const struct routes_opts *ro, glob_t *g, struct rta
 				  NULL);
 	if (!err)
 		err = transits_of(rib, t, pairs, n);
+	if (!err)
+		events_live_record(
+			&ev, events_live_collect(&D.maps, rib, t, ro->upstreams, *pairs, *n, &ev));
 	rib_free(rib);
 	return err;
 }
@@ -172,34 +177,6 @@ static struct rib_transit *watched_pairs(const struct rib_transit *pairs, size_t
 			if (pairs[i].origin == watch[w])
 				tr[(*keep)++] = pairs[i];
 	return tr;
-}
-
-/* Compares the load's pairs with the previous load's: each change is an
- * event (cli/events.h), counted, kept in the ring, and logged (the first
- * EVENTS_LOG_MAX of a load one by one, then how many more).  The
- * first load of the process is the baseline.  Under D.lock. */
-static void record_events(struct rib_transit *pairs, size_t n)
-{
-	struct transit_event *ev = NULL;
-	size_t nev = 0;
-
-	if (D.have_pairs &&
-	    events_diff(D.pairs, D.n_pairs, pairs, n, (uint32_t)time(NULL), &ev, &nev))
-		log_err("routing changes: %s; events of this load not recorded", strerror(ENOMEM));
-	for (size_t i = 0; i < nev; i++) {
-		if (i < EVENTS_LOG_MAX)
-			event_log(&ev[i]);
-		event_ring_push(&D.events, &ev[i]);
-	}
-	if (nev > EVENTS_LOG_MAX)
-		log_info("routing change: %zu more in this load, not logged one by one (a session "
-			 "lost or a table resent?); 'asclass events' lists the latest %zu",
-			 nev - EVENTS_LOG_MAX, D.events.cap);
-	free(ev);
-	free(D.pairs);
-	D.pairs = pairs;
-	D.n_pairs = n;
-	D.have_pairs = true;
 }
 
 static void reload_once(void)
@@ -255,19 +232,18 @@ static void reload_once(void)
 			 "routing load failed (%llu in all); serving the previous tables",
 			 (unsigned long long)D.load_errors);
 		free(tr);
-		free(pairs);
 	} else {
 		D.load_duration = (b.tv_sec - a.tv_sec) + (b.tv_nsec - a.tv_nsec) / 1e9;
 		free(D.transits);
 		D.transits = tr;
 		D.n_transits = keep;
-		record_events(pairs, npairs);
 		log_info("routing loaded: %zu IPv4 + %zu IPv6 prefixes from %s in %.3f s",
 			 res.routes_v4, res.routes_v6, feed ? live : "the files", D.load_duration);
 		snprintf(D.status, sizeof(D.status), "routing: %zu IPv4 + %zu IPv6 prefixes",
 			 res.routes_v4, res.routes_v6);
 	}
 	pthread_mutex_unlock(&D.lock);
+	free(pairs);
 	globfree(&g);
 	rtable_free(&t);
 }
@@ -555,6 +531,7 @@ static void attach_state(struct metrics_link *out)
 static int render_live(FILE *f)
 {
 	struct feed_peer_status *peers = NULL;
+	struct metrics_changes *changes = NULL;
 	struct metrics_live l = { .now = (uint64_t)time(NULL) };
 	int err;
 
@@ -568,10 +545,11 @@ static int render_live(FILE *f)
 		l.peers = peers;
 		l.queue_bytes = feed_queue_bytes(D.feed);
 	}
-	pthread_mutex_lock(&D.lock);
-	memcpy(l.changes, D.events.total, sizeof(l.changes));
-	pthread_mutex_unlock(&D.lock);
-	err = metrics_write_live(f, &l);
+	err = events_live_counts(&changes, &l.n_changes);
+	l.changes = changes;
+	if (!err)
+		err = metrics_write_live(f, &l);
+	free(changes);
 	free(peers);
 	return err;
 }
@@ -619,23 +597,6 @@ static int render_bmp(FILE *f)
 	return err;
 }
 
-/* GET /events: the ring, oldest first, as a JSON array (a route of
- * http_routes). */
-static int render_events(const struct httpd_request *rq, struct httpd_reply *r)
-{
-	struct json_out w;
-
-	(void)rq;
-	r->type = "application/json";
-	json_out_init(&w, r->body);
-	json_out_array(&w);
-	pthread_mutex_lock(&D.lock);
-	for (size_t i = 0; i < D.events.n; i++)
-		json_out_add(&w, event_json(event_ring_at(&D.events, i)));
-	pthread_mutex_unlock(&D.lock);
-	return json_out_finish(&w);
-}
-
 /* The exposition of one scrape (httpd_opts.render). */
 static int render_metrics(FILE *f, void *arg)
 {
@@ -671,7 +632,8 @@ static int render_metrics(FILE *f, void *arg)
 /* What the exporter serves besides its index page. */
 static const struct httpd_route http_routes[] = {
 	{ "/metrics", "Metrics", httpd_exposition },
-	{ "/events", "Routing-change events (JSON)", render_events },
+	{ "/events", "Routing-change events (JSON; ?since=SEQ: the later ones)",
+	  events_live_render },
 	{ NULL },
 };
 
@@ -941,7 +903,7 @@ int cmd_run(int argc, char **argv)
 	pthread_mutex_init(&D.lock, NULL);
 	pthread_mutex_init(&D.rib_lock, NULL);
 	D.mstate = metrics_state_new();
-	if (!D.mstate || event_ring_init(&D.events, EVENTS_RING_DEFAULT))
+	if (!D.mstate || events_live_init(EVENTS_RING_DEFAULT))
 		return ASC_EXIT_FAIL;
 	/* Block the signals we read from a signalfd before any thread (libmicrohttpd's,
 	 * the reloads', the feed's) exists, so none of them gets the default action. */

@@ -379,6 +379,11 @@ int httpd_exposition(const struct httpd_request *rq, struct httpd_reply *r)
 	return 0;
 }
 
+const char *httpd_arg(const struct httpd_request *rq, const char *name)
+{
+	return MHD_lookup_connection_value(rq->conn, MHD_GET_ARGUMENT_KIND, name);
+}
+
 /* "/": a page linking to every route. */
 static void index_page(const struct httpd_opts *o, struct httpd_reply *r)
 {
@@ -395,7 +400,9 @@ static int route(const struct httpd_opts *o, struct MHD_Connection *c, const cha
 		 struct httpd_reply *r)
 {
 	struct httpd_request rq = {
-		.accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept"), .o = o
+		.accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Accept"),
+		.o = o,
+		.conn = c,
 	};
 
 	if (!strcmp(url, "/")) {

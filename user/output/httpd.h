@@ -11,7 +11,11 @@ struct httpd_opts;
 struct httpd_request {
 	const char *accept;	    /* the Accept header, or NULL */
 	const struct httpd_opts *o; /* the server's (render, arg) */
+	void *conn;		    /* libmicrohttpd's connection, for httpd_arg() */
 };
+
+/* The value of the query-string argument name of the request, or NULL. */
+const char *httpd_arg(const struct httpd_request *rq, const char *name);
 
 /* What a route answers.  The server presets status 200 and type
  * "text/plain; charset=utf-8". */

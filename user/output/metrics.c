@@ -600,11 +600,18 @@ static void feed_peer(FILE *f, const struct feed_peer_status *p, uint64_t now)
 int metrics_write_live(FILE *f, const struct metrics_live *l)
 {
 	help_type(f, "asclass_transit_changes_total", "counter",
-		  "Routing changes: an origin AS gained or lost a transit AS between two loads.");
-	fprintf(f, "asclass_transit_changes_total{change=\"gained\"} %llu\n",
-		(unsigned long long)l->changes[0]);
-	fprintf(f, "asclass_transit_changes_total{change=\"lost\"} %llu\n",
-		(unsigned long long)l->changes[1]);
+		  "Routing changes: an origin AS gained or lost a transit AS via an upstream "
+		  "(\"-\": every path, no upstream attached) between two loads.");
+	for (size_t i = 0; i < l->n_changes; i++) {
+		const struct metrics_changes *c = &l->changes[i];
+
+		fputs("asclass_transit_changes_total{change=\"gained\",upstream=\"", f);
+		put_label(f, c->upstream);
+		fprintf(f, "\"} %llu\n", (unsigned long long)c->gained);
+		fputs("asclass_transit_changes_total{change=\"lost\",upstream=\"", f);
+		put_label(f, c->upstream);
+		fprintf(f, "\"} %llu\n", (unsigned long long)c->lost);
+	}
 	if (!l->peers)
 		return ferror(f) ? -EIO : 0;
 	help_type(f, "asclass_feed_queue_bytes", "gauge",

@@ -58,14 +58,22 @@ struct metrics_daemon {
  * s->daemon adds the daemon's own series.  Returns 0 or -errno. */
 int metrics_write(FILE *f, const struct snapshot *s, const struct metrics_opts *o);
 
+/* Routing-change events of one upstream so far (cli/events.h). */
+struct metrics_changes {
+	char upstream[ASC_NAME_LEN];
+	uint64_t gained, lost;
+};
+
 struct feed_peer_status;
 /* The daemon's live feed and routing-change events (docs/METRICS.md). */
 struct metrics_live {
 	const struct feed_peer_status *peers; /* per neighbour; NULL: no [bgp] feed */
 	size_t n_peers;
-	size_t queue_bytes;  /* the feed's queue (one for all neighbours) */
-	uint64_t now;	     /* UNIX seconds, for uptimes */
-	uint64_t changes[2]; /* transit pairs gained, lost */
+	size_t queue_bytes; /* the feed's queue (one for all neighbours) */
+	uint64_t now;	    /* UNIX seconds, for uptimes */
+	/* routing-change events so far, per upstream ("-": every path) */
+	const struct metrics_changes *changes;
+	size_t n_changes;
 };
 /* Writes the live section, to follow metrics_write().  Returns 0 or -EIO. */
 int metrics_write_live(FILE *f, const struct metrics_live *l);

@@ -740,6 +740,98 @@ int rib_transits_upstream(const struct rib *r, const struct rt_upstream *up,
 	return 0;
 }
 
+/* Where each pair of the RIB (store order) sits in v, or -1. */
+static long *pair_positions(const struct rib *r, const struct rib_transit *v, size_t n)
+{
+	long *pos = malloc((r->pair.n ? r->pair.n : 1) * sizeof(*pos));
+
+	for (size_t k = 0; pos && k < r->pair.n; k++)
+		pos[k] = -1;
+	for (size_t i = 0; pos && i < n; i++) {
+		struct pair key = { .t = { .origin = v[i].origin, .transit = v[i].transit } };
+		long k = hashidx_find(&r->pair.idx, &pair_ops, r->pair.v, &key);
+
+		if (k >= 0)
+			pos[k] = (long)i;
+	}
+	return pos;
+}
+
+/* The prefix of x as a table entry (no route). */
+static void pfx_entry(const struct pfx *x, struct rt_entry *e)
+{
+	*e = (struct rt_entry){ .family = x->family, .plen = x->plen };
+	memcpy(e->addr, x->addr, 16);
+}
+
+/* What a pass of rib_pair_prefixes() fills. */
+struct sample {
+	const uint8_t *ok; /* per peer: may carry the upstream's paths (NULL: every path) */
+	uint32_t asn;	   /* the upstream's AS */
+	const long *pos;   /* pair (store order) -> position in v, or -1 */
+	const uint32_t *first;
+	uint32_t *fill; /* per pair of v: prefixes taken */
+	size_t *last;	/* per pair of v: the prefix taken last, + 1 */
+	struct rt_entry *pfx;
+};
+
+/* Prefix p into the room of the pair its path f shows, if it is one of
+ * v's, has room, and does not have p yet. */
+static void sample_ref(const struct rib *r, size_t p, const struct ref *f, struct sample *s)
+{
+	const struct path *pi = path_at(r, f->path);
+	struct pair key = pair_key(pi);
+	long k, i;
+
+	if (pi->as_set || !pi->origin || (s->ok && !ref_is_upstreams(r, f, s->ok[f->peer], s->asn)))
+		return;
+	k = hashidx_find(&r->pair.idx, &pair_ops, r->pair.v, &key);
+	i = k < 0 ? -1 : s->pos[k];
+	if (i < 0 || s->last[i] == p + 1 || s->first[i] + s->fill[i] == s->first[i + 1])
+		return;
+	s->last[i] = p + 1;
+	pfx_entry(pfx_at(r, p), &s->pfx[s->first[i] + s->fill[i]++]);
+}
+
+int rib_pair_prefixes(const struct rib *r, const struct rt_upstream *up,
+		      const struct rib_transit *v, size_t n, unsigned int max,
+		      struct rt_entry **pfx, uint32_t **first)
+{
+	uint32_t *f = malloc((n + 1) * sizeof(*f));
+	uint8_t *ok = up ? calloc(r->peer.n ? r->peer.n : 1, 1) : NULL;
+	struct sample s = { .ok = ok,
+			    .asn = up ? up->asn : 0,
+			    .pos = pair_positions(r, v, n),
+			    .first = f,
+			    .fill = calloc(n + 1, sizeof(uint32_t)),
+			    .last = calloc(n + 1, sizeof(size_t)) };
+	int err = f && s.pos && s.fill && s.last && (ok || !up) ? 0 : -ENOMEM;
+
+	for (size_t i = 0; !err && i <= n; i++)
+		f[i] = i ? f[i - 1] + (v[i - 1].prefixes < max ? v[i - 1].prefixes : max) : 0;
+	for (size_t i = 0; !err && up && i < r->peer.n; i++)
+		ok[i] = peer_may_match((const struct rib_peer *)r->peer.v + i, up);
+	if (!err) {
+		s.pfx = calloc(f[n] ? f[n] : 1, sizeof(*s.pfx));
+		err = s.pfx ? 0 : -ENOMEM;
+	}
+	for (size_t p = 0; !err && p < r->pfx.n; p++)
+		for (uint16_t j = 0; j < pfx_at(r, p)->nrefs; j++)
+			sample_ref(r, p, &pfx_at(r, p)->refs[j], &s);
+	free(s.fill);
+	free(s.last);
+	free((void *)s.pos);
+	free(ok);
+	if (err) {
+		free(f);
+		free(s.pfx);
+		return err;
+	}
+	*pfx = s.pfx;
+	*first = f;
+	return 0;
+}
+
 int rtable_transits(const struct rtable *t, struct rib_transit **out, size_t *n)
 {
 	struct rib_transit *v = malloc((t->n ? t->n : 1) * sizeof(*v));

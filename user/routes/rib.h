@@ -104,6 +104,16 @@ bool rib_has_paths(const struct rib *r);
  * Sorted as rib_transits.  *out is malloc'd.  Returns 0 or -ENOMEM. */
 int rib_transits_upstream(const struct rib *r, const struct rt_upstream *up,
 			  struct rib_transit **out, size_t *n);
+/* For each of the n pairs of v (sorted as rib_transits, counted by it or
+ * by rib_transits_upstream with the same up), up to max of the prefixes it
+ * counts (those with a path showing the pair: every path when up is NULL,
+ * else up's own), in RIB order: v[i]'s are (*pfx)[(*first)[i] ..
+ * (*first)[i + 1]), entries with family, plen and addr only.  One pass
+ * over the RIB.  *pfx and *first (n + 1) are malloc'd.  Returns 0 or
+ * -ENOMEM. */
+int rib_pair_prefixes(const struct rib *r, const struct rt_upstream *up,
+		      const struct rib_transit *v, size_t n, unsigned int max,
+		      struct rt_entry **pfx, uint32_t **first);
 /* The same pairs counted in a resolved table instead, for input that has no
  * paths (text and pfx2as lines are routes as they are): prefixes per
  * (origin, transit) of the entries with an origin; paths = prefixes, no

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause */
+/* user/daemon/events_live.h - the daemon's routing-change events: each
+ * load's groups (cli/events.h) compared with the previous good load's,
+ * logged, counted per upstream and change, kept in a ring and served on
+ * GET /events[?since=SEQ].  Its own lock: the reload thread records, the
+ * metrics thread reads.  No other state of the daemon is touched here.
+ */
+#ifndef ASC_EVENTS_LIVE_H
+#define ASC_EVENTS_LIVE_H
+#include <stdio.h>
+#include "cli/events.h"
+#include "dataplane/maps.h"
+#include "output/metrics.h"
+#include "output/httpd.h"
+
+/* 0 or -ENOMEM (logged). */
+int events_live_init(size_t ring_cap);
+void events_live_free(void);
+/* A load's groups while its RIB and table are at hand: per attached
+ * upstream (m's asc_upstreams names the columns of u), or "-".  all (n_all):
+ * the load's transits_of() pairs, copied.  Returns 0 or a negative errno
+ * (out is then empty). */
+int events_live_collect(const struct asc_maps *m, const struct rib *rib, const struct rtable *t,
+			const struct rt_upstreams *u, const struct rib_transit *all, size_t n_all,
+			struct event_load *out);
+/* As soon as a load's routing data is read (before its tables are built:
+ * events are of the routing data): its events against the previous load's
+ * (the first load of the process is the baseline), dated now at the latest;
+ * the load is kept as the next one's previous (l is taken over and
+ * emptied).  Logs the first EVENTS_LOG_MAX events of a load one by one,
+ * then how many more.  collect_err: events_live_collect()'s; when not 0
+ * the load is logged as not compared and the previous one stays the
+ * baseline. */
+void events_live_record(struct event_load *l, int collect_err);
+/* The events so far per upstream, for asclass_transit_changes_total
+ * (struct metrics_live): *out malloc'd.  0 or -ENOMEM. */
+int events_live_counts(struct metrics_changes **out, size_t *n);
+/* GET /events: the ring's events after ?since=SEQ (default 0: all), oldest
+ * first, as a JSON array; a bad since is a 400. */
+int events_live_render(const struct httpd_request *rq, struct httpd_reply *r);
+
+#endif
