@@ -391,7 +391,7 @@ static void bench_table(const char *name, struct rtable *t, struct fib *fib)
 		}
 	}
 	ovf = stat_of(ASC_STAT_OVERFLOW) - ovf;
-	if (counters_keys(&m, &keys))
+	if (counters_slots_used(&m, &keys))
 		exit(1);
 	printf("  counting: %zu slots in use in asc_counts (capacity %u, %.1f MiB as bpftool "
 	       "reports), "

@@ -147,7 +147,7 @@ bench_table() {
 	for pcap in "$pcaps"/*.pcap; do
 		fam=$(basename "$pcap" .pcap)
 		dist=${fam#*-} fam=${fam%%-*}
-		# Untimed: makes the counter keys, so that the timed runs count
+		# Untimed: gives the counter slots out, so that the timed runs count
 		# (no insert, no overflow path); every frame must find a route.
 		nr=$(reason no_route) ovf=$(reason overflow)
 		replay asclass "$pcap" >/dev/null
@@ -170,7 +170,7 @@ bench_table() {
 					t ? sprintf("<= %.1fx: %s", t, $1 <= t ? "met" : "not met") : "-"
 			}'
 	done
-	asc status --json | jq -r '"  counting: \(.counters.keys) keys in asc_counts, from this table and those before (capacity \(.counters.capacity))"'
+	asc status --json | jq -r '"  counting: \(.counters.slots) slots in use in asc_counts, from this table and those before (capacity \(.counters.capacity))"'
 }
 
 # Real tables: pyasn format (PREFIX/LEN<TAB>ASN after ';' comment lines) is

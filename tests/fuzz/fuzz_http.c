@@ -68,7 +68,7 @@ static int render(FILE *f, void *arg)
 	memcpy(s.stats, stats, sizeof(stats));
 	s.state = state;
 	s.rows = (struct counter_row *)rows;
-	s.n_rows = s.n_keys = sizeof(rows) / sizeof(rows[0]);
+	s.n_rows = s.n_slots = sizeof(rows) / sizeof(rows[0]);
 	s.counts_max = 131072;
 	return metrics_write(f, &s, &o);
 }

@@ -36,7 +36,7 @@ asc attach r-cu --upstream cu --asn 4837 --mode native --counters 4096
 if out=$(asc attach r-ttk --upstream ttk --asn 20485 --counters 8192 2>&1); then
 	fail "attach with --counters 8192 went on over an asc_counts of 4096"
 fi
-echo "$out" | grep -q "$PIN/asc_counts holds 4096 counter keys and 8192 were asked for" \
+echo "$out" | grep -q "$PIN/asc_counts holds 4096 counter slots and 8192 were asked for" \
 	|| fail "the size mismatch is not named: $out"
 ip -n $R -d link show r-ttk | grep -q "prog/xdp" && fail "the refused attach left XDP on r-ttk"
 asc attach r-ttk --upstream ttk --asn 20485 --mode native --tc-hook clsact
@@ -139,7 +139,7 @@ rows=$(asc stats --json | jq '.counters | length')
 # tables hand out: 2 upstreams x (4 routes + a no-route slot per family).
 slots=12
 asc status | grep -Eq "^counters: $slots of 4096 slots \(0%\)" || fail "status does not show the counter map's fill: $(asc status)"
-asc status --json | jq_ok ".counters.keys == $slots and .counters.capacity == 4096" \
+asc status --json | jq_ok ".counters.slots == $slots and .counters.capacity == 4096" \
 	|| fail "status --json: counter map fill: $(asc status --json | jq -c .counters)"
 not_ip=$(asc stats --json | jq '.packets.not_ip')
 [ "$not_ip" -eq 2 ] || fail "not_ip: got $not_ip, want 2 (the ARP request in, the router's reply out)"
@@ -209,7 +209,7 @@ overflowed() { [ "$(asc stats --json | jq '[.overflow[] | select(.upstream == "t
 wait_for 5 overflowed || fail "the frame without a slot did not reach ttk's overflow bucket: $(asc stats --json | jq -c .overflow)"
 asc status | grep -Eq "^counters: 4095 of 4096 slots \(99%\), 1 packet found no slot" \
 	|| fail "status does not say a packet found no slot: $(asc status)"
-asc status --json | jq_ok '.counters.keys == 4095 and .packets.overflow == 1' \
+asc status --json | jq_ok '.counters.slots == 4095 and .packets.overflow == 1' \
 	|| fail "status --json does not show the full map: $(asc status --json | jq -c '.counters, .packets')"
 
 # Detach: programs gone, counters kept.
@@ -219,4 +219,4 @@ ip -n $R -d link show r-cu | grep -q "prog/xdp" && fail "XDP program still on r-
 in_ns $R tc filter show dev r-ttk egress | grep -q asclass && fail "tc filter still on r-ttk"
 [ -e "$PIN/tcx_egress_$(ip -n $R -j link show r-cu | jq '.[0].ifindex')" ] && fail "tcx link pin left behind"
 [ "$(stats_line cu in ipv4 131279 4837)" = "5 500" ] || fail "counters changed by detach"
-echo "all ${#want[@]} counter keys exact via asclass stats, bpftool and asclass metrics (promtool-valid); detach clean"
+echo "all ${#want[@]} counter rows exact via asclass stats, bpftool and asclass metrics (promtool-valid); detach clean"

@@ -301,8 +301,8 @@ static void test_json_status_tables_schema(void **state)
 	json_decref(o);
 
 	o = round_trip(json_out_count_map(4096, 131072));
-	CHECK_SCHEMA(o, { "keys", JSON_INTEGER }, { "capacity", JSON_INTEGER });
-	assert_int_equal(int_of(o, "keys"), 4096);
+	CHECK_SCHEMA(o, { "slots", JSON_INTEGER }, { "capacity", JSON_INTEGER });
+	assert_int_equal(int_of(o, "slots"), 4096);
 	assert_int_equal(int_of(o, "capacity"), 131072);
 	json_decref(o);
 }

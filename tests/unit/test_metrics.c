@@ -44,7 +44,7 @@ static const struct snapshot *snap(const struct counter_row *r, size_t n, unsign
 	memcpy(s.stats, stats, sizeof(stats));
 	s.state = st;
 	s.rows = (struct counter_row *)r;
-	s.n_rows = s.n_keys = n;
+	s.n_rows = s.n_slots = n;
 	s.counts_max = counts_max;
 	s.daemon = d;
 	return &s;

@@ -30,7 +30,7 @@ static int setup(void **state)
 	strcpy(s.ups[1].name, "cu");
 	s.ups[1].asn = 4837;
 	s.rows = (struct counter_row *)rows;
-	s.n_rows = s.n_keys = 3;
+	s.n_rows = s.n_slots = 3;
 	s.counts_max = 1024;
 	s.ovf[1].dir[ASC_DIR_TX] = (struct asc_count_val){ 7, 700 };
 	s.stats[ASC_STAT_NOT_IP] = 5;
@@ -117,7 +117,7 @@ static void test_render_status(void **state)
 	assert_true(json_is_null(json_object_get(l, "xdp_mode")));
 	assert_string_equal(json_string_value(json_object_get(l, "upstream")), "cu");
 	assert_int_equal(
-		json_integer_value(json_object_get(json_object_get(o, "counters"), "keys")), 3);
+		json_integer_value(json_object_get(json_object_get(o, "counters"), "slots")), 3);
 	json_decref(o);
 	free(t);
 }

@@ -539,7 +539,7 @@ static int slot_used(void *ctx, uint32_t slot, const struct asc_count *percpu)
 	return 0;
 }
 
-int counters_keys(const struct asc_maps *m, size_t *n)
+int counters_slots_used(const struct asc_maps *m, size_t *n)
 {
 	*n = 0;
 	return counts_foreach(m, slot_used, n);

@@ -73,7 +73,7 @@ int counters_read(const struct asc_maps *m, struct counter_row **rows, size_t *n
 /* That order, as a qsort/bsearch comparator of struct counter_row. */
 int counter_row_cmp(const void *a, const void *b);
 /* How many slots of asc_counts are in use (hold an identity). */
-int counters_keys(const struct asc_maps *m, size_t *n);
+int counters_slots_used(const struct asc_maps *m, size_t *n);
 
 /* Calls fn for the slots of asc_counts with their nr_cpus per-CPU values,
  * read in batches: every slot in use, and some free ones; the slots it does

@@ -316,9 +316,9 @@ json_t *json_out_fast(const struct asc_state *st)
 			 fill(st->fib_routes, FIB_ROUTES_USABLE));
 }
 
-json_t *json_out_count_map(size_t keys, unsigned int capacity)
+json_t *json_out_count_map(size_t slots, unsigned int capacity)
 {
-	return json_pack("{s:o, s:I}", "keys", json_out_count(keys), "capacity",
+	return json_pack("{s:o, s:I}", "slots", json_out_count(slots), "capacity",
 			 (json_int_t)capacity);
 }
 
@@ -386,7 +386,7 @@ int json_out_status(FILE *f, const struct snapshot *s, const char *pin_dir)
 	json_out_key(&w, "fast");
 	json_out_add(&w, json_out_fast(&s->state));
 	json_out_key(&w, "counters");
-	json_out_add(&w, json_out_count_map(s->n_keys, s->counts_max));
+	json_out_add(&w, json_out_count_map(s->n_slots, s->counts_max));
 	json_out_key(&w, "packets");
 	json_out_add(&w, json_out_packets(s->stats));
 	return json_out_finish(&w);

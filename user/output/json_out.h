@@ -115,7 +115,7 @@ json_t *json_out_tables(const struct asc_state *st);
  * null under the lpm tables. */
 json_t *json_out_fast(const struct asc_state *st);
 /* Counter map fill: {keys, capacity}. */
-json_t *json_out_count_map(size_t keys, unsigned int capacity);
+json_t *json_out_count_map(size_t slots, unsigned int capacity);
 
 /* Transit history: {origin_as, transit_as, prefixes, paths, first_seen,
  * gone_since}; gone_since is null while the pair is present. */

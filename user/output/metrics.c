@@ -481,7 +481,7 @@ int metrics_write(FILE *f, const struct snapshot *s, const struct metrics_opts *
 		      "direction, family, origin and transit that saw traffic.\n"
 		      "# TYPE asclass_count_map_entries gauge\n",
 		      f);
-		fprintf(f, "asclass_count_map_entries %zu\n", s->n_keys);
+		fprintf(f, "asclass_count_map_entries %zu\n", s->n_slots);
 		fputs("# HELP asclass_count_map_capacity Keys asc_counts holds; traffic under a "
 		      "new key beyond them goes to the overflow bucket.\n"
 		      "# TYPE asclass_count_map_capacity gauge\n",

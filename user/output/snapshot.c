@@ -80,9 +80,9 @@ int snapshot_read(const struct asc_maps *m, unsigned int parts, struct snapshot 
 	s->mono_ns = mono_now();
 	if (parts & SNAP_ROWS) {
 		err = counters_read(m, &s->rows, &s->n_rows);
-		s->n_keys = s->n_rows;
+		s->n_slots = s->n_rows;
 	} else {
-		err = counters_keys(m, &s->n_keys);
+		err = counters_slots_used(m, &s->n_slots);
 	}
 	if (err || (err = upstreams_read(m, s->ups)) || (err = overflow_read(m, s->ovf)) ||
 	    (err = stats_read(m, s->stats)) || (err = state_read(m, &s->state)) ||

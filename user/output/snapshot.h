@@ -34,7 +34,7 @@ struct snap_link {
 struct snapshot {
 	struct counter_row *rows; /* SNAP_ROWS: sorted as counters_read sorts */
 	size_t n_rows;
-	size_t n_keys;		 /* keys in asc_counts */
+	size_t n_slots;		 /* slots in use in asc_counts */
 	unsigned int counts_max; /* keys asc_counts holds; 0: unknown, not shown */
 	struct asc_upstream ups[ASC_MAX_UPSTREAMS];
 	struct asc_overflow_val ovf[ASC_MAX_UPSTREAMS];

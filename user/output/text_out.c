@@ -131,8 +131,8 @@ static void status_counters(FILE *f, const struct snapshot *s)
 {
 	uint64_t ovf = s->stats[ASC_STAT_OVERFLOW];
 
-	fprintf(f, "\ncounters: %zu of %u slots (%u%%)", s->n_keys, s->counts_max,
-		pct(s->n_keys, s->counts_max));
+	fprintf(f, "\ncounters: %zu of %u slots (%u%%)", s->n_slots, s->counts_max,
+		pct(s->n_slots, s->counts_max));
 	if (ovf)
 		fprintf(f,
 			", %llu packet%s found no slot, counted in overflow (a larger map: the "
