@@ -951,6 +951,11 @@ static int update_one(struct fib *f, const struct rt_entry *e, const struct asc_
 	return 0;
 }
 
+int fib_intern(struct fib *f, const struct asc_route *rec, uint32_t *rid)
+{
+	return route_intern(f, rec, rid);
+}
+
 int fib_update(struct fib *f, const struct rt_entry *e, const struct asc_route *rec, bool withdraw)
 {
 	int err;
