@@ -201,7 +201,7 @@ void rib_free(struct rib *r)
 	free(r);
 }
 
-static uint64_t mono_ns(void)
+uint64_t rib_now_ns(void)
 {
 	struct timespec ts;
 
@@ -222,7 +222,7 @@ static void mark_dirty(struct rib *r, size_t pi)
 		return;
 	}
 	x->dirty = 1;
-	r->dirty[r->ndirty++] = (struct dirty){ (uint32_t)pi, mono_ns() };
+	r->dirty[r->ndirty++] = (struct dirty){ (uint32_t)pi, rib_now_ns() };
 }
 
 void rib_track(struct rib *r, bool on)

@@ -102,6 +102,8 @@ struct rib_dirty {
 	uint64_t since_ns; /* CLOCK_MONOTONIC of its earliest change since the last take */
 };
 
+/* The clock of since_ns: CLOCK_MONOTONIC in nanoseconds. */
+uint64_t rib_now_ns(void);
 /* Starts or stops recording the dirty set (off after rib_new(): readers of
  * files never take it). */
 void rib_track(struct rib *r, bool on);
