@@ -9,7 +9,8 @@
  * end, every prefix of the pool and a sample of addresses are looked up in
  * the maps as the data plane sees them (tables_lookup): the counter slot
  * of each upstream column must name the identity (upstream, origin,
- * transit, path) that a whole table from the same RIB gives.  At the end a
+ * transit, path) that a whole table from the same RIB gives, and
+ * asc_state must count its prefixes.  At the end a
  * real whole load of the same RIB must answer alike.  Then a flap (one
  * prefix announced with two paths in turn, 10,000 times) must leave the
  * number of route records and the fast tables' memory where they were: no
@@ -119,11 +120,18 @@ static void check(const struct asc_maps *m, const struct rib *r, const struct rt
 		  uint64_t *s, const char *when)
 {
 	struct rtable t = { 0 };
+	struct asc_state st;
 
 	if (rib_to_rtable(r, u, &t) || rtable_sort_dedup(&t) == (size_t)-1) {
 		FAIL("%s: rib_to_rtable\n", when);
 		return;
 	}
+	if (state_read(m, &st) || st.routes_v4 != rtable_count(&t, 4) ||
+	    st.routes_v6 != rtable_count(&t, 6))
+		FAIL("%s: asc_state counts %llu IPv4 + %llu IPv6 prefixes, a whole table %zu + "
+		     "%zu\n",
+		     when, (unsigned long long)st.routes_v4, (unsigned long long)st.routes_v6,
+		     rtable_count(&t, 4), rtable_count(&t, 6));
 	for (unsigned int n = 0; n < RIBGEN_PREFIXES; n++) {
 		struct rt_entry p = ribgen_prefix(n);
 		check_addr(m, &t, p.family, p.addr, when);

@@ -79,6 +79,10 @@ void fib_noroute_set(struct fib *f, unsigned int col, const uint32_t slot[2]);
  * until the next fib_build(). */
 int fib_update(struct fib *f, const struct rt_entry *e, const struct asc_route *rec, bool withdraw);
 
+/* Whether exactly this prefix (e->family/addr/plen) is in the prefix set
+ * of the generation fib_build() wrote last (false without `updates`). */
+bool fib_has(const struct fib *f, const struct rt_entry *e);
+
 /* The absolute index of record *rec in the generation fib_records() wrote
  * last, added there if it is new (equal records are stored once, and stay
  * until the generation is written again: their number is bounded by the

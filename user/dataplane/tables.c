@@ -45,23 +45,30 @@ static int lpm_clear(int fd, size_t key_size)
 }
 
 /* Writes prefix e -> record rid into LPM generation gen (each update is
- * atomic for the data plane), or deletes it when `withdraw` (absent: fine). */
+ * atomic for the data plane), or deletes it when `withdraw` (absent: fine).
+ * *delta (if not NULL): +1 for a prefix added, -1 for one deleted, else 0. */
 static int lpm_put(const struct asc_maps *m, unsigned int gen, const struct rt_entry *e,
-		   uint32_t rid, bool withdraw)
+		   uint32_t rid, bool withdraw, int *delta)
 {
 	struct asc_lpm_v6 k6 = { .prefixlen = e->plen };
 	struct asc_lpm_v4 k4 = { .prefixlen = e->plen };
 	int fd = e->family == 4 ? m->lpm4[gen] : m->lpm6[gen];
 	void *key = e->family == 4 ? (void *)&k4 : (void *)&k6;
+	int err = 0, d = 0;
 	char buf[64];
-	int err;
 
 	memcpy(k4.addr, e->addr, 4);
 	memcpy(k6.addr, e->addr, 16);
-	if (withdraw)
-		err = bpf_map_delete_elem(fd, key) && errno != ENOENT ? -errno : 0;
-	else
-		err = bpf_map_update_elem(fd, key, &rid, BPF_ANY) ? -errno : 0;
+	if (withdraw && bpf_map_delete_elem(fd, key))
+		err = errno == ENOENT ? 0 : -errno;
+	else if (withdraw)
+		d = -1;
+	else if (delta && !bpf_map_update_elem(fd, key, &rid, BPF_NOEXIST))
+		d = 1;
+	else if (bpf_map_update_elem(fd, key, &rid, BPF_ANY))
+		err = -errno;
+	if (delta)
+		*delta = d;
 	if (err)
 		log_err("%s route %s in generation %u: %s%s", withdraw ? "delete" : "write",
 			prefix_fmt(e, buf, sizeof(buf)), gen, errstr(err),
@@ -82,7 +89,7 @@ static int lpm_fill(const struct asc_maps *m, const struct rtable *t, const uint
 		return err;
 	}
 	for (size_t i = 0; i < t->n && !err; i++)
-		err = lpm_put(m, gen, &t->v[i], rid[i], false);
+		err = lpm_put(m, gen, &t->v[i], rid[i], false, NULL);
 	return err;
 }
 
@@ -143,15 +150,17 @@ static int records_make(const struct columns *c, struct slots *sl, const struct 
 /* What single-prefix updates keep from the whole load before them. */
 struct tables_live {
 	const struct asc_maps *m;
-	struct fib *fib;    /* opened with updates */
-	struct slots *sl;   /* kept open: slots_get() per update */
-	struct columns c;   /* of the load; a change needs a whole load */
-	unsigned int which; /* enum tables_which the load wrote */
-	unsigned int gen;   /* the generation it activated */
-	uint64_t swaps;	    /* asc_state.swaps after it: another loader changes it */
-	bool ready;	    /* a load succeeded and no update failed since */
-	int lock;	    /* held from tables_live_begin() to _end() */
-	size_t since_sync;  /* updates since the last grace period */
+	struct fib *fib;     /* opened with updates */
+	struct slots *sl;    /* kept open: slots_get() per update */
+	struct columns c;    /* of the load; a change needs a whole load */
+	unsigned int which;  /* enum tables_which the load wrote */
+	unsigned int gen;    /* the generation it activated */
+	uint64_t swaps;	     /* asc_state.swaps after it: another loader changes it */
+	bool ready;	     /* a load succeeded and no update failed since */
+	int lock;	     /* held from tables_live_begin() to _end() */
+	size_t since_sync;   /* updates since the last grace period */
+	size_t routes[2];    /* prefixes now, IPv4 and IPv6, for asc_state */
+	bool routes_changed; /* since asc_state was last written */
 };
 
 /* Writes the records of generation `next` (slots handed out as needed)
@@ -298,7 +307,8 @@ int tables_load(const struct asc_maps *m, const struct rtable *t, const struct t
 					      .gen = next,
 					      .swaps = st.swaps,
 					      .ready = true,
-					      .lock = -1 };
+					      .lock = -1,
+					      .routes = { res->routes_v4, res->routes_v6 } };
 out:
 	close(lock);
 	return err;
@@ -478,9 +488,31 @@ int tables_live_begin(struct tables_live *l)
  * it for reuse: bounds what the quarantine holds. */
 #define TABLES_SYNC_UPDATES 4096
 
+/* asc_state's prefix counts after updates (the generation stays). */
+static int routes_write(struct tables_live *l)
+{
+	struct asc_state st;
+	__u32 zero = 0;
+	int err = state_read(l->m, &st);
+
+	if (err)
+		return err;
+	st.routes_v4 = l->routes[0];
+	st.routes_v6 = l->routes[1];
+	if (bpf_map_update_elem(l->m->state, &zero, &st, BPF_ANY))
+		return -errno;
+	l->routes_changed = false;
+	return 0;
+}
+
 int tables_live_end(struct tables_live *l, bool sync)
 {
 	int err = 0;
+
+	if (l->ready && l->lock >= 0 && l->routes_changed && (err = routes_write(l))) {
+		log_err("asc_state: write the prefix counts: %s", errstr(err));
+		l->ready = false;
+	}
 
 	if (l->ready && (l->which & TABLES_FAST) &&
 	    (l->since_sync >= TABLES_SYNC_UPDATES || (sync && l->since_sync))) {
@@ -506,10 +538,12 @@ int tables_update(struct tables_live *l, const struct rt_entry *e, const struct 
 	struct asc_route rec = { 0 };
 	struct fib_recs r;
 	uint32_t rid = 0;
-	int err = 0;
+	int err = 0, delta = 0;
+	bool had;
 
 	if (!l->ready || l->lock < 0)
 		return -EINVAL;
+	had = (l->which & TABLES_FAST) && fib_has(l->fib, e);
 	memset(&lk[0], 0, sizeof(lk[0]));
 	lk[1] = *links;
 	one.links = e->links ? 1 : 0;
@@ -518,13 +552,17 @@ int tables_update(struct tables_live *l, const struct rt_entry *e, const struct 
 	if (!err && !withdraw && (l->which & TABLES_LPM))
 		err = fib_intern(l->fib, &rec, &rid);
 	if (!err && (l->which & TABLES_LPM))
-		err = lpm_put(l->m, l->gen, e, rid, withdraw);
-	if (!err && (l->which & TABLES_FAST))
+		err = lpm_put(l->m, l->gen, e, rid, withdraw, &delta);
+	if (!err && (l->which & TABLES_FAST)) {
 		err = fib_update(l->fib, e, &rec, withdraw);
+		delta = withdraw ? -had : !had;
+	}
 	if (err) {
 		l->ready = false; /* the tables stay whole; the next load resynchronises */
 		return err;
 	}
+	l->routes[e->family == 6] += (size_t)(ssize_t)delta;
+	l->routes_changed |= delta != 0;
 	l->since_sync++;
 	return 0;
 }
