@@ -39,6 +39,33 @@ daemon_start() {
 	DPID=$!
 }
 
+# feed_conf FILE IFACE: an asclass.conf for asclass run in NS_ASC with the
+# border router rtr (203.0.113.1, AS64500, iBGP) as its [bgp] neighbour and
+# its link on IFACE; apply_interval 200 ms, metrics on PORT, pinned at PIN.
+feed_conf() {
+	cat >"$1" <<-CONF
+	[link rtr]
+	interface = $2
+	asn = 64500
+
+	[bgp]
+	listen = 203.0.113.2
+	local_as = 64500
+	router_id = 203.0.113.2
+	apply_interval = 200
+
+	[neighbor rtr]
+	address = 203.0.113.1
+
+	[metrics]
+	listen = 127.0.0.1:$PORT
+
+	[daemon]
+	pin_dir = $PIN
+	mode = skb
+	CONF
+}
+
 # ---- the scenario's routers (BIRD upstreams, GoBGP with BMP) ----------------
 # The tests set DIR (configs, sockets, pid files) and define fail().
 

@@ -49,27 +49,7 @@ scenario_links "d${T}"
 bird_upstream cu 4837 198.51.100.1 198.51.100.2
 bird_upstream ttk 20485 198.51.100.5 198.51.100.6
 bird_router "graceful restart on;"
-cat >"$DIR/asclass.conf" <<CONF
-[link rtr]
-interface = d${T}a
-asn = 64500
-
-[bgp]
-listen = 203.0.113.2
-local_as = 64500
-router_id = 203.0.113.2
-apply_interval = 200
-
-[neighbor rtr]
-address = 203.0.113.1
-
-[metrics]
-listen = 127.0.0.1:$PORT
-
-[daemon]
-pin_dir = $PIN
-mode = skb
-CONF
+feed_conf "$DIR/asclass.conf" "d${T}a"
 
 changes() { metric "asclass_transit_changes_total{change=\"$1\"}"; }
 changes_are() { [ "$(changes "$1")" = "$2" ]; }

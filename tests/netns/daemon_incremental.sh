@@ -42,27 +42,7 @@ fail() {
 scenario_links "i${T}"
 bird_upstream cu 4837 198.51.100.1 198.51.100.2
 bird_router ""
-cat >"$DIR/asclass.conf" <<CONF
-[link rtr]
-interface = i${T}a
-asn = 64500
-
-[bgp]
-listen = 203.0.113.2
-local_as = 64500
-router_id = 203.0.113.2
-apply_interval = 200
-
-[neighbor rtr]
-address = 203.0.113.1
-
-[metrics]
-listen = 127.0.0.1:$PORT
-
-[daemon]
-pin_dir = $PIN
-mode = skb
-CONF
+feed_conf "$DIR/asclass.conf" "i${T}a"
 
 updates() { metric "asclass_table_updates_total{kind=\"$1\"}"; }
 latency_count() { metric asclass_feed_update_kernel_seconds_count; }
