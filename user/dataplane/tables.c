@@ -172,13 +172,18 @@ static int records_load(const struct asc_maps *m, struct fib *f, const struct rt
 {
 	struct asc_route *rec = calloc(t->n ? t->n : 1, sizeof(*rec));
 	struct columns *c = live ? &live->c : malloc(sizeof(*c));
-	struct slots *sl = live ? live->sl : NULL;
+	struct slots *sl = NULL;
 	struct fib_recs r;
 	int err;
 
 	err = rec && c ? columns_read(m, c) : -ENOMEM;
-	if (!err && !live)
+	/* under the loaders' lock: no other loader hands out slots meanwhile */
+	if (!err)
 		err = slots_open(m, &sl);
+	if (!err && live) {
+		slots_close(live->sl); /* of an earlier load with the same state */
+		live->sl = sl;
+	}
 	/* The generation about to be rewritten may have been active a moment
 	 * ago: no packet may count in a slot that is folded below. */
 	if (!err && (err = rcu_grace()))
@@ -428,8 +433,6 @@ int tables_live_open(const struct asc_maps *m, struct tables_live **out)
 	struct tables_live *l = calloc(1, sizeof(*l));
 	int err = l ? fib_open(m, true, &l->fib) : -ENOMEM;
 
-	if (!err)
-		err = slots_open(m, &l->sl);
 	if (err) {
 		tables_live_close(l);
 		return err;
