@@ -49,10 +49,7 @@ scenario_links "d${T}"
 bird_upstream cu 4837 198.51.100.1 198.51.100.2
 bird_upstream ttk 20485 198.51.100.5 198.51.100.6
 bird_router "graceful restart on;"
-{
-	printf '[link rtr]\ninterface = d%s\nasn = 64500\n\n' "${T}a"
-	feed_conf 200
-} >"$DIR/asclass.conf"
+bgp_conf "$DIR/asclass.conf" "d${T}a"
 
 # ---- the run -------------------------------------------------------------
 

@@ -100,8 +100,11 @@ grep -q "BMP station: listening on 203.0.113.2 port 1790" "$DIR/daemon.log" ||
 bird_start cu "$NS_CU"
 router_start
 wait_for 30 route_is 131279 4837 consensus || fail "cu's path did not reach the data plane"
-grep -q "routing loaded: 1 IPv4 + 0 IPv6 prefixes from the BMP station" "$DIR/daemon.log" ||
+# a whole load first (with cu's path, or before it, which then came in place)
+grep -q "routing loaded: .* from the BMP station" "$DIR/daemon.log" ||
 	fail "no load from the BMP station in the log"
+"$ASCLASS" --pin-dir "$PIN" status | grep -q ' 1 IPv4 + 0 IPv6 prefixes' ||
+	fail "the tables: $("$ASCLASS" --pin-dir "$PIN" status)"
 echo "ok: GoBGP's path from cu in the data plane: $(route_of)"
 
 g0=$(changes gained)

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* tests/unit/test_metrics_live.c - the daemon's live section of the exposition
  * (metrics_write_live): routing-change counters always, the feed's series per
- * neighbour only with a feed, each exact line. */
+ * neighbour only with a feed, the update-to-kernel latency histogram and the
+ * table updates by kind only with a live source, each exact line. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -94,11 +95,49 @@ static void test_metrics_live_peers(void **state)
 	free(t);
 }
 
+static void test_metrics_apply_histogram_and_kinds(void **state)
+{
+	struct metrics_apply a = { .prefixes = 3, .loads = 1 };
+	char *t;
+
+	(void)state;
+	metrics_apply_observe(&a, 0.00005); /* an update in place: 50 us */
+	metrics_apply_observe(&a, 0.003);   /* two waiting behind a batch: 3 ms */
+	metrics_apply_observe(&a, 0.003);
+	metrics_apply_observe(&a, 3.0); /* one that waited for a whole load: beyond 2.5 s */
+	t = render(&(struct metrics_live){ .apply = &a });
+	has_line(t, "# TYPE asclass_feed_update_kernel_seconds histogram");
+	has_line(t, "asclass_feed_update_kernel_seconds_bucket{le=\"0.0001\"} 1");
+	has_line(t, "asclass_feed_update_kernel_seconds_bucket{le=\"0.001\"} 1");
+	has_line(t, "asclass_feed_update_kernel_seconds_bucket{le=\"0.0025\"} 1");
+	has_line(t, "asclass_feed_update_kernel_seconds_bucket{le=\"0.005\"} 3");
+	has_line(t, "asclass_feed_update_kernel_seconds_bucket{le=\"2.5\"} 3");
+	has_line(t, "asclass_feed_update_kernel_seconds_bucket{le=\"+Inf\"} 4");
+	has_line(t, "asclass_feed_update_kernel_seconds_sum 3.006050000");
+	has_line(t, "asclass_feed_update_kernel_seconds_count 4");
+	has_line(t, "# TYPE asclass_table_updates_total counter");
+	has_line(t, "asclass_table_updates_total{kind=\"prefix\"} 3");
+	has_line(t, "asclass_table_updates_total{kind=\"load\"} 1");
+	free(t);
+}
+
+static void test_metrics_apply_absent_without_live_source(void **state)
+{
+	char *t = render(&(struct metrics_live){ .changes = { 1, 0 } });
+
+	(void)state;
+	assert_null(strstr(t, "asclass_feed_update_kernel_seconds"));
+	assert_null(strstr(t, "asclass_table_updates_total"));
+	free(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_metrics_live_without_feed),
 		cmocka_unit_test(test_metrics_live_peers),
+		cmocka_unit_test(test_metrics_apply_histogram_and_kinds),
+		cmocka_unit_test(test_metrics_apply_absent_without_live_source),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -6,6 +6,10 @@
  * routing data, serve /metrics, drop capabilities.  Then: SIGHUP or a change
  * of a routing source (inotify) reloads in a background thread, building
  * aside and swapping; SIGTERM/SIGINT exit and leave the programs counting.
+ * With a live source ([bgp], [bmp]), the first load of its RIB is whole;
+ * after it, the prefixes each drain changed go into the active tables at
+ * once, one by one (tables_update), and the routing-change events follow at
+ * most every apply_interval.
  */
 #include <errno.h>
 #include <fnmatch.h>
@@ -56,9 +60,10 @@ static const struct cmd_spec run_spec = {
 		"stderr).  Attaches to every configured link (replacing older programs of ours "
 		"atomically, keeping every counter), loads the routing sources, serves Prometheus "
 		"metrics on the configured listener, and reloads the routing data when a source "
-		"file changes.  With [bgp], routes come from the router's BGP session instead, "
-		"loaded at most every apply_interval; routing changes are logged, counted and "
-		"served on /events.  SIGHUP re-reads the configuration file: links added or "
+		"file changes.  With [bgp], routes come from the router's BGP session instead: "
+		"the first load is whole, then each changed prefix goes into the tables at once; "
+		"routing changes are logged, counted and served on /events.  SIGHUP re-reads the "
+		"configuration file: links added or "
 		"changed are attached, links removed detached (counters stay), routing, [bgp] and "
 		"metrics settings change; a file with an error is refused and the running "
 		"configuration kept.  A failed reload keeps the active tables.  After start-up "
@@ -75,7 +80,10 @@ struct daemon {
 	pthread_mutex_t lock; /* the fields below */
 	uint64_t load_errors;
 	double load_duration;
-	bool reloading, reload_pending;
+	bool working;		      /* the work thread runs */
+	unsigned int pending;	      /* enum work: what it does next */
+	bool live_ready;	      /* single-prefix updates are possible (D.live) */
+	struct metrics_apply apply;   /* how the live changes reached the tables */
 	char status[160];	      /* systemd's STATUS= after the last load */
 	struct rib_transit *transits; /* of watched origins, from the last good load */
 	size_t n_transits;
@@ -85,7 +93,15 @@ struct daemon {
 	struct feed *feed;
 	struct bmp *bmp; /* the BMP station ([bmp]), into the same rib, as feed */
 	struct rib *rib;
+	uint64_t rib_epoch; /* +1 each time rib is replaced (under rib_lock) */
 	pthread_mutex_t rib_lock;
+	/* Single-prefix updates: the state the last whole load of the live
+	 * RIB left, for the columns it resolved with, of RIB rib_epoch
+	 * live_epoch.  Only the work thread uses them. */
+	struct tables_live *live;
+	struct rt_upstreams live_ups;
+	uint64_t live_epoch;
+	size_t live_routes;
 	struct attach_info attached[CFG_MAX_LINKS]; /* as attach left it */
 	/* The previous scrape, for top-N by recent traffic.  Only
 	 * libmicrohttpd's one polling thread renders metrics, so it needs no lock. */
@@ -121,11 +137,21 @@ static int expand_sources(const struct asc_config *c, glob_t *g)
 	return 0;
 }
 
+/* The prefixes a whole load of the live RIB covers: their waits go into
+ * the latency histogram once the load is in. */
+struct taken {
+	struct rib_dirty *v;
+	size_t n;
+	uint64_t epoch; /* of the RIB they were taken from */
+};
+
 /* The routes of the live feed's RIB, and every (origin, transit) pair it
- * holds.  Under rib_lock: the main loop drains into the RIB meanwhile.
- * -ENOTCONN when the feed did not start (SIGHUP with a bad [bgp]). */
+ * holds; its dirty set is taken (cleared) with them, so a change after
+ * this is applied by the next update.  Under rib_lock: the main loop drains
+ * into the RIB meanwhile.  -ENOTCONN when the feed did not start (SIGHUP
+ * with a bad [bgp]). */
 static int routes_from_feed(const struct rt_upstreams *u, struct rtable *t,
-			    struct rib_transit **pairs, size_t *n)
+			    struct rib_transit **pairs, size_t *n, struct taken *tk)
 {
 	struct event_load ev = { 0 };
 	int err = -ENOTCONN, ev_err = 0;
@@ -133,12 +159,15 @@ static int routes_from_feed(const struct rt_upstreams *u, struct rtable *t,
 	pthread_mutex_lock(&D.rib_lock);
 	if (!D.rib)
 		log_err("the live feed is not running (see above): nothing to load");
+	else if (rib_take_dirty(D.rib, &tk->v, &tk->n) == -ENOMEM)
+		err = -ENOMEM;
 	else
 		err = rib_to_rtable(D.rib, u, t);
 	if (!err)
 		err = rib_transits(D.rib, pairs, n);
 	if (!err)
 		ev_err = events_live_collect(&D.maps, D.rib, t, u, *pairs, *n, &ev);
+	tk->epoch = D.rib_epoch;
 	pthread_mutex_unlock(&D.rib_lock);
 	if (!err)
 		events_live_record(&ev, ev_err);
@@ -179,6 +208,32 @@ static struct rib_transit *watched_pairs(const struct rib_transit *pairs, size_t
 	return tr;
 }
 
+/* After a whole load: in live mode its state becomes D.live (a failed
+ * load leaves none: the slots it handed out are unknown to the old one)
+ * and the wait of each prefix it covered goes into the histogram. */
+static void live_loaded(struct tables_live *nl, const struct rt_upstreams *ups, size_t routes,
+			struct taken *tk, bool ok)
+{
+	uint64_t now = rib_now_ns();
+
+	tables_live_close(D.live);
+	D.live = ok ? nl : NULL;
+	if (!ok)
+		tables_live_close(nl);
+	if (D.live) {
+		D.live_ups = *ups;
+		D.live_epoch = tk->epoch;
+		D.live_routes = routes;
+	}
+	pthread_mutex_lock(&D.lock);
+	D.live_ready = D.live != NULL;
+	for (size_t i = 0; D.live && i < tk->n; i++)
+		metrics_apply_observe(&D.apply, (double)(now - tk->v[i].since_ns) / 1e9);
+	D.apply.loads += D.live != NULL;
+	pthread_mutex_unlock(&D.lock);
+	free(tk->v);
+}
+
 static void reload_once(void)
 {
 	struct routes_opts ro;
@@ -186,6 +241,8 @@ static void reload_once(void)
 	struct tables_result res;
 	struct rtable t = { 0 };
 	struct rib_transit *pairs = NULL, *tr = NULL;
+	struct tables_live *nl = NULL;
+	struct taken tk = { 0 };
 	uint32_t watch[CFG_MAX_WATCH];
 	struct timespec a, b;
 	size_t npairs = 0, keep = 0, n_watch;
@@ -212,17 +269,20 @@ static void reload_once(void)
 	if (!err)
 		err = tables_upstreams(&D.maps, &ups);
 	ro.upstreams = &ups;
+	/* the live feed's load keeps what single-prefix updates need */
+	if (!err && feed)
+		err = tables_live_open(&D.maps, &nl);
 	if (!err)
-		err = feed ? routes_from_feed(&ups, &t, &pairs, &npairs)
+		err = feed ? routes_from_feed(&ups, &t, &pairs, &npairs, &tk)
 			   : routes_from_files(&ro, &g, &t, &pairs, &npairs);
-	/* whole loads: the live feed does not use single-prefix updates
-	 * (fib_update) yet */
 	if (!err)
-		err = tables_load(&D.maps, &t, &(struct tables_opts){ .which = which }, &res);
+		err = tables_load(&D.maps, &t, &(struct tables_opts){ .which = which, .live = nl },
+				  &res);
 	if (!err) {
 		tr = watched_pairs(pairs, npairs, watch, n_watch, &keep);
 		err = tr ? 0 : -ENOMEM;
 	}
+	live_loaded(nl, &ups, t.n, &tk, !err);
 	clock_gettime(CLOCK_MONOTONIC, &b);
 	pthread_mutex_lock(&D.lock);
 	if (err) {
@@ -237,8 +297,9 @@ static void reload_once(void)
 		free(D.transits);
 		D.transits = tr;
 		D.n_transits = keep;
-		log_info("routing loaded: %zu IPv4 + %zu IPv6 prefixes from %s in %.3f s",
-			 res.routes_v4, res.routes_v6, feed ? live : "the files", D.load_duration);
+		log_info("routing loaded: %zu IPv4 + %zu IPv6 prefixes from %s in %.3f s%s",
+			 res.routes_v4, res.routes_v6, feed ? live : "the files", D.load_duration,
+			 feed ? "; changes now go in prefix by prefix" : "");
 		snprintf(D.status, sizeof(D.status), "routing: %zu IPv4 + %zu IPv6 prefixes",
 			 res.routes_v4, res.routes_v6);
 	}
@@ -248,44 +309,206 @@ static void reload_once(void)
 	rtable_free(&t);
 }
 
-static void *reload_thread(void *arg)
+/* ---- single-prefix updates from the live RIB ------------------------------ */
+
+/* A dirty set larger than this goes in by a whole load (a table resent by
+ * a peer, a session lost): 1/8 of the last load's table, within these. */
+#define UPDATE_MIN_WHOLE 1024
+#define UPDATE_MAX_WHOLE 65536
+
+/* One changed prefix as the RIB resolves it now. */
+struct change {
+	struct rt_entry e;
+	struct rt_links links;
+	bool withdraw;
+	uint64_t since_ns;
+};
+
+/* Whether the dirty set is small enough for updates in place (under
+ * rib_lock).  -E2BIG (logged) when not. */
+static int changes_fit(void)
+{
+	size_t limit = D.live_routes / 8, n = rib_dirty_count(D.rib);
+
+	limit = limit < UPDATE_MIN_WHOLE ? UPDATE_MIN_WHOLE : limit;
+	limit = limit > UPDATE_MAX_WHOLE ? UPDATE_MAX_WHOLE : limit;
+	if (n <= limit)
+		return 0;
+	log_info("%zu prefixes changed at once (more than %zu): a whole load", n, limit);
+	return -E2BIG;
+}
+
+/* The RIB's dirty set, each prefix resolved for D.live's columns (*out
+ * malloc'd).  Under rib_lock.  Returns 0, or a negative errno when a whole
+ * load is due: -ESTALE when the RIB is not the one of D.live's load. */
+static int changes_take(struct change **out, size_t *n)
+{
+	struct rib_dirty *d = NULL;
+	int err = 0;
+
+	*out = NULL;
+	*n = 0;
+	pthread_mutex_lock(&D.rib_lock);
+	if (!D.rib || D.rib_epoch != D.live_epoch)
+		err = -ESTALE;
+	if (!err)
+		err = changes_fit();
+	if (!err)
+		err = rib_take_dirty(D.rib, &d, n);
+	if (!err && !(*out = calloc(*n ? *n : 1, sizeof(**out))))
+		err = -ENOMEM;
+	for (size_t i = 0; !err && i < *n; i++) {
+		struct change *c = &(*out)[i];
+
+		err = rib_resolve_prefix(D.rib, &D.live_ups, &d[i].p, &c->e, &c->links);
+		c->withdraw = err == -ENOENT;
+		if (c->withdraw) {
+			c->e = d[i].p;
+			err = 0;
+		}
+		c->since_ns = d[i].since_ns;
+	}
+	pthread_mutex_unlock(&D.rib_lock);
+	free(d);
+	if (err) {
+		free(*out);
+		*out = NULL;
+	}
+	return err;
+}
+
+/* Applies the live RIB's changes since the last apply to the active
+ * tables, prefix by prefix.  Returns 0, or a negative errno when a whole
+ * load is due. */
+static int update_once(void)
+{
+	struct change *c = NULL;
+	size_t n = 0, done = 0;
+	uint64_t now;
+	int err = tables_live_ready(D.live) ? changes_take(&c, &n) : -EINVAL;
+
+	if (!err && n && !(err = tables_live_begin(D.live))) {
+		while (!err && done < n) {
+			err = tables_update(D.live, &c[done].e, &c[done].links, c[done].withdraw);
+			done += !err;
+		}
+		if (tables_live_end(D.live, false) && !err)
+			err = -EIO;
+	}
+	now = rib_now_ns();
+	pthread_mutex_lock(&D.lock);
+	for (size_t i = 0; i < done; i++)
+		metrics_apply_observe(&D.apply, (double)(now - c[i].since_ns) / 1e9);
+	D.apply.prefixes += done;
+	D.live_ready = !err;
+	pthread_mutex_unlock(&D.lock);
+	if (err && err != -E2BIG && err != -ESTALE)
+		log_info("single-prefix update failed (%s): a whole load follows", strerror(-err));
+	free(c);
+	return err;
+}
+
+/* The routing-change events and the watched origins' transits from the
+ * live RIB (every apply_interval while its changes go in prefix by
+ * prefix), and a grace period that frees the fast tables' replaced memory
+ * for reuse. */
+static void events_once(void)
+{
+	struct rib_transit *pairs = NULL, *tr = NULL;
+	struct event_load ev = { 0 };
+	struct rtable none = { 0 }; /* the live RIB has every path: no table needed */
+	struct rt_upstreams ups;
+	uint32_t watch[CFG_MAX_WATCH];
+	size_t n = 0, keep = 0, n_watch;
+	int err = -ENOTCONN, ev_err;
+
+	pthread_mutex_lock(&D.lock);
+	n_watch = D.cfg.n_watch;
+	memcpy(watch, D.cfg.watch, sizeof(watch));
+	pthread_mutex_unlock(&D.lock);
+	ev_err = tables_upstreams(&D.maps, &ups);
+	pthread_mutex_lock(&D.rib_lock);
+	if (D.rib)
+		err = rib_transits(D.rib, &pairs, &n);
+	if (!err && !ev_err)
+		ev_err = events_live_collect(&D.maps, D.rib, &none, &ups, pairs, n, &ev);
+	pthread_mutex_unlock(&D.rib_lock);
+	if (!err) {
+		events_live_record(&ev, ev_err);
+		tr = watched_pairs(pairs, n, watch, n_watch, &keep);
+	}
+	free(pairs);
+	pthread_mutex_lock(&D.lock);
+	if (tr) {
+		free(D.transits);
+		D.transits = tr;
+		D.n_transits = keep;
+	}
+	pthread_mutex_unlock(&D.lock);
+	if (tables_live_ready(D.live) && !tables_live_begin(D.live))
+		tables_live_end(D.live, true);
+}
+
+/* What the work thread does next (bits of D.pending). */
+enum work {
+	WORK_LOAD = 1U << 0,   /* a whole load (start-up, a file, SIGHUP, a failed update) */
+	WORK_UPDATE = 1U << 1, /* the live RIB's changes, prefix by prefix */
+	WORK_EVENTS = 1U << 2, /* the live RIB's routing-change events */
+};
+
+static void *work_thread(void *arg)
 {
 	(void)arg;
 	for (;;) {
-		reload_once();
+		unsigned int w;
+
 		pthread_mutex_lock(&D.lock);
-		/* systemd: started (the first load) or reloaded (SIGHUP's
-		 * RELOADING=1), whether the load worked or not, so that a bad
-		 * routing file holds neither forever; STATUS= says which. */
-		sd_notifyf(0, "READY=1\nSTATUS=%s", D.status);
-		if (!D.reload_pending) {
-			D.reloading = false;
-			pthread_mutex_unlock(&D.lock);
-			return NULL;
-		}
-		D.reload_pending = false;
+		w = D.pending;
+		D.pending = 0;
+		if (!w)
+			D.working = false;
 		pthread_mutex_unlock(&D.lock);
+		if (!w)
+			return NULL;
+		if ((w & WORK_UPDATE) && !(w & WORK_LOAD) && update_once())
+			w |= WORK_LOAD;
+		if (w & WORK_LOAD) {
+			reload_once();
+			pthread_mutex_lock(&D.lock);
+			/* systemd: started (the first load) or reloaded
+			 * (SIGHUP's RELOADING=1), whether the load worked or
+			 * not, so that a bad routing file holds neither
+			 * forever; STATUS= says which. */
+			sd_notifyf(0, "READY=1\nSTATUS=%s", D.status);
+			pthread_mutex_unlock(&D.lock);
+		} else if (w & WORK_EVENTS) {
+			events_once();
+		}
 	}
 }
 
-/* Starts a reload, or queues one if a reload is running. */
-static void request_reload(void)
+/* Queues work for the work thread, starting it if it is not running. */
+static void request_work(unsigned int w)
 {
 	pthread_t th;
 
 	pthread_mutex_lock(&D.lock);
-	if (D.reloading) {
-		D.reload_pending = true;
-	} else {
-		D.reloading = true;
-		if (pthread_create(&th, NULL, reload_thread, NULL)) {
-			D.reloading = false;
-			log_err("start reload thread: %s", strerror(errno));
+	D.pending |= w;
+	if (!D.working) {
+		D.working = true;
+		if (pthread_create(&th, NULL, work_thread, NULL)) {
+			D.working = false;
+			log_err("start the work thread: %s", strerror(errno));
 		} else {
 			pthread_detach(th);
 		}
 	}
 	pthread_mutex_unlock(&D.lock);
+}
+
+static void request_reload(void)
+{
+	request_work(WORK_LOAD);
 }
 
 static void attach_link(const struct asc_config *c, const struct cfg_link *l,
@@ -476,29 +699,43 @@ static int feed_replace(const struct asc_config *c)
 		rib_free(rib);
 		rib = NULL;
 	}
+	if (rib)
+		rib_track(rib, true); /* for single-prefix updates */
 	pthread_mutex_lock(&D.rib_lock);
 	rib_free(D.rib);
 	D.rib = rib;
+	D.rib_epoch++; /* the next load of it is whole */
 	pthread_mutex_unlock(&D.rib_lock);
+	pthread_mutex_lock(&D.lock);
+	D.live_ready = false;
+	pthread_mutex_unlock(&D.lock);
 	return err;
 }
 
-/* Drains the feed's and the station's queues into the RIB and arms the apply timer, so that
- * the changes of one apply_interval go into one load. */
+/* Drains the feed's and the station's queues into the RIB.  After the
+ * first whole load, the changed prefixes go into the tables at once
+ * (WORK_UPDATE); the apply timer then brings the events of one
+ * apply_interval together (before it: the changes into one load). */
 static void feed_take(int tfd, bool *armed)
 {
 	struct itimerspec its = { 0 };
 	unsigned int ms;
 	size_t n = 0;
+	bool ready;
 
 	pthread_mutex_lock(&D.rib_lock);
 	live_drain(&n);
 	pthread_mutex_unlock(&D.rib_lock);
-	if (!n || *armed)
+	if (!n)
 		return;
 	pthread_mutex_lock(&D.lock);
 	ms = config_apply_interval(&D.cfg);
+	ready = D.live_ready;
 	pthread_mutex_unlock(&D.lock);
+	if (ready)
+		request_work(WORK_UPDATE);
+	if (*armed)
+		return;
 	its.it_value.tv_sec = ms / 1000;
 	its.it_value.tv_nsec = (long)(ms % 1000) * 1000000L;
 	if (timerfd_settime(tfd, 0, &its, NULL))
@@ -533,6 +770,7 @@ static int render_live(FILE *f)
 	struct feed_peer_status *peers = NULL;
 	struct metrics_changes *changes = NULL;
 	struct metrics_live l = { .now = (uint64_t)time(NULL) };
+	struct metrics_apply apply;
 	int err;
 
 	if (D.feed) {
@@ -547,6 +785,10 @@ static int render_live(FILE *f)
 	}
 	err = events_live_counts(&changes, &l.n_changes);
 	l.changes = changes;
+	pthread_mutex_lock(&D.lock);
+	apply = D.apply;
+	l.apply = live_on(&D.cfg) ? &apply : NULL;
+	pthread_mutex_unlock(&D.lock);
 	if (!err)
 		err = metrics_write_live(f, &l);
 	free(changes);
@@ -789,6 +1031,18 @@ static bool source_changed(int ifd)
 	return hit;
 }
 
+/* What the apply timer starts: the events once changes go in prefix by
+ * prefix, else the whole load that takes them in. */
+static unsigned int live_tick(void)
+{
+	bool ready;
+
+	pthread_mutex_lock(&D.lock);
+	ready = D.live_ready;
+	pthread_mutex_unlock(&D.lock);
+	return ready ? WORK_EVENTS : WORK_LOAD;
+}
+
 /* The poll set of the main loop. */
 enum { PF_SIGNAL, PF_INOTIFY, PF_FEED, PF_BMP, PF_APPLY, PF_N };
 
@@ -850,7 +1104,7 @@ static void main_loop(int sfd, int ifd, int tfd, const char *path, struct httpd 
 			uint64_t ticks;
 
 			if (read(tfd, &ticks, sizeof(ticks)) > 0)
-				request_reload();
+				request_work(live_tick());
 			armed = false;
 		}
 		if ((pf[PF_SIGNAL].revents & POLLIN) && on_signal(sfd, ifd, path, http))

@@ -951,6 +951,25 @@ static int update_one(struct fib *f, const struct rt_entry *e, const struct asc_
 	return 0;
 }
 
+bool fib_has(const struct fib *f, const struct rt_entry *e)
+{
+	uint64_t hi, lo;
+	uint32_t inh;
+	int inh_len;
+
+	if (!f->updates || !f->valid || e->plen > (e->family == 6 ? 128 : 32))
+		return false;
+	key_of(e->addr, &hi, &lo);
+	key_mask(&hi, &lo, e->plen);
+	strie_walk(&f->trie[e->family == 6], hi, lo, e->plen, &inh, &inh_len);
+	return inh_len == (int)e->plen; /* a prefix ends exactly there */
+}
+
+int fib_intern(struct fib *f, const struct asc_route *rec, uint32_t *rid)
+{
+	return route_intern(f, rec, rid);
+}
+
 int fib_update(struct fib *f, const struct rt_entry *e, const struct asc_route *rec, bool withdraw)
 {
 	int err;

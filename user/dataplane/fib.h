@@ -11,9 +11,9 @@
  * new one; replaced memory is reused only after an RCU grace period.
  *
  * One writer at a time.  tables_load() serialises whole loads between
- * processes (flock on /run/asclass.lock); fib_update() has no caller outside
- * the tests yet, and the live feed that will call it must hold that lock
- * too, or a load by another process would flip the generation under it. */
+ * processes (flock on /run/asclass.lock); the live feed's single-prefix
+ * updates (tables_update()) hold that lock too, and check that no load by
+ * another process flipped the generation meanwhile. */
 #ifndef ASC_FIB_H
 #define ASC_FIB_H
 #include <stdbool.h>
@@ -78,6 +78,17 @@ void fib_noroute_set(struct fib *f, unsigned int col, const uint32_t slot[2]);
  * error the tables stay whole but further updates are refused (-EINVAL)
  * until the next fib_build(). */
 int fib_update(struct fib *f, const struct rt_entry *e, const struct asc_route *rec, bool withdraw);
+
+/* Whether exactly this prefix (e->family/addr/plen) is in the prefix set
+ * of the generation fib_build() wrote last (false without `updates`). */
+bool fib_has(const struct fib *f, const struct rt_entry *e);
+
+/* The absolute index of record *rec in the generation fib_records() wrote
+ * last, added there if it is new (equal records are stored once, and stay
+ * until the generation is written again: their number is bounded by the
+ * distinct records, not by the updates).  For updates of the LPM tries,
+ * whose values are these indexes.  Returns 0, -ENOSPC (logged) or -ENOMEM. */
+int fib_intern(struct fib *f, const struct asc_route *rec, uint32_t *rid);
 
 /* Lookup in generation `gen`, walking the arrays exactly as the data plane
  * does.  Returns 0 and fills the record index *rid and the record *rec

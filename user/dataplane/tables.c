@@ -44,6 +44,38 @@ static int lpm_clear(int fd, size_t key_size)
 	return 0;
 }
 
+/* Writes prefix e -> record rid into LPM generation gen (each update is
+ * atomic for the data plane), or deletes it when `withdraw` (absent: fine).
+ * *delta (if not NULL): +1 for a prefix added, -1 for one deleted, else 0. */
+static int lpm_put(const struct asc_maps *m, unsigned int gen, const struct rt_entry *e,
+		   uint32_t rid, bool withdraw, int *delta)
+{
+	struct asc_lpm_v6 k6 = { .prefixlen = e->plen };
+	struct asc_lpm_v4 k4 = { .prefixlen = e->plen };
+	int fd = e->family == 4 ? m->lpm4[gen] : m->lpm6[gen];
+	void *key = e->family == 4 ? (void *)&k4 : (void *)&k6;
+	int err = 0, d = 0;
+	char buf[64];
+
+	memcpy(k4.addr, e->addr, 4);
+	memcpy(k6.addr, e->addr, 16);
+	if (withdraw && bpf_map_delete_elem(fd, key))
+		err = errno == ENOENT ? 0 : -errno;
+	else if (withdraw)
+		d = -1;
+	else if (delta && !bpf_map_update_elem(fd, key, &rid, BPF_NOEXIST))
+		d = 1;
+	else if (bpf_map_update_elem(fd, key, &rid, BPF_ANY))
+		err = -errno;
+	if (delta)
+		*delta = d;
+	if (err)
+		log_err("%s route %s in generation %u: %s%s", withdraw ? "delete" : "write",
+			prefix_fmt(e, buf, sizeof(buf)), gen, errstr(err),
+			err == -ENOSPC ? " (table full: raise ASC_MAX_PREFIXES_V4/V6)" : "");
+	return err;
+}
+
 static int lpm_fill(const struct asc_maps *m, const struct rtable *t, const uint32_t *rid,
 		    unsigned int gen)
 {
@@ -56,35 +88,9 @@ static int lpm_fill(const struct asc_maps *m, const struct rtable *t, const uint
 		log_err("empty inactive route table (generation %u): %s", gen, errstr(err));
 		return err;
 	}
-	for (size_t i = 0; i < t->n; i++) {
-		const struct rt_entry *e = &t->v[i];
-		int fd;
-
-		if (e->family == 4) {
-			struct asc_lpm_v4 k = { .prefixlen = e->plen };
-
-			memcpy(k.addr, e->addr, 4);
-			fd = m->lpm4[gen];
-			err = bpf_map_update_elem(fd, &k, &rid[i], BPF_ANY);
-		} else {
-			struct asc_lpm_v6 k = { .prefixlen = e->plen };
-
-			memcpy(k.addr, e->addr, 16);
-			fd = m->lpm6[gen];
-			err = bpf_map_update_elem(fd, &k, &rid[i], BPF_ANY);
-		}
-		if (err) {
-			char buf[64];
-
-			err = -errno;
-			log_err("write route %s into generation %u: %s%s",
-				prefix_fmt(e, buf, sizeof(buf)), gen, errstr(err),
-				err == -ENOSPC ? " (table full: raise ASC_MAX_PREFIXES_V4/V6)"
-					       : "");
-			return err;
-		}
-	}
-	return 0;
+	for (size_t i = 0; i < t->n && !err; i++)
+		err = lpm_put(m, gen, &t->v[i], rid[i], false, NULL);
+	return err;
 }
 
 /* The upstream of each column (0: none attached there), and names. */
@@ -141,20 +147,43 @@ static int records_make(const struct columns *c, struct slots *sl, const struct 
 	return err;
 }
 
+/* What single-prefix updates keep from the whole load before them. */
+struct tables_live {
+	const struct asc_maps *m;
+	struct fib *fib;     /* opened with updates */
+	struct slots *sl;    /* kept open: slots_get() per update */
+	struct columns c;    /* of the load; a change needs a whole load */
+	unsigned int which;  /* enum tables_which the load wrote */
+	unsigned int gen;    /* the generation it activated */
+	uint64_t swaps;	     /* asc_state.swaps after it: another loader changes it */
+	bool ready;	     /* a load succeeded and no update failed since */
+	int lock;	     /* held from tables_live_begin() to _end() */
+	size_t since_sync;   /* updates since the last grace period */
+	size_t routes[2];    /* prefixes now, IPv4 and IPv6, for asc_state */
+	bool routes_changed; /* since asc_state was last written */
+};
+
 /* Writes the records of generation `next` (slots handed out as needed)
- * and their indexes per entry into rid[]. */
+ * and their indexes per entry into rid[]; with `live`, through its slot
+ * allocator, and its columns become those of the load. */
 static int records_load(const struct asc_maps *m, struct fib *f, const struct rtable *t,
-			unsigned int next, uint32_t *rid, struct tables_result *res)
+			unsigned int next, uint32_t *rid, struct tables_result *res,
+			struct tables_live *live)
 {
 	struct asc_route *rec = calloc(t->n ? t->n : 1, sizeof(*rec));
-	struct columns *c = malloc(sizeof(*c));
+	struct columns *c = live ? &live->c : malloc(sizeof(*c));
 	struct slots *sl = NULL;
 	struct fib_recs r;
 	int err;
 
 	err = rec && c ? columns_read(m, c) : -ENOMEM;
+	/* under the loaders' lock: no other loader hands out slots meanwhile */
 	if (!err)
 		err = slots_open(m, &sl);
+	if (!err && live) {
+		slots_close(live->sl); /* of an earlier load with the same state */
+		live->sl = sl;
+	}
 	/* The generation about to be rewritten may have been active a moment
 	 * ago: no packet may count in a slot that is folded below. */
 	if (!err && (err = rcu_grace()))
@@ -176,8 +205,10 @@ static int records_load(const struct asc_maps *m, struct fib *f, const struct rt
 			 res->slots_missed, m->counts_max);
 	err = fib_records(f, &r, t->n, next, rid);
 out:
-	slots_close(sl);
-	free(c);
+	if (!live) {
+		slots_close(sl);
+		free(c);
+	}
 	free(rec);
 	return err;
 }
@@ -201,7 +232,8 @@ int tables_load(const struct asc_maps *m, const struct rtable *t, const struct t
 		struct tables_result *res)
 {
 	unsigned int which = o && o->which ? o->which : TABLES_FAST;
-	struct fib *fib = o ? o->fib : NULL;
+	struct tables_live *live = o ? o->live : NULL;
+	struct fib *fib = live ? live->fib : o ? o->fib : NULL;
 	struct asc_state st;
 	uint32_t *rid;
 	unsigned int next;
@@ -210,6 +242,8 @@ int tables_load(const struct asc_maps *m, const struct rtable *t, const struct t
 	double t0;
 	int lock, err;
 
+	if (live)
+		live->ready = false;
 	lock = tables_lock();
 	if (lock < 0)
 		return lock;
@@ -228,7 +262,7 @@ int tables_load(const struct asc_maps *m, const struct rtable *t, const struct t
 	if (!err && !fib)
 		err = fib_open(m, false, &fib);
 	if (!err)
-		err = records_load(m, fib, t, next, rid, res);
+		err = records_load(m, fib, t, next, rid, res, live);
 	if (!err && (which & TABLES_LPM))
 		err = lpm_fill(m, t, rid, next);
 	if (!err && (which & TABLES_LPM))
@@ -240,7 +274,7 @@ int tables_load(const struct asc_maps *m, const struct rtable *t, const struct t
 			fib_usage(fib, &res->fast);
 		res->fast_seconds = now_s() - t0;
 	}
-	if (!o || !o->fib)
+	if (!o || (!o->fib && !live))
 		fib_close(fib);
 	free(rid);
 	if (err)
@@ -269,6 +303,17 @@ int tables_load(const struct asc_maps *m, const struct rtable *t, const struct t
 	res->swap_seconds = now_s() - t0;
 	res->generation = next;
 	res->lookup = st.lookup;
+	if (live)
+		*live = (struct tables_live){ .m = m,
+					      .fib = live->fib,
+					      .sl = live->sl,
+					      .c = live->c,
+					      .which = which,
+					      .gen = next,
+					      .swaps = st.swaps,
+					      .ready = true,
+					      .lock = -1,
+					      .routes = { res->routes_v4, res->routes_v6 } };
 out:
 	close(lock);
 	return err;
@@ -379,4 +424,156 @@ int tables_upstreams(const struct asc_maps *m, struct rt_upstreams *u)
 			err = rt_upstream_set(u, ups[i].column, ups[i].asn, ups[i].neighbor_family,
 					      ups[i].neighbor);
 	return err;
+}
+
+/* ---- single-prefix updates -------------------------------------------- */
+
+int tables_live_open(const struct asc_maps *m, struct tables_live **out)
+{
+	struct tables_live *l = calloc(1, sizeof(*l));
+	int err = l ? fib_open(m, true, &l->fib) : -ENOMEM;
+
+	if (err) {
+		tables_live_close(l);
+		return err;
+	}
+	l->m = m;
+	l->lock = -1;
+	*out = l;
+	return 0;
+}
+
+void tables_live_close(struct tables_live *l)
+{
+	if (!l)
+		return;
+	if (l->lock >= 0)
+		close(l->lock);
+	fib_close(l->fib);
+	slots_close(l->sl);
+	free(l);
+}
+
+bool tables_live_ready(const struct tables_live *l)
+{
+	return l && l->ready;
+}
+
+int tables_live_begin(struct tables_live *l)
+{
+	struct columns *c;
+	struct asc_state st;
+	int err;
+
+	if (!tables_live_ready(l))
+		return -EINVAL;
+	l->lock = tables_lock();
+	if (l->lock < 0)
+		return l->lock;
+	c = malloc(sizeof(*c));
+	err = c ? state_read(l->m, &st) : -ENOMEM;
+	if (!err)
+		err = columns_read(l->m, c);
+	if (!err && (st.generation != l->gen || st.swaps != l->swaps)) {
+		log_info("the tables were loaded by another process: a whole load follows");
+		err = -ESTALE;
+	} else if (!err && memcmp(c, &l->c, sizeof(*c))) {
+		log_info("the attached upstreams changed: a whole load follows");
+		err = -ESTALE;
+	}
+	free(c);
+	if (err)
+		tables_live_end(l, false);
+	return err;
+}
+
+/* Updates that may retire fast-table memory before a grace period frees
+ * it for reuse: bounds what the quarantine holds. */
+#define TABLES_SYNC_UPDATES 4096
+
+/* asc_state's prefix counts after updates (the generation stays). */
+static int routes_write(struct tables_live *l)
+{
+	struct asc_state st;
+	__u32 zero = 0;
+	int err = state_read(l->m, &st);
+
+	if (err)
+		return err;
+	st.routes_v4 = l->routes[0];
+	st.routes_v6 = l->routes[1];
+	if (bpf_map_update_elem(l->m->state, &zero, &st, BPF_ANY))
+		return -errno;
+	l->routes_changed = false;
+	return 0;
+}
+
+int tables_live_end(struct tables_live *l, bool sync)
+{
+	int err = 0;
+
+	if (l->ready && l->lock >= 0 && l->routes_changed && (err = routes_write(l))) {
+		log_err("asc_state: write the prefix counts: %s", errstr(err));
+		l->ready = false;
+	}
+
+	if (l->ready && (l->which & TABLES_FAST) &&
+	    (l->since_sync >= TABLES_SYNC_UPDATES || (sync && l->since_sync))) {
+		err = fib_sync(l->fib);
+		if (err) {
+			log_err("fast tables: wait for a grace period: %s", errstr(err));
+			l->ready = false;
+		}
+		l->since_sync = 0;
+	}
+	if (l->lock >= 0)
+		close(l->lock);
+	l->lock = -1;
+	return err;
+}
+
+int tables_update(struct tables_live *l, const struct rt_entry *e, const struct rt_links *links,
+		  bool withdraw)
+{
+	struct rt_links lk[2];
+	struct rt_entry one = *e;
+	struct rtable t = { .v = &one, .n = 1, .links = lk, .nlinks = 2 };
+	struct asc_route rec = { 0 };
+	struct fib_recs r;
+	uint32_t rid = 0;
+	int err = 0, delta = 0;
+	bool had;
+
+	if (!l->ready || l->lock < 0)
+		return -EINVAL;
+	had = (l->which & TABLES_FAST) && fib_has(l->fib, e);
+	memset(&lk[0], 0, sizeof(lk[0]));
+	lk[1] = *links;
+	one.links = e->links ? 1 : 0;
+	if (!withdraw)
+		err = records_make(&l->c, l->sl, &t, &rec, &r);
+	if (!err && !withdraw && (l->which & TABLES_LPM))
+		err = fib_intern(l->fib, &rec, &rid);
+	if (!err && (l->which & TABLES_LPM))
+		err = lpm_put(l->m, l->gen, e, rid, withdraw, &delta);
+	if (!err && (l->which & TABLES_FAST)) {
+		err = fib_update(l->fib, e, &rec, withdraw);
+		delta = withdraw ? -had : !had;
+	}
+	if (err) {
+		l->ready = false; /* the tables stay whole; the next load resynchronises */
+		return err;
+	}
+	l->routes[e->family == 6] += (size_t)(ssize_t)delta;
+	l->routes_changed |= delta != 0;
+	l->since_sync++;
+	return 0;
+}
+
+int tables_live_usage(const struct tables_live *l, struct fib_usage *u)
+{
+	if (!l->ready)
+		return -EINVAL;
+	fib_usage(l->fib, u);
+	return 0;
 }

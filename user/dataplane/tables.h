@@ -17,11 +17,15 @@ enum tables_which {
 	TABLES_FAST = 1U << 1, /* the fast tables (--lookup fast, the default) */
 };
 
+struct tables_live;
+
 struct tables_opts {
-	unsigned int which; /* enum tables_which; 0 = TABLES_FAST.  The data
-			       plane then uses the fast tables if written. */
-	struct fib *fib;    /* a fib to build with (kept for fib_update()), or
-			       NULL to open one for this load */
+	unsigned int which;	  /* enum tables_which; 0 = TABLES_FAST.  The data
+				     plane then uses the fast tables if written. */
+	struct fib *fib;	  /* a fib to build with (kept for fib_update()), or
+				     NULL to open one for this load */
+	struct tables_live *live; /* or: build with its fib and slot allocator,
+				     and keep what tables_update() needs */
 };
 
 struct tables_result {
@@ -62,5 +66,44 @@ int tables_lookup(const struct asc_maps *m, int family, const uint8_t *addr, str
  * -ENOENT when the column has no slot (slot 0: overflow). */
 int tables_slot_identity(const struct asc_maps *m, const struct asc_route *rec, unsigned int col,
 			 struct asc_count *id);
+
+/* ---- single-prefix updates (the live feed) --------------------------------
+ * A whole load with tables_opts.live keeps its fib (opened with updates),
+ * its slot allocator and the upstream columns in the live state; then
+ * tables_update() changes one prefix in place in the active generation:
+ * the fast tables through fib_update(), the LPM tries by one element update
+ * (each atomic for the data plane).  Updates run between
+ * tables_live_begin() and tables_live_end(), under the flock of whole
+ * loads.  Any error leaves the tables whole (each store is complete) but
+ * the state not ready: the caller then does a whole load (with a fresh
+ * state).  Slots of records an update replaced are never folded while the
+ * state lives (they might still be counted in), only free or unused ones. */
+
+/* A state for the next whole load (fib with updates, slots read from the
+ * maps).  Returns 0 or a negative errno (logged). */
+int tables_live_open(const struct asc_maps *m, struct tables_live **out);
+void tables_live_close(struct tables_live *l);
+/* Whether a load filled l and no update failed since (l may be NULL). */
+bool tables_live_ready(const struct tables_live *l);
+/* Takes the loaders' lock and checks that the tables and the attached
+ * upstreams' columns are still those of l's load.  Returns 0, -ESTALE when
+ * not (logged: a whole load is due), -EINVAL when l is not ready, or
+ * another negative errno; the lock is released on error. */
+int tables_live_begin(struct tables_live *l);
+/* Releases the lock; first waits for a grace period (which frees replaced
+ * fast-table memory for reuse) when `sync` and an update happened since the
+ * last, or every TABLES_SYNC_UPDATES updates anyway.  Returns 0 or a
+ * negative errno (l is then not ready). */
+int tables_live_end(struct tables_live *l, bool sync);
+/* Announces e (route, prefix; e->links 1 when *links holds a column's own
+ * path, 0 when none, as rib_resolve_prefix() gives them) in the active
+ * generation, counter slots handed out as a whole load would, or withdraws
+ * it when `withdraw` (links unused).  Returns 0 or a negative errno (l is
+ * then not ready). */
+int tables_update(struct tables_live *l, const struct rt_entry *e, const struct rt_links *links,
+		  bool withdraw);
+/* What the active generation uses now: route records, and for the fast
+ * tables nodes and leaves (-EINVAL: not ready). */
+int tables_live_usage(const struct tables_live *l, struct fib_usage *u);
 
 #endif

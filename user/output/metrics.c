@@ -597,6 +597,47 @@ static void feed_peer(FILE *f, const struct feed_peer_status *p, uint64_t now)
 	feed_last_eor(f, p);
 }
 
+const double metrics_apply_bounds[METRICS_APPLY_BUCKETS] = {
+	0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5,
+};
+
+void metrics_apply_observe(struct metrics_apply *a, double seconds)
+{
+	for (int i = 0; i < METRICS_APPLY_BUCKETS; i++)
+		if (seconds <= metrics_apply_bounds[i]) {
+			a->bucket[i]++;
+			break;
+		}
+	a->count++;
+	a->sum += seconds;
+}
+
+/* asclass_feed_update_kernel_seconds and asclass_table_updates_total. */
+static void apply_series(FILE *f, const struct metrics_apply *a)
+{
+	uint64_t cum = 0;
+
+	help_type(f, "asclass_feed_update_kernel_seconds", "histogram",
+		  "Seconds from a live route change's arrival in asclass to its prefix's write "
+		  "into the data-plane tables, per prefix applied (in place or by a whole load).");
+	for (int i = 0; i < METRICS_APPLY_BUCKETS; i++) {
+		cum += a->bucket[i];
+		fprintf(f, "asclass_feed_update_kernel_seconds_bucket{le=\"%g\"} %llu\n",
+			metrics_apply_bounds[i], (unsigned long long)cum);
+	}
+	fprintf(f, "asclass_feed_update_kernel_seconds_bucket{le=\"+Inf\"} %llu\n",
+		(unsigned long long)a->count);
+	fprintf(f, "asclass_feed_update_kernel_seconds_sum %.9f\n", a->sum);
+	fprintf(f, "asclass_feed_update_kernel_seconds_count %llu\n", (unsigned long long)a->count);
+	help_type(f, "asclass_table_updates_total", "counter",
+		  "Live route changes applied to the data-plane tables: prefixes updated in "
+		  "place (kind prefix) and whole loads (kind load).");
+	fprintf(f, "asclass_table_updates_total{kind=\"prefix\"} %llu\n",
+		(unsigned long long)a->prefixes);
+	fprintf(f, "asclass_table_updates_total{kind=\"load\"} %llu\n",
+		(unsigned long long)a->loads);
+}
+
 int metrics_write_live(FILE *f, const struct metrics_live *l)
 {
 	help_type(f, "asclass_transit_changes_total", "counter",
@@ -612,6 +653,8 @@ int metrics_write_live(FILE *f, const struct metrics_live *l)
 		put_label(f, c->upstream);
 		fprintf(f, "\"} %llu\n", (unsigned long long)c->lost);
 	}
+	if (l->apply)
+		apply_series(f, l->apply);
 	if (!l->peers)
 		return ferror(f) ? -EIO : 0;
 	help_type(f, "asclass_feed_queue_bytes", "gauge",

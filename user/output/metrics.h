@@ -63,10 +63,29 @@ struct metrics_changes {
 	char upstream[ASC_NAME_LEN];
 	uint64_t gained, lost;
 };
+/* Upper bounds (seconds) of asclass_feed_update_kernel_seconds' buckets,
+ * +Inf aside: 100 us (a single-prefix update takes a few) to 2.5 s (a whole
+ * load of a full table). */
+#define METRICS_APPLY_BUCKETS 14
+extern const double metrics_apply_bounds[METRICS_APPLY_BUCKETS];
+
+/* How the live feed's changes reach the tables: a latency histogram (from a
+ * change's arrival in asclass to its map write done, per prefix applied)
+ * and how they were applied. */
+struct metrics_apply {
+	uint64_t bucket[METRICS_APPLY_BUCKETS]; /* observations <= bound, not cumulative */
+	uint64_t count;
+	double sum;	   /* seconds */
+	uint64_t prefixes; /* prefixes applied in place (tables_update) */
+	uint64_t loads;	   /* whole loads of the live feed's RIB */
+};
+/* Adds one observation of `seconds` to a's histogram. */
+void metrics_apply_observe(struct metrics_apply *a, double seconds);
 
 struct feed_peer_status;
 /* The daemon's live feed and routing-change events (docs/METRICS.md). */
 struct metrics_live {
+	const struct metrics_apply *apply;    /* NULL: no live source ([bgp], [bmp]) */
 	const struct feed_peer_status *peers; /* per neighbour; NULL: no [bgp] feed */
 	size_t n_peers;
 	size_t queue_bytes; /* the feed's queue (one for all neighbours) */

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "common/hashidx.h"
 #include "routes/rib.h"
@@ -26,12 +27,14 @@ struct pfx {
 	uint8_t family, plen;
 	uint16_t nrefs, cap;
 	uint8_t addr[16];
+	uint8_t dirty; /* in the dirty list (fills padding: a prefix stays 32 bytes) */
 	struct ref *refs;
 };
 
 struct ref {
 	uint32_t peer, path_id, path;
 };
+_Static_assert(sizeof(struct pfx) == 32 || sizeof(void *) != 8, "a prefix is 32 bytes");
 
 struct path {
 	uint32_t origin, transit, first;
@@ -50,8 +53,18 @@ struct store {
 	struct hashidx idx;
 };
 
+/* A prefix changed since the dirty set was last taken. */
+struct dirty {
+	uint32_t pfx;
+	uint64_t since_ns;
+};
+
 struct rib {
 	struct store pfx, peer, path, pair;
+	bool track;	     /* record changes (rib_track) */
+	bool dirty_lost;     /* a change could not be recorded: take says so */
+	struct dirty *dirty; /* in the order of the first change */
+	size_t ndirty, dirty_cap;
 };
 
 static inline struct pfx *pfx_at(const struct rib *r, size_t i)
@@ -184,7 +197,71 @@ void rib_free(struct rib *r)
 	store_free(&r->peer);
 	store_free(&r->path);
 	store_free(&r->pair);
+	free(r->dirty);
 	free(r);
+}
+
+uint64_t rib_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+/* Records that prefix pi changed, once until the set is taken; a change
+ * that cannot be recorded (no memory) marks the set lost instead. */
+static void mark_dirty(struct rib *r, size_t pi)
+{
+	struct pfx *x = pfx_at(r, pi);
+
+	if (!r->track || x->dirty)
+		return;
+	if (grow_array((void **)&r->dirty, &r->dirty_cap, r->ndirty, sizeof(*r->dirty))) {
+		r->dirty_lost = true;
+		return;
+	}
+	x->dirty = 1;
+	r->dirty[r->ndirty++] = (struct dirty){ (uint32_t)pi, rib_now_ns() };
+}
+
+void rib_track(struct rib *r, bool on)
+{
+	r->track = on;
+}
+
+size_t rib_dirty_count(const struct rib *r)
+{
+	return r->ndirty;
+}
+
+size_t rib_prefix_count(const struct rib *r)
+{
+	return r->pfx.n;
+}
+
+int rib_take_dirty(struct rib *r, struct rib_dirty **out, size_t *n)
+{
+	struct rib_dirty *v = malloc((r->ndirty ? r->ndirty : 1) * sizeof(*v));
+	bool lost = r->dirty_lost;
+
+	if (!v)
+		return -ENOMEM;
+	for (size_t i = 0; i < r->ndirty; i++) {
+		struct pfx *x = pfx_at(r, r->dirty[i].pfx);
+
+		memset(&v[i], 0, sizeof(v[i]));
+		v[i].p.family = x->family;
+		v[i].p.plen = x->plen;
+		memcpy(v[i].p.addr, x->addr, 16);
+		v[i].since_ns = r->dirty[i].since_ns;
+		x->dirty = 0;
+	}
+	*out = v;
+	*n = r->ndirty;
+	r->ndirty = 0;
+	r->dirty_lost = false;
+	return lost ? -ENOBUFS : 0;
 }
 
 /* The prefix p as a key: host bits cleared. */
@@ -289,6 +366,7 @@ int rib_announce(struct rib *r, const struct rt_entry *p, const struct rib_peer 
 			return -ENOMEM;
 		pair_ref(r, path_at(r, f->path), -1, when);
 		f->path = (uint32_t)pa;
+		mark_dirty(r, (size_t)pi);
 		return 0;
 	}
 	if (x->nrefs == x->cap) {
@@ -306,13 +384,17 @@ int rib_announce(struct rib *r, const struct rt_entry *p, const struct rib_peer 
 	if (pair_ref(r, path_at(r, pa), +1, when))
 		return -ENOMEM;
 	x->refs[x->nrefs++] = (struct ref){ (uint32_t)pe, path_id, (uint32_t)pa };
+	mark_dirty(r, (size_t)pi);
 	return 0;
 }
 
-static void drop_ref(struct rib *r, struct pfx *x, uint16_t i, uint32_t when)
+static void drop_ref(struct rib *r, size_t pi, uint16_t i, uint32_t when)
 {
+	struct pfx *x = pfx_at(r, pi);
+
 	pair_ref(r, path_at(r, x->refs[i].path), -1, when);
 	x->refs[i] = x->refs[--x->nrefs];
+	mark_dirty(r, pi);
 }
 
 /* The index of a peer the RIB has seen, or -1. */
@@ -336,7 +418,7 @@ int rib_withdraw(struct rib *r, const struct rt_entry *p, const struct rib_peer 
 	x = pfx_at(r, pi);
 	for (uint16_t i = 0; i < x->nrefs; i++)
 		if (x->refs[i].peer == (uint32_t)pe && x->refs[i].path_id == path_id) {
-			drop_ref(r, x, i, when);
+			drop_ref(r, (size_t)pi, i, when);
 			break;
 		}
 	return 0;
@@ -353,7 +435,7 @@ void rib_peer_down(struct rib *r, const struct rib_peer *peer, uint32_t when)
 
 		for (uint16_t i = 0; i < x->nrefs;)
 			if (x->refs[i].peer == (uint32_t)pe)
-				drop_ref(r, x, i, when);
+				drop_ref(r, p, i, when);
 			else
 				i++;
 	}
@@ -587,52 +669,59 @@ static void links_close(struct rtable *t, struct store *s)
 	hashidx_free(&s->idx);
 }
 
-/* e->links for prefix x: the row of its columns' own answers, 0 when no
- * column has one.  Returns 0 or -ENOMEM. */
-static int link_row(const struct rib *r, const struct rt_upstreams *u, const struct pfx *x,
-		    const uint8_t *cols, uint8_t used, struct store *links, struct rt_entry *e)
+/* The row of x's columns' own answers into *row; false (and *row all
+ * consensus) when no column has one. */
+static bool links_of(const struct rib *r, const struct rt_upstreams *u, const struct pfx *x,
+		     const uint8_t *cols, uint8_t used, struct rt_links *row)
 {
-	struct rt_links row;
 	uint8_t may = 0;
 	bool own = false;
-	long i;
 
-	for (uint16_t k = 0; k < x->nrefs; k++)
+	memset(row, 0, sizeof(*row));
+	for (unsigned int c = 0; c < RT_COLUMNS; c++)
+		row->col[c].path = ASC_PATH_CONSENSUS;
+	for (uint16_t k = 0; used && k < x->nrefs; k++)
 		may |= cols[x->refs[k].peer];
 	may &= used;
-	if (!may)
-		return 0;
-	memset(&row, 0, sizeof(row));
-	for (unsigned int c = 0; c < RT_COLUMNS; c++) {
-		row.col[c].path = ASC_PATH_CONSENSUS;
+	for (unsigned int c = 0; may && c < RT_COLUMNS; c++) {
 		if (may & (1U << c))
-			row.col[c] = resolve_link(r, x, cols, c, u->col[c].asn);
-		own |= row.col[c].path == ASC_PATH_OWN;
+			row->col[c] = resolve_link(r, x, cols, c, u->col[c].asn);
+		own |= row->col[c].path == ASC_PATH_OWN;
 	}
-	if (!own)
-		return 0;
-	i = intern(links, &links_ops, &row);
-	if (i < 0)
-		return -ENOMEM;
-	e->links = (uint32_t)i;
-	return 0;
+	return own;
+}
+
+/* One prefix as rib_to_rtable() resolves it: its route into *row, and its
+ * columns' own answers into *lr (*own: whether any column has one).  Both
+ * the whole table and the single-prefix updates go through here. */
+static void resolve_prefix(const struct rib *r, const struct rt_upstreams *u, const struct pfx *x,
+			   const uint8_t *cols, uint8_t used, struct rib_row *row,
+			   struct rt_links *lr, bool *own)
+{
+	resolve_one(r, x, row);
+	*own = links_of(r, u, x, cols, used, lr);
 }
 
 int rib_to_rtable(const struct rib *r, const struct rt_upstreams *u, struct rtable *t)
 {
 	struct store links = { 0 };
+	struct rt_links lr;
 	struct rib_row row;
 	uint8_t *cols, used;
+	bool own;
 	int err = peer_columns(r, u, &cols, &used);
 
 	if (!err && used)
 		err = links_open(t, &links);
 	for (size_t i = 0; i < r->pfx.n && !err; i++) {
+		long k;
+
 		if (!pfx_at(r, i)->nrefs)
 			continue;
-		resolve_one(r, pfx_at(r, i), &row);
-		if (used)
-			err = link_row(r, u, pfx_at(r, i), cols, used, &links, &row.e);
+		resolve_prefix(r, u, pfx_at(r, i), cols, used, &row, &lr, &own);
+		k = own ? intern(&links, &links_ops, &lr) : 0;
+		err = k < 0 ? -ENOMEM : 0;
+		row.e.links = (uint32_t)(k > 0 ? k : 0);
 		if (!err)
 			err = rtable_add(t, &row.e);
 	}
@@ -640,6 +729,28 @@ int rib_to_rtable(const struct rib *r, const struct rt_upstreams *u, struct rtab
 		links_close(t, &links);
 	free(cols);
 	return err;
+}
+
+int rib_resolve_prefix(const struct rib *r, const struct rt_upstreams *u, const struct rt_entry *p,
+		       struct rt_entry *e, struct rt_links *links)
+{
+	struct pfx k = pfx_key(p);
+	long pi = hashidx_find(&r->pfx.idx, &pfx_ops, r->pfx.v, &k);
+	struct rib_row row;
+	uint8_t *cols, used;
+	bool own;
+	int err;
+
+	if (pi < 0 || !pfx_at(r, pi)->nrefs)
+		return -ENOENT;
+	err = peer_columns(r, u, &cols, &used);
+	if (err)
+		return err;
+	resolve_prefix(r, u, pfx_at(r, pi), cols, used, &row, links, &own);
+	free(cols);
+	*e = row.e;
+	e->links = own ? 1 : 0;
+	return 0;
 }
 
 static int cmp_transit(const void *a, const void *b)

@@ -83,6 +83,40 @@ int rib_resolve(const struct rib *r, struct rib_row **rows, size_t *n);
  * Returns 0 or -ENOMEM. */
 int rib_to_rtable(const struct rib *r, const struct rt_upstreams *u, struct rtable *t);
 
+/* One prefix as rib_to_rtable() gives it, without building the table: its
+ * route into *e (prefix included) and its columns' own answers into *links
+ * (every column ASC_PATH_CONSENSUS when none has one); e->links is 1 when
+ * some column has its own path, else 0, so that rt_link_of() over a table
+ * whose links[1] is *links answers as for the whole table's row.  Returns
+ * 0, -ENOENT when no path covers p any more (a withdrawal), -ENOMEM. */
+int rib_resolve_prefix(const struct rib *r, const struct rt_upstreams *u, const struct rt_entry *p,
+		       struct rt_entry *e, struct rt_links *links);
+
+/* ---- changes since the last apply (single-prefix updates) ----------------
+ * With tracking on, every announce, withdraw or peer down that changes a
+ * prefix's paths puts the prefix in the dirty set, once, stamped with the
+ * CLOCK_MONOTONIC time of its earliest change not yet taken. */
+
+struct rib_dirty {
+	struct rt_entry p; /* family, plen and addr; the rest zero */
+	uint64_t since_ns; /* CLOCK_MONOTONIC of its earliest change since the last take */
+};
+
+/* The clock of since_ns: CLOCK_MONOTONIC in nanoseconds. */
+uint64_t rib_now_ns(void);
+/* Starts or stops recording the dirty set (off after rib_new(): readers of
+ * files never take it). */
+void rib_track(struct rib *r, bool on);
+/* Prefixes in the dirty set now. */
+size_t rib_dirty_count(const struct rib *r);
+/* Prefixes the RIB has held (with or without paths now). */
+size_t rib_prefix_count(const struct rib *r);
+/* The dirty set, in the order of the first change (malloc'd into *out),
+ * and clears it.  Returns 0, -ENOMEM (the set is kept), or -ENOBUFS when a
+ * change could not be recorded (no memory at the time): *out is then
+ * incomplete and the caller must resolve the whole RIB. */
+int rib_take_dirty(struct rib *r, struct rib_dirty **out, size_t *n);
+
 struct rib_transit {
 	uint32_t origin, transit;
 	uint32_t first_seen; /* time of the first path that showed the pair */
