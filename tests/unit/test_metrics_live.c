@@ -123,9 +123,11 @@ static void test_metrics_apply_histogram_and_kinds(void **state)
 
 static void test_metrics_apply_absent_without_live_source(void **state)
 {
-	char *t = render(&(struct metrics_live){ .changes = { 1, 0 } });
+	static const struct metrics_changes c[] = { { "cu", 1, 0 } };
+	char *t = render(&(struct metrics_live){ .changes = c, .n_changes = 1 });
 
 	(void)state;
+	assert_non_null(strstr(t, "asclass_transit_changes_total"));
 	assert_null(strstr(t, "asclass_feed_update_kernel_seconds"));
 	assert_null(strstr(t, "asclass_table_updates_total"));
 	free(t);
