@@ -69,11 +69,7 @@ sender() {
 		203.0.113.2 "$2" "$1" "$3" "$4" "$5" "$DIR/$1.stop" ${6:-} >"$DIR/$1.log" 2>&1 &
 	SENDER_PID=$!
 }
-# "origin AS.. transit AS.." for 198.18.N.1, or "no route"
-pfx_route() {
-	"$ASCLASS" --pin-dir "$PIN" lookup "198.18.$1.1" 2>/dev/null |
-		awk -F'\t' '/no route/ {print "no route"; exit} {print $4 " " $5}'
-}
+pfx_route() { addr_route "198.18.$1.1"; }
 # has_paths FIRST N: 198.18.FIRST.. hold the sender's paths (cu's on even
 # offsets, ttk's on odd); no_paths FIRST N: none of them is routed
 has_paths() {
@@ -97,6 +93,21 @@ logged_since() { tail -n +"$(($1 + 1))" "$DIR/daemon.log" | grep -qF "$2"; }
 # at byte M", as the sender printed it
 cut_of() { sed -n 's/^cut \(at byte [0-9]*\): /\1, /p' "$1"; }
 
+# a_gone NAME HOW: router A (its sender NAME) went away (HOW, as the log
+# says it) where its sender says it cut: A's paths leave the tables, B's
+# stay, the log (since line $from) names A and the byte; cut gets the place
+a_gone() {
+	wait_for 10 grep -q "^closed" "$DIR/$1.log" || fail "$1: router A did not go away"
+	wait "$APID"
+	APID=
+	wait_for 10 no_paths 1 6 || fail "$1: router A's paths stayed: $(pfx_route 1)"
+	has_paths 101 4 || fail "$1: router B's paths went with A's"
+	cut=$(cut_of "$DIR/$1.log")
+	wait_for 5 logged_since "$from" "bmp: router 203.0.113.1: connection closed ($2 $cut)" ||
+		fail "$1: the log does not say '$2 $cut'"
+	router_up 203.0.113.1 0 || fail "$1: router A still up in the metrics"
+}
+
 daemon_start "$DIR/asclass.conf" "$DIR/daemon.log"
 wait_for 10 grep -q "BMP station: listening on 203.0.113.2 port 1790" "$DIR/daemon.log" ||
 	fail "the station did not start"
@@ -113,15 +124,7 @@ wait_for 15 has_paths 1 6 || fail "router A's paths are not in the tables: $(pfx
 router_up 203.0.113.1 1 || fail "router A not up in the metrics"
 from=$(wc -l <"$DIR/daemon.log")
 touch "$DIR/a1.stop"
-wait_for 10 grep -q "^closed" "$DIR/a1.log" || fail "router A did not cut its stream"
-wait "$APID"
-APID=
-wait_for 10 no_paths 1 6 || fail "router A's paths stayed after it closed: $(pfx_route 1)"
-has_paths 101 4 || fail "router B's paths went with A's"
-cut=$(cut_of "$DIR/a1.log")
-wait_for 5 logged_since "$from" "bmp: router 203.0.113.1: connection closed (closed by the router $cut)" ||
-	fail "the log does not say where A's stream stopped ($cut)"
-router_up 203.0.113.1 0 || fail "router A still up in the metrics"
+a_gone a1 "closed by the router"
 router_up 203.0.113.5 1 || fail "router B not up in the metrics"
 [ "$(metric 'asclass_bmp_prefixes_announced_total{router="203.0.113.1"}')" = 6 ] ||
 	fail "the cut message was applied: $(metric 'asclass_bmp_prefixes_announced_total{router="203.0.113.1"}') announced"
@@ -142,15 +145,7 @@ sleep 1 # stalled mid-message: nothing is lost yet
 has_paths 1 6 || fail "A's paths went while its connection stalls"
 router_up 203.0.113.1 1 || fail "router A down while its connection stalls"
 touch "$DIR/a2.stop.rst"
-wait_for 10 grep -q "^closed" "$DIR/a2.log" || fail "router A did not reset"
-wait "$APID"
-APID=
-wait_for 10 no_paths 1 6 || fail "router A's paths stayed after the reset: $(pfx_route 1)"
-has_paths 101 4 || fail "router B's paths went with A's"
-cut=$(cut_of "$DIR/a2.log")
-wait_for 5 logged_since "$from" "bmp: router 203.0.113.1: connection closed (Connection reset by peer $cut)" ||
-	fail "the log does not say A's connection was reset, and where ($cut)"
-router_up 203.0.113.1 0 || fail "router A still up after the reset"
+a_gone a2 "Connection reset by peer"
 echo "ok: A stalled mid-message (paths kept), then RST ($cut): its paths gone, B's kept, logged"
 
 # ---- A a third time ----

@@ -35,23 +35,11 @@ from scapy.contrib.bgp import (  # noqa: E402
     BGPPAMPReachNLRI, BGPPAMultiExitDisc, BGPPANextHop, BGPPAOrigin,
     BGPPathAttr)
 
-MARKER = b"\xff" * 16
-OPEN, UPDATE, NOTIFICATION, KEEPALIVE = 1, 2, 3, 4
+from bgp_raw_speaker import KEEPALIVE, NOTIFICATION, OPEN, UPDATE, msg, open_msg  # noqa: E402
+
 GOOD_PATH = [20485, 131279]
 NEW_PATH = [4837, 131279]
 NEXT_HOP = "203.0.113.1"
-
-
-def msg(kind, body=b""):
-    return MARKER + struct.pack("!HB", 19 + len(body), kind) + body
-
-
-def open_msg(asn, router_id, hold):
-    caps = bytes([1, 4, 0, 1, 0, 1])  # Multiprotocol IPv4 unicast
-    caps += bytes([65, 4]) + struct.pack("!I", asn)  # 4-octet AS
-    param = bytes([2, len(caps)]) + caps
-    return msg(OPEN, struct.pack("!BHH4sB", 4, asn if asn < 65536 else 23456, hold,
-                                 socket.inet_aton(router_id), len(param)) + param)
 
 
 # ---- attributes, built by scapy ----
