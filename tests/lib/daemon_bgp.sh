@@ -22,6 +22,12 @@ up_route_is() {
 	shift
 	route_is "$@"
 }
+# addr_route ADDR: what traffic from ADDR counts under over the first
+# attached link, "origin AS.. transit AS..", or "no route"
+addr_route() {
+	"$ASCLASS" --pin-dir "$PIN" lookup "$1" 2>/dev/null |
+		awk -F'\t' '/no route/ {print "no route"; exit} {print $4 " " $5}'
+}
 no_route() { "$ASCLASS" --pin-dir "$PIN" lookup 175.45.176.1 2>/dev/null | grep -q 'no route'; }
 
 # GET /PATH of the daemon's listener, from its namespace.

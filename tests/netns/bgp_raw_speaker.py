@@ -9,7 +9,8 @@
 # NOTIFICATION from asclass ends it with status 1.  BULK=N in the environment:
 # N more UPDATEs right after the good one, 5 ms apart, one /24 of
 # 198.18.0.0/15 each (path 174 64496+i: a new origin each), to see them go
-# into few table loads.  Standard library only.
+# into few table loads.  Standard library only; rfc7606_speaker.py imports
+# its message framing (msg, open_msg).
 import os
 import select
 import socket

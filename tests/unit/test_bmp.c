@@ -40,6 +40,7 @@ struct h {
 };
 
 static struct h h;
+static size_t sent_bytes; /* what the router's end wrote since setup */
 
 static void open_station(const struct bmp_conf *c)
 {
@@ -57,6 +58,7 @@ static int setup(void **state)
 	struct bmp_conf c = { 0 };
 
 	memset(&h, 0, sizeof(h));
+	sent_bytes = 0;
 	open_station(&c);
 	return 0;
 }
@@ -84,6 +86,7 @@ static void send_raw(const uint8_t *p, size_t n)
 {
 	if (n)
 		assert_int_equal(write(h.fd, p, n), (ssize_t)n);
+	sent_bytes += n;
 	for (int i = 0; i < 3; i++) /* read, then anything resumed */
 		assert_int_equal(bmp_step(h.b, 0), 0);
 }
@@ -564,6 +567,19 @@ static void test_bmp_termination_withdraws(void **state)
 	rib_free(r);
 }
 
+/* The station's last error after the router closed `part` bytes into a
+ * Route Monitoring message of `len`, the last thing it sent. */
+static void expect_lost_at(size_t part, size_t len)
+{
+	char want[160];
+
+	snprintf(want, sizeof(want),
+		 "closed by the router at byte %zu, %zu of the %zu bytes of the Route "
+		 "Monitoring message at byte %zu",
+		 sent_bytes, part, len, sent_bytes - part);
+	assert_string_equal(status().last_error, want);
+}
+
 /* The router goes away in the middle of a message: its peers' paths go. */
 static void test_bmp_disconnect_mid_message(void **state)
 {
@@ -578,9 +594,42 @@ static void test_bmp_disconnect_mid_message(void **state)
 	send_raw(NULL, 0);
 	assert_false(status().connected);
 	assert_int_equal(status().c.framing_errors, 0);
+	expect_lost_at(m.n / 2, m.n);
 	assert_int_equal(bmp_drain(h.b, r, 0, NULL), 0);
 	assert_int_equal(paths_of_22(r), 0);
 	rib_free(r);
+}
+
+/* ... or between two messages, or in a header. */
+static void test_bmp_disconnect_between_messages(void **state)
+{
+	struct rib *r = two_paths();
+	char want[64];
+
+	close(h.fd);
+	h.fd = -1;
+	send_raw(NULL, 0);
+	assert_false(status().connected);
+	snprintf(want, sizeof(want), "closed by the router at byte %llu, between messages",
+		 (unsigned long long)sent_bytes);
+	assert_string_equal(status().last_error, want);
+	assert_int_equal(bmp_drain(h.b, r, 0, NULL), 0);
+	assert_int_equal(paths_of_22(r), 0);
+	rib_free(r);
+}
+
+static void test_bmp_disconnect_in_header(void **state)
+{
+	static const uint8_t hdr[3] = { 3, 0, 0 };
+	char want[96];
+
+	send_raw(hdr, sizeof(hdr));
+	close(h.fd);
+	h.fd = -1;
+	send_raw(NULL, 0);
+	snprintf(want, sizeof(want),
+		 "closed by the router at byte 3, 3 bytes into the message at byte 0");
+	assert_string_equal(status().last_error, want);
 }
 
 struct broken_case {
@@ -661,6 +710,7 @@ static void test_bmp_view_pre_configured(void **state)
 
 	teardown(state);
 	memset(&h, 0, sizeof(h));
+	sent_bytes = 0;
 	open_station(&c);
 	send_announce(&PEER_CU_POST, 4837, 0);
 	send_announce(&PEER_CU, 4837, 0);
@@ -807,6 +857,7 @@ static void test_bmp_queue_full_pauses(void **state)
 
 	teardown(state);
 	memset(&h, 0, sizeof(h));
+	sent_bytes = 0;
 	open_station(&c);
 	send_announce(&PEER_CU, 4837, 0);
 	send_announce(&PEER_TTK, 20485, 0);
@@ -836,6 +887,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bmp_peer_down_withdraws, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bmp_termination_withdraws, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bmp_disconnect_mid_message, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bmp_disconnect_between_messages, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_bmp_disconnect_in_header, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bmp_broken_framing_withdraws, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bmp_truncated_peer_header, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bmp_post_policy_replaces_pre, setup, teardown),

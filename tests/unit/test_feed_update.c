@@ -288,6 +288,49 @@ static void test_feed_7606_nlri_reset(void **state)
 	expect(UPD_RESET, FEED_FAULT_NLRI, 1);
 }
 
+/* RFC 7606 5.3: a length past the family's (/33, /129) with all its bytes
+ * there, in the NLRI field, the withdrawn routes and the MP attributes. */
+static void test_feed_7606_prefix_too_long_reset(void **state)
+{
+	static const uint8_t reach[] = {
+		0x80, 14,  15,		 /* MP_REACH_NLRI, 15 bytes */
+		0,    1,   1,	4,	 /* AFI 1 SAFI 1, next hop of 4 bytes */
+		198,  51,  100, 1, 0,	 /* 198.51.100.1, no SNPA */
+		33,   198, 18,	0, 0, 0, /* 198.18.0.0/33 */
+	};
+	static const uint8_t unreach[] = {
+		0x80, 15,   4 + 17, 0,	  2,	1, /* MP_UNREACH_NLRI IPv6 */
+		129,  0x20, 1,	    0x0d, 0xb8, 0, 0, 0, 0,
+		0,    0,    0,	    0,	  0,	0, 0, 0, 0, /* 2001:db8::/129, 17 bytes */
+	};
+	struct mb m;
+
+	announce_22(&m, NULL, 0);
+	m.n -= 4;			      /* the /22 out */
+	MB_BYTES(&m, 33, 175, 45, 176, 0, 0); /* NLRI 175.45.176.0/33, 5 bytes */
+	decode(&m);
+	expect(UPD_RESET, FEED_FAULT_NLRI, 1);
+	assert_int_equal(o.notif.subcode, 10); /* Invalid Network Field */
+	assert_null(o.batch);
+
+	mb_hdr(&m, BGP_MSG_UPDATE);
+	mb_u16(&m, 6);
+	MB_BYTES(&m, 33, 175, 45, 176, 0, 0); /* withdrawn 175.45.176.0/33 */
+	mb_u16(&m, 0);
+	decode(&m);
+	expect(UPD_RESET, FEED_FAULT_NLRI, 1);
+
+	announce_22(&m, reach, sizeof(reach));
+	decode(&m);
+	expect(UPD_RESET, FEED_FAULT_MP_MALFORMED, 1);
+	assert_int_equal(o.notif.subcode, 9); /* Optional Attribute Error */
+	assert_null(o.batch);
+
+	announce_22(&m, unreach, sizeof(unreach));
+	decode(&m);
+	expect(UPD_RESET, FEED_FAULT_MP_MALFORMED, 1);
+}
+
 static void test_feed_7606_mp_repeated_reset(void **state)
 {
 	static const uint8_t two[] = {
@@ -592,6 +635,7 @@ int main(void)
 		T(test_feed_update_eor),
 		T(test_feed_7606_lengths_reset),
 		T(test_feed_7606_nlri_reset),
+		T(test_feed_7606_prefix_too_long_reset),
 		T(test_feed_7606_mp_repeated_reset),
 		T(test_feed_7606_mp_malformed_reset),
 		T(test_feed_7606_attr_overrun),

@@ -572,6 +572,31 @@ short bmp_router_events(const struct bmp_router *r)
 	return r->fd >= 0 && !r->paused && r->in_len < BMP_IN_BYTES ? POLLIN : 0;
 }
 
+/* The connection is gone (how): where the stream stopped, kept as the
+ * router's last error, and the connection closed. */
+static void lost(struct bmp_router *r, const struct bmp_env *e, const char *how)
+{
+	unsigned long long end = r->in_off + r->in_len, at = r->in_off;
+	char *buf = r->st.last_error, why[128];
+	size_t len = sizeof(r->st.last_error);
+	struct bmp_hdr h = { 0 };
+	long n = r->in_len < BMP_HDR_LEN ? -1 : bmp_frame(r->in, r->in_len, &h, why, sizeof(why));
+
+	if (!r->in_len)
+		snprintf(buf, len, "%s at byte %llu, between messages", how, end);
+	else if (n < 0)
+		snprintf(buf, len, "%s at byte %llu, %zu bytes into the message at byte %llu", how,
+			 end, r->in_len, at);
+	else if (!n)
+		snprintf(buf, len,
+			 "%s at byte %llu, %zu of the %u bytes of the %s message at byte %llu", how,
+			 end, r->in_len, h.len, bmp_type_name(h.type), at);
+	else /* paused behind a full queue */
+		snprintf(buf, len, "%s at byte %llu, %zu bytes from byte %llu not yet read", how,
+			 end, r->in_len, at);
+	bmp_router_close(r, e, "%s", buf);
+}
+
 static void on_readable(struct bmp_router *r, const struct bmp_env *e)
 {
 	ssize_t n = read(r->fd, r->in + r->in_len, BMP_IN_BYTES - r->in_len);
@@ -579,7 +604,7 @@ static void on_readable(struct bmp_router *r, const struct bmp_env *e)
 	if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
 		return;
 	if (n <= 0) {
-		bmp_router_close(r, e, "%s", n ? strerror(errno) : "closed by the router");
+		lost(r, e, n ? strerror(errno) : "closed by the router");
 		return;
 	}
 	r->in_len += (size_t)n;

@@ -294,12 +294,13 @@ static void put_span(const struct parts *p, const struct span *sp, uint8_t *out,
 	*n += sp->len;
 }
 
-/* The attribute block without repeats and dropped attributes. */
-static void assemble(const struct parts *p, struct scan *s)
+/* The attribute block without repeats, dropped attributes and type skip
+ * (-1: none). */
+static void assemble(const struct parts *p, struct scan *s, int skip)
 {
 	s->clean_len = 0;
 	for (unsigned int i = 0; i < s->n; i++)
-		if (!bit(s->drop, s->span[i].type))
+		if (!bit(s->drop, s->span[i].type) && s->span[i].type != skip)
 			put_span(p, &s->span[i], s->clean, &s->clean_len);
 }
 
@@ -324,22 +325,27 @@ static bool mp_addpath(const struct parts *p, const struct scan *s, const struct
 	return f >= 0 && ctx->nego->addpath[f];
 }
 
+/* What user/bgp found wrong with a prefix list (-EINVAL), where it is. */
+static __thread char parse_err[160];
+
 static struct bgp_ctx bgp_ctx_of(const struct update_ctx *ctx, bool addpath)
 {
-	/* bgpdump_compat: a prefix list that cannot be parsed ends with *cut
-	 * set (or a malformed bit) instead of failing the whole block, so the
-	 * RFC 7606 rules below choose between withdraw and reset. */
+	/* Strict prefix lists (not bgpdump_compat, which has no maximum
+	 * length and keeps a /129's length byte from the prefix): a prefix cut
+	 * or longer than its family allows fails the list, and both are
+	 * session resets (RFC 7606 5.3, 7.11). */
 	struct bgp_ctx c = { .asn_size = ctx->nego->as4 ? 4 : 2,
 			     .addpath = addpath,
-			     .bgpdump_compat = true,
-			     .arena = ctx->arena };
+			     .arena = ctx->arena,
+			     .err = parse_err,
+			     .errlen = sizeof(parse_err) };
 	return c;
 }
 
-/* MP_UNREACH_NLRI again, alone, when its family's ADD-PATH flag differs
- * from the one the block was decoded with. */
-static int reparse_unreach(const struct parts *p, struct scan *s, const struct update_ctx *ctx,
-			   struct bgp_attrs *at)
+/* MP_UNREACH_NLRI alone, when its family's ADD-PATH flag differs from the
+ * one the rest of the block is decoded with. */
+static int parse_unreach(const struct parts *p, struct scan *s, const struct update_ctx *ctx,
+			 struct bgp_attrs *at)
 {
 	bool ap = mp_addpath(p, s, ctx, MP_UNREACH);
 	struct bgp_ctx c = bgp_ctx_of(ctx, ap);
@@ -353,27 +359,38 @@ static int reparse_unreach(const struct parts *p, struct scan *s, const struct u
 	if (err)
 		return err;
 	at->mp_unreach = one.mp_unreach;
-	at->malformed &= ~(1U << BGP_ATTR_MP_UNREACH_NLRI);
+	at->present |= one.present & (1U << BGP_ATTR_MP_UNREACH_NLRI);
 	at->malformed |= one.malformed & (1U << BGP_ATTR_MP_UNREACH_NLRI);
 	return 0;
 }
 
+/* An MP attribute's prefixes that user/bgp cannot read: session reset. */
+static int mp_unreadable(int err, bool *failed, struct update_out *o)
+{
+	if (err != -EINVAL)
+		return err;
+	reset(o, FEED_FAULT_MP_MALFORMED, BGP_UPD_OPTIONAL, "%s", parse_err);
+	*failed = true;
+	return 0;
+}
+
+/* The block into at; *failed if an MP attribute cannot be read (each such
+ * attribute counted). */
 static int parse_attrs(const struct parts *p, struct scan *s, const struct update_ctx *ctx,
-		       struct bgp_attrs *at)
+		       struct bgp_attrs *at, bool *failed, struct update_out *o)
 {
 	int lead = s->mp[MP_REACH] >= 0 ? MP_REACH : MP_UNREACH;
 	bool ap = mp_addpath(p, s, ctx, lead);
+	bool apart = s->mp[MP_UNREACH] >= 0 && !bit(s->drop, BGP_ATTR_MP_UNREACH_NLRI) &&
+		     mp_addpath(p, s, ctx, MP_UNREACH) != ap;
 	struct bgp_ctx c = bgp_ctx_of(ctx, ap);
 	int err;
 
-	assemble(p, s);
-	err = bgp_attrs_parse(s->clean, s->clean_len, &c, at);
-	if (err)
-		return err;
-	if (s->mp[MP_UNREACH] >= 0 && !bit(s->drop, BGP_ATTR_MP_UNREACH_NLRI) &&
-	    mp_addpath(p, s, ctx, MP_UNREACH) != ap)
-		return reparse_unreach(p, s, ctx, at);
-	return 0;
+	assemble(p, s, apart ? BGP_ATTR_MP_UNREACH_NLRI : -1);
+	err = mp_unreadable(bgp_attrs_parse(s->clean, s->clean_len, &c, at), failed, o);
+	if (!err && apart)
+		err = mp_unreadable(parse_unreach(p, s, ctx, at), failed, o);
+	return err;
 }
 
 static bool has_empty_segment(const struct bgp_aspath *a)
@@ -421,15 +438,12 @@ static bool check_malformed(struct bgp_attrs *at, struct scan *s, const struct u
 static int decode_attrs(const struct parts *p, struct scan *s, const struct update_ctx *ctx,
 			struct decoded *d, struct update_out *o)
 {
-	int err = parse_attrs(p, s, ctx, &d->at);
+	bool failed = false;
+	int err = parse_attrs(p, s, ctx, &d->at, &failed, o);
 
-	if (err == -EINVAL) {
-		reset(o, FEED_FAULT_MP_MALFORMED, BGP_UPD_OPTIONAL, "MP NLRI cannot be parsed");
-		return 0;
-	}
-	if (err || !check_malformed(&d->at, s, ctx, o))
+	if (err || failed || !check_malformed(&d->at, s, ctx, o))
 		return err;
-	return parse_attrs(p, s, ctx, &d->at);
+	return parse_attrs(p, s, ctx, &d->at, &failed, o);
 }
 
 static int decode_v4_field(const uint8_t *b, size_t len, const struct update_ctx *ctx,
@@ -440,11 +454,11 @@ static int decode_v4_field(const uint8_t *b, size_t len, const struct update_ctx
 	bool cut;
 	int err = bgp_nlri_parse(b, len, 4, what, &c, v, n, &cut);
 
-	if (!err && cut)
-		reset(o, FEED_FAULT_NLRI, BGP_UPD_NETWORK, "%s field: prefix %u cannot be parsed%s",
-		      what, *n + 1,
-		      ctx->nego->addpath[FEED_IPV4] ? " (with ADD-PATH path ids)" : "");
-	return err;
+	if (err != -EINVAL)
+		return err;
+	reset(o, FEED_FAULT_NLRI, BGP_UPD_NETWORK, "%s%s", parse_err,
+	      ctx->nego->addpath[FEED_IPV4] ? " (with ADD-PATH path ids)" : "");
+	return 0;
 }
 
 /* ---- what the message means ---- */
