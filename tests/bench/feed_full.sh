@@ -31,8 +31,10 @@
 # Variables: SCALE (table size divisor, default 1: develop with SCALE=20),
 # FEED_MAX_SECONDS (each wait gives up after it, default 300), FEED_HOLD
 # (default 9), FEED_CHURN (default 200), FEED_CHURN_GAP (seconds between
-# changes, default 0.1), FEED_APPLY_INTERVAL ([bgp] apply_interval in ms,
-# default: the daemon's), KEEP (keep the temp directory).
+# changes, default 0.1), FEED_COUNTERS (counter slots, default 524288),
+# FEED_LOOKUP ([routes] lookup, fast or lpm; default fast),
+# FEED_APPLY_INTERVAL ([bgp] apply_interval in ms, default: the daemon's),
+# KEEP (keep the temp directory).
 set -eu
 cd "$(dirname "$0")/../.."
 . tests/lib/netns.sh
@@ -44,6 +46,10 @@ MAX_SECONDS=${FEED_MAX_SECONDS:-300}
 HOLD=${FEED_HOLD:-9}
 CHURN=${FEED_CHURN:-200}
 CHURN_GAP=${FEED_CHURN_GAP:-0.1}
+# counter slots: the table's 100k routes per family over 2 upstreams need
+# up to 400k (the default 262144 would send the rest to overflow)
+COUNTERS=${FEED_COUNTERS:-524288}
+LOOKUP=${FEED_LOOKUP:-fast}
 CHURN_SET=20 # prefixes 198.18.0.0/24 .. 198.18.19.0/24, on the router
 GEN=$O/bench-feed
 TABLE_TOOL=$O/tests/bench/realpath
@@ -199,6 +205,10 @@ listen = 127.0.0.1:$PORT
 [daemon]
 pin_dir = $PIN
 mode = skb
+counters = $COUNTERS
+
+[routes]
+lookup = $LOOKUP
 CONF
 
 # ---- what the router and the daemon say -----------------------------------
@@ -265,8 +275,8 @@ hist_quantiles() {
 }
 
 # ---- the run ----------------------------------------------------------------
-printf 'asclass live-feed full-table bench: kernel %s, %s CPUs, load average %s, SCALE=%s\n' \
-	"$(uname -r)" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)" "$SCALE"
+printf 'asclass live-feed full-table bench: kernel %s, %s CPUs, load average %s, SCALE=%s, lookup %s\n' \
+	"$(uname -r)" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)" "$SCALE" "$LOOKUP"
 want_paths=$((2 * (n4 + n6) + CHURN_SET))
 echo "table: $n4 IPv4 + $n6 IPv6 prefixes from each of cu and ttk, $CHURN_SET of the router's own:" \
 	"$want_paths paths to asclass"
@@ -293,6 +303,8 @@ while [ -z "$t_swap" ]; do
 	[ $SECONDS -le $deadline ] || fail "gave up after $MAX_SECONDS s: Established ${t_est:+at $t_est}," \
 		"feed has $(peer_metric asclass_feed_routes) of $want_paths paths, last load: $(last_load)"
 	now=$EPOCHREALTIME
+	! grep -q "routing reload failed" "$DIR/daemon.log" ||
+		fail "a load from the feed failed: $(grep "error:" "$DIR/daemon.log" | sort -u | tr '\n' ' ')"
 	if [ -z "$t_est" ] && [ "$(established_count)" -ge 1 ]; then t_est=$now; fi
 	if [ -n "$t_est" ] && [ -z "$t_rib" ] && [ $((i % 5)) -eq 0 ] && feed_has_all; then t_rib=$now; fi
 	n=$(loads)
