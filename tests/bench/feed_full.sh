@@ -50,6 +50,7 @@ CHURN_GAP=${FEED_CHURN_GAP:-0.1}
 # up to 400k (the default 262144 would send the rest to overflow)
 COUNTERS=${FEED_COUNTERS:-524288}
 LOOKUP=${FEED_LOOKUP:-fast}
+APPLY_S=$(awk -v ms="${FEED_APPLY_INTERVAL:-1000}" 'BEGIN {print ms / 1000}')
 CHURN_SET=20 # prefixes 198.18.0.0/24 .. 198.18.19.0/24, on the router
 GEN=$O/bench-feed
 TABLE_TOOL=$O/tests/bench/realpath
@@ -235,20 +236,37 @@ session_lines() {
 		up && /feed: peer rtr / && !/: End-of-RIB for / {print}' "$DIR/daemon.log"
 }
 established_count() { grep -c "feed: peer rtr .*: Established: " "$DIR/daemon.log" || true; }
-# wait_load_after T: waits up to MAX_SECONDS for the end of a whole load
-# that began after T ($EPOCHREALTIME) and prints when it ended, or 1
+# loads_ok: no load from the feed failed, or the bench ends with the error
+loads_ok() {
+	! grep -q "routing reload failed" "$DIR/daemon.log" ||
+		fail "a load from the feed failed: $(grep "error:" "$DIR/daemon.log" | sort -u | tr '\n' ' ')"
+}
+# wait_load_after T SEEN: waits up to MAX_SECONDS for the end of the whole
+# load that holds every change up to T ($EPOCHREALTIME; SEEN: how many
+# "routing loaded" lines there were then) and prints "WHEN V4 V6 SECONDS".
+# That is the first load that began after T, or one with every prefix
+# (n4 + CHURN_SET, n6) that began before and ended after T with no other
+# load following within its own duration and apply_interval + 2 s (a
+# change it missed would have made one), or 1.
 wait_load_after() {
-	local seen end=$((SECONDS + MAX_SECONDS)) n l4 l6 dur now
-	seen=$(loads)
+	local seen=$2 end=$((SECONDS + MAX_SECONDS)) cand='' until=0 n l4 l6 dur now
 	while [ $SECONDS -lt $end ]; do
+		loads_ok
 		n=$(loads) now=$EPOCHREALTIME
 		if [ "$n" -gt "$seen" ]; then
 			seen=$n
 			read -r l4 l6 dur <<<"$(last_load)"
 			if awk -v s="$now" -v d="$dur" -v t="$1" 'BEGIN {exit !(s - d >= t)}'; then
-				echo "$now"
+				echo "$now $l4 $l6 $dur"
 				return 0
 			fi
+			cand=''
+			[ "$l4 $l6" = "$((n4 + CHURN_SET)) $n6" ] || continue
+			cand="$now $l4 $l6 $dur"
+			until=$(awk -v s="$now" -v d="$dur" -v a="$APPLY_S" 'BEGIN {print s + d + a + 2}')
+		elif [ -n "$cand" ] && awk -v s="$now" -v u="$until" 'BEGIN {exit !(s > u)}'; then
+			echo "$cand"
+			return 0
 		fi
 		sleep 0.1
 	done
@@ -319,27 +337,21 @@ note "the router has every path; its session to asclass enabled"
 router_conf
 rtr configure >/dev/null || fail "birdc configure of the router failed"
 loads_before=$(loads)
-t_est='' t_rib='' t_swap='' seen=$loads_before i=0 deadline=$((SECONDS + MAX_SECONDS))
-while [ -z "$t_swap" ]; do
+t_est='' t_rib='' deadline=$((SECONDS + MAX_SECONDS))
+while [ -z "$t_rib" ]; do
 	[ $SECONDS -le $deadline ] || fail "gave up after $MAX_SECONDS s: Established ${t_est:+at $t_est}," \
 		"feed has $(peer_metric asclass_feed_routes) of $want_paths paths, last load: $(last_load)"
-	now=$EPOCHREALTIME
-	! grep -q "routing reload failed" "$DIR/daemon.log" ||
-		fail "a load from the feed failed: $(grep "error:" "$DIR/daemon.log" | sort -u | tr '\n' ' ')"
+	loads_ok
+	now=$EPOCHREALTIME seen=$(loads)
 	if [ -z "$t_est" ] && [ "$(established_count)" -ge 1 ]; then t_est=$now; fi
-	if [ -n "$t_est" ] && [ -z "$t_rib" ] && [ $((i % 5)) -eq 0 ] && feed_has_all; then t_rib=$now; fi
-	n=$(loads)
-	if [ "$n" -gt "$seen" ]; then
-		seen=$n
-		read -r l4 l6 dur <<<"$(last_load)"
-		if [ -n "$t_rib" ] && [ "$l4" = $((n4 + CHURN_SET)) ] && [ "$l6" = "$n6" ] &&
-			awk -v s="$now" -v d="$dur" -v r="$t_rib" 'BEGIN {exit !(s - d >= r)}'; then
-			t_swap=$now
-		fi
-	fi
-	i=$((i + 1))
+	if [ -n "$t_est" ] && feed_has_all; then t_rib=$now; fi
 	sleep 0.1
 done
+r=$(wait_load_after "$t_rib" "$seen") || fail "no load holding every path within $MAX_SECONDS s; last: $(last_load)"
+read -r t_swap l4 l6 dur <<<"$r"
+[ "$l4 $l6" = "$((n4 + CHURN_SET)) $n6" ] ||
+	fail "the load after every path holds $l4 IPv4 + $l6 IPv6 prefixes, not $((n4 + CHURN_SET)) + $n6"
+seen=$(loads)
 n_loads=$((seen - loads_before))
 drop_load=$(session_lines)
 d_hwm=$(rss "$DPID" VmHWM) d_rss=$(rss "$DPID" VmRSS)
@@ -358,9 +370,10 @@ done
 churn_at_feed() { [ $(($(peer_metric asclass_feed_prefixes_announced_total) - a0)) -ge "$CHURN" ]; }
 wait_or_fail "the $CHURN path changes at the feed" churn_at_feed
 # How many churned prefixes the data plane has with their last path (over
-# cu): "GOOD OVERFLOW" (OVERFLOW: no counter slot)
+# cu): "GOOD OVERFLOW FIRST-WRONG" (OVERFLOW: no counter slot; FIRST-WRONG:
+# the first other answer, "PREFIX: LOOKUP")
 churn_state() {
-	local k flips good=0 ovf=0 want got
+	local k flips good=0 ovf=0 want got wrong=''
 	for k in $(seq 0 $((CHURN_SET - 1))); do
 		flips=$((CHURN / CHURN_SET + (k < CHURN % CHURN_SET)))
 		want=$(printf 'origin AS64510\ttransit AS%s' $((64496 + flips % 2)))
@@ -368,20 +381,20 @@ churn_state() {
 		case $got in
 		"$want") good=$((good + 1)) ;;
 		"no counter slot (overflow)") ovf=$((ovf + 1)) ;;
+		*) [ -n "$wrong" ] || wrong="198.18.$k.0/24 (want ${want/	/ }): ${got/	/ }" ;;
 		esac
 	done
-	echo "$good $ovf"
+	echo "$good $ovf $wrong"
 }
-churn_all_good() { [ "$(churn_state)" = "$CHURN_SET 0" ]; }
+churn_all_good() { [ "$(churn_state)" = "$CHURN_SET 0 " ]; }
 # whole loads: the first that began after the last change reached the feed
 # (a load takes more than a minute at full size); single-prefix updates
 # (the histogram is there): at most 15 s
 if [ -z "$h0" ]; then
-	t_fed=$EPOCHREALTIME
-	wait_load_after "$t_fed" >/dev/null || fail "no load began after the changes within $MAX_SECONDS s"
+	wait_load_after "$EPOCHREALTIME" "$(loads)" >/dev/null || fail "no load began after the changes within $MAX_SECONDS s"
 fi
 wait_wall 15 churn_all_good || true
-read -r churn_good churn_ovf <<<"$(churn_state)"
+read -r churn_good churn_ovf churn_wrong <<<"$(churn_state)"
 steady=$(hist_quantiles "$h0" "$(hist_snap)")
 drop_churn=$(session_lines)
 
@@ -396,7 +409,10 @@ wait_or_fail "cu's $((n4 + n6)) withdrawals at asclass" withdrawn
 wait_or_fail "cu's paths back at asclass" feed_has_all
 t1=$EPOCHREALTIME
 t2=
-[ -n "$h0" ] || t2=$(wait_load_after "$t1") || fail "no load began after the burst within $MAX_SECONDS s"
+if [ -z "$h0" ]; then
+	r=$(wait_load_after "$t1" "$(loads)") || fail "no load after the burst within $MAX_SECONDS s"
+	t2=${r%% *}
+fi
 burst=$(hist_quantiles "$h0" "$(hist_snap)")
 drop_burst=$(session_lines)
 d_hwm_end=$(rss "$DPID" VmHWM)
@@ -421,6 +437,7 @@ row "  per million paths" "$(per_m "$r_rss") / $(per_m "$r_hwm") MiB" "(the issu
 row "update-to-kernel, steady ($CHURN changes)" "$steady" "p99 < 10 ms"
 row "  churned prefixes with their last path" "$churn_good of $CHURN_SET ($churn_ovf: no counter slot)" \
 	"$CHURN_SET of $CHURN_SET: $([ "$churn_good" = $CHURN_SET ] && echo met || echo NOT MET)"
+[ -z "$churn_wrong" ] || echo "  first other answer: $churn_wrong"
 row "update-to-kernel, reset burst" "$burst" -
 row "reset burst: restart -> paths back at the feed" "$(secs "$t0" "$t1") s ($((n4 + n6)) withdrawn + re-announced)" -
 [ -z "$t2" ] || row "reset burst: restart -> tables swapped" "$(secs "$t0" "$t2") s" -
