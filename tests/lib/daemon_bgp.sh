@@ -166,12 +166,14 @@ bird_router() {
 	BIRD
 }
 
-# bird_start NAME NS: BIRD with $DIR/NAME.conf in NS, in the background.
+# bird_start NAME NS [SECONDS]: BIRD with $DIR/NAME.conf in NS, in the
+# background; fails unless it has written its pid file (after reading its
+# configuration) within SECONDS (default 10).
 bird_start() {
 	rm -f "$DIR/$1.pid"
 	in_ns "$2" bird -f -c "$DIR/$1.conf" -s "$DIR/$1.ctl" -P "$DIR/$1.pid" \
 		>>"$DIR/$1.log" 2>&1 &
-	wait_for 10 test -s "$DIR/$1.pid" || fail "BIRD $1 did not start: $(cat "$DIR/$1.log")"
+	wait_for "${3:-10}" test -s "$DIR/$1.pid" || fail "BIRD $1 did not start: $(cat "$DIR/$1.log")"
 }
 
 # gobgp_bmp_toml FILE STATION: gobgpd as AS64500 (203.0.113.1) with cu
