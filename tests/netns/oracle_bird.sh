@@ -33,9 +33,9 @@ T=$id DIR=$work
 NS_CU=asc-$T-cu NS_TTK=asc-$T-ttk NS_RTR=asc-$T-rtr NS_ASC=asc-$T-asc
 PORT=9755
 N=300
-# the lpm tables: the fast ones (the default) built from this feed answer
-# `asclass lookup` with an I/O error (fib_lookup's -EIO) on this machine
-LOOKUP=${LOOKUP:-lpm}
+# the tables' kind: fast (the default) or lpm (LOOKUP=lpm); a feed's table
+# came out of the RIB unsorted once, which only the fast tables minded
+LOOKUP=${LOOKUP:-fast}
 DPID=
 
 at_exit 'stop_pidfiles "$DIR"/rtr.pid "$DIR"/cu.pid "$DIR"/ttk.pid; stop_pid "$DPID"'

@@ -523,6 +523,32 @@ static void test_rib_per_link_none_is_consensus(void **state)
 	rib_free(r);
 }
 
+/* The table comes out sorted by family, address, length, whatever order
+ * the prefixes arrived in: the fast tables are built in table order. */
+static void test_rib_to_rtable_sorted(void **state)
+{
+	static const char *arrival[] = { "2001:db8::/32",   "198.51.100.0/24", "175.45.176.0/22",
+					 "198.51.100.0/23", "2001:db8::/48",   "10.0.0.0/8" };
+	static const char *sorted[] = { "10.0.0.0/8",	   "175.45.176.0/22", "198.51.100.0/23",
+					"198.51.100.0/24", "2001:db8::/32",   "2001:db8::/48" };
+	struct rt_upstreams u = { .col = { COL(4837) } };
+	struct rtable t = { 0 };
+	struct rib *r = rib_new();
+
+	(void)state;
+	for (size_t i = 0; i < 6; i++)
+		ANNOUNCE(r, arrival[i], P1, 0, false, T0900, 4837, 131279);
+	assert_int_equal(rib_to_rtable(r, &u, &t), 0);
+	assert_int_equal(t.n, 6);
+	for (size_t i = 0; i < 6; i++) {
+		struct rt_entry want = pfx(sorted[i]);
+
+		assert_int_equal(prefix_cmp(&t.v[i], &want), 0);
+	}
+	rtable_free(&t);
+	rib_free(r);
+}
+
 /* Many prefixes with the same per-column answers share one rt_links row;
  * sorting and deduplicating the table keeps every index right. */
 static void test_rib_per_link_rows_shared(void **state)
@@ -614,6 +640,7 @@ int main(void)
 		cmocka_unit_test(test_rib_per_link_cases),
 		cmocka_unit_test(test_rib_per_link_none_is_consensus),
 		cmocka_unit_test(test_rib_per_link_rows_shared),
+		cmocka_unit_test(test_rib_to_rtable_sorted),
 		cmocka_unit_test(test_rib_upstream_parse_and_set),
 	};
 

@@ -1049,12 +1049,20 @@ int fib_build(struct fib *f, const struct rtable *t, const uint32_t *rid, unsign
 		const struct rt_entry *e = &t->v[i];
 		struct fent *x = &v[i];
 
+		if (i && prefix_cmp(&t->v[i - 1], e) >= 0) {
+			/* build_family() paints in table order */
+			log_err("fast tables: the route table is not sorted (entry %zu of %zu); "
+				"nothing written",
+				i, t->n);
+			free(v);
+			return -EINVAL;
+		}
 		key_of(e->addr, &x->hi, &x->lo);
 		x->len = e->plen;
 		x->rid = rid[i];
 		n[e->family == 6]++;
 	}
-	/* The table is sorted by family: IPv4 first. */
+	/* sorted (checked above): IPv4 first */
 	err = build_family(f, v, n[0], gen, 0);
 	if (!err)
 		err = build_family(f, v + n[0], n[1], gen, 1);

@@ -728,6 +728,9 @@ int rib_to_rtable(const struct rib *r, const struct rt_upstreams *u, struct rtab
 	if (used)
 		links_close(t, &links);
 	free(cols);
+	/* the RIB keeps prefixes in arrival order; a table is sorted */
+	if (!err && rtable_sort_dedup(t) == (size_t)-1)
+		err = -ENOMEM;
 	return err;
 }
 

@@ -79,8 +79,9 @@ int rib_resolve(const struct rib *r, struct rib_row **rows, size_t *n);
  * whose paths cover the prefix has no answer of its own: rt_link_of()
  * gives the consensus, marked ASC_PATH_CONSENSUS.  Distinct rt_links rows
  * are stored once in t->links (entries with the same per-column answers
- * share a row); e.links is 0 when no column has its own path.
- * Returns 0 or -ENOMEM. */
+ * share a row); e.links is 0 when no column has its own path.  The
+ * entries are sorted by family, address, length, as rtable_sort_dedup()
+ * sorts them (what tables_load() needs).  Returns 0 or -ENOMEM. */
 int rib_to_rtable(const struct rib *r, const struct rt_upstreams *u, struct rtable *t);
 
 /* One prefix as rib_to_rtable() gives it, without building the table: its
