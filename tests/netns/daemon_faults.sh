@@ -57,6 +57,7 @@ stale_time = $STALE"
 
 feed() { metric "asclass_feed_$1{peer=\"rtr\"${2:-}}"; }
 stale_is() { [ "$(feed stale_routes)" = "$1" ]; }
+routes_are() { [ "$(feed routes)" = "$1" ]; }
 session_down() { scrape metrics >/dev/null && ! established rtr; }
 # The table as the pinned maps and the feed show it: the route traffic from
 # the prefix gets, IPv4 prefixes loaded, the paths the router sent.
@@ -67,19 +68,21 @@ counted() {
 	"$ASCLASS" --pin-dir "$PIN" stats --json | jq '[.counters[] | select(.origin_as == 131279
 		and .transit_as == 4837 and .direction == "in") | .packets] | add // 0'
 }
+counted_is() { [ "$(counted)" = "$1" ]; }
 send3() { in_ns "$NS_RTR" ping -q -c 3 -i 0.2 -I 175.45.176.1 203.0.113.2 >/dev/null || fail "ping"; }
 # send3, and the three packets counted under the same route
 send3_counted() {
 	local n0
 	n0=$(counted)
 	send3
-	wait_for 5 [ "$(counted)" = $((n0 + 3)) ] ||
+	wait_for 5 counted_is $((n0 + 3)) ||
 		fail "$1: 3 packets not counted under 131279/4837: $n0 -> $(counted)"
 }
 # log_time TEXT: UNIX seconds of the daemon's last log line holding TEXT (the
 # daemon's own clock: polling the metrics is too slow to time seconds).
 log_time() { date -d "$(grep "$1" "$LOG" | tail -1 | cut -d' ' -f1)" +%s; }
 log_count() { grep -c "$1" "$LOG"; }
+logged_more() { [ "$(log_count "$1")" -gt "$2" ]; }
 # not_flushed CASE N: no more "no session within the stale time" lines than N
 # (the count before the case): the session came back in time.
 not_flushed() {
@@ -89,7 +92,7 @@ not_flushed() {
 # went_down CASE TEXT: the session is down and the log's count of TEXT grew.
 went_down() {
 	wait_for 10 session_down || fail "$1: the session is still up"
-	wait_for 2 [ "$(log_count "$2")" -gt "$N_TEXT" ] || fail "$1: no \"$2\" logged"
+	wait_for 2 logged_more "$2" "$N_TEXT" || fail "$1: no \"$2\" logged"
 }
 # stale_kept CASE: the session went away; the routes stay, 2 stale paths.
 stale_kept() {
@@ -195,7 +198,7 @@ case_d() {
 	[ "$(route_of)" = "${BEFORE%%|*}" ] ||
 		fail "d: the pinned tables changed with asclass down: $(route_of)"
 	send3
-	wait_for 5 [ "$(counted)" = $((n0 + 3)) ] ||
+	wait_for 5 counted_is $((n0 + 3)) ||
 		fail "d: packets not counted with asclass down: $n0 -> $(counted)"
 	LOG=$DIR/daemon2.log
 	daemon_start "$DIR/asclass.conf" "$LOG"
@@ -213,7 +216,7 @@ daemon_start "$DIR/asclass.conf" "$LOG"
 wait_for 10 scrape metrics >/dev/null || fail "the daemon does not serve /metrics"
 for b in cu:$NS_CU ttk:$NS_TTK rtr:$NS_RTR; do bird_start "${b%%:*}" "${b#*:}"; done
 wait_for 30 route_is 131279 4837 || fail "the feed's routes did not reach the data plane"
-wait_for 20 [ "$(feed routes)" = 2 ] || fail "paths from the router: $(feed routes), want 2"
+wait_for 20 routes_are 2 || fail "paths from the router: $(feed routes), want 2"
 BEFORE=$(table)
 stale_is 0 || fail "stale routes at the start: $(feed stale_routes)"
 [ "$(feed last_eor_timestamp_seconds ',family="ipv4"')" -gt 0 ] || fail "no End-of-RIB time"
