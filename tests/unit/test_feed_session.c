@@ -1048,6 +1048,8 @@ static void test_feed_session_loss_family_gone(void **state)
 	announce(&h, 176, NULL);
 	announce_v6(&h);
 	assert_int_equal(rib_rows(&h), 2);
+	assert_int_equal(status(&h).routes_family[FEED_IPV4], 1);
+	assert_int_equal(status(&h).routes_family[FEED_IPV6], 1);
 	close(h.sock);
 	h.sock = -1;
 	step(&h);
@@ -1056,8 +1058,11 @@ static void test_feed_session_loss_family_gone(void **state)
 	establish(&h, &PLAIN); /* IPv4 only */
 	assert_int_equal(rib_rows(&h), 1);
 	assert_int_equal(status(&h).stale, 1);
+	assert_int_equal(status(&h).routes_family[FEED_IPV6], 0);
+	assert_int_equal(status(&h).routes_family[FEED_IPV4], 1);
 	eor_v4(&h);
 	assert_int_equal(rib_rows(&h), 0);
+	assert_int_equal(status(&h).routes_family[FEED_IPV4], 0);
 	assert_int_equal(status(&h).c.stale_flushed, 2);
 	h_close(&h);
 }

@@ -58,6 +58,7 @@ static void test_metrics_live_peers(void **state)
 		  .up_since = 1000,
 		  .routes_known = true,
 		  .routes = 42,
+		  .routes_family = { [FEED_IPV4] = 40, [FEED_IPV6] = 2 },
 		  .stale = 2,
 		  .last_eor = { [FEED_IPV4] = 1506848880 }, /* 2017-10-01 09:08 UTC */
 		  .c = { .msgs_in = { [2] = 7 },
@@ -78,6 +79,8 @@ static void test_metrics_live_peers(void **state)
 	has_line(t, "asclass_feed_prefixes_announced_total{peer=\"rtr\"} 50");
 	has_line(t, "asclass_feed_prefixes_withdrawn_total{peer=\"rtr\"} 8");
 	has_line(t, "asclass_feed_routes{peer=\"rtr\"} 42");
+	has_line(t, "asclass_feed_family_routes{peer=\"rtr\",family=\"ipv4\"} 40");
+	has_line(t, "asclass_feed_family_routes{peer=\"rtr\",family=\"ipv6\"} 2");
 	has_line(t, "asclass_feed_stale_routes{peer=\"rtr\"} 2");
 	has_line(t,
 		 "asclass_feed_update_errors_total{peer=\"rtr\",action=\"treat_as_withdraw\"} 1");

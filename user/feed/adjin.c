@@ -49,12 +49,14 @@ int adjin_add(struct adjin *a, const struct feed_pfx *p)
 		return -ENOMEM;
 	e->k = *p;
 	HASH_ADD(hh, a->h, k, sizeof(e->k), e);
+	a->n[fam_of(p)]++;
 	return 0;
 }
 
 static void drop(struct adjin *a, struct adjin_ent *e)
 {
 	unstale(a, e);
+	a->n[fam_of(&e->k)]--;
 	HASH_DEL(a->h, e);
 	free(e);
 }
@@ -70,6 +72,11 @@ void adjin_del(struct adjin *a, const struct feed_pfx *p)
 size_t adjin_count(const struct adjin *a)
 {
 	return HASH_COUNT(a->h);
+}
+
+size_t adjin_count_family(const struct adjin *a, int fam)
+{
+	return a->n[fam];
 }
 
 size_t adjin_mark_stale(struct adjin *a, int fam)

@@ -16,12 +16,15 @@ struct adjin_ent;
 struct adjin {
 	struct adjin_ent *h; /* uthash table */
 	size_t n_stale[FEED_NFAM];
+	size_t n[FEED_NFAM]; /* keys per family */
 };
 
 /* Adds a key, or clears its stale mark.  0 or -ENOMEM. */
 int adjin_add(struct adjin *a, const struct feed_pfx *p);
 void adjin_del(struct adjin *a, const struct feed_pfx *p);
 size_t adjin_count(const struct adjin *a);
+/* The keys of family fam (FEED_IPV4 or FEED_IPV6). */
+size_t adjin_count_family(const struct adjin *a, int fam);
 /* Marks every key of family fam (-1: all) stale; returns how many are. */
 size_t adjin_mark_stale(struct adjin *a, int fam);
 size_t adjin_stale(const struct adjin *a, int fam);

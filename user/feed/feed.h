@@ -170,8 +170,9 @@ struct feed_peer_status {
 	 * (always known since every session keeps the keys). */
 	bool routes_known;
 	size_t routes;
-	uint64_t up_since;	      /* UNIX seconds it reached Established; 0: not up */
-	uint64_t last_eor[FEED_NFAM]; /* UNIX seconds of the last End-of-RIB; 0: none yet */
+	size_t routes_family[FEED_NFAM]; /* the same, per family */
+	uint64_t up_since;		 /* UNIX seconds it reached Established; 0: not up */
+	uint64_t last_eor[FEED_NFAM];	 /* UNIX seconds of the last End-of-RIB; 0: none yet */
 	char last_error[160];
 	struct feed_counters c;
 };

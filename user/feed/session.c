@@ -722,6 +722,8 @@ void session_status(const struct session *s, struct feed_peer_status *st)
 	st->stale = adjin_stale(&s->adj, -1);
 	st->routes_known = true;
 	st->routes = adjin_count(&s->adj);
+	for (int fam = 0; fam < FEED_NFAM; fam++)
+		st->routes_family[fam] = adjin_count_family(&s->adj, fam);
 	memcpy(st->last_eor, s->last_eor, sizeof(st->last_eor));
 	st->up_since = s->up_since;
 	snprintf(st->last_error, sizeof(st->last_error), "%s", s->last_error);

@@ -558,17 +558,23 @@ static void feed_errors(FILE *f, const struct feed_peer_status *p)
 	}
 }
 
-/* 0 for a family before its first End-of-RIB. */
-static void feed_last_eor(FILE *f, const struct feed_peer_status *p)
+/* One series of a neighbour and family i (FEED_IPV4, FEED_IPV6). */
+static void family_line(FILE *f, const char *name, const struct feed_peer_status *p, int i,
+			unsigned long long v)
 {
 	char extra[32];
 
-	for (int i = 0; i < FEED_NFAM; i++) {
-		snprintf(extra, sizeof(extra), ",family=\"%s\"",
-			 family_name(i == FEED_IPV6 ? ASC_FAMILY_V6 : ASC_FAMILY_V4));
-		peer_line(f, "asclass_feed_last_eor_timestamp_seconds", p, extra);
-		fprintf(f, " %llu\n", (unsigned long long)p->last_eor[i]);
-	}
+	snprintf(extra, sizeof(extra), ",family=\"%s\"",
+		 family_name(i == FEED_IPV6 ? ASC_FAMILY_V6 : ASC_FAMILY_V4));
+	peer_line(f, name, p, extra);
+	fprintf(f, " %llu\n", v);
+}
+
+/* 0 for a family before its first End-of-RIB. */
+static void feed_last_eor(FILE *f, const struct feed_peer_status *p)
+{
+	for (int i = 0; i < FEED_NFAM; i++)
+		family_line(f, "asclass_feed_last_eor_timestamp_seconds", p, i, p->last_eor[i]);
 }
 
 static void feed_peer(FILE *f, const struct feed_peer_status *p, uint64_t now)
@@ -590,6 +596,8 @@ static void feed_peer(FILE *f, const struct feed_peer_status *p, uint64_t now)
 	if (p->routes_known) {
 		peer_line(f, "asclass_feed_routes", p, NULL);
 		fprintf(f, " %zu\n", p->routes);
+		for (int i = 0; i < FEED_NFAM; i++)
+			family_line(f, "asclass_feed_family_routes", p, i, p->routes_family[i]);
 	}
 	peer_line(f, "asclass_feed_stale_routes", p, NULL);
 	fprintf(f, " %zu\n", p->stale);
@@ -674,6 +682,9 @@ int metrics_write_live(FILE *f, const struct metrics_live *l)
 	      "# HELP asclass_feed_routes Routes (prefix, path id) a neighbour has now, stale "
 	      "ones included.\n"
 	      "# TYPE asclass_feed_routes gauge\n"
+	      "# HELP asclass_feed_family_routes Routes (prefix, path id) a neighbour has now in "
+	      "the family, stale ones included.\n"
+	      "# TYPE asclass_feed_family_routes gauge\n"
 	      "# HELP asclass_feed_stale_routes Routes kept as stale (a lost session, graceful "
 	      "restart, route refresh).\n# TYPE asclass_feed_stale_routes gauge\n"
 	      "# HELP asclass_feed_update_errors_total Malformed UPDATEs by RFC 7606 action.\n"
