@@ -82,7 +82,11 @@ secs=$(sed -n 's/.*burst took \([0-9]*\) s/\1/p' "$DIR/speaker.log")
 echo "ok: a burst of 301 UPDATEs over $secs s went into $loads table loads and" \
 	"$(metric 'asclass_table_updates_total{kind="prefix"}') prefix updates"
 # 300 new origins: after the first load (the baseline), each new pair is an
-# event; a load logs 20 one by one and counts the rest in one line
+# event; a load logs 20 one by one and counts the rest in one line.  Events
+# come on the apply_interval timer, after the prefixes went in.
+gained_over() { [ "$(changes gained)" -gt "$1" ]; }
+wait_for 5 gained_over 20 || true
+wait_for 5 grep -q "routing change: [0-9]* more in this load" "$DIR/daemon.log" || true
 gained=$(changes gained)
 logged=$(grep -c "routing change: origin AS[0-9]* gained" "$DIR/daemon.log")
 [ "$gained" -gt 20 ] || fail "only $gained gained events for 300 new origins"
