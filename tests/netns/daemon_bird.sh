@@ -21,13 +21,7 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/daemon_bgp.sh
 O=${O:-build}
 
-need_root
-command -v bird >/dev/null && command -v birdc >/dev/null ||
-	{ echo "SKIP: BIRD 2 not installed (make deps installs bird2)"; exit 77; }
-
-ns_test_init
-T=$id DIR=$work
-NS_CU=asc-$T-cu NS_TTK=asc-$T-ttk NS_RTR=asc-$T-rtr NS_ASC=asc-$T-asc
+bird_test_init
 PORT=9751
 DPID=
 
