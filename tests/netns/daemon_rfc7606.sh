@@ -5,8 +5,9 @@
 # announces 198.18.N.0/24 with path 20485 131279, then sends case N's
 # malformed UPDATE for it (path 4837 131279 where the path counts).  Checked
 # per case, in the pinned tables (asclass lookup 198.18.N.1): the prefix gone
-# (treat-as-withdraw, session reset), or on the new path (attribute discarded,
-# attribute not known and kept); the session up, or reset with a
+# (treat-as-withdraw), kept on its old path as stale (session reset: a lost
+# feed session keeps its routes for stale_time), or on the new path
+# (attribute discarded, attribute not known and kept); the session up, or reset with a
 # NOTIFICATION (UPDATE Message Error) and the next case's connection working;
 # asclass_feed_update_errors_total{action} up by exactly one for the case's
 # action and by none for the others; the log naming the peer and the fault.
@@ -71,6 +72,8 @@ exec 7>"$DIR/cmd"
 
 pfx_route() { addr_route "198.18.$1.1"; }
 pfx_is() { [ "$(pfx_route "$1")" = "$2" ]; }
+stale_routes() { metric 'asclass_feed_stale_routes{peer="raw"}'; }
+stale_over() { [ "$(stale_routes)" -gt "$1" ]; }
 errors() {
 	local a
 	for a in treat_as_withdraw attribute_discard session_reset; do
@@ -93,7 +96,7 @@ errors_are() { [ "$(errors)" = "$1" ]; }
 said() { tail -n +"$(($2 + 1))" "$1" | grep -q "$3"; }
 
 OLD="origin AS131279 transit AS20485" NEW="origin AS131279 transit AS4837"
-# case, action, route after it (gone / new), session (up / reset), fault in the log
+# case, action, route after it (gone / stale / new), session (up / reset), fault in the log
 CASES="
 origin_length treat_as_withdraw gone up ORIGIN.malformed
 origin_value treat_as_withdraw gone up ORIGIN.malformed
@@ -106,12 +109,12 @@ atomic_aggregate_length attribute_discard new up ATOMIC_AGGREGATE.malformed:.dis
 aggregator_length attribute_discard new up AGGREGATOR.malformed:.discarded
 missing_origin treat_as_withdraw gone up ORIGIN.missing
 attr_repeated attribute_discard new up AS_PATH.repeated:.the.first.one.kept
-mp_reach_repeated session_reset gone reset MP_REACH_NLRI.twice
-mp_reach_malformed session_reset gone reset MP_REACH_NLRI:.prefix.at.byte.0.of.6.has.length.33
+mp_reach_repeated session_reset stale reset MP_REACH_NLRI.twice
+mp_reach_malformed session_reset stale reset MP_REACH_NLRI:.prefix.at.byte.0.of.6.has.length.33
 attr_flags treat_as_withdraw gone up ORIGIN.has.flags.0xc0,.not.0x40
-attr_length_overrun session_reset gone reset attribute.length.overruns.the.message
+attr_length_overrun session_reset stale reset attribute.length.overruns.the.message
 attr_overrun_nlri treat_as_withdraw gone up runs.past.the.attribute.block
-nlri_length_33 session_reset gone reset NLRI:.prefix.at.byte.0.of.6.has.length.33
+nlri_length_33 session_reset stale reset NLRI:.prefix.at.byte.0.of.6.has.length.33
 unknown_optional none new up -
 "
 [ "$(echo "$CASES" | awk 'NF {print $1}')" = "$(/usr/bin/python3 tests/netns/rfc7606_speaker.py --cases 2>/dev/null)" ] ||
@@ -128,11 +131,14 @@ while read -r case action after session why; do
 	# 30 s: a table load can take long on a busy machine
 	wait_for 30 pfx_is "$n" "$OLD" || fail "$case: the good UPDATE is not in the tables: $(pfx_route "$n")"
 	established raw || fail "$case: the session is not Established"
-	before=$(errors)
+	before=$(errors) stale0=$(stale_routes)
 	from=$(wc -l <"$DIR/daemon.log") sfrom=$(wc -l <"$DIR/speaker.log")
 	echo "bad $case $n" >&7
 	if [ "$after" = gone ]; then
 		wait_for 10 pfx_is "$n" "no route" || fail "$case: 198.18.$n.0/24 not withdrawn: $(pfx_route "$n")"
+	elif [ "$after" = stale ]; then
+		wait_for 10 stale_over "$stale0" || fail "$case: no route kept as stale ($stale0 -> $(stale_routes))"
+		pfx_is "$n" "$OLD" || fail "$case: 198.18.$n.0/24 not kept on its old path: $(pfx_route "$n")"
 	else
 		wait_for 10 pfx_is "$n" "$NEW" || fail "$case: 198.18.$n.0/24 not on the new path: $(pfx_route "$n")"
 	fi
