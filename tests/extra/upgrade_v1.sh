@@ -103,6 +103,10 @@ mk_v1 "$dir"
 ns=asc-$$-up
 ip netns add $ns
 trap 'ip netns del $ns 2>/dev/null; rm -rf "$dir"' EXIT
+# no packet of the link's own on it (IPv6 router solicitations, MLD): the
+# counts must be the carried ones exactly
+nsenter --net=/run/netns/$ns sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
+	net.ipv6.conf.default.disable_ipv6=1 || fail "disable IPv6 in $ns"
 ip -n $ns link add a0 type veth peer name b0
 ip -n $ns link set a0 up
 ip -n $ns link set b0 up
