@@ -94,6 +94,25 @@ traffic
 say "When did AS131279's transit change? (asclass rib --transits --origin 131279)"
 "$ASCLASS" rib --transits --origin 131279 "$RIB" "$UPD"
 
+# The collector's dumps above hold no session of cu's or ttk's, so every
+# link counts under the vote of all paths ("consensus").  The router's own
+# view has one session per upstream: each link is counted under the path its
+# own upstream announces (what 'asclass run' gets live with [bgp] or [bmp]).
+PEERS=$work/router-peers.bgpdump
+cat >"$PEERS" <<'LINES'
+TABLE_DUMP2|1506849000|B|198.51.100.2|4837|175.45.176.0/22|4837 131279|IGP|198.51.100.2|0|0||NAG||
+TABLE_DUMP2|1506849000|B|198.51.100.6|20485|175.45.176.0/22|20485 131279|IGP|198.51.100.6|0|0||NAG||
+TABLE_DUMP2|1506849000|B|198.51.100.2|4837|198.51.100.0/24|4837 3356 64500|IGP|198.51.100.2|0|0||NAG||
+TABLE_DUMP2|1506849000|B|198.51.100.6|20485|198.51.100.0/24|20485 1299 64500|IGP|198.51.100.6|0|0||NAG||
+TABLE_DUMP2|1506849000|B|198.51.100.6|20485|203.0.113.0/24|20485 64510 64501|IGP|198.51.100.6|0|0||NAG||
+TABLE_DUMP2|1506849000|B|198.51.100.2|4837|2001:db8:100::/48|4837 3356 64502|IGP|198.51.100.2|0|0||NAG||
+LINES
+say "The router's own view, one path per upstream: each link under its own upstream's path"
+asc routes load "$PEERS"
+asc lookup 175.45.178.20 --upstream cu
+asc lookup 175.45.179.30 --upstream ttk
+traffic
+
 say "asclass status"
 asc status
 say "asclass stats: packets and bytes per upstream x direction x family x origin AS x transit AS"
@@ -102,10 +121,14 @@ asc stats
 cat <<'EOT'
 
 What the table shows:
-- Rows with origin_as 131279 are Star JV's traffic.  Over link cu it arrived
-  while routing put AS4837 in front of it and, after 09:08, under transit
-  20485: the same link now carries traffic that routing says should come
-  through TransTeleCom.
+- Rows with origin_as 131279 are Star JV's traffic.  In the collector's
+  view (path 'consensus': no session of cu's or ttk's in it, so the vote of
+  all paths decides) traffic over cu counted under AS4837 and, after 09:08,
+  under transit 20485.
+- Rows with path 'own' come from the router's own view: each link under the
+  path its own upstream announces, cu's traffic under 4837 and ttk's under
+  20485.  A link whose upstream does not announce the source is counted
+  under the consensus: traffic arriving where routing does not send it.
 - Over link ttk, AS131279's traffic appears as soon as it is sent there; the
   transit column says which AS routing put in front of the origin when each
   packet was counted.
