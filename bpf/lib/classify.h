@@ -47,8 +47,8 @@ static __always_inline struct asc_link_val lookup_link(__u32 ifindex, __u16 vlan
 	return l ? *l : none;
 }
 
-static __always_inline void count_overflow(struct asc_stats *s, __u32 upstream_id, enum asc_dir dir,
-					   __u64 bytes)
+/* The upstream's overflow bucket (upstream 0: no link). */
+static __always_inline void count_overflow(__u32 upstream_id, enum asc_dir dir, __u64 bytes)
 {
 	struct asc_overflow_val *o;
 
@@ -69,7 +69,7 @@ static __always_inline void count_slot(struct asc_stats *s, __u32 slot,
 
 	if (!c) {
 		s->overflow += 1;
-		count_overflow(s, l->upstream_id, dir, bytes);
+		count_overflow(l->upstream_id, dir, bytes);
 		return;
 	}
 	v = dir == ASC_DIR_RX ? &c->rx : &c->tx;
@@ -92,7 +92,7 @@ static __always_inline void count_packet(struct asc_stats *s, const struct asc_a
 	if (!l.upstream_id) {
 		s->classified += 1;
 		s->no_link += 1;
-		count_overflow(s, 0, dir, bytes);
+		count_overflow(0, dir, bytes);
 		return;
 	}
 	st = bpf_map_lookup_elem(&asc_state, &zero);
