@@ -9,8 +9,10 @@
 # NOTIFICATION from asclass ends it with status 1.  BULK=N in the environment:
 # N more UPDATEs right after the good one, 5 ms apart, one /24 of
 # 198.18.0.0/15 each (path 174 64496+i: a new origin each), to see them go
-# into few table loads.  Standard library only; rfc7606_speaker.py imports
-# its message framing (msg, open_msg).
+# into few table loads.  GR=1: the OPEN has the graceful restart capability
+# (a promise of End-of-RIB), and End-of-RIB for IPv4 follows the UPDATEs only
+# once the file named by EOR exists (daemon_eor_wait.sh).  Standard library
+# only; rfc7606_speaker.py imports its message framing (msg, open_msg).
 import os
 import select
 import socket
@@ -26,9 +28,11 @@ def msg(kind, body=b""):
     return MARKER + struct.pack("!HB", 19 + len(body), kind) + body
 
 
-def open_msg(asn, router_id, hold):
+def open_msg(asn, router_id, hold, gr=False):
     caps = bytes([1, 4, 0, 1, 0, 1])  # Multiprotocol IPv4 unicast
     caps += bytes([65, 4]) + struct.pack("!I", asn)  # 4-octet AS
+    if gr:  # graceful restart: restart time 120 s, IPv4 unicast, no forwarding state
+        caps += bytes([64, 6]) + struct.pack("!HHBB", 120, 1, 1, 0)
     param = bytes([2, len(caps)]) + caps
     return msg(OPEN, struct.pack("!BHH4sB", 4, asn if asn < 65536 else 23456, hold,
                                  socket.inet_aton(router_id), len(param)) + param)
@@ -65,8 +69,9 @@ def read_msgs(sock, buf):
 def main():
     host, asn, router_id, go, stop = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4], sys.argv[5]
     sock = socket.create_connection((host, 179), timeout=10)
-    sock.sendall(open_msg(asn, router_id, 30))
-    buf, opened, established, sent_bad = b"", False, False, False
+    gr, eor = os.environ.get("GR") == "1", os.environ.get("EOR", "")
+    sock.sendall(open_msg(asn, router_id, 30, gr))
+    buf, opened, established, sent_bad, sent_eor = b"", False, False, False, not eor
     good = update(attr(0x40, 1, b"\x00"), [20485, 131279], router_id, "175.45.176.0", 22)
     bad = update(attr(0x40, 1, b"\x00\x00"), [20485, 131279], router_id, "175.45.176.0", 22)
     deadline, last_ka = time.time() + 60, 0.0
@@ -90,6 +95,10 @@ def main():
                         time.sleep(0.005)
                     print("established; good UPDATE sent; burst took %d s" % (time.time() - start + 1),
                           flush=True)
+        if established and not sent_eor and os.path.exists(eor):
+            sock.sendall(msg(UPDATE, struct.pack("!HH", 0, 0)))  # End-of-RIB, IPv4
+            sent_eor = True
+            print("End-of-RIB sent", flush=True)
         if established and not sent_bad and os.path.exists(go):
             sock.sendall(bad)
             sent_bad = True

@@ -301,6 +301,18 @@ static void eor_v4(struct h *h)
 	send_msg(h, &m);
 }
 
+/* End-of-RIB for IPv6: an UPDATE with an empty MP_UNREACH_NLRI. */
+static void send_mp_unreach_eor_v6(struct h *h)
+{
+	struct mb m;
+
+	mb_hdr(&m, BGP_MSG_UPDATE);
+	mb_u16(&m, 0);			    /* withdrawn routes length */
+	mb_u16(&m, 6);			    /* total path attribute length */
+	MB_BYTES(&m, 0x80, 15, 3, 0, 2, 1); /* MP_UNREACH_NLRI IPv6, empty */
+	send_msg(h, &m);
+}
+
 /* Pops every queued batch; counts peer-down events. */
 static int pop_peer_downs(struct h *h)
 {
@@ -674,7 +686,6 @@ static void test_feed_session_eor_counted(void **state)
 	struct router r = { .hold_s = 90, .ipv6 = true };
 	uint64_t before;
 	struct h h;
-	struct mb m;
 
 	h_up(&h, &r);
 	assert_int_equal(status(&h).last_eor[FEED_IPV4], 0);
@@ -682,11 +693,7 @@ static void test_feed_session_eor_counted(void **state)
 	eor_v4(&h);
 	assert_in_range(status(&h).last_eor[FEED_IPV4], before, (uint64_t)time(NULL));
 	assert_int_equal(status(&h).last_eor[FEED_IPV6], 0);
-	mb_hdr(&m, BGP_MSG_UPDATE);
-	mb_u16(&m, 0);			    /* withdrawn routes length */
-	mb_u16(&m, 6);			    /* total path attribute length */
-	MB_BYTES(&m, 0x80, 15, 3, 0, 2, 1); /* MP_UNREACH_NLRI IPv6, empty */
-	send_msg(&h, &m);
+	send_mp_unreach_eor_v6(&h);
 	assert_int_equal(status(&h).c.eor[FEED_IPV4], 1);
 	assert_int_equal(status(&h).c.eor[FEED_IPV6], 1);
 	assert_true(status(&h).last_eor[FEED_IPV6] >= before);
@@ -1067,6 +1074,56 @@ static void test_feed_session_loss_family_gone(void **state)
 	h_close(&h);
 }
 
+/* The initial tables are in once a graceful-restart router sent End-of-RIB
+ * for each family and the queue is drained; again only after the next
+ * End-of-RIB when the session comes back. */
+static void test_feed_session_initial_done_at_eor(void **state)
+{
+	struct router r = { .hold_s = 90, .gr_time = 120, .gr_fwd = true, .ipv6 = true };
+	char who[64] = "";
+	struct h h;
+
+	h_open(&h, 0, false);
+	assert_true(feed_initial_done(h.f, who, sizeof(who))); /* not Established */
+	establish(&h, &r);
+	drain(&h);
+	assert_false(feed_initial_done(h.f, who, sizeof(who)));
+	assert_string_equal(who, "router");
+	announce(&h, 176, NULL);
+	eor_v4(&h);
+	assert_false(feed_initial_done(h.f, who, sizeof(who))); /* IPv6 still to come */
+	announce_v6(&h);
+	send_mp_unreach_eor_v6(&h);
+	assert_false(feed_initial_done(h.f, who, sizeof(who))); /* routes still queued */
+	assert_string_equal(who, "");
+	assert_int_equal(rib_rows(&h), 2);
+	assert_true(feed_initial_done(h.f, NULL, 0));
+	close(h.sock); /* the session comes back: its End-of-RIB again */
+	h.sock = -1;
+	step(&h);
+	drain(&h);
+	h_reconnect(&h);
+	establish(&h, &r);
+	drain(&h);
+	assert_false(feed_initial_done(h.f, who, sizeof(who)));
+	assert_string_equal(who, "router");
+	h_close(&h);
+}
+
+/* A router without graceful restart promises no End-of-RIB: not waited for. */
+static void test_feed_session_initial_done_without_gr(void **state)
+{
+	struct router r = { .hold_s = 90 };
+	struct h h;
+
+	h_up(&h, &r);
+	announce(&h, 176, NULL);
+	assert_false(feed_initial_done(h.f, NULL, 0)); /* queued */
+	drain(&h);
+	assert_true(feed_initial_done(h.f, NULL, 0));
+	h_close(&h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1082,6 +1139,8 @@ int main(void)
 		cmocka_unit_test(test_feed_session_7606_reset),
 		cmocka_unit_test(test_feed_session_7606_treat_as_withdraw),
 		cmocka_unit_test(test_feed_session_eor_counted),
+		cmocka_unit_test(test_feed_session_initial_done_at_eor),
+		cmocka_unit_test(test_feed_session_initial_done_without_gr),
 		cmocka_unit_test(test_feed_session_gr_stale_until_eor),
 		cmocka_unit_test(test_feed_session_gr_restart_time_passes),
 		cmocka_unit_test(test_feed_session_gr_no_forwarding_state),

@@ -83,6 +83,7 @@ struct daemon {
 	bool working;		      /* the work thread runs */
 	unsigned int pending;	      /* enum work: what it does next */
 	bool live_ready;	      /* single-prefix updates are possible (D.live) */
+	bool live_loading;	      /* a whole load of the live RIB is asked for, not done */
 	struct metrics_apply apply;   /* how the live changes reached the tables */
 	char status[160];	      /* systemd's STATUS= after the last load */
 	struct rib_transit *transits; /* of watched origins, from the last good load */
@@ -94,6 +95,11 @@ struct daemon {
 	struct bmp *bmp; /* the BMP station ([bmp]), into the same rib, as feed */
 	struct rib *rib;
 	uint64_t rib_epoch; /* +1 each time rib is replaced (under rib_lock) */
+	/* The main loop's wait for the feed's initial tables: monotonic ns of
+	 * the first change drained while no load of the live RIB is in (0:
+	 * none), and whether the wait was logged. */
+	uint64_t initial_since_ns;
+	bool initial_logged;
 	pthread_mutex_t rib_lock;
 	/* Single-prefix updates: the state the last whole load of the live
 	 * RIB left, for the columns it resolved with, of RIB rib_epoch
@@ -285,6 +291,7 @@ static void reload_once(void)
 	live_loaded(nl, &ups, t.n, &tk, !err);
 	clock_gettime(CLOCK_MONOTONIC, &b);
 	pthread_mutex_lock(&D.lock);
+	D.live_loading = false;
 	if (err) {
 		D.load_errors++;
 		log_err("routing reload failed: the active tables are unchanged");
@@ -473,8 +480,15 @@ static void *work_thread(void *arg)
 		if ((w & WORK_UPDATE) && !(w & WORK_LOAD) && update_once())
 			w |= WORK_LOAD;
 		if (w & WORK_LOAD) {
+			pthread_mutex_lock(&D.lock);
+			D.live_loading = true; /* reload_once() clears it */
+			pthread_mutex_unlock(&D.lock);
 			reload_once();
 			pthread_mutex_lock(&D.lock);
+			/* changes drained during the load wait for no other
+			 * drain: in place now */
+			if (D.live_ready)
+				D.pending |= WORK_UPDATE;
 			/* systemd: started (the first load) or reloaded
 			 * (SIGHUP's RELOADING=1), whether the load worked or
 			 * not, so that a bad routing file holds neither
@@ -709,17 +723,98 @@ static int feed_replace(const struct asc_config *c)
 	pthread_mutex_lock(&D.lock);
 	D.live_ready = false;
 	pthread_mutex_unlock(&D.lock);
+	D.initial_since_ns = 0;
+	D.initial_logged = false;
 	return err;
+}
+
+/* ---- when the live RIB is loaded --------------------------------------- */
+
+/* The first whole load of the live RIB waits for the feed's initial tables
+ * (feed_initial_done: every session's End-of-RIB, its routes drained) rather
+ * than loading, every apply_interval, the part of a full table that came so
+ * far: each load holds rib_lock, so the feed would not be drained meanwhile.
+ * It waits at most this long after the first change, so that a peer that
+ * never sends End-of-RIB still gets tables. */
+#ifndef LIVE_INITIAL_WAIT_S
+#define LIVE_INITIAL_WAIT_S 120
+#endif
+
+/* Whether the whole load of the live RIB is due (main thread; logs the
+ * wait once, and why the load goes ahead). */
+static bool initial_load_due(void)
+{
+	char who[64] = "";
+	uint64_t waited_ns = rib_now_ns() - D.initial_since_ns;
+
+	if (!D.feed || feed_initial_done(D.feed, who, sizeof(who))) {
+		if (D.initial_logged)
+			log_info("End-of-RIB from every BGP session, its routes in the RIB: the "
+				 "whole load");
+		return true;
+	}
+	if (waited_ns >= LIVE_INITIAL_WAIT_S * 1000000000ULL) {
+		log_warn("no End-of-RIB from %s after %u s: a whole load of the routes so far",
+			 who[0] ? who : "the feed's queue", LIVE_INITIAL_WAIT_S);
+		return true;
+	}
+	if (!D.initial_logged)
+		log_info("waiting for End-of-RIB from %s before the whole load (at most %u s)",
+			 who[0] ? who : "the feed's queue", LIVE_INITIAL_WAIT_S);
+	D.initial_logged = true;
+	return false;
+}
+
+/* What the live sources ask of the work thread now (main thread): the
+ * events once changes go in prefix by prefix; else the whole load, once it
+ * is due and none is under way; else nothing yet (0). */
+static unsigned int live_tick(void)
+{
+	bool ready, loading;
+
+	pthread_mutex_lock(&D.lock);
+	ready = D.live_ready;
+	loading = D.live_loading;
+	pthread_mutex_unlock(&D.lock);
+	if (ready)
+		return WORK_EVENTS;
+	if (loading || !initial_load_due())
+		return 0;
+	pthread_mutex_lock(&D.lock);
+	D.live_loading = true;
+	pthread_mutex_unlock(&D.lock);
+	D.initial_since_ns = 0;
+	D.initial_logged = false;
+	return WORK_LOAD;
+}
+
+/* Starts the apply timer (apply_interval) unless it runs. */
+static void apply_arm(int tfd, bool *armed)
+{
+	struct itimerspec its = { 0 };
+	unsigned int ms;
+
+	if (*armed)
+		return;
+	pthread_mutex_lock(&D.lock);
+	ms = config_apply_interval(&D.cfg);
+	pthread_mutex_unlock(&D.lock);
+	its.it_value.tv_sec = ms / 1000;
+	its.it_value.tv_nsec = (long)(ms % 1000) * 1000000L;
+	if (timerfd_settime(tfd, 0, &its, NULL))
+		log_err("apply timer: %s", strerror(errno));
+	else
+		*armed = true;
 }
 
 /* Drains the feed's and the station's queues into the RIB.  After the
  * first whole load, the changed prefixes go into the tables at once
  * (WORK_UPDATE); the apply timer then brings the events of one
- * apply_interval together (before it: the changes into one load). */
+ * apply_interval together.  Before it, the changes go into one whole load:
+ * on the timer, or at once when the End-of-RIB it waited for is drained. */
 static void feed_take(int tfd, bool *armed)
 {
-	struct itimerspec its = { 0 };
-	unsigned int ms;
+	unsigned int w = 0;
 	size_t n = 0;
 	bool ready;
 
@@ -729,19 +824,17 @@ static void feed_take(int tfd, bool *armed)
 	if (!n)
 		return;
 	pthread_mutex_lock(&D.lock);
-	ms = config_apply_interval(&D.cfg);
 	ready = D.live_ready;
 	pthread_mutex_unlock(&D.lock);
 	if (ready)
-		request_work(WORK_UPDATE);
-	if (*armed)
-		return;
-	its.it_value.tv_sec = ms / 1000;
-	its.it_value.tv_nsec = (long)(ms % 1000) * 1000000L;
-	if (timerfd_settime(tfd, 0, &its, NULL))
-		log_err("apply timer: %s", strerror(errno));
-	else
-		*armed = true;
+		w = WORK_UPDATE;
+	else if (!D.initial_since_ns)
+		D.initial_since_ns = rib_now_ns();
+	else if (D.feed && D.initial_logged && feed_initial_done(D.feed, NULL, 0))
+		w = live_tick();
+	if (w)
+		request_work(w);
+	apply_arm(tfd, armed);
 }
 
 /* ---- /metrics ----------------------------------------------------------- */
@@ -1031,16 +1124,16 @@ static bool source_changed(int ifd)
 	return hit;
 }
 
-/* What the apply timer starts: the events once changes go in prefix by
- * prefix, else the whole load that takes them in. */
-static unsigned int live_tick(void)
+/* The apply timer went off: the work it starts, or (the whole load not
+ * due yet, or under way) the timer again. */
+static void apply_tick(int tfd, bool *armed)
 {
-	bool ready;
+	unsigned int w = live_tick();
 
-	pthread_mutex_lock(&D.lock);
-	ready = D.live_ready;
-	pthread_mutex_unlock(&D.lock);
-	return ready ? WORK_EVENTS : WORK_LOAD;
+	if (w)
+		request_work(w);
+	else if (D.rib)
+		apply_arm(tfd, armed);
 }
 
 /* The poll set of the main loop. */
@@ -1103,9 +1196,9 @@ static void main_loop(int sfd, int ifd, int tfd, const char *path, struct httpd 
 		if (pf[PF_APPLY].revents & POLLIN) {
 			uint64_t ticks;
 
-			if (read(tfd, &ticks, sizeof(ticks)) > 0)
-				request_work(live_tick());
 			armed = false;
+			if (read(tfd, &ticks, sizeof(ticks)) > 0)
+				apply_tick(tfd, &armed);
 		}
 		if ((pf[PF_SIGNAL].revents & POLLIN) && on_signal(sfd, ifd, path, http))
 			break;

@@ -368,6 +368,38 @@ int feed_peer_status(struct feed *f, int peer, struct feed_peer_status *st)
 	return 0;
 }
 
+/* Whether a peer's status says its initial table is all sent. */
+static bool peer_initial_done(const struct feed_peer_status *st)
+{
+	if (st->state != FEED_ST_ESTABLISHED || !st->sends_eor)
+		return true;
+	for (int fam = 0; fam < FEED_NFAM; fam++)
+		if (st->family[fam] && !st->eor_since_up[fam])
+			return false;
+	return true;
+}
+
+bool feed_initial_done(struct feed *f, char *who, size_t len)
+{
+	bool done = true;
+
+	/* the status first: a published End-of-RIB has its routes queued */
+	pthread_mutex_lock(&f->lock);
+	for (size_t i = 0; done && i < f->n; i++)
+		if (!peer_initial_done(&f->pub[i])) {
+			done = false;
+			if (who)
+				snprintf(who, len, "%s", f->pub[i].name);
+		}
+	pthread_mutex_unlock(&f->lock);
+	if (done && queue_bytes(&f->l.q)) {
+		done = false;
+		if (who && len)
+			who[0] = '\0';
+	}
+	return done;
+}
+
 const char *feed_fault_name(enum feed_fault fault)
 {
 	static const char *const names[] = {

@@ -173,6 +173,8 @@ struct feed_peer_status {
 	size_t routes_family[FEED_NFAM]; /* the same, per family */
 	uint64_t up_since;		 /* UNIX seconds it reached Established; 0: not up */
 	uint64_t last_eor[FEED_NFAM];	 /* UNIX seconds of the last End-of-RIB; 0: none yet */
+	bool sends_eor; /* its OPEN has the graceful restart capability (RFC 4724 2) */
+	bool eor_since_up[FEED_NFAM]; /* an End-of-RIB came since it reached Established */
 	char last_error[160];
 	struct feed_counters c;
 };
@@ -214,6 +216,14 @@ int feed_drain(struct feed *f, struct rib *r, size_t max, size_t *applied);
  * The loop sends it, or logs why it cannot (not Established, not
  * negotiated).  0 or -EINVAL (unknown peer or family). */
 int feed_refresh(struct feed *f, int peer, enum feed_family fam);
+
+/* Whether the feed's initial tables are in the caller's RIB: every
+ * Established peer that promises End-of-RIB (graceful restart capability)
+ * sent it for each negotiated family in this session, and every change
+ * queued before it was drained (the queue is empty).  Otherwise false,
+ * with the first peer still awaited in who (may be NULL; "" for a
+ * non-empty queue).  Peers that are not Established are not waited for. */
+bool feed_initial_done(struct feed *f, char *who, size_t len);
 
 size_t feed_peer_count(const struct feed *f);
 /* Bytes the queue holds now (decoded changes not yet drained). */

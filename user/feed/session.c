@@ -363,6 +363,7 @@ static void established(struct session *s, const struct sess_env *e)
 
 	s->state = FEED_ST_ESTABLISHED;
 	s->up_since = (uint64_t)time(NULL);
+	memset(s->eor_since_up, 0, sizeof(s->eor_since_up));
 	s->c.established++;
 	session_log(s, LOG_LVL_INFO, "Established: %s",
 		    caps_describe(&s->nego, &s->peer, caps, sizeof(caps)));
@@ -470,8 +471,10 @@ static void on_update(struct session *s, const struct sess_env *e, const uint8_t
 		down(s, e, false, "UPDATE error: %s", o.why);
 		return;
 	}
-	if (o.eor >= 0)
+	if (o.eor >= 0) {
+		s->eor_since_up[o.eor] = true;
 		stale_eor(s, e, o.eor);
+	}
 	if (o.batch) {
 		s->c.announced += o.batch->n_announce;
 		s->c.withdrawn += o.batch->n_withdraw;
@@ -726,6 +729,8 @@ void session_status(const struct session *s, struct feed_peer_status *st)
 		st->routes_family[fam] = adjin_count_family(&s->adj, fam);
 	memcpy(st->last_eor, s->last_eor, sizeof(st->last_eor));
 	st->up_since = s->up_since;
+	st->sends_eor = s->peer.gr;
+	memcpy(st->eor_since_up, s->eor_since_up, sizeof(st->eor_since_up));
 	snprintf(st->last_error, sizeof(st->last_error), "%s", s->last_error);
 	st->c = s->c;
 }

@@ -61,6 +61,7 @@ struct session {
 	char last_error[160];
 	uint64_t up_since;	      /* UNIX seconds the session reached Established; 0: not up */
 	uint64_t last_eor[FEED_NFAM]; /* UNIX seconds of the last End-of-RIB; 0: none */
+	bool eor_since_up[FEED_NFAM]; /* an End-of-RIB came in this session */
 };
 
 /* Checks and copies the configuration.  0 or -EINVAL (logged). */
