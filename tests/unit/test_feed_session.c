@@ -1124,6 +1124,29 @@ static void test_feed_session_initial_done_without_gr(void **state)
 	h_close(&h);
 }
 
+/* A change's wait starts when its message was read, not when the caller
+ * drains it into the RIB. */
+static void test_feed_session_stamped_at_read(void **state)
+{
+	struct router r = { .hold_s = 90 };
+	struct rib_dirty *d;
+	uint64_t before, after;
+	size_t n;
+	struct h h;
+
+	h_up(&h, &r);
+	rib_track(h.rib, true);
+	before = rib_now_ns();
+	announce(&h, 176, NULL); /* read by the loop's step */
+	after = rib_now_ns();
+	drain(&h);
+	assert_int_equal(rib_take_dirty(h.rib, &d, &n), 0);
+	assert_int_equal(n, 1);
+	assert_in_range(d[0].since_ns, before, after);
+	free(d);
+	h_close(&h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1141,6 +1164,7 @@ int main(void)
 		cmocka_unit_test(test_feed_session_eor_counted),
 		cmocka_unit_test(test_feed_session_initial_done_at_eor),
 		cmocka_unit_test(test_feed_session_initial_done_without_gr),
+		cmocka_unit_test(test_feed_session_stamped_at_read),
 		cmocka_unit_test(test_feed_session_gr_stale_until_eor),
 		cmocka_unit_test(test_feed_session_gr_restart_time_passes),
 		cmocka_unit_test(test_feed_session_gr_no_forwarding_state),

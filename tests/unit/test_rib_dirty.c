@@ -109,6 +109,31 @@ static void test_rib_dirty_records_each_change_once(void **state)
 	rib_free(r);
 }
 
+/* rib_stamp(): changes carry the time they are stamped with (their
+ * arrival), not the clock at the change; 0 gives the clock back. */
+static void test_rib_dirty_stamped(void **state)
+{
+	struct rib *r = rib_new();
+	struct rt_entry p = ribgen_prefix(3), q = ribgen_prefix(60);
+	const uint32_t path[] = { 64496, 4837, 131279 };
+	const uint64_t arrived = 12345; /* ns: long before this test ran */
+	struct rib_dirty *d;
+	size_t n;
+
+	(void)state;
+	rib_track(r, true);
+	rib_stamp(r, arrived);
+	assert_int_equal(rib_announce(r, &p, &ribgen_peers[0], 0, path, 3, false, T0908), 0);
+	rib_stamp(r, 0);
+	assert_int_equal(rib_announce(r, &q, &ribgen_peers[0], 0, path, 3, false, T0908), 0);
+	assert_int_equal(rib_take_dirty(r, &d, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(d[0].since_ns, arrived);
+	assert_true(d[1].since_ns > arrived && d[1].since_ns <= rib_now_ns());
+	free(d);
+	rib_free(r);
+}
+
 /* After random changes, the one-prefix resolution of every prefix of the
  * pool equals the whole table's row (and -ENOENT where it has none). */
 static void test_rib_resolve_prefix_equals_table(void **state)
@@ -184,6 +209,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rib_dirty_records_each_change_once),
+		cmocka_unit_test(test_rib_dirty_stamped),
 		cmocka_unit_test(test_rib_resolve_prefix_equals_table),
 		cmocka_unit_test(test_rib_dirty_covers_every_change),
 	};

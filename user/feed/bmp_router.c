@@ -167,6 +167,7 @@ static void push(struct bmp_router *r, const struct bmp_env *e, struct bmp_peer 
 	b->rib_peer = p->rib_peer;
 	if (!b->when)
 		b->when = p->st.hdr.ts_sec ? p->st.hdr.ts_sec : e->now;
+	b->recv_ns = r->read_ns ? r->read_ns : rib_now_ns();
 	queue_push(e->q, b);
 }
 
@@ -608,7 +609,9 @@ static void on_readable(struct bmp_router *r, const struct bmp_env *e)
 		return;
 	}
 	r->in_len += (size_t)n;
+	r->read_ns = rib_now_ns();
 	bmp_router_process(r, e);
+	r->read_ns = 0; /* batches made outside a read are stamped when made */
 }
 
 void bmp_router_io(struct bmp_router *r, short revents, const struct bmp_env *e)

@@ -37,6 +37,7 @@ struct bmp_router {
 	struct rib_peer self; /* the router's address: the Loc-RIB pseudo-peer */
 	uint8_t *in;	      /* BMP_IN_BYTES */
 	size_t in_len;
+	uint64_t read_ns; /* rib_now_ns() of the read being processed (its messages' arrival); 0 */
 	uint64_t in_off;  /* stream offset of in[0] */
 	bool paused;	  /* the queue is full: not reading */
 	bool adj_in_seen; /* Adj-RIB-In monitored: Loc-RIB not applied */

@@ -318,6 +318,7 @@ int feed_batch_apply(const struct feed_batch *b, struct rib *r)
 	struct rt_entry e;
 	int err = 0;
 
+	rib_stamp(r, b->recv_ns); /* the latency histogram starts at arrival */
 	if (b->ev == FEED_EV_PEER_DOWN)
 		rib_peer_down(r, &b->rib_peer, b->when);
 	for (uint32_t i = 0; i < b->n_withdraw && !err; i++) {
@@ -329,6 +330,7 @@ int feed_batch_apply(const struct feed_batch *b, struct rib *r)
 		err = rib_announce(r, &e, &b->rib_peer, b->announce[i].path_id, b->path, b->n_path,
 				   b->ends_in_set, b->when);
 	}
+	rib_stamp(r, 0);
 	return err;
 }
 

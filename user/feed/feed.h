@@ -104,6 +104,7 @@ struct feed_batch {
 	int peer;		  /* index from feed_add_peer() */
 	struct rib_peer rib_peer; /* peer address and AS, as the RIB keys paths */
 	uint32_t when;		  /* UNIX seconds of receipt */
+	uint64_t recv_ns;	  /* CLOCK_MONOTONIC ns of the read that brought it (rib_now_ns) */
 	bool ends_in_set;	  /* the AS path ends in an AS_SET */
 	uint32_t n_path;	  /* ASNs in path (prepending kept, confederations left out) */
 	uint32_t n_announce, n_withdraw;

@@ -43,6 +43,7 @@ void session_push(struct session *s, const struct sess_env *e, struct feed_batch
 	b->peer = s->idx;
 	b->rib_peer = s->rib_peer;
 	b->when = (uint32_t)time(NULL);
+	b->recv_ns = s->read_ns ? s->read_ns : rib_now_ns();
 	queue_push(e->q, b);
 }
 
@@ -587,7 +588,9 @@ static void on_readable(struct session *s, const struct sess_env *e)
 		return;
 	}
 	s->in_len += (size_t)n;
+	s->read_ns = rib_now_ns();
 	process(s, e);
+	s->read_ns = 0; /* batches of timers (stale flushes) are stamped when made */
 }
 
 short session_events(const struct session *s)

@@ -47,6 +47,7 @@ struct session {
 	int fd;
 	uint8_t in[SESSION_IN_BYTES];
 	size_t in_len;
+	uint64_t read_ns; /* rib_now_ns() of the read being processed (its messages' arrival); 0 */
 	struct wire_buf out;
 	uint64_t hold_at, ka_at, retry_at, gr_at, stale_at; /* ms; 0: not running */
 	bool paused;					    /* the queue is full: not reading */

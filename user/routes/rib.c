@@ -65,6 +65,7 @@ struct rib {
 	bool dirty_lost;     /* a change could not be recorded: take says so */
 	struct dirty *dirty; /* in the order of the first change */
 	size_t ndirty, dirty_cap;
+	uint64_t stamp_ns; /* rib_stamp(): the time of the changes now; 0: the clock */
 };
 
 static inline struct pfx *pfx_at(const struct rib *r, size_t i)
@@ -222,7 +223,8 @@ static void mark_dirty(struct rib *r, size_t pi)
 		return;
 	}
 	x->dirty = 1;
-	r->dirty[r->ndirty++] = (struct dirty){ (uint32_t)pi, rib_now_ns() };
+	r->dirty[r->ndirty++] =
+		(struct dirty){ (uint32_t)pi, r->stamp_ns ? r->stamp_ns : rib_now_ns() };
 }
 
 void rib_track(struct rib *r, bool on)
@@ -1010,4 +1012,9 @@ const char *route_flags_str(uint32_t flags, char *buf, size_t len)
 	if (!o)
 		snprintf(buf, len, "-");
 	return buf;
+}
+
+void rib_stamp(struct rib *r, uint64_t now_ns)
+{
+	r->stamp_ns = now_ns;
 }

@@ -105,6 +105,10 @@ struct rib_dirty {
 
 /* The clock of since_ns: CLOCK_MONOTONIC in nanoseconds. */
 uint64_t rib_now_ns(void);
+/* The time (rib_now_ns's clock) the changes from now on are stamped with
+ * in the dirty set, e.g. their arrival from the network; 0: each change's
+ * own rib_now_ns() (after rib_new()). */
+void rib_stamp(struct rib *r, uint64_t now_ns);
 /* Starts or stops recording the dirty set (off after rib_new(): readers of
  * files never take it). */
 void rib_track(struct rib *r, bool on);
