@@ -767,6 +767,8 @@ static int cmp_transit(const void *a, const void *b)
 	return x->transit < y->transit ? -1 : x->transit > y->transit;
 }
 
+static long *path_pairs(const struct rib *r);
+
 /* Prefixes and paths per pair, of every path (peer_ok NULL) or of the
  * paths of upstream asn (ref_is_upstreams(), with peer_ok[peer]), into v
  * (one per pair, in pair order): a
@@ -775,9 +777,13 @@ static int count_pairs(const struct rib *r, const uint8_t *peer_ok, uint32_t asn
 		       struct rib_transit *v)
 {
 	size_t *last = malloc((r->pair.n ? r->pair.n : 1) * sizeof(*last)); /* prefix + 1 */
+	long *pp = path_pairs(r);
 
-	if (!last)
+	if (!last || !pp) {
+		free(last);
+		free(pp);
 		return -ENOMEM;
+	}
 	for (size_t i = 0; i < r->pair.n; i++) {
 		v[i] = pair_at(r, i)->t;
 		v[i].paths = v[i].prefixes = 0;
@@ -787,16 +793,10 @@ static int count_pairs(const struct rib *r, const uint8_t *peer_ok, uint32_t asn
 		const struct pfx *x = pfx_at(r, p);
 
 		for (uint16_t i = 0; i < x->nrefs; i++) {
-			const struct path *pi = path_at(r, x->refs[i].path);
-			struct pair key = pair_key(pi);
-			long k;
+			long k = pp[x->refs[i].path];
 
-			if (pi->as_set || !pi->origin ||
-			    (peer_ok &&
-			     !ref_is_upstreams(r, &x->refs[i], peer_ok[x->refs[i].peer], asn)))
-				continue;
-			k = hashidx_find(&r->pair.idx, &pair_ops, r->pair.v, &key);
-			if (k < 0)
+			if (k < 0 || (peer_ok && !ref_is_upstreams(r, &x->refs[i],
+								   peer_ok[x->refs[i].peer], asn)))
 				continue;
 			v[k].paths++;
 			if (last[k] != p + 1)
@@ -805,6 +805,7 @@ static int count_pairs(const struct rib *r, const uint8_t *peer_ok, uint32_t asn
 		}
 	}
 	free(last);
+	free(pp);
 	return 0;
 }
 
@@ -885,6 +886,7 @@ struct sample {
 	const uint8_t *ok; /* per peer: may carry the upstream's paths (NULL: every path) */
 	uint32_t asn;	   /* the upstream's AS */
 	const long *pos;   /* pair (store order) -> position in v, or -1 */
+	const long *pp;	   /* path -> pair (store order), or -1 (path_pairs) */
 	const uint32_t *first;
 	uint32_t *fill; /* per pair of v: prefixes taken */
 	size_t *last;	/* per pair of v: the prefix taken last, + 1 */
@@ -895,14 +897,11 @@ struct sample {
  * v's, has room, and does not have p yet. */
 static void sample_ref(const struct rib *r, size_t p, const struct ref *f, struct sample *s)
 {
-	const struct path *pi = path_at(r, f->path);
-	struct pair key = pair_key(pi);
-	long k, i;
+	long k = s->pp[f->path], i;
 
-	if (pi->as_set || !pi->origin || (s->ok && !ref_is_upstreams(r, f, s->ok[f->peer], s->asn)))
+	if (k < 0 || (s->ok && !ref_is_upstreams(r, f, s->ok[f->peer], s->asn)))
 		return;
-	k = hashidx_find(&r->pair.idx, &pair_ops, r->pair.v, &key);
-	i = k < 0 ? -1 : s->pos[k];
+	i = s->pos[k];
 	if (i < 0 || s->last[i] == p + 1 || s->first[i] + s->fill[i] == s->first[i + 1])
 		return;
 	s->last[i] = p + 1;
@@ -918,10 +917,11 @@ int rib_pair_prefixes(const struct rib *r, const struct rt_upstream *up,
 	struct sample s = { .ok = ok,
 			    .asn = up ? up->asn : 0,
 			    .pos = pair_positions(r, v, n),
+			    .pp = path_pairs(r),
 			    .first = f,
 			    .fill = calloc(n + 1, sizeof(uint32_t)),
 			    .last = calloc(n + 1, sizeof(size_t)) };
-	int err = f && s.pos && s.fill && s.last && (ok || !up) ? 0 : -ENOMEM;
+	int err = f && s.pos && s.pp && s.fill && s.last && (ok || !up) ? 0 : -ENOMEM;
 
 	for (size_t i = 0; !err && i <= n; i++)
 		f[i] = i ? f[i - 1] + (v[i - 1].prefixes < max ? v[i - 1].prefixes : max) : 0;
@@ -937,6 +937,7 @@ int rib_pair_prefixes(const struct rib *r, const struct rt_upstream *up,
 	free(s.fill);
 	free(s.last);
 	free((void *)s.pos);
+	free((void *)s.pp);
 	free(ok);
 	if (err) {
 		free(f);
@@ -1017,4 +1018,23 @@ const char *route_flags_str(uint32_t flags, char *buf, size_t len)
 void rib_stamp(struct rib *r, uint64_t now_ns)
 {
 	r->stamp_ns = now_ns;
+}
+
+/* The pair of each path of the store (its index in r->pair; -1 for a path
+ * with no pair: an AS_SET at the end, no origin), so that a pass over every
+ * route looks its pair up by its path's index instead of hashing it:
+ * paths are far fewer than routes.  malloc'd, or NULL. */
+static long *path_pairs(const struct rib *r)
+{
+	long *pp = malloc((r->path.n ? r->path.n : 1) * sizeof(*pp));
+
+	for (size_t i = 0; pp && i < r->path.n; i++) {
+		const struct path *pi = path_at(r, i);
+		struct pair key = pair_key(pi);
+
+		pp[i] = pi->as_set || !pi->origin
+				? -1
+				: hashidx_find(&r->pair.idx, &pair_ops, r->pair.v, &key);
+	}
+	return pp;
 }
