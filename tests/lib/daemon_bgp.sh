@@ -73,6 +73,38 @@ bird_test_init() {
 	scenario_init
 }
 
+# raw_setup APPLY_MS: for a scripted speaker (tests/netns/*_speaker.py):
+# namespaces NS_RTR and NS_ASC joined by a veth (r${T}r 203.0.113.1/30,
+# r${T}a 203.0.113.2/30) and $DIR/asclass.conf: the BGP feed on 203.0.113.2
+# (AS64500, loaded every APPLY_MS) with the speaker as neighbour "raw", a
+# link on the veth (a column for lookups), metrics on PORT, maps in PIN.
+raw_setup() {
+	ns_add "$NS_RTR" "$NS_ASC"
+	veth "$NS_RTR" "r${T}r" "$NS_ASC" "r${T}a"
+	ip -n "$NS_RTR" addr add 203.0.113.1/30 dev "r${T}r"
+	ip -n "$NS_ASC" addr add 203.0.113.2/30 dev "r${T}a"
+	cat >"$DIR/asclass.conf" <<CONF
+[bgp]
+listen = 203.0.113.2
+local_as = 64500
+router_id = 203.0.113.2
+apply_interval = $1
+
+[neighbor raw]
+address = 203.0.113.1
+
+[link raw]
+interface = r${T}a
+asn = 64500
+
+[metrics]
+listen = 127.0.0.1:$PORT
+
+[daemon]
+pin_dir = $PIN
+CONF
+}
+
 # feed_conf APPLY_MS [BGP_KEYS]: the end of asclass.conf for the BIRD
 # router's iBGP feed (asc 203.0.113.2, rtr 203.0.113.1, AS64500) loaded every
 # APPLY_MS (and BGP_KEYS, lines, in [bgp]), metrics on PORT, maps in PIN,

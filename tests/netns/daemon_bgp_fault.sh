@@ -32,32 +32,7 @@ fail() {
 	exit 1
 }
 
-ns_add "$NS_RTR" "$NS_ASC"
-veth "$NS_RTR" "r${T}r" "$NS_ASC" "r${T}a"
-ip -n "$NS_RTR" addr add 203.0.113.1/30 dev "r${T}r"
-ip -n "$NS_ASC" addr add 203.0.113.2/30 dev "r${T}a"
-cat >"$DIR/asclass.conf" <<CONF
-[bgp]
-listen = 203.0.113.2
-local_as = 64500
-router_id = 203.0.113.2
-apply_interval = 1000
-
-[neighbor raw]
-address = 203.0.113.1
-
-# a link, so that the data plane has a column to answer lookups with
-[link raw]
-interface = r${T}a
-asn = 64500
-
-[metrics]
-listen = 127.0.0.1:$PORT
-
-[daemon]
-pin_dir = $PIN
-CONF
-
+raw_setup 1000
 
 daemon_start "$DIR/asclass.conf" "$DIR/daemon.log"
 wait_for 10 grep -q "listening on 203.0.113.2" "$DIR/daemon.log" || fail "the feed does not listen"

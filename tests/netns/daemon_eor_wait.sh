@@ -32,30 +32,7 @@ fail() {
 }
 loads() { grep -c "routing loaded: .* from the BGP feed" "$DIR/daemon.log"; }
 
-ns_add "$NS_RTR" "$NS_ASC"
-veth "$NS_RTR" "e${T}r" "$NS_ASC" "e${T}a"
-ip -n "$NS_RTR" addr add 203.0.113.1/30 dev "e${T}r"
-ip -n "$NS_ASC" addr add 203.0.113.2/30 dev "e${T}a"
-cat >"$DIR/asclass.conf" <<CONF
-[bgp]
-listen = 203.0.113.2
-local_as = 64500
-router_id = 203.0.113.2
-apply_interval = $APPLY_MS
-
-[neighbor raw]
-address = 203.0.113.1
-
-[link raw]
-interface = e${T}a
-asn = 64500
-
-[metrics]
-listen = 127.0.0.1:$PORT
-
-[daemon]
-pin_dir = $PIN
-CONF
+raw_setup "$APPLY_MS"
 
 daemon_start "$DIR/asclass.conf" "$DIR/daemon.log"
 wait_for 10 grep -q "listening on 203.0.113.2" "$DIR/daemon.log" || fail "the feed does not listen"

@@ -35,30 +35,7 @@ fail() {
 	exit 1
 }
 
-ns_add "$NS_RTR" "$NS_ASC"
-veth "$NS_RTR" "r${T}r" "$NS_ASC" "r${T}a"
-ip -n "$NS_RTR" addr add 203.0.113.1/30 dev "r${T}r"
-ip -n "$NS_ASC" addr add 203.0.113.2/30 dev "r${T}a"
-cat >"$DIR/asclass.conf" <<CONF
-[bgp]
-listen = 203.0.113.2
-local_as = 64500
-router_id = 203.0.113.2
-apply_interval = 200
-
-[neighbor raw]
-address = 203.0.113.1
-
-[link raw]
-interface = r${T}a
-asn = 64500
-
-[metrics]
-listen = 127.0.0.1:$PORT
-
-[daemon]
-pin_dir = $PIN
-CONF
+raw_setup 200
 
 # -v: past 10 faults a session logs them at debug level
 nsenter --net="/run/netns/$NS_ASC" "$ASCLASS" -v run --config "$DIR/asclass.conf" >"$DIR/daemon.log" 2>&1 &
