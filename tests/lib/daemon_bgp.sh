@@ -73,6 +73,25 @@ bird_test_init() {
 	scenario_init
 }
 
+# raw_test_init: a scripted speaker's test preamble (root, then
+# ns_test_init): T and DIR, NS_RTR and NS_ASC, DPID and SPID (the daemon's
+# and the speaker's pids, stopped on exit) and fail MESSAGE (prints it, the
+# speaker's output and the end of the daemon's log, exits 1).
+raw_test_init() {
+	need_root
+	ns_test_init
+	T=$id DIR=$work
+	NS_RTR=asc-$T-raw NS_ASC=asc-$T-asc
+	DPID= SPID=
+	at_exit 'stop_pid "$SPID"; stop_pid "$DPID"'
+	fail() {
+		echo "FAIL: $*"
+		echo "--- speaker:"; cat "$DIR/speaker.log"
+		echo "--- daemon log:"; tail -30 "$DIR/daemon.log"
+		exit 1
+	}
+}
+
 # raw_setup APPLY_MS: for a scripted speaker (tests/netns/*_speaker.py):
 # namespaces NS_RTR and NS_ASC joined by a veth (r${T}r 203.0.113.1/30,
 # r${T}a 203.0.113.2/30) and $DIR/asclass.conf: the BGP feed on 203.0.113.2

@@ -16,21 +16,8 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/daemon_bgp.sh
 O=${O:-build}
 
-need_root
-
-ns_test_init
-T=$id DIR=$work
-NS_RTR=asc-$T-raw NS_ASC=asc-$T-asc
+raw_test_init
 PORT=9752
-DPID= SPID=
-
-at_exit 'stop_pid "$SPID"; stop_pid "$DPID"'
-fail() {
-	echo "FAIL: $*"
-	echo "--- speaker:"; cat "$DIR/speaker.log"
-	echo "--- daemon log:"; tail -20 "$DIR/daemon.log"
-	exit 1
-}
 
 raw_setup 1000
 

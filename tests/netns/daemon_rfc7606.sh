@@ -17,23 +17,10 @@ cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/daemon_bgp.sh
 O=${O:-build}
 
-need_root
 /usr/bin/python3 -c 'import scapy.contrib.bgp' 2>/dev/null ||
 	{ echo "SKIP: python3-scapy is not installed (make deps)"; exit 77; }
-
-ns_test_init
-T=$id DIR=$work
-NS_RTR=asc-$T-raw NS_ASC=asc-$T-asc
+raw_test_init
 PORT=9753
-DPID= SPID=
-
-at_exit 'stop_pid "$SPID"; stop_pid "$DPID"'
-fail() {
-	echo "FAIL: $*"
-	echo "--- speaker:"; cat "$DIR/speaker.log"
-	echo "--- daemon log:"; tail -30 "$DIR/daemon.log"
-	exit 1
-}
 
 raw_setup 200
 
