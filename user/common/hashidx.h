@@ -36,6 +36,17 @@ struct hashidx_ops {
 	bool (*eq)(const void *elem, const void *key); /* whether they are the same */
 };
 
+/* FNV-1a over n bytes, folded: a hash for the callers' ops->hash. */
+static inline uint32_t hashidx_fnv1a(const void *p, size_t n)
+{
+	const uint8_t *b = p;
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	while (n--)
+		h = (h ^ *b++) * 0x100000001b3ULL;
+	return (uint32_t)(h ^ (h >> 29));
+}
+
 /* Grows the index (doubling, from 1024 slots) and re-enters the elements of
  * `base` it holds.  Use hashidx_reserve().  Returns 0 or -ENOMEM (the index is
  * unchanged then; also past 2^31 slots). */

@@ -13,16 +13,6 @@
 #include "common/hashidx.h"
 #include "routes/rib.h"
 
-static uint64_t fnv1a(const void *p, size_t n)
-{
-	const uint8_t *b = p;
-	uint64_t h = 0xcbf29ce484222325ULL;
-
-	while (n--)
-		h = (h ^ *b++) * 0x100000001b3ULL;
-	return h ^ (h >> 29);
-}
-
 struct pfx {
 	uint8_t family, plen;
 	uint16_t nrefs, cap;
@@ -89,7 +79,7 @@ static uint32_t pfx_hash(const void *elem)
 	uint8_t k[18] = { p->family, p->plen };
 
 	memcpy(k + 2, p->addr, 16);
-	return (uint32_t)fnv1a(k, sizeof(k));
+	return hashidx_fnv1a(k, sizeof(k));
 }
 
 static bool pfx_eq(const void *elem, const void *key)
@@ -102,7 +92,7 @@ static bool pfx_eq(const void *elem, const void *key)
 /* Compared as bytes: a path has no padding, a peer key's is zeroed (peer_key). */
 static uint32_t peer_hash(const void *elem)
 {
-	return (uint32_t)fnv1a(elem, sizeof(struct rib_peer));
+	return hashidx_fnv1a(elem, sizeof(struct rib_peer));
 }
 
 static bool peer_eq(const void *elem, const void *key)
@@ -112,7 +102,7 @@ static bool peer_eq(const void *elem, const void *key)
 
 static uint32_t path_hash(const void *elem)
 {
-	return (uint32_t)fnv1a(elem, sizeof(struct path));
+	return hashidx_fnv1a(elem, sizeof(struct path));
 }
 
 static bool path_eq(const void *elem, const void *key)
@@ -126,7 +116,7 @@ static uint32_t pair_hash(const void *elem)
 	const struct pair *p = elem;
 	uint32_t k[2] = { p->t.origin, p->t.transit };
 
-	return (uint32_t)fnv1a(k, sizeof(k));
+	return hashidx_fnv1a(k, sizeof(k));
 }
 
 static bool pair_eq(const void *elem, const void *key)
@@ -628,7 +618,7 @@ static struct rt_link resolve_link(const struct rib *r, const struct pfx *x, con
 /* Distinct rt_links rows of a table, found through a hash index. */
 static uint32_t links_hash(const void *elem)
 {
-	return (uint32_t)fnv1a(elem, sizeof(struct rt_links));
+	return hashidx_fnv1a(elem, sizeof(struct rt_links));
 }
 
 static bool links_eq(const void *elem, const void *key)
