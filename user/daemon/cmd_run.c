@@ -15,6 +15,7 @@
 #include <fnmatch.h>
 #include <glob.h>
 #include <libgen.h>
+#include <malloc.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -307,6 +308,9 @@ static void reload_once(void)
 	free(pairs);
 	globfree(&g);
 	rtable_free(&t);
+	/* the table, pairs and the fast tables' builder were freed in this
+	 * thread's arena, which glibc keeps: give the pages back */
+	malloc_trim(0);
 }
 
 /* ---- single-prefix updates from the live RIB ------------------------------ */
