@@ -43,6 +43,9 @@ struct store {
 	struct hashidx idx;
 };
 
+/* Dirty entries kept allocated across takes; a larger array is freed. */
+#define RIB_DIRTY_KEEP 4096
+
 /* A prefix changed since the dirty set was last taken. */
 struct dirty {
 	uint32_t pfx;
@@ -251,6 +254,14 @@ int rib_take_dirty(struct rib *r, struct rib_dirty **out, size_t *n)
 	*n = r->ndirty;
 	r->ndirty = 0;
 	r->dirty_lost = false;
+	if (r->dirty_cap > RIB_DIRTY_KEEP) {
+		/* a whole table went dirty (a first load, a session lost): its
+		 * 16 bytes a prefix would stay resident for the few changes
+		 * after it */
+		free(r->dirty);
+		r->dirty = NULL;
+		r->dirty_cap = 0;
+	}
 	return lost ? -ENOBUFS : 0;
 }
 
