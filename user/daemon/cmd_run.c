@@ -1158,6 +1158,9 @@ int cmd_run(int argc, char **argv)
 		return ASC_EXIT_OK;
 	}
 	log_set_daemon(1);
+	/* a fixed threshold: glibc's own rises to 32 MiB after the first large
+	 * free, and a load's tables then stay in the arenas (bench-feed) */
+	mallopt(M_MMAP_THRESHOLD, 256 << 10);
 	pthread_mutex_init(&D.lock, NULL);
 	pthread_mutex_init(&D.rib_lock, NULL);
 	D.mstate = metrics_state_new();
