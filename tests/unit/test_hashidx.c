@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* tests/unit/test_hashidx.c - the hash index of user/common/hashidx.h: every
  * element found after the index grew, absent keys not found, colliding hashes,
- * clearing, and the size it grows to. */
+ * clearing, removing (chains that wrap around the end of the slots included),
+ * and the size it grows to. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -32,6 +33,18 @@ static uint32_t same_hash(const void *elem)
 	return 7;
 }
 
+/* Every key in one chain that starts at the last slot of 1024 and wraps. */
+static uint32_t last_slot_hash(const void *elem)
+{
+	return 1023;
+}
+
+/* Two chains that run into each other: even keys at 1020, odd keys at 1021. */
+static uint32_t two_chains_hash(const void *elem)
+{
+	return 1020 + (((const struct item *)elem)->key & 1);
+}
+
 static bool item_eq(const void *elem, const void *key)
 {
 	return ((const struct item *)elem)->key == ((const struct item *)key)->key;
@@ -39,6 +52,8 @@ static bool item_eq(const void *elem, const void *key)
 
 static const struct hashidx_ops ops = { sizeof(struct item), item_hash, item_eq };
 static const struct hashidx_ops colliding = { sizeof(struct item), same_hash, item_eq };
+static const struct hashidx_ops wrapping = { sizeof(struct item), last_slot_hash, item_eq };
+static const struct hashidx_ops two_chains = { sizeof(struct item), two_chains_hash, item_eq };
 
 /* Adds the key as the next element of v unless it is there; returns its index. */
 static uint32_t add(struct hashidx *h, const struct hashidx_ops *o, struct item *v, uint32_t *n,
@@ -127,12 +142,112 @@ static void test_hashidx_clear_keeps_slots(void **state)
 	assert_int_equal(h.mask, 0);
 }
 
+/* Removes key from the index and from v, as a caller does: the last element
+ * moves into its place. */
+static void del(struct hashidx *h, const struct hashidx_ops *o, struct item *v, uint32_t *n,
+		uint32_t key)
+{
+	struct item k = { .key = key };
+	uint32_t *slot, at;
+
+	slot = hashidx_slot(h, o, v, &k);
+	assert_int_not_equal(*slot, 0);
+	at = *slot - 1;
+	hashidx_del(h, o, v, slot);
+	if (at != *n - 1) {
+		slot = hashidx_slot(h, o, v, &v[*n - 1]);
+		assert_int_equal(*slot, *n); /* still found where it is */
+		hashidx_renumber(slot, at);
+		v[at] = v[*n - 1];
+	}
+	(*n)--;
+}
+
+/* Adds keys 0..count-1, removes those that `gone` picks, and checks that
+ * every other key is found with its own payload and the removed are not. */
+static void check_del(const struct hashidx_ops *o, uint32_t count, bool (*gone)(uint32_t))
+{
+	struct item *v = calloc(count, sizeof(*v));
+	struct hashidx h = { 0 };
+	uint32_t n = 0, left = 0;
+
+	assert_non_null(v);
+	for (uint32_t i = 0; i < count; i++)
+		add(&h, o, v, &n, i);
+	for (uint32_t i = 0; i < count; i++)
+		if (gone(i))
+			del(&h, o, v, &n, i);
+	for (uint32_t i = 0; i < count; i++) {
+		int64_t at = find(&h, o, v, i);
+
+		if (gone(i)) {
+			assert_int_equal(at, -1);
+			continue;
+		}
+		left++;
+		assert_true(at >= 0 && at < n);
+		assert_int_equal(v[at].payload, ~i);
+	}
+	assert_int_equal(h.used, left);
+	assert_int_equal(n, left);
+	hashidx_free(&h);
+	free(v);
+}
+
+static bool every_third(uint32_t k)
+{
+	return k % 3 == 0;
+}
+
+static bool first_half(uint32_t k)
+{
+	return k < 150;
+}
+
+static bool all(uint32_t k)
+{
+	return true;
+}
+
+static void test_hashidx_del_keeps_the_others_found(void **state)
+{
+	check_del(&ops, 100000, every_third);
+	check_del(&colliding, 300, every_third);
+	check_del(&colliding, 300, first_half); /* the chain's head goes */
+	check_del(&wrapping, 300, every_third); /* 1023, then 0, 1, ... */
+	check_del(&wrapping, 300, first_half);
+	check_del(&two_chains, 300, every_third); /* interleaved homes */
+	check_del(&two_chains, 300, first_half);
+	check_del(&ops, 5000, all);
+}
+
+/* Slots freed by removals are used again: adding and removing the same
+ * number of keys many times never grows the index. */
+static void test_hashidx_del_frees_slots(void **state)
+{
+	struct item v[600];
+	struct hashidx h = { 0 };
+	uint32_t n = 0;
+
+	for (uint32_t round = 0; round < 100; round++) {
+		for (uint32_t i = 0; i < 500; i++)
+			add(&h, &ops, v, &n, round * 500 + i);
+		for (uint32_t i = 0; i < 500; i++)
+			del(&h, &ops, v, &n, round * 500 + i);
+	}
+	assert_int_equal(h.used, 0);
+	assert_int_equal(h.mask + 1, 1024);
+	hashidx_free(&h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hashidx_finds_every_element_after_growing),
 		cmocka_unit_test(test_hashidx_colliding_hashes),
 		cmocka_unit_test(test_hashidx_clear_keeps_slots),
+		cmocka_unit_test(test_hashidx_del_keeps_the_others_found),
+		cmocka_unit_test(test_hashidx_del_frees_slots),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -205,6 +205,45 @@ static void test_rib_dirty_covers_every_change(void **state)
 	rib_free(r);
 }
 
+/* A dirty set of a whole table (more than the RIB keeps allocated between
+ * takes), taken; the changes after it are recorded as before. */
+static void test_rib_dirty_after_a_large_take(void **state)
+{
+	enum { N = 20000 };
+	struct rib_peer peer = { .asn = 4837, .family = 4, .ip = { 198, 51, 100, 1 } };
+	const uint32_t path[] = { 4837, 131279 };
+	struct rib *r = rib_new();
+	struct rib_dirty *d;
+	size_t n;
+
+	rib_track(r, true);
+	for (int round = 0; round < 3; round++) {
+		for (uint32_t i = 0; i < N; i++) { /* 10.0.0.0/24 .. : N prefixes */
+			struct rt_entry p = { .family = 4, .plen = 24 };
+
+			p.addr[0] = 10;
+			p.addr[1] = (uint8_t)(i >> 8);
+			p.addr[2] = (uint8_t)i;
+			assert_int_equal(
+				rib_announce(r, &p, &peer, (uint32_t)round, path, 2, false, T0908),
+				0);
+		}
+		assert_int_equal(rib_dirty_count(r), N);
+		assert_int_equal(rib_take_dirty(r, &d, &n), 0);
+		assert_int_equal(n, N);
+		assert_int_equal(d[N - 1].p.addr[2], (uint8_t)(N - 1));
+		free(d);
+		assert_int_equal(rib_dirty_count(r), 0);
+	}
+	rib_withdraw(r, &(struct rt_entry){ .family = 4, .plen = 24, .addr = { 10, 0, 7 } }, &peer,
+		     0, T0908);
+	assert_int_equal(rib_take_dirty(r, &d, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(d[0].p.addr[2], 7);
+	free(d);
+	rib_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -212,6 +251,7 @@ int main(void)
 		cmocka_unit_test(test_rib_dirty_stamped),
 		cmocka_unit_test(test_rib_resolve_prefix_equals_table),
 		cmocka_unit_test(test_rib_dirty_covers_every_change),
+		cmocka_unit_test(test_rib_dirty_after_a_large_take),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
-/* user/common/hashidx.c - growing and clearing a hash index (hashidx.h); the
- * lookups are inline in the header. */
+/* user/common/hashidx.c - growing, clearing and removing from a hash index
+ * (hashidx.h); the lookups are inline in the header. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +35,33 @@ int hashidx_grow(struct hashidx *h, const struct hashidx_ops *ops, const void *b
 	h->slot = s;
 	h->mask = size - 1;
 	return 0;
+}
+
+static uint32_t home_of(const struct hashidx *h, const struct hashidx_ops *ops, const void *base,
+			uint32_t j)
+{
+	return ops->hash((const char *)base + (size_t)(h->slot[j] - 1) * ops->size) & h->mask;
+}
+
+/* Backward-shift deletion for linear probing: walking the chain after the
+ * hole, an element whose home slot is not between the hole and itself
+ * (cyclically) would no longer be found past the hole, so it moves into it
+ * and its old slot becomes the hole. */
+void hashidx_del(struct hashidx *h, const struct hashidx_ops *ops, const void *base, uint32_t *slot)
+{
+	uint32_t hole = (uint32_t)(slot - h->slot), j = hole;
+
+	for (;;) {
+		j = (j + 1) & h->mask;
+		if (!h->slot[j])
+			break;
+		if (((j - home_of(h, ops, base, j)) & h->mask) >= ((j - hole) & h->mask)) {
+			h->slot[hole] = h->slot[j];
+			hole = j;
+		}
+	}
+	h->slot[hole] = 0;
+	h->used--;
 }
 
 void hashidx_clear(struct hashidx *h)

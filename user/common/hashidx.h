@@ -10,8 +10,12 @@
  * callbacks read.  The lookups are static inline, so constant ops are
  * inlined where they are used.
  *
- * Must not: remove single elements (an index grows, or is cleared as a whole),
- * keep a pointer into the caller's array (it moves when the caller grows it:
+ * Removing an element (hashidx_del) shifts the probe chain back, so no
+ * tombstones build up; the caller then fills or shrinks its array (moving its
+ * last element into the hole: hashidx_renumber).
+ *
+ * Must not: shrink (an index grows, or is cleared or freed as a whole), keep
+ * a pointer into the caller's array (it moves when the caller grows it:
  * every call takes its current address), or log.
  */
 #ifndef ASC_HASHIDX_H
@@ -31,6 +35,17 @@ struct hashidx_ops {
 	uint32_t (*hash)(const void *elem);	       /* of an element, or of a key */
 	bool (*eq)(const void *elem, const void *key); /* whether they are the same */
 };
+
+/* FNV-1a over n bytes, folded: a hash for the callers' ops->hash. */
+static inline uint32_t hashidx_fnv1a(const void *p, size_t n)
+{
+	const uint8_t *b = p;
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	while (n--)
+		h = (h ^ *b++) * 0x100000001b3ULL;
+	return (uint32_t)(h ^ (h >> 29));
+}
 
 /* Grows the index (doubling, from 1024 slots) and re-enters the elements of
  * `base` it holds.  Use hashidx_reserve().  Returns 0 or -ENOMEM (the index is
@@ -76,6 +91,20 @@ static inline int64_t hashidx_find(const struct hashidx *h, const struct hashidx
 	if (!h->slot)
 		return -1;
 	return (int64_t)*hashidx_slot(h, ops, base, key) - 1;
+}
+
+/* Removes the element of slot (from hashidx_slot(), holding an index): the
+ * elements of its probe chain move back, so every other element stays found.
+ * The caller's array must still hold every element the index does (the
+ * removed one's bytes are not read). */
+void hashidx_del(struct hashidx *h, const struct hashidx_ops *ops, const void *base,
+		 uint32_t *slot);
+
+/* Records that the element of slot (from hashidx_slot(), holding an index)
+ * is now at index idx of the caller's array: after the caller moved it. */
+static inline void hashidx_renumber(uint32_t *slot, uint32_t idx)
+{
+	*slot = idx + 1;
 }
 
 /* Forgets every element; keeps the slots for the next ones. */

@@ -15,6 +15,7 @@
 #include <fnmatch.h>
 #include <glob.h>
 #include <libgen.h>
+#include <malloc.h>
 #include <poll.h>
 #include <pthread.h>
 #include <signal.h>
@@ -314,6 +315,9 @@ static void reload_once(void)
 	free(pairs);
 	globfree(&g);
 	rtable_free(&t);
+	/* the table, pairs and the fast tables' builder were freed in this
+	 * thread's arena, which glibc keeps: give the pages back */
+	malloc_trim(0);
 }
 
 /* ---- single-prefix updates from the live RIB ------------------------------ */
@@ -1247,6 +1251,9 @@ int cmd_run(int argc, char **argv)
 		return ASC_EXIT_OK;
 	}
 	log_set_daemon(1);
+	/* a fixed threshold: glibc's own rises to 32 MiB after the first large
+	 * free, and a load's tables then stay in the arenas (bench-feed) */
+	mallopt(M_MMAP_THRESHOLD, 256 << 10);
 	pthread_mutex_init(&D.lock, NULL);
 	pthread_mutex_init(&D.rib_lock, NULL);
 	D.mstate = metrics_state_new();

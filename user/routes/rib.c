@@ -13,16 +13,6 @@
 #include "common/hashidx.h"
 #include "routes/rib.h"
 
-static uint64_t fnv1a(const void *p, size_t n)
-{
-	const uint8_t *b = p;
-	uint64_t h = 0xcbf29ce484222325ULL;
-
-	while (n--)
-		h = (h ^ *b++) * 0x100000001b3ULL;
-	return h ^ (h >> 29);
-}
-
 struct pfx {
 	uint8_t family, plen;
 	uint16_t nrefs, cap;
@@ -52,6 +42,9 @@ struct store {
 	size_t n, cap;
 	struct hashidx idx;
 };
+
+/* Dirty entries kept allocated across takes; a larger array is freed. */
+#define RIB_DIRTY_KEEP 4096
 
 /* A prefix changed since the dirty set was last taken. */
 struct dirty {
@@ -90,7 +83,7 @@ static uint32_t pfx_hash(const void *elem)
 	uint8_t k[18] = { p->family, p->plen };
 
 	memcpy(k + 2, p->addr, 16);
-	return (uint32_t)fnv1a(k, sizeof(k));
+	return hashidx_fnv1a(k, sizeof(k));
 }
 
 static bool pfx_eq(const void *elem, const void *key)
@@ -103,7 +96,7 @@ static bool pfx_eq(const void *elem, const void *key)
 /* Compared as bytes: a path has no padding, a peer key's is zeroed (peer_key). */
 static uint32_t peer_hash(const void *elem)
 {
-	return (uint32_t)fnv1a(elem, sizeof(struct rib_peer));
+	return hashidx_fnv1a(elem, sizeof(struct rib_peer));
 }
 
 static bool peer_eq(const void *elem, const void *key)
@@ -113,7 +106,7 @@ static bool peer_eq(const void *elem, const void *key)
 
 static uint32_t path_hash(const void *elem)
 {
-	return (uint32_t)fnv1a(elem, sizeof(struct path));
+	return hashidx_fnv1a(elem, sizeof(struct path));
 }
 
 static bool path_eq(const void *elem, const void *key)
@@ -127,7 +120,7 @@ static uint32_t pair_hash(const void *elem)
 	const struct pair *p = elem;
 	uint32_t k[2] = { p->t.origin, p->t.transit };
 
-	return (uint32_t)fnv1a(k, sizeof(k));
+	return hashidx_fnv1a(k, sizeof(k));
 }
 
 static bool pair_eq(const void *elem, const void *key)
@@ -263,6 +256,14 @@ int rib_take_dirty(struct rib *r, struct rib_dirty **out, size_t *n)
 	*n = r->ndirty;
 	r->ndirty = 0;
 	r->dirty_lost = false;
+	if (r->dirty_cap > RIB_DIRTY_KEEP) {
+		/* a whole table went dirty (a first load, a session lost): its
+		 * 16 bytes a prefix would stay resident for the few changes
+		 * after it */
+		free(r->dirty);
+		r->dirty = NULL;
+		r->dirty_cap = 0;
+	}
 	return lost ? -ENOBUFS : 0;
 }
 
@@ -630,7 +631,7 @@ static struct rt_link resolve_link(const struct rib *r, const struct pfx *x, con
 /* Distinct rt_links rows of a table, found through a hash index. */
 static uint32_t links_hash(const void *elem)
 {
-	return (uint32_t)fnv1a(elem, sizeof(struct rt_links));
+	return hashidx_fnv1a(elem, sizeof(struct rt_links));
 }
 
 static bool links_eq(const void *elem, const void *key)
