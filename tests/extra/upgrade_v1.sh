@@ -64,7 +64,7 @@ mk_v1 "$dir"
 echo "198.51.100.0/24 64500 4837 4837" | asc routes load - || fail "routes load over a 0.1 set of maps"
 
 [ -e "$dir/upgrade-0_1" ] && fail "the old pins are still there: $(ls -A "$dir/upgrade-0_1")"
-[ "$(bpftool -j map show pinned "$dir/asc_counts" | jq -r .type)" = percpu_array ] || fail "asc_counts is not the 0.2 array"
+[ "$(bpftool -j map show pinned "$dir/asc_counts" | jq -r .type)" = array ] || fail "asc_counts is not the 0.3 array"
 json=$(asc stats --json) || fail "stats --json"
 echo "stats --json after the upgrade: $(echo "$json" | jq -c .counters)"
 for k in "${keys[@]}"; do

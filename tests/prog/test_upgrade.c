@@ -8,7 +8,8 @@
  * refused before it moved anything (another --counters) keeps the 0.2 map
  * and its counts where they were; an upgrade interrupted after the move is
  * finished by the next run, and the slots past the new capacity go to
- * asc_retired, summed.  Needs root (BPF) and a bpffs at /sys/fs/bpf.
+ * asc_retired, summed; and an array past the kernel's size limit is refused
+ * (counts_rows()).  Needs root (BPF) and a bpffs at /sys/fs/bpf.
  */
 #include <errno.h>
 #include <limits.h>
@@ -259,6 +260,23 @@ static void test_interrupted(void)
 	       SMALL);
 }
 
+/* The array's size limit: 2^24 slots fit on 2 CPUs (2 GiB), not on 64
+ * (64 GiB); 2^26 rows of 64 bytes reach 4 GiB exactly. */
+static void test_size_limit(void)
+{
+	__u32 rows = 0;
+
+	if (counts_rows(1U << 24, 2, &rows) || rows != 1U << 25)
+		FAIL("size: 2^24 slots x 2 CPUs: refused or %u rows\n", rows);
+	if (counts_rows(1U << 18, 64, &rows) || rows != 1U << 24)
+		FAIL("size: 2^18 slots x 64 CPUs: refused or %u rows\n", rows);
+	if (counts_rows(1U << 24, 64, &rows) != -E2BIG)
+		FAIL("size: 2^24 slots x 64 CPUs (64 GiB) not refused\n");
+	if (counts_rows(1U << 20, 64, &rows) != -E2BIG)
+		FAIL("size: 2^20 slots x 64 CPUs (4 GiB) not refused\n");
+	printf("asc_counts beyond 4 GiB refused (the messages above name the limit)\n");
+}
+
 int main(void)
 {
 	if (geteuid() != 0) {
@@ -269,6 +287,7 @@ int main(void)
 	snprintf(pin, sizeof(pin), "/sys/fs/bpf/asclass-upgrade-%d", (int)getpid());
 	if (ncpus < 1 || bpffs_prepare(pin))
 		return 1;
+	test_size_limit();
 	test_refused_keeps_v2();
 	test_upgrade();
 	clean();

@@ -259,9 +259,9 @@ int counts_rows(unsigned int slots, int ncpus, __u32 *rows)
 
 	if (n * sizeof(struct asc_count) > ASC_COUNTS_MAX_BYTES) {
 		log_err("asc_counts: %u counter slots x %d CPUs x %zu bytes = %llu MiB, over the "
-			"kernel's array limit of 4 GiB: at most %llu slots on this machine",
+			"kernel's array limit of 4 GiB: at most %llu slots with %d CPUs",
 			slots, ncpus, sizeof(struct asc_count),
-			(n * sizeof(struct asc_count)) >> 20, max);
+			(n * sizeof(struct asc_count)) >> 20, max, ncpus);
 		return -E2BIG;
 	}
 	*rows = (__u32)n;
