@@ -353,8 +353,12 @@ struct asc_upstream {
 
 /* asc_state (array, one entry): what the data plane reads once per packet. */
 struct asc_state {
-	__u32 generation;   /* active route-table generation: 0 or 1 */
-	__u32 lookup;	    /* enum asc_lookup_kind */
+	__u32 generation; /* active route-table generation: 0 or 1 */
+	__u16 lookup;	  /* enum asc_lookup_kind (0.2: a __u32 of 0 or 1) */
+	/* rows per slot in asc_counts (possible CPUs), written by the loader;
+	 * 0 until then (0.2 maps), and the data plane counts in overflow.  In
+	 * the first 8 bytes, which every packet reads anyway. */
+	__u16 ncpus;
 	__u64 swaps;	    /* number of table swaps since the maps were created */
 	__u64 load_time_ns; /* CLOCK_REALTIME of the last successful load, ns */
 	__u32 routes_v4;    /* prefixes in the active generation */
@@ -364,8 +368,7 @@ struct asc_state {
 	__u32 fib_nodes;
 	__u32 fib_leaves;
 	__u32 fib_routes;
-	__u32 ncpus; /* rows per slot in asc_counts (possible CPUs); 0 until the
-			loader writes it, and the data plane counts in overflow */
+	__u32 pad; /* always 0 */
 };
 
 /* A trie node (asc_fib_node map). */

@@ -221,7 +221,7 @@ static void test_upgrade(void)
 	if (pinned("asc_counts", &max) != BPF_MAP_TYPE_ARRAY || max != (__u32)V2_SLOTS * ncpus)
 		FAIL("upgrade: asc_counts is not an array of %u rows (%u)\n", V2_SLOTS * ncpus,
 		     max);
-	if (state_read(&m, &st) || st.ncpus != (__u32)ncpus)
+	if (state_read(&m, &st) || st.ncpus != (__u16)ncpus)
 		FAIL("upgrade: asc_state.ncpus %u, want %d\n", st.ncpus, ncpus);
 	snprintf(path, sizeof(path), "%s/upgrade-0_2", pin);
 	if (!stat(path, &sb))

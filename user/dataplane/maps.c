@@ -332,13 +332,13 @@ static int state_ncpus(const struct asc_maps *m)
 	int lock, err;
 
 	err = state_read(m, &st);
-	if (err || st.ncpus == (__u32)m->nr_cpus)
+	if (err || st.ncpus == (__u16)m->nr_cpus)
 		return err;
 	lock = maps_lock(); /* against a table swap's read-modify-write */
 	if (lock < 0)
 		return lock;
 	err = state_read(m, &st);
-	st.ncpus = (__u32)m->nr_cpus;
+	st.ncpus = (__u16)m->nr_cpus;
 	if (!err && bpf_map_update_elem(m->state, &zero, &st, BPF_ANY))
 		err = -errno;
 	close(lock);

@@ -272,7 +272,8 @@ int tables_load(const struct asc_maps *m, const struct rtable *t, const struct t
 	st.fib_nodes = st.lookup == ASC_LOOKUP_FAST ? (__u32)res->fast.nodes : 0;
 	st.fib_leaves = st.lookup == ASC_LOOKUP_FAST ? (__u32)res->fast.leaves : 0;
 	st.fib_routes = st.lookup == ASC_LOOKUP_FAST ? (__u32)res->fast.routes : 0;
-	st.ncpus = (__u32)m->nr_cpus; /* as maps_create() wrote it */
+	st.ncpus = (__u16)m->nr_cpus; /* as maps_create() wrote it */
+	st.pad = 0;
 	/* The flip: one array-map update.  The data plane reads asc_state
 	 * once per packet, so it sees either generation whole. */
 	t0 = now_s();
