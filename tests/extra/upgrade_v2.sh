@@ -20,11 +20,7 @@ trap 'ip netns del $ns 2>/dev/null; rm -rf "$dir"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 asc() { "$ASCLASS" --pin-dir "$dir" "$@"; }
 
-# bpftool writes one value to every possible CPU of a per-CPU map
-cpus=$(awk -F- '{ print ($2 == "" ? $1 : $2) + 1 }' /sys/devices/system/cpu/possible)
-le16() { printf '%d %d' $(($1 & 255)) $(($1 >> 8 & 255)); }
-le32() { printf '%d %d %d %d' $(($1 & 255)) $(($1 >> 8 & 255)) $(($1 >> 16 & 255)) $(($1 >> 24 & 255)); }
-le64() { echo "$(le32 $(($1 & 0xffffffff))) $(le32 $(($1 >> 32)))"; }
+. tests/lib/upgrade.sh
 name16() { printf '%s' "$1" | od -An -tu1 | xargs; printf ' 0%.0s' $(seq $((16 - ${#1}))); }
 
 # 0.2 slots (1..N): slot upstream-name upstream-id family origin transit path | rx packets bytes tx packets bytes
@@ -45,13 +41,7 @@ for s in "${slots[@]}"; do
 		$(le64 "$rp") $(le64 "$rb") $(le64 "$tp") $(le64 "$tb") || fail "fill slot $k"
 done
 
-ip netns add $ns
-# no packet of the link's own on it: the counts must be the carried ones
-nsenter --net=/run/netns/$ns sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
-	net.ipv6.conf.default.disable_ipv6=1 || fail "disable IPv6 in $ns"
-ip -n $ns link add a0 type veth peer name b0
-ip -n $ns link set a0 up
-ip -n $ns link set b0 up
+upgrade_ns $ns
 nsenter --net=/run/netns/$ns "$ASCLASS" --pin-dir "$dir" attach a0 --upstream cu --mode skb \
 	|| fail "attach over a 0.2 asc_counts"
 [ -e "$dir/upgrade-0_2" ] && fail "attach left the 0.2 pins: $(ls -A "$dir/upgrade-0_2")"
