@@ -30,7 +30,11 @@ slots=(
 	"3 cu 1 6 64501 20485 1|4 480 1 90"
 	"4 cu 1 4 0 0 0|2 200 0 0"
 )
-mkdir -p "$dir"
+# A whole set of maps (no upstream yet, so no slot handed out), then its
+# asc_counts replaced by one in the 0.2 layout: every other map of 0.2 has
+# the layout of 0.3.
+echo "198.51.100.0/24 64500 4837 4837" | asc routes load - 2>/dev/null || fail "create the maps"
+rm "$dir/asc_counts"
 bpftool map create "$dir/asc_counts" type percpu_array key 4 value 64 entries 2048 name asc_counts \
 	|| fail "bpftool map create asc_counts"
 for s in "${slots[@]}"; do
@@ -41,6 +45,11 @@ for s in "${slots[@]}"; do
 		$(le64 "$rp") $(le64 "$rb") $(le64 "$tp") $(le64 "$tb") || fail "fill slot $k"
 done
 
+# Before the upgrade, stats reads the other maps and says why the 0.2
+# counters do not show yet.
+out=$(asc stats --json 2>&1 >/dev/null) || fail "stats --json over a 0.2 asc_counts: $out"
+echo "$out" | grep -q "asc_counts was made by an older asclass: its counters show once" \
+	|| fail "stats over a 0.2 asc_counts does not say why its counters do not show: $out"
 upgrade_ns $ns
 nsenter --net=/run/netns/$ns "$ASCLASS" --pin-dir "$dir" attach a0 --upstream cu --mode skb \
 	|| fail "attach over a 0.2 asc_counts"

@@ -133,6 +133,20 @@ static int reuse_pinned(struct bpf_object *obj, const char *pin_dir)
 	return 0;
 }
 
+/* A 0.2 asc_counts (a per-CPU array) stays until an attach or `routes
+ * load` upgrades it; until then its slots are not read (each holds one
+ * value per CPU where a row holds one), and a warning says why. */
+static void skip_old_counts(struct asc_maps *m, const char *pin_dir)
+{
+	if (bpf_map__type(m->skel->maps.asc_counts) == BPF_MAP_TYPE_ARRAY)
+		return;
+	log_warn("%s/asc_counts was made by an older asclass: its counters show once "
+		 "'asclass attach' or 'asclass routes load' has upgraded it to the " ASC_ABI_VERSION
+		 " layout",
+		 pin_dir);
+	m->counts_max = 0;
+}
+
 int maps_open(const char *pin_dir, struct asc_maps *m)
 {
 	struct asclass_bpf *skel;
@@ -149,6 +163,7 @@ int maps_open(const char *pin_dir, struct asc_maps *m)
 		return err;
 	}
 	maps_take(m, skel);
+	skip_old_counts(m, pin_dir);
 	return 0;
 }
 
@@ -460,6 +475,8 @@ int counts_foreach(const struct asc_maps *m, counts_fn *fn, void *ctx)
 	void *in = NULL;
 	int err = 0, ret;
 
+	if (!m->counts_max) /* none, or not readable as rows (skip_old_counts()) */
+		goto out;
 	if (!keys || !vals) {
 		err = -ENOMEM;
 		goto out;
