@@ -3,15 +3,18 @@
  *
  * Layout is ABI: pinned maps outlive the binary that created them, so a field
  * is never moved or resized; new fields go where padding was or at the end
- * of a value, and the _Static_asserts below pin the sizes.  0.2 changed the
- * layout once (per-link attribution, dense counters: asc_counts became an
- * array of slots, the route tables hold record indexes, asc_stats one
- * struct); the loader migrates a 0.1 set of pinned maps, counts included.
+ * of a value, and the _Static_asserts below pin the sizes.  The layout
+ * version is ASC_ABI_VERSION.  0.2 changed it once (per-link attribution,
+ * dense counters: asc_counts became an array of slots, the route tables
+ * hold record indexes, asc_stats one struct); 0.3 made asc_counts a plain
+ * array with one row per slot and CPU (no per-CPU pointer to read per
+ * packet).  The loader migrates a 0.1 or 0.2 set of pinned maps, counts
+ * included.
  *
  * Per packet: link = asc_ifaces[ifindex] (asc_links for VLAN entries and
  * large ifindexes); record = asc_fib_route[lookup(address)], where both
  * lookup kinds yield a record index; slot = record.slot[link.column];
- * asc_counts[slot].rx or .tx += 1 packet, bytes.
+ * asc_counts[slot * state.ncpus + cpu].rx or .tx += 1 packet, bytes.
  */
 #ifndef ASCLASS_H
 #define ASCLASS_H
@@ -19,6 +22,9 @@
 #ifndef __VMLINUX_H__ /* the BPF side gets __u32 etc. from vmlinux.h */
 #include <linux/types.h>
 #endif
+
+/* The layout of the pinned maps this header describes (not the release). */
+#define ASC_ABI_VERSION "0.3"
 
 /* ---- limits (override with -D) ---------------------------------------- */
 
@@ -35,12 +41,18 @@
 /* Counter slots in asc_counts: one per (upstream, family, origin, transit,
  * path) that the route tables can hand out.  A full table with per-link
  * attribution needs about one per origin AS per upstream and family.  The
- * array is per-CPU and preallocated: each slot costs sizeof(struct
- * asc_count) = 64 bytes per possible CPU.  Slot 0 is never handed out: a
- * route column holding 0 counts in asc_overflow. */
+ * array is preallocated with one row per slot and possible CPU: each slot
+ * costs sizeof(struct asc_count) = 64 bytes per possible CPU, and the
+ * whole array must stay below ASC_COUNTS_MAX_BYTES.  Slot 0 is never
+ * handed out: a route column holding 0 counts in asc_overflow. */
 #ifndef ASC_MAX_COUNTERS
 #define ASC_MAX_COUNTERS (1U << 18)
 #endif
+
+/* The largest array map the kernels asclass runs on create: the array's
+ * bytes must stay below 4 GiB - one page (older kernels refuse more, and
+ * max_entries is a __u32 anyway).  slots * CPUs * 64 bytes counts. */
+#define ASC_COUNTS_MAX_BYTES (0xffffffffULL - 4096)
 
 /* Retired identities in asc_retired: counts of slots folded away when their
  * (upstream, family, origin, transit, path) left the tables and the slot was
@@ -225,11 +237,13 @@ struct asc_lpm_v6 {
 	__u8 addr[16];
 };
 
-/* asc_counts value (per-CPU array, index = slot): what the slot counts,
- * written once by userspace when it hands the slot out (the same on every
- * CPU), and its counts per direction.  Readable on its own with bpftool:
- * every element names its upstream, family, origin, transit and path.  An
- * element with family 0 is a free slot.  64 bytes. */
+/* asc_counts value (array, index = slot * ncpus + cpu: each CPU owns a
+ * 64-byte line per slot, so no atomics and no false sharing): what the
+ * slot counts, written by userspace when it hands the slot out (the same
+ * in each of the slot's rows), and that CPU's counts per direction.
+ * Readable on its own with bpftool: every element names its upstream,
+ * family, origin, transit and path; the rows of one slot are summed by
+ * identity.  An element with family 0 is a free slot.  64 bytes. */
 struct asc_count_val {
 	__u64 packets;
 	__u64 bytes;
@@ -339,8 +353,12 @@ struct asc_upstream {
 
 /* asc_state (array, one entry): what the data plane reads once per packet. */
 struct asc_state {
-	__u32 generation;   /* active route-table generation: 0 or 1 */
-	__u32 lookup;	    /* enum asc_lookup_kind */
+	__u32 generation; /* active route-table generation: 0 or 1 */
+	__u16 lookup;	  /* enum asc_lookup_kind (0.2: a __u32 of 0 or 1) */
+	/* rows per slot in asc_counts (possible CPUs), written by the loader;
+	 * 0 until then (0.2 maps), and the data plane counts in overflow.  In
+	 * the first 8 bytes, which every packet reads anyway. */
+	__u16 ncpus;
 	__u64 swaps;	    /* number of table swaps since the maps were created */
 	__u64 load_time_ns; /* CLOCK_REALTIME of the last successful load, ns */
 	__u32 routes_v4;    /* prefixes in the active generation */

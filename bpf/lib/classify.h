@@ -4,8 +4,8 @@
  * classify() never fails and never touches the packet: every outcome is a
  * counter.  The callers pass every packet on.  Per packet (include/asclass.h):
  * the statistics line, the state, the link (asc_ifaces), the route record,
- * the counter slot.  Per-CPU values: no atomics needed, each CPU owns its
- * copy.
+ * the counter slot's row of this CPU.  Per-CPU values and rows: no atomics
+ * needed, each CPU owns its copy.
  */
 #ifndef ASC_BPF_CLASSIFY_H
 #define ASC_BPF_CLASSIFY_H
@@ -59,12 +59,23 @@ static __always_inline void count_overflow(__u32 upstream_id, enum asc_dir dir, 
 	o->dir[dir].bytes += bytes;
 }
 
-/* Adds the packet to slot's rx or tx; slot 0 (no slot for the link) counts
- * in the upstream's overflow bucket. */
-static __always_inline void count_slot(struct asc_stats *s, __u32 slot,
+/* This CPU's row of a slot (ncpus rows per slot, from asc_state); NULL
+ * for slot 0 (no slot for the link) or before the loader wrote ncpus. */
+static __always_inline struct asc_count *slot_row(__u32 slot, __u32 ncpus)
+{
+	__u32 cpu = bpf_get_smp_processor_id(), row = slot * ncpus + cpu;
+
+	if (!slot || cpu >= ncpus)
+		return NULL;
+	return bpf_map_lookup_elem(&asc_counts, &row);
+}
+
+/* Adds the packet to slot's rx or tx; no row (slot 0: no slot for the
+ * link) counts in the upstream's overflow bucket. */
+static __always_inline void count_slot(struct asc_stats *s, __u32 slot, __u32 ncpus,
 				       const struct asc_link_val *l, enum asc_dir dir, __u64 bytes)
 {
-	struct asc_count *c = slot ? bpf_map_lookup_elem(&asc_counts, &slot) : NULL;
+	struct asc_count *c = slot_row(slot, ncpus);
 	struct asc_count_val *v;
 
 	if (!c) {
@@ -97,7 +108,7 @@ static __always_inline void count_packet(struct asc_stats *s, const struct asc_a
 	}
 	st = bpf_map_lookup_elem(&asc_state, &zero);
 	rec = st ? route_record(st, a, &no_route) : NULL;
-	if (!rec) {
+	if (!st || !rec) { /* st: tells the verifier too */
 		s->internal += 1;
 		return;
 	}
@@ -109,7 +120,7 @@ static __always_inline void count_packet(struct asc_stats *s, const struct asc_a
 #ifdef ASC_BENCH_COUNT /* tests/bpf/bench_*.bpf.c: the slot found another way */
 	ASC_BENCH_COUNT(&slot, a, bytes);
 #endif
-	count_slot(s, slot, &l, dir, bytes);
+	count_slot(s, slot, st->ncpus, &l, dir, bytes);
 }
 
 /*

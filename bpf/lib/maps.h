@@ -5,10 +5,14 @@
 #ifndef ASC_BPF_MAPS_H
 #define ASC_BPF_MAPS_H
 
-/* Counter slots: the data plane adds to rx or tx of the slot a route record
- * names; userspace hands slots out and writes their identity. */
+/* Counter slots, one row per slot and CPU (index slot * ncpus + cpu): the
+ * data plane adds to rx or tx of its CPU's row of the slot a route record
+ * names; userspace hands slots out and writes their identity in every row.
+ * A plain array: its value is found by arithmetic, where a per-CPU array
+ * would read the slot's per-CPU pointer first (one more cold line).  The
+ * loader sets max_entries to slots * ncpus. */
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, ASC_MAX_COUNTERS);
 	__type(key, __u32);
 	__type(value, struct asc_count);

@@ -458,6 +458,7 @@ int main(int argc, char **argv)
 	LIBBPF_OPTS(bpf_object_open_opts, oo, .pin_root_path = pin);
 	struct asclass_bpf *skel;
 	struct fib *fib;
+	__u32 rows;
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--quick"))
@@ -480,11 +481,14 @@ int main(int argc, char **argv)
 	spread = bench_spread_bpf__open_opts(&oo);
 	if (!skel || !full || !bare || !spread)
 		return 1;
-	/* all share the pinned asc_counts, so all must ask for one size */
-	bpf_map__set_max_entries(skel->maps.asc_counts, BENCH_COUNTERS);
-	bpf_map__set_max_entries(full->maps.asc_counts, BENCH_COUNTERS);
-	bpf_map__set_max_entries(bare->maps.asc_counts, BENCH_COUNTERS);
-	bpf_map__set_max_entries(spread->maps.asc_counts, BENCH_COUNTERS);
+	/* all share the pinned asc_counts, so all must ask for one size (one
+	 * row per slot and CPU) */
+	if (counts_rows(BENCH_COUNTERS, libbpf_num_possible_cpus(), &rows))
+		return 1;
+	bpf_map__set_max_entries(skel->maps.asc_counts, rows);
+	bpf_map__set_max_entries(full->maps.asc_counts, rows);
+	bpf_map__set_max_entries(bare->maps.asc_counts, rows);
+	bpf_map__set_max_entries(spread->maps.asc_counts, rows);
 	if (asclass_bpf__load(skel))
 		return 1;
 	if (!full || bench_bpf__load(full) || !bare || bench_bare_bpf__load(bare) || !spread ||

@@ -18,10 +18,7 @@ trap 'rm -rf "$dir"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 asc() { "$ASCLASS" --pin-dir "$dir" "$@"; }
 
-# bpftool writes one value to every possible CPU of a per-CPU map
-cpus=$(awk -F- '{ print ($2 == "" ? $1 : $2) + 1 }' /sys/devices/system/cpu/possible)
-le32() { printf '%d %d %d %d' $(($1 & 255)) $(($1 >> 8 & 255)) $(($1 >> 16 & 255)) $(($1 >> 24 & 255)); }
-le64() { echo "$(le32 $(($1 & 0xffffffff))) $(le32 $(($1 >> 32)))"; }
+. tests/lib/upgrade.sh
 
 # 0.1 counter keys: origin transit upstream dir family -> packets bytes (per CPU)
 keys=(
@@ -64,7 +61,7 @@ mk_v1 "$dir"
 echo "198.51.100.0/24 64500 4837 4837" | asc routes load - || fail "routes load over a 0.1 set of maps"
 
 [ -e "$dir/upgrade-0_1" ] && fail "the old pins are still there: $(ls -A "$dir/upgrade-0_1")"
-[ "$(bpftool -j map show pinned "$dir/asc_counts" | jq -r .type)" = percpu_array ] || fail "asc_counts is not the 0.2 array"
+[ "$(bpftool -j map show pinned "$dir/asc_counts" | jq -r .type)" = array ] || fail "asc_counts is not the 0.3 array"
 json=$(asc stats --json) || fail "stats --json"
 echo "stats --json after the upgrade: $(echo "$json" | jq -c .counters)"
 for k in "${keys[@]}"; do
@@ -101,15 +98,8 @@ echo "an upgrade interrupted after moving the 0.1 pins aside is finished by the 
 rm -rf "$dir"
 mk_v1 "$dir"
 ns=asc-$$-up
-ip netns add $ns
 trap 'ip netns del $ns 2>/dev/null; rm -rf "$dir"' EXIT
-# no packet of the link's own on it (IPv6 router solicitations, MLD): the
-# counts must be the carried ones exactly
-nsenter --net=/run/netns/$ns sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
-	net.ipv6.conf.default.disable_ipv6=1 || fail "disable IPv6 in $ns"
-ip -n $ns link add a0 type veth peer name b0
-ip -n $ns link set a0 up
-ip -n $ns link set b0 up
+upgrade_ns $ns
 nsenter --net=/run/netns/$ns "$ASCLASS" --pin-dir "$dir" attach a0 --upstream cu --mode skb \
 	|| fail "attach over a 0.1 set of maps"
 [ -e "$dir/upgrade-0_1" ] && fail "attach left the 0.1 pins"

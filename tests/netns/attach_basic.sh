@@ -30,9 +30,11 @@ ip -n $U1 neigh add 198.51.100.1 lladdr "$mac_r" dev u-cu nud permanent
 # The first attach creates the maps, asc_counts sized by --counters; a later
 # attach asking for another size is refused before it changes anything, and
 # one that asks for none takes the pinned map's size.
+# One row per slot and possible CPU.
 asc attach r-cu --upstream cu --asn 4837 --mode native --counters 4096
-[ "$(bpftool -j map show pinned "$PIN/asc_counts" | jq .max_entries)" = 4096 ] \
-	|| fail "--counters 4096 did not size asc_counts: $(bpftool map show pinned "$PIN/asc_counts")"
+cpus=$(awk -F- '{ print ($2 == "" ? $1 : $2) + 1 }' /sys/devices/system/cpu/possible)
+[ "$(bpftool -j map show pinned "$PIN/asc_counts" | jq .max_entries)" = $((4096 * cpus)) ] \
+	|| fail "--counters 4096 did not size asc_counts to 4096 x $cpus rows: $(bpftool map show pinned "$PIN/asc_counts")"
 if out=$(asc attach r-ttk --upstream ttk --asn 20485 --counters 8192 2>&1); then
 	fail "attach with --counters 8192 went on over an asc_counts of 4096"
 fi
@@ -144,19 +146,19 @@ asc status --json | jq_ok ".counters.slots == $slots and .counters.capacity == 4
 not_ip=$(asc stats --json | jq '.packets.not_ip')
 [ "$not_ip" -eq 2 ] || fail "not_ip: got $not_ip, want 2 (the ARP request in, the router's reply out)"
 
-# The same numbers straight from the pinned map, summed over CPUs: each
-# slot names its upstream, family, origin, transit and path (BTF), next to
-# its rx and tx counts (the README's recipe).
+# The same numbers straight from the pinned map, the rows of a slot (one
+# per CPU) summed by identity: each row names its upstream, family,
+# origin, transit and path (BTF), next to its rx and tx counts (the
+# README's recipe).
 for w in "${want[@]}"; do
 	read -r up dir fam origin transit <<<"${w%|*}"
 	d=$([ "$dir" = in ] && echo rx || echo tx)
 	f=$([ "$fam" = ipv4 ] && echo 4 || echo 6)
 	got=$(bpftool map dump -j pinned "$PIN/asc_counts" | jq -r --arg up "$up" \
 		--arg d "$d" --argjson f "$f" --argjson o "$origin" --argjson t "$transit" '
-		[.[].formatted.values | select(.[0].value | .upstream == $up and .family == $f and
+		[.[].formatted.value | select(.upstream == $up and .family == $f and
 			.origin_asn == $o and .transit_asn == $t)]
-		| if length == 0 then "0 0" else
-		  "\([.[0][].value[$d].packets] | add) \([.[0][].value[$d].bytes] | add)" end')
+		| "\([.[][$d].packets] | add // 0) \([.[][$d].bytes] | add // 0)"')
 	[ "$got" = "${w#*|}" ] || fail "bpftool asc_counts: ${w%|*}: got '$got', want '${w#*|}'"
 done
 
@@ -164,17 +166,17 @@ done
 # name, identity and counts together.  Every route has a slot per upstream,
 # whether it saw traffic (ttk's 131279/4837) or not.
 bpftool map dump -j pinned "$PIN/asc_counts" | jq -c '
-  [.[].formatted.values | select(.[0].value.origin_asn == 131279)
-     | {up: .[0].value.upstream, family: .[0].value.family,
-        transit: .[0].value.transit_asn, path: .[0].value.path,
-        rx_packets: ([.[].value.rx.packets] | add),
-        tx_packets: ([.[].value.tx.packets] | add)}] | sort_by(.up, .transit)' >"$work/out"
+  [.[].formatted.value | select(.origin_asn == 131279)]
+  | group_by([.upstream, .family, .transit_asn, .path])
+  | map({up: .[0].upstream, family: .[0].family, transit: .[0].transit_asn,
+         path: .[0].path, rx_packets: (map(.rx.packets) | add),
+         tx_packets: (map(.tx.packets) | add)})' >"$work/out"
 echo "README recipe: $(cat "$work/out")"
 [ "$(cat "$work/out")" = '[{"up":"cu","family":4,"transit":4837,"path":2,"rx_packets":5,"tx_packets":0},{"up":"cu","family":4,"transit":20485,"path":2,"rx_packets":3,"tx_packets":0},{"up":"ttk","family":4,"transit":4837,"path":2,"rx_packets":0,"tx_packets":0},{"up":"ttk","family":4,"transit":20485,"path":2,"rx_packets":6,"tx_packets":0}]' ] \
 	|| fail "the README's bpftool recipe"
-elem=$(bpftool map dump -j pinned "$PIN/asc_counts" | jq -c '[.[] | select(.formatted.values[0].value | .upstream == "ttk" and .origin_asn == 131279 and .transit_asn == 20485)][0].formatted')
+elem=$(bpftool map dump -j pinned "$PIN/asc_counts" | jq -c '[.[] | select(.formatted.value | .upstream == "ttk" and .origin_asn == 131279 and .transit_asn == 20485)][0].formatted')
 echo "bpftool asc_counts element: $elem"
-echo "$elem" | jq_ok '.values[0].value | (.upstream == "ttk" and .family == 4 and .origin_asn == 131279 and
+echo "$elem" | jq_ok '.value | (.upstream == "ttk" and .family == 4 and .origin_asn == 131279 and
 	.transit_asn == 20485 and .path == 2 and (.rx | has("packets") and has("bytes")) and
 	(.tx | has("packets") and has("bytes")))' || fail "a bpftool asc_counts element does not name every field: $elem"
 

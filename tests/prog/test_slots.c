@@ -175,8 +175,8 @@ int main(void)
 	if (bpffs_prepare(pin))
 		return 1;
 	skel = asclass_bpf__open_opts(&oo);
-	if (!skel || bpf_map__set_max_entries(skel->maps.asc_counts, SLOTS) ||
-	    asclass_bpf__load(skel) || maps_open(pin, &m) || setup_links(&m)) {
+	if (!skel || maps_size_counts(skel, SLOTS) || asclass_bpf__load(skel) ||
+	    maps_open(pin, &m) || setup_links(&m)) {
 		printf("setup: %s\n", strerror(errno));
 		return 1;
 	}

@@ -530,8 +530,8 @@ int asc_attach(const char *pin_dir, const struct attach_opts *o, struct attach_i
 	err = maps_create_defer(pin_dir, o->counters, &m);
 	if (err)
 		return err;
-	/* After an upgrade from 0.1 the programs there count into the old
-	 * maps: replace them, then fold what they counted. */
+	/* After an upgrade from 0.1 or 0.2 the programs there count into the
+	 * old maps: replace them, then carry what they counted. */
 	replace = o->replace || m.upgraded;
 	err = upstream_id_for(&m, o, ups, &lv.upstream_id);
 	if (!err)
@@ -581,7 +581,7 @@ int asc_attach(const char *pin_dir, const struct attach_opts *o, struct attach_i
 		log_debug("tc program on %s egress via %s", o->ifname, used);
 	}
 	attach_query(ifindex, info);
-	if (m.upgraded && (err = migrate_v1_finish(pin_dir, &m)))
+	if (m.upgraded && (err = migrate_finish(pin_dir, &m)))
 		goto out; /* the next run finishes it */
 	log_info("attached to %s via %s (%s), tc egress via %s; upstream %s (id %u%s%.0u)%s",
 		 o->ifname, info->dispatcher ? "dispatcher" : "single program", info->xdp_mode,

@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* user/dataplane/maps.c - the pinned maps, opened, created and closed through
  * the BPF object's skeleton (the maps are the ones it declares), and reading
- * counters out of them.  Per-CPU values are summed here; nothing in this
- * file writes a counter. */
+ * counters out of them.  Per-CPU values and the per-CPU rows of a counter
+ * slot are summed here; nothing in this file adds to a counter. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
@@ -21,6 +22,8 @@
 #include "common/log.h"
 #include "dataplane/maps.h"
 #include "dataplane/migrate.h"
+
+#define MAPS_LOCK "/run/asclass.lock"
 
 static const char *const stat_names[ASC_STAT_MAX] = {
 	[ASC_STAT_SEEN] = "seen",
@@ -75,7 +78,8 @@ static void maps_take(struct asc_maps *m, struct asclass_bpf *skel)
 	m->fib_node = fd_of(s->maps.asc_fib_node);
 	m->fib_leaf = fd_of(s->maps.asc_fib_leaf);
 	m->fib_route = fd_of(s->maps.asc_fib_route);
-	m->counts_max = skel ? bpf_map__max_entries(s->maps.asc_counts) : 0;
+	/* one row per slot and CPU */
+	m->counts_max = skel ? bpf_map__max_entries(s->maps.asc_counts) / m->nr_cpus : 0;
 }
 
 /* m with no map open, and its CPU count. */
@@ -129,6 +133,20 @@ static int reuse_pinned(struct bpf_object *obj, const char *pin_dir)
 	return 0;
 }
 
+/* A 0.2 asc_counts (a per-CPU array) stays until an attach or `routes
+ * load` upgrades it; until then its slots are not read (each holds one
+ * value per CPU where a row holds one), and a warning says why. */
+static void skip_old_counts(struct asc_maps *m, const char *pin_dir)
+{
+	if (bpf_map__type(m->skel->maps.asc_counts) == BPF_MAP_TYPE_ARRAY)
+		return;
+	log_warn("%s/asc_counts was made by an older asclass: its counters show once "
+		 "'asclass attach' or 'asclass routes load' has upgraded it to the " ASC_ABI_VERSION
+		 " layout",
+		 pin_dir);
+	m->counts_max = 0;
+}
+
 int maps_open(const char *pin_dir, struct asc_maps *m)
 {
 	struct asclass_bpf *skel;
@@ -145,6 +163,7 @@ int maps_open(const char *pin_dir, struct asc_maps *m)
 		return err;
 	}
 	maps_take(m, skel);
+	skip_old_counts(m, pin_dir);
 	return 0;
 }
 
@@ -248,26 +267,99 @@ static int check_pinned(struct bpf_object *obj)
 	return err;
 }
 
+int counts_rows(unsigned int slots, int ncpus, __u32 *rows)
+{
+	unsigned long long n = (unsigned long long)slots * (unsigned int)ncpus;
+	unsigned long long max = ASC_COUNTS_MAX_BYTES / sizeof(struct asc_count) / ncpus;
+
+	if (n * sizeof(struct asc_count) > ASC_COUNTS_MAX_BYTES) {
+		log_err("asc_counts: %u counter slots x %d CPUs x %zu bytes = %llu MiB, over the "
+			"kernel's array limit of 4 GiB: at most %llu slots with %d CPUs",
+			slots, ncpus, sizeof(struct asc_count),
+			(n * sizeof(struct asc_count)) >> 20, max, ncpus);
+		return -E2BIG;
+	}
+	*rows = (__u32)n;
+	return 0;
+}
+
+/* The slots of a pinned asc_counts: an array of ncpus rows per slot, or a
+ * 0.2 per-CPU array (slots kept by the upgrade); 0 for a 0.1 hash (the
+ * upgrade folds it, a new array takes the default size). */
+static unsigned int pinned_slots(const struct bpf_map_info *info, int ncpus)
+{
+	if (info->type == BPF_MAP_TYPE_PERCPU_ARRAY)
+		return info->max_entries;
+	if (info->type == BPF_MAP_TYPE_ARRAY)
+		return info->max_entries / ncpus;
+	return 0;
+}
+
 int maps_size_counts(struct asclass_bpf *skel, unsigned int counters)
 {
 	struct bpf_map *map = skel->maps.asc_counts;
 	const char *path = bpf_map__pin_path(map);
+	int ncpus = libbpf_num_possible_cpus();
+	unsigned int slots = counters ? counters : ASC_MAX_COUNTERS, have = 0;
 	struct bpf_map_info info;
+	__u32 rows;
 	int err;
 
+	if (ncpus < 0)
+		return ncpus;
 	err = pinned_info(path, &info);
-	if (err == -ENOENT)
-		return bpf_map__set_max_entries(map, counters ? counters : ASC_MAX_COUNTERS);
-	if (err)
+	if (err && err != -ENOENT)
 		return err;
-	if (counters && counters != info.max_entries) {
+	if (!err)
+		have = pinned_slots(&info, ncpus);
+	if (have && counters && counters != have) {
 		log_err("%s holds %u counter slots and %u were asked for: a map cannot be resized; "
 			"to resize, save what 'asclass stats' shows, detach every link, remove %s "
 			"and attach again (its counters are lost)",
-			path, info.max_entries, counters, path);
+			path, have, counters, path);
 		return -EEXIST;
 	}
-	return bpf_map__set_max_entries(map, info.max_entries);
+	err = counts_rows(have ? have : slots, ncpus, &rows);
+	return err ? err : bpf_map__set_max_entries(map, rows);
+}
+
+int maps_lock(void)
+{
+	int lock = open(MAPS_LOCK, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+
+	if (lock < 0 || flock(lock, LOCK_EX)) {
+		int err = -errno;
+
+		log_err("lock %s: %s", MAPS_LOCK, strerror(-err));
+		if (lock >= 0)
+			close(lock);
+		return err;
+	}
+	return lock;
+}
+
+/* Writes asc_state.ncpus, the rows per slot the data plane indexes
+ * asc_counts by, unless it holds that already (new maps, an upgrade). */
+static int state_ncpus(const struct asc_maps *m)
+{
+	struct asc_state st;
+	__u32 zero = 0;
+	int lock, err;
+
+	err = state_read(m, &st);
+	if (err || st.ncpus == (__u16)m->nr_cpus)
+		return err;
+	lock = maps_lock(); /* against a table swap's read-modify-write */
+	if (lock < 0)
+		return lock;
+	err = state_read(m, &st);
+	st.ncpus = (__u16)m->nr_cpus;
+	if (!err && bpf_map_update_elem(m->state, &zero, &st, BPF_ANY))
+		err = -errno;
+	close(lock);
+	if (err)
+		log_err("asc_state: write the CPU count: %s", errstr(err));
+	return err;
 }
 
 static int create(const char *pin_dir, unsigned int counters, struct asc_maps *m, bool finish)
@@ -284,10 +376,11 @@ static int create(const char *pin_dir, unsigned int counters, struct asc_maps *m
 		err = skel_open(pin_dir, &skel);
 	if (err)
 		return err;
-	/* 0.1 maps are moved aside first, so that new ones are created */
-	err = migrate_v1_begin(pin_dir, skel->obj, &upgrade);
+	/* sized (from a 0.2 asc_counts too) before older maps are moved
+	 * aside, so that new ones are created */
+	err = maps_size_counts(skel, counters);
 	if (!err)
-		err = maps_size_counts(skel, counters);
+		err = migrate_begin(pin_dir, skel->obj, &upgrade);
 	if (!err)
 		err = check_pinned(skel->obj);
 	if (err)
@@ -304,7 +397,10 @@ static int create(const char *pin_dir, unsigned int counters, struct asc_maps *m
 	}
 	maps_take(m, skel);
 	m->upgraded = upgrade;
-	if (upgrade && finish && (err = migrate_v1_finish(pin_dir, m))) {
+	err = state_ncpus(m);
+	if (!err && upgrade && finish)
+		err = migrate_finish(pin_dir, m);
+	if (err) {
 		maps_close(m);
 		return err;
 	}
@@ -373,11 +469,14 @@ int counter_row_cmp(const void *a, const void *b)
 int counts_foreach(const struct asc_maps *m, counts_fn *fn, void *ctx)
 {
 	LIBBPF_OPTS(bpf_map_batch_opts, bo);
-	uint32_t *keys = malloc(COUNTS_BATCH * sizeof(*keys)), out, n;
-	struct asc_count *vals = malloc((size_t)COUNTS_BATCH * m->nr_cpus * sizeof(*vals));
+	size_t per = (size_t)m->nr_cpus, max = COUNTS_BATCH * per;
+	uint32_t *keys = malloc(max * sizeof(*keys)), out, n;
+	struct asc_count *vals = malloc(max * sizeof(*vals));
 	void *in = NULL;
 	int err = 0, ret;
 
+	if (!m->counts_max) /* none, or not readable as rows (skip_old_counts()) */
+		goto out;
 	if (!keys || !vals) {
 		err = -ENOMEM;
 		goto out;
@@ -385,15 +484,17 @@ int counts_foreach(const struct asc_maps *m, counts_fn *fn, void *ctx)
 	do {
 		bool free_seen = false;
 
-		n = COUNTS_BATCH;
+		/* whole slots per batch: max rows from row 0 on, and the
+		 * array holds a multiple of per */
+		n = (uint32_t)max;
 		ret = bpf_map_lookup_batch(m->counts, in, &out, keys, vals, &n, &bo);
 		if (ret && errno != ENOENT) {
 			err = -errno;
 			break;
 		}
-		for (uint32_t i = 0; i < n && !err; i++) {
-			free_seen |= keys[i] && !vals[(size_t)i * m->nr_cpus].family;
-			err = fn(ctx, keys[i], &vals[(size_t)i * m->nr_cpus]);
+		for (size_t i = 0; i + per <= n && !err; i += per) {
+			free_seen |= keys[i] >= per && !vals[i].family;
+			err = fn(ctx, keys[i] / (uint32_t)per, &vals[i]);
 		}
 		/* Slots are handed out lowest first and never given back (an
 		 * idle one is folded and reused at once), so the slots in use
@@ -405,6 +506,33 @@ int counts_foreach(const struct asc_maps *m, counts_fn *fn, void *ctx)
 out:
 	free(keys);
 	free(vals);
+	return err;
+}
+
+int count_read(const struct asc_maps *m, uint32_t slot, struct asc_count *rows)
+{
+	for (int c = 0; c < m->nr_cpus; c++) {
+		__u32 row = slot * (__u32)m->nr_cpus + (__u32)c;
+
+		if (bpf_map_lookup_elem(m->counts, &row, &rows[c]))
+			return -errno;
+	}
+	return 0;
+}
+
+int count_write(const struct asc_maps *m, uint32_t slot, const struct asc_count *rows)
+{
+	LIBBPF_OPTS(bpf_map_batch_opts, bo);
+	__u32 *keys = malloc((size_t)m->nr_cpus * sizeof(*keys)), n = (__u32)m->nr_cpus;
+	int err = 0;
+
+	if (!keys)
+		return -ENOMEM;
+	for (__u32 c = 0; c < n; c++)
+		keys[c] = slot * n + c;
+	if (bpf_map_update_batch(m->counts, keys, rows, &n, &bo))
+		err = -errno;
+	free(keys);
 	return err;
 }
 
@@ -447,15 +575,15 @@ static int rows_add_pair(struct rows *r, const struct asc_slot_key *id,
 	return err ? err : rows_add(r, id, ASC_DIR_TX, tx);
 }
 
-void count_sum(const struct asc_count *percpu, int nr_cpus, struct asc_count_val *rx,
+void count_sum(const struct asc_count *rows, int nr_cpus, struct asc_count_val *rx,
 	       struct asc_count_val *tx)
 {
 	*rx = *tx = (struct asc_count_val){ 0 };
 	for (int c = 0; c < nr_cpus; c++) {
-		rx->packets += percpu[c].rx.packets;
-		rx->bytes += percpu[c].rx.bytes;
-		tx->packets += percpu[c].tx.packets;
-		tx->bytes += percpu[c].tx.bytes;
+		rx->packets += rows[c].rx.packets;
+		rx->bytes += rows[c].rx.bytes;
+		tx->packets += rows[c].tx.packets;
+		tx->bytes += rows[c].tx.bytes;
 	}
 }
 
@@ -468,16 +596,16 @@ void count_identity(const struct asc_count *c, struct asc_slot_key *id)
 				     .path = c->path };
 }
 
-static int slot_rows(void *ctx, uint32_t slot, const struct asc_count *percpu)
+static int slot_rows(void *ctx, uint32_t slot, const struct asc_count *rows)
 {
 	struct rows *r = ctx;
 	struct asc_count_val rx, tx;
 	struct asc_slot_key id;
 
-	if (!slot || !percpu->family)
+	if (!slot || !rows->family)
 		return 0;
-	count_identity(percpu, &id);
-	count_sum(percpu, r->nr_cpus, &rx, &tx);
+	count_identity(rows, &id);
+	count_sum(rows, r->nr_cpus, &rx, &tx);
 	return rows_add_pair(r, &id, &rx, &tx);
 }
 
@@ -533,9 +661,9 @@ int counters_read(const struct asc_maps *m, struct counter_row **rows, size_t *n
 	return 0;
 }
 
-static int slot_used(void *ctx, uint32_t slot, const struct asc_count *percpu)
+static int slot_used(void *ctx, uint32_t slot, const struct asc_count *rows)
 {
-	*(size_t *)ctx += slot && percpu->family;
+	*(size_t *)ctx += slot && rows->family;
 	return 0;
 }
 

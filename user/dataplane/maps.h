@@ -18,10 +18,11 @@ struct asc_maps {
 	int counts, retired, overflow, stats, ifaces, links, upstreams, state;
 	int lpm4[2], lpm6[2];
 	int fib_dir, fib_node, fib_leaf, fib_route; /* fast tables, both generations */
-	int nr_cpus;		  /* libbpf_num_possible_cpus(): per-CPU value count */
-	unsigned int counts_max;  /* slots asc_counts holds (its max_entries) */
+	int nr_cpus;		  /* libbpf_num_possible_cpus(): per-CPU value count,
+				     and rows per slot in asc_counts */
+	unsigned int counts_max;  /* slots asc_counts holds (max_entries / nr_cpus) */
 	struct asclass_bpf *skel; /* maps_create() loads its maps, never a program */
-	bool upgraded;		  /* maps_create() found 0.1 maps and made new ones */
+	bool upgraded;		  /* maps_create() found 0.1 or 0.2 maps, made new ones */
 };
 
 /* Bounds of the counters setting (attach --counters, [daemon] counters). */
@@ -38,14 +39,21 @@ int maps_open(const char *pin_dir, struct asc_maps *m);
  * (logged); nothing is replaced.  counters: how many keys a new asc_counts
  * holds (0: ASC_MAX_COUNTERS, or what the pinned one holds). */
 int maps_create(const char *pin_dir, unsigned int counters, struct asc_maps *m);
-/* maps_create(), but a 0.1 upgrade (m->upgraded) is left for the caller to
- * finish with migrate_v1_finish() once it has replaced the 0.1 programs
+/* maps_create(), but an upgrade (m->upgraded) is left for the caller to
+ * finish with migrate_finish() once it has replaced the old programs
  * (dataplane/migrate.h), so that what they counted meanwhile is kept. */
 int maps_create_defer(const char *pin_dir, unsigned int counters, struct asc_maps *m);
-/* Sizes skel's asc_counts before it is loaded: as the pinned one when there
- * is one (an error, logged, when `counters` asks for another size), else
- * `counters` or ASC_MAX_COUNTERS. */
+/* Sizes skel's asc_counts before it is loaded: as many slots as the pinned
+ * one (0.2's per-CPU array too) when there is one (an error, logged, when
+ * `counters` asks for another size), else `counters` or ASC_MAX_COUNTERS;
+ * one row per slot and possible CPU. */
 int maps_size_counts(struct asclass_bpf *skel, unsigned int counters);
+/* The rows of an asc_counts of `slots` slots on ncpus CPUs, in *rows;
+ * -E2BIG, logged with the limit, past ASC_COUNTS_MAX_BYTES. */
+int counts_rows(unsigned int slots, int ncpus, __u32 *rows);
+/* Takes the lock every writer of asc_state holds (table swaps): the locked
+ * fd, to close(); or a negative errno, logged. */
+int maps_lock(void);
 /* Closes every map of m (a closed or failed-to-open m too). */
 void maps_close(struct asc_maps *m);
 
@@ -75,15 +83,18 @@ int counter_row_cmp(const void *a, const void *b);
 /* How many slots of asc_counts are in use (hold an identity). */
 int counters_slots_used(const struct asc_maps *m, size_t *n);
 
-/* Calls fn for the slots of asc_counts with their nr_cpus per-CPU values,
- * read in batches: every slot in use, and some free ones; the slots it does
- * not visit are free (slots in use are 1..N, see counts_foreach()).  Stops
- * at fn's first nonzero return, which it returns. */
+/* Calls fn for the slots of asc_counts with their nr_cpus rows (one per
+ * CPU), read in batches: every slot in use, and some free ones; the slots
+ * it does not visit are free (slots in use are 1..N, see counts_foreach()).
+ * Stops at fn's first nonzero return, which it returns. */
 #define COUNTS_BATCH 1024U
-typedef int counts_fn(void *ctx, uint32_t slot, const struct asc_count *percpu);
+typedef int counts_fn(void *ctx, uint32_t slot, const struct asc_count *rows);
 int counts_foreach(const struct asc_maps *m, counts_fn *fn, void *ctx);
-/* A slot's counts summed over CPUs, and its identity. */
-void count_sum(const struct asc_count *percpu, int nr_cpus, struct asc_count_val *rx,
+/* One slot's nr_cpus rows, read into / written from rows[nr_cpus]. */
+int count_read(const struct asc_maps *m, uint32_t slot, struct asc_count *rows);
+int count_write(const struct asc_maps *m, uint32_t slot, const struct asc_count *rows);
+/* A slot's counts summed over its rows (CPUs), and its identity. */
+void count_sum(const struct asc_count *rows, int nr_cpus, struct asc_count_val *rx,
 	       struct asc_count_val *tx);
 void count_identity(const struct asc_count *c, struct asc_slot_key *id);
 /* asc_overflow summed over CPUs: out[upstream_id] for ids < ASC_MAX_UPSTREAMS. */

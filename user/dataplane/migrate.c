@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
-/* user/dataplane/migrate.c - the 0.1 -> 0.2 upgrade of pinned maps (see
- * migrate.h).  The 0.1 layouts are only read here: asc_counts a per-CPU
- * hash of struct asc_count_key -> struct asc_count_val, asc_stats
+/* user/dataplane/migrate.c - the 0.1 and 0.2 -> 0.3 upgrades of pinned maps
+ * (see migrate.h).  The old layouts are only read here.  0.1: asc_counts a
+ * per-CPU hash of struct asc_count_key -> struct asc_count_val, asc_stats
  * ASC_STAT_INTERNAL + 1 per-CPU __u64, asc_upstreams 24-byte values (name,
- * asn, pad). */
+ * asn, pad).  0.2: asc_counts a per-CPU array of struct asc_count indexed
+ * by slot, every other map as in 0.3. */
 #include <dirent.h>
 #include <errno.h>
 #include <limits.h>
@@ -20,8 +21,15 @@
 #include "dataplane/migrate.h"
 #include "dataplane/slots.h"
 
-#define V1_DIR "upgrade-0_1"		 /* bpffs refuses names with a dot */
+#define V1_DIR "upgrade-0_1" /* bpffs refuses names with a dot */
+#define V2_DIR "upgrade-0_2"
 #define V1_STATS (ASC_STAT_INTERNAL + 1) /* 0.1 had no NO_LINK */
+
+/* The layouts an upgrade starts from: the directory their pins are moved
+ * to, and the release that made them. */
+static const struct old_layout {
+	const char *dir, *version;
+} layouts[] = { { V1_DIR, "0.1" }, { V2_DIR, "0.2" } };
 
 struct v1_upstream {
 	char name[ASC_NAME_LEN];
@@ -29,9 +37,10 @@ struct v1_upstream {
 	__u32 pad;
 };
 
-static void v1_path(const char *pin_dir, const char *name, char *buf, size_t len)
+/* PIN_DIR/DIR[/NAME] */
+static void old_path(const char *pin_dir, const char *dir, const char *name, char *buf, size_t len)
 {
-	snprintf(buf, len, "%s/" V1_DIR "%s%s", pin_dir, name ? "/" : "", name ? name : "");
+	snprintf(buf, len, "%s/%s%s%s", pin_dir, dir, name ? "/" : "", name ? name : "");
 }
 
 /* The pinned map at path differs from what obj declares for it. */
@@ -54,40 +63,62 @@ static bool layout_differs(const struct bpf_map *map, const char *path)
 	return differs;
 }
 
-static bool is_v1_counts(const char *pin_dir)
+/* The layout the pinned asc_counts was made by: 0.1 (a per-CPU hash), 0.2
+ * (a per-CPU array), or NULL for none or this one. */
+static const struct old_layout *old_counts(const char *pin_dir)
 {
 	struct bpf_map_info info = { 0 };
 	__u32 len = sizeof(info);
 	char path[PATH_MAX];
-	int fd;
-	bool v1;
+	int fd, err;
 
 	snprintf(path, sizeof(path), "%s/asc_counts", pin_dir);
 	fd = bpf_obj_get(path);
 	if (fd < 0)
-		return false;
-	v1 = !bpf_obj_get_info_by_fd(fd, &info, &len) && info.type == BPF_MAP_TYPE_PERCPU_HASH &&
-	     info.key_size == sizeof(struct asc_count_key);
+		return NULL;
+	err = bpf_obj_get_info_by_fd(fd, &info, &len);
 	close(fd);
-	return v1;
+	if (err)
+		return NULL;
+	if (info.type == BPF_MAP_TYPE_PERCPU_HASH && info.key_size == sizeof(struct asc_count_key))
+		return &layouts[0];
+	if (info.type == BPF_MAP_TYPE_PERCPU_ARRAY && info.value_size == sizeof(struct asc_count))
+		return &layouts[1];
+	return NULL;
 }
 
-int migrate_v1_begin(const char *pin_dir, struct bpf_object *obj, bool *moved)
+/* An upgrade interrupted after its pins were moved aside. */
+static const struct old_layout *old_moved(const char *pin_dir)
 {
-	char dir[PATH_MAX], to[PATH_MAX];
+	char dir[PATH_MAX];
 	struct stat st;
+
+	for (size_t i = 0; i < sizeof(layouts) / sizeof(layouts[0]); i++) {
+		old_path(pin_dir, layouts[i].dir, NULL, dir, sizeof(dir));
+		if (!stat(dir, &st))
+			return &layouts[i];
+	}
+	return NULL;
+}
+
+int migrate_begin(const char *pin_dir, struct bpf_object *obj, bool *moved)
+{
+	const struct old_layout *old = old_moved(pin_dir);
+	char dir[PATH_MAX], to[PATH_MAX];
 	struct bpf_map *map;
 
-	v1_path(pin_dir, NULL, dir, sizeof(dir));
-	*moved = !stat(dir, &st);
-	if (*moved) {
-		log_info("%s: finishing an interrupted upgrade from asclass 0.1", dir);
+	*moved = old != NULL;
+	if (old) {
+		log_info("%s/%s: finishing an interrupted upgrade from asclass %s", pin_dir,
+			 old->dir, old->version);
 		return 0;
 	}
-	if (!is_v1_counts(pin_dir))
+	old = old_counts(pin_dir);
+	if (!old)
 		return 0;
-	log_info("%s: maps of asclass 0.1: moving them to %s, counts are carried over", pin_dir,
-		 dir);
+	old_path(pin_dir, old->dir, NULL, dir, sizeof(dir));
+	log_info("%s: maps of asclass %s: moving them to %s, counts are carried over", pin_dir,
+		 old->version, dir);
 	if (mkdir(dir, 0700) && errno != EEXIST) {
 		log_err("create %s: %s", dir, strerror(errno));
 		return -errno;
@@ -97,7 +128,7 @@ int migrate_v1_begin(const char *pin_dir, struct bpf_object *obj, bool *moved)
 
 		if (!path || !layout_differs(map, path))
 			continue;
-		v1_path(pin_dir, bpf_map__name(map), to, sizeof(to));
+		old_path(pin_dir, old->dir, bpf_map__name(map), to, sizeof(to));
 		if (rename(path, to)) {
 			log_err("move %s to %s: %s", path, to, strerror(errno));
 			return -errno;
@@ -111,17 +142,18 @@ static int v1_unlink(const char *pin_dir, const char *name)
 {
 	char path[PATH_MAX];
 
-	v1_path(pin_dir, name, path, sizeof(path));
+	old_path(pin_dir, V1_DIR, name, path, sizeof(path));
 	return unlink(path) ? -errno : 0;
 }
 
-/* The 0.1 map `name` moved aside, as an fd; -ENOENT if it is not there. */
-static int v1_open(const char *pin_dir, const char *name)
+/* The old map `name` moved aside to dir, as an fd; -ENOENT if it is not
+ * there. */
+static int old_open(const char *pin_dir, const char *dir, const char *name)
 {
 	char path[PATH_MAX];
 	int fd;
 
-	v1_path(pin_dir, name, path, sizeof(path));
+	old_path(pin_dir, dir, name, path, sizeof(path));
 	fd = bpf_obj_get(path);
 	return fd < 0 ? -errno : fd;
 }
@@ -218,14 +250,14 @@ static void clear_links(const struct asc_maps *m)
 			break;
 }
 
-/* Unpins whatever is left there and removes it. */
-static int remove_v1(const char *pin_dir)
+/* Unpins whatever is left in PIN_DIR/SUB and removes it. */
+static int remove_old(const char *pin_dir, const char *sub)
 {
 	char dir[PATH_MAX], path[PATH_MAX + 256];
 	struct dirent *d;
 	DIR *dp;
 
-	v1_path(pin_dir, NULL, dir, sizeof(dir));
+	old_path(pin_dir, sub, NULL, dir, sizeof(dir));
 	dp = opendir(dir);
 	if (!dp)
 		return -errno;
@@ -238,38 +270,33 @@ static int remove_v1(const char *pin_dir)
 	return rmdir(dir) ? -errno : 0;
 }
 
-int migrate_v1_finish(const char *pin_dir, const struct asc_maps *m)
+static int finish_v1(const char *pin_dir, const struct asc_maps *m)
 {
 	static struct asc_upstream ups[ASC_MAX_UPSTREAMS];
-	char dir[PATH_MAX];
-	struct stat st;
 	size_t n = 0;
 	int fd, err;
 
-	v1_path(pin_dir, NULL, dir, sizeof(dir));
-	if (stat(dir, &st))
-		return 0;
 	/* 0.1 programs replaced meanwhile may still be running: let them
 	 * finish before their counts are read for the last time. */
 	err = rcu_grace();
-	fd = err ? err : v1_open(pin_dir, "asc_upstreams");
+	fd = err ? err : old_open(pin_dir, V1_DIR, "asc_upstreams");
 	err = fd < 0 ? (fd == -ENOENT ? upstreams_read(m, ups) : fd) : carry_upstreams(m, fd, ups);
 	if (fd >= 0)
 		close(fd);
-	if (!err && (fd = v1_open(pin_dir, "asc_stats")) >= 0) {
+	if (!err && (fd = old_open(pin_dir, V1_DIR, "asc_stats")) >= 0) {
 		err = add_stats(m, fd);
 		close(fd);
 		if (!err)
 			err = v1_unlink(pin_dir, "asc_stats"); /* added once only */
 	}
-	if (!err && (fd = v1_open(pin_dir, "asc_counts")) >= 0) {
+	if (!err && (fd = old_open(pin_dir, V1_DIR, "asc_counts")) >= 0) {
 		err = fold_counts(m, fd, ups, &n);
 		close(fd);
 	}
 	if (!err)
 		clear_links(m);
 	if (!err)
-		err = remove_v1(pin_dir);
+		err = remove_old(pin_dir, V1_DIR);
 	if (err) {
 		log_err("upgrade of %s from asclass 0.1: %s (run this again to finish it)", pin_dir,
 			errstr(err));
@@ -278,4 +305,105 @@ int migrate_v1_finish(const char *pin_dir, const struct asc_maps *m)
 	log_info("%s: upgraded from asclass 0.1: %zu counter keys carried into asc_retired",
 		 pin_dir, n);
 	return 0;
+}
+
+/* One 0.2 slot (old[cpu]) into the same slot of the new array: each CPU's
+ * counts added to that CPU's row (what the new programs counted there
+ * meanwhile stays), the identity written; a slot past the new array's
+ * capacity goes to asc_retired, summed. */
+static int carry_slot(const struct asc_maps *m, __u32 slot, const struct asc_count *old,
+		      struct asc_count *cur, size_t *retired)
+{
+	struct asc_count_val rx, tx;
+	struct asc_slot_key id;
+	int err;
+
+	if (slot >= m->counts_max) {
+		count_identity(old, &id);
+		count_sum(old, m->nr_cpus, &rx, &tx);
+		*retired += 1;
+		return retired_add(m, &id, old->upstream, &rx, &tx);
+	}
+	err = count_read(m, slot, cur);
+	for (int c = 0; !err && c < m->nr_cpus; c++) {
+		struct asc_count row = old[c];
+
+		row.rx.packets += cur[c].rx.packets;
+		row.rx.bytes += cur[c].rx.bytes;
+		row.tx.packets += cur[c].tx.packets;
+		row.tx.bytes += cur[c].tx.bytes;
+		cur[c] = row;
+	}
+	return err ? err : count_write(m, slot, cur);
+}
+
+/* Every slot in use of the 0.2 per-CPU array fd into the same slot of the
+ * new one: slot ids stay, so the route records need no change.  Each slot
+ * is emptied (family 0) once carried, so a rerun after an interruption
+ * does not add it twice. */
+static int carry_counts(const struct asc_maps *m, int fd, size_t *n, size_t *retired)
+{
+	struct asc_count *old = calloc(m->nr_cpus, sizeof(*old));
+	struct asc_count *cur = calloc(m->nr_cpus, sizeof(*cur));
+	struct asc_count *empty = calloc(m->nr_cpus, sizeof(*empty));
+	struct bpf_map_info info = { 0 };
+	__u32 len = sizeof(info);
+	int err = old && cur && empty ? 0 : -ENOMEM;
+
+	if (!err && bpf_obj_get_info_by_fd(fd, &info, &len))
+		err = -errno;
+	for (__u32 k = 1; !err && k < info.max_entries; k++) {
+		if (bpf_map_lookup_elem(fd, &k, old)) {
+			err = -errno;
+			break;
+		}
+		if (!old[0].family)
+			continue;
+		err = carry_slot(m, k, old, cur, retired);
+		if (!err && bpf_map_update_elem(fd, &k, empty, BPF_ANY))
+			err = -errno;
+		*n += !err;
+	}
+	free(old);
+	free(cur);
+	free(empty);
+	return err;
+}
+
+static int finish_v2(const char *pin_dir, const struct asc_maps *m)
+{
+	size_t n = 0, retired = 0;
+	int fd, err;
+
+	/* as for 0.1: the replaced programs may still be counting */
+	err = rcu_grace();
+	fd = err ? err : old_open(pin_dir, V2_DIR, "asc_counts");
+	if (fd >= 0) {
+		err = carry_counts(m, fd, &n, &retired);
+		close(fd);
+	} else if (fd != -ENOENT) {
+		err = fd;
+	}
+	if (!err)
+		err = remove_old(pin_dir, V2_DIR);
+	if (err) {
+		log_err("upgrade of %s from asclass 0.2: %s (the 0.2 counters stay in %s/" V2_DIR
+			"; run this again to finish it)",
+			pin_dir, errstr(err), pin_dir);
+		return err;
+	}
+	log_info("%s: upgraded from asclass 0.2 to the " ASC_ABI_VERSION " layout: %zu counter "
+		 "slots carried, each CPU's counts in its own row (%zu past the new capacity, "
+		 "into asc_retired)",
+		 pin_dir, n, retired);
+	return 0;
+}
+
+int migrate_finish(const char *pin_dir, const struct asc_maps *m)
+{
+	const struct old_layout *old = old_moved(pin_dir);
+
+	if (!old)
+		return 0;
+	return old == &layouts[0] ? finish_v1(pin_dir, m) : finish_v2(pin_dir, m);
 }

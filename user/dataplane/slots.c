@@ -29,7 +29,7 @@ struct slots {
 	uint32_t cursor;  /* where the search for an idle slot goes on */
 	uint32_t visited; /* slots below were read at open */
 	size_t missed, folded;
-	struct asc_count *buf; /* one per-CPU value */
+	struct asc_count *buf; /* one slot's rows, one per CPU */
 };
 
 enum { REF_ACTIVE = 1, REF_NEW = 2 };
@@ -154,8 +154,9 @@ static int fold(struct slots *s, struct slot *sl)
 	struct asc_count_val rx, tx;
 	int err;
 
-	if (bpf_map_lookup_elem(s->m->counts, &sl->idx, s->buf))
-		return -errno;
+	err = count_read(s->m, sl->idx, s->buf);
+	if (err)
+		return err;
 	count_sum(s->buf, s->m->nr_cpus, &rx, &tx);
 	err = retired_add(s->m, &sl->key, sl->name, &rx, &tx);
 	if (err)
@@ -190,7 +191,7 @@ static int take_slot(struct slots *s, uint32_t *idx)
 	return 0;
 }
 
-/* Writes the identity of slot idx with zero counts, on every CPU. */
+/* Writes the identity of slot idx with zero counts, in every CPU's row. */
 static int slot_write(struct slots *s, struct slot *sl)
 {
 	struct asc_count c = { .origin_asn = sl->key.origin_asn,
@@ -202,7 +203,7 @@ static int slot_write(struct slots *s, struct slot *sl)
 	memcpy(c.upstream, sl->name, ASC_NAME_LEN);
 	for (int i = 0; i < s->m->nr_cpus; i++)
 		s->buf[i] = c;
-	return bpf_map_update_elem(s->m->counts, &sl->idx, s->buf, BPF_ANY) ? -errno : 0;
+	return count_write(s->m, sl->idx, s->buf);
 }
 
 int slots_get(struct slots *s, const struct asc_slot_key *id, const char *name, uint32_t *slot)

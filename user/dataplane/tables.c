@@ -7,11 +7,9 @@
  * was written completely.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <time.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
@@ -20,8 +18,6 @@
 #include "dataplane/fib.h"
 #include "dataplane/slots.h"
 #include "dataplane/tables.h"
-
-#define TABLES_LOCK "/run/asclass.lock"
 
 static double now_s(void)
 {
@@ -213,21 +209,6 @@ out:
 	return err;
 }
 
-static int tables_lock(void)
-{
-	int lock = open(TABLES_LOCK, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-
-	if (lock < 0 || flock(lock, LOCK_EX)) {
-		int err = -errno;
-
-		log_err("lock %s: %s", TABLES_LOCK, strerror(-err));
-		if (lock >= 0)
-			close(lock);
-		return err;
-	}
-	return lock;
-}
-
 int tables_load(const struct asc_maps *m, const struct rtable *t, const struct tables_opts *o,
 		struct tables_result *res)
 {
@@ -244,7 +225,7 @@ int tables_load(const struct asc_maps *m, const struct rtable *t, const struct t
 
 	if (live)
 		live->ready = false;
-	lock = tables_lock();
+	lock = maps_lock();
 	if (lock < 0)
 		return lock;
 	err = state_read(m, &st);
@@ -291,6 +272,7 @@ int tables_load(const struct asc_maps *m, const struct rtable *t, const struct t
 	st.fib_nodes = st.lookup == ASC_LOOKUP_FAST ? (__u32)res->fast.nodes : 0;
 	st.fib_leaves = st.lookup == ASC_LOOKUP_FAST ? (__u32)res->fast.leaves : 0;
 	st.fib_routes = st.lookup == ASC_LOOKUP_FAST ? (__u32)res->fast.routes : 0;
+	st.ncpus = (__u16)m->nr_cpus; /* as maps_create() wrote it */
 	st.pad = 0;
 	/* The flip: one array-map update.  The data plane reads asc_state
 	 * once per packet, so it sees either generation whole. */
@@ -405,10 +387,9 @@ int tables_slot_identity(const struct asc_maps *m, const struct asc_route *rec, 
 	v = calloc(m->nr_cpus, sizeof(*v));
 	if (!v)
 		return -ENOMEM;
-	if (bpf_map_lookup_elem(m->counts, &slot, v))
-		err = -errno;
-	else
-		*id = v[0];
+	err = count_read(m, slot, v);
+	if (!err)
+		*id = v[0]; /* every row holds the identity */
 	free(v);
 	return err;
 }
@@ -467,7 +448,7 @@ int tables_live_begin(struct tables_live *l)
 
 	if (!tables_live_ready(l))
 		return -EINVAL;
-	l->lock = tables_lock();
+	l->lock = maps_lock();
 	if (l->lock < 0)
 		return l->lock;
 	c = malloc(sizeof(*c));
