@@ -54,7 +54,7 @@ guest_steps() {
 	grep Cap /proc/"$pid"/status >/out/caps
 	# the daemon's view of the file system, from inside its mount namespace
 	for f in /var/lib/asclass/.w /etc/asclass/.w /usr/.w /run/.w /run/asclass/.w \
-		/run/asclass.lock /run/lock/.w /tmp/.w; do
+		/run/lock/.w /tmp/.w; do
 		nsenter -t "$pid" -m sh -c "(: >>$f) 2>/dev/null && echo '$f rw' || echo '$f ro'"
 	done >/out/fs
 	# (bpffs takes no dots in names)
@@ -187,10 +187,11 @@ grep -qx "StatusText=routing load failed (1 in all); serving the previous tables
 	fail "STATUS= after the first load: $(grep StatusText "$o/state")"
 grep -q '^drwxr-xr-x .* /var/lib/asclass$' "$o/dirs" || fail "StateDirectory: $(cat "$o/dirs")"
 grep -q '^drwx------ .* /run/asclass$' "$o/dirs" || fail "RuntimeDirectory: $(cat "$o/dirs")"
-# What the daemon may write: bpffs, its runtime directory, the lock and its
-# own /tmp; nothing else, its routing data included.
+# What the daemon may write: bpffs (its maps, and the pin directory it locks
+# for table loads), its runtime directory and its own /tmp; nothing else, its
+# routing data included.
 printf '%s\n' '/var/lib/asclass/.w ro' '/etc/asclass/.w ro' '/usr/.w ro' '/run/.w ro' \
-	'/run/asclass/.w rw' '/run/asclass.lock rw' '/run/lock/.w ro' '/tmp/.w rw' \
+	'/run/asclass/.w rw' '/run/lock/.w ro' '/tmp/.w rw' \
 	'/sys/fs/bpf rw' '/proc/sys hidden' | diff - "$o/fs" || fail "the daemon's file system view differs (- want, + got)"
 # The daemon attached, counted and serves; ttk's missing link is reported, not fatal.
 m() { awk -v k="$1" '$1 == k {print $2}' "$2"; }

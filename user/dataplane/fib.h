@@ -11,7 +11,7 @@
  * new one; replaced memory is reused only after an RCU grace period.
  *
  * One writer at a time.  tables_load() serialises whole loads between
- * processes (flock on /run/asclass.lock); the live feed's single-prefix
+ * processes (maps_lock(): an flock on the pin directory); the live feed's single-prefix
  * updates (tables_update()) hold that lock too, and check that no load by
  * another process flipped the generation meanwhile. */
 #ifndef ASC_FIB_H

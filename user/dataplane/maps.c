@@ -23,8 +23,6 @@
 #include "dataplane/maps.h"
 #include "dataplane/migrate.h"
 
-#define MAPS_LOCK "/run/asclass.lock"
-
 static const char *const stat_names[ASC_STAT_MAX] = {
 	[ASC_STAT_SEEN] = "seen",
 	[ASC_STAT_CLASSIFIED] = "classified",
@@ -83,9 +81,14 @@ static void maps_take(struct asc_maps *m, struct asclass_bpf *skel)
 }
 
 /* m with no map open, and its CPU count. */
-static int maps_init(struct asc_maps *m)
+static int maps_init(struct asc_maps *m, const char *pin_dir)
 {
 	maps_take(m, NULL);
+	if (snprintf(m->pin_dir, sizeof(m->pin_dir), "%s", pin_dir) >= (int)sizeof(m->pin_dir)) {
+		log_err("pin directory %.64s...: longer than %zu bytes", pin_dir,
+			sizeof(m->pin_dir) - 1);
+		return -ENAMETOOLONG;
+	}
 	m->nr_cpus = libbpf_num_possible_cpus();
 	return m->nr_cpus < 0 ? m->nr_cpus : 0;
 }
@@ -152,7 +155,7 @@ int maps_open(const char *pin_dir, struct asc_maps *m)
 	struct asclass_bpf *skel;
 	int err;
 
-	err = maps_init(m);
+	err = maps_init(m, pin_dir);
 	if (!err)
 		err = skel_open(pin_dir, &skel);
 	if (err)
@@ -323,14 +326,16 @@ int maps_size_counts(struct asclass_bpf *skel, unsigned int counters)
 	return err ? err : bpf_map__set_max_entries(map, rows);
 }
 
-int maps_lock(void)
+int maps_lock(const struct asc_maps *m)
 {
-	int lock = open(MAPS_LOCK, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	/* a new open file description each time: flock belongs to it */
+	int lock = open(m->pin_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 
 	if (lock < 0 || flock(lock, LOCK_EX)) {
 		int err = -errno;
 
-		log_err("lock %s: %s", MAPS_LOCK, strerror(-err));
+		log_err("lock %s: %s", m->pin_dir[0] ? m->pin_dir : "(no pin directory)",
+			strerror(-err));
 		if (lock >= 0)
 			close(lock);
 		return err;
@@ -349,7 +354,7 @@ static int state_ncpus(const struct asc_maps *m)
 	err = state_read(m, &st);
 	if (err || st.ncpus == (__u16)m->nr_cpus)
 		return err;
-	lock = maps_lock(); /* against a table swap's read-modify-write */
+	lock = maps_lock(m); /* against a table swap's read-modify-write */
 	if (lock < 0)
 		return lock;
 	err = state_read(m, &st);
@@ -369,7 +374,7 @@ static int create(const char *pin_dir, unsigned int counters, struct asc_maps *m
 	bool upgrade;
 	int err;
 
-	err = maps_init(m);
+	err = maps_init(m, pin_dir);
 	if (!err)
 		err = bpffs_prepare(pin_dir);
 	if (!err)

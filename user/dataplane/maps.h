@@ -4,6 +4,7 @@
  * unless it says so. */
 #ifndef ASC_MAPS_H
 #define ASC_MAPS_H
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -23,6 +24,7 @@ struct asc_maps {
 	unsigned int counts_max;  /* slots asc_counts holds (max_entries / nr_cpus) */
 	struct asclass_bpf *skel; /* maps_create() loads its maps, never a program */
 	bool upgraded;		  /* maps_create() found 0.1 or 0.2 maps, made new ones */
+	char pin_dir[PATH_MAX];	  /* where they are pinned: maps_lock() locks it */
 };
 
 /* Bounds of the counters setting (attach --counters, [daemon] counters). */
@@ -51,9 +53,11 @@ int maps_size_counts(struct asclass_bpf *skel, unsigned int counters);
 /* The rows of an asc_counts of `slots` slots on ncpus CPUs, in *rows;
  * -E2BIG, logged with the limit, past ASC_COUNTS_MAX_BYTES. */
 int counts_rows(unsigned int slots, int ncpus, __u32 *rows);
-/* Takes the lock every writer of asc_state holds (table swaps): the locked
- * fd, to close(); or a negative errno, logged. */
-int maps_lock(void);
+/* Takes the lock every writer of m's asc_state holds (table swaps): an
+ * flock on m's pin directory, so that loaders of one set of maps take turns
+ * and loaders of other pin directories never wait for them.  The locked fd,
+ * to close(); or a negative errno, logged. */
+int maps_lock(const struct asc_maps *m);
 /* Closes every map of m (a closed or failed-to-open m too). */
 void maps_close(struct asc_maps *m);
 

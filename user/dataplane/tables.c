@@ -225,7 +225,7 @@ int tables_load(const struct asc_maps *m, const struct rtable *t, const struct t
 
 	if (live)
 		live->ready = false;
-	lock = maps_lock();
+	lock = maps_lock(m);
 	if (lock < 0)
 		return lock;
 	err = state_read(m, &st);
@@ -448,7 +448,7 @@ int tables_live_begin(struct tables_live *l)
 
 	if (!tables_live_ready(l))
 		return -EINVAL;
-	l->lock = maps_lock();
+	l->lock = maps_lock(l->m);
 	if (l->lock < 0)
 		return l->lock;
 	c = malloc(sizeof(*c));

@@ -5,7 +5,7 @@
  * table, then flips asc_state.generation in one map update: a packet sees the
  * old tables or the new ones, never a mixture.  On any failure the active
  * generation and every counter are untouched.  Serialised with other loaders
- * by an flock on /run/asclass.lock. */
+ * of the same maps by an flock on their pin directory (maps_lock()). */
 #ifndef ASC_TABLES_H
 #define ASC_TABLES_H
 #include "dataplane/fib.h"

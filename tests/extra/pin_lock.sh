@@ -1,0 +1,48 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
+# tests/extra/pin_lock.sh - table loads take turns per pin directory: a load
+# into a directory whose flock another process holds waits for it, and a
+# load into another pin directory does not.  (Until 0.3 every asclass
+# process on the machine shared one lock file, /run/asclass.lock, so a
+# daemon's single-prefix updates waited behind a whole load into unrelated
+# maps.)  No network: `routes load` creates the maps in each directory.
+set -u
+cd "$(dirname "$0")/../.."
+ASCLASS=${ASCLASS:-build/asclass}
+[ "$(id -u)" = 0 ] || { echo "SKIP: needs root (BPF maps)"; exit 77; }
+command -v flock >/dev/null || { echo "FAIL: flock (util-linux) missing"; exit 1; }
+a=/sys/fs/bpf/asc-test-$$-lock-a
+b=/sys/fs/bpf/asc-test-$$-lock-b
+t=$(mktemp)
+hold=
+unhold() { pkill -P "$hold"; kill "$hold"; wait "$hold"; hold=; } 2>/dev/null
+trap '[ -n "$hold" ] && unhold; rm -rf "$a" "$b" "$t"' EXIT
+fail() { echo "FAIL: $*"; exit 1; }
+printf '%s\n' '175.45.176.0/22 131279 4837 4837' '198.51.100.0/24 64500 4837 4837' >"$t"
+load() { timeout 20 "$ASCLASS" --pin-dir "$1" routes load "$t" >/dev/null 2>&1; }
+
+load "$a" || fail "routes load into $a"
+load "$b" || fail "routes load into $b"
+
+# Another process holds a's lock (as a load into a would) until killed;
+# -o: its child (sleep) does not inherit the locked fd.
+flock -o "$a" sleep 60 &
+hold=$!
+for _ in $(seq 50); do
+	flock -n "$a" true || break
+	sleep 0.1
+done
+flock -n "$a" true && fail "the holder did not take $a's lock"
+
+load "$b" ||
+	fail "a load into $b waited for (or failed under) the lock of $a"
+echo "ok: a load into another pin directory went ahead"
+
+load "$a" &
+waiter=$!
+sleep 1
+kill -0 "$waiter" 2>/dev/null || fail "a load into $a did not wait for the lock another process held"
+echo "ok: a load into the locked pin directory waits"
+unhold
+wait "$waiter" || fail "the load into $a did not go on once the lock was free (timeout 20 s) or failed"
+echo "ok: it went on once the lock was free"
