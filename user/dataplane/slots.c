@@ -333,3 +333,10 @@ size_t slots_used(const struct slots *s)
 {
 	return s->by_key.used;
 }
+
+size_t slots_bytes(const struct slots *s)
+{
+	return sizeof(*s) + (size_t)s->cap * (sizeof(*s->v) + 1) + s->free_cap * sizeof(*s->free) +
+	       (s->by_key.slot ? ((size_t)s->by_key.mask + 1) * sizeof(uint32_t) : 0) +
+	       (size_t)s->m->nr_cpus * sizeof(*s->buf);
+}
