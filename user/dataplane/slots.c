@@ -51,8 +51,8 @@ static bool slot_eq(const void *e, const void *k)
 
 static const struct hashidx_ops slot_ops = { sizeof(struct slot), slot_hash, slot_eq };
 
-/* Makes slots [0, n) addressable in v and ref (new ones zero: free, not
- * referenced), doubling.  Returns 0 or -ENOMEM. */
+/* Makes slots [0, n) addressable in v and ref (new refs zero), doubling.
+ * Returns 0 or -ENOMEM. */
 static int cover(struct slots *s, uint32_t n)
 {
 	uint32_t c = s->cap ? s->cap : 1024;
@@ -70,7 +70,8 @@ static int cover(struct slots *s, uint32_t n)
 	if (!ref)
 		return -ENOMEM;
 	s->ref = ref;
-	memset(v + s->cap, 0, (size_t)(c - s->cap) * sizeof(*v));
+	/* v past top is written before it is read (not touched here: the
+	 * pages of capacity not yet used stay unallocated) */
 	memset(ref + s->cap, 0, c - s->cap);
 	s->cap = c;
 	return 0;
