@@ -10,6 +10,9 @@
  * every load and every burst: every counter row (live slots and asc_retired
  * merged per identity) only grew, and the packets over all rows plus the
  * overflow buckets equal the packets sent.
+ * Then, in an asc_counts of 2^16 slots of which 10 are handed out, the
+ * allocator's memory follows the 10 slots, not the capacity, and a second
+ * open finds the same 10.
  * Needs root (BPF) and a bpffs at /sys/fs/bpf.
  */
 #include <errno.h>
@@ -22,6 +25,7 @@
 
 #include "asclass.skel.h"
 #include "dataplane/maps.h"
+#include "dataplane/slots.h"
 #include "dataplane/tables.h"
 #include "pkt.h"
 #include "rtgen.h"
@@ -158,6 +162,75 @@ static void check(const struct asc_maps *m, const char *when, int round)
 	nprev = n;
 }
 
+static void remove_pin(const char *pin)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", pin);
+	if (system(cmd))
+		printf("could not remove %s\n", pin);
+}
+
+#define BIG_SLOTS (1U << 16)
+#define BIG_USED 10
+
+/* Hands out BIG_USED slots in m; *bytes: the allocator's heap then. */
+static int hand_out(const struct asc_maps *m, uint32_t *slot, size_t *bytes, size_t *used)
+{
+	struct slots *sl;
+	int err = slots_open(m, &sl);
+
+	if (err)
+		return err;
+	slots_begin(sl, NULL, 0);
+	for (uint32_t i = 0; i < BIG_USED && !err; i++) {
+		struct asc_slot_key k = { .origin_asn = 64500 + i,
+					  .transit_asn = 100,
+					  .upstream_id = 1,
+					  .family = ASC_FAMILY_V4 };
+
+		err = slots_get(sl, &k, "cu", &slot[i]);
+	}
+	*bytes = slots_bytes(sl);
+	*used = slots_used(sl);
+	slots_close(sl);
+	return err;
+}
+
+/* Memory for the slots in use: 8 bytes a slot of capacity at most (the
+ * table it replaced took 88 for every slot), and the slots stay. */
+static void check_memory(void)
+{
+	char pin[64];
+	LIBBPF_OPTS(bpf_object_open_opts, oo, .pin_root_path = pin);
+	uint32_t a[BIG_USED], b[BIG_USED];
+	struct asclass_bpf *skel;
+	struct asc_maps m;
+	size_t bytes, used;
+
+	snprintf(pin, sizeof(pin), "/sys/fs/bpf/asclass-slotmem-%d", (int)getpid());
+	skel = bpffs_prepare(pin) ? NULL : asclass_bpf__open_opts(&oo);
+	if (!skel || maps_size_counts(skel, BIG_SLOTS) || asclass_bpf__load(skel) ||
+	    maps_open(pin, &m)) {
+		FAIL("memory: setup: %s\n", strerror(errno));
+		return;
+	}
+	if (hand_out(&m, a, &bytes, &used))
+		FAIL("memory: hand out %u slots\n", BIG_USED);
+	else if (bytes > BIG_SLOTS * 8 || used != BIG_USED)
+		FAIL("memory: %zu slots in use of %u hold %zu bytes (at most %u)\n", used,
+		     BIG_SLOTS, bytes, BIG_SLOTS * 8);
+	else if (hand_out(&m, b, &bytes, &used) || memcmp(a, b, sizeof(a)) || used != BIG_USED)
+		FAIL("memory: a second open gave other slots (%zu in use)\n", used);
+	else
+		printf("%u slots of %u handed out: the allocator holds %zu bytes; a second open "
+		       "finds the same slots\n",
+		       BIG_USED, BIG_SLOTS, bytes);
+	maps_close(&m);
+	asclass_bpf__destroy(skel);
+	remove_pin(pin);
+}
+
 int main(void)
 {
 	char pin[64];
@@ -209,15 +282,10 @@ int main(void)
 		printf("the run never folded a slot or never ran out: it proves nothing\n");
 		failures++;
 	}
+	check_memory();
 	free(prev);
 	maps_close(&m);
 	asclass_bpf__destroy(skel);
-	{
-		char cmd[128];
-
-		snprintf(cmd, sizeof(cmd), "rm -rf %s", pin);
-		if (system(cmd))
-			printf("could not remove %s\n", pin);
-	}
+	remove_pin(pin);
 	return failures ? 1 : 0;
 }

@@ -48,16 +48,26 @@ struct region {
 	struct blist free[NPOS + 1];
 };
 
-/* The prefix set kept for updates: a plain binary trie over array slots. */
+/* The prefix set kept for updates: a path-compressed binary trie over
+ * array slots (its section below). */
 struct snode {
 	uint32_t c[2];
-	uint32_t rid; /* 0: no prefix ends here */
+	uint32_t rl; /* route << 8 | length; route 0: a branch, no prefix ends here */
+};
+_Static_assert(2ULL * ASC_FIB_ROUTES <= 1ULL << 24, "a route index fits in 24 bits of snode.rl");
+
+struct k128 {
+	uint64_t hi, lo;
 };
 
 struct strie {
 	struct snode *v;
+	uint32_t *k4;	 /* the IPv4 trie's keys, beside v */
+	struct k128 *k6; /* the IPv6 trie's keys */
 	size_t n, cap;
+	size_t used; /* nodes in the trie (n less the free list) */
 	uint32_t freelist;
+	bool v6;
 };
 
 struct fib {
@@ -647,129 +657,14 @@ static int build_family(struct fib *f, const struct fent *v, size_t n, unsigned 
 	return 0;
 }
 
-/* ---- the prefix set for updates ----------------------------------------- */
+/* ---- the prefix set for updates -----------------------------------------
+ * A path-compressed binary trie: a node is a prefix (rid != 0) or a branch
+ * (rid 0, always two children), so there are fewer than two nodes per
+ * prefix, and "has a child" still means "has a longer prefix below".  Each
+ * node's key (masked to its length) is kept beside it: 4 bytes for IPv4,
+ * 16 for IPv6.  Node 0 is the root (length 0); 0 as a child means none. */
 
-static int strie_node(struct strie *t, uint32_t *out)
-{
-	if (t->freelist) {
-		*out = t->freelist;
-		t->freelist = t->v[*out].c[0];
-	} else {
-		if (grow((void **)&t->v, t->n, &t->cap, sizeof(*t->v)))
-			return -ENOMEM;
-		*out = (uint32_t)t->n++;
-	}
-	t->v[*out] = (struct snode){ { 0, 0 }, 0 };
-	return 0;
-}
-
-static int strie_reset(struct strie *t)
-{
-	uint32_t root;
-
-	t->n = 0;
-	t->freelist = 0;
-	return strie_node(t, &root); /* the root: slot 0 */
-}
-
-/* Sets (rid != 0) or clears (rid == 0) a prefix.  *changed tells whether
- * the set changed. */
-static int strie_set(struct strie *t, uint64_t hi, uint64_t lo, unsigned int len, uint32_t rid,
-		     bool *changed)
-{
-	uint32_t path[129], cur = 0;
-	unsigned int d;
-	int err;
-
-	*changed = false;
-	for (d = 0; d < len; d++) {
-		unsigned int b = bit1(hi, lo, d);
-		uint32_t nx = t->v[cur].c[b];
-
-		path[d] = cur;
-		if (!nx) {
-			if (!rid)
-				return 0; /* withdrawing a prefix that is not there */
-			if ((err = strie_node(t, &nx)))
-				return err;
-			t->v[cur].c[b] = nx;
-		}
-		cur = nx;
-	}
-	if (t->v[cur].rid == rid)
-		return 0;
-	t->v[cur].rid = rid;
-	*changed = true;
-	/* Withdrawn: prune nodes that lead nowhere, so "has a child" means
-	 * "has a longer prefix below". */
-	while (!rid && d > 0 && !t->v[cur].rid && !t->v[cur].c[0] && !t->v[cur].c[1]) {
-		uint32_t parent = path[--d];
-
-		t->v[parent].c[bit1(hi, lo, d)] = 0;
-		t->v[cur].c[0] = t->freelist;
-		t->freelist = cur;
-		cur = parent;
-	}
-	return 0;
-}
-
-/* Walks to depth s along the key: returns the node there (0 if none; the
- * root is never asked for below depth 0) and the route of the longest prefix
- * of length <= s on the way in *inh (with its length in *inh_len). */
-static uint32_t strie_walk(const struct strie *t, uint64_t hi, uint64_t lo, unsigned int s,
-			   uint32_t *inh, int *inh_len)
-{
-	uint32_t cur = 0;
-
-	*inh = 0;
-	*inh_len = -1;
-	for (unsigned int d = 0;; d++) {
-		if (t->v[cur].rid) {
-			*inh = t->v[cur].rid;
-			*inh_len = (int)d;
-		}
-		if (d == s)
-			return cur;
-		cur = t->v[cur].c[bit1(hi, lo, d)];
-		if (!cur)
-			return 0;
-	}
-}
-
-struct fent_vec {
-	struct fent *v;
-	size_t n, cap;
-};
-
-/* Appends the prefixes strictly below node `x` (depth d, key hi:lo) in
- * table order: each node before its subtrees, 0-branch first. */
-static int strie_collect(const struct strie *t, uint32_t x, unsigned int d, uint64_t hi,
-			 uint64_t lo, struct fent_vec *out)
-{
-	for (unsigned int b = 0; b < 2; b++) {
-		uint32_t c = t->v[x].c[b];
-		uint64_t h = hi, l = lo;
-
-		if (!c)
-			continue;
-		if (b) {
-			if (d < 64)
-				h |= 1ULL << (63 - d);
-			else
-				l |= 1ULL << (127 - d);
-		}
-		if (t->v[c].rid) {
-			if (grow((void **)&out->v, out->n, &out->cap, sizeof(*out->v)))
-				return -ENOMEM;
-			out->v[out->n++] = (struct fent){ h, l, t->v[c].rid, (uint8_t)(d + 1) };
-		}
-		if (strie_collect(t, c, d + 1, h, l, out))
-			return -ENOMEM;
-	}
-	return 0;
-}
-
-/* The key masked to its first s bits. */
+/* The key's first len bits; the rest zero. */
 static void key_mask(uint64_t *hi, uint64_t *lo, unsigned int s)
 {
 	if (s < 64) {
@@ -778,6 +673,294 @@ static void key_mask(uint64_t *hi, uint64_t *lo, unsigned int s)
 	} else if (s < 128) {
 		*lo = s > 64 ? *lo & ~(~0ULL >> (s - 64)) : 0;
 	}
+}
+
+/* The number of leading bits two keys share (128: equal). */
+static unsigned int key_common(uint64_t h1, uint64_t l1, uint64_t h2, uint64_t l2)
+{
+	if (h1 != h2)
+		return (unsigned int)__builtin_clzll(h1 ^ h2);
+	if (l1 != l2)
+		return 64 + (unsigned int)__builtin_clzll(l1 ^ l2);
+	return 128;
+}
+
+static inline unsigned int snode_len(const struct strie *t, uint32_t x)
+{
+	return t->v[x].rl & 0xff;
+}
+
+static inline uint32_t snode_rid(const struct strie *t, uint32_t x)
+{
+	return t->v[x].rl >> 8;
+}
+
+static void snode_key(const struct strie *t, uint32_t x, uint64_t *hi, uint64_t *lo)
+{
+	if (t->v6) {
+		*hi = t->k6[x].hi;
+		*lo = t->k6[x].lo;
+	} else {
+		*hi = (uint64_t)t->k4[x] << 32;
+		*lo = 0;
+	}
+}
+
+/* Bits the key shares with node x's key, at most the node's length. */
+static unsigned int snode_common(const struct strie *t, uint32_t x, uint64_t hi, uint64_t lo)
+{
+	uint64_t h, l;
+	unsigned int c, len = snode_len(t, x);
+
+	snode_key(t, x, &h, &l);
+	c = key_common(hi, lo, h, l);
+	return c < len ? c : len;
+}
+
+/* Makes room for one more node (key array beside). */
+static int strie_grow(struct strie *t)
+{
+	size_t c = t->cap ? t->cap * 2 : 64;
+	struct snode *v;
+	void *k;
+
+	if (t->n < t->cap)
+		return 0;
+	v = realloc(t->v, c * sizeof(*v));
+	if (v)
+		t->v = v;
+	k = v ? realloc(t->v6 ? (void *)t->k6 : (void *)t->k4,
+			c * (t->v6 ? sizeof(*t->k6) : sizeof(*t->k4)))
+	      : NULL;
+	if (!k)
+		return -ENOMEM;
+	if (t->v6)
+		t->k6 = k;
+	else
+		t->k4 = k;
+	t->cap = c;
+	return 0;
+}
+
+/* A new node for hi:lo/len (masked here) with route rid, no children. */
+static int strie_node(struct strie *t, uint64_t hi, uint64_t lo, unsigned int len, uint32_t rid,
+		      uint32_t *out)
+{
+	if (t->freelist) {
+		*out = t->freelist;
+		t->freelist = t->v[*out].c[0];
+	} else {
+		if (strie_grow(t))
+			return -ENOMEM;
+		*out = (uint32_t)t->n++;
+	}
+	t->used++;
+	key_mask(&hi, &lo, len);
+	t->v[*out] = (struct snode){ { 0, 0 }, rid << 8 | len };
+	if (t->v6)
+		t->k6[*out] = (struct k128){ hi, lo };
+	else
+		t->k4[*out] = (uint32_t)(hi >> 32);
+	return 0;
+}
+
+static void strie_free(struct strie *t, uint32_t x)
+{
+	t->v[x].c[0] = t->freelist;
+	t->freelist = x;
+	t->used--;
+}
+
+static int strie_reset(struct strie *t, bool v6)
+{
+	uint32_t root;
+
+	t->n = t->used = 0;
+	t->freelist = 0;
+	if (t->v6 != v6) { /* the key array is per family */
+		free(t->k4);
+		free(t->k6);
+		t->k4 = NULL;
+		t->k6 = NULL;
+		t->cap = 0;
+		t->v6 = v6;
+	}
+	return strie_node(t, 0, 0, 0, 0, &root); /* the root: slot 0 */
+}
+
+/* Puts a new prefix node (or a branch and a new leaf) between parent p
+ * (child side b) and its child nx, which does not lie on the key's path
+ * down to len; m: the bits the key shares with nx. */
+static int strie_split(struct strie *t, uint32_t p, unsigned int b, uint32_t nx, unsigned int m,
+		       uint64_t hi, uint64_t lo, unsigned int len, uint32_t rid)
+{
+	uint64_t nh, nl;
+	uint32_t n, leaf;
+	int err;
+
+	snode_key(t, nx, &nh, &nl);
+	if (m == len) { /* the new prefix sits above nx */
+		if ((err = strie_node(t, hi, lo, len, rid, &n)))
+			return err;
+		t->v[n].c[bit1(nh, nl, len)] = nx;
+		t->v[p].c[b] = n;
+		return 0;
+	}
+	if ((err = strie_node(t, hi, lo, m, 0, &n)) ||
+	    (err = strie_node(t, hi, lo, len, rid, &leaf)))
+		return err;
+	t->v[n].c[bit1(nh, nl, m)] = nx;
+	t->v[n].c[bit1(hi, lo, m)] = leaf;
+	t->v[p].c[b] = n;
+	return 0;
+}
+
+static int strie_add(struct strie *t, uint64_t hi, uint64_t lo, unsigned int len, uint32_t rid,
+		     bool *changed)
+{
+	uint32_t cur = 0;
+
+	while (snode_len(t, cur) < len) {
+		unsigned int b = bit1(hi, lo, snode_len(t, cur)), m;
+		uint32_t nx = t->v[cur].c[b], leaf;
+		int err;
+
+		*changed = true;
+		if (!nx) {
+			if ((err = strie_node(t, hi, lo, len, rid, &leaf)))
+				return err;
+			t->v[cur].c[b] = leaf;
+			return 0;
+		}
+		m = snode_common(t, nx, hi, lo);
+		if (m < snode_len(t, nx) || snode_len(t, nx) > len)
+			return strie_split(t, cur, b, nx, m < len ? m : len, hi, lo, len, rid);
+		cur = nx;
+	}
+	*changed = snode_rid(t, cur) != rid;
+	t->v[cur].rl = rid << 8 | len;
+	return 0;
+}
+
+/* Node x (parent p, side b; grandparent g, side gb) no longer holds a
+ * prefix: it goes unless it still branches, and so does a branch parent
+ * left with one child. */
+static void strie_unlink(struct strie *t, uint32_t x, uint32_t p, unsigned int b, uint32_t g,
+			 unsigned int gb)
+{
+	uint32_t c0 = t->v[x].c[0], c1 = t->v[x].c[1];
+
+	if (c0 && c1)
+		return;
+	t->v[p].c[b] = c0 ? c0 : c1;
+	strie_free(t, x);
+	if (c0 || c1 || p == 0 || snode_rid(t, p))
+		return;
+	t->v[g].c[gb] = t->v[p].c[!b];
+	strie_free(t, p);
+}
+
+static void strie_clear(struct strie *t, uint64_t hi, uint64_t lo, unsigned int len, bool *changed)
+{
+	uint32_t cur = 0, p = 0, g = 0;
+	unsigned int b = 0, gb = 0;
+
+	while (snode_len(t, cur) < len) {
+		uint32_t nx = t->v[cur].c[bit1(hi, lo, snode_len(t, cur))];
+
+		if (!nx || snode_common(t, nx, hi, lo) < snode_len(t, nx) || snode_len(t, nx) > len)
+			return; /* withdrawing a prefix that is not there */
+		g = p;
+		gb = b;
+		p = cur;
+		b = bit1(hi, lo, snode_len(t, cur));
+		cur = nx;
+	}
+	if (!snode_rid(t, cur))
+		return;
+	*changed = true;
+	t->v[cur].rl = len;
+	if (cur)
+		strie_unlink(t, cur, p, b, g, gb);
+}
+
+/* Sets (rid != 0) or clears (rid == 0) a prefix.  *changed tells whether
+ * the set changed. */
+static int strie_set(struct strie *t, uint64_t hi, uint64_t lo, unsigned int len, uint32_t rid,
+		     bool *changed)
+{
+	*changed = false;
+	key_mask(&hi, &lo, len);
+	if (!rid) {
+		strie_clear(t, hi, lo, len, changed);
+		return 0;
+	}
+	return strie_add(t, hi, lo, len, rid, changed);
+}
+
+/* Walks along the key (masked to s bits) to the node whose subtree holds
+ * the prefixes longer than s in its range: returned (0 if none; the root
+ * is never asked for below depth 0); its length may exceed s.  *inh: the
+ * route of the longest prefix of length <= s on the way (its length in
+ * *inh_len). */
+static uint32_t strie_walk(const struct strie *t, uint64_t hi, uint64_t lo, unsigned int s,
+			   uint32_t *inh, int *inh_len)
+{
+	uint32_t cur = 0;
+
+	*inh = 0;
+	*inh_len = -1;
+	for (;;) {
+		unsigned int len = snode_len(t, cur);
+		uint32_t nx;
+
+		if (snode_rid(t, cur)) {
+			*inh = snode_rid(t, cur);
+			*inh_len = (int)len;
+		}
+		if (len == s)
+			return cur;
+		nx = t->v[cur].c[bit1(hi, lo, len)];
+		if (!nx)
+			return 0;
+		if (snode_len(t, nx) > s)
+			return snode_common(t, nx, hi, lo) >= s ? nx : 0;
+		if (snode_common(t, nx, hi, lo) < snode_len(t, nx))
+			return 0;
+		cur = nx;
+	}
+}
+
+/* Whether anything longer than s lies in the subtree of x (from
+ * strie_walk() with s). */
+static bool strie_below(const struct strie *t, uint32_t x, unsigned int s)
+{
+	return x && (snode_len(t, x) > s || t->v[x].c[0] || t->v[x].c[1]);
+}
+
+struct fent_vec {
+	struct fent *v;
+	size_t n, cap;
+};
+
+/* Appends the prefixes longer than s in x's subtree in table order: each
+ * node before its subtrees, 0-branch first. */
+static int strie_collect(const struct strie *t, uint32_t x, unsigned int s, struct fent_vec *out)
+{
+	if (snode_len(t, x) > s && snode_rid(t, x)) {
+		struct fent *e;
+
+		if (grow((void **)&out->v, out->n, &out->cap, sizeof(*out->v)))
+			return -ENOMEM;
+		e = &out->v[out->n++];
+		snode_key(t, x, &e->hi, &e->lo);
+		e->rid = snode_rid(t, x);
+		e->len = (uint8_t)snode_len(t, x);
+	}
+	for (unsigned int b = 0; b < 2; b++)
+		if (t->v[x].c[b] && strie_collect(t, t->v[x].c[b], s, out))
+			return -ENOMEM;
+	return 0;
 }
 
 /* Builds the node for the range of the first s bits of the key from the
@@ -795,10 +978,10 @@ static int rebuild_range(struct fib *f, int v6, uint64_t hi, uint64_t lo, unsign
 
 	key_mask(&hi, &lo, s);
 	x = strie_walk(t, hi, lo, s, inh, &inh_len);
-	*has = x && (t->v[x].c[0] || t->v[x].c[1]);
+	*has = strie_below(t, x, s);
 	if (!*has)
 		return 0;
-	err = strie_collect(t, x, s, hi, lo, &fv);
+	err = strie_collect(t, x, s, &fv);
 	if (!err)
 		err = build_node(f, fv.v, fv.n, s, *inh, out, inh);
 	free(fv.v);
@@ -1071,7 +1254,7 @@ int fib_build(struct fib *f, const struct rtable *t, const uint32_t *rid, unsign
 	f->gen = gen;
 	if (f->updates) {
 		for (int fam = 0; fam < 2; fam++) {
-			err = strie_reset(&f->trie[fam]);
+			err = strie_reset(&f->trie[fam], fam);
 			if (err)
 				goto out;
 			for (size_t i = fam ? n[0] : 0; i < (fam ? n[0] + n[1] : n[0]); i++) {
@@ -1171,6 +1354,9 @@ void fib_usage(const struct fib *f, struct fib_usage *u)
 	u->bytes = ASC_FIB_DIR_GEN * sizeof(uint32_t) + u->nodes * sizeof(struct asc_fib_node) +
 		   u->leaves * sizeof(uint32_t) +
 		   (u->routes + ASC_REC_FIRST) * sizeof(struct asc_route);
+	u->prefix_nodes = f->trie[0].used + f->trie[1].used;
+	u->prefix_bytes = f->trie[0].used * (sizeof(struct snode) + sizeof(*f->trie[0].k4)) +
+			  f->trie[1].used * (sizeof(struct snode) + sizeof(*f->trie[1].k6));
 	u->map_bytes = 0;
 	for (int i = 0; i < 4; i++)
 		u->map_bytes += f->fd[i] >= 0 ? map_memlock(f->fd[i]) : map_len[i];
@@ -1229,6 +1415,8 @@ void fib_close(struct fib *f)
 	for (int r = 0; r < 2; r++) {
 		free(f->quarantine[r].v);
 		free(f->trie[r].v);
+		free(f->trie[r].k4);
+		free(f->trie[r].k6);
 	}
 	for (unsigned int i = 0; i <= NPOS; i++) {
 		free(f->nodes.free[i].v);

@@ -1,56 +1,125 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
-/* user/dataplane/slots.c - the counter slot allocator (see slots.h): a
- * uthash of identities over the slots of asc_counts, a stack of free slots,
- * and per load the slots each generation of route records references. */
+/* user/dataplane/slots.c - the counter slot allocator (see slots.h): the
+ * identities of the slots handed out so far, a hash index over them, a
+ * stack of free slots among them, and per load the slots each generation
+ * of route records references.
+ *
+ * Memory follows the slots in use, not the capacity of asc_counts: the
+ * per-slot arrays cover slots 1..top-1 only (slots are handed out lowest
+ * first, so the slots in use are the low ones) and grow as top rises; a
+ * slot is 28 bytes plus 1 for its references and 8-16 for the index. */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <bpf/bpf.h>
-#include <uthash.h>
 
+#include "common/hashidx.h"
 #include "common/log.h"
 #include "dataplane/slots.h"
 
 struct slot {
-	struct asc_slot_key key; /* valid while in the hash */
+	struct asc_slot_key key; /* family 0: free */
 	char name[ASC_NAME_LEN];
-	uint32_t idx;
-	UT_hash_handle hh;
 };
 
 struct slots {
 	const struct asc_maps *m;
-	struct slot *v;	     /* [counts_max], by slot index */
-	struct slot *by_key; /* uthash over the slots in use */
-	uint32_t *free;	     /* free slot indexes, a stack */
-	size_t nfree;
-	uint8_t *ref;	  /* per slot: 1 active generation, 2 new one */
-	uint32_t cursor;  /* where the search for an idle slot goes on */
-	uint32_t visited; /* slots below were read at open */
+	struct slot *v;	       /* [cap], by slot index; [top..cap) not yet used */
+	uint8_t *ref;	       /* [cap]: 1 active generation, 2 new one */
+	uint32_t top, cap;     /* slots >= top were never handed out: free */
+	struct hashidx by_key; /* over v: the slots in use */
+	uint32_t *free;	       /* free slot indexes below top, a stack */
+	size_t nfree, free_cap;
+	uint32_t cursor; /* where the search for an idle slot goes on */
 	size_t missed, folded;
 	struct asc_count *buf; /* one slot's rows, one per CPU */
 };
 
 enum { REF_ACTIVE = 1, REF_NEW = 2 };
 
+static uint32_t slot_hash(const void *e)
+{
+	return hashidx_fnv1a(&((const struct slot *)e)->key, sizeof(struct asc_slot_key));
+}
+
+static bool slot_eq(const void *e, const void *k)
+{
+	return !memcmp(&((const struct slot *)e)->key, &((const struct slot *)k)->key,
+		       sizeof(struct asc_slot_key));
+}
+
+static const struct hashidx_ops slot_ops = { sizeof(struct slot), slot_hash, slot_eq };
+
+/* Makes slots [0, n) addressable in v and ref (new refs zero), doubling.
+ * Returns 0 or -ENOMEM. */
+static int cover(struct slots *s, uint32_t n)
+{
+	uint32_t c = s->cap ? s->cap : 1024;
+	struct slot *v;
+	uint8_t *ref;
+
+	if (n <= s->cap)
+		return 0;
+	while (c < n)
+		c *= 2;
+	v = realloc(s->v, (size_t)c * sizeof(*v));
+	if (v)
+		s->v = v;
+	ref = v ? realloc(s->ref, c) : NULL;
+	if (!ref)
+		return -ENOMEM;
+	s->ref = ref;
+	/* v past top is written before it is read (not touched here: the
+	 * pages of capacity not yet used stay unallocated) */
+	memset(ref + s->cap, 0, c - s->cap);
+	s->cap = c;
+	return 0;
+}
+
+static int push_free(struct slots *s, uint32_t idx)
+{
+	if (s->nfree == s->free_cap) {
+		size_t c = s->free_cap ? s->free_cap * 2 : 256;
+		uint32_t *p = realloc(s->free, c * sizeof(*p));
+
+		if (!p)
+			return -ENOMEM;
+		s->free = p;
+		s->free_cap = c;
+	}
+	s->free[s->nfree++] = idx;
+	return 0;
+}
+
+/* Enters slot idx, whose v[idx] holds its identity, in the index. */
+static int index_add(struct slots *s, uint32_t idx)
+{
+	uint32_t *hs;
+
+	if (hashidx_reserve(&s->by_key, &slot_ops, s->v))
+		return -ENOMEM;
+	hs = hashidx_slot(&s->by_key, &slot_ops, s->v, &s->v[idx]);
+	hashidx_put(&s->by_key, hs, idx);
+	return 0;
+}
+
 /* Takes in one slot's identity (CPU 0's is every CPU's). */
 static int take_slot_identity(void *ctx, uint32_t idx, const struct asc_count *c)
 {
 	struct slots *s = ctx;
-	struct slot *sl = &s->v[idx];
+	int err = cover(s, idx + 1);
 
-	s->visited = idx + 1;
+	if (err)
+		return err;
+	s->top = idx + 1;
 	if (!idx)
 		return 0;
-	if (!c->family) {
-		s->free[s->nfree++] = idx;
-		return 0;
-	}
-	count_identity(c, &sl->key);
-	memcpy(sl->name, c->upstream, ASC_NAME_LEN);
-	HASH_ADD(hh, s->by_key, key, sizeof(sl->key), sl);
-	return 0;
+	if (!c->family)
+		return push_free(s, idx);
+	count_identity(c, &s->v[idx].key);
+	memcpy(s->v[idx].name, c->upstream, ASC_NAME_LEN);
+	return index_add(s, idx);
 }
 
 static int read_all(struct slots *s)
@@ -61,9 +130,9 @@ static int read_all(struct slots *s)
 		log_err("read asc_counts: %s", errstr(err));
 		return err;
 	}
-	for (uint32_t i = s->visited ? s->visited : 1; i < s->m->counts_max; i++)
-		s->free[s->nfree++] = i; /* not read: free */
-	/* lowest slots handed out first */
+	if (!s->top)
+		s->top = 1; /* slot 0 is never handed out */
+	/* lowest free slots handed out first */
 	for (size_t i = 0; i < s->nfree / 2; i++) {
 		uint32_t t = s->free[i];
 
@@ -76,23 +145,15 @@ static int read_all(struct slots *s)
 int slots_open(const struct asc_maps *m, struct slots **out)
 {
 	struct slots *s = calloc(1, sizeof(*s));
-	size_t max = m->counts_max;
 	int err;
 
 	if (!s)
 		return -ENOMEM;
 	s->m = m;
-	s->v = calloc(max, sizeof(*s->v));
-	s->free = calloc(max, sizeof(*s->free));
-	s->ref = calloc(max, 1);
 	s->buf = calloc(m->nr_cpus, sizeof(*s->buf));
-	if (!s->v || !s->free || !s->ref || !s->buf) {
-		slots_close(s);
-		return -ENOMEM;
-	}
-	for (size_t i = 0; i < max; i++)
-		s->v[i].idx = (uint32_t)i;
-	err = read_all(s);
+	err = s->buf ? cover(s, 1) : -ENOMEM;
+	if (!err)
+		err = read_all(s);
 	if (err) {
 		slots_close(s);
 		return err;
@@ -105,7 +166,7 @@ void slots_close(struct slots *s)
 {
 	if (!s)
 		return;
-	HASH_CLEAR(hh, s->by_key);
+	hashidx_free(&s->by_key);
 	free(s->v);
 	free(s->free);
 	free(s->ref);
@@ -115,16 +176,16 @@ void slots_close(struct slots *s)
 
 void slots_begin(struct slots *s, const struct asc_route *active, size_t n)
 {
-	memset(s->ref, 0, s->m->counts_max);
+	memset(s->ref, 0, s->cap);
+	/* a slot at or past top is free: no reference to it matters */
 	for (size_t i = 0; i < n; i++)
 		for (int c = 0; c < ASC_COLUMNS; c++)
-			if (active[i].slot[c] < s->m->counts_max)
+			if (active[i].slot[c] < s->top)
 				s->ref[active[i].slot[c]] |= REF_ACTIVE;
 	s->ref[0] = REF_ACTIVE; /* never handed out */
 	s->cursor = 1;
 	s->missed = s->folded = 0;
 }
-
 int retired_add(const struct asc_maps *m, const struct asc_slot_key *id, const char *name,
 		const struct asc_count_val *rx, const struct asc_count_val *tx)
 {
@@ -148,20 +209,22 @@ int retired_add(const struct asc_maps *m, const struct asc_slot_key *id, const c
 	return 0;
 }
 
-/* Adds slot sl's counts (summed over CPUs) to asc_retired and frees it. */
-static int fold(struct slots *s, struct slot *sl)
+/* Adds slot idx's counts (summed over CPUs) to asc_retired and takes it out
+ * of the index. */
+static int fold(struct slots *s, uint32_t idx)
 {
+	struct slot *sl = &s->v[idx];
 	struct asc_count_val rx, tx;
 	int err;
 
-	err = count_read(s->m, sl->idx, s->buf);
+	err = count_read(s->m, idx, s->buf);
 	if (err)
 		return err;
 	count_sum(s->buf, s->m->nr_cpus, &rx, &tx);
 	err = retired_add(s->m, &sl->key, sl->name, &rx, &tx);
 	if (err)
 		return err;
-	HASH_DEL(s->by_key, sl);
+	hashidx_del(&s->by_key, &slot_ops, s->v, hashidx_slot(&s->by_key, &slot_ops, s->v, sl));
 	s->folded++;
 	return 0;
 }
@@ -170,18 +233,23 @@ static int fold(struct slots *s, struct slot *sl)
  * neither is left. */
 static int take_slot(struct slots *s, uint32_t *idx)
 {
-	struct slot *sl;
 	int err;
 
 	if (s->nfree) {
 		*idx = s->free[--s->nfree];
 		return 0;
 	}
-	for (; s->cursor < s->m->counts_max; s->cursor++) {
-		sl = &s->v[s->cursor];
+	if (s->top < s->m->counts_max) {
+		err = cover(s, s->top + 1);
+		if (err)
+			return err;
+		*idx = s->top++;
+		return 0;
+	}
+	for (; s->cursor < s->top; s->cursor++) {
 		if (s->ref[s->cursor])
 			continue;
-		err = fold(s, sl);
+		err = fold(s, s->cursor);
 		if (err)
 			return err;
 		*idx = s->cursor++;
@@ -192,8 +260,9 @@ static int take_slot(struct slots *s, uint32_t *idx)
 }
 
 /* Writes the identity of slot idx with zero counts, in every CPU's row. */
-static int slot_write(struct slots *s, struct slot *sl)
+static int slot_write(struct slots *s, uint32_t idx)
 {
+	const struct slot *sl = &s->v[idx];
 	struct asc_count c = { .origin_asn = sl->key.origin_asn,
 			       .transit_asn = sl->key.transit_asn,
 			       .upstream_id = sl->key.upstream_id,
@@ -203,36 +272,51 @@ static int slot_write(struct slots *s, struct slot *sl)
 	memcpy(c.upstream, sl->name, ASC_NAME_LEN);
 	for (int i = 0; i < s->m->nr_cpus; i++)
 		s->buf[i] = c;
-	return count_write(s->m, sl->idx, s->buf);
+	return count_write(s->m, idx, s->buf);
+}
+
+/* Hands out a slot to identity *id: *slot 0 when none is left. */
+static int slot_new(struct slots *s, const struct asc_slot_key *id, const char *name,
+		    uint32_t *slot)
+{
+	uint32_t idx;
+	int err;
+
+	*slot = 0;
+	err = take_slot(s, &idx);
+	if (err || !idx) {
+		s->missed += !err;
+		return err;
+	}
+	s->v[idx].key = *id;
+	memset(s->v[idx].name, 0, ASC_NAME_LEN);
+	strncpy(s->v[idx].name, name, ASC_NAME_LEN - 1);
+	err = slot_write(s, idx);
+	if (!err)
+		err = index_add(s, idx);
+	if (err) {
+		s->v[idx].key.family = 0;
+		push_free(s, idx); /* out of memory: lost till the next open */
+		return err;
+	}
+	*slot = idx;
+	return 0;
 }
 
 int slots_get(struct slots *s, const struct asc_slot_key *id, const char *name, uint32_t *slot)
 {
-	struct slot *sl;
-	uint32_t idx;
+	struct slot k = { .key = *id };
+	int64_t idx = hashidx_find(&s->by_key, &slot_ops, s->v, &k);
 	int err;
 
-	HASH_FIND(hh, s->by_key, id, sizeof(*id), sl);
-	if (!sl) {
-		err = take_slot(s, &idx);
-		if (err || !idx) {
-			s->missed += !err;
-			*slot = 0;
+	if (idx < 0) {
+		err = slot_new(s, id, name, slot);
+		if (err || !*slot)
 			return err;
-		}
-		sl = &s->v[idx];
-		sl->key = *id;
-		memset(sl->name, 0, sizeof(sl->name));
-		strncpy(sl->name, name, ASC_NAME_LEN - 1);
-		err = slot_write(s, sl);
-		if (err) {
-			s->free[s->nfree++] = idx;
-			return err;
-		}
-		HASH_ADD(hh, s->by_key, key, sizeof(sl->key), sl);
+		idx = *slot;
 	}
-	s->ref[sl->idx] |= REF_NEW;
-	*slot = sl->idx;
+	s->ref[idx] |= REF_NEW;
+	*slot = (uint32_t)idx;
 	return 0;
 }
 
@@ -248,5 +332,12 @@ size_t slots_folded(const struct slots *s)
 
 size_t slots_used(const struct slots *s)
 {
-	return HASH_COUNT(s->by_key);
+	return s->by_key.used;
+}
+
+size_t slots_bytes(const struct slots *s)
+{
+	return sizeof(*s) + (size_t)s->cap * (sizeof(*s->v) + 1) + s->free_cap * sizeof(*s->free) +
+	       (s->by_key.slot ? ((size_t)s->by_key.mask + 1) * sizeof(uint32_t) : 0) +
+	       (size_t)s->m->nr_cpus * sizeof(*s->buf);
 }

@@ -39,6 +39,10 @@ size_t slots_missed(const struct slots *s);
 size_t slots_folded(const struct slots *s);
 size_t slots_used(const struct slots *s);
 
+/* The heap bytes the allocator holds: follows the slots handed out, not
+ * the capacity of asc_counts. */
+size_t slots_bytes(const struct slots *s);
+
 /* Adds per-CPU-summed counts to asc_retired[*id] (what is there stays):
  * for folded slots and for counts migrated from 0.1. */
 int retired_add(const struct asc_maps *m, const struct asc_slot_key *id, const char *name,
