@@ -144,6 +144,59 @@ static void assert_same_event(const struct transit_event *a, const struct transi
 	}
 }
 
+/* Replaces *prev by the load the tally gives for it (before its step),
+ * after checking that they hold the same pairs, counts and prefixes per
+ * group (the pairs' times are the RIB's now: a comparison reads the
+ * previous load's latest only). */
+static void prev_of_tally(struct rib *rib, const struct rib_tally *t, const struct rt_upstreams *u,
+			  const char (*names)[ASC_NAME_LEN], uint32_t latest,
+			  struct event_load *prev)
+{
+	struct event_load l;
+
+	assert_int_equal(event_load_of_tally(rib, t, u, names, latest, &l), 0);
+	assert_int_equal(l.n, prev->n);
+	assert_int_equal(l.latest, prev->latest);
+	for (size_t i = 0; i < l.n; i++) {
+		const struct event_pairs *a = &l.g[i], *b = &prev->g[i];
+
+		assert_string_equal(a->upstream, b->upstream);
+		assert_int_equal(a->n, b->n);
+		for (size_t k = 0; k < a->n; k++) { /* times: the RIB's now, unused */
+			assert_int_equal(a->v[k].origin, b->v[k].origin);
+			assert_int_equal(a->v[k].transit, b->v[k].transit);
+			assert_int_equal(a->v[k].prefixes, b->v[k].prefixes);
+			assert_int_equal(a->v[k].paths, b->v[k].paths);
+		}
+		assert_memory_equal(a->first, b->first, (a->n + 1) * sizeof(*a->first));
+		assert_memory_equal(a->pfx, b->pfx, a->first[a->n] * sizeof(*a->pfx));
+	}
+	event_load_free(prev);
+	*prev = l;
+}
+
+/* The watched origins' pairs from the tally after a step: as rib_transits()
+ * gives them, times included. */
+static void assert_same_transits(struct rib *rib, const struct rib_tally *t)
+{
+	static const uint32_t watch[] = { 131279, 64496, 64511 };
+	struct rib_transit *all = NULL, *v = NULL;
+	size_t n_all = 0, n = 0, k = 0;
+
+	assert_int_equal(rib_transits(rib, &all, &n_all), 0);
+	assert_int_equal(rib_tally_transits(rib, t, watch, 3, &v, &n), 0);
+	for (size_t i = 0; i < n_all; i++) {
+		if (all[i].origin != watch[0] && all[i].origin != watch[1] &&
+		    all[i].origin != watch[2])
+			continue;
+		assert_true(k < n);
+		assert_memory_equal(&v[k++], &all[i], sizeof(all[i]));
+	}
+	assert_int_equal(k, n);
+	free(all);
+	free(v);
+}
+
 /* Runs NSTEPS steps of up to 12 random changes each (time moving on 0-2 s a
  * change, now 0-3 s after the last), comparing the two ways; returns the
  * events seen, so that a run that sees none fails its caller. */
@@ -176,6 +229,8 @@ static size_t compare_run(unsigned int seed, const struct rt_upstreams *u,
 			random_change(rib, when);
 		}
 		now = when + (uint32_t)rand() % 4;
+		if (s % 16 == 0) /* the previous load as the tally has it */
+			prev_of_tally(rib, tally, u, names, latest, &prev);
 		cur = load_now(rib, u, names);
 		assert_int_equal(events_diff(&prev, &cur, now, &full, &nfull), 0);
 		assert_int_equal(rib_tally_step(rib, tally, EVENT_PREFIXES_MAX, &ch, &nch, &pfx),
@@ -183,6 +238,7 @@ static size_t compare_run(unsigned int seed, const struct rt_upstreams *u,
 		assert_int_equal(events_of_step(ch, nch, pfx, u, names, latest, now, &inc, &ninc),
 				 0);
 		latest = rib_latest(rib);
+		assert_same_transits(rib, tally);
 		assert_int_equal(ninc, nfull);
 		for (size_t i = 0; i < nfull; i++)
 			assert_same_event(&inc[i], &full[i]);

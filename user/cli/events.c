@@ -342,6 +342,34 @@ int events_of_step(const struct rib_pair_change *c, size_t n, const struct rt_en
 	return 0;
 }
 
+int event_load_of_tally(const struct rib *rib, const struct rib_tally *t,
+			const struct rt_upstreams *u, const char (*names)[ASC_NAME_LEN],
+			uint32_t latest, struct event_load *out)
+{
+	bool per_link = rt_upstreams_used(u);
+	unsigned int group = 0;
+	int err = 0;
+
+	memset(out, 0, sizeof(*out));
+	out->g = calloc(per_link ? RT_COLUMNS : 1, sizeof(*out->g));
+	if (!out->g)
+		return -ENOMEM;
+	out->latest = latest;
+	for (unsigned int c = 0; !err && c < (per_link ? RT_COLUMNS : 1); c++) {
+		struct event_pairs *g = &out->g[out->n];
+		const char *name = per_link ? names[c] : EVENT_NO_UPSTREAM;
+
+		if (per_link && !u->col[c].asn)
+			continue;
+		group += per_link;
+		out->n++;
+		snprintf(g->upstream, sizeof(g->upstream), "%s", name);
+		err = rib_tally_group(rib, t, group, EVENT_PREFIXES_MAX, &g->v, &g->n, &g->pfx,
+				      &g->first);
+	}
+	return err;
+}
+
 /* ---- output ---- */
 
 const char *event_change_name(enum event_change c)

@@ -106,6 +106,14 @@ int events_diff(const struct event_load *prev, const struct event_load *cur, uin
 int events_of_step(const struct rib_pair_change *c, size_t n, const struct rt_entry *pfx,
 		   const struct rt_upstreams *u, const char (*names)[ASC_NAME_LEN],
 		   uint32_t prev_latest, uint32_t now, struct transit_event **out, size_t *nout);
+/* The load as of t's last step (or its making), as event_load_collect()
+ * would have collected it then with the same u and names, but for `all`
+ * (left empty: such a load serves as the previous one of a comparison
+ * only) and latest (the RIB's then: given).  A pass over the pairs, not
+ * the routes.  Returns 0 or -ENOMEM (free out with event_load_free). */
+int event_load_of_tally(const struct rib *rib, const struct rib_tally *t,
+			const struct rt_upstreams *u, const char (*names)[ASC_NAME_LEN],
+			uint32_t latest, struct event_load *out);
 /* "gained" or "lost". */
 const char *event_change_name(enum event_change c);
 /* {change, origin_as, transit_as, upstream, time, prefix_count, prefixes

@@ -1415,3 +1415,103 @@ uint32_t rib_latest(const struct rib *r)
 	}
 	return t;
 }
+
+/* Pair k of group g of t as a rib_transit (times: the RIB's now). */
+static struct rib_transit tally_pair(const struct rib *r, const struct rib_tally *t, size_t k,
+				     unsigned int g)
+{
+	struct rib_transit v = pair_at(r, k)->t;
+
+	v.prefixes = t->set[k * t->ngroups + g].n;
+	v.paths = t->set[k * t->ngroups + g].paths;
+	return v;
+}
+
+/* The first max prefixes of each pair of v (positions pos in t's sets) in
+ * the layout of rib_pair_prefixes(). */
+static int tally_prefixes(const struct rib *r, const struct rib_tally *t, unsigned int g,
+			  const size_t *pos, size_t n, unsigned int max, struct rt_entry **pfx,
+			  uint32_t **first)
+{
+	uint32_t *f = malloc((n + 1) * sizeof(*f));
+
+	*pfx = NULL;
+	for (size_t i = 0; f && i <= n; i++) {
+		uint32_t m = i ? t->set[pos[i - 1] * t->ngroups + g].n : 0;
+
+		f[i] = i ? f[i - 1] + (m < max ? m : max) : 0;
+	}
+	if (f)
+		*pfx = malloc((f[n] ? f[n] : 1) * sizeof(**pfx));
+	if (!*pfx) {
+		free(f);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++)
+		for (uint32_t j = 0; j < f[i + 1] - f[i]; j++)
+			pfx_entry(pfx_at(r, t->set[pos[i] * t->ngroups + g].v[j]),
+				  &(*pfx)[f[i] + j]);
+	*first = f;
+	return 0;
+}
+
+/* Positions of pairs (in the RIB r) by origin, then transit. */
+static int cmp_pair_pos(const void *a, const void *b, void *r)
+{
+	return cmp_transit(&pair_at(r, *(const size_t *)a)->t, &pair_at(r, *(const size_t *)b)->t);
+}
+
+int rib_tally_group(const struct rib *r, const struct rib_tally *t, unsigned int g,
+		    unsigned int max, struct rib_transit **v, size_t *n, struct rt_entry **pfx,
+		    uint32_t **first)
+{
+	size_t *pos = malloc((t->npairs ? t->npairs : 1) * sizeof(*pos)), k = 0;
+	int err = -ENOMEM;
+
+	*v = malloc((t->npairs ? t->npairs : 1) * sizeof(**v));
+	if (!pos || !*v)
+		goto out;
+	for (size_t i = 0; i < t->npairs; i++)
+		if (!g || t->set[i * t->ngroups + g].paths)
+			pos[k++] = i;
+	qsort_r(pos, k, sizeof(*pos), cmp_pair_pos, (void *)r);
+	for (size_t i = 0; i < k; i++)
+		(*v)[i] = tally_pair(r, t, pos[i], g);
+	*n = k;
+	err = tally_prefixes(r, t, g, pos, k, max, pfx, first);
+out:
+	free(pos);
+	if (err) {
+		free(*v);
+		*v = NULL;
+	}
+	return err;
+}
+
+int rib_tally_transits(const struct rib *r, const struct rib_tally *t, const uint32_t *origins,
+		       size_t n_origins, struct rib_transit **out, size_t *n)
+{
+	struct rib_transit *v = malloc(sizeof(*v));
+	size_t k = 0;
+
+	for (size_t i = 0; v && i < t->npairs; i++) {
+		struct rib_transit *w;
+		size_t o = 0;
+
+		while (o < n_origins && origins[o] != pair_at(r, i)->t.origin)
+			o++;
+		if (o == n_origins)
+			continue;
+		w = realloc(v, (k + 1) * sizeof(*v));
+		if (!w)
+			break;
+		v = w;
+		v[k++] = tally_pair(r, t, i, 0);
+	}
+	if (!v)
+		return -ENOMEM;
+	qsort(v, k, sizeof(*v), cmp_transit);
+	*out = v;
+	*n = k;
+	return 0;
+}

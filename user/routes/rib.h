@@ -198,6 +198,17 @@ bool rib_tally_for(const struct rib_tally *t, const struct rt_upstreams *u);
  * make a new one. */
 int rib_tally_step(struct rib *r, struct rib_tally *t, unsigned int max,
 		   struct rib_pair_change **out, size_t *n, struct rt_entry **pfx);
+/* Group g of t as of its last step: its pairs as rib_transits() (g 0:
+ * every pair the tally has) or rib_transits_upstream() (g > 0: those with
+ * paths) give them, their first max prefixes as rib_pair_prefixes() gives
+ * them.  A pass over the pairs, not the routes.  Returns 0 or -ENOMEM. */
+int rib_tally_group(const struct rib *r, const struct rib_tally *t, unsigned int g,
+		    unsigned int max, struct rib_transit **v, size_t *n, struct rt_entry **pfx,
+		    uint32_t **first);
+/* The pairs of group 0 (every path) whose origin is one of origins, as
+ * rib_transits() gives them, as of the last step.  Returns 0 or -ENOMEM. */
+int rib_tally_transits(const struct rib *r, const struct rib_tally *t, const uint32_t *origins,
+		       size_t n_origins, struct rib_transit **out, size_t *n);
 /* The RIB's latest time (first_seen, gone_since) over every pair: a pass
  * over the pairs, not the routes. */
 uint32_t rib_latest(const struct rib *r);
