@@ -1255,9 +1255,18 @@ fail:
 
 bool rib_tally_for(const struct rib_tally *t, const struct rt_upstreams *u)
 {
-	struct rt_upstreams none = { 0 };
+	static const struct rt_upstreams none;
 
-	return !memcmp(&t->u, u ? u : &none, sizeof(t->u));
+	u = u ? u : &none;
+	for (unsigned int c = 0; c < RT_COLUMNS; c++) {
+		const struct rt_upstream *a = &t->u.col[c], *b = &u->col[c];
+
+		/* field by field: the padding may differ */
+		if (a->asn != b->asn || a->nbr_family != b->nbr_family ||
+		    memcmp(a->nbr, b->nbr, sizeof(a->nbr)))
+			return false;
+	}
+	return true;
 }
 
 /* A route of one group that changed: the log's, per group. */
