@@ -168,6 +168,7 @@ static int step_record(struct rib *rib, const struct rt_upstreams *u,
 	struct transit_event *ev = NULL;
 	struct rt_entry *pfx = NULL;
 	size_t nch = 0, nev = 0;
+	uint64_t t0 = rib_now_ns();
 	int err = rib_tally_step(rib, E.tally, EVENT_PREFIXES_MAX, &ch, &nch, &pfx);
 
 	if (err == -ENOMEM) {
@@ -183,6 +184,9 @@ static int step_record(struct rib *rib, const struct rt_upstreams *u,
 		log_err("routing changes: %s; events of this load not recorded", strerror(ENOMEM));
 	E.latest = rib_latest(rib);
 	E.stepped = true;
+	log_debug("routing changes: a step of the tally: %zu pairs crossed zero, %zu events, in "
+		  "%.2f ms",
+		  nch, nev, (double)(rib_now_ns() - t0) / 1e6);
 	record_events(ev, nev);
 	free(ev);
 	free(ch);
