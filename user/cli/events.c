@@ -295,6 +295,81 @@ int events_diff(const struct event_load *prev, const struct event_load *cur, uin
 	return 0;
 }
 
+/* ---- the events of a tally's step ---- */
+
+/* The group of a tally (rib.h) as a load names it: "-" for group 0 when
+ * no column is used, the column's upstream for the others; NULL for a
+ * group the load would not have. */
+static const char *tally_group_name(const struct rt_upstreams *u, const char (*names)[ASC_NAME_LEN],
+				    unsigned int group)
+{
+	unsigned int i = 0;
+
+	if (!rt_upstreams_used(u))
+		return group ? NULL : EVENT_NO_UPSTREAM;
+	for (unsigned int c = 0; group && c < RT_COLUMNS; c++)
+		if (u->col[c].asn && ++i == group)
+			return names[c];
+	return NULL;
+}
+
+int events_of_step(const struct rib_pair_change *c, size_t n, const struct rt_entry *pfx,
+		   const struct rt_upstreams *u, const char (*names)[ASC_NAME_LEN],
+		   uint32_t prev_latest, uint32_t now, struct transit_event **out, size_t *nout)
+{
+	size_t first = *nout;
+
+	for (size_t i = 0; i < n; i++) {
+		const char *name = tally_group_name(u, names, c[i].group);
+		uint32_t t = c[i].gained ? c[i].t.first_seen : c[i].t.gone_since;
+		struct transit_event e = { .origin = c[i].t.origin,
+					   .transit = c[i].t.transit,
+					   .prefix_count = c[i].t.prefixes,
+					   .change = c[i].gained ? EVENT_GAINED : EVENT_LOST,
+					   .n_pfx = c[i].n_pfx,
+					   .pfx = pfx + c[i].pfx_first,
+					   /* as change_of() dates them */
+					   .time = t > prev_latest ? t : now };
+
+		if (!name)
+			continue;
+		snprintf(e.upstream, sizeof(e.upstream), "%s", name);
+		if (add(out, nout, &e))
+			return -ENOMEM;
+	}
+	if (*nout > first)
+		qsort(*out + first, *nout - first, sizeof(**out), event_cmp);
+	return 0;
+}
+
+int event_load_of_tally(const struct rib *rib, const struct rib_tally *t,
+			const struct rt_upstreams *u, const char (*names)[ASC_NAME_LEN],
+			uint32_t latest, struct event_load *out)
+{
+	bool per_link = rt_upstreams_used(u);
+	unsigned int group = 0;
+	int err = 0;
+
+	memset(out, 0, sizeof(*out));
+	out->g = calloc(per_link ? RT_COLUMNS : 1, sizeof(*out->g));
+	if (!out->g)
+		return -ENOMEM;
+	out->latest = latest;
+	for (unsigned int c = 0; !err && c < (per_link ? RT_COLUMNS : 1); c++) {
+		struct event_pairs *g = &out->g[out->n];
+		const char *name = per_link ? names[c] : EVENT_NO_UPSTREAM;
+
+		if (per_link && !u->col[c].asn)
+			continue;
+		group += per_link;
+		out->n++;
+		snprintf(g->upstream, sizeof(g->upstream), "%s", name);
+		err = rib_tally_group(rib, t, group, EVENT_PREFIXES_MAX, &g->v, &g->n, &g->pfx,
+				      &g->first);
+	}
+	return err;
+}
+
 /* ---- output ---- */
 
 const char *event_change_name(enum event_change c)

@@ -96,6 +96,24 @@ void event_load_free(struct event_load *l);
  * valid while both live.  Returns 0 or -ENOMEM. */
 int events_diff(const struct event_load *prev, const struct event_load *cur, uint32_t now,
 		struct transit_event **out, size_t *n);
+/* The events of one rib_tally_step() (its n changes c, their prefixes
+ * pfx), the same as events_diff() gives between the load before the step
+ * and the load after it: per attached upstream (u's used columns, names[c]
+ * each), or "-" when none is; dated as events.h says against prev_latest,
+ * the RIB's latest time at the step before (rib_latest()).  Appended to
+ * *out (realloc'd; *nout counts them), sorted as events_diff() sorts; their
+ * pfx point into pfx.  Returns 0 or -ENOMEM. */
+int events_of_step(const struct rib_pair_change *c, size_t n, const struct rt_entry *pfx,
+		   const struct rt_upstreams *u, const char (*names)[ASC_NAME_LEN],
+		   uint32_t prev_latest, uint32_t now, struct transit_event **out, size_t *nout);
+/* The load as of t's last step (or its making), as event_load_collect()
+ * would have collected it then with the same u and names, but for `all`
+ * (left empty: such a load serves as the previous one of a comparison
+ * only) and latest (the RIB's then: given).  A pass over the pairs, not
+ * the routes.  Returns 0 or -ENOMEM (free out with event_load_free). */
+int event_load_of_tally(const struct rib *rib, const struct rib_tally *t,
+			const struct rt_upstreams *u, const char (*names)[ASC_NAME_LEN],
+			uint32_t latest, struct event_load *out);
 /* "gained" or "lost". */
 const char *event_change_name(enum event_change c);
 /* {change, origin_as, transit_as, upstream, time, prefix_count, prefixes

@@ -160,8 +160,7 @@ struct taken {
 static int routes_from_feed(const struct rt_upstreams *u, struct rtable *t,
 			    struct rib_transit **pairs, size_t *n, struct taken *tk)
 {
-	struct event_load ev = { 0 };
-	int err = -ENOTCONN, ev_err = 0;
+	int err = -ENOTCONN;
 
 	pthread_mutex_lock(&D.rib_lock);
 	if (!D.rib)
@@ -173,11 +172,9 @@ static int routes_from_feed(const struct rt_upstreams *u, struct rtable *t,
 	if (!err)
 		err = rib_transits(D.rib, pairs, n);
 	if (!err)
-		ev_err = events_live_collect(&D.maps, D.rib, t, u, *pairs, *n, &ev);
+		events_live_rib(&D.maps, D.rib, D.rib_epoch, u, 0);
 	tk->epoch = D.rib_epoch;
 	pthread_mutex_unlock(&D.rib_lock);
-	if (!err)
-		events_live_record(&ev, ev_err);
 	return err;
 }
 
@@ -419,36 +416,45 @@ static int update_once(void)
 	return err;
 }
 
-/* The routing-change events and the watched origins' transits from the
- * live RIB (every apply_interval while its changes go in prefix by
- * prefix), and a grace period that frees the fast tables' replaced memory
- * for reuse. */
-static void events_once(void)
+/* The watched origins' pairs of the live RIB (under rib_lock): from the
+ * events' tally, else a pass over every route. */
+static struct rib_transit *watched_live(const uint32_t *watch, size_t n_watch, size_t *keep)
 {
 	struct rib_transit *pairs = NULL, *tr = NULL;
-	struct event_load ev = { 0 };
-	struct rtable none = { 0 }; /* the live RIB has every path: no table needed */
+	size_t n = 0;
+	int err = events_live_watched(D.rib, D.rib_epoch, watch, n_watch, &tr, keep);
+
+	if (err != -ESTALE)
+		return err ? NULL : tr;
+	if (!rib_transits(D.rib, &pairs, &n))
+		tr = watched_pairs(pairs, n, watch, n_watch, keep);
+	free(pairs);
+	return tr;
+}
+
+/* The routing-change events and the watched origins' transits from the
+ * live RIB (every apply_interval while its changes go in prefix by
+ * prefix: in time proportional to the changes, see events_live_rib), and
+ * a grace period that frees the fast tables' replaced memory for reuse. */
+static void events_once(void)
+{
+	struct rib_transit *tr = NULL;
 	struct rt_upstreams ups;
 	uint32_t watch[CFG_MAX_WATCH];
-	size_t n = 0, keep = 0, n_watch;
-	int err = -ENOTCONN, ev_err;
+	size_t keep = 0, n_watch;
+	int ups_err;
 
 	pthread_mutex_lock(&D.lock);
 	n_watch = D.cfg.n_watch;
 	memcpy(watch, D.cfg.watch, sizeof(watch));
 	pthread_mutex_unlock(&D.lock);
-	ev_err = tables_upstreams(&D.maps, &ups);
+	ups_err = tables_upstreams(&D.maps, &ups);
 	pthread_mutex_lock(&D.rib_lock);
-	if (D.rib)
-		err = rib_transits(D.rib, &pairs, &n);
-	if (!err && !ev_err)
-		ev_err = events_live_collect(&D.maps, D.rib, &none, &ups, pairs, n, &ev);
-	pthread_mutex_unlock(&D.rib_lock);
-	if (!err) {
-		events_live_record(&ev, ev_err);
-		tr = watched_pairs(pairs, n, watch, n_watch, &keep);
+	if (D.rib) {
+		events_live_rib(&D.maps, D.rib, D.rib_epoch, &ups, ups_err);
+		tr = watched_live(watch, n_watch, &keep);
 	}
-	free(pairs);
+	pthread_mutex_unlock(&D.rib_lock);
 	pthread_mutex_lock(&D.lock);
 	if (tr) {
 		free(D.transits);
@@ -720,6 +726,8 @@ static int feed_replace(const struct asc_config *c)
 	if (rib)
 		rib_track(rib, true); /* for single-prefix updates */
 	pthread_mutex_lock(&D.rib_lock);
+	if (D.rib)
+		events_live_rib_gone(D.rib, D.rib_epoch);
 	rib_free(D.rib);
 	D.rib = rib;
 	D.rib_epoch++; /* the next load of it is whole */

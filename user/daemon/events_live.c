@@ -19,6 +19,15 @@ static struct {
 	struct event_load prev;
 	bool have_prev; /* a load happened: the next one has events */
 	struct event_ring ring;
+	/* The live RIB's tally (rib.h), of RIB epoch tally_epoch, for the
+	 * upstreams tally_u named tally_names: prev as of its last step is
+	 * event_load_of_tally()'s (stepped: prev itself is older). */
+	struct rib_tally *tally;
+	uint64_t tally_epoch;
+	struct rt_upstreams tally_u;
+	char tally_names[RT_COLUMNS][ASC_NAME_LEN];
+	uint32_t latest; /* the RIB's latest time at the last step */
+	bool stepped;
 } E = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
 int events_live_init(size_t ring_cap)
@@ -35,22 +44,33 @@ void events_live_free(void)
 	pthread_mutex_lock(&E.lock);
 	event_load_free(&E.prev);
 	event_ring_free(&E.ring);
+	rib_tally_free(E.tally);
+	E.tally = NULL;
 	E.have_prev = false;
 	pthread_mutex_unlock(&E.lock);
+}
+
+/* The attached upstreams' names by column (m's asc_upstreams). */
+static int upstream_names(const struct asc_maps *m, char (*names)[ASC_NAME_LEN])
+{
+	struct asc_upstream ups[ASC_MAX_UPSTREAMS];
+	int err = upstreams_read(m, ups);
+
+	memset(names, 0, RT_COLUMNS * ASC_NAME_LEN);
+	for (unsigned int i = 1; !err && i < ASC_MAX_UPSTREAMS; i++)
+		if (ups[i].name[0] && ups[i].column < RT_COLUMNS)
+			snprintf(names[ups[i].column], ASC_NAME_LEN, "%s", ups[i].name);
+	return err;
 }
 
 int events_live_collect(const struct asc_maps *m, const struct rib *rib, const struct rtable *t,
 			const struct rt_upstreams *u, const struct rib_transit *all, size_t n_all,
 			struct event_load *out)
 {
-	struct asc_upstream ups[ASC_MAX_UPSTREAMS];
-	char names[RT_COLUMNS][ASC_NAME_LEN] = { { 0 } };
-	int err = upstreams_read(m, ups);
+	char names[RT_COLUMNS][ASC_NAME_LEN];
+	int err = upstream_names(m, names);
 
 	memset(out, 0, sizeof(*out));
-	for (unsigned int i = 1; !err && i < ASC_MAX_UPSTREAMS; i++)
-		if (ups[i].name[0] && ups[i].column < RT_COLUMNS)
-			snprintf(names[ups[i].column], ASC_NAME_LEN, "%s", ups[i].name);
 	if (!err)
 		err = event_load_collect(rib, t, u, (const char(*)[ASC_NAME_LEN])names, all, n_all,
 					 out);
@@ -70,6 +90,14 @@ static void log_events(const struct transit_event *ev, size_t n)
 			 n - EVENTS_LOG_MAX, E.ring.cap);
 }
 
+/* Logs the events of a load or step and puts them in the ring (E.lock held). */
+static void record_events(const struct transit_event *ev, size_t nev)
+{
+	log_events(ev, nev);
+	for (size_t i = 0; i < nev; i++)
+		event_ring_push(&E.ring, &ev[i]);
+}
+
 void events_live_record(struct event_load *l, int collect_err)
 {
 	struct transit_event *ev = NULL;
@@ -85,15 +113,162 @@ void events_live_record(struct event_load *l, int collect_err)
 	pthread_mutex_lock(&E.lock);
 	if (E.have_prev && events_diff(&E.prev, l, (uint32_t)time(NULL), &ev, &nev))
 		log_err("routing changes: %s; events of this load not recorded", strerror(ENOMEM));
-	log_events(ev, nev);
-	for (size_t i = 0; i < nev; i++)
-		event_ring_push(&E.ring, &ev[i]);
+	record_events(ev, nev);
 	free(ev); /* its prefixes point into prev and l: freed after */
 	event_load_free(&E.prev);
 	E.prev = *l;
 	E.have_prev = true;
 	memset(l, 0, sizeof(*l));
 	pthread_mutex_unlock(&E.lock);
+}
+
+/* ---- the live RIB: a tally's steps ---- */
+
+/* Drops the tally (E.lock held); prev, when steps came after it, becomes
+ * the load as of the last step (rib: the tally's RIB), or no load when
+ * that fails (the next load is then the baseline). */
+static void tally_drop(const struct rib *rib)
+{
+	struct event_load l;
+	int err;
+
+	if (E.tally && E.stepped) {
+		err = event_load_of_tally(rib, E.tally, &E.tally_u,
+					  (const char(*)[ASC_NAME_LEN])E.tally_names, E.latest, &l);
+		event_load_free(&E.prev);
+		if (err) {
+			log_err("routing changes: %s; the next load is not compared",
+				strerror(-err));
+			event_load_free(&l);
+			E.have_prev = false;
+		} else {
+			E.prev = l;
+		}
+	}
+	rib_tally_free(E.tally);
+	E.tally = NULL;
+	E.stepped = false;
+}
+
+/* Whether the tally serves the RIB of epoch with upstreams u named names. */
+static bool tally_serves(uint64_t epoch, const struct rt_upstreams *u,
+			 const char (*names)[ASC_NAME_LEN])
+{
+	return E.tally && E.tally_epoch == epoch && rib_tally_for(E.tally, u) &&
+	       !memcmp(names, E.tally_names, sizeof(E.tally_names));
+}
+
+/* One step of the tally, its events recorded (E.lock held).  0, or the
+ * step's error: -ENOBUFS (the tally is as of its last step), -ENOMEM (the
+ * tally is dropped, and the previous load). */
+static int step_record(struct rib *rib, const struct rt_upstreams *u,
+		       const char (*names)[ASC_NAME_LEN])
+{
+	struct rib_pair_change *ch = NULL;
+	struct transit_event *ev = NULL;
+	struct rt_entry *pfx = NULL;
+	size_t nch = 0, nev = 0;
+	uint64_t t0 = rib_now_ns();
+	int err = rib_tally_step(rib, E.tally, EVENT_PREFIXES_MAX, &ch, &nch, &pfx);
+
+	if (err == -ENOMEM) {
+		log_err("routing changes: %s; the next load is not compared", strerror(ENOMEM));
+		rib_tally_free(E.tally);
+		E.tally = NULL;
+		event_load_free(&E.prev);
+		E.have_prev = false;
+	}
+	if (err)
+		return err;
+	if (events_of_step(ch, nch, pfx, u, names, E.latest, (uint32_t)time(NULL), &ev, &nev))
+		log_err("routing changes: %s; events of this load not recorded", strerror(ENOMEM));
+	E.latest = rib_latest(rib);
+	E.stepped = true;
+	log_debug("routing changes: a step of the tally: %zu pairs crossed zero, %zu events, in "
+		  "%.2f ms",
+		  nch, nev, (double)(rib_now_ns() - t0) / 1e6);
+	record_events(ev, nev);
+	free(ev);
+	free(ch);
+	free(pfx);
+	return 0;
+}
+
+/* A whole load of rib: collected, compared, recorded; a new tally. */
+static void whole_record(struct rib *rib, uint64_t epoch, const struct rt_upstreams *u,
+			 const char (*names)[ASC_NAME_LEN])
+{
+	struct rtable none = { 0 }; /* the live RIB has every path: no table needed */
+	struct event_load l = { 0 };
+	struct rib_transit *all = NULL;
+	size_t n_all = 0;
+	int err = rib_transits(rib, &all, &n_all);
+
+	if (!err)
+		err = event_load_collect(rib, &none, u, names, all, n_all, &l);
+	free(all);
+	if (err)
+		event_load_free(&l);
+	events_live_record(&l, err);
+	if (err)
+		return;
+	pthread_mutex_lock(&E.lock);
+	err = rib_tally_new(rib, u, &E.tally);
+	if (err)
+		log_err("routing changes: %s; each load is compared whole", strerror(-err));
+	E.tally_epoch = epoch;
+	E.tally_u = *u;
+	memcpy(E.tally_names, names, sizeof(E.tally_names));
+	E.latest = rib_latest(rib);
+	pthread_mutex_unlock(&E.lock);
+}
+
+void events_live_rib(const struct asc_maps *m, struct rib *rib, uint64_t epoch,
+		     const struct rt_upstreams *u, int ups_err)
+{
+	char names[RT_COLUMNS][ASC_NAME_LEN];
+	struct event_load none = { 0 };
+	int err = ups_err ? ups_err : upstream_names(m, names);
+
+	if (err) {
+		events_live_record(&none, err);
+		return;
+	}
+	pthread_mutex_lock(&E.lock);
+	if (tally_serves(epoch, u, (const char(*)[ASC_NAME_LEN])names)) {
+		err = step_record(rib, u, (const char(*)[ASC_NAME_LEN])names);
+		if (err != -ENOBUFS) {
+			pthread_mutex_unlock(&E.lock);
+			return;
+		}
+		log_info("routing changes: more than the tally logs since the last step: this "
+			 "load is compared whole");
+	}
+	if (E.tally_epoch != epoch)
+		E.stepped = false; /* a tally of another RIB: events_live_rib_gone() saw to it */
+	tally_drop(rib);
+	pthread_mutex_unlock(&E.lock);
+	whole_record(rib, epoch, u, (const char(*)[ASC_NAME_LEN])names);
+}
+
+void events_live_rib_gone(const struct rib *rib, uint64_t epoch)
+{
+	pthread_mutex_lock(&E.lock);
+	if (E.tally && E.tally_epoch == epoch)
+		tally_drop(rib);
+	pthread_mutex_unlock(&E.lock);
+}
+
+int events_live_watched(const struct rib *rib, uint64_t epoch, const uint32_t *watch,
+			size_t n_watch, struct rib_transit **out, size_t *n)
+{
+	int err = -ESTALE;
+
+	pthread_mutex_lock(&E.lock);
+	if (E.tally && E.tally_epoch == epoch)
+		err = rib_tally_transits(rib, E.tally, watch, n_watch, out, n);
+	pthread_mutex_unlock(&E.lock);
+	return err;
 }
 
 int events_live_counts(struct metrics_changes **out, size_t *n)

@@ -32,6 +32,26 @@ int events_live_collect(const struct asc_maps *m, const struct rib *rib, const s
  * the load is logged as not compared and the previous one stays the
  * baseline. */
 void events_live_record(struct event_load *l, int collect_err);
+/* The live RIB's events since its last load (or since the last call), for
+ * the upstreams u (ups_err: tables_upstreams()'s error, when not 0 the load
+ * is logged as not compared), recorded as events_live_record() records
+ * them.  Under the caller's rib_lock: rib is the live RIB, of epoch (+1
+ * each time it is replaced).  In time proportional to the changes when a
+ * tally (rib.h) of this RIB for the same upstreams and names is at hand;
+ * else whole: the load collected and compared, a new tally made (passes
+ * over every route: the first load of a RIB, other upstreams attached,
+ * more changes than the RIB's log holds). */
+void events_live_rib(const struct asc_maps *m, struct rib *rib, uint64_t epoch,
+		     const struct rt_upstreams *u, int ups_err);
+/* rib (of epoch) is about to be freed (under rib_lock): the load as of its
+ * tally's last step becomes the previous load. */
+void events_live_rib_gone(const struct rib *rib, uint64_t epoch);
+/* The watched origins' pairs as rib_transits() gives them, from the tally
+ * of rib (of epoch) as of its last step: right after events_live_rib(),
+ * under the same rib_lock.  0, -ENOMEM, or -ESTALE when there is no tally
+ * of rib (the caller asks rib_transits()). */
+int events_live_watched(const struct rib *rib, uint64_t epoch, const uint32_t *watch,
+			size_t n_watch, struct rib_transit **out, size_t *n);
 /* The events so far per upstream, for asclass_transit_changes_total
  * (struct metrics_live): *out malloc'd.  0 or -ENOMEM. */
 int events_live_counts(struct metrics_changes **out, size_t *n);

@@ -58,8 +58,12 @@ struct rib {
 	bool dirty_lost;     /* a change could not be recorded: take says so */
 	struct dirty *dirty; /* in the order of the first change */
 	size_t ndirty, dirty_cap;
-	uint64_t stamp_ns; /* rib_stamp(): the time of the changes now; 0: the clock */
+	uint64_t stamp_ns;   /* rib_stamp(): the time of the changes now; 0: the clock */
+	struct rib_log *log; /* the routes' changes for a tally (rib_tally_new); NULL: none */
 };
+
+static void log_ref(struct rib *r, size_t pi, uint32_t peer, uint32_t path, int sign);
+static void rib_log_free(struct rib *r);
 
 static inline struct pfx *pfx_at(const struct rib *r, size_t i)
 {
@@ -192,6 +196,7 @@ void rib_free(struct rib *r)
 	store_free(&r->path);
 	store_free(&r->pair);
 	free(r->dirty);
+	rib_log_free(r);
 	free(r);
 }
 
@@ -368,6 +373,8 @@ int rib_announce(struct rib *r, const struct rt_entry *p, const struct rib_peer 
 		if (pair_ref(r, path_at(r, pa), +1, when))
 			return -ENOMEM;
 		pair_ref(r, path_at(r, f->path), -1, when);
+		log_ref(r, (size_t)pi, f->peer, f->path, -1);
+		log_ref(r, (size_t)pi, (uint32_t)pe, (uint32_t)pa, +1);
 		f->path = (uint32_t)pa;
 		mark_dirty(r, (size_t)pi);
 		return 0;
@@ -387,6 +394,7 @@ int rib_announce(struct rib *r, const struct rt_entry *p, const struct rib_peer 
 	if (pair_ref(r, path_at(r, pa), +1, when))
 		return -ENOMEM;
 	x->refs[x->nrefs++] = (struct ref){ (uint32_t)pe, path_id, (uint32_t)pa };
+	log_ref(r, (size_t)pi, (uint32_t)pe, (uint32_t)pa, +1);
 	mark_dirty(r, (size_t)pi);
 	return 0;
 }
@@ -396,6 +404,7 @@ static void drop_ref(struct rib *r, size_t pi, uint16_t i, uint32_t when)
 	struct pfx *x = pfx_at(r, pi);
 
 	pair_ref(r, path_at(r, x->refs[i].path), -1, when);
+	log_ref(r, pi, x->refs[i].peer, x->refs[i].path, -1);
 	x->refs[i] = x->refs[--x->nrefs];
 	mark_dirty(r, pi);
 }
@@ -1038,4 +1047,480 @@ static long *path_pairs(const struct rib *r)
 				: hashidx_find(&r->pair.idx, &pair_ops, r->pair.v, &key);
 	}
 	return pp;
+}
+
+/* ---- pairs per group, kept up to date (rib_tally) -------------------- */
+
+/* Changes a log holds between two steps; more (a session lost, a table
+ * resent) and the log gives up: the caller builds a new tally, one pass
+ * over the RIB, as for a whole load (16 bytes a change: 4 MiB). */
+#define RIB_LOG_MAX (1U << 18)
+
+/* One route that came (sign +1) or went (-1). */
+struct log_entry {
+	uint32_t pfx, peer, path;
+	int32_t sign;
+};
+
+struct rib_log {
+	struct log_entry *v;
+	size_t n, cap;
+	bool lost; /* more than RIB_LOG_MAX changes, or no memory: v is dropped */
+};
+
+static void log_ref(struct rib *r, size_t pi, uint32_t peer, uint32_t path, int sign)
+{
+	struct rib_log *l = r->log;
+
+	if (!l || l->lost)
+		return;
+	if (l->n == RIB_LOG_MAX || grow_array((void **)&l->v, &l->cap, l->n, sizeof(*l->v))) {
+		free(l->v);
+		*l = (struct rib_log){ .lost = true };
+		return;
+	}
+	l->v[l->n++] = (struct log_entry){ (uint32_t)pi, peer, path, sign };
+}
+
+static void rib_log_free(struct rib *r)
+{
+	if (r->log)
+		free(r->log->v);
+	free(r->log);
+	r->log = NULL;
+}
+
+/* The prefixes (RIB order) of one group showing one pair, and its paths. */
+struct tally_set {
+	uint32_t *v;
+	uint32_t n, cap;
+	uint32_t paths;
+};
+
+struct rib_tally {
+	struct rt_upstreams u;
+	unsigned int ngroups; /* 1 + the used columns of u */
+	unsigned int col[RT_COLUMNS];
+	struct tally_set *set; /* pair k, group g: set[k * ngroups + g] */
+	size_t npairs;	       /* pairs set has room for */
+};
+
+/* Whether the route (peer, path) is one of group g's. */
+static bool in_group(const struct rib *r, const struct rib_tally *t, unsigned int g, uint32_t peer,
+		     uint32_t path)
+{
+	const struct rt_upstream *up;
+	struct ref f = { .peer = peer, .path = path };
+
+	if (!g)
+		return true;
+	up = &t->u.col[t->col[g - 1]];
+	return ref_is_upstreams(
+		r, &f, peer_may_match((const struct rib_peer *)r->peer.v + peer, up), up->asn);
+}
+
+/* Room for every pair of the RIB (new ones empty). */
+static int tally_grow(const struct rib *r, struct rib_tally *t)
+{
+	struct tally_set *s;
+
+	if (r->pair.n <= t->npairs)
+		return 0;
+	s = realloc(t->set, r->pair.n * t->ngroups * sizeof(*s));
+	if (!s)
+		return -ENOMEM;
+	memset(s + t->npairs * t->ngroups, 0, (r->pair.n - t->npairs) * t->ngroups * sizeof(*s));
+	t->set = s;
+	t->npairs = r->pair.n;
+	return 0;
+}
+
+/* The pair of a path (index in r->pair), or -1. */
+static long pair_of_path(const struct rib *r, uint32_t path)
+{
+	const struct path *p = path_at(r, path);
+	struct pair key = pair_key(p);
+
+	return p->as_set || !p->origin ? -1
+				       : hashidx_find(&r->pair.idx, &pair_ops, r->pair.v, &key);
+}
+
+/* Where pfx is or would go in s. */
+static uint32_t set_find(const struct tally_set *s, uint32_t pfx)
+{
+	uint32_t lo = 0, hi = s->n;
+
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+
+		if (s->v[mid] < pfx)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Puts pfx in s (in) or takes it out. */
+static int set_put(struct tally_set *s, uint32_t pfx, bool in)
+{
+	uint32_t i = set_find(s, pfx);
+	bool has = i < s->n && s->v[i] == pfx;
+
+	if (has == in)
+		return 0;
+	if (!in) {
+		memmove(s->v + i, s->v + i + 1, (s->n - i - 1) * sizeof(*s->v));
+		s->n--;
+		return 0;
+	}
+	if (s->n == s->cap) {
+		uint32_t cap = s->cap ? s->cap * 2 : 4;
+		uint32_t *v = realloc(s->v, cap * sizeof(*v));
+
+		if (!v)
+			return -ENOMEM;
+		s->v = v;
+		s->cap = cap;
+	}
+	memmove(s->v + i + 1, s->v + i, (s->n - i) * sizeof(*s->v));
+	s->v[i] = pfx;
+	s->n++;
+	return 0;
+}
+
+/* Every route of the RIB into t (empty, grown). */
+static int tally_fill(const struct rib *r, struct rib_tally *t)
+{
+	long *pp = path_pairs(r);
+	int err = pp ? 0 : -ENOMEM;
+
+	for (size_t p = 0; !err && p < r->pfx.n; p++) {
+		const struct pfx *x = pfx_at(r, p);
+
+		for (uint16_t i = 0; !err && i < x->nrefs; i++) {
+			long k = pp[x->refs[i].path];
+
+			for (unsigned int g = 0; k >= 0 && !err && g < t->ngroups; g++) {
+				struct tally_set *s = &t->set[(size_t)k * t->ngroups + g];
+
+				if (!in_group(r, t, g, x->refs[i].peer, x->refs[i].path))
+					continue;
+				s->paths++;
+				err = set_put(s, (uint32_t)p, true);
+			}
+		}
+	}
+	free(pp);
+	return err;
+}
+
+void rib_tally_free(struct rib_tally *t)
+{
+	for (size_t i = 0; t && i < t->npairs * t->ngroups; i++)
+		free(t->set[i].v);
+	if (t)
+		free(t->set);
+	free(t);
+}
+
+int rib_tally_new(struct rib *r, const struct rt_upstreams *u, struct rib_tally **out)
+{
+	struct rib_tally *t = calloc(1, sizeof(*t));
+	int err = -ENOMEM;
+
+	*out = NULL;
+	rib_log_free(r);
+	r->log = calloc(1, sizeof(*r->log));
+	if (!t || !r->log)
+		goto fail;
+	if (u)
+		t->u = *u;
+	t->ngroups = 1;
+	for (unsigned int c = 0; c < RT_COLUMNS; c++)
+		if (t->u.col[c].asn)
+			t->col[t->ngroups++ - 1] = c;
+	err = tally_grow(r, t);
+	if (!err)
+		err = tally_fill(r, t);
+	if (!err) {
+		*out = t;
+		return 0;
+	}
+fail:
+	rib_tally_free(t);
+	rib_log_free(r);
+	return err;
+}
+
+bool rib_tally_for(const struct rib_tally *t, const struct rt_upstreams *u)
+{
+	static const struct rt_upstreams none;
+
+	u = u ? u : &none;
+	for (unsigned int c = 0; c < RT_COLUMNS; c++) {
+		const struct rt_upstream *a = &t->u.col[c], *b = &u->col[c];
+
+		/* field by field: the padding may differ */
+		if (a->asn != b->asn || a->nbr_family != b->nbr_family ||
+		    memcmp(a->nbr, b->nbr, sizeof(a->nbr)))
+			return false;
+	}
+	return true;
+}
+
+/* A route of one group that changed: the log's, per group. */
+struct touch {
+	uint32_t pair, group, pfx;
+	int32_t sign;
+};
+
+static int touch_cmp(const void *a, const void *b)
+{
+	const struct touch *x = a, *y = b;
+
+	if (x->pair != y->pair)
+		return x->pair < y->pair ? -1 : 1;
+	if (x->group != y->group)
+		return x->group < y->group ? -1 : 1;
+	return x->pfx < y->pfx ? -1 : x->pfx > y->pfx;
+}
+
+/* The log's routes per group they belong to, sorted by pair, group, prefix. */
+static int touches_of(const struct rib *r, const struct rib_tally *t, struct touch **out, size_t *n)
+{
+	const struct rib_log *l = r->log;
+	struct touch *v = malloc((l->n ? l->n : 1) * t->ngroups * sizeof(*v));
+
+	*n = 0;
+	if (!v)
+		return -ENOMEM;
+	for (size_t i = 0; i < l->n; i++) {
+		long k = pair_of_path(r, l->v[i].path);
+
+		for (unsigned int g = 0; k >= 0 && g < t->ngroups; g++)
+			if (in_group(r, t, g, l->v[i].peer, l->v[i].path))
+				v[(*n)++] =
+					(struct touch){ (uint32_t)k, g, l->v[i].pfx, l->v[i].sign };
+	}
+	qsort(v, *n, sizeof(*v), touch_cmp);
+	*out = v;
+	return 0;
+}
+
+/* Whether prefix p has a path of group g showing pair k now. */
+static bool shows(const struct rib *r, const struct rib_tally *t, uint32_t p, unsigned int g,
+		  long k)
+{
+	const struct pfx *x = pfx_at(r, p);
+
+	for (uint16_t i = 0; i < x->nrefs; i++)
+		if (pair_of_path(r, x->refs[i].path) == k &&
+		    in_group(r, t, g, x->refs[i].peer, x->refs[i].path))
+			return true;
+	return false;
+}
+
+/* What one step gives back. */
+struct step_out {
+	struct rib_pair_change *v;
+	size_t n, cap_v;
+	struct rt_entry *pfx;
+	size_t npfx;
+	unsigned int max;
+};
+
+/* The first max prefixes of s appended to o's, as c's. */
+static int take_prefixes(const struct rib *r, const struct tally_set *s, struct step_out *o,
+			 struct rib_pair_change *c)
+{
+	uint32_t k = s->n < o->max ? s->n : o->max;
+	struct rt_entry *v = realloc(o->pfx, (o->npfx + k + 1) * sizeof(*v));
+
+	if (!v)
+		return -ENOMEM;
+	o->pfx = v;
+	c->pfx_first = (uint32_t)o->npfx;
+	c->n_pfx = k;
+	for (uint32_t i = 0; i < k; i++)
+		pfx_entry(pfx_at(r, s->v[i]), &o->pfx[o->npfx++]);
+	return 0;
+}
+
+/* One (pair, group)'s routes of the log (tc[0 .. n)) into its set; a
+ * change when its paths went from none to some or back. */
+static int step_set(const struct rib *r, struct rib_tally *t, const struct touch *tc, size_t n,
+		    struct step_out *o)
+{
+	struct tally_set *s = &t->set[(size_t)tc->pair * t->ngroups + tc->group];
+	struct rib_pair_change c = { .group = tc->group, .t = pair_at(r, tc->pair)->t };
+	int64_t paths = s->paths;
+	bool was = s->paths > 0;
+	int err = 0;
+
+	c.t.prefixes = s->n;
+	c.t.paths = s->paths;
+	for (size_t i = 0; i < n; i++)
+		paths += tc[i].sign;
+	if (was && !paths)
+		err = take_prefixes(r, s, o, &c); /* lost: the prefixes before */
+	for (size_t i = 0; !err && i < n; i++)
+		if (!i || tc[i].pfx != tc[i - 1].pfx)
+			err = set_put(s, tc[i].pfx, shows(r, t, tc[i].pfx, tc->group, tc->pair));
+	s->paths = (uint32_t)paths;
+	if (err || was == (paths > 0))
+		return err;
+	c.gained = !was;
+	if (c.gained) {
+		c.t.prefixes = s->n;
+		c.t.paths = s->paths;
+		err = take_prefixes(r, s, o, &c);
+	}
+	if (!err && grow_array((void **)&o->v, &o->cap_v, o->n, sizeof(*o->v)))
+		err = -ENOMEM;
+	if (!err)
+		o->v[o->n++] = c;
+	return err;
+}
+
+int rib_tally_step(struct rib *r, struct rib_tally *t, unsigned int max,
+		   struct rib_pair_change **out, size_t *n, struct rt_entry **pfx)
+{
+	struct step_out o = { .max = max };
+	struct touch *tc = NULL;
+	size_t ntc = 0;
+	int err = r->log && !r->log->lost ? tally_grow(r, t) : -ENOBUFS;
+
+	if (!err)
+		err = touches_of(r, t, &tc, &ntc);
+	for (size_t i = 0, j; !err && i < ntc; i = j) {
+		for (j = i + 1; j < ntc && tc[j].pair == tc[i].pair && tc[j].group == tc[i].group;)
+			j++;
+		err = step_set(r, t, tc + i, j - i, &o);
+	}
+	free(tc);
+	if (r->log)
+		r->log->n = 0;
+	if (err) {
+		free(o.v);
+		free(o.pfx);
+		return err;
+	}
+	*out = o.v;
+	*n = o.n;
+	*pfx = o.pfx;
+	return 0;
+}
+
+uint32_t rib_latest(const struct rib *r)
+{
+	uint32_t t = 0;
+
+	for (size_t i = 0; i < r->pair.n; i++) {
+		const struct rib_transit *p = &pair_at(r, i)->t;
+
+		t = p->first_seen > t ? p->first_seen : t;
+		t = p->gone_since > t ? p->gone_since : t;
+	}
+	return t;
+}
+
+/* Pair k of group g of t as a rib_transit (times: the RIB's now). */
+static struct rib_transit tally_pair(const struct rib *r, const struct rib_tally *t, size_t k,
+				     unsigned int g)
+{
+	struct rib_transit v = pair_at(r, k)->t;
+
+	v.prefixes = t->set[k * t->ngroups + g].n;
+	v.paths = t->set[k * t->ngroups + g].paths;
+	return v;
+}
+
+/* The first max prefixes of each pair of v (positions pos in t's sets) in
+ * the layout of rib_pair_prefixes(). */
+static int tally_prefixes(const struct rib *r, const struct rib_tally *t, unsigned int g,
+			  const size_t *pos, size_t n, unsigned int max, struct rt_entry **pfx,
+			  uint32_t **first)
+{
+	uint32_t *f = malloc((n + 1) * sizeof(*f));
+
+	*pfx = NULL;
+	for (size_t i = 0; f && i <= n; i++) {
+		uint32_t m = i ? t->set[pos[i - 1] * t->ngroups + g].n : 0;
+
+		f[i] = i ? f[i - 1] + (m < max ? m : max) : 0;
+	}
+	if (f)
+		*pfx = malloc((f[n] ? f[n] : 1) * sizeof(**pfx));
+	if (!*pfx) {
+		free(f);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < n; i++)
+		for (uint32_t j = 0; j < f[i + 1] - f[i]; j++)
+			pfx_entry(pfx_at(r, t->set[pos[i] * t->ngroups + g].v[j]),
+				  &(*pfx)[f[i] + j]);
+	*first = f;
+	return 0;
+}
+
+/* Positions of pairs (in the RIB r) by origin, then transit. */
+static int cmp_pair_pos(const void *a, const void *b, void *r)
+{
+	return cmp_transit(&pair_at(r, *(const size_t *)a)->t, &pair_at(r, *(const size_t *)b)->t);
+}
+
+int rib_tally_group(const struct rib *r, const struct rib_tally *t, unsigned int g,
+		    unsigned int max, struct rib_transit **v, size_t *n, struct rt_entry **pfx,
+		    uint32_t **first)
+{
+	size_t *pos = malloc((t->npairs ? t->npairs : 1) * sizeof(*pos)), k = 0;
+	int err = -ENOMEM;
+
+	*v = malloc((t->npairs ? t->npairs : 1) * sizeof(**v));
+	if (!pos || !*v)
+		goto out;
+	for (size_t i = 0; i < t->npairs; i++)
+		if (!g || t->set[i * t->ngroups + g].paths)
+			pos[k++] = i;
+	qsort_r(pos, k, sizeof(*pos), cmp_pair_pos, (void *)r);
+	for (size_t i = 0; i < k; i++)
+		(*v)[i] = tally_pair(r, t, pos[i], g);
+	*n = k;
+	err = tally_prefixes(r, t, g, pos, k, max, pfx, first);
+out:
+	free(pos);
+	if (err) {
+		free(*v);
+		*v = NULL;
+	}
+	return err;
+}
+
+int rib_tally_transits(const struct rib *r, const struct rib_tally *t, const uint32_t *origins,
+		       size_t n_origins, struct rib_transit **out, size_t *n)
+{
+	struct rib_transit *v = malloc(sizeof(*v));
+	size_t k = 0;
+
+	for (size_t i = 0; v && i < t->npairs; i++) {
+		struct rib_transit *w;
+		size_t o = 0;
+
+		while (o < n_origins && origins[o] != pair_at(r, i)->t.origin)
+			o++;
+		if (o == n_origins)
+			continue;
+		w = realloc(v, (k + 1) * sizeof(*v));
+		if (!w)
+			break;
+		v = w;
+		v[k++] = tally_pair(r, t, i, 0);
+	}
+	if (!v)
+		return -ENOMEM;
+	qsort(v, k, sizeof(*v), cmp_transit);
+	*out = v;
+	*n = k;
+	return 0;
 }

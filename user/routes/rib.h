@@ -162,6 +162,57 @@ int rtable_transits(const struct rtable *t, struct rib_transit **out, size_t *n)
  * `rib --transits` and the daemon's per-origin transit gauge show. */
 int transits_of(const struct rib *r, const struct rtable *t, struct rib_transit **out, size_t *n);
 
+/* ---- pairs per upstream, kept up to date (routing-change events) --------
+ * A tally holds, for every path (group 0) and for the paths of each used
+ * column c of u (group 1, 2, ... in column order, as rib_transits_upstream
+ * matches them), per (origin, transit) pair the prefixes with a path of the
+ * group showing it (RIB order) and how many such paths there are.  It is
+ * built by one pass over the RIB; from then on the RIB logs each route
+ * that comes or goes, and rib_tally_step() applies them: time in
+ * proportion to the changes, not to the table.  One tally per RIB (a new
+ * one takes the log over). */
+struct rib_tally;
+
+/* A pair whose paths in a group went from none to some (gained) or from
+ * some to none. */
+struct rib_pair_change {
+	unsigned int group; /* 0: every path; 1 + i: the i-th used column */
+	/* the pair: first_seen and gone_since the RIB's (every path) now;
+	 * prefixes and paths the group's, after (gained) or before (lost) */
+	struct rib_transit t;
+	bool gained;
+	uint32_t pfx_first, n_pfx; /* its first prefixes, RIB order: of the step's pfx */
+};
+
+/* A tally of r for the columns u uses (u NULL: group 0 only).  One pass
+ * over the RIB.  Returns 0 or -ENOMEM (*out NULL). */
+int rib_tally_new(struct rib *r, const struct rt_upstreams *u, struct rib_tally **out);
+void rib_tally_free(struct rib_tally *t);
+/* Whether t was made for u's columns. */
+bool rib_tally_for(const struct rib_tally *t, const struct rt_upstreams *u);
+/* Applies the routes that came or went since t was made or last stepped:
+ * the pairs whose paths in a group crossed zero into *out (malloc'd, *n
+ * of them, sorted by pair, then group), each with up to max prefixes (into
+ * *pfx, malloc'd).  Returns 0, -ENOMEM or -ENOBUFS (the RIB's log gave
+ * up: too many changes, or no memory), after which t is behind the RIB:
+ * make a new one. */
+int rib_tally_step(struct rib *r, struct rib_tally *t, unsigned int max,
+		   struct rib_pair_change **out, size_t *n, struct rt_entry **pfx);
+/* Group g of t as of its last step: its pairs as rib_transits() (g 0:
+ * every pair the tally has) or rib_transits_upstream() (g > 0: those with
+ * paths) give them, their first max prefixes as rib_pair_prefixes() gives
+ * them.  A pass over the pairs, not the routes.  Returns 0 or -ENOMEM. */
+int rib_tally_group(const struct rib *r, const struct rib_tally *t, unsigned int g,
+		    unsigned int max, struct rib_transit **v, size_t *n, struct rt_entry **pfx,
+		    uint32_t **first);
+/* The pairs of group 0 (every path) whose origin is one of origins, as
+ * rib_transits() gives them, as of the last step.  Returns 0 or -ENOMEM. */
+int rib_tally_transits(const struct rib *r, const struct rib_tally *t, const uint32_t *origins,
+		       size_t n_origins, struct rib_transit **out, size_t *n);
+/* The RIB's latest time (first_seen, gone_since) over every pair: a pass
+ * over the pairs, not the routes. */
+uint32_t rib_latest(const struct rib *r);
+
 /* Human-readable flags: "moas,multi_transit" or "-". */
 const char *route_flags_str(uint32_t flags, char *buf, size_t len);
 
