@@ -194,6 +194,16 @@ static int step_record(struct rib *rib, const struct rt_upstreams *u,
 	return 0;
 }
 
+/* The load just recorded is the new tally's too: prev is dropped and
+ * rebuilt from the tally (tally_drop()) only if a whole comparison comes
+ * again, so that a full table's pairs and prefix samples are not held
+ * twice (E.lock held). */
+static void prev_to_tally(void)
+{
+	event_load_free(&E.prev);
+	E.stepped = true;
+}
+
 /* A whole load of rib: collected, compared, recorded; a new tally. */
 static void whole_record(struct rib *rib, uint64_t epoch, const struct rt_upstreams *u,
 			 const char (*names)[ASC_NAME_LEN])
@@ -216,6 +226,8 @@ static void whole_record(struct rib *rib, uint64_t epoch, const struct rt_upstre
 	err = rib_tally_new(rib, u, &E.tally);
 	if (err)
 		log_err("routing changes: %s; each load is compared whole", strerror(-err));
+	else
+		prev_to_tally();
 	E.tally_epoch = epoch;
 	E.tally_u = *u;
 	memcpy(E.tally_names, names, sizeof(E.tally_names));
