@@ -26,6 +26,11 @@ PORT=9751
 DPID=
 
 bird_pid() { cat "$DIR/$1.pid" 2>/dev/null; }
+# transit_held T N: the watched origin 131279 has N prefixes behind transit T
+# (a pair that had prefixes stays, at 0)
+transit_held() {
+	[ "$(metric "asclass_origin_transit_prefixes{origin_as=\"131279\",transit_as=\"$1\"}")" = "$2" ]
+}
 at_exit 'stop_pidfiles "$DIR"/rtr.pid "$DIR"/cu.pid "$DIR"/ttk.pid; stop_pid "$DPID"'
 fail() {
 	echo "FAIL: $*"
@@ -44,6 +49,7 @@ bird_upstream cu 4837 198.51.100.1 198.51.100.2
 bird_upstream ttk 20485 198.51.100.5 198.51.100.6
 bird_router "graceful restart on;"
 bgp_conf "$DIR/asclass.conf" "d${T}a"
+sed -i 's/^\[metrics\]$/&\nwatch = 131279/' "$DIR/asclass.conf"
 
 # ---- the run -------------------------------------------------------------
 
@@ -52,9 +58,12 @@ wait_for 10 scrape metrics >/dev/null || fail "the daemon does not serve /metric
 for b in cu:$NS_CU ttk:$NS_TTK rtr:$NS_RTR; do bird_start "${b%%:*}" "${b#*:}"; done
 
 # both paths: origin 131279; rtr (AS64500, the router itself) has them all,
-# and a tie between transits goes to the lower AS (the lost and gained events
-# below show both transits were there)
+# and a tie between transits goes to the lower AS.  The watched origin's
+# transits say both paths went through an events step: until then a path
+# withdrawn is one the events never saw (no "lost" for it).
 wait_for 30 route_is 131279 4837 || fail "the feed's routes did not reach the data plane"
+wait_for 30 transit_held 20485 1 || fail "ttk's path not in the watched origin's transits"
+wait_for 5 transit_held 4837 1 || fail "cu's path not in the watched origin's transits"
 grep -q "routing loaded: 1 IPv4 + 0 IPv6 prefixes from the BGP feed" "$DIR/daemon.log" ||
 	fail "no load from the feed in the log"
 [ "$(metric 'asclass_feed_session_state{peer="rtr",state="Established"}')" = 1 ] ||
@@ -75,8 +84,8 @@ echo "ok: packets counted under origin 131279, transit 4837"
 
 g0=$(changes gained) l0=$(changes lost)
 birdc -s "$DIR/ttk.ctl" disable rtr >/dev/null
-wait_for 15 route_is 131279 4837 ||
-	fail "ttk's path not withdrawn"
+wait_for 15 transit_held 20485 0 || fail "ttk's path not withdrawn"
+route_is 131279 4837 || fail "ttk's path withdrawn, the route: $(route_of)"
 wait_for 5 changes_are lost $((l0 + 1)) || fail "lost counter $(changes lost), want $((l0 + 1))"
 scrape events | grep -q '"change": *"lost", *"origin_as": *131279, *"transit_as": *20485' ||
 	fail "no lost event on /events: $(scrape events)"
@@ -87,7 +96,8 @@ has_event "	rtr	lost	131279	20485	1	175.45.176.0/22$" ||
 echo "ok: withdrawal: transit 4837 alone, event lost 131279/20485"
 
 birdc -s "$DIR/ttk.ctl" enable rtr >/dev/null
-wait_for 15 route_is 131279 4837 || fail "ttk's path did not come back"
+wait_for 30 transit_held 20485 1 || fail "ttk's path did not come back"
+route_is 131279 4837 || fail "ttk's path back, the route: $(route_of)"
 wait_for 5 changes_are gained $((g0 + 1)) ||
 	fail "gained counter $(changes gained), want $((g0 + 1))"
 echo "ok: return: event gained 131279/20485"
