@@ -962,6 +962,39 @@ static void test_feed_session_loss_no_eor(void **state)
 	h_close(&h);
 }
 
+/* A peer that comes and goes without ever sending End-of-RIB: the routes
+ * it stopped announcing go when the first loss's time and one stale time
+ * more have passed (cap_ms), however often it comes back. */
+static void flapping(const struct loss_case *c, uint64_t cap_ms)
+{
+	uint64_t t = 0;
+	struct h h;
+
+	print_message("case \"%s\"\n", c->name);
+	up_then_lose(&h, c);
+	while (t + 35000 < cap_ms) { /* back 25 s after each loss, lost 10 s later */
+		advance(&h, 25000);
+		h_reconnect(&h);
+		establish(&h, c->r);
+		advance(&h, 10000);
+		lose(&h, c);
+		t += 35000;
+		assert_int_equal(rib_rows(&h), 2);
+	}
+	advance(&h, cap_ms - t - 1);
+	assert_int_equal(rib_rows(&h), 2);
+	advance(&h, 1);
+	assert_int_equal(rib_rows(&h), 0);
+	assert_int_equal(status(&h).stale, 0);
+	h_close(&h);
+}
+
+static void test_feed_session_loss_flapping(void **state)
+{
+	flapping(&LOSSES[0], 120000); /* no GR: stale_time_s 60, then 60 for End-of-RIB */
+	flapping(&LOSSES[1], 180000); /* GR: restart time 120, then 60 */
+}
+
 /* ---- route refresh ---- */
 
 static void route_refresh(struct h *h, uint8_t subtype)
@@ -1173,6 +1206,7 @@ int main(void)
 		cmocka_unit_test(test_feed_session_loss_kept_then_flushed),
 		cmocka_unit_test(test_feed_session_loss_replaced_at_eor),
 		cmocka_unit_test(test_feed_session_loss_no_eor),
+		cmocka_unit_test(test_feed_session_loss_flapping),
 		cmocka_unit_test(test_feed_session_loss_family_gone),
 		cmocka_unit_test(test_feed_session_enhanced_refresh),
 		cmocka_unit_test(test_feed_session_refresh_requests),

@@ -56,6 +56,7 @@ struct session {
 	struct caps peer;
 	struct caps_nego nego;
 	bool stale_wait[FEED_NFAM]; /* stale routes wait for End-of-RIB / EoRR */
+	uint64_t stale_cap_at;	    /* ms: no wait of stale routes lasts past it; 0: none */
 	struct adjin adj;	    /* every route's key: stale routes of any session loss */
 	struct mrt_arena arena;
 	struct feed_counters c;

@@ -35,6 +35,19 @@ static void flush(struct session *s, const struct sess_env *e, int fam, const ch
 		    fam < 0 ? "" : wire_family_name(fam), why);
 }
 
+/* at, or the cap of the stale routes' waits if that comes first. */
+static uint64_t capped(const struct session *s, uint64_t at)
+{
+	return s->stale_cap_at && at > s->stale_cap_at ? s->stale_cap_at : at;
+}
+
+/* No wait running: the next loss starts a new cap. */
+static void cap_done(struct session *s)
+{
+	if (!s->stale_at && !s->gr_at)
+		s->stale_cap_at = 0;
+}
+
 static void wait_done(struct session *s, int fam)
 {
 	bool any = false;
@@ -49,7 +62,7 @@ static void wait_done(struct session *s, int fam)
 static void wait_for_eor(struct session *s, const struct sess_env *e, int fam)
 {
 	s->stale_wait[fam] = true;
-	s->stale_at = e->now_ms + s->stale_s * 1000ULL;
+	s->stale_at = capped(s, e->now_ms + s->stale_s * 1000ULL);
 }
 
 /* The feed's own rule: the session with us went away, the router's
@@ -61,17 +74,35 @@ static void keep_for_stale_time(struct session *s, const struct sess_env *e, int
 		wait_for_eor(s, e, fam);
 }
 
-static void log_kept(struct session *s, const char *rule, unsigned int secs)
+/* secs: the rule's time; the cap may make the wait shorter (until). */
+static void log_kept(struct session *s, const struct sess_env *e, const char *rule,
+		     unsigned int secs, uint64_t until)
 {
+	if (until - e->now_ms < secs * 1000ULL)
+		secs = (unsigned int)((until - e->now_ms) / 1000);
 	s->c.gr_retained++;
 	session_log(s, LOG_LVL_INFO, "keeping %zu routes as stale for up to %u s (%s)",
 		    adjin_count(&s->adj), secs, rule);
+}
+
+/* The first loss with no wait running caps every wait that follows until
+ * none runs: its own time (the restart time or the stale time) and one
+ * stale time more for End-of-RIB.  A session that comes and goes before
+ * End-of-RIB (a flapping peer) would otherwise keep the routes it stopped
+ * announcing for ever. */
+static void cap_start(struct session *s, const struct sess_env *e, bool gr)
+{
+	unsigned int first = gr && s->nego.gr_time_s > s->stale_s ? s->nego.gr_time_s : s->stale_s;
+
+	if (!s->stale_cap_at)
+		s->stale_cap_at = e->now_ms + ((uint64_t)first + s->stale_s) * 1000ULL;
 }
 
 void stale_session_lost(struct session *s, const struct sess_env *e, bool graceful)
 {
 	bool gr = graceful && s->nego.gr;
 
+	cap_start(s, e, gr);
 	memset(s->stale_wait, 0, sizeof(s->stale_wait));
 	s->stale_at = 0;
 	s->gr_at = 0;
@@ -80,14 +111,17 @@ void stale_session_lost(struct session *s, const struct sess_env *e, bool gracef
 			adjin_mark_stale(&s->adj, f); /* RFC 4724 4.2: the restart time */
 		else
 			keep_for_stale_time(s, e, f);
-	if (!adjin_count(&s->adj))
+	if (!adjin_count(&s->adj)) {
+		cap_done(s);
 		return;
+	}
 	if (gr) {
-		s->gr_at = e->now_ms + s->nego.gr_time_s * 1000ULL;
-		log_kept(s, "graceful restart: the peer's restart time", s->nego.gr_time_s);
+		s->gr_at = capped(s, e->now_ms + s->nego.gr_time_s * 1000ULL);
+		log_kept(s, e, "graceful restart: the peer's restart time", s->nego.gr_time_s,
+			 s->gr_at);
 	} else {
-		log_kept(s, "stale-time: the session with us is not the router's forwarding",
-			 s->stale_s);
+		log_kept(s, e, "stale-time: the session with us is not the router's forwarding",
+			 s->stale_s, s->stale_at);
 	}
 }
 
@@ -124,6 +158,7 @@ void stale_session_up(struct session *s, const struct sess_env *e)
 			wait_for_eor(s, e, f);
 		}
 	}
+	cap_done(s);
 }
 
 void stale_eor(struct session *s, const struct sess_env *e, int fam)
@@ -135,6 +170,7 @@ void stale_eor(struct session *s, const struct sess_env *e, int fam)
 		return;
 	flush(s, e, fam, "not announced again before End-of-RIB");
 	wait_done(s, fam);
+	cap_done(s);
 }
 
 void stale_refresh_msg(struct session *s, const struct sess_env *e, int fam, uint8_t subtype)
@@ -158,6 +194,7 @@ void stale_refresh_msg(struct session *s, const struct sess_env *e, int fam, uin
 			return;
 		flush(s, e, fam, "not announced again before the End-of-Route-Refresh");
 		wait_done(s, fam);
+		cap_done(s);
 		return;
 	default: /* RFC 7313 3: ignored */
 		session_log(s, LOG_LVL_DEBUG, "ROUTE-REFRESH subtype %u ignored", subtype);
@@ -206,4 +243,5 @@ void stale_timers(struct session *s, const struct sess_env *e)
 				flush(s, e, f, why);
 			}
 	}
+	cap_done(s);
 }

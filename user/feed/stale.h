@@ -13,7 +13,10 @@
  *   session.  A peer that is shut down on purpose still forwards as before;
  *   when its upstreams go, their withdrawals (or BMP's Peer Down) say so.
  * Once a session is back, the stale routes not announced again are withdrawn
- * at the family's End-of-RIB, or when stale_time_s passes without one.
+ * at the family's End-of-RIB, or when stale_time_s passes without one.  A
+ * session that comes and goes before End-of-RIB (a flapping peer) does not
+ * prolong that: every wait ends at the latest the first loss's time (the
+ * restart time or stale_time_s) and one stale_time_s more after that loss.
  * Enhanced route refresh (RFC 7313 4) marks a family stale at the
  * Beginning-of-RIB-Refresh and flushes what is left at the EoRR.  Each
  * flush is logged and counted.
