@@ -462,6 +462,23 @@ static int column_for(const struct asc_maps *m, struct asc_upstream ups[ASC_MAX_
 	return 0;
 }
 
+/* The upstream's id and column into v, under the loaders' lock: a whole
+ * load or a live update in another process reads the columns and hands out
+ * counter slots too (the no-route slots here). */
+static int upstream_column(const struct asc_maps *m, const struct attach_opts *o,
+			   struct asc_upstream ups[ASC_MAX_UPSTREAMS], struct asc_link_val *v)
+{
+	int lock = maps_lock(m), err;
+
+	if (lock < 0)
+		return lock;
+	err = upstream_id_for(m, o, ups, &v->upstream_id);
+	if (!err)
+		err = column_for(m, ups, v->upstream_id, &v->column);
+	close(lock);
+	return err;
+}
+
 /* The link entry of (ifindex, vlan): the interface-wide one in asc_ifaces
  * (below ASC_MAX_IFINDEX), others in asc_links. */
 static bool link_in_array(const struct asc_link_key *k)
@@ -533,9 +550,7 @@ int asc_attach(const char *pin_dir, const struct attach_opts *o, struct attach_i
 	/* After an upgrade from 0.1 or 0.2 the programs there count into the
 	 * old maps: replace them, then carry what they counted. */
 	replace = o->replace || m.upgraded;
-	err = upstream_id_for(&m, o, ups, &lv.upstream_id);
-	if (!err)
-		err = column_for(&m, ups, lv.upstream_id, &lv.column);
+	err = upstream_column(&m, o, ups, &lv);
 	if (err) {
 		if (err != -EUSERS)
 			log_err("record upstream %s: %s", o->upstream, errstr(err));
@@ -656,7 +671,12 @@ int asc_detach(const char *pin_dir, const char *ifname)
 					found++;
 			free(rows);
 		}
-		columns_release(&m);
+		int lock = maps_lock(&m); /* as in upstream_column() */
+
+		if (lock >= 0) {
+			columns_release(&m);
+			close(lock);
+		}
 		maps_close(&m);
 	}
 	return found ? 0 : -ENOENT;
