@@ -48,13 +48,13 @@ echo "ok: a burst of 301 UPDATEs over $secs s went into $loads table loads and" 
 # come on the apply_interval timer, after the prefixes went in.
 gained_over() { [ "$(changes gained)" -gt "$1" ]; }
 wait_for 5 gained_over 20 || true
-wait_for 5 grep -q "routing change: [0-9]* more in this load" "$DIR/daemon.log" || true
+wait_for 5 grep -q "routing change: [0-9]* more at once" "$DIR/daemon.log" || true
 gained=$(changes gained)
 logged=$(grep -c "routing change: origin AS[0-9]* gained" "$DIR/daemon.log")
 [ "$gained" -gt 20 ] || fail "only $gained gained events for 300 new origins"
 # events are computed at most once per apply_interval: per started second and the one after
 [ "$logged" -le $((20 * (secs + 1))) ] || fail "$logged events logged one by one in $secs s"
-grep -q "routing change: [0-9]* more in this load, not logged one by one" "$DIR/daemon.log" ||
+grep -q "routing change: [0-9]* more at once, not logged one by one" "$DIR/daemon.log" ||
 	fail "no count of the events not logged"
 echo "ok: $gained gained events, $logged logged one by one, the rest counted"
 

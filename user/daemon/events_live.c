@@ -79,13 +79,13 @@ int events_live_collect(const struct asc_maps *m, const struct rib *rib, const s
 	return err;
 }
 
-/* Logs the events of one load: the first EVENTS_LOG_MAX one by one. */
+/* Logs the events of one load or step: the first EVENTS_LOG_MAX one by one. */
 static void log_events(const struct transit_event *ev, size_t n)
 {
 	for (size_t i = 0; i < n && i < EVENTS_LOG_MAX; i++)
 		event_log(&ev[i]);
 	if (n > EVENTS_LOG_MAX)
-		log_info("routing change: %zu more in this load, not logged one by one (a session "
+		log_info("routing change: %zu more at once, not logged one by one (a session "
 			 "lost or a table resent?); 'asclass events' lists the latest %zu",
 			 n - EVENTS_LOG_MAX, E.ring.cap);
 }
