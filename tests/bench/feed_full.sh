@@ -34,7 +34,10 @@
 # changes, default 0.1), FEED_COUNTERS (counter slots, default 524288),
 # FEED_LOOKUP ([routes] lookup, fast or lpm; default fast),
 # FEED_APPLY_INTERVAL ([bgp] apply_interval in ms, default: the daemon's),
-# KEEP (keep the temp directory).
+# KEEP (keep the temp directory), SINK=1 (the ceiling: no daemon; the
+# router sends the table to tests/bench/bgp_sink, a collector that only
+# reads, with the capabilities asclass offers: how long the router alone
+# takes, session Established -> every End-of-RIB; then the bench ends).
 set -eu
 cd "$(dirname "$0")/../.."
 . tests/lib/netns.sh
@@ -68,8 +71,9 @@ trap 'exit 130' INT TERM
 DIR=$work P=f$id
 NS_CU=asc-$id-cu NS_TTK=asc-$id-ttk NS_RTR=asc-$id-rtr NS_ASC=asc-$id-asc
 PORT=9742
-DPID=
-at_exit 'stop_pidfiles "$DIR"/rtr.pid "$DIR"/cu.pid "$DIR"/ttk.pid; stop_pid "$DPID"'
+DPID= SPID=
+SINK_TOOL=$O/tests/bench/bgp_sink
+at_exit 'stop_pidfiles "$DIR"/rtr.pid "$DIR"/cu.pid "$DIR"/ttk.pid; stop_pid "$DPID"; stop_pid "$SPID"'
 fail() {
 	echo "bench-feed: $*" >&2
 	[ -f "$DIR/daemon.log" ] && { echo "--- daemon log (end):" >&2; tail -20 "$DIR/daemon.log" >&2; }
@@ -350,14 +354,34 @@ want_paths=$((2 * (n4 + n6) + CHURN_SET))
 echo "table: $n4 IPv4 + $n6 IPv6 prefixes from each of cu and ttk, $CHURN_SET of the router's own:" \
 	"$want_paths paths to asclass"
 
-daemon_start "$DIR/asclass.conf" "$DIR/daemon.log"
-wait_or_fail "the daemon's /metrics" scrape metrics
+if [ -z "${SINK:-}" ]; then
+	daemon_start "$DIR/asclass.conf" "$DIR/daemon.log"
+	wait_or_fail "the daemon's /metrics" scrape metrics
+fi
 # BIRD writes its pid file once it has read its configuration (a full table
 # takes it some 30 s)
 for b in cu:$NS_CU ttk:$NS_TTK rtr:$NS_RTR; do bird_start "${b%%:*}" "${b#*:}" "$MAX_SECONDS"; done
 t=$SECONDS
 wait_or_fail "the router to hold $want_paths paths" router_has_all
 echo "setup: the router has its $want_paths paths ${SECONDS}s into the run ($((SECONDS - t)) s after its start)"
+
+# -- SINK=1: the router alone, to a collector that only reads ---------------
+# sink_run: the sink's line, and that it counted every path
+sink_run() {
+	in_ns "$NS_ASC" "$SINK_TOOL" 203.0.113.2 64500 203.0.113.2 "$MAX_SECONDS" >"$DIR/sink.out" &
+	SPID=$!
+	sleep 0.5
+	router_conf
+	rtr configure >/dev/null || fail "birdc configure of the router failed"
+	wait "$SPID" || fail "the sink failed: $(cat "$DIR/sink.out")"
+	SPID=
+	cat "$DIR/sink.out"
+	grep -q ", $want_paths paths announced" "$DIR/sink.out" ||
+		fail "the sink did not count the $want_paths paths the router has"
+	echo "done in $SECONDS s"
+	exit 0
+}
+[ -z "${SINK:-}" ] || sink_run
 
 # -- (a) session up -> tables swapped, (b) the session never drops ----------
 # Polled every 0.1 s: Established (its log line), every path held by the
