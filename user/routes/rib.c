@@ -84,10 +84,10 @@ static inline struct pair *pair_at(const struct rib *r, size_t i)
 static uint32_t pfx_hash(const void *elem)
 {
 	const struct pfx *p = elem;
-	uint8_t k[18] = { p->family, p->plen };
+	uint8_t k[24] = { p->family, p->plen };
 
-	memcpy(k + 2, p->addr, 16);
-	return hashidx_fnv1a(k, sizeof(k));
+	memcpy(k + 8, p->addr, 16);
+	return hashidx_words(k, sizeof(k));
 }
 
 static bool pfx_eq(const void *elem, const void *key)
@@ -100,7 +100,7 @@ static bool pfx_eq(const void *elem, const void *key)
 /* Compared as bytes: a path has no padding, a peer key's is zeroed (peer_key). */
 static uint32_t peer_hash(const void *elem)
 {
-	return hashidx_fnv1a(elem, sizeof(struct rib_peer));
+	return hashidx_words(elem, sizeof(struct rib_peer));
 }
 
 static bool peer_eq(const void *elem, const void *key)
@@ -110,7 +110,7 @@ static bool peer_eq(const void *elem, const void *key)
 
 static uint32_t path_hash(const void *elem)
 {
-	return hashidx_fnv1a(elem, sizeof(struct path));
+	return hashidx_words(elem, sizeof(struct path));
 }
 
 static bool path_eq(const void *elem, const void *key)
@@ -124,7 +124,7 @@ static uint32_t pair_hash(const void *elem)
 	const struct pair *p = elem;
 	uint32_t k[2] = { p->t.origin, p->t.transit };
 
-	return hashidx_fnv1a(k, sizeof(k));
+	return hashidx_words(k, sizeof(k));
 }
 
 static bool pair_eq(const void *elem, const void *key)
