@@ -71,6 +71,8 @@ struct rib {
 	size_t ndirty, dirty_cap;
 	uint64_t stamp_ns;   /* rib_stamp(): the time of the changes now; 0: the clock */
 	struct rib_log *log; /* the routes' changes for a tally (rib_tally_new); NULL: none */
+	uint32_t *path_pair; /* per path: its pair + 1, PATH_NO_PAIR, or 0 (not looked up yet) */
+	size_t path_pair_cap;
 };
 
 static void log_ref(struct rib *r, size_t pi, uint32_t peer, uint32_t path, int sign);
@@ -214,6 +216,7 @@ void rib_free(struct rib *r)
 	store_free(&r->path);
 	store_free(&r->pair);
 	free(r->dirty);
+	free(r->path_pair);
 	rib_log_free(r);
 	free(r);
 }
@@ -343,17 +346,49 @@ static struct path summarise(const uint32_t *asn, size_t n, bool ends_in_set)
 	return p;
 }
 
-static int pair_ref(struct rib *r, const struct path *p, int delta, uint32_t when)
+/* path_pair's mark of a path with no known origin: no pair */
+#define PATH_NO_PAIR UINT32_MAX
+
+/* The pair of path pa + 1 (interned the first time, then remembered in
+ * r->path_pair: an announce or withdraw looks up no hash for it),
+ * PATH_NO_PAIR, or 0 when out of memory. */
+static uint32_t pair_of(struct rib *r, uint32_t pa)
 {
-	struct pair k = pair_key(p), *q;
+	const struct path *p = path_at(r, pa);
+	struct pair k = pair_key(p);
 	long i;
 
+	if (pa >= r->path_pair_cap) {
+		size_t cap = r->path_pair_cap ? r->path_pair_cap * 2 : 1024;
+		uint32_t *v;
+
+		while (cap <= pa)
+			cap *= 2;
+		v = realloc(r->path_pair, cap * sizeof(*v));
+		if (!v)
+			return 0;
+		memset(v + r->path_pair_cap, 0, (cap - r->path_pair_cap) * sizeof(*v));
+		r->path_pair = v;
+		r->path_pair_cap = cap;
+	}
+	if (r->path_pair[pa])
+		return r->path_pair[pa];
 	if (p->as_set || !p->origin)
-		return 0; /* no known origin: no pair */
+		return r->path_pair[pa] = PATH_NO_PAIR;
 	i = intern(&r->pair, &pair_ops, &k);
-	if (i < 0)
+	return i < 0 ? 0 : (r->path_pair[pa] = (uint32_t)i + 1);
+}
+
+static int pair_ref(struct rib *r, uint32_t pa, int delta, uint32_t when)
+{
+	uint32_t i = pair_of(r, pa);
+	struct pair *q;
+
+	if (!i)
 		return -ENOMEM;
-	q = pair_at(r, i);
+	if (i == PATH_NO_PAIR)
+		return 0; /* no known origin: no pair */
+	q = pair_at(r, i - 1);
 	if (delta > 0) {
 		if (!q->refs++) {
 			if (!q->t.first_seen)
@@ -410,9 +445,9 @@ int rib_announce(struct rib *r, const struct rt_entry *p, const struct rib_peer 
 			continue;
 		if (f->path == (uint32_t)pa)
 			return 0; /* the same again */
-		if (pair_ref(r, path_at(r, pa), +1, when))
+		if (pair_ref(r, (uint32_t)pa, +1, when))
 			return -ENOMEM;
-		pair_ref(r, path_at(r, f->path), -1, when);
+		pair_ref(r, f->path, -1, when);
 		log_ref(r, (size_t)pi, f->peer, f->path, -1);
 		log_ref(r, (size_t)pi, (uint32_t)pe, (uint32_t)pa, +1);
 		f->path = (uint32_t)pa;
@@ -421,7 +456,7 @@ int rib_announce(struct rib *r, const struct rt_entry *p, const struct rib_peer 
 	}
 	if (refs_room(x))
 		return x->nrefs == RIB_MAX_PATHS ? -ENOSPC : -ENOMEM;
-	if (pair_ref(r, path_at(r, pa), +1, when))
+	if (pair_ref(r, (uint32_t)pa, +1, when))
 		return -ENOMEM;
 	refs_of(x)[x->nrefs++] = (struct ref){ (uint32_t)pe, path_id, (uint32_t)pa };
 	log_ref(r, (size_t)pi, (uint32_t)pe, (uint32_t)pa, +1);
@@ -433,7 +468,7 @@ static void drop_ref(struct rib *r, size_t pi, uint16_t i, uint32_t when)
 {
 	struct pfx *x = pfx_at(r, pi);
 
-	pair_ref(r, path_at(r, refs_of(x)[i].path), -1, when);
+	pair_ref(r, refs_of(x)[i].path, -1, when);
 	log_ref(r, pi, refs_of(x)[i].peer, refs_of(x)[i].path, -1);
 	refs_of(x)[i] = refs_of(x)[--x->nrefs];
 	mark_dirty(r, pi);
