@@ -17,6 +17,7 @@
 #     hold them swapped in (the daemon's "routing loaded" line);
 #   - that the session never left Established (hold time FEED_HOLD, 9 s,
 #     so that a stall of our keepalives would drop it);
+#   - the daemon's CPU time (every thread) while the table comes;
 #   - the daemon's and the router BIRD's VmRSS and VmHWM per million paths;
 #   - update-to-kernel latency p50/p99 from asclass_feed_update_kernel_seconds
 #     at steady state (FEED_CHURN single path changes, birdc configure of a
@@ -307,6 +308,8 @@ wait_tables_full() {
 	return 1
 }
 rss() { awk -v k="$2:" '$1 == k {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
+# cpu_s PID: the process's CPU time so far (user + system, every thread), s
+cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{sub(/^.*\) /, ""); printf "%.2f", ($12 + $13) / hz}' "/proc/$1/stat"; }
 per_m() { awk -v m="$1" -v p="$want_paths" 'BEGIN {printf "%.0f", m / (p / 1e6)}'; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.1f", b - a}'; }
 
@@ -397,8 +400,8 @@ while [ -z "$t_rib" ]; do
 		"feed has $(peer_metric asclass_feed_routes) of $want_paths paths, last load: $(last_load)"
 	loads_ok
 	now=$EPOCHREALTIME seen=$(loads)
-	if [ -z "$t_est" ] && [ "$(established_count)" -ge 1 ]; then t_est=$now; fi
-	if [ -n "$t_est" ] && feed_has_all; then t_rib=$now; fi
+	if [ -z "$t_est" ] && [ "$(established_count)" -ge 1 ]; then t_est=$now c_est=$(cpu_s "$DPID"); fi
+	if [ -n "$t_est" ] && feed_has_all; then t_rib=$now c_rib=$(cpu_s "$DPID"); fi
 	sleep 0.1
 done
 if [ -n "$(hist_snap)" ]; then
@@ -489,6 +492,8 @@ up_s=$(secs "$t_est" "$t_swap")
 row() { printf '%-50s %-40s %s\n' "$@"; }
 row measure value target
 row "session Established -> every path at the feed" "$(secs "$t_est" "$t_rib") s" -
+row "  daemon CPU meanwhile (user + system)" "$(secs "$c_est" "$c_rib") s, $(awk -v a="$c_est" -v b="$c_rib" \
+	-v p="$want_paths" 'BEGIN {printf "%.2f", (b - a) * 1e6 / p}') us per path" -
 row "session Established -> tables hold every path" "$up_s s ($n_loads whole loads, last $dur s)" \
 	"< 15 s: $(met "$up_s" 15)"
 row "session left Established (hold time $HOLD s)" \
