@@ -5,9 +5,14 @@
 # keepalives throughout, RSS per million paths, update-to-kernel latency
 # (docs/BENCHMARKS.md, "The live feed's full table").  Variables: SCALE
 # (table size divisor), FEED_MAX_SECONDS, FEED_HOLD, FEED_CHURN,
-# FEED_CHURN_GAP, FEED_APPLY_INTERVAL (tests/bench/feed_full.sh).
+# FEED_CHURN_GAP, FEED_APPLY_INTERVAL, SINK (tests/bench/feed_full.sh).
+# SINK=1 measures the router alone, sending to tests/bench/bgp_sink.c.
+$(O)/tests/bench/bgp_sink: tests/bench/bgp_sink.c $(O)/libasclass.a $(LIB_HDRS) | $(O)/tests/bench
+	$(call msg,BENCH,$@)
+	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $< $(O)/libasclass.a $(LDLIBS) -o $@
+
 .PHONY: bench-feed
-bench-feed: $(O)/asclass $(O)/tests/bench/realpath
+bench-feed: $(O)/asclass $(O)/tests/bench/realpath $(O)/tests/bench/bgp_sink
 	$(Q)O=$(O) ASCLASS=$(O)/asclass tests/bench/feed_full.sh
 
 BENCH_EXTRA += bench-feed

@@ -17,6 +17,7 @@
 #     hold them swapped in (the daemon's "routing loaded" line);
 #   - that the session never left Established (hold time FEED_HOLD, 9 s,
 #     so that a stall of our keepalives would drop it);
+#   - the daemon's CPU time (every thread) while the table comes;
 #   - the daemon's and the router BIRD's VmRSS and VmHWM per million paths;
 #   - update-to-kernel latency p50/p99 from asclass_feed_update_kernel_seconds
 #     at steady state (FEED_CHURN single path changes, birdc configure of a
@@ -34,7 +35,10 @@
 # changes, default 0.1), FEED_COUNTERS (counter slots, default 524288),
 # FEED_LOOKUP ([routes] lookup, fast or lpm; default fast),
 # FEED_APPLY_INTERVAL ([bgp] apply_interval in ms, default: the daemon's),
-# KEEP (keep the temp directory).
+# KEEP (keep the temp directory), SINK=1 (the ceiling: no daemon; the
+# router sends the table to tests/bench/bgp_sink, a collector that only
+# reads, with the capabilities asclass offers: how long the router alone
+# takes, session Established -> every End-of-RIB; then the bench ends).
 set -eu
 cd "$(dirname "$0")/../.."
 . tests/lib/netns.sh
@@ -68,8 +72,9 @@ trap 'exit 130' INT TERM
 DIR=$work P=f$id
 NS_CU=asc-$id-cu NS_TTK=asc-$id-ttk NS_RTR=asc-$id-rtr NS_ASC=asc-$id-asc
 PORT=9742
-DPID=
-at_exit 'stop_pidfiles "$DIR"/rtr.pid "$DIR"/cu.pid "$DIR"/ttk.pid; stop_pid "$DPID"'
+DPID= SPID=
+SINK_TOOL=$O/tests/bench/bgp_sink
+at_exit 'stop_pidfiles "$DIR"/rtr.pid "$DIR"/cu.pid "$DIR"/ttk.pid; stop_pid "$DPID"; stop_pid "$SPID"'
 fail() {
 	echo "bench-feed: $*" >&2
 	[ -f "$DIR/daemon.log" ] && { echo "--- daemon log (end):" >&2; tail -20 "$DIR/daemon.log" >&2; }
@@ -303,6 +308,8 @@ wait_tables_full() {
 	return 1
 }
 rss() { awk -v k="$2:" '$1 == k {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
+# cpu_s PID: the process's CPU time so far (user + system, every thread), s
+cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{sub(/^.*\) /, ""); printf "%.2f", ($12 + $13) / hz}' "/proc/$1/stat"; }
 per_m() { awk -v m="$1" -v p="$want_paths" 'BEGIN {printf "%.0f", m / (p / 1e6)}'; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.1f", b - a}'; }
 
@@ -350,14 +357,34 @@ want_paths=$((2 * (n4 + n6) + CHURN_SET))
 echo "table: $n4 IPv4 + $n6 IPv6 prefixes from each of cu and ttk, $CHURN_SET of the router's own:" \
 	"$want_paths paths to asclass"
 
-daemon_start "$DIR/asclass.conf" "$DIR/daemon.log"
-wait_or_fail "the daemon's /metrics" scrape metrics
+if [ -z "${SINK:-}" ]; then
+	daemon_start "$DIR/asclass.conf" "$DIR/daemon.log"
+	wait_or_fail "the daemon's /metrics" scrape metrics
+fi
 # BIRD writes its pid file once it has read its configuration (a full table
 # takes it some 30 s)
 for b in cu:$NS_CU ttk:$NS_TTK rtr:$NS_RTR; do bird_start "${b%%:*}" "${b#*:}" "$MAX_SECONDS"; done
 t=$SECONDS
 wait_or_fail "the router to hold $want_paths paths" router_has_all
 echo "setup: the router has its $want_paths paths ${SECONDS}s into the run ($((SECONDS - t)) s after its start)"
+
+# -- SINK=1: the router alone, to a collector that only reads ---------------
+# sink_run: the sink's line, and that it counted every path
+sink_run() {
+	in_ns "$NS_ASC" "$SINK_TOOL" 203.0.113.2 64500 203.0.113.2 "$MAX_SECONDS" >"$DIR/sink.out" &
+	SPID=$!
+	sleep 0.5
+	router_conf
+	rtr configure >/dev/null || fail "birdc configure of the router failed"
+	wait "$SPID" || fail "the sink failed: $(cat "$DIR/sink.out")"
+	SPID=
+	cat "$DIR/sink.out"
+	grep -q ", $want_paths paths announced" "$DIR/sink.out" ||
+		fail "the sink did not count the $want_paths paths the router has"
+	echo "done in $SECONDS s"
+	exit 0
+}
+[ -z "${SINK:-}" ] || sink_run
 
 # -- (a) session up -> tables swapped, (b) the session never drops ----------
 # Polled every 0.1 s: Established (its log line), every path held by the
@@ -373,8 +400,8 @@ while [ -z "$t_rib" ]; do
 		"feed has $(peer_metric asclass_feed_routes) of $want_paths paths, last load: $(last_load)"
 	loads_ok
 	now=$EPOCHREALTIME seen=$(loads)
-	if [ -z "$t_est" ] && [ "$(established_count)" -ge 1 ]; then t_est=$now; fi
-	if [ -n "$t_est" ] && feed_has_all; then t_rib=$now; fi
+	if [ -z "$t_est" ] && [ "$(established_count)" -ge 1 ]; then t_est=$now c_est=$(cpu_s "$DPID"); fi
+	if [ -n "$t_est" ] && feed_has_all; then t_rib=$now c_rib=$(cpu_s "$DPID"); fi
 	sleep 0.1
 done
 if [ -n "$(hist_snap)" ]; then
@@ -465,6 +492,8 @@ up_s=$(secs "$t_est" "$t_swap")
 row() { printf '%-50s %-40s %s\n' "$@"; }
 row measure value target
 row "session Established -> every path at the feed" "$(secs "$t_est" "$t_rib") s" -
+row "  daemon CPU meanwhile (user + system)" "$(secs "$c_est" "$c_rib") s, $(awk -v a="$c_est" -v b="$c_rib" \
+	-v p="$want_paths" 'BEGIN {printf "%.2f", (b - a) * 1e6 / p}') us per path" -
 row "session Established -> tables hold every path" "$up_s s ($n_loads whole loads, last $dur s)" \
 	"< 15 s: $(met "$up_s" 15)"
 row "session left Established (hold time $HOLD s)" \

@@ -240,6 +240,36 @@ static void test_hashidx_del_frees_slots(void **state)
 	hashidx_free(&h);
 }
 
+/* hashidx_words: every byte of a key counts, and the keys a RIB holds
+ * (IPv4 /24s in a row, 8 key bytes then the address as in rib.c) spread
+ * over the slots that the low bits pick: no slot of 2^16 gets more than a
+ * few of 2^15 such keys. */
+static void test_hashidx_words_spreads_keys(void **state)
+{
+	enum { SLOTS = 1 << 16, KEYS = 1 << 15 };
+	static uint8_t used[SLOTS];
+	uint8_t k[24] = { 4, 24 }, k2[24];
+	unsigned int most = 0;
+
+	(void)state;
+	for (uint32_t i = 0; i < KEYS; i++) {
+		uint32_t a = 0x0a000000U + (i << 8);
+		uint32_t s;
+
+		k[8] = (uint8_t)(a >> 24), k[9] = (uint8_t)(a >> 16), k[10] = (uint8_t)(a >> 8);
+		s = hashidx_words(k, sizeof(k)) & (SLOTS - 1);
+		if (++used[s] > most)
+			most = used[s];
+	}
+	assert_true(most <= 8);
+	for (size_t b = 0; b < sizeof(k); b++) {
+		memcpy(k2, k, sizeof(k));
+		k2[b] ^= 1;
+		assert_int_not_equal(hashidx_words(k, sizeof(k)), hashidx_words(k2, sizeof(k2)));
+		assert_int_not_equal(hashidx_words(k, 21), hashidx_words(k, 20));
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -248,6 +278,7 @@ int main(void)
 		cmocka_unit_test(test_hashidx_clear_keeps_slots),
 		cmocka_unit_test(test_hashidx_del_keeps_the_others_found),
 		cmocka_unit_test(test_hashidx_del_frees_slots),
+		cmocka_unit_test(test_hashidx_words_spreads_keys),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

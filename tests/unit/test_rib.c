@@ -188,6 +188,36 @@ static void test_rib_addpath_ids_are_separate_paths(void **state)
 	rib_free(r);
 }
 
+/* A prefix's first paths live in the prefix itself, more in an array of
+ * their own: every path survives the move, and withdrawals after it take
+ * the right ones (origins 65010 x1, 65020 x2, 65030 x2: 65020 wins the tie). */
+static void test_rib_paths_past_the_inline_ones(void **state)
+{
+	struct rib *r = rib_new();
+	struct rt_entry p = pfx("10.1.0.0/16");
+	struct rib_row x;
+
+	ANNOUNCE(r, "10.1.0.0/16", P1, 1, false, T0900, 65001, 65010);
+	ANNOUNCE(r, "10.1.0.0/16", P1, 2, false, T0900, 65001, 65020);
+	ANNOUNCE(r, "10.1.0.0/16", P2, 1, false, T0900, 65002, 65020);
+	ANNOUNCE(r, "10.1.0.0/16", P2, 2, false, T0900, 65002, 65030);
+	ANNOUNCE(r, "10.1.0.0/16", P3, 1, false, T0900, 65003, 65030);
+	x = row_of(r, "10.1.0.0/16");
+	assert_int_equal(x.paths, 5);
+	assert_int_equal(x.e.route.origin_asn, 65020);
+	assert_int_equal(rib_withdraw(r, &p, &P1, 2, T0908), 0);
+	x = row_of(r, "10.1.0.0/16");
+	assert_int_equal(x.paths, 4);
+	assert_int_equal(x.e.route.origin_asn, 65030);
+	assert_int_equal(x.e.route.transit_asn, 65002);
+	assert_int_equal(rib_withdraw(r, &p, &P2, 2, T0908), 0);
+	assert_int_equal(rib_withdraw(r, &p, &P3, 1, T0908), 0);
+	x = row_of(r, "10.1.0.0/16");
+	assert_int_equal(x.paths, 2);
+	assert_int_equal(x.e.route.origin_asn, 65010);
+	rib_free(r);
+}
+
 static void test_rib_peer_down_drops_its_paths(void **state)
 {
 	struct rib *r = rib_new();
@@ -630,6 +660,7 @@ int main(void)
 		cmocka_unit_test(test_rib_moas_flagged),
 		cmocka_unit_test(test_rib_update_withdraw_reannounce),
 		cmocka_unit_test(test_rib_addpath_ids_are_separate_paths),
+		cmocka_unit_test(test_rib_paths_past_the_inline_ones),
 		cmocka_unit_test(test_rib_peer_down_drops_its_paths),
 		cmocka_unit_test(test_rib_host_bits_cleared),
 		cmocka_unit_test(test_rib_transit_history),

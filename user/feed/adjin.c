@@ -31,12 +31,12 @@ static size_t alen(int fam)
 
 static uint32_t akey_hash(const struct akey *k, size_t len)
 {
-	uint8_t b[5 + 16];
+	uint8_t b[8 + 16] = { 0 };
 
 	memcpy(b, &k->path_id, 4);
 	b[4] = k->plen;
-	memcpy(b + 5, k->addr, len);
-	return hashidx_fnv1a(b, 5 + len);
+	memcpy(b + 8, k->addr, len);
+	return hashidx_words(b, 8 + len);
 }
 
 static bool akey_eq(const struct akey *a, const struct akey *b, size_t len)

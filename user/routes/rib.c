@@ -3,7 +3,8 @@
  * The rules are in rib.h.  Storage: prefixes, peers, interned paths and
  * (origin, transit) pairs each live in one growing array, found through a
  * hash index of positions (common/hashidx.h: 4 bytes a slot, nothing per
- * element); a prefix holds a small array of references {peer, path id, path}. */
+ * element); a prefix holds its references {peer, path id, path}, the first
+ * RIB_INLINE_REFS in itself and more in an array of their own. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,18 +14,28 @@
 #include "common/hashidx.h"
 #include "routes/rib.h"
 
-struct pfx {
-	uint8_t family, plen;
-	uint16_t nrefs, cap;
-	uint8_t addr[16];
-	uint8_t dirty; /* in the dirty list (fills padding: a prefix stays 32 bytes) */
-	struct ref *refs;
-};
-
 struct ref {
 	uint32_t peer, path_id, path;
 };
-_Static_assert(sizeof(struct pfx) == 32 || sizeof(void *) != 8, "a prefix is 32 bytes");
+
+/* References a prefix keeps in itself: a border router's prefix has one
+ * path per upstream, so most never need an allocation of their own (which
+ * took 32 bytes from malloc for two, and a cache miss more per announce). */
+#define RIB_INLINE_REFS 2
+
+struct pfx {
+	uint8_t family, plen;
+	uint16_t nrefs;
+	uint16_t cap;  /* references room on the heap (refs.heap); 0: refs.in */
+	uint8_t dirty; /* in the dirty list */
+	uint8_t pad;
+	uint8_t addr[16];
+	union {
+		struct ref *heap;
+		struct ref in[RIB_INLINE_REFS];
+	} refs; /* use refs_of() */
+};
+_Static_assert(sizeof(struct pfx) == 48 || sizeof(void *) != 8, "a prefix is 48 bytes");
 
 struct path {
 	uint32_t origin, transit, first;
@@ -60,6 +71,8 @@ struct rib {
 	size_t ndirty, dirty_cap;
 	uint64_t stamp_ns;   /* rib_stamp(): the time of the changes now; 0: the clock */
 	struct rib_log *log; /* the routes' changes for a tally (rib_tally_new); NULL: none */
+	uint32_t *path_pair; /* per path: its pair + 1, PATH_NO_PAIR, or 0 (not looked up yet) */
+	size_t path_pair_cap;
 };
 
 static void log_ref(struct rib *r, size_t pi, uint32_t peer, uint32_t path, int sign);
@@ -68,6 +81,12 @@ static void rib_log_free(struct rib *r);
 static inline struct pfx *pfx_at(const struct rib *r, size_t i)
 {
 	return (struct pfx *)r->pfx.v + i;
+}
+
+/* The references of prefix x: nrefs of them. */
+static inline struct ref *refs_of(const struct pfx *x)
+{
+	return x->cap ? x->refs.heap : (struct ref *)x->refs.in;
 }
 
 static inline struct path *path_at(const struct rib *r, size_t i)
@@ -84,10 +103,10 @@ static inline struct pair *pair_at(const struct rib *r, size_t i)
 static uint32_t pfx_hash(const void *elem)
 {
 	const struct pfx *p = elem;
-	uint8_t k[18] = { p->family, p->plen };
+	uint8_t k[24] = { p->family, p->plen };
 
-	memcpy(k + 2, p->addr, 16);
-	return hashidx_fnv1a(k, sizeof(k));
+	memcpy(k + 8, p->addr, 16);
+	return hashidx_words(k, sizeof(k));
 }
 
 static bool pfx_eq(const void *elem, const void *key)
@@ -100,7 +119,7 @@ static bool pfx_eq(const void *elem, const void *key)
 /* Compared as bytes: a path has no padding, a peer key's is zeroed (peer_key). */
 static uint32_t peer_hash(const void *elem)
 {
-	return hashidx_fnv1a(elem, sizeof(struct rib_peer));
+	return hashidx_words(elem, sizeof(struct rib_peer));
 }
 
 static bool peer_eq(const void *elem, const void *key)
@@ -110,7 +129,7 @@ static bool peer_eq(const void *elem, const void *key)
 
 static uint32_t path_hash(const void *elem)
 {
-	return hashidx_fnv1a(elem, sizeof(struct path));
+	return hashidx_words(elem, sizeof(struct path));
 }
 
 static bool path_eq(const void *elem, const void *key)
@@ -124,7 +143,7 @@ static uint32_t pair_hash(const void *elem)
 	const struct pair *p = elem;
 	uint32_t k[2] = { p->t.origin, p->t.transit };
 
-	return hashidx_fnv1a(k, sizeof(k));
+	return hashidx_words(k, sizeof(k));
 }
 
 static bool pair_eq(const void *elem, const void *key)
@@ -190,12 +209,14 @@ void rib_free(struct rib *r)
 	if (!r)
 		return;
 	for (size_t i = 0; i < r->pfx.n; i++)
-		free(pfx_at(r, i)->refs);
+		if (pfx_at(r, i)->cap)
+			free(pfx_at(r, i)->refs.heap);
 	store_free(&r->pfx);
 	store_free(&r->peer);
 	store_free(&r->path);
 	store_free(&r->pair);
 	free(r->dirty);
+	free(r->path_pair);
 	rib_log_free(r);
 	free(r);
 }
@@ -325,17 +346,49 @@ static struct path summarise(const uint32_t *asn, size_t n, bool ends_in_set)
 	return p;
 }
 
-static int pair_ref(struct rib *r, const struct path *p, int delta, uint32_t when)
+/* path_pair's mark of a path with no known origin: no pair */
+#define PATH_NO_PAIR UINT32_MAX
+
+/* The pair of path pa + 1 (interned the first time, then remembered in
+ * r->path_pair: an announce or withdraw looks up no hash for it),
+ * PATH_NO_PAIR, or 0 when out of memory. */
+static uint32_t pair_of(struct rib *r, uint32_t pa)
 {
-	struct pair k = pair_key(p), *q;
+	const struct path *p = path_at(r, pa);
+	struct pair k = pair_key(p);
 	long i;
 
+	if (pa >= r->path_pair_cap) {
+		size_t cap = r->path_pair_cap ? r->path_pair_cap * 2 : 1024;
+		uint32_t *v;
+
+		while (cap <= pa)
+			cap *= 2;
+		v = realloc(r->path_pair, cap * sizeof(*v));
+		if (!v)
+			return 0;
+		memset(v + r->path_pair_cap, 0, (cap - r->path_pair_cap) * sizeof(*v));
+		r->path_pair = v;
+		r->path_pair_cap = cap;
+	}
+	if (r->path_pair[pa])
+		return r->path_pair[pa];
 	if (p->as_set || !p->origin)
-		return 0; /* no known origin: no pair */
+		return r->path_pair[pa] = PATH_NO_PAIR;
 	i = intern(&r->pair, &pair_ops, &k);
-	if (i < 0)
+	return i < 0 ? 0 : (r->path_pair[pa] = (uint32_t)i + 1);
+}
+
+static int pair_ref(struct rib *r, uint32_t pa, int delta, uint32_t when)
+{
+	uint32_t i = pair_of(r, pa);
+	struct pair *q;
+
+	if (!i)
 		return -ENOMEM;
-	q = pair_at(r, i);
+	if (i == PATH_NO_PAIR)
+		return 0; /* no known origin: no pair */
+	q = pair_at(r, i - 1);
 	if (delta > 0) {
 		if (!q->refs++) {
 			if (!q->t.first_seen)
@@ -345,6 +398,28 @@ static int pair_ref(struct rib *r, const struct path *p, int delta, uint32_t whe
 	} else if (q->refs && !--q->refs) {
 		q->t.gone_since = when;
 	}
+	return 0;
+}
+
+/* Room for one more reference in x: the inline ones, then an array on the
+ * heap that doubles.  0, or -1 (full at RIB_MAX_PATHS, or no memory). */
+static int refs_room(struct pfx *x)
+{
+	uint16_t room = x->cap ? x->cap : RIB_INLINE_REFS, cap;
+	struct ref *v;
+
+	if (x->nrefs < room)
+		return 0;
+	if (x->nrefs == RIB_MAX_PATHS)
+		return -1;
+	cap = room >= 32768 ? RIB_MAX_PATHS : room * 2;
+	v = realloc(x->cap ? x->refs.heap : NULL, cap * sizeof(*v));
+	if (!v)
+		return -1;
+	if (!x->cap)
+		memcpy(v, x->refs.in, sizeof(x->refs.in));
+	x->refs.heap = v;
+	x->cap = cap;
 	return 0;
 }
 
@@ -364,36 +439,26 @@ int rib_announce(struct rib *r, const struct rt_entry *p, const struct rib_peer 
 		return -ENOMEM;
 	x = pfx_at(r, pi);
 	for (uint16_t i = 0; i < x->nrefs; i++) {
-		struct ref *f = &x->refs[i];
+		struct ref *f = &refs_of(x)[i];
 
 		if (f->peer != (uint32_t)pe || f->path_id != path_id)
 			continue;
 		if (f->path == (uint32_t)pa)
 			return 0; /* the same again */
-		if (pair_ref(r, path_at(r, pa), +1, when))
+		if (pair_ref(r, (uint32_t)pa, +1, when))
 			return -ENOMEM;
-		pair_ref(r, path_at(r, f->path), -1, when);
+		pair_ref(r, f->path, -1, when);
 		log_ref(r, (size_t)pi, f->peer, f->path, -1);
 		log_ref(r, (size_t)pi, (uint32_t)pe, (uint32_t)pa, +1);
 		f->path = (uint32_t)pa;
 		mark_dirty(r, (size_t)pi);
 		return 0;
 	}
-	if (x->nrefs == x->cap) {
-		uint16_t cap = x->cap ? (x->cap >= 32768 ? RIB_MAX_PATHS : x->cap * 2) : 2;
-		void *v;
-
-		if (x->nrefs == RIB_MAX_PATHS)
-			return -ENOSPC;
-		v = realloc(x->refs, cap * sizeof(*x->refs));
-		if (!v)
-			return -ENOMEM;
-		x->refs = v;
-		x->cap = cap;
-	}
-	if (pair_ref(r, path_at(r, pa), +1, when))
+	if (refs_room(x))
+		return x->nrefs == RIB_MAX_PATHS ? -ENOSPC : -ENOMEM;
+	if (pair_ref(r, (uint32_t)pa, +1, when))
 		return -ENOMEM;
-	x->refs[x->nrefs++] = (struct ref){ (uint32_t)pe, path_id, (uint32_t)pa };
+	refs_of(x)[x->nrefs++] = (struct ref){ (uint32_t)pe, path_id, (uint32_t)pa };
 	log_ref(r, (size_t)pi, (uint32_t)pe, (uint32_t)pa, +1);
 	mark_dirty(r, (size_t)pi);
 	return 0;
@@ -403,9 +468,9 @@ static void drop_ref(struct rib *r, size_t pi, uint16_t i, uint32_t when)
 {
 	struct pfx *x = pfx_at(r, pi);
 
-	pair_ref(r, path_at(r, x->refs[i].path), -1, when);
-	log_ref(r, pi, x->refs[i].peer, x->refs[i].path, -1);
-	x->refs[i] = x->refs[--x->nrefs];
+	pair_ref(r, refs_of(x)[i].path, -1, when);
+	log_ref(r, pi, refs_of(x)[i].peer, refs_of(x)[i].path, -1);
+	refs_of(x)[i] = refs_of(x)[--x->nrefs];
 	mark_dirty(r, pi);
 }
 
@@ -429,7 +494,7 @@ int rib_withdraw(struct rib *r, const struct rt_entry *p, const struct rib_peer 
 		return 0; /* a path the RIB does not hold */
 	x = pfx_at(r, pi);
 	for (uint16_t i = 0; i < x->nrefs; i++)
-		if (x->refs[i].peer == (uint32_t)pe && x->refs[i].path_id == path_id) {
+		if (refs_of(x)[i].peer == (uint32_t)pe && refs_of(x)[i].path_id == path_id) {
 			drop_ref(r, (size_t)pi, i, when);
 			break;
 		}
@@ -446,7 +511,7 @@ void rib_peer_down(struct rib *r, const struct rib_peer *peer, uint32_t when)
 		struct pfx *x = pfx_at(r, p);
 
 		for (uint16_t i = 0; i < x->nrefs;)
-			if (x->refs[i].peer == (uint32_t)pe)
+			if (refs_of(x)[i].peer == (uint32_t)pe)
 				drop_ref(r, p, i, when);
 			else
 				i++;
@@ -512,14 +577,14 @@ static uint32_t vote(const struct rib *r, const struct pfx *x, enum field field,
 	uint32_t best = 0, best_n = 0, nd = 0;
 
 	for (uint16_t i = 0; i < x->nrefs; i++) {
-		uint32_t v = field_of(path_at(r, x->refs[i].path), field), cnt = 0;
+		uint32_t v = field_of(path_at(r, refs_of(x)[i].path), field), cnt = 0;
 		int seen_before = 0;
 
-		if (!selected(r, &x->refs[i], s))
+		if (!selected(r, &refs_of(x)[i], s))
 			continue;
 		for (uint16_t j = 0; j < x->nrefs; j++) {
-			if (!selected(r, &x->refs[j], s) ||
-			    field_of(path_at(r, x->refs[j].path), field) != v)
+			if (!selected(r, &refs_of(x)[j], s) ||
+			    field_of(path_at(r, refs_of(x)[j].path), field) != v)
 				continue;
 			cnt++;
 			if (j < i)
@@ -555,7 +620,8 @@ static void resolve_one(const struct rib *r, const struct pfx *x, struct rib_row
 	row->e.route.transit_asn = s.want.transit;
 	row->e.route.peer_asn = vote(r, x, F_FIRST, &s, NULL);
 	for (uint16_t i = 0; i < x->nrefs; i++)
-		if (path_at(r, x->refs[i].path)->as_set && !path_at(r, x->refs[i].path)->origin)
+		if (path_at(r, refs_of(x)[i].path)->as_set &&
+		    !path_at(r, refs_of(x)[i].path)->origin)
 			as_set = 1;
 	if (norigins > 1)
 		row->e.route.flags |= ASC_RF_MOAS;
@@ -627,7 +693,7 @@ static struct rt_link resolve_link(const struct rib *r, const struct pfx *x, con
 	bool own = false;
 
 	for (uint16_t i = 0; i < x->nrefs && !own; i++)
-		own = selected(r, &x->refs[i], &s);
+		own = selected(r, &refs_of(x)[i], &s);
 	if (!own)
 		return l;
 	l.path = ASC_PATH_OWN;
@@ -693,7 +759,7 @@ static bool links_of(const struct rib *r, const struct rt_upstreams *u, const st
 	for (unsigned int c = 0; c < RT_COLUMNS; c++)
 		row->col[c].path = ASC_PATH_CONSENSUS;
 	for (uint16_t k = 0; used && k < x->nrefs; k++)
-		may |= cols[x->refs[k].peer];
+		may |= cols[refs_of(x)[k].peer];
 	may &= used;
 	for (unsigned int c = 0; may && c < RT_COLUMNS; c++) {
 		if (may & (1U << c))
@@ -803,10 +869,11 @@ static int count_pairs(const struct rib *r, const uint8_t *peer_ok, uint32_t asn
 		const struct pfx *x = pfx_at(r, p);
 
 		for (uint16_t i = 0; i < x->nrefs; i++) {
-			long k = pp[x->refs[i].path];
+			long k = pp[refs_of(x)[i].path];
 
-			if (k < 0 || (peer_ok && !ref_is_upstreams(r, &x->refs[i],
-								   peer_ok[x->refs[i].peer], asn)))
+			if (k < 0 ||
+			    (peer_ok && !ref_is_upstreams(r, &refs_of(x)[i],
+							  peer_ok[refs_of(x)[i].peer], asn)))
 				continue;
 			v[k].paths++;
 			if (last[k] != p + 1)
@@ -943,7 +1010,7 @@ int rib_pair_prefixes(const struct rib *r, const struct rt_upstream *up,
 	}
 	for (size_t p = 0; !err && p < r->pfx.n; p++)
 		for (uint16_t j = 0; j < pfx_at(r, p)->nrefs; j++)
-			sample_ref(r, p, &pfx_at(r, p)->refs[j], &s);
+			sample_ref(r, p, &refs_of(pfx_at(r, p))[j], &s);
 	free(s.fill);
 	free(s.last);
 	free((void *)s.pos);
@@ -1199,12 +1266,12 @@ static int tally_fill(const struct rib *r, struct rib_tally *t)
 		const struct pfx *x = pfx_at(r, p);
 
 		for (uint16_t i = 0; !err && i < x->nrefs; i++) {
-			long k = pp[x->refs[i].path];
+			long k = pp[refs_of(x)[i].path];
 
 			for (unsigned int g = 0; k >= 0 && !err && g < t->ngroups; g++) {
 				struct tally_set *s = &t->set[(size_t)k * t->ngroups + g];
 
-				if (!in_group(r, t, g, x->refs[i].peer, x->refs[i].path))
+				if (!in_group(r, t, g, refs_of(x)[i].peer, refs_of(x)[i].path))
 					continue;
 				s->paths++;
 				err = set_put(s, (uint32_t)p, true);
@@ -1315,8 +1382,8 @@ static bool shows(const struct rib *r, const struct rib_tally *t, uint32_t p, un
 	const struct pfx *x = pfx_at(r, p);
 
 	for (uint16_t i = 0; i < x->nrefs; i++)
-		if (pair_of_path(r, x->refs[i].path) == k &&
-		    in_group(r, t, g, x->refs[i].peer, x->refs[i].path))
+		if (pair_of_path(r, refs_of(x)[i].path) == k &&
+		    in_group(r, t, g, refs_of(x)[i].peer, refs_of(x)[i].path))
 			return true;
 	return false;
 }
