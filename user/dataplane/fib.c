@@ -80,6 +80,7 @@ struct fib {
 
 	int sync_outer, sync_inner;
 	bool updates, valid;
+	int trimmed; /* the generation fib_trim() unmapped, or -1 */
 	unsigned int gen;
 	struct region nodes, leaves;
 	uint32_t route_base, route_next;
@@ -1357,9 +1358,11 @@ void fib_usage(const struct fib *f, struct fib_usage *u)
 	u->prefix_nodes = f->trie[0].used + f->trie[1].used;
 	u->prefix_bytes = f->trie[0].used * (sizeof(struct snode) + sizeof(*f->trie[0].k4)) +
 			  f->trie[1].used * (sizeof(struct snode) + sizeof(*f->trie[1].k6));
-	u->map_bytes = 0;
-	for (int i = 0; i < 4; i++)
+	u->map_bytes = u->mapped_bytes = 0;
+	for (int i = 0; i < 4; i++) {
 		u->map_bytes += f->fd[i] >= 0 ? map_memlock(f->fd[i]) : map_len[i];
+		u->mapped_bytes += f->trimmed >= 0 ? map_len[i] / 2 : map_len[i];
+	}
 }
 
 int fib_open(const struct asc_maps *m, bool updates, struct fib **out)
@@ -1369,6 +1372,7 @@ int fib_open(const struct asc_maps *m, bool updates, struct fib **out)
 	if (!f)
 		return -ENOMEM;
 	f->sync_outer = f->sync_inner = -1;
+	f->trimmed = -1;
 	f->fd[M_DIR] = m ? m->fib_dir : -1;
 	f->fd[M_NODE] = m ? m->fib_node : -1;
 	f->fd[M_LEAF] = m ? m->fib_leaf : -1;
@@ -1398,6 +1402,64 @@ int fib_open(const struct asc_maps *m, bool updates, struct fib **out)
 	f->leaves.limit = "ASC_FIB_LEAVES";
 	f->updates = updates;
 	*out = f;
+	return 0;
+}
+
+/* Whether each array's generations are whole pages apart. */
+static bool halves_paged(void)
+{
+	long page = sysconf(_SC_PAGESIZE);
+
+	for (int i = 0; i < 4; i++)
+		if (page <= 0 || (map_len[i] / 2) % (size_t)page)
+			return false;
+	return true;
+}
+
+int fib_trim(struct fib *f, unsigned int keep_gen)
+{
+	unsigned int gen = !(keep_gen & 1);
+
+	if (f->trimmed >= 0 || f->fd[0] < 0 || !halves_paged())
+		return 0;
+	f->trimmed = (int)gen; /* after a failure too: fib_untrim() maps what is missing */
+	for (int i = 0; i < 4; i++) {
+		size_t half = map_len[i] / 2;
+
+		if (munmap((char *)f->mem[i] + gen * half, half)) {
+			int err = -errno;
+
+			log_err("fast tables: unmap generation %u of map %d: %s", gen, i,
+				errstr(err));
+			return err;
+		}
+	}
+	return 0;
+}
+
+int fib_untrim(struct fib *f)
+{
+	if (f->trimmed < 0)
+		return 0;
+	for (int i = 0; i < 4; i++) {
+		size_t half = map_len[i] / 2, off = (size_t)f->trimmed * half;
+		char *want = (char *)f->mem[i] + off;
+		void *p = mmap(want, half, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED_NOREPLACE,
+			       f->fd[i], (off_t)off);
+
+		if (p == MAP_FAILED && errno == EEXIST)
+			continue; /* still mapped: the trim stopped before it */
+		if (p != want) {
+			int err = p == MAP_FAILED ? -errno : -EADDRINUSE;
+
+			if (p != MAP_FAILED)
+				munmap(p, half);
+			log_err("fast tables: map generation %d of map %d again: %s", f->trimmed, i,
+				errstr(err));
+			return err;
+		}
+	}
+	f->trimmed = -1;
 	return 0;
 }
 

@@ -38,6 +38,7 @@ struct fib_usage {
 	size_t nodes, leaves, routes; /* entries in use in the generation (routes: distinct) */
 	size_t bytes;		      /* the same in bytes, direct arrays included */
 	size_t map_bytes;	      /* memlock of the four maps (both generations) */
+	size_t mapped_bytes;	      /* of their arrays, what this process has mapped */
 	size_t prefix_nodes;	      /* nodes of the prefix set kept for updates (both families) */
 	size_t prefix_bytes;	      /* the same in bytes (its keys included) */
 };
@@ -49,6 +50,15 @@ struct fib_usage {
  * about 40 MiB for a full table).  Returns 0 or a negative errno (logged). */
 int fib_open(const struct asc_maps *m, bool updates, struct fib **out);
 void fib_close(struct fib *f);
+
+/* Between whole loads single-prefix updates touch only the active
+ * generation: fib_trim() unmaps the other generation's half of each array
+ * (about 30 MiB of BPF map memory the daemon no longer holds mapped: the
+ * kernel keeps it for the data plane), fib_untrim() maps it again before a
+ * whole load.  Both do nothing for anonymous memory or where a half is not
+ * a whole number of pages.  0 or a negative errno (logged). */
+int fib_trim(struct fib *f, unsigned int keep_gen);
+int fib_untrim(struct fib *f);
 
 /* Writes the route records of generation `gen` (asc_fib_route, which both
  * lookup kinds use) and nothing else, waiting first for an RCU grace period

@@ -225,6 +225,9 @@ int tables_load(const struct asc_maps *m, const struct rtable *t, const struct t
 
 	if (live)
 		live->ready = false;
+	/* a live state loaded before holds only its generation mapped */
+	if (live && (err = fib_untrim(live->fib)))
+		return err;
 	lock = maps_lock(m);
 	if (lock < 0)
 		return lock;
@@ -296,6 +299,10 @@ int tables_load(const struct asc_maps *m, const struct rtable *t, const struct t
 					      .ready = true,
 					      .lock = -1,
 					      .routes = { res->routes_v4, res->routes_v6 } };
+	/* updates write only the new generation: the other stays the
+	 * kernel's (fib_trim() logs a failure, which costs only memory) */
+	if (live)
+		fib_trim(live->fib, next);
 out:
 	close(lock);
 	return err;
