@@ -152,6 +152,16 @@ struct taken {
 	uint64_t epoch; /* of the RIB they were taken from */
 };
 
+/* Logs (debug) the time since *t0 as the whole load's phase `what`, and
+ * restarts the clock. */
+static void phase_done(uint64_t *t0, const char *what)
+{
+	uint64_t t = rib_now_ns();
+
+	log_debug("whole load: %s %.3f s", what, (double)(t - *t0) / 1e9);
+	*t0 = t;
+}
+
 /* The routes of the live feed's RIB, and every (origin, transit) pair it
  * holds; its dirty set is taken (cleared) with them, so a change after
  * this is applied by the next update.  Under rib_lock: the main loop drains
@@ -160,19 +170,23 @@ struct taken {
 static int routes_from_feed(const struct rt_upstreams *u, struct rtable *t,
 			    struct rib_transit **pairs, size_t *n, struct taken *tk)
 {
+	uint64_t t0 = rib_now_ns();
 	int err = -ENOTCONN;
 
 	pthread_mutex_lock(&D.rib_lock);
+	phase_done(&t0, "wait for the RIB's lock");
 	if (!D.rib)
 		log_err("the live feed is not running (see above): nothing to load");
 	else if (rib_take_dirty(D.rib, &tk->v, &tk->n) == -ENOMEM)
 		err = -ENOMEM;
-	else
-		err = rib_to_rtable(D.rib, u, t);
-	if (!err)
-		err = rib_transits(D.rib, pairs, n);
-	if (!err)
+	else if (!(err = rib_to_rtable(D.rib, u, t)))
+		phase_done(&t0, "RIB -> route table");
+	if (!err && !(err = rib_transits(D.rib, pairs, n)))
+		phase_done(&t0, "(origin, transit) pairs");
+	if (!err) {
 		events_live_rib(&D.maps, D.rib, D.rib_epoch, u, 0);
+		phase_done(&t0, "routing-change events");
+	}
 	tk->epoch = D.rib_epoch;
 	pthread_mutex_unlock(&D.rib_lock);
 	return err;
@@ -249,6 +263,7 @@ static void reload_once(void)
 	struct taken tk = { 0 };
 	uint32_t watch[CFG_MAX_WATCH];
 	struct timespec a, b;
+	uint64_t swapped;
 	size_t npairs = 0, keep = 0, n_watch;
 	enum tables_which which;
 	bool feed;
@@ -282,12 +297,14 @@ static void reload_once(void)
 	if (!err)
 		err = tables_load(&D.maps, &t, &(struct tables_opts){ .which = which, .live = nl },
 				  &res);
+	swapped = rib_now_ns();
 	if (!err) {
 		tr = watched_pairs(pairs, npairs, watch, n_watch, &keep);
 		err = tr ? 0 : -ENOMEM;
 	}
 	live_loaded(nl, &ups, t.n, &tk, !err);
 	clock_gettime(CLOCK_MONOTONIC, &b);
+	log_debug("whole load: after the swap %.3f s", (double)(rib_now_ns() - swapped) / 1e9);
 	pthread_mutex_lock(&D.lock);
 	D.live_loading = false;
 	if (err) {

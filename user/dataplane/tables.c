@@ -27,6 +27,16 @@ static double now_s(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* Logs (debug) the time since *t0 as the whole load's phase `what`, and
+ * restarts the clock: -v shows where a load's time goes. */
+static void phase_done(double *t0, const char *what)
+{
+	double t = now_s();
+
+	log_debug("tables load: %s %.3f s", what, t - *t0);
+	*t0 = t;
+}
+
 /* Deletes every key of an LPM trie.  get_next_key(NULL) always yields the
  * first remaining key, so deleting it each time walks the whole map. */
 static int lpm_clear(int fd, size_t key_size)
@@ -170,12 +180,14 @@ static int records_load(const struct asc_maps *m, struct fib *f, const struct rt
 	struct columns *c = live ? &live->c : malloc(sizeof(*c));
 	struct slots *sl = NULL;
 	struct fib_recs r;
+	double t0 = now_s();
 	int err;
 
 	err = rec && c ? columns_read(m, c) : -ENOMEM;
 	/* under the loaders' lock: no other loader hands out slots meanwhile */
 	if (!err)
 		err = slots_open(m, &sl);
+	phase_done(&t0, "read the counter slots in use");
 	if (!err && live) {
 		slots_close(live->sl); /* of an earlier load with the same state */
 		live->sl = sl;
@@ -186,8 +198,10 @@ static int records_load(const struct asc_maps *m, struct fib *f, const struct rt
 		log_err("wait for a grace period: %s", errstr(err));
 	if (err)
 		goto out;
+	phase_done(&t0, "grace period");
 	slots_begin(sl, fib_generation(f, !next), ASC_FIB_ROUTES);
 	err = records_make(c, sl, t, rec, &r);
+	phase_done(&t0, "counter slots of every record");
 	if (err) {
 		log_err("hand out counter slots: %s", errstr(err));
 		goto out;
@@ -200,6 +214,7 @@ static int records_load(const struct asc_maps *m, struct fib *f, const struct rt
 			 "they count in the per-upstream overflow; raise the `counters` setting",
 			 res->slots_missed, m->counts_max);
 	err = fib_records(f, &r, t->n, next, rid);
+	phase_done(&t0, "distinct route records");
 out:
 	if (!live) {
 		slots_close(sl);
@@ -220,7 +235,7 @@ int tables_load(const struct asc_maps *m, const struct rtable *t, const struct t
 	unsigned int next;
 	struct timespec wall;
 	__u32 zero = 0;
-	double t0;
+	double t0, tp = now_s();
 	int lock, err;
 
 	if (live)
@@ -243,17 +258,23 @@ int tables_load(const struct asc_maps *m, const struct rtable *t, const struct t
 	if (!err && !fib)
 		err = fib_open(m, false, &fib);
 	if (!err)
+		phase_done(&tp, "loaders' lock, asc_state, fast tables opened");
+	if (!err)
 		err = records_load(m, fib, t, next, rid, res, live);
+	tp = now_s(); /* records_load() logs its own phases */
 	if (!err && (which & TABLES_LPM))
 		err = lpm_fill(m, t, rid, next);
 	if (!err && (which & TABLES_LPM))
 		res->lpm_seconds = now_s() - t0;
+	if (!err && (which & TABLES_LPM))
+		phase_done(&tp, "LPM tries");
 	if (!err && (which & TABLES_FAST)) {
 		t0 = now_s();
 		err = fib_build(fib, t, rid, next);
 		if (!err)
 			fib_usage(fib, &res->fast);
 		res->fast_seconds = now_s() - t0;
+		phase_done(&tp, "fast tables");
 	}
 	if (!o || (!o->fib && !live))
 		fib_close(fib);
@@ -283,6 +304,7 @@ int tables_load(const struct asc_maps *m, const struct rtable *t, const struct t
 		goto out;
 	}
 	res->swap_seconds = now_s() - t0;
+	phase_done(&tp, "swap");
 	res->generation = next;
 	res->lookup = st.lookup;
 	if (live)
