@@ -150,7 +150,8 @@ static int records_make(const struct columns *c, struct slots *sl, const struct 
 		}
 	}
 	r->entry = rec;
-	return err;
+	/* every new slot's identity in asc_counts before a record names it */
+	return err ? err : slots_flush(sl);
 }
 
 /* What single-prefix updates keep from the whole load before them. */
