@@ -162,6 +162,54 @@ static void phase_done(uint64_t *t0, const char *what)
 	*t0 = t;
 }
 
+/* The routing-change events of the RIB the whole load reads, on the
+ * second core while the load resolves the same RIB (both only read its
+ * prefixes, paths and pairs; the events' tally writes only its own log). */
+struct events_job {
+	const struct rt_upstreams *u;
+	uint64_t epoch;
+	pthread_t th;
+	bool started;
+};
+
+static void *events_thread(void *arg)
+{
+	struct events_job *j = arg;
+	uint64_t t0 = rib_now_ns();
+
+	events_live_rib(&D.maps, D.rib, j->epoch, j->u, 0);
+	phase_done(&t0, "routing-change events (beside the two above)");
+	return NULL;
+}
+
+/* Starts the events job, or runs it here when no thread can be had. */
+static void events_start(struct events_job *j)
+{
+	j->started = !pthread_create(&j->th, NULL, events_thread, j);
+	if (!j->started)
+		events_thread(j);
+}
+
+/* rib_to_rtable() and rib_transits() of D.rib while the events job runs;
+ * returns when both are done.  Under rib_lock. */
+static int routes_beside_events(const struct rt_upstreams *u, struct rtable *t,
+				struct rib_transit **pairs, size_t *n, struct events_job *ev,
+				uint64_t *t0)
+{
+	int err;
+
+	events_start(ev);
+	if (!(err = rib_to_rtable(D.rib, u, t)))
+		phase_done(t0, "RIB -> route table");
+	if (!err && !(err = rib_transits(D.rib, pairs, n)))
+		phase_done(t0, "(origin, transit) pairs");
+	if (ev->started) {
+		pthread_join(ev->th, NULL);
+		phase_done(t0, "wait for the events");
+	}
+	return err;
+}
+
 /* The routes of the live feed's RIB, and every (origin, transit) pair it
  * holds; its dirty set is taken (cleared) with them, so a change after
  * this is applied by the next update.  Under rib_lock: the main loop drains
@@ -170,23 +218,19 @@ static void phase_done(uint64_t *t0, const char *what)
 static int routes_from_feed(const struct rt_upstreams *u, struct rtable *t,
 			    struct rib_transit **pairs, size_t *n, struct taken *tk)
 {
+	struct events_job ev = { .u = u };
 	uint64_t t0 = rib_now_ns();
 	int err = -ENOTCONN;
 
 	pthread_mutex_lock(&D.rib_lock);
 	phase_done(&t0, "wait for the RIB's lock");
+	ev.epoch = D.rib_epoch;
 	if (!D.rib)
 		log_err("the live feed is not running (see above): nothing to load");
 	else if (rib_take_dirty(D.rib, &tk->v, &tk->n) == -ENOMEM)
 		err = -ENOMEM;
-	else if (!(err = rib_to_rtable(D.rib, u, t)))
-		phase_done(&t0, "RIB -> route table");
-	if (!err && !(err = rib_transits(D.rib, pairs, n)))
-		phase_done(&t0, "(origin, transit) pairs");
-	if (!err) {
-		events_live_rib(&D.maps, D.rib, D.rib_epoch, u, 0);
-		phase_done(&t0, "routing-change events");
-	}
+	else
+		err = routes_beside_events(u, t, pairs, n, &ev, &t0);
 	tk->epoch = D.rib_epoch;
 	pthread_mutex_unlock(&D.rib_lock);
 	return err;
