@@ -242,16 +242,21 @@ static int routes_from_files(const struct routes_opts *ro, glob_t *g, struct rta
 {
 	struct event_load ev = { 0 };
 	struct rib *rib = NULL;
+	uint64_t t0 = rib_now_ns();
 	int err = 0;
 
 	if (g->gl_pathc)
 		err = routes_read((const char *const *)g->gl_pathv, (int)g->gl_pathc, ro, t, &rib,
 				  NULL);
 	if (!err)
-		err = transits_of(rib, t, pairs, n);
-	if (!err)
+		phase_done(&t0, "read the files, RIB -> route table");
+	if (!err && !(err = transits_of(rib, t, pairs, n)))
+		phase_done(&t0, "(origin, transit) pairs");
+	if (!err) {
 		events_live_record(
 			&ev, events_live_collect(&D.maps, rib, t, ro->upstreams, *pairs, *n, &ev));
+		phase_done(&t0, "routing-change events");
+	}
 	rib_free(rib);
 	return err;
 }
