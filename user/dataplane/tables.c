@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 
+#include "common/hashidx.h"
 #include "common/log.h"
 #include "dataplane/fib.h"
 #include "dataplane/slots.h"
@@ -129,26 +130,112 @@ static int column_slot(struct slots *sl, const struct columns *c, unsigned int c
 	return slots_get(sl, &id, c->ups[c->id[col]].name, slot);
 }
 
+/* What decides an entry's record: rt_link_of() of every column reads only
+ * these.  A full table has ~1.2M entries but a few hundred thousand of
+ * these, so each column's slot is looked up once per distinct one. */
+struct rec_key {
+	uint32_t origin, transit, links;
+	uint8_t family, pad[3];
+};
+
+static uint32_t rec_key_hash(const void *e)
+{
+	return hashidx_fnv1a(e, sizeof(struct rec_key));
+}
+
+static bool rec_key_eq(const void *e, const void *k)
+{
+	return !memcmp(e, k, sizeof(struct rec_key));
+}
+
+static const struct hashidx_ops rec_key_ops = { sizeof(struct rec_key), rec_key_hash, rec_key_eq };
+
+/* The distinct record keys of t, in order of first entry, into *keys
+ * (*nkeys) and each entry's index among them into which[]: malloc'd. */
+static int rec_keys(const struct rtable *t, struct rec_key **keys, size_t *nkeys, uint32_t **which)
+{
+	struct rec_key *k = malloc((t->n ? t->n : 1) * sizeof(*k));
+	uint32_t *w = malloc((t->n ? t->n : 1) * sizeof(*w));
+	struct hashidx idx = { 0 };
+	size_t n = 0;
+	int err = k && w ? 0 : -ENOMEM;
+
+	for (size_t i = 0; !err && i < t->n; i++) {
+		const struct rt_entry *e = &t->v[i];
+		uint32_t *hs;
+
+		k[n] = (struct rec_key){ .origin = e->route.origin_asn,
+					 .transit = e->route.transit_asn,
+					 .links = e->links,
+					 .family = e->family };
+		err = hashidx_reserve(&idx, &rec_key_ops, k);
+		if (err)
+			break;
+		hs = hashidx_slot(&idx, &rec_key_ops, k, &k[n]);
+		if (!*hs)
+			hashidx_put(&idx, hs, (uint32_t)n++);
+		w[i] = *hs - 1;
+	}
+	hashidx_free(&idx);
+	if (err) {
+		free(k);
+		free(w);
+		return -ENOMEM;
+	}
+	*keys = k;
+	*nkeys = n;
+	*which = w;
+	return 0;
+}
+
+/* The slots of column col for every distinct key into drec[]. */
+static int column_slots(const struct columns *c, struct slots *sl, const struct rtable *t,
+			unsigned int col, const struct rec_key *k, size_t n, struct asc_route *drec)
+{
+	int err = 0;
+
+	for (size_t d = 0; !err && d < n; d++) {
+		struct rt_entry e = { .family = k[d].family,
+				      .route = { .origin_asn = k[d].origin,
+						 .transit_asn = k[d].transit },
+				      .links = k[d].links };
+		struct rt_link l = rt_link_of(t, &e, col);
+
+		err = column_slot(sl, c, col, e.family, &l, &drec[d].slot[col]);
+	}
+	return err;
+}
+
 /* The record of every entry of t and the no-route records: for every
- * attached upstream's column, the slot of what rt_link_of() says. */
+ * attached upstream's column, the slot of what rt_link_of() says.  Slots
+ * are handed out column by column in the order of the entries, as a
+ * lookup per entry would. */
 static int records_make(const struct columns *c, struct slots *sl, const struct rtable *t,
 			struct asc_route *rec, struct fib_recs *r)
 {
 	static const struct rt_link none = { .path = ASC_PATH_NONE };
-	int err = 0;
+	struct asc_route *drec = NULL;
+	struct rec_key *k = NULL;
+	uint32_t *which = NULL;
+	size_t n = 0;
+	int err = rec_keys(t, &k, &n, &which);
 
+	if (!err && !(drec = calloc(n ? n : 1, sizeof(*drec))))
+		err = -ENOMEM;
 	memset(r->noroute, 0, sizeof(r->noroute));
-	for (unsigned int col = 0; col < ASC_COLUMNS; col++) {
+	for (unsigned int col = 0; !err && col < ASC_COLUMNS; col++) {
 		if (!c->id[col])
 			continue;
 		for (int f = 0; !err && f < 2; f++)
 			err = column_slot(sl, c, col, f ? 6 : 4, &none, &r->noroute[f].slot[col]);
-		for (size_t i = 0; !err && i < t->n; i++) {
-			struct rt_link l = rt_link_of(t, &t->v[i], col);
-
-			err = column_slot(sl, c, col, t->v[i].family, &l, &rec[i].slot[col]);
-		}
+		if (!err)
+			err = column_slots(c, sl, t, col, k, n, drec);
 	}
+	for (size_t i = 0; !err && i < t->n; i++)
+		rec[i] = drec[which[i]];
+	free(drec);
+	free(k);
+	free(which);
 	r->entry = rec;
 	/* every new slot's identity in asc_counts before a record names it */
 	return err ? err : slots_flush(sl);
