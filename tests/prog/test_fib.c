@@ -95,7 +95,7 @@ static struct asc_route rec_of(const struct rt_entry *e)
 				   .path = ASC_PATH_CONSENSUS };
 	struct asc_route r = { 0 };
 
-	if (slots_get(slots, &id, "t", &r.slot[0]) || !r.slot[0])
+	if (slots_get(slots, &id, "t", &r.slot[0]) || !r.slot[0] || slots_flush(slots))
 		FAIL("no counter slot for origin %u\n", id.origin_asn);
 	return r;
 }

@@ -101,6 +101,52 @@ static void test_rtable_sort_dedup_keeps_the_last(void **state)
 	rtable_free(&t);
 }
 
+/* Random prefixes of both families from a small space (many duplicates;
+ * IPv6 ones differing in the address's second half too): sorted, the
+ * table is strictly in prefix_cmp() order, and each prefix kept carries
+ * the origin of the last entry added with it (origin = 1 + its position). */
+static void test_rtable_sort_dedup_matches_prefix_cmp(void **state)
+{
+	enum { N = 4000 };
+	struct rt_entry *in = calloc(N, sizeof(*in));
+	struct rtable t = { 0 };
+	unsigned int seed = 4837;
+
+	assert_non_null(in);
+	for (int i = 0; i < N; i++) {
+		struct rt_entry *e = &in[i];
+
+		e->family = (rand_r(&seed) & 1) ? 6 : 4;
+		e->addr[0] = e->family == 6 ? 0x20 : 175;
+		e->addr[2] = (uint8_t)(rand_r(&seed) & 15);
+		e->addr[3] = (uint8_t)(rand_r(&seed) & 7);
+		if (e->family == 6)
+			e->addr[9 + rand_r(&seed) % 7] = (uint8_t)(rand_r(&seed) & 3);
+		e->plen = (uint8_t)(e->family == 4 ? 24 + rand_r(&seed) % 9
+						   : 120 + rand_r(&seed) % 9);
+		prefix_mask(e->addr, e->family, e->plen);
+		e->route.origin_asn = (uint32_t)i + 1;
+		assert_int_equal(rtable_add(&t, e), 0);
+	}
+	assert_int_not_equal(rtable_sort_dedup(&t), (size_t)-1);
+	assert_true(t.n < N); /* the space is small: there were duplicates */
+	for (size_t k = 1; k < t.n; k++)
+		assert_true(prefix_cmp(&t.v[k - 1], &t.v[k]) < 0);
+	for (int i = 0; i < N; i++) {
+		const struct rt_entry *f = bsearch(&in[i], t.v, t.n, sizeof(*t.v),
+						   (int (*)(const void *, const void *))prefix_cmp);
+		uint32_t last = 0;
+
+		assert_non_null(f);
+		for (int j = i; j < N; j++)
+			if (!prefix_cmp(&in[j], &in[i]))
+				last = in[j].route.origin_asn;
+		assert_int_equal(f->route.origin_asn, last);
+	}
+	rtable_free(&t);
+	free(in);
+}
+
 /* Brute force: the longest prefix of the right family covering addr. */
 static const struct rt_entry *scan(const struct rtable *t, int family, const uint8_t *addr)
 {
@@ -207,6 +253,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rtable_prefix_parse_table),
 		cmocka_unit_test(test_rtable_sort_dedup_keeps_the_last),
+		cmocka_unit_test(test_rtable_sort_dedup_matches_prefix_cmp),
 		cmocka_unit_test(test_rtable_link_of_after_sort),
 		cmocka_unit_test(test_rtable_lpm_matches_brute_force),
 	};

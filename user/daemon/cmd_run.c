@@ -152,6 +152,64 @@ struct taken {
 	uint64_t epoch; /* of the RIB they were taken from */
 };
 
+/* Logs (debug) the time since *t0 as the whole load's phase `what`, and
+ * restarts the clock. */
+static void phase_done(uint64_t *t0, const char *what)
+{
+	uint64_t t = rib_now_ns();
+
+	log_debug("whole load: %s %.3f s", what, (double)(t - *t0) / 1e9);
+	*t0 = t;
+}
+
+/* The routing-change events of the RIB the whole load reads, on the
+ * second core while the load resolves the same RIB (both only read its
+ * prefixes, paths and pairs; the events' tally writes only its own log). */
+struct events_job {
+	const struct rt_upstreams *u;
+	uint64_t epoch;
+	pthread_t th;
+	bool started;
+};
+
+static void *events_thread(void *arg)
+{
+	struct events_job *j = arg;
+	uint64_t t0 = rib_now_ns();
+
+	events_live_rib(&D.maps, D.rib, j->epoch, j->u, 0);
+	phase_done(&t0, "routing-change events (beside the two above)");
+	return NULL;
+}
+
+/* Starts the events job, or runs it here when no thread can be had. */
+static void events_start(struct events_job *j)
+{
+	j->started = !pthread_create(&j->th, NULL, events_thread, j);
+	if (!j->started)
+		events_thread(j);
+}
+
+/* rib_to_rtable() and rib_transits() of D.rib while the events job runs;
+ * returns when both are done.  Under rib_lock. */
+static int routes_beside_events(const struct rt_upstreams *u, struct rtable *t,
+				struct rib_transit **pairs, size_t *n, struct events_job *ev,
+				uint64_t *t0)
+{
+	int err;
+
+	events_start(ev);
+	if (!(err = rib_to_rtable(D.rib, u, t)))
+		phase_done(t0, "RIB -> route table");
+	if (!err && !(err = rib_transits(D.rib, pairs, n)))
+		phase_done(t0, "(origin, transit) pairs");
+	if (ev->started) {
+		pthread_join(ev->th, NULL);
+		phase_done(t0, "wait for the events");
+	}
+	return err;
+}
+
 /* The routes of the live feed's RIB, and every (origin, transit) pair it
  * holds; its dirty set is taken (cleared) with them, so a change after
  * this is applied by the next update.  Under rib_lock: the main loop drains
@@ -160,19 +218,19 @@ struct taken {
 static int routes_from_feed(const struct rt_upstreams *u, struct rtable *t,
 			    struct rib_transit **pairs, size_t *n, struct taken *tk)
 {
+	struct events_job ev = { .u = u };
+	uint64_t t0 = rib_now_ns();
 	int err = -ENOTCONN;
 
 	pthread_mutex_lock(&D.rib_lock);
+	phase_done(&t0, "wait for the RIB's lock");
+	ev.epoch = D.rib_epoch;
 	if (!D.rib)
 		log_err("the live feed is not running (see above): nothing to load");
 	else if (rib_take_dirty(D.rib, &tk->v, &tk->n) == -ENOMEM)
 		err = -ENOMEM;
 	else
-		err = rib_to_rtable(D.rib, u, t);
-	if (!err)
-		err = rib_transits(D.rib, pairs, n);
-	if (!err)
-		events_live_rib(&D.maps, D.rib, D.rib_epoch, u, 0);
+		err = routes_beside_events(u, t, pairs, n, &ev, &t0);
 	tk->epoch = D.rib_epoch;
 	pthread_mutex_unlock(&D.rib_lock);
 	return err;
@@ -184,16 +242,21 @@ static int routes_from_files(const struct routes_opts *ro, glob_t *g, struct rta
 {
 	struct event_load ev = { 0 };
 	struct rib *rib = NULL;
+	uint64_t t0 = rib_now_ns();
 	int err = 0;
 
 	if (g->gl_pathc)
 		err = routes_read((const char *const *)g->gl_pathv, (int)g->gl_pathc, ro, t, &rib,
 				  NULL);
 	if (!err)
-		err = transits_of(rib, t, pairs, n);
-	if (!err)
+		phase_done(&t0, "read the files, RIB -> route table");
+	if (!err && !(err = transits_of(rib, t, pairs, n)))
+		phase_done(&t0, "(origin, transit) pairs");
+	if (!err) {
 		events_live_record(
 			&ev, events_live_collect(&D.maps, rib, t, ro->upstreams, *pairs, *n, &ev));
+		phase_done(&t0, "routing-change events");
+	}
 	rib_free(rib);
 	return err;
 }
@@ -249,6 +312,7 @@ static void reload_once(void)
 	struct taken tk = { 0 };
 	uint32_t watch[CFG_MAX_WATCH];
 	struct timespec a, b;
+	uint64_t swapped;
 	size_t npairs = 0, keep = 0, n_watch;
 	enum tables_which which;
 	bool feed;
@@ -282,12 +346,14 @@ static void reload_once(void)
 	if (!err)
 		err = tables_load(&D.maps, &t, &(struct tables_opts){ .which = which, .live = nl },
 				  &res);
+	swapped = rib_now_ns();
 	if (!err) {
 		tr = watched_pairs(pairs, npairs, watch, n_watch, &keep);
 		err = tr ? 0 : -ENOMEM;
 	}
 	live_loaded(nl, &ups, t.n, &tk, !err);
 	clock_gettime(CLOCK_MONOTONIC, &b);
+	log_debug("whole load: after the swap %.3f s", (double)(rib_now_ns() - swapped) / 1e9);
 	pthread_mutex_lock(&D.lock);
 	D.live_loading = false;
 	if (err) {

@@ -414,6 +414,8 @@ static int noroute_slots(const struct asc_maps *m, struct fib *f, const char *na
 
 		err = slots_get(sl, &k, name, &slot[fam]);
 	}
+	if (!err)
+		err = slots_flush(sl);
 	slots_close(sl);
 	if (!err)
 		fib_noroute_set(f, col, slot);

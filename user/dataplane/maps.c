@@ -527,15 +527,23 @@ int count_read(const struct asc_maps *m, uint32_t slot, struct asc_count *rows)
 
 int count_write(const struct asc_maps *m, uint32_t slot, const struct asc_count *rows)
 {
+	return counts_write(m, &slot, 1, rows);
+}
+
+int counts_write(const struct asc_maps *m, const uint32_t *slot, size_t n,
+		 const struct asc_count *rows)
+{
 	LIBBPF_OPTS(bpf_map_batch_opts, bo);
-	__u32 *keys = malloc((size_t)m->nr_cpus * sizeof(*keys)), n = (__u32)m->nr_cpus;
+	__u32 per = (__u32)m->nr_cpus, nrows = (__u32)(n * per);
+	__u32 *keys = malloc((nrows ? nrows : 1) * sizeof(*keys));
 	int err = 0;
 
 	if (!keys)
 		return -ENOMEM;
-	for (__u32 c = 0; c < n; c++)
-		keys[c] = slot * n + c;
-	if (bpf_map_update_batch(m->counts, keys, rows, &n, &bo))
+	for (size_t i = 0; i < n; i++)
+		for (__u32 c = 0; c < per; c++)
+			keys[i * per + c] = slot[i] * per + c;
+	if (nrows && bpf_map_update_batch(m->counts, keys, rows, &nrows, &bo))
 		err = -errno;
 	free(keys);
 	return err;

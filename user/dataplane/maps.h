@@ -97,6 +97,10 @@ int counts_foreach(const struct asc_maps *m, counts_fn *fn, void *ctx);
 /* One slot's nr_cpus rows, read into / written from rows[nr_cpus]. */
 int count_read(const struct asc_maps *m, uint32_t slot, struct asc_count *rows);
 int count_write(const struct asc_maps *m, uint32_t slot, const struct asc_count *rows);
+/* n slots' rows at once (one system call), slot[i]'s from rows[i * nr_cpus]:
+ * a whole load hands out hundreds of thousands of slots. */
+int counts_write(const struct asc_maps *m, const uint32_t *slot, size_t n,
+		 const struct asc_count *rows);
 /* A slot's counts summed over its rows (CPUs), and its identity. */
 void count_sum(const struct asc_count *rows, int nr_cpus, struct asc_count_val *rx,
 	       struct asc_count_val *tx);

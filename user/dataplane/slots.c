@@ -34,7 +34,14 @@ struct slots {
 	uint32_t cursor; /* where the search for an idle slot goes on */
 	size_t missed, folded;
 	struct asc_count *buf; /* one slot's rows, one per CPU */
+	uint32_t *pend;	       /* slots handed out, identity not yet written */
+	size_t npend, max_pend;
+	struct asc_count *rows; /* the pending slots' rows, max_pend * nr_cpus */
 };
+
+/* Rows of asc_counts written per system call when slots are handed out:
+ * 1 MiB of struct asc_count. */
+#define SLOTS_WRITE_ROWS 16384
 
 enum { REF_ACTIVE = 1, REF_NEW = 2 };
 
@@ -150,8 +157,11 @@ int slots_open(const struct asc_maps *m, struct slots **out)
 	if (!s)
 		return -ENOMEM;
 	s->m = m;
+	s->max_pend = SLOTS_WRITE_ROWS / m->nr_cpus ? SLOTS_WRITE_ROWS / m->nr_cpus : 1;
 	s->buf = calloc(m->nr_cpus, sizeof(*s->buf));
-	err = s->buf ? cover(s, 1) : -ENOMEM;
+	s->pend = malloc(s->max_pend * sizeof(*s->pend));
+	s->rows = malloc(s->max_pend * m->nr_cpus * sizeof(*s->rows));
+	err = s->buf && s->pend && s->rows ? cover(s, 1) : -ENOMEM;
 	if (!err)
 		err = read_all(s);
 	if (err) {
@@ -166,7 +176,11 @@ void slots_close(struct slots *s)
 {
 	if (!s)
 		return;
+	if (s->npend && slots_flush(s))
+		log_err("asc_counts: %zu new counter slots left unwritten", s->npend);
 	hashidx_free(&s->by_key);
+	free(s->pend);
+	free(s->rows);
 	free(s->v);
 	free(s->free);
 	free(s->ref);
@@ -259,8 +273,8 @@ static int take_slot(struct slots *s, uint32_t *idx)
 	return 0;
 }
 
-/* Writes the identity of slot idx with zero counts, in every CPU's row. */
-static int slot_write(struct slots *s, uint32_t idx)
+/* The identity of slot idx with zero counts, in every CPU's row of rows. */
+static void slot_rows(const struct slots *s, uint32_t idx, struct asc_count *rows)
 {
 	const struct slot *sl = &s->v[idx];
 	struct asc_count c = { .origin_asn = sl->key.origin_asn,
@@ -271,8 +285,21 @@ static int slot_write(struct slots *s, uint32_t idx)
 
 	memcpy(c.upstream, sl->name, ASC_NAME_LEN);
 	for (int i = 0; i < s->m->nr_cpus; i++)
-		s->buf[i] = c;
-	return count_write(s->m, idx, s->buf);
+		rows[i] = c;
+}
+
+int slots_flush(struct slots *s)
+{
+	size_t per = (size_t)s->m->nr_cpus;
+	int err;
+
+	for (size_t i = 0; i < s->npend; i++)
+		slot_rows(s, s->pend[i], s->rows + i * per);
+	err = counts_write(s->m, s->pend, s->npend, s->rows);
+	if (err)
+		log_err("asc_counts: write %zu new counter slots: %s", s->npend, errstr(err));
+	s->npend = 0;
+	return err;
 }
 
 /* Hands out a slot to identity *id: *slot 0 when none is left. */
@@ -291,16 +318,16 @@ static int slot_new(struct slots *s, const struct asc_slot_key *id, const char *
 	s->v[idx].key = *id;
 	memset(s->v[idx].name, 0, ASC_NAME_LEN);
 	strncpy(s->v[idx].name, name, ASC_NAME_LEN - 1);
-	err = slot_write(s, idx);
-	if (!err)
-		err = index_add(s, idx);
+	err = index_add(s, idx);
 	if (err) {
 		s->v[idx].key.family = 0;
 		push_free(s, idx); /* out of memory: lost till the next open */
 		return err;
 	}
+	/* its identity goes to asc_counts with others (slots_flush()) */
+	s->pend[s->npend++] = idx;
 	*slot = idx;
-	return 0;
+	return s->npend == s->max_pend ? slots_flush(s) : 0;
 }
 
 int slots_get(struct slots *s, const struct asc_slot_key *id, const char *name, uint32_t *slot)

@@ -28,10 +28,16 @@ void slots_close(struct slots *s);
 void slots_begin(struct slots *s, const struct asc_route *active, size_t n);
 
 /* The slot of identity *id (upstream's name `name`), handed out (identity
- * written, counts zero) if it has none: a free slot, else an idle one
- * folded into asc_retired.  *slot is 0 when none is left (the column then
- * counts in asc_overflow); slots_missed() counts those. */
+ * and zero counts written by slots_flush(), in batches) if it has none: a
+ * free slot, else an idle one folded into asc_retired.  *slot is 0 when
+ * none is left (the column then counts in asc_overflow); slots_missed()
+ * counts those. */
 int slots_get(struct slots *s, const struct asc_slot_key *id, const char *name, uint32_t *slot);
+/* Writes the identities of the slots handed out since the last flush into
+ * asc_counts (one system call per 16384 rows): call before any record that
+ * references them can be seen by the data plane.  slots_close() flushes
+ * too.  Returns 0 or a negative errno (logged). */
+int slots_flush(struct slots *s);
 
 /* Identities that found no slot since slots_begin(), slots folded, slots
  * in use. */

@@ -14,6 +14,7 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 
+#include "common/hashidx.h"
 #include "common/log.h"
 #include "dataplane/fib.h"
 #include "dataplane/slots.h"
@@ -25,6 +26,16 @@ static double now_s(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* Logs (debug) the time since *t0 as the whole load's phase `what`, and
+ * restarts the clock: -v shows where a load's time goes. */
+static void phase_done(double *t0, const char *what)
+{
+	double t = now_s();
+
+	log_debug("tables load: %s %.3f s", what, t - *t0);
+	*t0 = t;
 }
 
 /* Deletes every key of an LPM trie.  get_next_key(NULL) always yields the
@@ -119,28 +130,115 @@ static int column_slot(struct slots *sl, const struct columns *c, unsigned int c
 	return slots_get(sl, &id, c->ups[c->id[col]].name, slot);
 }
 
+/* What decides an entry's record: rt_link_of() of every column reads only
+ * these.  A full table has ~1.2M entries but a few hundred thousand of
+ * these, so each column's slot is looked up once per distinct one. */
+struct rec_key {
+	uint32_t origin, transit, links;
+	uint8_t family, pad[3];
+};
+
+static uint32_t rec_key_hash(const void *e)
+{
+	return hashidx_fnv1a(e, sizeof(struct rec_key));
+}
+
+static bool rec_key_eq(const void *e, const void *k)
+{
+	return !memcmp(e, k, sizeof(struct rec_key));
+}
+
+static const struct hashidx_ops rec_key_ops = { sizeof(struct rec_key), rec_key_hash, rec_key_eq };
+
+/* The distinct record keys of t, in order of first entry, into *keys
+ * (*nkeys) and each entry's index among them into which[]: malloc'd. */
+static int rec_keys(const struct rtable *t, struct rec_key **keys, size_t *nkeys, uint32_t **which)
+{
+	struct rec_key *k = malloc((t->n ? t->n : 1) * sizeof(*k));
+	uint32_t *w = malloc((t->n ? t->n : 1) * sizeof(*w));
+	struct hashidx idx = { 0 };
+	size_t n = 0;
+	int err = k && w ? 0 : -ENOMEM;
+
+	for (size_t i = 0; !err && i < t->n; i++) {
+		const struct rt_entry *e = &t->v[i];
+		uint32_t *hs;
+
+		k[n] = (struct rec_key){ .origin = e->route.origin_asn,
+					 .transit = e->route.transit_asn,
+					 .links = e->links,
+					 .family = e->family };
+		err = hashidx_reserve(&idx, &rec_key_ops, k);
+		if (err)
+			break;
+		hs = hashidx_slot(&idx, &rec_key_ops, k, &k[n]);
+		if (!*hs)
+			hashidx_put(&idx, hs, (uint32_t)n++);
+		w[i] = *hs - 1;
+	}
+	hashidx_free(&idx);
+	if (err) {
+		free(k);
+		free(w);
+		return -ENOMEM;
+	}
+	*keys = k;
+	*nkeys = n;
+	*which = w;
+	return 0;
+}
+
+/* The slots of column col for every distinct key into drec[]. */
+static int column_slots(const struct columns *c, struct slots *sl, const struct rtable *t,
+			unsigned int col, const struct rec_key *k, size_t n, struct asc_route *drec)
+{
+	int err = 0;
+
+	for (size_t d = 0; !err && d < n; d++) {
+		struct rt_entry e = { .family = k[d].family,
+				      .route = { .origin_asn = k[d].origin,
+						 .transit_asn = k[d].transit },
+				      .links = k[d].links };
+		struct rt_link l = rt_link_of(t, &e, col);
+
+		err = column_slot(sl, c, col, e.family, &l, &drec[d].slot[col]);
+	}
+	return err;
+}
+
 /* The record of every entry of t and the no-route records: for every
- * attached upstream's column, the slot of what rt_link_of() says. */
+ * attached upstream's column, the slot of what rt_link_of() says.  Slots
+ * are handed out column by column in the order of the entries, as a
+ * lookup per entry would. */
 static int records_make(const struct columns *c, struct slots *sl, const struct rtable *t,
 			struct asc_route *rec, struct fib_recs *r)
 {
 	static const struct rt_link none = { .path = ASC_PATH_NONE };
-	int err = 0;
+	struct asc_route *drec = NULL;
+	struct rec_key *k = NULL;
+	uint32_t *which = NULL;
+	size_t n = 0;
+	int err = rec_keys(t, &k, &n, &which);
 
+	if (!err && !(drec = calloc(n ? n : 1, sizeof(*drec))))
+		err = -ENOMEM;
 	memset(r->noroute, 0, sizeof(r->noroute));
-	for (unsigned int col = 0; col < ASC_COLUMNS; col++) {
+	for (unsigned int col = 0; !err && col < ASC_COLUMNS; col++) {
 		if (!c->id[col])
 			continue;
 		for (int f = 0; !err && f < 2; f++)
 			err = column_slot(sl, c, col, f ? 6 : 4, &none, &r->noroute[f].slot[col]);
-		for (size_t i = 0; !err && i < t->n; i++) {
-			struct rt_link l = rt_link_of(t, &t->v[i], col);
-
-			err = column_slot(sl, c, col, t->v[i].family, &l, &rec[i].slot[col]);
-		}
+		if (!err)
+			err = column_slots(c, sl, t, col, k, n, drec);
 	}
+	for (size_t i = 0; !err && i < t->n; i++)
+		rec[i] = drec[which[i]];
+	free(drec);
+	free(k);
+	free(which);
 	r->entry = rec;
-	return err;
+	/* every new slot's identity in asc_counts before a record names it */
+	return err ? err : slots_flush(sl);
 }
 
 /* What single-prefix updates keep from the whole load before them. */
@@ -170,12 +268,14 @@ static int records_load(const struct asc_maps *m, struct fib *f, const struct rt
 	struct columns *c = live ? &live->c : malloc(sizeof(*c));
 	struct slots *sl = NULL;
 	struct fib_recs r;
+	double t0 = now_s();
 	int err;
 
 	err = rec && c ? columns_read(m, c) : -ENOMEM;
 	/* under the loaders' lock: no other loader hands out slots meanwhile */
 	if (!err)
 		err = slots_open(m, &sl);
+	phase_done(&t0, "read the counter slots in use");
 	if (!err && live) {
 		slots_close(live->sl); /* of an earlier load with the same state */
 		live->sl = sl;
@@ -186,8 +286,10 @@ static int records_load(const struct asc_maps *m, struct fib *f, const struct rt
 		log_err("wait for a grace period: %s", errstr(err));
 	if (err)
 		goto out;
+	phase_done(&t0, "grace period");
 	slots_begin(sl, fib_generation(f, !next), ASC_FIB_ROUTES);
 	err = records_make(c, sl, t, rec, &r);
+	phase_done(&t0, "counter slots of every record");
 	if (err) {
 		log_err("hand out counter slots: %s", errstr(err));
 		goto out;
@@ -200,6 +302,7 @@ static int records_load(const struct asc_maps *m, struct fib *f, const struct rt
 			 "they count in the per-upstream overflow; raise the `counters` setting",
 			 res->slots_missed, m->counts_max);
 	err = fib_records(f, &r, t->n, next, rid);
+	phase_done(&t0, "distinct route records");
 out:
 	if (!live) {
 		slots_close(sl);
@@ -220,7 +323,7 @@ int tables_load(const struct asc_maps *m, const struct rtable *t, const struct t
 	unsigned int next;
 	struct timespec wall;
 	__u32 zero = 0;
-	double t0;
+	double t0, tp = now_s();
 	int lock, err;
 
 	if (live)
@@ -246,17 +349,23 @@ int tables_load(const struct asc_maps *m, const struct rtable *t, const struct t
 	if (!err && !fib)
 		err = fib_open(m, false, &fib);
 	if (!err)
+		phase_done(&tp, "loaders' lock, asc_state, fast tables opened");
+	if (!err)
 		err = records_load(m, fib, t, next, rid, res, live);
+	tp = now_s(); /* records_load() logs its own phases */
 	if (!err && (which & TABLES_LPM))
 		err = lpm_fill(m, t, rid, next);
 	if (!err && (which & TABLES_LPM))
 		res->lpm_seconds = now_s() - t0;
+	if (!err && (which & TABLES_LPM))
+		phase_done(&tp, "LPM tries");
 	if (!err && (which & TABLES_FAST)) {
 		t0 = now_s();
 		err = fib_build(fib, t, rid, next);
 		if (!err)
 			fib_usage(fib, &res->fast);
 		res->fast_seconds = now_s() - t0;
+		phase_done(&tp, "fast tables");
 	}
 	if (!o || (!o->fib && !live))
 		fib_close(fib);
@@ -286,6 +395,7 @@ int tables_load(const struct asc_maps *m, const struct rtable *t, const struct t
 		goto out;
 	}
 	res->swap_seconds = now_s() - t0;
+	phase_done(&tp, "swap");
 	res->generation = next;
 	res->lookup = st.lookup;
 	if (live)
