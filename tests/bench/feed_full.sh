@@ -19,6 +19,9 @@
 #     so that a stall of our keepalives would drop it);
 #   - the daemon's CPU time (every thread) while the table comes;
 #   - the daemon's and the router BIRD's VmRSS and VmHWM per million paths;
+#     the daemon's VmRSS after the load, its own part of it (RssAnon: not
+#     the BPF maps it maps) and its peak (VmHWM, the whole load), each
+#     against the router's VmRSS;
 #   - update-to-kernel latency p50/p99 from asclass_feed_update_kernel_seconds
 #     at steady state (FEED_CHURN single path changes, birdc configure of a
 #     small static set on the router) and during a full-table reset burst
@@ -419,7 +422,7 @@ fi
 seen=$(loads)
 n_loads=$((seen - loads_before))
 drop_load=$(session_lines)
-d_hwm=$(rss "$DPID" VmHWM) d_rss=$(rss "$DPID" VmRSS)
+d_hwm=$(rss "$DPID" VmHWM) d_rss=$(rss "$DPID" VmRSS) d_anon=$(rss "$DPID" RssAnon)
 r_pid=$(bird_pid rtr)
 r_hwm=$(rss "$r_pid" VmHWM) r_rss=$(rss "$r_pid" VmRSS)
 
@@ -501,7 +504,9 @@ row "session left Established (hold time $HOLD s)" \
 	"never (the router says: $rtr_state)"
 row "daemon VmRSS / VmHWM after the load" "$d_rss / $d_hwm MiB" -
 row "  per million paths" "$(per_m "$d_rss") / $(per_m "$d_hwm") MiB" \
-	"below the router's: $(met "$(per_m "$d_hwm")" "$(per_m "$r_rss")")"
+	"below the router's VmRSS: $(met "$(per_m "$d_rss")" "$(per_m "$r_rss")") / peak $(met "$(per_m "$d_hwm")" "$(per_m "$r_rss")")"
+row "  of it the daemon's own (RssAnon), per million" "$d_anon MiB, $(per_m "$d_anon") MiB" \
+	"below the router's VmRSS: $(met "$(per_m "$d_anon")" "$(per_m "$r_rss")")"
 row "router BIRD VmRSS / VmHWM, same run" "$r_rss / $r_hwm MiB" -
 row "  per million paths" "$(per_m "$r_rss") / $(per_m "$r_hwm") MiB" "(the issue: ~135)"
 row "update-to-kernel, steady ($CHURN changes)" "$steady" "p99 < 10 ms"
