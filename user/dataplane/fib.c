@@ -1416,51 +1416,54 @@ static bool halves_paged(void)
 	return true;
 }
 
-int fib_trim(struct fib *f, unsigned int keep_gen)
+/* Generation gen's half of array i: the map's pages again (map), or an
+ * inaccessible reservation that holds no memory.  MAP_FIXED within the
+ * range fib_open() mapped: the addresses stay ours either way, so no other
+ * mapping (a thread's stack, malloc's) can land in them and be unmapped by
+ * fib_close(). */
+static int remap_half(struct fib *f, int i, unsigned int gen, bool map)
 {
-	unsigned int gen = !(keep_gen & 1);
+	size_t half = map_len[i] / 2, off = gen * half;
+	char *want = (char *)f->mem[i] + off;
+	void *p = map ? mmap(want, half, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, f->fd[i],
+			     (off_t)off)
+		      : mmap(want, half, PROT_NONE,
+			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0);
 
-	if (f->trimmed >= 0 || f->fd[0] < 0 || !halves_paged())
-		return 0;
-	f->trimmed = (int)gen; /* after a failure too: fib_untrim() maps what is missing */
-	for (int i = 0; i < 4; i++) {
-		size_t half = map_len[i] / 2;
+	if (p == MAP_FAILED) {
+		int err = -errno;
 
-		if (munmap((char *)f->mem[i] + gen * half, half)) {
-			int err = -errno;
-
-			log_err("fast tables: unmap generation %u of map %d: %s", gen, i,
-				errstr(err));
-			return err;
-		}
+		log_err("fast tables: %s generation %u of map %d: %s", map ? "map" : "unmap", gen,
+			i, errstr(err));
+		return err;
 	}
 	return 0;
 }
 
+int fib_trim(struct fib *f, unsigned int keep_gen)
+{
+	unsigned int gen = !(keep_gen & 1);
+	int err = 0;
+
+	if (f->trimmed >= 0 || f->fd[0] < 0 || !halves_paged())
+		return 0;
+	f->trimmed = (int)gen; /* after a failure too: fib_untrim() maps every half */
+	for (int i = 0; !err && i < 4; i++)
+		err = remap_half(f, i, gen, false);
+	return err;
+}
+
 int fib_untrim(struct fib *f)
 {
+	int err = 0;
+
 	if (f->trimmed < 0)
 		return 0;
-	for (int i = 0; i < 4; i++) {
-		size_t half = map_len[i] / 2, off = (size_t)f->trimmed * half;
-		char *want = (char *)f->mem[i] + off;
-		void *p = mmap(want, half, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED_NOREPLACE,
-			       f->fd[i], (off_t)off);
-
-		if (p == MAP_FAILED && errno == EEXIST)
-			continue; /* still mapped: the trim stopped before it */
-		if (p != want) {
-			int err = p == MAP_FAILED ? -errno : -EADDRINUSE;
-
-			if (p != MAP_FAILED)
-				munmap(p, half);
-			log_err("fast tables: map generation %d of map %d again: %s", f->trimmed, i,
-				errstr(err));
-			return err;
-		}
-	}
-	f->trimmed = -1;
-	return 0;
+	for (int i = 0; !err && i < 4; i++)
+		err = remap_half(f, i, (unsigned int)f->trimmed, true);
+	if (!err)
+		f->trimmed = -1;
+	return err;
 }
 
 void fib_close(struct fib *f)

@@ -52,7 +52,8 @@ int fib_open(const struct asc_maps *m, bool updates, struct fib **out);
 void fib_close(struct fib *f);
 
 /* Between whole loads single-prefix updates touch only the active
- * generation: fib_trim() unmaps the other generation's half of each array
+ * generation: fib_trim() unmaps the other generation's half of each array,
+ * keeping its addresses reserved and inaccessible
  * (about 30 MiB of BPF map memory the daemon no longer holds mapped: the
  * kernel keeps it for the data plane), fib_untrim() maps it again before a
  * whole load.  Both do nothing for anonymous memory or where a half is not
