@@ -550,6 +550,31 @@ static void test_bmp_peer_down_withdraws(void **state)
 	rib_free(r);
 }
 
+/* Two routers report the same peer (a route server both see, or the
+ * same upstream): each router's paths are its own in the RIB; one
+ * router's Peer Down withdraws only what that router reported. */
+static void test_bmp_two_routers_same_peer(void **state)
+{
+	struct rib *r = two_paths(); /* router 203.0.113.1: cu's and ttk's */
+	int sv[2], first = h.fd;
+
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, sv), 0);
+	assert_true(bmp_attach_fd(h.b, sv[0], "203.0.113.9") >= 0);
+	h.fd = sv[1]; /* the second router's end */
+	send_announce(&PEER_TTK, 20485, 0);
+	assert_int_equal(bmp_drain(h.b, r, 0, NULL), 0);
+	assert_int_equal(paths_of_22(r), 3);
+	send_peer_down(&PEER_TTK, 3);
+	assert_int_equal(bmp_drain(h.b, r, 0, NULL), 0);
+	assert_int_equal(paths_of_22(r), 2); /* the first router's ttk path stays */
+	close(h.fd);
+	h.fd = first;
+	send_peer_down(&PEER_TTK, 3);
+	assert_int_equal(bmp_drain(h.b, r, 0, NULL), 0);
+	assert_int_equal(paths_of_22(r), 1);
+	rib_free(r);
+}
+
 static void test_bmp_termination_withdraws(void **state)
 {
 	struct rib *r = two_paths();
@@ -885,6 +910,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bmp_peer_up_addpath, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bmp_peer_up_cut_open, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bmp_peer_down_withdraws, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bmp_two_routers_same_peer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bmp_termination_withdraws, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bmp_disconnect_mid_message, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bmp_disconnect_between_messages, setup,

@@ -155,6 +155,7 @@ static struct bmp_peer *peer_of(struct bmp_router *r, const struct bmp_peer_hdr 
 	if (!p->st.applied) { /* the RIB's key changes only while it holds nothing */
 		p->rib_peer = ph->type == BMP_PEER_LOC_RIB ? r->self : ph->peer;
 		p->rib_peer.asn = ph->peer.asn;
+		p->rib_peer.source = (uint16_t)(r->idx + 1); /* this router's paths */
 	}
 	r->st.peers = r->n_peers;
 	return p;

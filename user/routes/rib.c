@@ -311,6 +311,7 @@ static struct rib_peer peer_key(const struct rib_peer *peer)
 	k.asn = peer->asn;
 	k.family = peer->family;
 	memcpy(k.ip, peer->ip, 16);
+	k.source = peer->source;
 	return k;
 }
 

@@ -42,6 +42,8 @@ struct rib_peer {
 	uint32_t asn;
 	uint8_t family; /* of ip; 0 if unknown */
 	uint8_t ip[16];
+	uint16_t source; /* who told us: 0 (files, BGP sessions) or a BMP router's index + 1,
+			    so that two routers reporting the same peer keep their own paths */
 };
 
 struct rib *rib_new(void);
