@@ -16,6 +16,7 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 
+#include "common/array.h"
 #include "common/hashidx.h"
 #include "common/log.h"
 #include "dataplane/fib.h"
@@ -153,25 +154,9 @@ static inline uint32_t dir_base(unsigned int gen, int v6)
 	return gen * ASC_FIB_DIR_GEN + (v6 ? ASC_FIB_DIR4_SIZE : 0);
 }
 
-/* Makes room for one more element in a growable array *v of *cap. */
-static int grow(void **v, size_t n, size_t *cap, size_t elem)
-{
-	size_t c = *cap ? *cap * 2 : 64;
-	void *p;
-
-	if (n < *cap)
-		return 0;
-	p = realloc(*v, c * elem);
-	if (!p)
-		return -ENOMEM;
-	*v = p;
-	*cap = c;
-	return 0;
-}
-
 static int blist_push(struct blist *l, uint32_t off, uint32_t size)
 {
-	if (grow((void **)&l->v, l->n, &l->cap, sizeof(*l->v)))
+	if (array_grow((void **)&l->v, &l->cap, l->n + 1, sizeof(*l->v)))
 		return -ENOMEM;
 	l->v[l->n++] = (struct blk){ off, size };
 	return 0;
@@ -951,7 +936,7 @@ static int strie_collect(const struct strie *t, uint32_t x, unsigned int s, stru
 	if (snode_len(t, x) > s && snode_rid(t, x)) {
 		struct fent *e;
 
-		if (grow((void **)&out->v, out->n, &out->cap, sizeof(*out->v)))
+		if (array_grow((void **)&out->v, &out->cap, out->n + 1, sizeof(*out->v)))
 			return -ENOMEM;
 		e = &out->v[out->n++];
 		snode_key(t, x, &e->hi, &e->lo);

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <bpf/bpf.h>
 
+#include "common/array.h"
 #include "common/hashidx.h"
 #include "common/log.h"
 #include "dataplane/slots.h"
@@ -86,15 +87,8 @@ static int cover(struct slots *s, uint32_t n)
 
 static int push_free(struct slots *s, uint32_t idx)
 {
-	if (s->nfree == s->free_cap) {
-		size_t c = s->free_cap ? s->free_cap * 2 : 256;
-		uint32_t *p = realloc(s->free, c * sizeof(*p));
-
-		if (!p)
-			return -ENOMEM;
-		s->free = p;
-		s->free_cap = c;
-	}
+	if (array_grow((void **)&s->free, &s->free_cap, s->nfree + 1, sizeof(*s->free)))
+		return -ENOMEM;
 	s->free[s->nfree++] = idx;
 	return 0;
 }

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "common/array.h"
 #include "common/hashidx.h"
 #include "routes/rib.h"
 
@@ -158,20 +159,6 @@ static const struct hashidx_ops peer_ops = { sizeof(struct rib_peer), peer_hash,
 static const struct hashidx_ops path_ops = { sizeof(struct path), path_hash, path_eq };
 static const struct hashidx_ops pair_ops = { sizeof(struct pair), pair_hash, pair_eq };
 
-static int grow_array(void **v, size_t *cap, size_t n, size_t elem)
-{
-	void *p;
-
-	if (n < *cap)
-		return 0;
-	p = realloc(*v, (*cap ? *cap * 2 : 1024) * elem);
-	if (!p)
-		return -ENOMEM;
-	*v = p;
-	*cap = *cap ? *cap * 2 : 1024;
-	return 0;
-}
-
 /* The index of the element equal to key, which is added (copied) when it is
  * not there yet.  Returns the index or -ENOMEM.  Always inlined: with the
  * constant ops of each call, the hash and the comparison are direct calls
@@ -186,7 +173,7 @@ intern(struct store *s, const struct hashidx_ops *ops, const void *key)
 	slot = hashidx_slot(&s->idx, ops, s->v, key);
 	if (*slot)
 		return (long)*slot - 1;
-	if (grow_array(&s->v, &s->cap, s->n, ops->size))
+	if (array_grow(&s->v, &s->cap, s->n + 1, ops->size))
 		return -ENOMEM;
 	memcpy((char *)s->v + s->n * ops->size, key, ops->size);
 	hashidx_put(&s->idx, slot, (uint32_t)s->n);
@@ -237,7 +224,7 @@ static void mark_dirty(struct rib *r, size_t pi)
 
 	if (!r->track || x->dirty)
 		return;
-	if (grow_array((void **)&r->dirty, &r->dirty_cap, r->ndirty, sizeof(*r->dirty))) {
+	if (array_grow((void **)&r->dirty, &r->dirty_cap, r->ndirty + 1, sizeof(*r->dirty))) {
 		r->dirty_lost = true;
 		return;
 	}
@@ -360,17 +347,12 @@ static uint32_t pair_of(struct rib *r, uint32_t pa)
 	long i;
 
 	if (pa >= r->path_pair_cap) {
-		size_t cap = r->path_pair_cap ? r->path_pair_cap * 2 : 1024;
-		uint32_t *v;
+		size_t had = r->path_pair_cap;
 
-		while (cap <= pa)
-			cap *= 2;
-		v = realloc(r->path_pair, cap * sizeof(*v));
-		if (!v)
+		if (array_grow((void **)&r->path_pair, &r->path_pair_cap, (size_t)pa + 1,
+			       sizeof(*r->path_pair)))
 			return 0;
-		memset(v + r->path_pair_cap, 0, (cap - r->path_pair_cap) * sizeof(*v));
-		r->path_pair = v;
-		r->path_pair_cap = cap;
+		memset(r->path_pair + had, 0, (r->path_pair_cap - had) * sizeof(*r->path_pair));
 	}
 	if (r->path_pair[pa])
 		return r->path_pair[pa];
@@ -723,7 +705,7 @@ static int links_open(struct rtable *t, struct store *s)
 {
 	*s = (struct store){ .v = t->links, .n = t->nlinks, .cap = t->links_cap };
 	if (!s->n) {
-		if (grow_array(&s->v, &s->cap, 0, sizeof(struct rt_links)))
+		if (array_grow(&s->v, &s->cap, 1, sizeof(struct rt_links)))
 			return -ENOMEM;
 		memset(s->v, 0, sizeof(struct rt_links));
 		s->n = 1;
@@ -1142,7 +1124,7 @@ static void log_ref(struct rib *r, size_t pi, uint32_t peer, uint32_t path, int 
 
 	if (!l || l->lost)
 		return;
-	if (l->n == RIB_LOG_MAX || grow_array((void **)&l->v, &l->cap, l->n, sizeof(*l->v))) {
+	if (l->n == RIB_LOG_MAX || array_grow((void **)&l->v, &l->cap, l->n + 1, sizeof(*l->v))) {
 		free(l->v);
 		*l = (struct rib_log){ .lost = true };
 		return;
@@ -1444,7 +1426,7 @@ static int step_set(const struct rib *r, struct rib_tally *t, const struct touch
 		c.t.paths = s->paths;
 		err = take_prefixes(r, s, o, &c);
 	}
-	if (!err && grow_array((void **)&o->v, &o->cap_v, o->n, sizeof(*o->v)))
+	if (!err && array_grow((void **)&o->v, &o->cap_v, o->n + 1, sizeof(*o->v)))
 		err = -ENOMEM;
 	if (!err)
 		o->v[o->n++] = c;
