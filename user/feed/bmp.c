@@ -109,9 +109,16 @@ static struct bmp_router *router_by_addr(struct bmp *b, const char *addr)
 
 static struct bmp_router *router_add(struct bmp *b, const char *addr)
 {
-	struct bmp_router **v = realloc(b->r, (b->n + 1) * sizeof(*v));
+	struct bmp_router **v;
 	struct bmp_router *r;
 
+	if (b->n >= BMP_MAX_ROUTERS) { /* their paths would share a RIB key */
+		log_err("bmp: connection from %s: %d routers have connected already, the most "
+			"the RIB tells apart (BMP_MAX_ROUTERS)",
+			addr, BMP_MAX_ROUTERS);
+		return NULL;
+	}
+	v = realloc(b->r, (b->n + 1) * sizeof(*v));
 	if (!v)
 		return NULL;
 	b->r = v;
@@ -141,7 +148,9 @@ static int take(struct bmp *b, int fd, const char *addr)
 		bmp_router_attach(r, fd, &e);
 	pthread_mutex_unlock(&b->lock);
 	if (!r) {
-		log_err("bmp: connection from %s: out of memory or bad address: closed", addr);
+		log_err("bmp: connection from %s: not taken (a bad address, out of memory, or the "
+			"limit above): closed",
+			addr);
 		close(fd);
 		return -EINVAL;
 	}

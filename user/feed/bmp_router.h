@@ -31,6 +31,10 @@ struct bmp_peer {
 	uint32_t local_as; /* the router's AS in its sent OPEN; 0 before a Peer Up */
 };
 
+/* Routers a station keeps apart: a path's RIB key holds its router's index
+ * + 1 (struct rib_peer.source, 16 bits). */
+#define BMP_MAX_ROUTERS 65535
+
 struct bmp_router {
 	int idx;
 	int fd;		      /* -1 while not connected */
