@@ -140,7 +140,7 @@ struct rec_key {
 
 static uint32_t rec_key_hash(const void *e)
 {
-	return hashidx_fnv1a(e, sizeof(struct rec_key));
+	return hashidx_words(e, sizeof(struct rec_key));
 }
 
 static bool rec_key_eq(const void *e, const void *k)
