@@ -5,7 +5,8 @@
 # keepalives throughout, RSS per million paths, update-to-kernel latency
 # (docs/BENCHMARKS.md, "The live feed's full table").  Variables: SCALE
 # (table size divisor), FEED_MAX_SECONDS, FEED_HOLD, FEED_CHURN,
-# FEED_CHURN_GAP, FEED_APPLY_INTERVAL, SINK (tests/bench/feed_full.sh).
+# FEED_CHURN_GAP, FEED_APPLY_INTERVAL, SINK, ASCLASS_OPTS (-v: the daemon's debug
+# lines, the whole load's phases) (tests/bench/feed_full.sh).
 # SINK=1 measures the router alone, sending to tests/bench/bgp_sink.c.
 $(O)/tests/bench/bgp_sink: tests/bench/bgp_sink.c $(O)/libasclass.a $(LIB_HDRS) | $(O)/tests/bench
 	$(call msg,BENCH,$@)

@@ -38,7 +38,8 @@
 # changes, default 0.1), FEED_COUNTERS (counter slots, default 524288),
 # FEED_LOOKUP ([routes] lookup, fast or lpm; default fast),
 # FEED_APPLY_INTERVAL ([bgp] apply_interval in ms, default: the daemon's),
-# KEEP (keep the temp directory), SINK=1 (the ceiling: no daemon; the
+# KEEP (keep the temp directory), ASCLASS_OPTS=-v (the daemon's debug lines:
+# the whole load's phases), SINK=1 (the ceiling: no daemon; the
 # router sends the table to tests/bench/bgp_sink, a collector that only
 # reads, with the capabilities asclass offers: how long the router alone
 # takes, session Established -> every End-of-RIB; then the bench ends).
@@ -241,7 +242,7 @@ last_load() {
 # for End-of-RIB (none while it stays up)
 session_lines() {
 	awk '/feed: peer rtr .*: Established: / {up = 1; next}
-		up && /feed: peer rtr / && !/: End-of-RIB for / {print}' "$DIR/daemon.log"
+		up && /feed: peer rtr / && !/: End-of-RIB for / && !/ debug: / {print}' "$DIR/daemon.log"
 }
 established_count() { grep -c "feed: peer rtr .*: Established: " "$DIR/daemon.log" || true; }
 # loads_ok: no load from the feed failed, or the bench ends with the error;

@@ -48,8 +48,10 @@ has_event() { in_ns "$NS_ASC" "$ASCLASS" events --from "127.0.0.1:$PORT" | grep 
 
 # daemon_start CONF LOG: asclass run in NS_ASC, in the background; DPID gets
 # its pid (nsenter itself, not in_ns: $! must be the daemon's).
+# ASCLASS_OPTS: global options before `run` (e.g. -v), none by default.
 daemon_start() {
-	nsenter --net="/run/netns/$NS_ASC" "$ASCLASS" run --config "$1" >"$2" 2>&1 &
+	# shellcheck disable=SC2086 # options, split on purpose
+	nsenter --net="/run/netns/$NS_ASC" "$ASCLASS" ${ASCLASS_OPTS:-} run --config "$1" >"$2" 2>&1 &
 	DPID=$!
 }
 
