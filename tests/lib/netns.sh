@@ -34,7 +34,8 @@
 #   daemon_start CONF [PORT] asclass run --config CONF in $R, in the background,
 #                            its output appended to $work/daemon.log, its pid in
 #                            $dpid; waits (10 s each) for /metrics on
-#                            127.0.0.1:PORT (9742) and a routing load, or fails
+#                            127.0.0.1:PORT (9742) and a routing load of its
+#                            own (the log holds earlier daemons' too), or fails
 #   daemon_stop [SIGNAL]     sends SIGNAL (TERM) to $dpid, waits for it, dpid=
 
 NS_MADE=()
@@ -140,14 +141,21 @@ fail() {
 
 jq_ok() { [ "$(jq "$@")" = true ]; }
 
+# loads_over N: daemon.log holds more than N "routing loaded" lines
+loads_over() { [ "$(grep -c "routing loaded" "$work/daemon.log")" -gt "$1" ]; }
+
 daemon_start() {
+	# the log is appended to across restarts: this daemon's own load is a
+	# line more than before it (an earlier daemon's line is not its load)
+	local n0
+	n0=$(grep -c "routing loaded" "$work/daemon.log" 2>/dev/null || true)
 	# nsenter execs: $! is the daemon itself (a function in the background
 	# would be a subshell, and signals would hit that instead)
 	nsenter --net=/run/netns/"$R" "$ASCLASS" run --config "$1" >>"$work/daemon.log" 2>&1 &
 	dpid=$!
 	wait_for 10 in_r curl -sf -o /dev/null "http://127.0.0.1:${2:-9742}/metrics" ||
 		fail "daemon does not serve /metrics"
-	wait_for 10 grep -q "routing loaded" "$work/daemon.log" || fail "no routing load"
+	wait_for 10 loads_over "${n0:-0}" || fail "no routing load"
 }
 
 daemon_stop() {
