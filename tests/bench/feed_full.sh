@@ -39,7 +39,8 @@
 # FEED_LOOKUP ([routes] lookup, fast or lpm; default fast),
 # FEED_APPLY_INTERVAL ([bgp] apply_interval in ms, default: the daemon's),
 # KEEP (keep the temp directory), ASCLASS_OPTS=-v (the daemon's debug lines:
-# the whole load's phases), SINK=1 (the ceiling: no daemon; the
+# the whole load's phases), PERF=FILE (perf record -g of the daemon from the
+# session's start to the tables holding every path, into FILE), SINK=1 (the ceiling: no daemon; the
 # router sends the table to tests/bench/bgp_sink, a collector that only
 # reads, with the capabilities asclass offers: how long the router alone
 # takes, session Established -> every End-of-RIB; then the bench ends).
@@ -76,9 +77,9 @@ trap 'exit 130' INT TERM
 DIR=$work P=f$id
 NS_CU=asc-$id-cu NS_TTK=asc-$id-ttk NS_RTR=asc-$id-rtr NS_ASC=asc-$id-asc
 PORT=9742
-DPID= SPID=
+DPID= SPID= PPID_PERF=
 SINK_TOOL=$O/tests/bench/bgp_sink
-at_exit 'stop_pidfiles "$DIR"/rtr.pid "$DIR"/cu.pid "$DIR"/ttk.pid; stop_pid "$DPID"; stop_pid "$SPID"'
+at_exit 'stop_pidfiles "$DIR"/rtr.pid "$DIR"/cu.pid "$DIR"/ttk.pid; stop_pid "$PPID_PERF"; stop_pid "$DPID"; stop_pid "$SPID"'
 fail() {
 	echo "bench-feed: $*" >&2
 	[ -f "$DIR/daemon.log" ] && { echo "--- daemon log (end):" >&2; tail -20 "$DIR/daemon.log" >&2; }
@@ -395,6 +396,11 @@ sink_run() {
 # feed (metrics), and the first "routing loaded" line of a load that began
 # after that (its time less its own duration), with every prefix.
 note "the router has every path; its session to asclass enabled"
+if [ -n "${PERF:-}" ]; then
+	perf record -q -g -p "$DPID" -o "$PERF" 2>"$DIR/perf.err" &
+	PPID_PERF=$!
+	sleep 0.5
+fi
 router_conf
 rtr configure >/dev/null || fail "birdc configure of the router failed"
 loads_before=$(loads)
@@ -420,6 +426,11 @@ else
 fi
 [ "$l4 $l6" = "$((n4 + CHURN_SET)) $n6" ] ||
 	fail "the load after every path holds $l4 IPv4 + $l6 IPv6 prefixes, not $((n4 + CHURN_SET)) + $n6"
+if [ -n "${PERF:-}" ]; then
+	kill -INT "$PPID_PERF" && wait "$PPID_PERF" || true
+	PPID_PERF=
+	note "perf record of the daemon into $PERF"
+fi
 seen=$(loads)
 n_loads=$((seen - loads_before))
 drop_load=$(session_lines)
