@@ -575,6 +575,37 @@ static void test_bmp_two_routers_same_peer(void **state)
 	rib_free(r);
 }
 
+/* A socketpair's station end for bmp_attach_fd(); *peer gets the other. */
+static int router_end(int *peer)
+{
+	int sv[2];
+
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, sv), 0);
+	*peer = sv[1];
+	return sv[0];
+}
+
+/* Past max_routers (BMP_MAX_ROUTERS, lowered here) a new router's connection
+ * is refused and closed; the routers it keeps still reconnect. */
+static void test_bmp_router_limit(void **state)
+{
+	struct bmp_conf c = { .max_routers = 2 };
+	int peer, fd;
+	char byte;
+
+	bmp_free(h.b);
+	close(h.fd);
+	open_station(&c); /* router 0: 203.0.113.1 */
+	assert_int_equal(bmp_attach_fd(h.b, router_end(&peer), "203.0.113.9"), 1);
+	close(peer);
+	fd = router_end(&peer);
+	assert_int_equal(bmp_attach_fd(h.b, fd, "203.0.113.10"), -EINVAL);
+	assert_int_equal(read(peer, &byte, 1), 0); /* closed by the station */
+	close(peer);
+	assert_int_equal(bmp_attach_fd(h.b, router_end(&peer), "203.0.113.9"), 1);
+	close(peer);
+}
+
 static void test_bmp_termination_withdraws(void **state)
 {
 	struct rib *r = two_paths();
@@ -911,6 +942,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bmp_peer_up_cut_open, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bmp_peer_down_withdraws, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bmp_two_routers_same_peer, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bmp_router_limit, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bmp_termination_withdraws, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bmp_disconnect_mid_message, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bmp_disconnect_between_messages, setup,

@@ -84,6 +84,8 @@ struct bmp *bmp_new(const struct bmp_conf *c)
 		b->conf.listen_port = BMP_PORT_DEFAULT;
 	if (!b->conf.queue_limit_bytes)
 		b->conf.queue_limit_bytes = FEED_QUEUE_DEFAULT_BYTES;
+	if (!b->conf.max_routers || b->conf.max_routers > BMP_MAX_ROUTERS)
+		b->conf.max_routers = BMP_MAX_ROUTERS;
 	err = allow_copy(b);
 	if (!err)
 		err = loop_init(&b->l, "bmp", b->conf.queue_limit_bytes);
@@ -112,10 +114,10 @@ static struct bmp_router *router_add(struct bmp *b, const char *addr)
 	struct bmp_router **v;
 	struct bmp_router *r;
 
-	if (b->n >= BMP_MAX_ROUTERS) { /* their paths would share a RIB key */
-		log_err("bmp: connection from %s: %d routers have connected already, the most "
-			"the RIB tells apart (BMP_MAX_ROUTERS)",
-			addr, BMP_MAX_ROUTERS);
+	if (b->n >= b->conf.max_routers) { /* past BMP_MAX_ROUTERS, paths would share a RIB key */
+		log_err("bmp: connection from %s: %zu routers have connected already, the most "
+			"the station keeps apart (BMP_MAX_ROUTERS is %d)",
+			addr, b->n, BMP_MAX_ROUTERS);
 		return NULL;
 	}
 	v = realloc(b->r, (b->n + 1) * sizeof(*v));

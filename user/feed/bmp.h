@@ -64,6 +64,9 @@ struct bmp_conf {
 	 * (bmp_refused()).  n_allow 0: any router. */
 	const char *const *allow;
 	size_t n_allow;
+	/* Routers kept apart, at most BMP_MAX_ROUTERS (0: that); a connection
+	 * from one more is refused with an error.  Below the maximum: tests. */
+	uint32_t max_routers;
 };
 
 /* Per router: what happened, for metrics. */
