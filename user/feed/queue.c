@@ -26,6 +26,7 @@ void queue_destroy(struct queue *q)
 {
 	struct feed_batch *b;
 
+	queue_commit(q);
 	while ((b = queue_pop(q)))
 		free(b);
 	if (q->ready_fd >= 0)
@@ -72,62 +73,144 @@ static void clear_fd(int fd)
 		return; /* EAGAIN: already clear */
 }
 
-void queue_push(struct queue *q, struct feed_batch *b)
+static size_t bytes_now(struct queue *q)
+{
+	return __atomic_load_n(&q->bytes, __ATOMIC_RELAXED);
+}
+
+/* Under the lock: the only writer of q->bytes, which queue_has_room()
+ * reads without it. */
+static void bytes_add(struct queue *q, size_t add, size_t sub)
+{
+	__atomic_store_n(&q->bytes, q->bytes + add - sub, __ATOMIC_RELAXED);
+}
+
+void queue_stage(struct queue *q, struct feed_batch *b)
 {
 	b->next = NULL;
+	if (q->stage_tail)
+		q->stage_tail->next = b;
+	else
+		q->stage_head = b;
+	q->stage_tail = b;
+	q->stage_bytes += b->bytes;
+}
+
+void queue_commit(struct queue *q)
+{
+	size_t n = 0;
+
+	if (!q->stage_head)
+		return;
+	for (struct feed_batch *b = q->stage_head; b; b = b->next)
+		n++;
 	pthread_mutex_lock(&q->lock);
 	if (q->tail)
-		q->tail->next = b;
+		q->tail->next = q->stage_head;
 	else
-		q->head = b;
-	q->tail = b;
-	q->bytes += b->bytes;
-	if (!q->count++)
+		q->head = q->stage_head;
+	q->tail = q->stage_tail;
+	bytes_add(q, q->stage_bytes, 0);
+	if (!q->count)
 		signal_fd(q->ready_fd);
+	q->count += n;
 	pthread_mutex_unlock(&q->lock);
+	q->stage_head = q->stage_tail = NULL;
+	q->stage_bytes = 0;
+}
+
+void queue_push(struct queue *q, struct feed_batch *b)
+{
+	queue_stage(q, b);
+	queue_commit(q);
 }
 
 size_t queue_bytes(struct queue *q)
 {
-	size_t n;
-
-	pthread_mutex_lock(&q->lock);
-	n = q->bytes;
-	pthread_mutex_unlock(&q->lock);
-	return n;
+	return bytes_now(q);
 }
 
 bool queue_has_room(struct queue *q)
 {
 	bool room;
 
+	/* bytes only fall behind our back: a stale value errs towards no room,
+	 * which the locked check below corrects */
+	if (bytes_now(q) + q->stage_bytes < q->limit)
+		return true;
 	pthread_mutex_lock(&q->lock);
-	room = q->bytes < q->limit;
+	room = q->bytes + q->stage_bytes < q->limit;
 	if (!room)
 		q->starved = true;
 	pthread_mutex_unlock(&q->lock);
 	return room;
 }
 
-struct feed_batch *queue_pop(struct queue *q)
+struct feed_batch *queue_take(struct queue *q, size_t max, size_t *n)
 {
-	struct feed_batch *b;
+	struct feed_batch *first, *last;
+	size_t k = 1;
 
 	pthread_mutex_lock(&q->lock);
-	b = q->head;
-	if (b) {
-		q->head = b->next;
-		if (!q->head)
-			q->tail = NULL;
-		q->bytes -= b->bytes;
-		if (!--q->count)
-			clear_fd(q->ready_fd);
-		if (q->starved && q->bytes < q->limit) {
-			q->starved = false;
-			signal_fd(q->wake_fd);
-		}
-		b->next = NULL;
+	first = last = q->head;
+	if (!first) {
+		pthread_mutex_unlock(&q->lock);
+		*n = 0;
+		return NULL;
+	}
+	for (; last->next && (!max || k < max); k++)
+		last = last->next;
+	q->head = last->next;
+	if (!q->head)
+		q->tail = NULL;
+	q->count -= k;
+	if (!q->count)
+		clear_fd(q->ready_fd);
+	pthread_mutex_unlock(&q->lock);
+	last->next = NULL;
+	*n = k;
+	return first;
+}
+
+void queue_release(struct queue *q, size_t bytes)
+{
+	if (!bytes)
+		return;
+	pthread_mutex_lock(&q->lock);
+	bytes_add(q, 0, bytes);
+	if (q->starved && q->bytes < q->limit) { /* the producer checks its staged bytes */
+		q->starved = false;
+		signal_fd(q->wake_fd);
 	}
 	pthread_mutex_unlock(&q->lock);
+}
+
+void queue_untake(struct queue *q, struct feed_batch *chain)
+{
+	struct feed_batch *last = chain;
+	size_t k = 1;
+
+	if (!chain)
+		return;
+	for (; last->next; k++)
+		last = last->next;
+	pthread_mutex_lock(&q->lock);
+	last->next = q->head;
+	q->head = chain;
+	if (!q->tail)
+		q->tail = last;
+	if (!q->count)
+		signal_fd(q->ready_fd);
+	q->count += k;
+	pthread_mutex_unlock(&q->lock);
+}
+
+struct feed_batch *queue_pop(struct queue *q)
+{
+	size_t n;
+	struct feed_batch *b = queue_take(q, 1, &n);
+
+	if (b)
+		queue_release(q, b->bytes);
 	return b;
 }
