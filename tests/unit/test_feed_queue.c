@@ -4,13 +4,15 @@
  * batches are invisible until committed and then arrive in order with one
  * readiness signal, they count against the limit while staged, a taken
  * chain keeps its bytes until released (the producer is woken only then),
- * and a chain put back comes out first, in its order. */
+ * a chain put back comes out first, in its order, and batches carved from
+ * shared blocks stay apart and may outlive the queue. */
 #include <poll.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -173,6 +175,45 @@ static void test_feed_queue_untake_first(void **state)
 	qh_close(&h);
 }
 
+/* Carved batches of mixed sizes (several blocks, and one too large for a
+ * block) keep their contents apart, and outlive the queue: the last ones
+ * are freed after queue_destroy() (ASan: no leak, no use after free). */
+static void test_feed_queue_carved_batches(void **state)
+{
+	enum { N = 3000 };
+	struct feed_batch **b = calloc(N, sizeof(*b));
+	struct qh h;
+
+	assert_non_null(b);
+	qh_open(&h, 1 << 20);
+	for (uint32_t i = 0; i < N; i++) {
+		uint32_t n_ann = i == 7 ? 2000 : i % 5, n_path = i % 9;
+
+		b[i] = queue_batch_carve(&h.q, FEED_EV_ROUTES, n_path, n_ann, 1);
+		assert_non_null(b[i]);
+		assert_int_equal(b[i]->n_announce, n_ann);
+		memset(b[i]->announce, (int)(i & 0xff), n_ann * sizeof(struct feed_pfx));
+		b[i]->withdraw[0].path_id = i;
+		for (uint32_t k = 0; k < n_path; k++)
+			b[i]->path[k] = i + k;
+	}
+	for (uint32_t i = 0; i < N; i++) {
+		assert_int_equal(b[i]->withdraw[0].path_id, i);
+		for (uint32_t k = 0; k < b[i]->n_announce; k++)
+			assert_int_equal(b[i]->announce[k].plen, i & 0xff);
+		for (uint32_t k = 0; k < b[i]->n_path; k++)
+			assert_int_equal(b[i]->path[k], i + k);
+	}
+	for (uint32_t i = 0; i < N / 2; i++) /* half through the queue */
+		queue_push(&h.q, b[i]);
+	for (uint32_t i = 0; i < N / 2; i++)
+		queue_batch_free(queue_pop(&h.q));
+	qh_close(&h);
+	for (uint32_t i = N / 2; i < N; i++) /* the rest after the queue */
+		queue_batch_free(b[i]);
+	free(b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -180,6 +221,7 @@ int main(void)
 		cmocka_unit_test(test_feed_queue_staged_count_against_limit),
 		cmocka_unit_test(test_feed_queue_take_release_wakes),
 		cmocka_unit_test(test_feed_queue_untake_first),
+		cmocka_unit_test(test_feed_queue_carved_batches),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -305,7 +305,7 @@ struct feed_batch *feed_pop(struct feed *f)
 
 void feed_batch_free(struct feed_batch *b)
 {
-	free(b);
+	queue_batch_free(b);
 }
 
 static void rt_of(struct rt_entry *e, const struct feed_pfx *p)

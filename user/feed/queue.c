@@ -2,6 +2,8 @@
 /* user/feed/queue.c - the bounded queue of route changes (see queue.h).
  * Must not: block the producer, drop a batch, or log. */
 #include <errno.h>
+#include <stdatomic.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,38 +24,111 @@ int queue_init(struct queue *q, size_t limit, int wake_fd)
 	return 0;
 }
 
+/* A block of carved batches: freed when its last batch is, and the
+ * producer has moved on to another block (its own reference). */
+struct batch_block {
+	atomic_uint refs;
+	size_t used, cap;
+	max_align_t data[];
+};
+
+#define BLOCK_BYTES (64U << 10)
+#define BLOCK_CARVE_MAX (BLOCK_BYTES / 8) /* larger batches: an allocation each */
+
+static size_t batch_bytes(uint32_t n_path, uint32_t n_announce, uint32_t n_withdraw)
+{
+	return sizeof(struct feed_batch) +
+	       ((size_t)n_announce + n_withdraw) * sizeof(struct feed_pfx) +
+	       (size_t)n_path * sizeof(uint32_t);
+}
+
+/* Sets the header of a batch of `bytes` at b (zeroed, as far as the header). */
+static struct feed_batch *batch_init(struct feed_batch *b, size_t bytes, enum feed_event ev,
+				     uint32_t n_path, uint32_t n_announce, uint32_t n_withdraw)
+{
+	*b = (struct feed_batch){ .ev = ev,
+				  .bytes = bytes,
+				  .n_path = n_path,
+				  .n_announce = n_announce,
+				  .n_withdraw = n_withdraw };
+	b->announce = (struct feed_pfx *)(b + 1);
+	b->withdraw = b->announce + n_announce;
+	b->path = (uint32_t *)(b->withdraw + n_withdraw);
+	return b;
+}
+
+struct feed_batch *queue_batch_new(enum feed_event ev, uint32_t n_path, uint32_t n_announce,
+				   uint32_t n_withdraw)
+{
+	size_t bytes = batch_bytes(n_path, n_announce, n_withdraw);
+	struct feed_batch *b = calloc(1, bytes);
+
+	return b ? batch_init(b, bytes, ev, n_path, n_announce, n_withdraw) : NULL;
+}
+
+static void block_put(struct batch_block *k)
+{
+	if (k && atomic_fetch_sub_explicit(&k->refs, 1, memory_order_acq_rel) == 1)
+		free(k);
+}
+
+/* The producer's block with room for `bytes`, a new one when it has none. */
+static struct batch_block *block_with_room(struct queue *q, size_t bytes)
+{
+	struct batch_block *k = q->carve;
+
+	if (k && k->cap - k->used >= bytes)
+		return k;
+	k = malloc(BLOCK_BYTES);
+	if (!k)
+		return NULL;
+	atomic_init(&k->refs, 1); /* the producer's */
+	k->used = 0;
+	k->cap = BLOCK_BYTES - offsetof(struct batch_block, data);
+	block_put(q->carve);
+	q->carve = k;
+	return k;
+}
+
+struct feed_batch *queue_batch_carve(struct queue *q, enum feed_event ev, uint32_t n_path,
+				     uint32_t n_announce, uint32_t n_withdraw)
+{
+	size_t bytes = batch_bytes(n_path, n_announce, n_withdraw);
+	size_t room = (bytes + sizeof(max_align_t) - 1) & ~(sizeof(max_align_t) - 1);
+	struct batch_block *k;
+	struct feed_batch *b;
+
+	if (bytes > BLOCK_CARVE_MAX || !(k = block_with_room(q, room)))
+		return queue_batch_new(ev, n_path, n_announce, n_withdraw);
+	b = (struct feed_batch *)((char *)k->data + k->used);
+	k->used += room;
+	atomic_fetch_add_explicit(&k->refs, 1, memory_order_relaxed);
+	batch_init(b, bytes, ev, n_path, n_announce, n_withdraw);
+	b->block = k;
+	return b;
+}
+
+void queue_batch_free(struct feed_batch *b)
+{
+	if (b && b->block)
+		block_put(b->block);
+	else
+		free(b);
+}
+
 void queue_destroy(struct queue *q)
 {
 	struct feed_batch *b;
 
 	queue_commit(q);
 	while ((b = queue_pop(q)))
-		free(b);
+		queue_batch_free(b);
+	block_put(q->carve);
+	q->carve = NULL;
 	if (q->ready_fd >= 0)
 		close(q->ready_fd);
 	q->ready_fd = -1;
 	pthread_mutex_destroy(&q->lock);
-}
-
-struct feed_batch *queue_batch_new(enum feed_event ev, uint32_t n_path, uint32_t n_announce,
-				   uint32_t n_withdraw)
-{
-	size_t pfx = sizeof(struct feed_pfx);
-	size_t bytes = sizeof(struct feed_batch) + ((size_t)n_announce + n_withdraw) * pfx +
-		       (size_t)n_path * sizeof(uint32_t);
-	struct feed_batch *b = calloc(1, bytes);
-
-	if (!b)
-		return NULL;
-	b->ev = ev;
-	b->bytes = bytes;
-	b->announce = (struct feed_pfx *)(b + 1);
-	b->withdraw = b->announce + n_announce;
-	b->path = (uint32_t *)(b->withdraw + n_withdraw);
-	b->n_path = n_path;
-	b->n_announce = n_announce;
-	b->n_withdraw = n_withdraw;
-	return b;
 }
 
 static void signal_fd(int fd)

@@ -36,6 +36,7 @@ struct queue {
 	/* the producer's own, no lock: staged, not yet committed */
 	struct feed_batch *stage_head, *stage_tail;
 	size_t stage_bytes;
+	struct batch_block *carve; /* the block queue_batch_carve() fills */
 };
 
 /* 0 or -errno. */
@@ -45,6 +46,16 @@ void queue_destroy(struct queue *q); /* frees what is left */
 /* A batch with room for the arrays, zeroed; NULL when out of memory. */
 struct feed_batch *queue_batch_new(enum feed_event ev, uint32_t n_path, uint32_t n_announce,
 				   uint32_t n_withdraw);
+/* The same for the producer of q, carved from a block of some hundred
+ * batches (one allocation, freed by the consumer when its last batch is),
+ * where one malloc a batch cost an allocation, a free from the other
+ * thread and the arena's trimming and growing again per one-path UPDATE.
+ * The header is zeroed; the arrays are the caller's to fill.  A large batch
+ * gets an allocation of its own.  NULL when out of memory. */
+struct feed_batch *queue_batch_carve(struct queue *q, enum feed_event ev, uint32_t n_path,
+				     uint32_t n_announce, uint32_t n_withdraw);
+/* Frees a batch of either kind. */
+void queue_batch_free(struct feed_batch *b);
 /* Queues b at once (after whatever is staged). */
 void queue_push(struct queue *q, struct feed_batch *b);
 /* Appends b to the producer's staged batches (no lock, no wake-up). */

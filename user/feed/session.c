@@ -455,7 +455,9 @@ static void count_update(struct session *s, const struct update_out *o)
 
 static void on_update(struct session *s, const struct sess_env *e, const uint8_t *m, size_t len)
 {
-	struct update_ctx uc = { .nego = &s->nego, .ibgp = s->expect.ibgp, .arena = &s->arena };
+	struct update_ctx uc = {
+		.nego = &s->nego, .ibgp = s->expect.ibgp, .arena = &s->arena, .carve_q = e->q
+	};
 	struct update_out o;
 
 	mrt_arena_reset(&s->arena);
