@@ -48,12 +48,14 @@ struct span {
 };
 
 struct scan {
-	struct span span[MAX_ATTRS];
 	unsigned int n;
 	uint32_t seen[8], drop[8]; /* bitmaps over the 256 types */
 	int mp[2];		   /* span index of MP_REACH / MP_UNREACH, or -1 */
 	bool overrun, mp_before_overrun;
 	size_t overrun_at;
+	/* not cleared per message (8 KiB, where an UPDATE has a few
+	 * attributes): only span[0..n) is ever read */
+	struct span span[MAX_ATTRS];
 	uint8_t clean[BGP_MAX_LEN];
 	size_t clean_len;
 };
@@ -619,7 +621,7 @@ int update_decode(const uint8_t *msg, size_t len, const struct update_ctx *ctx,
 		      "withdrawn routes or attribute length overruns the message (%zu bytes)", len);
 		return 0;
 	}
-	memset(&s, 0, offsetof(struct scan, clean));
+	memset(&s, 0, offsetof(struct scan, span));
 	return decode_body(&p, &s, ctx, o);
 }
 
