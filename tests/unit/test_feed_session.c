@@ -1180,6 +1180,116 @@ static void test_feed_session_stamped_at_read(void **state)
 	h_close(&h);
 }
 
+/* ---- several UPDATEs in one read ---- */
+
+/* An UPDATE withdrawing 175.45.wd.0/24 (wd != 0) and announcing
+ * 175.45.ann.0/24 (ann != 0) with AS_PATH `transit` `origin`; appended to
+ * m, so that several go out in one write. */
+static void mb_update(struct mb *m, uint8_t wd, uint8_t ann, uint32_t transit, uint32_t origin)
+{
+	struct mb u;
+	size_t al;
+
+	mb_hdr(&u, BGP_MSG_UPDATE);
+	mb_u16(&u, wd ? 4 : 0); /* withdrawn routes length */
+	if (wd)
+		MB_BYTES(&u, 24, 175, 45, wd);
+	al = mb_len16(&u); /* total path attribute length */
+	if (ann) {
+		MB_BYTES(&u, 0x40, 1, 1, 0);	 /* ORIGIN IGP */
+		MB_BYTES(&u, 0x40, 2, 10, 2, 2); /* AS_PATH, one AS_SEQUENCE of 2 */
+		mb_u32(&u, transit);		 /* 4-octet ASNs */
+		mb_u32(&u, origin);
+		MB_BYTES(&u, 0x40, 3, 4, 198, 51, 100, 1); /* NEXT_HOP */
+		MB_BYTES(&u, 0x40, 5, 4, 0, 0, 0, 100);	   /* LOCAL_PREF 100 */
+	}
+	mb_fix16(&u, al);
+	if (ann)
+		MB_BYTES(&u, 24, 175, 45, ann);
+	mb_end(&u);
+	assert_true(m->n + u.n <= sizeof(m->b));
+	memcpy(m->b + m->n, u.b, u.n);
+	m->n += u.n;
+}
+
+/* The UPDATEs of the test below: (withdraw, announce, transit, origin). */
+static const uint32_t BURST[][4] = {
+	{ 0, 176, 4837, 131279 },  /* 175.45.176.0/24 */
+	{ 0, 177, 20485, 131279 }, /* another prefix, other attributes */
+	{ 176, 0, 0, 0 },	   /* 176 withdrawn right after */
+	{ 0, 176, 20485, 9808 },   /* and announced again, another path */
+	{ 0, 178, 4837, 4808 },	   /* 178 announced ... */
+	{ 178, 0, 0, 0 },	   /* ... and withdrawn */
+	{ 177, 179, 4837, 17622 }, /* 177 withdrawn, 179 announced: one UPDATE */
+	{ 0, 177, 4837, 4134 },	   /* 177 back with yet another path */
+};
+#define N_BURST (sizeof(BURST) / sizeof(BURST[0]))
+
+static void burst_msg(struct mb *m, size_t i)
+{
+	m->n = 0;
+	mb_update(m, (uint8_t)BURST[i][0], (uint8_t)BURST[i][1], BURST[i][2], BURST[i][3]);
+}
+
+static void expect_row(const struct rib_row *r, uint8_t third, uint32_t origin, uint32_t transit)
+{
+	assert_int_equal(r->e.addr[2], third);
+	assert_int_equal(r->e.route.origin_asn, origin);
+	assert_int_equal(r->e.route.transit_asn, transit);
+	assert_int_equal(r->paths, 1);
+}
+
+/* The UPDATEs one read brings go to the queue together, and the RIB ends as
+ * if each had been applied on its own: announce-withdraw-announce of one
+ * prefix in consecutive UPDATEs in order, each UPDATE's own AS path. */
+static void test_feed_session_burst_in_one_read(void **state)
+{
+	struct rib_row *one, *all;
+	size_t n_one, n_all, applied;
+	struct h h1, h2;
+	struct mb m, burst = { .n = 0 };
+
+	h_up(&h1, &(struct router){ .hold_s = 90 });
+	for (size_t i = 0; i < N_BURST; i++) { /* one by one: a step each */
+		burst_msg(&m, i);
+		assert_int_equal(write(h1.sock, m.b, m.n), (ssize_t)m.n);
+		step(&h1);
+		drain(&h1);
+	}
+	assert_int_equal(rib_resolve(h1.rib, &one, &n_one), 0);
+
+	h_up(&h2, &(struct router){ .hold_s = 90 });
+	drain(&h2); /* the peer-up event */
+	for (size_t i = 0; i < N_BURST; i++) {
+		burst_msg(&m, i);
+		memcpy(burst.b + burst.n, m.b, m.n);
+		burst.n += m.n;
+	}
+	assert_int_equal(write(h2.sock, burst.b, burst.n), (ssize_t)burst.n);
+	assert_int_equal(feed_step(h2.f, 0), 0); /* one read, one turn */
+	assert_true(readable(feed_fd(h2.f), 0));
+	assert_int_equal(feed_drain(h2.f, h2.rib, 0, &applied), 0);
+	assert_int_equal(applied, N_BURST); /* a batch per UPDATE, none lost */
+	assert_false(readable(feed_fd(h2.f), 0));
+	assert_int_equal(feed_queue_bytes(h2.f), 0);
+	assert_int_equal(rib_resolve(h2.rib, &all, &n_all), 0);
+
+	assert_int_equal(n_all, 3); /* 176, 177, 179: 178 came and went */
+	expect_row(&all[0], 176, 9808, 20485);
+	expect_row(&all[1], 177, 4134, 4837);
+	expect_row(&all[2], 179, 17622, 4837);
+	assert_int_equal(n_one, n_all);
+	for (size_t i = 0; i < n_all; i++)
+		expect_row(&one[i], all[i].e.addr[2], all[i].e.route.origin_asn,
+			   all[i].e.route.transit_asn);
+	assert_int_equal(status(&h2).c.announced, 6);
+	assert_int_equal(status(&h2).c.withdrawn, 3);
+	free(one);
+	free(all);
+	h_close(&h1);
+	h_close(&h2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1198,6 +1308,7 @@ int main(void)
 		cmocka_unit_test(test_feed_session_initial_done_at_eor),
 		cmocka_unit_test(test_feed_session_initial_done_without_gr),
 		cmocka_unit_test(test_feed_session_stamped_at_read),
+		cmocka_unit_test(test_feed_session_burst_in_one_read),
 		cmocka_unit_test(test_feed_session_gr_stale_until_eor),
 		cmocka_unit_test(test_feed_session_gr_restart_time_passes),
 		cmocka_unit_test(test_feed_session_gr_no_forwarding_state),

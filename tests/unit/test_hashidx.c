@@ -2,12 +2,13 @@
 /* tests/unit/test_hashidx.c - the hash index of user/common/hashidx.h: every
  * element found after the index grew, absent keys not found, colliding hashes,
  * clearing, removing (chains that wrap around the end of the slots included),
- * and the size it grows to. */
+ * the size it grows to, and large slot arrays mapped for huge pages. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -103,6 +104,56 @@ static void test_hashidx_finds_every_element_after_growing(void **state)
 		assert_int_equal(find(&h, &ops, v, 3 * i + 2), -1);
 	}
 	hashidx_free(&h);
+	free(v);
+}
+
+/* The VmFlags line of the mapping of /proc/self/smaps that holds p, in
+ * flags (empty: no mapping holds it). */
+static void vm_flags_of(const void *p, char *flags, size_t len)
+{
+	FILE *f = fopen("/proc/self/smaps", "r");
+	char line[512];
+	bool in = false;
+
+	assert_non_null(f);
+	flags[0] = '\0';
+	while (fgets(line, sizeof(line), f)) {
+		unsigned long lo, hi;
+
+		if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2 &&
+		    strchr(line, '-') < strchr(line, ' '))
+			in = (uintptr_t)p >= lo && (uintptr_t)p < hi;
+		else if (in && !strncmp(line, "VmFlags:", 8)) {
+			snprintf(flags, len, "%s", line + 8);
+			break;
+		}
+	}
+	fclose(f);
+}
+
+/* A slot array of 2 MiB or more is a mapping of its own, 2 MiB-aligned and
+ * advised for huge pages ("hg"), and unmapped when the index is freed. */
+static void test_hashidx_large_slots_huge_pages(void **state)
+{
+	enum { N = 300000 }; /* 1048576 slots: 4 MiB */
+	struct item *v = calloc(N, sizeof(*v));
+	struct hashidx h = { 0 };
+	uint32_t n = 0, *slot;
+	char flags[512];
+
+	assert_non_null(v);
+	for (uint32_t i = 0; i < N; i++)
+		assert_int_equal(add(&h, &ops, v, &n, 7 * i + 3), i);
+	assert_int_equal(h.mask + 1, 1048576);
+	for (uint32_t i = 0; i < N; i++)
+		assert_int_equal(find(&h, &ops, v, 7 * i + 3), i);
+	assert_int_equal((uintptr_t)h.slot % (2U << 20), 0);
+	vm_flags_of(h.slot, flags, sizeof(flags));
+	assert_non_null(strstr(flags, " hg"));
+	slot = h.slot;
+	hashidx_free(&h);
+	vm_flags_of(slot, flags, sizeof(flags));
+	assert_string_equal(flags, ""); /* unmapped */
 	free(v);
 }
 
@@ -274,6 +325,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hashidx_finds_every_element_after_growing),
+		cmocka_unit_test(test_hashidx_large_slots_huge_pages),
 		cmocka_unit_test(test_hashidx_colliding_hashes),
 		cmocka_unit_test(test_hashidx_clear_keeps_slots),
 		cmocka_unit_test(test_hashidx_del_keeps_the_others_found),

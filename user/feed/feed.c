@@ -198,8 +198,11 @@ static void take_requests(struct feed *f, const struct sess_env *e)
 	}
 }
 
+/* The batches the sessions staged go to the queue first: a published
+ * End-of-RIB has its routes queued (feed_initial_done()). */
 static void publish(struct feed *f)
 {
+	queue_commit(&f->l.q);
 	pthread_mutex_lock(&f->lock);
 	for (size_t i = 0; i < f->n; i++)
 		session_status(f->s[i], &f->pub[i]);
@@ -302,7 +305,7 @@ struct feed_batch *feed_pop(struct feed *f)
 
 void feed_batch_free(struct feed_batch *b)
 {
-	free(b);
+	queue_batch_free(b);
 }
 
 static void rt_of(struct rt_entry *e, const struct feed_pfx *p)

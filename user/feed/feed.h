@@ -98,6 +98,8 @@ struct feed_pfx {
 	uint8_t addr[16]; /* network order, host bits cleared */
 };
 
+struct batch_block;
+
 struct feed_batch {
 	struct feed_batch *next; /* queue link */
 	enum feed_event ev;
@@ -110,7 +112,8 @@ struct feed_batch {
 	uint32_t n_announce, n_withdraw;
 	uint32_t *path; /* these three point into the batch's own allocation */
 	struct feed_pfx *announce, *withdraw;
-	size_t bytes; /* what the batch counts against the queue limit */
+	size_t bytes;		   /* what the batch counts against the queue limit */
+	struct batch_block *block; /* the block it was carved from (queue.c); NULL: malloc'd */
 };
 
 /* ---- per-peer status ---- */

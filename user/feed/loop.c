@@ -150,24 +150,39 @@ void loop_fini(struct loop *l)
 	close(l->wake_fd);
 }
 
+/* Bytes applied between two queue_release() calls of a drain: a starved
+ * session reads again while the rest of a long chain is applied, at one
+ * lock round trip per some hundreds of one-path UPDATEs. */
+#define LOOP_RELEASE_BYTES (64U << 10)
+
+static void log_apply_error(const struct loop *l, const struct feed_batch *b, int err)
+{
+	log_err("%s: applying %u announcements and %u withdrawals of %s %d to the RIB: %s", l->who,
+		b->n_announce, b->n_withdraw, strcmp(l->who, "bmp") ? "peer" : "router", b->peer,
+		strerror(-err));
+}
+
 int loop_drain(struct loop *l, struct rib *r, size_t max, size_t *applied)
 {
-	struct feed_batch *b;
-	size_t n = 0;
+	size_t n = 0, taken, held = 0;
+	struct feed_batch *b = queue_take(&l->q, max, &taken), *next;
 	int err = 0;
 
-	while ((!max || n < max) && (b = queue_pop(&l->q))) {
+	for (; b && !err; b = next) {
+		next = b->next;
 		err = feed_batch_apply(b, r);
 		if (err)
-			log_err("%s: applying %u announcements and %u withdrawals of %s %d to the "
-				"RIB: %s",
-				l->who, b->n_announce, b->n_withdraw,
-				strcmp(l->who, "bmp") ? "peer" : "router", b->peer, strerror(-err));
+			log_apply_error(l, b, err);
+		held += b->bytes;
 		feed_batch_free(b);
-		if (err)
-			break;
-		n++;
+		n += !err;
+		if (held >= LOOP_RELEASE_BYTES) {
+			queue_release(&l->q, held);
+			held = 0;
+		}
 	}
+	queue_release(&l->q, held);
+	queue_untake(&l->q, b); /* after an error: the rest stay queued */
 	if (applied)
 		*applied = n;
 	return err;

@@ -44,7 +44,7 @@ void session_push(struct session *s, const struct sess_env *e, struct feed_batch
 	b->rib_peer = s->rib_peer;
 	b->when = (uint32_t)time(NULL);
 	b->recv_ns = s->read_ns ? s->read_ns : rib_now_ns();
-	queue_push(e->q, b);
+	queue_stage(e->q, b); /* the feed's turn commits them together */
 }
 
 /* A batch without routes (PEER_UP, PEER_DOWN).  Out of memory is logged. */
@@ -455,7 +455,9 @@ static void count_update(struct session *s, const struct update_out *o)
 
 static void on_update(struct session *s, const struct sess_env *e, const uint8_t *m, size_t len)
 {
-	struct update_ctx uc = { .nego = &s->nego, .ibgp = s->expect.ibgp, .arena = &s->arena };
+	struct update_ctx uc = {
+		.nego = &s->nego, .ibgp = s->expect.ibgp, .arena = &s->arena, .carve_q = e->q
+	};
 	struct update_out o;
 
 	mrt_arena_reset(&s->arena);

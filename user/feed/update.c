@@ -48,12 +48,14 @@ struct span {
 };
 
 struct scan {
-	struct span span[MAX_ATTRS];
 	unsigned int n;
 	uint32_t seen[8], drop[8]; /* bitmaps over the 256 types */
 	int mp[2];		   /* span index of MP_REACH / MP_UNREACH, or -1 */
 	bool overrun, mp_before_overrun;
 	size_t overrun_at;
+	/* not cleared per message (8 KiB, where an UPDATE has a few
+	 * attributes): only span[0..n) is ever read */
+	struct span span[MAX_ATTRS];
 	uint8_t clean[BGP_MAX_LEN];
 	size_t clean_len;
 };
@@ -531,6 +533,15 @@ static void plist_copy(const struct plist *l, struct feed_pfx *out)
 			pfx_copy(out++, &l->v[i][j]);
 }
 
+static struct feed_batch *batch_new(const struct update_ctx *ctx, uint32_t n_path,
+				    uint32_t n_announce, uint32_t n_withdraw)
+{
+	if (ctx->carve_q)
+		return queue_batch_carve(ctx->carve_q, FEED_EV_ROUTES, n_path, n_announce,
+					 n_withdraw);
+	return queue_batch_new(FEED_EV_ROUTES, n_path, n_announce, n_withdraw);
+}
+
 static int build_batch(const struct decoded *d, const struct update_ctx *ctx, struct update_out *o)
 {
 	const struct bgp_mp_reach *r = &d->at.mp_reach;
@@ -552,7 +563,7 @@ static int build_batch(const struct decoded *d, const struct update_ctx *ctx, st
 	if (!plist_total(&ann) && !plist_total(&wd))
 		return 0;
 	if (o->action == UPD_WITHDRAW) { /* "treat-as-withdraw" */
-		b = queue_batch_new(FEED_EV_ROUTES, 0, 0, plist_total(&wd) + plist_total(&ann));
+		b = batch_new(ctx, 0, 0, plist_total(&wd) + plist_total(&ann));
 		if (!b)
 			return -ENOMEM;
 		plist_copy(&wd, b->withdraw);
@@ -562,7 +573,7 @@ static int build_batch(const struct decoded *d, const struct update_ctx *ctx, st
 	}
 	if (plist_total(&ann))
 		n_path = bgp_aspath_flat(&d->at.as_path, NULL, 0, &set, NULL);
-	b = queue_batch_new(FEED_EV_ROUTES, n_path, plist_total(&ann), plist_total(&wd));
+	b = batch_new(ctx, n_path, plist_total(&ann), plist_total(&wd));
 	if (!b)
 		return -ENOMEM;
 	bgp_aspath_flat(&d->at.as_path, b->path, n_path, &b->ends_in_set, NULL);
@@ -610,7 +621,7 @@ int update_decode(const uint8_t *msg, size_t len, const struct update_ctx *ctx,
 		      "withdrawn routes or attribute length overruns the message (%zu bytes)", len);
 		return 0;
 	}
-	memset(&s, 0, offsetof(struct scan, clean));
+	memset(&s, 0, offsetof(struct scan, span));
 	return decode_body(&p, &s, ctx, o);
 }
 

@@ -25,12 +25,16 @@
 #include "feed/caps.h"
 #include "feed/wire.h"
 
+struct queue;
+
 enum update_action { UPD_OK, UPD_DISCARD, UPD_WITHDRAW, UPD_RESET };
 
 struct update_ctx {
 	const struct caps_nego *nego;
 	bool ibgp;
 	struct mrt_arena *arena; /* reset by the caller per message */
+	struct queue *carve_q;	 /* batches carved for its producer (queue_batch_carve); NULL:
+				  * allocated each (queue_batch_new) */
 };
 
 struct update_out {
