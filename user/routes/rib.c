@@ -6,10 +6,12 @@
  * element); a prefix holds its references {peer, path id, path}, the first
  * RIB_INLINE_REFS in itself and more in an array of their own. */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "common/array.h"
 #include "common/hashidx.h"
@@ -763,36 +765,169 @@ static void resolve_prefix(const struct rib *r, const struct rt_upstreams *u, co
 	*own = links_of(r, u, x, cols, used, lr);
 }
 
-int rib_to_rtable(const struct rib *r, const struct rt_upstreams *u, struct rtable *t)
+/* The prefixes of r that have paths, in table order (sorted keys, pos =
+ * the prefix's index in r), into *out (malloc'd). */
+static int prefix_order(const struct rib *r, struct rt_sort_key **out, size_t *n)
 {
-	struct store links = { 0 };
+	struct rt_sort_key *k = malloc((r->pfx.n ? r->pfx.n : 1) * sizeof(*k));
+	size_t m = 0;
+
+	if (!k || r->pfx.n > UINT32_MAX) {
+		free(k);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < r->pfx.n; i++)
+		if (pfx_at(r, i)->nrefs)
+			k[m++] = rt_sort_key_of(pfx_at(r, i)->family, pfx_at(r, i)->plen,
+						pfx_at(r, i)->addr, i);
+	*out = k;
+	*n = m;
+	return rt_sort_keys(k, m);
+}
+
+/* One part of a whole table's resolution: the prefixes k[from..to) into
+ * out[from..to), their per-link rows into a store of its own (part 0's is
+ * the table's). */
+struct part {
+	const struct rib *r;
+	const struct rt_upstreams *u;
+	const uint8_t *cols;
+	uint8_t used;
+	const struct rt_sort_key *k;
+	size_t from, to;
+	struct rt_entry *out;
+	struct store links;
+	int err;
+	pthread_t th;
+	bool started;
+};
+
+static void *part_run(void *arg)
+{
+	struct part *p = arg;
 	struct rt_links lr;
 	struct rib_row row;
-	uint8_t *cols, used;
 	bool own;
-	int err = peer_columns(r, u, &cols, &used);
 
-	if (!err && used)
-		err = links_open(t, &links);
-	for (size_t i = 0; i < r->pfx.n && !err; i++) {
+	for (size_t i = p->from; i < p->to && !p->err; i++) {
 		long k;
 
-		if (!pfx_at(r, i)->nrefs)
-			continue;
-		resolve_prefix(r, u, pfx_at(r, i), cols, used, &row, &lr, &own);
-		k = own ? intern(&links, &links_ops, &lr) : 0;
-		err = k < 0 ? -ENOMEM : 0;
+		resolve_prefix(p->r, p->u, pfx_at(p->r, p->k[i].pos), p->cols, p->used, &row, &lr,
+			       &own);
+		k = own ? intern(&p->links, &links_ops, &lr) : 0;
+		p->err = k < 0 ? -ENOMEM : 0;
 		row.e.links = (uint32_t)(k > 0 ? k : 0);
-		if (!err)
-			err = rtable_add(t, &row.e);
+		p->out[i] = row.e;
 	}
-	if (used)
-		links_close(t, &links);
-	free(cols);
-	/* the RIB keeps prefixes in arrival order; a table is sorted */
-	if (!err && rtable_sort_dedup(t) == (size_t)-1)
-		err = -ENOMEM;
+	return NULL;
+}
+
+/* Part p's rows into the table's store, each entry of p renumbered: in
+ * part order, a row gets the number it would get from one pass (its first
+ * entry's). */
+static int links_merge(struct store *into, struct part *p)
+{
+	uint32_t *num = malloc(p->links.n * sizeof(*num));
+
+	if (!num)
+		return -ENOMEM;
+	num[0] = 0;
+	for (size_t i = 1; i < p->links.n; i++) {
+		long k = intern(into, &links_ops, (struct rt_links *)p->links.v + i);
+
+		if (k < 0) {
+			free(num);
+			return -ENOMEM;
+		}
+		num[i] = (uint32_t)k;
+	}
+	for (size_t i = p->from; i < p->to; i++)
+		p->out[i].links = num[p->out[i].links];
+	free(num);
+	return 0;
+}
+
+/* Runs parts 1.. on threads of their own and part 0 here; a part whose
+ * thread cannot be had runs here too.  The first error, or 0. */
+static int parts_run(struct part *p, unsigned int n)
+{
+	int err = 0;
+
+	for (unsigned int i = 1; i < n; i++)
+		p[i].started = !pthread_create(&p[i].th, NULL, part_run, &p[i]);
+	for (unsigned int i = 0; i < n; i++) {
+		if (!p[i].started)
+			part_run(&p[i]);
+		else
+			pthread_join(p[i].th, NULL);
+		err = err ? err : p[i].err;
+	}
 	return err;
+}
+
+/* The parts' rows into the table (part 0's store is the table's), the
+ * other parts' stores freed. */
+static int parts_merge(struct rtable *t, struct part *p, unsigned int n, int err)
+{
+	for (unsigned int i = 1; i < n; i++) {
+		if (!err && p[0].used)
+			err = links_merge(&p[0].links, &p[i]);
+		store_free(&p[i].links);
+	}
+	if (p[0].links.v) /* opened */
+		links_close(t, &p[0].links);
+	return err;
+}
+
+int rib_to_rtable_parts(const struct rib *r, const struct rt_upstreams *u, struct rtable *t,
+			unsigned int parts)
+{
+	struct part p[RIB_MAX_PARTS] = { 0 };
+	struct rt_sort_key *k = NULL;
+	struct rtable empty = { 0 };
+	size_t n = 0, base = t->n;
+	uint8_t *cols, used;
+	unsigned int np = parts < 1 ? 1 : parts > RIB_MAX_PARTS ? RIB_MAX_PARTS : parts;
+	int err = peer_columns(r, u, &cols, &used);
+
+	if (!err)
+		err = prefix_order(r, &k, &n);
+	if (!err)
+		err = rtable_reserve(t, n);
+	for (unsigned int i = 0; i < np; i++) {
+		p[i] = (struct part){ .r = r,
+				      .u = u,
+				      .cols = cols,
+				      .used = used,
+				      .k = k,
+				      .from = n * i / np,
+				      .to = n * (i + 1) / np,
+				      .out = t->v + base };
+		if (!err && used)
+			err = links_open(i ? &empty : t, &p[i].links);
+	}
+	if (!err)
+		err = parts_run(p, np);
+	err = parts_merge(t, p, np, err);
+	free(cols);
+	free(k);
+	if (err)
+		return err;
+	t->n = base + n;
+	/* entries there before: the whole table in order again */
+	if (base && rtable_sort_dedup(t) == (size_t)-1)
+		return -ENOMEM;
+	return 0;
+}
+
+int rib_to_rtable(const struct rib *r, const struct rt_upstreams *u, struct rtable *t)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return rib_to_rtable_parts(r, u, t,
+				   r->pfx.n < RIB_PART_MIN ? 1
+				   : cpus > 1		   ? (unsigned int)cpus
+							   : 1);
 }
 
 int rib_resolve_prefix(const struct rib *r, const struct rt_upstreams *u, const struct rt_entry *p,

@@ -83,8 +83,18 @@ int rib_resolve(const struct rib *r, struct rib_row **rows, size_t *n);
  * are stored once in t->links (entries with the same per-column answers
  * share a row); e.links is 0 when no column has its own path.  The
  * entries are sorted by family, address, length, as rtable_sort_dedup()
- * sorts them (what tables_load() needs).  Returns 0 or -ENOMEM. */
+ * sorts them (what tables_load() needs).  Returns 0 or -ENOMEM.
+ * A RIB of RIB_PART_MIN prefixes or more is resolved on every CPU (up to
+ * RIB_MAX_PARTS threads), each a range of the table. */
 int rib_to_rtable(const struct rib *r, const struct rt_upstreams *u, struct rtable *t);
+#define RIB_PART_MIN 65536
+#define RIB_MAX_PARTS 4
+/* The same, in `parts` ranges of the table on as many threads (1: this
+ * thread alone; at most RIB_MAX_PARTS).  The table is the same whatever
+ * the count: entries, their order and the numbers of the links rows (in
+ * the order of their first entry). */
+int rib_to_rtable_parts(const struct rib *r, const struct rt_upstreams *u, struct rtable *t,
+			unsigned int parts);
 
 /* One prefix as rib_to_rtable() gives it, without building the table: its
  * route into *e (prefix included) and its columns' own answers into *links
