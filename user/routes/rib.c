@@ -691,7 +691,7 @@ static struct rt_link resolve_link(const struct rib *r, const struct pfx *x, con
 /* Distinct rt_links rows of a table, found through a hash index. */
 static uint32_t links_hash(const void *elem)
 {
-	return hashidx_fnv1a(elem, sizeof(struct rt_links));
+	return hashidx_words(elem, sizeof(struct rt_links));
 }
 
 static bool links_eq(const void *elem, const void *key)
@@ -810,11 +810,17 @@ static void *part_run(void *arg)
 	bool own;
 
 	for (size_t i = p->from; i < p->to && !p->err; i++) {
-		long k;
+		long k = 0;
 
 		resolve_prefix(p->r, p->u, pfx_at(p->r, p->k[i].pos), p->cols, p->used, &row, &lr,
 			       &own);
-		k = own ? intern(&p->links, &links_ops, &lr) : 0;
+		/* neighbours in table order often share the row (one origin's
+		 * blocks): the last entry's number without a lookup */
+		if (own && i > p->from && p->out[i - 1].links &&
+		    !memcmp(&lr, (struct rt_links *)p->links.v + p->out[i - 1].links, sizeof(lr)))
+			k = p->out[i - 1].links;
+		else if (own)
+			k = intern(&p->links, &links_ops, &lr);
 		p->err = k < 0 ? -ENOMEM : 0;
 		row.e.links = (uint32_t)(k > 0 ? k : 0);
 		p->out[i] = row.e;

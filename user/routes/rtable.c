@@ -4,6 +4,7 @@
  * tests/lib/rt_lpm.h. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stddef.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -89,58 +90,89 @@ struct rt_sort_key rt_sort_key_of(int family, int plen, const uint8_t addr[16], 
 }
 
 /* The radix sort's digits, least significant first: the length, the
- * address's 16 bytes from its last, the family. */
+ * address's 16 bytes from its last, the family; each is one byte of the
+ * key, at the offset digit_at() gives. */
 #define KEY_DIGITS 18
 
-static unsigned int key_digit(const struct rt_sort_key *k, unsigned int d)
+static size_t digit_at(unsigned int d)
 {
+	size_t le = __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__;
+
 	if (!d)
-		return k->plen;
-	if (d <= 8)
-		return (unsigned int)(k->lo >> (8 * (d - 1))) & 0xff;
+		return offsetof(struct rt_sort_key, plen);
+	if (d <= 8) /* lo's byte d - 1 from the least significant */
+		return offsetof(struct rt_sort_key, lo) + (le ? d - 1 : 8 - d);
 	if (d <= 16)
-		return (unsigned int)(k->hi >> (8 * (d - 9))) & 0xff;
-	return k->family;
+		return offsetof(struct rt_sort_key, hi) + (le ? d - 9 : 16 - d);
+	return offsetof(struct rt_sort_key, family);
 }
 
-/* One stable pass: src ordered by digit d into dst, count[] its histogram. */
-static void radix_pass(const struct rt_sort_key *src, struct rt_sort_key *dst, size_t n,
-		       unsigned int d, const size_t *count)
+static unsigned int key_byte(const struct rt_sort_key *k, size_t at)
 {
-	size_t at[256];
+	return ((const uint8_t *)k)[at];
+}
+
+/* One stable pass: src ordered by its byte at `at` into dst, count[] the
+ * histogram of that byte. */
+static void radix_pass(const struct rt_sort_key *src, struct rt_sort_key *dst, size_t n, size_t at,
+		       const size_t *count)
+{
+	size_t pos[256];
 
 	for (size_t b = 0, sum = 0; b < 256; b++) {
-		at[b] = sum;
+		pos[b] = sum;
 		sum += count[b];
 	}
 	for (size_t i = 0; i < n; i++)
-		dst[at[key_digit(&src[i], d)]++] = src[i];
+		dst[pos[key_byte(&src[i], at)]++] = src[i];
+}
+
+/* k (n keys) sorted by digits from..to - 1 (LSD, stable), tmp as scratch.
+ * count: KEY_DIGITS histograms, cleared here. */
+static void radix_sort(struct rt_sort_key *k, struct rt_sort_key *tmp, size_t n, unsigned int from,
+		       unsigned int to, size_t (*count)[256])
+{
+	struct rt_sort_key *src = k, *dst = tmp;
+	size_t at[KEY_DIGITS];
+
+	memset(count, 0, KEY_DIGITS * sizeof(*count));
+	for (unsigned int d = from; d < to; d++)
+		at[d] = digit_at(d);
+	for (size_t i = 0; i < n; i++)
+		for (unsigned int d = from; d < to; d++)
+			count[d][key_byte(&k[i], at[d])]++;
+	for (unsigned int d = from; n && d < to; d++) {
+		struct rt_sort_key *swap = src;
+
+		if (count[d][key_byte(&k[0], at[d])] == n)
+			continue; /* every key has this byte: the pass would change nothing */
+		radix_pass(src, dst, n, at[d], count[d]);
+		src = dst;
+		dst = swap;
+	}
+	if (src != k)
+		memcpy(k, src, n * sizeof(*k));
 }
 
 int rt_sort_keys(struct rt_sort_key *k, size_t n)
 {
-	size_t(*count)[256] = calloc(KEY_DIGITS, sizeof(*count));
-	struct rt_sort_key *tmp = malloc((n ? n : 1) * sizeof(*tmp)), *src = k, *dst = tmp;
+	size_t(*count)[256] = malloc(KEY_DIGITS * sizeof(*count));
+	struct rt_sort_key *tmp = malloc((n ? n : 1) * sizeof(*tmp));
+	size_t first = 0;
 
 	if (!count || !tmp) {
 		free(count);
 		free(tmp);
 		return -ENOMEM;
 	}
-	for (size_t i = 0; i < n; i++)
-		for (unsigned int d = 0; d < KEY_DIGITS; d++)
-			count[d][key_digit(&k[i], d)]++;
-	for (unsigned int d = 0; n && d < KEY_DIGITS; d++) {
-		struct rt_sort_key *swap = src;
-
-		if (count[d][key_digit(&k[0], d)] == n)
-			continue; /* every key has this byte: the pass would change nothing */
-		radix_pass(src, dst, n, d, count[d]);
-		src = dst;
-		dst = swap;
-	}
-	if (src != k)
-		memcpy(k, src, n * sizeof(*k));
+	/* by family first (its digit, the last), then each family apart: an
+	 * IPv4 key's address has 4 bytes that differ, not 16 */
+	radix_sort(k, tmp, n, KEY_DIGITS - 1, KEY_DIGITS, count);
+	for (size_t i = 1; i <= n; i++)
+		if (i == n || k[i].family != k[first].family) {
+			radix_sort(k + first, tmp, i - first, 0, KEY_DIGITS - 1, count);
+			first = i;
+		}
 	free(count);
 	free(tmp);
 	return 0;
