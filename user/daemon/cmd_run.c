@@ -147,7 +147,7 @@ static int expand_sources(const struct asc_config *c, glob_t *g)
 /* The prefixes a whole load of the live RIB covers: their waits go into
  * the latency histogram once the load is in. */
 struct taken {
-	struct rib_dirty *v;
+	uint64_t *since; /* when each prefix changed first */
 	size_t n;
 	uint64_t epoch; /* of the RIB they were taken from */
 };
@@ -227,10 +227,12 @@ static int routes_from_feed(const struct rt_upstreams *u, struct rtable *t,
 	ev.epoch = D.rib_epoch;
 	if (!D.rib)
 		log_err("the live feed is not running (see above): nothing to load");
-	else if (rib_take_dirty(D.rib, &tk->v, &tk->n) == -ENOMEM)
-		err = -ENOMEM;
-	else
+	else {
+		/* -ENOBUFS (a change went unrecorded) does not matter here: the
+		 * whole load covers every prefix */
+		rib_take_dirty_since(D.rib, &tk->since, &tk->n);
 		err = routes_beside_events(u, t, pairs, n, &ev, &t0);
+	}
 	tk->epoch = D.rib_epoch;
 	pthread_mutex_unlock(&D.rib_lock);
 	return err;
@@ -295,10 +297,10 @@ static void live_loaded(struct tables_live *nl, const struct rt_upstreams *ups, 
 	pthread_mutex_lock(&D.lock);
 	D.live_ready = D.live != NULL;
 	for (size_t i = 0; D.live && i < tk->n; i++)
-		metrics_apply_observe(&D.apply, (double)(now - tk->v[i].since_ns) / 1e9);
+		metrics_apply_observe(&D.apply, (double)(now - tk->since[i]) / 1e9);
 	D.apply.loads += D.live != NULL;
 	pthread_mutex_unlock(&D.lock);
-	free(tk->v);
+	free(tk->since);
 }
 
 static void reload_once(void)

@@ -282,6 +282,28 @@ int rib_take_dirty(struct rib *r, struct rib_dirty **out, size_t *n)
 	return lost ? -ENOBUFS : 0;
 }
 
+int rib_take_dirty_since(struct rib *r, uint64_t **since, size_t *n)
+{
+	uint64_t *v = (uint64_t *)r->dirty, *small;
+	bool lost = r->dirty_lost;
+
+	/* in place: time i goes to bytes 8i.., over entries already read */
+	_Static_assert(sizeof(struct dirty) >= sizeof(uint64_t), "a time fits an entry");
+	for (size_t i = 0; i < r->ndirty; i++) {
+		uint64_t t = r->dirty[i].since_ns;
+
+		pfx_at(r, r->dirty[i].pfx)->dirty = 0;
+		v[i] = t;
+	}
+	small = r->ndirty ? realloc(v, r->ndirty * sizeof(*v)) : NULL;
+	*since = small ? small : v;
+	*n = r->ndirty;
+	r->dirty = NULL;
+	r->ndirty = r->dirty_cap = 0;
+	r->dirty_lost = false;
+	return lost ? -ENOBUFS : 0;
+}
+
 /* The prefix p as a key: host bits cleared. */
 static struct pfx pfx_key(const struct rt_entry *p)
 {

@@ -134,6 +134,12 @@ size_t rib_prefix_count(const struct rib *r);
  * incomplete and the caller must resolve the whole RIB. */
 int rib_take_dirty(struct rib *r, struct rib_dirty **out, size_t *n);
 
+/* The same for a whole load, which needs only when each change came: the
+ * dirty set's times (first change order) into *since (malloc'd, 8 bytes
+ * a prefix: the set's own array, not a copy), and clears it.  Returns 0
+ * or -ENOBUFS as rib_take_dirty(). */
+int rib_take_dirty_since(struct rib *r, uint64_t **since, size_t *n);
+
 struct rib_transit {
 	uint32_t origin, transit;
 	uint32_t first_seen; /* time of the first path that showed the pair */
