@@ -190,8 +190,8 @@ static void events_start(struct events_job *j)
 		events_thread(j);
 }
 
-/* rib_to_rtable() and rib_transits() of D.rib while the events job runs;
- * returns when both are done.  Under rib_lock. */
+/* rib_to_rtable() and rib_transits() of D.rib while the events job runs.
+ * Under rib_lock. */
 static int routes_beside_events(const struct rt_upstreams *u, struct rtable *t,
 				struct rib_transit **pairs, size_t *n, struct events_job *ev,
 				uint64_t *t0)
@@ -203,39 +203,49 @@ static int routes_beside_events(const struct rt_upstreams *u, struct rtable *t,
 		phase_done(t0, "RIB -> route table");
 	if (!err && !(err = rib_transits(D.rib, pairs, n)))
 		phase_done(t0, "(origin, transit) pairs");
-	if (ev->started) {
-		pthread_join(ev->th, NULL);
-		phase_done(t0, "wait for the events");
-	}
 	return err;
 }
 
 /* The routes of the live feed's RIB, and every (origin, transit) pair it
  * holds; its dirty set is taken (cleared) with them, so a change after
- * this is applied by the next update.  Under rib_lock: the main loop drains
- * into the RIB meanwhile.  -ENOTCONN when the feed did not start (SIGHUP
- * with a bad [bgp]). */
+ * this is applied by the next update.  Returns with rib_lock held and the
+ * events job (ev) perhaps still reading the RIB: the tables load needs
+ * neither, so it goes ahead beside them; feed_release() ends both (the
+ * main loop drains into the RIB after it).  -ENOTCONN when the feed did
+ * not start (SIGHUP with a bad [bgp]). */
 static int routes_from_feed(const struct rt_upstreams *u, struct rtable *t,
-			    struct rib_transit **pairs, size_t *n, struct taken *tk)
+			    struct rib_transit **pairs, size_t *n, struct taken *tk,
+			    struct events_job *ev)
 {
-	struct events_job ev = { .u = u };
 	uint64_t t0 = rib_now_ns();
 	int err = -ENOTCONN;
 
 	pthread_mutex_lock(&D.rib_lock);
 	phase_done(&t0, "wait for the RIB's lock");
-	ev.epoch = D.rib_epoch;
+	*ev = (struct events_job){ .u = u, .epoch = D.rib_epoch };
 	if (!D.rib)
 		log_err("the live feed is not running (see above): nothing to load");
 	else {
 		/* -ENOBUFS (a change went unrecorded) does not matter here: the
 		 * whole load covers every prefix */
 		rib_take_dirty_since(D.rib, &tk->since, &tk->n);
-		err = routes_beside_events(u, t, pairs, n, &ev, &t0);
+		err = routes_beside_events(u, t, pairs, n, ev, &t0);
 	}
 	tk->epoch = D.rib_epoch;
-	pthread_mutex_unlock(&D.rib_lock);
 	return err;
+}
+
+/* After routes_from_feed() and the tables load: waits for the events job
+ * and releases the RIB. */
+static void feed_release(struct events_job *ev)
+{
+	uint64_t t0 = rib_now_ns();
+
+	if (ev->started) {
+		pthread_join(ev->th, NULL);
+		phase_done(&t0, "wait for the events (after the tables load)");
+	}
+	pthread_mutex_unlock(&D.rib_lock);
 }
 
 /* The routes of the configured files, and their pairs. */
@@ -312,12 +322,13 @@ static void reload_once(void)
 	struct rib_transit *pairs = NULL, *tr = NULL;
 	struct tables_live *nl = NULL;
 	struct taken tk = { 0 };
+	struct events_job ev = { 0 };
 	uint32_t watch[CFG_MAX_WATCH];
 	struct timespec a, b;
 	uint64_t swapped;
 	size_t npairs = 0, keep = 0, n_watch;
 	enum tables_which which;
-	bool feed;
+	bool feed, held;
 	const char *live;
 	glob_t g;
 	int err;
@@ -342,13 +353,16 @@ static void reload_once(void)
 	/* the live feed's load keeps what single-prefix updates need */
 	if (!err && feed)
 		err = tables_live_open(&D.maps, &nl);
+	held = !err && feed;
 	if (!err)
-		err = feed ? routes_from_feed(&ups, &t, &pairs, &npairs, &tk)
+		err = feed ? routes_from_feed(&ups, &t, &pairs, &npairs, &tk, &ev)
 			   : routes_from_files(&ro, &g, &t, &pairs, &npairs);
 	if (!err)
 		err = tables_load(&D.maps, &t, &(struct tables_opts){ .which = which, .live = nl },
 				  &res);
 	swapped = rib_now_ns();
+	if (held)
+		feed_release(&ev);
 	if (!err) {
 		tr = watched_pairs(pairs, npairs, watch, n_watch, &keep);
 		err = tr ? 0 : -ENOMEM;
