@@ -787,11 +787,12 @@ static void resolve_prefix(const struct rib *r, const struct rt_upstreams *u, co
 	*own = links_of(r, u, x, cols, used, lr);
 }
 
-/* The prefixes of r that have paths, in table order (sorted keys, pos =
- * the prefix's index in r), into *out (malloc'd). */
-static int prefix_order(const struct rib *r, struct rt_sort_key **out, size_t *n)
+/* The prefixes of r that have paths, in table order: their indexes in r
+ * into *out (malloc'd). */
+static int prefix_order(const struct rib *r, uint32_t **out, size_t *n)
 {
 	struct rt_sort_key *k = malloc((r->pfx.n ? r->pfx.n : 1) * sizeof(*k));
+	uint32_t *order, *small;
 	size_t m = 0;
 
 	if (!k || r->pfx.n > UINT32_MAX) {
@@ -802,9 +803,19 @@ static int prefix_order(const struct rib *r, struct rt_sort_key **out, size_t *n
 		if (pfx_at(r, i)->nrefs)
 			k[m++] = rt_sort_key_of(pfx_at(r, i)->family, pfx_at(r, i)->plen,
 						pfx_at(r, i)->addr, i);
-	*out = k;
+	if (rt_sort_keys(k, m)) {
+		free(k);
+		return -ENOMEM;
+	}
+	/* in place, 4 bytes a prefix instead of 24 while the table fills:
+	 * position i goes to bytes 4i.., over keys already read */
+	order = (uint32_t *)k;
+	for (size_t i = 0; i < m; i++)
+		order[i] = k[i].pos;
+	small = realloc(order, (m ? m : 1) * sizeof(*order));
+	*out = small ? small : order;
 	*n = m;
-	return rt_sort_keys(k, m);
+	return 0;
 }
 
 /* One part of a whole table's resolution: the prefixes k[from..to) into
@@ -815,7 +826,7 @@ struct part {
 	const struct rt_upstreams *u;
 	const uint8_t *cols;
 	uint8_t used;
-	const struct rt_sort_key *k;
+	const uint32_t *order; /* the RIB's prefixes in table order */
 	size_t from, to;
 	struct rt_entry *out;
 	struct store links;
@@ -834,7 +845,7 @@ static void *part_run(void *arg)
 	for (size_t i = p->from; i < p->to && !p->err; i++) {
 		long k = 0;
 
-		resolve_prefix(p->r, p->u, pfx_at(p->r, p->k[i].pos), p->cols, p->used, &row, &lr,
+		resolve_prefix(p->r, p->u, pfx_at(p->r, p->order[i]), p->cols, p->used, &row, &lr,
 			       &own);
 		/* neighbours in table order often share the row (one origin's
 		 * blocks): the last entry's number without a lookup */
@@ -911,7 +922,7 @@ int rib_to_rtable_parts(const struct rib *r, const struct rt_upstreams *u, struc
 			unsigned int parts)
 {
 	struct part p[RIB_MAX_PARTS] = { 0 };
-	struct rt_sort_key *k = NULL;
+	uint32_t *order = NULL;
 	struct rtable empty = { 0 };
 	size_t n = 0, base = t->n;
 	uint8_t *cols, used;
@@ -919,7 +930,7 @@ int rib_to_rtable_parts(const struct rib *r, const struct rt_upstreams *u, struc
 	int err = peer_columns(r, u, &cols, &used);
 
 	if (!err)
-		err = prefix_order(r, &k, &n);
+		err = prefix_order(r, &order, &n);
 	if (!err)
 		err = rtable_reserve(t, n);
 	for (unsigned int i = 0; i < np; i++) {
@@ -927,7 +938,7 @@ int rib_to_rtable_parts(const struct rib *r, const struct rt_upstreams *u, struc
 				      .u = u,
 				      .cols = cols,
 				      .used = used,
-				      .k = k,
+				      .order = order,
 				      .from = n * i / np,
 				      .to = n * (i + 1) / np,
 				      .out = t->v + base };
@@ -938,7 +949,7 @@ int rib_to_rtable_parts(const struct rib *r, const struct rt_upstreams *u, struc
 		err = parts_run(p, np);
 	err = parts_merge(t, p, np, err);
 	free(cols);
-	free(k);
+	free(order);
 	if (err)
 		return err;
 	t->n = base + n;
