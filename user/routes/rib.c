@@ -1264,11 +1264,15 @@ static long *path_pairs(const struct rib *r)
 
 	for (size_t i = 0; pp && i < r->path.n; i++) {
 		const struct path *pi = path_at(r, i);
+		uint32_t known = i < r->path_pair_cap ? r->path_pair[i] : 0;
 		struct pair key = pair_key(pi);
 
-		pp[i] = pi->as_set || !pi->origin
-				? -1
-				: hashidx_find(&r->pair.idx, &pair_ops, r->pair.v, &key);
+		if (known) /* pair_of() looked it up when a route used the path */
+			pp[i] = known == PATH_NO_PAIR ? -1 : (long)known - 1;
+		else
+			pp[i] = pi->as_set || !pi->origin
+					? -1
+					: hashidx_find(&r->pair.idx, &pair_ops, r->pair.v, &key);
 	}
 	return pp;
 }
