@@ -152,13 +152,30 @@ struct taken {
 	uint64_t epoch; /* of the RIB they were taken from */
 };
 
-/* Logs (debug) the time since *t0 as the whole load's phase `what`, and
- * restarts the clock. */
+/* The daemon's peak memory so far (VmHWM, MiB), 0 when unknown. */
+static unsigned long vmhwm_mib(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	unsigned long kib = 0;
+	char line[128];
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmHWM: %lu kB", &kib) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return kib >> 10;
+}
+
+/* Logs (debug) the time since *t0 as the whole load's phase `what`, with
+ * the peak memory at its end (the phase in which it grows holds the load's
+ * peak), and restarts the clock. */
 static void phase_done(uint64_t *t0, const char *what)
 {
 	uint64_t t = rib_now_ns();
 
-	log_debug("whole load: %s %.3f s", what, (double)(t - *t0) / 1e9);
+	log_debug("whole load: %s %.3f s (VmHWM %lu MiB)", what, (double)(t - *t0) / 1e9,
+		  vmhwm_mib());
 	*t0 = t;
 }
 
@@ -178,7 +195,7 @@ static void *events_thread(void *arg)
 	uint64_t t0 = rib_now_ns();
 
 	events_live_rib(&D.maps, D.rib, j->epoch, j->u, 0);
-	phase_done(&t0, "routing-change events (beside the two above)");
+	phase_done(&t0, "routing-change events (on a thread of their own)");
 	return NULL;
 }
 
@@ -369,7 +386,7 @@ static void reload_once(void)
 	}
 	live_loaded(nl, &ups, t.n, &tk, !err);
 	clock_gettime(CLOCK_MONOTONIC, &b);
-	log_debug("whole load: after the swap %.3f s", (double)(rib_now_ns() - swapped) / 1e9);
+	phase_done(&swapped, "after the swap");
 	pthread_mutex_lock(&D.lock);
 	D.live_loading = false;
 	if (err) {

@@ -81,14 +81,23 @@ int rib_resolve(const struct rib *r, struct rib_row **rows, size_t *n);
  * whose paths cover the prefix has no answer of its own: rt_link_of()
  * gives the consensus, marked ASC_PATH_CONSENSUS.  Distinct rt_links rows
  * are stored once in t->links (entries with the same per-column answers
- * share a row); e.links is 0 when no column has its own path.  The
+ * share a row; rows numbered in the order of their first entry in the
+ * table); e.links is 0 when no column has its own path.  The
  * entries are sorted by family, address, length, as rtable_sort_dedup()
  * sorts them (what tables_load() needs).  Returns 0 or -ENOMEM.
  * A RIB of RIB_PART_MIN prefixes or more is resolved on every CPU (up to
  * RIB_MAX_PARTS threads), each a range of the table. */
 int rib_to_rtable(const struct rib *r, const struct rt_upstreams *u, struct rtable *t);
+/* A RIB of fewer prefixes is resolved on one thread: a thread would cost
+ * more than it saves. */
+#ifndef RIB_PART_MIN
 #define RIB_PART_MIN 65536
+#endif
+/* Threads one whole table is resolved on at most (the CPUs online, up to
+ * this): a part's per-link rows are merged into the table's one by one. */
+#ifndef RIB_MAX_PARTS
 #define RIB_MAX_PARTS 4
+#endif
 /* The same, in `parts` ranges of the table on as many threads (1: this
  * thread alone; at most RIB_MAX_PARTS).  The table is the same whatever
  * the count: entries, their order and the numbers of the links rows (in
