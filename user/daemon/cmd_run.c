@@ -228,7 +228,8 @@ static int routes_beside_events(const struct rt_upstreams *u, struct rtable *t,
  * this is applied by the next update.  Returns with rib_lock held and the
  * events job (ev) perhaps still reading the RIB: the tables load needs
  * neither, so it goes ahead beside them; feed_release() ends both (the
- * main loop drains into the RIB after it).  -ENOTCONN when the feed did
+ * main loop drains into the RIB after it), or feed_release_early() before
+ * the tables load when the events are done by then.  -ENOTCONN when the feed did
  * not start (SIGHUP with a bad [bgp]). */
 static int routes_from_feed(const struct rt_upstreams *u, struct rtable *t,
 			    struct rib_transit **pairs, size_t *n, struct taken *tk,
@@ -250,6 +251,18 @@ static int routes_from_feed(const struct rt_upstreams *u, struct rtable *t,
 	}
 	tk->epoch = D.rib_epoch;
 	return err;
+}
+
+/* After routes_from_feed(): releases the RIB at once when the events job
+ * is done already (the main loop drains into it during the tables load
+ * then); true when it did. */
+static bool feed_release_early(struct events_job *ev)
+{
+	if (ev->started && pthread_tryjoin_np(ev->th, NULL))
+		return false;
+	ev->started = false;
+	pthread_mutex_unlock(&D.rib_lock);
+	return true;
 }
 
 /* After routes_from_feed() and the tables load: waits for the events job
@@ -374,6 +387,8 @@ static void reload_once(void)
 	if (!err)
 		err = feed ? routes_from_feed(&ups, &t, &pairs, &npairs, &tk, &ev)
 			   : routes_from_files(&ro, &g, &t, &pairs, &npairs);
+	if (held && feed_release_early(&ev))
+		held = false;
 	if (!err)
 		err = tables_load(&D.maps, &t, &(struct tables_opts){ .which = which, .live = nl },
 				  &res);
