@@ -616,6 +616,116 @@ static void test_rib_per_link_rows_shared(void **state)
 	rib_free(r);
 }
 
+/* A RIB of many prefixes (both families, in no order) with the paths of
+ * several sessions, some only on part of the prefixes, so that the
+ * per-link rows are many and shared: prefix i's paths depend on i. */
+static struct rib *many_prefixes(size_t n)
+{
+	const struct rib_peer *peers[] = { &CU, &TTK, &TTK2, &RTR, &P1 };
+	struct rib *r = rib_new();
+	unsigned int seed = 131279;
+
+	assert_non_null(r);
+	for (size_t i = 0; i < n; i++) {
+		uint32_t v = (uint32_t)rand_r(&seed);
+		struct rt_entry e = { .family = v & 1 ? 6 : 4 };
+
+		/* 175.x.y.0/22..24 or 2001:db8:x:y::/48..64, random (repeats
+		 * announce the same prefix again) */
+		e.addr[0] = e.family == 4 ? 175 : 0x20;
+		e.addr[1] = e.family == 4 ? (uint8_t)(v >> 8) : 0x01;
+		e.addr[2] = (uint8_t)(v >> 16);
+		e.addr[e.family == 4 ? 3 : 5] = (uint8_t)(v >> 24);
+		e.plen = (uint8_t)(e.family == 4 ? 22 + v % 3 : 48 + v % 17);
+		for (size_t k = 0; k < sizeof(peers) / sizeof(peers[0]); k++) {
+			/* upstream, a transit of 4 and an origin of 64 */
+			const uint32_t path[] = { peers[k]->asn == 64500 ? 4837 : peers[k]->asn,
+						  9929 + (uint32_t)(i + k) % 4,
+						  131000 + (uint32_t)(i * 7 + k) % 64 };
+
+			if ((i + k) % 3 == 0)
+				continue; /* not every session has every prefix */
+			assert_int_equal(rib_announce(r, &e, peers[k], (uint32_t)k % 2, path, 3,
+						      false, T0900),
+					 0);
+		}
+	}
+	return r;
+}
+
+/* The table of r from `parts` threads: the same entries in the same order,
+ * and the same links rows with the same numbers, as from one; the one
+ * thread's table is sorted and each entry answers as rib_resolve() and
+ * rib_resolve_prefix() do for its prefix alone.  Also onto a table that
+ * has entries already (some of the same prefixes: the RIB's replace them). */
+static void test_rib_to_rtable_parts_same_table(void **state)
+{
+	const struct rt_upstreams u = { { COL(4837), COL_AT(20485, 3), COL(64496) } };
+	struct rib *r = many_prefixes(20000);
+	struct rtable one = { 0 };
+	struct rib_row *rows;
+	size_t nrows;
+
+	assert_int_equal(rib_to_rtable_parts(r, &u, &one, 1), 0);
+	assert_int_equal(rib_resolve(r, &rows, &nrows), 0);
+	assert_int_equal(one.n, nrows);
+	assert_true(one.nlinks > 100); /* many rows, each shared */
+	for (size_t i = 0; i < one.n; i++) {
+		struct rt_entry e;
+		struct rt_links l;
+
+		if (i)
+			assert_true(prefix_cmp(&one.v[i - 1], &one.v[i]) < 0);
+		assert_int_equal(prefix_cmp(&one.v[i], &rows[i].e), 0);
+		assert_memory_equal(&one.v[i].route, &rows[i].e.route, sizeof(one.v[i].route));
+		assert_int_equal(rib_resolve_prefix(r, &u, &one.v[i], &e, &l), 0);
+		for (unsigned int c = 0; c < RT_COLUMNS; c++) {
+			struct rt_link a = rt_link_of(&one, &one.v[i], c);
+			struct rt_link b =
+				rt_link_of(&(struct rtable){ .links = (struct rt_links[]){ {}, l },
+							     .nlinks = 2 },
+					   &e, c);
+
+			assert_memory_equal(&a, &b, sizeof(a));
+		}
+	}
+	free(rows);
+	for (unsigned int parts = 2; parts <= RIB_MAX_PARTS + 1; parts++) {
+		struct rtable t = { 0 };
+
+		assert_int_equal(rib_to_rtable_parts(r, &u, &t, parts), 0);
+		assert_int_equal(t.n, one.n);
+		assert_memory_equal(t.v, one.v, one.n * sizeof(*one.v));
+		assert_int_equal(t.nlinks, one.nlinks);
+		assert_memory_equal(t.links, one.links, one.nlinks * sizeof(*one.links));
+		rtable_free(&t);
+	}
+	for (unsigned int parts = 1; parts <= 2; parts++) {
+		struct rtable t = { 0 };
+
+		for (size_t i = 0; i < 50; i++) {
+			struct rt_entry e = one.v[i * 7]; /* one of the RIB's prefixes */
+
+			e.route.origin_asn = 1;
+			e.links = 0;
+			assert_int_equal(rtable_add(&t, &e), 0);
+			e.addr[0] = e.family == 4 ? 198 : 0x30; /* and one it does not have */
+			assert_int_equal(rtable_add(&t, &e), 0);
+		}
+		assert_int_equal(rib_to_rtable_parts(r, &u, &t, parts), 0);
+		assert_int_equal(t.n, one.n + 50);
+		for (size_t i = 0, j = 0; i < t.n; i++) {
+			if (t.v[i].route.origin_asn == 1)
+				continue; /* the one not in the RIB */
+			assert_memory_equal(&t.v[i], &one.v[j], sizeof(t.v[i]));
+			j++;
+		}
+		rtable_free(&t);
+	}
+	rtable_free(&one);
+	rib_free(r);
+}
+
 /* The settings' and CLI's ways to fill a column. */
 static void test_rib_upstream_parse_and_set(void **state)
 {
@@ -672,6 +782,7 @@ int main(void)
 		cmocka_unit_test(test_rib_per_link_none_is_consensus),
 		cmocka_unit_test(test_rib_per_link_rows_shared),
 		cmocka_unit_test(test_rib_to_rtable_sorted),
+		cmocka_unit_test(test_rib_to_rtable_parts_same_table),
 		cmocka_unit_test(test_rib_upstream_parse_and_set),
 	};
 

@@ -109,6 +109,52 @@ static void test_rib_dirty_records_each_change_once(void **state)
 	rib_free(r);
 }
 
+/* rib_take_dirty_since(), the whole load's take: each prefix's time once,
+ * in the order of first change (stamped 1000 + n for the n-th of 5000
+ * IPv6 prefixes, the fourth changed twice: its first time stays), and the set is
+ * cleared: a change after it is recorded again, alone. */
+static void test_rib_dirty_since_for_a_whole_load(void **state)
+{
+	struct rib *r = rib_new();
+	const uint32_t path[] = { 64496, 4837, 131279 };
+	uint64_t *since;
+	size_t n;
+
+	(void)state;
+	rib_track(r, true);
+	for (unsigned int i = 0; i < 5000; i++) {
+		struct rt_entry p = ribgen_prefix(56 + i);
+
+		rib_stamp(r, 1000 + i);
+		assert_int_equal(rib_announce(r, &p, &ribgen_peers[0], 0, path, 3, false, T0908),
+				 0);
+		if (i == 10) { /* the fourth again, a second path */
+			p = ribgen_prefix(56 + 3);
+			assert_int_equal(
+				rib_announce(r, &p, &ribgen_peers[1], 0, path, 3, false, T0908), 0);
+		}
+	}
+	assert_int_equal(rib_take_dirty_since(r, &since, &n), 0);
+	assert_int_equal(n, 5000);
+	for (unsigned int i = 0; i < n; i++)
+		assert_int_equal(since[i], 1000 + i);
+	free(since);
+	assert_int_equal(rib_dirty_count(r), 0);
+	{
+		struct rt_entry p = ribgen_prefix(56 + 3);
+		struct rib_dirty *d;
+
+		rib_stamp(r, 77);
+		assert_int_equal(rib_withdraw(r, &p, &ribgen_peers[1], 0, T0908), 0);
+		assert_int_equal(rib_take_dirty(r, &d, &n), 0);
+		assert_int_equal(n, 1);
+		assert_int_equal(prefix_cmp(&d[0].p, &p), 0);
+		assert_int_equal(d[0].since_ns, 77);
+		free(d);
+	}
+	rib_free(r);
+}
+
 /* rib_stamp(): changes carry the time they are stamped with (their
  * arrival), not the clock at the change; 0 gives the clock back. */
 static void test_rib_dirty_stamped(void **state)
@@ -249,6 +295,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rib_dirty_records_each_change_once),
 		cmocka_unit_test(test_rib_dirty_stamped),
+		cmocka_unit_test(test_rib_dirty_since_for_a_whole_load),
 		cmocka_unit_test(test_rib_resolve_prefix_equals_table),
 		cmocka_unit_test(test_rib_dirty_covers_every_change),
 		cmocka_unit_test(test_rib_dirty_after_a_large_take),

@@ -147,18 +147,35 @@ static int expand_sources(const struct asc_config *c, glob_t *g)
 /* The prefixes a whole load of the live RIB covers: their waits go into
  * the latency histogram once the load is in. */
 struct taken {
-	struct rib_dirty *v;
+	uint64_t *since; /* when each prefix changed first */
 	size_t n;
 	uint64_t epoch; /* of the RIB they were taken from */
 };
 
-/* Logs (debug) the time since *t0 as the whole load's phase `what`, and
- * restarts the clock. */
+/* The daemon's peak memory so far (VmHWM, MiB), 0 when unknown. */
+static unsigned long vmhwm_mib(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	unsigned long kib = 0;
+	char line[128];
+
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "VmHWM: %lu kB", &kib) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return kib >> 10;
+}
+
+/* Logs (debug) the time since *t0 as the whole load's phase `what`, with
+ * the peak memory at its end (the phase in which it grows holds the load's
+ * peak), and restarts the clock. */
 static void phase_done(uint64_t *t0, const char *what)
 {
 	uint64_t t = rib_now_ns();
 
-	log_debug("whole load: %s %.3f s", what, (double)(t - *t0) / 1e9);
+	log_debug("whole load: %s %.3f s (VmHWM %lu MiB)", what, (double)(t - *t0) / 1e9,
+		  vmhwm_mib());
 	*t0 = t;
 }
 
@@ -178,7 +195,7 @@ static void *events_thread(void *arg)
 	uint64_t t0 = rib_now_ns();
 
 	events_live_rib(&D.maps, D.rib, j->epoch, j->u, 0);
-	phase_done(&t0, "routing-change events (beside the two above)");
+	phase_done(&t0, "routing-change events (on a thread of their own)");
 	return NULL;
 }
 
@@ -190,8 +207,8 @@ static void events_start(struct events_job *j)
 		events_thread(j);
 }
 
-/* rib_to_rtable() and rib_transits() of D.rib while the events job runs;
- * returns when both are done.  Under rib_lock. */
+/* rib_to_rtable() and rib_transits() of D.rib while the events job runs.
+ * Under rib_lock. */
 static int routes_beside_events(const struct rt_upstreams *u, struct rtable *t,
 				struct rib_transit **pairs, size_t *n, struct events_job *ev,
 				uint64_t *t0)
@@ -203,37 +220,62 @@ static int routes_beside_events(const struct rt_upstreams *u, struct rtable *t,
 		phase_done(t0, "RIB -> route table");
 	if (!err && !(err = rib_transits(D.rib, pairs, n)))
 		phase_done(t0, "(origin, transit) pairs");
-	if (ev->started) {
-		pthread_join(ev->th, NULL);
-		phase_done(t0, "wait for the events");
-	}
 	return err;
 }
 
 /* The routes of the live feed's RIB, and every (origin, transit) pair it
  * holds; its dirty set is taken (cleared) with them, so a change after
- * this is applied by the next update.  Under rib_lock: the main loop drains
- * into the RIB meanwhile.  -ENOTCONN when the feed did not start (SIGHUP
- * with a bad [bgp]). */
+ * this is applied by the next update.  Returns with rib_lock held and the
+ * events job (ev) perhaps still reading the RIB: the tables load needs
+ * neither, so it goes ahead beside them; feed_release() ends both (the
+ * main loop drains into the RIB after it), or feed_release_early() before
+ * the tables load when the events are done by then.  -ENOTCONN when the feed did
+ * not start (SIGHUP with a bad [bgp]). */
 static int routes_from_feed(const struct rt_upstreams *u, struct rtable *t,
-			    struct rib_transit **pairs, size_t *n, struct taken *tk)
+			    struct rib_transit **pairs, size_t *n, struct taken *tk,
+			    struct events_job *ev)
 {
-	struct events_job ev = { .u = u };
 	uint64_t t0 = rib_now_ns();
 	int err = -ENOTCONN;
 
 	pthread_mutex_lock(&D.rib_lock);
 	phase_done(&t0, "wait for the RIB's lock");
-	ev.epoch = D.rib_epoch;
+	*ev = (struct events_job){ .u = u, .epoch = D.rib_epoch };
 	if (!D.rib)
 		log_err("the live feed is not running (see above): nothing to load");
-	else if (rib_take_dirty(D.rib, &tk->v, &tk->n) == -ENOMEM)
-		err = -ENOMEM;
-	else
-		err = routes_beside_events(u, t, pairs, n, &ev, &t0);
+	else {
+		/* -ENOBUFS (a change went unrecorded) does not matter here: the
+		 * whole load covers every prefix */
+		rib_take_dirty_since(D.rib, &tk->since, &tk->n);
+		err = routes_beside_events(u, t, pairs, n, ev, &t0);
+	}
 	tk->epoch = D.rib_epoch;
-	pthread_mutex_unlock(&D.rib_lock);
 	return err;
+}
+
+/* After routes_from_feed(): releases the RIB at once when the events job
+ * is done already (the main loop drains into it during the tables load
+ * then); true when it did. */
+static bool feed_release_early(struct events_job *ev)
+{
+	if (ev->started && pthread_tryjoin_np(ev->th, NULL))
+		return false;
+	ev->started = false;
+	pthread_mutex_unlock(&D.rib_lock);
+	return true;
+}
+
+/* After routes_from_feed() and the tables load: waits for the events job
+ * and releases the RIB. */
+static void feed_release(struct events_job *ev)
+{
+	uint64_t t0 = rib_now_ns();
+
+	if (ev->started) {
+		pthread_join(ev->th, NULL);
+		phase_done(&t0, "wait for the events (after the tables load)");
+	}
+	pthread_mutex_unlock(&D.rib_lock);
 }
 
 /* The routes of the configured files, and their pairs. */
@@ -295,10 +337,10 @@ static void live_loaded(struct tables_live *nl, const struct rt_upstreams *ups, 
 	pthread_mutex_lock(&D.lock);
 	D.live_ready = D.live != NULL;
 	for (size_t i = 0; D.live && i < tk->n; i++)
-		metrics_apply_observe(&D.apply, (double)(now - tk->v[i].since_ns) / 1e9);
+		metrics_apply_observe(&D.apply, (double)(now - tk->since[i]) / 1e9);
 	D.apply.loads += D.live != NULL;
 	pthread_mutex_unlock(&D.lock);
-	free(tk->v);
+	free(tk->since);
 }
 
 static void reload_once(void)
@@ -310,12 +352,13 @@ static void reload_once(void)
 	struct rib_transit *pairs = NULL, *tr = NULL;
 	struct tables_live *nl = NULL;
 	struct taken tk = { 0 };
+	struct events_job ev = { 0 };
 	uint32_t watch[CFG_MAX_WATCH];
 	struct timespec a, b;
 	uint64_t swapped;
 	size_t npairs = 0, keep = 0, n_watch;
 	enum tables_which which;
-	bool feed;
+	bool feed, held;
 	const char *live;
 	glob_t g;
 	int err;
@@ -340,20 +383,25 @@ static void reload_once(void)
 	/* the live feed's load keeps what single-prefix updates need */
 	if (!err && feed)
 		err = tables_live_open(&D.maps, &nl);
+	held = !err && feed;
 	if (!err)
-		err = feed ? routes_from_feed(&ups, &t, &pairs, &npairs, &tk)
+		err = feed ? routes_from_feed(&ups, &t, &pairs, &npairs, &tk, &ev)
 			   : routes_from_files(&ro, &g, &t, &pairs, &npairs);
+	if (held && feed_release_early(&ev))
+		held = false;
 	if (!err)
 		err = tables_load(&D.maps, &t, &(struct tables_opts){ .which = which, .live = nl },
 				  &res);
 	swapped = rib_now_ns();
+	if (held)
+		feed_release(&ev);
 	if (!err) {
 		tr = watched_pairs(pairs, npairs, watch, n_watch, &keep);
 		err = tr ? 0 : -ENOMEM;
 	}
 	live_loaded(nl, &ups, t.n, &tk, !err);
 	clock_gettime(CLOCK_MONOTONIC, &b);
-	log_debug("whole load: after the swap %.3f s", (double)(rib_now_ns() - swapped) / 1e9);
+	phase_done(&swapped, "after the swap");
 	pthread_mutex_lock(&D.lock);
 	D.live_loading = false;
 	if (err) {

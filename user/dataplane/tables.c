@@ -206,21 +206,35 @@ static int column_slots(const struct columns *c, struct slots *sl, const struct 
 	return err;
 }
 
-/* The record of every entry of t and the no-route records: for every
- * attached upstream's column, the slot of what rt_link_of() says.  Slots
- * are handed out column by column in the order of the entries, as a
- * lookup per entry would. */
+/* What a table's entries lead to: nd distinct records (in order of first
+ * entry, each column's slot as rt_link_of() says), and which[] per entry
+ * (malloc'd both): a full table has ~1.2M entries but a few hundred
+ * thousand of these, so neither a record per entry nor a record lookup
+ * per entry. */
+struct records {
+	struct asc_route *drec;
+	uint32_t *which;
+	size_t nd;
+};
+
+static void records_free(struct records *rs)
+{
+	free(rs->drec);
+	free(rs->which);
+}
+
+/* The records of t and the no-route records (into r->noroute; r->entry:
+ * the distinct ones).  Slots are handed out column by column in the order
+ * of the entries, as a lookup per entry would. */
 static int records_make(const struct columns *c, struct slots *sl, const struct rtable *t,
-			struct asc_route *rec, struct fib_recs *r)
+			struct records *rs, struct fib_recs *r)
 {
 	static const struct rt_link none = { .path = ASC_PATH_NONE };
-	struct asc_route *drec = NULL;
 	struct rec_key *k = NULL;
-	uint32_t *which = NULL;
-	size_t n = 0;
-	int err = rec_keys(t, &k, &n, &which);
+	int err = rec_keys(t, &k, &rs->nd, &rs->which);
 
-	if (!err && !(drec = calloc(n ? n : 1, sizeof(*drec))))
+	rs->drec = NULL;
+	if (!err && !(rs->drec = calloc(rs->nd ? rs->nd : 1, sizeof(*rs->drec))))
 		err = -ENOMEM;
 	memset(r->noroute, 0, sizeof(r->noroute));
 	for (unsigned int col = 0; !err && col < ASC_COLUMNS; col++) {
@@ -229,16 +243,18 @@ static int records_make(const struct columns *c, struct slots *sl, const struct 
 		for (int f = 0; !err && f < 2; f++)
 			err = column_slot(sl, c, col, f ? 6 : 4, &none, &r->noroute[f].slot[col]);
 		if (!err)
-			err = column_slots(c, sl, t, col, k, n, drec);
+			err = column_slots(c, sl, t, col, k, rs->nd, rs->drec);
 	}
-	for (size_t i = 0; !err && i < t->n; i++)
-		rec[i] = drec[which[i]];
-	free(drec);
 	free(k);
-	free(which);
-	r->entry = rec;
+	r->entry = rs->drec;
 	/* every new slot's identity in asc_counts before a record names it */
-	return err ? err : slots_flush(sl);
+	if (!err)
+		err = slots_flush(sl);
+	if (err) {
+		records_free(rs);
+		*rs = (struct records){ 0 };
+	}
+	return err;
 }
 
 /* What single-prefix updates keep from the whole load before them. */
@@ -264,14 +280,15 @@ static int records_load(const struct asc_maps *m, struct fib *f, const struct rt
 			unsigned int next, uint32_t *rid, struct tables_result *res,
 			struct tables_live *live)
 {
-	struct asc_route *rec = calloc(t->n ? t->n : 1, sizeof(*rec));
 	struct columns *c = live ? &live->c : malloc(sizeof(*c));
+	struct records rs = { 0 };
 	struct slots *sl = NULL;
 	struct fib_recs r;
+	uint32_t *drid = NULL;
 	double t0 = now_s();
 	int err;
 
-	err = rec && c ? columns_read(m, c) : -ENOMEM;
+	err = c ? columns_read(m, c) : -ENOMEM;
 	/* under the loaders' lock: no other loader hands out slots meanwhile */
 	if (!err)
 		err = slots_open(m, &sl);
@@ -288,7 +305,7 @@ static int records_load(const struct asc_maps *m, struct fib *f, const struct rt
 		goto out;
 	phase_done(&t0, "grace period");
 	slots_begin(sl, fib_generation(f, !next), ASC_FIB_ROUTES);
-	err = records_make(c, sl, t, rec, &r);
+	err = records_make(c, sl, t, &rs, &r);
 	phase_done(&t0, "counter slots of every record");
 	if (err) {
 		log_err("hand out counter slots: %s", errstr(err));
@@ -301,14 +318,20 @@ static int records_load(const struct asc_maps *m, struct fib *f, const struct rt
 		log_warn("%zu counter identities found no free slot in asc_counts (%u slots): "
 			 "they count in the per-upstream overflow; raise the `counters` setting",
 			 res->slots_missed, m->counts_max);
-	err = fib_records(f, &r, t->n, next, rid);
+	/* the distinct records in order of first entry: each gets the index
+	 * a pass over every entry would give it */
+	drid = malloc((rs.nd ? rs.nd : 1) * sizeof(*drid));
+	err = drid ? fib_records(f, &r, rs.nd, next, drid) : -ENOMEM;
+	for (size_t i = 0; !err && i < t->n; i++)
+		rid[i] = drid[rs.which[i]];
 	phase_done(&t0, "distinct route records");
 out:
 	if (!live) {
 		slots_close(sl);
 		free(c);
 	}
-	free(rec);
+	records_free(&rs);
+	free(drid);
 	return err;
 }
 
@@ -637,6 +660,7 @@ int tables_update(struct tables_live *l, const struct rt_entry *e, const struct 
 	struct rt_entry one = *e;
 	struct rtable t = { .v = &one, .n = 1, .links = lk, .nlinks = 2 };
 	struct asc_route rec = { 0 };
+	struct records rs;
 	struct fib_recs r;
 	uint32_t rid = 0;
 	int err = 0, delta = 0;
@@ -648,8 +672,10 @@ int tables_update(struct tables_live *l, const struct rt_entry *e, const struct 
 	memset(&lk[0], 0, sizeof(lk[0]));
 	lk[1] = *links;
 	one.links = e->links ? 1 : 0;
-	if (!withdraw)
-		err = records_make(&l->c, l->sl, &t, &rec, &r);
+	if (!withdraw && !(err = records_make(&l->c, l->sl, &t, &rs, &r))) {
+		rec = rs.drec[0];
+		records_free(&rs);
+	}
 	if (!err && !withdraw && (l->which & TABLES_LPM))
 		err = fib_intern(l->fib, &rec, &rid);
 	if (!err && (l->which & TABLES_LPM))

@@ -6,10 +6,12 @@
  * element); a prefix holds its references {peer, path id, path}, the first
  * RIB_INLINE_REFS in itself and more in an array of their own. */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "common/array.h"
 #include "common/hashidx.h"
@@ -277,6 +279,28 @@ int rib_take_dirty(struct rib *r, struct rib_dirty **out, size_t *n)
 		r->dirty = NULL;
 		r->dirty_cap = 0;
 	}
+	return lost ? -ENOBUFS : 0;
+}
+
+int rib_take_dirty_since(struct rib *r, uint64_t **since, size_t *n)
+{
+	uint64_t *v = (uint64_t *)r->dirty, *small;
+	bool lost = r->dirty_lost;
+
+	/* in place: time i goes to bytes 8i.., over entries already read */
+	_Static_assert(sizeof(struct dirty) >= sizeof(uint64_t), "a time fits an entry");
+	for (size_t i = 0; i < r->ndirty; i++) {
+		uint64_t t = r->dirty[i].since_ns;
+
+		pfx_at(r, r->dirty[i].pfx)->dirty = 0;
+		v[i] = t;
+	}
+	small = r->ndirty ? realloc(v, r->ndirty * sizeof(*v)) : NULL;
+	*since = small ? small : v;
+	*n = r->ndirty;
+	r->dirty = NULL;
+	r->ndirty = r->dirty_cap = 0;
+	r->dirty_lost = false;
 	return lost ? -ENOBUFS : 0;
 }
 
@@ -689,7 +713,7 @@ static struct rt_link resolve_link(const struct rib *r, const struct pfx *x, con
 /* Distinct rt_links rows of a table, found through a hash index. */
 static uint32_t links_hash(const void *elem)
 {
-	return hashidx_fnv1a(elem, sizeof(struct rt_links));
+	return hashidx_words(elem, sizeof(struct rt_links));
 }
 
 static bool links_eq(const void *elem, const void *key)
@@ -763,36 +787,186 @@ static void resolve_prefix(const struct rib *r, const struct rt_upstreams *u, co
 	*own = links_of(r, u, x, cols, used, lr);
 }
 
-int rib_to_rtable(const struct rib *r, const struct rt_upstreams *u, struct rtable *t)
+/* The prefixes of r that have paths, in table order: their indexes in r
+ * into *out (malloc'd). */
+static int prefix_order(const struct rib *r, uint32_t **out, size_t *n)
 {
-	struct store links = { 0 };
+	struct rt_sort_key *k = malloc((r->pfx.n ? r->pfx.n : 1) * sizeof(*k));
+	uint32_t *order, *small;
+	size_t m = 0;
+
+	if (!k || r->pfx.n > UINT32_MAX) {
+		free(k);
+		return -ENOMEM;
+	}
+	for (size_t i = 0; i < r->pfx.n; i++)
+		if (pfx_at(r, i)->nrefs)
+			k[m++] = rt_sort_key_of(pfx_at(r, i)->family, pfx_at(r, i)->plen,
+						pfx_at(r, i)->addr, i);
+	if (rt_sort_keys(k, m)) {
+		free(k);
+		return -ENOMEM;
+	}
+	/* in place, 4 bytes a prefix instead of 24 while the table fills:
+	 * position i goes to bytes 4i.., over keys already read */
+	order = (uint32_t *)k;
+	for (size_t i = 0; i < m; i++)
+		order[i] = k[i].pos;
+	small = realloc(order, (m ? m : 1) * sizeof(*order));
+	*out = small ? small : order;
+	*n = m;
+	return 0;
+}
+
+/* One part of a whole table's resolution: the prefixes k[from..to) into
+ * out[from..to), their per-link rows into a store of its own (part 0's is
+ * the table's). */
+struct part {
+	const struct rib *r;
+	const struct rt_upstreams *u;
+	const uint8_t *cols;
+	uint8_t used;
+	const uint32_t *order; /* the RIB's prefixes in table order */
+	size_t from, to;
+	struct rt_entry *out;
+	struct store links;
+	int err;
+	pthread_t th;
+	bool started;
+};
+
+static void *part_run(void *arg)
+{
+	struct part *p = arg;
 	struct rt_links lr;
 	struct rib_row row;
-	uint8_t *cols, used;
 	bool own;
+
+	for (size_t i = p->from; i < p->to && !p->err; i++) {
+		long k = 0;
+
+		resolve_prefix(p->r, p->u, pfx_at(p->r, p->order[i]), p->cols, p->used, &row, &lr,
+			       &own);
+		/* neighbours in table order often share the row (one origin's
+		 * blocks): the last entry's number without a lookup */
+		if (own && i > p->from && p->out[i - 1].links &&
+		    !memcmp(&lr, (struct rt_links *)p->links.v + p->out[i - 1].links, sizeof(lr)))
+			k = p->out[i - 1].links;
+		else if (own)
+			k = intern(&p->links, &links_ops, &lr);
+		p->err = k < 0 ? -ENOMEM : 0;
+		row.e.links = (uint32_t)(k > 0 ? k : 0);
+		p->out[i] = row.e;
+	}
+	return NULL;
+}
+
+/* Part p's rows into the table's store, each entry of p renumbered: in
+ * part order, a row gets the number it would get from one pass (its first
+ * entry's). */
+static int links_merge(struct store *into, struct part *p)
+{
+	uint32_t *num = malloc(p->links.n * sizeof(*num));
+
+	if (!num)
+		return -ENOMEM;
+	num[0] = 0;
+	for (size_t i = 1; i < p->links.n; i++) {
+		long k = intern(into, &links_ops, (struct rt_links *)p->links.v + i);
+
+		if (k < 0) {
+			free(num);
+			return -ENOMEM;
+		}
+		num[i] = (uint32_t)k;
+	}
+	for (size_t i = p->from; i < p->to; i++)
+		p->out[i].links = num[p->out[i].links];
+	free(num);
+	return 0;
+}
+
+/* Runs parts 1.. on threads of their own and part 0 here; a part whose
+ * thread cannot be had runs here too.  The first error, or 0. */
+static int parts_run(struct part *p, unsigned int n)
+{
+	int err = 0;
+
+	for (unsigned int i = 1; i < n; i++)
+		p[i].started = !pthread_create(&p[i].th, NULL, part_run, &p[i]);
+	for (unsigned int i = 0; i < n; i++) {
+		if (!p[i].started)
+			part_run(&p[i]);
+		else
+			pthread_join(p[i].th, NULL);
+		err = err ? err : p[i].err;
+	}
+	return err;
+}
+
+/* The parts' rows into the table (part 0's store is the table's), the
+ * other parts' stores freed. */
+static int parts_merge(struct rtable *t, struct part *p, unsigned int n, int err)
+{
+	for (unsigned int i = 1; i < n; i++) {
+		if (!err && p[0].used)
+			err = links_merge(&p[0].links, &p[i]);
+		store_free(&p[i].links);
+	}
+	if (p[0].links.v) /* opened */
+		links_close(t, &p[0].links);
+	return err;
+}
+
+int rib_to_rtable_parts(const struct rib *r, const struct rt_upstreams *u, struct rtable *t,
+			unsigned int parts)
+{
+	struct part p[RIB_MAX_PARTS] = { 0 };
+	uint32_t *order = NULL;
+	struct rtable empty = { 0 };
+	size_t n = 0, base = t->n;
+	uint8_t *cols, used;
+	unsigned int np = parts < 1 ? 1 : parts > RIB_MAX_PARTS ? RIB_MAX_PARTS : parts;
 	int err = peer_columns(r, u, &cols, &used);
 
-	if (!err && used)
-		err = links_open(t, &links);
-	for (size_t i = 0; i < r->pfx.n && !err; i++) {
-		long k;
-
-		if (!pfx_at(r, i)->nrefs)
-			continue;
-		resolve_prefix(r, u, pfx_at(r, i), cols, used, &row, &lr, &own);
-		k = own ? intern(&links, &links_ops, &lr) : 0;
-		err = k < 0 ? -ENOMEM : 0;
-		row.e.links = (uint32_t)(k > 0 ? k : 0);
-		if (!err)
-			err = rtable_add(t, &row.e);
+	if (!err)
+		err = prefix_order(r, &order, &n);
+	if (!err)
+		err = rtable_reserve(t, n);
+	for (unsigned int i = 0; i < np; i++) {
+		p[i] = (struct part){ .r = r,
+				      .u = u,
+				      .cols = cols,
+				      .used = used,
+				      .order = order,
+				      .from = n * i / np,
+				      .to = n * (i + 1) / np,
+				      .out = t->v + base };
+		if (!err && used)
+			err = links_open(i ? &empty : t, &p[i].links);
 	}
-	if (used)
-		links_close(t, &links);
+	if (!err)
+		err = parts_run(p, np);
+	err = parts_merge(t, p, np, err);
 	free(cols);
-	/* the RIB keeps prefixes in arrival order; a table is sorted */
-	if (!err && rtable_sort_dedup(t) == (size_t)-1)
-		err = -ENOMEM;
-	return err;
+	free(order);
+	if (err)
+		return err;
+	t->n = base + n;
+	/* entries there before: the whole table in order again */
+	if (base && rtable_sort_dedup(t) == (size_t)-1)
+		return -ENOMEM;
+	return 0;
+}
+
+int rib_to_rtable(const struct rib *r, const struct rt_upstreams *u, struct rtable *t)
+{
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return rib_to_rtable_parts(r, u, t,
+				   r->pfx.n < RIB_PART_MIN ? 1
+				   : cpus > 1		   ? (unsigned int)cpus
+							   : 1);
 }
 
 int rib_resolve_prefix(const struct rib *r, const struct rt_upstreams *u, const struct rt_entry *p,
@@ -1090,11 +1264,15 @@ static long *path_pairs(const struct rib *r)
 
 	for (size_t i = 0; pp && i < r->path.n; i++) {
 		const struct path *pi = path_at(r, i);
+		uint32_t known = i < r->path_pair_cap ? r->path_pair[i] : 0;
 		struct pair key = pair_key(pi);
 
-		pp[i] = pi->as_set || !pi->origin
-				? -1
-				: hashidx_find(&r->pair.idx, &pair_ops, r->pair.v, &key);
+		if (known) /* pair_of() looked it up when a route used the path */
+			pp[i] = known == PATH_NO_PAIR ? -1 : (long)known - 1;
+		else
+			pp[i] = pi->as_set || !pi->origin
+					? -1
+					: hashidx_find(&r->pair.idx, &pair_ops, r->pair.v, &key);
 	}
 	return pp;
 }

@@ -81,10 +81,29 @@ int rib_resolve(const struct rib *r, struct rib_row **rows, size_t *n);
  * whose paths cover the prefix has no answer of its own: rt_link_of()
  * gives the consensus, marked ASC_PATH_CONSENSUS.  Distinct rt_links rows
  * are stored once in t->links (entries with the same per-column answers
- * share a row); e.links is 0 when no column has its own path.  The
+ * share a row; rows numbered in the order of their first entry in the
+ * table); e.links is 0 when no column has its own path.  The
  * entries are sorted by family, address, length, as rtable_sort_dedup()
- * sorts them (what tables_load() needs).  Returns 0 or -ENOMEM. */
+ * sorts them (what tables_load() needs).  Returns 0 or -ENOMEM.
+ * A RIB of RIB_PART_MIN prefixes or more is resolved on every CPU (up to
+ * RIB_MAX_PARTS threads), each a range of the table. */
 int rib_to_rtable(const struct rib *r, const struct rt_upstreams *u, struct rtable *t);
+/* A RIB of fewer prefixes is resolved on one thread: a thread would cost
+ * more than it saves. */
+#ifndef RIB_PART_MIN
+#define RIB_PART_MIN 65536
+#endif
+/* Threads one whole table is resolved on at most (the CPUs online, up to
+ * this): a part's per-link rows are merged into the table's one by one. */
+#ifndef RIB_MAX_PARTS
+#define RIB_MAX_PARTS 4
+#endif
+/* The same, in `parts` ranges of the table on as many threads (1: this
+ * thread alone; at most RIB_MAX_PARTS).  The table is the same whatever
+ * the count: entries, their order and the numbers of the links rows (in
+ * the order of their first entry). */
+int rib_to_rtable_parts(const struct rib *r, const struct rt_upstreams *u, struct rtable *t,
+			unsigned int parts);
 
 /* One prefix as rib_to_rtable() gives it, without building the table: its
  * route into *e (prefix included) and its columns' own answers into *links
@@ -123,6 +142,12 @@ size_t rib_prefix_count(const struct rib *r);
  * change could not be recorded (no memory at the time): *out is then
  * incomplete and the caller must resolve the whole RIB. */
 int rib_take_dirty(struct rib *r, struct rib_dirty **out, size_t *n);
+
+/* The same for a whole load, which needs only when each change came: the
+ * dirty set's times (first change order) into *since (malloc'd, 8 bytes
+ * a prefix: the set's own array, not a copy), and clears it.  Returns 0
+ * or -ENOBUFS as rib_take_dirty(). */
+int rib_take_dirty_since(struct rib *r, uint64_t **since, size_t *n);
 
 struct rib_transit {
 	uint32_t origin, transit;

@@ -4,6 +4,8 @@
  * tests/lib/rt_lpm.h. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stddef.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +25,20 @@ void prefix_mask(uint8_t *addr, int family, int plen)
 		else if (keep < 8)
 			addr[i] &= (uint8_t)(0xff << (8 - keep));
 	}
+}
+
+int rtable_reserve(struct rtable *t, size_t n)
+{
+	void *p;
+
+	if (t->cap - t->n >= n)
+		return 0;
+	p = realloc(t->v, (t->n + n) * sizeof(*t->v));
+	if (!p)
+		return -ENOMEM;
+	t->v = p;
+	t->cap = t->n + n;
+	return 0;
 }
 
 int rtable_add(struct rtable *t, const struct rt_entry *e)
@@ -55,32 +71,6 @@ int prefix_cmp(const struct rt_entry *a, const struct rt_entry *b)
 	return a->plen < b->plen ? -1 : a->plen > b->plen;
 }
 
-/* An entry's place in prefix order as integers (the address as two
- * big-endian words), and its position: qsort is not stable, so equal
- * prefixes are ordered by position, and of those the one added last is
- * kept.  Comparing these instead of the entries (memcmp through an index)
- * halves the sort of a full table. */
-struct sort_key {
-	uint64_t hi, lo;
-	uint32_t pos;
-	uint8_t family, plen;
-};
-
-static int cmp_key(const void *x, const void *y)
-{
-	const struct sort_key *a = x, *b = y;
-
-	if (a->family != b->family)
-		return a->family < b->family ? -1 : 1;
-	if (a->hi != b->hi)
-		return a->hi < b->hi ? -1 : 1;
-	if (a->lo != b->lo)
-		return a->lo < b->lo ? -1 : 1;
-	if (a->plen != b->plen)
-		return a->plen < b->plen ? -1 : 1;
-	return a->pos < b->pos ? -1 : a->pos > b->pos;
-}
-
 static uint64_t be64_at(const uint8_t *p)
 {
 	uint64_t v = 0;
@@ -90,19 +80,137 @@ static uint64_t be64_at(const uint8_t *p)
 	return v;
 }
 
-static struct sort_key sort_key_of(const struct rt_entry *e, size_t pos)
+struct rt_sort_key rt_sort_key_of(int family, int plen, const uint8_t addr[16], size_t pos)
 {
-	return (struct sort_key){ .hi = be64_at(e->addr),
-				  .lo = be64_at(e->addr + 8),
-				  .pos = (uint32_t)pos,
-				  .family = e->family,
-				  .plen = e->plen };
+	return (struct rt_sort_key){ .hi = be64_at(addr),
+				     .lo = be64_at(addr + 8),
+				     .pos = (uint32_t)pos,
+				     .family = (uint8_t)family,
+				     .plen = (uint8_t)plen };
+}
+
+/* The radix sort's digits, least significant first: the length, the
+ * address's 16 bytes from its last, the family; each is one byte of the
+ * key, at the offset digit_at() gives. */
+#define KEY_DIGITS 18
+
+static size_t digit_at(unsigned int d)
+{
+	size_t le = __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__;
+
+	if (!d)
+		return offsetof(struct rt_sort_key, plen);
+	if (d <= 8) /* lo's byte d - 1 from the least significant */
+		return offsetof(struct rt_sort_key, lo) + (le ? d - 1 : 8 - d);
+	if (d <= 16)
+		return offsetof(struct rt_sort_key, hi) + (le ? d - 9 : 16 - d);
+	return offsetof(struct rt_sort_key, family);
+}
+
+static unsigned int key_byte(const struct rt_sort_key *k, size_t at)
+{
+	return ((const uint8_t *)k)[at];
+}
+
+/* One stable pass: src ordered by its byte at `at` into dst, count[] the
+ * histogram of that byte. */
+static void radix_pass(const struct rt_sort_key *src, struct rt_sort_key *dst, size_t n, size_t at,
+		       const size_t *count)
+{
+	size_t pos[256];
+
+	for (size_t b = 0, sum = 0; b < 256; b++) {
+		pos[b] = sum;
+		sum += count[b];
+	}
+	for (size_t i = 0; i < n; i++)
+		dst[pos[key_byte(&src[i], at)]++] = src[i];
+}
+
+/* k (n keys) sorted by digits from..to - 1 (LSD, stable), tmp as scratch.
+ * count: KEY_DIGITS histograms, cleared here. */
+static void radix_sort(struct rt_sort_key *k, struct rt_sort_key *tmp, size_t n, unsigned int from,
+		       unsigned int to, size_t (*count)[256])
+{
+	struct rt_sort_key *src = k, *dst = tmp;
+	size_t at[KEY_DIGITS];
+
+	memset(count, 0, KEY_DIGITS * sizeof(*count));
+	for (unsigned int d = from; d < to; d++)
+		at[d] = digit_at(d);
+	for (size_t i = 0; i < n; i++)
+		for (unsigned int d = from; d < to; d++)
+			count[d][key_byte(&k[i], at[d])]++;
+	for (unsigned int d = from; n && d < to; d++) {
+		struct rt_sort_key *swap = src;
+
+		if (count[d][key_byte(&k[0], at[d])] == n)
+			continue; /* every key has this byte: the pass would change nothing */
+		radix_pass(src, dst, n, at[d], count[d]);
+		src = dst;
+		dst = swap;
+	}
+	if (src != k)
+		memcpy(k, src, n * sizeof(*k));
+}
+
+int rt_sort_keys(struct rt_sort_key *k, size_t n)
+{
+	size_t(*count)[256] = malloc(KEY_DIGITS * sizeof(*count));
+	struct rt_sort_key *tmp = malloc((n ? n : 1) * sizeof(*tmp));
+	size_t first = 0;
+
+	if (!count || !tmp) {
+		free(count);
+		free(tmp);
+		return -ENOMEM;
+	}
+	/* by family first (its digit, the last), then each family apart: an
+	 * IPv4 key's address has 4 bytes that differ, not 16 */
+	radix_sort(k, tmp, n, KEY_DIGITS - 1, KEY_DIGITS, count);
+	for (size_t i = 1; i <= n; i++)
+		if (i == n || k[i].family != k[first].family) {
+			radix_sort(k + first, tmp, i - first, 0, KEY_DIGITS - 1, count);
+			first = i;
+		}
+	free(count);
+	free(tmp);
+	return 0;
+}
+
+/* Puts v in the order of k (v[i] = the entry at k[i].pos) in place,
+ * following each cycle of the permutation; k's positions become i. */
+static void permute(struct rt_entry *v, struct rt_sort_key *k, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		struct rt_entry first;
+		size_t j = i;
+
+		if (k[i].pos == i)
+			continue;
+		first = v[i];
+		for (;;) {
+			size_t from = k[j].pos;
+
+			k[j].pos = (uint32_t)j;
+			if (from == i) {
+				v[j] = first;
+				break;
+			}
+			v[j] = v[from];
+			j = from;
+		}
+	}
+}
+
+static bool same_prefix(const struct rt_sort_key *a, const struct rt_sort_key *b)
+{
+	return a->family == b->family && a->hi == b->hi && a->lo == b->lo && a->plen == b->plen;
 }
 
 size_t rtable_sort_dedup(struct rtable *t)
 {
-	struct rt_entry *sorted;
-	struct sort_key *k;
+	struct rt_sort_key *k;
 	size_t out = 0;
 
 	if (!t->n)
@@ -110,27 +218,22 @@ size_t rtable_sort_dedup(struct rtable *t)
 	if (t->n > UINT32_MAX)
 		return (size_t)-1;
 	k = malloc(t->n * sizeof(*k));
-	sorted = malloc(t->n * sizeof(*sorted));
-	if (!k || !sorted) {
+	if (!k)
+		return (size_t)-1;
+	for (size_t i = 0; i < t->n; i++)
+		k[i] = rt_sort_key_of(t->v[i].family, t->v[i].plen, t->v[i].addr, i);
+	if (rt_sort_keys(k, t->n)) {
 		free(k);
-		free(sorted);
 		return (size_t)-1;
 	}
-	for (size_t i = 0; i < t->n; i++)
-		k[i] = sort_key_of(&t->v[i], i);
-	qsort(k, t->n, sizeof(*k), cmp_key);
-	for (size_t i = 0; i < t->n; i++)
-		sorted[i] = t->v[k[i].pos];
-	free(k);
-	free(t->v);
-	t->v = sorted;
-	t->cap = t->n;
+	permute(t->v, k, t->n);
 	for (size_t i = 0; i < t->n; i++) {
-		if (out && !prefix_cmp(&t->v[out - 1], &t->v[i]))
+		if (out && same_prefix(&k[i - 1], &k[i]))
 			t->v[out - 1] = t->v[i]; /* the later one replaces */
 		else
 			t->v[out++] = t->v[i];
 	}
+	free(k);
 	t->n = out;
 	return out;
 }

@@ -87,6 +87,9 @@ int rt_upstream_parse(const char *s, char name[ASC_NAME_LEN], struct rt_upstream
 /* Whether u (may be NULL) has a column in use. */
 int rt_upstreams_used(const struct rt_upstreams *u);
 
+/* Makes room for n more entries (exactly: a whole load knows its count).
+ * Returns 0 or -ENOMEM. */
+int rtable_reserve(struct rtable *t, size_t n);
 /* Appends a copy of *e (masking host bits); e->links is kept as it is, so
  * it must index t->links (or be 0).  Returns 0 or -ENOMEM. */
 int rtable_add(struct rtable *t, const struct rt_entry *e);
@@ -97,6 +100,22 @@ int rtable_add(struct rtable *t, const struct rt_entry *e);
  * (size_t)-1 when out of memory (the table is then unchanged). */
 size_t rtable_sort_dedup(struct rtable *t);
 void rtable_free(struct rtable *t);
+
+/* A prefix's place in table order as integers (the address as two
+ * big-endian words), and where its entry came from. */
+struct rt_sort_key {
+	uint64_t hi, lo;
+	uint32_t pos;
+	uint8_t family, plen;
+	uint8_t pad[2];
+};
+
+struct rt_sort_key rt_sort_key_of(int family, int plen, const uint8_t addr[16], size_t pos);
+/* Sorts k by family, address, length (prefix_cmp()'s order); keys of the
+ * same prefix keep their order in k.  A radix sort: time in proportion to
+ * n and to the bytes in which the keys differ (an IPv4 table: 6 passes).
+ * Returns 0 or -ENOMEM (k unchanged). */
+int rt_sort_keys(struct rt_sort_key *k, size_t n);
 /* Counts of entries per family (after sort). */
 size_t rtable_count(const struct rtable *t, int family);
 /* Table order: family, then address, then prefix length.  <0, 0, >0. */
