@@ -138,9 +138,11 @@ static void test_log_plain_daemon_has_timestamp_and_pid(void **state)
 	log_info("SIGHUP: reloading");
 	capture_end(&c);
 	snprintf(want, sizeof(want),
-		 "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z asclass\\[%d\\]: "
+		 "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{3}Z "
+		 "asclass\\[%d\\]: "
 		 "error: routing reload failed\n"
-		 "[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z asclass\\[%d\\]: "
+		 "[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\\.[0-9]{3}Z "
+		 "asclass\\[%d\\]: "
 		 "SIGHUP: reloading\n$",
 		 (int)getpid(), (int)getpid());
 	assert_matches(c.text, want);

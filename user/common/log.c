@@ -95,8 +95,9 @@ static void stderr_write(const char *word, const char *msg)
 
 		clock_gettime(CLOCK_REALTIME, &ts);
 		gmtime_r(&ts.tv_sec, &tm);
-		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
-		fprintf(stderr, "%s asclass[%d]: ", when, (int)getpid());
+		strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", &tm);
+		fprintf(stderr, "%s.%03ldZ asclass[%d]: ", when, ts.tv_nsec / 1000000,
+			(int)getpid());
 	} else {
 		fputs("asclass: ", stderr);
 	}
