@@ -312,6 +312,13 @@ wait_tables_full() {
 	done
 	return 1
 }
+# log_epoch first|last PATTERN: UNIX time (ms) of the daemon's first or last
+# log line matching PATTERN, empty when none
+log_epoch() {
+	local l
+	l=$(grep -- "$2" "$DIR/daemon.log" | { [ "$1" = first ] && head -1 || tail -1; } | cut -d' ' -f1)
+	[ -z "$l" ] || date -d "$l" +%s.%3N
+}
 rss() { awk -v k="$2:" '$1 == k {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
 # cpu_s PID: the process's CPU time so far (user + system, every thread), s
 cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{sub(/^.*\) /, ""); printf "%.2f", ($12 + $13) / hz}' "/proc/$1/stat"; }
@@ -379,11 +386,13 @@ sink_run() {
 	in_ns "$NS_ASC" "$SINK_TOOL" 203.0.113.2 64500 203.0.113.2 "$MAX_SECONDS" >"$DIR/sink.out" &
 	SPID=$!
 	sleep 0.5
+	r_cpu0=$(cpu_s "$(bird_pid rtr)")
 	router_conf
 	rtr configure >/dev/null || fail "birdc configure of the router failed"
 	wait "$SPID" || fail "the sink failed: $(cat "$DIR/sink.out")"
 	SPID=
 	cat "$DIR/sink.out"
+	echo "router BIRD CPU from enabling the session to the sink's end: $(secs "$r_cpu0" "$(cpu_s "$(bird_pid rtr)")") s"
 	grep -q ", $want_paths paths announced" "$DIR/sink.out" ||
 		fail "the sink did not count the $want_paths paths the router has"
 	echo "done in $SECONDS s"
@@ -410,8 +419,12 @@ while [ -z "$t_rib" ]; do
 		"feed has $(peer_metric asclass_feed_routes) of $want_paths paths, last load: $(last_load)"
 	loads_ok
 	now=$EPOCHREALTIME seen=$(loads)
-	if [ -z "$t_est" ] && [ "$(established_count)" -ge 1 ]; then t_est=$now c_est=$(cpu_s "$DPID"); fi
-	if [ -n "$t_est" ] && feed_has_all; then t_rib=$now c_rib=$(cpu_s "$DPID"); fi
+	if [ -z "$t_est" ] && [ "$(established_count)" -ge 1 ]; then
+		t_est=$now c_est=$(cpu_s "$DPID") r_est=$(cpu_s "$(bird_pid rtr)")
+	fi
+	if [ -n "$t_est" ] && feed_has_all; then
+		t_rib=$now c_rib=$(cpu_s "$DPID") r_rib=$(cpu_s "$(bird_pid rtr)")
+	fi
 	sleep 0.1
 done
 if [ -n "$(hist_snap)" ]; then
@@ -426,6 +439,20 @@ else
 fi
 [ "$l4 $l6" = "$((n4 + CHURN_SET)) $n6" ] ||
 	fail "the load after every path holds $l4 IPv4 + $l6 IPv6 prefixes, not $((n4 + CHURN_SET)) + $n6"
+# Both ends by the daemon's own clock (its log lines, to the millisecond):
+# each poll above sees a step up to one iteration late (greps, scrapes and
+# their processes, on the 2 cores the router and the daemon share; seen
+# 4 s late).  The start is the Established line; the end the load that
+# holds every prefix, when nothing went in place after it (else the poll's).
+p_est=$t_est p_swap=$t_swap
+t_est=$(log_epoch first "feed: peer rtr .*: Established: ")
+[ -n "$t_est" ] || fail "no Established line in the daemon's log"
+if [ "$(metric 'asclass_table_updates_total{kind="prefix"}')" = 0 ]; then
+	t_swap=$(log_epoch last "routing loaded: $((n4 + CHURN_SET)) IPv4 + $n6 IPv6 ")
+	[ -n "$t_swap" ] || fail "no load of every prefix in the daemon's log"
+fi
+note "by the daemon's log: Established $(secs "$p_est" "$t_est") s from the poll's," \
+	"tables swapped $(secs "$p_swap" "$t_swap") s from the poll's"
 if [ -n "${PERF:-}" ]; then
 	kill -INT "$PPID_PERF" && wait "$PPID_PERF" || true
 	PPID_PERF=
@@ -509,6 +536,7 @@ row measure value target
 row "session Established -> every path at the feed" "$(secs "$t_est" "$t_rib") s" -
 row "  daemon CPU meanwhile (user + system)" "$(secs "$c_est" "$c_rib") s, $(awk -v a="$c_est" -v b="$c_rib" \
 	-v p="$want_paths" 'BEGIN {printf "%.2f", (b - a) * 1e6 / p}') us per path" -
+row "  router BIRD CPU meanwhile" "$(secs "$r_est" "$r_rib") s (SINK=1: the router alone)" -
 row "session Established -> tables hold every path" "$up_s s ($n_loads whole loads, last $dur s)" \
 	"< 15 s: $(met "$up_s" 15)"
 row "session left Established (hold time $HOLD s)" \
