@@ -204,21 +204,30 @@ static void prev_to_tally(void)
 	E.stepped = true;
 }
 
-/* A new tally of rib, which the next loads are compared with (E.lock
- * held).  0 or rib_tally_new()'s error (logged). */
+/* A new tally of rib, which the next loads are compared with: built
+ * without E.lock (one pass over the RIB: a second or two for a full table,
+ * which /metrics and /events would wait for; the caller holds the RIB's
+ * lock), then installed under it.  0 or rib_tally_new()'s error (logged). */
 static int tally_start(struct rib *rib, uint64_t epoch, const struct rt_upstreams *u,
 		       const char (*names)[ASC_NAME_LEN])
 {
-	int err = rib_tally_new(rib, u, &E.tally);
+	struct rib_tally *t;
+	int err = rib_tally_new(rib, u, &t);
 
 	if (err)
 		log_err("routing changes: %s; each load is compared whole", strerror(-err));
-	else
+	pthread_mutex_lock(&E.lock);
+	rib_tally_free(E.tally); /* none: events_live_rib() dropped it */
+	E.tally = t;
+	if (!err) {
 		prev_to_tally();
+		E.have_prev = true; /* the first load: the tally is its baseline */
+	}
 	E.tally_epoch = epoch;
 	E.tally_u = *u;
 	memcpy(E.tally_names, names, sizeof(E.tally_names));
 	E.latest = rib_latest(rib);
+	pthread_mutex_unlock(&E.lock);
 	return err;
 }
 
@@ -234,15 +243,14 @@ static void whole_record(struct rib *rib, uint64_t epoch, const struct rt_upstre
 	struct event_load l = { 0 };
 	struct rib_transit *all = NULL;
 	size_t n_all = 0;
+	bool first;
 	int err;
 
 	pthread_mutex_lock(&E.lock);
-	if (!E.have_prev && !tally_start(rib, epoch, u, names)) {
-		E.have_prev = true; /* as after a load recorded: the tally holds it */
-		pthread_mutex_unlock(&E.lock);
-		return;
-	}
+	first = !E.have_prev;
 	pthread_mutex_unlock(&E.lock);
+	if (first && !tally_start(rib, epoch, u, names))
+		return;
 	err = rib_transits(rib, &all, &n_all);
 	if (!err)
 		err = event_load_collect(rib, &none, u, names, all, n_all, &l);
@@ -250,11 +258,8 @@ static void whole_record(struct rib *rib, uint64_t epoch, const struct rt_upstre
 	if (err)
 		event_load_free(&l);
 	events_live_record(&l, err);
-	if (err)
-		return;
-	pthread_mutex_lock(&E.lock);
-	tally_start(rib, epoch, u, names);
-	pthread_mutex_unlock(&E.lock);
+	if (!err)
+		tally_start(rib, epoch, u, names);
 }
 
 void events_live_rib(const struct asc_maps *m, struct rib *rib, uint64_t epoch,
