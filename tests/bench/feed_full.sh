@@ -38,6 +38,7 @@
 # changes, default 0.1), FEED_COUNTERS (counter slots, default 524288),
 # FEED_LOOKUP ([routes] lookup, fast or lpm; default fast),
 # FEED_APPLY_INTERVAL ([bgp] apply_interval in ms, default: the daemon's),
+# FEED_POLL (seconds between polls while the table arrives, default 0.5),
 # KEEP (keep the temp directory), ASCLASS_OPTS=-v (the daemon's debug lines:
 # the whole load's phases), PERF=FILE (perf record -g of the daemon from the
 # session's start to the tables holding every path, into FILE), SINK=1 (the ceiling: no daemon; the
@@ -55,6 +56,10 @@ MAX_SECONDS=${FEED_MAX_SECONDS:-300}
 HOLD=${FEED_HOLD:-9}
 CHURN=${FEED_CHURN:-200}
 CHURN_GAP=${FEED_CHURN_GAP:-0.1}
+# seconds between the polls (log greps, /metrics scrapes: processes on the
+# cores the router and the daemon share) while the table arrives; the
+# headline times come from the daemon's log, to the millisecond
+POLL=${FEED_POLL:-0.5}
 # counter slots: the table's 100k routes per family over 2 upstreams need
 # up to 400k (the default 262144 would send the rest to overflow)
 COUNTERS=${FEED_COUNTERS:-524288}
@@ -425,7 +430,7 @@ while [ -z "$t_rib" ]; do
 	if [ -n "$t_est" ] && feed_has_all; then
 		t_rib=$now c_rib=$(cpu_s "$DPID") r_rib=$(cpu_s "$(bird_pid rtr)")
 	fi
-	sleep 0.1
+	sleep "$POLL"
 done
 if [ -n "$(hist_snap)" ]; then
 	# changes go in prefix by prefix after the first whole load
