@@ -553,6 +553,23 @@ static void test_rib_per_link_none_is_consensus(void **state)
 	rib_free(r);
 }
 
+/* A RIB without routes (a file of withdrawals only, a feed before its
+ * first UPDATE) gives an empty table, with and without columns. */
+static void test_rib_to_rtable_empty(void **state)
+{
+	struct rt_upstreams u = { .col = { COL(4837) } };
+	struct rtable t = { 0 };
+	struct rib *r = rib_new();
+
+	(void)state;
+	assert_int_equal(rib_to_rtable(r, &u, &t), 0);
+	assert_int_equal(t.n, 0);
+	assert_int_equal(rib_to_rtable(r, NULL, &t), 0);
+	assert_int_equal(t.n, 0);
+	rtable_free(&t);
+	rib_free(r);
+}
+
 /* The table comes out sorted by family, address, length, whatever order
  * the prefixes arrived in: the fast tables are built in table order. */
 static void test_rib_to_rtable_sorted(void **state)
@@ -781,6 +798,7 @@ int main(void)
 		cmocka_unit_test(test_rib_per_link_cases),
 		cmocka_unit_test(test_rib_per_link_none_is_consensus),
 		cmocka_unit_test(test_rib_per_link_rows_shared),
+		cmocka_unit_test(test_rib_to_rtable_empty),
 		cmocka_unit_test(test_rib_to_rtable_sorted),
 		cmocka_unit_test(test_rib_to_rtable_parts_same_table),
 		cmocka_unit_test(test_rib_upstream_parse_and_set),

@@ -941,7 +941,8 @@ int rib_to_rtable_parts(const struct rib *r, const struct rt_upstreams *u, struc
 				      .order = order,
 				      .from = n * i / np,
 				      .to = n * (i + 1) / np,
-				      .out = t->v + base };
+				      .out = t->v ? t->v + base
+						  : NULL }; /* none: nothing to resolve */
 		if (!err && used)
 			err = links_open(i ? &empty : t, &p[i].links);
 	}
