@@ -326,6 +326,9 @@ log_epoch() {
 }
 rss() { awk -v k="$2:" '$1 == k {printf "%.0f", $2 / 1024}' "/proc/$1/status"; }
 # cpu_s PID: the process's CPU time so far (user + system, every thread), s
+# waited_s PID: seconds the process's threads have waited for a CPU so far
+# (run queue, /proc/PID/task/*/schedstat's second field)
+waited_s() { cat /proc/"$1"/task/*/schedstat 2>/dev/null | awk '{w += $2} END {printf "%.2f", w / 1e9}'; }
 cpu_s() { awk -v hz="$(getconf CLK_TCK)" '{sub(/^.*\) /, ""); printf "%.2f", ($12 + $13) / hz}' "/proc/$1/stat"; }
 per_m() { awk -v m="$1" -v p="$want_paths" 'BEGIN {printf "%.0f", m / (p / 1e6)}'; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.1f", b - a}'; }
@@ -426,9 +429,11 @@ while [ -z "$t_rib" ]; do
 	now=$EPOCHREALTIME seen=$(loads)
 	if [ -z "$t_est" ] && [ "$(established_count)" -ge 1 ]; then
 		t_est=$now c_est=$(cpu_s "$DPID") r_est=$(cpu_s "$(bird_pid rtr)")
+		w_est=$(waited_s "$DPID") rw_est=$(waited_s "$(bird_pid rtr)")
 	fi
 	if [ -n "$t_est" ] && feed_has_all; then
 		t_rib=$now c_rib=$(cpu_s "$DPID") r_rib=$(cpu_s "$(bird_pid rtr)")
+		w_rib=$(waited_s "$DPID") rw_rib=$(waited_s "$(bird_pid rtr)")
 	fi
 	sleep "$POLL"
 done
@@ -542,6 +547,7 @@ row "session Established -> every path at the feed" "$(secs "$t_est" "$t_rib") s
 row "  daemon CPU meanwhile (user + system)" "$(secs "$c_est" "$c_rib") s, $(awk -v a="$c_est" -v b="$c_rib" \
 	-v p="$want_paths" 'BEGIN {printf "%.2f", (b - a) * 1e6 / p}') us per path" -
 row "  router BIRD CPU meanwhile" "$(secs "$r_est" "$r_rib") s (SINK=1: the router alone)" -
+row "  waiting for a CPU meanwhile (run queue)" "router $(secs "$rw_est" "$rw_rib") s, daemon's threads $(secs "$w_est" "$w_rib") s" -
 row "session Established -> tables hold every path" "$up_s s ($n_loads whole loads, last $dur s)" \
 	"< 15 s: $(met "$up_s" 15)"
 row "session left Established (hold time $HOLD s)" \
