@@ -18,8 +18,10 @@
 #include "rt_lpm.h"
 #include "rtgen.h"
 
-/* Every address: the fib and the reference give the same answer. */
-static void check_equal(struct fib *f, const struct rtable *t, size_t naddr, uint64_t seed)
+/* Every address: the fib's generation gen and the reference give the same
+ * answer. */
+static void check_gen(struct fib *f, unsigned int gen, const struct rtable *t, size_t naddr,
+		      uint64_t seed)
 {
 	struct rt_lpm *ref = rt_lpm_build(t);
 	size_t n4 = rtable_count(t, 4);
@@ -36,7 +38,7 @@ static void check_equal(struct fib *f, const struct rtable *t, size_t naddr, uin
 
 		rtgen_addr(&seed, v, n, fam, addr);
 		want = rt_lpm_lookup(ref, fam, addr);
-		err = rtgen_fib_lookup(f, 0, fam, addr, &got);
+		err = rtgen_fib_lookup(f, gen, fam, addr, &got);
 		if (!want) {
 			if (err != -ENOENT) {
 				char buf[64];
@@ -60,6 +62,11 @@ static void check_equal(struct fib *f, const struct rtable *t, size_t naddr, uin
 		}
 	}
 	rt_lpm_free(ref);
+}
+
+static void check_equal(struct fib *f, const struct rtable *t, size_t naddr, uint64_t seed)
+{
+	check_gen(f, 0, t, naddr, seed);
 }
 
 static void add(struct rtable *t, const char *pfx, uint32_t origin)
@@ -311,12 +318,31 @@ static void test_fib_updates(void **state)
 	fib_close(f);
 }
 
-/* A table with more distinct routes than a generation holds: the build
- * fails with ENOSPC and writes nothing the active generation uses, and
- * updates wait for the next build that succeeds. */
+/* n host routes a.x.y.z, each with its own route (origin0 + i): n
+ * distinct records. */
+static void hosts(struct rtable *t, uint8_t a, uint32_t n, uint32_t origin0)
+{
+	for (uint32_t i = 0; i < n; i++) {
+		struct rt_entry e = { .family = 4, .plen = 32, .route = { origin0 + i, 1, 1, 0 } };
+
+		e.addr[0] = a;
+		e.addr[1] = (uint8_t)(i >> 16);
+		e.addr[2] = (uint8_t)(i >> 8);
+		e.addr[3] = (uint8_t)i;
+		assert_int_equal(rtable_add(t, &e), 0);
+	}
+	assert_int_not_equal(rtable_sort_dedup(t), (size_t)-1);
+}
+
+/* A table with more distinct routes than the pool leaves beside the
+ * active generation: the build fails with ENOSPC and writes nothing the
+ * active generation uses, and updates wait for the next build that
+ * succeeds.  One record fewer fits. */
 static void test_fib_full(void **state)
 {
-	struct rtable small = { 0 }, big = { 0 };
+	/* the pool less the reserved records and small's three */
+	const uint32_t room = 2 * (ASC_FIB_ROUTES - ASC_REC_FIRST) - 3;
+	struct rtable small = { 0 }, big = { 0 }, fits = { 0 };
 	struct rt_entry e;
 	struct fib *f;
 
@@ -325,15 +351,7 @@ static void test_fib_full(void **state)
 	add(&small, "175.45.176.0/22", 131279);
 	add(&small, "2001:db8::/32", 64510);
 	build(f, &small);
-	for (uint32_t i = 0; i < ASC_FIB_ROUTES; i++) {
-		e = (struct rt_entry){ .family = 4, .plen = 32, .route = { 100000 + i, 1, 1, 0 } };
-		e.addr[0] = 10;
-		e.addr[1] = (uint8_t)(i >> 16);
-		e.addr[2] = (uint8_t)(i >> 8);
-		e.addr[3] = (uint8_t)i;
-		assert_int_equal(rtable_add(&big, &e), 0);
-	}
-	assert_int_not_equal(rtable_sort_dedup(&big), (size_t)-1);
+	hosts(&big, 10, room + 1, 100000);
 	assert_int_equal(rtgen_fib_build(f, &big, 1), -ENOSPC);
 	check_equal(f, &small, 20000, 3); /* generation 0, as built */
 
@@ -345,8 +363,49 @@ static void test_fib_full(void **state)
 	assert_int_equal(rtable_add(&small, &e), 0);
 	assert_int_not_equal(rtable_sort_dedup(&small), (size_t)-1);
 	check_equal(f, &small, 20000, 4);
+	hosts(&fits, 10, room - 1, 100000); /* small has a fourth route now */
+	assert_int_equal(rtgen_fib_build(f, &fits, 1), 0);
+	check_equal(f, &small, 20000, 5);
+	check_gen(f, 1, &fits, 20000, 6);
+	rtable_free(&fits);
 	rtable_free(&small);
 	rtable_free(&big);
+	fib_close(f);
+}
+
+/* The records are one pool: a table of more than a half loads beside one
+ * of half a half, into the records the active one leaves (a reset burst
+ * caught between two states needs that), and leaves them alone; so does
+ * the next load beside it.  Under the LPM tries (FIB_NEW_LPM,
+ * FIB_ACTIVE_LPM) a generation keeps to its half. */
+static void test_fib_records_pool(void **state)
+{
+	const uint32_t n = ASC_FIB_ROUTES;
+	struct rtable t0 = { 0 }, t1 = { 0 }, t2 = { 0 }, half = { 0 };
+	struct fib *f;
+
+	assert_int_equal(fib_open(NULL, true, &f), 0);
+	hosts(&t0, 10, n / 2, 100000);
+	hosts(&t1, 11, n + n / 4, 500000);
+	hosts(&t2, 12, n / 2, 2000000);
+	assert_int_equal(rtgen_fib_build(f, &t0, 0), 0);
+	assert_int_equal(rtgen_fib_build(f, &t1, 1), 0);
+	check_gen(f, 0, &t0, 20000, 7);
+	check_gen(f, 1, &t1, 20000, 8);
+	assert_int_equal(rtgen_fib_build(f, &t2, 0), 0); /* into what t0 left */
+	check_gen(f, 1, &t1, 20000, 9);
+	check_gen(f, 0, &t2, 20000, 10);
+
+	hosts(&half, 13, n - ASC_REC_FIRST + 1, 3000000);
+	assert_int_equal(fib_records_begin(f, 1, FIB_NEW_LPM), 0);
+	assert_int_equal(rtgen_fib_build(f, &half, 1), -ENOSPC);
+	assert_int_equal(fib_records_begin(f, 1, FIB_ACTIVE_LPM), 0);
+	assert_int_equal(rtgen_fib_build(f, &half, 1), -ENOSPC);
+	check_gen(f, 0, &t2, 20000, 11);
+	rtable_free(&t0);
+	rtable_free(&t1);
+	rtable_free(&t2);
+	rtable_free(&half);
 	fib_close(f);
 }
 
@@ -415,6 +474,7 @@ int main(void)
 		cmocka_unit_test(test_fib_random_tables),
 		cmocka_unit_test(test_fib_updates),
 		cmocka_unit_test(test_fib_full),
+		cmocka_unit_test(test_fib_records_pool),
 		cmocka_unit_test(test_fib_routes_stored_once),
 	};
 

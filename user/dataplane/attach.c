@@ -406,7 +406,7 @@ static int noroute_slots(const struct asc_maps *m, struct fib *f, const char *na
 	err = slots_open(m, &sl);
 	if (err)
 		return err;
-	slots_begin(sl, fib_generation(f, 0), 2 * (size_t)ASC_FIB_ROUTES);
+	slots_begin(sl, fib_routes(f), 2 * (size_t)ASC_FIB_ROUTES);
 	for (int fam = 0; !err && fam < 2; fam++) {
 		struct asc_slot_key k = { .upstream_id = id,
 					  .family = fam ? ASC_FAMILY_V6 : ASC_FAMILY_V4,

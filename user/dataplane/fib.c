@@ -84,7 +84,15 @@ struct fib {
 	int trimmed; /* the generation fib_trim() unmapped, or -1 */
 	unsigned int gen;
 	struct region nodes, leaves;
-	uint32_t route_base, route_next;
+	/* The route records are one pool for both generations: a bit per
+	 * record, set when the active generation uses it (found by
+	 * fib_records_begin()) or a build or update since took it.  rec_gen
+	 * is the generation the records were last written for; it takes
+	 * free records from rec_cursor on, within [rec_lo, rec_hi). */
+	uint64_t *rec_used;
+	uint32_t rec_gen, rec_lo, rec_hi, rec_cursor;
+	size_t rec_count;	    /* records rec_gen holds for routes */
+	bool rec_begun;		    /* fib_records_begin() for rec_gen, not yet used */
 	struct hashidx routes;	    /* route indexes (into route[]) of this generation, by route */
 	struct blist quarantine[2]; /* [0] nodes, [1] leaves */
 	struct strie trie[2];	    /* [0] IPv4, [1] IPv6 */
@@ -345,22 +353,81 @@ static bool route_eq(const void *elem, const void *key)
 
 static const struct hashidx_ops route_ops = { sizeof(struct asc_route), route_hash, route_eq };
 
+#define REC_POOL (2 * (size_t)ASC_FIB_ROUTES)
+
+static inline bool rec_is_used(const struct fib *f, uint32_t i)
+{
+	return f->rec_used[i / 64] >> (i % 64) & 1;
+}
+
+static inline void rec_mark(struct fib *f, uint32_t i)
+{
+	f->rec_used[i / 64] |= 1ULL << (i % 64);
+}
+
+/* Records in use, the reserved ones left out. */
+static size_t rec_used_count(const struct fib *f)
+{
+	size_t n = 0;
+
+	for (size_t w = 0; w < REC_POOL / 64; w++)
+		n += (size_t)__builtin_popcountll(f->rec_used[w]);
+	return n - 2 * ASC_REC_FIRST;
+}
+
+/* The first free record in [from, to), or UINT32_MAX. */
+static uint32_t rec_free_in(const struct fib *f, uint32_t from, uint32_t to)
+{
+	for (uint32_t w = from / 64; (size_t)w * 64 < to; w++) {
+		uint64_t x = ~f->rec_used[w];
+
+		if (w == from / 64)
+			x &= ~0ULL << (from % 64);
+		if (x) {
+			uint32_t i = w * 64 + (uint32_t)__builtin_ctzll(x);
+
+			return i < to ? i : UINT32_MAX;
+		}
+	}
+	return UINT32_MAX;
+}
+
+/* A free record for generation rec_gen: its own half first, then the rest
+ * of its range (the other half, when the tables leave room there). */
+static int rec_take(struct fib *f, uint32_t *out)
+{
+	uint32_t i = rec_free_in(f, f->rec_cursor, f->rec_hi);
+
+	if (i == UINT32_MAX)
+		i = rec_free_in(f, f->rec_lo, f->rec_cursor);
+	if (i == UINT32_MAX)
+		return -ENOSPC;
+	rec_mark(f, i);
+	f->rec_cursor = i;
+	*out = i;
+	return 0;
+}
+
 /* Starts generation gen's records afresh: the no-route records in their
- * places, nothing else. */
+ * places, nothing else (fib_records_begin() said which are free). */
 static void routes_reset(struct fib *f, unsigned int gen, const struct asc_route noroute[2])
 {
-	f->route_base = gen * ASC_FIB_ROUTES;
-	f->route_next = f->route_base + ASC_REC_FIRST;
-	f->route[f->route_base + ASC_REC_NONE] = (struct asc_route){ 0 };
-	f->route[f->route_base + ASC_REC_NOROUTE4] = noroute[0];
-	f->route[f->route_base + ASC_REC_NOROUTE6] = noroute[1];
+	uint32_t base = gen * ASC_FIB_ROUTES;
+
+	f->rec_gen = gen;
+	f->rec_count = 0;
+	f->route[base + ASC_REC_NONE] = (struct asc_route){ 0 };
+	f->route[base + ASC_REC_NOROUTE4] = noroute[0];
+	f->route[base + ASC_REC_NOROUTE6] = noroute[1];
 	hashidx_clear(&f->routes);
 }
 
 static int route_intern(struct fib *f, const struct asc_route *r, uint32_t *rid)
 {
-	uint32_t *slot;
+	uint32_t *slot, i;
 
+	if (!f->rec_used)
+		return -EINVAL; /* fib_records() first */
 	if (hashidx_reserve(&f->routes, &route_ops, f->route))
 		return -ENOMEM;
 	slot = hashidx_slot(&f->routes, &route_ops, f->route, r);
@@ -368,15 +435,18 @@ static int route_intern(struct fib *f, const struct asc_route *r, uint32_t *rid)
 		*rid = *slot - 1;
 		return 0;
 	}
-	if (f->route_next >= f->route_base + ASC_FIB_ROUTES) {
-		log_err("route records: more than %u distinct ones: raise ASC_FIB_ROUTES",
-			FIB_ROUTES_USABLE);
+	if (rec_take(f, &i)) {
+		log_err("route records: no free one for record %zu of generation %u "
+			"(%zu records for both generations, %zu in use): raise ASC_FIB_ROUTES",
+			f->rec_count + 1, f->rec_gen, REC_POOL - 2 * ASC_REC_FIRST,
+			rec_used_count(f));
 		return -ENOSPC;
 	}
 	/* Written before any leaf can point at it. */
-	f->route[f->route_next] = *r;
-	hashidx_put(&f->routes, slot, f->route_next);
-	*rid = f->route_next++;
+	f->route[i] = *r;
+	hashidx_put(&f->routes, slot, i);
+	f->rec_count++;
+	*rid = i;
 	return 0;
 }
 
@@ -1161,6 +1231,109 @@ int fib_update(struct fib *f, const struct rt_entry *e, const struct asc_route *
 
 /* ---- whole builds ------------------------------------------------------- */
 
+/* The records generation gen's fast tables lead to, marked in rec_used.
+ * Pinned maps can be written by anyone with the rights, so every index is
+ * checked and the walk is bounded: -EIO when the tables are not a tree of
+ * valid indexes. */
+struct rec_walk {
+	struct fib *f;
+	size_t budget; /* nodes and leaves left to visit */
+};
+
+static int walk_entry(struct rec_walk *w, uint32_t e);
+
+static int walk_node(struct rec_walk *w, uint32_t idx)
+{
+	const struct asc_fib_node *n;
+	int err = 0;
+
+	if (idx >= 2 * ASC_FIB_NODES || !w->budget--)
+		return -EIO;
+	n = &w->f->node[idx];
+	if (is_skip(n)) {
+		err = walk_entry(w, n->base0 & ~ASC_FIB_SKIP);
+		return err ? err : walk_entry(w, n->base1);
+	}
+	for (unsigned int k = 0; !err && k < kids_of(n); k++)
+		err = walk_node(w, kids_base(n) + k);
+	for (unsigned int l = 0; !err && l < leaves_of(n); l++) {
+		uint32_t leaf = n->base0 + l;
+
+		if (leaf >= 2 * ASC_FIB_LEAVES || !w->budget--)
+			return -EIO;
+		err = walk_entry(w, w->f->leaf[leaf]);
+	}
+	return err;
+}
+
+static int walk_entry(struct rec_walk *w, uint32_t e)
+{
+	if (e & ASC_FIB_NODE)
+		return walk_node(w, e & ~ASC_FIB_NODE);
+	if (e >= REC_POOL)
+		return -EIO;
+	rec_mark(w->f, e);
+	return 0;
+}
+
+static int walk_generation(struct fib *f, unsigned int gen)
+{
+	struct rec_walk w = { f, 2 * ((size_t)ASC_FIB_NODES + ASC_FIB_LEAVES) };
+	int err = 0;
+
+	for (int v6 = 0; !err && v6 < 2; v6++) {
+		const uint32_t *dir = f->dir + dir_base(gen, v6);
+
+		for (size_t i = 0; !err && i < (size_t)1 << dir_bits(v6); i++)
+			err = dir[i] && (i == 0 || dir[i] != dir[i - 1]) ? walk_entry(&w, dir[i])
+									 : 0;
+	}
+	return err;
+}
+
+static void mark_half(struct fib *f, unsigned int gen)
+{
+	for (uint32_t i = gen * ASC_FIB_ROUTES; i < (gen + 1) * ASC_FIB_ROUTES; i++)
+		rec_mark(f, i);
+}
+
+int fib_records_begin(struct fib *f, unsigned int gen, unsigned int flags)
+{
+	unsigned int active = !(gen & 1);
+	bool half = flags & FIB_NEW_LPM;
+
+	gen &= 1;
+	if (!f->rec_used && !(f->rec_used = malloc(REC_POOL / 8)))
+		return -ENOMEM;
+	memset(f->rec_used, 0, REC_POOL / 8);
+	for (uint32_t g = 0; g < 2; g++)
+		for (uint32_t i = 0; i < ASC_REC_FIRST; i++)
+			rec_mark(f, g * ASC_FIB_ROUTES + i);
+	if (flags & FIB_ACTIVE_LPM) {
+		mark_half(f, active);
+	} else if (walk_generation(f, active)) {
+		log_warn("fast tables: generation %u does not walk as a tree: its half of the "
+			 "route records is kept whole, and generation %u's records stay in its own",
+			 active, gen);
+		mark_half(f, active);
+		half = true;
+	}
+	f->rec_lo = half ? gen * ASC_FIB_ROUTES : 0;
+	f->rec_hi = half ? (gen + 1) * ASC_FIB_ROUTES : REC_POOL;
+	f->rec_cursor = gen * ASC_FIB_ROUTES;
+	f->rec_gen = gen;
+	f->rec_begun = true;
+	return 0;
+}
+
+void fib_each_active(const struct fib *f, void (*fn)(void *arg, const struct asc_route *rec),
+		     void *arg)
+{
+	for (uint32_t i = 0; f->rec_used && i < REC_POOL; i++)
+		if (rec_is_used(f, i) && i % ASC_FIB_ROUTES >= ASC_REC_FIRST)
+			fn(arg, &f->route[i]);
+}
+
 /* Waits until no packet can still read generation gen (it may have been
  * active a moment ago), then starts its records afresh. */
 static int generation_begin(struct fib *f, unsigned int gen, const struct asc_route noroute[2])
@@ -1178,6 +1351,9 @@ static int generation_begin(struct fib *f, unsigned int gen, const struct asc_ro
 		log_err("fast tables: wait for a grace period: %s", errstr(err));
 		return err;
 	}
+	if ((!f->rec_begun || f->rec_gen != gen) && (err = fib_records_begin(f, gen, 0)))
+		return err;
+	f->rec_begun = false;
 	region_reset(&f->nodes, gen * ASC_FIB_NODES, ASC_FIB_NODES);
 	region_reset(&f->leaves, gen * ASC_FIB_LEAVES, ASC_FIB_LEAVES);
 	f->quarantine[0].n = f->quarantine[1].n = 0;
@@ -1193,13 +1369,7 @@ int fib_records(struct fib *f, const struct fib_recs *r, size_t n, unsigned int 
 	err = generation_begin(f, gen, r->noroute);
 	for (size_t i = 0; !err && i < n; i++)
 		err = route_intern(f, &r->entry[i], &rid[i]);
-	if (err)
-		return err;
-	/* No stale record beyond the last: readers of the records (slot
-	 * reference scans) see exactly this generation's. */
-	memset(&f->route[f->route_next], 0,
-	       (f->route_base + ASC_FIB_ROUTES - f->route_next) * sizeof(struct asc_route));
-	return 0;
+	return err;
 }
 
 int fib_build(struct fib *f, const struct rtable *t, const uint32_t *rid, unsigned int gen)
@@ -1209,7 +1379,7 @@ int fib_build(struct fib *f, const struct rtable *t, const uint32_t *rid, unsign
 	int err = 0;
 
 	gen &= 1;
-	if (gen != f->route_base / ASC_FIB_ROUTES || f->valid)
+	if (gen != f->rec_gen || f->valid)
 		return -EINVAL; /* fib_records() first, for this generation */
 	v = malloc((t->n ? t->n : 1) * sizeof(*v));
 	if (!v)
@@ -1259,9 +1429,9 @@ out:
 	return err;
 }
 
-const struct asc_route *fib_generation(const struct fib *f, unsigned int gen)
+const struct asc_route *fib_routes(const struct fib *f)
 {
-	return &f->route[(gen & 1) * ASC_FIB_ROUTES];
+	return f->route;
 }
 
 void fib_column_clear(struct fib *f, unsigned int col)
@@ -1336,7 +1506,7 @@ void fib_usage(const struct fib *f, struct fib_usage *u)
 {
 	u->nodes = f->nodes.top - f->nodes.base - unused(&f->nodes, &f->quarantine[0]);
 	u->leaves = f->leaves.top - f->leaves.base - unused(&f->leaves, &f->quarantine[1]);
-	u->routes = f->route_next - f->route_base - ASC_REC_FIRST; /* records of routes */
+	u->routes = f->rec_count; /* records of routes */
 	u->bytes = ASC_FIB_DIR_GEN * sizeof(uint32_t) + u->nodes * sizeof(struct asc_fib_node) +
 		   u->leaves * sizeof(uint32_t) +
 		   (u->routes + ASC_REC_FIRST) * sizeof(struct asc_route);
@@ -1346,7 +1516,7 @@ void fib_usage(const struct fib *f, struct fib_usage *u)
 	u->map_bytes = u->mapped_bytes = 0;
 	for (int i = 0; i < 4; i++) {
 		u->map_bytes += f->fd[i] >= 0 ? map_memlock(f->fd[i]) : map_len[i];
-		u->mapped_bytes += f->trimmed >= 0 ? map_len[i] / 2 : map_len[i];
+		u->mapped_bytes += f->trimmed >= 0 && i != M_ROUTE ? map_len[i] / 2 : map_len[i];
 	}
 }
 
@@ -1433,7 +1603,7 @@ int fib_trim(struct fib *f, unsigned int keep_gen)
 	if (f->trimmed >= 0 || f->fd[0] < 0 || !halves_paged())
 		return 0;
 	f->trimmed = (int)gen; /* after a failure too: fib_untrim() maps every half */
-	for (int i = 0; !err && i < 4; i++)
+	for (int i = 0; !err && i < M_ROUTE; i++)
 		err = remap_half(f, i, gen, false);
 	return err;
 }
@@ -1444,7 +1614,7 @@ int fib_untrim(struct fib *f)
 
 	if (f->trimmed < 0)
 		return 0;
-	for (int i = 0; !err && i < 4; i++)
+	for (int i = 0; !err && i < M_ROUTE; i++)
 		err = remap_half(f, i, (unsigned int)f->trimmed, true);
 	if (!err)
 		f->trimmed = -1;
@@ -1473,5 +1643,6 @@ void fib_close(struct fib *f)
 		free(f->leaves.free[i].v);
 	}
 	hashidx_free(&f->routes);
+	free(f->rec_used);
 	free(f);
 }

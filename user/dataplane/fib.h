@@ -23,8 +23,10 @@
 
 struct fib;
 
-/* Distinct route records a generation holds for routes (the first
- * ASC_REC_FIRST are reserved: "none" and the two no-route records). */
+/* Route records in a generation's half of the pool (the first
+ * ASC_REC_FIRST are reserved: "none" and the two no-route records).  A
+ * generation goes past it, into the other half, only where the other
+ * generation leaves room: two tables of this size fit side by side. */
 #define FIB_ROUTES_USABLE (ASC_FIB_ROUTES - ASC_REC_FIRST)
 
 /* The records of one generation: one per entry of the table, in table
@@ -53,18 +55,39 @@ void fib_close(struct fib *f);
 
 /* Between whole loads single-prefix updates touch only the active
  * generation: fib_trim() unmaps the other generation's half of each array,
- * keeping its addresses reserved and inaccessible
- * (about 30 MiB of BPF map memory the daemon no longer holds mapped: the
- * kernel keeps it for the data plane), fib_untrim() maps it again before a
- * whole load.  Both do nothing for anonymous memory or where a half is not
- * a whole number of pages.  0 or a negative errno (logged). */
+ * but the route records (one pool for both generations), keeping its
+ * addresses reserved and inaccessible (about 22 MiB of BPF map memory the
+ * daemon no longer holds mapped: the kernel keeps it for the data plane),
+ * fib_untrim() maps it again before a whole load.  Both do nothing for anonymous memory or where a
+ * half is not a whole number of pages.  0 or a negative errno (logged). */
 int fib_trim(struct fib *f, unsigned int keep_gen);
 int fib_untrim(struct fib *f);
 
-/* Writes the route records of generation `gen` (asc_fib_route, which both
- * lookup kinds use) and nothing else, waiting first for an RCU grace period
- * so no packet still reads that generation: r->entry[0..n) interned, their
- * absolute indexes into rid[].  Returns 0, -ENOSPC (logged) or -errno. */
+/* The route records (asc_fib_route, which both lookup kinds use) are one
+ * pool for both generations: a generation takes records from its own half
+ * first and then from the other half where the active generation leaves
+ * room, so a table that needs more than half the pool (a reset burst
+ * caught between two states) still loads.  fib_records_begin() finds the
+ * records the active generation (the other one) uses: by walking its fast
+ * tables, or, with FIB_ACTIVE_LPM (it is read through the LPM tries only,
+ * whose records stay in their half), its whole half.  FIB_NEW_LPM keeps
+ * generation gen's records in its own half, for a load the data plane
+ * will read through the LPM tries only.  Call it after the grace period
+ * that frees generation gen; fib_records() calls it with flags 0 when the
+ * caller did not.  Returns 0 or -ENOMEM. */
+#define FIB_ACTIVE_LPM 1U
+#define FIB_NEW_LPM 2U
+int fib_records_begin(struct fib *f, unsigned int gen, unsigned int flags);
+
+/* fn(arg, record) for each record the active generation uses (as
+ * fib_records_begin() found them) and each one taken since. */
+void fib_each_active(const struct fib *f, void (*fn)(void *arg, const struct asc_route *rec),
+		     void *arg);
+
+/* Writes the route records of generation `gen` and nothing else, waiting
+ * first for an RCU grace period so no packet still reads that generation:
+ * r->entry[0..n) interned, their absolute indexes into rid[].  Returns 0,
+ * -ENOSPC (logged) or -errno. */
 int fib_records(struct fib *f, const struct fib_recs *r, size_t n, unsigned int gen, uint32_t *rid);
 
 /* Writes the table `t` (sorted, deduplicated) into generation `gen`, entry
@@ -73,8 +96,9 @@ int fib_records(struct fib *f, const struct fib_recs *r, size_t n, unsigned int 
  * or another -errno. */
 int fib_build(struct fib *f, const struct rtable *t, const uint32_t *rid, unsigned int gen);
 
-/* The ASC_FIB_ROUTES records of generation gen (zero beyond the last). */
-const struct asc_route *fib_generation(const struct fib *f, unsigned int gen);
+/* The 2 x ASC_FIB_ROUTES route records of both generations (records no
+ * generation uses keep whatever they held last). */
+const struct asc_route *fib_routes(const struct fib *f);
 
 /* Sets column col of every record of both generations to slot 0 (overflow):
  * before a column is given to another upstream, whose traffic must not
@@ -100,7 +124,9 @@ bool fib_has(const struct fib *f, const struct rt_entry *e);
 /* The absolute index of record *rec in the generation fib_records() wrote
  * last, added there if it is new (equal records are stored once, and stay
  * until the generation is written again: their number is bounded by the
- * distinct records, not by the updates).  For updates of the LPM tries,
+ * distinct records, not by the updates; a new one takes a record neither
+ * generation uses, so a packet still reading the other one never sees it
+ * change).  For updates of the LPM tries,
  * whose values are these indexes.  Returns 0, -ENOSPC (logged) or -ENOMEM. */
 int fib_intern(struct fib *f, const struct asc_route *rec, uint32_t *rid);
 

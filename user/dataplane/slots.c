@@ -182,14 +182,21 @@ void slots_close(struct slots *s)
 	free(s);
 }
 
+void slots_ref(void *arg, const struct asc_route *rec)
+{
+	struct slots *s = arg;
+
+	/* a slot at or past top is free: no reference to it matters */
+	for (int c = 0; c < ASC_COLUMNS; c++)
+		if (rec->slot[c] < s->top)
+			s->ref[rec->slot[c]] |= REF_ACTIVE;
+}
+
 void slots_begin(struct slots *s, const struct asc_route *active, size_t n)
 {
 	memset(s->ref, 0, s->cap);
-	/* a slot at or past top is free: no reference to it matters */
 	for (size_t i = 0; i < n; i++)
-		for (int c = 0; c < ASC_COLUMNS; c++)
-			if (active[i].slot[c] < s->top)
-				s->ref[active[i].slot[c]] |= REF_ACTIVE;
+		slots_ref(s, &active[i]);
 	s->ref[0] = REF_ACTIVE; /* never handed out */
 	s->cursor = 1;
 	s->missed = s->folded = 0;

@@ -26,6 +26,9 @@ void slots_close(struct slots *s);
  * slots `active` (the active generation's n records) references stay
  * theirs; call after the grace period that frees the other generation. */
 void slots_begin(struct slots *s, const struct asc_route *active, size_t n);
+/* One more record whose slots stay theirs, after slots_begin() (the
+ * signature fib_each_active() calls: arg is the struct slots). */
+void slots_ref(void *arg, const struct asc_route *rec);
 
 /* The slot of identity *id (upstream's name `name`), handed out (identity
  * and zero counts written by slots_flush(), in batches) if it has none: a

@@ -275,10 +275,11 @@ struct tables_live {
 
 /* Writes the records of generation `next` (slots handed out as needed)
  * and their indexes per entry into rid[]; with `live`, through its slot
- * allocator, and its columns become those of the load. */
+ * allocator, and its columns become those of the load.  fib_flags: how
+ * the active generation and this one are read (fib_records_begin()). */
 static int records_load(const struct asc_maps *m, struct fib *f, const struct rtable *t,
-			unsigned int next, uint32_t *rid, struct tables_result *res,
-			struct tables_live *live)
+			unsigned int next, unsigned int fib_flags, uint32_t *rid,
+			struct tables_result *res, struct tables_live *live)
 {
 	struct columns *c = live ? &live->c : malloc(sizeof(*c));
 	struct records rs = { 0 };
@@ -304,7 +305,12 @@ static int records_load(const struct asc_maps *m, struct fib *f, const struct rt
 	if (err)
 		goto out;
 	phase_done(&t0, "grace period");
-	slots_begin(sl, fib_generation(f, !next), ASC_FIB_ROUTES);
+	err = fib_records_begin(f, next, fib_flags);
+	if (err)
+		goto out;
+	slots_begin(sl, NULL, 0);
+	fib_each_active(f, slots_ref, sl);
+	phase_done(&t0, "route records the active generation uses");
 	err = records_make(c, sl, t, &rs, &r);
 	phase_done(&t0, "counter slots of every record");
 	if (err) {
@@ -333,6 +339,19 @@ out:
 	records_free(&rs);
 	free(drid);
 	return err;
+}
+
+/* Where the records of the active generation (as *st says it was loaded)
+ * and of the one a load of kinds `which` writes can be. */
+static unsigned int records_flags(const struct asc_state *st, unsigned int which)
+{
+	unsigned int flags = which & TABLES_FAST ? 0 : FIB_NEW_LPM;
+
+	/* under lpm only the LPM tries know the active generation's records;
+	 * before the first load neither generation uses any */
+	if (st->swaps && st->lookup != ASC_LOOKUP_FAST)
+		flags |= FIB_ACTIVE_LPM;
+	return flags;
 }
 
 int tables_load(const struct asc_maps *m, const struct rtable *t, const struct tables_opts *o,
@@ -374,7 +393,7 @@ int tables_load(const struct asc_maps *m, const struct rtable *t, const struct t
 	if (!err)
 		phase_done(&tp, "loaders' lock, asc_state, fast tables opened");
 	if (!err)
-		err = records_load(m, fib, t, next, rid, res, live);
+		err = records_load(m, fib, t, next, records_flags(&st, which), rid, res, live);
 	tp = now_s(); /* records_load() logs its own phases */
 	if (!err && (which & TABLES_LPM))
 		err = lpm_fill(m, t, rid, next);
