@@ -8,6 +8,10 @@
  *    reference (rt_lpm): all three agree on every address.
  * 2. Single-prefix updates in place (announce, change, withdraw,
  *    re-announce): the kernel's answers still match the reference.
+ *    Another process's view: the route records a fresh fib finds the
+ *    active generation using (fib_records_begin() walks its tables, the
+ *    records a load must leave alone) include every record a lookup of
+ *    any prefix reaches, and not many more.
  * 3. Under load: one thread runs lookups through BPF_PROG_TEST_RUN without
  *    pause while the main thread swaps whole tables and updates prefixes;
  *    every answer must be one that was valid at some moment of the run.
@@ -239,6 +243,53 @@ static int load(const struct asc_maps *m, struct fib *f, const struct rtable *t,
 
 /* ---- 1 and 2 ------------------------------------------------------------ */
 
+/* What a fresh fib (another process) finds the active generation `gen`
+ * using, against the records lookups of t's prefixes reach there. */
+static unsigned char *walked;
+
+static void walked_mark(void *arg, const struct asc_route *rec)
+{
+	walked[rec - (const struct asc_route *)arg] = 1;
+}
+
+static void records_walked(const struct asc_maps *m, const struct rtable *t, unsigned int gen)
+{
+	size_t nwalked = 0, reached = 0, missed = 0;
+	unsigned char *hit = calloc(2 * (size_t)ASC_FIB_ROUTES, 1);
+	struct fib *g = NULL;
+
+	walked = calloc(2 * (size_t)ASC_FIB_ROUTES, 1);
+	if (!walked || !hit || fib_open(m, false, &g) || fib_records_begin(g, !gen, 0)) {
+		FAIL("records walked: no fresh fib\n");
+		goto out;
+	}
+	fib_each_active(g, walked_mark, (void *)fib_routes(g));
+	for (size_t i = 0; i < t->n; i++) {
+		uint32_t rid;
+
+		if (fib_lookup(g, gen, t->v[i].family, t->v[i].addr, &rid, NULL))
+			continue;
+		reached += !hit[rid];
+		hit[rid] = 1;
+		missed += !walked[rid];
+	}
+	for (size_t i = 0; i < 2 * (size_t)ASC_FIB_ROUTES; i++)
+		nwalked += walked[i];
+	/* a walk that marked everything would be safe and useless */
+	if (missed || !reached || nwalked > reached + reached / 4)
+		FAIL("records walked: %zu records, %zu reached by the prefixes' lookups, "
+		     "%zu of them not walked\n",
+		     nwalked, reached, missed);
+	else
+		printf("records the active generation uses, walked by another fib: %zu, "
+		       "every one of the %zu the prefixes reach\n",
+		       nwalked, reached);
+out:
+	fib_close(g);
+	free(walked);
+	free(hit);
+}
+
 static void equivalence(const struct asc_maps *m, struct fib *f)
 {
 	struct {
@@ -298,6 +349,7 @@ static void equivalence(const struct asc_maps *m, struct fib *f)
 				failures++;
 			check_three_way(&cur, gen, 200000, s, 1,
 					"after 20000 single-prefix updates");
+			records_walked(m, &cur, gen);
 			rtable_free(&cur);
 			rtable_free(&hist);
 		}
