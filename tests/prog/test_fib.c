@@ -540,6 +540,32 @@ out:
 /* Pinned maps can be written by anyone with the rights: `asclass lookup`
  * walking a node whose leaf index points past the leaf array reports an
  * error instead of reading past it. */
+static void count_one(void *arg, const struct asc_route *rec)
+{
+	(void)rec;
+	++*(size_t *)arg;
+}
+
+/* A load beside damaged tables in generation gen (they do not walk)
+ * leaves that generation's whole half of the route records alone. */
+static void walked_count(const struct asc_maps *m, unsigned int gen)
+{
+	struct fib *g = NULL;
+	size_t n = 0;
+
+	if (fib_open(m, false, &g) || fib_records_begin(g, !gen, 0))
+		FAIL("corrupt node: no fresh fib\n");
+	else
+		fib_each_active(g, count_one, &n);
+	if (n != ASC_FIB_ROUTES - ASC_REC_FIRST)
+		FAIL("corrupt node: a load beside the damage keeps %zu records, want the half's "
+		     "%u\n",
+		     n, ASC_FIB_ROUTES - ASC_REC_FIRST);
+	else
+		printf("a load beside the damage keeps its whole half of the route records\n");
+	fib_close(g);
+}
+
 static void corrupt_node(const struct asc_maps *m, struct fib *f)
 {
 	static const char *const pfx[] = { "10.0.0.0/8", "10.1.0.0/24", "10.1.1.0/24" };
@@ -573,6 +599,7 @@ static void corrupt_node(const struct asc_maps *m, struct fib *f)
 		FAIL("corrupt node: a leaf index past the array was not reported\n");
 	else
 		printf("a node whose leaves lie past the leaf array: lookup reports EIO\n");
+	walked_count(m, 0);
 	rtable_free(&t);
 }
 
