@@ -242,7 +242,7 @@ loads() { grep -c "routing loaded:" "$DIR/daemon.log" || true; }
 # "V4 V6 SECONDS" of the last "routing loaded" line
 last_load() {
 	grep "routing loaded:" "$DIR/daemon.log" | tail -1 |
-		sed -n 's/.*routing loaded: \([0-9]*\) IPv4 + \([0-9]*\) IPv6 prefixes .* in \([0-9.]*\) s\($\|;.*\)/\1 \2 \3/p'
+		sed -n 's/.*routing loaded: \([0-9]*\) IPv4 + \([0-9]*\) IPv6 prefixes .* in \([0-9.]*\) s\($\|[,;].*\)/\1 \2 \3/p'
 }
 # the daemon's lines on the session after it was first Established, but
 # for End-of-RIB (none while it stays up)
@@ -255,6 +255,8 @@ established_count() { grep -c "feed: peer rtr .*: Established: " "$DIR/daemon.lo
 # from where FAILS_OK is set (the reset burst) failed loads are counted and
 # shown instead (the daemon keeps its tables and tries again)
 FAILS_OK=
+# the route records of a generation's half of the pool (include/asclass.h)
+ASC_REC_HALF=$(((1 << $(sed -n 's/^#define ASC_FIB_ROUTES (1U << \([0-9]*\)).*/\1/p' include/asclass.h)) - 3))
 failed_loads() { grep -c "routing reload failed" "$DIR/daemon.log" || true; }
 loads_ok() {
 	[ -z "$FAILS_OK" ] || return 0
@@ -520,7 +522,7 @@ note "the changes are in; the router's session to cu restarted"
 h0=$(hist_snap)
 w0=$(peer_metric asclass_feed_prefixes_withdrawn_total)
 t0=$EPOCHREALTIME
-FAILS_OK=1 f0=$(failed_loads)
+FAILS_OK=1 f0=$(failed_loads) l0=$(loads)
 rtr restart cu >/dev/null
 withdrawn() { [ $(($(peer_metric asclass_feed_prefixes_withdrawn_total) - w0)) -ge $((n4 + n6)) ]; }
 wait_or_fail "cu's $((n4 + n6)) withdrawals at asclass" withdrawn
@@ -567,7 +569,9 @@ row "  churned prefixes with their last path" "$churn_good of $CHURN_SET ($churn
 row "update-to-kernel, reset burst" "$burst" -
 row "reset burst: restart -> paths back at the feed" "$(secs "$t0" "$t1") s ($((n4 + n6)) withdrawn + re-announced)" -
 row "reset burst: restart -> tables hold every path again" "$(secs "$t0" "$t2") s" -
-row "reset burst: whole loads that failed" "$(($(failed_loads) - f0))" -
+row "reset burst: whole loads, of them failed" "$(($(loads) + $(failed_loads) - l0 - f0)), $(($(failed_loads) - f0))" -
+row "  most distinct route records in one" "$(grep "routing loaded:" "$DIR/daemon.log" | tail -n +$((l0 + 1)) |
+	sed -n 's/.*s, \([0-9]*\) distinct route records.*/\1/p' | sort -n | tail -1) (a generation's half: $ASC_REC_HALF)" -
 grep "error:" "$DIR/daemon.log" | grep -v "routing reload failed" | sed 's/^[^ ]* [^ ]* //' | sort | uniq -c |
 	sed 's/^/  daemon: /'
 row "daemon VmHWM at the end" "$d_hwm_end MiB" -

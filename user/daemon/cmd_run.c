@@ -416,9 +416,10 @@ static void reload_once(void)
 		free(D.transits);
 		D.transits = tr;
 		D.n_transits = keep;
-		log_info("routing loaded: %zu IPv4 + %zu IPv6 prefixes from %s in %.3f s%s",
+		log_info("routing loaded: %zu IPv4 + %zu IPv6 prefixes from %s in %.3f s, "
+			 "%zu distinct route records%s",
 			 res.routes_v4, res.routes_v6, feed ? live : "the files", D.load_duration,
-			 feed ? "; changes now go in prefix by prefix" : "");
+			 res.fast.routes, feed ? "; changes now go in prefix by prefix" : "");
 		snprintf(D.status, sizeof(D.status), "routing: %zu IPv4 + %zu IPv6 prefixes",
 			 res.routes_v4, res.routes_v6);
 	}
