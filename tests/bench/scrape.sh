@@ -9,13 +9,15 @@
 #   large  four links, SCRAPE_LARGE_SLOTS (400000) slots with traffic in an
 #          asc_counts of SCRAPE_COUNTERS (524288) slots, as a full table's
 #          per-link identities would fill it
-# Traffic is written into the pinned counters by tests/bench/scrape_fill.c
-# (no packets).  Each scrape is preceded by a warm-up one (the first scrape
-# has no previous one to rank top_n against).  With ASCLASS_BASE (another
-# build's asclass) each size runs on both, back to back, and the ratio
-# base/this is printed.  PERF=FILE records this build's HTTP thread (perf
-# record -g) over the large size's measured scrapes.  Everything lives in a namespace, pin directories and
-# a temp directory this script makes and removes; daemons are stopped by pid.
+# SCRAPE_SIZES picks some of them.  Traffic is written into the pinned
+# counters by tests/bench/scrape_fill.c (no packets).  A warm-up scrape
+# comes first (the first has no previous one to rank top_n against).  With
+# ASCLASS_BASE (another build's asclass) each size runs on both, back to
+# back, and the ratio base/this is printed.  PERF=FILE (PERF_OPTS, default
+# -g) records this build's HTTP thread over the large size's scrapes.
+# Everything lives in a namespace, pin directories and a temp directory this
+# script makes and removes; daemons are stopped by pid.  CPU time, not wall
+# time: other work on the machine still slows it (caches, memory).
 set -eu
 cd "$(dirname "$0")/../.."
 . tests/lib/netns.sh
@@ -85,7 +87,7 @@ printf '%-6s %8s %12s %10s %9s' size slots bytes series "us/scrape"
 [ -n "${ASCLASS_BASE:-}" ] && printf ' %9s %7s' "base us" "base/this"
 echo
 this=$ASCLASS
-for size in empty demo large; do
+for size in ${SCRAPE_SIZES:-empty demo large}; do
 	case $size in
 	empty) links=1 slots=0 ;;
 	demo) links=2 slots=$DEMO_SLOTS ;;
