@@ -69,9 +69,13 @@ static int watched(const struct metrics_opts *o, uint32_t asn)
 
 /* ---- the previous scrape: top-N by recent traffic ---- */
 
+/* Its buffers are kept from scrape to scrape: a large scrape's fresh ones
+ * cost it more in page faults than their contents cost to write. */
 struct metrics_state {
 	struct counter_row *prev; /* sorted as counters_read sorts */
-	size_t n;
+	size_t n, cap;
+	struct ranked *pairs; /* groups_make()'s, when o->state is this */
+	size_t pairs_cap;
 };
 
 struct metrics_state *metrics_state_new(void)
@@ -81,8 +85,10 @@ struct metrics_state *metrics_state_new(void)
 
 void metrics_state_free(struct metrics_state *st)
 {
-	if (st)
+	if (st) {
 		free(st->prev);
+		free(st->pairs);
+	}
 	free(st);
 }
 
@@ -117,15 +123,17 @@ static bool rows_sorted(const struct counter_row *v, size_t n)
 /* Keeps this scrape's rows as the next one's baseline.  Returns 0 or -ENOMEM. */
 static int state_keep(struct metrics_state *st, const struct snapshot *s)
 {
-	struct counter_row *v = malloc((s->n_rows ? s->n_rows : 1) * sizeof(*v));
+	if (s->n_rows > st->cap) {
+		void *v = realloc(st->prev, s->n_rows * sizeof(*st->prev));
 
-	if (!v)
-		return -ENOMEM;
-	memcpy(v, s->rows, s->n_rows * sizeof(*v));
-	if (!rows_sorted(v, s->n_rows)) /* counters_read's are */
-		qsort(v, s->n_rows, sizeof(*v), counter_row_cmp);
-	free(st->prev);
-	st->prev = v;
+		if (!v)
+			return -ENOMEM;
+		st->prev = v;
+		st->cap = s->n_rows;
+	}
+	memcpy(st->prev, s->rows, s->n_rows * sizeof(*st->prev));
+	if (!rows_sorted(st->prev, s->n_rows)) /* counters_read's are */
+		qsort(st->prev, s->n_rows, sizeof(*st->prev), counter_row_cmp);
 	st->n = s->n_rows;
 	return 0;
 }
@@ -398,12 +406,31 @@ static size_t group_at(const struct snapshot *s, size_t i, struct group *gr, str
 	return j;
 }
 
-/* Every group of a scrape, and the pairs they rank (one array, in turns). */
+/* Every group of a scrape, and the pairs they rank (one array, in turns;
+ * the metrics state's when there is one). */
 struct groups {
 	struct group *v;
 	size_t n;
 	struct ranked *pairs;
+	bool own_pairs;
 };
+
+/* Room for n pairs: the state's buffer, grown as needed, or a new one. */
+static struct ranked *pairs_buffer(struct metrics_state *st, size_t n, bool *own)
+{
+	*own = !st;
+	if (!st)
+		return malloc((n ? n : 1) * sizeof(struct ranked));
+	if (n > st->pairs_cap || !st->pairs) {
+		void *p = realloc(st->pairs, (n ? n : 1) * sizeof(*st->pairs));
+
+		if (!p)
+			return NULL;
+		st->pairs = p;
+		st->pairs_cap = n ? n : 1;
+	}
+	return st->pairs;
+}
 
 static size_t groups_count(const struct snapshot *s)
 {
@@ -421,7 +448,7 @@ static int groups_make(const struct snapshot *s, const struct metrics_opts *o, s
 
 	gs->n = 0;
 	gs->v = calloc(n ? n : 1, sizeof(*gs->v));
-	gs->pairs = malloc((s->n_rows ? s->n_rows : 1) * sizeof(*gs->pairs));
+	gs->pairs = pairs_buffer(o->state, s->n_rows, &gs->own_pairs);
 	if (!gs->v || !gs->pairs)
 		return -ENOMEM;
 	for (size_t i = 0; i < s->n_rows;) {
@@ -440,7 +467,8 @@ static void groups_free(struct groups *gs)
 	for (size_t i = 0; i < gs->n; i++)
 		free(gs->v[i].lab);
 	free(gs->v);
-	free(gs->pairs);
+	if (gs->own_pairs)
+		free(gs->pairs);
 }
 
 /* Each traffic metric over every group (counters_read sorts rows by
