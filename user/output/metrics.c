@@ -172,21 +172,79 @@ static int cmp_origin(const void *a, const void *b)
 	return counter_row_cmp(&((const struct ranked *)a)->row, &((const struct ranked *)b)->row);
 }
 
-/* Marks the pairs to show: every watched one, and the top_n others by
- * recent traffic. */
-static void choose(struct ranked *g, size_t n, const struct metrics_opts *o)
+static int cmp_rank_ptr(const void *a, const void *b)
 {
-	unsigned int top_n = o->top_n ? o->top_n : 500, taken = 0;
+	return cmp_rank(*(const struct ranked *const *)a, *(const struct ranked *const *)b);
+}
+
+/* A heap of the best-ranked pairs so far, its root the worst of them. */
+static void heap_swap(const struct ranked **h, size_t i, size_t j)
+{
+	const struct ranked *t = h[i];
+
+	h[i] = h[j];
+	h[j] = t;
+}
+
+static void heap_up(const struct ranked **h, size_t i)
+{
+	for (; i && cmp_rank(h[i], h[(i - 1) / 2]) > 0; i = (i - 1) / 2)
+		heap_swap(h, i, (i - 1) / 2);
+}
+
+static void heap_down(const struct ranked **h, size_t n, size_t i)
+{
+	for (;;) {
+		size_t w = i, l = 2 * i + 1, r = l + 1;
+
+		if (l < n && cmp_rank(h[l], h[w]) > 0)
+			w = l;
+		if (r < n && cmp_rank(h[r], h[w]) > 0)
+			w = r;
+		if (w == i)
+			return;
+		heap_swap(h, i, w);
+		i = w;
+	}
+}
+
+/* Offers g to the heap h of at most k (*n now). */
+static void heap_offer(const struct ranked **h, size_t *n, size_t k, const struct ranked *g)
+{
+	if (*n < k) {
+		h[(*n)++] = g;
+		heap_up(h, *n - 1);
+	} else if (k && cmp_rank(g, h[0]) < 0) {
+		h[0] = g;
+		heap_down(h, *n, 0);
+	}
+}
+
+/* The pairs to show, in rank order into top (room for n), marked shown:
+ * every watched one, then the top_n others by recent traffic.  A heap of
+ * top_n picks them, so that the many pairs not shown are never sorted.
+ * Returns how many. */
+static size_t choose(struct ranked *g, size_t n, const struct metrics_opts *o,
+		     const struct ranked **top)
+{
+	size_t top_n = o->top_n ? o->top_n : 500, n_w = 0, n_h = 0;
+	const struct ranked **h;
 
 	for (size_t i = 0; i < n; i++)
 		if (watched(o, g[i].row.key.origin_asn))
 			g[i].recent = UINT64_MAX;
-	qsort(g, n, sizeof(*g), cmp_rank);
-	for (size_t i = 0; i < n; i++) {
-		g[i].shown = g[i].recent == UINT64_MAX || taken < top_n;
-		if (g[i].recent != UINT64_MAX && taken < top_n)
-			taken++;
-	}
+	for (size_t i = 0; i < n; i++)
+		if (g[i].recent == UINT64_MAX)
+			top[n_w++] = &g[i];
+	h = top + n_w;
+	for (size_t i = 0; i < n; i++)
+		if (g[i].recent != UINT64_MAX)
+			heap_offer(h, &n_h, top_n, &g[i]);
+	qsort(top, n_w, sizeof(*top), cmp_rank_ptr);
+	qsort(h, n_h, sizeof(*h), cmp_rank_ptr);
+	for (size_t i = 0; i < n_w + n_h; i++)
+		((struct ranked *)top[i])->shown = true;
+	return n_w + n_h;
 }
 
 /* A group's labels, {upstream="cu",direction="in",family="ipv4" (no
@@ -215,16 +273,15 @@ static uint64_t pick(const struct counter_row *r, int bytes)
 	return bytes ? r->val.bytes : r->val.packets;
 }
 
-static void write_pairs(FILE *f, const char *lab, const struct ranked *g, size_t n,
+static void write_pairs(FILE *f, const char *lab, const struct ranked *const *top, size_t n,
 			const char *metric, int bytes)
 {
 	for (size_t i = 0; i < n; i++) {
-		if (!g[i].shown)
-			continue;
 		fputs(metric, f);
 		fputs(lab, f);
-		fprintf(f, ",origin_as=\"%u\",transit_as=\"%u\"} %llu\n", g[i].row.key.origin_asn,
-			g[i].row.key.transit_asn, (unsigned long long)pick(&g[i].row, bytes));
+		fprintf(f, ",origin_as=\"%u\",transit_as=\"%u\"} %llu\n",
+			top[i]->row.key.origin_asn, top[i]->row.key.transit_asn,
+			(unsigned long long)pick(&top[i]->row, bytes));
 	}
 }
 
@@ -327,7 +384,7 @@ static const struct traffic_metric {
 /* How a group's pairs are sorted now: the traffic metrics are written in
  * that order (rank, then origin, then transit), so each group is sorted
  * once for each. */
-enum group_order { BY_RANK, BY_ORIGIN, BY_TRANSIT };
+enum group_order { UNSORTED, BY_ORIGIN, BY_TRANSIT };
 
 /* Rows that share upstream, direction and family: raw as read, and g with
  * one entry per pair, ranked; built once per scrape for every metric. */
@@ -336,6 +393,8 @@ struct group {
 	size_t n_raw;
 	struct ranked *g;
 	size_t n;
+	const struct ranked **top; /* the pairs shown, in rank order (malloc'd) */
+	size_t n_top;
 	char *lab; /* labels() */
 	enum group_order order;
 };
@@ -354,7 +413,7 @@ static void write_group(FILE *f, struct group *gr, const struct traffic_metric *
 
 	switch (m->kind) {
 	case T_PAIR:
-		write_pairs(f, gr->lab, g, n, m->name, m->bytes);
+		write_pairs(f, gr->lab, gr->top, gr->n_top, m->name, m->bytes);
 		break;
 	case T_OTHER:
 		write_other(f, gr->lab, g, n, m->name, m->bytes);
@@ -385,7 +444,7 @@ static size_t group_at(const struct snapshot *s, size_t i, struct group *gr, str
 {
 	size_t j;
 
-	*gr = (struct group){ .raw = &s->rows[i], .g = g, .order = BY_RANK };
+	*gr = (struct group){ .raw = &s->rows[i], .g = g, .order = BY_ORIGIN };
 	for (j = i; j < s->n_rows && same_group(&s->rows[j].key, &s->rows[i].key); j++) {
 		const struct counter_row *r = &s->rows[j];
 		struct ranked *last = gr->n ? &gr->g[gr->n - 1] : NULL;
@@ -397,11 +456,16 @@ static size_t group_at(const struct snapshot *s, size_t i, struct group *gr, str
 			last->recent += recent_bytes(o, r, at);
 			continue;
 		}
+		/* counters_read's order is by origin and transit */
+		if (last && cmp_origin(last, &(struct ranked){ .row = *r }) > 0)
+			gr->order = UNSORTED;
 		gr->g[gr->n++] = (struct ranked){ .row = *r, .recent = recent_bytes(o, r, at) };
 		gr->g[gr->n - 1].row.path = 0;
 	}
 	gr->n_raw = j - i;
-	choose(gr->g, gr->n, o);
+	gr->top = malloc((gr->n ? gr->n : 1) * sizeof(*gr->top));
+	if (gr->top)
+		gr->n_top = choose(gr->g, gr->n, o, gr->top);
 	gr->lab = labels(s, &s->rows[i].key);
 	return j;
 }
@@ -456,7 +520,7 @@ static int groups_make(const struct snapshot *s, const struct metrics_opts *o, s
 
 		i = group_at(s, i, gr, gs->pairs + used, o, &at);
 		used += gr->n;
-		if (!gr->lab)
+		if (!gr->lab || !gr->top)
 			return -ENOMEM;
 	}
 	return 0;
@@ -464,8 +528,10 @@ static int groups_make(const struct snapshot *s, const struct metrics_opts *o, s
 
 static void groups_free(struct groups *gs)
 {
-	for (size_t i = 0; i < gs->n; i++)
+	for (size_t i = 0; i < gs->n; i++) {
 		free(gs->v[i].lab);
+		free(gs->v[i].top);
+	}
 	free(gs->v);
 	if (gs->own_pairs)
 		free(gs->pairs);
