@@ -33,7 +33,8 @@ static void fill_slot(uint32_t i, unsigned int ups, int nr_cpus, struct asc_coun
 			.upstream_id = (uint16_t)(1 + i % ups),
 			.family = i % 5 ? ASC_FAMILY_V4 : ASC_FAMILY_V6,
 			.path = i % 3 ? ASC_PATH_OWN : ASC_PATH_CONSENSUS,
-			.rx = { .packets = 1 + i % 97 + (uint64_t)c, .bytes = 1500ULL * (1 + i % 97) },
+			.rx = { .packets = 1 + i % 97 + (uint64_t)c,
+				.bytes = 1500ULL * (1 + i % 97) },
 			.tx = { .packets = 1 + i % 13, .bytes = 64ULL * (1 + i % 13) },
 		};
 		snprintf(r->upstream, sizeof(r->upstream), "#%u", r->upstream_id);
