@@ -348,7 +348,7 @@ static ssize_t sink_write(void *cookie, const char *buf, size_t n)
 			cap *= 2;
 		p = realloc(b->p, cap);
 		if (!p)
-			return -1; /* stdio sets the error: ferror() and fclose() fail */
+			return 0; /* an error (never negative): ferror() and fclose() fail */
 		b->p = p;
 		b->cap = cap;
 	}
