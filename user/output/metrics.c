@@ -381,13 +381,14 @@ static const struct traffic_metric {
 	  "through: the link's own upstream (own), the consensus of all paths, or none." },
 };
 
-/* How a group's pairs are sorted now: the traffic metrics are written in
- * that order (rank, then origin, then transit), so each group is sorted
- * once for each. */
+/* How a group's pairs are sorted now: in counters_read's order at first,
+ * which is the origin aggregate's; the transit aggregate sorts them once
+ * more (the metrics are written in that order). */
 enum group_order { UNSORTED, BY_ORIGIN, BY_TRANSIT };
 
-/* Rows that share upstream, direction and family: raw as read, and g with
- * one entry per pair, ranked; built once per scrape for every metric. */
+/* Rows that share upstream, direction and family: raw as read, g with one
+ * entry per pair, and top the pairs shown, ranked; built once per scrape
+ * for every metric. */
 struct group {
 	const struct counter_row *raw;
 	size_t n_raw;
