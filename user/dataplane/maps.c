@@ -471,10 +471,14 @@ int counter_row_cmp(const void *a, const void *b)
 	return 0;
 }
 
+/* Slots of counts_foreach()'s first batch, doubled each batch up to
+ * COUNTS_BATCH: most scrapes of a daemon with little traffic end in it. */
+#define COUNTS_FIRST_BATCH 64U
+
 int counts_foreach(const struct asc_maps *m, counts_fn *fn, void *ctx)
 {
 	LIBBPF_OPTS(bpf_map_batch_opts, bo);
-	size_t per = (size_t)m->nr_cpus, max = COUNTS_BATCH * per;
+	size_t per = (size_t)m->nr_cpus, max = COUNTS_BATCH * per, batch = COUNTS_FIRST_BATCH * per;
 	uint32_t *keys = malloc(max * sizeof(*keys)), out, n;
 	struct asc_count *vals = malloc(max * sizeof(*vals));
 	void *in = NULL;
@@ -489,9 +493,9 @@ int counts_foreach(const struct asc_maps *m, counts_fn *fn, void *ctx)
 	do {
 		bool free_seen = false;
 
-		/* whole slots per batch: max rows from row 0 on, and the
+		/* whole slots per batch: batch rows from row 0 on, and the
 		 * array holds a multiple of per */
-		n = (uint32_t)max;
+		n = (uint32_t)batch;
 		ret = bpf_map_lookup_batch(m->counts, in, &out, keys, vals, &n, &bo);
 		if (ret && errno != ENOENT) {
 			err = -errno;
@@ -507,6 +511,7 @@ int counts_foreach(const struct asc_maps *m, counts_fn *fn, void *ctx)
 		if (free_seen)
 			break;
 		in = &out;
+		batch = batch * 2 < max ? batch * 2 : max;
 	} while (!ret && !err);
 out:
 	free(keys);
@@ -686,24 +691,42 @@ int counters_slots_used(const struct asc_maps *m, size_t *n)
 	return counts_foreach(m, slot_used, n);
 }
 
+/* Every value of an array map of n elements (keys 0..n-1) into vals, in
+ * key order, in one system call where a lookup each took n (a per-CPU map's
+ * value is nr_cpus of them).  Returns 0 or -errno. */
+static int array_read(int fd, __u32 n, void *vals)
+{
+	LIBBPF_OPTS(bpf_map_batch_opts, bo);
+	__u32 *keys = malloc(n * sizeof(*keys)), got = n, next;
+	int err = 0;
+
+	if (!keys)
+		return -ENOMEM;
+	if (bpf_map_lookup_batch(fd, NULL, &next, keys, vals, &got, &bo) && errno != ENOENT)
+		err = -errno;
+	else if (got != n)
+		err = -EIO;
+	free(keys);
+	return err;
+}
+
 int overflow_read(const struct asc_maps *m, struct asc_overflow_val out[ASC_MAX_UPSTREAMS])
 {
-	struct asc_overflow_val *vals = calloc(m->nr_cpus, sizeof(*vals));
+	struct asc_overflow_val *vals =
+		malloc(ASC_MAX_UPSTREAMS * (size_t)m->nr_cpus * sizeof(*vals));
+	int err = vals ? array_read(m->overflow, ASC_MAX_UPSTREAMS, vals) : -ENOMEM;
 
-	if (!vals)
-		return -ENOMEM;
 	memset(out, 0, sizeof(*out) * ASC_MAX_UPSTREAMS);
-	for (__u32 i = 0; i < ASC_MAX_UPSTREAMS; i++) {
-		if (bpf_map_lookup_elem(m->overflow, &i, vals))
-			continue;
+	for (__u32 i = 0; !err && i < ASC_MAX_UPSTREAMS; i++)
 		for (int c = 0; c < m->nr_cpus; c++)
 			for (int d = 0; d < ASC_DIR_MAX; d++) {
-				out[i].dir[d].packets += vals[c].dir[d].packets;
-				out[i].dir[d].bytes += vals[c].dir[d].bytes;
+				const struct asc_count_val *v = &vals[i * m->nr_cpus + c].dir[d];
+
+				out[i].dir[d].packets += v->packets;
+				out[i].dir[d].bytes += v->bytes;
 			}
-	}
 	free(vals);
-	return 0;
+	return err;
 }
 
 int stats_read(const struct asc_maps *m, uint64_t out[ASC_STAT_MAX])
@@ -729,8 +752,9 @@ int stats_read(const struct asc_maps *m, uint64_t out[ASC_STAT_MAX])
 static size_t iface_links(const struct asc_maps *m, struct link_row *out, size_t max)
 {
 	LIBBPF_OPTS(bpf_map_batch_opts, bo);
-	__u32 *keys = calloc(ASC_MAX_IFINDEX, sizeof(*keys)), n = ASC_MAX_IFINDEX, next;
-	struct asc_iface *v = calloc(ASC_MAX_IFINDEX, sizeof(*v));
+	/* not cleared: the batch fills the n read (a scrape read 200 KiB less) */
+	__u32 *keys = malloc(ASC_MAX_IFINDEX * sizeof(*keys)), n = ASC_MAX_IFINDEX, next;
+	struct asc_iface *v = malloc(ASC_MAX_IFINDEX * sizeof(*v));
 	size_t cnt = 0;
 
 	if (keys && v &&
@@ -751,7 +775,7 @@ int links_read(const struct asc_maps *m, struct link_row **rows, size_t *n)
 	struct link_row *out = NULL;
 	size_t cnt = 0, max = ASC_MAX_LINKS + ASC_MAX_IFINDEX;
 
-	out = calloc(max, sizeof(*out));
+	out = malloc(max * sizeof(*out)); /* rows 0..cnt are written whole */
 	if (!out)
 		return -ENOMEM;
 	cnt = iface_links(m, out, max);
@@ -770,10 +794,7 @@ int links_read(const struct asc_maps *m, struct link_row **rows, size_t *n)
 
 int upstreams_read(const struct asc_maps *m, struct asc_upstream out[ASC_MAX_UPSTREAMS])
 {
-	for (__u32 i = 0; i < ASC_MAX_UPSTREAMS; i++)
-		if (bpf_map_lookup_elem(m->upstreams, &i, &out[i]))
-			return -errno;
-	return 0;
+	return array_read(m->upstreams, ASC_MAX_UPSTREAMS, out);
 }
 
 const char *upstream_name(const struct asc_upstream *ups, unsigned int id, char *buf, size_t len)

@@ -19,10 +19,12 @@ const char *httpd_arg(const struct httpd_request *rq, const char *name);
 
 /* What a route answers.  The server presets status 200 and type
  * "text/plain; charset=utf-8". */
+struct httpd_sink;
 struct httpd_reply {
-	FILE *body;	     /* the route writes the body here */
-	const char *type;    /* Content-Type: a string that outlives the request */
-	unsigned int status; /* HTTP status code */
+	FILE *body;		 /* the route writes the body here */
+	struct httpd_sink *sink; /* the buffer under body (httpd.c's) */
+	const char *type;	 /* Content-Type: a string that outlives the request */
+	unsigned int status;	 /* HTTP status code */
 };
 
 /* A path the server answers (exact match, query strings are not part of

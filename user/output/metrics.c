@@ -69,9 +69,13 @@ static int watched(const struct metrics_opts *o, uint32_t asn)
 
 /* ---- the previous scrape: top-N by recent traffic ---- */
 
+/* Its buffers are kept from scrape to scrape: a large scrape's fresh ones
+ * cost it more in page faults than their contents cost to write. */
 struct metrics_state {
 	struct counter_row *prev; /* sorted as counters_read sorts */
-	size_t n;
+	size_t n, cap;
+	struct ranked *pairs; /* groups_make()'s, when o->state is this */
+	size_t pairs_cap;
 };
 
 struct metrics_state *metrics_state_new(void)
@@ -81,32 +85,55 @@ struct metrics_state *metrics_state_new(void)
 
 void metrics_state_free(struct metrics_state *st)
 {
-	if (st)
+	if (st) {
 		free(st->prev);
+		free(st->pairs);
+	}
 	free(st);
 }
 
-/* Bytes of a pair since the previous scrape (all of them without one). */
-static uint64_t recent_bytes(const struct metrics_opts *o, const struct counter_row *r)
+/* Bytes of a pair since the previous scrape (all of them without one).
+ * Rows come in the previous rows' order (counters_read's), so *at walks
+ * the previous rows forward once per scrape, where a search per row cost
+ * log n comparisons; it restarts should a row come out of order. */
+static uint64_t recent_bytes(const struct metrics_opts *o, const struct counter_row *r, size_t *at)
 {
+	const struct metrics_state *st = o->state;
 	const struct counter_row *p = NULL;
 
-	if (o->state && o->state->n)
-		p = bsearch(r, o->state->prev, o->state->n, sizeof(*p), counter_row_cmp);
+	if (st && st->n) {
+		if (*at && counter_row_cmp(&st->prev[*at - 1], r) > 0)
+			*at = 0;
+		while (*at < st->n && counter_row_cmp(&st->prev[*at], r) < 0)
+			(*at)++;
+		if (*at < st->n && !counter_row_cmp(&st->prev[*at], r))
+			p = &st->prev[*at];
+	}
 	return p && p->val.bytes <= r->val.bytes ? r->val.bytes - p->val.bytes : r->val.bytes;
+}
+
+static bool rows_sorted(const struct counter_row *v, size_t n)
+{
+	for (size_t i = 1; i < n; i++)
+		if (counter_row_cmp(&v[i - 1], &v[i]) > 0)
+			return false;
+	return true;
 }
 
 /* Keeps this scrape's rows as the next one's baseline.  Returns 0 or -ENOMEM. */
 static int state_keep(struct metrics_state *st, const struct snapshot *s)
 {
-	struct counter_row *v = malloc((s->n_rows ? s->n_rows : 1) * sizeof(*v));
+	if (s->n_rows > st->cap) {
+		void *v = realloc(st->prev, s->n_rows * sizeof(*st->prev));
 
-	if (!v)
-		return -ENOMEM;
-	memcpy(v, s->rows, s->n_rows * sizeof(*v));
-	qsort(v, s->n_rows, sizeof(*v), counter_row_cmp);
-	free(st->prev);
-	st->prev = v;
+		if (!v)
+			return -ENOMEM;
+		st->prev = v;
+		st->cap = s->n_rows;
+	}
+	memcpy(st->prev, s->rows, s->n_rows * sizeof(*st->prev));
+	if (!rows_sorted(st->prev, s->n_rows)) /* counters_read's are */
+		qsort(st->prev, s->n_rows, sizeof(*st->prev), counter_row_cmp);
 	st->n = s->n_rows;
 	return 0;
 }
@@ -145,28 +172,100 @@ static int cmp_origin(const void *a, const void *b)
 	return counter_row_cmp(&((const struct ranked *)a)->row, &((const struct ranked *)b)->row);
 }
 
-/* Marks the pairs to show: every watched one, and the top_n others by
- * recent traffic. */
-static void choose(struct ranked *g, size_t n, const struct metrics_opts *o)
+static int cmp_rank_ptr(const void *a, const void *b)
 {
-	unsigned int top_n = o->top_n ? o->top_n : 500, taken = 0;
+	return cmp_rank(*(const struct ranked *const *)a, *(const struct ranked *const *)b);
+}
+
+/* A heap of the best-ranked pairs so far, its root the worst of them. */
+static void heap_swap(const struct ranked **h, size_t i, size_t j)
+{
+	const struct ranked *t = h[i];
+
+	h[i] = h[j];
+	h[j] = t;
+}
+
+static void heap_up(const struct ranked **h, size_t i)
+{
+	for (; i && cmp_rank(h[i], h[(i - 1) / 2]) > 0; i = (i - 1) / 2)
+		heap_swap(h, i, (i - 1) / 2);
+}
+
+static void heap_down(const struct ranked **h, size_t n, size_t i)
+{
+	for (;;) {
+		size_t w = i, l = 2 * i + 1, r = l + 1;
+
+		if (l < n && cmp_rank(h[l], h[w]) > 0)
+			w = l;
+		if (r < n && cmp_rank(h[r], h[w]) > 0)
+			w = r;
+		if (w == i)
+			return;
+		heap_swap(h, i, w);
+		i = w;
+	}
+}
+
+/* Offers g to the heap h of at most k (*n now). */
+static void heap_offer(const struct ranked **h, size_t *n, size_t k, const struct ranked *g)
+{
+	if (*n < k) {
+		h[(*n)++] = g;
+		heap_up(h, *n - 1);
+	} else if (k && cmp_rank(g, h[0]) < 0) {
+		h[0] = g;
+		heap_down(h, *n, 0);
+	}
+}
+
+/* The pairs to show, in rank order into top (room for n), marked shown:
+ * every watched one, then the top_n others by recent traffic.  A heap of
+ * top_n picks them, so that the many pairs not shown are never sorted.
+ * Returns how many. */
+static size_t choose(struct ranked *g, size_t n, const struct metrics_opts *o,
+		     const struct ranked **top)
+{
+	size_t top_n = o->top_n ? o->top_n : 500, n_w = 0, n_h = 0;
+	const struct ranked **h;
 
 	for (size_t i = 0; i < n; i++)
 		if (watched(o, g[i].row.key.origin_asn))
 			g[i].recent = UINT64_MAX;
-	qsort(g, n, sizeof(*g), cmp_rank);
-	for (size_t i = 0; i < n; i++) {
-		g[i].shown = g[i].recent == UINT64_MAX || taken < top_n;
-		if (g[i].recent != UINT64_MAX && taken < top_n)
-			taken++;
-	}
+	for (size_t i = 0; i < n; i++)
+		if (g[i].recent == UINT64_MAX)
+			top[n_w++] = &g[i];
+	h = top + n_w;
+	for (size_t i = 0; i < n; i++)
+		if (g[i].recent != UINT64_MAX)
+			heap_offer(h, &n_h, top_n, &g[i]);
+	qsort(top, n_w, sizeof(*top), cmp_rank_ptr);
+	qsort(h, n_h, sizeof(*h), cmp_rank_ptr);
+	for (size_t i = 0; i < n_w + n_h; i++)
+		((struct ranked *)top[i])->shown = true;
+	return n_w + n_h;
 }
 
-static void labels(FILE *f, const struct snapshot *s, const struct asc_count_key *k)
+/* A group's labels, {upstream="cu",direction="in",family="ipv4" (no
+ * closing brace), written once per scrape and group rather than per series.
+ * Returns a malloc'd string, or NULL. */
+static char *labels(const struct snapshot *s, const struct asc_count_key *k)
 {
+	char *lab = NULL;
+	size_t len;
+	FILE *f = open_memstream(&lab, &len);
+
+	if (!f)
+		return NULL;
 	fputs("{upstream=\"", f);
 	upstream_label(f, s, k->upstream_id);
 	fprintf(f, "\",direction=\"%s\",family=\"%s\"", dir_name(k->dir), family_name(k->family));
+	if (fclose(f)) {
+		free(lab);
+		return NULL;
+	}
+	return lab;
 }
 
 static uint64_t pick(const struct counter_row *r, int bytes)
@@ -174,20 +273,19 @@ static uint64_t pick(const struct counter_row *r, int bytes)
 	return bytes ? r->val.bytes : r->val.packets;
 }
 
-static void write_pairs(FILE *f, const struct snapshot *s, const struct ranked *g, size_t n,
+static void write_pairs(FILE *f, const char *lab, const struct ranked *const *top, size_t n,
 			const char *metric, int bytes)
 {
 	for (size_t i = 0; i < n; i++) {
-		if (!g[i].shown)
-			continue;
 		fputs(metric, f);
-		labels(f, s, &g[i].row.key);
-		fprintf(f, ",origin_as=\"%u\",transit_as=\"%u\"} %llu\n", g[i].row.key.origin_asn,
-			g[i].row.key.transit_asn, (unsigned long long)pick(&g[i].row, bytes));
+		fputs(lab, f);
+		fprintf(f, ",origin_as=\"%u\",transit_as=\"%u\"} %llu\n",
+			top[i]->row.key.origin_asn, top[i]->row.key.transit_asn,
+			(unsigned long long)pick(&top[i]->row, bytes));
 	}
 }
 
-static void write_other(FILE *f, const struct snapshot *s, const struct ranked *g, size_t n,
+static void write_other(FILE *f, const char *lab, const struct ranked *g, size_t n,
 			const char *metric, int bytes)
 {
 	uint64_t sum = 0;
@@ -201,13 +299,13 @@ static void write_other(FILE *f, const struct snapshot *s, const struct ranked *
 	if (!any)
 		return;
 	fputs(metric, f);
-	labels(f, s, &g[0].row.key);
+	fputs(lab, f);
 	fprintf(f, "} %llu\n", (unsigned long long)sum);
 }
 
 /* One series per distinct origin (by_transit 0) or transit (1): g is sorted
  * that way, so equal ones are adjacent. */
-static void write_aggregate(FILE *f, const struct snapshot *s, const struct ranked *g, size_t n,
+static void write_aggregate(FILE *f, const char *lab, const struct ranked *g, size_t n,
 			    const char *metric, int bytes, int by_transit)
 {
 	for (size_t i = 0, j; i < n; i = j) {
@@ -219,7 +317,7 @@ static void write_aggregate(FILE *f, const struct snapshot *s, const struct rank
 		     j++)
 			sum += pick(&g[j].row, bytes);
 		fputs(metric, f);
-		labels(f, s, &g[i].row.key);
+		fputs(lab, f);
 		fprintf(f, ",%s=\"%u\"} %llu\n", by_transit ? "transit_as" : "origin_as", as,
 			(unsigned long long)sum);
 	}
@@ -227,7 +325,7 @@ static void write_aggregate(FILE *f, const struct snapshot *s, const struct rank
 
 /* Per path (enum asc_path): how much of a link was counted under its own
  * upstream's path, the consensus of all paths, or no route. */
-static void write_paths(FILE *f, const struct snapshot *s, const struct counter_row *raw, size_t n,
+static void write_paths(FILE *f, const char *lab, const struct counter_row *raw, size_t n,
 			const char *metric, int bytes)
 {
 	uint64_t sum[ASC_PATH_CONSENSUS + 1] = { 0 };
@@ -242,7 +340,7 @@ static void write_paths(FILE *f, const struct snapshot *s, const struct counter_
 		if (!any[p])
 			continue;
 		fputs(metric, f);
-		labels(f, s, &raw[0].key);
+		fputs(lab, f);
 		fprintf(f, ",path=\"%s\"} %llu\n", path_name(p), (unsigned long long)sum[p]);
 	}
 }
@@ -283,38 +381,54 @@ static const struct traffic_metric {
 	  "through: the link's own upstream (own), the consensus of all paths, or none." },
 };
 
-/* Rows that share upstream, direction and family: raw as read, and g with
- * one entry per pair, ranked. */
+/* How a group's pairs are sorted now: in counters_read's order at first,
+ * which is the origin aggregate's; the transit aggregate sorts them once
+ * more (the metrics are written in that order). */
+enum group_order { UNSORTED, BY_ORIGIN, BY_TRANSIT };
+
+/* Rows that share upstream, direction and family: raw as read, g with one
+ * entry per pair, and top the pairs shown, ranked; built once per scrape
+ * for every metric. */
 struct group {
 	const struct counter_row *raw;
 	size_t n_raw;
 	struct ranked *g;
 	size_t n;
+	const struct ranked **top; /* the pairs shown, in rank order (malloc'd) */
+	size_t n_top;
+	char *lab; /* labels() */
+	enum group_order order;
 };
 
-static void write_group(FILE *f, const struct snapshot *s, struct group *gr,
-			const struct traffic_metric *m)
+static void group_sort(struct group *gr, enum group_order order)
+{
+	if (gr->order != order)
+		qsort(gr->g, gr->n, sizeof(*gr->g), order == BY_ORIGIN ? cmp_origin : cmp_transit);
+	gr->order = order;
+}
+
+static void write_group(FILE *f, struct group *gr, const struct traffic_metric *m)
 {
 	struct ranked *g = gr->g;
 	size_t n = gr->n;
 
 	switch (m->kind) {
 	case T_PAIR:
-		write_pairs(f, s, g, n, m->name, m->bytes);
+		write_pairs(f, gr->lab, gr->top, gr->n_top, m->name, m->bytes);
 		break;
 	case T_OTHER:
-		write_other(f, s, g, n, m->name, m->bytes);
+		write_other(f, gr->lab, g, n, m->name, m->bytes);
 		break;
 	case T_ORIGIN:
-		qsort(g, n, sizeof(*g), cmp_origin);
-		write_aggregate(f, s, g, n, m->name, m->bytes, 0);
+		group_sort(gr, BY_ORIGIN);
+		write_aggregate(f, gr->lab, g, n, m->name, m->bytes, 0);
 		break;
 	case T_TRANSIT:
-		qsort(g, n, sizeof(*g), cmp_transit);
-		write_aggregate(f, s, g, n, m->name, m->bytes, 1);
+		group_sort(gr, BY_TRANSIT);
+		write_aggregate(f, gr->lab, g, n, m->name, m->bytes, 1);
 		break;
 	default:
-		write_paths(f, s, gr->raw, gr->n_raw, m->name, m->bytes);
+		write_paths(f, gr->lab, gr->raw, gr->n_raw, m->name, m->bytes);
 	}
 }
 
@@ -323,15 +437,15 @@ static bool same_group(const struct asc_count_key *a, const struct asc_count_key
 	return a->upstream_id == b->upstream_id && a->dir == b->dir && a->family == b->family;
 }
 
-/* The group that starts at row i, its pairs ranked; returns its end.
- * Rows are sorted by path last, so a pair's rows are adjacent. */
-static size_t group_at(const struct snapshot *s, size_t i, struct group *gr,
-		       const struct metrics_opts *o)
+/* The group that starts at row i, its pairs ranked into g; returns its end.
+ * Rows are sorted by path last, so a pair's rows are adjacent.  *at: see
+ * recent_bytes(). */
+static size_t group_at(const struct snapshot *s, size_t i, struct group *gr, struct ranked *g,
+		       const struct metrics_opts *o, size_t *at)
 {
 	size_t j;
 
-	gr->raw = &s->rows[i];
-	gr->n = 0;
+	*gr = (struct group){ .raw = &s->rows[i], .g = g, .order = BY_ORIGIN };
 	for (j = i; j < s->n_rows && same_group(&s->rows[j].key, &s->rows[i].key); j++) {
 		const struct counter_row *r = &s->rows[j];
 		struct ranked *last = gr->n ? &gr->g[gr->n - 1] : NULL;
@@ -340,35 +454,105 @@ static size_t group_at(const struct snapshot *s, size_t i, struct group *gr,
 		    last->row.key.transit_asn == r->key.transit_asn) {
 			last->row.val.packets += r->val.packets;
 			last->row.val.bytes += r->val.bytes;
-			last->recent += recent_bytes(o, r);
+			last->recent += recent_bytes(o, r, at);
 			continue;
 		}
-		gr->g[gr->n++] = (struct ranked){ .row = *r, .recent = recent_bytes(o, r) };
+		/* counters_read's order is by origin and transit */
+		if (last && cmp_origin(last, &(struct ranked){ .row = *r }) > 0)
+			gr->order = UNSORTED;
+		gr->g[gr->n++] = (struct ranked){ .row = *r, .recent = recent_bytes(o, r, at) };
 		gr->g[gr->n - 1].row.path = 0;
 	}
 	gr->n_raw = j - i;
-	choose(gr->g, gr->n, o);
+	gr->top = malloc((gr->n ? gr->n : 1) * sizeof(*gr->top));
+	if (gr->top)
+		gr->n_top = choose(gr->g, gr->n, o, gr->top);
+	gr->lab = labels(s, &s->rows[i].key);
 	return j;
+}
+
+/* Every group of a scrape, and the pairs they rank (one array, in turns;
+ * the metrics state's when there is one). */
+struct groups {
+	struct group *v;
+	size_t n;
+	struct ranked *pairs;
+	bool own_pairs;
+};
+
+/* Room for n pairs: the state's buffer, grown as needed, or a new one. */
+static struct ranked *pairs_buffer(struct metrics_state *st, size_t n, bool *own)
+{
+	*own = !st;
+	if (!st)
+		return malloc((n ? n : 1) * sizeof(struct ranked));
+	if (n > st->pairs_cap || !st->pairs) {
+		void *p = realloc(st->pairs, (n ? n : 1) * sizeof(*st->pairs));
+
+		if (!p)
+			return NULL;
+		st->pairs = p;
+		st->pairs_cap = n ? n : 1;
+	}
+	return st->pairs;
+}
+
+static size_t groups_count(const struct snapshot *s)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < s->n_rows; i++)
+		n += !i || !same_group(&s->rows[i - 1].key, &s->rows[i].key);
+	return n;
+}
+
+/* Every group of s, ranked.  Returns 0 or -ENOMEM; groups_free() either way. */
+static int groups_make(const struct snapshot *s, const struct metrics_opts *o, struct groups *gs)
+{
+	size_t at = 0, used = 0, n = groups_count(s);
+
+	gs->n = 0;
+	gs->v = calloc(n ? n : 1, sizeof(*gs->v));
+	gs->pairs = pairs_buffer(o->state, s->n_rows, &gs->own_pairs);
+	if (!gs->v || !gs->pairs)
+		return -ENOMEM;
+	for (size_t i = 0; i < s->n_rows;) {
+		struct group *gr = &gs->v[gs->n++];
+
+		i = group_at(s, i, gr, gs->pairs + used, o, &at);
+		used += gr->n;
+		if (!gr->lab || !gr->top)
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+static void groups_free(struct groups *gs)
+{
+	for (size_t i = 0; i < gs->n; i++) {
+		free(gs->v[i].lab);
+		free(gs->v[i].top);
+	}
+	free(gs->v);
+	if (gs->own_pairs)
+		free(gs->pairs);
 }
 
 /* Each traffic metric over every group (counters_read sorts rows by
  * upstream, direction and family first). */
 static int write_traffic(FILE *f, const struct snapshot *s, const struct metrics_opts *o)
 {
-	struct group gr = { .g = malloc((s->n_rows ? s->n_rows : 1) * sizeof(*gr.g)) };
+	struct groups gs;
+	int err = groups_make(s, o, &gs);
 
-	if (!gr.g)
-		return -ENOMEM;
-	for (size_t m = 0; m < sizeof(traffic) / sizeof(traffic[0]); m++) {
+	for (size_t m = 0; !err && m < sizeof(traffic) / sizeof(traffic[0]); m++) {
 		help_type(f, traffic[m].name, traffic[m].type, traffic[m].help);
-		for (size_t i = 0; i < s->n_rows;) {
-			size_t next = group_at(s, i, &gr, o);
-
-			write_group(f, s, &gr, &traffic[m]);
-			i = next;
-		}
+		for (size_t i = 0; i < gs.n; i++)
+			write_group(f, &gs.v[i], &traffic[m]);
 	}
-	free(gr.g);
+	groups_free(&gs);
+	if (err)
+		return err;
 	return o->state ? state_keep(o->state, s) : 0;
 }
 
