@@ -108,6 +108,7 @@ static void test_metrics_apply_histogram_and_kinds(void **state)
 	metrics_apply_observe(&a, 0.003);   /* two waiting behind a batch: 3 ms */
 	metrics_apply_observe(&a, 0.003);
 	metrics_apply_observe(&a, 3.0); /* one that waited for a whole load: beyond 2.5 s */
+	metrics_apply_observe(&a, 75.0); /* beyond the last bound, 60 s */
 	t = render(&(struct metrics_live){ .apply = &a });
 	has_line(t, "# TYPE asclass_feed_update_kernel_seconds histogram");
 	has_line(t, "asclass_feed_update_kernel_seconds_bucket{le=\"0.0001\"} 1");
@@ -115,9 +116,11 @@ static void test_metrics_apply_histogram_and_kinds(void **state)
 	has_line(t, "asclass_feed_update_kernel_seconds_bucket{le=\"0.0025\"} 1");
 	has_line(t, "asclass_feed_update_kernel_seconds_bucket{le=\"0.005\"} 3");
 	has_line(t, "asclass_feed_update_kernel_seconds_bucket{le=\"2.5\"} 3");
-	has_line(t, "asclass_feed_update_kernel_seconds_bucket{le=\"+Inf\"} 4");
-	has_line(t, "asclass_feed_update_kernel_seconds_sum 3.006050000");
-	has_line(t, "asclass_feed_update_kernel_seconds_count 4");
+	has_line(t, "asclass_feed_update_kernel_seconds_bucket{le=\"5\"} 4");
+	has_line(t, "asclass_feed_update_kernel_seconds_bucket{le=\"60\"} 4");
+	has_line(t, "asclass_feed_update_kernel_seconds_bucket{le=\"+Inf\"} 5");
+	has_line(t, "asclass_feed_update_kernel_seconds_sum 78.006050000");
+	has_line(t, "asclass_feed_update_kernel_seconds_count 5");
 	has_line(t, "# TYPE asclass_table_updates_total counter");
 	has_line(t, "asclass_table_updates_total{kind=\"prefix\"} 3");
 	has_line(t, "asclass_table_updates_total{kind=\"load\"} 1");

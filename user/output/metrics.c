@@ -789,8 +789,10 @@ static void feed_peer(FILE *f, const struct feed_peer_status *p, uint64_t now)
 	feed_last_eor(f, p);
 }
 
+/* 100 us to 2.5 s, then a whole load's wait */
 const double metrics_apply_bounds[METRICS_APPLY_BUCKETS] = {
-	0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5,
+	0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05,
+	0.1,	0.25,	 0.5,	 1,	2.5,	5,     10,   30,    60,
 };
 
 void metrics_apply_observe(struct metrics_apply *a, double seconds)

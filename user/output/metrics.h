@@ -64,9 +64,10 @@ struct metrics_changes {
 	uint64_t gained, lost;
 };
 /* Upper bounds (seconds) of asclass_feed_update_kernel_seconds' buckets,
- * +Inf aside: 100 us (a single-prefix update takes a few) to 2.5 s (a whole
- * load of a full table). */
-#define METRICS_APPLY_BUCKETS 14
+ * +Inf aside: 100 us (a single-prefix update takes a few) to 60 s (a full
+ * table's first path waits for the rest and the whole load: 20-30 s on a
+ * small machine, as does a prefix caught in a session reset's burst). */
+#define METRICS_APPLY_BUCKETS 18
 extern const double metrics_apply_bounds[METRICS_APPLY_BUCKETS];
 
 /* How the live feed's changes reach the tables: a latency histogram (from a
