@@ -1202,6 +1202,25 @@ int fib_records(struct fib *f, const struct fib_recs *r, size_t n, unsigned int 
 	return 0;
 }
 
+/* The update tries of both families from t (sorted, IPv4 first: n4 of
+ * them) and its records rid[], as fib_update() needs them. */
+static int strie_fill(struct fib *f, const struct rtable *t, const uint32_t *rid, size_t n4)
+{
+	int err = 0;
+
+	for (int fam = 0; !err && fam < 2; fam++) {
+		err = strie_reset(&f->trie[fam], fam);
+		for (size_t i = fam ? n4 : 0; !err && i < (fam ? t->n : n4); i++) {
+			uint64_t hi, lo;
+			bool changed;
+
+			key_of(t->v[i].addr, &hi, &lo);
+			err = strie_set(&f->trie[fam], hi, lo, t->v[i].plen, rid[i], &changed);
+		}
+	}
+	return err;
+}
+
 int fib_build(struct fib *f, const struct rtable *t, const uint32_t *rid, unsigned int gen)
 {
 	struct fent *v;
@@ -1235,28 +1254,16 @@ int fib_build(struct fib *f, const struct rtable *t, const uint32_t *rid, unsign
 	err = build_family(f, v, n[0], gen, 0);
 	if (!err)
 		err = build_family(f, v + n[0], n[1], gen, 1);
-	if (err)
-		goto out;
-	f->gen = gen;
-	if (f->updates) {
-		for (int fam = 0; fam < 2; fam++) {
-			err = strie_reset(&f->trie[fam], fam);
-			if (err)
-				goto out;
-			for (size_t i = fam ? n[0] : 0; i < (fam ? n[0] + n[1] : n[0]); i++) {
-				bool changed;
-
-				err = strie_set(&f->trie[fam], v[i].hi, v[i].lo, v[i].len, v[i].rid,
-						&changed);
-				if (err)
-					goto out;
-			}
-		}
-	}
-	f->valid = true;
-out:
+	/* the builder's input goes before the update tries grow (a full
+	 * table: 24 B a prefix less at the whole load's peak) */
 	free(v);
-	return err;
+	if (err)
+		return err;
+	f->gen = gen;
+	if (f->updates && (err = strie_fill(f, t, rid, n[0])))
+		return err;
+	f->valid = true;
+	return 0;
 }
 
 const struct asc_route *fib_generation(const struct fib *f, unsigned int gen)
