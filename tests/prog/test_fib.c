@@ -524,6 +524,66 @@ static void corrupt_node(const struct asc_maps *m, struct fib *f)
 	rtable_free(&t);
 }
 
+/* This process's resident pages of shared and file mappings (the BPF
+ * maps it maps among them), in bytes. */
+static size_t rss_mapped_bytes(void)
+{
+	FILE *fp = fopen("/proc/self/status", "r");
+	size_t sum = 0, kib;
+	char line[128];
+
+	while (fp && fgets(line, sizeof(line), fp))
+		if (sscanf(line, "RssFile: %zu kB", &kib) == 1 ||
+		    sscanf(line, "RssShmem: %zu kB", &kib) == 1)
+			sum += kib << 10;
+	if (fp)
+		fclose(fp);
+	return sum;
+}
+
+/* Before a whole build the live state maps the generation to build and,
+ * of the other, only its route records (what the slots' scan reads): its
+ * directory, nodes and leaves (about 25 MiB) are not mapped until the flip;
+ * fib_trim() then unmaps its records too, fib_untrim() maps all again. */
+static void map_for_build(struct fib *f)
+{
+	const size_t lookup = ASC_FIB_DIR_GEN * sizeof(uint32_t) +
+			      ASC_FIB_NODES * sizeof(struct asc_fib_node) +
+			      ASC_FIB_LEAVES * sizeof(uint32_t),
+		     records = ASC_FIB_ROUTES * sizeof(struct asc_route);
+	struct fib_usage u;
+	size_t rss;
+
+	fib_usage(f, &u);
+	if (u.mapped_bytes != 2 * (lookup + records))
+		FAIL("map for build: %zu bytes mapped before, want both generations' %zu\n",
+		     u.mapped_bytes, 2 * (lookup + records));
+	rss = rss_mapped_bytes();
+	if (fib_map_for_build(f, 1))
+		FAIL("map for build: fib_map_for_build() failed\n");
+	/* the pages really go: the process's resident mapped memory drops */
+	if (rss_mapped_bytes() + lookup * 9 / 10 > rss)
+		FAIL("map for build: resident mapped memory %zu -> %zu bytes, want %zu less\n", rss,
+		     rss_mapped_bytes(), lookup);
+	fib_usage(f, &u);
+	if (u.mapped_bytes != 2 * lookup + 2 * records - lookup)
+		FAIL("map for build: %zu bytes mapped, want %zu (generation 0's records only)\n",
+		     u.mapped_bytes, lookup + 2 * records);
+	fib_trim(f, 1);
+	fib_usage(f, &u);
+	if (u.mapped_bytes != lookup + records)
+		FAIL("map for build, trimmed after: %zu bytes mapped, want %zu\n", u.mapped_bytes,
+		     lookup + records);
+	fib_untrim(f);
+	fib_usage(f, &u);
+	if (u.mapped_bytes != 2 * (lookup + records))
+		FAIL("map for build, untrimmed: %zu bytes mapped, want %zu\n", u.mapped_bytes,
+		     2 * (lookup + records));
+	printf("map for build: the other generation's lookup arrays (%zu bytes) unmapped, its "
+	       "records mapped until fib_trim()\n",
+	       lookup);
+}
+
 int main(void)
 {
 	char pin[64];
@@ -564,6 +624,7 @@ int main(void)
 	equivalence(&m, f);
 	under_load(&m, f);
 	corrupt_node(&m, f);
+	map_for_build(f);
 	fib_close(f);
 	slots_close(slots);
 	free(ident);

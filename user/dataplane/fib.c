@@ -81,7 +81,8 @@ struct fib {
 
 	int sync_outer, sync_inner;
 	bool updates, valid;
-	int trimmed; /* the generation fib_trim() unmapped, or -1 */
+	int trimmed;	   /* the generation fib_trim() unmapped, or -1 */
+	bool trim_records; /* its route records too (fib_map_for_build(): not) */
 	unsigned int gen;
 	struct region nodes, leaves;
 	uint32_t route_base, route_next;
@@ -1353,7 +1354,9 @@ void fib_usage(const struct fib *f, struct fib_usage *u)
 	u->map_bytes = u->mapped_bytes = 0;
 	for (int i = 0; i < 4; i++) {
 		u->map_bytes += f->fd[i] >= 0 ? map_memlock(f->fd[i]) : map_len[i];
-		u->mapped_bytes += f->trimmed >= 0 ? map_len[i] / 2 : map_len[i];
+		u->mapped_bytes += f->trimmed >= 0 && (i != M_ROUTE || f->trim_records)
+					   ? map_len[i] / 2
+					   : map_len[i];
 	}
 }
 
@@ -1437,9 +1440,11 @@ int fib_trim(struct fib *f, unsigned int keep_gen)
 	unsigned int gen = !(keep_gen & 1);
 	int err = 0;
 
-	if (f->trimmed >= 0 || f->fd[0] < 0 || !halves_paged())
+	/* trimmed == gen: fib_map_for_build() left its records mapped */
+	if ((f->trimmed >= 0 && f->trimmed != (int)gen) || f->fd[0] < 0 || !halves_paged())
 		return 0;
 	f->trimmed = (int)gen; /* after a failure too: fib_untrim() maps every half */
+	f->trim_records = true;
 	for (int i = 0; !err && i < 4; i++)
 		err = remap_half(f, i, gen, false);
 	return err;
@@ -1455,6 +1460,20 @@ int fib_untrim(struct fib *f)
 		err = remap_half(f, i, (unsigned int)f->trimmed, true);
 	if (!err)
 		f->trimmed = -1;
+	return err;
+}
+
+int fib_map_for_build(struct fib *f, unsigned int gen)
+{
+	unsigned int other = !(gen & 1);
+	int err = fib_untrim(f);
+
+	if (err || f->fd[0] < 0 || !halves_paged())
+		return err;
+	f->trimmed = (int)other; /* after a failure too: fib_untrim() maps every half */
+	f->trim_records = false;
+	for (int i = M_DIR; !err && i < M_ROUTE; i++)
+		err = remap_half(f, i, other, false);
 	return err;
 }
 

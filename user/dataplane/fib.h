@@ -60,6 +60,13 @@ void fib_close(struct fib *f);
  * a whole number of pages.  0 or a negative errno (logged). */
 int fib_trim(struct fib *f, unsigned int keep_gen);
 int fib_untrim(struct fib *f);
+/* Before a whole build of generation gen: its halves mapped (fib_untrim()),
+ * and of the other generation only the route records (the slots' reference
+ * scan reads them; nothing reads its directory, nodes or leaves until the
+ * flip): about 25 MiB less mapped at the whole load's peak.  fib_trim(f,
+ * gen) after the flip unmaps the records too, fib_untrim() maps all again.
+ * 0 or a negative errno (logged). */
+int fib_map_for_build(struct fib *f, unsigned int gen);
 
 /* Writes the route records of generation `gen` (asc_fib_route, which both
  * lookup kinds use) and nothing else, waiting first for an RCU grace period

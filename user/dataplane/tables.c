@@ -351,9 +351,6 @@ int tables_load(const struct asc_maps *m, const struct rtable *t, const struct t
 
 	if (live)
 		live->ready = false;
-	/* a live state loaded before holds only its generation mapped */
-	if (live && (err = fib_untrim(live->fib)))
-		return err;
 	lock = maps_lock(m);
 	if (lock < 0)
 		return lock;
@@ -363,6 +360,10 @@ int tables_load(const struct asc_maps *m, const struct rtable *t, const struct t
 		goto out;
 	}
 	next = !st.generation;
+	/* a live state holds only its generation mapped: the one to build
+	 * comes back, the active one's lookup arrays go until the flip */
+	if (live && (err = fib_map_for_build(live->fib, next)))
+		goto out;
 	res->routes_v4 = rtable_count(t, 4);
 	res->routes_v6 = rtable_count(t, 6);
 	res->lpm_seconds = res->fast_seconds = 0;
