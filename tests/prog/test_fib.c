@@ -215,16 +215,30 @@ static void check_three_way(const struct rtable *t, unsigned int gen, size_t n, 
 	       (size_t)failures == bad0 ? "all agree" : "MISMATCH");
 }
 
+/* Loads t, or with `take` a copy of it through tables_load_take(), which
+ * must leave the copy empty. */
 static int load(const struct asc_maps *m, struct fib *f, const struct rtable *t, unsigned int which,
-		unsigned int *gen)
+		bool take, unsigned int *gen)
 {
+	const struct tables_opts o = { .which = which, .fib = f };
+	struct rtable copy = { 0 };
 	struct tables_result r;
-	int err = tables_load(m, t, &(struct tables_opts){ .which = which, .fib = f }, &r);
+	int err = 0;
+
+	for (size_t i = 0; take && !err && i < t->n; i++)
+		err = rtable_add(&copy, &t->v[i]);
+	if (!err)
+		err = take ? tables_load_take(m, &copy, &o, &r) : tables_load(m, t, &o, &r);
+	if (take && (copy.v || copy.n || copy.links)) {
+		printf("tables_load_take: the table it took still holds %zu entries\n", copy.n);
+		err = err ? err : -EINVAL;
+	}
 
 	if (err)
 		printf("tables_load: %s\n", strerror(-err));
 	/* the load handed out slots: the test's allocator must know them */
 	slots_close(slots);
+	slots = NULL; /* a failed load opens none: no second close of it */
 	if (!err && (err = slots_open(m, &slots)))
 		printf("slots_open: %s\n", strerror(-err));
 	if (!err)
@@ -260,7 +274,8 @@ static void equivalence(const struct asc_maps *m, struct fib *f)
 		if (rtgen_table(&t, 4, tabs[k].n4, tabs[k].routes, tabs[k].uniform, &s) ||
 		    rtgen_table(&t, 6, tabs[k].n6, tabs[k].routes, tabs[k].uniform, &s) ||
 		    rtable_sort_dedup(&t) == (size_t)-1 ||
-		    load(m, f, &t, TABLES_LPM | TABLES_FAST, &gen)) {
+		    /* the last (its updates check the tries) by tables_load_take() */
+		    load(m, f, &t, TABLES_LPM | TABLES_FAST, k == 2, &gen)) {
 			failures++;
 			rtable_free(&t);
 			return;
@@ -444,7 +459,8 @@ static void under_load(const struct asc_maps *m, struct fib *f)
 
 	/* Every slot the run needs, handed out before the reader starts
 	 * decoding them. */
-	if (load(m, f, &tb, TABLES_FAST, &gen) || load(m, f, &ta, TABLES_FAST, &gen)) {
+	if (load(m, f, &tb, TABLES_FAST, false, &gen) ||
+	    load(m, f, &ta, TABLES_FAST, false, &gen)) {
 		failures++;
 		goto out;
 	}
@@ -456,7 +472,7 @@ static void under_load(const struct asc_maps *m, struct fib *f)
 	do {
 		const struct rtable *t = swaps % 2 ? &ta : &tb;
 
-		if (load(m, f, t, TABLES_FAST, &gen))
+		if (load(m, f, t, TABLES_FAST, false, &gen))
 			break;
 		swaps++;
 		for (int r = 0; r < 500; r++) {

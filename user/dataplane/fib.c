@@ -1203,68 +1203,109 @@ int fib_records(struct fib *f, const struct fib_recs *r, size_t n, unsigned int 
 	return 0;
 }
 
-/* The update tries of both families from t (sorted, IPv4 first: n4 of
- * them) and its records rid[], as fib_update() needs them. */
-static int strie_fill(struct fib *f, const struct rtable *t, const uint32_t *rid, size_t n4)
+/* The builder's input from n entries of tv and their records rid[] into
+ * v, which may be tv's own memory (an entry is read whole before its
+ * input, 24 bytes at most as far in, is written); nf[] counts each family.
+ * -EINVAL (logged) when tv is not sorted. */
+static int fents_of(const struct rt_entry *tv, size_t n, const uint32_t *rid, struct fent *v,
+		    size_t nf[2])
+{
+	struct rt_entry prev, e;
+
+	for (size_t i = 0; i < n; i++) {
+		e = tv[i];
+		if (i && prefix_cmp(&prev, &e) >= 0) {
+			/* build_family() paints in table order */
+			log_err("fast tables: the route table is not sorted (entry %zu of %zu); "
+				"nothing written",
+				i, n);
+			return -EINVAL;
+		}
+		v[i] = (struct fent){ .rid = rid[i], .len = e.plen };
+		key_of(e.addr, &v[i].hi, &v[i].lo);
+		nf[e.family == 6]++;
+		prev = e;
+	}
+	return 0;
+}
+
+/* The update tries of both families from v (IPv4 first: n[0], then n[1]),
+ * as fib_update() needs them. */
+static int strie_fill(struct fib *f, const struct fent *v, const size_t n[2])
 {
 	int err = 0;
 
 	for (int fam = 0; !err && fam < 2; fam++) {
 		err = strie_reset(&f->trie[fam], fam);
-		for (size_t i = fam ? n4 : 0; !err && i < (fam ? t->n : n4); i++) {
-			uint64_t hi, lo;
+		for (size_t i = fam ? n[0] : 0; !err && i < (fam ? n[0] + n[1] : n[0]); i++) {
 			bool changed;
 
-			key_of(t->v[i].addr, &hi, &lo);
-			err = strie_set(&f->trie[fam], hi, lo, t->v[i].plen, rid[i], &changed);
+			err = strie_set(&f->trie[fam], v[i].hi, v[i].lo, v[i].len, v[i].rid,
+					&changed);
 		}
 	}
 	return err;
 }
 
-int fib_build(struct fib *f, const struct rtable *t, const uint32_t *rid, unsigned int gen)
+/* Generation gen's fast tables and the update tries from v. */
+static int build_fents(struct fib *f, const struct fent *v, const size_t n[2], unsigned int gen)
 {
-	struct fent *v;
-	size_t n[2] = { 0, 0 };
-	int err = 0;
+	int err = build_family(f, v, n[0], gen, 0);
 
-	gen &= 1;
-	if (gen != f->route_base / ASC_FIB_ROUTES || f->valid)
-		return -EINVAL; /* fib_records() first, for this generation */
-	v = malloc((t->n ? t->n : 1) * sizeof(*v));
-	if (!v)
-		return -ENOMEM;
-	for (size_t i = 0; i < t->n; i++) {
-		const struct rt_entry *e = &t->v[i];
-		struct fent *x = &v[i];
-
-		if (i && prefix_cmp(&t->v[i - 1], e) >= 0) {
-			/* build_family() paints in table order */
-			log_err("fast tables: the route table is not sorted (entry %zu of %zu); "
-				"nothing written",
-				i, t->n);
-			free(v);
-			return -EINVAL;
-		}
-		key_of(e->addr, &x->hi, &x->lo);
-		x->len = e->plen;
-		x->rid = rid[i];
-		n[e->family == 6]++;
-	}
-	/* sorted (checked above): IPv4 first */
-	err = build_family(f, v, n[0], gen, 0);
 	if (!err)
 		err = build_family(f, v + n[0], n[1], gen, 1);
-	/* the builder's input goes before the update tries grow (a full
-	 * table: 24 B a prefix less at the whole load's peak) */
-	free(v);
 	if (err)
 		return err;
 	f->gen = gen;
-	if (f->updates && (err = strie_fill(f, t, rid, n[0])))
+	if (f->updates && (err = strie_fill(f, v, n)))
 		return err;
 	f->valid = true;
 	return 0;
+}
+
+static int build_check(const struct fib *f, unsigned int gen)
+{
+	if ((gen & 1) != f->route_base / ASC_FIB_ROUTES || f->valid)
+		return -EINVAL; /* fib_records() first, for this generation */
+	return 0;
+}
+
+int fib_build(struct fib *f, const struct rtable *t, const uint32_t *rid, unsigned int gen)
+{
+	size_t n[2] = { 0, 0 };
+	struct fent *v;
+	int err = build_check(f, gen);
+
+	if (err)
+		return err;
+	v = malloc((t->n ? t->n : 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	err = fents_of(t->v, t->n, rid, v, n);
+	if (!err)
+		err = build_fents(f, v, n, gen & 1);
+	free(v);
+	return err;
+}
+
+int fib_build_take(struct fib *f, struct rtable *t, const uint32_t *rid, unsigned int gen)
+{
+	size_t n[2] = { 0, 0 }, nt = t->n;
+	struct fent *v = (struct fent *)t->v, *small;
+	int err = build_check(f, gen);
+
+	_Static_assert(sizeof(struct fent) <= sizeof(struct rt_entry), "fent fits an entry");
+	/* the entries' memory becomes the builder's input, the rest given back */
+	t->v = NULL;
+	rtable_free(t);
+	if (!err)
+		err = fents_of((const struct rt_entry *)v, nt, rid, v, n);
+	small = err ? NULL : realloc(v, (nt ? nt : 1) * sizeof(*v));
+	v = small ? small : v;
+	if (!err)
+		err = build_fents(f, v, n, gen & 1);
+	free(v);
+	return err;
 }
 
 const struct asc_route *fib_generation(const struct fib *f, unsigned int gen)

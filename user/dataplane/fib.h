@@ -79,6 +79,11 @@ int fib_records(struct fib *f, const struct fib_recs *r, size_t n, unsigned int 
  * (-EINVAL otherwise).  Returns 0, -ENOSPC naming the limit that was hit,
  * or another -errno. */
 int fib_build(struct fib *f, const struct rtable *t, const uint32_t *rid, unsigned int gen);
+/* fib_build() that takes t: its entries' memory becomes the builder's
+ * input (24 of each entry's 40 bytes, the rest given back), so a whole
+ * load does not hold the table and the input at once.  t is empty (as
+ * after rtable_free()) on return, whatever the result. */
+int fib_build_take(struct fib *f, struct rtable *t, const uint32_t *rid, unsigned int gen);
 
 /* The ASC_FIB_ROUTES records of generation gen (zero beyond the last). */
 const struct asc_route *fib_generation(const struct fib *f, unsigned int gen);

@@ -335,8 +335,39 @@ out:
 	return err;
 }
 
-int tables_load(const struct asc_maps *m, const struct rtable *t, const struct tables_opts *o,
-		struct tables_result *res)
+/* After the records: what of t the lookup tables need (its entries, not
+ * the per-link rows, which the records hold now); the fast tables take
+ * the entries' memory when `take` is t. */
+static int lookups_build(const struct asc_maps *m, struct fib *fib, const struct rtable *t,
+			 struct rtable *take, const uint32_t *rid, unsigned int next,
+			 unsigned int which, double t_lpm, struct tables_result *res)
+{
+	double t0 = now_s();
+	int err = 0;
+
+	if (take) {
+		free(take->links);
+		take->links = NULL;
+		take->nlinks = take->links_cap = 0;
+	}
+	if (which & TABLES_LPM) {
+		err = lpm_fill(m, t, rid, next);
+		res->lpm_seconds = now_s() - t_lpm; /* since before the records, as ever */
+		phase_done(&t0, "LPM tries");
+	}
+	if (!err && (which & TABLES_FAST)) {
+		err = take ? fib_build_take(fib, take, rid, next) : fib_build(fib, t, rid, next);
+		if (!err)
+			fib_usage(fib, &res->fast);
+		res->fast_seconds = now_s() - t0;
+		phase_done(&t0, "fast tables");
+	}
+	return err;
+}
+
+/* tables_load(), and with take (== t), tables_load_take(). */
+static int load(const struct asc_maps *m, const struct rtable *t, struct rtable *take,
+		const struct tables_opts *o, struct tables_result *res)
 {
 	unsigned int which = o && o->which ? o->which : TABLES_FAST;
 	struct tables_live *live = o ? o->live : NULL;
@@ -376,21 +407,9 @@ int tables_load(const struct asc_maps *m, const struct rtable *t, const struct t
 		phase_done(&tp, "loaders' lock, asc_state, fast tables opened");
 	if (!err)
 		err = records_load(m, fib, t, next, rid, res, live);
-	tp = now_s(); /* records_load() logs its own phases */
-	if (!err && (which & TABLES_LPM))
-		err = lpm_fill(m, t, rid, next);
-	if (!err && (which & TABLES_LPM))
-		res->lpm_seconds = now_s() - t0;
-	if (!err && (which & TABLES_LPM))
-		phase_done(&tp, "LPM tries");
-	if (!err && (which & TABLES_FAST)) {
-		t0 = now_s();
-		err = fib_build(fib, t, rid, next);
-		if (!err)
-			fib_usage(fib, &res->fast);
-		res->fast_seconds = now_s() - t0;
-		phase_done(&tp, "fast tables");
-	}
+	if (!err) /* records_load() and lookups_build() log their own phases */
+		err = lookups_build(m, fib, t, take, rid, next, which, t0, res);
+	tp = now_s();
 	if (!o || (!o->fib && !live))
 		fib_close(fib);
 	free(rid);
@@ -439,6 +458,21 @@ int tables_load(const struct asc_maps *m, const struct rtable *t, const struct t
 		fib_trim(live->fib, next);
 out:
 	close(lock);
+	return err;
+}
+
+int tables_load(const struct asc_maps *m, const struct rtable *t, const struct tables_opts *o,
+		struct tables_result *res)
+{
+	return load(m, t, NULL, o, res);
+}
+
+int tables_load_take(const struct asc_maps *m, struct rtable *t, const struct tables_opts *o,
+		     struct tables_result *res)
+{
+	int err = load(m, t, t, o, res);
+
+	rtable_free(t); /* emptied already when the fast tables took it */
 	return err;
 }
 
