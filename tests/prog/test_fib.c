@@ -219,16 +219,30 @@ static void check_three_way(const struct rtable *t, unsigned int gen, size_t n, 
 	       (size_t)failures == bad0 ? "all agree" : "MISMATCH");
 }
 
+/* Loads t, or with `take` a copy of it through tables_load_take(), which
+ * must leave the copy empty. */
 static int load(const struct asc_maps *m, struct fib *f, const struct rtable *t, unsigned int which,
-		unsigned int *gen)
+		bool take, unsigned int *gen)
 {
+	const struct tables_opts o = { .which = which, .fib = f };
+	struct rtable copy = { 0 };
 	struct tables_result r;
-	int err = tables_load(m, t, &(struct tables_opts){ .which = which, .fib = f }, &r);
+	int err = 0;
+
+	for (size_t i = 0; take && !err && i < t->n; i++)
+		err = rtable_add(&copy, &t->v[i]);
+	if (!err)
+		err = take ? tables_load_take(m, &copy, &o, &r) : tables_load(m, t, &o, &r);
+	if (take && (copy.v || copy.n || copy.links)) {
+		printf("tables_load_take: the table it took still holds %zu entries\n", copy.n);
+		err = err ? err : -EINVAL;
+	}
 
 	if (err)
 		printf("tables_load: %s\n", strerror(-err));
 	/* the load handed out slots: the test's allocator must know them */
 	slots_close(slots);
+	slots = NULL; /* a failed load opens none: no second close of it */
 	if (!err && (err = slots_open(m, &slots)))
 		printf("slots_open: %s\n", strerror(-err));
 	if (!err)
@@ -311,7 +325,8 @@ static void equivalence(const struct asc_maps *m, struct fib *f)
 		if (rtgen_table(&t, 4, tabs[k].n4, tabs[k].routes, tabs[k].uniform, &s) ||
 		    rtgen_table(&t, 6, tabs[k].n6, tabs[k].routes, tabs[k].uniform, &s) ||
 		    rtable_sort_dedup(&t) == (size_t)-1 ||
-		    load(m, f, &t, TABLES_LPM | TABLES_FAST, &gen)) {
+		    /* the last (its updates check the tries) by tables_load_take() */
+		    load(m, f, &t, TABLES_LPM | TABLES_FAST, k == 2, &gen)) {
 			failures++;
 			rtable_free(&t);
 			return;
@@ -496,7 +511,8 @@ static void under_load(const struct asc_maps *m, struct fib *f)
 
 	/* Every slot the run needs, handed out before the reader starts
 	 * decoding them. */
-	if (load(m, f, &tb, TABLES_FAST, &gen) || load(m, f, &ta, TABLES_FAST, &gen)) {
+	if (load(m, f, &tb, TABLES_FAST, false, &gen) ||
+	    load(m, f, &ta, TABLES_FAST, false, &gen)) {
 		failures++;
 		goto out;
 	}
@@ -508,7 +524,7 @@ static void under_load(const struct asc_maps *m, struct fib *f)
 	do {
 		const struct rtable *t = swaps % 2 ? &ta : &tb;
 
-		if (load(m, f, t, TABLES_FAST, &gen))
+		if (load(m, f, t, TABLES_FAST, false, &gen))
 			break;
 		swaps++;
 		for (int r = 0; r < 500; r++) {
@@ -603,6 +619,67 @@ static void corrupt_node(const struct asc_maps *m, struct fib *f)
 	rtable_free(&t);
 }
 
+/* This process's resident pages of shared and file mappings (the BPF
+ * maps it maps among them), in bytes. */
+static size_t rss_mapped_bytes(void)
+{
+	FILE *fp = fopen("/proc/self/status", "r");
+	size_t sum = 0, kib;
+	char line[128];
+
+	while (fp && fgets(line, sizeof(line), fp))
+		if (sscanf(line, "RssFile: %zu kB", &kib) == 1 ||
+		    sscanf(line, "RssShmem: %zu kB", &kib) == 1)
+			sum += kib << 10;
+	if (fp)
+		fclose(fp);
+	return sum;
+}
+
+/* Before a whole build the live state maps the generation to build and,
+ * of the other, only its route records (one pool for both generations, and
+ * what the slots' scan reads): its directory, nodes and leaves (about 25
+ * MiB) are not mapped until the flip; fib_trim() keeps them so,
+ * fib_untrim() maps all again. */
+static void map_for_build(struct fib *f)
+{
+	const size_t lookup = ASC_FIB_DIR_GEN * sizeof(uint32_t) +
+			      ASC_FIB_NODES * sizeof(struct asc_fib_node) +
+			      ASC_FIB_LEAVES * sizeof(uint32_t),
+		     records = ASC_FIB_ROUTES * sizeof(struct asc_route);
+	struct fib_usage u;
+	size_t rss;
+
+	fib_usage(f, &u);
+	if (u.mapped_bytes != 2 * (lookup + records))
+		FAIL("map for build: %zu bytes mapped before, want both generations' %zu\n",
+		     u.mapped_bytes, 2 * (lookup + records));
+	rss = rss_mapped_bytes();
+	if (fib_map_for_build(f, 1))
+		FAIL("map for build: fib_map_for_build() failed\n");
+	/* the pages really go: the process's resident mapped memory drops */
+	if (rss_mapped_bytes() + lookup * 9 / 10 > rss)
+		FAIL("map for build: resident mapped memory %zu -> %zu bytes, want %zu less\n", rss,
+		     rss_mapped_bytes(), lookup);
+	fib_usage(f, &u);
+	if (u.mapped_bytes != 2 * lookup + 2 * records - lookup)
+		FAIL("map for build: %zu bytes mapped, want %zu (generation 0's records only)\n",
+		     u.mapped_bytes, lookup + 2 * records);
+	fib_trim(f, 1);
+	fib_usage(f, &u);
+	if (u.mapped_bytes != lookup + 2 * records)
+		FAIL("map for build, trimmed after: %zu bytes mapped, want %zu\n", u.mapped_bytes,
+		     lookup + 2 * records);
+	fib_untrim(f);
+	fib_usage(f, &u);
+	if (u.mapped_bytes != 2 * (lookup + records))
+		FAIL("map for build, untrimmed: %zu bytes mapped, want %zu\n", u.mapped_bytes,
+		     2 * (lookup + records));
+	printf("map for build: the other generation's lookup arrays (%zu bytes) unmapped, the "
+	       "records mapped\n",
+	       lookup);
+}
+
 int main(void)
 {
 	char pin[64];
@@ -643,6 +720,7 @@ int main(void)
 	equivalence(&m, f);
 	under_load(&m, f);
 	corrupt_node(&m, f);
+	map_for_build(f);
 	fib_close(f);
 	slots_close(slots);
 	free(ident);

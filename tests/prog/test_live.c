@@ -358,6 +358,17 @@ static void run(const struct asc_maps *m, unsigned int which, uint64_t seed)
 		goto out;
 	snprintf(when, sizeof(when), "%s, after a second load and updates", kind);
 	check(m, r, &u, &s, when);
+	/* a load by another process flips the generations: the live state's
+	 * next load walks the active one for its records, which it held
+	 * unmapped */
+	err = whole_load(m, r, &u, which, NULL);
+	if (!err)
+		err = whole_load(m, r, &u, which, l);
+	if (err)
+		FAIL("%s: a live load after another process's: %s\n", kind, strerror(-err));
+	trimmed(l, kind);
+	snprintf(when, sizeof(when), "%s, after another process's load and a live one", kind);
+	check(m, r, &u, &s, when);
 	/* a real whole load of the same RIB answers alike; mappings made
 	 * while the live state held one generation unmapped are not its to
 	 * unmap (a thread's stack was, once) */

@@ -100,7 +100,7 @@ static int routes_load(int argc, char **argv)
 		rtable_free(&t);
 		return exit_code(EXIT_BPF, err);
 	}
-	err = tables_load(&m, &t, &to, &res);
+	err = tables_load_take(&m, &t, &to, &res); /* t is not held beside the build */
 	maps_close(&m);
 	rtable_free(&t);
 	if (err) {

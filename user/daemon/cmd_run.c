@@ -356,7 +356,7 @@ static void reload_once(void)
 	uint32_t watch[CFG_MAX_WATCH];
 	struct timespec a, b;
 	uint64_t swapped;
-	size_t npairs = 0, keep = 0, n_watch;
+	size_t npairs = 0, keep = 0, n_watch, routes;
 	enum tables_which which;
 	bool feed, held;
 	const char *live;
@@ -389,9 +389,11 @@ static void reload_once(void)
 			   : routes_from_files(&ro, &g, &t, &pairs, &npairs);
 	if (held && feed_release_early(&ev))
 		held = false;
+	routes = t.n;
+	/* the table goes into the fast tables' build: not held beside it */
 	if (!err)
-		err = tables_load(&D.maps, &t, &(struct tables_opts){ .which = which, .live = nl },
-				  &res);
+		err = tables_load_take(&D.maps, &t,
+				       &(struct tables_opts){ .which = which, .live = nl }, &res);
 	swapped = rib_now_ns();
 	if (held)
 		feed_release(&ev);
@@ -399,7 +401,7 @@ static void reload_once(void)
 		tr = watched_pairs(pairs, npairs, watch, n_watch, &keep);
 		err = tr ? 0 : -ENOMEM;
 	}
-	live_loaded(nl, &ups, t.n, &tk, !err);
+	live_loaded(nl, &ups, routes, &tk, !err);
 	clock_gettime(CLOCK_MONOTONIC, &b);
 	phase_done(&swapped, "after the swap");
 	pthread_mutex_lock(&D.lock);

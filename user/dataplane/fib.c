@@ -1303,6 +1303,10 @@ int fib_records_begin(struct fib *f, unsigned int gen, unsigned int flags)
 	bool half = flags & FIB_NEW_LPM;
 
 	gen &= 1;
+	/* the walk reads the active generation's arrays: mapped again if they
+	 * were trimmed (a load by another process flipped the generations) */
+	if (!(flags & FIB_ACTIVE_LPM) && f->trimmed == (int)active && fib_untrim(f))
+		return -EIO;
 	if (!f->rec_used && !(f->rec_used = malloc(REC_POOL / 8)))
 		return -ENOMEM;
 	memset(f->rec_used, 0, REC_POOL / 8);
@@ -1372,59 +1376,107 @@ int fib_records(struct fib *f, const struct fib_recs *r, size_t n, unsigned int 
 	return err;
 }
 
-int fib_build(struct fib *f, const struct rtable *t, const uint32_t *rid, unsigned int gen)
+/* The builder's input from n entries of tv and their records rid[] into
+ * v, which may be tv's own memory (an entry is read whole before its
+ * input, 24 bytes at most as far in, is written); nf[] counts each family.
+ * -EINVAL (logged) when tv is not sorted. */
+static int fents_of(const struct rt_entry *tv, size_t n, const uint32_t *rid, struct fent *v,
+		    size_t nf[2])
 {
-	struct fent *v;
-	size_t n[2] = { 0, 0 };
-	int err = 0;
+	struct rt_entry prev, e;
 
-	gen &= 1;
-	if (gen != f->rec_gen || f->valid)
-		return -EINVAL; /* fib_records() first, for this generation */
-	v = malloc((t->n ? t->n : 1) * sizeof(*v));
-	if (!v)
-		return -ENOMEM;
-	for (size_t i = 0; i < t->n; i++) {
-		const struct rt_entry *e = &t->v[i];
-		struct fent *x = &v[i];
-
-		if (i && prefix_cmp(&t->v[i - 1], e) >= 0) {
+	for (size_t i = 0; i < n; i++) {
+		e = tv[i];
+		if (i && prefix_cmp(&prev, &e) >= 0) {
 			/* build_family() paints in table order */
 			log_err("fast tables: the route table is not sorted (entry %zu of %zu); "
 				"nothing written",
-				i, t->n);
-			free(v);
+				i, n);
 			return -EINVAL;
 		}
-		key_of(e->addr, &x->hi, &x->lo);
-		x->len = e->plen;
-		x->rid = rid[i];
-		n[e->family == 6]++;
+		v[i] = (struct fent){ .rid = rid[i], .len = e.plen };
+		key_of(e.addr, &v[i].hi, &v[i].lo);
+		nf[e.family == 6]++;
+		prev = e;
 	}
-	/* sorted (checked above): IPv4 first */
-	err = build_family(f, v, n[0], gen, 0);
+	return 0;
+}
+
+/* The update tries of both families from v (IPv4 first: n[0], then n[1]),
+ * as fib_update() needs them. */
+static int strie_fill(struct fib *f, const struct fent *v, const size_t n[2])
+{
+	int err = 0;
+
+	for (int fam = 0; !err && fam < 2; fam++) {
+		err = strie_reset(&f->trie[fam], fam);
+		for (size_t i = fam ? n[0] : 0; !err && i < (fam ? n[0] + n[1] : n[0]); i++) {
+			bool changed;
+
+			err = strie_set(&f->trie[fam], v[i].hi, v[i].lo, v[i].len, v[i].rid,
+					&changed);
+		}
+	}
+	return err;
+}
+
+/* Generation gen's fast tables and the update tries from v. */
+static int build_fents(struct fib *f, const struct fent *v, const size_t n[2], unsigned int gen)
+{
+	int err = build_family(f, v, n[0], gen, 0);
+
 	if (!err)
 		err = build_family(f, v + n[0], n[1], gen, 1);
 	if (err)
-		goto out;
+		return err;
 	f->gen = gen;
-	if (f->updates) {
-		for (int fam = 0; fam < 2; fam++) {
-			err = strie_reset(&f->trie[fam], fam);
-			if (err)
-				goto out;
-			for (size_t i = fam ? n[0] : 0; i < (fam ? n[0] + n[1] : n[0]); i++) {
-				bool changed;
-
-				err = strie_set(&f->trie[fam], v[i].hi, v[i].lo, v[i].len, v[i].rid,
-						&changed);
-				if (err)
-					goto out;
-			}
-		}
-	}
+	if (f->updates && (err = strie_fill(f, v, n)))
+		return err;
 	f->valid = true;
-out:
+	return 0;
+}
+
+static int build_check(const struct fib *f, unsigned int gen)
+{
+	if ((gen & 1) != f->rec_gen || f->valid)
+		return -EINVAL; /* fib_records() first, for this generation */
+	return 0;
+}
+
+int fib_build(struct fib *f, const struct rtable *t, const uint32_t *rid, unsigned int gen)
+{
+	size_t n[2] = { 0, 0 };
+	struct fent *v;
+	int err = build_check(f, gen);
+
+	if (err)
+		return err;
+	v = malloc((t->n ? t->n : 1) * sizeof(*v));
+	if (!v)
+		return -ENOMEM;
+	err = fents_of(t->v, t->n, rid, v, n);
+	if (!err)
+		err = build_fents(f, v, n, gen & 1);
+	free(v);
+	return err;
+}
+
+int fib_build_take(struct fib *f, struct rtable *t, const uint32_t *rid, unsigned int gen)
+{
+	size_t n[2] = { 0, 0 }, nt = t->n;
+	struct fent *v = (struct fent *)t->v, *small;
+	int err = build_check(f, gen);
+
+	_Static_assert(sizeof(struct fent) <= sizeof(struct rt_entry), "fent fits an entry");
+	/* the entries' memory becomes the builder's input, the rest given back */
+	t->v = NULL;
+	rtable_free(t);
+	if (!err)
+		err = fents_of((const struct rt_entry *)v, nt, rid, v, n);
+	small = err ? NULL : realloc(v, (nt ? nt : 1) * sizeof(*v));
+	v = small ? small : v;
+	if (!err)
+		err = build_fents(f, v, n, gen & 1);
 	free(v);
 	return err;
 }
@@ -1600,7 +1652,8 @@ int fib_trim(struct fib *f, unsigned int keep_gen)
 	unsigned int gen = !(keep_gen & 1);
 	int err = 0;
 
-	if (f->trimmed >= 0 || f->fd[0] < 0 || !halves_paged())
+	/* trimmed == gen: fib_map_for_build() unmapped part of it already */
+	if ((f->trimmed >= 0 && f->trimmed != (int)gen) || f->fd[0] < 0 || !halves_paged())
 		return 0;
 	f->trimmed = (int)gen; /* after a failure too: fib_untrim() maps every half */
 	for (int i = 0; !err && i < M_ROUTE; i++)
@@ -1618,6 +1671,19 @@ int fib_untrim(struct fib *f)
 		err = remap_half(f, i, (unsigned int)f->trimmed, true);
 	if (!err)
 		f->trimmed = -1;
+	return err;
+}
+
+int fib_map_for_build(struct fib *f, unsigned int gen)
+{
+	unsigned int other = !(gen & 1);
+	int err = fib_untrim(f);
+
+	if (err || f->fd[0] < 0 || !halves_paged())
+		return err;
+	f->trimmed = (int)other; /* after a failure too: fib_untrim() maps every half */
+	for (int i = M_DIR; !err && i < M_ROUTE; i++)
+		err = remap_half(f, i, other, false);
 	return err;
 }
 

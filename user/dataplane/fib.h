@@ -58,10 +58,19 @@ void fib_close(struct fib *f);
  * but the route records (one pool for both generations), keeping its
  * addresses reserved and inaccessible (about 22 MiB of BPF map memory the
  * daemon no longer holds mapped: the kernel keeps it for the data plane),
- * fib_untrim() maps it again before a whole load.  Both do nothing for anonymous memory or where a
- * half is not a whole number of pages.  0 or a negative errno (logged). */
+ * fib_untrim() maps it again before a whole load.  Both do nothing for
+ * anonymous memory or where a half is not a whole number of pages.  0 or a
+ * negative errno (logged). */
 int fib_trim(struct fib *f, unsigned int keep_gen);
 int fib_untrim(struct fib *f);
+/* Before a whole build of generation gen: its halves mapped (fib_untrim()),
+ * and of the other generation only the route records (the slots' reference
+ * scan reads them; nothing reads its directory, nodes or leaves until the
+ * flip): about 25 MiB less mapped at the whole load's peak.  Call it after
+ * fib_records_begin(), whose walk reads the other generation's arrays.
+ * fib_trim(f, gen) after the flip keeps the other generation unmapped,
+ * fib_untrim() maps all again.  0 or a negative errno (logged). */
+int fib_map_for_build(struct fib *f, unsigned int gen);
 
 /* The route records (asc_fib_route, which both lookup kinds use) are one
  * pool for both generations: a generation takes records from its own half
@@ -72,9 +81,11 @@ int fib_untrim(struct fib *f);
  * tables, or, with FIB_ACTIVE_LPM (it is read through the LPM tries only,
  * whose records stay in their half), its whole half.  FIB_NEW_LPM keeps
  * generation gen's records in its own half, for a load the data plane
- * will read through the LPM tries only.  Call it after the grace period
- * that frees generation gen; fib_records() calls it with flags 0 when the
- * caller did not.  Returns 0 or -ENOMEM. */
+ * will read through the LPM tries only.  Call it before any record of
+ * generation gen is written (before or after the grace period that frees
+ * it); fib_records() calls it with flags 0 when the caller did not.  A
+ * trimmed active generation is mapped again for the walk.  Returns 0,
+ * -ENOMEM or -EIO (it could not be mapped again: logged). */
 #define FIB_ACTIVE_LPM 1U
 #define FIB_NEW_LPM 2U
 int fib_records_begin(struct fib *f, unsigned int gen, unsigned int flags);
@@ -95,6 +106,11 @@ int fib_records(struct fib *f, const struct fib_recs *r, size_t n, unsigned int 
  * (-EINVAL otherwise).  Returns 0, -ENOSPC naming the limit that was hit,
  * or another -errno. */
 int fib_build(struct fib *f, const struct rtable *t, const uint32_t *rid, unsigned int gen);
+/* fib_build() that takes t: its entries' memory becomes the builder's
+ * input (24 of each entry's 40 bytes, the rest given back), so a whole
+ * load does not hold the table and the input at once.  t is empty (as
+ * after rtable_free()) on return, whatever the result. */
+int fib_build_take(struct fib *f, struct rtable *t, const uint32_t *rid, unsigned int gen);
 
 /* The 2 x ASC_FIB_ROUTES route records of both generations (records no
  * generation uses keep whatever they held last). */

@@ -275,11 +275,11 @@ struct tables_live {
 
 /* Writes the records of generation `next` (slots handed out as needed)
  * and their indexes per entry into rid[]; with `live`, through its slot
- * allocator, and its columns become those of the load.  fib_flags: how
- * the active generation and this one are read (fib_records_begin()). */
+ * allocator, and its columns become those of the load.  The records the
+ * active generation uses were found before (fib_records_begin()). */
 static int records_load(const struct asc_maps *m, struct fib *f, const struct rtable *t,
-			unsigned int next, unsigned int fib_flags, uint32_t *rid,
-			struct tables_result *res, struct tables_live *live)
+			unsigned int next, uint32_t *rid, struct tables_result *res,
+			struct tables_live *live)
 {
 	struct columns *c = live ? &live->c : malloc(sizeof(*c));
 	struct records rs = { 0 };
@@ -305,12 +305,8 @@ static int records_load(const struct asc_maps *m, struct fib *f, const struct rt
 	if (err)
 		goto out;
 	phase_done(&t0, "grace period");
-	err = fib_records_begin(f, next, fib_flags);
-	if (err)
-		goto out;
 	slots_begin(sl, NULL, 0);
 	fib_each_active(f, slots_ref, sl);
-	phase_done(&t0, "route records the active generation uses");
 	err = records_make(c, sl, t, &rs, &r);
 	phase_done(&t0, "counter slots of every record");
 	if (err) {
@@ -354,8 +350,39 @@ static unsigned int records_flags(const struct asc_state *st, unsigned int which
 	return flags;
 }
 
-int tables_load(const struct asc_maps *m, const struct rtable *t, const struct tables_opts *o,
-		struct tables_result *res)
+/* After the records: what of t the lookup tables need (its entries, not
+ * the per-link rows, which the records hold now); the fast tables take
+ * the entries' memory when `take` is t. */
+static int lookups_build(const struct asc_maps *m, struct fib *fib, const struct rtable *t,
+			 struct rtable *take, const uint32_t *rid, unsigned int next,
+			 unsigned int which, double t_lpm, struct tables_result *res)
+{
+	double t0 = now_s();
+	int err = 0;
+
+	if (take) {
+		free(take->links);
+		take->links = NULL;
+		take->nlinks = take->links_cap = 0;
+	}
+	if (which & TABLES_LPM) {
+		err = lpm_fill(m, t, rid, next);
+		res->lpm_seconds = now_s() - t_lpm; /* since before the records, as ever */
+		phase_done(&t0, "LPM tries");
+	}
+	if (!err && (which & TABLES_FAST)) {
+		err = take ? fib_build_take(fib, take, rid, next) : fib_build(fib, t, rid, next);
+		if (!err)
+			fib_usage(fib, &res->fast);
+		res->fast_seconds = now_s() - t0;
+		phase_done(&t0, "fast tables");
+	}
+	return err;
+}
+
+/* tables_load(), and with take (== t), tables_load_take(). */
+static int load(const struct asc_maps *m, const struct rtable *t, struct rtable *take,
+		const struct tables_opts *o, struct tables_result *res)
 {
 	unsigned int which = o && o->which ? o->which : TABLES_FAST;
 	struct tables_live *live = o ? o->live : NULL;
@@ -370,9 +397,6 @@ int tables_load(const struct asc_maps *m, const struct rtable *t, const struct t
 
 	if (live)
 		live->ready = false;
-	/* a live state loaded before holds only its generation mapped */
-	if (live && (err = fib_untrim(live->fib)))
-		return err;
 	lock = maps_lock(m);
 	if (lock < 0)
 		return lock;
@@ -392,23 +416,19 @@ int tables_load(const struct asc_maps *m, const struct rtable *t, const struct t
 		err = fib_open(m, false, &fib);
 	if (!err)
 		phase_done(&tp, "loaders' lock, asc_state, fast tables opened");
+	/* the records the active generation uses, from its arrays (a live
+	 * state holds them mapped)... */
+	if (!err && !(err = fib_records_begin(fib, next, records_flags(&st, which))))
+		phase_done(&tp, "route records the active generation uses");
+	/* ...which then go until the flip, and the generation to build comes
+	 * back */
+	if (!err && live)
+		err = fib_map_for_build(live->fib, next);
 	if (!err)
-		err = records_load(m, fib, t, next, records_flags(&st, which), rid, res, live);
-	tp = now_s(); /* records_load() logs its own phases */
-	if (!err && (which & TABLES_LPM))
-		err = lpm_fill(m, t, rid, next);
-	if (!err && (which & TABLES_LPM))
-		res->lpm_seconds = now_s() - t0;
-	if (!err && (which & TABLES_LPM))
-		phase_done(&tp, "LPM tries");
-	if (!err && (which & TABLES_FAST)) {
-		t0 = now_s();
-		err = fib_build(fib, t, rid, next);
-		if (!err)
-			fib_usage(fib, &res->fast);
-		res->fast_seconds = now_s() - t0;
-		phase_done(&tp, "fast tables");
-	}
+		err = records_load(m, fib, t, next, rid, res, live);
+	if (!err) /* records_load() and lookups_build() log their own phases */
+		err = lookups_build(m, fib, t, take, rid, next, which, t0, res);
+	tp = now_s();
 	if (!o || (!o->fib && !live))
 		fib_close(fib);
 	free(rid);
@@ -457,6 +477,21 @@ int tables_load(const struct asc_maps *m, const struct rtable *t, const struct t
 		fib_trim(live->fib, next);
 out:
 	close(lock);
+	return err;
+}
+
+int tables_load(const struct asc_maps *m, const struct rtable *t, const struct tables_opts *o,
+		struct tables_result *res)
+{
+	return load(m, t, NULL, o, res);
+}
+
+int tables_load_take(const struct asc_maps *m, struct rtable *t, const struct tables_opts *o,
+		     struct tables_result *res)
+{
+	int err = load(m, t, t, o, res);
+
+	rtable_free(t); /* emptied already when the fast tables took it */
 	return err;
 }
 

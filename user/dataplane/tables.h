@@ -44,6 +44,12 @@ struct tables_result {
 /* Returns 0 or a negative errno; logs what failed.  o may be NULL. */
 int tables_load(const struct asc_maps *m, const struct rtable *t, const struct tables_opts *o,
 		struct tables_result *res);
+/* tables_load() that takes t: its per-link rows are freed once the
+ * records hold them and the fast tables build in its entries' memory
+ * (fib_build_take()), so a whole load holds less at its peak.  t is empty
+ * (as after rtable_free()) on return, whatever the result. */
+int tables_load_take(const struct asc_maps *m, struct rtable *t, const struct tables_opts *o,
+		     struct tables_result *res);
 
 /* The upstream columns of the attached upstreams, as per-link resolution
  * takes them (routes_opts.upstreams, rib_to_rtable()): column c is the
