@@ -317,6 +317,19 @@ static struct rib_transit *watched_pairs(const struct rib_transit *pairs, size_t
 	return tr;
 }
 
+/* Closes D.live before a whole load of the live feed: the load replaces it
+ * whether it works or not (a failed load leaves none: the slots it handed
+ * out are unknown to the old one), and until then nothing uses it: only
+ * the work thread does, and it is busy loading (D.live_ready stays as it
+ * is, so changes drained meanwhile still ask for updates after the load).
+ * Its update tries and its mapping of the fast tables are freed before
+ * the load makes its own. */
+static void live_drop(void)
+{
+	tables_live_close(D.live);
+	D.live = NULL;
+}
+
 /* After a whole load: in live mode its state becomes D.live (a failed
  * load leaves none: the slots it handed out are unknown to the old one)
  * and the wait of each prefix it covered goes into the histogram. */
@@ -380,9 +393,12 @@ static void reload_once(void)
 	if (!err)
 		err = tables_upstreams(&D.maps, &ups);
 	ro.upstreams = &ups;
-	/* the live feed's load keeps what single-prefix updates need */
-	if (!err && feed)
+	/* the live feed's load keeps what single-prefix updates need; the
+	 * last load's state goes first, so two are never held at once */
+	if (!err && feed) {
+		live_drop();
 		err = tables_live_open(&D.maps, &nl);
+	}
 	held = !err && feed;
 	if (!err)
 		err = feed ? routes_from_feed(&ups, &t, &pairs, &npairs, &tk, &ev)
