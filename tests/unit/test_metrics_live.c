@@ -107,7 +107,7 @@ static void test_metrics_apply_histogram_and_kinds(void **state)
 	metrics_apply_observe(&a, 0.00005); /* an update in place: 50 us */
 	metrics_apply_observe(&a, 0.003);   /* two waiting behind a batch: 3 ms */
 	metrics_apply_observe(&a, 0.003);
-	metrics_apply_observe(&a, 3.0); /* one that waited for a whole load: beyond 2.5 s */
+	metrics_apply_observe(&a, 3.0);	 /* one that waited for a whole load: beyond 2.5 s */
 	metrics_apply_observe(&a, 75.0); /* beyond the last bound, 60 s */
 	t = render(&(struct metrics_live){ .apply = &a });
 	has_line(t, "# TYPE asclass_feed_update_kernel_seconds histogram");
