@@ -103,12 +103,17 @@ static void collect(void)
 	}
 }
 
-static struct bmp_router_status status(void)
+static struct bmp_router_status status_of(int slot)
 {
 	struct bmp_router_status st;
 
-	assert_int_equal(bmp_router_status(h.b, 0, &st), 0);
+	assert_int_equal(bmp_router_status(h.b, (size_t)slot, &st), 0);
 	return st;
+}
+
+static struct bmp_router_status status(void)
+{
+	return status_of(0);
 }
 
 /* Common header: version 3, length (patched by bmp_end), type. */
@@ -240,6 +245,22 @@ static void send_peer_down(const struct peer *p, uint8_t reason)
 	mb_u8(&m, reason); /* reason */
 	if (reason == 2)
 		mb_u16(&m, 0); /* FSM event code */
+	bmp_end(&m);
+	send_raw(m.b, m.n);
+}
+
+/* Initiation: sysName and sysDescr TLVs (RFC 7854 4.4). */
+static void send_initiation(const char *sys_name, const char *sys_descr)
+{
+	struct mb m;
+
+	bmp_begin(&m, BMP_INITIATION);
+	mb_u16(&m, 2);				  /* sysName */
+	mb_u16(&m, (uint16_t)strlen(sys_name));	  /*   length */
+	mb_raw(&m, sys_name, strlen(sys_name));	  /*   the name */
+	mb_u16(&m, 1);				  /* sysDescr */
+	mb_u16(&m, (uint16_t)strlen(sys_descr));  /*   length */
+	mb_raw(&m, sys_descr, strlen(sys_descr)); /*   the description */
 	bmp_end(&m);
 	send_raw(m.b, m.n);
 }
@@ -606,6 +627,158 @@ static void test_bmp_router_limit(void **state)
 	close(peer);
 }
 
+/* A station with no router yet, at most `max` at once. */
+static void open_empty_station(uint32_t max)
+{
+	struct bmp_conf c = { .max_routers = max };
+
+	bmp_free(h.b);
+	close(h.fd);
+	h.fd = -1;
+	h.b = bmp_new(&c);
+	assert_non_null(h.b);
+}
+
+/* A router at `addr` connects (h.fd its end), names itself (sysName: its
+ * address) and reports a Peer Up and the /22 of each of the n peers p, the
+ * AS path starting with the peer's AS.  Its slot, or -EINVAL if refused. */
+static int router_comes(const char *addr, const struct peer *p, size_t n)
+{
+	int slot = bmp_attach_fd(h.b, router_end(&h.fd), addr);
+	struct mb m;
+
+	if (slot < 0) {
+		close(h.fd);
+		h.fd = -1;
+		return slot;
+	}
+	send_initiation(addr, "test router");
+	for (size_t i = 0; i < n; i++) {
+		peer_up(&m, &p[i], 0, 0);
+		send_raw(m.b, m.n);
+		send_announce(&p[i], p[i].asn, 0);
+	}
+	return slot;
+}
+
+/* The router on h.fd goes away (no Termination); the station sees it. */
+static void router_goes(void)
+{
+	close(h.fd);
+	h.fd = -1;
+	send_raw(NULL, 0);
+}
+
+/* The RIB's one prefix (175.45.176.0/22): its paths and the first one's
+ * transit. */
+static void assert_rib_22(const struct rib *r, size_t paths, uint32_t transit)
+{
+	struct rib_row *rows;
+	size_t n;
+
+	assert_int_equal(rib_resolve(r, &rows, &n), 0);
+	assert_int_equal(n, paths ? 1 : 0);
+	if (paths) {
+		assert_int_equal(rows[0].paths, paths);
+		assert_int_equal(rows[0].e.route.transit_asn, transit);
+	}
+	free(rows);
+}
+
+/* The status of a slot a router has had from its first connection: its
+ * address and name, nothing of an earlier router's. */
+static void assert_fresh_slot(int slot, const char *addr, size_t peers, uint64_t announced)
+{
+	struct bmp_router_status st = status_of(slot);
+
+	assert_string_equal(st.addr, addr);
+	assert_string_equal(st.sys_name, addr);
+	assert_true(st.connected);
+	assert_int_equal(st.peers, peers);
+	assert_int_equal(st.c.connections, 1);
+	assert_int_equal(st.c.peer_ups, peers);
+	assert_int_equal(st.c.announced, announced);
+}
+
+/* With max_routers 2, three routers from three addresses one after the
+ * other: each is taken (the slot of the router gone before), the RIB holds
+ * the live router's paths only, the station one slot. */
+static void test_bmp_router_slots_reused(void **state)
+{
+	static const char *const addr[] = { "203.0.113.1", "203.0.113.9", "203.0.113.10" };
+	static const struct peer *const peer[] = { &PEER_CU, &PEER_TTK, &PEER_CU };
+	struct rib *r = rib_new();
+
+	open_empty_station(2);
+	for (size_t i = 0; i < 3; i++) {
+		int slot = router_comes(addr[i], peer[i], 1);
+
+		assert_int_equal(slot, 0);
+		assert_int_equal(bmp_router_count(h.b), 1);
+		assert_fresh_slot(slot, addr[i], 1, 1);
+		assert_int_equal(bmp_drain(h.b, r, 0, NULL), 0);
+		assert_rib_22(r, 1, peer[i]->asn);
+		router_goes();
+		assert_false(status_of(slot).connected);
+		assert_string_equal(status_of(slot).addr, addr[i]); /* shown until taken */
+		assert_int_equal(bmp_drain(h.b, r, 0, NULL), 0);
+		assert_rib_22(r, 0, 0);
+	}
+	rib_free(r);
+}
+
+/* A new router takes the slot of one gone whose withdrawals are still
+ * queued: the RIB applies them before the new router's paths, which share
+ * the slot's RIB key (same peer, same slot); none of the old router's
+ * peers is left, in the RIB or in the slot's status. */
+static void test_bmp_router_slot_reused_before_drain(void **state)
+{
+	const struct peer two[] = { PEER_CU, PEER_TTK };
+	struct bmp_peer_status ps;
+	struct rib *r = rib_new();
+
+	open_empty_station(1);
+	assert_int_equal(router_comes("203.0.113.1", two, 2), 0);
+	assert_int_equal(bmp_drain(h.b, r, 0, NULL), 0);
+	assert_int_equal(paths_of_22(r), 2);
+	router_goes();
+	assert_int_equal(router_comes("203.0.113.9", &PEER_CU, 1), 0);
+	assert_fresh_slot(0, "203.0.113.9", 1, 1);
+	assert_int_equal(bmp_peer_status(h.b, 0, 0, &ps), 0);
+	assert_int_equal(ps.hdr.peer.asn, 4837);
+	assert_int_equal(bmp_peer_status(h.b, 0, 1, &ps), -EINVAL);
+	assert_int_equal(bmp_drain(h.b, r, 0, NULL), 0); /* old peer downs, then the new path */
+	assert_rib_22(r, 1, 4837);
+	rib_free(r);
+}
+
+/* A router that comes back while its slot is still its own gets it again,
+ * its counters going on, even with another slot free; the limit counts
+ * routers at once. */
+static void test_bmp_router_slot_kept_for_return(void **state)
+{
+	int a_end, b_end;
+
+	open_empty_station(2);
+	assert_int_equal(router_comes("203.0.113.1", &PEER_CU, 1), 0);
+	a_end = h.fd;
+	assert_int_equal(router_comes("203.0.113.9", &PEER_TTK, 1), 1);
+	b_end = h.fd;
+	assert_int_equal(router_comes("203.0.113.10", &PEER_CU, 1), -EINVAL); /* 2 at once */
+	h.fd = a_end;
+	router_goes();
+	h.fd = b_end;
+	router_goes();
+	assert_int_equal(router_comes("203.0.113.9", &PEER_TTK, 1), 1); /* not 0, the first free */
+	assert_int_equal(status_of(1).c.connections, 2);
+	assert_int_equal(status_of(1).c.announced, 2);
+	b_end = h.fd;
+	assert_int_equal(router_comes("203.0.113.10", &PEER_CU, 1), 0); /* 203.0.113.1's slot */
+	assert_fresh_slot(0, "203.0.113.10", 1, 1);
+	assert_int_equal(bmp_router_count(h.b), 2);
+	close(b_end);
+}
+
 static void test_bmp_termination_withdraws(void **state)
 {
 	struct rib *r = two_paths();
@@ -878,15 +1051,7 @@ static void test_bmp_initiation_and_mirroring(void **state)
 {
 	struct mb m;
 
-	bmp_begin(&m, BMP_INITIATION);
-	mb_u16(&m, 2);		  /* sysName */
-	mb_u16(&m, 3);		  /*   length */
-	mb_raw(&m, "rtr", 3);	  /*   "rtr" */
-	mb_u16(&m, 1);		  /* sysDescr */
-	mb_u16(&m, 6);		  /*   length */
-	mb_raw(&m, "gobgp\n", 6); /*   the newline shown as '?' */
-	bmp_end(&m);
-	send_raw(m.b, m.n);
+	send_initiation("rtr", "gobgp\n"); /* the newline shown as '?' */
 	assert_string_equal(status().sys_name, "rtr");
 	assert_string_equal(status().sys_descr, "gobgp?");
 
@@ -943,6 +1108,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bmp_peer_down_withdraws, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bmp_two_routers_same_peer, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bmp_router_limit, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bmp_router_slots_reused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bmp_router_slot_reused_before_drain, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_bmp_router_slot_kept_for_return, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_bmp_termination_withdraws, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bmp_disconnect_mid_message, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bmp_disconnect_between_messages, setup,

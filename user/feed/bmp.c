@@ -109,14 +109,37 @@ static struct bmp_router *router_by_addr(struct bmp *b, const char *addr)
 	return NULL;
 }
 
+/* An idle slot (bmp_router_idle()) handed to the router at `addr`: the
+ * last router's status goes, its paths have gone before (their
+ * withdrawals are queued ahead).  NULL if addr is no address. */
+static struct bmp_router *router_reuse(struct bmp *b, const char *addr)
+{
+	struct bmp_router fresh, *r;
+	size_t i = 0;
+
+	while (i < b->n && !bmp_router_idle(b->r[i]))
+		i++;
+	if (i == b->n)
+		return NULL;
+	r = b->r[i];
+	if (bmp_router_init(&fresh, r->idx, addr))
+		return NULL;
+	log_info("bmp: router %s takes slot %d, free since router %s went", addr, r->idx,
+		 r->st.addr);
+	bmp_router_fini(r);
+	*r = fresh;
+	return r;
+}
+
 static struct bmp_router *router_add(struct bmp *b, const char *addr)
 {
 	struct bmp_router **v;
 	struct bmp_router *r;
 
 	if (b->n >= b->conf.max_routers) { /* past BMP_MAX_ROUTERS, paths would share a RIB key */
-		log_err("bmp: connection from %s: %zu routers have connected already, the most "
-			"the station keeps apart (BMP_MAX_ROUTERS is %d)",
+		log_err("bmp: connection from %s: %zu routers are connected (or their paths not "
+			"yet withdrawn), the most the station keeps apart at once "
+			"(BMP_MAX_ROUTERS is %d)",
 			addr, b->n, BMP_MAX_ROUTERS);
 		return NULL;
 	}
@@ -128,7 +151,6 @@ static struct bmp_router *router_add(struct bmp *b, const char *addr)
 	if (!r)
 		return NULL;
 	if (bmp_router_init(r, (int)b->n, addr)) {
-		bmp_router_fini(r);
 		free(r);
 		return NULL;
 	}
@@ -136,18 +158,30 @@ static struct bmp_router *router_add(struct bmp *b, const char *addr)
 	return r;
 }
 
-/* A connection from `addr`: the router's slot (kept across reconnections). */
+/* The slot of a connection from `addr`: its own while it has one (kept
+ * while the router is away, for its status, until another takes it), else
+ * an idle one, else a new one below max_routers.  NULL: logged below. */
+static struct bmp_router *router_slot(struct bmp *b, const char *addr)
+{
+	struct bmp_router *r = router_by_addr(b, addr);
+
+	if (!r)
+		r = router_reuse(b, addr);
+	if (!r)
+		r = router_add(b, addr);
+	return r;
+}
+
+/* A connection from `addr` into its slot. */
 static int take(struct bmp *b, int fd, const char *addr)
 {
 	struct bmp_env e = env_of(b);
 	struct bmp_router *r;
 
 	pthread_mutex_lock(&b->lock);
-	r = router_by_addr(b, addr);
-	if (!r)
-		r = router_add(b, addr);
-	if (r)
-		bmp_router_attach(r, fd, &e);
+	r = router_slot(b, addr);
+	if (r && bmp_router_attach(r, fd, &e))
+		r = NULL;
 	pthread_mutex_unlock(&b->lock);
 	if (!r) {
 		log_err("bmp: connection from %s: not taken (a bad address, out of memory, or the "

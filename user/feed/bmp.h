@@ -64,8 +64,12 @@ struct bmp_conf {
 	 * (bmp_refused()).  n_allow 0: any router. */
 	const char *const *allow;
 	size_t n_allow;
-	/* Routers kept apart, at most BMP_MAX_ROUTERS (0: that); a connection
-	 * from one more is refused with an error.  Below the maximum: tests. */
+	/* Routers kept apart at once, at most BMP_MAX_ROUTERS (0: that): each
+	 * has a slot, its index in the RIB's key, while connected or while its
+	 * paths' withdrawals are not yet queued; a new address takes a free
+	 * slot (the last router's status goes with it).  A connection from a
+	 * new address with every slot taken is refused with an error.  Below
+	 * the maximum: tests. */
 	uint32_t max_routers;
 };
 
@@ -119,7 +123,7 @@ int bmp_start(struct bmp *b);
  * waiting at most timeout_ms.  0 or -errno. */
 int bmp_step(struct bmp *b, int timeout_ms);
 /* A connected socket from a router at `addr` (text; taken over), as if
- * accepted.  Not after bmp_start().  The router's index, or -EINVAL. */
+ * accepted.  Not after bmp_start().  The router's slot index, or -EINVAL. */
 int bmp_attach_fd(struct bmp *b, int fd, const char *addr);
 
 /* Readable (POLLIN) while changes are queued. */
@@ -130,7 +134,10 @@ struct feed_batch *bmp_pop(struct bmp *b);
 /* Pops and applies up to `max` batches (0: all); as feed_drain(). */
 int bmp_drain(struct bmp *b, struct rib *r, size_t max, size_t *applied);
 
-/* Routers ever connected (a router that comes back keeps its index). */
+/* Router slots: the routers connected, and routers gone whose slot no
+ * other has taken yet (bmp_router_status(): not connected).  A router that
+ * comes back while its slot is still its own gets it again (its counters
+ * go on); at most the most routers connected at once (bmp_conf). */
 size_t bmp_router_count(struct bmp *b);
 /* 0 or -EINVAL. */
 int bmp_router_status(struct bmp *b, size_t router, struct bmp_router_status *st);

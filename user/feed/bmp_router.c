@@ -84,8 +84,7 @@ int bmp_router_init(struct bmp_router *r, int idx, const char *addr)
 	else
 		return -EINVAL;
 	snprintf(r->st.addr, sizeof(r->st.addr), "%s", addr);
-	r->in = malloc(BMP_IN_BYTES);
-	return r->in ? 0 : -ENOMEM;
+	return 0;
 }
 
 void bmp_router_fini(struct bmp_router *r)
@@ -97,10 +96,14 @@ void bmp_router_fini(struct bmp_router *r)
 	mrt_arena_free(&r->arena);
 }
 
-void bmp_router_attach(struct bmp_router *r, int fd, const struct bmp_env *e)
+int bmp_router_attach(struct bmp_router *r, int fd, const struct bmp_env *e)
 {
 	if (r->fd >= 0)
 		bmp_router_close(r, e, "a new connection from the same address replaces this one");
+	if (!r->in)
+		r->in = malloc(BMP_IN_BYTES);
+	if (!r->in)
+		return -ENOMEM;
 	r->fd = fd;
 	r->in_len = 0;
 	r->in_off = 0;
@@ -110,6 +113,12 @@ void bmp_router_attach(struct bmp_router *r, int fd, const struct bmp_env *e)
 	r->st.connected = true;
 	r->st.c.connections++;
 	rlog(r, LOG_LVL_INFO, "connected");
+	return 0;
+}
+
+bool bmp_router_idle(const struct bmp_router *r)
+{
+	return r->fd < 0 && !r->n_peers;
 }
 
 /* ---- peers ---- */
@@ -172,23 +181,45 @@ static void push(struct bmp_router *r, const struct bmp_env *e, struct bmp_peer 
 	queue_push(e->q, b);
 }
 
-/* Every path of the peer leaves the RIB (if it has any there). */
-static void peer_withdraw(struct bmp_router *r, const struct bmp_env *e, struct bmp_peer *p)
+/* Every path of the peer leaves the RIB (if it has any there).  0, or
+ * -ENOMEM (logged): its paths stay, p->st.applied with them. */
+static int peer_withdraw(struct bmp_router *r, const struct bmp_env *e, struct bmp_peer *p)
 {
 	struct feed_batch *b;
 	char pt[80];
 
 	if (!p->st.applied)
-		return;
-	p->st.applied = false;
+		return 0;
 	b = queue_batch_new(FEED_EV_PEER_DOWN, 0, 0, 0);
 	if (!b) {
 		rlog(r, LOG_LVL_ERR, "out of memory: the paths of peer %s stay in the RIB",
 		     peer_text(&p->rib_peer, pt, sizeof(pt)));
-		return;
+		return -ENOMEM;
 	}
+	p->st.applied = false;
 	b->when = e->now;
 	push(r, e, p, b);
+	return 0;
+}
+
+/* After the connection: every peer's paths are withdrawn and the peer
+ * forgotten; a peer whose withdrawal found no memory stays (with its
+ * paths), for bmp_router_resume() to try again.  The slot is idle once none
+ * is left. */
+static void withdraw_all(struct bmp_router *r, const struct bmp_env *e)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < r->n_peers; i++)
+		if (peer_withdraw(r, e, &r->peers[i]))
+			r->peers[kept++] = r->peers[i];
+	r->n_peers = kept;
+	r->st.peers = kept;
+	if (kept)
+		return;
+	free(r->peers);
+	r->peers = NULL;
+	r->cap_peers = 0;
 }
 
 static void peer_remove(struct bmp_router *r, struct bmp_peer *p)
@@ -418,8 +449,10 @@ static void on_peer_down(struct bmp_router *r, const struct bmp_env *e, const ui
 	     bmp_peer_down_name(reason), p ? "" : " (not known)");
 	if (!p)
 		return;
-	peer_withdraw(r, e, p);
-	peer_remove(r, p);
+	if (peer_withdraw(r, e, p))
+		p->st.up = false; /* kept while its paths are: the close tries again */
+	else
+		peer_remove(r, p);
 }
 
 static void on_stats(struct bmp_router *r, const struct bmp_env *e, const uint8_t *m, size_t len,
@@ -557,14 +590,14 @@ void bmp_router_close(struct bmp_router *r, const struct bmp_env *e, const char 
 	va_end(ap);
 	rlog(r, LOG_LVL_INFO, "connection closed (%s): the paths of its %zu peers are withdrawn",
 	     why, r->n_peers);
-	for (size_t i = 0; i < r->n_peers; i++)
-		peer_withdraw(r, e, &r->peers[i]);
-	r->n_peers = 0;
-	r->st.peers = 0;
+	withdraw_all(r, e);
 	if (r->fd >= 0)
 		close(r->fd);
 	r->fd = -1;
+	free(r->in); /* a slot without a connection keeps only its status */
+	r->in = NULL;
 	r->in_len = 0;
+	mrt_arena_free(&r->arena);
 	r->paused = false;
 	r->st.connected = false;
 }
@@ -623,6 +656,8 @@ void bmp_router_io(struct bmp_router *r, short revents, const struct bmp_env *e)
 
 void bmp_router_resume(struct bmp_router *r, const struct bmp_env *e)
 {
+	if (r->fd < 0 && r->n_peers) /* withdrawals the close found no memory for */
+		withdraw_all(r, e);
 	if (!r->paused || !queue_has_room(e->q))
 		return;
 	r->paused = false;

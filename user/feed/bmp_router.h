@@ -31,8 +31,9 @@ struct bmp_peer {
 	uint32_t local_as; /* the router's AS in its sent OPEN; 0 before a Peer Up */
 };
 
-/* Routers a station keeps apart: a path's RIB key holds its router's index
- * + 1 (struct rib_peer.source, 16 bits). */
+/* Routers a station keeps apart at once: a path's RIB key holds its
+ * router's slot index + 1 (struct rib_peer.source, 16 bits).  A slot is
+ * reused once idle (bmp_router_idle()). */
 #define BMP_MAX_ROUTERS 65535
 
 struct bmp_router {
@@ -53,19 +54,27 @@ struct bmp_router {
 };
 
 /* addr: the router's address as text ("203.0.113.1").  0 or -EINVAL
- * (not an address) or -ENOMEM. */
+ * (not an address); allocates nothing (the read buffer comes with a
+ * connection). */
 int bmp_router_init(struct bmp_router *r, int idx, const char *addr);
 void bmp_router_fini(struct bmp_router *r);
-/* A new connection (the previous one, if any, is closed first). */
-void bmp_router_attach(struct bmp_router *r, int fd, const struct bmp_env *e);
+/* A new connection (the previous one, if any, is closed first).  0, or
+ * -ENOMEM (no read buffer): fd is the caller's to close then. */
+int bmp_router_attach(struct bmp_router *r, int fd, const struct bmp_env *e);
+/* Whether the slot is free for another router: not connected, and every
+ * peer's withdrawal queued (ahead of anything a new router sends, so the
+ * RIB has dropped the old router's paths before it sees the new one's). */
+bool bmp_router_idle(const struct bmp_router *r);
 
 short bmp_router_events(const struct bmp_router *r);
 void bmp_router_io(struct bmp_router *r, short revents, const struct bmp_env *e);
-/* Reads again if the queue has room. */
+/* Reads again if the queue has room; after a close, retries the
+ * withdrawals that found no memory. */
 void bmp_router_resume(struct bmp_router *r, const struct bmp_env *e);
 /* Frames and handles the messages in r->in (fuzz target, tests). */
 void bmp_router_process(struct bmp_router *r, const struct bmp_env *e);
-/* Closes the connection: every path of its peers is withdrawn. */
+/* Closes the connection: every path of its peers is withdrawn, and the
+ * read buffer freed. */
 void bmp_router_close(struct bmp_router *r, const struct bmp_env *e, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
