@@ -137,7 +137,7 @@ int bmp_drain(struct bmp *b, struct rib *r, size_t max, size_t *applied);
 /* Router slots: the routers connected, and routers gone whose slot no
  * other has taken yet (bmp_router_status(): not connected).  A router that
  * comes back while its slot is still its own gets it again (its counters
- * go on); at most the most routers connected at once (bmp_conf). */
+ * go on).  Never more than the routers once connected at the same time. */
 size_t bmp_router_count(struct bmp *b);
 /* 0 or -EINVAL. */
 int bmp_router_status(struct bmp *b, size_t router, struct bmp_router_status *st);
