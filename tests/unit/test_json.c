@@ -225,12 +225,13 @@ static void test_json_link_schema(void **state)
 	json_t *o = round_trip(json_out_link(&l, hostile_ups, "eth1", &ai));
 
 	CHECK_SCHEMA(o, { "interface", JSON_STRING }, { "ifindex", JSON_INTEGER },
-		     { "vlan", JSON_INTEGER }, { "upstream", JSON_STRING },
-		     { "upstream_id", JSON_INTEGER }, { "upstream_as", JSON_INTEGER },
-		     { "xdp_mode", JSON_STRING }, { "xdp_via", JSON_STRING },
-		     { "tc_hook", JSON_STRING });
+		     { "netns", JSON_STRING }, { "vlan", JSON_INTEGER },
+		     { "upstream", JSON_STRING }, { "upstream_id", JSON_INTEGER },
+		     { "upstream_as", JSON_INTEGER }, { "xdp_mode", JSON_STRING },
+		     { "xdp_via", JSON_STRING }, { "tc_hook", JSON_STRING });
 	assert_string_equal(str_of(o, "interface"), "eth1");
 	assert_int_equal(int_of(o, "ifindex"), 7);
+	assert_string_equal(str_of(o, "netns"), "this");
 	assert_int_equal(int_of(o, "vlan"), 100);
 	assert_string_equal(str_of(o, "upstream"), "\xc4\x8cT\xc3\x9c");
 	assert_int_equal(int_of(o, "upstream_id"), 2);
@@ -243,17 +244,19 @@ static void test_json_link_schema(void **state)
 
 static void test_json_link_gone_and_detached(void **state)
 {
-	/* the interface is gone, the link takes every frame, nothing attached */
+	/* the interface is not in this network namespace (or gone), the link
+	 * takes every frame, nothing seen attached */
 	struct link_row l = { .key = { .ifindex = 9, .vlan_id = ASC_VLAN_ANY },
 			      .val = { .upstream_id = 1 } };
 	struct attach_info ai = { .xdp_mode = "-", .tc_hook = "-" };
 	json_t *o = round_trip(json_out_link(&l, hostile_ups, NULL, &ai));
 
 	CHECK_SCHEMA(o, { "interface", JSON_NULL }, { "ifindex", JSON_INTEGER },
-		     { "vlan", JSON_NULL }, { "upstream", JSON_STRING },
+		     { "netns", JSON_STRING }, { "vlan", JSON_NULL }, { "upstream", JSON_STRING },
 		     { "upstream_id", JSON_INTEGER }, { "upstream_as", JSON_INTEGER },
 		     { "xdp_mode", JSON_NULL }, { "xdp_via", JSON_NULL }, { "tc_hook", JSON_NULL });
 	assert_int_equal(int_of(o, "upstream_as"), 0);
+	assert_string_equal(str_of(o, "netns"), "other");
 	json_decref(o);
 }
 

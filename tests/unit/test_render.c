@@ -21,7 +21,7 @@ static const struct counter_row rows[] = {
 	{ { 131279, 4837, 1, ASC_DIR_RX, 4 }, { 3, 300 }, ASC_PATH_OWN },
 	{ { 131279, 4837, 1, ASC_DIR_RX, 4 }, { 2, 200 }, ASC_PATH_CONSENSUS },
 };
-static struct snap_link links[1];
+static struct snap_link links[3];
 static struct snapshot s;
 
 static int setup(void **state)
@@ -37,8 +37,19 @@ static int setup(void **state)
 	s.state.routes_v4 = 2;
 	links[0].row = (struct link_row){ { .ifindex = 99999, .vlan_id = ASC_VLAN_ANY },
 					  { .upstream_id = 1 } };
+	/* not here (another namespace's, or gone): no name, nothing seen */
+	links[1] = links[0];
+	links[1].row.key.vlan_id = 100; /* the same interface, one VLAN */
+	/* here: its name and what is attached */
+	links[2].row = (struct link_row){ { .ifindex = 3, .vlan_id = ASC_VLAN_ANY },
+					  { .upstream_id = 1 } };
+	links[2].here = true;
+	strcpy(links[2].ifname, "r-cu");
+	links[2].attach = (struct attach_info){
+		.xdp = true, .xdp_mode = "native", .tc = true, .tc_hook = "tcx"
+	};
 	s.links = links;
-	s.n_links = 1; /* ifname "": gone; nothing attached */
+	s.n_links = 3;
 	return 0;
 }
 
@@ -100,13 +111,24 @@ static void test_render_stats_json(void **state)
 
 static void test_render_status(void **state)
 {
-	char *t = render(status_text);
+	char *t = render(status_text), *note;
 	json_error_t err;
 	json_t *o, *l;
 
 	(void)state;
 	assert_non_null(strstr(t, "pin dir:  /sys/fs/bpf/t\n"));
-	assert_non_null(strstr(t, "#99999(gone)"));
+	/* not here: the ifindex, "?" for what is attached, one note per ifindex */
+	assert_non_null(strstr(
+		t, "  #99999       any   cu       1    4837     ?       ?                ?\n"));
+	assert_non_null(strstr(
+		t, "  #99999       100   cu       1    4837     ?       ?                ?\n"));
+	note = strstr(t, "  #99999: not in this network namespace");
+	assert_non_null(note);
+	assert_null(strstr(note + strlen("  #99999"), "#99999: not in"));
+	assert_non_null(strstr(note, "nsenter --net=/run/netns/NAME asclass status\n"));
+	assert_non_null(strstr(
+		t, "  r-cu         any   cu       1    4837     native  single program   tcx\n"));
+	assert_null(strstr(t, "#3"));
 	assert_non_null(strstr(t, "counters: 3 of 1024 slots (0%)"));
 	free(t);
 	t = render(status_json);
@@ -114,12 +136,34 @@ static void test_render_status(void **state)
 	assert_non_null(o);
 	l = json_array_get(json_object_get(o, "links"), 0);
 	assert_true(json_is_null(json_object_get(l, "interface")));
+	assert_string_equal(json_string_value(json_object_get(l, "netns")), "other");
+	assert_int_equal(json_integer_value(json_object_get(l, "ifindex")), 99999);
 	assert_true(json_is_null(json_object_get(l, "xdp_mode")));
 	assert_string_equal(json_string_value(json_object_get(l, "upstream")), "cu");
+	l = json_array_get(json_object_get(o, "links"), 2);
+	assert_string_equal(json_string_value(json_object_get(l, "interface")), "r-cu");
+	assert_string_equal(json_string_value(json_object_get(l, "netns")), "this");
+	assert_string_equal(json_string_value(json_object_get(l, "xdp_mode")), "native");
 	assert_int_equal(
 		json_integer_value(json_object_get(json_object_get(o, "counters"), "slots")), 3);
 	json_decref(o);
 	free(t);
+}
+
+static void test_render_link_ifname(void **state)
+{
+	struct snap_link l = { .row = { .key = { .ifindex = 7 } } };
+	char buf[IF_NAMESIZE + 16];
+
+	(void)state;
+	/* a name left in a link that is not here is never printed */
+	strcpy(l.ifname, "eth0");
+	assert_string_equal(snap_link_ifname(&l, buf, sizeof(buf)), "#7");
+	l.here = true;
+	assert_string_equal(snap_link_ifname(&l, buf, sizeof(buf)), "eth0");
+	l.row.key.ifindex = 4294967295U;
+	l.here = false;
+	assert_string_equal(snap_link_ifname(&l, buf, sizeof(buf)), "#4294967295");
 }
 
 static void test_render_names(void **state)
@@ -136,9 +180,8 @@ static void test_render_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_render_stats_text),
-		cmocka_unit_test(test_render_stats_json),
-		cmocka_unit_test(test_render_status),
+		cmocka_unit_test(test_render_stats_text), cmocka_unit_test(test_render_stats_json),
+		cmocka_unit_test(test_render_status),	  cmocka_unit_test(test_render_link_ifname),
 		cmocka_unit_test(test_render_names),
 	};
 

@@ -10,7 +10,6 @@
 #include "cli/cmd.h"
 #include "common/log.h"
 #include "common/parse.h"
-#include "dataplane/attach.h"
 #include "output/json_out.h"
 #include "output/metrics.h"
 #include "output/snapshot.h"
@@ -45,10 +44,13 @@ static const struct cmd_spec status_spec = {
 	.desc = "Show the configured upstream links with their attach state (XDP mode, dispatcher "
 		"or single program, tc egress), the active route tables (and how full the fast "
 		"tables are), how full the counter map is and the reasons packets went "
-		"unclassified.",
+		"unclassified.  A link whose interface is not in this network namespace (no "
+		"interface of its index here carries this pin directory's programs) shows as "
+		"#IFINDEX, its attach state as ?: run status in the links' namespace.",
 	.opts = status_opts,
 	.examples = "    asclass status\n    asclass status --json | jq '.links[] | "
-		    "select(.xdp_mode == null)'\n",
+		    "select(.netns == \"this\" and .xdp_mode == null)'\n"
+		    "    nsenter --net=/run/netns/NAME asclass status\n",
 };
 
 enum { M_TOP, M_WATCH };
@@ -116,8 +118,7 @@ int cmd_status(int argc, char **argv)
 		return ASC_EXIT_USAGE;
 	if (optind != argc)
 		return usage_error(&status_spec, "takes no arguments");
-	asc_attach_pin_dir = asc_pin_dir;
-	return render(SNAP_ATTACH, json ? status_json : status_text);
+	return render(0, json ? status_json : status_text);
 }
 
 #define MAX_WATCH 64

@@ -137,9 +137,47 @@ static struct asclass_bpf *open_skel(const char *pin_dir, const char *prog)
 	return skel;
 }
 
-/* Our XDP program on ifindex, as libxdp sees it; NULL if none.  *mpp must be
- * closed by the caller when set. */
-static struct xdp_program *find_xdp(int ifindex, struct xdp_multiprog **mpp)
+/* Whether program prog_id uses the map map_id: whether it counts into the
+ * maps whose map that is.  The kernel says how many maps the program has,
+ * then names them. */
+static bool prog_uses_map(__u32 prog_id, __u32 map_id)
+{
+	struct bpf_prog_info pi = { 0 };
+	__u32 len = sizeof(pi), *ids = NULL, n;
+	bool found = false;
+	int fd = bpf_prog_get_fd_by_id(prog_id);
+
+	if (fd < 0)
+		return false;
+	if (bpf_obj_get_info_by_fd(fd, &pi, &len) || !(n = pi.nr_map_ids) ||
+	    !(ids = calloc(n, sizeof(*ids))))
+		goto out;
+	memset(&pi, 0, sizeof(pi));
+	pi.nr_map_ids = n;
+	pi.map_ids = (__u64)(unsigned long)ids;
+	len = sizeof(pi);
+	if (bpf_obj_get_info_by_fd(fd, &pi, &len))
+		goto out;
+	for (__u32 i = 0; i < n && i < pi.nr_map_ids && !found; i++)
+		found = ids[i] == map_id;
+out:
+	free(ids);
+	close(fd);
+	return found;
+}
+
+/* Whether p is our XDP program: named so and, when map_id is not 0, using
+ * that map. */
+static bool xdp_ours(struct xdp_program *p, __u32 map_id)
+{
+	return p && !strcmp(xdp_program__name(p), ASC_PROG_XDP) &&
+	       (!map_id || prog_uses_map(xdp_program__id(p), map_id));
+}
+
+/* Our XDP program on ifindex, as libxdp sees it; NULL if none.  map_id (when
+ * not 0) must be among its maps.  *mpp must be closed by the caller when
+ * set. */
+static struct xdp_program *find_xdp(int ifindex, __u32 map_id, struct xdp_multiprog **mpp)
 {
 	struct xdp_multiprog *mp = xdp_multiprog__get_from_ifindex(ifindex);
 	struct xdp_program *p;
@@ -150,10 +188,10 @@ static struct xdp_program *find_xdp(int ifindex, struct xdp_multiprog **mpp)
 	*mpp = mp;
 	if (xdp_multiprog__is_legacy(mp)) {
 		p = xdp_multiprog__main_prog(mp);
-		return p && !strcmp(xdp_program__name(p), ASC_PROG_XDP) ? p : NULL;
+		return xdp_ours(p, map_id) ? p : NULL;
 	}
 	for (p = xdp_multiprog__next_prog(NULL, mp); p; p = xdp_multiprog__next_prog(p, mp))
-		if (!strcmp(xdp_program__name(p), ASC_PROG_XDP))
+		if (xdp_ours(p, map_id))
 			return p;
 	return NULL;
 }
@@ -172,18 +210,73 @@ static const char *mode_name(enum xdp_attach_mode m)
 	}
 }
 
-int attach_query(int ifindex, struct attach_info *info)
+/* The tcx egress program on ifindex in this network namespace that uses
+ * map_id, in *prog_id; -ENOENT if none (-EINVAL: no tcx).  The kernel says
+ * how many programs the hook has, then names them. */
+static int tcx_query_here(int ifindex, __u32 map_id, unsigned int *prog_id)
 {
-	const char *pin_dir_for_query = asc_attach_pin_dir;
+	enum bpf_attach_type type = (enum bpf_attach_type)ASC_BPF_TCX_EGRESS;
+	LIBBPF_OPTS(bpf_prog_query_opts, q);
+	__u32 *ids, cap;
+	int err = -ENOENT;
+
+	/* target_fd is the kernel's target_ifindex (a union) for tcx */
+	if (bpf_prog_query_opts(ifindex, type, &q))
+		return -errno;
+	cap = q.prog_cnt;
+	if (!cap)
+		return -ENOENT;
+	ids = calloc(cap, sizeof(*ids));
+	if (!ids)
+		return -ENOMEM;
+	q.prog_ids = ids;
+	/* -ENOSPC: more were attached meanwhile; the first cap are named */
+	if (bpf_prog_query_opts(ifindex, type, &q) && errno != ENOSPC)
+		err = -errno;
+	for (__u32 i = 0; err == -ENOENT && i < cap && i < q.prog_cnt; i++)
+		if (prog_uses_map(ids[i], map_id)) {
+			*prog_id = ids[i];
+			err = 0;
+		}
+	free(ids);
+	return err;
+}
+
+/* Whether our tc program is on ifindex's egress, as attach_query_own() (map_id
+ * not 0) or attach_query() (0) asks. */
+static void tc_query(int ifindex, __u32 map_id, struct attach_info *info)
+{
 	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = BPF_TC_EGRESS);
 	LIBBPF_OPTS(bpf_tc_opts, tco, .handle = ASC_TC_HANDLE, .priority = ASC_TC_PRIORITY);
-	struct xdp_multiprog *mp;
-	struct xdp_program *p;
+	int err = map_id ? tcx_query_here(ifindex, map_id, &info->tc_prog_id)
+			 : tcx_query(asc_attach_pin_dir, ifindex, &info->tc_prog_id);
 
+	if (!err) {
+		info->tc = true;
+		info->tc_hook = "tcx";
+	} else if (bpf_tc_query(&hook, &tco) == 0 &&
+		   (!map_id || prog_uses_map(tco.prog_id, map_id))) {
+		info->tc = true;
+		info->tc_hook = "clsact";
+		info->tc_prog_id = tco.prog_id;
+	}
+}
+
+/* Nothing attached. */
+static void info_clear(struct attach_info *info)
+{
 	memset(info, 0, sizeof(*info));
 	info->xdp_mode = "-";
 	info->tc_hook = "-";
-	p = find_xdp(ifindex, &mp);
+}
+
+static void query(int ifindex, __u32 map_id, struct attach_info *info)
+{
+	struct xdp_multiprog *mp;
+	struct xdp_program *p;
+
+	info_clear(info);
+	p = find_xdp(ifindex, map_id, &mp);
 	if (p) {
 		info->xdp = true;
 		info->dispatcher = !xdp_multiprog__is_legacy(mp);
@@ -192,15 +285,25 @@ int attach_query(int ifindex, struct attach_info *info)
 	}
 	if (mp)
 		xdp_multiprog__close(mp);
-	if (tcx_query(pin_dir_for_query, ifindex, &info->tc_prog_id) == 0) {
-		info->tc = true;
-		info->tc_hook = "tcx";
-	} else if (bpf_tc_query(&hook, &tco) == 0) {
-		info->tc = true;
-		info->tc_hook = "clsact";
-		info->tc_prog_id = tco.prog_id;
-	}
+	tc_query(ifindex, map_id, info);
+}
+
+int attach_query(int ifindex, struct attach_info *info)
+{
+	query(ifindex, 0, info);
 	return 0;
+}
+
+bool attach_query_own(const struct asc_maps *m, int ifindex, struct attach_info *info)
+{
+	struct bpf_map_info mi = { 0 };
+	__u32 len = sizeof(mi);
+
+	info_clear(info);
+	if (bpf_obj_get_info_by_fd(m->ifaces, &mi, &len) || !mi.id)
+		return false;
+	query(ifindex, mi.id, info);
+	return info->xdp || info->tc;
 }
 
 static int attach_xdp(const char *pin_dir, int ifindex, const char *ifname, enum attach_mode mode)
@@ -344,7 +447,7 @@ static int detach_xdp(int ifindex)
 	struct xdp_program *p;
 	int err = -ENOENT;
 
-	p = find_xdp(ifindex, &mp);
+	p = find_xdp(ifindex, 0, &mp);
 	if (p)
 		err = xdp_program__detach(p, ifindex, xdp_multiprog__attach_mode(mp), 0);
 	if (mp)

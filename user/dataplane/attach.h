@@ -50,7 +50,19 @@ int asc_attach(const char *pin_dir, const struct attach_opts *o, struct attach_i
 /* Removes our programs from the interface and its link entries.  Counters
  * stay.  Returns 0, -ENOENT if nothing of ours was there, or an error. */
 int asc_detach(const char *pin_dir, const char *ifname);
-/* What of ours is attached to ifindex. */
+struct asc_maps;
+
+/* What of ours is attached to ifindex: asclass programs by name, the tcx
+ * link by its pin under asc_attach_pin_dir.  Returns 0. */
 int attach_query(int ifindex, struct attach_info *info);
+/* What of this install (the maps m) is attached to the interface with
+ * ifindex in the calling thread's network namespace: only programs that use
+ * m's asc_ifaces count, each hook asked in this namespace.  Returns whether
+ * one is there: whether that interface is the link's here (links are keyed
+ * by ifindex, which names another interface, or none, in every other
+ * namespace).  Needs CAP_SYS_ADMIN (programs by id); without it, or when
+ * the link's interface is in another namespace or gone, false.  Logs
+ * nothing. */
+bool attach_query_own(const struct asc_maps *m, int ifindex, struct attach_info *info);
 
 #endif

@@ -284,8 +284,9 @@ json_t *json_out_link(const struct link_row *l, const struct asc_upstream *ups, 
 	unsigned int id = l->val.upstream_id;
 	json_t *vlan = l->key.vlan_id == ASC_VLAN_ANY ? json_null() : json_integer(l->key.vlan_id);
 
-	return json_pack("{s:s?, s:I, s:o, s:o, s:I, s:I, s:s?, s:s?, s:s?}", "interface", ifname,
-			 "ifindex", (json_int_t)l->key.ifindex, "vlan", vlan, "upstream",
+	return json_pack("{s:s?, s:I, s:s, s:o, s:o, s:I, s:I, s:s?, s:s?, s:s?}", "interface",
+			 ifname, "ifindex", (json_int_t)l->key.ifindex, "netns",
+			 ifname ? "this" : "other", "vlan", vlan, "upstream",
 			 upstream_text(ups, id), "upstream_id", (json_int_t)id, "upstream_as",
 			 (json_int_t)(id < ASC_MAX_UPSTREAMS ? ups[id].asn : 0), "xdp_mode",
 			 ai->xdp ? ai->xdp_mode : NULL, "xdp_via",
@@ -377,8 +378,8 @@ int json_out_status(FILE *f, const struct snapshot *s, const char *pin_dir)
 	for (size_t i = 0; i < s->n_links; i++) {
 		const struct snap_link *l = &s->links[i];
 
-		json_out_add(&w, json_out_link(&l->row, s->ups, l->ifname[0] ? l->ifname : NULL,
-					       &l->attach));
+		json_out_add(
+			&w, json_out_link(&l->row, s->ups, l->here ? l->ifname : NULL, &l->attach));
 	}
 	json_out_end(&w);
 	json_out_key(&w, "routes");

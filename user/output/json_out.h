@@ -103,10 +103,12 @@ json_t *json_out_overflow(const struct asc_upstream *ups, unsigned int id, unsig
 /* Packets by reason: {"seen": n, "classified": n, "not_ip": n, ...}. */
 json_t *json_out_packets(const uint64_t stats[ASC_STAT_MAX]);
 
-/* Link: {interface, ifindex, vlan, upstream, upstream_id, upstream_as,
- * xdp_mode, xdp_via, tc_hook}.  ifname NULL: the interface is gone (null);
- * vlan null: every frame of the interface; the last three are null when
- * that program is not attached. */
+/* Link: {interface, ifindex, netns, vlan, upstream, upstream_id,
+ * upstream_as, xdp_mode, xdp_via, tc_hook}.  ifname NULL: the link's
+ * interface is not in this network namespace, or gone (interface null,
+ * netns "other", and what is attached cannot be seen: the last three
+ * null); else netns "this".  vlan null: every frame of the interface; the
+ * last three are null when that program is not attached. */
 json_t *json_out_link(const struct link_row *l, const struct asc_upstream *ups, const char *ifname,
 		      const struct attach_info *ai);
 /* Active tables: {generation, lookup, ipv4, ipv6, swaps, loaded}. */

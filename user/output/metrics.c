@@ -593,10 +593,7 @@ static void write_upstream_info(FILE *f, const struct snapshot *s)
 		const struct link_row *l = &s->links[i].row;
 		char ifname[IF_NAMESIZE + 16], vlan[16];
 
-		if (s->links[i].ifname[0])
-			snprintf(ifname, sizeof(ifname), "%s", s->links[i].ifname);
-		else
-			snprintf(ifname, sizeof(ifname), "#%u", l->key.ifindex);
+		snap_link_ifname(&s->links[i], ifname, sizeof(ifname));
 		if (l->key.vlan_id == ASC_VLAN_ANY)
 			strcpy(vlan, "any");
 		else

@@ -2,6 +2,7 @@
 /* user/output/snapshot.c - the one place commands and the daemon read the
  * maps for output (see snapshot.h). */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -20,6 +21,15 @@ const char *path_name(unsigned int path)
 	return path < sizeof(names) / sizeof(names[0]) ? names[path] : "?";
 }
 
+const char *snap_link_ifname(const struct snap_link *l, char *buf, size_t len)
+{
+	if (l->here)
+		snprintf(buf, len, "%s", l->ifname);
+	else
+		snprintf(buf, len, "#%u", l->row.key.ifindex);
+	return buf;
+}
+
 unsigned int pct(uint64_t used, uint64_t cap)
 {
 	return cap ? (unsigned int)(used * 100 / cap) : 0;
@@ -34,8 +44,9 @@ void snapshot_free(struct snapshot *s)
 	s->n_rows = s->n_links = 0;
 }
 
-/* asc_links with each link's interface name and, if asked, what is attached. */
-static int links_fill(const struct asc_maps *m, bool attach, struct snapshot *s)
+/* asc_links with what of ours is attached to each link and, where that
+ * shows its interface is here, its name. */
+static int links_fill(const struct asc_maps *m, struct snapshot *s)
 {
 	struct link_row *rows;
 	size_t n;
@@ -52,10 +63,12 @@ static int links_fill(const struct asc_maps *m, bool attach, struct snapshot *s)
 		struct snap_link *l = &s->links[i];
 
 		l->row = rows[i];
-		if (!if_indextoname(l->row.key.ifindex, l->ifname))
+		l->here = attach_query_own(m, (int)l->row.key.ifindex, &l->attach) &&
+			  if_indextoname(l->row.key.ifindex, l->ifname);
+		if (!l->here) {
 			l->ifname[0] = 0;
-		if (attach)
-			attach_query((int)l->row.key.ifindex, &l->attach);
+			l->attach = (struct attach_info){ .xdp_mode = "-", .tc_hook = "-" };
+		}
 	}
 	s->n_links = n;
 	free(rows);
@@ -86,7 +99,7 @@ int snapshot_read(const struct asc_maps *m, unsigned int parts, struct snapshot 
 	}
 	if (err || (err = upstreams_read(m, s->ups)) || (err = overflow_read(m, s->ovf)) ||
 	    (err = stats_read(m, s->stats)) || (err = state_read(m, &s->state)) ||
-	    (err = links_fill(m, parts & SNAP_ATTACH, s)))
+	    (err = links_fill(m, s)))
 		snapshot_free(s);
 	return err;
 }

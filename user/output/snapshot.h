@@ -18,17 +18,22 @@
 struct metrics_daemon;
 
 /* What snapshot_read() reads beyond the always-read parts (upstreams,
- * overflow, stats, state, links, the number of counter keys). */
+ * overflow, stats, state, links and what is attached to them, the number
+ * of counter keys). */
 enum snapshot_part {
-	SNAP_ROWS = 1,	 /* every counter row (asc_counts may hold millions) */
-	SNAP_ATTACH = 2, /* what is attached to each link (needs CAP_SYS_ADMIN) */
+	SNAP_ROWS = 1, /* every counter row (asc_counts may hold millions) */
 };
 
-/* A configured link as the maps and the kernel show it. */
+/* A configured link as the maps and the kernel show it.  Links are keyed by
+ * ifindex, which names another interface (or none) in every other network
+ * namespace: the link's interface is taken as here only when the interface
+ * with that ifindex here carries a program of these maps
+ * (attach_query_own()). */
 struct snap_link {
 	struct link_row row;
-	char ifname[IF_NAMESIZE];  /* "" when the interface is gone */
-	struct attach_info attach; /* all false unless SNAP_ATTACH */
+	bool here;		   /* its interface is in this network namespace */
+	char ifname[IF_NAMESIZE];  /* its name when here, else "" */
+	struct attach_info attach; /* what of ours is on it; all false unless here */
 };
 
 struct snapshot {
@@ -55,6 +60,10 @@ int snapshot_load(const char *pin_dir, unsigned int parts, struct snapshot *s);
 /* Frees what snapshot_read() allocated; s may be read again. */
 void snapshot_free(struct snapshot *s);
 
+/* The link's interface for output: its name when here, else "#IFINDEX"
+ * (another namespace's, or gone: never this namespace's interface of that
+ * index).  Returns buf. */
+const char *snap_link_ifname(const struct snap_link *l, char *buf, size_t len);
 /* "own", "consensus", "none" (enum asc_path); "?" for another value. */
 const char *path_name(unsigned int path);
 /* used as a percentage of cap (0 when cap is 0). */

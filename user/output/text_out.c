@@ -74,25 +74,56 @@ int text_out_stats(FILE *f, const struct snapshot *s)
 	return flushed(f, "counters");
 }
 
+/* The xdp, via and tc columns of a link: "?" when its interface is not
+ * here (what is on it cannot be seen from here). */
+static void attach_cols(const struct snap_link *l, const char *col[3])
+{
+	const struct attach_info *ai = &l->attach;
+
+	if (!l->here) {
+		col[0] = col[1] = col[2] = "?";
+		return;
+	}
+	col[0] = ai->xdp ? ai->xdp_mode : "no";
+	col[1] = ai->xdp ? (ai->dispatcher ? "dispatcher" : "single program") : "-";
+	col[2] = ai->tc ? ai->tc_hook : "no";
+}
+
 static void status_link(FILE *f, const struct snapshot *s, const struct snap_link *l)
 {
 	unsigned int id = l->row.val.upstream_id;
-	const struct attach_info *ai = &l->attach;
 	char ifname[IF_NAMESIZE + 16], vlan[8], name[ASC_NAME_LEN + 8];
+	const char *col[3];
 
-	if (l->ifname[0])
-		snprintf(ifname, sizeof(ifname), "%s", l->ifname);
-	else
-		snprintf(ifname, sizeof(ifname), "#%u(gone)", l->row.key.ifindex);
+	snap_link_ifname(l, ifname, sizeof(ifname));
+	attach_cols(l, col);
 	if (l->row.key.vlan_id == ASC_VLAN_ANY)
 		snprintf(vlan, sizeof(vlan), "any");
 	else
 		snprintf(vlan, sizeof(vlan), "%u", l->row.key.vlan_id);
 	fprintf(f, "  %-12s %-5s %-8s %-4u %-8u %-7s %-16s %s\n", ifname, vlan,
 		upstream_name(s->ups, id, name, sizeof(name)), id,
-		id < ASC_MAX_UPSTREAMS ? s->ups[id].asn : 0, ai->xdp ? ai->xdp_mode : "no",
-		ai->xdp ? (ai->dispatcher ? "dispatcher" : "single program") : "-",
-		ai->tc ? ai->tc_hook : "no");
+		id < ASC_MAX_UPSTREAMS ? s->ups[id].asn : 0, col[0], col[1], col[2]);
+}
+
+/* Why a link shows as "#IFINDEX": once per ifindex, after the table. */
+static void status_elsewhere(FILE *f, const struct snapshot *s)
+{
+	for (size_t i = 0; i < s->n_links; i++) {
+		unsigned int ifx = s->links[i].row.key.ifindex;
+		size_t j = 0;
+
+		while (j < i && s->links[j].row.key.ifindex != ifx)
+			j++;
+		if (s->links[i].here || j < i)
+			continue;
+		fprintf(f,
+			"  #%u: not in this network namespace (no interface of index %u here "
+			"carries "
+			"this pin directory's programs) or gone: run asclass in the links' "
+			"namespace, e.g. nsenter --net=/run/netns/NAME asclass status\n",
+			ifx, ifx);
+	}
 }
 
 static void status_links(FILE *f, const struct snapshot *s)
@@ -102,6 +133,7 @@ static void status_links(FILE *f, const struct snapshot *s)
 		"id", "asn", "xdp", "via", "tc");
 	for (size_t i = 0; i < s->n_links; i++)
 		status_link(f, s, &s->links[i]);
+	status_elsewhere(f, s);
 	if (!s->n_links)
 		fprintf(f, "  (none: see 'asclass attach --help')\n");
 }

@@ -12,8 +12,9 @@
 /* One line per counter row (with its path), then the overflow buckets,
  * then the unclassified packets by reason. */
 int text_out_stats(FILE *f, const struct snapshot *s);
-/* Links and what is attached to them (SNAP_ATTACH), route tables, fast
- * table and counter map fill, packets by reason. */
+/* Links and what is attached to them (a link whose interface is not in
+ * this network namespace as "#IFINDEX", attach state "?", and a note),
+ * route tables, fast table and counter map fill, packets by reason. */
 int text_out_status(FILE *f, const struct snapshot *s, const char *pin_dir);
 /* One interval of `asclass top`: totals per upstream and direction, then
  * at most `limit` rows by bits per second (bits/s with k, M, G prefixes). */
