@@ -345,7 +345,9 @@ static unsigned int records_flags(const struct asc_state *st, unsigned int which
 
 	/* under lpm only the LPM tries know the active generation's records;
 	 * before the first load neither generation uses any */
-	if (st->swaps && st->lookup != ASC_LOOKUP_FAST)
+	if (!st->swaps)
+		flags |= FIB_ACTIVE_NONE;
+	else if (st->lookup != ASC_LOOKUP_FAST)
 		flags |= FIB_ACTIVE_LPM;
 	return flags;
 }
@@ -606,7 +608,7 @@ int tables_upstreams(const struct asc_maps *m, struct rt_upstreams *u)
 int tables_live_open(const struct asc_maps *m, struct tables_live **out)
 {
 	struct tables_live *l = calloc(1, sizeof(*l));
-	int err = l ? fib_open(m, true, &l->fib) : -ENOMEM;
+	int err = l ? fib_open_unmapped(m, true, &l->fib) : -ENOMEM;
 
 	if (err) {
 		tables_live_close(l);
