@@ -1412,8 +1412,23 @@ static int fents_of(const struct rt_entry *tv, size_t n, const uint32_t *rid, st
 
 /* The update tries of both families from v (IPv4 first: n[0], then n[1]),
  * as fib_update() needs them. */
-static int strie_fill(struct fib *f, const struct fent *v, const size_t n[2])
+/* Gives the whole pages of [*from, to) back to the kernel (their contents
+ * are not read again; the memory stays the caller's to free) and moves
+ * *from to the first page not given back. */
+static void give_back(uintptr_t *from, uintptr_t to)
 {
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t a = (*from + page - 1) & ~(page - 1), b = to & ~(page - 1);
+
+	if (b > a && !madvise((void *)a, b - a, MADV_DONTNEED))
+		*from = b;
+}
+
+/* The update tries from v; with `consume`, v's pages are given back as
+ * they are read, so the tries grow in the memory the input leaves. */
+static int strie_fill(struct fib *f, const struct fent *v, const size_t n[2], bool consume)
+{
+	uintptr_t from = (uintptr_t)v;
 	int err = 0;
 
 	for (int fam = 0; !err && fam < 2; fam++) {
@@ -1423,13 +1438,17 @@ static int strie_fill(struct fib *f, const struct fent *v, const size_t n[2])
 
 			err = strie_set(&f->trie[fam], v[i].hi, v[i].lo, v[i].len, v[i].rid,
 					&changed);
+			if (consume && i % 16384 == 16383)
+				give_back(&from, (uintptr_t)&v[i + 1]);
 		}
 	}
 	return err;
 }
 
-/* Generation gen's fast tables and the update tries from v. */
-static int build_fents(struct fib *f, const struct fent *v, const size_t n[2], unsigned int gen)
+/* Generation gen's fast tables and the update tries from v (read for the
+ * last time by the tries: with `consume`, given back as they go). */
+static int build_fents(struct fib *f, const struct fent *v, const size_t n[2], unsigned int gen,
+		       bool consume)
 {
 	int err = build_family(f, v, n[0], gen, 0);
 
@@ -1438,7 +1457,7 @@ static int build_fents(struct fib *f, const struct fent *v, const size_t n[2], u
 	if (err)
 		return err;
 	f->gen = gen;
-	if (f->updates && (err = strie_fill(f, v, n)))
+	if (f->updates && (err = strie_fill(f, v, n, consume)))
 		return err;
 	f->valid = true;
 	return 0;
@@ -1467,7 +1486,7 @@ int fib_build(struct fib *f, const struct rtable *t, const uint32_t *rid, unsign
 		return -ENOMEM;
 	err = fents_of(t->v, t->n, rid, v, n);
 	if (!err)
-		err = build_fents(f, v, n, gen & 1);
+		err = build_fents(f, v, n, gen & 1, false);
 	free(v);
 	return err;
 }
@@ -1487,7 +1506,7 @@ int fib_build_take(struct fib *f, struct rtable *t, const uint32_t *rid, unsigne
 	small = err ? NULL : realloc(v, (nt ? nt : 1) * sizeof(*v));
 	v = small ? small : v;
 	if (!err)
-		err = build_fents(f, v, n, gen & 1);
+		err = build_fents(f, v, n, gen & 1, true);
 	free(v);
 	return err;
 }

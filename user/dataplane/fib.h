@@ -122,8 +122,9 @@ int fib_records(struct fib *f, const struct fib_recs *r, size_t n, unsigned int 
 int fib_build(struct fib *f, const struct rtable *t, const uint32_t *rid, unsigned int gen);
 /* fib_build() that takes t: its entries' memory becomes the builder's
  * input (24 of each entry's 40 bytes, the rest given back), so a whole
- * load does not hold the table and the input at once.  t is empty (as
- * after rtable_free()) on return, whatever the result. */
+ * load does not hold the table and the input at once; the update tries,
+ * built from the input last, take its pages as they are given back.  t is
+ * empty (as after rtable_free()) on return, whatever the result. */
 int fib_build_take(struct fib *f, struct rtable *t, const uint32_t *rid, unsigned int gen);
 
 /* The 2 x ASC_FIB_ROUTES route records of both generations (records no
