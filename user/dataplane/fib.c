@@ -1311,7 +1311,9 @@ int fib_records_begin(struct fib *f, unsigned int gen, unsigned int flags)
 	 * process may have flipped the generations) */
 	if (!(flags & (FIB_ACTIVE_LPM | FIB_ACTIVE_NONE)) && map_lookup(f, active, true))
 		return -EIO;
-	if (map_records(f)) /* read by fib_each_active(), written by the load */
+	/* the active generation's records are read by fib_each_active(); with
+	 * none in use they are mapped only when the load writes its own */
+	if (!(flags & FIB_ACTIVE_NONE) && map_records(f))
 		return -EIO;
 	if (!f->rec_used && !(f->rec_used = malloc(REC_POOL / 8)))
 		return -ENOMEM;
@@ -1366,6 +1368,8 @@ static int generation_begin(struct fib *f, unsigned int gen, const struct asc_ro
 	if ((!f->rec_begun || f->rec_gen != gen) && (err = fib_records_begin(f, gen, 0)))
 		return err;
 	f->rec_begun = false;
+	if ((err = map_records(f)))
+		return err;
 	region_reset(&f->nodes, gen * ASC_FIB_NODES, ASC_FIB_NODES);
 	region_reset(&f->leaves, gen * ASC_FIB_LEAVES, ASC_FIB_LEAVES);
 	f->quarantine[0].n = f->quarantine[1].n = 0;
@@ -1410,8 +1414,6 @@ static int fents_of(const struct rt_entry *tv, size_t n, const uint32_t *rid, st
 	return 0;
 }
 
-/* The update tries of both families from v (IPv4 first: n[0], then n[1]),
- * as fib_update() needs them. */
 /* Gives the whole pages of [*from, to) back to the kernel (their contents
  * are not read again; the memory stays the caller's to free) and moves
  * *from to the first page not given back. */
@@ -1424,7 +1426,8 @@ static void give_back(uintptr_t *from, uintptr_t to)
 		*from = b;
 }
 
-/* The update tries from v; with `consume`, v's pages are given back as
+/* The update tries of both families from v (IPv4 first: n[0], then n[1]),
+ * as fib_update() needs them; with `consume`, v's pages are given back as
  * they are read, so the tries grow in the memory the input leaves. */
 static int strie_fill(struct fib *f, const struct fent *v, const size_t n[2], bool consume)
 {
@@ -1491,24 +1494,67 @@ int fib_build(struct fib *f, const struct rtable *t, const uint32_t *rid, unsign
 	return err;
 }
 
-int fib_build_take(struct fib *f, struct rtable *t, const uint32_t *rid, unsigned int gen)
+struct fib_input {
+	struct fent *v;
+	size_t n, nf[2];
+};
+
+int fib_input_take(struct rtable *t, const uint32_t *rid, struct fib_input **out)
 {
-	size_t n[2] = { 0, 0 }, nt = t->n;
-	struct fent *v = (struct fent *)t->v, *small;
-	int err = build_check(f, gen);
+	struct fib_input *in = calloc(1, sizeof(*in));
+	struct fent *small;
+	int err;
 
 	_Static_assert(sizeof(struct fent) <= sizeof(struct rt_entry), "fent fits an entry");
-	/* the entries' memory becomes the builder's input, the rest given back */
+	if (!in)
+		return -ENOMEM;
+	/* the entries' memory becomes the input, the rest given back */
+	in->v = (struct fent *)t->v;
+	in->n = t->n;
 	t->v = NULL;
-	rtable_free(t);
+	t->n = t->cap = 0;
+	err = fents_of((const struct rt_entry *)in->v, in->n, rid, in->v, in->nf);
+	small = err ? NULL : realloc(in->v, (in->n ? in->n : 1) * sizeof(*in->v));
+	in->v = small ? small : in->v;
+	if (err) {
+		fib_input_free(in);
+		return err;
+	}
+	*out = in;
+	return 0;
+}
+
+void fib_input_remap(struct fib_input *in, const uint32_t *map)
+{
+	for (size_t i = 0; i < in->n; i++)
+		in->v[i].rid = map[in->v[i].rid];
+}
+
+void fib_input_free(struct fib_input *in)
+{
+	if (!in)
+		return;
+	free(in->v);
+	free(in);
+}
+
+int fib_build_input(struct fib *f, struct fib_input *in, unsigned int gen)
+{
+	int err = build_check(f, gen);
+
 	if (!err)
-		err = fents_of((const struct rt_entry *)v, nt, rid, v, n);
-	small = err ? NULL : realloc(v, (nt ? nt : 1) * sizeof(*v));
-	v = small ? small : v;
-	if (!err)
-		err = build_fents(f, v, n, gen & 1, true);
-	free(v);
+		err = build_fents(f, in->v, in->nf, gen & 1, true);
+	fib_input_free(in);
 	return err;
+}
+
+int fib_build_take(struct fib *f, struct rtable *t, const uint32_t *rid, unsigned int gen)
+{
+	struct fib_input *in = NULL;
+	int err = fib_input_take(t, rid, &in);
+
+	rtable_free(t); /* its rows */
+	return err ? err : fib_build_input(f, in, gen);
 }
 
 const struct asc_route *fib_routes(const struct fib *f)
@@ -1752,9 +1798,7 @@ int fib_untrim(struct fib *f)
 
 int fib_map_for_build(struct fib *f, unsigned int gen)
 {
-	int err = map_records(f);
-
-	return err ? err : map_lookup(f, !(gen & 1), false);
+	return map_lookup(f, !(gen & 1), false);
 }
 
 void fib_close(struct fib *f)

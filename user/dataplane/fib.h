@@ -71,15 +71,15 @@ void fib_close(struct fib *f);
  * negative errno (logged). */
 int fib_trim(struct fib *f, unsigned int keep_gen);
 int fib_untrim(struct fib *f);
-/* Before a whole build of generation gen: the route records mapped (the
- * slots' reference scan reads the other generation's, the load writes
- * gen's), and the other generation's directory, nodes and leaves unmapped
- * (nothing reads them until the flip): about 22 MiB less mapped at the
- * whole load's peak.  Generation gen's own lookup arrays are mapped by the
- * build itself.  Call it after fib_records_begin(), whose walk reads the
- * other generation's arrays.  fib_trim(f, gen) after the flip keeps the
- * other generation unmapped, fib_untrim() maps all again.  0 or a
- * negative errno (logged). */
+/* Before a whole build of generation gen: the other generation's
+ * directory, nodes and leaves unmapped (nothing reads them until the
+ * flip): about 22 MiB less mapped at the whole load's peak.  The route
+ * records (one pool) are mapped by fib_records_begin() when the active
+ * generation uses any, else when the load writes its own; generation
+ * gen's lookup arrays by the build itself.  Call it after
+ * fib_records_begin(), whose walk reads the other generation's arrays.
+ * fib_trim(f, gen) after the flip keeps the other generation unmapped,
+ * fib_untrim() maps all again.  0 or a negative errno (logged). */
 int fib_map_for_build(struct fib *f, unsigned int gen);
 
 /* The route records (asc_fib_route, which both lookup kinds use) are one
@@ -120,11 +120,21 @@ int fib_records(struct fib *f, const struct fib_recs *r, size_t n, unsigned int 
  * (-EINVAL otherwise).  Returns 0, -ENOSPC naming the limit that was hit,
  * or another -errno. */
 int fib_build(struct fib *f, const struct rtable *t, const uint32_t *rid, unsigned int gen);
-/* fib_build() that takes t: its entries' memory becomes the builder's
- * input (24 of each entry's 40 bytes, the rest given back), so a whole
- * load does not hold the table and the input at once; the update tries,
- * built from the input last, take its pages as they are given back.  t is
- * empty (as after rtable_free()) on return, whatever the result. */
+/* The fast tables' input made of a route table (sorted, deduplicated) in
+ * the entries' own memory (24 of each entry's 40 bytes, the rest given
+ * back), so a whole load does not hold the table and the input at once:
+ * fib_input_take() takes t's entries (t->v NULL and t->n 0 after, its
+ * per-link rows left), entry i leading to rid[i]; fib_input_remap() then
+ * replaces each entry's index r with map[r] (an entry's distinct record
+ * found before its record index); fib_build_input() is fib_build() from
+ * it, and frees it whatever the result (the update tries, built from it
+ * last, take its pages as they are given back).  fib_build_take() is all
+ * three, and leaves t empty (as after rtable_free()). */
+struct fib_input;
+int fib_input_take(struct rtable *t, const uint32_t *rid, struct fib_input **out);
+void fib_input_remap(struct fib_input *in, const uint32_t *map);
+int fib_build_input(struct fib *f, struct fib_input *in, unsigned int gen);
+void fib_input_free(struct fib_input *in);
 int fib_build_take(struct fib *f, struct rtable *t, const uint32_t *rid, unsigned int gen);
 
 /* The 2 x ASC_FIB_ROUTES route records of both generations (records no
