@@ -81,7 +81,7 @@ struct fib {
 
 	int sync_outer, sync_inner;
 	bool updates, valid;
-	int trimmed; /* the generation fib_trim() unmapped, or -1 */
+	uint8_t mapped[4]; /* by M_*: bit g set while generation g's half is mapped */
 	unsigned int gen;
 	struct region nodes, leaves;
 	/* The route records are one pool for both generations: a bit per
@@ -99,6 +99,9 @@ struct fib {
 };
 
 enum { M_DIR, M_NODE, M_LEAF, M_ROUTE };
+
+static int map_lookup(struct fib *f, unsigned int gen, bool map);
+static int map_records(struct fib *f);
 
 static const size_t map_len[4] = {
 	[M_DIR] = 2 * (size_t)ASC_FIB_DIR_GEN * sizeof(uint32_t),
@@ -1303,9 +1306,14 @@ int fib_records_begin(struct fib *f, unsigned int gen, unsigned int flags)
 	bool half = flags & FIB_NEW_LPM;
 
 	gen &= 1;
-	/* the walk reads the active generation's arrays: mapped again if they
-	 * were trimmed (a load by another process flipped the generations) */
-	if (!(flags & FIB_ACTIVE_LPM) && f->trimmed == (int)active && fib_untrim(f))
+	/* the walk reads the active generation's lookup arrays: mapped if they
+	 * are not (a live state maps only what it needs; a load by another
+	 * process may have flipped the generations) */
+	if (!(flags & (FIB_ACTIVE_LPM | FIB_ACTIVE_NONE)) && map_lookup(f, active, true))
+		return -EIO;
+	/* the active generation's records are read by fib_each_active(); with
+	 * none in use they are mapped only when the load writes its own */
+	if (!(flags & FIB_ACTIVE_NONE) && map_records(f))
 		return -EIO;
 	if (!f->rec_used && !(f->rec_used = malloc(REC_POOL / 8)))
 		return -ENOMEM;
@@ -1313,7 +1321,9 @@ int fib_records_begin(struct fib *f, unsigned int gen, unsigned int flags)
 	for (uint32_t g = 0; g < 2; g++)
 		for (uint32_t i = 0; i < ASC_REC_FIRST; i++)
 			rec_mark(f, g * ASC_FIB_ROUTES + i);
-	if (flags & FIB_ACTIVE_LPM) {
+	if (flags & FIB_ACTIVE_NONE) {
+		/* no load yet: neither generation uses a record */
+	} else if (flags & FIB_ACTIVE_LPM) {
 		mark_half(f, active);
 	} else if (walk_generation(f, active)) {
 		log_warn("fast tables: generation %u does not walk as a tree: its half of the "
@@ -1358,6 +1368,8 @@ static int generation_begin(struct fib *f, unsigned int gen, const struct asc_ro
 	if ((!f->rec_begun || f->rec_gen != gen) && (err = fib_records_begin(f, gen, 0)))
 		return err;
 	f->rec_begun = false;
+	if ((err = map_records(f)))
+		return err;
 	region_reset(&f->nodes, gen * ASC_FIB_NODES, ASC_FIB_NODES);
 	region_reset(&f->leaves, gen * ASC_FIB_LEAVES, ASC_FIB_LEAVES);
 	f->quarantine[0].n = f->quarantine[1].n = 0;
@@ -1402,10 +1414,24 @@ static int fents_of(const struct rt_entry *tv, size_t n, const uint32_t *rid, st
 	return 0;
 }
 
-/* The update tries of both families from v (IPv4 first: n[0], then n[1]),
- * as fib_update() needs them. */
-static int strie_fill(struct fib *f, const struct fent *v, const size_t n[2])
+/* Gives the whole pages of [*from, to) back to the kernel (their contents
+ * are not read again; the memory stays the caller's to free) and moves
+ * *from to the first page not given back. */
+static void give_back(uintptr_t *from, uintptr_t to)
 {
+	uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t a = (*from + page - 1) & ~(page - 1), b = to & ~(page - 1);
+
+	if (b > a && !madvise((void *)a, b - a, MADV_DONTNEED))
+		*from = b;
+}
+
+/* The update tries of both families from v (IPv4 first: n[0], then n[1]),
+ * as fib_update() needs them; with `consume`, v's pages are given back as
+ * they are read, so the tries grow in the memory the input leaves. */
+static int strie_fill(struct fib *f, const struct fent *v, const size_t n[2], bool consume)
+{
+	uintptr_t from = (uintptr_t)v;
 	int err = 0;
 
 	for (int fam = 0; !err && fam < 2; fam++) {
@@ -1415,13 +1441,17 @@ static int strie_fill(struct fib *f, const struct fent *v, const size_t n[2])
 
 			err = strie_set(&f->trie[fam], v[i].hi, v[i].lo, v[i].len, v[i].rid,
 					&changed);
+			if (consume && i % 16384 == 16383)
+				give_back(&from, (uintptr_t)&v[i + 1]);
 		}
 	}
 	return err;
 }
 
-/* Generation gen's fast tables and the update tries from v. */
-static int build_fents(struct fib *f, const struct fent *v, const size_t n[2], unsigned int gen)
+/* Generation gen's fast tables and the update tries from v (read for the
+ * last time by the tries: with `consume`, given back as they go). */
+static int build_fents(struct fib *f, const struct fent *v, const size_t n[2], unsigned int gen,
+		       bool consume)
 {
 	int err = build_family(f, v, n[0], gen, 0);
 
@@ -1430,17 +1460,20 @@ static int build_fents(struct fib *f, const struct fent *v, const size_t n[2], u
 	if (err)
 		return err;
 	f->gen = gen;
-	if (f->updates && (err = strie_fill(f, v, n)))
+	if (f->updates && (err = strie_fill(f, v, n, consume)))
 		return err;
 	f->valid = true;
 	return 0;
 }
 
-static int build_check(const struct fib *f, unsigned int gen)
+/* Before a build of generation gen: its records written, and its lookup
+ * arrays mapped (a live state maps them only now, once the caller has
+ * given back what it could). */
+static int build_check(struct fib *f, unsigned int gen)
 {
 	if ((gen & 1) != f->rec_gen || f->valid)
 		return -EINVAL; /* fib_records() first, for this generation */
-	return 0;
+	return map_lookup(f, gen, true);
 }
 
 int fib_build(struct fib *f, const struct rtable *t, const uint32_t *rid, unsigned int gen)
@@ -1456,29 +1489,72 @@ int fib_build(struct fib *f, const struct rtable *t, const uint32_t *rid, unsign
 		return -ENOMEM;
 	err = fents_of(t->v, t->n, rid, v, n);
 	if (!err)
-		err = build_fents(f, v, n, gen & 1);
+		err = build_fents(f, v, n, gen & 1, false);
 	free(v);
+	return err;
+}
+
+struct fib_input {
+	struct fent *v;
+	size_t n, nf[2];
+};
+
+int fib_input_take(struct rtable *t, const uint32_t *rid, struct fib_input **out)
+{
+	struct fib_input *in = calloc(1, sizeof(*in));
+	struct fent *small;
+	int err;
+
+	_Static_assert(sizeof(struct fent) <= sizeof(struct rt_entry), "fent fits an entry");
+	if (!in)
+		return -ENOMEM;
+	/* the entries' memory becomes the input, the rest given back */
+	in->v = (struct fent *)t->v;
+	in->n = t->n;
+	t->v = NULL;
+	t->n = t->cap = 0;
+	err = fents_of((const struct rt_entry *)in->v, in->n, rid, in->v, in->nf);
+	small = err ? NULL : realloc(in->v, (in->n ? in->n : 1) * sizeof(*in->v));
+	in->v = small ? small : in->v;
+	if (err) {
+		fib_input_free(in);
+		return err;
+	}
+	*out = in;
+	return 0;
+}
+
+void fib_input_remap(struct fib_input *in, const uint32_t *map)
+{
+	for (size_t i = 0; i < in->n; i++)
+		in->v[i].rid = map[in->v[i].rid];
+}
+
+void fib_input_free(struct fib_input *in)
+{
+	if (!in)
+		return;
+	free(in->v);
+	free(in);
+}
+
+int fib_build_input(struct fib *f, struct fib_input *in, unsigned int gen)
+{
+	int err = build_check(f, gen);
+
+	if (!err)
+		err = build_fents(f, in->v, in->nf, gen & 1, true);
+	fib_input_free(in);
 	return err;
 }
 
 int fib_build_take(struct fib *f, struct rtable *t, const uint32_t *rid, unsigned int gen)
 {
-	size_t n[2] = { 0, 0 }, nt = t->n;
-	struct fent *v = (struct fent *)t->v, *small;
-	int err = build_check(f, gen);
+	struct fib_input *in = NULL;
+	int err = fib_input_take(t, rid, &in);
 
-	_Static_assert(sizeof(struct fent) <= sizeof(struct rt_entry), "fent fits an entry");
-	/* the entries' memory becomes the builder's input, the rest given back */
-	t->v = NULL;
-	rtable_free(t);
-	if (!err)
-		err = fents_of((const struct rt_entry *)v, nt, rid, v, n);
-	small = err ? NULL : realloc(v, (nt ? nt : 1) * sizeof(*v));
-	v = small ? small : v;
-	if (!err)
-		err = build_fents(f, v, n, gen & 1);
-	free(v);
-	return err;
+	rtable_free(t); /* its rows */
+	return err ? err : fib_build_input(f, in, gen);
 }
 
 const struct asc_route *fib_routes(const struct fib *f)
@@ -1568,25 +1644,33 @@ void fib_usage(const struct fib *f, struct fib_usage *u)
 	u->map_bytes = u->mapped_bytes = 0;
 	for (int i = 0; i < 4; i++) {
 		u->map_bytes += f->fd[i] >= 0 ? map_memlock(f->fd[i]) : map_len[i];
-		u->mapped_bytes += f->trimmed >= 0 && i != M_ROUTE ? map_len[i] / 2 : map_len[i];
+		u->mapped_bytes += map_len[i] / 2 * (size_t)__builtin_popcount(f->mapped[i]);
 	}
 }
 
-int fib_open(const struct asc_maps *m, bool updates, struct fib **out)
+/* Whether each array's generations are whole pages apart. */
+static bool halves_paged(void)
 {
-	struct fib *f = calloc(1, sizeof(*f));
+	long page = sysconf(_SC_PAGESIZE);
 
-	if (!f)
-		return -ENOMEM;
-	f->sync_outer = f->sync_inner = -1;
-	f->trimmed = -1;
-	f->fd[M_DIR] = m ? m->fib_dir : -1;
-	f->fd[M_NODE] = m ? m->fib_node : -1;
-	f->fd[M_LEAF] = m ? m->fib_leaf : -1;
-	f->fd[M_ROUTE] = m ? m->fib_route : -1;
+	for (int i = 0; i < 4; i++)
+		if (page <= 0 || (map_len[i] / 2) % (size_t)page)
+			return false;
+	return true;
+}
+
+/* The fib's four ranges: each map whole (all), or, for maps whose halves
+ * can be mapped apart, an inaccessible reservation that holds no memory
+ * (the halves are mapped into it as they are needed: a BPF array's pages
+ * are resident in the process as soon as they are mapped). */
+static int map_ranges(struct fib *f, const struct asc_maps *m, bool all)
+{
 	for (int i = 0; i < 4; i++) {
-		void *p = mmap(NULL, map_len[i], PROT_READ | PROT_WRITE,
-			       m ? MAP_SHARED : MAP_PRIVATE | MAP_ANONYMOUS, f->fd[i], 0);
+		bool whole = all || !m;
+		void *p = whole ? mmap(NULL, map_len[i], PROT_READ | PROT_WRITE,
+				       m ? MAP_SHARED : MAP_PRIVATE | MAP_ANONYMOUS, f->fd[i], 0)
+				: mmap(NULL, map_len[i], PROT_NONE,
+				       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 
 		if (p == MAP_FAILED) {
 			int err = -errno;
@@ -1594,10 +1678,30 @@ int fib_open(const struct asc_maps *m, bool updates, struct fib **out)
 			log_err("fast tables: mmap map %d: %s (maps from an older asclass? "
 				"detach and attach again)",
 				i, errstr(err));
-			fib_close(f);
 			return err;
 		}
 		f->mem[i] = p;
+		f->mapped[i] = whole ? 3 : 0;
+	}
+	return 0;
+}
+
+static int open_fib(const struct asc_maps *m, bool updates, bool all, struct fib **out)
+{
+	struct fib *f = calloc(1, sizeof(*f));
+	int err;
+
+	if (!f)
+		return -ENOMEM;
+	f->sync_outer = f->sync_inner = -1;
+	f->fd[M_DIR] = m ? m->fib_dir : -1;
+	f->fd[M_NODE] = m ? m->fib_node : -1;
+	f->fd[M_LEAF] = m ? m->fib_leaf : -1;
+	f->fd[M_ROUTE] = m ? m->fib_route : -1;
+	err = map_ranges(f, m, all || !halves_paged());
+	if (err) {
+		fib_close(f);
+		return err;
 	}
 	f->dir = f->mem[M_DIR];
 	f->node = f->mem[M_NODE];
@@ -1612,31 +1716,34 @@ int fib_open(const struct asc_maps *m, bool updates, struct fib **out)
 	return 0;
 }
 
-/* Whether each array's generations are whole pages apart. */
-static bool halves_paged(void)
+int fib_open(const struct asc_maps *m, bool updates, struct fib **out)
 {
-	long page = sysconf(_SC_PAGESIZE);
-
-	for (int i = 0; i < 4; i++)
-		if (page <= 0 || (map_len[i] / 2) % (size_t)page)
-			return false;
-	return true;
+	return open_fib(m, updates, true, out);
 }
 
-/* Generation gen's half of array i: the map's pages again (map), or an
+int fib_open_unmapped(const struct asc_maps *m, bool updates, struct fib **out)
+{
+	return open_fib(m, updates, false, out);
+}
+
+/* Generation gen's half of array i: the map's pages (map), or an
  * inaccessible reservation that holds no memory.  MAP_FIXED within the
- * range fib_open() mapped: the addresses stay ours either way, so no other
- * mapping (a thread's stack, malloc's) can land in them and be unmapped by
- * fib_close(). */
+ * range open_fib() reserved: the addresses stay ours either way, so no
+ * other mapping (a thread's stack, malloc's) can land in them and be
+ * unmapped by fib_close().  Nothing to do when the half is so already. */
 static int remap_half(struct fib *f, int i, unsigned int gen, bool map)
 {
 	size_t half = map_len[i] / 2, off = gen * half;
 	char *want = (char *)f->mem[i] + off;
-	void *p = map ? mmap(want, half, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, f->fd[i],
-			     (off_t)off)
-		      : mmap(want, half, PROT_NONE,
-			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0);
+	uint8_t bit = (uint8_t)(1U << gen);
+	void *p;
 
+	if (!!(f->mapped[i] & bit) == map)
+		return 0;
+	p = map ? mmap(want, half, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_FIXED, f->fd[i],
+		       (off_t)off)
+		: mmap(want, half, PROT_NONE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | MAP_NORESERVE, -1, 0);
 	if (p == MAP_FAILED) {
 		int err = -errno;
 
@@ -1644,47 +1751,54 @@ static int remap_half(struct fib *f, int i, unsigned int gen, bool map)
 			i, errstr(err));
 		return err;
 	}
+	f->mapped[i] = (uint8_t)(map ? f->mapped[i] | bit : f->mapped[i] & ~bit);
 	return 0;
+}
+
+/* Whether the halves can be mapped apart at all (a BPF map's, whole pages
+ * apart). */
+static bool remappable(const struct fib *f)
+{
+	return f->fd[0] >= 0 && halves_paged();
+}
+
+/* Generation gen's lookup arrays (directory, nodes, leaves) mapped or not. */
+static int map_lookup(struct fib *f, unsigned int gen, bool map)
+{
+	int err = 0;
+
+	for (int i = M_DIR; !err && remappable(f) && i < M_ROUTE; i++)
+		err = remap_half(f, i, gen & 1, map);
+	return err;
+}
+
+/* The route records (both generations' pool) mapped. */
+static int map_records(struct fib *f)
+{
+	int err = 0;
+
+	for (unsigned int g = 0; !err && remappable(f) && g < 2; g++)
+		err = remap_half(f, M_ROUTE, g, true);
+	return err;
 }
 
 int fib_trim(struct fib *f, unsigned int keep_gen)
 {
-	unsigned int gen = !(keep_gen & 1);
-	int err = 0;
-
-	/* trimmed == gen: fib_map_for_build() unmapped part of it already */
-	if ((f->trimmed >= 0 && f->trimmed != (int)gen) || f->fd[0] < 0 || !halves_paged())
-		return 0;
-	f->trimmed = (int)gen; /* after a failure too: fib_untrim() maps every half */
-	for (int i = 0; !err && i < M_ROUTE; i++)
-		err = remap_half(f, i, gen, false);
-	return err;
+	return map_lookup(f, !(keep_gen & 1), false);
 }
 
 int fib_untrim(struct fib *f)
 {
-	int err = 0;
+	int err = map_records(f);
 
-	if (f->trimmed < 0)
-		return 0;
-	for (int i = 0; !err && i < M_ROUTE; i++)
-		err = remap_half(f, i, (unsigned int)f->trimmed, true);
-	if (!err)
-		f->trimmed = -1;
+	for (unsigned int g = 0; !err && g < 2; g++)
+		err = map_lookup(f, g, true);
 	return err;
 }
 
 int fib_map_for_build(struct fib *f, unsigned int gen)
 {
-	unsigned int other = !(gen & 1);
-	int err = fib_untrim(f);
-
-	if (err || f->fd[0] < 0 || !halves_paged())
-		return err;
-	f->trimmed = (int)other; /* after a failure too: fib_untrim() maps every half */
-	for (int i = M_DIR; !err && i < M_ROUTE; i++)
-		err = remap_half(f, i, other, false);
-	return err;
+	return map_lookup(f, !(gen & 1), false);
 }
 
 void fib_close(struct fib *f)

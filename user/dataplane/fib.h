@@ -51,6 +51,14 @@ struct fib_usage {
  * fewer than two nodes a prefix, 16 bytes a node for IPv4 and 28 for IPv6,
  * about 40 MiB for a full table).  Returns 0 or a negative errno (logged). */
 int fib_open(const struct asc_maps *m, bool updates, struct fib **out);
+/* fib_open() that maps nothing yet: each generation's lookup arrays and
+ * the route records are mapped when a load or an update first needs them
+ * (fib_records_begin(), fib_map_for_build(), the build), so a live whole
+ * load does not hold them resident while it resolves its table (a BPF
+ * array's pages count in the process's RSS as soon as they are mapped).
+ * For the maps of `m` only; like fib_open() where halves cannot be mapped
+ * apart. */
+int fib_open_unmapped(const struct asc_maps *m, bool updates, struct fib **out);
 void fib_close(struct fib *f);
 
 /* Between whole loads single-prefix updates touch only the active
@@ -63,10 +71,12 @@ void fib_close(struct fib *f);
  * negative errno (logged). */
 int fib_trim(struct fib *f, unsigned int keep_gen);
 int fib_untrim(struct fib *f);
-/* Before a whole build of generation gen: its halves mapped (fib_untrim()),
- * and of the other generation only the route records (the slots' reference
- * scan reads them; nothing reads its directory, nodes or leaves until the
- * flip): about 25 MiB less mapped at the whole load's peak.  Call it after
+/* Before a whole build of generation gen: the other generation's
+ * directory, nodes and leaves unmapped (nothing reads them until the
+ * flip): about 22 MiB less mapped at the whole load's peak.  The route
+ * records (one pool) are mapped by fib_records_begin() when the active
+ * generation uses any, else when the load writes its own; generation
+ * gen's lookup arrays by the build itself.  Call it after
  * fib_records_begin(), whose walk reads the other generation's arrays.
  * fib_trim(f, gen) after the flip keeps the other generation unmapped,
  * fib_untrim() maps all again.  0 or a negative errno (logged). */
@@ -83,10 +93,14 @@ int fib_map_for_build(struct fib *f, unsigned int gen);
  * generation gen's records in its own half, for a load the data plane
  * will read through the LPM tries only.  Call it before any record of
  * generation gen is written (before or after the grace period that frees
- * it); fib_records() calls it with flags 0 when the caller did not.  A
- * trimmed active generation is mapped again for the walk.  Returns 0,
- * -ENOMEM or -EIO (it could not be mapped again: logged). */
+ * it); fib_records() calls it with flags 0 when the caller did not.
+ * FIB_ACTIVE_NONE: no table was ever loaded (asc_state's swaps is 0), so
+ * no record is in use and there is nothing to walk.  The active
+ * generation's lookup arrays are mapped for the walk if they were not, and
+ * the records.  Returns 0, -ENOMEM or -EIO (it could not be mapped:
+ * logged). */
 #define FIB_ACTIVE_LPM 1U
+#define FIB_ACTIVE_NONE 4U
 #define FIB_NEW_LPM 2U
 int fib_records_begin(struct fib *f, unsigned int gen, unsigned int flags);
 
@@ -106,10 +120,21 @@ int fib_records(struct fib *f, const struct fib_recs *r, size_t n, unsigned int 
  * (-EINVAL otherwise).  Returns 0, -ENOSPC naming the limit that was hit,
  * or another -errno. */
 int fib_build(struct fib *f, const struct rtable *t, const uint32_t *rid, unsigned int gen);
-/* fib_build() that takes t: its entries' memory becomes the builder's
- * input (24 of each entry's 40 bytes, the rest given back), so a whole
- * load does not hold the table and the input at once.  t is empty (as
- * after rtable_free()) on return, whatever the result. */
+/* The fast tables' input made of a route table (sorted, deduplicated) in
+ * the entries' own memory (24 of each entry's 40 bytes, the rest given
+ * back), so a whole load does not hold the table and the input at once:
+ * fib_input_take() takes t's entries (t->v NULL and t->n 0 after, its
+ * per-link rows left), entry i leading to rid[i]; fib_input_remap() then
+ * replaces each entry's index r with map[r] (an entry's distinct record
+ * found before its record index); fib_build_input() is fib_build() from
+ * it, and frees it whatever the result (the update tries, built from it
+ * last, take its pages as they are given back).  fib_build_take() is all
+ * three, and leaves t empty (as after rtable_free()). */
+struct fib_input;
+int fib_input_take(struct rtable *t, const uint32_t *rid, struct fib_input **out);
+void fib_input_remap(struct fib_input *in, const uint32_t *map);
+int fib_build_input(struct fib *f, struct fib_input *in, unsigned int gen);
+void fib_input_free(struct fib_input *in);
 int fib_build_take(struct fib *f, struct rtable *t, const uint32_t *rid, unsigned int gen);
 
 /* The 2 x ASC_FIB_ROUTES route records of both generations (records no

@@ -227,11 +227,21 @@ static void records_free(struct records *rs)
  * the distinct ones).  Slots are handed out column by column in the order
  * of the entries, as a lookup per entry would. */
 static int records_make(const struct columns *c, struct slots *sl, const struct rtable *t,
-			struct records *rs, struct fib_recs *r)
+			struct records *rs, struct fib_recs *r, struct rtable *take,
+			struct fib_input **in)
 {
 	static const struct rt_link none = { .path = ASC_PATH_NONE };
 	struct rec_key *k = NULL;
 	int err = rec_keys(t, &k, &rs->nd, &rs->which);
+
+	/* from here on only the per-link rows are read: with `in` the entries
+	 * (t's, given as take) become the fast tables' input at once, each
+	 * with its distinct key */
+	if (!err && in) {
+		err = fib_input_take(take, rs->which, in);
+		free(rs->which);
+		rs->which = NULL;
+	}
 
 	rs->drec = NULL;
 	if (!err && !(rs->drec = calloc(rs->nd ? rs->nd : 1, sizeof(*rs->drec))))
@@ -276,10 +286,13 @@ struct tables_live {
 /* Writes the records of generation `next` (slots handed out as needed)
  * and their indexes per entry into rid[]; with `live`, through its slot
  * allocator, and its columns become those of the load.  The records the
- * active generation uses were found before (fib_records_begin()). */
+ * active generation uses were found before (fib_records_begin()).  With
+ * `in`, t's entries become the fast tables' input (*in) as soon as their
+ * distinct records are known, each entry leading to its record (rid[] is
+ * not written then): the table is not held beside the slots. */
 static int records_load(const struct asc_maps *m, struct fib *f, const struct rtable *t,
-			unsigned int next, uint32_t *rid, struct tables_result *res,
-			struct tables_live *live)
+			struct rtable *take, unsigned int next, uint32_t *rid,
+			struct tables_result *res, struct tables_live *live, struct fib_input **in)
 {
 	struct columns *c = live ? &live->c : malloc(sizeof(*c));
 	struct records rs = { 0 };
@@ -307,7 +320,7 @@ static int records_load(const struct asc_maps *m, struct fib *f, const struct rt
 	phase_done(&t0, "grace period");
 	slots_begin(sl, NULL, 0);
 	fib_each_active(f, slots_ref, sl);
-	err = records_make(c, sl, t, &rs, &r);
+	err = records_make(c, sl, t, &rs, &r, take, in);
 	phase_done(&t0, "counter slots of every record");
 	if (err) {
 		log_err("hand out counter slots: %s", errstr(err));
@@ -324,7 +337,9 @@ static int records_load(const struct asc_maps *m, struct fib *f, const struct rt
 	 * a pass over every entry would give it */
 	drid = malloc((rs.nd ? rs.nd : 1) * sizeof(*drid));
 	err = drid ? fib_records(f, &r, rs.nd, next, drid) : -ENOMEM;
-	for (size_t i = 0; !err && i < t->n; i++)
+	if (!err && in)
+		fib_input_remap(*in, drid);
+	for (size_t i = 0; !err && !in && i < t->n; i++)
 		rid[i] = drid[rs.which[i]];
 	phase_done(&t0, "distinct route records");
 out:
@@ -345,7 +360,9 @@ static unsigned int records_flags(const struct asc_state *st, unsigned int which
 
 	/* under lpm only the LPM tries know the active generation's records;
 	 * before the first load neither generation uses any */
-	if (st->swaps && st->lookup != ASC_LOOKUP_FAST)
+	if (!st->swaps)
+		flags |= FIB_ACTIVE_NONE;
+	else if (st->lookup != ASC_LOOKUP_FAST)
 		flags |= FIB_ACTIVE_LPM;
 	return flags;
 }
@@ -354,8 +371,9 @@ static unsigned int records_flags(const struct asc_state *st, unsigned int which
  * the per-link rows, which the records hold now); the fast tables take
  * the entries' memory when `take` is t. */
 static int lookups_build(const struct asc_maps *m, struct fib *fib, const struct rtable *t,
-			 struct rtable *take, const uint32_t *rid, unsigned int next,
-			 unsigned int which, double t_lpm, struct tables_result *res)
+			 struct rtable *take, struct fib_input *in, const uint32_t *rid,
+			 unsigned int next, unsigned int which, double t_lpm,
+			 struct tables_result *res)
 {
 	double t0 = now_s();
 	int err = 0;
@@ -371,7 +389,9 @@ static int lookups_build(const struct asc_maps *m, struct fib *fib, const struct
 		phase_done(&t0, "LPM tries");
 	}
 	if (!err && (which & TABLES_FAST)) {
-		err = take ? fib_build_take(fib, take, rid, next) : fib_build(fib, t, rid, next);
+		err = in     ? fib_build_input(fib, in, next)
+		      : take ? fib_build_take(fib, take, rid, next)
+			     : fib_build(fib, t, rid, next);
 		if (!err)
 			fib_usage(fib, &res->fast);
 		res->fast_seconds = now_s() - t0;
@@ -387,8 +407,12 @@ static int load(const struct asc_maps *m, const struct rtable *t, struct rtable 
 	unsigned int which = o && o->which ? o->which : TABLES_FAST;
 	struct tables_live *live = o ? o->live : NULL;
 	struct fib *fib = live ? live->fib : o ? o->fib : NULL;
+	/* taken for the fast tables alone, the table becomes their input as
+	 * soon as the records are known (no rid[] then) */
+	bool early = take && which == TABLES_FAST;
+	struct fib_input *in = NULL;
 	struct asc_state st;
-	uint32_t *rid;
+	uint32_t *rid = NULL;
 	unsigned int next;
 	struct timespec wall;
 	__u32 zero = 0;
@@ -410,8 +434,8 @@ static int load(const struct asc_maps *m, const struct rtable *t, struct rtable 
 	res->routes_v6 = rtable_count(t, 6);
 	res->lpm_seconds = res->fast_seconds = 0;
 	t0 = now_s();
-	rid = malloc((t->n ? t->n : 1) * sizeof(*rid));
-	err = rid ? 0 : -ENOMEM;
+	if (!early && !(rid = malloc((t->n ? t->n : 1) * sizeof(*rid))))
+		err = -ENOMEM;
 	if (!err && !fib)
 		err = fib_open(m, false, &fib);
 	if (!err)
@@ -425,9 +449,13 @@ static int load(const struct asc_maps *m, const struct rtable *t, struct rtable 
 	if (!err && live)
 		err = fib_map_for_build(live->fib, next);
 	if (!err)
-		err = records_load(m, fib, t, next, rid, res, live);
-	if (!err) /* records_load() and lookups_build() log their own phases */
-		err = lookups_build(m, fib, t, take, rid, next, which, t0, res);
+		err = records_load(m, fib, t, early ? take : NULL, next, rid, res, live,
+				   early ? &in : NULL);
+	if (!err) { /* records_load() and lookups_build() log their own phases */
+		err = lookups_build(m, fib, t, take, in, rid, next, which, t0, res);
+		in = NULL; /* the build freed it */
+	}
+	fib_input_free(in);
 	tp = now_s();
 	if (!o || (!o->fib && !live))
 		fib_close(fib);
@@ -606,7 +634,7 @@ int tables_upstreams(const struct asc_maps *m, struct rt_upstreams *u)
 int tables_live_open(const struct asc_maps *m, struct tables_live **out)
 {
 	struct tables_live *l = calloc(1, sizeof(*l));
-	int err = l ? fib_open(m, true, &l->fib) : -ENOMEM;
+	int err = l ? fib_open_unmapped(m, true, &l->fib) : -ENOMEM;
 
 	if (err) {
 		tables_live_close(l);
@@ -726,7 +754,7 @@ int tables_update(struct tables_live *l, const struct rt_entry *e, const struct 
 	memset(&lk[0], 0, sizeof(lk[0]));
 	lk[1] = *links;
 	one.links = e->links ? 1 : 0;
-	if (!withdraw && !(err = records_make(&l->c, l->sl, &t, &rs, &r))) {
+	if (!withdraw && !(err = records_make(&l->c, l->sl, &t, &rs, &r, NULL, NULL))) {
 		rec = rs.drec[0];
 		records_free(&rs);
 	}

@@ -86,7 +86,10 @@ int tables_slot_identity(const struct asc_maps *m, const struct asc_route *rec, 
  * state lives (they might still be counted in), only free or unused ones. */
 
 /* A state for the next whole load (fib with updates, slots read from the
- * maps).  Returns 0 or a negative errno (logged). */
+ * maps).  It maps the fast tables only as the load needs them
+ * (fib_open_unmapped()), so it can be opened before the caller builds its
+ * route table without holding them resident meanwhile.  Returns 0 or a
+ * negative errno (logged). */
 int tables_live_open(const struct asc_maps *m, struct tables_live **out);
 void tables_live_close(struct tables_live *l);
 /* Whether a load filled l and no update failed since (l may be NULL). */
