@@ -12,8 +12,9 @@
 # link's, but mark the link as not in this namespace, in text, JSON and
 # the metrics' interface label.  The root namespace is only read (the CLI
 # runs there; nothing is added): whatever interface has that ifindex there
-# must not be named either.  Everything else lives in namespaces this test
-# creates and removes.
+# must not be named either.  `asclass detach` of the decoy's name with this
+# pin directory, in the decoy's namespace, must touch nothing of cu's.
+# Everything else lives in namespaces this test creates and removes.
 set -eu
 . "$(dirname "$0")/../lib/netns.sh"
 ns_test_init
@@ -92,4 +93,21 @@ check_elsewhere - "$(ip -j link show | jq -r --argjson i "$ifx" '.[] | select(.i
 in_ns $D "$ASCLASS" --pin-dir "$PIN2" status --json | jq_ok '.links[0] | .interface == "decoy" and
 	.netns == "this" and .upstream == "other" and .xdp_mode == "skb"' \
 	|| fail "the decoy's status in its namespace: $(in_ns $D "$ASCLASS" --pin-dir "$PIN2" status --json)"
-echo "status, status --json and metrics name cu's link only in its namespace"
+# detach of the decoy's name with this pin directory, run in the decoy's
+# namespace: the same ifindex as r-cu, no program of this install on it
+# there.  Nothing of cu's may go (its link entries, its tcx link pinned by
+# ifindex), nor the decoy's own programs.
+out=$(elsewhere $D detach decoy 2>&1) && fail "detach in the decoy's namespace succeeded: $out"
+echo "$out" | grep -q "decoy (ifindex $ifx) carries no program of this pin directory.*nothing was detached" \
+	|| fail "detach in the decoy's namespace: $out"
+asc status --json | jq_ok '.links[] | select(.upstream == "cu") | .interface == "r-cu" and
+	.xdp_mode == "skb" and .tc_hook != null' \
+	|| fail "cu's link after a detach in the decoy's namespace: $(asc status --json | jq -c .links)"
+in_ns $D "$ASCLASS" --pin-dir "$PIN2" status --json | jq_ok '.links[0] | .xdp_mode == "skb" and .tc_hook != null' \
+	|| fail "the decoy's programs after the detach: $(in_ns $D "$ASCLASS" --pin-dir "$PIN2" status --json)"
+# In the links' namespace detach works as ever.
+asc detach r-cu >/dev/null 2>&1 || fail "detach r-cu in its namespace"
+asc status --json | jq_ok '.links | length == 1 and .[0].upstream == "ttk"' \
+	|| fail "after detaching r-cu: $(asc status --json | jq -c .links)"
+echo "status, status --json and metrics name cu's link only in its namespace; detach elsewhere touches nothing"
+

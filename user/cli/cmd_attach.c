@@ -64,7 +64,10 @@ static const struct cmd_spec detach_spec = {
 	.name = "asclass detach",
 	.synopsis = "IFACE",
 	.desc = "Remove asclass's XDP and tc programs from IFACE and its link entries.  Other "
-		"XDP programs on the interface stay; counters stay in the pinned maps.",
+		"XDP programs on the interface stay; counters stay in the pinned maps.  Run it "
+		"in the links' network namespace: links are kept by interface index, so where "
+		"IFACE carries no program of this pin directory but link entries name its "
+		"index, nothing is detached (they are another namespace's interface's).",
 	.opts = no_opts,
 	.examples = "    asclass detach eth1\n",
 };

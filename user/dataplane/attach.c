@@ -294,15 +294,24 @@ int attach_query(int ifindex, struct attach_info *info)
 	return 0;
 }
 
-bool attach_query_own(const struct asc_maps *m, int ifindex, struct attach_info *info)
+/* The id of m's asc_ifaces, which every program of this install uses; 0
+ * if unknown. */
+static __u32 ifaces_id(const struct asc_maps *m)
 {
 	struct bpf_map_info mi = { 0 };
 	__u32 len = sizeof(mi);
 
+	return m && !bpf_obj_get_info_by_fd(m->ifaces, &mi, &len) ? mi.id : 0;
+}
+
+bool attach_query_own(const struct asc_maps *m, int ifindex, struct attach_info *info)
+{
+	__u32 id = ifaces_id(m);
+
 	info_clear(info);
-	if (bpf_obj_get_info_by_fd(m->ifaces, &mi, &len) || !mi.id)
+	if (!id)
 		return false;
-	query(ifindex, mi.id, info);
+	query(ifindex, id, info);
 	return info->xdp || info->tc;
 }
 
@@ -441,13 +450,15 @@ static int detach_tc(const char *pin_dir, int ifindex)
 	return err;
 }
 
-static int detach_xdp(int ifindex)
+/* Our XDP program off ifindex: the one that uses map map_id (0: any named
+ * so). */
+static int detach_xdp(int ifindex, __u32 map_id)
 {
 	struct xdp_multiprog *mp;
 	struct xdp_program *p;
 	int err = -ENOENT;
 
-	p = find_xdp(ifindex, 0, &mp);
+	p = find_xdp(ifindex, map_id, &mp);
 	if (p)
 		err = xdp_program__detach(p, ifindex, xdp_multiprog__attach_mode(mp), 0);
 	if (mp)
@@ -714,7 +725,7 @@ int asc_attach(const char *pin_dir, const struct attach_opts *o, struct attach_i
 
 undo_xdp:
 	if (new_xdp)
-		detach_xdp(ifindex);
+		detach_xdp(ifindex, ifaces_id(&m));
 undo_link:
 	/* The link as it was: an XDP program that was there before (replaced
 	 * or not) stays attached, and must keep counting under its upstream. */
@@ -745,6 +756,41 @@ static void columns_release(const struct asc_maps *m)
 	}
 }
 
+/* Whether asc_links has an entry for ifindex. */
+static bool links_name(const struct asc_maps *m, int ifindex)
+{
+	struct link_row *rows;
+	bool named = false;
+	size_t n;
+
+	if (links_read(m, &rows, &n))
+		return false;
+	for (size_t i = 0; i < n && !named; i++)
+		named = rows[i].key.ifindex == (__u32)ifindex;
+	free(rows);
+	return named;
+}
+
+/* Whether ifname's link entries may go: links are keyed by ifindex, which
+ * names an unrelated interface (or none) in every other network namespace;
+ * with link entries for its ifindex but no program of this install on it
+ * here, they are another namespace's interface's (or its programs were
+ * removed by hand), and nothing is touched. */
+static bool detach_here(const struct asc_maps *m, const char *ifname, int ifindex)
+{
+	struct attach_info info;
+
+	if (attach_query_own(m, ifindex, &info) || !links_name(m, ifindex))
+		return true;
+	log_err("%s (ifindex %d) carries no program of this pin directory in this network "
+		"namespace, yet it has link entries for ifindex %d: they are an interface's of "
+		"another namespace (run asclass detach there, e.g. with nsenter "
+		"--net=/run/netns/NAME), or its programs were removed by hand (attach it again, "
+		"then detach); nothing was detached",
+		ifname, ifindex, ifindex);
+	return false;
+}
+
 int asc_detach(const char *pin_dir, const char *ifname)
 {
 	asc_attach_pin_dir = pin_dir;
@@ -752,13 +798,19 @@ int asc_detach(const char *pin_dir, const char *ifname)
 	struct link_row *rows;
 	size_t n;
 	int ifindex, err, found = 0;
+	bool maps;
 
 	ifindex = if_nametoindex(ifname);
 	if (!ifindex) {
 		log_err("interface %s: %s", ifname, strerror(errno));
 		return -ENODEV;
 	}
-	err = detach_xdp(ifindex);
+	maps = maps_open(pin_dir, &m) == 0;
+	if (maps && !detach_here(&m, ifname, ifindex)) {
+		maps_close(&m);
+		return -EXDEV;
+	}
+	err = detach_xdp(ifindex, maps ? ifaces_id(&m) : 0);
 	if (!err)
 		found++;
 	else if (err != -ENOENT)
@@ -768,7 +820,7 @@ int asc_detach(const char *pin_dir, const char *ifname)
 		found++;
 	else if (err != -ENOENT && err != -EINVAL)
 		log_err("detach tc program from %s: %s", ifname, errstr(err));
-	if (maps_open(pin_dir, &m) == 0) {
+	if (maps) {
 		if (links_read(&m, &rows, &n) == 0) {
 			for (size_t i = 0; i < n; i++)
 				if (rows[i].key.ifindex == (__u32)ifindex &&

@@ -48,7 +48,10 @@ struct attach_info {
  * Logs each step; returns 0 or a negative errno. */
 int asc_attach(const char *pin_dir, const struct attach_opts *o, struct attach_info *info);
 /* Removes our programs from the interface and its link entries.  Counters
- * stay.  Returns 0, -ENOENT if nothing of ours was there, or an error. */
+ * stay.  Returns 0, -ENOENT if nothing of ours was there, -EXDEV (logged)
+ * when the interface carries no program of this install here but link
+ * entries name its ifindex (another namespace's interface's: nothing is
+ * touched), or an error. */
 int asc_detach(const char *pin_dir, const char *ifname);
 struct asc_maps;
 
