@@ -66,6 +66,9 @@ scrape() { in_r curl -sf -o "$work/scrape.txt" http://127.0.0.1:9742/metrics; }
 # measure BINARY LINKS SLOTS SIZE: prints "us_per_scrape bytes series"
 measure() {
 	local tid t0 t1 i count=$COUNT
+	# measure runs in a subshell (< <(...)), where the script's exit
+	# handler does not run: a failure here must stop its daemon itself
+	trap 'stop_pid "$dpid"; rm -rf "$PIN"' EXIT
 	ASCLASS=$1
 	PIN=$PIN0-$RANDOM
 	conf "$2" >"$work/asclass.conf"
