@@ -369,7 +369,8 @@ static unsigned int records_flags(const struct asc_state *st, unsigned int which
 
 /* After the records: what of t the lookup tables need (its entries, not
  * the per-link rows, which the records hold now); the fast tables take
- * the entries' memory when `take` is t. */
+ * the entries' memory when `take` is t, or are built from `in`, the input
+ * the records' phase made of them already (and freed here). */
 static int lookups_build(const struct asc_maps *m, struct fib *fib, const struct rtable *t,
 			 struct rtable *take, struct fib_input *in, const uint32_t *rid,
 			 unsigned int next, unsigned int which, double t_lpm,
