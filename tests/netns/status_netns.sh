@@ -13,7 +13,8 @@
 # the metrics' interface label.  The root namespace is only read (the CLI
 # runs there; nothing is added): whatever interface has that ifindex there
 # must not be named either.  `asclass detach` of the decoy's name with this
-# pin directory, in the decoy's namespace, must touch nothing of cu's.
+# pin directory, in the decoy's namespace, must touch nothing of cu's, and
+# an attach there must not take cu's ifindex over.
 # Everything else lives in namespaces this test creates and removes.
 set -eu
 . "$(dirname "$0")/../lib/netns.sh"
@@ -105,6 +106,14 @@ asc status --json | jq_ok '.links[] | select(.upstream == "cu") | .interface == 
 	|| fail "cu's link after a detach in the decoy's namespace: $(asc status --json | jq -c .links)"
 in_ns $D "$ASCLASS" --pin-dir "$PIN2" status --json | jq_ok '.links[0] | .xdp_mode == "skb" and .tc_hook != null' \
 	|| fail "the decoy's programs after the detach: $(in_ns $D "$ASCLASS" --pin-dir "$PIN2" status --json)"
+# Nor may an attach there take r-cu's ifindex over: its entry would count
+# r-cu's traffic under the decoy's upstream from then on.
+out=$(elsewhere $D attach decoy --upstream other2 --mode skb 2>&1) \
+	&& fail "attach in the decoy's namespace with cu's pin directory succeeded: $out"
+echo "$out" | grep -q "decoy (ifindex $ifx) carries no program of this pin directory.*nothing was attached" \
+	|| fail "attach in the decoy's namespace: $out"
+asc status --json | jq_ok '.links | length == 2 and (.[] | select(.upstream == "cu") | .interface == "r-cu")' \
+	|| fail "cu's link after an attach in the decoy's namespace: $(asc status --json | jq -c .links)"
 # In the links' namespace detach works as ever.
 asc detach r-cu >/dev/null 2>&1 || fail "detach r-cu in its namespace"
 asc status --json | jq_ok '.links | length == 1 and .[0].upstream == "ttk"' \

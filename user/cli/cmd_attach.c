@@ -32,7 +32,10 @@ static const struct cmd_spec attach_spec = {
 		"libxdp's dispatcher where the kernel accepts it, else as a single program; the "
 		"message says which.  Attaching again to the same interface with another --vlan "
 		"adds a link entry and keeps the programs.  Maps are created and pinned under the "
-		"pin directory if they are not there; counters are never reset.",
+		"pin directory if they are not there; counters are never reset.  Where link "
+		"entries name IFACE's index but no program of this pin directory is on it in "
+		"this network namespace (another namespace's interface), attach refuses; "
+		"--replace takes them over.",
 	.opts = attach_opts,
 	.examples = "    asclass attach eth1 --upstream cu --asn 4837\n"
 		    "    asclass attach eth2 --upstream ttk --asn 20485 --mode skb\n"

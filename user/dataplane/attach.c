@@ -641,6 +641,42 @@ static int link_set(const struct asc_maps *m, const struct asc_link_key *k,
 	return bpf_map_update_elem(m->ifaces, &k->ifindex, &ifc, BPF_ANY) ? -errno : 0;
 }
 
+/* Whether asc_links has an entry for ifindex. */
+static bool links_name(const struct asc_maps *m, int ifindex)
+{
+	struct link_row *rows;
+	bool named = false;
+	size_t n;
+
+	if (links_read(m, &rows, &n))
+		return false;
+	for (size_t i = 0; i < n && !named; i++)
+		named = rows[i].key.ifindex == (__u32)ifindex;
+	free(rows);
+	return named;
+}
+
+/* Whether a link of ifname may go in: links are kept by ifindex, so where
+ * link entries name its ifindex but no program of this install is on it
+ * here, they are an interface's of another network namespace sharing the
+ * pin directory, which a new entry would take over (its traffic counted
+ * under this upstream from then on).  `replace` takes them over (programs
+ * removed by hand, or an upgrade's old maps). */
+static bool attach_here(const struct asc_maps *m, const char *ifname, int ifindex, bool replace)
+{
+	struct attach_info info;
+
+	if (replace || !links_name(m, ifindex) || attach_query_own(m, ifindex, &info))
+		return true;
+	log_err("%s (ifindex %d) carries no program of this pin directory in this network "
+		"namespace, yet it has link entries for ifindex %d: an interface's of another "
+		"namespace that shares the pin directory (give each namespace its own "
+		"--pin-dir), or its programs were removed by hand (--replace takes the entries "
+		"over); nothing was attached",
+		ifname, ifindex, ifindex);
+	return false;
+}
+
 int asc_attach(const char *pin_dir, const struct attach_opts *o, struct attach_info *info)
 {
 	asc_attach_pin_dir = pin_dir;
@@ -666,6 +702,10 @@ int asc_attach(const char *pin_dir, const struct attach_opts *o, struct attach_i
 	/* After an upgrade from 0.1 or 0.2 the programs there count into the
 	 * old maps: replace them, then carry what they counted. */
 	replace = o->replace || m.upgraded;
+	if (!attach_here(&m, o->ifname, ifindex, replace)) {
+		err = -EEXIST;
+		goto out;
+	}
 	err = upstream_column(&m, o, ups, &lv);
 	if (err) {
 		if (err != -EUSERS)
@@ -756,21 +796,6 @@ static void columns_release(const struct asc_maps *m)
 	}
 }
 
-/* Whether asc_links has an entry for ifindex. */
-static bool links_name(const struct asc_maps *m, int ifindex)
-{
-	struct link_row *rows;
-	bool named = false;
-	size_t n;
-
-	if (links_read(m, &rows, &n))
-		return false;
-	for (size_t i = 0; i < n && !named; i++)
-		named = rows[i].key.ifindex == (__u32)ifindex;
-	free(rows);
-	return named;
-}
-
 /* Whether ifname's link entries may go: links are keyed by ifindex, which
  * names an unrelated interface (or none) in every other network namespace;
  * with link entries for its ifindex but no program of this install on it
@@ -785,8 +810,8 @@ static bool detach_here(const struct asc_maps *m, const char *ifname, int ifinde
 	log_err("%s (ifindex %d) carries no program of this pin directory in this network "
 		"namespace, yet it has link entries for ifindex %d: they are an interface's of "
 		"another namespace (run asclass detach there, e.g. with nsenter "
-		"--net=/run/netns/NAME), or its programs were removed by hand (attach it again, "
-		"then detach); nothing was detached",
+		"--net=/run/netns/NAME), or its programs were removed by hand (attach it again "
+		"with --replace, then detach); nothing was detached",
 		ifname, ifindex, ifindex);
 	return false;
 }
