@@ -537,7 +537,7 @@ fi
 t2=${r%% *}
 burst=$(hist_quantiles "$h0" "$(hist_snap)")
 drop_burst=$(session_lines)
-d_hwm_end=$(rss "$DPID" VmHWM)
+d_hwm_end=$(rss "$DPID" VmHWM) r_hwm_end=$(rss "$r_pid" VmHWM)
 rtr_state=$(rtr show protocols asclass | awk '$1 == "asclass" {print $6}')
 
 # ---- the figures ------------------------------------------------------------
@@ -574,7 +574,8 @@ row "  most distinct route records in one" "$(grep "routing loaded:" "$DIR/daemo
 	sed -n 's/.*s, \([0-9]*\) distinct route records.*/\1/p' | sort -n | tail -1) (a generation's half: $ASC_REC_HALF)" -
 grep "error:" "$DIR/daemon.log" | grep -v "routing reload failed" | sed 's/^[^ ]* [^ ]* //' | sort | uniq -c |
 	sed 's/^/  daemon: /'
-row "daemon VmHWM at the end" "$d_hwm_end MiB" -
+row "daemon VmHWM at the end" "$d_hwm_end MiB, $(per_m "$d_hwm_end") MiB per million paths" -
+row "router BIRD VmHWM at the end" "$r_hwm_end MiB, $(per_m "$r_hwm_end") MiB per million paths" -
 for l in "$drop_load" "$drop_churn" "$drop_burst"; do [ -z "$l" ] || echo "$l"; done | sort -u |
 	sed 's/^/session: /'
 [ -z "$drop_load$drop_churn$drop_burst" ] || fail "the feed's session left Established (above)"
