@@ -1021,7 +1021,8 @@ static void feed_take(int tfd, bool *armed)
 /* ---- /metrics ----------------------------------------------------------- */
 
 /* The attach state of each configured link, confirmed by a netlink query
- * that needs no capability (the libxdp query needs CAP_SYS_ADMIN, dropped). */
+ * that needs no capability (cheaper than libxdp's, which opens the program
+ * by id). */
 static void attach_state(struct metrics_link *out)
 {
 	for (int i = 0; i < D.cfg.n_links; i++) {
