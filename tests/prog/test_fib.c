@@ -626,9 +626,22 @@ static void corrupt_node(const struct asc_maps *m, struct fib *f)
  * maps it maps among them), in bytes. */
 static size_t rss_mapped_bytes(void)
 {
-	FILE *fp = fopen("/proc/self/status", "r");
-	size_t sum = 0, kib;
-	char line[128];
+	long pg = sysconf(_SC_PAGESIZE);
+	size_t sum = 0, kib, len = 256 * (size_t)pg;
+	char line[128],
+		*p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	FILE *fp;
+
+	/* Kernels before 6.2 keep a thread's RSS changes in a cache of its own
+	 * and fold it into the process's counts only every 64 page faults
+	 * (SPLIT_RSS_COUNTING): a map's pages inserted at mmap() may show up
+	 * one step late.  256 faults on fresh anonymous pages (not counted
+	 * here) make the counts current. */
+	for (size_t i = 0; p != MAP_FAILED && i < len; i += (size_t)pg)
+		p[i] = 1;
+	if (p != MAP_FAILED)
+		munmap(p, len);
+	fp = fopen("/proc/self/status", "r");
 
 	while (fp && fgets(line, sizeof(line), fp))
 		if (sscanf(line, "RssFile: %zu kB", &kib) == 1 ||
