@@ -70,10 +70,7 @@ GEN=$O/bench-feed
 TABLE_TOOL=$O/tests/bench/realpath
 HIST=asclass_feed_update_kernel_seconds
 
-if [ "$(id -u)" -ne 0 ]; then
-	echo "bench-feed: needs root (BPF, network namespaces): not measured"
-	exit 0
-fi
+bench_need_root bench-feed
 command -v bird >/dev/null && command -v birdc >/dev/null ||
 	{ echo "bench-feed: BIRD 2 not installed (make deps installs bird2)" >&2; exit 1; }
 

@@ -21,10 +21,7 @@ cd "$(dirname "$0")/../.."
 O=${O:-build}
 PREFIXES=${LOAD_PREFIXES:-1000000}
 COUNTERS=${LOAD_COUNTERS:-524288}
-if [ "$(id -u)" -ne 0 ]; then
-	echo "bench-load: needs root (BPF, network namespaces): not measured"
-	exit 0
-fi
+bench_need_root bench-load
 ns_test_init
 trap 'exit 130' INT TERM
 R=asc-$id-ld

@@ -37,10 +37,7 @@ N6=${REALPATH_N6:-223000}
 COUNTERS=${REALPATH_COUNTERS:-524288}
 MAX_SECONDS=${REALPATH_MAX_SECONDS:-600}
 
-if [ "$(id -u)" -ne 0 ]; then
-	echo "bench-realpath: needs root (BPF, network namespaces): not measured"
-	exit 0
-fi
+bench_need_root bench-realpath
 command -v tcpreplay >/dev/null || { echo "bench-realpath: no tcpreplay (make deps)" >&2; exit 1; }
 
 id=$$

@@ -30,10 +30,7 @@ LARGE_SLOTS=${SCRAPE_LARGE_SLOTS:-200000}
 LARGE_COUNT=${SCRAPE_LARGE_COUNT:-5}
 COUNTERS=${SCRAPE_COUNTERS:-524288}
 FILL=$PWD/$O/tests/bench/scrape_fill
-if [ "$(id -u)" -ne 0 ]; then
-	echo "bench-scrape: needs root (BPF, network namespaces): not measured"
-	exit 0
-fi
+bench_need_root bench-scrape
 ns_test_init
 trap 'exit 130' INT TERM
 R=asc-$id-sc

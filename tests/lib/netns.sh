@@ -12,6 +12,7 @@
 #
 # and for a test's preamble and its end:
 #   need_root                SKIP (exit 77) unless root (BPF, namespaces)
+#   bench_need_root NAME     a bench's: "NAME: ... not measured", exit 0, unless root
 #   ns_test_init             need_root, then the test's names: id ($$), ASCLASS
 #                            (default $PWD/build/asclass), PIN (its own pin dir,
 #                            /sys/fs/bpf/asc-test-$$), work (a temp dir, kept
@@ -81,6 +82,10 @@ wait_for() {
 
 need_root() {
 	[ "$(id -u)" -eq 0 ] || { echo "SKIP: needs root (BPF, network namespaces)"; exit 77; }
+}
+
+bench_need_root() {
+	[ "$(id -u)" -eq 0 ] || { echo "$1: needs root (BPF, network namespaces): not measured"; exit 0; }
 }
 
 NS_AT_EXIT=()
