@@ -166,25 +166,20 @@ static void taken_pack(struct taken *tk)
 		tk->since = small;
 }
 
-struct observe {
-	uint64_t now;
-};
-
-static void observe_one(void *arg, uint64_t since)
+/* One prefix changed at `since`, written at *now (a uint64_t). */
+static void observe_one(void *now, uint64_t since)
 {
-	metrics_apply_observe(&D.apply, (double)(((struct observe *)arg)->now - since) / 1e9);
+	metrics_apply_observe(&D.apply, (double)(*(const uint64_t *)now - since) / 1e9);
 }
 
 /* Each of tk's prefixes into the update-to-kernel histogram, written at
  * `now` (under D.lock). */
 static void taken_observe(const struct taken *tk, uint64_t now)
 {
-	struct observe o = { now };
-
 	if (tk->packed)
-		times_each((const uint8_t *)tk->since, tk->n, observe_one, &o);
+		times_each((const uint8_t *)tk->since, tk->n, observe_one, &now);
 	for (size_t i = 0; !tk->packed && i < tk->n; i++)
-		observe_one(&o, tk->since[i]);
+		observe_one(&now, tk->since[i]);
 }
 
 /* The daemon's peak memory so far (VmHWM, MiB), 0 when unknown. */
