@@ -1787,15 +1787,6 @@ int fib_trim(struct fib *f, unsigned int keep_gen)
 	return map_lookup(f, !(keep_gen & 1), false);
 }
 
-int fib_untrim(struct fib *f)
-{
-	int err = map_records(f);
-
-	for (unsigned int g = 0; !err && g < 2; g++)
-		err = map_lookup(f, g, true);
-	return err;
-}
-
 int fib_map_for_build(struct fib *f, unsigned int gen)
 {
 	return map_lookup(f, !(gen & 1), false);

@@ -65,12 +65,11 @@ void fib_close(struct fib *f);
  * generation: fib_trim() unmaps the other generation's half of each array,
  * but the route records (one pool for both generations), keeping its
  * addresses reserved and inaccessible (about 22 MiB of BPF map memory the
- * daemon no longer holds mapped: the kernel keeps it for the data plane),
- * fib_untrim() maps it again before a whole load.  Both do nothing for
- * anonymous memory or where a half is not a whole number of pages.  0 or a
- * negative errno (logged). */
+ * daemon no longer holds mapped: the kernel keeps it for the data plane);
+ * a whole load maps what it reads again (fib_records_begin(), the build).
+ * Nothing to do for anonymous memory or where a half is not a whole number
+ * of pages.  0 or a negative errno (logged). */
 int fib_trim(struct fib *f, unsigned int keep_gen);
-int fib_untrim(struct fib *f);
 /* Before a whole build of generation gen: the other generation's
  * directory, nodes and leaves unmapped (nothing reads them until the
  * flip): about 22 MiB less mapped at the whole load's peak.  The route
@@ -78,8 +77,8 @@ int fib_untrim(struct fib *f);
  * generation uses any, else when the load writes its own; generation
  * gen's lookup arrays by the build itself.  Call it after
  * fib_records_begin(), whose walk reads the other generation's arrays.
- * fib_trim(f, gen) after the flip keeps the other generation unmapped,
- * fib_untrim() maps all again.  0 or a negative errno (logged). */
+ * fib_trim(f, gen) after the flip keeps the other generation unmapped.
+ * 0 or a negative errno (logged). */
 int fib_map_for_build(struct fib *f, unsigned int gen);
 
 /* The route records (asc_fib_route, which both lookup kinds use) are one
