@@ -144,7 +144,10 @@ time.sleep(0.3)'
 in_ns "$NS_RTR" /usr/bin/python3 -c "$CONNECT_AS_198_18_0_1" || fail "no TCP connection from 198.18.0.1"
 wait_for 5 grep -q "bmp: connection from 198.18.0.1 refused: not an allowed router" "$DIR/daemon.log" ||
 	fail "the connection from 198.18.0.1 was not refused"
-[ "$(metric asclass_bmp_connections_refused_total)" = 1 ] || fail "refused connection not counted"
+[ "$(metric 'asclass_bmp_connections_refused_total{reason="not_allowed"}')" = 1 ] ||
+	fail "refused connection not counted"
+[ "$(metric 'asclass_bmp_connections_refused_total{reason="limit"}')" = 0 ] ||
+	fail "a refusal not at the limit counted as one"
 scrape metrics | grep -q 'router="198.18.0.1"' && fail "198.18.0.1 is a router of the station"
 echo "ok: a router not in allow refused"
 

@@ -611,6 +611,7 @@ static int router_end(int *peer)
 static void test_bmp_router_limit(void **state)
 {
 	struct bmp_conf c = { .max_routers = 2 };
+	uint64_t limit = 7;
 	int peer, fd;
 	char byte;
 
@@ -619,10 +620,14 @@ static void test_bmp_router_limit(void **state)
 	open_station(&c); /* router 0: 203.0.113.1 */
 	assert_int_equal(bmp_attach_fd(h.b, router_end(&peer), "203.0.113.9"), 1);
 	close(peer);
+	assert_int_equal(bmp_refused(h.b, &limit), 0);
+	assert_int_equal(limit, 0);
 	fd = router_end(&peer);
 	assert_int_equal(bmp_attach_fd(h.b, fd, "203.0.113.10"), -EINVAL);
 	assert_int_equal(read(peer, &byte, 1), 0); /* closed by the station */
 	close(peer);
+	assert_int_equal(bmp_refused(h.b, &limit), 0); /* not an allow refusal */
+	assert_int_equal(limit, 1);			/* counted for the metrics */
 	assert_int_equal(bmp_attach_fd(h.b, router_end(&peer), "203.0.113.9"), 1);
 	close(peer);
 }

@@ -1097,7 +1097,7 @@ static int render_bmp(FILE *f)
 		err = station_router(i, &routers[i]);
 	if (routers && !err) {
 		m.routers = routers;
-		m.refused = bmp_refused(D.bmp);
+		m.refused = bmp_refused(D.bmp, &m.refused_limit);
 		m.queue_bytes = bmp_queue_bytes(D.bmp);
 		err = metrics_write_bmp(f, &m);
 	}

@@ -32,6 +32,7 @@ struct bmp {
 	pthread_mutex_t lock;	/* the routers, against the status calls */
 	struct in6_addr *allow; /* conf.allow, IPv4 as IPv4-mapped */
 	uint64_t refused;	/* connections from routers not allowed */
+	uint64_t refused_limit; /* connections past max_routers */
 };
 
 /* A text address as IPv6 (IPv4 mapped).  0 or -EINVAL. */
@@ -137,6 +138,7 @@ static struct bmp_router *router_add(struct bmp *b, const char *addr)
 	struct bmp_router *r;
 
 	if (b->n >= b->conf.max_routers) { /* past BMP_MAX_ROUTERS, paths would share a RIB key */
+		b->refused_limit++;
 		log_err("bmp: connection from %s: %zu routers are connected (or their paths not "
 			"yet withdrawn), the most the station keeps apart at once "
 			"(BMP_MAX_ROUTERS is %d)",
@@ -236,12 +238,13 @@ size_t bmp_queue_bytes(struct bmp *b)
 	return queue_bytes(&b->l.q);
 }
 
-uint64_t bmp_refused(struct bmp *b)
+uint64_t bmp_refused(struct bmp *b, uint64_t *limit)
 {
 	uint64_t n;
 
 	pthread_mutex_lock(&b->lock);
 	n = b->refused;
+	*limit = b->refused_limit;
 	pthread_mutex_unlock(&b->lock);
 	return n;
 }

@@ -146,8 +146,9 @@ int bmp_peer_status(struct bmp *b, size_t router, size_t i, struct bmp_peer_stat
 
 /* Bytes of decoded changes queued for the caller. */
 size_t bmp_queue_bytes(struct bmp *b);
-/* Connections refused: from a router not in bmp_conf.allow. */
-uint64_t bmp_refused(struct bmp *b);
+/* Connections refused: from a router not in bmp_conf.allow (returned), and
+ * from a new router while max_routers slots are busy (*limit). */
+uint64_t bmp_refused(struct bmp *b, uint64_t *limit);
 
 /* Stops the thread, closes the connections, frees what is queued. */
 void bmp_free(struct bmp *b);

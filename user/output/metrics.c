@@ -983,8 +983,12 @@ static void bmp_peer(FILE *f, const struct bmp_router_status *st, const struct b
 int metrics_write_bmp(FILE *f, const struct metrics_bmp *m)
 {
 	help_type(f, "asclass_bmp_connections_refused_total", "counter",
-		  "Connections to the BMP station from routers not allowed.");
-	fprintf(f, "asclass_bmp_connections_refused_total %llu\n", (unsigned long long)m->refused);
+		  "Connections to the BMP station refused, by reason: a router not in "
+		  "[bmp] allow (not_allowed), or every router slot busy (limit).");
+	fprintf(f, "asclass_bmp_connections_refused_total{reason=\"not_allowed\"} %llu\n",
+		(unsigned long long)m->refused);
+	fprintf(f, "asclass_bmp_connections_refused_total{reason=\"limit\"} %llu\n",
+		(unsigned long long)m->refused_limit);
 	help_type(f, "asclass_bmp_queue_bytes", "gauge",
 		  "Decoded route changes of the BMP station waiting for the daemon.");
 	fprintf(f, "asclass_bmp_queue_bytes %zu\n", m->queue_bytes);

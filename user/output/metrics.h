@@ -109,8 +109,9 @@ struct metrics_bmp_router {
 struct metrics_bmp {
 	const struct metrics_bmp_router *routers;
 	size_t n_routers;
-	uint64_t refused;   /* connections from routers not allowed */
-	size_t queue_bytes; /* the station's queue */
+	uint64_t refused;	/* connections from routers not allowed */
+	uint64_t refused_limit; /* connections past the routers kept at once */
+	size_t queue_bytes;	/* the station's queue */
 };
 
 /* Writes the BMP station's series, to follow metrics_write_live().
