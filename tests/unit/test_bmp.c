@@ -627,7 +627,7 @@ static void test_bmp_router_limit(void **state)
 	assert_int_equal(read(peer, &byte, 1), 0); /* closed by the station */
 	close(peer);
 	assert_int_equal(bmp_refused(h.b, &limit), 0); /* not an allow refusal */
-	assert_int_equal(limit, 1);			/* counted for the metrics */
+	assert_int_equal(limit, 1);		       /* counted for the metrics */
 	assert_int_equal(bmp_attach_fd(h.b, router_end(&peer), "203.0.113.9"), 1);
 	close(peer);
 }
