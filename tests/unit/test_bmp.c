@@ -475,6 +475,24 @@ static void test_bmp_own_as_removed(void **state)
 
 /* ---- Peer Up: ADD-PATH ---- */
 
+/* Router 0 and its two peers (cu with ADD-PATH for IPv4, ttk without) at
+ * one moment, as a scrape reads them; no router 1. */
+static void assert_peers_at_once(void)
+{
+	struct bmp_router_status st;
+	struct bmp_peer_status *all;
+	size_t n;
+
+	assert_int_equal(bmp_router_peers(h.b, 0, &st, &all, &n), 0);
+	assert_int_equal(n, 2);
+	assert_int_equal(st.peers, 2);
+	assert_true(all[0].up && all[0].addpath[FEED_IPV4]);
+	assert_true(all[1].up && !all[1].addpath[FEED_IPV4]);
+	free(all);
+	assert_int_equal(bmp_router_peers(h.b, 1, &st, &all, &n), -EINVAL);
+	assert_int_equal(n, 0);
+}
+
 static void test_bmp_peer_up_addpath(void **state)
 {
 	struct bmp_peer_status ps;
@@ -498,6 +516,7 @@ static void test_bmp_peer_up_addpath(void **state)
 	send_raw(m.b, m.n);
 	assert_int_equal(bmp_peer_status(h.b, 0, 1, &ps), 0);
 	assert_false(ps.addpath[FEED_IPV4]);
+	assert_peers_at_once();
 	send_announce(&PEER_TTK, 20485, 0);
 	collect();
 	assert_int_equal(h.n_got, 1);

@@ -1070,16 +1070,10 @@ static int render_live(FILE *f)
 static int station_router(size_t i, struct metrics_bmp_router *r)
 {
 	struct bmp_peer_status *peers;
+	int err = bmp_router_peers(D.bmp, i, &r->st, &peers, &r->n_peers);
 
-	bmp_router_status(D.bmp, i, &r->st);
-	peers = calloc(r->st.peers ? r->st.peers : 1, sizeof(*peers));
-	if (!peers)
-		return -ENOMEM;
-	for (size_t j = 0; j < r->st.peers; j++)
-		if (!bmp_peer_status(D.bmp, i, j, &peers[j]))
-			r->n_peers = j + 1; /* a Peer Down meanwhile: fewer */
 	r->peers = peers;
-	return 0;
+	return err == -ENOMEM ? err : 0; /* -EINVAL: not there any more, no peers */
 }
 
 /* The BMP station's series (metrics_write_bmp); nothing without [bmp]. */

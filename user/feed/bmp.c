@@ -375,6 +375,28 @@ int bmp_peer_status(struct bmp *b, size_t router, size_t i, struct bmp_peer_stat
 	return err;
 }
 
+int bmp_router_peers(struct bmp *b, size_t router, struct bmp_router_status *st,
+		     struct bmp_peer_status **peers, size_t *n_peers)
+{
+	const struct bmp_router *r;
+	int err = -EINVAL;
+
+	*peers = NULL;
+	*n_peers = 0;
+	pthread_mutex_lock(&b->lock);
+	if (router < b->n) {
+		r = b->r[router];
+		*st = r->st;
+		*peers = malloc((r->n_peers ? r->n_peers : 1) * sizeof(**peers));
+		err = *peers ? 0 : -ENOMEM;
+		for (size_t i = 0; !err && i < r->n_peers; i++)
+			(*peers)[i] = r->peers[i].st;
+		*n_peers = err ? 0 : r->n_peers;
+	}
+	pthread_mutex_unlock(&b->lock);
+	return err;
+}
+
 void bmp_free(struct bmp *b)
 {
 	if (!b)

@@ -143,6 +143,12 @@ size_t bmp_router_count(struct bmp *b);
 int bmp_router_status(struct bmp *b, size_t router, struct bmp_router_status *st);
 /* The peers a router reports; *st gets peer i's status.  0 or -EINVAL. */
 int bmp_peer_status(struct bmp *b, size_t router, size_t i, struct bmp_peer_status *st);
+/* A router's status and every peer it reports, read at one moment (a
+ * scrape never shows one router's peers under another's address after its
+ * slot was reused): *peers malloc'd, *n_peers of them (st->peers).
+ * 0, -EINVAL or -ENOMEM. */
+int bmp_router_peers(struct bmp *b, size_t router, struct bmp_router_status *st,
+		     struct bmp_peer_status **peers, size_t *n_peers);
 
 /* Bytes of decoded changes queued for the caller. */
 size_t bmp_queue_bytes(struct bmp *b);
