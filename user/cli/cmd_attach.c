@@ -56,6 +56,7 @@ int cmd_attach(int argc, char **argv)
 	if (!o.upstream)
 		return usage_error(&attach_spec, "--upstream NAME is required");
 	o.ifname = argv[optind];
+	o.take_over = o.replace;
 	err = asc_attach(asc_pin_dir, &o, &info);
 	/* every route-record column taken: detach an upstream first */
 	return err == -EUSERS ? ASC_EXIT_USAGE : exit_code(EXIT_LINK, err);
