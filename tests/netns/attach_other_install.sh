@@ -17,6 +17,7 @@
 # counting; B's detach takes only B's programs off.  On r-tt A's tc
 # program is a clsact filter at asclass's handle and priority, which
 # cannot hold two: the refusal names it too, and --replace takes it over.
+# Last, A's daemon (it attaches with replace) takes nothing of B's over.
 # Pings are the traffic: each ping from the upstream side is one packet
 # in (the echo request) and one out (the reply), with static neighbours
 # (no ARP).  Everything lives in namespaces this test creates and removes.
@@ -141,4 +142,39 @@ asc attach r-tt --upstream bt --mode skb --tc-hook clsact --replace
 pings 2 tt
 expect B bt 2 2
 expect A at $((beside ? 4 : 2)) 2
-echo "B counts its own traffic beside A, or refuses and leaves nothing; --replace takes over only what cannot be shared"
+
+# The daemon of A's pin directory attaches with replace, which replaces
+# only its own programs: on r-tt (B's single XDP program now) it takes
+# nothing over, logs the link as not attached, and B counts on; on r-cu
+# (no XDP; A's tcx program still there) it attaches, A's tcx program
+# replaced in place, and counts; when B takes r-cu over, the daemon's
+# metric says its program is gone.
+xb=$(xdp_id r-tt)
+in_a=$(count A a in) out_a=$(count A a out)
+printf '198.51.100.0/24 64500 4837 4837\n' >"$work/routes.txt"
+printf '[link at]\ninterface = r-tt\n\n[link a]\ninterface = r-cu\n\n[routes]\nsource = %s\n[metrics]\nlisten = 127.0.0.1:9742\n[daemon]\npin_dir = %s\nmode = skb\n' \
+	"$work/routes.txt" "$PINA" >"$work/asclass.conf"
+daemon_start "$work/asclass.conf"
+grep -q "r-tt: XDP .* is held by asclass_xdp (id $xb), another asclass install's" "$work/daemon.log" \
+	|| fail "the daemon does not say what holds r-tt"
+grep -q "link at (r-tt) not attached" "$work/daemon.log" || fail "the daemon does not log at as not attached"
+[ "$(xdp_id r-tt)" = "$xb" ] || fail "the daemon took r-tt's XDP program over"
+A status --json | jq_ok '.links[] | select(.upstream == "a") | .interface == "r-cu" and .xdp_mode == "skb" and
+	.tc_hook == "tcx"' || fail "the daemon's r-cu: $(A status --json | jq -c .links)"
+pings 2 tt
+expect B bt 4 4
+# exactly once each way: a second tc program of A's would count twice
+pings 2 cu
+expect A a $((in_a + 2)) $((out_a + 2))
+metrics=$(in_r curl -sf http://127.0.0.1:9742/metrics)
+echo "$metrics" | grep -Eq '^asclass_program_attached\{upstream="at",.*\} 0$' || fail "at: $(echo "$metrics" | grep program_attached)"
+echo "$metrics" | grep -Eq '^asclass_program_attached\{upstream="a",mode="skb",via="single"\} 1$' \
+	|| fail "a: $(echo "$metrics" | grep program_attached)"
+# B takes r-cu over from the daemon: its link is no longer attached, and
+# its metric says so (an XDP program is there, not the one it attached).
+asc attach r-cu --upstream b --mode skb --replace
+metrics=$(in_r curl -sf http://127.0.0.1:9742/metrics)
+echo "$metrics" | grep -Eq '^asclass_program_attached\{upstream="a",mode="skb",via="single"\} 0$' \
+	|| fail "a after B took r-cu over: $(echo "$metrics" | grep program_attached)"
+daemon_stop
+echo "B counts its own traffic beside A, or refuses and leaves nothing; --replace takes over only what cannot be shared; the daemon replaces only its own"
