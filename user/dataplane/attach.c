@@ -360,8 +360,8 @@ static void clsact_holder(int ifindex, struct holder *h)
 /* Whether the hook h holds may be taken (take_over: another asclass
  * install's program may go); if not, says so: what holds it and what to
  * do.  `what` names the hook. */
-static bool holder_ok(const struct holder *h, const char *prog, bool take_over,
-		      const char *ifname, const char *what)
+static bool holder_ok(const struct holder *h, const char *prog, bool take_over, const char *ifname,
+		      const char *what)
 {
 	bool asclass = holder_asclass(h, prog);
 
@@ -369,9 +369,9 @@ static bool holder_ok(const struct holder *h, const char *prog, bool take_over,
 		return true;
 	if (asclass)
 		log_err("%s: %s is held by %s (id %u), another asclass install's (another pin "
-			"directory), and cannot take ours beside it: asclass attach --replace takes "
-			"the interface over, or detach the other install first (asclass --pin-dir "
-			"ITS_DIR detach %s)",
+			"directory), and cannot take ours beside it: asclass attach --replace "
+			"takes the interface over, or detach the other install first (asclass "
+			"--pin-dir ITS_DIR detach %s)",
 			ifname, what, h->name, h->id, ifname);
 	else
 		log_err("%s: %s is held by %s (id %u), not asclass's, and cannot take ours beside "
