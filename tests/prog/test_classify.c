@@ -345,8 +345,8 @@ static void run_case(const struct asc_maps *m, int prog_fd, int is_tc, const str
 	stats_read(m, st1);
 	tot1 = total_packets(m, &key, path, &v1);
 
-	EXPECT_EQ(o.retval, is_tc ? 0xffffffffu /* TC_ACT_UNSPEC */ : 2 /* XDP_PASS */, c->name, pname,
-		  "verdict");
+	EXPECT_EQ(o.retval, is_tc ? 0xffffffffu /* TC_ACT_UNSPEC */ : 2 /* XDP_PASS */, c->name,
+		  pname, "verdict");
 	EXPECT_EQ(o.data_size_out, len, c->name, pname, "output length");
 	checks++;
 	if (o.data_size_out == len && memcmp(in, out, len))
