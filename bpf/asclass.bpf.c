@@ -60,7 +60,10 @@ int asclass_tc(struct __sk_buff *skb)
 	c.pos = (void *)(long)skb->data;
 	c.end = (void *)(long)skb->data_end;
 	classify(&c, ASC_DIR_TX, skb->ifindex, hw_vlan, skb->len);
-	return TC_ACT_OK;
+	/* Not TC_ACT_OK: on tcx that ends the hook, and the programs after
+	 * ours (another asclass install's, anyone's clsact filters) would
+	 * never see the packet.  No opinion runs them, and passes it. */
+	return TC_ACT_UNSPEC;
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -9,7 +9,9 @@
 #define ETH_P_8021Q 0x8100
 #define ETH_P_8021AD 0x88A8
 
-#define TC_ACT_OK 0
+/* tc verdict: no opinion, the next program or filter on the hook runs (the
+ * last one's no opinion passes the packet) */
+#define TC_ACT_UNSPEC (-1)
 
 #define VLAN_VID_MASK 0x0fff
 

@@ -31,7 +31,12 @@ static const struct cmd_spec attach_spec = {
 		"NAME.  XDP goes through "
 		"libxdp's dispatcher where the kernel accepts it, else as a single program; the "
 		"message says which.  Attaching again to the same interface with another --vlan "
-		"adds a link entry and keeps the programs.  Maps are created and pinned under the "
+		"adds a link entry and keeps the programs.  Only programs that use this pin "
+		"directory's maps are this install's: where another program (another asclass "
+		"install's too) holds a hook, ours goes beside it (libxdp's dispatcher, tcx), or, "
+		"where it cannot (a single XDP program, a clsact filter at asclass's place), "
+		"attach refuses and names it; --replace takes such a hook over from another "
+		"asclass install, never from anyone else.  Maps are created and pinned under the "
 		"pin directory if they are not there; counters are never reset.  Where link "
 		"entries name IFACE's index but no program of this pin directory is on it in "
 		"this network namespace (another namespace's interface), attach refuses; "
@@ -56,6 +61,7 @@ int cmd_attach(int argc, char **argv)
 	if (!o.upstream)
 		return usage_error(&attach_spec, "--upstream NAME is required");
 	o.ifname = argv[optind];
+	o.take_over = o.replace;
 	err = asc_attach(asc_pin_dir, &o, &info);
 	/* every route-record column taken: detach an upstream first */
 	return err == -EUSERS ? ASC_EXIT_USAGE : exit_code(EXIT_LINK, err);
@@ -66,8 +72,9 @@ static const struct opt no_opts[] = { { NULL } };
 static const struct cmd_spec detach_spec = {
 	.name = "asclass detach",
 	.synopsis = "IFACE",
-	.desc = "Remove asclass's XDP and tc programs from IFACE and its link entries.  Other "
-		"XDP programs on the interface stay; counters stay in the pinned maps.  Run it "
+	.desc = "Remove this pin directory's XDP and tc programs from IFACE and its link "
+		"entries.  Other XDP programs on the interface stay, another asclass install's "
+		"too; counters stay in the pinned maps.  Run it "
 		"in the links' network namespace: links are kept by interface index, so where "
 		"IFACE carries no program of this pin directory but link entries name its "
 		"index, nothing is detached (they are another namespace's interface's).",

@@ -303,7 +303,8 @@ const struct setting set_tc_hook = {
 const struct setting set_replace = {
 	.name = "replace",
 	.type = SETTING_BOOL,
-	.help = "replace programs already attached with this binary's, atomically (upgrades)",
+	.help = "replace programs already attached with this binary's, atomically (upgrades); "
+		"take a hook ours cannot share over from another asclass install",
 };
 
 const struct setting set_counters = {

@@ -1017,7 +1017,9 @@ static void feed_take(int tfd, bool *armed)
 
 /* The attach state of each configured link, confirmed by a netlink query
  * that needs no capability (cheaper than libxdp's, which opens the program
- * by id). */
+ * by id): a single program must still be the one attach left (another
+ * install's --replace takes the interface over); a dispatcher is not looked
+ * into. */
 static void attach_state(struct metrics_link *out)
 {
 	for (int i = 0; i < D.cfg.n_links; i++) {
@@ -1030,7 +1032,8 @@ static void attach_state(struct metrics_link *out)
 		out[i] = (struct metrics_link){ .upstream = D.cfg.links[i].name,
 						.xdp_mode = ai->xdp ? ai->xdp_mode : NULL,
 						.dispatcher = ai->dispatcher,
-						.confirmed = id != 0 };
+						.confirmed = id && (ai->dispatcher ||
+								    id == ai->xdp_prog_id) };
 	}
 }
 

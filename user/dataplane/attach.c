@@ -33,39 +33,23 @@
  * program replacement.  The uapi value is fixed; Debian 12's <linux/bpf.h>
  * predates it. */
 #define ASC_BPF_TCX_EGRESS 47
-
-const char *asc_attach_pin_dir = ASC_PIN_DIR_DEFAULT;
+/* ... and its flag for "in front of the programs already there" (no
+ * relative program: the first). */
+#define ASC_BPF_F_BEFORE (1U << 3)
 
 static void tcx_pin_path(const char *pin_dir, int ifindex, char *buf, size_t len)
 {
 	snprintf(buf, len, "%s/tcx_egress_%d", pin_dir, ifindex);
 }
 
-static int tcx_query(const char *pin_dir, int ifindex, unsigned int *prog_id)
-{
-	struct bpf_link_info li = { 0 };
-	__u32 len = sizeof(li);
-	char path[PATH_MAX];
-	int fd, err;
-
-	tcx_pin_path(pin_dir, ifindex, path, sizeof(path));
-	fd = bpf_obj_get(path);
-	if (fd < 0)
-		return -errno;
-	err = bpf_obj_get_info_by_fd(fd, &li, &len);
-	close(fd);
-	if (err)
-		return -errno;
-	/* A link whose interface went away is defunct: no program. */
-	if (!li.prog_id)
-		return -ENOENT;
-	*prog_id = li.prog_id;
-	return 0;
-}
-
-/* Returns 0, or -EINVAL/-EOPNOTSUPP-ish errors when the kernel has no tcx. */
+/* Returns 0, or -EINVAL/-EOPNOTSUPP-ish errors when the kernel has no tcx.
+ * A new link goes in front of the programs already on the hook (another
+ * asclass install's, anyone's): ours returns no verdict, so they all still
+ * run, while an older asclass_tc in front (it returned TC_ACT_OK, which
+ * ends the hook) would keep ours from seeing anything. */
 static int tcx_attach(const char *pin_dir, int ifindex, int prog_fd, bool replace)
 {
+	LIBBPF_OPTS(bpf_link_create_opts, lo, .flags = ASC_BPF_F_BEFORE);
 	char path[PATH_MAX];
 	int fd, err;
 
@@ -78,7 +62,7 @@ static int tcx_attach(const char *pin_dir, int ifindex, int prog_fd, bool replac
 			return err;
 		}
 	}
-	fd = bpf_link_create(prog_fd, ifindex, (enum bpf_attach_type)ASC_BPF_TCX_EGRESS, NULL);
+	fd = bpf_link_create(prog_fd, ifindex, (enum bpf_attach_type)ASC_BPF_TCX_EGRESS, &lo);
 	if (fd < 0)
 		return -errno;
 	unlink(path); /* a stale pin of a defunct link */
@@ -166,17 +150,16 @@ out:
 	return found;
 }
 
-/* Whether p is our XDP program: named so and, when map_id is not 0, using
- * that map. */
+/* Whether p is our XDP program: named so and using the map map_id (a
+ * program of another install, another pin directory, is named so too). */
 static bool xdp_ours(struct xdp_program *p, __u32 map_id)
 {
 	return p && !strcmp(xdp_program__name(p), ASC_PROG_XDP) &&
-	       (!map_id || prog_uses_map(xdp_program__id(p), map_id));
+	       prog_uses_map(xdp_program__id(p), map_id);
 }
 
-/* Our XDP program on ifindex, as libxdp sees it; NULL if none.  map_id (when
- * not 0) must be among its maps.  *mpp must be closed by the caller when
- * set. */
+/* Our XDP program on ifindex, as libxdp sees it: the one that uses the map
+ * map_id; NULL if none.  *mpp must be closed by the caller when set. */
 static struct xdp_program *find_xdp(int ifindex, __u32 map_id, struct xdp_multiprog **mpp)
 {
 	struct xdp_multiprog *mp = xdp_multiprog__get_from_ifindex(ifindex);
@@ -242,20 +225,17 @@ static int tcx_query_here(int ifindex, __u32 map_id, unsigned int *prog_id)
 	return err;
 }
 
-/* Whether our tc program is on ifindex's egress, as attach_query_own() (map_id
- * not 0) or attach_query() (0) asks. */
+/* Whether our tc program (the one that uses the map map_id) is on ifindex's
+ * egress. */
 static void tc_query(int ifindex, __u32 map_id, struct attach_info *info)
 {
 	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = BPF_TC_EGRESS);
 	LIBBPF_OPTS(bpf_tc_opts, tco, .handle = ASC_TC_HANDLE, .priority = ASC_TC_PRIORITY);
-	int err = map_id ? tcx_query_here(ifindex, map_id, &info->tc_prog_id)
-			 : tcx_query(asc_attach_pin_dir, ifindex, &info->tc_prog_id);
 
-	if (!err) {
+	if (!tcx_query_here(ifindex, map_id, &info->tc_prog_id)) {
 		info->tc = true;
 		info->tc_hook = "tcx";
-	} else if (bpf_tc_query(&hook, &tco) == 0 &&
-		   (!map_id || prog_uses_map(tco.prog_id, map_id))) {
+	} else if (bpf_tc_query(&hook, &tco) == 0 && prog_uses_map(tco.prog_id, map_id)) {
 		info->tc = true;
 		info->tc_hook = "clsact";
 		info->tc_prog_id = tco.prog_id;
@@ -288,12 +268,6 @@ static void query(int ifindex, __u32 map_id, struct attach_info *info)
 	tc_query(ifindex, map_id, info);
 }
 
-int attach_query(int ifindex, struct attach_info *info)
-{
-	query(ifindex, 0, info);
-	return 0;
-}
-
 /* The id of m's asc_ifaces, which every program of this install uses; 0
  * if unknown. */
 static __u32 ifaces_id(const struct asc_maps *m)
@@ -313,6 +287,99 @@ bool attach_query_own(const struct asc_maps *m, int ifindex, struct attach_info 
 		return false;
 	query(ifindex, id, info);
 	return info->xdp || info->tc;
+}
+
+/* A program on one of the interface's hooks that is not this install's,
+ * where ours cannot go beside it: the single XDP program (libxdp's
+ * dispatcher takes ours beside whatever it runs), or the clsact filter at
+ * asclass's handle and priority (tcx takes ours beside anything). */
+#define XDP_PLACE "XDP (a single program: no libxdp dispatcher to run two)"
+#define CLSACT_PLACE "tc egress (the clsact filter at asclass's handle and priority)"
+
+struct holder {
+	unsigned int id; /* 0: none */
+	char name[BPF_OBJ_NAME_LEN];
+	const char *xdp_mode; /* the XDP program's: "native", "skb", "hw" */
+};
+
+/* Whether h is another asclass install's program (named as ours, `prog`):
+ * one that --replace may take the hook from.  Anyone else's is never
+ * replaced. */
+static bool holder_asclass(const struct holder *h, const char *prog)
+{
+	return h->id && !strcmp(h->name, prog);
+}
+
+static void prog_name(__u32 id, char *buf, size_t len)
+{
+	struct bpf_prog_info pi = { 0 };
+	__u32 il = sizeof(pi);
+	int fd = bpf_prog_get_fd_by_id(id);
+
+	snprintf(buf, len, "?");
+	if (fd < 0)
+		return;
+	if (!bpf_obj_get_info_by_fd(fd, &pi, &il))
+		snprintf(buf, len, "%s", pi.name);
+	close(fd);
+}
+
+/* The single XDP program on ifindex (call it where ours is not there). */
+static void xdp_holder(int ifindex, struct holder *h)
+{
+	struct xdp_multiprog *mp = xdp_multiprog__get_from_ifindex(ifindex);
+	struct xdp_program *p;
+
+	memset(h, 0, sizeof(*h));
+	if (libxdp_get_error(mp) || !mp)
+		return;
+	p = xdp_multiprog__is_legacy(mp) ? xdp_multiprog__main_prog(mp) : NULL;
+	if (p) {
+		h->id = xdp_program__id(p);
+		snprintf(h->name, sizeof(h->name), "%s", xdp_program__name(p));
+		h->xdp_mode = mode_name(xdp_multiprog__attach_mode(mp));
+	}
+	xdp_multiprog__close(mp);
+}
+
+/* The BPF program of the clsact egress filter at asclass's handle and
+ * priority on ifindex (call it where ours is not there).  A filter of
+ * another kind there is not named: the kernel refuses ours beside it. */
+static void clsact_holder(int ifindex, struct holder *h)
+{
+	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = BPF_TC_EGRESS);
+	LIBBPF_OPTS(bpf_tc_opts, tco, .handle = ASC_TC_HANDLE, .priority = ASC_TC_PRIORITY);
+
+	memset(h, 0, sizeof(*h));
+	if (bpf_tc_query(&hook, &tco) || !tco.prog_id)
+		return;
+	h->id = tco.prog_id;
+	prog_name(h->id, h->name, sizeof(h->name));
+}
+
+/* Whether the hook h holds may be taken (take_over: another asclass
+ * install's program may go); if not, says so: what holds it and what to
+ * do.  `what` names the hook. */
+static bool holder_ok(const struct holder *h, const char *prog, bool take_over, const char *ifname,
+		      const char *what)
+{
+	bool asclass = holder_asclass(h, prog);
+
+	if (!h->id || (asclass && take_over))
+		return true;
+	if (asclass)
+		log_err("%s: %s is held by %s (id %u), another asclass install's (another pin "
+			"directory), and cannot take ours beside it: asclass attach --replace "
+			"takes the interface over, or detach the other install first (asclass "
+			"--pin-dir ITS_DIR detach %s)",
+			ifname, what, h->name, h->id, ifname);
+	else
+		log_err("%s: %s is held by %s (id %u), not asclass's, and cannot take ours beside "
+			"it; asclass does not replace it: remove it first%s",
+			ifname, what, h->name, h->id,
+			h->xdp_mode ? " (or load it through libxdp's dispatcher, which runs both)"
+				    : "");
+	return false;
 }
 
 static int attach_xdp(const char *pin_dir, int ifindex, const char *ifname, enum attach_mode mode)
@@ -347,23 +414,24 @@ static int attach_xdp(const char *pin_dir, int ifindex, const char *ifname, enum
 	return err;
 }
 
-/* Swaps our single (non-dispatcher) XDP program for a freshly loaded one in
- * one netlink request (XDP_FLAGS_REPLACE names the program it replaces, so
- * the kernel refuses if someone else's is there meanwhile).  The interface
- * never runs without a classifier. */
-static int replace_xdp(const char *pin_dir, int ifindex, const char *ifname,
-		       const struct attach_info *cur)
+/* Swaps the single (non-dispatcher) XDP program old_id, attached in mode
+ * old_mode (ours, or another asclass install's taken over), for a freshly
+ * loaded one of ours in one netlink request (XDP_FLAGS_REPLACE names the
+ * program it replaces, so the kernel refuses if another is there
+ * meanwhile).  The interface never runs without a classifier. */
+static int replace_xdp(const char *pin_dir, int ifindex, const char *ifname, unsigned int old_id,
+		       const char *old_mode)
 {
 	LIBBPF_OPTS(bpf_xdp_attach_opts, xo);
 	__u32 flags = XDP_FLAGS_REPLACE;
 	struct asclass_bpf *skel;
 	int err, old_fd;
 
-	if (!strcmp(cur->xdp_mode, "skb"))
+	if (!strcmp(old_mode, "skb"))
 		flags |= XDP_FLAGS_SKB_MODE;
-	else if (!strcmp(cur->xdp_mode, "native"))
+	else if (!strcmp(old_mode, "native"))
 		flags |= XDP_FLAGS_DRV_MODE;
-	old_fd = bpf_prog_get_fd_by_id(cur->xdp_prog_id);
+	old_fd = bpf_prog_get_fd_by_id(old_id);
 	if (old_fd < 0)
 		return -errno;
 	skel = open_skel(pin_dir, ASC_PROG_XDP);
@@ -387,8 +455,11 @@ out_fd:
 	return err;
 }
 
+/* Our tc program on ifindex's egress through hook_kind; replace: ours is
+ * there, swap it.  Else the program at clsact's asclass place may be
+ * another asclass install's, which only take_over replaces. */
 static int attach_tc(const char *pin_dir, int ifindex, const char *ifname, enum tc_hook hook_kind,
-		     bool replace, const char **used)
+		     bool replace, bool take_over, const char **used)
 {
 	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = BPF_TC_EGRESS);
 	LIBBPF_OPTS(bpf_tc_opts, tco, .handle = ASC_TC_HANDLE, .priority = ASC_TC_PRIORITY,
@@ -420,14 +491,28 @@ static int attach_tc(const char *pin_dir, int ifindex, const char *ifname, enum 
 		}
 		log_debug("tcx link on %s: %s; using clsact", ifname, errstr(err));
 	}
+	if (!replace) {
+		struct holder h;
+
+		clsact_holder(ifindex, &h);
+		if (!holder_ok(&h, ASC_PROG_TC, take_over, ifname, CLSACT_PLACE)) {
+			err = -EBUSY;
+			goto out;
+		}
+		/* An empty place: taken only if still empty (the kernel
+		 * refuses a filter that came meanwhile). */
+		if (!h.id)
+			tco.flags = 0;
+	}
 	err = bpf_tc_hook_create(&hook);
 	if (err && err != -EEXIST) {
 		log_err("create clsact qdisc on %s: %s", ifname, errstr(err));
 		goto out;
 	}
 	tco.prog_fd = prog_fd;
-	/* BPF_TC_F_REPLACE: an existing filter of ours is swapped in one
-	 * netlink request, so the hook is never empty. */
+	/* BPF_TC_F_REPLACE: an existing filter of ours (or of another install
+	 * taken over) is swapped in one netlink request, so the hook is never
+	 * empty. */
 	err = bpf_tc_attach(&hook, &tco);
 	if (err)
 		log_err("attach tc program to %s egress: %s", ifname, errstr(err));
@@ -438,20 +523,25 @@ out:
 	return err;
 }
 
-static int detach_tc(const char *pin_dir, int ifindex)
+/* Our tc program off ifindex's egress: our pinned tcx link, else the
+ * clsact filter at our place if its program uses the map map_id (another
+ * install's there stays; map_id 0: none is ours). */
+static int detach_tc(const char *pin_dir, int ifindex, __u32 map_id)
 {
 	LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex, .attach_point = BPF_TC_EGRESS);
 	LIBBPF_OPTS(bpf_tc_opts, tco, .handle = ASC_TC_HANDLE, .priority = ASC_TC_PRIORITY);
 	int err;
 
 	err = tcx_detach(pin_dir, ifindex);
-	if (err == -ENOENT)
-		err = bpf_tc_detach(&hook, &tco);
-	return err;
+	if (err != -ENOENT)
+		return err;
+	if (!map_id || bpf_tc_query(&hook, &tco) || !prog_uses_map(tco.prog_id, map_id))
+		return -ENOENT;
+	tco.prog_id = 0; /* bpf_tc_detach wants only the handle and priority */
+	return bpf_tc_detach(&hook, &tco);
 }
 
-/* Our XDP program off ifindex: the one that uses map map_id (0: any named
- * so). */
+/* Our XDP program off ifindex: the one that uses map map_id. */
 static int detach_xdp(int ifindex, __u32 map_id)
 {
 	struct xdp_multiprog *mp;
@@ -677,14 +767,40 @@ static bool attach_here(const struct asc_maps *m, const char *ifname, int ifinde
 	return false;
 }
 
+/* Whether the hooks ours is not on yet may take it: where it cannot go
+ * beside what is there (a single XDP program; a clsact filter at our
+ * place, when clsact is asked for), only another asclass install's program
+ * may go, and only with take_over.  Logs what stands in the way.  *hx gets
+ * the single XDP program there (id 0: none, or a dispatcher). */
+static bool hooks_free(int ifindex, const struct attach_opts *o, const struct attach_info *own,
+		       bool take_over, struct holder *hx)
+{
+	struct holder ht = { 0 };
+	bool ok;
+
+	memset(hx, 0, sizeof(*hx));
+	if (!own->xdp)
+		xdp_holder(ifindex, hx);
+	/* tcx (auto tries it first) takes ours beside anything; attach_tc
+	 * checks again where auto falls back to clsact. */
+	if (!own->tc && o->tc_hook == TC_HOOK_CLSACT)
+		clsact_holder(ifindex, &ht);
+	ok = holder_ok(hx, ASC_PROG_XDP, take_over, o->ifname, XDP_PLACE);
+	ok = holder_ok(&ht, ASC_PROG_TC, take_over, o->ifname, CLSACT_PLACE) && ok;
+	if (!ok)
+		log_err("%s: nothing was attached", o->ifname);
+	return ok;
+}
+
 int asc_attach(const char *pin_dir, const struct attach_opts *o, struct attach_info *info)
 {
-	asc_attach_pin_dir = pin_dir;
 	static struct asc_upstream ups[ASC_MAX_UPSTREAMS];
 	struct asc_link_key lk = { .vlan_id = o->vlan };
 	struct asc_link_val lv = { 0 }, old_lv;
+	char note[BPF_OBJ_NAME_LEN + 40] = "";
+	struct holder hx;
 	struct asc_maps m;
-	bool new_xdp = false, had_link, replace;
+	bool new_xdp = false, took_xdp = false, had_link, replace, take_over;
 	int ifindex, err;
 
 	ifindex = if_nametoindex(o->ifname);
@@ -700,10 +816,19 @@ int asc_attach(const char *pin_dir, const struct attach_opts *o, struct attach_i
 	if (err)
 		return err;
 	/* After an upgrade from 0.1 or 0.2 the programs there count into the
-	 * old maps: replace them, then carry what they counted. */
+	 * old maps (not ours, by map id): replace them, then carry what they
+	 * counted. */
 	replace = o->replace || m.upgraded;
+	take_over = (o->replace && o->take_over) || m.upgraded;
 	if (!attach_here(&m, o->ifname, ifindex, replace)) {
 		err = -EEXIST;
+		goto out;
+	}
+	/* What is ours decides, never a program's name: another install's
+	 * asclass_xdp (another pin directory) counts into its own maps. */
+	attach_query_own(&m, ifindex, info);
+	if (!hooks_free(ifindex, o, info, take_over, &hx)) {
+		err = -EBUSY;
 		goto out;
 	}
 	err = upstream_column(&m, o, ups, &lv);
@@ -722,14 +847,20 @@ int asc_attach(const char *pin_dir, const struct attach_opts *o, struct attach_i
 		log_err("add link entry for %s: %s", o->ifname, errstr(err));
 		goto out;
 	}
-	attach_query(ifindex, info);
-	if (!info->xdp) {
+	if (!info->xdp && hx.id) {
+		/* hooks_free() let it go: another install's, taken over */
+		err = replace_xdp(pin_dir, ifindex, o->ifname, hx.id, hx.xdp_mode);
+		if (err)
+			goto undo_link;
+		took_xdp = true;
+	} else if (!info->xdp) {
+		/* nothing there, or libxdp's dispatcher: ours goes beside */
 		err = attach_xdp(pin_dir, ifindex, o->ifname, o->mode);
 		if (err)
 			goto undo_link;
 		new_xdp = true;
 	} else if (replace && !info->dispatcher) {
-		err = replace_xdp(pin_dir, ifindex, o->ifname, info);
+		err = replace_xdp(pin_dir, ifindex, o->ifname, info->xdp_prog_id, info->xdp_mode);
 		if (err)
 			goto out; /* the old program and the link entry stay */
 	} else if (replace) {
@@ -746,26 +877,36 @@ int asc_attach(const char *pin_dir, const struct attach_opts *o, struct attach_i
 		/* Replace on the hook in use: a second hook would count twice. */
 		if (info->tc)
 			hook = !strcmp(info->tc_hook, "tcx") ? TC_HOOK_TCX : TC_HOOK_CLSACT;
-		err = attach_tc(pin_dir, ifindex, o->ifname, hook, info->tc, &used);
+		err = attach_tc(pin_dir, ifindex, o->ifname, hook, info->tc, take_over, &used);
 		if (err)
 			goto undo_xdp;
 		log_debug("tc program on %s egress via %s", o->ifname, used);
 	}
-	attach_query(ifindex, info);
+	attach_query_own(&m, ifindex, info);
 	if (m.upgraded && (err = migrate_finish(pin_dir, &m)))
 		goto out; /* the next run finishes it */
+	if (took_xdp)
+		snprintf(note, sizeof(note), " [XDP taken over from %s, id %u]", hx.name, hx.id);
+	else if (!new_xdp)
+		snprintf(note, sizeof(note), "%s",
+			 replace ? " [programs replaced]" : " [XDP program was already attached]");
 	log_info("attached to %s via %s (%s), tc egress via %s; upstream %s (id %u%s%.0u)%s",
 		 o->ifname, info->dispatcher ? "dispatcher" : "single program", info->xdp_mode,
-		 info->tc_hook, o->upstream, lv.upstream_id, o->asn ? ", AS" : "", o->asn,
-		 new_xdp   ? ""
-		 : replace ? " [programs replaced]"
-			   : " [XDP program was already attached]");
+		 info->tc_hook, o->upstream, lv.upstream_id, o->asn ? ", AS" : "", o->asn, note);
 	maps_close(&m);
 	return 0;
 
 undo_xdp:
-	if (new_xdp)
+	if (new_xdp) {
 		detach_xdp(ifindex, ifaces_id(&m));
+	} else if (took_xdp) {
+		/* The other install's program is gone (nothing held it but
+		 * the interface); ours counts under this link entry. */
+		log_err("%s: XDP was taken over (counting under upstream %s), tc egress not: "
+			"attach again",
+			o->ifname, o->upstream);
+		goto out;
+	}
 undo_link:
 	/* The link as it was: an XDP program that was there before (replaced
 	 * or not) stays attached, and must keep counting under its upstream. */
@@ -818,7 +959,6 @@ static bool detach_here(const struct asc_maps *m, const char *ifname, int ifinde
 
 int asc_detach(const char *pin_dir, const char *ifname)
 {
-	asc_attach_pin_dir = pin_dir;
 	struct asc_maps m;
 	struct link_row *rows;
 	size_t n;
@@ -835,12 +975,14 @@ int asc_detach(const char *pin_dir, const char *ifname)
 		maps_close(&m);
 		return -EXDEV;
 	}
-	err = detach_xdp(ifindex, maps ? ifaces_id(&m) : 0);
+	/* Without this pin directory's maps no XDP program or clsact filter
+	 * can be told ours: another install's stays. */
+	err = maps ? detach_xdp(ifindex, ifaces_id(&m)) : -ENOENT;
 	if (!err)
 		found++;
 	else if (err != -ENOENT)
 		log_err("detach XDP program from %s: %s", ifname, xdp_errstr(err));
-	err = detach_tc(pin_dir, ifindex);
+	err = detach_tc(pin_dir, ifindex, maps ? ifaces_id(&m) : 0);
 	if (!err)
 		found++;
 	else if (err != -ENOENT && err != -EINVAL)

@@ -20,9 +20,6 @@ enum attach_mode { ATTACH_NATIVE, ATTACH_SKB };
  * AUTO tries tcx first and falls back. */
 enum tc_hook { TC_HOOK_AUTO, TC_HOOK_TCX, TC_HOOK_CLSACT };
 
-/* Pin dir attach_query() looks in for tcx links; asc_attach/asc_detach set it. */
-extern const char *asc_attach_pin_dir;
-
 struct attach_opts {
 	const char *ifname;
 	const char *upstream;	      /* name, at most ASC_NAME_LEN - 1 characters */
@@ -32,11 +29,14 @@ struct attach_opts {
 	enum attach_mode mode;
 	enum tc_hook tc_hook;
 	bool replace;	       /* replace our attached programs in place, atomically */
+	bool take_over;	       /* with replace: another asclass install's programs too,
+				* where ours cannot go beside them (attach --replace;
+				* the daemon does not) */
 	unsigned int counters; /* keys a new asc_counts holds; 0: the default */
 };
 
 struct attach_info {
-	bool xdp;	      /* asclass_xdp is on the interface */
+	bool xdp;	      /* this install's asclass_xdp is on the interface */
 	bool dispatcher;      /* ... through libxdp's dispatcher (else a single program) */
 	const char *xdp_mode; /* "native", "skb", "hw" or "-" */
 	bool tc;	      /* asclass_tc is on the egress hook */
@@ -45,6 +45,12 @@ struct attach_info {
 };
 
 /* Attaches both programs (if not already there) and adds the link entry.
+ * Only programs that use this pin directory's maps are ours: another
+ * install's (another pin directory) or anyone's on a hook gets ours beside
+ * it (libxdp's dispatcher, tcx); where that cannot be (a single XDP
+ * program, a clsact filter at asclass's place) attach refuses before it
+ * changes anything, -EBUSY (logged: the program there and what to do),
+ * unless take_over and it is another asclass install's.
  * Logs each step; returns 0 or a negative errno. */
 int asc_attach(const char *pin_dir, const struct attach_opts *o, struct attach_info *info);
 /* Removes our programs from the interface and its link entries.  Counters
@@ -55,9 +61,6 @@ int asc_attach(const char *pin_dir, const struct attach_opts *o, struct attach_i
 int asc_detach(const char *pin_dir, const char *ifname);
 struct asc_maps;
 
-/* What of ours is attached to ifindex: asclass programs by name, the tcx
- * link by its pin under asc_attach_pin_dir.  Returns 0. */
-int attach_query(int ifindex, struct attach_info *info);
 /* What of this install (the maps m) is attached to the interface with
  * ifindex in the calling thread's network namespace: only programs that use
  * m's asc_ifaces count, each hook asked in this namespace.  Returns whether
