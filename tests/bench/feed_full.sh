@@ -534,7 +534,7 @@ fi
 t2=${r%% *}
 burst=$(hist_quantiles "$h0" "$(hist_snap)")
 drop_burst=$(session_lines)
-d_hwm_end=$(rss "$DPID" VmHWM) r_hwm_end=$(rss "$r_pid" VmHWM)
+d_hwm_end=$(rss "$DPID" VmHWM) d_rss_end=$(rss "$DPID" VmRSS) r_hwm_end=$(rss "$r_pid" VmHWM)
 rtr_state=$(rtr show protocols asclass | awk '$1 == "asclass" {print $6}')
 
 # ---- the figures ------------------------------------------------------------
@@ -572,6 +572,7 @@ row "  most distinct route records in one" "$(grep "routing loaded:" "$DIR/daemo
 grep "error:" "$DIR/daemon.log" | grep -v "routing reload failed" | sed 's/^[^ ]* [^ ]* //' | sort | uniq -c |
 	sed 's/^/  daemon: /'
 row "daemon VmHWM at the end" "$d_hwm_end MiB, $(per_m "$d_hwm_end") MiB per million paths" -
+row "daemon VmRSS at the end (after the burst)" "$d_rss_end MiB, $(per_m "$d_rss_end") MiB per million paths" -
 row "router BIRD VmHWM at the end" "$r_hwm_end MiB, $(per_m "$r_hwm_end") MiB per million paths" -
 for l in "$drop_load" "$drop_churn" "$drop_burst"; do [ -z "$l" ] || echo "$l"; done | sort -u |
 	sed 's/^/session: /'

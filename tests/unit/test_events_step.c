@@ -295,8 +295,9 @@ static void test_events_step_log_gives_up(void **state)
 	size_t nch = 0;
 
 	(void)state;
+	rib_log_limit(rib, 1U << 18);
 	assert_int_equal(rib_tally_new(rib, NULL, &tally), 0);
-	/* 2^18 + 1 changes: 198.18.0.0/15's /32s announced, once each */
+	/* 2^18 + 1 changes: /32s announced, once each */
 	for (uint32_t i = 0; i <= 1U << 18; i++) {
 		struct rt_entry p = { .family = 4,
 				      .plen = 32,
@@ -326,12 +327,47 @@ static void test_events_step_log_gives_up(void **state)
 	rib_free(rib);
 }
 
+/* A burst the size of a session reset at a few hundred thousand routes is
+ * stepped, not given up on: the default log holds it. */
+static void test_events_step_burst_in_the_log(void **state)
+{
+	enum { N = (1U << 18) + 1 };
+	const uint32_t via_ttk[] = { 20485, 131279 };
+	struct rib *rib = rib_new();
+	struct rib_tally *tally = NULL;
+	struct rib_pair_change *ch = NULL;
+	struct rt_entry *pfx = NULL;
+	size_t nch = 0;
+
+	(void)state;
+	assert_int_equal(rib_tally_new(rib, NULL, &tally), 0);
+	for (uint32_t i = 0; i < N; i++) {
+		struct rt_entry p = { .family = 4,
+				      .plen = 32,
+				      .addr = { 198, (uint8_t)(18 + (i >> 16)), (uint8_t)(i >> 8),
+						(uint8_t)i } };
+
+		assert_int_equal(rib_announce(rib, &p, &peers[1], 0, via_ttk, 2, false, T0), 0);
+	}
+	assert_int_equal(rib_tally_step(rib, tally, EVENT_PREFIXES_MAX, &ch, &nch, &pfx), 0);
+	assert_int_equal(nch, 1);
+	assert_true(ch[0].gained);
+	assert_int_equal(ch[0].t.origin, 131279);
+	assert_int_equal(ch[0].t.transit, 20485);
+	assert_int_equal(ch[0].t.prefixes, N);
+	free(ch);
+	free(pfx);
+	rib_tally_free(tally);
+	rib_free(rib);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_events_step_per_upstream),
 		cmocka_unit_test(test_events_step_every_path),
 		cmocka_unit_test(test_events_step_log_gives_up),
+		cmocka_unit_test(test_events_step_burst_in_the_log),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

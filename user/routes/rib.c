@@ -74,6 +74,7 @@ struct rib {
 	size_t ndirty, dirty_cap;
 	uint64_t stamp_ns;   /* rib_stamp(): the time of the changes now; 0: the clock */
 	struct rib_log *log; /* the routes' changes for a tally (rib_tally_new); NULL: none */
+	size_t log_max;	     /* changes it holds between two steps; 0: RIB_LOG_MAX */
 	uint32_t *path_pair; /* per path: its pair + 1, PATH_NO_PAIR, or 0 (not looked up yet) */
 	size_t path_pair_cap;
 };
@@ -1280,10 +1281,15 @@ static long *path_pairs(const struct rib *r)
 
 /* ---- pairs per group, kept up to date (rib_tally) -------------------- */
 
-/* Changes a log holds between two steps; more (a session lost, a table
- * resent) and the log gives up: the caller builds a new tally, one pass
- * over the RIB, as for a whole load (16 bytes a change: 4 MiB). */
-#define RIB_LOG_MAX (1U << 18)
+/* Changes a log holds between two steps; more and the log gives up: the
+ * caller builds a new tally, one pass over the RIB, and compares the whole
+ * load, which needs a snapshot of every pair with its first prefixes beside
+ * the previous one (about 100 MiB at full size).  A session reset of a
+ * full table (every path withdrawn and announced again: 2.4M changes) fits:
+ * 16 bytes a change, 64 MiB at most, given back after the step that read
+ * it (RIB_LOG_KEEP). */
+#define RIB_LOG_MAX (1U << 22)
+#define RIB_LOG_KEEP (1U << 16)
 
 /* One route that came (sign +1) or went (-1). */
 struct log_entry {
@@ -1294,7 +1300,7 @@ struct log_entry {
 struct rib_log {
 	struct log_entry *v;
 	size_t n, cap;
-	bool lost; /* more than RIB_LOG_MAX changes, or no memory: v is dropped */
+	bool lost; /* more changes than it holds, or no memory: v is dropped */
 };
 
 static void log_ref(struct rib *r, size_t pi, uint32_t peer, uint32_t path, int sign)
@@ -1303,12 +1309,18 @@ static void log_ref(struct rib *r, size_t pi, uint32_t peer, uint32_t path, int 
 
 	if (!l || l->lost)
 		return;
-	if (l->n == RIB_LOG_MAX || array_grow((void **)&l->v, &l->cap, l->n + 1, sizeof(*l->v))) {
+	if (l->n == (r->log_max ? r->log_max : RIB_LOG_MAX) ||
+	    array_grow((void **)&l->v, &l->cap, l->n + 1, sizeof(*l->v))) {
 		free(l->v);
 		*l = (struct rib_log){ .lost = true };
 		return;
 	}
 	l->v[l->n++] = (struct log_entry){ (uint32_t)pi, peer, path, sign };
+}
+
+void rib_log_limit(struct rib *r, size_t max)
+{
+	r->log_max = max;
 }
 
 static void rib_log_free(struct rib *r)
@@ -1628,8 +1640,14 @@ int rib_tally_step(struct rib *r, struct rib_tally *t, unsigned int max,
 		err = step_set(r, t, tc + i, j - i, &o);
 	}
 	free(tc);
-	if (r->log)
+	if (r->log) {
 		r->log->n = 0;
+		if (r->log->cap > RIB_LOG_KEEP) { /* a burst's: not held for the next few */
+			free(r->log->v);
+			r->log->v = NULL;
+			r->log->cap = 0;
+		}
+	}
 	if (err) {
 		free(o.v);
 		free(o.pfx);

@@ -215,6 +215,10 @@ struct rib_pair_change {
  * over the RIB.  Returns 0 or -ENOMEM (*out NULL). */
 int rib_tally_new(struct rib *r, const struct rt_upstreams *u, struct rib_tally **out);
 void rib_tally_free(struct rib_tally *t);
+/* The most route changes r logs between two steps (0: the default, 2^22,
+ * enough for a full table's session reset); past it the next step gives
+ * up (-ENOBUFS).  For tests. */
+void rib_log_limit(struct rib *r, size_t max);
 /* Whether t was made for u's columns. */
 bool rib_tally_for(const struct rib_tally *t, const struct rt_upstreams *u);
 /* Applies the routes that came or went since t was made or last stepped:
