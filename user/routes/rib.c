@@ -1512,8 +1512,9 @@ bool rib_tally_for(const struct rib_tally *t, const struct rt_upstreams *u)
 
 /* A route of one group that changed: the log's, per group. */
 struct touch {
-	uint32_t pair, group, pfx;
-	int32_t sign;
+	uint32_t pair, pfx;
+	uint16_t group;
+	int16_t sign;
 };
 
 static int touch_cmp(const void *a, const void *b)
@@ -1527,8 +1528,24 @@ static int touch_cmp(const void *a, const void *b)
 	return x->pfx < y->pfx ? -1 : x->pfx > y->pfx;
 }
 
-/* The log's routes per group they belong to, sorted by pair, group, prefix. */
-static int touches_of(const struct rib *r, const struct rib_tally *t, struct touch **out, size_t *n)
+/* Empties the log; a burst's array is given back, not held for the next
+ * few changes. */
+static void log_clear(struct rib *r)
+{
+	if (!r->log)
+		return;
+	r->log->n = 0;
+	if (r->log->cap > RIB_LOG_KEEP) {
+		free(r->log->v);
+		r->log->v = NULL;
+		r->log->cap = 0;
+	}
+}
+
+/* The log's routes per group they belong to, sorted by pair, group, prefix;
+ * the log is emptied before the sort, so that a burst's log and its
+ * touches are not both held through it. */
+static int touches_of(struct rib *r, const struct rib_tally *t, struct touch **out, size_t *n)
 {
 	const struct rib_log *l = r->log;
 	struct touch *v = malloc((l->n ? l->n : 1) * t->ngroups * sizeof(*v));
@@ -1536,14 +1553,16 @@ static int touches_of(const struct rib *r, const struct rib_tally *t, struct tou
 	*n = 0;
 	if (!v)
 		return -ENOMEM;
+	_Static_assert(RT_COLUMNS + 1 <= UINT16_MAX, "a group fits a touch");
 	for (size_t i = 0; i < l->n; i++) {
 		long k = pair_of_path(r, l->v[i].path);
 
 		for (unsigned int g = 0; k >= 0 && g < t->ngroups; g++)
 			if (in_group(r, t, g, l->v[i].peer, l->v[i].path))
-				v[(*n)++] =
-					(struct touch){ (uint32_t)k, g, l->v[i].pfx, l->v[i].sign };
+				v[(*n)++] = (struct touch){ (uint32_t)k, l->v[i].pfx, (uint16_t)g,
+							    (int16_t)l->v[i].sign };
 	}
+	log_clear(r);
 	qsort(v, *n, sizeof(*v), touch_cmp);
 	*out = v;
 	return 0;
@@ -1640,14 +1659,7 @@ int rib_tally_step(struct rib *r, struct rib_tally *t, unsigned int max,
 		err = step_set(r, t, tc + i, j - i, &o);
 	}
 	free(tc);
-	if (r->log) {
-		r->log->n = 0;
-		if (r->log->cap > RIB_LOG_KEEP) { /* a burst's: not held for the next few */
-			free(r->log->v);
-			r->log->v = NULL;
-			r->log->cap = 0;
-		}
-	}
+	log_clear(r);
 	if (err) {
 		free(o.v);
 		free(o.pfx);
