@@ -282,6 +282,20 @@ static void test_events_step_every_path(void **state)
 		assert_true(compare_run(seed, &u, names) > 0);
 }
 
+/* n changes: n /32s from 198.18.0.0 on announced by peer 1 with path
+ * (2 ASes), once each. */
+static void announce_32s(struct rib *rib, uint32_t n, const uint32_t path[2])
+{
+	for (uint32_t i = 0; i < n; i++) {
+		struct rt_entry p = { .family = 4,
+				      .plen = 32,
+				      .addr = { 198, (uint8_t)(18 + (i >> 16)), (uint8_t)(i >> 8),
+						(uint8_t)i } };
+
+		assert_int_equal(rib_announce(rib, &p, &peers[1], 0, path, 2, false, T0), 0);
+	}
+}
+
 /* A burst larger than the log (a table resent): the step says the tally is
  * behind (-ENOBUFS); a new tally steps again. */
 static void test_events_step_log_gives_up(void **state)
@@ -297,15 +311,7 @@ static void test_events_step_log_gives_up(void **state)
 	(void)state;
 	rib_log_limit(rib, 1U << 18);
 	assert_int_equal(rib_tally_new(rib, NULL, &tally), 0);
-	/* 2^18 + 1 changes: /32s announced, once each */
-	for (uint32_t i = 0; i <= 1U << 18; i++) {
-		struct rt_entry p = { .family = 4,
-				      .plen = 32,
-				      .addr = { 198, (uint8_t)(18 + (i >> 16)), (uint8_t)(i >> 8),
-						(uint8_t)i } };
-
-		assert_int_equal(rib_announce(rib, &p, &peers[1], 0, via_ttk, 2, false, T0), 0);
-	}
+	announce_32s(rib, (1U << 18) + 1, via_ttk);
 	assert_int_equal(rib_tally_step(rib, tally, EVENT_PREFIXES_MAX, &ch, &nch, &pfx), -ENOBUFS);
 	rib_tally_free(tally);
 	assert_int_equal(rib_tally_new(rib, NULL, &tally), 0);
@@ -341,14 +347,7 @@ static void test_events_step_burst_in_the_log(void **state)
 
 	(void)state;
 	assert_int_equal(rib_tally_new(rib, NULL, &tally), 0);
-	for (uint32_t i = 0; i < N; i++) {
-		struct rt_entry p = { .family = 4,
-				      .plen = 32,
-				      .addr = { 198, (uint8_t)(18 + (i >> 16)), (uint8_t)(i >> 8),
-						(uint8_t)i } };
-
-		assert_int_equal(rib_announce(rib, &p, &peers[1], 0, via_ttk, 2, false, T0), 0);
-	}
+	announce_32s(rib, N, via_ttk);
 	assert_int_equal(rib_tally_step(rib, tally, EVENT_PREFIXES_MAX, &ch, &nch, &pfx), 0);
 	assert_int_equal(nch, 1);
 	assert_true(ch[0].gained);
