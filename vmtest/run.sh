@@ -112,6 +112,11 @@ done
 for t in "${guest_tests[@]}"; do
 	install -m 755 "$t" "$root/tests/"
 done
+# what the guest tests source (/tests/lib: not in MANIFEST, never run)
+mkdir -p "$root/tests/lib"
+for l in vmtest/guest/lib/*.sh; do
+	if [ -f "$l" ]; then cp "$l" "$root/tests/lib/"; fi
+done
 cp "$manifest" "$root/tests/MANIFEST"
 cp vmtest/init.sh "$root/init"
 chmod +x "$root/init"

@@ -4,19 +4,10 @@
 # network namespace, native XDP and the egress hook this kernel offers (on
 # 6.1: no tcx, so the clsact fallback), pings both ways, exact counters.
 set -eu
-# busybox sh prefers its applets: the real iproute2 (netns, veth) by path
-ip() { /usr/sbin/ip "$@"; }
+. /tests/lib/veth.sh
 PIN=/sys/fs/bpf/asclass-vm
 R=vm-r U=vm-u
-fail() { echo "FAIL: $*"; exit 1; }
-ip netns add $R
-ip netns add $U
-ip link add r0 netns $R type veth peer name u0 netns $U
-ip -n $R addr add 198.51.100.1/24 dev r0
-ip -n $U addr add 198.51.100.2/24 dev u0
-ip -n $R link set r0 up
-ip -n $U link set u0 up
-ip -n $R link set lo up
+veth_pair $R $U 198.51.100
 asc() { nsenter --net=/run/netns/$R asclass --pin-dir $PIN "$@"; }
 # a counter map of its own size: the dispatcher's program object must take it
 asc attach r0 --upstream cu --asn 4837 --mode native --counters 8192

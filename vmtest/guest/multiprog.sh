@@ -3,18 +3,10 @@
 # vmtest/guest/multiprog.sh - inside the VM: asclass next to xdp-filter on one
 # interface through libxdp's dispatcher; both programs see every packet.
 set -eu
-# busybox sh prefers its applets: the real iproute2 (netns, veth) by path
-ip() { /usr/sbin/ip "$@"; }
+. /tests/lib/veth.sh
 PIN=/sys/fs/bpf/asclass-vm-mp
 R=mp-r U=mp-u
-fail() { echo "FAIL: $*"; exit 1; }
-ip netns add $R
-ip netns add $U
-ip link add r0 netns $R type veth peer name u0 netns $U
-ip -n $R addr add 203.0.113.1/24 dev r0
-ip -n $U addr add 203.0.113.2/24 dev u0
-ip -n $R link set r0 up
-ip -n $U link set u0 up
+veth_pair $R $U 203.0.113
 inr() { nsenter --net=/run/netns/$R "$@"; }
 # xdp-filter first (it allows everything but a port nobody uses), then asclass
 inr xdp-filter load -m native -p allow r0 || fail "xdp-filter load failed"

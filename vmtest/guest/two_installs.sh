@@ -7,19 +7,10 @@
 # attach refuses, names A's program and leaves nothing behind; B --replace
 # takes the filter over and keeps XDP beside A's.
 set -eu
-# busybox sh prefers its applets: the real iproute2 (netns, veth) by path
-ip() { /usr/sbin/ip "$@"; }
+. /tests/lib/veth.sh
 PA=/sys/fs/bpf/asclass-vm-a PB=/sys/fs/bpf/asclass-vm-b
 R=two-r U=two-u
-fail() { echo "FAIL: $*"; exit 1; }
-ip netns add $R
-ip netns add $U
-ip link add r0 netns $R type veth peer name u0 netns $U
-ip -n $R addr add 198.51.100.1/24 dev r0
-ip -n $U addr add 198.51.100.2/24 dev u0
-ip -n $R link set r0 up
-ip -n $U link set u0 up
-ip -n $R link set lo up
+veth_pair $R $U 198.51.100
 A() { nsenter --net=/run/netns/$R asclass --pin-dir $PA "$@"; }
 B() { nsenter --net=/run/netns/$R asclass --pin-dir $PB "$@"; }
 # has WHO UPSTREAM DIR PACKETS: the install counted PACKETS of 98 bytes (a
