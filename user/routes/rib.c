@@ -1376,12 +1376,18 @@ static int tally_grow(const struct rib *r, struct rib_tally *t)
 	return 0;
 }
 
-/* The pair of a path (index in r->pair), or -1. */
+/* The pair of a path (index in r->pair), or -1: remembered in
+ * r->path_pair by the announce that used the path (no hash), else looked
+ * up. */
 static long pair_of_path(const struct rib *r, uint32_t path)
 {
 	const struct path *p = path_at(r, path);
-	struct pair key = pair_key(p);
+	uint32_t known = path < r->path_pair_cap ? r->path_pair[path] : 0;
+	struct pair key;
 
+	if (known)
+		return known == PATH_NO_PAIR ? -1 : (long)known - 1;
+	key = pair_key(p);
 	return p->as_set || !p->origin ? -1
 				       : hashidx_find(&r->pair.idx, &pair_ops, r->pair.v, &key);
 }
@@ -1586,7 +1592,7 @@ struct step_out {
 	struct rib_pair_change *v;
 	size_t n, cap_v;
 	struct rt_entry *pfx;
-	size_t npfx;
+	size_t npfx, cap_pfx;
 	unsigned int max;
 };
 
@@ -1595,11 +1601,10 @@ static int take_prefixes(const struct rib *r, const struct tally_set *s, struct 
 			 struct rib_pair_change *c)
 {
 	uint32_t k = s->n < o->max ? s->n : o->max;
-	struct rt_entry *v = realloc(o->pfx, (o->npfx + k + 1) * sizeof(*v));
 
-	if (!v)
+	/* doubling: a burst's step lists a million pairs' prefixes */
+	if (array_grow((void **)&o->pfx, &o->cap_pfx, o->npfx + k + 1, sizeof(*o->pfx)))
 		return -ENOMEM;
-	o->pfx = v;
 	c->pfx_first = (uint32_t)o->npfx;
 	c->n_pfx = k;
 	for (uint32_t i = 0; i < k; i++)
