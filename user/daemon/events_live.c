@@ -15,7 +15,11 @@
 #include "output/metrics.h"
 
 static struct {
-	pthread_mutex_t lock; /* everything below */
+	/* Everything below; the tally's fields (tally to stepped) are also
+	 * the caller's rib_lock's: they change only under both, and rib_lock
+	 * alone lets a step read and advance the tally while a scrape reads
+	 * the ring. */
+	pthread_mutex_t lock;
 	struct event_load prev;
 	bool have_prev; /* a load happened: the next one has events */
 	struct event_ring ring;
@@ -29,6 +33,9 @@ static struct {
 	uint32_t latest; /* the RIB's latest time at the last step */
 	bool stepped;
 } E = { .lock = PTHREAD_MUTEX_INITIALIZER };
+
+/* Called between a step and its recording (events_live_step_hook()). */
+static void (*step_hook)(void);
 
 int events_live_init(size_t ring_cap)
 {
@@ -158,7 +165,10 @@ static bool tally_serves(uint64_t epoch, const struct rt_upstreams *u,
 	       !memcmp(names, E.tally_names, sizeof(E.tally_names));
 }
 
-/* One step of the tally, its events recorded (E.lock held).  0, or the
+/* One step of the tally, its events recorded.  Under the caller's rib_lock,
+ * which guards the tally (every change to it is made under both locks), and
+ * without E.lock until the events are recorded: a burst's step (a session
+ * reset: seconds) does not keep /metrics and /events waiting.  0, or the
  * step's error: -ENOBUFS (the tally is as of its last step), -ENOMEM (the
  * tally is dropped, and the previous load). */
 static int step_record(struct rib *rib, const struct rt_upstreams *u,
@@ -173,21 +183,27 @@ static int step_record(struct rib *rib, const struct rt_upstreams *u,
 
 	if (err == -ENOMEM) {
 		log_err("routing changes: %s; the next load is not compared", strerror(ENOMEM));
+		pthread_mutex_lock(&E.lock);
 		rib_tally_free(E.tally);
 		E.tally = NULL;
 		event_load_free(&E.prev);
 		E.have_prev = false;
+		pthread_mutex_unlock(&E.lock);
 	}
 	if (err)
 		return err;
 	if (events_of_step(ch, nch, pfx, u, names, E.latest, (uint32_t)time(NULL), &ev, &nev))
 		log_err("routing changes: %s; events of this load not recorded", strerror(ENOMEM));
-	E.latest = rib_latest(rib);
-	E.stepped = true;
 	log_debug("routing changes: a step of the tally: %zu pairs crossed zero, %zu events, in "
 		  "%.2f ms",
 		  nch, nev, (double)(rib_now_ns() - t0) / 1e6);
+	if (step_hook)
+		step_hook();
+	pthread_mutex_lock(&E.lock);
+	E.latest = rib_latest(rib);
+	E.stepped = true;
 	record_events(ev, nev);
+	pthread_mutex_unlock(&E.lock);
 	free(ev);
 	free(ch);
 	free(pfx);
@@ -273,21 +289,30 @@ void events_live_rib(const struct asc_maps *m, struct rib *rib, uint64_t epoch,
 		events_live_record(&none, err);
 		return;
 	}
-	pthread_mutex_lock(&E.lock);
-	if (tally_serves(epoch, u, (const char(*)[ASC_NAME_LEN])names)) {
-		err = step_record(rib, u, (const char(*)[ASC_NAME_LEN])names);
-		if (err != -ENOBUFS) {
-			pthread_mutex_unlock(&E.lock);
+	events_live_rib_named(rib, epoch, u, (const char(*)[ASC_NAME_LEN])names);
+}
+
+void events_live_rib_named(struct rib *rib, uint64_t epoch, const struct rt_upstreams *u,
+			   const char (*names)[ASC_NAME_LEN])
+{
+	/* the tally's fields change under both locks: rib_lock alone reads them */
+	if (tally_serves(epoch, u, names)) {
+		if (step_record(rib, u, names) != -ENOBUFS)
 			return;
-		}
 		log_info("routing changes: more than the tally logs since the last step: this "
 			 "load is compared whole");
 	}
+	pthread_mutex_lock(&E.lock);
 	if (E.tally_epoch != epoch)
 		E.stepped = false; /* a tally of another RIB: events_live_rib_gone() saw to it */
 	tally_drop(rib);
 	pthread_mutex_unlock(&E.lock);
-	whole_record(rib, epoch, u, (const char(*)[ASC_NAME_LEN])names);
+	whole_record(rib, epoch, u, names);
+}
+
+void events_live_step_hook(void (*fn)(void))
+{
+	step_hook = fn;
 }
 
 void events_live_rib_gone(const struct rib *rib, uint64_t epoch)

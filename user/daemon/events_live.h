@@ -3,7 +3,9 @@
  * load's groups (cli/events.h) compared with the previous good load's,
  * logged, counted per upstream and change, kept in a ring and served on
  * GET /events[?since=SEQ].  Its own lock: the reload thread records, the
- * metrics thread reads.  No other state of the daemon is touched here.
+ * metrics thread reads; a step of the live RIB's tally runs under the
+ * caller's rib_lock without it.  No other state of the daemon is touched
+ * here.
  */
 #ifndef ASC_EVENTS_LIVE_H
 #define ASC_EVENTS_LIVE_H
@@ -43,6 +45,14 @@ void events_live_record(struct event_load *l, int collect_err);
  * more changes than the RIB's log holds). */
 void events_live_rib(const struct asc_maps *m, struct rib *rib, uint64_t epoch,
 		     const struct rt_upstreams *u, int ups_err);
+/* The same with the attached upstreams' names by column given (for tests:
+ * no maps).  A step of the tally holds rib_lock only; the ring's lock is
+ * taken to record its events. */
+void events_live_rib_named(struct rib *rib, uint64_t epoch, const struct rt_upstreams *u,
+			   const char (*names)[ASC_NAME_LEN]);
+/* For tests: fn is called after each step of the tally, before its events
+ * are recorded (NULL: none). */
+void events_live_step_hook(void (*fn)(void));
 /* rib (of epoch) is about to be freed (under rib_lock): the load as of its
  * tally's last step becomes the previous load. */
 void events_live_rib_gone(const struct rib *rib, uint64_t epoch);
