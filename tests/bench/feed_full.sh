@@ -26,7 +26,9 @@
 #     at steady state (FEED_CHURN single path changes, birdc configure of a
 #     small static set on the router) and during a full-table reset burst
 #     (the router's session to cu restarted: withdrawals + re-announcements).
-#     Without that histogram the figures are "not measured (no histogram)".
+#     Without that histogram the figures are "not measured (no histogram)";
+#   - the slowest of the /metrics scrapes made every 0.5 s through the burst
+#     (Prometheus's default scrape_timeout is 10 s).
 # Links cu and ttk are attached to veths in asc's namespace, so paths are
 # attributed per link.  Everything lives in namespaces, a pin directory and
 # a temp directory this script makes and removes, even when interrupted;
@@ -79,9 +81,9 @@ trap 'exit 130' INT TERM
 DIR=$work P=f$id
 NS_CU=asc-$id-cu NS_TTK=asc-$id-ttk NS_RTR=asc-$id-rtr NS_ASC=asc-$id-asc
 PORT=9742
-DPID= SPID= PPID_PERF=
+DPID= SPID= PPID_PERF= SCRAPES_PID=
 SINK_TOOL=$O/tests/bench/bgp_sink
-at_exit 'stop_pidfiles "$DIR"/rtr.pid "$DIR"/cu.pid "$DIR"/ttk.pid; stop_pid "$PPID_PERF"; stop_pid "$DPID"; stop_pid "$SPID"'
+at_exit 'stop_pidfiles "$DIR"/rtr.pid "$DIR"/cu.pid "$DIR"/ttk.pid; stop_pid "$PPID_PERF"; stop_pid "$SCRAPES_PID"; stop_pid "$DPID"; stop_pid "$SPID"'
 fail() {
 	echo "bench-feed: $*" >&2
 	[ -f "$DIR/daemon.log" ] && { echo "--- daemon log (end):" >&2; tail -20 "$DIR/daemon.log" >&2; }
@@ -515,7 +517,20 @@ steady=$(hist_quantiles "$h0" "$(hist_snap)")
 drop_churn=$(session_lines)
 
 # -- (d) reset burst: the router's session to cu restarted --------------------
+# scrape_times FILE: a /metrics scrape every 0.5 s, as a Prometheus would (its
+# default scrape_timeout is 10 s), each one's seconds appended to FILE (or
+# "failed"), until killed.
+scrape_times() {
+	while :; do
+		in_ns "$NS_ASC" curl -s -o /dev/null -w '%{time_total}\n' --max-time 60 \
+			"http://127.0.0.1:$PORT/metrics" >>"$1" || echo failed >>"$1"
+		sleep 0.5
+	done
+}
 note "the changes are in; the router's session to cu restarted"
+: >"$DIR/burst-scrapes"
+scrape_times "$DIR/burst-scrapes" &
+SCRAPES_PID=$!
 h0=$(hist_snap)
 w0=$(peer_metric asclass_feed_prefixes_withdrawn_total)
 t0=$EPOCHREALTIME
@@ -532,6 +547,8 @@ else
 	r=$(wait_tables_full "$t1") || fail "the tables did not hold every prefix again within $MAX_SECONDS s"
 fi
 t2=${r%% *}
+stop_pid "$SCRAPES_PID"
+SCRAPES_PID=
 burst=$(hist_quantiles "$h0" "$(hist_snap)")
 drop_burst=$(session_lines)
 d_hwm_end=$(rss "$DPID" VmHWM) d_rss_end=$(rss "$DPID" VmRSS) r_hwm_end=$(rss "$r_pid" VmHWM)
@@ -566,6 +583,8 @@ row "  churned prefixes with their last path" "$churn_good of $CHURN_SET ($churn
 row "update-to-kernel, reset burst" "$burst" -
 row "reset burst: restart -> paths back at the feed" "$(secs "$t0" "$t1") s ($((n4 + n6)) withdrawn + re-announced)" -
 row "reset burst: restart -> tables hold every path again" "$(secs "$t0" "$t2") s" -
+row "reset burst: /metrics every 0.5 s, the slowest" "$(awk '$1 == "failed" {f++; next} {n++; if ($1 > m) m = $1}
+	END {printf "%.2f s of %d scrapes, %d failed", m, n, f}' "$DIR/burst-scrapes")" -
 row "reset burst: whole loads, of them failed" "$(($(loads) + $(failed_loads) - l0 - f0)), $(($(failed_loads) - f0))" -
 row "  most distinct route records in one" "$(grep "routing loaded:" "$DIR/daemon.log" | tail -n +$((l0 + 1)) |
 	sed -n 's/.*s, \([0-9]*\) distinct route records.*/\1/p' | sort -n | tail -1) (a generation's half: $ASC_REC_HALF)" -
