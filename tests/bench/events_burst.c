@@ -39,7 +39,8 @@ static struct rt_entry pfx_of(size_t i)
 {
 	return (struct rt_entry){ .family = 4,
 				  .plen = 24,
-				  .addr = { (uint8_t)(1 + (i >> 16)), (uint8_t)(i >> 8), (uint8_t)i } };
+				  .addr = { (uint8_t)(1 + (i >> 16)), (uint8_t)(i >> 8),
+					    (uint8_t)i } };
 }
 
 static int announce(struct rib *rib, const struct rib_peer *peer, size_t i, uint32_t transit,
@@ -92,8 +93,8 @@ int main(int argc, char **argv)
 	}
 	u.col[0].asn = cu.asn;
 	u.col[1].asn = ttk.asn;
-	printf("events_burst: %zu prefixes from each of cu and ttk, %u origins, 1000 transits\n",
-	       n, norigins);
+	printf("events_burst: %zu prefixes from each of cu and ttk, %u origins, 1000 transits\n", n,
+	       norigins);
 	t0 = now();
 	for (size_t i = 0; !err && i < n; i++) {
 		err = announce(rib, &cu, i, transit[i], origin[i], 1);

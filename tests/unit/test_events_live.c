@@ -26,7 +26,7 @@ static const struct rt_entry star = { .family = 4, .plen = 22, .addr = { 175, 45
 /* What the scrape saw from inside the hook. */
 static struct {
 	unsigned int calls;
-	bool returned;	    /* events_live_counts() returned while the step ran */
+	bool returned;	     /* events_live_counts() returned while the step ran */
 	uint64_t ttk_gained; /* as it saw them: the step's events not yet recorded */
 } H;
 
