@@ -217,6 +217,10 @@ struct events_job {
 	uint64_t epoch;
 	pthread_t th;
 	bool started;
+	/* the first load of a RIB: the events only make their baseline (no
+	 * load before to compare with, nothing to report), after the tables
+	 * are in, so that the load has both cores */
+	bool after;
 };
 
 static void *events_thread(void *arg)
@@ -225,7 +229,8 @@ static void *events_thread(void *arg)
 	uint64_t t0 = rib_now_ns();
 
 	events_live_rib(&D.maps, D.rib, j->epoch, j->u, 0);
-	phase_done(&t0, "routing-change events (on a thread of their own)");
+	phase_done(&t0, j->after ? "routing-change events' baseline (after the tables)"
+				 : "routing-change events (on a thread of their own)");
 	return NULL;
 }
 
@@ -245,7 +250,8 @@ static int routes_beside_events(const struct rt_upstreams *u, struct rtable *t,
 {
 	int err;
 
-	events_start(ev);
+	if (!ev->after)
+		events_start(ev);
 	if (!(err = rib_to_rtable(D.rib, u, t)))
 		phase_done(t0, "RIB -> route table");
 	if (!err && !(err = rib_transits(D.rib, pairs, n)))
@@ -278,6 +284,7 @@ static int routes_from_feed(const struct rt_upstreams *u, struct rtable *t,
 		 * whole load covers every prefix */
 		rib_take_dirty_since(D.rib, &tk->since, &tk->n);
 		taken_pack(tk);
+		ev->after = events_live_first();
 		err = routes_beside_events(u, t, pairs, n, ev, &t0);
 	}
 	tk->epoch = D.rib_epoch;
@@ -289,7 +296,7 @@ static int routes_from_feed(const struct rt_upstreams *u, struct rtable *t,
  * then); true when it did. */
 static bool feed_release_early(struct events_job *ev)
 {
-	if (ev->started && pthread_tryjoin_np(ev->th, NULL))
+	if (ev->after || (ev->started && pthread_tryjoin_np(ev->th, NULL)))
 		return false;
 	ev->started = false;
 	pthread_mutex_unlock(&D.rib_lock);
@@ -297,11 +304,15 @@ static bool feed_release_early(struct events_job *ev)
 }
 
 /* After routes_from_feed() and the tables load: waits for the events job
- * and releases the RIB. */
+ * (or, for the first load of a RIB, runs it: the RIB's lock was held
+ * since, so its baseline is the RIB the tables were built from) and
+ * releases the RIB. */
 static void feed_release(struct events_job *ev)
 {
 	uint64_t t0 = rib_now_ns();
 
+	if (ev->after)
+		events_thread(ev);
 	if (ev->started) {
 		pthread_join(ev->th, NULL);
 		phase_done(&t0, "wait for the events (after the tables load)");
@@ -442,7 +453,7 @@ static void reload_once(void)
 		err = tables_load_take(&D.maps, &t,
 				       &(struct tables_opts){ .which = which, .live = nl }, &res);
 	swapped = rib_now_ns();
-	if (held)
+	if (held && !ev.after)
 		feed_release(&ev);
 	if (!err) {
 		tr = watched_pairs(pairs, npairs, watch, n_watch, &keep);
@@ -473,6 +484,8 @@ static void reload_once(void)
 			 res.routes_v4, res.routes_v6);
 	}
 	pthread_mutex_unlock(&D.lock);
+	if (held && ev.after)
+		feed_release(&ev); /* the events' baseline, after the tables */
 	free(pairs);
 	globfree(&g);
 	rtable_free(&t);

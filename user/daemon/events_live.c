@@ -315,6 +315,16 @@ void events_live_step_hook(void (*fn)(void))
 	step_hook = fn;
 }
 
+bool events_live_first(void)
+{
+	bool first;
+
+	pthread_mutex_lock(&E.lock);
+	first = !E.have_prev;
+	pthread_mutex_unlock(&E.lock);
+	return first;
+}
+
 void events_live_rib_gone(const struct rib *rib, uint64_t epoch)
 {
 	pthread_mutex_lock(&E.lock);

@@ -53,6 +53,9 @@ void events_live_rib_named(struct rib *rib, uint64_t epoch, const struct rt_upst
 /* For tests: fn is called after each step of the tally, before its events
  * are recorded (NULL: none). */
 void events_live_step_hook(void (*fn)(void));
+/* Whether the next events_live_rib() only makes a baseline: no load was
+ * recorded before it, so it has nothing to compare with or report. */
+bool events_live_first(void);
 /* rib (of epoch) is about to be freed (under rib_lock): the load as of its
  * tally's last step becomes the previous load. */
 void events_live_rib_gone(const struct rib *rib, uint64_t epoch);
