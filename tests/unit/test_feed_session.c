@@ -1290,6 +1290,78 @@ static void test_feed_session_burst_in_one_read(void **state)
 	h_close(&h2);
 }
 
+/* n UPDATEs, each announcing one of 255 prefixes (175.45.1-255.0/24),
+ * written in one go. */
+static size_t write_updates(struct h *h, size_t n)
+{
+	static uint8_t b[64 << 10];
+	size_t len = 0;
+	struct mb m;
+
+	for (size_t i = 0; i < n; i++) {
+		m.n = 0;
+		mb_update(&m, 0, (uint8_t)(1 + i % 255), 4837, 131279 + (uint32_t)(i % 7));
+		assert_true(len + m.n <= sizeof(b));
+		memcpy(b + len, m.b, m.n);
+		len += m.n;
+	}
+	assert_int_equal(write(h->sock, b, len), (ssize_t)len);
+	return len;
+}
+
+static uint64_t mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000 + (uint64_t)ts.tv_nsec / 1000;
+}
+
+/* Read coalescing: a turn whose read brought a burst's worth (1 KiB or
+ * more, not half the read buffer) makes the next turn wait a millisecond
+ * before it reads; a keepalive alone, or a read that found the buffer's
+ * worth waiting (we are behind), does not.  Nothing read is lost either
+ * way. */
+static void test_feed_session_read_coalescing(void **state)
+{
+	struct h h;
+	uint64_t t0;
+	size_t len;
+
+	h_up(&h, &(struct router){ .hold_s = 90 });
+	drain(&h);
+	assert_false(feed_coalescing(h.f));
+
+	len = write_updates(&h, 40); /* a TCP segment's worth of one-path UPDATEs */
+	assert_true(len >= 1024 && len < 16384);
+	assert_int_equal(feed_step(h.f, 0), 0);
+	assert_true(feed_coalescing(h.f));
+	len = write_updates(&h, 40);
+	t0 = mono_us();
+	assert_int_equal(feed_step(h.f, 0), 0); /* waits, then reads the next 40 */
+	assert_true(mono_us() - t0 >= 1000);
+	assert_true(feed_coalescing(h.f));
+	assert_int_equal(feed_step(h.f, 0), 0); /* waits, reads nothing */
+	assert_false(feed_coalescing(h.f));
+	drain(&h);
+	assert_int_equal(status(&h).c.announced, 80);
+
+	send_keepalive(&h); /* steady state: a message at a time */
+	assert_false(feed_coalescing(h.f));
+
+	len = write_updates(&h, 700); /* over half the read buffer at once */
+	assert_true(len >= 32768);
+	assert_int_equal(feed_step(h.f, 0), 0);
+	assert_false(feed_coalescing(h.f));
+	while (status(&h).c.announced < 780) {
+		assert_int_equal(feed_step(h.f, 0), 0);
+		drain(&h);
+	}
+	assert_int_equal(status(&h).c.announced, 780);
+	assert_int_equal(rib_rows(&h), 255);
+	h_close(&h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1321,6 +1393,7 @@ int main(void)
 		cmocka_unit_test(test_feed_session_loss_family_gone),
 		cmocka_unit_test(test_feed_session_enhanced_refresh),
 		cmocka_unit_test(test_feed_session_refresh_requests),
+		cmocka_unit_test(test_feed_session_read_coalescing),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -26,6 +26,22 @@
 #include "feed/queue.h"
 #include "feed/session.h"
 
+/* Read coalescing.  A router sending a full table (BIRD: one path per UPDATE)
+ * fills a TCP segment of some 30 UPDATEs every 0.2 ms or so; read as they
+ * come, each segment costs a wake-up of this thread, a read, a queue commit
+ * and a wake-up of the daemon's thread, and on a VM those two thread
+ * switches cost more than the segment's own work, on the cores the router
+ * needs to send.  So a turn whose reads emptied the sockets of a burst
+ * (some read brought at least COALESCE_MIN bytes, none COALESCE_MAX or
+ * more) makes the next turn let COALESCE_MS pass before it polls: one read
+ * then carries a millisecond of the peer's messages.  A turn that read more
+ * (we are behind: read again at once) or less (steady state, a message at a
+ * time: its latency matters) does not wait; nor does a turn with a request
+ * of the caller (the wait ends on the wake-up fd). */
+#define COALESCE_MIN (1U << 10)
+#define COALESCE_MAX (SESSION_IN_BYTES / 2)
+#define COALESCE_MS 1
+
 struct feed {
 	struct feed_conf conf;
 	char listen_addr[48];
@@ -35,6 +51,7 @@ struct feed {
 	pthread_mutex_t lock; /* pub[] and refresh[] */
 	struct feed_peer_status *pub;
 	uint8_t *refresh; /* per peer: bit per family asked for */
+	bool coalesce;	  /* the next turn waits COALESCE_MS before it polls */
 };
 
 static uint64_t now_ms(const struct feed *f)
@@ -228,14 +245,38 @@ static int wait_ms(const struct feed *f, const struct sess_env *e, int timeout_m
 	return next > INT32_MAX ? INT32_MAX : (int)next;
 }
 
+/* Whether the reads of the turn just made were a burst's (see COALESCE_MIN);
+ * zeroes what they brought. */
+static bool burst_read(struct feed *f)
+{
+	bool mid = false, big = false;
+
+	for (size_t i = 0; i < f->n; i++) {
+		size_t n = f->s[i]->read_bytes;
+
+		mid |= n >= COALESCE_MIN;
+		big |= n >= COALESCE_MAX;
+		f->s[i]->read_bytes = 0;
+	}
+	return mid && !big;
+}
+
 static int turn(void *arg, int timeout_ms)
 {
 	struct feed *f = arg;
 	struct pollfd pfd[f->n + 2];
-	struct sess_env e = env_of(f);
+	struct sess_env e;
 	nfds_t np = 0;
 	int rc;
 
+	if (f->coalesce) {
+		struct pollfd w = { .fd = f->l.wake_fd, .events = POLLIN };
+
+		if (poll(&w, 1, COALESCE_MS) < 0 && errno != EINTR)
+			return -errno;
+		f->coalesce = false;
+	}
+	e = env_of(f);
 	take_requests(f, &e);
 	for (size_t i = 0; i < f->n; i++) {
 		session_resume(f->s[i], &e);
@@ -262,8 +303,14 @@ static int turn(void *arg, int timeout_ms)
 			session_io(f->s[i], pfd[2 + i].revents, &e);
 	if (rc > 0 && pfd[1].revents)
 		accept_all(f, &e);
+	f->coalesce = burst_read(f);
 	publish(f);
 	return 0;
+}
+
+bool feed_coalescing(const struct feed *f)
+{
+	return f->coalesce;
 }
 
 int feed_step(struct feed *f, int timeout_ms)

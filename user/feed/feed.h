@@ -230,6 +230,10 @@ int feed_refresh(struct feed *f, int peer, enum feed_family fam);
 bool feed_initial_done(struct feed *f, char *who, size_t len);
 
 size_t feed_peer_count(const struct feed *f);
+/* Whether the loop's next turn lets a millisecond pass before it reads, for
+ * more of a burst (feed.c, COALESCE_MIN: the last turn's reads emptied the
+ * sockets, one brought 1 KiB or more and none half a read buffer). */
+bool feed_coalescing(const struct feed *f);
 /* Bytes the queue holds now (decoded changes not yet drained). */
 size_t feed_queue_bytes(struct feed *f);
 /* A peer's state and counters as the loop published them at the end of its

@@ -590,6 +590,7 @@ static void on_readable(struct session *s, const struct sess_env *e)
 		return;
 	}
 	s->in_len += (size_t)n;
+	s->read_bytes = (size_t)n;
 	s->read_ns = rib_now_ns();
 	process(s, e);
 	s->read_ns = 0; /* batches of timers (stale flushes) are stamped when made */

@@ -47,7 +47,9 @@ struct session {
 	int fd;
 	uint8_t in[SESSION_IN_BYTES];
 	size_t in_len;
-	uint64_t read_ns; /* rib_now_ns() of the read being processed (its messages' arrival); 0 */
+	uint64_t read_ns;  /* rib_now_ns() of the read being processed (its messages' arrival); 0 */
+	size_t read_bytes; /* what this turn's read brought (feed.c's coalescing); the turn zeroes
+			      it */
 	struct wire_buf out;
 	uint64_t hold_at, ka_at, retry_at, gr_at, stale_at; /* ms; 0: not running */
 	bool paused;					    /* the queue is full: not reading */
