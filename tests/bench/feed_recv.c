@@ -13,7 +13,14 @@
  * router, metrics scrapes or whole load in it: what make bench-feed's
  * "daemon CPU meanwhile" would be for the receive path alone.
  *
- *   feed_recv [PREFIXES]     (default 1000000: 2 million paths)
+ *   feed_recv [PREFIXES [UPDATES GAP_US]]
+ *
+ * PREFIXES: default 1000000 (2 million paths).  With UPDATES and GAP_US the
+ * writer is paced like BIRD sending a full table to a reader that keeps up
+ * (some 33 UPDATEs a read, a read every 0.15 ms or so in make bench-feed):
+ * UPDATES UPDATEs' bytes at a time, one such write every GAP_US
+ * microseconds on an absolute schedule.  The wall time is then the
+ * writer's; what the feed spends per path is the figure.
  *
  * Built against one build's libasclass.a, so two builds compare back to
  * back (mk/bench-recv.mk: RECV_LIB, RECV_INC).
@@ -41,7 +48,9 @@ struct stream {
 	uint8_t *b;
 	size_t n, cap;
 	int fd;
-	double cpu_s; /* the writer thread's own CPU time */
+	size_t chunk;	 /* paced: bytes per write; 0: as fast as the feed reads */
+	uint32_t gap_us; /* paced: microseconds from one write's start to the next */
+	double cpu_s;	 /* the writer thread's own CPU time */
 };
 
 static void put(struct stream *s, struct mb *m)
@@ -132,15 +141,27 @@ static void *writer(void *arg)
 {
 	struct stream *s = arg;
 	double t0 = thread_cpu_s(RUSAGE_THREAD);
+	struct timespec next;
 
+	clock_gettime(CLOCK_MONOTONIC, &next);
 	for (size_t at = 0; at < s->n;) {
-		ssize_t w = write(s->fd, s->b + at, s->n - at);
+		size_t want = s->chunk && s->n - at > s->chunk ? s->chunk : s->n - at;
+		ssize_t w = write(s->fd, s->b + at, want);
 
 		if (w < 0 && errno != EINTR) {
 			perror("feed_recv: write");
 			break;
 		}
 		at += w > 0 ? (size_t)w : 0;
+		if (!s->chunk || at >= s->n)
+			continue;
+		next.tv_nsec += (long)s->gap_us * 1000;
+		if (next.tv_nsec >= 1000000000L) {
+			next.tv_sec += next.tv_nsec / 1000000000L;
+			next.tv_nsec %= 1000000000L;
+		}
+		while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &next, NULL) == EINTR)
+			;
 	}
 	s->cpu_s = thread_cpu_s(RUSAGE_THREAD) - t0;
 	return NULL;
@@ -182,6 +203,8 @@ static void drain_all(struct feed *f, struct rib *rib)
 int main(int argc, char **argv)
 {
 	uint32_t prefixes = argc > 1 ? (uint32_t)strtoul(argv[1], NULL, 10) : 1000000;
+	uint32_t per_write = argc > 3 ? (uint32_t)strtoul(argv[2], NULL, 10) : 0;
+	uint32_t gap_us = argc > 3 ? (uint32_t)strtoul(argv[3], NULL, 10) : 0;
 	struct feed_conf fc = { 0 };
 	struct feed_peer_conf pc = { .name = "router",
 				     .addr = "198.51.100.1",
@@ -195,8 +218,10 @@ int main(int argc, char **argv)
 	pthread_t th;
 	int sv[2];
 
-	if (!prefixes || prefixes > (1U << 23)) {
-		fprintf(stderr, "usage: feed_recv [PREFIXES: 1 .. 8388608]\n");
+	if (!prefixes || prefixes > (1U << 23) || argc == 3 || argc > 4 ||
+	    (argc == 4 && (!per_write || per_write > 1000 || !gap_us || gap_us > 1000000))) {
+		fprintf(stderr, "usage: feed_recv [PREFIXES: 1 .. 8388608 [UPDATES: 1 .. 1000 "
+				"GAP_US: 1 .. 1000000]]\n");
 		return 2;
 	}
 	log_level = LOG_LVL_ERR;
@@ -206,6 +231,9 @@ int main(int argc, char **argv)
 		router_path(&s, i, 2, 20485);
 	}
 	router_eor(&s);
+	/* the paths' UPDATEs are all one size (2 of them per prefix) */
+	s.chunk = per_write ? (s.n / (2 * (size_t)prefixes)) * per_write : 0;
+	s.gap_us = gap_us;
 	f = feed_new(&fc);
 	rib = rib_new();
 	if (!f || !rib || feed_add_peer(f, &pc) != 0 ||
@@ -224,8 +252,11 @@ int main(int argc, char **argv)
 	pthread_join(th, NULL);
 	cpu -= s.cpu_s;
 	feed_peer_status(f, 0, &st);
-	printf("feed_recv: %llu paths in %llu UPDATEs (%zu bytes): %.2f s, feed + drain CPU %.2f "
-	       "s, "
+	if (per_write)
+		printf("feed_recv: paced, %u UPDATEs every %u us: ", per_write, gap_us);
+	else
+		printf("feed_recv: as fast as the feed reads: ");
+	printf("%llu paths in %llu UPDATEs (%zu bytes): %.2f s, feed + drain CPU %.2f s, "
 	       "%.2f us per path (writer %.2f s)\n",
 	       (unsigned long long)st.c.announced, (unsigned long long)st.c.msgs_in[2], s.n, wall,
 	       cpu, cpu * 1e6 / (double)st.c.announced, s.cpu_s);
