@@ -246,7 +246,9 @@ static int wait_ms(const struct feed *f, const struct sess_env *e, int timeout_m
 }
 
 /* Whether the reads of the turn just made were a burst's (see COALESCE_MIN);
- * zeroes what they brought. */
+ * zeroes what they brought.  A read always had COALESCE_MAX within reach:
+ * it finds at most a partial message in the buffer (under BGP_MAX_LEN; a
+ * session paused with more unprocessed does not read). */
 static bool burst_read(struct feed *f)
 {
 	bool mid = false, big = false;
