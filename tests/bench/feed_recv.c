@@ -227,12 +227,14 @@ int main(int argc, char **argv)
 	log_level = LOG_LVL_ERR;
 	router_hello(&s);
 	for (uint32_t i = 0; i < prefixes; i++) {
+		size_t at = s.n;
+
 		router_path(&s, i, 1, 4837);
+		/* the paths' UPDATEs are all one size */
+		s.chunk = per_write ? (s.n - at) * per_write : 0;
 		router_path(&s, i, 2, 20485);
 	}
 	router_eor(&s);
-	/* the paths' UPDATEs are all one size (2 of them per prefix) */
-	s.chunk = per_write ? (s.n / (2 * (size_t)prefixes)) * per_write : 0;
 	s.gap_us = gap_us;
 	f = feed_new(&fc);
 	rib = rib_new();
