@@ -234,8 +234,13 @@ router_paths() { rtr show route count | awk '/ routes for / {n += $1} END {print
 router_has_all() { [ "$(router_paths)" -ge "$want_paths" ]; }
 peer_metric() { metric "$1{peer=\"rtr\"}"; }
 # the feed holds every path and has handed every change to the daemon
+# (one scrape: with the tables loaded a scrape reads every counter slot in
+# use, and the polls are the bench's, not the load it measures)
 feed_has_all() {
-	[ "$(peer_metric asclass_feed_routes)" = "$want_paths" ] && [ "$(metric asclass_feed_queue_bytes)" = 0 ]
+	scrape metrics | awk -v want="$want_paths" '
+		$1 == "asclass_feed_routes{peer=\"rtr\"}" {paths = $2}
+		$1 == "asclass_feed_queue_bytes" {queued = $2}
+		END {exit !(paths == want && queued == "0")}'
 }
 loads() { grep -c "routing loaded:" "$DIR/daemon.log" || true; }
 # "V4 V6 SECONDS" of the last "routing loaded" line
@@ -300,13 +305,19 @@ wait_load_after() {
 # with WHEN the time the last change was seen going in.  For a daemon that
 # applies changes in place after its first load (no "routing loaded" line
 # per change).
-table_updates() { scrape metrics | awk '$1 ~ /^asclass_table_updates_total[{]/ {n += $2} END {print n + 0}'; }
+# Each poll is one scrape (see feed_has_all()): "UPDATES V4 V6".
+tables_now() {
+	scrape metrics | awk '$1 ~ /^asclass_table_updates_total[{]/ {n += $2}
+		$1 == "asclass_routes{family=\"ipv4\"}" {v4 = $2}
+		$1 == "asclass_routes{family=\"ipv6\"}" {v6 = $2}
+		END {print n + 0, v4, v6}'
+}
 wait_tables_full() {
 	local end=$((SECONDS + MAX_SECONDS)) last=-1 t_last=$1 u now v4 v6
 	while [ $SECONDS -lt $end ]; do
 		loads_ok
-		now=$EPOCHREALTIME u=$(table_updates)
-		v4=$(metric 'asclass_routes{family="ipv4"}') v6=$(metric 'asclass_routes{family="ipv6"}')
+		now=$EPOCHREALTIME
+		read -r u v4 v6 <<<"$(tables_now)"
 		if [ "$u" != "$last" ]; then
 			last=$u t_last=$now
 		elif [ "$v4 $v6" = "$((n4 + CHURN_SET)) $n6" ] &&
