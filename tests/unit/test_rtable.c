@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 /* tests/unit/test_rtable.c - prefix parsing and formatting, table sorting
- * and de-duplication, the reference LPM against a brute-force scan, and a
- * large table's advice for huge pages. */
+ * and de-duplication, and the reference LPM against a brute-force scan. */
 #include <errno.h>
 #include <stdio.h>
 #include <setjmp.h>
@@ -213,6 +212,9 @@ static void test_rtable_lpm_matches_brute_force(void **state)
 	rtable_free(&t);
 }
 
+/* rt_link_of(): a column's own row where it has one, else the entry's route
+ * marked consensus; an index no row has (or links 0) is the consensus too.
+ * Sorting keeps each entry's index, and a later duplicate's index wins. */
 /* The mapping of /proc/self/smaps that holds addr: its bounds, and whether
  * it is advised for huge pages (VmFlags "hg"); false when none holds it. */
 static bool mapping_of(const void *addr, uintptr_t *lo, uintptr_t *hi, bool *hg)
@@ -277,9 +279,6 @@ static void test_rtable_reserve_huge_pages(void **state)
 	rtable_free(&t);
 }
 
-/* rt_link_of(): a column's own row where it has one, else the entry's route
- * marked consensus; an index no row has (or links 0) is the consensus too.
- * Sorting keeps each entry's index, and a later duplicate's index wins. */
 static void test_rtable_link_of_after_sort(void **state)
 {
 	struct rt_links rows[3] = { 0 };
