@@ -5,16 +5,12 @@
 #include <stdio.h>
 #include <setjmp.h>
 #include <stdarg.h>
-#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
-#include <malloc.h>
-#include <sys/stat.h>
 
-#include "common/mem.h"
 #include "routes/rtable.h"
 #include "rows.h"
 #include "rt_lpm.h"
@@ -215,70 +211,6 @@ static void test_rtable_lpm_matches_brute_force(void **state)
 /* rt_link_of(): a column's own row where it has one, else the entry's route
  * marked consensus; an index no row has (or links 0) is the consensus too.
  * Sorting keeps each entry's index, and a later duplicate's index wins. */
-/* The mapping of /proc/self/smaps that holds addr: its bounds, and whether
- * it is advised for huge pages (VmFlags "hg"); false when none holds it. */
-static bool mapping_of(const void *addr, uintptr_t *lo, uintptr_t *hi, bool *hg)
-{
-	FILE *f = fopen("/proc/self/smaps", "r");
-	char line[512];
-	bool in = false, found = false;
-
-	assert_non_null(f);
-	while (fgets(line, sizeof(line), f)) {
-		unsigned long a, b;
-
-		if (sscanf(line, "%lx-%lx ", &a, &b) == 2 &&
-		    strchr(line, '-') < strchr(line, ' ')) {
-			if (found)
-				break;
-			in = (uintptr_t)addr >= a && (uintptr_t)addr < b;
-			if (in) {
-				*lo = a;
-				*hi = b;
-				*hg = false;
-				found = true;
-			}
-		} else if (in && !strncmp(line, "VmFlags:", 8)) {
-			*hg = strstr(line, " hg") != NULL;
-		}
-	}
-	fclose(f);
-	return found;
-}
-
-/* A route table of MEM_HUGE_MIN and more is advised for huge pages, as
- * one mapping (grown by realloc(), it stays one: mremap() moves it whole);
- * a smaller one is not advised.  Without THP in the kernel the advice is
- * refused and nothing else changes. */
-static void test_rtable_reserve_huge_pages(void **state)
-{
-	size_t big = MEM_HUGE_MIN / sizeof(struct rt_entry) + 1;
-	struct stat st;
-	bool thp = !stat("/sys/kernel/mm/transparent_hugepage", &st);
-	struct rtable t = { 0 };
-	uintptr_t lo, hi;
-	bool hg;
-
-	(void)state;
-	/* as the daemon: blocks of 256 KiB and more are mappings of their own
-	 * (glibc's malloc; ASan's, which the unit tests run under, maps large
-	 * blocks apart anyway and has no mallopt()) */
-	(void)mallopt(M_MMAP_THRESHOLD, 256 << 10);
-	assert_int_equal(rtable_reserve(&t, big / 8), 0);
-	assert_true(mapping_of(t.v, &lo, &hi, &hg));
-	assert_false(hg);
-	for (size_t more = big; more <= 4 * big; more *= 2) {
-		assert_int_equal(rtable_reserve(&t, more), 0);
-		assert_true(mapping_of(t.v, &lo, &hi, &hg));
-		assert_int_equal(hg, thp);
-		/* the whole block in that one mapping */
-		assert_true(lo <= (uintptr_t)t.v && (uintptr_t)(t.v + t.cap) <= hi);
-		memset(t.v, 0, t.cap * sizeof(*t.v));
-		t.n = t.cap; /* the next reserve grows it */
-	}
-	rtable_free(&t);
-}
-
 static void test_rtable_link_of_after_sort(void **state)
 {
 	struct rt_links rows[3] = { 0 };
@@ -324,7 +256,6 @@ int main(void)
 		cmocka_unit_test(test_rtable_sort_dedup_matches_prefix_cmp),
 		cmocka_unit_test(test_rtable_link_of_after_sort),
 		cmocka_unit_test(test_rtable_lpm_matches_brute_force),
-		cmocka_unit_test(test_rtable_reserve_huge_pages),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -15,7 +15,6 @@
 
 #include "common/array.h"
 #include "common/hashidx.h"
-#include "common/mem.h"
 #include "routes/rib.h"
 
 struct ref {
@@ -793,8 +792,7 @@ static void resolve_prefix(const struct rib *r, const struct rt_upstreams *u, co
  * into *out (malloc'd). */
 static int prefix_order(const struct rib *r, uint32_t **out, size_t *n)
 {
-	struct rt_sort_key *k =
-		mem_huge(malloc((r->pfx.n ? r->pfx.n : 1) * sizeof(*k)), r->pfx.n * sizeof(*k));
+	struct rt_sort_key *k = malloc((r->pfx.n ? r->pfx.n : 1) * sizeof(*k));
 	uint32_t *order, *small;
 	size_t m = 0;
 

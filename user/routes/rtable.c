@@ -10,7 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/mem.h"
 #include "common/parse.h"
 #include "routes/rtable.h"
 
@@ -37,7 +36,7 @@ int rtable_reserve(struct rtable *t, size_t n)
 	p = realloc(t->v, (t->n + n) * sizeof(*t->v));
 	if (!p)
 		return -ENOMEM;
-	t->v = mem_huge(p, (t->n + n) * sizeof(*t->v));
+	t->v = p;
 	t->cap = t->n + n;
 	return 0;
 }
@@ -158,7 +157,7 @@ static void radix_sort(struct rt_sort_key *k, struct rt_sort_key *tmp, size_t n,
 int rt_sort_keys(struct rt_sort_key *k, size_t n)
 {
 	size_t(*count)[256] = malloc(KEY_DIGITS * sizeof(*count));
-	struct rt_sort_key *tmp = mem_huge(malloc((n ? n : 1) * sizeof(*tmp)), n * sizeof(*tmp));
+	struct rt_sort_key *tmp = malloc((n ? n : 1) * sizeof(*tmp));
 	size_t first = 0;
 
 	if (!count || !tmp) {
