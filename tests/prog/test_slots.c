@@ -12,10 +12,13 @@
  * overflow buckets equal the packets sent.
  * Then, in an asc_counts of 2^16 slots of which 10 are handed out, the
  * allocator's memory follows the 10 slots, not the capacity, and a second
- * open finds the same 10.
+ * open finds the same 10; and an allocator kept past its load (the
+ * daemon's, between single-prefix updates) leaves the slots another
+ * process handed out meanwhile to it.
  * Needs root (BPF) and a bpffs at /sys/fs/bpf.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -231,6 +234,93 @@ static void check_memory(void)
 	remove_pin(pin);
 }
 
+/* Identity (origin ORIGIN, upstream cu, IPv4) of the slot `slot` as
+ * asc_counts holds it: true when it is that. */
+static bool holds(const struct asc_maps *m, uint32_t slot, uint32_t origin)
+{
+	struct asc_count rows[256];
+
+	return !count_read(m, slot, rows) && rows[0].family == ASC_FAMILY_V4 &&
+	       rows[0].origin_asn == origin && !strcmp(rows[0].upstream, "cu");
+}
+
+static int get(struct slots *sl, uint32_t origin, uint32_t *slot)
+{
+	struct asc_slot_key k = {
+		.origin_asn = origin, .transit_asn = 100, .upstream_id = 1, .family = ASC_FAMILY_V4
+	};
+
+	return slots_get(sl, &k, "cu", slot) || slots_flush(sl);
+}
+
+/* A kept allocator (the daemon's, between its single-prefix updates)
+ * against slots another process handed out meanwhile (asclass attach: a
+ * new upstream's no-route slots), one that was free under the top of
+ * those in use and one from the top: it takes them in with their
+ * identities, and hands out others. */
+static void check_kept(void)
+{
+	char pin[64];
+	LIBBPF_OPTS(bpf_object_open_opts, oo, .pin_root_path = pin);
+	struct asclass_bpf *skel;
+	struct slots *live, *other;
+	struct asc_maps m;
+	static struct asc_count zero[256];
+	uint32_t a[4], o[2], n[2], again;
+
+	snprintf(pin, sizeof(pin), "/sys/fs/bpf/asclass-slotkeep-%d", (int)getpid());
+	skel = bpffs_prepare(pin) ? NULL : asclass_bpf__open_opts(&oo);
+	if (!skel || maps_size_counts(skel, BIG_SLOTS) || asclass_bpf__load(skel) ||
+	    maps_open(pin, &m) || m.nr_cpus > 256) {
+		FAIL("kept: setup: %s\n", strerror(errno));
+		return;
+	}
+	/* four slots, the second freed again: the allocators below find one
+	 * free slot under the top of those in use */
+	if (slots_open(&m, &live) || (slots_begin(live, NULL, 0), 0) || get(live, 64501, &a[0]) ||
+	    get(live, 64502, &a[1]) || get(live, 64503, &a[2]) || get(live, 64504, &a[3])) {
+		FAIL("kept: the first four slots\n");
+		goto out;
+	}
+	slots_close(live);
+	memset(zero, 0, sizeof(zero));
+	if (count_write(&m, a[1], zero) || slots_open(&m, &live)) {
+		FAIL("kept: free slot %u\n", a[1]);
+		goto out;
+	}
+	/* the daemon's allocator, kept past its load */
+	slots_begin(live, NULL, 0);
+	slots_keep(live);
+	/* another process: the two slots the kept one would hand out next */
+	if (slots_open(&m, &other) || (slots_begin(other, NULL, 0), 0) ||
+	    get(other, 64601, &o[0]) || get(other, 64602, &o[1]) || o[0] != a[1]) {
+		FAIL("kept: the other process's slots\n");
+		goto out;
+	}
+	slots_close(other);
+	if (get(live, 64701, &n[0]) || get(live, 64702, &n[1]) || get(live, 64601, &again))
+		FAIL("kept: the kept allocator's new slots\n");
+	else if (n[0] == o[0] || n[0] == o[1] || n[1] == o[0] || n[1] == o[1] || n[0] == n[1] ||
+		 !n[0] || !n[1])
+		FAIL("kept: handed out slots %u and %u, the other process holds %u and %u\n", n[0],
+		     n[1], o[0], o[1]);
+	else if (!holds(&m, o[0], 64601) || !holds(&m, o[1], 64602) || !holds(&m, n[0], 64701) ||
+		 !holds(&m, n[1], 64702))
+		FAIL("kept: an identity in asc_counts was overwritten\n");
+	else if (again != o[0])
+		FAIL("kept: the other process's identity got slot %u, not its own %u\n", again,
+		     o[0]);
+	else
+		printf("a kept allocator leaves the slots another process handed out (%u, %u) to "
+		       "it and hands out %u and %u\n",
+		       o[0], o[1], n[0], n[1]);
+	slots_close(live);
+out:
+	maps_close(&m);
+	asclass_bpf__destroy(skel);
+	remove_pin(pin);
+}
+
 int main(void)
 {
 	char pin[64];
@@ -283,6 +373,7 @@ int main(void)
 		failures++;
 	}
 	check_memory();
+	check_kept();
 	free(prev);
 	maps_close(&m);
 	asclass_bpf__destroy(skel);

@@ -34,6 +34,7 @@ struct slots {
 	size_t nfree, free_cap;
 	uint32_t cursor; /* where the search for an idle slot goes on */
 	size_t missed, folded;
+	bool kept;	       /* slots_keep(): slots are checked before handed out */
 	struct asc_count *buf; /* one slot's rows, one per CPU */
 	uint32_t *pend;	       /* slots handed out, identity not yet written */
 	size_t npend, max_pend;
@@ -182,6 +183,11 @@ void slots_close(struct slots *s)
 	free(s);
 }
 
+void slots_keep(struct slots *s)
+{
+	s->kept = true;
+}
+
 void slots_ref(void *arg, const struct asc_route *rec)
 {
 	struct slots *s = arg;
@@ -244,22 +250,46 @@ static int fold(struct slots *s, uint32_t idx)
 	return 0;
 }
 
+/* Whether slot idx, free when this allocator read asc_counts, still is
+ * (*free); always for an allocator not kept (read under the loaders' lock
+ * just now).  One another process handed out since (`asclass attach`
+ * gives a new upstream its no-route slots) is taken in with its identity:
+ * handing it out again would overwrite that identity and its counts. */
+static int still_free(struct slots *s, uint32_t idx, bool *free)
+{
+	int err;
+
+	*free = true;
+	if (!s->kept)
+		return 0;
+	err = count_read(s->m, idx, s->buf);
+	if (err || !s->buf[0].family)
+		return err;
+	*free = false;
+	count_identity(&s->buf[0], &s->v[idx].key);
+	memcpy(s->v[idx].name, s->buf[0].upstream, ASC_NAME_LEN);
+	return index_add(s, idx);
+}
+
 /* A slot for a new identity: a free one, else an idle one folded; 0 when
  * neither is left. */
 static int take_slot(struct slots *s, uint32_t *idx)
 {
+	bool free;
 	int err;
 
-	if (s->nfree) {
+	while (s->nfree) {
 		*idx = s->free[--s->nfree];
-		return 0;
+		if ((err = still_free(s, *idx, &free)) || free)
+			return err;
 	}
-	if (s->top < s->m->counts_max) {
+	while (s->top < s->m->counts_max) {
 		err = cover(s, s->top + 1);
 		if (err)
 			return err;
 		*idx = s->top++;
-		return 0;
+		if ((err = still_free(s, *idx, &free)) || free)
+			return err;
 	}
 	for (; s->cursor < s->top; s->cursor++) {
 		if (s->ref[s->cursor])

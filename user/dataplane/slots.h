@@ -22,6 +22,12 @@ struct slots;
 int slots_open(const struct asc_maps *m, struct slots **out);
 void slots_close(struct slots *s);
 
+/* The allocator outlives the load that opened it (single-prefix updates
+ * hand out slots from it): from now on a slot is read back from
+ * asc_counts before it is handed out, and one another process handed out
+ * meanwhile is taken in instead (one system call per slot handed out). */
+void slots_keep(struct slots *s);
+
 /* Starts handing out slots for a new generation of route records: the
  * slots `active` (the active generation's n records) references stay
  * theirs; call after the grace period that frees the other generation. */

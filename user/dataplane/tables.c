@@ -489,6 +489,10 @@ static int load(const struct asc_maps *m, const struct rtable *t, struct rtable 
 	phase_done(&tp, "swap");
 	res->generation = next;
 	res->lookup = st.lookup;
+	/* the updates hand out slots from it, each under the loaders' lock,
+	 * and other processes may between them */
+	if (live)
+		slots_keep(live->sl);
 	if (live)
 		*live = (struct tables_live){ .m = m,
 					      .fib = live->fib,
