@@ -251,21 +251,21 @@ static int fold(struct slots *s, uint32_t idx)
 }
 
 /* Whether slot idx, free when this allocator read asc_counts, still is
- * (*free); always for an allocator not kept (read under the loaders' lock
+ * (*is_free); always for an allocator not kept (read under the loaders' lock
  * just now).  One another process handed out since (`asclass attach`
  * gives a new upstream its no-route slots) is taken in with its identity:
  * handing it out again would overwrite that identity and its counts. */
-static int still_free(struct slots *s, uint32_t idx, bool *free)
+static int still_free(struct slots *s, uint32_t idx, bool *is_free)
 {
 	int err;
 
-	*free = true;
+	*is_free = true;
 	if (!s->kept)
 		return 0;
 	err = count_read(s->m, idx, s->buf);
 	if (err || !s->buf[0].family)
 		return err;
-	*free = false;
+	*is_free = false;
 	count_identity(&s->buf[0], &s->v[idx].key);
 	memcpy(s->v[idx].name, s->buf[0].upstream, ASC_NAME_LEN);
 	return index_add(s, idx);
@@ -275,12 +275,12 @@ static int still_free(struct slots *s, uint32_t idx, bool *free)
  * neither is left. */
 static int take_slot(struct slots *s, uint32_t *idx)
 {
-	bool free;
+	bool is_free;
 	int err;
 
 	while (s->nfree) {
 		*idx = s->free[--s->nfree];
-		if ((err = still_free(s, *idx, &free)) || free)
+		if ((err = still_free(s, *idx, &is_free)) || is_free)
 			return err;
 	}
 	while (s->top < s->m->counts_max) {
@@ -288,7 +288,7 @@ static int take_slot(struct slots *s, uint32_t *idx)
 		if (err)
 			return err;
 		*idx = s->top++;
-		if ((err = still_free(s, *idx, &free)) || free)
+		if ((err = still_free(s, *idx, &is_free)) || is_free)
 			return err;
 	}
 	for (; s->cursor < s->top; s->cursor++) {
