@@ -491,9 +491,8 @@ static int load(const struct asc_maps *m, const struct rtable *t, struct rtable 
 	res->lookup = st.lookup;
 	/* the updates hand out slots from it, each under the loaders' lock,
 	 * and other processes may between them */
-	if (live)
+	if (live) {
 		slots_keep(live->sl);
-	if (live)
 		*live = (struct tables_live){ .m = m,
 					      .fib = live->fib,
 					      .sl = live->sl,
@@ -504,6 +503,7 @@ static int load(const struct asc_maps *m, const struct rtable *t, struct rtable 
 					      .ready = true,
 					      .lock = -1,
 					      .routes = { res->routes_v4, res->routes_v6 } };
+	}
 	/* updates write only the new generation: the other stays the
 	 * kernel's (fib_trim() logs a failure, which costs only memory) */
 	if (live)
