@@ -8,12 +8,17 @@
 # FEED_CHURN_GAP, FEED_APPLY_INTERVAL, SINK, ASCLASS_OPTS (-v: the daemon's debug
 # lines, the whole load's phases) (tests/bench/feed_full.sh).
 # SINK=1 measures the router alone, sending to tests/bench/bgp_sink.c.
+# build/tests/bench/touch: what a page fault costs here (tests/bench/touch.c).
+$(O)/tests/bench/touch: tests/bench/touch.c | $(O)/tests/bench
+	$(call msg,BENCH,$@)
+	$(Q)$(CC) $(CFLAGS) -o $@ $<
+
 $(O)/tests/bench/bgp_sink: tests/bench/bgp_sink.c $(O)/libasclass.a $(LIB_HDRS) | $(O)/tests/bench
 	$(call msg,BENCH,$@)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $< $(O)/libasclass.a $(LDLIBS) -o $@
 
 .PHONY: bench-feed
-bench-feed: $(O)/asclass $(O)/tests/bench/realpath $(O)/tests/bench/bgp_sink
+bench-feed: $(O)/asclass $(O)/tests/bench/realpath $(O)/tests/bench/bgp_sink $(O)/tests/bench/touch
 	$(Q)O=$(O) ASCLASS=$(O)/asclass tests/bench/feed_full.sh
 
 BENCH_EXTRA += bench-feed

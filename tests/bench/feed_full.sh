@@ -43,7 +43,9 @@
 # FEED_POLL (seconds between polls while the table arrives, default 0.5),
 # KEEP (keep the temp directory), ASCLASS_OPTS=-v (the daemon's debug lines:
 # the whole load's phases), PERF=FILE (perf record -g of the daemon from the
-# session's start to the tables holding every path, into FILE), SINK=1 (the ceiling: no daemon; the
+# session's start to the tables holding every path, into FILE; PERF_OPTS
+# more words for perf record, e.g. "-e page-faults -c 1" for every page
+# fault instead of CPU samples), SINK=1 (the ceiling: no daemon; the
 # router sends the table to tests/bench/bgp_sink, a collector that only
 # reads, with the capabilities asclass offers: how long the router alone
 # takes, session Established -> every End-of-RIB; then the bench ends).
@@ -385,6 +387,13 @@ hist_quantiles() {
 # ---- the run ----------------------------------------------------------------
 printf 'asclass live-feed full-table bench: kernel %s, %s CPUs, load average %s, SCALE=%s, lookup %s\n' \
 	"$(uname -r)" "$(nproc)" "$(cut -d' ' -f1-3 /proc/loadavg)" "$SCALE" "$LOOKUP"
+# the yardstick for the loads' page faults: 64 MiB of fresh memory written
+# once, on small and on huge pages (the last of tests/bench/touch.c's passes)
+if [ -x "$O/tests/bench/touch" ]; then
+	"$O/tests/bench/touch" 64 | awk '$1 == "small" || $1 == "huge" {t[$1] = $2; f[$1] = $4}
+		END {printf "fresh memory, 64 MiB written once: %.3f s, %d faults on small pages; %.3f s, %d faults on huge pages\n",
+			t["small"], f["small"], t["huge"], f["huge"]}'
+fi
 want_paths=$((2 * (n4 + n6) + CHURN_SET))
 echo "table: $n4 IPv4 + $n6 IPv6 prefixes from each of cu and ttk, $CHURN_SET of the router's own:" \
 	"$want_paths paths to asclass"
@@ -426,7 +435,8 @@ sink_run() {
 # after that (its time less its own duration), with every prefix.
 note "the router has every path; its session to asclass enabled"
 if [ -n "${PERF:-}" ]; then
-	perf record -q -g -p "$DPID" -o "$PERF" 2>"$DIR/perf.err" &
+	# shellcheck disable=SC2086 # PERF_OPTS: words for perf record
+	perf record -q -g ${PERF_OPTS:-} -p "$DPID" -o "$PERF" 2>"$DIR/perf.err" &
 	PPID_PERF=$!
 	sleep 0.5
 fi

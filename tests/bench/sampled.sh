@@ -3,8 +3,10 @@
 # tests/bench/sampled.sh - asclass, with the memory of `asclass run` sampled:
 # a wrapper to give a bench as ASCLASS (tests/bench/feed_full.sh,
 # load_full.sh).  For `run`, a background loop writes the daemon's VmHWM,
-# VmRSS, RssAnon and RssFile every SAMPLE_MS (default 20) ms, with the wall
-# clock, to ${SAMPLE_DIR:-/tmp}/asclass-rss.PID.log until the daemon exits
+# VmRSS, RssAnon and RssFile, and its minor page faults so far (minflt=,
+# every thread's, from /proc/PID/stat), every SAMPLE_MS (default 20) ms,
+# with the wall clock, to ${SAMPLE_DIR:-/tmp}/asclass-rss.PID.log until the
+# daemon exits
 # (exec keeps the pid; bash builtins only, so a sample forks nothing).
 # Every other command runs unsampled.  ASCLASS_REAL is the binary (default
 # build/asclass beside this script's tree).
@@ -23,7 +25,10 @@ period=$(awk -v ms="${SAMPLE_MS:-20}" 'BEGIN {printf "%.3f", ms / 1000}')
 		while IFS= read -r l; do
 			case "$l" in VmHWM* | VmRSS* | RssAnon* | RssFile*) s="$s ${l//[[:space:]]/}" ;; esac
 		done </proc/$pid/status
-		echo "$EPOCHREALTIME$s"
+		# minflt is field 10: the 8th after "(comm) "
+		read -r st </proc/$pid/stat || break
+		read -r _ _ _ _ _ _ _ f _ <<<"${st##*) }"
+		echo "$EPOCHREALTIME$s minflt=$f"
 		read -r -t "$period" -u 3 || true
 	done
 ) >"${SAMPLE_DIR:-/tmp}/asclass-rss.$pid.log" 2>/dev/null &
