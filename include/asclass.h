@@ -368,7 +368,12 @@ struct asc_state {
 	__u32 fib_nodes;
 	__u32 fib_leaves;
 	__u32 fib_routes;
-	__u32 pad; /* always 0 */
+	/* Counter slot identities written to asc_counts: every batch a slot
+	 * allocator writes adds one (mod 2^32).  A loader that keeps its
+	 * allocator between loads (the daemon) knows the slots in use as long
+	 * as no other loader added one since its own last write (0.3: always
+	 * 0). */
+	__u32 slot_writes;
 };
 
 /* A trie node (asc_fib_node map). */

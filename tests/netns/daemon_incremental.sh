@@ -12,7 +12,8 @@
 # asclass_table_updates_total{kind="prefix"} rises and {kind="load"} does
 # not (and the log has one load); the count of
 # asclass_feed_update_kernel_seconds rises; packets sent after the change
-# count under the new transit.  Each BIRD and the daemon run with their own
+# count under the new transit.  Then another process attaches a new upstream
+# and detaches it: the next change is a whole load, and counts right.  Each BIRD and the daemon run with their own
 # config, sockets and pid files, and are stopped by their pid.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
@@ -92,6 +93,32 @@ echo "ok: first whole load: $(route_of)"
 change_to 3356 3356
 change_to 4837
 change_to 3356 3356
+
+# Another process attaches a new upstream (its no-route counter slots are
+# written by an allocator that is not the daemon's) and detaches it: the
+# next change is a whole load (the upstreams' table holds one more name
+# now, and the daemon's kept allocator does not know those slots), not an
+# update that could hand out one of them again.  (The case where the
+# columns come back as they were, a known upstream attached again whose
+# no-route slots were folded, is in tests/prog/test_live.c and
+# test_slots.c: it needs a full asc_counts.)
+ip -n "$NS_ASC" link add "x${T}" type veth peer name "y${T}"
+ip -n "$NS_ASC" link set "x${T}" up
+ip -n "$NS_ASC" link set "y${T}" up
+in_ns "$NS_ASC" "$ASCLASS" --pin-dir "$PIN" attach "x${T}" --upstream other --mode skb >/dev/null ||
+	fail "attach of another upstream"
+in_ns "$NS_ASC" "$ASCLASS" --pin-dir "$PIN" detach "x${T}" >/dev/null || fail "detach"
+l0=$(updates load) n0=$(packets_under 4837)
+cu_path
+wait_for 15 route_is 131279 4837 || fail "the path change after the attach did not reach the tables"
+wait_for 5 test "$(updates load)" = $((l0 + 1)) ||
+	fail "whole loads $(updates load) after the attach, want $((l0 + 1))"
+grep -q "a whole load follows" "$DIR/daemon.log" ||
+	fail "the daemon did not log why it loads whole"
+in_ns "$NS_RTR" ping -q -c 3 -i 0.2 -I 175.45.176.1 203.0.113.2 >/dev/null || fail "ping"
+[ "$(packets_under 4837)" = $((n0 + 3)) ] ||
+	fail "packets under 131279/4837: $(packets_under 4837), want $((n0 + 3))"
+echo "ok: after another process's attach and detach, a whole load: $(updates load) loads"
 
 stop_pid "$DPID"
 wait "$DPID" 2>/dev/null

@@ -11,7 +11,10 @@
  * of each upstream column must name the identity (upstream, origin,
  * transit, path) that a whole table from the same RIB gives, and
  * asc_state must count its prefixes.  At the end a
- * real whole load of the same RIB must answer alike.  Then a flap (one
+ * real whole load of the same RIB must answer alike.  A whole load into
+ * the live state reuses its counter slot allocator while no other
+ * allocator wrote a slot, and after one did (as `asclass attach` does),
+ * updates stop until a whole load has read asc_counts again.  Then a flap (one
  * prefix announced with two paths in turn, 10,000 times) must leave the
  * number of route records and the fast tables' memory where they were: no
  * leak per update.  Needs root (BPF) and a bpffs at /sys/fs/bpf.
@@ -27,6 +30,7 @@
 
 #include "asclass.skel.h"
 #include "dataplane/maps.h"
+#include "dataplane/slots.h"
 #include "dataplane/tables.h"
 #include "ribgen.h"
 
@@ -190,10 +194,11 @@ static long apply_dirty(struct tables_live *l, struct rib *r, const struct rt_up
 	return n;
 }
 
-static int whole_load(const struct asc_maps *m, struct rib *r, const struct rt_upstreams *u,
-		      unsigned int which, struct tables_live *l)
+/* A whole load; *reused: whether the live state's slot allocator served. */
+static int whole_load_r(const struct asc_maps *m, struct rib *r, const struct rt_upstreams *u,
+			unsigned int which, struct tables_live *l, bool *reused)
 {
-	struct tables_result res;
+	struct tables_result res = { 0 };
 	struct rtable t = { 0 };
 	int err = rib_to_rtable(r, u, &t);
 
@@ -202,7 +207,51 @@ static int whole_load(const struct asc_maps *m, struct rib *r, const struct rt_u
 	if (!err)
 		err = tables_load(m, &t, &(struct tables_opts){ .which = which, .live = l }, &res);
 	rtable_free(&t);
+	*reused = res.slots_reused;
 	return err;
+}
+
+static int whole_load(const struct asc_maps *m, struct rib *r, const struct rt_upstreams *u,
+		      unsigned int which, struct tables_live *l)
+{
+	bool reused;
+
+	return whole_load_r(m, r, u, which, l, &reused);
+}
+
+/* Another process hands out a counter slot (as `asclass attach` gives a
+ * new upstream its no-route slots): the live state must not hand out
+ * slots from its allocator until a whole load read asc_counts again. */
+static void other_writes_slot(const struct asc_maps *m, struct tables_live *l, struct rib *r,
+			      const struct rt_upstreams *u, unsigned int which, const char *kind)
+{
+	static uint32_t origin = 64990; /* a new identity each call */
+	struct asc_slot_key k = { .upstream_id = 3,
+				  .family = ASC_FAMILY_V4,
+				  .origin_asn = origin++ };
+	struct slots *sl;
+	uint32_t slot = 0;
+	bool reused = true;
+	int err;
+
+	if (slots_open(m, &sl) || (slots_begin(sl, NULL, 0), 0) ||
+	    slots_get(sl, &k, "other", &slot) || slots_flush(sl) || !slot) {
+		FAIL("%s: another allocator's slot\n", kind);
+		slots_close(sl);
+		return;
+	}
+	slots_close(sl);
+	err = tables_live_begin(l);
+	if (err != -ESTALE) {
+		FAIL("%s: updates went on after another process handed out slot %u (%s)\n", kind,
+		     slot, strerror(-err));
+		if (!err)
+			tables_live_end(l, false);
+	}
+	err = whole_load_r(m, r, u, which, l, &reused);
+	if (err || reused)
+		FAIL("%s: the whole load after it: %s, the allocator %s\n", kind, strerror(-err),
+		     reused ? "reused" : "read again");
 }
 
 /* One prefix announced with two paths in turn: the records and the fast
@@ -307,7 +356,8 @@ static void run(const struct asc_maps *m, unsigned int which, uint64_t seed)
 	struct rib *r = rib_new();
 	uint64_t s = seed;
 	long applied = 0;
-	char when[64];
+	char when[80];
+	bool reused;
 	int err;
 
 	ribgen_upstreams(&u);
@@ -347,10 +397,12 @@ static void run(const struct asc_maps *m, unsigned int which, uint64_t seed)
 	snprintf(when, sizeof(when), "%s, after the flaps", kind);
 	check(m, r, &u, &s, when);
 	/* the same live state loaded again maps the generation it left to
-	 * the kernel, and leaves the other one after */
-	err = whole_load(m, r, &u, which, l);
-	if (err)
-		FAIL("%s: second whole load into the live state: %s\n", kind, strerror(-err));
+	 * the kernel, and leaves the other one after; its slot allocator
+	 * serves again, nobody else having written a slot */
+	err = whole_load_r(m, r, &u, which, l, &reused);
+	if (err || !reused)
+		FAIL("%s: second whole load into the live state: %s, the allocator %s\n", kind,
+		     strerror(-err), reused ? "reused" : "read again");
 	trimmed(l, kind);
 	for (int c = 0; c < 50; c++)
 		ribgen_step(r, &s, 0);
@@ -358,14 +410,26 @@ static void run(const struct asc_maps *m, unsigned int which, uint64_t seed)
 		goto out;
 	snprintf(when, sizeof(when), "%s, after a second load and updates", kind);
 	check(m, r, &u, &s, when);
+	other_writes_slot(m, l, r, &u, which, kind);
+	for (int c = 0; c < 50; c++)
+		ribgen_step(r, &s, 0);
+	if (apply_dirty(l, r, &u) < 0)
+		goto out;
+	snprintf(when, sizeof(when), "%s, after another process's slot, a load and updates", kind);
+	check(m, r, &u, &s, when);
 	/* a load by another process flips the generations: the live state's
 	 * next load walks the active one for its records, which it held
-	 * unmapped */
+	 * unmapped.  That load goes into a state renewed as the daemon's is
+	 * (tables_live_renew()), whose allocator serves: the other load, of
+	 * the same RIB, wrote no slot */
 	err = whole_load(m, r, &u, which, NULL);
 	if (!err)
-		err = whole_load(m, r, &u, which, l);
-	if (err)
-		FAIL("%s: a live load after another process's: %s\n", kind, strerror(-err));
+		err = tables_live_renew(m, l, &l);
+	if (!err)
+		err = whole_load_r(m, r, &u, which, l, &reused);
+	if (err || !reused)
+		FAIL("%s: a live load after another process's: %s, the allocator %s\n", kind,
+		     strerror(-err), reused ? "reused" : "read again");
 	trimmed(l, kind);
 	snprintf(when, sizeof(when), "%s, after another process's load and a live one", kind);
 	check(m, r, &u, &s, when);

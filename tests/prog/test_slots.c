@@ -10,11 +10,14 @@
  * every load and every burst: every counter row (live slots and asc_retired
  * merged per identity) only grew, and the packets over all rows plus the
  * overflow buckets equal the packets sent.
+ * Three loads in four go through one live state (the daemon's), whose
+ * slot allocator serves again while no other one wrote an identity; the
+ * fourth is another process's load, after which it must read asc_counts
+ * again.
  * Then, in an asc_counts of 2^16 slots of which 10 are handed out, the
  * allocator's memory follows the 10 slots, not the capacity, and a second
- * open finds the same 10; and an allocator kept past its load (the
- * daemon's, between single-prefix updates) leaves the slots another
- * process handed out meanwhile to it.
+ * open finds the same 10; and an allocator kept past its load knows
+ * whether another one wrote an identity since (asc_state.slot_writes).
  * Needs root (BPF) and a bpffs at /sys/fs/bpf.
  */
 #include <errno.h>
@@ -236,14 +239,6 @@ static void check_memory(void)
 
 /* Identity (origin ORIGIN, upstream cu, IPv4) of the slot `slot` as
  * asc_counts holds it: true when it is that. */
-static bool holds(const struct asc_maps *m, uint32_t slot, uint32_t origin)
-{
-	struct asc_count rows[256];
-
-	return !count_read(m, slot, rows) && rows[0].family == ASC_FAMILY_V4 &&
-	       rows[0].origin_asn == origin && !strcmp(rows[0].upstream, "cu");
-}
-
 static int get(struct slots *sl, uint32_t origin, uint32_t *slot)
 {
 	struct asc_slot_key k = {
@@ -253,69 +248,74 @@ static int get(struct slots *sl, uint32_t origin, uint32_t *slot)
 	return slots_get(sl, &k, "cu", slot) || slots_flush(sl);
 }
 
-/* A kept allocator (the daemon's, between its single-prefix updates)
- * against slots another process handed out meanwhile (asclass attach: a
- * new upstream's no-route slots), one that was free under the top of
- * those in use and one from the top: it takes them in with their
- * identities, and hands out others. */
+static bool current(struct slots *sl)
+{
+	bool cur = false;
+
+	if (slots_current(sl, &cur))
+		FAIL("kept: slots_current: %s\n", strerror(errno));
+	return cur;
+}
+
+/* An allocator kept past its load (the daemon's, between its
+ * single-prefix updates and to its next load) is current after its own
+ * writes and after another allocator that wrote nothing, and not after one
+ * that handed out a slot (asclass attach: a new upstream's no-route
+ * slots, perhaps an idle slot folded for them). */
 static void check_kept(void)
 {
 	char pin[64];
 	LIBBPF_OPTS(bpf_object_open_opts, oo, .pin_root_path = pin);
 	struct asclass_bpf *skel;
-	struct slots *live, *other;
+	struct slots *live = NULL, *other = NULL;
 	struct asc_maps m;
-	static struct asc_count zero[256];
-	uint32_t a[4], o[2], n[2], again;
+	uint32_t a[2], o;
+	int before = failures;
 
 	snprintf(pin, sizeof(pin), "/sys/fs/bpf/asclass-slotkeep-%d", (int)getpid());
 	skel = bpffs_prepare(pin) ? NULL : asclass_bpf__open_opts(&oo);
 	if (!skel || maps_size_counts(skel, BIG_SLOTS) || asclass_bpf__load(skel) ||
-	    maps_open(pin, &m) || m.nr_cpus > 256) {
+	    maps_open(pin, &m)) {
 		FAIL("kept: setup: %s\n", strerror(errno));
 		return;
 	}
-	/* four slots, the second freed again: the allocators below find one
-	 * free slot under the top of those in use */
 	if (slots_open(&m, &live) || (slots_begin(live, NULL, 0), 0) || get(live, 64501, &a[0]) ||
-	    get(live, 64502, &a[1]) || get(live, 64503, &a[2]) || get(live, 64504, &a[3])) {
-		FAIL("kept: the first four slots\n");
+	    get(live, 64502, &a[1])) {
+		FAIL("kept: the first two slots\n");
 		goto out;
 	}
-	slots_close(live);
-	memset(zero, 0, sizeof(zero));
-	if (count_write(&m, a[1], zero) || slots_open(&m, &live)) {
-		FAIL("kept: free slot %u\n", a[1]);
-		goto out;
-	}
-	/* the daemon's allocator, kept past its load */
-	slots_begin(live, NULL, 0);
-	slots_keep(live);
-	/* another process: the two slots the kept one would hand out next */
-	if (slots_open(&m, &other) || (slots_begin(other, NULL, 0), 0) ||
-	    get(other, 64601, &o[0]) || get(other, 64602, &o[1]) || o[0] != a[1]) {
-		FAIL("kept: the other process's slots\n");
+	if (!current(live))
+		FAIL("kept: not current after its own writes\n");
+	/* another process that finds every identity it needs */
+	if (slots_open(&m, &other) || (slots_begin(other, NULL, 0), 0) || get(other, 64501, &o) ||
+	    o != a[0]) {
+		FAIL("kept: the other process's known slot\n");
 		goto out;
 	}
 	slots_close(other);
-	if (get(live, 64701, &n[0]) || get(live, 64702, &n[1]) || get(live, 64601, &again))
-		FAIL("kept: the kept allocator's new slots\n");
-	else if (n[0] == o[0] || n[0] == o[1] || n[1] == o[0] || n[1] == o[1] || n[0] == n[1] ||
-		 !n[0] || !n[1])
-		FAIL("kept: handed out slots %u and %u, the other process holds %u and %u\n", n[0],
-		     n[1], o[0], o[1]);
-	else if (!holds(&m, o[0], 64601) || !holds(&m, o[1], 64602) || !holds(&m, n[0], 64701) ||
-		 !holds(&m, n[1], 64702))
-		FAIL("kept: an identity in asc_counts was overwritten\n");
-	else if (again != o[0])
-		FAIL("kept: the other process's identity got slot %u, not its own %u\n", again,
-		     o[0]);
-	else
-		printf("a kept allocator leaves the slots another process handed out (%u, %u) to "
-		       "it and hands out %u and %u\n",
-		       o[0], o[1], n[0], n[1]);
+	other = NULL;
+	if (!current(live))
+		FAIL("kept: not current after another allocator that wrote nothing\n");
+	/* one that hands out a slot: the one the kept allocator would hand
+	 * out next */
+	if (slots_open(&m, &other) || (slots_begin(other, NULL, 0), 0) || get(other, 64601, &o)) {
+		FAIL("kept: the other process's new slot\n");
+		goto out;
+	}
+	slots_close(other);
+	other = NULL;
+	if (current(live))
+		FAIL("kept: still current after another allocator handed out slot %u\n", o);
 	slots_close(live);
+	if (slots_open(&m, &live) || !current(live))
+		FAIL("kept: not current when opened again\n");
+	else if (failures == before)
+		printf("a kept allocator is current after its own writes and after another that "
+		       "wrote nothing, not after another that handed out slot %u\n",
+		       o);
 out:
+	slots_close(other);
+	slots_close(live);
 	maps_close(&m);
 	asclass_bpf__destroy(skel);
 	remove_pin(pin);
@@ -327,8 +327,10 @@ int main(void)
 	LIBBPF_OPTS(bpf_object_open_opts, oo, .pin_root_path = pin);
 	struct asclass_bpf *skel;
 	struct asc_maps m;
+	struct tables_live *live = NULL;
 	uint64_t s = 14, folded = 0, missed = 0;
-	int err;
+	int err, reused = 0, others = 0;
+	bool other_wrote = false;
 
 	if (geteuid() != 0) {
 		printf("SKIP: needs root (BPF_PROG_TEST_RUN)\n");
@@ -343,20 +345,37 @@ int main(void)
 		printf("setup: %s\n", strerror(errno));
 		return 1;
 	}
+	if ((err = tables_live_open(&m, &live))) {
+		printf("setup: tables_live_open: %s\n", strerror(-err));
+		return 1;
+	}
 	for (int round = 0; round < LOADS; round++) {
 		struct tables_result res;
+		struct asc_state st, now;
 		struct rtable t;
 
 		make_table(&t, &s);
+		if (state_read(&m, &st))
+			FAIL("round %d: asc_state\n", round);
 		err = tables_load(
 			&m, &t,
-			&(struct tables_opts){ .which = round % 3 ? TABLES_FAST : TABLES_LPM },
+			&(struct tables_opts){ .which = round % 3 ? TABLES_FAST : TABLES_LPM,
+					       .live = round % 4 == 3 ? NULL : live },
 			&res);
 		free(t.v);
 		if (err) {
 			FAIL("round %d: tables_load: %s\n", round, strerror(-err));
 			break;
 		}
+		if (res.slots_reused && other_wrote)
+			FAIL("round %d: the live state's allocator served after another process's "
+			     "load that wrote slots\n",
+			     round);
+		/* the other process's load: did it write an identity? */
+		other_wrote = round % 4 == 3 &&
+			      (state_read(&m, &now) || now.slot_writes != st.slot_writes);
+		reused += res.slots_reused;
+		others += other_wrote;
 		folded += res.slots_folded;
 		missed += res.slots_missed;
 		check(&m, "after the load", round);
@@ -364,12 +383,16 @@ int main(void)
 		burst(bpf_program__fd(skel->progs.asclass_tc), 1, &s);
 		check(&m, "after traffic", round);
 	}
+	tables_live_close(live);
 	printf("%d loads into %u slots, %llu packets: %llu slots folded, %llu identities without "
-	       "a slot; every row monotonic, rows + overflow == sent: %s\n",
+	       "a slot, %d loads by the live state's allocator, %d loads by another process "
+	       "that wrote slots; every row monotonic, rows + overflow == sent: %s\n",
 	       LOADS, SLOTS, (unsigned long long)sent, (unsigned long long)folded,
-	       (unsigned long long)missed, failures ? "NO" : "yes");
-	if (!folded || !missed) {
-		printf("the run never folded a slot or never ran out: it proves nothing\n");
+	       (unsigned long long)missed, reused, others, failures ? "NO" : "yes");
+	if (!folded || !missed || !reused || !others) {
+		printf("the run never folded a slot, never ran out, never reused the live "
+		       "state's allocator or never had another process write slots: it proves "
+		       "nothing\n");
 		failures++;
 	}
 	check_memory();

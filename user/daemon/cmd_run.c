@@ -359,17 +359,20 @@ static struct rib_transit *watched_pairs(const struct rib_transit *pairs, size_t
 	return tr;
 }
 
-/* Closes D.live before a whole load of the live feed: the load replaces it
- * whether it works or not (a failed load leaves none: the slots it handed
- * out are unknown to the old one), and until then nothing uses it: only
- * the work thread does, and it is busy loading (D.live_ready stays as it
- * is, so changes drained meanwhile still ask for updates after the load).
- * Its update tries and its mapping of the fast tables are freed before
- * the load makes its own. */
-static void live_drop(void)
+/* Closes D.live before a whole load of the live feed, into *nl, the state
+ * for the load: the load replaces it whether it works or not (a failed
+ * load leaves none: the slots it handed out are unknown to the old one),
+ * and until then nothing uses it: only the work thread does, and it is
+ * busy loading (D.live_ready stays as it is, so changes drained meanwhile
+ * still ask for updates after the load).  Its update tries and its
+ * mapping of the fast tables are freed before the load makes its own; its
+ * counter slot allocator goes to *nl (tables_live_renew()). */
+static int live_renew(struct tables_live **nl)
 {
-	tables_live_close(D.live);
+	int err = tables_live_renew(&D.maps, D.live, nl);
+
 	D.live = NULL;
+	return err;
 }
 
 /* After a whole load: in live mode its state becomes D.live (a failed
@@ -436,11 +439,10 @@ static void reload_once(void)
 		err = tables_upstreams(&D.maps, &ups);
 	ro.upstreams = &ups;
 	/* the live feed's load keeps what single-prefix updates need; the
-	 * last load's state goes first, so two are never held at once */
-	if (!err && feed) {
-		live_drop();
-		err = tables_live_open(&D.maps, &nl);
-	}
+	 * last load's state goes first, so two are never held at once (its
+	 * counter slot allocator stays for the load: tables_live_renew()) */
+	if (!err && feed)
+		err = live_renew(&nl);
 	held = !err && feed;
 	if (!err)
 		err = feed ? routes_from_feed(&ups, &t, &pairs, &npairs, &tk, &ev)

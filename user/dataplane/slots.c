@@ -34,7 +34,7 @@ struct slots {
 	size_t nfree, free_cap;
 	uint32_t cursor; /* where the search for an idle slot goes on */
 	size_t missed, folded;
-	bool kept;	       /* slots_keep(): slots are checked before handed out */
+	uint32_t writes;       /* asc_state.slot_writes as read or made by us */
 	struct asc_count *buf; /* one slot's rows, one per CPU */
 	uint32_t *pend;	       /* slots handed out, identity not yet written */
 	size_t npend, max_pend;
@@ -126,8 +126,13 @@ static int take_slot_identity(void *ctx, uint32_t idx, const struct asc_count *c
 
 static int read_all(struct slots *s)
 {
-	int err = counts_foreach(s->m, take_slot_identity, s);
+	struct asc_state st;
+	int err = state_read(s->m, &st);
 
+	if (!err) {
+		s->writes = st.slot_writes;
+		err = counts_foreach(s->m, take_slot_identity, s);
+	}
 	if (err) {
 		log_err("read asc_counts: %s", errstr(err));
 		return err;
@@ -183,9 +188,29 @@ void slots_close(struct slots *s)
 	free(s);
 }
 
-void slots_keep(struct slots *s)
+int slots_current(const struct slots *s, bool *current)
 {
-	s->kept = true;
+	struct asc_state st;
+	int err = state_read(s->m, &st);
+
+	*current = !err && st.slot_writes == s->writes;
+	return err;
+}
+
+/* One more batch of identities in asc_state.slot_writes. */
+static int writes_add(struct slots *s)
+{
+	struct asc_state st;
+	__u32 zero = 0;
+	int err = state_read(s->m, &st);
+
+	if (err)
+		return err;
+	st.slot_writes++;
+	if (bpf_map_update_elem(s->m->state, &zero, &st, BPF_ANY))
+		return -errno;
+	s->writes = st.slot_writes;
+	return 0;
 }
 
 void slots_ref(void *arg, const struct asc_route *rec)
@@ -250,46 +275,21 @@ static int fold(struct slots *s, uint32_t idx)
 	return 0;
 }
 
-/* Whether slot idx, free when this allocator read asc_counts, still is
- * (*is_free); always for an allocator not kept (read under the loaders' lock
- * just now).  One another process handed out since (`asclass attach`
- * gives a new upstream its no-route slots) is taken in with its identity:
- * handing it out again would overwrite that identity and its counts. */
-static int still_free(struct slots *s, uint32_t idx, bool *is_free)
-{
-	int err;
-
-	*is_free = true;
-	if (!s->kept)
-		return 0;
-	err = count_read(s->m, idx, s->buf);
-	if (err || !s->buf[0].family)
-		return err;
-	*is_free = false;
-	count_identity(&s->buf[0], &s->v[idx].key);
-	memcpy(s->v[idx].name, s->buf[0].upstream, ASC_NAME_LEN);
-	return index_add(s, idx);
-}
-
 /* A slot for a new identity: a free one, else an idle one folded; 0 when
  * neither is left. */
 static int take_slot(struct slots *s, uint32_t *idx)
 {
-	bool is_free;
 	int err;
 
-	while (s->nfree) {
+	if (s->nfree) {
 		*idx = s->free[--s->nfree];
-		if ((err = still_free(s, *idx, &is_free)) || is_free)
-			return err;
+		return 0;
 	}
-	while (s->top < s->m->counts_max) {
+	if (s->top < s->m->counts_max) {
 		err = cover(s, s->top + 1);
-		if (err)
-			return err;
-		*idx = s->top++;
-		if ((err = still_free(s, *idx, &is_free)) || is_free)
-			return err;
+		if (!err)
+			*idx = s->top++;
+		return err;
 	}
 	for (; s->cursor < s->top; s->cursor++) {
 		if (s->ref[s->cursor])
@@ -329,6 +329,8 @@ int slots_flush(struct slots *s)
 	err = counts_write(s->m, s->pend, s->npend, s->rows);
 	if (err)
 		log_err("asc_counts: write %zu new counter slots: %s", s->npend, errstr(err));
+	else if (s->npend && (err = writes_add(s)))
+		log_err("asc_state: count the counter slots written: %s", errstr(err));
 	s->npend = 0;
 	return err;
 }

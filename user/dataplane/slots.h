@@ -12,6 +12,7 @@
  * Every function returns 0 or a negative errno. */
 #ifndef ASC_SLOTS_H
 #define ASC_SLOTS_H
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "dataplane/maps.h"
@@ -22,11 +23,16 @@ struct slots;
 int slots_open(const struct asc_maps *m, struct slots **out);
 void slots_close(struct slots *s);
 
-/* The allocator outlives the load that opened it (single-prefix updates
- * hand out slots from it): from now on a slot is read back from
- * asc_counts before it is handed out, and one another process handed out
- * meanwhile is taken in instead (one system call per slot handed out). */
-void slots_keep(struct slots *s);
+/* Whether the allocator still knows every slot in use (*current): no
+ * other allocator has written an identity to asc_counts since this one's
+ * open or last write (asc_state.slot_writes).  An allocator kept past its
+ * load (the daemon's: single-prefix updates, the next whole load) must be
+ * current, checked under the loaders' lock, before it hands out a slot;
+ * else it is closed and opened again.  Another process's slots (`asclass
+ * attach` gives a new upstream its no-route slots, and may fold an idle
+ * slot for them) would otherwise be handed out twice, or a folded slot
+ * named for its old identity. */
+int slots_current(const struct slots *s, bool *current);
 
 /* Starts handing out slots for a new generation of route records: the
  * slots `active` (the active generation's n records) references stay
@@ -43,9 +49,10 @@ void slots_ref(void *arg, const struct asc_route *rec);
  * counts those. */
 int slots_get(struct slots *s, const struct asc_slot_key *id, const char *name, uint32_t *slot);
 /* Writes the identities of the slots handed out since the last flush into
- * asc_counts (one system call per 16384 rows): call before any record that
- * references them can be seen by the data plane.  slots_close() flushes
- * too.  Returns 0 or a negative errno (logged). */
+ * asc_counts (one system call per 16384 rows), and counts the write in
+ * asc_state.slot_writes: call before any record that references them can
+ * be seen by the data plane, under the loaders' lock.  slots_close()
+ * flushes too.  Returns 0 or a negative errno (logged). */
 int slots_flush(struct slots *s);
 
 /* Identities that found no slot since slots_begin(), slots folded, slots

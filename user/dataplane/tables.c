@@ -277,6 +277,8 @@ struct tables_live {
 	unsigned int gen;    /* the generation it activated */
 	uint64_t swaps;	     /* asc_state.swaps after it: another loader changes it */
 	bool ready;	     /* a load succeeded and no update failed since */
+	bool slots_ok;	     /* sl has written every slot it handed out: as ready, but
+				kept by tables_live_renew() */
 	int lock;	     /* held from tables_live_begin() to _end() */
 	size_t since_sync;   /* updates since the last grace period */
 	size_t routes[2];    /* prefixes now, IPv4 and IPv6, for asc_state */
@@ -285,14 +287,16 @@ struct tables_live {
 
 /* Writes the records of generation `next` (slots handed out as needed)
  * and their indexes per entry into rid[]; with `live`, through its slot
- * allocator, and its columns become those of the load.  The records the
+ * allocator (`reuse`: the one of its last load, if that still knows every
+ * slot in use), and its columns become those of the load.  The records the
  * active generation uses were found before (fib_records_begin()).  With
  * `in`, t's entries become the fast tables' input (*in) as soon as their
  * distinct records are known, each entry leading to its record (rid[] is
  * not written then): the table is not held beside the slots. */
 static int records_load(const struct asc_maps *m, struct fib *f, const struct rtable *t,
 			struct rtable *take, unsigned int next, uint32_t *rid,
-			struct tables_result *res, struct tables_live *live, struct fib_input **in)
+			struct tables_result *res, struct tables_live *live, bool reuse,
+			struct fib_input **in)
 {
 	struct columns *c = live ? &live->c : malloc(sizeof(*c));
 	struct records rs = { 0 };
@@ -300,15 +304,25 @@ static int records_load(const struct asc_maps *m, struct fib *f, const struct rt
 	struct fib_recs r;
 	uint32_t *drid = NULL;
 	double t0 = now_s();
+	bool reused = false;
 	int err;
 
 	err = c ? columns_read(m, c) : -ENOMEM;
-	/* under the loaders' lock: no other loader hands out slots meanwhile */
-	if (!err)
+	/* under the loaders' lock: no other loader hands out slots meanwhile;
+	 * the live state's allocator serves again while no other one wrote
+	 * an identity since (reading asc_counts again costs 0.2-0.5 s at
+	 * 400k slots) */
+	if (!err && reuse)
+		err = slots_current(live->sl, &reused);
+	if (!err && reused)
+		sl = live->sl;
+	else if (!err)
 		err = slots_open(m, &sl);
-	phase_done(&t0, "read the counter slots in use");
-	if (!err && live) {
-		slots_close(live->sl); /* of an earlier load with the same state */
+	res->slots_reused = reused;
+	phase_done(&t0, reused ? "counter slots in use as the last load left them"
+			       : "read the counter slots in use");
+	if (!err && live && !reused) {
+		slots_close(live->sl); /* of an earlier load */
 		live->sl = sl;
 	}
 	/* The generation about to be rewritten may have been active a moment
@@ -412,16 +426,18 @@ static int load(const struct asc_maps *m, const struct rtable *t, struct rtable 
 	 * soon as the records are known (no rid[] then) */
 	bool early = take && which == TABLES_FAST;
 	struct fib_input *in = NULL;
-	struct asc_state st;
+	struct asc_state st, now;
 	uint32_t *rid = NULL;
 	unsigned int next;
 	struct timespec wall;
 	__u32 zero = 0;
 	double t0, tp = now_s();
+	/* its slot allocator wrote every slot it handed out */
+	bool reuse = live && live->sl && (live->ready || live->slots_ok);
 	int lock, err;
 
 	if (live)
-		live->ready = false;
+		live->ready = live->slots_ok = false;
 	lock = maps_lock(m);
 	if (lock < 0)
 		return lock;
@@ -450,7 +466,7 @@ static int load(const struct asc_maps *m, const struct rtable *t, struct rtable 
 	if (!err && live)
 		err = fib_map_for_build(live->fib, next);
 	if (!err)
-		err = records_load(m, fib, t, early ? take : NULL, next, rid, res, live,
+		err = records_load(m, fib, t, early ? take : NULL, next, rid, res, live, reuse,
 				   early ? &in : NULL);
 	if (!err) { /* records_load() and lookups_build() log their own phases */
 		err = lookups_build(m, fib, t, take, in, rid, next, which, t0, res);
@@ -464,6 +480,12 @@ static int load(const struct asc_maps *m, const struct rtable *t, struct rtable 
 	if (err)
 		goto out; /* the active generation was never touched */
 	res->build_seconds = res->lpm_seconds + res->fast_seconds;
+	/* the slots written since st was read counted themselves there */
+	err = state_read(m, &now);
+	if (err) {
+		log_err("read asc_state: %s", errstr(err));
+		goto out;
+	}
 
 	clock_gettime(CLOCK_REALTIME, &wall);
 	st.generation = next;
@@ -476,7 +498,7 @@ static int load(const struct asc_maps *m, const struct rtable *t, struct rtable 
 	st.fib_leaves = st.lookup == ASC_LOOKUP_FAST ? (__u32)res->fast.leaves : 0;
 	st.fib_routes = st.lookup == ASC_LOOKUP_FAST ? (__u32)res->fast.routes : 0;
 	st.ncpus = (__u16)m->nr_cpus; /* as maps_create() wrote it */
-	st.pad = 0;
+	st.slot_writes = now.slot_writes;
 	/* The flip: one array-map update.  The data plane reads asc_state
 	 * once per packet, so it sees either generation whole. */
 	t0 = now_s();
@@ -489,10 +511,9 @@ static int load(const struct asc_maps *m, const struct rtable *t, struct rtable 
 	phase_done(&tp, "swap");
 	res->generation = next;
 	res->lookup = st.lookup;
-	/* the updates hand out slots from it, each under the loaders' lock,
-	 * and other processes may between them */
+	/* the updates hand out slots from its allocator, each under the
+	 * loaders' lock once tables_live_begin() found it current */
 	if (live) {
-		slots_keep(live->sl);
 		*live = (struct tables_live){ .m = m,
 					      .fib = live->fib,
 					      .sl = live->sl,
@@ -501,6 +522,7 @@ static int load(const struct asc_maps *m, const struct rtable *t, struct rtable 
 					      .gen = next,
 					      .swaps = st.swaps,
 					      .ready = true,
+					      .slots_ok = true,
 					      .lock = -1,
 					      .routes = { res->routes_v4, res->routes_v6 } };
 	}
@@ -651,6 +673,21 @@ int tables_live_open(const struct asc_maps *m, struct tables_live **out)
 	return 0;
 }
 
+int tables_live_renew(const struct asc_maps *m, struct tables_live *prev, struct tables_live **out)
+{
+	int err;
+
+	*out = NULL;
+	err = tables_live_open(m, out);
+	if (!err && prev) {
+		(*out)->sl = prev->sl;
+		(*out)->slots_ok = prev->ready;
+		prev->sl = NULL;
+	}
+	tables_live_close(prev);
+	return err;
+}
+
 void tables_live_close(struct tables_live *l)
 {
 	if (!l)
@@ -671,6 +708,7 @@ int tables_live_begin(struct tables_live *l)
 {
 	struct columns *c;
 	struct asc_state st;
+	bool current = false;
 	int err;
 
 	if (!tables_live_ready(l))
@@ -682,11 +720,19 @@ int tables_live_begin(struct tables_live *l)
 	err = c ? state_read(l->m, &st) : -ENOMEM;
 	if (!err)
 		err = columns_read(l->m, c);
+	if (!err)
+		err = slots_current(l->sl, &current);
 	if (!err && (st.generation != l->gen || st.swaps != l->swaps)) {
 		log_info("the tables were loaded by another process: a whole load follows");
 		err = -ESTALE;
 	} else if (!err && memcmp(c, &l->c, sizeof(*c))) {
 		log_info("the attached upstreams changed: a whole load follows");
+		err = -ESTALE;
+	} else if (!err && !current) {
+		/* its allocator could hand out a slot another one took, or
+		 * name a slot another one folded for its old identity */
+		log_info("counter slots were handed out by another allocator (an attach): "
+			 "a whole load follows");
 		err = -ESTALE;
 	}
 	free(c);

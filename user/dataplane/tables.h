@@ -39,6 +39,7 @@ struct tables_result {
 	size_t slots_used;	 /* counter slots holding an identity */
 	size_t slots_folded;	 /* idle slots folded into asc_retired for new identities */
 	size_t slots_missed;	 /* identities that found no slot: counted in overflow */
+	bool slots_reused;	 /* the live state's allocator served: asc_counts not read */
 };
 
 /* Returns 0 or a negative errno; logs what failed.  o may be NULL. */
@@ -91,6 +92,11 @@ int tables_slot_identity(const struct asc_maps *m, const struct asc_route *rec, 
  * route table without holding them resident meanwhile.  Returns 0 or a
  * negative errno (logged). */
 int tables_live_open(const struct asc_maps *m, struct tables_live **out);
+/* tables_live_open() for the load after prev's, which is closed: the new
+ * state takes prev's counter slot allocator, so that the load need not
+ * read asc_counts again when no other allocator wrote a slot since
+ * (prev may be NULL: as tables_live_open()). */
+int tables_live_renew(const struct asc_maps *m, struct tables_live *prev, struct tables_live **out);
 void tables_live_close(struct tables_live *l);
 /* Whether a load filled l and no update failed since (l may be NULL). */
 bool tables_live_ready(const struct tables_live *l);
