@@ -310,8 +310,8 @@ static int records_load(const struct asc_maps *m, struct fib *f, const struct rt
 	err = c ? columns_read(m, c) : -ENOMEM;
 	/* under the loaders' lock: no other loader hands out slots meanwhile;
 	 * the live state's allocator serves again while no other one wrote
-	 * an identity since (reading asc_counts again costs 0.2-0.5 s at
-	 * 400k slots) */
+	 * an identity since (reading asc_counts again took 0.26-0.78 s
+	 * at 400k slots in docs/BENCHMARKS.md) */
 	if (!err && reuse)
 		err = slots_current(live->sl, &reused);
 	if (!err && reused)
