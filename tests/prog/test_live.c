@@ -430,6 +430,8 @@ static void run(const struct asc_maps *m, unsigned int which, uint64_t seed)
 	if (err || !reused)
 		FAIL("%s: a live load after another process's: %s, the allocator %s\n", kind,
 		     strerror(-err), reused ? "reused" : "read again");
+	if (!l)
+		goto out; /* the renewal failed */
 	trimmed(l, kind);
 	snprintf(when, sizeof(when), "%s, after another process's load and a live one", kind);
 	check(m, r, &u, &s, when);

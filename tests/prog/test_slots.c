@@ -237,8 +237,8 @@ static void check_memory(void)
 	remove_pin(pin);
 }
 
-/* Identity (origin ORIGIN, upstream cu, IPv4) of the slot `slot` as
- * asc_counts holds it: true when it is that. */
+/* The slot of identity (cu, IPv4, origin, transit 100), its identity
+ * written. */
 static int get(struct slots *sl, uint32_t origin, uint32_t *slot)
 {
 	struct asc_slot_key k = {
@@ -251,9 +251,10 @@ static int get(struct slots *sl, uint32_t origin, uint32_t *slot)
 static bool current(struct slots *sl)
 {
 	bool cur = false;
+	int err = slots_current(sl, &cur);
 
-	if (slots_current(sl, &cur))
-		FAIL("kept: slots_current: %s\n", strerror(errno));
+	if (err)
+		FAIL("kept: slots_current: %s\n", strerror(-err));
 	return cur;
 }
 
@@ -307,6 +308,7 @@ static void check_kept(void)
 	if (current(live))
 		FAIL("kept: still current after another allocator handed out slot %u\n", o);
 	slots_close(live);
+	live = NULL;
 	if (slots_open(&m, &live) || !current(live))
 		FAIL("kept: not current when opened again\n");
 	else if (failures == before)

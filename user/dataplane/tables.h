@@ -101,8 +101,9 @@ void tables_live_close(struct tables_live *l);
 /* Whether a load filled l and no update failed since (l may be NULL). */
 bool tables_live_ready(const struct tables_live *l);
 /* Takes the loaders' lock and checks that the tables and the attached
- * upstreams' columns are still those of l's load.  Returns 0, -ESTALE when
- * not (logged: a whole load is due), -EINVAL when l is not ready, or
+ * upstreams' columns are still those of l's load, and that no other slot
+ * allocator wrote a counter slot since (slots_current()).  Returns 0,
+ * -ESTALE when not (logged: a whole load is due), -EINVAL when l is not ready, or
  * another negative errno; the lock is released on error. */
 int tables_live_begin(struct tables_live *l);
 /* Releases the lock; first waits for a grace period (which frees replaced
