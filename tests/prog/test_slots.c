@@ -203,24 +203,42 @@ static int hand_out(const struct asc_maps *m, uint32_t *slot, size_t *bytes, siz
 	return err;
 }
 
+/* Maps of their own with an asc_counts of BIG_SLOTS, pinned at pin
+ * (/sys/fs/bpf/asclass-NAME-PID); NULL on failure (counted). */
+static struct asclass_bpf *big_maps(const char *name, char pin[64], struct asc_maps *m)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, oo, .pin_root_path = pin);
+	struct asclass_bpf *skel;
+
+	snprintf(pin, 64, "/sys/fs/bpf/asclass-%s-%d", name, (int)getpid());
+	skel = bpffs_prepare(pin) ? NULL : asclass_bpf__open_opts(&oo);
+	if (!skel || maps_size_counts(skel, BIG_SLOTS) || asclass_bpf__load(skel) ||
+	    maps_open(pin, m)) {
+		FAIL("%s: setup: %s\n", name, strerror(errno));
+		return NULL;
+	}
+	return skel;
+}
+
+static void big_close(struct asclass_bpf *skel, const char *pin, struct asc_maps *m)
+{
+	maps_close(m);
+	asclass_bpf__destroy(skel);
+	remove_pin(pin);
+}
+
 /* Memory for the slots in use: 8 bytes a slot of capacity at most (the
  * table it replaced took 88 for every slot), and the slots stay. */
 static void check_memory(void)
 {
-	char pin[64];
-	LIBBPF_OPTS(bpf_object_open_opts, oo, .pin_root_path = pin);
 	uint32_t a[BIG_USED], b[BIG_USED];
 	struct asclass_bpf *skel;
 	struct asc_maps m;
 	size_t bytes, used;
+	char pin[64];
 
-	snprintf(pin, sizeof(pin), "/sys/fs/bpf/asclass-slotmem-%d", (int)getpid());
-	skel = bpffs_prepare(pin) ? NULL : asclass_bpf__open_opts(&oo);
-	if (!skel || maps_size_counts(skel, BIG_SLOTS) || asclass_bpf__load(skel) ||
-	    maps_open(pin, &m)) {
-		FAIL("memory: setup: %s\n", strerror(errno));
+	if (!(skel = big_maps("slotmem", pin, &m)))
 		return;
-	}
 	if (hand_out(&m, a, &bytes, &used))
 		FAIL("memory: hand out %u slots\n", BIG_USED);
 	else if (bytes > BIG_SLOTS * 8 || used != BIG_USED)
@@ -232,9 +250,7 @@ static void check_memory(void)
 		printf("%u slots of %u handed out: the allocator holds %zu bytes; a second open "
 		       "finds the same slots\n",
 		       BIG_USED, BIG_SLOTS, bytes);
-	maps_close(&m);
-	asclass_bpf__destroy(skel);
-	remove_pin(pin);
+	big_close(skel, pin, &m);
 }
 
 /* The slot of identity (cu, IPv4, origin, transit 100), its identity
@@ -265,21 +281,15 @@ static bool current(struct slots *sl)
  * slots, perhaps an idle slot folded for them). */
 static void check_kept(void)
 {
-	char pin[64];
-	LIBBPF_OPTS(bpf_object_open_opts, oo, .pin_root_path = pin);
-	struct asclass_bpf *skel;
 	struct slots *live = NULL, *other = NULL;
+	struct asclass_bpf *skel;
 	struct asc_maps m;
 	uint32_t a[2], o;
 	int before = failures;
+	char pin[64];
 
-	snprintf(pin, sizeof(pin), "/sys/fs/bpf/asclass-slotkeep-%d", (int)getpid());
-	skel = bpffs_prepare(pin) ? NULL : asclass_bpf__open_opts(&oo);
-	if (!skel || maps_size_counts(skel, BIG_SLOTS) || asclass_bpf__load(skel) ||
-	    maps_open(pin, &m)) {
-		FAIL("kept: setup: %s\n", strerror(errno));
+	if (!(skel = big_maps("slotkeep", pin, &m)))
 		return;
-	}
 	if (slots_open(&m, &live) || (slots_begin(live, NULL, 0), 0) || get(live, 64501, &a[0]) ||
 	    get(live, 64502, &a[1])) {
 		FAIL("kept: the first two slots\n");
@@ -318,9 +328,7 @@ static void check_kept(void)
 out:
 	slots_close(other);
 	slots_close(live);
-	maps_close(&m);
-	asclass_bpf__destroy(skel);
-	remove_pin(pin);
+	big_close(skel, pin, &m);
 }
 
 int main(void)

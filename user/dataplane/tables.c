@@ -271,19 +271,27 @@ static int records_make(const struct columns *c, struct slots *sl, const struct 
 struct tables_live {
 	const struct asc_maps *m;
 	struct fib *fib;     /* opened with updates */
-	struct slots *sl;    /* kept open: slots_get() per update */
+	struct slots *sl;    /* kept open: slots_get() per update; closed by a failed
+				load or update (a slot it handed out may be unwritten),
+				so that the next load reads asc_counts */
 	struct columns c;    /* of the load; a change needs a whole load */
 	unsigned int which;  /* enum tables_which the load wrote */
 	unsigned int gen;    /* the generation it activated */
 	uint64_t swaps;	     /* asc_state.swaps after it: another loader changes it */
 	bool ready;	     /* a load succeeded and no update failed since */
-	bool slots_ok;	     /* sl has written every slot it handed out: as ready, but
-				kept by tables_live_renew() */
 	int lock;	     /* held from tables_live_begin() to _end() */
 	size_t since_sync;   /* updates since the last grace period */
 	size_t routes[2];    /* prefixes now, IPv4 and IPv6, for asc_state */
 	bool routes_changed; /* since asc_state was last written */
 };
+
+/* After a failed load or update: a slot l's allocator handed out may be
+ * unwritten, so the next load reads asc_counts again. */
+static void slots_drop(struct tables_live *l)
+{
+	slots_close(l->sl);
+	l->sl = NULL;
+}
 
 /* Writes the records of generation `next` (slots handed out as needed)
  * and their indexes per entry into rid[]; with `live`, through its slot
@@ -432,12 +440,11 @@ static int load(const struct asc_maps *m, const struct rtable *t, struct rtable 
 	struct timespec wall;
 	__u32 zero = 0;
 	double t0, tp = now_s();
-	/* its slot allocator wrote every slot it handed out */
-	bool reuse = live && live->sl && (live->ready || live->slots_ok);
+	bool reuse = live && live->sl;
 	int lock, err;
 
 	if (live)
-		live->ready = live->slots_ok = false;
+		live->ready = false;
 	lock = maps_lock(m);
 	if (lock < 0)
 		return lock;
@@ -512,7 +519,9 @@ static int load(const struct asc_maps *m, const struct rtable *t, struct rtable 
 	res->generation = next;
 	res->lookup = st.lookup;
 	/* the updates hand out slots from its allocator, each under the
-	 * loaders' lock once tables_live_begin() found it current */
+	 * loaders' lock once tables_live_begin() found it current; they
+	 * write only the new generation: the other stays the kernel's
+	 * (fib_trim() logs a failure, which costs only memory) */
 	if (live) {
 		*live = (struct tables_live){ .m = m,
 					      .fib = live->fib,
@@ -522,15 +531,13 @@ static int load(const struct asc_maps *m, const struct rtable *t, struct rtable 
 					      .gen = next,
 					      .swaps = st.swaps,
 					      .ready = true,
-					      .slots_ok = true,
 					      .lock = -1,
 					      .routes = { res->routes_v4, res->routes_v6 } };
-	}
-	/* updates write only the new generation: the other stays the
-	 * kernel's (fib_trim() logs a failure, which costs only memory) */
-	if (live)
 		fib_trim(live->fib, next);
+	}
 out:
+	if (err && live)
+		slots_drop(live);
 	close(lock);
 	return err;
 }
@@ -681,7 +688,6 @@ int tables_live_renew(const struct asc_maps *m, struct tables_live *prev, struct
 	err = tables_live_open(m, out);
 	if (!err && prev) {
 		(*out)->sl = prev->sl;
-		(*out)->slots_ok = prev->ready;
 		prev->sl = NULL;
 	}
 	tables_live_close(prev);
@@ -819,6 +825,7 @@ int tables_update(struct tables_live *l, const struct rt_entry *e, const struct 
 	}
 	if (err) {
 		l->ready = false; /* the tables stay whole; the next load resynchronises */
+		slots_drop(l);
 		return err;
 	}
 	l->routes[e->family == 6] += (size_t)(ssize_t)delta;
