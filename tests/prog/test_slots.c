@@ -9,7 +9,8 @@
  * through both programs (BPF_PROG_TEST_RUN) over two upstreams.  After
  * every load and every burst: every counter row (live slots and asc_retired
  * merged per identity) only grew, and the packets over all rows plus the
- * overflow buckets equal the packets sent.
+ * overflow buckets equal the packets sent; and so does every read a
+ * thread makes beside each load while it folds slots (a scrape).
  * Three loads in four go through one live state (the daemon's), whose
  * slot allocator serves again while no other one wrote an identity; the
  * fourth is another process's load, after which it must read asc_counts
@@ -21,6 +22,8 @@
  * Needs root (BPF) and a bpffs at /sys/fs/bpf.
  */
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -168,6 +171,49 @@ static void check(const struct asc_maps *m, const char *when, int round)
 	nprev = n;
 }
 
+/* A reader beside every load (a scrape, asclass stats in another
+ * process): no traffic runs meanwhile, so each read must find every packet
+ * sent counted once, whatever slots the load folds as it goes. */
+static struct {
+	const struct asc_maps *m;
+	pthread_t thread;
+	atomic_bool stop;
+	unsigned long reads, bad;
+	char first[200];
+} reader;
+
+static void *read_along(void *arg)
+{
+	static struct asc_overflow_val ov[ASC_MAX_UPSTREAMS];
+	int round = *(int *)arg;
+
+	while (!atomic_load(&reader.stop)) {
+		struct counter_row *rows;
+		uint64_t total = 0;
+		size_t n;
+
+		if (counters_read(reader.m, &rows, &n) || overflow_read(reader.m, ov)) {
+			if (!reader.bad++)
+				snprintf(reader.first, sizeof(reader.first),
+					 "round %d: read counters during the load", round);
+			continue;
+		}
+		for (size_t i = 0; i < n; i++)
+			total += rows[i].val.packets;
+		free(rows);
+		for (int u = 0; u < ASC_MAX_UPSTREAMS; u++)
+			for (int d = 0; d < ASC_DIR_MAX; d++)
+				total += ov[u].dir[d].packets;
+		if (total != sent && !reader.bad++)
+			snprintf(reader.first, sizeof(reader.first),
+				 "round %d, during the load: %llu packets over all rows and "
+				 "overflow, %llu sent",
+				 round, (unsigned long long)total, (unsigned long long)sent);
+		reader.reads++;
+	}
+	return NULL;
+}
+
 static void remove_pin(const char *pin)
 {
 	char cmd[128];
@@ -203,16 +249,17 @@ static int hand_out(const struct asc_maps *m, uint32_t *slot, size_t *bytes, siz
 	return err;
 }
 
-/* Maps of their own with an asc_counts of BIG_SLOTS, pinned at pin
+/* Maps of their own with an asc_counts of `slots`, pinned at pin
  * (/sys/fs/bpf/asclass-NAME-PID); NULL on failure (counted). */
-static struct asclass_bpf *big_maps(const char *name, char pin[64], struct asc_maps *m)
+static struct asclass_bpf *own_maps(const char *name, unsigned int slots, char pin[64],
+				    struct asc_maps *m)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, oo, .pin_root_path = pin);
 	struct asclass_bpf *skel;
 
 	snprintf(pin, 64, "/sys/fs/bpf/asclass-%s-%d", name, (int)getpid());
 	skel = bpffs_prepare(pin) ? NULL : asclass_bpf__open_opts(&oo);
-	if (!skel || maps_size_counts(skel, BIG_SLOTS) || asclass_bpf__load(skel) ||
+	if (!skel || maps_size_counts(skel, slots) || asclass_bpf__load(skel) ||
 	    maps_open(pin, m)) {
 		FAIL("%s: setup: %s\n", name, strerror(errno));
 		return NULL;
@@ -220,7 +267,7 @@ static struct asclass_bpf *big_maps(const char *name, char pin[64], struct asc_m
 	return skel;
 }
 
-static void big_close(struct asclass_bpf *skel, const char *pin, struct asc_maps *m)
+static void own_close(struct asclass_bpf *skel, const char *pin, struct asc_maps *m)
 {
 	maps_close(m);
 	asclass_bpf__destroy(skel);
@@ -237,7 +284,7 @@ static void check_memory(void)
 	size_t bytes, used;
 	char pin[64];
 
-	if (!(skel = big_maps("slotmem", pin, &m)))
+	if (!(skel = own_maps("slotmem", BIG_SLOTS, pin, &m)))
 		return;
 	if (hand_out(&m, a, &bytes, &used))
 		FAIL("memory: hand out %u slots\n", BIG_USED);
@@ -250,7 +297,7 @@ static void check_memory(void)
 		printf("%u slots of %u handed out: the allocator holds %zu bytes; a second open "
 		       "finds the same slots\n",
 		       BIG_USED, BIG_SLOTS, bytes);
-	big_close(skel, pin, &m);
+	own_close(skel, pin, &m);
 }
 
 /* The slot of identity (cu, IPv4, origin, transit 100), its identity
@@ -288,7 +335,7 @@ static void check_kept(void)
 	int before = failures;
 	char pin[64];
 
-	if (!(skel = big_maps("slotkeep", pin, &m)))
+	if (!(skel = own_maps("slotkeep", BIG_SLOTS, pin, &m)))
 		return;
 	if (slots_open(&m, &live) || (slots_begin(live, NULL, 0), 0) || get(live, 64501, &a[0]) ||
 	    get(live, 64502, &a[1])) {
@@ -328,7 +375,89 @@ static void check_kept(void)
 out:
 	slots_close(other);
 	slots_close(live);
-	big_close(skel, pin, &m);
+	own_close(skel, pin, &m);
+}
+
+/* The packets over every counter row. */
+static uint64_t rows_total(const struct asc_maps *m)
+{
+	struct counter_row *rows;
+	uint64_t total = 0;
+	size_t n;
+
+	if (counters_read(m, &rows, &n)) {
+		FAIL("read counters\n");
+		return 0;
+	}
+	for (size_t i = 0; i < n; i++)
+		total += rows[i].val.packets;
+	free(rows);
+	return total;
+}
+
+/* A fold that cannot write its slot (asc_counts frozen: read-only to
+ * system calls) fails, and takes the counts it put in asc_retired back:
+ * the counts stay where they were, counted once. */
+static void check_failed_fold(void)
+{
+	struct asc_count *rows = NULL;
+	struct slots *sl = NULL;
+	struct asclass_bpf *skel;
+	struct asc_maps m;
+	uint64_t before, after;
+	uint32_t slot;
+	char pin[64];
+	int err;
+
+	if (!(skel = own_maps("slotfold", SLOTS, pin, &m)))
+		return;
+	rows = calloc((size_t)m.nr_cpus, sizeof(*rows));
+	if (!rows || slots_open(&m, &sl) || (slots_begin(sl, NULL, 0), 0)) {
+		FAIL("failed fold: open\n");
+		goto out;
+	}
+	for (uint32_t o = 1; o < m.counts_max; o++)
+		if (get(sl, 64500 + o, &slot) || slot != o) {
+			FAIL("failed fold: slot for origin %u\n", 64500 + o);
+			goto out;
+		}
+	/* slot 1 counted 7 packets on each CPU */
+	if (count_read(&m, 1, rows)) {
+		FAIL("failed fold: read slot 1\n");
+		goto out;
+	}
+	for (int c = 0; c < m.nr_cpus; c++)
+		rows[c].rx.packets = 7;
+	if (count_write(&m, 1, rows)) {
+		FAIL("failed fold: write slot 1\n");
+		goto out;
+	}
+	slots_close(sl);
+	sl = NULL;
+	before = rows_total(&m);
+	if (bpf_map_freeze(m.counts)) {
+		FAIL("failed fold: freeze asc_counts: %s\n", strerror(errno));
+		goto out;
+	}
+	/* no route references a slot: slot 1 is the first idle one */
+	if (slots_open(&m, &sl) || (slots_begin(sl, NULL, 0), 0)) {
+		FAIL("failed fold: open again\n");
+		goto out;
+	}
+	err = get(sl, 65000, &slot);
+	after = rows_total(&m);
+	if (!err || after != before || before != 7ULL * m.nr_cpus)
+		FAIL("failed fold: %s; %llu packets over all rows before, %llu after, want %llu\n",
+		     err ? "failed" : "did not fail", (unsigned long long)before,
+		     (unsigned long long)after, 7ULL * m.nr_cpus);
+	else
+		printf("a fold that could not write its slot failed and took its counts back "
+		       "from asc_retired: %llu packets before and after\n",
+		       (unsigned long long)after);
+out:
+	free(rows);
+	slots_close(sl);
+	own_close(skel, pin, &m);
 }
 
 int main(void)
@@ -367,12 +496,20 @@ int main(void)
 		make_table(&t, &s);
 		if (state_read(&m, &st))
 			FAIL("round %d: asc_state\n", round);
+		reader.m = &m;
+		atomic_store(&reader.stop, false);
+		if (pthread_create(&reader.thread, NULL, read_along, &round)) {
+			printf("round %d: no reader thread\n", round);
+			return 1;
+		}
 		err = tables_load(
 			&m, &t,
 			&(struct tables_opts){ .which = round % 3 ? TABLES_FAST : TABLES_LPM,
 					       .live = round % 4 == 3 ? NULL : live },
 			&res);
 		free(t.v);
+		atomic_store(&reader.stop, true);
+		pthread_join(reader.thread, NULL);
 		if (err) {
 			FAIL("round %d: tables_load: %s\n", round, strerror(-err));
 			break;
@@ -394,6 +531,13 @@ int main(void)
 		check(&m, "after traffic", round);
 	}
 	tables_live_close(live);
+	if (reader.bad) {
+		printf("%lu of %lu reads beside the loads were wrong, the first: %s\n", reader.bad,
+		       reader.reads + reader.bad, reader.first);
+		failures++;
+	} else {
+		printf("%lu reads beside the loads each found every packet once\n", reader.reads);
+	}
 	printf("%d loads into %u slots, %llu packets: %llu slots folded, %llu identities without "
 	       "a slot, %d loads by the live state's allocator, %d loads by another process "
 	       "that wrote slots; every row monotonic, rows + overflow == sent: %s\n",
@@ -407,6 +551,7 @@ int main(void)
 	}
 	check_memory();
 	check_kept();
+	check_failed_fold();
 	free(prev);
 	maps_close(&m);
 	asclass_bpf__destroy(skel);

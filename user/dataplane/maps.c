@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -168,6 +169,28 @@ int maps_open(const char *pin_dir, struct asc_maps *m)
 	maps_take(m, skel);
 	skip_old_counts(m, pin_dir);
 	return 0;
+}
+
+int counts_lock(const struct asc_maps *m, int how)
+{
+	static atomic_bool told;
+	char path[PATH_MAX + 16];
+	int fd = -1, err = ENOENT;
+
+	if (m->pin_dir[0] &&
+	    snprintf(path, sizeof(path), "%s/asc_retired", m->pin_dir) < (int)sizeof(path)) {
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd >= 0 && !flock(fd, how))
+			return fd;
+		err = errno;
+	}
+	if (!atomic_exchange(&told, true))
+		log_warn("lock %s/asc_retired: %s: a read of the counters beside a slot fold may "
+			 "count the folded slot twice, or not at all",
+			 m->pin_dir[0] ? m->pin_dir : "(no pin directory)", strerror(err));
+	if (fd >= 0)
+		close(fd);
+	return -1;
 }
 
 void maps_close(struct asc_maps *m)
@@ -663,11 +686,13 @@ static size_t rows_merge(struct counter_row *v, size_t n)
 int counters_read(const struct asc_maps *m, struct counter_row **rows, size_t *n)
 {
 	struct rows r = { .nr_cpus = m->nr_cpus };
-	int err;
+	int lock = counts_lock(m, LOCK_SH), err;
 
 	err = counts_foreach(m, slot_rows, &r);
 	if (!err)
 		err = retired_rows(m, &r);
+	if (lock >= 0)
+		close(lock);
 	if (err) {
 		free(r.v);
 		return err;

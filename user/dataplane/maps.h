@@ -58,6 +58,15 @@ int counts_rows(unsigned int slots, int ncpus, __u32 *rows);
  * and loaders of other pin directories never wait for them.  The locked fd,
  * to close(); or a negative errno, logged. */
 int maps_lock(const struct asc_maps *m);
+/* The fold lock: an flock on asc_retired's pin, taken LOCK_EX by a slot
+ * allocator while it moves an idle slot's counts into asc_retired and gives
+ * the slot to another identity, and LOCK_SH by counters_read() while it
+ * reads both maps, so that a reader counts a folded slot's counts once
+ * (before the fold or after it).  Loaders take it inside maps_lock(),
+ * readers alone.  The locked fd, to close(); -1 when asc_retired's pin
+ * cannot be opened (logged once: no pin, or a map without BTF, which bpffs
+ * will not open), and then nothing is locked. */
+int counts_lock(const struct asc_maps *m, int how);
 /* Closes every map of m (a closed or failed-to-open m too). */
 void maps_close(struct asc_maps *m);
 

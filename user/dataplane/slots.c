@@ -12,6 +12,8 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
 #include <bpf/bpf.h>
 
 #include "common/array.h"
@@ -255,32 +257,80 @@ int retired_add(const struct asc_maps *m, const struct asc_slot_key *id, const c
 	return 0;
 }
 
-/* Adds slot idx's counts (summed over CPUs) to asc_retired and takes it out
- * of the index. */
-static int fold(struct slots *s, uint32_t idx)
+/* Takes counts rx, tx of identity id back out of asc_retired (a fold
+ * whose slot could not be written). */
+static int retired_sub(const struct asc_maps *m, const struct asc_slot_key *id,
+		       const struct asc_count_val *rx, const struct asc_count_val *tx)
+{
+	struct asc_retired_val v;
+
+	if (bpf_map_lookup_elem(m->retired, id, &v))
+		return -errno;
+	v.rx.packets -= rx->packets;
+	v.rx.bytes -= rx->bytes;
+	v.tx.packets -= tx->packets;
+	v.tx.bytes -= tx->bytes;
+	return bpf_map_update_elem(m->retired, id, &v, BPF_EXIST) ? -errno : 0;
+}
+
+/* sl's identity with zero counts, in every CPU's row of rows. */
+static void slot_rows(const struct slots *s, const struct slot *sl, struct asc_count *rows)
+{
+	struct asc_count c = { .origin_asn = sl->key.origin_asn,
+			       .transit_asn = sl->key.transit_asn,
+			       .upstream_id = sl->key.upstream_id,
+			       .family = sl->key.family,
+			       .path = sl->key.path };
+
+	memcpy(c.upstream, sl->name, ASC_NAME_LEN);
+	for (int i = 0; i < s->m->nr_cpus; i++)
+		rows[i] = c;
+}
+
+/* Gives idle slot idx to identity *nw at once: its counts (summed over
+ * CPUs) go to asc_retired under its old identity, then its rows are
+ * written with the new identity and zero counts, all under the fold lock
+ * (counts_lock()), so that a reader finds the counts once, in the slot or
+ * in asc_retired.  On failure the slot keeps its identity and counts. */
+static int fold(struct slots *s, uint32_t idx, const struct slot *nw)
 {
 	struct slot *sl = &s->v[idx];
 	struct asc_count_val rx, tx;
-	int err;
+	int lock = counts_lock(s->m, LOCK_EX), err, e2;
 
 	err = count_read(s->m, idx, s->buf);
-	if (err)
+	if (!err) {
+		count_sum(s->buf, s->m->nr_cpus, &rx, &tx);
+		err = retired_add(s->m, &sl->key, sl->name, &rx, &tx);
+	}
+	if (!err) {
+		slot_rows(s, nw, s->buf);
+		err = count_write(s->m, idx, s->buf);
+		if (err && (e2 = retired_sub(s->m, &sl->key, &rx, &tx)))
+			log_err("asc_retired: take back the counts of slot %u (%s, origin %u): %s: "
+				"they are counted twice",
+				idx, sl->name, sl->key.origin_asn, errstr(e2));
+	}
+	if (lock >= 0)
+		close(lock);
+	if (err) {
+		log_err("fold counter slot %u (%s, origin %u) into asc_retired: %s", idx, sl->name,
+			sl->key.origin_asn, errstr(err));
 		return err;
-	count_sum(s->buf, s->m->nr_cpus, &rx, &tx);
-	err = retired_add(s->m, &sl->key, sl->name, &rx, &tx);
-	if (err)
-		return err;
+	}
 	hashidx_del(&s->by_key, &slot_ops, s->v, hashidx_slot(&s->by_key, &slot_ops, s->v, sl));
+	*sl = *nw;
 	s->folded++;
-	return 0;
+	return writes_add(s);
 }
 
-/* A slot for a new identity: a free one, else an idle one folded; 0 when
- * neither is left. */
-static int take_slot(struct slots *s, uint32_t *idx)
+/* A slot for a new identity: a free one, else an idle one to fold
+ * (*idle); 0 when neither is left. */
+static int take_slot(struct slots *s, uint32_t *idx, bool *idle)
 {
 	int err;
 
+	*idle = false;
 	if (s->nfree) {
 		*idx = s->free[--s->nfree];
 		return 0;
@@ -294,29 +344,12 @@ static int take_slot(struct slots *s, uint32_t *idx)
 	for (; s->cursor < s->top; s->cursor++) {
 		if (s->ref[s->cursor])
 			continue;
-		err = fold(s, s->cursor);
-		if (err)
-			return err;
+		*idle = true;
 		*idx = s->cursor++;
 		return 0;
 	}
 	*idx = 0;
 	return 0;
-}
-
-/* The identity of slot idx with zero counts, in every CPU's row of rows. */
-static void slot_rows(const struct slots *s, uint32_t idx, struct asc_count *rows)
-{
-	const struct slot *sl = &s->v[idx];
-	struct asc_count c = { .origin_asn = sl->key.origin_asn,
-			       .transit_asn = sl->key.transit_asn,
-			       .upstream_id = sl->key.upstream_id,
-			       .family = sl->key.family,
-			       .path = sl->key.path };
-
-	memcpy(c.upstream, sl->name, ASC_NAME_LEN);
-	for (int i = 0; i < s->m->nr_cpus; i++)
-		rows[i] = c;
 }
 
 int slots_flush(struct slots *s)
@@ -325,7 +358,7 @@ int slots_flush(struct slots *s)
 	int err;
 
 	for (size_t i = 0; i < s->npend; i++)
-		slot_rows(s, s->pend[i], s->rows + i * per);
+		slot_rows(s, &s->v[s->pend[i]], s->rows + i * per);
 	err = counts_write(s->m, s->pend, s->npend, s->rows);
 	if (err)
 		log_err("asc_counts: write %zu new counter slots: %s", s->npend, errstr(err));
@@ -339,27 +372,36 @@ int slots_flush(struct slots *s)
 static int slot_new(struct slots *s, const struct asc_slot_key *id, const char *name,
 		    uint32_t *slot)
 {
+	struct slot nw = { .key = *id };
 	uint32_t idx;
+	bool idle;
 	int err;
 
 	*slot = 0;
-	err = take_slot(s, &idx);
+	err = take_slot(s, &idx, &idle);
 	if (err || !idx) {
 		s->missed += !err;
 		return err;
 	}
-	s->v[idx].key = *id;
-	memset(s->v[idx].name, 0, ASC_NAME_LEN);
-	strncpy(s->v[idx].name, name, ASC_NAME_LEN - 1);
+	strncpy(nw.name, name, ASC_NAME_LEN - 1);
+	if (idle) { /* written at once */
+		err = fold(s, idx, &nw);
+		if (err)
+			return err;
+	} else {
+		s->v[idx] = nw;
+	}
 	err = index_add(s, idx);
 	if (err) {
 		s->v[idx].key.family = 0;
 		push_free(s, idx); /* out of memory: lost till the next open */
 		return err;
 	}
+	*slot = idx;
+	if (idle)
+		return 0;
 	/* its identity goes to asc_counts with others (slots_flush()) */
 	s->pend[s->npend++] = idx;
-	*slot = idx;
 	return s->npend == s->max_pend ? slots_flush(s) : 0;
 }
 

@@ -9,7 +9,9 @@
  * comes back gets the same slot); only when no free slot is left is an idle
  * one (referenced by neither generation of the route records) folded: its
  * counts are added to asc_retired under its identity, and it is reused.
- * Every function returns 0 or a negative errno. */
+ * A fold writes both maps at once under the fold lock (counts_lock()), so
+ * that counters_read() beside it counts them once; a failed fold leaves the
+ * slot as it was.  Every function returns 0 or a negative errno. */
 #ifndef ASC_SLOTS_H
 #define ASC_SLOTS_H
 #include <stdbool.h>
@@ -42,9 +44,9 @@ void slots_begin(struct slots *s, const struct asc_route *active, size_t n);
  * signature fib_each_active() calls: arg is the struct slots). */
 void slots_ref(void *arg, const struct asc_route *rec);
 
-/* The slot of identity *id (upstream's name `name`), handed out (identity
- * and zero counts written by slots_flush(), in batches) if it has none: a
- * free slot, else an idle one folded into asc_retired.  *slot is 0 when
+/* The slot of identity *id (upstream's name `name`), handed out if it has
+ * none: a free slot (identity and zero counts written by slots_flush(), in
+ * batches), else an idle one folded into asc_retired (written at once).  *slot is 0 when
  * none is left (the column then counts in asc_overflow); slots_missed()
  * counts those. */
 int slots_get(struct slots *s, const struct asc_slot_key *id, const char *name, uint32_t *slot);
