@@ -10,7 +10,9 @@
  * every load and every burst: every counter row (live slots and asc_retired
  * merged per identity) only grew, and the packets over all rows plus the
  * overflow buckets equal the packets sent; and so does every read a
- * thread makes beside each load while it folds slots (a scrape).
+ * thread makes beside each load while it folds slots (a scrape).  A fold
+ * that cannot write its slot leaves the counts where they were, and a
+ * fold waits for a reader that holds the fold lock.
  * Three loads in four go through one live state (the daemon's), whose
  * slot allocator serves again while no other one wrote an identity; the
  * fourth is another process's load, after which it must read asc_counts
@@ -22,12 +24,14 @@
  * Needs root (BPF) and a bpffs at /sys/fs/bpf.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -395,6 +399,84 @@ static uint64_t rows_total(const struct asc_maps *m)
 	return total;
 }
 
+/* An allocator of m with every slot handed out (origin 64500 + slot). */
+static int fill(const struct asc_maps *m, struct slots **sl, const char *what)
+{
+	uint32_t slot;
+
+	if (slots_open(m, sl) || (slots_begin(*sl, NULL, 0), 0)) {
+		FAIL("%s: open\n", what);
+		return -1;
+	}
+	for (uint32_t o = 1; o < m->counts_max; o++)
+		if (get(*sl, 64500 + o, &slot) || slot != o) {
+			FAIL("%s: slot for origin %u\n", what, 64500 + o);
+			return -1;
+		}
+	return 0;
+}
+
+struct fold_arg {
+	struct slots *sl;
+	uint32_t slot;
+	int err;
+	atomic_bool done;
+};
+
+static void *fold_one(void *arg)
+{
+	struct fold_arg *a = arg;
+
+	a->err = get(a->sl, 65000, &a->slot);
+	atomic_store(&a->done, true);
+	return NULL;
+}
+
+/* A fold waits for a reader that holds the fold lock (shared), and goes on
+ * when the reader lets go. */
+static void check_fold_waits(void)
+{
+	struct fold_arg a = { 0 };
+	struct asclass_bpf *skel;
+	struct asc_maps m;
+	char pin[64], path[96];
+	pthread_t t;
+	bool early;
+	int fd = -1;
+
+	if (!(skel = own_maps("slotwait", SLOTS, pin, &m)))
+		return;
+	if (fill(&m, &a.sl, "fold waits"))
+		goto out;
+	slots_close(a.sl); /* every slot idle for the next allocator */
+	a.sl = NULL;
+	snprintf(path, sizeof(path), "%s/asc_retired", pin);
+	fd = open(path, O_RDONLY);
+	if (fd < 0 || flock(fd, LOCK_SH) || slots_open(&m, &a.sl) ||
+	    (slots_begin(a.sl, NULL, 0), 0) || pthread_create(&t, NULL, fold_one, &a)) {
+		FAIL("fold waits: setup: %s\n", strerror(errno));
+		goto out;
+	}
+	usleep(300 * 1000);
+	early = atomic_load(&a.done);
+	close(fd);
+	fd = -1;
+	pthread_join(t, NULL);
+	if (early || a.err || a.slot != 1)
+		FAIL("fold waits: %s, then %s slot %u\n",
+		     early ? "folded while a reader held the lock" : "waited for the reader",
+		     a.err ? "failed for" : "handed out", a.slot);
+	else
+		printf("a fold waited 0.3 s for a reader holding the lock, then handed out slot "
+		       "%u\n",
+		       a.slot);
+out:
+	if (fd >= 0)
+		close(fd);
+	slots_close(a.sl);
+	own_close(skel, pin, &m);
+}
+
 /* A fold that cannot write its slot (asc_counts frozen: read-only to
  * system calls) fails, and takes the counts it put in asc_retired back:
  * the counts stay where they were, counted once. */
@@ -412,15 +494,8 @@ static void check_failed_fold(void)
 	if (!(skel = own_maps("slotfold", SLOTS, pin, &m)))
 		return;
 	rows = calloc((size_t)m.nr_cpus, sizeof(*rows));
-	if (!rows || slots_open(&m, &sl) || (slots_begin(sl, NULL, 0), 0)) {
-		FAIL("failed fold: open\n");
+	if (!rows || fill(&m, &sl, "failed fold"))
 		goto out;
-	}
-	for (uint32_t o = 1; o < m.counts_max; o++)
-		if (get(sl, 64500 + o, &slot) || slot != o) {
-			FAIL("failed fold: slot for origin %u\n", 64500 + o);
-			goto out;
-		}
 	/* slot 1 counted 7 packets on each CPU */
 	if (count_read(&m, 1, rows)) {
 		FAIL("failed fold: read slot 1\n");
@@ -552,6 +627,7 @@ int main(void)
 	check_memory();
 	check_kept();
 	check_failed_fold();
+	check_fold_waits();
 	free(prev);
 	maps_close(&m);
 	asclass_bpf__destroy(skel);

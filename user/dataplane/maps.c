@@ -175,21 +175,21 @@ int counts_lock(const struct asc_maps *m, int how)
 {
 	static atomic_bool told;
 	char path[PATH_MAX + 16];
-	int fd = -1, err = ENOENT;
+	int fd, err = ENOENT;
 
 	if (m->pin_dir[0] &&
 	    snprintf(path, sizeof(path), "%s/asc_retired", m->pin_dir) < (int)sizeof(path)) {
 		fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd >= 0 && !flock(fd, how))
+		err = fd < 0 ? errno : flock(fd, how) ? errno : 0;
+		if (!err)
 			return fd;
-		err = errno;
+		if (fd >= 0)
+			close(fd);
 	}
 	if (!atomic_exchange(&told, true))
 		log_warn("lock %s/asc_retired: %s: a read of the counters beside a slot fold may "
 			 "count the folded slot twice, or not at all",
 			 m->pin_dir[0] ? m->pin_dir : "(no pin directory)", strerror(err));
-	if (fd >= 0)
-		close(fd);
 	return -1;
 }
 

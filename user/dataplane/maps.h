@@ -65,7 +65,8 @@ int maps_lock(const struct asc_maps *m);
  * (before the fold or after it).  Loaders take it inside maps_lock(),
  * readers alone.  The locked fd, to close(); -1 when asc_retired's pin
  * cannot be opened (logged once: no pin, or a map without BTF, which bpffs
- * will not open), and then nothing is locked. */
+ * will not open), and then nothing is locked.  As with maps_lock(), a
+ * process stopped while it holds the lock holds up the others. */
 int counts_lock(const struct asc_maps *m, int how);
 /* Closes every map of m (a closed or failed-to-open m too). */
 void maps_close(struct asc_maps *m);
