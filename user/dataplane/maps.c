@@ -180,7 +180,9 @@ int counts_lock(const struct asc_maps *m, int how)
 	if (m->pin_dir[0] &&
 	    snprintf(path, sizeof(path), "%s/asc_retired", m->pin_dir) < (int)sizeof(path)) {
 		fd = open(path, O_RDONLY | O_CLOEXEC);
-		err = fd < 0 ? errno : flock(fd, how) ? errno : 0;
+		err = fd < 0 ? errno : 0;
+		while (!err && flock(fd, how))
+			err = errno == EINTR ? 0 : errno; /* a signal: wait on */
 		if (!err)
 			return fd;
 		if (fd >= 0)
