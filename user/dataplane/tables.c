@@ -351,6 +351,10 @@ static int records_load(const struct asc_maps *m, struct fib *f, const struct rt
 	res->slots_missed = slots_missed(sl);
 	res->slots_folded = slots_folded(sl);
 	res->slots_used = slots_used(sl);
+	if (res->slots_folded && !res->slots_missed)
+		log_info("asc_counts is full (%u slots): %zu idle counter slots were folded into "
+			 "asc_retired to make room; their counts stay with their pairs",
+			 m->counts_max, res->slots_folded);
 	if (res->slots_missed)
 		log_warn("%zu counter identities found no free slot in asc_counts (%u slots): "
 			 "they count in the per-upstream overflow; raise the `counters` setting",
