@@ -315,14 +315,14 @@ static int get(struct slots *sl, uint32_t origin, uint32_t *slot)
 	return slots_get(sl, &k, "cu", slot) || slots_flush(sl);
 }
 
-static bool current(struct slots *sl)
+static bool current(const struct asc_maps *m, struct slots *sl)
 {
-	bool cur = false;
-	int err = slots_current(sl, &cur);
+	struct asc_state st;
+	int err = state_read(m, &st);
 
 	if (err)
-		FAIL("kept: slots_current: %s\n", strerror(-err));
-	return cur;
+		FAIL("kept: asc_state: %s\n", strerror(-err));
+	return !err && slots_current(sl, &st);
 }
 
 /* An allocator kept past its load (the daemon's, between its
@@ -346,7 +346,7 @@ static void check_kept(void)
 		FAIL("kept: the first two slots\n");
 		goto out;
 	}
-	if (!current(live))
+	if (!current(&m, live))
 		FAIL("kept: not current after its own writes\n");
 	/* another process that finds every identity it needs */
 	if (slots_open(&m, &other) || (slots_begin(other, NULL, 0), 0) || get(other, 64501, &o) ||
@@ -356,7 +356,7 @@ static void check_kept(void)
 	}
 	slots_close(other);
 	other = NULL;
-	if (!current(live))
+	if (!current(&m, live))
 		FAIL("kept: not current after another allocator that wrote nothing\n");
 	/* one that hands out a slot: the one the kept allocator would hand
 	 * out next */
@@ -366,11 +366,11 @@ static void check_kept(void)
 	}
 	slots_close(other);
 	other = NULL;
-	if (current(live))
+	if (current(&m, live))
 		FAIL("kept: still current after another allocator handed out slot %u\n", o);
 	slots_close(live);
 	live = NULL;
-	if (slots_open(&m, &live) || !current(live))
+	if (slots_open(&m, &live) || !current(&m, live))
 		FAIL("kept: not current when opened again\n");
 	else if (failures == before)
 		printf("a kept allocator is current after its own writes and after another that "

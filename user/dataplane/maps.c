@@ -373,7 +373,6 @@ int maps_lock(const struct asc_maps *m)
 static int state_ncpus(const struct asc_maps *m)
 {
 	struct asc_state st;
-	__u32 zero = 0;
 	int lock, err;
 
 	err = state_read(m, &st);
@@ -384,8 +383,8 @@ static int state_ncpus(const struct asc_maps *m)
 		return lock;
 	err = state_read(m, &st);
 	st.ncpus = (__u16)m->nr_cpus;
-	if (!err && bpf_map_update_elem(m->state, &zero, &st, BPF_ANY))
-		err = -errno;
+	if (!err)
+		err = state_write(m, &st);
 	close(lock);
 	if (err)
 		log_err("asc_state: write the CPU count: %s", errstr(err));
@@ -472,6 +471,13 @@ int state_read(const struct asc_maps *m, struct asc_state *st)
 	__u32 zero = 0;
 
 	return bpf_map_lookup_elem(m->state, &zero, st) ? -errno : 0;
+}
+
+int state_write(const struct asc_maps *m, const struct asc_state *st)
+{
+	__u32 zero = 0;
+
+	return bpf_map_update_elem(m->state, &zero, st, BPF_ANY) ? -errno : 0;
 }
 
 int counter_row_cmp(const void *a, const void *b)

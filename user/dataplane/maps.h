@@ -75,6 +75,8 @@ void maps_close(struct asc_maps *m);
 int bpffs_prepare(const char *dir);
 
 int state_read(const struct asc_maps *m, struct asc_state *st);
+/* Writes asc_state whole: a read-modify-write under the loaders' lock. */
+int state_write(const struct asc_maps *m, const struct asc_state *st);
 /* The memory the kernel charges for a map (its fdinfo "memlock", as
  * bpftool reports it); 0 if unknown. */
 size_t map_memlock(int fd);

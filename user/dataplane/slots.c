@@ -190,29 +190,24 @@ void slots_close(struct slots *s)
 	free(s);
 }
 
-int slots_current(const struct slots *s, bool *current)
+bool slots_current(const struct slots *s, const struct asc_state *st)
 {
-	struct asc_state st;
-	int err = state_read(s->m, &st);
-
-	*current = !err && st.slot_writes == s->writes;
-	return err;
+	return st->slot_writes == s->writes;
 }
 
 /* One more batch of identities in asc_state.slot_writes. */
 static int writes_add(struct slots *s)
 {
 	struct asc_state st;
-	__u32 zero = 0;
 	int err = state_read(s->m, &st);
 
 	if (err)
 		return err;
 	st.slot_writes++;
-	if (bpf_map_update_elem(s->m->state, &zero, &st, BPF_ANY))
-		return -errno;
-	s->writes = st.slot_writes;
-	return 0;
+	err = state_write(s->m, &st);
+	if (!err)
+		s->writes = st.slot_writes;
+	return err;
 }
 
 void slots_ref(void *arg, const struct asc_route *rec)

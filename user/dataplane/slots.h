@@ -25,16 +25,15 @@ struct slots;
 int slots_open(const struct asc_maps *m, struct slots **out);
 void slots_close(struct slots *s);
 
-/* Whether the allocator still knows every slot in use (*current): no
- * other allocator has written an identity to asc_counts since this one's
- * open or last write (asc_state.slot_writes).  An allocator kept past its
- * load (the daemon's: single-prefix updates, the next whole load) must be
- * current, checked under the loaders' lock, before it hands out a slot;
- * else it is closed and opened again.  Another process's slots (`asclass
- * attach` gives a new upstream its no-route slots, and may fold an idle
+/* Whether the allocator still knows every slot in use: no other allocator
+ * has written an identity to asc_counts since this one's open or last
+ * write (st: asc_state as read under the loaders' lock; its slot_writes).  An allocator kept past
+ * its load (the daemon's: single-prefix updates, the next whole load) must be current, checked
+ * under the loaders' lock, before it hands out a slot; else it is closed and opened again.  Another
+ * process's slots (`asclass attach` gives a new upstream its no-route slots, and may fold an idle
  * slot for them) would otherwise be handed out twice, or a folded slot
  * named for its old identity. */
-int slots_current(const struct slots *s, bool *current);
+bool slots_current(const struct slots *s, const struct asc_state *st);
 
 /* Starts handing out slots for a new generation of route records: the
  * slots `active` (the active generation's n records) references stay

@@ -295,16 +295,16 @@ static void slots_drop(struct tables_live *l)
 
 /* Writes the records of generation `next` (slots handed out as needed)
  * and their indexes per entry into rid[]; with `live`, through its slot
- * allocator (`reuse`: the one of its last load, if that still knows every
- * slot in use), and its columns become those of the load.  The records the
- * active generation uses were found before (fib_records_begin()).  With
- * `in`, t's entries become the fast tables' input (*in) as soon as their
- * distinct records are known, each entry leading to its record (rid[] is
- * not written then): the table is not held beside the slots. */
+ * allocator (with `reuse`, asc_state as the load read it: the one of its
+ * last load, if that still knows every slot in use), and its columns become those of the load.  The
+ * records the active generation uses were found before (fib_records_begin()).  With `in`, t's
+ * entries become the fast tables' input (*in) as soon as their distinct records are known, each
+ * entry leading to its record (rid[] is not written then): the table is not held beside the slots.
+ */
 static int records_load(const struct asc_maps *m, struct fib *f, const struct rtable *t,
 			struct rtable *take, unsigned int next, uint32_t *rid,
-			struct tables_result *res, struct tables_live *live, bool reuse,
-			struct fib_input **in)
+			struct tables_result *res, struct tables_live *live,
+			const struct asc_state *reuse, struct fib_input **in)
 {
 	struct columns *c = live ? &live->c : malloc(sizeof(*c));
 	struct records rs = { 0 };
@@ -312,7 +312,7 @@ static int records_load(const struct asc_maps *m, struct fib *f, const struct rt
 	struct fib_recs r;
 	uint32_t *drid = NULL;
 	double t0 = now_s();
-	bool reused = false;
+	bool reused = reuse && slots_current(live->sl, reuse);
 	int err;
 
 	err = c ? columns_read(m, c) : -ENOMEM;
@@ -320,8 +320,6 @@ static int records_load(const struct asc_maps *m, struct fib *f, const struct rt
 	 * the live state's allocator serves again while no other one wrote
 	 * an identity since (reading asc_counts again took 0.26-0.78 s
 	 * at 400k slots in docs/BENCHMARKS.md) */
-	if (!err && reuse)
-		err = slots_current(live->sl, &reused);
 	if (!err && reused)
 		sl = live->sl;
 	else if (!err)
@@ -442,7 +440,6 @@ static int load(const struct asc_maps *m, const struct rtable *t, struct rtable 
 	uint32_t *rid = NULL;
 	unsigned int next;
 	struct timespec wall;
-	__u32 zero = 0;
 	double t0, tp = now_s();
 	bool reuse = live && live->sl;
 	int lock, err;
@@ -477,8 +474,8 @@ static int load(const struct asc_maps *m, const struct rtable *t, struct rtable 
 	if (!err && live)
 		err = fib_map_for_build(live->fib, next);
 	if (!err)
-		err = records_load(m, fib, t, early ? take : NULL, next, rid, res, live, reuse,
-				   early ? &in : NULL);
+		err = records_load(m, fib, t, early ? take : NULL, next, rid, res, live,
+				   reuse ? &st : NULL, early ? &in : NULL);
 	if (!err) { /* records_load() and lookups_build() log their own phases */
 		err = lookups_build(m, fib, t, take, in, rid, next, which, t0, res);
 		in = NULL; /* the build freed it */
@@ -513,8 +510,8 @@ static int load(const struct asc_maps *m, const struct rtable *t, struct rtable 
 	/* The flip: one array-map update.  The data plane reads asc_state
 	 * once per packet, so it sees either generation whole. */
 	t0 = now_s();
-	if (bpf_map_update_elem(m->state, &zero, &st, BPF_ANY)) {
-		err = -errno;
+	err = state_write(m, &st);
+	if (err) {
 		log_err("activate generation %u: %s", next, errstr(err));
 		goto out;
 	}
@@ -718,7 +715,6 @@ int tables_live_begin(struct tables_live *l)
 {
 	struct columns *c;
 	struct asc_state st;
-	bool current = false;
 	int err;
 
 	if (!tables_live_ready(l))
@@ -730,15 +726,13 @@ int tables_live_begin(struct tables_live *l)
 	err = c ? state_read(l->m, &st) : -ENOMEM;
 	if (!err)
 		err = columns_read(l->m, c);
-	if (!err)
-		err = slots_current(l->sl, &current);
 	if (!err && (st.generation != l->gen || st.swaps != l->swaps)) {
 		log_info("the tables were loaded by another process: a whole load follows");
 		err = -ESTALE;
 	} else if (!err && memcmp(c, &l->c, sizeof(*c))) {
 		log_info("the attached upstreams changed: a whole load follows");
 		err = -ESTALE;
-	} else if (!err && !current) {
+	} else if (!err && !slots_current(l->sl, &st)) {
 		/* its allocator could hand out a slot another one took, or
 		 * name a slot another one folded for its old identity */
 		log_info("counter slots were handed out by another allocator (an attach): "
@@ -759,15 +753,15 @@ int tables_live_begin(struct tables_live *l)
 static int routes_write(struct tables_live *l)
 {
 	struct asc_state st;
-	__u32 zero = 0;
 	int err = state_read(l->m, &st);
 
 	if (err)
 		return err;
 	st.routes_v4 = l->routes[0];
 	st.routes_v6 = l->routes[1];
-	if (bpf_map_update_elem(l->m->state, &zero, &st, BPF_ANY))
-		return -errno;
+	err = state_write(l->m, &st);
+	if (err)
+		return err;
 	l->routes_changed = false;
 	return 0;
 }
