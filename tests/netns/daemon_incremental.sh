@@ -13,8 +13,9 @@
 # not (and the log has one load); the count of
 # asclass_feed_update_kernel_seconds rises; packets sent after the change
 # count under the new transit.  Then another process attaches a new upstream
-# and detaches it: the next change is a whole load, and counts right.  Each BIRD and the daemon run with their own
-# config, sockets and pid files, and are stopped by their pid.
+# and detaches it: the next change is a whole load, and counts right.  Each
+# BIRD and the daemon run with their own config, sockets and pid files, and
+# are stopped by their pid.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 . tests/lib/netns.sh
