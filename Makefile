@@ -75,7 +75,7 @@ CLEAN_EXTRA :=
 .DEFAULT_GOAL := all
 .DELETE_ON_ERROR:
 .SECONDARY:
-.PHONY: all test check vmtest install uninstall deps demo bench clean help format tests-build
+.PHONY: all test check vmtest install uninstall deps demo bench clean help format tests-build FORCE
 
 all: $(O)/asclass $(BPF_OBJS) $(SKELS) $(ALL_EXTRA)
 
@@ -114,7 +114,15 @@ $(O)/libasclass-san.a: $(SAN_OBJS)
 	$(call msg,AR,$@)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
-$(O)/asclass: user/asclass.c $(O)/libasclass.a $(LIB_HDRS) | $(O)
+# The version and revision compiled in (asclass --version, the metric
+# asclass_build_info): the stamp is rewritten only when they change, so a new
+# VERSION or commit rebuilds the two files that print them.
+$(O)/version.stamp: FORCE | $(O)
+	$(Q)echo '$(VERSION) $(GIT_REV)' | cmp -s - $@ || echo '$(VERSION) $(GIT_REV)' >$@
+FORCE:
+$(O)/lib/output/metrics.o $(O)/san/output/metrics.o: $(O)/version.stamp
+
+$(O)/asclass: user/asclass.c $(O)/libasclass.a $(LIB_HDRS) $(O)/version.stamp | $(O)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) $< $(O)/libasclass.a $(LDLIBS) -o $@
 
