@@ -46,6 +46,8 @@ endif
 WARN     := -Wall -Wextra -Wno-unused-parameter -Wno-missing-field-initializers
 CFLAGS   ?= -O2 -g
 CFLAGS   += $(WARN) -std=gnu11 -D_GNU_SOURCE
+# Extra -D flags for the BPF objects only (tests/bench/chain_whatif.sh).
+BPF_DEFS ?=
 CPPFLAGS += -Iinclude -Iuser -I$(O) -DASC_VERSION='"$(VERSION)"' -DASC_GIT_REV='"$(GIT_REV)"'
 LDLIBS   += -lxdp -lbpf -lelf -lz -lbz2 -lmicrohttpd -linih -lcap -ljansson -lsystemd -lpthread -lm
 SANFLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
@@ -89,7 +91,7 @@ $(O)/vmlinux.h: | $(O)
 
 $(O)/%.bpf.o: bpf/%.bpf.c $(BPF_HDRS) $(O)/vmlinux.h | $(O)
 	$(call msg,BPF,$@)
-	$(Q)$(CLANG) -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -Wall -Werror \
+	$(Q)$(CLANG) -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) $(BPF_DEFS) -Wall -Werror \
 		-I$(O) -Iinclude -Ibpf -c $< -o $@
 
 $(O)/%.skel.h: $(O)/%.bpf.o

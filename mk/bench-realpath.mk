@@ -15,3 +15,10 @@ bench-realpath: $(O)/asclass $(O)/tests/bench/realpath $(O)/tests/bench/bench_lo
 	$(Q)O=$(O) ASCLASS=$(O)/asclass tests/bench/realpath.sh
 
 BENCH_EXTRA += bench-realpath
+
+# What fewer reads per packet would give: the classifier beside three what-if
+# builds of it (tests/bench/chain_whatif.sh).  Not part of make bench: about
+# 15 minutes, and it measures code that is not in the tree.
+.PHONY: bench-whatif
+bench-whatif: $(O)/asclass $(O)/tests/bench/realpath $(O)/tests/bench/bench_lookup
+	$(Q)O=$(O) tests/bench/chain_whatif.sh
