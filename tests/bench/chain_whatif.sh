@@ -48,7 +48,8 @@ defs() {
 	neither) echo "-DASC_WHATIF_NOLEAF -DASC_WHATIF_NOREC -DASC_WHATIF_RECORDS=262000 -DASC_WHATIF_SLOTS=$SLOTS" ;;
 	esac
 }
-binary() { [ "$1" = asclass ] && echo "$PWD/$O/asclass" || echo "$tmp/src/build-$1/asclass"; }
+case $O in /*) here=$O ;; *) here=$PWD/$O ;; esac
+binary() { [ "$1" = asclass ] && echo "$here/asclass" || echo "$tmp/src/build-$1/asclass"; }
 for v in $variants; do
 	[ "$v" = asclass ] && continue
 	echo "chain_whatif: building $v ($(defs $v))"
