@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0-only OR BSD-2-Clause
 # tests/extra/pin_lock.sh - table loads take turns per pin directory: a load
 # into a directory whose flock another process holds waits for it, and a
-# load into another pin directory does not.  (Until 0.3 every asclass
+# load into another pin directory does not; the waiting load names the
+# process that holds the lock.  (Until 0.3 every asclass
 # process on the machine shared one lock file, /run/asclass.lock, so a
 # daemon's single-prefix updates waited behind a whole load into unrelated
 # maps.)  No network: `routes load` creates the maps in each directory.
@@ -13,10 +14,10 @@ ASCLASS=${ASCLASS:-build/asclass}
 command -v flock >/dev/null || { echo "FAIL: flock (util-linux) missing"; exit 1; }
 a=/sys/fs/bpf/asc-test-$$-lock-a
 b=/sys/fs/bpf/asc-test-$$-lock-b
-t=$(mktemp)
+t=$(mktemp) w=$(mktemp)
 hold=
 unhold() { pkill -P "$hold"; kill "$hold"; wait "$hold"; hold=; } 2>/dev/null
-trap '[ -n "$hold" ] && unhold; rm -rf "$a" "$b" "$t"' EXIT
+trap '[ -n "$hold" ] && unhold; rm -rf "$a" "$b" "$t" "$w"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
 printf '%s\n' '175.45.176.0/22 131279 4837 4837' '198.51.100.0/24 64500 4837 4837' >"$t"
 load() { timeout 20 "$ASCLASS" --pin-dir "$1" routes load "$t" >/dev/null 2>&1; }
@@ -38,11 +39,15 @@ load "$b" ||
 	fail "a load into $b waited for (or failed under) the lock of $a"
 echo "ok: a load into another pin directory went ahead"
 
-load "$a" &
+timeout 20 "$ASCLASS" --pin-dir "$a" routes load "$t" >/dev/null 2>"$w" &
 waiter=$!
 sleep 1
 kill -0 "$waiter" 2>/dev/null || fail "a load into $a did not wait for the lock another process held"
 echo "ok: a load into the locked pin directory waits"
+# and says so, naming the holder (from /proc/locks)
+grep -qF "$a: another process holds the loaders' lock (pid $hold, flock): waiting for it" "$w" ||
+	fail "the waiting load did not name the holder (pid $hold, flock); it said: $(cat "$w")"
+echo "ok: it says which process holds the lock"
 unhold
 wait "$waiter" || fail "the load into $a did not go on once the lock was free (timeout 20 s) or failed"
 echo "ok: it went on once the lock was free"

@@ -14,6 +14,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 #include <linux/magic.h>
 #include <bpf/bpf.h>
@@ -351,14 +352,60 @@ int maps_size_counts(struct asclass_bpf *skel, unsigned int counters)
 	return err ? err : bpf_map__set_max_entries(map, rows);
 }
 
+/* Who holds the flock on fd's file, from /proc/locks: " (pid N, COMM)",
+ * or "" when that cannot be told (waiters' lines start with "->"). */
+static void lock_holder(int fd, char *buf, size_t len)
+{
+	char line[256], comm[32] = "", path[64];
+	struct stat st;
+	FILE *f;
+
+	buf[0] = 0;
+	if (fstat(fd, &st) || !(f = fopen("/proc/locks", "re")))
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned int maj, min;
+		unsigned long ino;
+		FILE *c;
+		int pid;
+
+		if (sscanf(line, "%*d: FLOCK %*s %*s %d %x:%x:%lu", &pid, &maj, &min, &ino) != 4 ||
+		    maj != major(st.st_dev) || min != minor(st.st_dev) || ino != st.st_ino)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+		c = fopen(path, "re");
+		if (c && fgets(comm, sizeof(comm), c))
+			comm[strcspn(comm, "\n")] = 0;
+		if (c)
+			fclose(c);
+		snprintf(buf, len, " (pid %d%s%s)", pid, comm[0] ? ", " : "", comm);
+		break;
+	}
+	fclose(f);
+}
+
 int maps_lock(const struct asc_maps *m)
 {
 	/* a new open file description each time: flock belongs to it */
 	int lock = open(m->pin_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int err = lock < 0 ? -errno : 0;
 
-	if (lock < 0 || flock(lock, LOCK_EX)) {
-		int err = -errno;
+	if (!err && flock(lock, LOCK_EX | LOCK_NB)) {
+		char who[64];
 
+		err = errno == EWOULDBLOCK ? 0 : -errno;
+		if (!err) {
+			/* A load or an attach of the same maps, usually over
+			 * in a second; a holder that is stopped holds every
+			 * loader up, so say who it is. */
+			lock_holder(lock, who, sizeof(who));
+			log_info("%s: another process holds the loaders' lock%s: waiting for it",
+				 m->pin_dir, who);
+			if (flock(lock, LOCK_EX))
+				err = -errno;
+		}
+	}
+	if (err) {
 		log_err("lock %s: %s", m->pin_dir[0] ? m->pin_dir : "(no pin directory)",
 			strerror(-err));
 		if (lock >= 0)
