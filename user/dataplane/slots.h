@@ -27,12 +27,13 @@ void slots_close(struct slots *s);
 
 /* Whether the allocator still knows every slot in use: no other allocator
  * has written an identity to asc_counts since this one's open or last
- * write (st: asc_state as read under the loaders' lock; its slot_writes).  An allocator kept past
- * its load (the daemon's: single-prefix updates, the next whole load) must be current, checked
- * under the loaders' lock, before it hands out a slot; else it is closed and opened again.  Another
- * process's slots (`asclass attach` gives a new upstream its no-route slots, and may fold an idle
- * slot for them) would otherwise be handed out twice, or a folded slot
- * named for its old identity. */
+ * write.  st is asc_state as the caller read it under the loaders' lock
+ * (its slot_writes counts those writes).  An allocator kept past its load
+ * (the daemon's: single-prefix updates, the next whole load) must be
+ * current before it hands out a slot; else it is closed and opened again.
+ * Another process's slots (`asclass attach` gives a new upstream its
+ * no-route slots, and may fold an idle slot for them) would otherwise be
+ * handed out twice, or a folded slot named for its old identity. */
 bool slots_current(const struct slots *s, const struct asc_state *st);
 
 /* Starts handing out slots for a new generation of route records: the

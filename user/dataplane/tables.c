@@ -295,12 +295,14 @@ static void slots_drop(struct tables_live *l)
 
 /* Writes the records of generation `next` (slots handed out as needed)
  * and their indexes per entry into rid[]; with `live`, through its slot
- * allocator (with `reuse`, asc_state as the load read it: the one of its
- * last load, if that still knows every slot in use), and its columns become those of the load.  The
- * records the active generation uses were found before (fib_records_begin()).  With `in`, t's
- * entries become the fast tables' input (*in) as soon as their distinct records are known, each
- * entry leading to its record (rid[] is not written then): the table is not held beside the slots.
- */
+ * allocator, and its columns become those of the load.  `reuse` (NULL, or
+ * asc_state as the load read it) lets the allocator of live's last load
+ * serve again if it still knows every slot in use; else a new one reads
+ * asc_counts.  The records the active generation uses were found before
+ * (fib_records_begin()).  With `in`, t's entries become the fast tables'
+ * input (*in) as soon as their distinct records are known, each entry
+ * leading to its record (rid[] is not written then): the table is not held
+ * beside the slots. */
 static int records_load(const struct asc_maps *m, struct fib *f, const struct rtable *t,
 			struct rtable *take, unsigned int next, uint32_t *rid,
 			struct tables_result *res, struct tables_live *live,
