@@ -214,6 +214,30 @@ asc status | grep -Eq "^counters: 4095 of 4096 slots \(99%\), 1 packet found no 
 asc status --json | jq_ok '.counters.slots == 4095 and .packets.overflow == 1' \
 	|| fail "status --json does not show the full map: $(asc status --json | jq -c '.counters, .packets')"
 
+# Routing moves on while the map is full: 1000 of the prefixes change origin.
+# A frame counted under an old pair first.  The first load of the new routing
+# finds no free slot (the active tables still name every old pair); the
+# second may fold the old pairs' slots, idle now, into asc_retired and says
+# so; the counted frame stays with its pair.
+send $U1 u-cu "$mac_r" 1 198.18.0.1 4
+wait_for 5 eval '[ "$(stats_line cu in ipv4 4200000 4837)" = "1 100" ]' \
+	|| fail "the frame from 198.18.0.1 was not counted under (4200000, 4837): $(stats_line cu in ipv4 4200000 4837)"
+awk 'BEGIN { for (i = 0; i < 1000; i++)
+	printf "198.%d.%d.%d/28 %d 4837 4837\n", 18 + int(i / 4096), int(i / 16) % 256, (i % 16) * 16, 4300000 + i }' \
+	>"$work/routes.batch"
+for load in 1 2; do
+	{ echo "$routes"; cat "$work/routes.batch"; } | asc routes load - 2>"$work/out" || fail "routes load $load of the new origins"
+done
+grep -q "^.*asc_counts is full (4096 slots): [0-9]* idle counter slots were folded into asc_retired" "$work/out" \
+	|| fail "the second load did not say it folded idle slots: $(cat "$work/out")"
+grep -q "found no free slot" "$work/out" && fail "identities still without a slot after the fold: $(cat "$work/out")"
+[ "$(stats_line cu in ipv4 4200000 4837)" = "1 100" ] \
+	|| fail "the folded pair (4200000, 4837) lost its count: $(stats_line cu in ipv4 4200000 4837)"
+send $U1 u-cu "$mac_r" 2 198.18.0.1 4
+wait_for 5 eval '[ "$(stats_line cu in ipv4 4300000 4837)" = "2 200" ]' \
+	|| fail "198.18.0.1 after the fold is not counted under (4300000, 4837): $(stats_line cu in ipv4 4300000 4837)"
+[ "$(stats_line cu in ipv4 4200000 4837)" = "1 100" ] || fail "the folded pair's count moved"
+
 # Detach: programs gone, counters kept.
 asc detach r-cu
 asc detach r-ttk
