@@ -51,3 +51,33 @@ echo "ok: it says which process holds the lock"
 unhold
 wait "$waiter" || fail "the load into $a did not go on once the lock was free (timeout 20 s) or failed"
 echo "ok: it went on once the lock was free"
+
+# The fold lock (an flock on asc_retired's pin): a read of the counters waits
+# for a process that holds it; a short hold passes without a word, and one
+# over 2 s is named in the log.
+r=$a/asc_retired
+stats() { timeout 20 "$ASCLASS" --pin-dir "$a" stats >/dev/null 2>"$w"; }
+flock -o "$r" sleep 0.5 &
+hold=$!
+sleep 0.1
+stats || fail "asclass stats under a fold lock held for 0.5 s failed: $(cat "$w")"
+wait "$hold"
+hold=
+grep -q "fold lock" "$w" && fail "a wait of under 2 s for the fold lock was logged: $(cat "$w")"
+echo "ok: a read that waited for a short hold of the fold lock said nothing"
+flock -o "$r" sleep 60 &
+hold=$!
+for _ in $(seq 50); do
+	flock -n "$r" true || break
+	sleep 0.1
+done
+stats &
+waiter=$!
+sleep 3
+kill -0 "$waiter" 2>/dev/null || fail "asclass stats did not wait for the fold lock another process held"
+grep -qF "$r: another process has held the fold lock for 2 s (pid $hold, flock): waiting for it" "$w" ||
+	fail "the read waiting for the fold lock did not name the holder (pid $hold, flock); it said: $(cat "$w")"
+echo "ok: a read that waits over 2 s for the fold lock names the holder"
+unhold
+wait "$waiter" || fail "asclass stats did not go on once the fold lock was free: $(cat "$w")"
+echo "ok: it went on once the fold lock was free"

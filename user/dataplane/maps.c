@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <sys/sysmacros.h>
+#include <time.h>
 #include <unistd.h>
 #include <linux/magic.h>
 #include <bpf/bpf.h>
@@ -172,18 +173,81 @@ int maps_open(const char *pin_dir, struct asc_maps *m)
 	return 0;
 }
 
+/* Who holds the flock on fd's file, from /proc/locks: " (pid N, COMM)",
+ * or "" when that cannot be told (waiters' lines start with "->"). */
+static void lock_holder(int fd, char *buf, size_t len)
+{
+	char line[256], comm[32] = "", path[64];
+	struct stat st;
+	FILE *f;
+
+	buf[0] = 0;
+	if (fstat(fd, &st) || !(f = fopen("/proc/locks", "re")))
+		return;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned int maj, min;
+		unsigned long ino;
+		FILE *c;
+		int pid;
+
+		if (sscanf(line, "%*d: FLOCK %*s %*s %d %x:%x:%lu", &pid, &maj, &min, &ino) != 4 ||
+		    maj != major(st.st_dev) || min != minor(st.st_dev) || ino != st.st_ino)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/comm", pid);
+		c = fopen(path, "re");
+		if (c && fgets(comm, sizeof(comm), c))
+			comm[strcspn(comm, "\n")] = 0;
+		if (c)
+			fclose(c);
+		snprintf(buf, len, " (pid %d%s%s)", pid, comm[0] ? ", " : "", comm);
+		break;
+	}
+	fclose(f);
+}
+
+/* How long counts_lock() waits quietly.  Readers hold the fold lock for
+ * one read of asc_counts (0.3-0.8 s at 400k slots, docs/BENCHMARKS.md) and
+ * a fold for less; past this the holder is named in the log, once per wait. */
+#define FOLD_LOCK_QUIET_MS 2000
+
+/* flock(fd, how) without blocking, tried every millisecond for up to ms
+ * milliseconds: 0 once taken, else the errno (EWOULDBLOCK: still held). */
+static int flock_within(int fd, int how, int ms)
+{
+	const struct timespec tick = { 0, 1000000 };
+
+	for (int i = 0;; i++) {
+		if (!flock(fd, how | LOCK_NB))
+			return 0;
+		if (errno != EWOULDBLOCK && errno != EINTR)
+			return errno;
+		if (i >= ms)
+			return EWOULDBLOCK;
+		nanosleep(&tick, NULL);
+	}
+}
+
 int counts_lock(const struct asc_maps *m, int how)
 {
 	static atomic_bool told;
-	char path[PATH_MAX + 16];
+	char path[PATH_MAX + 16], who[64];
 	int fd, err = ENOENT;
 
 	if (m->pin_dir[0] &&
 	    snprintf(path, sizeof(path), "%s/asc_retired", m->pin_dir) < (int)sizeof(path)) {
 		fd = open(path, O_RDONLY | O_CLOEXEC);
-		err = fd < 0 ? errno : 0;
-		while (!err && flock(fd, how))
-			err = errno == EINTR ? 0 : errno; /* a signal: wait on */
+		err = fd < 0 ? errno : flock_within(fd, how, FOLD_LOCK_QUIET_MS);
+		if (err == EWOULDBLOCK) {
+			/* a process stopped while it holds the lock holds up
+			 * every fold and every read of the counters */
+			lock_holder(fd, who, sizeof(who));
+			log_info("%s: another process has held the fold lock for %d s%s: waiting "
+				 "for it",
+				 path, FOLD_LOCK_QUIET_MS / 1000, who);
+			err = 0;
+			while (!err && flock(fd, how))
+				err = errno == EINTR ? 0 : errno; /* a signal: wait on */
+		}
 		if (!err)
 			return fd;
 		if (fd >= 0)
@@ -350,38 +414,6 @@ int maps_size_counts(struct asclass_bpf *skel, unsigned int counters)
 	}
 	err = counts_rows(have ? have : slots, ncpus, &rows);
 	return err ? err : bpf_map__set_max_entries(map, rows);
-}
-
-/* Who holds the flock on fd's file, from /proc/locks: " (pid N, COMM)",
- * or "" when that cannot be told (waiters' lines start with "->"). */
-static void lock_holder(int fd, char *buf, size_t len)
-{
-	char line[256], comm[32] = "", path[64];
-	struct stat st;
-	FILE *f;
-
-	buf[0] = 0;
-	if (fstat(fd, &st) || !(f = fopen("/proc/locks", "re")))
-		return;
-	while (fgets(line, sizeof(line), f)) {
-		unsigned int maj, min;
-		unsigned long ino;
-		FILE *c;
-		int pid;
-
-		if (sscanf(line, "%*d: FLOCK %*s %*s %d %x:%x:%lu", &pid, &maj, &min, &ino) != 4 ||
-		    maj != major(st.st_dev) || min != minor(st.st_dev) || ino != st.st_ino)
-			continue;
-		snprintf(path, sizeof(path), "/proc/%d/comm", pid);
-		c = fopen(path, "re");
-		if (c && fgets(comm, sizeof(comm), c))
-			comm[strcspn(comm, "\n")] = 0;
-		if (c)
-			fclose(c);
-		snprintf(buf, len, " (pid %d%s%s)", pid, comm[0] ? ", " : "", comm);
-		break;
-	}
-	fclose(f);
 }
 
 int maps_lock(const struct asc_maps *m)

@@ -66,7 +66,8 @@ int maps_lock(const struct asc_maps *m);
  * readers alone.  The locked fd, to close(); -1 when asc_retired's pin
  * cannot be opened (logged once: no pin, or a map without BTF, which bpffs
  * will not open), and then nothing is locked.  As with maps_lock(), a
- * process stopped while it holds the lock holds up the others. */
+ * process stopped while it holds the lock holds up the others; a wait of
+ * over FOLD_LOCK_QUIET_MS (2 s) names the holder in the log, then goes on. */
 int counts_lock(const struct asc_maps *m, int how);
 /* Closes every map of m (a closed or failed-to-open m too). */
 void maps_close(struct asc_maps *m);
