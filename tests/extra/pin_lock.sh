@@ -6,7 +6,9 @@
 # process that holds the lock.  (Until 0.3 every asclass
 # process on the machine shared one lock file, /run/asclass.lock, so a
 # daemon's single-prefix updates waited behind a whole load into unrelated
-# maps.)  No network: `routes load` creates the maps in each directory.
+# maps.)  Then the fold lock on asc_retired's pin: a read of the counters
+# waits for its holder, silently for a short hold, naming the holder past
+# 2 s.  No network: `routes load` creates the maps in each directory.
 set -u
 cd "$(dirname "$0")/../.."
 ASCLASS=${ASCLASS:-build/asclass}
