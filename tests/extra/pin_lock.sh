@@ -27,15 +27,21 @@ load() { timeout 20 "$ASCLASS" --pin-dir "$1" routes load "$t" >/dev/null 2>&1; 
 load "$a" || fail "routes load into $a"
 load "$b" || fail "routes load into $b"
 
-# Another process holds a's lock (as a load into a would) until killed;
-# -o: its child (sleep) does not inherit the locked fd.
-flock -o "$a" sleep 60 &
-hold=$!
-for _ in $(seq 50); do
-	flock -n "$a" true || break
-	sleep 0.1
-done
-flock -n "$a" true && fail "the holder did not take $a's lock"
+# hold_lock FILE SECONDS: another process holds FILE's flock for SECONDS (or
+# until unhold), in $hold; back once it holds it (-o: its child, sleep,
+# does not inherit the locked fd).
+hold_lock() {
+	flock -o "$1" sleep "$2" &
+	hold=$!
+	for _ in $(seq 50); do
+		flock -n "$1" true || return 0
+		sleep 0.1
+	done
+	fail "the holder did not take $1's lock"
+}
+
+# Another process holds a's lock (as a load into a would) until killed.
+hold_lock "$a" 60
 
 load "$b" ||
 	fail "a load into $b waited for (or failed under) the lock of $a"
@@ -59,20 +65,13 @@ echo "ok: it went on once the lock was free"
 # over 2 s is named in the log.
 r=$a/asc_retired
 stats() { timeout 20 "$ASCLASS" --pin-dir "$a" stats >/dev/null 2>"$w"; }
-flock -o "$r" sleep 0.5 &
-hold=$!
-sleep 0.1
+hold_lock "$r" 0.5
 stats || fail "asclass stats under a fold lock held for 0.5 s failed: $(cat "$w")"
 wait "$hold"
 hold=
 grep -q "fold lock" "$w" && fail "a wait of under 2 s for the fold lock was logged: $(cat "$w")"
 echo "ok: a read that waited for a short hold of the fold lock said nothing"
-flock -o "$r" sleep 60 &
-hold=$!
-for _ in $(seq 50); do
-	flock -n "$r" true || break
-	sleep 0.1
-done
+hold_lock "$r" 60
 stats &
 waiter=$!
 sleep 3
