@@ -207,47 +207,51 @@ static void lock_holder(int fd, char *buf, size_t len)
 
 /* How long counts_lock() waits quietly.  Readers hold the fold lock for
  * one read of asc_counts (0.3-0.8 s at 400k slots, docs/BENCHMARKS.md) and
- * a fold for less; past this the holder is named in the log, once per wait. */
-#define FOLD_LOCK_QUIET_MS 2000
+ * a fold for less; past this the holder is named in the log, once per wait.
+ * maps_lock() names the holder at once: loads are seldom. */
+#define FOLD_LOCK_QUIET_S 2
 
-/* flock(fd, how) without blocking, tried every millisecond for up to ms
- * milliseconds: 0 once taken, else the errno (EWOULDBLOCK: still held). */
-static int flock_within(int fd, int how, int ms)
+/* flock(fd, how), waiting for it: tried without blocking every millisecond
+ * for quiet_s seconds, then, if another process still holds it, the wait is
+ * logged, naming the lock (`what`) and the holder (pid and name), and the
+ * lock waited for.  A process stopped while it holds the lock holds every
+ * waiter up, so the log says who it is.  0 once taken, else an errno. */
+static int flock_wait(int fd, int how, int quiet_s, const char *path, const char *what)
 {
 	const struct timespec tick = { 0, 1000000 };
+	char who[64];
 
 	for (int i = 0;; i++) {
 		if (!flock(fd, how | LOCK_NB))
 			return 0;
 		if (errno != EWOULDBLOCK && errno != EINTR)
 			return errno;
-		if (i >= ms)
-			return EWOULDBLOCK;
+		if (i >= quiet_s * 1000)
+			break;
 		nanosleep(&tick, NULL);
 	}
+	lock_holder(fd, who, sizeof(who));
+	if (quiet_s)
+		log_info("%s: another process has held the %s for %d s%s: waiting for it", path,
+			 what, quiet_s, who);
+	else
+		log_info("%s: another process holds the %s%s: waiting for it", path, what, who);
+	while (flock(fd, how))
+		if (errno != EINTR) /* a signal: wait on */
+			return errno;
+	return 0;
 }
 
 int counts_lock(const struct asc_maps *m, int how)
 {
 	static atomic_bool told;
-	char path[PATH_MAX + 16], who[64];
+	char path[PATH_MAX + 16];
 	int fd, err = ENOENT;
 
 	if (m->pin_dir[0] &&
 	    snprintf(path, sizeof(path), "%s/asc_retired", m->pin_dir) < (int)sizeof(path)) {
 		fd = open(path, O_RDONLY | O_CLOEXEC);
-		err = fd < 0 ? errno : flock_within(fd, how, FOLD_LOCK_QUIET_MS);
-		if (err == EWOULDBLOCK) {
-			/* a process stopped while it holds the lock holds up
-			 * every fold and every read of the counters */
-			lock_holder(fd, who, sizeof(who));
-			log_info("%s: another process has held the fold lock for %d s%s: waiting "
-				 "for it",
-				 path, FOLD_LOCK_QUIET_MS / 1000, who);
-			err = 0;
-			while (!err && flock(fd, how))
-				err = errno == EINTR ? 0 : errno; /* a signal: wait on */
-		}
+		err = fd < 0 ? errno : flock_wait(fd, how, FOLD_LOCK_QUIET_S, path, "fold lock");
 		if (!err)
 			return fd;
 		if (fd >= 0)
@@ -420,23 +424,9 @@ int maps_lock(const struct asc_maps *m)
 {
 	/* a new open file description each time: flock belongs to it */
 	int lock = open(m->pin_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	int err = lock < 0 ? -errno : 0;
+	/* a load or an attach of the same maps, usually over in a second */
+	int err = lock < 0 ? -errno : -flock_wait(lock, LOCK_EX, 0, m->pin_dir, "loaders' lock");
 
-	if (!err && flock(lock, LOCK_EX | LOCK_NB)) {
-		char who[64];
-
-		err = errno == EWOULDBLOCK ? 0 : -errno;
-		if (!err) {
-			/* A load or an attach of the same maps, usually over
-			 * in a second; a holder that is stopped holds every
-			 * loader up, so say who it is. */
-			lock_holder(lock, who, sizeof(who));
-			log_info("%s: another process holds the loaders' lock%s: waiting for it",
-				 m->pin_dir, who);
-			if (flock(lock, LOCK_EX))
-				err = -errno;
-		}
-	}
 	if (err) {
 		log_err("lock %s: %s", m->pin_dir[0] ? m->pin_dir : "(no pin directory)",
 			strerror(-err));

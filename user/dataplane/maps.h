@@ -67,7 +67,7 @@ int maps_lock(const struct asc_maps *m);
  * cannot be opened (logged once: no pin, or a map without BTF, which bpffs
  * will not open), and then nothing is locked.  As with maps_lock(), a
  * process stopped while it holds the lock holds up the others; a wait of
- * over FOLD_LOCK_QUIET_MS (2 s) names the holder in the log and waits on. */
+ * over FOLD_LOCK_QUIET_S (2 s) names the holder in the log and waits on. */
 int counts_lock(const struct asc_maps *m, int how);
 /* Closes every map of m (a closed or failed-to-open m too). */
 void maps_close(struct asc_maps *m);
